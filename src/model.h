@@ -1,0 +1,275 @@
+// The report model: an in-memory tree for all of report XML v1, with every
+// figure the checks compute. Built from XML by model_build.c, checked and
+// completed by model_check.c, printed by model_dump.c. The model knows
+// nothing about layout. Everything is allocated in the report's arena and
+// freed by ep_report_free().
+#ifndef EVALPDF_MODEL_H
+#define EVALPDF_MODEL_H
+
+#include "decimal.h"
+#include "diag.h"
+#include "util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define EP_MAX_SECTION_DEPTH 32
+#define EP_MAX_INDICATOR_DEPTH 4
+#define EP_MAX_NESTING 256 /* any element nesting; libxml2's own default limit */
+
+typedef enum ep_kind {
+  EP_N_BODY,
+  EP_N_SECTION,
+  EP_N_APPENDIX,
+  EP_N_P,
+  EP_N_LIST,
+  EP_N_LI,
+  EP_N_FIELDS,
+  EP_N_FIELD,
+  EP_N_TABLE,
+  EP_N_CAPTION,
+  EP_N_COL,
+  EP_N_THEAD,
+  EP_N_TBODY,
+  EP_N_TR,
+  EP_N_TH,
+  EP_N_TD,
+  EP_N_FUNDS,
+  EP_N_ITEM,
+  EP_N_FUNDS_TOTAL,
+  EP_N_SCORING,
+  EP_N_INDICATOR,
+  EP_N_SCORING_TOTAL,
+  EP_N_FORM,
+  EP_N_FORM_BUDGET,
+  EP_N_FORM_SOURCE,
+  EP_N_FORM_GOAL,
+  EP_N_FORM_INDICATOR,
+  EP_N_FORM_TOTAL,
+  EP_N_ISSUES,
+  EP_N_ISSUE,
+  EP_N_MEASURES,
+  EP_N_MEASURE,
+  EP_N_ISSUES_AND_MEASURES,
+  EP_N_PAGEBREAK,
+  EP_N_TOC,
+  EP_N_SIGNATURE,
+  /* inlines */
+  EP_N_TEXT,
+  EP_N_B,
+  EP_N_U,
+  EP_N_SUP,
+  EP_N_SUB,
+  EP_N_BR,
+  EP_N_VALUE,
+  EP_N_AMOUNT,
+  EP_N_REF,
+  EP_N__COUNT
+} ep_kind;
+
+// Figure slots of a funds item / total and of a self-eval-form budget / source.
+enum { EP_F_BUDGET = 0, EP_F_EXECUTED, EP_F_INITIAL, EP_F_BALANCE, EP_F__COUNT };
+enum { EP_FF_INITIAL = 0, EP_FF_ANNUAL, EP_FF_EXECUTED, EP_FF__COUNT };
+
+// A figure that may be absent.
+typedef struct ep_fig {
+  bool known; // a value exists (given or computed)
+  ep_dec v;
+} ep_fig;
+
+typedef enum ep_list_style { EP_LIST_NUMBERED, EP_LIST_YISHI, EP_LIST_BULLET } ep_list_style;
+typedef enum ep_align { EP_ALIGN_DEFAULT, EP_ALIGN_LEFT, EP_ALIGN_CENTER, EP_ALIGN_RIGHT } ep_align;
+typedef enum ep_grade_scale { EP_SCALE_STANDARD, EP_SCALE_STANDARD_LONG } ep_grade_scale;
+typedef enum ep_vformat { EP_VF_PLAIN, EP_VF_2, EP_VF_PERCENT, EP_VF_CHINESE } ep_vformat;
+
+// Properties a <value of="ID.PROPERTY"> may name.
+typedef enum ep_prop {
+  EP_P_NONE,
+  EP_P_BUDGET,
+  EP_P_EXECUTED,
+  EP_P_INITIAL,
+  EP_P_BALANCE,
+  EP_P_RATE,
+  EP_P_WEIGHT,
+  EP_P_SCORE,
+  EP_P_GRADE,
+  EP_P_ANNUAL,
+  EP_P_BUDGET_SCORE
+} ep_prop;
+
+typedef struct ep_node ep_node;
+struct ep_node {
+  ep_kind kind;
+  ep_node *parent, *first, *last, *next, *prev;
+  const char *file;   // file the element came from (as the user named it / include path)
+  unsigned long line; // line of its start tag
+  const char *id;     // id attribute or NULL
+
+  // Text: TEXT content (whitespace-normalized UTF-8); SECTION/APPENDIX title;
+  // FIELD label; ISSUE/MEASURE title; SIGNATURE text; TOC title; FUNDS/SCORING/
+  // FORM/TABLE caption attribute.
+  const char *text;
+  const char *name; // ITEM / INDICATOR / SOURCE / FORM_INDICATOR name
+
+  // SECTION / APPENDIX
+  int level;            // section depth, 1 = top
+  int ordinal;          // 1-based number among numbered siblings (0 = unnumbered)
+  bool unnumbered;      // number="none"
+  bool runin;           // runin="yes"
+  const char *number;   // generated number text, e.g. "（一）" (NULL when unnumbered)
+
+  // LIST, ISSUES, MEASURES
+  ep_list_style style;
+
+  // TABLE / SCORING / FORM
+  bool landscape;
+
+  // COL
+  const char *width;
+
+  // TH/TD
+  int rowspan, colspan;
+  ep_align align;
+
+  // FUNDS
+  const char *unit;
+  bool chart;
+
+  // ITEM / FUNDS_TOTAL (declared), ITEM / FUNDS (effective)
+  bool has_decl[EP_F__COUNT];
+  ep_dec decl[EP_F__COUNT];
+  ep_fig eff[EP_F__COUNT];
+  bool rate_known;
+  ep_ratio rate;
+
+  // SCORING / INDICATOR / SCORING_TOTAL
+  ep_grade_scale scale;
+  bool has_weight, has_score;
+  ep_dec weight, score;   // declared
+  ep_fig eff_weight, eff_score;
+  const char *note;       // INDICATOR note; SCORING_TOTAL/FORM_TOTAL declared grade
+  const char *grade;      // computed grade (SCORING, FORM)
+  int depth;              // INDICATOR level 1..4
+
+  // FORM and its parts
+  const char *project, *department, *unit_name;
+  bool has_points;
+  ep_dec points;          // FORM budget-points; FORM_INDICATOR points
+  bool has_fdecl[EP_FF__COUNT];
+  ep_dec fdecl[EP_FF__COUNT]; // FORM_BUDGET / FORM_SOURCE figures
+  const char *level1, *level2, *target_value, *actual, *deviation; // FORM_INDICATOR
+  const char *planned, *achieved;                             // FORM_GOAL
+  bool form_ok;           // FORM: the figures below are known
+  ep_ratio form_rate, budget_score, form_score;
+  bool form_rate_known;
+
+  // MEASURE
+  const char *for_id;
+  ep_node *issue;         // resolved issue
+
+  // TOC
+  int toc_depth;
+
+  // VALUE / AMOUNT / REF
+  const char *ref;        // VALUE 'of' / REF 'to'
+  ep_node *target;        // resolved element
+  ep_prop prop;
+  ep_vformat format;
+  const char *result;     // VALUE: the printed figure; REF: the printed number
+  bool page;              // REF page="yes"
+  ep_dec amount;
+};
+
+// Document metadata.
+typedef struct ep_field {
+  const char *label;
+  ep_node *content; // an EP_N_FIELD node holding the inline content
+} ep_field;
+
+typedef struct ep_meta {
+  bool present;
+  const char *title, *subtitle, *issuer, *year, *date, *region;
+  unsigned long line, title_line;
+  int date_y, date_m, date_d; // parsed date (0 when absent)
+  ep_node *fields;            // first EP_N_FIELD (chained by next), may be NULL
+} ep_meta;
+
+// One parsed report.
+typedef struct ep_report {
+  ep_arena arena;
+  ep_diags diags;
+  const char *path;       // the input path as given
+  const char *layout;     // layout attribute of <report>, or NULL
+  unsigned long layout_line;
+  ep_meta meta;
+  ep_node *body;          // NULL when missing
+  bool wellformed;        // false: the file did not parse; nothing else is checked
+  bool io_failed;         // the input (or the include root) could not be read at all
+  const char *root_real;  // resolved include root
+  const char *dir_real;   // unused
+  const char *input_dir_real; // resolved directory of the input
+  const char *layout_path;    // resolved layout file (NULL when unresolved)
+  size_t section_count, top_section_count;
+  // Id index (sorted array of nodes after checks)
+  ep_node **ids;
+  size_t nids;
+} ep_report;
+
+// Options that change how a report is loaded and checked.
+typedef struct ep_load_options {
+  const char *root;     // include root; NULL = the input's directory
+  const char *data_dir; // data directory (layouts/), for checking layout names
+  const char *layout_override; // --layout; when set, the XML's layout attribute is not checked
+} ep_load_options;
+
+// 'ep_report_load()' - Parse PATH (safe XML loading, confined XInclude), build
+// the model and run every check. Always returns a report (owned by the caller,
+// free with ep_report_free); its diags say what went wrong.
+ep_report *ep_report_load(const char *path, const ep_load_options *opt);
+
+// 'ep_report_free()' - Free the report and everything in it.
+void ep_report_free(ep_report *r);
+
+// 'ep_node_new()' - A new node of KIND owned by R's arena, appended to PARENT (may be NULL).
+ep_node *ep_node_new(ep_report *r, ep_kind kind, ep_node *parent, const char *file,
+                     unsigned long line);
+
+// 'ep_kind_name()' - The element name of KIND ("section", "self-eval-form", "#text" ...).
+const char *ep_kind_name(ep_kind kind);
+
+// 'ep_report_check()' - Compute every figure, resolve ids, number sections and
+// run the semantic checks (called by ep_report_load).
+void ep_report_check(ep_report *r, const ep_load_options *opt);
+
+// 'ep_find_id()' - The element with id ID, or NULL.
+ep_node *ep_find_id(const ep_report *r, const char *id);
+
+// 'ep_grade_word()' - The grade word for SCORE (0..100 scale) in SCALE.
+const char *ep_grade_word(ep_ratio score, ep_grade_scale scale);
+
+// 'ep_section_number()' - Format the number of a section at LEVEL with ORDINAL
+// in the default official styles (一、/（一）/1./（1）, deeper levels reuse the last).
+// Writes into BUF and returns it.
+char *ep_section_number(int level, int ordinal, char *buf, size_t size);
+
+// 'ep_report_dump()' - Print the model with every computed figure (stable text, for golden tests).
+void ep_report_dump(const ep_report *r, FILE *out);
+
+// 'ep_report_summary()' - Print the `evalpdf check` summary for R (STRICT affects counts).
+void ep_report_summary(const ep_report *r, bool strict, FILE *out);
+
+// Internal: XML loading (xmlload.c).
+typedef struct _xmlDoc ep_xml_doc;
+// 'ep_xml_parse()' - Parse FILE_PATH safely; on failure adds exactly one error
+// (reported as DISPLAY) to DIAGS and returns NULL. INCLUDE_LINE > 0 reports an
+// unreadable file at that line of INCLUDER instead.
+ep_xml_doc *ep_xml_parse(const char *file_path, const char *display, ep_diags *diags);
+// 'ep_xml_line()' - First line of an element's start tag (see xmlload.c).
+struct _xmlNode;
+unsigned long ep_xml_line(const struct _xmlNode *node);
+// 'ep_path_confined()' - Resolve PATH (realpath, symlinks followed) and test that it lies
+// inside ROOT_REAL (an already-resolved directory). Stores the resolved path (heap) in *REAL.
+// Returns 0 inside, 1 outside, -1 when PATH does not exist (errno kept).
+int ep_path_confined(const char *path, const char *root_real, char **real);
+
+#endif

@@ -1,0 +1,968 @@
+// Model checks: ids, section numbering, every computed figure (funds,
+// scoring, self-eval-form), references (<value>, <ref>, measure/@for) and the
+// layout name. Reports into the report's diagnostics list; never recurses
+// deeper than the builder allowed.
+#include "model.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const kind_names[EP_N__COUNT] = {
+    "body", "section", "appendix", "p", "list", "li", "fields", "field", "table", "caption", "col",
+    "thead", "tbody", "tr", "th", "td", "funds", "item", "total", "scoring", "indicator", "total",
+    "self-eval-form", "budget", "source", "goal", "indicator", "total", "issues", "issue",
+    "measures", "measure", "issues-and-measures", "pagebreak", "toc", "signature", "#text", "b",
+    "u", "sup", "sub", "br", "value", "amount", "ref"};
+
+// 'ep_kind_name()' - The element name of KIND.
+const char *ep_kind_name(ep_kind kind) {
+  return (kind >= 0 && kind < EP_N__COUNT) ? kind_names[kind] : "?";
+}
+
+// 'ep_node_new()' - A new node owned by R's arena, appended to PARENT.
+ep_node *ep_node_new(ep_report *r, ep_kind kind, ep_node *parent, const char *file,
+                     unsigned long line) {
+  ep_node *n = ep_arena_alloc(&r->arena, sizeof *n);
+  n->kind = kind;
+  n->file = file;
+  n->line = line;
+  n->rowspan = n->colspan = 1;
+  if (parent) {
+    n->parent = parent;
+    n->prev = parent->last;
+    if (parent->last)
+      parent->last->next = n;
+    else
+      parent->first = n;
+    parent->last = n;
+  }
+  return n;
+}
+
+// 'ep_report_free()' - Free the report.
+void ep_report_free(ep_report *r) {
+  if (!r)
+    return;
+  free(r->ids);
+  ep_diags_free(&r->diags);
+  ep_arena_free(&r->arena);
+  free(r);
+}
+
+// 'next_node()' - Pre-order successor of N below ROOT (iterative: no recursion).
+static ep_node *next_node(ep_node *n, const ep_node *root) {
+  if (n->first)
+    return n->first;
+  while (n && n != root) {
+    if (n->next)
+      return n->next;
+    n = n->parent;
+  }
+  return NULL;
+}
+
+#define ERR(r, n, code, ...) ep_diag_add(&(r)->diags, EP_ERROR, (n)->file, (n)->line, code, __VA_ARGS__)
+#define WARN(r, n, code, ...) ep_diag_add(&(r)->diags, EP_WARNING, (n)->file, (n)->line, code, __VA_ARGS__)
+
+// 'where()' - " (FILE:LINE)" or " (line LINE)" naming N relative to the file of FROM.
+static const char *where(const ep_node *n, const ep_node *from, char *buf, size_t size) {
+  if (from && n->file && from->file && strcmp(n->file, from->file))
+    snprintf(buf, size, "%s:%lu", n->file, n->line);
+  else
+    snprintf(buf, size, "line %lu", n->line);
+  return buf;
+}
+
+// ---------------------------------------------------------------------------
+// Ids
+
+typedef struct id_ent {
+  ep_node *node;
+  size_t seq;
+} id_ent;
+
+// 'cmp_id()' - Sort by id, then document order.
+static int cmp_id(const void *a, const void *b) {
+  const id_ent *x = a, *y = b;
+  int c = strcmp(x->node->id, y->node->id);
+  if (c)
+    return c;
+  return x->seq < y->seq ? -1 : (x->seq > y->seq);
+}
+
+// 'collect_ids()' - Index every id and report duplicates.
+static void collect_ids(ep_report *r) {
+  size_t cap = 64, n = 0, seq = 0;
+  id_ent *ents = ep_xmalloc(cap * sizeof *ents);
+  for (ep_node *x = r->body; x; x = next_node(x, r->body)) {
+    seq++;
+    if (!x->id)
+      continue;
+    if (n == cap) {
+      cap *= 2;
+      ents = ep_xrealloc(ents, cap * sizeof *ents);
+    }
+    ents[n].node = x;
+    ents[n].seq = seq;
+    n++;
+  }
+  qsort(ents, n, sizeof *ents, cmp_id);
+  r->ids = ep_xmalloc((n ? n : 1) * sizeof *r->ids);
+  r->nids = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (i > 0 && !strcmp(ents[i].node->id, ents[i - 1].node->id)) {
+      // find the first holder of this id
+      size_t j = i;
+      while (j > 0 && !strcmp(ents[j - 1].node->id, ents[i].node->id))
+        j--;
+      char w[512];
+      ERR(r, ents[i].node, "duplicate-id", "id \"%s\" is already used by <%s> at %s; ids must be unique.",
+          ents[i].node->id, ep_kind_name(ents[j].node->kind), where(ents[j].node, ents[i].node, w, sizeof w));
+      continue;
+    }
+    r->ids[r->nids++] = ents[i].node;
+  }
+  free(ents);
+}
+
+// 'ep_find_id()' - Binary search of the id index.
+ep_node *ep_find_id(const ep_report *r, const char *id) {
+  if (!id)
+    return NULL;
+  size_t lo = 0, hi = r->nids;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    int c = strcmp(r->ids[mid]->id, id);
+    if (!c)
+      return r->ids[mid];
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return NULL;
+}
+
+// 'suggest_id()' - The nearest id among those whose kind passes FILTER (NULL = any).
+static const char *suggest_id(const ep_report *r, const char *word, bool (*filter)(ep_kind)) {
+  const char **cands = ep_xmalloc((r->nids + 1) * sizeof *cands);
+  size_t k = 0;
+  for (size_t i = 0; i < r->nids; i++)
+    if (!filter || filter(r->ids[i]->kind))
+      cands[k++] = r->ids[i]->id;
+  cands[k] = NULL;
+  const char *s = ep_suggest(word, cands, NULL);
+  free(cands);
+  return s;
+}
+
+// ---------------------------------------------------------------------------
+// Numbering
+
+// 'ep_section_number()' - Default official numbering by level.
+char *ep_section_number(int level, int ordinal, char *buf, size_t size) {
+  char cn[64];
+  if (level <= 1) {
+    snprintf(buf, size, "%s、", ep_format_chinese_ordinal(ordinal, cn, sizeof cn) ? cn : "?");
+  } else if (level == 2) {
+    snprintf(buf, size, "（%s）", ep_format_chinese_ordinal(ordinal, cn, sizeof cn) ? cn : "?");
+  } else if (level == 3) {
+    snprintf(buf, size, "%d.", ordinal);
+  } else {
+    snprintf(buf, size, "（%d）", ordinal);
+  }
+  return buf;
+}
+
+// 'number_sections()' - Ordinals and number strings for every section and appendix.
+static void number_sections(ep_report *r) {
+  int appendix = 0;
+  for (ep_node *x = r->body; x; x = next_node(x, r->body)) {
+    if (x->kind == EP_N_APPENDIX) {
+      x->ordinal = ++appendix;
+      char buf[64];
+      snprintf(buf, sizeof buf, "附件%d", x->ordinal);
+      x->number = ep_arena_strdup(&r->arena, buf);
+      continue;
+    }
+    if (x->kind != EP_N_SECTION)
+      continue;
+    r->section_count++;
+    if (x->level == 1)
+      r->top_section_count++;
+    if (x->unnumbered)
+      continue;
+    int ord = 1;
+    for (ep_node *s = x->prev; s; s = s->prev)
+      if (s->kind == EP_N_SECTION && !s->unnumbered) {
+        ord = s->ordinal + 1;
+        break;
+      }
+    x->ordinal = ord;
+    char buf[64];
+    x->number = ep_arena_strdup(&r->arena, ep_section_number(x->level, ord, buf, sizeof buf));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Figures
+
+// 'fmt_dec()' - Plain text of D in a caller buffer.
+static const char *fmt_dec(ep_dec d, char *buf) { return ep_dec_format_plain(d, buf, 64); }
+
+// 'add_checked()' - *ACC += V, reporting overflow at N once.
+static bool add_checked(ep_report *r, const ep_node *n, ep_dec *acc, ep_dec v) {
+  if (ep_dec_add(*acc, v, acc))
+    return true;
+  ERR(r, n, "number-overflow", "a sum at <%s> exceeds the largest figure evalpdf handles (10^12).",
+      ep_kind_name(n->kind));
+  return false;
+}
+
+static const char *const fig_label[EP_F__COUNT] = {"budget", "executed", "initial", "balance"};
+
+// 'finish_figures()' - Balance and rate of a funds item or block from its effective figures.
+static void finish_figures(ep_report *r, ep_node *n, const ep_node *decl_src) {
+  ep_fig bal = {false, {0, 0}};
+  if (n->eff[EP_F_BUDGET].known && n->eff[EP_F_EXECUTED].known) {
+    if (ep_dec_sub(n->eff[EP_F_BUDGET].v, n->eff[EP_F_EXECUTED].v, &bal.v))
+      bal.known = true;
+  }
+  if (decl_src && decl_src->has_decl[EP_F_BALANCE]) {
+    char a[64], b[64];
+    if (bal.known && ep_dec_cmp(bal.v, decl_src->decl[EP_F_BALANCE]) != 0)
+      WARN(r, decl_src, "balance-mismatch",
+           "%s%s%s: declared balance %s differs from budget − executed = %s.",
+           decl_src->name ? "item \"" : "<total>", decl_src->name ? decl_src->name : "",
+           decl_src->name ? "\"" : "", fmt_dec(decl_src->decl[EP_F_BALANCE], a), fmt_dec(bal.v, b));
+    if (!bal.known) {
+      bal.known = true;
+      bal.v = decl_src->decl[EP_F_BALANCE];
+    }
+  }
+  n->eff[EP_F_BALANCE] = bal;
+  n->rate_known = false;
+  if (n->eff[EP_F_BUDGET].known && n->eff[EP_F_EXECUTED].known) {
+    if (ep_dec_is_zero(n->eff[EP_F_BUDGET].v)) {
+      WARN(r, n, "zero-budget", "%s%s%s has a budget of 0, so its execution rate is left empty.",
+           n->name ? "item \"" : "<funds>", n->name ? n->name : "", n->name ? "\"" : "");
+    } else {
+      n->rate_known = ep_ratio_make(n->eff[EP_F_EXECUTED].v, n->eff[EP_F_BUDGET].v, &n->rate);
+    }
+  }
+}
+
+// 'sum_children()' - Effective figures of parent N from its ITEM children;
+// DECL_SRC holds declared figures to compare (N itself or a <total>).
+static void sum_children(ep_report *r, ep_node *n, const ep_node *decl_src) {
+  for (int f = 0; f < EP_F_BALANCE; f++) {
+    ep_dec sum = {0, 0};
+    bool all = true, any = false, ok = true;
+    for (ep_node *c = n->first; c; c = c->next) {
+      if (c->kind != EP_N_ITEM)
+        continue;
+      if (c->eff[f].known) {
+        any = true;
+        ok = ok && add_checked(r, c, &sum, c->eff[f].v);
+      } else {
+        all = false;
+      }
+    }
+    ep_fig comp = {any && all && ok, sum};
+    if (decl_src && decl_src->has_decl[f]) {
+      char a[64], b[64];
+      if (comp.known && ep_dec_cmp(comp.v, decl_src->decl[f]) != 0) {
+        if (decl_src->kind == EP_N_FUNDS_TOTAL)
+          WARN(r, decl_src, "funds-total-mismatch",
+               "<total %s=\"%s\"> differs from the sum of the top-level items, %s.", fig_label[f],
+               fmt_dec(decl_src->decl[f], a), fmt_dec(comp.v, b));
+        else
+          WARN(r, decl_src, "funds-sum-mismatch",
+               "item \"%s\": declared %s %s differs from the sum of its children, %s.",
+               decl_src->name ? decl_src->name : "", fig_label[f], fmt_dec(decl_src->decl[f], a),
+               fmt_dec(comp.v, b));
+      }
+      if (!comp.known) {
+        comp.known = true;
+        comp.v = decl_src->decl[f];
+      }
+    }
+    n->eff[f] = comp;
+  }
+  finish_figures(r, n, decl_src);
+}
+
+// 'check_item()' - Compute one funds item (post-order; depth bounded by the builder).
+static void check_item(ep_report *r, ep_node *it) {
+  bool parent = false;
+  for (ep_node *c = it->first; c; c = c->next)
+    if (c->kind == EP_N_ITEM) {
+      parent = true;
+      check_item(r, c);
+    }
+  if (parent) {
+    sum_children(r, it, it);
+  } else {
+    for (int f = 0; f < EP_F_BALANCE; f++) {
+      it->eff[f].known = it->has_decl[f];
+      it->eff[f].v = it->decl[f];
+    }
+    finish_figures(r, it, it);
+  }
+}
+
+// 'check_funds()' - All figures of a <funds> block.
+static void check_funds(ep_report *r, ep_node *f) {
+  ep_node *total = NULL;
+  for (ep_node *c = f->first; c; c = c->next) {
+    if (c->kind == EP_N_ITEM)
+      check_item(r, c);
+    else if (c->kind == EP_N_FUNDS_TOTAL)
+      total = c;
+  }
+  sum_children(r, f, total);
+}
+
+// 'ep_grade_word()' - Grade word for SCORE.
+const char *ep_grade_word(ep_ratio score, ep_grade_scale scale) {
+  ep_ratio t90 = {90, 1}, t80 = {80, 1}, t60 = {60, 1};
+  bool lng = scale == EP_SCALE_STANDARD_LONG;
+  if (ep_ratio_cmp(score, t90) >= 0)
+    return lng ? "优秀" : "优";
+  if (ep_ratio_cmp(score, t80) >= 0)
+    return lng ? "良好" : "良";
+  if (ep_ratio_cmp(score, t60) >= 0)
+    return lng ? "中等" : "中";
+  return "差";
+}
+
+// 'check_indicator()' - Weights and scores of a scoring indicator (depth ≤ 4).
+// Adds leaf scores to *LEAF_SUM.
+static void check_indicator(ep_report *r, ep_node *in, ep_dec *leaf_sum, bool *any_score) {
+  char a[64], b[64];
+  bool parent = false;
+  ep_dec wsum = {0, 0}, ssum = {0, 0};
+  bool wany = false, sany = false;
+  for (ep_node *c = in->first; c; c = c->next) {
+    if (c->kind != EP_N_INDICATOR)
+      continue;
+    parent = true;
+    check_indicator(r, c, leaf_sum, any_score);
+    if (c->eff_weight.known) {
+      wany = true;
+      add_checked(r, c, &wsum, c->eff_weight.v);
+    }
+    if (c->eff_score.known) {
+      sany = true;
+      add_checked(r, c, &ssum, c->eff_score.v);
+    }
+  }
+  if (!parent) {
+    in->eff_weight.known = in->has_weight;
+    in->eff_weight.v = in->weight;
+    in->eff_score.known = in->has_score;
+    in->eff_score.v = in->score;
+    if (in->has_score && !in->has_weight)
+      ERR(r, in, "score-without-weight",
+          "indicator \"%s\" has score %s but no weight; give it weight=\"…\" so the score can be checked.",
+          in->name ? in->name : "", fmt_dec(in->score, a));
+    else if (in->has_score && ep_dec_cmp(in->score, in->weight) > 0)
+      ERR(r, in, "score-exceeds-weight", "indicator \"%s\": score %s exceeds its weight %s.",
+          in->name ? in->name : "", fmt_dec(in->score, a), fmt_dec(in->weight, b));
+    else if (in->has_weight && !in->has_score)
+      WARN(r, in, "indicator-unscored",
+           "indicator \"%s\" has weight %s but no score; it is shown unscored and adds nothing to the total score.",
+           in->name ? in->name : "", fmt_dec(in->weight, a));
+    if (in->has_score) {
+      add_checked(r, in, leaf_sum, in->score);
+      *any_score = true;
+    }
+    return;
+  }
+  if (in->has_weight) {
+    if (wany && ep_dec_cmp(wsum, in->weight) != 0)
+      WARN(r, in, "weight-sum-mismatch",
+           "indicator \"%s\": weight %s differs from the sum of its children's weights, %s.",
+           in->name ? in->name : "", fmt_dec(in->weight, a), fmt_dec(wsum, b));
+    in->eff_weight.known = true;
+    in->eff_weight.v = in->weight;
+  } else {
+    in->eff_weight.known = wany;
+    in->eff_weight.v = wsum;
+  }
+  if (in->has_score) {
+    if (sany && ep_dec_cmp(ssum, in->score) != 0)
+      WARN(r, in, "score-sum-mismatch",
+           "indicator \"%s\": score %s differs from the sum of its children's scores, %s.",
+           in->name ? in->name : "", fmt_dec(in->score, a), fmt_dec(ssum, b));
+    if (in->eff_weight.known && ep_dec_cmp(in->score, in->eff_weight.v) > 0)
+      ERR(r, in, "score-exceeds-weight", "indicator \"%s\": score %s exceeds its weight %s.",
+          in->name ? in->name : "", fmt_dec(in->score, a), fmt_dec(in->eff_weight.v, b));
+  }
+  in->eff_score.known = sany;
+  in->eff_score.v = ssum;
+}
+
+// 'check_scoring()' - Totals and grade of a <scoring> block.
+static void check_scoring(ep_report *r, ep_node *s) {
+  char a[64], b[64];
+  ep_dec leaf_sum = {0, 0}, wsum = {0, 0};
+  bool any_score = false, wany = false;
+  ep_node *total = NULL;
+  for (ep_node *c = s->first; c; c = c->next) {
+    if (c->kind == EP_N_SCORING_TOTAL) {
+      total = c;
+      continue;
+    }
+    if (c->kind != EP_N_INDICATOR)
+      continue;
+    check_indicator(r, c, &leaf_sum, &any_score);
+    if (c->eff_weight.known) {
+      wany = true;
+      add_checked(r, c, &wsum, c->eff_weight.v);
+    }
+  }
+  s->eff_weight.known = wany;
+  s->eff_weight.v = wsum;
+  s->eff_score.known = true; // an all-unscored table totals 0
+  s->eff_score.v = leaf_sum;
+  ep_dec hundred;
+  ep_dec_from_int(100, &hundred);
+  if (wany && ep_dec_cmp(wsum, hundred) != 0)
+    WARN(r, s, "weight-total-not-100", "the top-level indicator weights add up to %s, not 100.",
+         fmt_dec(wsum, a));
+  s->grade = ep_grade_word(ep_ratio_from_dec(leaf_sum), s->scale);
+  if (total) {
+    if (total->has_weight && wany && ep_dec_cmp(total->weight, wsum) != 0)
+      WARN(r, total, "total-weight-mismatch", "<total weight=\"%s\"> differs from the computed total weight %s.",
+           fmt_dec(total->weight, a), fmt_dec(wsum, b));
+    if (total->has_score && ep_dec_cmp(total->score, leaf_sum) != 0)
+      WARN(r, total, "total-score-mismatch", "<total score=\"%s\"> differs from the computed total score %s.",
+           fmt_dec(total->score, a), fmt_dec(leaf_sum, b));
+    if (total->note && strcmp(total->note, s->grade))
+      WARN(r, total, "grade-mismatch",
+           "<total grade=\"%s\"> differs from the grade the %s scale gives for score %s: %s.", total->note,
+           s->scale == EP_SCALE_STANDARD_LONG ? "standard-long" : "standard", fmt_dec(leaf_sum, b), s->grade);
+  }
+}
+
+// 'check_form()' - Budget block, rate, budget score, 总分 and grade of a self-eval-form.
+static void check_form(ep_report *r, ep_node *f) {
+  char a[64], b[64];
+  ep_node *bud = NULL, *total = NULL;
+  ep_dec isum = {0, 0}, psum = {0, 0};
+  bool overflow = false;
+  for (ep_node *c = f->first; c; c = c->next) {
+    if (c->kind == EP_N_FORM_BUDGET && !bud)
+      bud = c;
+    else if (c->kind == EP_N_FORM_TOTAL)
+      total = c;
+    else if (c->kind == EP_N_FORM_INDICATOR) {
+      if (c->has_score && !c->has_points)
+        ERR(r, c, "score-without-points", "indicator \"%s\" has score %s but no points; give it points=\"…\".",
+            c->name ? c->name : "", fmt_dec(c->score, a));
+      else if (c->has_score && ep_dec_cmp(c->score, c->points) > 0)
+        ERR(r, c, "score-exceeds-points", "indicator \"%s\": score %s exceeds its points %s.",
+            c->name ? c->name : "", fmt_dec(c->score, a), fmt_dec(c->points, b));
+      if (c->has_score)
+        overflow |= !add_checked(r, c, &isum, c->score);
+      if (c->has_points)
+        overflow |= !add_checked(r, c, &psum, c->points);
+    }
+  }
+  overflow |= !add_checked(r, f, &psum, f->points);
+  ep_dec hundred;
+  ep_dec_from_int(100, &hundred);
+  bool has_ind = false;
+  for (ep_node *c = f->first; c; c = c->next)
+    has_ind |= c->kind == EP_N_FORM_INDICATOR;
+  if (has_ind && !overflow && ep_dec_cmp(psum, hundred) != 0)
+    WARN(r, f, "form-points-not-100",
+         "the form's points (budget %s plus indicators) add up to %s, not 100.", fmt_dec(f->points, a),
+         fmt_dec(psum, b));
+  if (!bud)
+    return;
+  static const char *const names[EP_FF__COUNT] = {"initial", "annual", "executed"};
+  for (int k = 0; k < EP_FF__COUNT; k++) {
+    ep_dec sum = {0, 0};
+    bool any = false;
+    for (ep_node *s = bud->first; s; s = s->next)
+      if (s->kind == EP_N_FORM_SOURCE && s->has_fdecl[k]) {
+        any = true;
+        add_checked(r, s, &sum, s->fdecl[k]);
+      }
+    if (any && bud->has_fdecl[k] && ep_dec_cmp(sum, bud->fdecl[k]) != 0)
+      WARN(r, bud, "source-sum-mismatch",
+           "the <source> rows' %s figures add up to %s, but <budget %s=\"%s\">.", names[k],
+           fmt_dec(sum, a), names[k], fmt_dec(bud->fdecl[k], b));
+  }
+  f->form_rate_known = false;
+  f->form_ok = false;
+  if (!bud->has_fdecl[EP_FF_ANNUAL] || !bud->has_fdecl[EP_FF_EXECUTED])
+    return;
+  if (ep_dec_is_zero(bud->fdecl[EP_FF_ANNUAL])) {
+    WARN(r, bud, "zero-budget", "<budget annual=\"0\">: the execution rate and budget score are left empty.");
+    return;
+  }
+  if (!ep_ratio_make(bud->fdecl[EP_FF_EXECUTED], bud->fdecl[EP_FF_ANNUAL], &f->form_rate))
+    return;
+  f->form_rate_known = true;
+  ep_ratio one = {1, 1};
+  ep_ratio capped = ep_ratio_min(f->form_rate, one);
+  if (!ep_ratio_mul(ep_ratio_from_dec(f->points), capped, &f->budget_score))
+    return;
+  if (!ep_ratio_add(f->budget_score, ep_ratio_from_dec(isum), &f->form_score))
+    return;
+  f->form_ok = true;
+  f->grade = ep_grade_word(f->form_score, f->scale);
+  if (total) {
+    if (total->has_score) {
+      int digits = total->score.frac;
+      char exact[64];
+      ep_ratio_format_fixed(f->form_score, digits, exact, sizeof exact);
+      char decl[64];
+      ep_dec_format_fixed(total->score, digits, decl, sizeof decl);
+      if (strcmp(exact, decl))
+        WARN(r, total, "total-score-mismatch", "<total score=\"%s\"> differs from the computed 总分 %s.",
+             fmt_dec(total->score, a), ep_ratio_format_trimmed(f->form_score, 2, b, sizeof b));
+    }
+    if (total->note && strcmp(total->note, f->grade))
+      WARN(r, total, "grade-mismatch", "<total grade=\"%s\"> differs from the grade for 总分 %s: %s.", total->note,
+           ep_ratio_format_trimmed(f->form_score, 2, b, sizeof b), f->grade);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// References
+
+// 'is_issue()' / 'is_section()' - id filters for suggestions.
+static bool is_issue(ep_kind k) { return k == EP_N_ISSUE; }
+static bool is_section(ep_kind k) { return k == EP_N_SECTION || k == EP_N_APPENDIX; }
+static bool is_figure_holder(ep_kind k) {
+  return k == EP_N_FUNDS || k == EP_N_ITEM || k == EP_N_SCORING || k == EP_N_INDICATOR || k == EP_N_FORM;
+}
+
+// 'check_measures()' - measure/@for resolution and issues without measures.
+static void check_measures(ep_report *r) {
+  for (ep_node *x = r->body; x; x = next_node(x, r->body)) {
+    if (x->kind != EP_N_MEASURE || !x->for_id)
+      continue;
+    ep_node *t = ep_find_id(r, x->for_id);
+    if (t && t->kind == EP_N_ISSUE) {
+      x->issue = t;
+      t->has_points = true; // marks "has a measure"
+    } else if (t) {
+      char w[512];
+      ERR(r, x, "measure-for-not-issue", "<measure for=\"%s\"> names a <%s> (%s), not an <issue>.", x->for_id,
+          ep_kind_name(t->kind), where(t, x, w, sizeof w));
+    } else {
+      const char *s = suggest_id(r, x->for_id, is_issue);
+      if (s)
+        ERR(r, x, "unknown-issue", "<measure for=\"%s\"> names no issue; did you mean \"%s\"?", x->for_id, s);
+      else
+        ERR(r, x, "unknown-issue", "<measure for=\"%s\"> names no issue.", x->for_id);
+    }
+  }
+  for (ep_node *x = r->body; x; x = next_node(x, r->body))
+    if (x->kind == EP_N_ISSUE && !x->has_points) {
+      if (x->id)
+        WARN(r, x, "issue-without-measure", "issue \"%s\" has no <measure for=\"%s\">.", x->id, x->id);
+      else
+        WARN(r, x, "issue-without-measure",
+             "this <issue> has no id, so no <measure> can answer it; give it id=\"…\" and a <measure for=\"…\">.");
+    }
+}
+
+typedef struct prop_info {
+  const char *name;
+  ep_prop prop;
+} prop_info;
+
+// 'props_for()' - The properties a <value> may name on an element of KIND.
+static const prop_info *props_for(ep_kind k, size_t *n) {
+  static const prop_info funds[] = {{"budget", EP_P_BUDGET}, {"executed", EP_P_EXECUTED},
+                                    {"initial", EP_P_INITIAL}, {"balance", EP_P_BALANCE},
+                                    {"rate", EP_P_RATE}};
+  static const prop_info scoring[] = {{"weight", EP_P_WEIGHT}, {"score", EP_P_SCORE}, {"grade", EP_P_GRADE}};
+  static const prop_info form[] = {{"initial", EP_P_INITIAL}, {"annual", EP_P_ANNUAL},
+                                   {"executed", EP_P_EXECUTED}, {"rate", EP_P_RATE},
+                                   {"budget-score", EP_P_BUDGET_SCORE}, {"score", EP_P_SCORE},
+                                   {"grade", EP_P_GRADE}};
+  switch (k) {
+  case EP_N_FUNDS:
+  case EP_N_ITEM:
+    *n = 5;
+    return funds;
+  case EP_N_SCORING:
+    *n = 3;
+    return scoring;
+  case EP_N_INDICATOR:
+    *n = 2;
+    return scoring;
+  case EP_N_FORM:
+    *n = 7;
+    return form;
+  default:
+    *n = 0;
+    return NULL;
+  }
+}
+
+// 'format_ratio_value()' - Print a ratio-valued property by FORMAT.
+static bool format_ratio_value(ep_report *r, ep_node *v, ep_ratio q, bool is_rate, char *buf) {
+  switch (v->format) {
+  case EP_VF_PERCENT:
+    ep_ratio_format_percent(q, buf, 64);
+    return true;
+  case EP_VF_2:
+    if (is_rate) {
+      ep_ratio hundred = {100, 1}, p;
+      if (!ep_ratio_mul(q, hundred, &p))
+        return false;
+      ep_ratio_format_fixed(p, 2, buf, 60);
+      strcat(buf, "%");
+    } else {
+      ep_ratio_format_fixed(q, 2, buf, 64);
+    }
+    return true;
+  case EP_VF_CHINESE: {
+    if (q.den == 1 && q.num >= 0 && q.num <= 99) {
+      ep_format_chinese((int64_t)q.num, buf, 64);
+      return true;
+    }
+    char t[64];
+    ERR(r, v, "bad-chinese-format",
+        "<value of=\"%s\" format=\"chinese\">: the value %s is not a whole number from 0 to 99.", v->ref,
+        is_rate ? ep_ratio_format_percent(q, t, sizeof t) : ep_ratio_format_trimmed(q, 6, t, sizeof t));
+    return false;
+  }
+  default:
+    if (is_rate)
+      ep_ratio_format_percent(q, buf, 64);
+    else
+      ep_ratio_format_trimmed(q, 2, buf, 64);
+    return true;
+  }
+}
+
+// 'format_dec_value()' - Print a decimal-valued property by FORMAT.
+static bool format_dec_value(ep_report *r, ep_node *v, ep_dec d, char *buf) {
+  int64_t n;
+  switch (v->format) {
+  case EP_VF_PERCENT:
+    ep_ratio_format_percent(ep_ratio_from_dec(d), buf, 64);
+    return true;
+  case EP_VF_2:
+    ep_dec_format_fixed(d, 2, buf, 64);
+    return true;
+  case EP_VF_CHINESE:
+    if (ep_dec_is_integer(d, &n) && n >= 0 && n <= 99) {
+      ep_format_chinese(n, buf, 64);
+      return true;
+    } else {
+      char t[64];
+      ERR(r, v, "bad-chinese-format",
+          "<value of=\"%s\" format=\"chinese\">: the value %s is not a whole number from 0 to 99.", v->ref,
+          fmt_dec(d, t));
+      return false;
+    }
+  default:
+    ep_dec_format_plain(d, buf, 64);
+    return true;
+  }
+}
+
+// 'resolve_value()' - Resolve and print one <value of="ID.PROPERTY">.
+static void resolve_value(ep_report *r, ep_node *v) {
+  if (!v->ref)
+    return;
+  const char *dot = strrchr(v->ref, '.');
+  if (!dot || dot == v->ref || !dot[1]) {
+    ERR(r, v, "bad-value-ref", "<value of=\"%s\">: write ID.PROPERTY, e.g. main.budget or self.score.", v->ref);
+    return;
+  }
+  char *id = ep_arena_strndup(&r->arena, v->ref, (size_t)(dot - v->ref));
+  const char *prop = dot + 1;
+  ep_node *t = ep_find_id(r, id);
+  if (!t) {
+    const char *s = suggest_id(r, id, is_figure_holder);
+    if (s)
+      ERR(r, v, "unknown-value-id", "<value of=\"%s\">: no element has id \"%s\"; did you mean \"%s\"?", v->ref, id, s);
+    else
+      ERR(r, v, "unknown-value-id", "<value of=\"%s\">: no element has id \"%s\".", v->ref, id);
+    return;
+  }
+  size_t np;
+  const prop_info *props = props_for(t->kind, &np);
+  if (!props) {
+    if (t->kind == EP_N_SECTION || t->kind == EP_N_APPENDIX)
+      ERR(r, v, "value-of-section", "<value of=\"%s\">: \"%s\" is a section, which has no figures; use <ref to=\"%s\"/> for its number.",
+          v->ref, id, id);
+    else
+      ERR(r, v, "value-of-non-figure", "<value of=\"%s\">: \"%s\" is a <%s>, which has no figures.", v->ref, id,
+          ep_kind_name(t->kind));
+    return;
+  }
+  const prop_info *pi = NULL;
+  for (size_t i = 0; i < np; i++)
+    if (!strcmp(props[i].name, prop))
+      pi = &props[i];
+  if (!pi) {
+    const char *cands[8];
+    ep_buf list;
+    ep_buf_init(&list);
+    for (size_t i = 0; i < np; i++) {
+      cands[i] = props[i].name;
+      ep_buf_printf(&list, "%s%s", i ? ", " : "", props[i].name);
+    }
+    cands[np] = NULL;
+    const char *s = ep_suggest(prop, cands, NULL);
+    if (s)
+      ERR(r, v, "unknown-value-property", "<value of=\"%s\">: <%s> has no property \"%s\"; did you mean \"%s\"? (it has %s)",
+          v->ref, ep_kind_name(t->kind), prop, s, ep_buf_str(&list));
+    else
+      ERR(r, v, "unknown-value-property", "<value of=\"%s\">: <%s> has no property \"%s\" (it has %s).", v->ref,
+          ep_kind_name(t->kind), prop, ep_buf_str(&list));
+    ep_buf_free(&list);
+    return;
+  }
+  v->target = t;
+  v->prop = pi->prop;
+  char buf[64] = "";
+  bool ok = false, missing = false;
+  switch (t->kind) {
+  case EP_N_FUNDS:
+  case EP_N_ITEM: {
+    if (pi->prop == EP_P_RATE) {
+      if (t->rate_known)
+        ok = format_ratio_value(r, v, t->rate, true, buf);
+      else
+        missing = true;
+      break;
+    }
+    int f = pi->prop == EP_P_BUDGET ? EP_F_BUDGET
+            : pi->prop == EP_P_EXECUTED ? EP_F_EXECUTED
+            : pi->prop == EP_P_INITIAL  ? EP_F_INITIAL
+                                        : EP_F_BALANCE;
+    if (t->eff[f].known)
+      ok = format_dec_value(r, v, t->eff[f].v, buf);
+    else
+      missing = true;
+    break;
+  }
+  case EP_N_SCORING:
+  case EP_N_INDICATOR:
+    if (pi->prop == EP_P_GRADE) {
+      snprintf(buf, sizeof buf, "%s", t->grade ? t->grade : "");
+      ok = t->grade != NULL;
+      missing = !ok;
+    } else {
+      ep_fig fg = pi->prop == EP_P_WEIGHT ? t->eff_weight : t->eff_score;
+      if (fg.known)
+        ok = format_dec_value(r, v, fg.v, buf);
+      else
+        missing = true;
+    }
+    break;
+  case EP_N_FORM: {
+    ep_node *bud = NULL;
+    for (ep_node *c = t->first; c; c = c->next)
+      if (c->kind == EP_N_FORM_BUDGET) {
+        bud = c;
+        break;
+      }
+    if (pi->prop == EP_P_INITIAL || pi->prop == EP_P_ANNUAL || pi->prop == EP_P_EXECUTED) {
+      int k = pi->prop == EP_P_INITIAL ? EP_FF_INITIAL : pi->prop == EP_P_ANNUAL ? EP_FF_ANNUAL : EP_FF_EXECUTED;
+      if (bud && bud->has_fdecl[k])
+        ok = format_dec_value(r, v, bud->fdecl[k], buf);
+      else
+        missing = true;
+    } else if (pi->prop == EP_P_RATE) {
+      if (t->form_rate_known)
+        ok = format_ratio_value(r, v, t->form_rate, true, buf);
+      else
+        missing = true;
+    } else if (!t->form_ok) {
+      missing = true;
+    } else if (pi->prop == EP_P_GRADE) {
+      snprintf(buf, sizeof buf, "%s", t->grade);
+      ok = true;
+    } else {
+      ok = format_ratio_value(r, v, pi->prop == EP_P_SCORE ? t->form_score : t->budget_score, false, buf);
+    }
+    break;
+  }
+  default:
+    break;
+  }
+  if (missing) {
+    char w[512];
+    ERR(r, v, "value-missing", "<value of=\"%s\">: <%s> at %s has no %s figure (it is not given and cannot be computed).",
+        v->ref, ep_kind_name(t->kind), where(t, v, w, sizeof w), prop);
+    return;
+  }
+  if (ok)
+    v->result = ep_arena_strdup(&r->arena, buf);
+}
+
+// 'resolve_ref()' - Resolve one <ref to="ID">.
+static void resolve_ref(ep_report *r, ep_node *x) {
+  if (!x->ref)
+    return;
+  ep_node *t = ep_find_id(r, x->ref);
+  if (!t) {
+    const char *s = suggest_id(r, x->ref, is_section);
+    if (s)
+      ERR(r, x, "unknown-ref", "<ref to=\"%s\">: no section has id \"%s\"; did you mean \"%s\"?", x->ref, x->ref, s);
+    else
+      ERR(r, x, "unknown-ref", "<ref to=\"%s\">: no section has id \"%s\".", x->ref, x->ref);
+    return;
+  }
+  if (!is_section(t->kind)) {
+    ERR(r, x, "ref-not-section", "<ref to=\"%s\"> names a <%s>; <ref> refers to sections (use <value of=\"%s.…\"/> for figures).",
+        x->ref, ep_kind_name(t->kind), x->ref);
+    return;
+  }
+  x->target = t;
+  if (t->number) {
+    // The number without its trailing separator: 一、 → 一, 1. → 1; （一） stays.
+    size_t n = strlen(t->number);
+    if (n >= 3 && !strcmp(t->number + n - 3, "、"))
+      n -= 3;
+    else if (n >= 1 && t->number[n - 1] == '.')
+      n -= 1;
+    x->result = ep_arena_strndup(&r->arena, t->number, n);
+  } else {
+    ep_buf b;
+    ep_buf_init(&b);
+    ep_buf_printf(&b, "“%s”", t->text ? t->text : "");
+    x->result = ep_arena_strdup(&r->arena, ep_buf_str(&b));
+    ep_buf_free(&b);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Layout
+
+// 'list_layouts()' - "official, compact" from DATA_DIR/layouts (heap string).
+static char *list_layouts(const char *data_dir) {
+  ep_buf b;
+  ep_buf_init(&b);
+  char path[4096];
+  snprintf(path, sizeof path, "%s/layouts", data_dir ? data_dir : ".");
+  DIR *d = opendir(path);
+  char *names[256];
+  int n = 0;
+  if (d) {
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 256) {
+      size_t l = strlen(e->d_name);
+      if (l > 4 && !strcmp(e->d_name + l - 4, ".xml"))
+        names[n++] = ep_xstrdup(e->d_name);
+    }
+    closedir(d);
+  }
+  // sort for stable messages
+  for (int i = 1; i < n; i++)
+    for (int j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+      char *t = names[j];
+      names[j] = names[j - 1];
+      names[j - 1] = t;
+    }
+  for (int i = 0; i < n; i++) {
+    ep_buf_printf(&b, "%s%.*s", i ? ", " : "", (int)(strlen(names[i]) - 4), names[i]);
+    free(names[i]);
+  }
+  if (!n)
+    ep_buf_puts(&b, "(none found)");
+  char *r = ep_xstrdup(ep_buf_str(&b));
+  ep_buf_free(&b);
+  return r;
+}
+
+// 'check_layout()' - The layout attribute names a layout or a confined path.
+static void check_layout(ep_report *r, const ep_load_options *opt) {
+  if (!r->layout || (opt && opt->layout_override))
+    return;
+  const char *data = opt ? opt->data_dir : NULL;
+  const char *name = r->layout;
+  ep_node at = {0};
+  at.file = r->path;
+  at.line = r->layout_line;
+  if (!name[0]) {
+    char *l = list_layouts(data);
+    ERR(r, &at, "unknown-layout", "<report layout=\"\"> names no layout; available layouts: %s.", l);
+    free(l);
+    return;
+  }
+  bool pathlike = strchr(name, '/') != NULL || (strlen(name) > 4 && !strcmp(name + strlen(name) - 4, ".xml"));
+  if (!pathlike && data) {
+    char p[4096];
+    snprintf(p, sizeof p, "%s/layouts/%s.xml", data, name);
+    struct stat st;
+    if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+      r->layout_path = ep_arena_strdup(&r->arena, p);
+      return;
+    }
+  }
+  if (name[0] == '/') {
+    ERR(r, &at, "layout-absolute", "<report layout=\"%s\">: an absolute layout path may only be given on the command line (--layout).", name);
+    return;
+  }
+  if (pathlike && r->input_dir_real) {
+    char p[4096];
+    snprintf(p, sizeof p, "%s/%s", r->input_dir_real, name);
+    char *real = NULL;
+    int rc = ep_path_confined(p, r->root_real, &real);
+    if (rc == 0) {
+      r->layout_path = ep_arena_strdup(&r->arena, real);
+      free(real);
+      return;
+    }
+    if (rc > 0) {
+      ERR(r, &at, "layout-outside-root", "<report layout=\"%s\"> resolves to %s, outside the include root %s.", name, real,
+          r->root_real);
+      free(real);
+      return;
+    }
+  }
+  char *l = list_layouts(data);
+  ERR(r, &at, "unknown-layout", "<report layout=\"%s\"> is neither a layout name nor a layout file inside the include root; available layouts: %s.",
+      name, l);
+  free(l);
+}
+
+// 'ep_report_check()' - Run every computation and check.
+void ep_report_check(ep_report *r, const ep_load_options *opt) {
+  if (r->body) {
+    collect_ids(r);
+    number_sections(r);
+    for (ep_node *x = r->body; x; x = next_node(x, r->body)) {
+      if (x->kind == EP_N_FUNDS)
+        check_funds(r, x);
+      else if (x->kind == EP_N_SCORING)
+        check_scoring(r, x);
+      else if (x->kind == EP_N_FORM)
+        check_form(r, x);
+    }
+    check_measures(r);
+    for (ep_node *x = r->body; x; x = next_node(x, r->body)) {
+      if (x->kind == EP_N_VALUE)
+        resolve_value(r, x);
+      else if (x->kind == EP_N_REF)
+        resolve_ref(r, x);
+    }
+  }
+  // <value>/<ref> inside meta fields
+  for (ep_node *f = r->meta.fields; f; f = f->next)
+    for (ep_node *x = f->first; x; x = next_node(x, f)) {
+      if (x->kind == EP_N_VALUE)
+        resolve_value(r, x);
+      else if (x->kind == EP_N_REF)
+        resolve_ref(r, x);
+    }
+  check_layout(r, opt);
+}

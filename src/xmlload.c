@@ -1,0 +1,320 @@
+// Safe XML loading: strict UTF-8, no DTD loading, no entities, no network,
+// one error for a file that is not well-formed, and path confinement for
+// XInclude and layout paths.
+#include "model.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
+#include <libxml/xmlerror.h>
+
+#define EP_MAX_INPUT_BYTES (512L * 1024 * 1024)
+
+typedef struct load_state {
+  ep_diags *diags;
+  const char *display;
+  bool reported;      // one error already recorded for this file
+  bool entity_found;  // a DOCTYPE declared an entity
+  unsigned long entity_line;
+  char entity_name[128];
+} load_state;
+
+// 'first_error()' - Record one error for this file (later ones are dropped).
+static void first_error(load_state *st, unsigned long line, const char *code, const char *msg) {
+  if (st->reported)
+    return;
+  st->reported = true;
+  ep_diag_add(st->diags, EP_ERROR, st->display, line, code, "%s", msg);
+}
+
+// 'on_structured_error()' - libxml2 error callback: keep the first fatal/error message.
+static void on_structured_error(void *data, xmlErrorPtr err) {
+  xmlParserCtxtPtr ctxt = data;
+  load_state *st = ctxt ? ctxt->_private : NULL;
+  if (!st || !err || err->level < XML_ERR_ERROR)
+    return;
+  char msg[512];
+  snprintf(msg, sizeof msg, "%s", err->message ? err->message : "malformed XML");
+  size_t n = strlen(msg);
+  while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+    msg[--n] = 0;
+  for (char *p = msg; *p; p++)
+    if (*p == '\n')
+      *p = ' ';
+  char full[600];
+  snprintf(full, sizeof full, "the file is not well-formed XML: %s.", msg);
+  first_error(st, err->line > 0 ? (unsigned long)err->line : 1, "xml-not-well-formed", full);
+}
+
+// 'on_entity_decl()' - SAX hook: any entity declaration is refused and parsing stops.
+static void on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *public_id,
+                           const xmlChar *system_id, xmlChar *content) {
+  xmlParserCtxtPtr ctxt = ctx;
+  load_state *st = ctxt->_private;
+  if (!st->entity_found) {
+    st->entity_found = true;
+    st->entity_line = ctxt->input ? (unsigned long)ctxt->input->line : 1;
+    snprintf(st->entity_name, sizeof st->entity_name, "%s", name ? (const char *)name : "?");
+  }
+  xmlStopParser(ctxt);
+}
+
+// 'on_start_element()' - SAX hook: build the element as usual, then record the
+// first line of its start tag in psvi (libxml2 keeps only 16 bits in ->line and
+// the line of the tag's end).
+static void on_start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                             const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+                             int nb_attributes, int nb_defaulted, const xmlChar **attributes) {
+  xmlParserCtxtPtr ctxt = ctx;
+  xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
+                        nb_defaulted, attributes);
+  xmlNodePtr node = ctxt->node;
+  if (!node || !ctxt->input || !ctxt->input->cur || !ctxt->input->base)
+    return;
+  long line = ctxt->input->line;
+  const xmlChar *p = ctxt->input->cur;
+  while (p > ctxt->input->base && *p != '<') {
+    p--;
+    if (*p == '\n')
+      line--;
+  }
+  if (line < 1)
+    line = 1;
+  node->psvi = (void *)(ptrdiff_t)line;
+}
+
+// 'on_characters()' - SAX hook: add text as usual, and record in psvi the line
+// where a new text node's first character stands.
+static void on_characters(void *ctx, const xmlChar *ch, int len) {
+  xmlParserCtxtPtr ctxt = ctx;
+  xmlNodePtr parent = ctxt->node;
+  xmlNodePtr before = parent ? parent->last : NULL;
+  xmlSAX2Characters(ctx, ch, len);
+  if (!parent || !ctxt->input)
+    return;
+  xmlNodePtr t = parent->last;
+  if (t && t != before && (t->type == XML_TEXT_NODE || t->type == XML_CDATA_SECTION_NODE)) {
+    long line = ctxt->input->line;
+    for (int i = 0; i < len; i++)
+      if (ch[i] == '\n')
+        line--;
+    t->psvi = (void *)(ptrdiff_t)(line < 1 ? 1 : line);
+  }
+}
+
+// 'ep_xml_line()' - The first line of NODE's start tag (elements), else libxml2's line.
+unsigned long ep_xml_line(const struct _xmlNode *node) {
+  if (node && (node->type == XML_ELEMENT_NODE || node->type == XML_TEXT_NODE ||
+               node->type == XML_CDATA_SECTION_NODE) && node->psvi)
+    return (unsigned long)(ptrdiff_t)node->psvi;
+  long l = node ? xmlGetLineNo((xmlNodePtr)node) : 0;
+  return l > 0 ? (unsigned long)l : 0;
+}
+
+// 'refuse_entity()' - SAX hook: never resolve an external entity or DTD.
+static xmlParserInputPtr refuse_entity(void *ctx, const xmlChar *public_id, const xmlChar *system_id) {
+  return NULL;
+}
+
+// 'no_external_subset()' - SAX hook: never load an external DTD subset.
+static void no_external_subset(void *ctx, const xmlChar *name, const xmlChar *ext_id,
+                               const xmlChar *system_id) {}
+
+// 'read_all()' - Read a whole file into a heap buffer; NULL with errno on failure.
+static unsigned char *read_all(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  size_t cap = 65536, n = 0;
+  unsigned char *buf = ep_xmalloc(cap);
+  for (;;) {
+    if (n == cap) {
+      if (cap >= (size_t)EP_MAX_INPUT_BYTES) {
+        free(buf);
+        fclose(f);
+        errno = EFBIG;
+        return NULL;
+      }
+      cap *= 2;
+      buf = ep_xrealloc(buf, cap);
+    }
+    size_t got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (got == 0) {
+      if (ferror(f)) {
+        int e = errno ? errno : EIO;
+        free(buf);
+        fclose(f);
+        errno = e;
+        return NULL;
+      }
+      break;
+    }
+  }
+  fclose(f);
+  *len = n;
+  return buf;
+}
+
+// 'check_encoding_decl()' - True when the XML declaration names no encoding or UTF-8.
+// Stores the declared name in NAME when it is something else.
+static bool check_encoding_decl(const unsigned char *p, size_t n, char *name, size_t name_size) {
+  if (n < 5 || memcmp(p, "<?xml", 5) != 0)
+    return true;
+  size_t end = 5;
+  while (end + 1 < n && !(p[end] == '?' && p[end + 1] == '>'))
+    end++;
+  const char *key = "encoding";
+  for (size_t i = 5; i + 8 < end; i++) {
+    if (memcmp(p + i, key, 8) != 0)
+      continue;
+    size_t j = i + 8;
+    while (j < end && (p[j] == ' ' || p[j] == '\t' || p[j] == '\r' || p[j] == '\n'))
+      j++;
+    if (j >= end || p[j] != '=')
+      return true;
+    j++;
+    while (j < end && (p[j] == ' ' || p[j] == '\t' || p[j] == '\r' || p[j] == '\n'))
+      j++;
+    if (j >= end || (p[j] != '"' && p[j] != '\''))
+      return true;
+    unsigned char q = p[j++];
+    size_t k = j;
+    while (k < end && p[k] != q)
+      k++;
+    size_t len = k - j;
+    snprintf(name, name_size, "%.*s", (int)(len < 60 ? len : 60), (const char *)p + j);
+    return (len == 5 && !strncasecmp((const char *)p + j, "UTF-8", 5)) ||
+           (len == 4 && !strncasecmp((const char *)p + j, "UTF8", 4));
+  }
+  return true;
+}
+
+// 'ep_xml_parse()' - Parse FILE_PATH safely (see model.h).
+ep_xml_doc *ep_xml_parse(const char *file_path, const char *display, ep_diags *diags) {
+  load_state st = {diags, display, false, false, 0, {0}};
+  size_t len = 0;
+  unsigned char *buf = read_all(file_path, &len);
+  if (!buf) {
+    ep_diag_add(diags, EP_ERROR, display, 0, "io-error", "cannot read the file: %s.", strerror(errno));
+    return NULL;
+  }
+  unsigned char *p = buf;
+  size_t n = len;
+  if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
+    p += 3;
+    n -= 3;
+  } else if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) {
+    ep_diag_add(diags, EP_ERROR, display, 1, "encoding-not-utf8",
+                "the file is UTF-16 (byte-order mark found); report XML must be UTF-8.");
+    free(buf);
+    return NULL;
+  }
+  char enc[64] = "";
+  if (!check_encoding_decl(p, n, enc, sizeof enc)) {
+    ep_diag_add(diags, EP_ERROR, display, 1, "encoding-not-utf8",
+                "the XML declaration names encoding \"%s\"; report XML must be UTF-8 (convert the file, e.g. iconv -f %s -t UTF-8).",
+                enc, enc);
+    free(buf);
+    return NULL;
+  }
+  // Strict UTF-8 check first, so an invalid byte is reported at its own line
+  // and never guessed at or replaced.
+  unsigned long line = 1, col = 1;
+  for (size_t i = 0; i < n;) {
+    uint32_t cp;
+    size_t l = ep_utf8_decode(p + i, n - i, &cp);
+    if (!l) {
+      char bytes[32];
+      size_t k = 0, m = n - i < 4 ? n - i : 4;
+      for (size_t j = 0; j < m && k + 6 < sizeof bytes; j++)
+        k += (size_t)snprintf(bytes + k, sizeof bytes - k, "%s0x%02X", j ? " " : "", p[i + j]);
+      ep_diag_add(diags, EP_ERROR, display, line, "invalid-utf8",
+                  "invalid UTF-8 at column %lu (bytes %s); the file must be UTF-8.", col, bytes);
+      free(buf);
+      return NULL;
+    }
+    if (cp == 0) {
+      ep_diag_add(diags, EP_ERROR, display, line, "invalid-utf8",
+                  "a NUL byte at column %lu; the file must be UTF-8 text.", col);
+      free(buf);
+      return NULL;
+    }
+    if (cp == '\n') {
+      line++;
+      col = 1;
+    } else {
+      col++;
+    }
+    i += l;
+  }
+  if (n > (size_t)INT_MAX) {
+    ep_diag_add(diags, EP_ERROR, display, 0, "io-error", "the file is too large (%zu bytes).", n);
+    free(buf);
+    return NULL;
+  }
+
+  xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+  if (!ctxt) {
+    ep_diag_add(diags, EP_ERROR, display, 0, "out-of-memory", "out of memory creating the XML parser.");
+    free(buf);
+    return NULL;
+  }
+  ctxt->_private = &st;
+  ctxt->sax->serror = on_structured_error;
+  ctxt->sax->entityDecl = on_entity_decl;
+  ctxt->sax->resolveEntity = refuse_entity;
+  ctxt->sax->startElementNs = on_start_element;
+  ctxt->sax->characters = on_characters;
+  ctxt->sax->cdataBlock = NULL;
+  ctxt->sax->externalSubset = no_external_subset;
+  ctxt->sax->warning = NULL;
+  ctxt->sax->error = NULL;
+  ctxt->sax->fatalError = NULL;
+  ctxt->vctxt.error = NULL;
+  ctxt->vctxt.warning = NULL;
+  int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING;
+  xmlDocPtr doc = xmlCtxtReadMemory(ctxt, (const char *)p, (int)n, file_path, "UTF-8", options);
+  if (st.entity_found) {
+    if (doc)
+      xmlFreeDoc(doc);
+    doc = NULL;
+    st.reported = false;
+    char msg[300];
+    snprintf(msg, sizeof msg,
+             "the DOCTYPE declares entity \"%s\"; entities are not allowed in report XML (write the text out).",
+             st.entity_name);
+    first_error(&st, st.entity_line, "entity-declared", msg);
+  } else if (!doc || !ctxt->wellFormed) {
+    if (doc)
+      xmlFreeDoc(doc);
+    doc = NULL;
+    if (!st.reported)
+      first_error(&st, 1, "xml-not-well-formed", "the file is not well-formed XML.");
+  }
+  xmlFreeParserCtxt(ctxt);
+  free(buf);
+  return doc;
+}
+
+// 'ep_path_confined()' - Resolve PATH and test that it lies inside ROOT_REAL.
+int ep_path_confined(const char *path, const char *root_real, char **real) {
+  *real = NULL;
+  char *r = realpath(path, NULL);
+  if (!r)
+    return -1;
+  *real = r;
+  size_t rl = strlen(root_real);
+  if (rl == 1 && root_real[0] == '/')
+    return 0;
+  if (strncmp(r, root_real, rl) == 0 && (r[rl] == '/' || r[rl] == 0))
+    return 0;
+  return 1;
+}
