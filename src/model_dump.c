@@ -62,12 +62,15 @@ static void put_opt(FILE *out, const char *key, const char *value) {
 }
 
 // 'dump_node()' - One node and its subtree (blocks and table parts).
-static void dump_node(const ep_node *n, FILE *out, int level) {
+static void dump_node(const ep_node *n, FILE *out, int level, const char *main_file) {
   char a[64], b[64], c[64], d[64], e[64];
   if (level > EP_MAX_NESTING + 8)
     return;
   indent(out, level);
-  fprintf(out, "%s @%lu", ep_kind_name(n->kind), n->line);
+  if (n->file && main_file && strcmp(n->file, main_file))
+    fprintf(out, "%s @%s:%lu", ep_kind_name(n->kind), n->file, n->line);
+  else
+    fprintf(out, "%s @%lu", ep_kind_name(n->kind), n->line);
   put_opt(out, "id", n->id);
   bool inl = false;
   switch (n->kind) {
@@ -219,7 +222,7 @@ static void dump_node(const ep_node *n, FILE *out, int level) {
   }
   fputc('\n', out);
   for (const ep_node *ch = n->first; ch; ch = ch->next)
-    dump_node(ch, out, level + 1);
+    dump_node(ch, out, level + 1, main_file);
 }
 
 // 'ep_report_dump()' - Print the whole model.
@@ -245,7 +248,7 @@ void ep_report_dump(const ep_report *r, FILE *out) {
     ep_buf_free(&t);
   }
   if (r->body)
-    dump_node(r->body, out, 0);
+    dump_node(r->body, out, 0, r->path);
 }
 
 // 'next_block()' - Pre-order successor within the body.
