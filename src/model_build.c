@@ -513,7 +513,7 @@ static ep_node *inline_container(builder *b, ep_kind kind, ep_node *parent, xmlN
 // ---------------------------------------------------------------------------
 // Tables
 
-static const char *const align_values[] = {"default", "left", "center", "right", NULL};
+static const char *const align_values[] = {"left", "center", "right", NULL};
 
 // 'build_row()' - A <tr> and its cells.
 static void build_row(builder *b, ep_node *parent, xmlNodePtr tr, int depth) {
@@ -529,10 +529,7 @@ static void build_row(builder *b, ep_node *parent, xmlNodePtr tr, int depth) {
       ep_node *cell = inline_container(b, xname(c)[1] == 'h' ? EP_N_TH : EP_N_TD, row, c, depth);
       cell->rowspan = int_attr(b, c, "rowspan", 1000000, 1);
       cell->colspan = int_attr(b, c, "colspan", 1000, 1);
-      cell->align = (ep_align)enum_attr(b, c, "align", align_values, 0);
-      if (cell->align == EP_ALIGN_DEFAULT && get_attr(c, "align")) {
-        /* "default" is not a spec value */
-      }
+      cell->align = (ep_align)(enum_attr(b, c, "align", align_values, -1) + 1);
       ncells++;
     } else if (c->type == XML_ELEMENT_NODE) {
       unknown_element(b, c, "tr", cells);
@@ -1052,14 +1049,9 @@ static void build_blocks(builder *b, ep_node *parent, xmlNodePtr first_child, in
       s->text = attr_text(b, c, "title");
       s->level = app ? 0 : section_depth + 1;
       if (!app) {
-        static const char *const nv[] = {"auto", "none", NULL};
-        s->unnumbered = enum_attr(b, c, "number", nv, 0) == 1;
+        static const char *const nv[] = {"none", NULL};
+        s->unnumbered = enum_attr(b, c, "number", nv, -1) == 0;
         s->runin = enum_attr(b, c, "runin", yes_no, 0) == 1;
-        char *nattr = get_attr(c, "number");
-        if (nattr && !strcmp(nattr, "auto")) {
-          // "auto" is accepted as the explicit default
-        }
-        free(nattr);
       }
       build_blocks(b, s, c->children, depth + 1, app ? 0 : section_depth + 1);
     } else if (!strcmp(n, "p")) {

@@ -264,7 +264,8 @@ static uint32_t *decode_all(const char *s, size_t *n) {
   return out;
 }
 
-// 'ep_edit_distance()' - Capped Levenshtein distance by code point.
+// 'ep_edit_distance()' - Capped optimal-string-alignment distance by code point
+// (insertions, deletions, substitutions and adjacent transpositions cost 1).
 size_t ep_edit_distance(const char *a, const char *b, size_t cap) {
   size_t na, nb;
   uint32_t *ca = decode_all(a, &na), *cb = decode_all(b, &nb);
@@ -272,25 +273,28 @@ size_t ep_edit_distance(const char *a, const char *b, size_t cap) {
   if ((na > nb ? na - nb : nb - na) >= cap || na > 256 || nb > 256) {
     d = cap;
   } else {
-    size_t *row = ep_xmalloc((nb + 1) * sizeof *row);
+    size_t w = nb + 1;
+    size_t *m = ep_xmalloc((na + 1) * w * sizeof *m);
+    for (size_t i = 0; i <= na; i++)
+      m[i * w] = i;
     for (size_t j = 0; j <= nb; j++)
-      row[j] = j;
+      m[j] = j;
     for (size_t i = 1; i <= na; i++) {
-      size_t prev = row[0];
-      row[0] = i;
       for (size_t j = 1; j <= nb; j++) {
-        size_t cur = row[j];
-        size_t best = prev + (ca[i - 1] != cb[j - 1]);
-        if (row[j] + 1 < best)
-          best = row[j] + 1;
-        if (row[j - 1] + 1 < best)
-          best = row[j - 1] + 1;
-        row[j] = best;
-        prev = cur;
+        size_t cost = ca[i - 1] != cb[j - 1];
+        size_t best = m[(i - 1) * w + j - 1] + cost;
+        if (m[(i - 1) * w + j] + 1 < best)
+          best = m[(i - 1) * w + j] + 1;
+        if (m[i * w + j - 1] + 1 < best)
+          best = m[i * w + j - 1] + 1;
+        if (i > 1 && j > 1 && ca[i - 1] == cb[j - 2] && ca[i - 2] == cb[j - 1] &&
+            m[(i - 2) * w + j - 2] + 1 < best)
+          best = m[(i - 2) * w + j - 2] + 1;
+        m[i * w + j] = best;
       }
     }
-    d = row[nb] < cap ? row[nb] : cap;
-    free(row);
+    d = m[na * w + nb] < cap ? m[na * w + nb] : cap;
+    free(m);
   }
   free(ca);
   free(cb);

@@ -23,7 +23,7 @@ if command -v clang >/dev/null 2>&1; then
   cmake --build build-fuzz -j"$JOBS" --target fuzz_load
   mkdir -p build-fuzz/corpus
   cp examples/*.xml tests/schema/*.xml build-fuzz/corpus/ 2>/dev/null || true
-  build-fuzz/tests/fuzz/fuzz_load -max_total_time="${FUZZ_SECONDS:-60}" -max_len=65536 \
+  build-fuzz/tests/fuzz/fuzz_load -artifact_prefix=build-fuzz/ -max_total_time="${FUZZ_SECONDS:-60}" -max_len=65536 \
     -dict=tests/fuzz/report.dict build-fuzz/corpus >build-fuzz/fuzz.log 2>&1 ||
     { tail -50 build-fuzz/fuzz.log; echo "fuzzing found a crash"; exit 1; }
   tail -2 build-fuzz/fuzz.log

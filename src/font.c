@@ -1,0 +1,1204 @@
+// Fonts: a catalog of faces (extra font folders + fontconfig), roles resolved
+// from family-name groups or files with per-character fallback, a lock-free
+// coverage/advance cache per face, and hb-subset subsetting for embedding.
+// See font.h for the contract and the thread-safety rules.
+#if !defined(_XOPEN_SOURCE) || _XOPEN_SOURCE < 700
+#undef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 // realpath() (XSI in glibc's view)
+#endif
+#include "font.h"
+
+#include "util.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <fontconfig/fontconfig.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_ADVANCES_H
+#include FT_TRUETYPE_TABLES_H
+#include FT_TRUETYPE_TAGS_H
+#include <hb-subset.h>
+#include <hb.h>
+
+#define CP_LIMIT 0x110000u                 // one past the last Unicode code point
+#define PAGE_BITS 8                        // cache page = 256 code points
+#define PAGE_SIZE (1u << PAGE_BITS)
+#define PAGE_COUNT (CP_LIMIT >> PAGE_BITS) // 4352 page pointers per face
+#define DIR_DEPTH_MAX 8                    // how deep font folders are scanned
+#define SUBSET_GLYPHS_MAX 32768u           // libharu 2.3: component gids are signed 16-bit
+
+// One cache slot per code point: 0 = not looked up yet, otherwise
+// ((advance + 1) << 1) | covered, advance in 1/1000 em (always >= 0).
+typedef _Atomic(int32_t) cache_slot;
+typedef _Atomic(cache_slot *) cache_page_ref;
+
+// Where a catalog entry came from; lower values take precedence.
+typedef enum cat_source { SRC_FONT_DIR = 0, SRC_DATA_DIR = 1, SRC_SYSTEM = 2 } cat_source;
+
+// One face the catalog knows, with the family names it declares.
+typedef struct cat_entry {
+  char *path;         // as found (absolute for fontconfig, DIR/NAME for scanned folders)
+  unsigned index;     // face index in the file
+  char **families;    // every FC_FAMILY value (all languages), owned
+  size_t n_families;
+  int weight;         // FC_WEIGHT (80 = regular)
+  int slant;          // FC_SLANT (0 = roman)
+  cat_source source;
+  size_t seq;         // insertion order, for a stable sort
+} cat_entry;
+
+typedef enum face_state { FACE_OK = 0, FACE_NOT_TRUETYPE, FACE_UNREADABLE } face_state;
+
+struct ep_face {
+  char *path;                     // realpath() of the file
+  unsigned index;                 // face index
+  char **families;                // declared family names, first = display name
+  size_t n_families;
+  char *psname;                   // PostScript name or ""
+  face_state state;
+  char *error;                    // why FACE_UNREADABLE, else NULL
+  ep_face_metrics metrics;
+  FT_Face ft;                     // open while FACE_OK, else NULL
+  pthread_mutex_t lock;           // guards ft and the creation of hb
+  _Atomic(cache_page_ref *) pages; // lazily allocated PAGE_COUNT page pointers
+  _Atomic(hb_face_t *) hb;        // lazily created HarfBuzz face for subsetting
+};
+
+// How one candidate of a role resolved.
+typedef struct cand_rec {
+  char *text;                 // the candidate string
+  ep_font_cand_status status;
+  ep_face *face;              // the face found (also for NOT_TRUETYPE/UNREADABLE), or NULL
+} cand_rec;
+
+struct ep_role {
+  char *name;
+  ep_face **faces; // usable faces in fallback order; immutable once published
+  size_t n_faces;
+  cand_rec *cands;
+  size_t n_cands;
+};
+
+struct ep_fontset {
+  pthread_mutex_t lock; // guards faces[], roles[] and FT_Library use (FT_New_Face/FT_Done_Face)
+  FT_Library ft;
+  FcConfig *fc;         // private config (NULL with no_system_fonts)
+  char *dirs[2];        // extra folders for relative file candidates, in order
+  size_t n_dirs;
+  cat_entry *cat;
+  size_t n_cat, cap_cat;
+  ep_face **faces;
+  size_t n_faces, cap_faces;
+  ep_role **roles;
+  size_t n_roles, cap_roles;
+};
+
+// The tables a subset keeps; everything else in the source face is dropped.
+static const char keep_tables[][5] = {"cmap", "glyf", "loca", "hmtx", "hhea",
+                                      "head", "maxp", "name", "OS/2", "post"};
+
+// ---------------------------------------------------------------------------
+// Small string helpers
+
+// 'name_eq()' - Compare two UTF-8 names, ignoring ASCII case only.
+static bool name_eq(const char *a, const char *b) {
+  for (;; a++, b++) {
+    unsigned char ca = (unsigned char)*a, cb = (unsigned char)*b;
+    if (ca >= 'A' && ca <= 'Z')
+      ca = (unsigned char)(ca + 32);
+    if (cb >= 'A' && cb <= 'Z')
+      cb = (unsigned char)(cb + 32);
+    if (ca != cb)
+      return false;
+    if (!ca)
+      return true;
+  }
+}
+
+// 'is_ascii()' - True when S has no byte above 0x7F.
+static bool is_ascii(const char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s >= 0x80)
+      return false;
+  return true;
+}
+
+// 'ends_with_ci()' - True when the first N bytes of S end in SUFFIX (ASCII case ignored).
+static bool ends_with_ci(const char *s, size_t n, const char *suffix) {
+  size_t m = strlen(suffix);
+  if (n < m)
+    return false;
+  for (size_t i = 0; i < m; i++) {
+    char c = s[n - m + i];
+    if (c >= 'A' && c <= 'Z')
+      c = (char)(c + 32);
+    if (c != suffix[i])
+      return false;
+  }
+  return true;
+}
+
+// 'has_font_ext()' - True for .ttf/.ttc/.otf/.otc in the first N bytes of NAME.
+static bool has_font_ext(const char *name, size_t n) {
+  return ends_with_ci(name, n, ".ttf") || ends_with_ci(name, n, ".ttc") ||
+         ends_with_ci(name, n, ".otf") || ends_with_ci(name, n, ".otc");
+}
+
+// 'strv_push()' - Append a copy of S to the string list *V (skipping exact duplicates).
+static void strv_push(char ***v, size_t *n, const char *s) {
+  for (size_t i = 0; i < *n; i++)
+    if (strcmp((*v)[i], s) == 0)
+      return;
+  *v = ep_xrealloc(*v, (*n + 1) * sizeof **v);
+  (*v)[(*n)++] = ep_xstrdup(s);
+}
+
+// 'strv_free()' - Free a string list.
+static void strv_free(char **v, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    free(v[i]);
+  free(v);
+}
+
+// 'path_join()' - DIR + "/" + NAME, newly allocated.
+static char *path_join(const char *dir, const char *name) {
+  size_t a = strlen(dir), b = strlen(name);
+  char *p = ep_xmalloc(a + b + 2);
+  memcpy(p, dir, a);
+  p[a] = '/';
+  memcpy(p + a + 1, name, b + 1);
+  return p;
+}
+
+// 'is_regular_file()' - True when PATH names a readable-looking regular file.
+static bool is_regular_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// 'group_split()' - Split a family group "A|B|C" into trimmed, non-empty names.
+static void group_split(const char *group, char ***names, size_t *n) {
+  *names = NULL;
+  *n = 0;
+  const char *p = group;
+  while (*p) {
+    const char *end = strchr(p, '|');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    const char *s = p;
+    while (len && (*s == ' ' || *s == '\t')) {
+      s++;
+      len--;
+    }
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+      len--;
+    if (len) {
+      char *name = ep_xmalloc(len + 1);
+      memcpy(name, s, len);
+      name[len] = 0;
+      strv_push(names, n, name);
+      free(name);
+    }
+    p = end ? end + 1 : p + strlen(p);
+  }
+}
+
+// 'cand_is_file()' - True when candidate TEXT names a file rather than a family group.
+static bool cand_is_file(const char *text) {
+  if (strchr(text, '/'))
+    return true;
+  size_t n = strlen(text);
+  const char *hash = strrchr(text, '#');
+  if (hash && hash[1] && strspn(hash + 1, "0123456789") == strlen(hash + 1))
+    n = (size_t)(hash - text);
+  return has_font_ext(text, n);
+}
+
+// 'cand_split_file()' - Split "PATH#N" into a new PATH string and N (0 without "#N").
+static char *cand_split_file(const char *text, unsigned *index) {
+  *index = 0;
+  const char *hash = strrchr(text, '#');
+  size_t n = strlen(text);
+  if (hash && hash[1] && strlen(hash + 1) <= 5 &&
+      strspn(hash + 1, "0123456789") == strlen(hash + 1)) {
+    *index = (unsigned)strtoul(hash + 1, NULL, 10);
+    n = (size_t)(hash - text);
+  }
+  char *path = ep_xmalloc(n + 1);
+  memcpy(path, text, n);
+  path[n] = 0;
+  return path;
+}
+
+// 'cand_display()' - Append a short human name for a candidate: a group shows
+// its first Chinese name and its first Latin name, "仿宋 (FangSong)"; a file
+// shows its path.
+static void cand_display(ep_buf *b, const char *text) {
+  if (cand_is_file(text)) {
+    ep_buf_puts(b, text);
+    return;
+  }
+  char **names;
+  size_t n;
+  group_split(text, &names, &n);
+  const char *local = NULL, *latin = NULL;
+  for (size_t i = 0; i < n; i++) {
+    if (!local && !is_ascii(names[i]))
+      local = names[i];
+    if (!latin && is_ascii(names[i]))
+      latin = names[i];
+  }
+  if (local && latin)
+    ep_buf_printf(b, "%s (%s)", local, latin);
+  else
+    ep_buf_puts(b, local ? local : latin ? latin : "(empty family group)");
+  strv_free(names, n);
+}
+
+// 'face_display()' - Append "Family (/path/file.ttc#N)" for FACE (#N only when N > 0).
+static void face_display(ep_buf *b, const ep_face *face) {
+  ep_buf_printf(b, "%s (%s", ep_face_family(face), face->path);
+  if (face->index)
+    ep_buf_printf(b, "#%u", face->index);
+  ep_buf_putc(b, ')');
+}
+
+// ---------------------------------------------------------------------------
+// Catalog
+
+// 'pattern_int()' - An integer or double property of P as int, or DFLT.
+static int pattern_int(FcPattern *p, const char *object, int dflt) {
+  FcValue v;
+  if (FcPatternGet(p, object, 0, &v) != FcResultMatch)
+    return dflt;
+  if (v.type == FcTypeInteger)
+    return v.u.i;
+  if (v.type == FcTypeDouble)
+    return (int)v.u.d;
+  return dflt;
+}
+
+// 'pattern_families()' - Append every FC_FAMILY value of P to the list *V.
+static void pattern_families(FcPattern *p, char ***v, size_t *n) {
+  FcChar8 *fam;
+  for (int i = 0; FcPatternGetString(p, FC_FAMILY, i, &fam) == FcResultMatch; i++)
+    strv_push(v, n, (const char *)fam);
+}
+
+// 'catalog_add()' - Add the face described by fontconfig pattern P, when it is a
+// scalable sfnt face (TrueType or CFF outlines; CFF ones are kept so a role
+// that names them can say why they are skipped).
+static void catalog_add(ep_fontset *fs, FcPattern *p, cat_source source) {
+  FcChar8 *file, *format;
+  FcBool flag;
+  int index = 0;
+  if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch)
+    return;
+  if (FcPatternGetInteger(p, FC_INDEX, 0, &index) != FcResultMatch)
+    index = 0;
+  if (index < 0 || index > 0xFFFF) // a named instance of a variable font
+    return;
+  if (FcPatternGetBool(p, FC_VARIABLE, 0, &flag) == FcResultMatch && flag)
+    return;
+  if (FcPatternGetBool(p, FC_OUTLINE, 0, &flag) == FcResultMatch && !flag)
+    return;
+  if (FcPatternGetString(p, FC_FONTFORMAT, 0, &format) == FcResultMatch &&
+      strcmp((const char *)format, "TrueType") != 0 && strcmp((const char *)format, "CFF") != 0)
+    return;
+  cat_entry e = {0};
+  pattern_families(p, &e.families, &e.n_families);
+  if (!e.n_families)
+    return;
+  e.path = ep_xstrdup((const char *)file);
+  e.index = (unsigned)index;
+  e.weight = pattern_int(p, FC_WEIGHT, FC_WEIGHT_REGULAR);
+  e.slant = pattern_int(p, FC_SLANT, FC_SLANT_ROMAN);
+  e.source = source;
+  e.seq = fs->n_cat;
+  if (fs->n_cat == fs->cap_cat) {
+    fs->cap_cat = fs->cap_cat ? 2 * fs->cap_cat : 64;
+    fs->cat = ep_xrealloc(fs->cat, fs->cap_cat * sizeof *fs->cat);
+  }
+  fs->cat[fs->n_cat++] = e;
+}
+
+// 'catalog_add_file()' - Add every face of the font file PATH.
+static void catalog_add_file(ep_fontset *fs, const char *path, cat_source source) {
+  FcFontSet *set = FcFontSetCreate();
+  if (!set)
+    return;
+  FcFreeTypeQueryAll((const FcChar8 *)path, (unsigned)-1, NULL, NULL, set);
+  for (int i = 0; i < set->nfont; i++)
+    catalog_add(fs, set->fonts[i], source);
+  FcFontSetDestroy(set);
+}
+
+// 'cmp_str_ptr()' - qsort comparator for an array of char *.
+static int cmp_str_ptr(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+// 'catalog_scan_dir()' - Add the font files under DIR (sorted, recursive).
+// Returns false when DIR cannot be opened.
+static bool catalog_scan_dir(ep_fontset *fs, const char *dir, cat_source source, int depth) {
+  DIR *d = opendir(dir);
+  if (!d)
+    return false;
+  char **names = NULL;
+  size_t n = 0;
+  struct dirent *de;
+  while ((de = readdir(d)) != NULL)
+    if (de->d_name[0] != '.') { // names are unique: no strv_push() duplicate scan
+      names = ep_xrealloc(names, (n + 1) * sizeof *names);
+      names[n++] = ep_xstrdup(de->d_name);
+    }
+  closedir(d);
+  if (n)
+    qsort(names, n, sizeof *names, cmp_str_ptr);
+  for (size_t i = 0; i < n; i++) {
+    char *path = path_join(dir, names[i]);
+    struct stat st;
+    if (stat(path, &st) == 0) {
+      if (S_ISDIR(st.st_mode) && depth < DIR_DEPTH_MAX)
+        catalog_scan_dir(fs, path, source, depth + 1);
+      else if (S_ISREG(st.st_mode) && has_font_ext(names[i], strlen(names[i])))
+        catalog_add_file(fs, path, source);
+    }
+    free(path);
+  }
+  strv_free(names, n);
+  return true;
+}
+
+// 'cmp_cat()' - Catalog order: source, then path, then face index, then insertion.
+static int cmp_cat(const void *pa, const void *pb) {
+  const cat_entry *a = pa, *b = pb;
+  if (a->source != b->source)
+    return a->source < b->source ? -1 : 1;
+  int c = strcmp(a->path, b->path);
+  if (c)
+    return c;
+  if (a->index != b->index)
+    return a->index < b->index ? -1 : 1;
+  return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+// ---------------------------------------------------------------------------
+// Fontset
+
+// 'ep_fontset_options_init()' - All fields zero: no extra folders, system fonts on.
+void ep_fontset_options_init(ep_fontset_options *opts) { memset(opts, 0, sizeof *opts); }
+
+// 'ep_fontset_new()' - Create the FreeType library, fontconfig config and catalog.
+bool ep_fontset_new(const ep_fontset_options *opts, ep_diags *diags, ep_fontset **out) {
+  ep_fontset_options none;
+  *out = NULL;
+  if (!opts) {
+    ep_fontset_options_init(&none);
+    opts = &none;
+  }
+  ep_fontset *fs = ep_xcalloc(1, sizeof *fs);
+  pthread_mutex_init(&fs->lock, NULL);
+  FT_Error err = FT_Init_FreeType(&fs->ft);
+  if (err) {
+    ep_diag_add(diags, EP_ERROR, NULL, 0, "font-library-failed",
+                "FreeType could not be initialised (error %d).", (int)err);
+    fs->ft = NULL;
+    ep_fontset_free(fs);
+    return false;
+  }
+  if (opts->font_dir) {
+    if (!catalog_scan_dir(fs, opts->font_dir, SRC_FONT_DIR, 0)) {
+      ep_diag_add(diags, EP_ERROR, NULL, 0, "font-dir-unreadable",
+                  "the font folder %s cannot be read.", opts->font_dir);
+      ep_fontset_free(fs);
+      return false;
+    }
+    fs->dirs[fs->n_dirs++] = ep_xstrdup(opts->font_dir);
+  }
+  if (opts->data_dir && catalog_scan_dir(fs, opts->data_dir, SRC_DATA_DIR, 0))
+    fs->dirs[fs->n_dirs++] = ep_xstrdup(opts->data_dir);
+  if (!opts->no_system_fonts) {
+    fs->fc = FcInitLoadConfigAndFonts();
+    FcFontSet *sys = fs->fc ? FcConfigGetFonts(fs->fc, FcSetSystem) : NULL;
+    if (!fs->fc)
+      ep_diag_add(diags, EP_WARNING, NULL, 0, "fontconfig-failed",
+                  "fontconfig could not load its configuration; installed fonts are not used.");
+    for (int i = 0; sys && i < sys->nfont; i++)
+      catalog_add(fs, sys->fonts[i], SRC_SYSTEM);
+  }
+  if (fs->n_cat)
+    qsort(fs->cat, fs->n_cat, sizeof *fs->cat, cmp_cat);
+  *out = fs;
+  return true;
+}
+
+// 'face_free()' - Release a face: FreeType face, HarfBuzz face, cache pages.
+static void face_free(ep_face *f) {
+  if (f->ft)
+    FT_Done_Face(f->ft);
+  hb_face_t *hb = atomic_load(&f->hb);
+  if (hb)
+    hb_face_destroy(hb);
+  cache_page_ref *top = atomic_load(&f->pages);
+  if (top) {
+    for (size_t i = 0; i < PAGE_COUNT; i++)
+      free(atomic_load(&top[i]));
+    free(top);
+  }
+  pthread_mutex_destroy(&f->lock);
+  strv_free(f->families, f->n_families);
+  free(f->psname);
+  free(f->error);
+  free(f->path);
+  free(f);
+}
+
+// 'role_free()' - Release a role (its faces belong to the font set).
+static void role_free(ep_role *r) {
+  for (size_t i = 0; i < r->n_cands; i++)
+    free(r->cands[i].text);
+  free(r->cands);
+  free(r->faces);
+  free(r->name);
+  free(r);
+}
+
+// 'ep_fontset_free()' - Free the set with all its faces and roles.
+void ep_fontset_free(ep_fontset *fs) {
+  if (!fs)
+    return;
+  for (size_t i = 0; i < fs->n_roles; i++)
+    role_free(fs->roles[i]);
+  free(fs->roles);
+  for (size_t i = 0; i < fs->n_faces; i++)
+    face_free(fs->faces[i]);
+  free(fs->faces);
+  for (size_t i = 0; i < fs->n_cat; i++) {
+    free(fs->cat[i].path);
+    strv_free(fs->cat[i].families, fs->cat[i].n_families);
+  }
+  free(fs->cat);
+  for (size_t i = 0; i < fs->n_dirs; i++)
+    free(fs->dirs[i]);
+  if (fs->fc)
+    FcConfigDestroy(fs->fc);
+  if (fs->ft)
+    FT_Done_FreeType(fs->ft);
+  pthread_mutex_destroy(&fs->lock);
+  free(fs);
+}
+
+// ---------------------------------------------------------------------------
+// Faces
+
+// 'face_fail()' - Mark F unusable for the reason MSG and close its FreeType face.
+static void face_fail(ep_face *f, face_state state, const char *msg) {
+  f->state = state;
+  if (msg)
+    f->error = ep_xstrdup(msg);
+  if (f->ft) {
+    FT_Done_Face(f->ft);
+    f->ft = NULL;
+  }
+}
+
+// 'face_load()' - Open F with FreeType (FS locked), check it is usable and read its metrics.
+static void face_load(ep_fontset *fs, ep_face *f) {
+  FT_Error err = FT_New_Face(fs->ft, f->path, (FT_Long)f->index, &f->ft);
+  if (err) {
+    f->ft = NULL;
+    char msg[160];
+    FT_Face probe;
+    if (f->index > 0 && FT_New_Face(fs->ft, f->path, -1, &probe) == 0) {
+      snprintf(msg, sizeof msg, "it has no face #%u (it has %ld face%s)", f->index,
+               (long)probe->num_faces, probe->num_faces == 1 ? "" : "s");
+      FT_Done_Face(probe);
+    } else {
+      snprintf(msg, sizeof msg, "FreeType cannot open it as a font (error %d)", (int)err);
+    }
+    face_fail(f, FACE_UNREADABLE, msg);
+    return;
+  }
+  if (!FT_IS_SFNT(f->ft)) {
+    face_fail(f, FACE_UNREADABLE, "it is not a TrueType/OpenType font");
+    return;
+  }
+  // With a NULL buffer and *length == 0, FT_Load_Sfnt_Table() only reports the size.
+  FT_ULong glyf_len = 0, loca_len = 0;
+  if (FT_Load_Sfnt_Table(f->ft, TTAG_glyf, 0, NULL, &glyf_len) != 0 ||
+      FT_Load_Sfnt_Table(f->ft, TTAG_loca, 0, NULL, &loca_len) != 0) {
+    face_fail(f, FACE_NOT_TRUETYPE, NULL);
+    return;
+  }
+  if (FT_Select_Charmap(f->ft, FT_ENCODING_UNICODE) != 0) {
+    face_fail(f, FACE_UNREADABLE, "it has no Unicode character map");
+    return;
+  }
+  TT_Header *head = FT_Get_Sfnt_Table(f->ft, FT_SFNT_HEAD);
+  TT_HoriHeader *hhea = FT_Get_Sfnt_Table(f->ft, FT_SFNT_HHEA);
+  TT_OS2 *os2 = FT_Get_Sfnt_Table(f->ft, FT_SFNT_OS2);
+  if (!head || !hhea || f->ft->units_per_EM < 16) {
+    face_fail(f, FACE_UNREADABLE, "its head/hhea tables are missing or invalid");
+    return;
+  }
+  ep_face_metrics *m = &f->metrics;
+  m->units_per_em = f->ft->units_per_EM;
+  m->ascender = hhea->Ascender;
+  m->descender = hhea->Descender;
+  m->line_gap = hhea->Line_Gap;
+  m->ascent = m->ascender * 1000 / m->units_per_em;
+  m->descent = m->descender * 1000 / m->units_per_em;
+  if (os2 && os2->version != 0xFFFFu) {
+    m->typo_ascender = os2->sTypoAscender;
+    m->typo_descender = os2->sTypoDescender;
+    m->typo_line_gap = os2->sTypoLineGap;
+    m->win_ascent = os2->usWinAscent;
+    m->win_descent = os2->usWinDescent;
+  }
+  m->y_min = head->yMin;
+  m->y_max = head->yMax;
+  const char *ps = FT_Get_Postscript_Name(f->ft);
+  f->psname = ep_xstrdup(ps ? ps : "");
+  if (!f->n_families && f->ft->family_name)
+    strv_push(&f->families, &f->n_families, f->ft->family_name);
+  f->state = FACE_OK;
+}
+
+// 'face_get()' - The face for PATH#INDEX (FS locked): an existing one, or a new
+// one opened now. FAMILIES (may be NULL) come from the catalog; otherwise they
+// are queried from the file. NULL when PATH does not exist.
+static ep_face *face_get(ep_fontset *fs, const char *path, unsigned index, char **families,
+                         size_t n_families) {
+  char *real = realpath(path, NULL);
+  if (!real)
+    return NULL;
+  for (size_t i = 0; i < fs->n_faces; i++)
+    if (fs->faces[i]->index == index && strcmp(fs->faces[i]->path, real) == 0) {
+      free(real);
+      return fs->faces[i];
+    }
+  ep_face *f = ep_xcalloc(1, sizeof *f);
+  f->path = real;
+  f->index = index;
+  pthread_mutex_init(&f->lock, NULL);
+  atomic_init(&f->pages, NULL);
+  atomic_init(&f->hb, NULL);
+  if (families) {
+    for (size_t i = 0; i < n_families; i++)
+      strv_push(&f->families, &f->n_families, families[i]);
+  } else {
+    int count = 0;
+    FcPattern *p = FcFreeTypeQuery((const FcChar8 *)real, index, NULL, &count);
+    if (p) {
+      pattern_families(p, &f->families, &f->n_families);
+      FcPatternDestroy(p);
+    }
+  }
+  face_load(fs, f);
+  if (fs->n_faces == fs->cap_faces) {
+    fs->cap_faces = fs->cap_faces ? 2 * fs->cap_faces : 16;
+    fs->faces = ep_xrealloc(fs->faces, fs->cap_faces * sizeof *fs->faces);
+  }
+  fs->faces[fs->n_faces++] = f;
+  return f;
+}
+
+// 'ep_face_path()' - The font file (absolute, symlinks resolved).
+const char *ep_face_path(const ep_face *face) { return face->path; }
+
+// 'ep_face_index()' - The face index inside the file.
+unsigned ep_face_index(const ep_face *face) { return face->index; }
+
+// 'ep_face_family()' - The first declared family name.
+const char *ep_face_family(const ep_face *face) {
+  return face->n_families ? face->families[0] : "";
+}
+
+// 'ep_face_postscript_name()' - The PostScript name, "" when absent.
+const char *ep_face_postscript_name(const ep_face *face) {
+  return face->psname ? face->psname : "";
+}
+
+// 'ep_face_is_truetype()' - True when the face is usable ('glyf' outlines).
+bool ep_face_is_truetype(const ep_face *face) { return face->state == FACE_OK; }
+
+// 'ep_face_metrics_get()' - The face's vertical metrics.
+const ep_face_metrics *ep_face_metrics_get(const ep_face *face) { return &face->metrics; }
+
+// 'face_measure()' - Look CP up with FreeType (under the face lock) and encode
+// coverage and advance as a cache slot value.
+static int32_t face_measure(ep_face *f, uint32_t cp) {
+  if (f->state != FACE_OK)
+    return 2; // not covered, advance 0
+  FT_Fixed adv = 0;
+  pthread_mutex_lock(&f->lock);
+  FT_UInt gid = cp < CP_LIMIT ? FT_Get_Char_Index(f->ft, cp) : 0;
+  if (FT_Get_Advance(f->ft, gid, FT_LOAD_NO_SCALE, &adv) != 0)
+    adv = 0;
+  pthread_mutex_unlock(&f->lock);
+  long width = adv > 0 ? (long)adv * 1000 / f->metrics.units_per_em : 0;
+  return (int32_t)(((width + 1) << 1) | (gid != 0));
+}
+
+// 'atomic_array_new()' - N atomic pointers (or slots when SLOTS), all zero.
+static void *atomic_array_new(size_t n, bool slots) {
+  if (slots) {
+    cache_slot *a = ep_xmalloc(n * sizeof *a);
+    for (size_t i = 0; i < n; i++)
+      atomic_init(&a[i], 0);
+    return a;
+  }
+  cache_page_ref *a = ep_xmalloc(n * sizeof *a);
+  for (size_t i = 0; i < n; i++)
+    atomic_init(&a[i], NULL);
+  return a;
+}
+
+// 'cache_slot_for()' - The cache slot of CP (< CP_LIMIT), allocating the page
+// table and the page on first use; racing threads agree through CAS.
+static cache_slot *cache_slot_for(ep_face *f, uint32_t cp) {
+  cache_page_ref *top = atomic_load_explicit(&f->pages, memory_order_acquire);
+  if (!top) {
+    cache_page_ref *fresh = atomic_array_new(PAGE_COUNT, false);
+    if (atomic_compare_exchange_strong_explicit(&f->pages, &top, fresh, memory_order_acq_rel,
+                                                memory_order_acquire))
+      top = fresh;
+    else
+      free(fresh);
+  }
+  cache_page_ref *ref = &top[cp >> PAGE_BITS];
+  cache_slot *page = atomic_load_explicit(ref, memory_order_acquire);
+  if (!page) {
+    cache_slot *fresh = atomic_array_new(PAGE_SIZE, true);
+    if (atomic_compare_exchange_strong_explicit(ref, &page, fresh, memory_order_acq_rel,
+                                                memory_order_acquire))
+      page = fresh;
+    else
+      free(fresh);
+  }
+  return &page[cp & (PAGE_SIZE - 1)];
+}
+
+// 'face_entry()' - The cache slot value of CP: two atomic loads on a hit,
+// FreeType under the face lock on a miss.
+static int32_t face_entry(ep_face *f, uint32_t cp) {
+  if (cp >= CP_LIMIT)
+    return face_measure(f, cp);
+  cache_page_ref *top = atomic_load_explicit(&f->pages, memory_order_acquire);
+  if (top) {
+    cache_slot *page = atomic_load_explicit(&top[cp >> PAGE_BITS], memory_order_acquire);
+    if (page) {
+      int32_t v = atomic_load_explicit(&page[cp & (PAGE_SIZE - 1)], memory_order_relaxed);
+      if (v)
+        return v;
+    }
+  }
+  int32_t v = face_measure(f, cp);
+  atomic_store_explicit(cache_slot_for(f, cp), v, memory_order_relaxed);
+  return v;
+}
+
+// 'ep_face_has()' - True when the face maps CP to a glyph.
+bool ep_face_has(ep_face *face, uint32_t cp) { return (face_entry(face, cp) & 1) != 0; }
+
+// 'ep_face_advance()' - CP's advance in 1/1000 em (.notdef's when not covered).
+int ep_face_advance(ep_face *face, uint32_t cp) { return (face_entry(face, cp) >> 1) - 1; }
+
+// ---------------------------------------------------------------------------
+// Subsetting
+
+// 'face_hb()' - The face's HarfBuzz face (created once, immutable, shared), or NULL.
+static hb_face_t *face_hb(ep_face *f) {
+  hb_face_t *h = atomic_load_explicit(&f->hb, memory_order_acquire);
+  if (h)
+    return h;
+  pthread_mutex_lock(&f->lock);
+  h = atomic_load_explicit(&f->hb, memory_order_relaxed);
+  if (!h) {
+    hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
+    if (blob) {
+      h = hb_face_create(blob, f->index);
+      hb_blob_destroy(blob);
+      if (hb_face_get_glyph_count(h) == 0) {
+        hb_face_destroy(h);
+        h = NULL;
+      } else {
+        hb_face_make_immutable(h);
+        atomic_store_explicit(&f->hb, h, memory_order_release);
+      }
+    }
+  }
+  pthread_mutex_unlock(&f->lock);
+  return h;
+}
+
+// 'table_is_kept()' - True when TAG is one of keep_tables.
+static bool table_is_kept(hb_tag_t tag) {
+  for (size_t i = 0; i < sizeof keep_tables / sizeof keep_tables[0]; i++)
+    if (tag == hb_tag_from_string(keep_tables[i], 4))
+      return true;
+  return false;
+}
+
+// 'drop_other_tables()' - Put every table tag of SRC that is not kept into DROP.
+static void drop_other_tables(hb_face_t *src, hb_set_t *drop) {
+  hb_tag_t tags[32];
+  unsigned start = 0, total;
+  do {
+    unsigned count = 32;
+    total = hb_face_get_table_tags(src, start, &count, tags);
+    for (unsigned i = 0; i < count; i++)
+      if (!table_is_kept(tags[i]))
+        hb_set_add(drop, tags[i]);
+    start += count;
+    if (!count)
+      break;
+  } while (start < total);
+}
+
+// 'ep_face_subset()' - A standalone TrueType subset of FACE for CPS.
+bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char **out,
+                    size_t *out_len) {
+  *out = NULL;
+  *out_len = 0;
+  if (!face || face->state != FACE_OK || (n && !cps))
+    return false;
+  hb_face_t *src = face_hb(face);
+  if (!src)
+    return false;
+  hb_subset_input_t *in = hb_subset_input_create_or_fail();
+  if (!in)
+    return false;
+  hb_set_t *uni = hb_subset_input_unicode_set(in);
+  for (size_t i = 0; i < n; i++)
+    if (cps[i] < CP_LIMIT)
+      hb_set_add(uni, cps[i]);
+  drop_other_tables(src, hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG));
+  // Defaults kept as they are: no glyph names (post format 3), gids renumbered.
+  hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+  hb_face_t *sub = hb_subset_or_fail(src, in);
+  hb_subset_input_destroy(in);
+  if (!sub)
+    return false;
+  hb_blob_t *blob = hb_face_reference_blob(sub);
+  hb_face_destroy(sub);
+  unsigned len = 0;
+  const char *data = hb_blob_get_data(blob, &len);
+  hb_face_t *check = hb_face_create(blob, 0);
+  unsigned glyphs = hb_face_get_glyph_count(check);
+  hb_face_destroy(check);
+  bool ok = data && len && glyphs > 0 && glyphs <= SUBSET_GLYPHS_MAX;
+  if (ok) {
+    *out = ep_xmalloc(len);
+    memcpy(*out, data, len);
+    *out_len = len;
+  }
+  hb_blob_destroy(blob);
+  return ok;
+}
+
+// ---------------------------------------------------------------------------
+// Roles
+
+// 'find_role()' - The role named NAME (FS locked), or NULL.
+static ep_role *find_role(ep_fontset *fs, const char *name) {
+  for (size_t i = 0; i < fs->n_roles; i++)
+    if (strcmp(fs->roles[i]->name, name) == 0)
+      return fs->roles[i];
+  return NULL;
+}
+
+// 'cmp_match()' - Order matching catalog entries: source, upright, nearest to
+// regular weight, then catalog order.
+static int cmp_match(const void *pa, const void *pb) {
+  const cat_entry *a = *(const cat_entry *const *)pa, *b = *(const cat_entry *const *)pb;
+  if (a->source != b->source)
+    return a->source < b->source ? -1 : 1;
+  if ((a->slant != 0) != (b->slant != 0))
+    return a->slant != 0 ? 1 : -1;
+  int da = abs(a->weight - FC_WEIGHT_REGULAR), db = abs(b->weight - FC_WEIGHT_REGULAR);
+  if (da != db)
+    return da < db ? -1 : 1;
+  return a < b ? -1 : a > b;
+}
+
+// 'entry_matches()' - True when one of E's family names equals one of NAMES.
+static bool entry_matches(const cat_entry *e, char **names, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < e->n_families; j++)
+      if (name_eq(names[i], e->families[j]))
+        return true;
+  return false;
+}
+
+// 'note_not_truetype()' - The note for a skipped CFF face (and MORE others like it).
+static void note_not_truetype(ep_diags *diags, const ep_role_def *def, const ep_face *face,
+                              size_t more) {
+  ep_buf b;
+  ep_buf_init(&b);
+  ep_buf_printf(&b, "%s#%u", face->path, face->index);
+  if (more)
+    ep_buf_printf(&b, " and %zu more face%s", more, more == 1 ? "" : "s");
+  ep_diag_add(diags, EP_NOTE, def->file, def->line, "font-not-truetype",
+              "role %s: skipping %s (%s): it has CFF outlines, but libharu needs TrueType "
+              "(glyf) outlines.",
+              def->name, ep_face_family(face), ep_buf_str(&b));
+  ep_buf_free(&b);
+}
+
+// 'warn_unreadable()' - The warning for a font file that cannot be used.
+static void warn_unreadable(ep_diags *diags, const ep_role_def *def, const ep_face *face) {
+  ep_diag_add(diags, EP_WARNING, def->file, def->line, "font-file-unreadable",
+              "role %s: cannot use the font file %s#%u: %s.", def->name, face->path, face->index,
+              face->error ? face->error : "unknown error");
+}
+
+// 'resolve_family()' - Resolve family group C->text (FS locked): the first usable
+// matching face, or NULL with C->status/C->face saying why.
+static ep_face *resolve_family(ep_fontset *fs, const ep_role_def *def, cand_rec *c,
+                               ep_diags *diags) {
+  char **names;
+  size_t n_names;
+  group_split(c->text, &names, &n_names);
+  const cat_entry **matches = NULL;
+  size_t n = 0;
+  for (size_t i = 0; i < fs->n_cat; i++)
+    if (entry_matches(&fs->cat[i], names, n_names)) {
+      matches = ep_xrealloc(matches, (n + 1) * sizeof *matches);
+      matches[n++] = &fs->cat[i];
+    }
+  strv_free(names, n_names);
+  if (n > 1)
+    qsort(matches, n, sizeof *matches, cmp_match);
+  ep_face *found = NULL, *first_cff = NULL, *first_bad = NULL;
+  size_t n_cff = 0;
+  for (size_t i = 0; i < n && !found; i++) {
+    const cat_entry *e = matches[i];
+    ep_face *f = face_get(fs, e->path, e->index, e->families, e->n_families);
+    if (!f)
+      continue;
+    if (f->state == FACE_OK) {
+      found = f;
+    } else if (f->state == FACE_NOT_TRUETYPE) {
+      if (!n_cff++)
+        first_cff = f;
+    } else {
+      if (!first_bad)
+        first_bad = f;
+      warn_unreadable(diags, def, f);
+    }
+  }
+  free(matches);
+  if (first_cff)
+    note_not_truetype(diags, def, first_cff, n_cff - 1);
+  if (found)
+    return found;
+  c->face = first_cff ? first_cff : first_bad;
+  c->status = first_cff ? EP_FONT_CAND_NOT_TRUETYPE
+              : first_bad ? EP_FONT_CAND_UNREADABLE
+                          : EP_FONT_CAND_MISSING;
+  return NULL;
+}
+
+// 'resolve_file()' - Resolve file candidate C->text (FS locked): its face when
+// usable, or NULL with C->status/C->face saying why.
+static ep_face *resolve_file(ep_fontset *fs, const ep_role_def *def, cand_rec *c,
+                             ep_diags *diags) {
+  unsigned index;
+  char *path = cand_split_file(c->text, &index);
+  char *found = NULL;
+  if (path[0] == '/') {
+    if (is_regular_file(path))
+      found = ep_xstrdup(path);
+  } else {
+    for (size_t i = 0; i < fs->n_dirs && !found; i++) {
+      char *p = path_join(fs->dirs[i], path);
+      if (is_regular_file(p))
+        found = p;
+      else
+        free(p);
+    }
+    if (!found && is_regular_file(path))
+      found = ep_xstrdup(path);
+  }
+  free(path);
+  ep_face *f = found ? face_get(fs, found, index, NULL, 0) : NULL;
+  free(found);
+  c->face = f;
+  if (!f) {
+    c->status = EP_FONT_CAND_MISSING;
+    return NULL;
+  }
+  if (f->state == FACE_OK)
+    return f;
+  if (f->state == FACE_NOT_TRUETYPE) {
+    c->status = EP_FONT_CAND_NOT_TRUETYPE;
+    note_not_truetype(diags, def, f, 0);
+  } else {
+    c->status = EP_FONT_CAND_UNREADABLE;
+    warn_unreadable(diags, def, f);
+  }
+  return NULL;
+}
+
+// 'reason_clause()' - Append why candidate C gave no face, for the substitute note.
+static void reason_clause(ep_buf *b, const cand_rec *c) {
+  bool file = cand_is_file(c->text);
+  if (file)
+    ep_buf_printf(b, "the font file %s ", c->text);
+  else {
+    ep_buf_puts(b, "no ");
+    cand_display(b, c->text);
+  }
+  switch (c->status) {
+  case EP_FONT_CAND_NOT_TRUETYPE:
+    ep_buf_puts(b, file ? "has no TrueType (glyf) outlines"
+                        : " font with TrueType (glyf) outlines is installed");
+    break;
+  case EP_FONT_CAND_UNREADABLE:
+    ep_buf_puts(b, file ? "cannot be used" : " font is usable");
+    break;
+  default:
+    ep_buf_puts(b, file ? "does not exist" : " font is installed");
+    break;
+  }
+}
+
+// 'report_missing()' - The error for a role none of whose candidates gave a face.
+static void report_missing(ep_diags *diags, const ep_role_def *def) {
+  ep_buf tried, fix;
+  ep_buf_init(&tried);
+  ep_buf_init(&fix);
+  for (size_t i = 0; i < def->n_candidates; i++) {
+    if (i)
+      ep_buf_puts(&tried, ", ");
+    cand_display(&tried, def->candidates[i] ? def->candidates[i] : "");
+  }
+  const char *pk = def->packages;
+  if (pk && *pk)
+    ep_buf_printf(&fix, "install the Debian package%s %s, or ", strchr(pk, ' ') ? "s" : "", pk);
+  ep_buf_puts(&fix, "put a TrueType (glyf) font into --font-dir DIR");
+  if (def->n_candidates)
+    ep_diag_add(diags, EP_ERROR, def->file, def->line, "font-role-missing",
+                "role %s: none of its fonts is installed (tried %s); %s.", def->name,
+                ep_buf_str(&tried), ep_buf_str(&fix));
+  else
+    ep_diag_add(diags, EP_ERROR, def->file, def->line, "font-role-missing",
+                "role %s: no fonts are listed for it; %s.", def->name, ep_buf_str(&fix));
+  ep_buf_free(&tried);
+  ep_buf_free(&fix);
+}
+
+// 'role_push_face()' - Add F to R's faces unless it is there already; the status it earned.
+static ep_font_cand_status role_push_face(ep_role *r, ep_face *f) {
+  for (size_t i = 0; i < r->n_faces; i++)
+    if (r->faces[i] == f)
+      return EP_FONT_CAND_REPEAT;
+  r->faces = ep_xrealloc(r->faces, (r->n_faces + 1) * sizeof *r->faces);
+  r->faces[r->n_faces++] = f;
+  return r->n_faces == 1 ? EP_FONT_CAND_PRIMARY : EP_FONT_CAND_FALLBACK;
+}
+
+// 'ep_fontset_add_role()' - Resolve DEF and register it.
+bool ep_fontset_add_role(ep_fontset *fs, const ep_role_def *def, ep_diags *diags, ep_role **out) {
+  if (out)
+    *out = NULL;
+  if (!fs || !def || !def->name || !*def->name || (def->n_candidates && !def->candidates))
+    return false;
+  pthread_mutex_lock(&fs->lock);
+  if (find_role(fs, def->name)) {
+    pthread_mutex_unlock(&fs->lock);
+    ep_diag_add(diags, EP_ERROR, def->file, def->line, "font-role-duplicate",
+                "role %s is defined twice; the first definition is kept.", def->name);
+    return false;
+  }
+  ep_role *r = ep_xcalloc(1, sizeof *r);
+  r->name = ep_xstrdup(def->name);
+  r->n_cands = def->n_candidates;
+  r->cands = ep_xcalloc(r->n_cands ? r->n_cands : 1, sizeof *r->cands);
+  for (size_t i = 0; i < r->n_cands; i++) {
+    cand_rec *c = &r->cands[i];
+    c->text = ep_xstrdup(def->candidates[i] ? def->candidates[i] : "");
+    ep_face *f = cand_is_file(c->text) ? resolve_file(fs, def, c, diags)
+                                       : resolve_family(fs, def, c, diags);
+    if (f) {
+      c->face = f;
+      c->status = role_push_face(r, f);
+    }
+  }
+  if (fs->n_roles == fs->cap_roles) {
+    fs->cap_roles = fs->cap_roles ? 2 * fs->cap_roles : 8;
+    fs->roles = ep_xrealloc(fs->roles, fs->cap_roles * sizeof *fs->roles);
+  }
+  fs->roles[fs->n_roles++] = r;
+  pthread_mutex_unlock(&fs->lock);
+
+  if (!r->n_faces) {
+    report_missing(diags, def);
+    return false;
+  }
+  if (r->cands[0].status != EP_FONT_CAND_PRIMARY) {
+    ep_buf b;
+    ep_buf_init(&b);
+    reason_clause(&b, &r->cands[0]);
+    ep_buf_printf(&b, "; %s uses ", def->usage ? def->usage : "text in this role");
+    face_display(&b, r->faces[0]);
+    ep_diag_add(diags, EP_NOTE, def->file, def->line, "font-role-substitute",
+                "role %s: %s instead.", def->name, ep_buf_str(&b));
+    ep_buf_free(&b);
+  }
+  if (out)
+    *out = r;
+  return true;
+}
+
+// 'ep_fontset_role()' - The role registered under NAME, or NULL.
+ep_role *ep_fontset_role(ep_fontset *fs, const char *name) {
+  if (!fs || !name)
+    return NULL;
+  pthread_mutex_lock(&fs->lock);
+  ep_role *r = find_role(fs, name);
+  pthread_mutex_unlock(&fs->lock);
+  return r;
+}
+
+// 'ep_role_name()' - The role's name.
+const char *ep_role_name(const ep_role *role) { return role->name; }
+
+// 'ep_role_face_count()' - How many usable faces the role has.
+size_t ep_role_face_count(const ep_role *role) { return role ? role->n_faces : 0; }
+
+// 'ep_role_face()' - Face I of the role, or NULL.
+ep_face *ep_role_face(const ep_role *role, size_t i) {
+  return role && i < role->n_faces ? role->faces[i] : NULL;
+}
+
+// 'ep_role_face_for()' - The first face of ROLE that covers CP, or NULL.
+ep_face *ep_role_face_for(const ep_role *role, uint32_t cp) {
+  if (!role)
+    return NULL;
+  for (size_t i = 0; i < role->n_faces; i++)
+    if (ep_face_has(role->faces[i], cp))
+      return role->faces[i];
+  return NULL;
+}
+
+// ---------------------------------------------------------------------------
+// Introspection
+
+// 'ep_font_cand_status_name()' - The status as a short word.
+const char *ep_font_cand_status_name(ep_font_cand_status status) {
+  switch (status) {
+  case EP_FONT_CAND_PRIMARY:
+    return "primary";
+  case EP_FONT_CAND_FALLBACK:
+    return "fallback";
+  case EP_FONT_CAND_REPEAT:
+    return "repeat";
+  case EP_FONT_CAND_MISSING:
+    return "missing";
+  case EP_FONT_CAND_NOT_TRUETYPE:
+    return "not-truetype";
+  case EP_FONT_CAND_UNREADABLE:
+    return "unreadable";
+  }
+  return "unknown";
+}
+
+// 'ep_fontset_describe()' - Call CB for every candidate of every role.
+void ep_fontset_describe(ep_fontset *fs, ep_font_cand_cb cb, void *user) {
+  if (!fs || !cb)
+    return;
+  // Snapshot the role list so CB may call back into the set without deadlock.
+  pthread_mutex_lock(&fs->lock);
+  size_t n = fs->n_roles;
+  ep_role **roles = ep_xmalloc((n ? n : 1) * sizeof *roles);
+  if (n)
+    memcpy(roles, fs->roles, n * sizeof *roles);
+  pthread_mutex_unlock(&fs->lock);
+  bool go = true;
+  for (size_t i = 0; i < n && go; i++)
+    for (size_t j = 0; j < roles[i]->n_cands && go; j++) {
+      const cand_rec *c = &roles[i]->cands[j];
+      ep_font_cand_info info = {roles[i]->name, j, c->text, c->status, NULL, -1, NULL};
+      if (c->face) {
+        info.file = c->face->path;
+        info.face_index = (int)c->face->index;
+        info.family = ep_face_family(c->face);
+      }
+      go = cb(&info, user);
+    }
+  free(roles);
+}
+
+// 'describe_line()' - ep_fontset_describe() callback: append one text line to the ep_buf USER.
+static bool describe_line(const ep_font_cand_info *info, void *user) {
+  ep_buf *b = user;
+  ep_buf_printf(b, "%s\t%zu\t%s\t%s\t", info->role, info->index + 1, info->candidate,
+                ep_font_cand_status_name(info->status));
+  if (info->file)
+    ep_buf_printf(b, "%s#%d\t%s\n", info->file, info->face_index,
+                  info->family && *info->family ? info->family : "-");
+  else
+    ep_buf_puts(b, "-\t-\n");
+  return true;
+}
+
+// 'ep_fontset_describe_text()' - The description as text, snprintf()-style.
+size_t ep_fontset_describe_text(ep_fontset *fs, char *buf, size_t size) {
+  ep_buf b;
+  ep_buf_init(&b);
+  ep_fontset_describe(fs, describe_line, &b);
+  size_t len = b.len;
+  if (size) {
+    size_t n = len < size - 1 ? len : size - 1;
+    if (n)
+      memcpy(buf, ep_buf_str(&b), n);
+    buf[n] = 0;
+  }
+  ep_buf_free(&b);
+  return len;
+}
+
+// ---------------------------------------------------------------------------
+// Built-in roles
+
+static const char *const song_cands[] = {
+    "SimSun|宋体|NSimSun|新宋体|STSong|华文宋体|Songti SC", "AR PL SungtiL GB|文鼎ＰＬ简报宋",
+    "AR PL UMing CN", "WenQuanYi Zen Hei|文泉驿正黑"};
+static const char *const hei_cands[] = {
+    "SimHei|黑体|STHeiti|华文黑体|Heiti SC", "WenQuanYi Zen Hei|文泉驿正黑|文泉驛正黑",
+    "WenQuanYi Micro Hei|文泉驿微米黑", "AR PL UMing CN"};
+static const char *const kai_cands[] = {
+    "KaiTi|楷体|KaiTi_GB2312|楷体_GB2312|STKaiti|华文楷体|Kaiti SC",
+    "AR PL KaitiM GB|文鼎ＰＬ简中楷", "AR PL UKai CN", "AR PL UMing CN"};
+static const char *const fangsong_cands[] = {
+    "FangSong|仿宋|仿宋_GB2312|FangSong_GB2312|STFangsong|华文仿宋",
+    "AR PL SungtiL GB|文鼎ＰＬ简报宋", "AR PL UMing CN", "WenQuanYi Zen Hei|文泉驿正黑"};
+static const char *const title_cands[] = {
+    "FZXiaoBiaoSong-B05S|方正小标宋简体|方正小标宋_GBK|FZXiaoBiaoSong-B05|方正小标宋",
+    "WenQuanYi Zen Hei|文泉驿正黑", "AR PL SungtiL GB|文鼎ＰＬ简报宋", "AR PL UMing CN"};
+
+#define ROLE(name, cands, packages, usage)                                                     \
+  { name, cands, sizeof cands / sizeof cands[0], packages, usage, NULL, 0 }
+
+static const ep_role_def default_roles[] = {
+    ROLE("song", song_cands, "fonts-arphic-gbsn00lp fonts-arphic-uming", "宋体 text"),
+    ROLE("hei", hei_cands, "fonts-wqy-zenhei", "黑体 text"),
+    ROLE("kai", kai_cands, "fonts-arphic-gkai00mp fonts-arphic-ukai", "楷体 text"),
+    ROLE("fangsong", fangsong_cands, "fonts-arphic-gbsn00lp fonts-arphic-uming", "body text"),
+    ROLE("title", title_cands, "fonts-wqy-zenhei fonts-arphic-gbsn00lp", "the title"),
+};
+
+// 'ep_font_default_roles()' - The built-in role definitions.
+const ep_role_def *ep_font_default_roles(size_t *count) {
+  *count = sizeof default_roles / sizeof default_roles[0];
+  return default_roles;
+}

@@ -1,0 +1,814 @@
+// Unit tests for src/font.c: role resolution by family name and by file,
+// per-character fallback, the notes/errors a role produces, advances and
+// coverage, hb-subset round trips through FreeType, and a cache hammer.
+//
+// The fonts used are exactly the Debian packages CI installs:
+// fonts-arphic-gbsn00lp fonts-arphic-uming fonts-arphic-ukai
+// fonts-arphic-gkai00mp fonts-wqy-zenhei. The Noto CJK test runs only when
+// fonts-noto-cjk happens to be installed and passes trivially otherwise.
+#if !defined(_XOPEN_SOURCE) || _XOPEN_SOURCE < 700
+#undef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 // realpath(), symlink(), mkdtemp()
+#endif
+#include "font.h"
+
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_ADVANCES_H
+
+#define GBSN "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"
+#define UMING "/usr/share/fonts/truetype/arphic/uming.ttc"
+#define ZENHEI "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+#define NOTO "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+
+#define CP_HAN 0x6C49u   // 汉
+#define CP_BAN 0x8FA6u   // 辦: missing in gbsn00lp, present in UMing
+#define CP_NONE 0x10FFFDu // plane-16 private use: in no font
+
+// 'ends_with()' - True when S ends with SUFFIX.
+static bool ends_with(const char *s, const char *suffix) {
+  size_t a = strlen(s), b = strlen(suffix);
+  return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+// 'new_set()' - A font set with system fonts and no extra folders.
+static ep_fontset *new_set(ep_diags *d) {
+  ep_fontset *fs = NULL;
+  ck_assert(ep_fontset_new(NULL, d, &fs));
+  ck_assert_ptr_nonnull(fs);
+  return fs;
+}
+
+// 'add_role()' - Define role NAME from N candidates; the role or NULL.
+static ep_role *add_role(ep_fontset *fs, ep_diags *d, const char *name, const char *const *cands,
+                         size_t n, const char *packages, const char *usage) {
+  ep_role_def def = {name, cands, n, packages, usage, NULL, 0};
+  ep_role *r = NULL;
+  bool ok = ep_fontset_add_role(fs, &def, d, &r);
+  ck_assert(ok == (r != NULL));
+  return r;
+}
+
+// 'count_code()' - How many diagnostics carry CODE.
+static size_t count_code(const ep_diags *d, const char *code) {
+  size_t n = 0;
+  for (size_t i = 0; i < d->count; i++)
+    if (strcmp(d->items[i].code, code) == 0)
+      n++;
+  return n;
+}
+
+// 'find_code()' - The first diagnostic with CODE, or NULL.
+static const ep_diag_item *find_code(const ep_diags *d, const char *code) {
+  for (size_t i = 0; i < d->count; i++)
+    if (strcmp(d->items[i].code, code) == 0)
+      return &d->items[i];
+  return NULL;
+}
+
+// 'ft_advance()' - Independent reference: coverage and advance (1/1000 em) via FreeType.
+static int ft_advance(FT_Face face, uint32_t cp, bool *covered) {
+  FT_UInt gid = FT_Get_Char_Index(face, cp);
+  FT_Fixed adv = 0;
+  ck_assert_int_eq(FT_Get_Advance(face, gid, FT_LOAD_NO_SCALE, &adv), 0);
+  *covered = gid != 0;
+  return (int)((long)adv * 1000 / face->units_per_EM);
+}
+
+START_TEST(family_sungti_resolves_gbsn00lp) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  const char *c[] = {"AR PL SungtiL GB"};
+  ep_role *r = add_role(fs, &d, "song", c, 1, NULL, NULL);
+  ck_assert_ptr_nonnull(r);
+  ck_assert_uint_eq(ep_role_face_count(r), 1);
+  ep_face *f = ep_role_face(r, 0);
+  ck_assert_str_eq(ep_face_path(f), GBSN);
+  ck_assert_uint_eq(ep_face_index(f), 0);
+  ck_assert_str_eq(ep_face_family(f), "AR PL SungtiL GB");
+  ck_assert(ep_face_is_truetype(f));
+  ck_assert_uint_eq(d.count, 0);
+  ck_assert_ptr_eq(ep_fontset_role(fs, "song"), r);
+  ck_assert_ptr_null(ep_fontset_role(fs, "hei"));
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
+START_TEST(family_match_ignores_ascii_case_and_knows_local_names) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  const char *a[] = {"ar pl SUNGTIL gb"};
+  const char *b[] = {"文鼎ＰＬ简报宋"};
+  const char *c[] = {"文泉驿正黑"};
+  ep_role *ra = add_role(fs, &d, "a", a, 1, NULL, NULL);
+  ep_role *rb = add_role(fs, &d, "b", b, 1, NULL, NULL);
+  ep_role *rc = add_role(fs, &d, "c", c, 1, NULL, NULL);
+  ck_assert_ptr_nonnull(ra);
+  ck_assert_ptr_nonnull(rb);
+  ck_assert_ptr_nonnull(rc);
+  ck_assert_ptr_eq(ep_role_face(ra, 0), ep_role_face(rb, 0)); // one face object per file#index
+  ck_assert_str_eq(ep_face_path(ep_role_face(rb, 0)), GBSN);
+  ck_assert_str_eq(ep_face_path(ep_role_face(rc, 0)), ZENHEI);
+  ck_assert_uint_eq(ep_face_index(ep_role_face(rc, 0)), 0);
+  ck_assert_uint_eq(d.count, 0);
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
+START_TEST(family_selects_ttc_face_index_zenhei) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  const char *c0[] = {"WenQuanYi Zen Hei"};
+  const char *c1[] = {"WenQuanYi Zen Hei Mono"};
+  const char *c2[] = {"文泉驿点阵正黑"}; // WenQuanYi Zen Hei Sharp
+  ep_role *r0 = add_role(fs, &d, "zh0", c0, 1, NULL, NULL);
+  ep_role *r1 = add_role(fs, &d, "zh1", c1, 1, NULL, NULL);
+  ep_role *r2 = add_role(fs, &d, "zh2", c2, 1, NULL, NULL);
+  ck_assert_ptr_nonnull(r0);
+  ck_assert_ptr_nonnull(r1);
+  ck_assert_ptr_nonnull(r2);
+  ck_assert_str_eq(ep_face_path(ep_role_face(r0, 0)), ZENHEI);
+  ck_assert_uint_eq(ep_face_index(ep_role_face(r0, 0)), 0);
+  ck_assert_str_eq(ep_face_path(ep_role_face(r1, 0)), ZENHEI);
+  ck_assert_uint_eq(ep_face_index(ep_role_face(r1, 0)), 1);
+  ck_assert_str_eq(ep_face_family(ep_role_face(r1, 0)), "WenQuanYi Zen Hei Mono");
+  ck_assert_uint_eq(ep_face_index(ep_role_face(r2, 0)), 2);
+  ck_assert_uint_eq(d.count, 0);
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
+START_TEST(family_selects_uming_cn_and_tw_faces) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  const char *cn[] = {"AR PL UMing CN"};
+  const char *tw[] = {"AR PL UMing TW"};
+  ep_role *rcn = add_role(fs, &d, "cn", cn, 1, NULL, NULL);
+  ep_role *rtw = add_role(fs, &d, "tw", tw, 1, NULL, NULL);
+  ck_assert_ptr_nonnull(rcn);
+  ck_assert_ptr_nonnull(rtw);
+  ck_assert_str_eq(ep_face_path(ep_role_face(rcn, 0)), UMING);
+  ck_assert_uint_eq(ep_face_index(ep_role_face(rcn, 0)), 0);
+  ck_assert_str_eq(ep_face_family(ep_role_face(rcn, 0)), "AR PL UMing CN");
+  ck_assert_uint_eq(ep_face_index(ep_role_face(rtw, 0)), 2);
+  ck_assert_uint_eq(d.count, 0);
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
+START_TEST(file_path_with_face_index) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  const char *c[] = {UMING "#1"};
+  const char *g[] = {GBSN};
+  ep_role *r = add_role(fs, &d, "hk", c, 1, NULL, NULL);
+  ep_role *rg = add_role(fs, &d, "g", g, 1, NULL, NULL);
+  ck_assert_ptr_nonnull(r);
+  ck_assert_ptr_nonnull(rg);
+  ck_assert_uint_eq(ep_face_index(ep_role_face(r, 0)), 1);
+  ck_assert_str_eq(ep_face_family(ep_role_face(r, 0)), "AR PL UMing HK");
+  ck_assert_str_eq(ep_face_path(ep_role_face(rg, 0)), GBSN);
+  ck_assert_uint_eq(ep_face_index(ep_role_face(rg, 0)), 0);
+  ck_assert_uint_eq(d.count, 0);
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
+// 'copy_file()' - Copy FROM to TO byte for byte.
+static void copy_file(const char *from, const char *to) {
+  FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+  ck_assert_ptr_nonnull(in);
+  ck_assert_ptr_nonnull(out);
+  char buf[65536];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+    ck_assert_uint_eq(fwrite(buf, 1, n, out), n);
+  fclose(in);
+  ck_assert_int_eq(fclose(out), 0);
+}
+
+START_TEST(font_dirs_are_scanned_and_take_precedence) {
+  char top[] = "/tmp/ep-font-test-XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(top));
+  char user[64], sub[80], data[64], copy[96], kai[96], um[96], gb[96];
+  snprintf(user, sizeof user, "%s/user", top);
+  snprintf(sub, sizeof sub, "%s/licensed", user);
+  snprintf(data, sizeof data, "%s/data", top);
+  ck_assert_int_eq(mkdir(user, 0700), 0);
+  ck_assert_int_eq(mkdir(sub, 0700), 0);
+  ck_assert_int_eq(mkdir(data, 0700), 0);
+  snprintf(copy, sizeof copy, "%s/FangSong_GB2312.ttf", user); // a real copy: its own path
+  snprintf(kai, sizeof kai, "%s/gkai.ttf", sub);
+  snprintf(um, sizeof um, "%s/uming.ttc", data);
+  snprintf(gb, sizeof gb, "%s/gbsn.ttf", data);
+  copy_file(GBSN, copy);
+  ck_assert_int_eq(symlink("/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf", kai), 0);
+  ck_assert_int_eq(symlink(UMING, um), 0);
+  ck_assert_int_eq(symlink(GBSN, gb), 0);
+  char *copy_real = realpath(copy, NULL);
+
+  // With system fonts: the --font-dir copy beats the data folder and the system.
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset_options o;
+  ep_fontset_options_init(&o);
+  o.font_dir = user;
+  o.data_dir = data;
+  ep_fontset *fs = NULL;
+  ck_assert(ep_fontset_new(&o, &d, &fs));
+  const char *fam[] = {"AR PL SungtiL GB"};
+  const char *rel[] = {"FangSong_GB2312.ttf"};
+  const char *rel2[] = {"gbsn.ttf"};
+  ep_role *r1 = add_role(fs, &d, "fam", fam, 1, NULL, NULL);
+  ep_role *r2 = add_role(fs, &d, "rel", rel, 1, NULL, NULL);
+  ep_role *r3 = add_role(fs, &d, "rel2", rel2, 1, NULL, NULL);
+  ck_assert_str_eq(ep_face_path(ep_role_face(r1, 0)), copy_real);
+  ck_assert_ptr_eq(ep_role_face(r2, 0), ep_role_face(r1, 0));
+  ck_assert_str_eq(ep_face_path(ep_role_face(r3, 0)), GBSN); // via data_dir, symlink resolved
+  ck_assert_uint_eq(d.count, 0);
+  ep_fontset_free(fs);
+
+  // Without system fonts: only what the two folders hold.
+  o.no_system_fonts = true;
+  ck_assert(ep_fontset_new(&o, &d, &fs));
+  const char *k[] = {"AR PL KaitiM GB"};  // found by scanning the subfolder
+  const char *u[] = {"AR PL UMing CN"};   // the data folder
+  const char *sys[] = {"AR PL UKai CN"};  // a system font: invisible here
+  ck_assert(ends_with(ep_face_path(ep_role_face(add_role(fs, &d, "k", k, 1, NULL, NULL), 0)),
+                      "/gkai00mp.ttf"));
+  ck_assert_str_eq(ep_face_path(ep_role_face(add_role(fs, &d, "u", u, 1, NULL, NULL), 0)), UMING);
+  ck_assert_uint_eq(d.count, 0);
+  ck_assert_ptr_null(add_role(fs, &d, "sys", sys, 1, NULL, NULL));
+  ck_assert_uint_eq(count_code(&d, "font-role-missing"), 1);
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+
+  // A --font-dir that cannot be read fails the set.
+  ep_diags_init(&d);
+  o.font_dir = "/nonexistent/evalpdf-fonts";
+  ck_assert(!ep_fontset_new(&o, &d, &fs));
+  ck_assert_ptr_null(fs);
+  ck_assert_uint_eq(count_code(&d, "font-dir-unreadable"), 1);
+  ep_diags_free(&d);
+  free(copy_real);
+  unlink(gb);
+  unlink(um);
+  unlink(kai);
+  unlink(copy);
+  rmdir(sub);
+  rmdir(user);
+  rmdir(data);
+  rmdir(top);
+}
+END_TEST
+
+START_TEST(unknown_family_is_not_substituted) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  const char *c[] = {"Arial|Helvetica|Times New Roman"};
+  ck_assert_ptr_null(add_role(fs, &d, "latin", c, 1, "fonts-arphic-uming", NULL));
+  ep_role *r = ep_fontset_role(fs, "latin"); // registered without faces
+  ck_assert_ptr_nonnull(r);
+  ck_assert_uint_eq(ep_role_face_count(r), 0);
+  ck_assert_ptr_null(ep_role_face_for(r, 'A'));
+  ck_assert_uint_eq(d.errors, 1);
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
+START_TEST(fallback_follows_role_order_per_character) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  const char *sm[] = {"AR PL SungtiL GB", "AR PL UMing CN"};
+  const char *ms[] = {"AR PL UMing CN", "AR PL SungtiL GB"};
+  ep_role *r1 = add_role(fs, &d, "sm", sm, 2, NULL, NULL);
+  ep_role *r2 = add_role(fs, &d, "ms", ms, 2, NULL, NULL);
+  ck_assert_ptr_nonnull(r1);
+  ck_assert_ptr_nonnull(r2);
+  ep_face *gb = ep_role_face(r1, 0), *um = ep_role_face(r1, 1);
+  ck_assert(ends_with(ep_face_path(gb), "/gbsn00lp.ttf"));
+  ck_assert(ends_with(ep_face_path(um), "/uming.ttc"));
+  ck_assert_ptr_eq(ep_role_face_for(r1, CP_HAN), gb);
+  ck_assert_ptr_eq(ep_role_face_for(r1, '7'), gb);
+  ck_assert_ptr_eq(ep_role_face_for(r1, CP_BAN), um);
+  ck_assert_ptr_null(ep_role_face_for(r1, CP_NONE));
+  ck_assert_ptr_eq(ep_role_face_for(r2, CP_HAN), um);
+  ck_assert_ptr_eq(ep_role_face_for(r2, CP_BAN), um);
+  ck_assert_uint_eq(d.count, 0);
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
+START_TEST(missing_primary_gives_exactly_one_note) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  const char *c[] = {"EvalPDF Missing FangSong|评估缺失仿宋|EvalPDF Missing FangSong_GB2312",
+                     "EvalPDF Missing Second", "/nonexistent/evalpdf/missing.ttf",
+                     "AR PL SungtiL GB", "AR PL UMing CN"};
+  ep_role *r = add_role(fs, &d, "fangsong", c, 5, "fonts-arphic-gbsn00lp", "body text");
+  ck_assert_ptr_nonnull(r);
+  ck_assert_uint_eq(d.count, 1);
+  ck_assert_int_eq(d.items[0].severity, EP_NOTE);
+  ck_assert_str_eq(d.items[0].code, "font-role-substitute");
+  const char *m = d.items[0].message;
+  ck_assert_msg(strstr(m, "role fangsong: no 评估缺失仿宋 (EvalPDF Missing FangSong) font is "
+                          "installed; body text uses AR PL SungtiL GB (" GBSN ") instead") == m,
+                "message: %s", m);
+  ck_assert_uint_eq(ep_role_face_count(r), 2);
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
+START_TEST(all_missing_is_an_error_with_package_hint) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  const char *c[] = {"EvalPDF Missing Kai|评估缺失楷体", "/nonexistent/evalpdf/kai.ttf#1"};
+  ep_role_def def = {"kai", c, 2, "fonts-arphic-gkai00mp fonts-arphic-ukai", NULL,
+                     "layouts/test.xml", 12};
+  ep_role *r = (ep_role *)&d; // must be reset to NULL
+  ck_assert(!ep_fontset_add_role(fs, &def, &d, &r));
+  ck_assert_ptr_null(r);
+  ck_assert_uint_eq(d.count, 1);
+  ck_assert_uint_eq(d.errors, 1);
+  const ep_diag_item *e = find_code(&d, "font-role-missing");
+  ck_assert_ptr_nonnull(e);
+  ck_assert_str_eq(e->file, "layouts/test.xml");
+  ck_assert_uint_eq(e->line, 12);
+  ck_assert_msg(strstr(e->message, "role kai:") == e->message, "%s", e->message);
+  ck_assert_ptr_nonnull(strstr(e->message, "评估缺失楷体 (EvalPDF Missing Kai)"));
+  ck_assert_ptr_nonnull(strstr(e->message, "/nonexistent/evalpdf/kai.ttf#1"));
+  ck_assert_ptr_nonnull(strstr(e->message, "fonts-arphic-gkai00mp fonts-arphic-ukai"));
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
+START_TEST(duplicate_role_is_refused) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  const char *a[] = {"AR PL SungtiL GB"};
+  const char *b[] = {"AR PL UMing CN"};
+  ep_role *r = add_role(fs, &d, "song", a, 1, NULL, NULL);
+  ck_assert_ptr_null(add_role(fs, &d, "song", b, 1, NULL, NULL));
+  ck_assert_uint_eq(count_code(&d, "font-role-duplicate"), 1);
+  ck_assert_ptr_eq(ep_fontset_role(fs, "song"), r);
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
+START_TEST(bad_face_index_and_non_font_file_warn) {
+  char path[] = "/tmp/ep-font-fake-XXXXXX";
+  int fd = mkstemp(path);
+  ck_assert_int_ge(fd, 0);
+  ck_assert_int_eq(write(fd, "not a font at all", 17), 17);
+  close(fd);
+  char fake[64];
+  snprintf(fake, sizeof fake, "%s.ttf", path);
+  ck_assert_int_eq(rename(path, fake), 0);
+
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  const char *c[] = {GBSN "#3", fake, "AR PL UMing CN"};
+  ep_role *r = add_role(fs, &d, "x", c, 3, NULL, NULL);
+  ck_assert_ptr_nonnull(r);
+  ck_assert_uint_eq(count_code(&d, "font-file-unreadable"), 2);
+  ck_assert_ptr_nonnull(strstr(d.items[0].message, "no face #3 (it has 1 face)"));
+  ck_assert_uint_eq(count_code(&d, "font-role-substitute"), 1);
+  ck_assert(ends_with(ep_face_path(ep_role_face(r, 0)), "/uming.ttc"));
+  char text[2048];
+  ep_fontset_describe_text(fs, text, sizeof text);
+  ck_assert_ptr_nonnull(strstr(text, "x\t1\t" GBSN "#3\tunreadable\t" GBSN "#3\t"));
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+  unlink(fake);
+}
+END_TEST
+
+START_TEST(noto_cff_faces_are_skipped_with_a_note) {
+  if (access(NOTO, R_OK) != 0) {
+    fprintf(stderr, "test_font: fonts-noto-cjk not installed; CFF skip test not run\n");
+    return;
+  }
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  const char *c[] = {"Noto Sans CJK SC", "AR PL UMing CN"};
+  ep_role *r = add_role(fs, &d, "hei", c, 2, NULL, NULL);
+  ck_assert_ptr_nonnull(r);
+  ck_assert_uint_eq(ep_role_face_count(r), 1);
+  ck_assert(ends_with(ep_face_path(ep_role_face(r, 0)), "/uming.ttc"));
+  const ep_diag_item *n = find_code(&d, "font-not-truetype");
+  ck_assert_ptr_nonnull(n);
+  ck_assert_int_eq(n->severity, EP_NOTE);
+  ck_assert_ptr_nonnull(strstr(n->message, "Noto Sans CJK SC"));
+  ck_assert_ptr_nonnull(strstr(n->message, "TrueType (glyf)"));
+  ck_assert_uint_eq(count_code(&d, "font-role-substitute"), 1);
+  ck_assert_ptr_nonnull(strstr(find_code(&d, "font-role-substitute")->message,
+                               "no Noto Sans CJK SC font with TrueType (glyf) outlines"));
+  ck_assert_uint_eq(d.errors + d.warnings, 0);
+
+  const char *p[] = {NOTO "#2", GBSN};
+  ep_role *rp = add_role(fs, &d, "path", p, 2, NULL, NULL);
+  ck_assert_ptr_nonnull(rp);
+  ck_assert(ends_with(ep_face_path(ep_role_face(rp, 0)), "/gbsn00lp.ttf"));
+  ck_assert_uint_eq(count_code(&d, "font-not-truetype"), 2);
+  char text[4096];
+  ep_fontset_describe_text(fs, text, sizeof text);
+  ck_assert_ptr_nonnull(strstr(text, "path\t1\t" NOTO "#2\tnot-truetype\t"));
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
+START_TEST(advances_and_coverage_gbsn00lp) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  const char *c[] = {"AR PL SungtiL GB", "AR PL UMing CN"};
+  ep_role *r = add_role(fs, &d, "song", c, 2, NULL, NULL);
+  ck_assert_ptr_nonnull(r);
+  ep_face *gb = ep_role_face(r, 0), *um = ep_role_face(r, 1);
+  ck_assert_int_eq(ep_face_advance(gb, CP_HAN), 1000);
+  for (uint32_t cp = '0'; cp <= '9'; cp++)
+    ck_assert_int_eq(ep_face_advance(gb, cp), 500);
+  ck_assert_int_eq(ep_face_advance(gb, 0xFF0Cu), 1000); // ，
+  ck_assert(ep_face_has(gb, CP_HAN));
+  ck_assert(!ep_face_has(gb, CP_BAN));
+  ck_assert(ep_face_has(um, CP_BAN));
+  ck_assert_int_eq(ep_face_advance(um, CP_BAN), 1000);
+  ck_assert(!ep_face_has(gb, 0x110000u)); // beyond Unicode
+  ck_assert_int_eq(ep_face_advance(gb, CP_BAN), ep_face_advance(gb, 0x110000u)); // .notdef
+  const ep_face_metrics *m = ep_face_metrics_get(gb);
+  ck_assert_int_gt(m->units_per_em, 0);
+  ck_assert_int_gt(m->ascender, 0);
+  ck_assert_int_lt(m->descender, 0);
+  ck_assert_int_eq(m->ascent, m->ascender * 1000 / m->units_per_em);
+  ck_assert_int_eq(m->descent, m->descender * 1000 / m->units_per_em);
+  ck_assert_int_le(m->y_min, m->descender);
+  ck_assert_str_ne(ep_face_postscript_name(gb), "");
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
+START_TEST(advances_match_freetype_for_uming_and_zenhei) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  const char *c[] = {UMING, ZENHEI};
+  ep_role *r = add_role(fs, &d, "mix", c, 2, NULL, NULL);
+  ck_assert_ptr_nonnull(r);
+  FT_Library lib;
+  ck_assert_int_eq(FT_Init_FreeType(&lib), 0);
+  static const uint32_t extra[] = {0x201C, 0x201D, 0x2018, 0x2019, 0x3001, 0x3002, 0xFF0C,
+                                   0x2014, 0x2026, 0x00B7, 0x2116, 0x01D6, 0x3220, 0x2236};
+  for (size_t k = 0; k < 2; k++) {
+    ep_face *f = ep_role_face(r, k);
+    FT_Face ft;
+    ck_assert_int_eq(FT_New_Face(lib, k ? ZENHEI : UMING, 0, &ft), 0);
+    for (int pass = 0; pass < 2; pass++) { // second pass answers from the cache
+      for (uint32_t cp = 0x20; cp < 0x7F + 14; cp++) {
+        uint32_t q = cp < 0x7F ? cp : extra[cp - 0x7F];
+        bool cov;
+        int w = ft_advance(ft, q, &cov);
+        ck_assert_int_eq(ep_face_advance(f, q), w);
+        ck_assert(ep_face_has(f, q) == cov);
+      }
+    }
+    FT_Done_Face(ft);
+  }
+  FT_Done_FreeType(lib);
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
+// 'count_components()' - Add to SEEN (by gid) every component glyph of GID, recursively.
+static void count_components(FT_Face ft, FT_UInt gid, unsigned char *seen, size_t *n) {
+  ck_assert_int_eq(FT_Load_Glyph(ft, gid, FT_LOAD_NO_SCALE | FT_LOAD_NO_RECURSE), 0);
+  if (ft->glyph->format != FT_GLYPH_FORMAT_COMPOSITE)
+    return;
+  FT_UInt n_sub = ft->glyph->num_subglyphs;
+  FT_Int sub[64];
+  ck_assert_uint_le(n_sub, 64);
+  for (FT_UInt i = 0; i < n_sub; i++) {
+    FT_UInt flags;
+    FT_Int a1, a2;
+    FT_Matrix mx;
+    ck_assert_int_eq(FT_Get_SubGlyph_Info(ft->glyph, i, &sub[i], &flags, &a1, &a2, &mx), 0);
+  }
+  for (FT_UInt i = 0; i < n_sub; i++)
+    if (!seen[sub[i]]) {
+      seen[sub[i]] = 2;
+      (*n)++;
+      count_components(ft, (FT_UInt)sub[i], seen, n);
+    }
+}
+
+// 'check_subset()' - Subset FACE (file PATH#INDEX) to CPS and verify the blob
+// through FreeType: one face, every covered character mapped with the same
+// advance, nothing else, glyph count bounded, only the kept tables.
+static void check_subset(ep_face *face, const char *path, unsigned index, const uint32_t *cps,
+                         size_t n) {
+  unsigned char *blob = NULL;
+  size_t len = 0;
+  ck_assert(ep_face_subset(face, cps, n, &blob, &len));
+  ck_assert_ptr_nonnull(blob);
+  ck_assert_uint_gt(len, 12);
+
+  FT_Library lib;
+  ck_assert_int_eq(FT_Init_FreeType(&lib), 0);
+  FT_Face orig, sub;
+  ck_assert_int_eq(FT_New_Face(lib, path, index, &orig), 0);
+  ck_assert_int_eq(FT_New_Memory_Face(lib, blob, (FT_Long)len, 0, &sub), 0);
+  ck_assert_int_eq(sub->num_faces, 1);
+  ck_assert_int_eq(sub->units_per_EM, orig->units_per_EM);
+  unsigned char *seen = calloc((size_t)orig->num_glyphs, 1);
+  size_t covered = 0, components = 0;
+  for (size_t i = 0; i < n; i++) {
+    bool in_orig, in_sub;
+    int w0 = ft_advance(orig, cps[i], &in_orig);
+    int w1 = ft_advance(sub, cps[i], &in_sub);
+    ck_assert_msg(in_orig == in_sub, "U+%04X: coverage differs", (unsigned)cps[i]);
+    if (in_orig) {
+      ck_assert_int_eq(w0, w1);
+      FT_UInt gid = FT_Get_Char_Index(orig, cps[i]);
+      if (!seen[gid]) {
+        seen[gid] = 1;
+        covered++;
+      }
+    }
+  }
+  for (FT_Long g = 1; g < orig->num_glyphs; g++)
+    if (seen[g] == 1)
+      count_components(orig, (FT_UInt)g, seen, &components);
+  ck_assert_int_le(sub->num_glyphs, (FT_Long)(covered + 1 + components));
+  ck_assert_int_ge(sub->num_glyphs, (FT_Long)(covered + 1));
+  ck_assert_int_le(sub->num_glyphs, 32768);
+  free(seen);
+
+  // Table directory: only the tables the PDF writer needs.
+  unsigned n_tables = (unsigned)(blob[4] << 8 | blob[5]);
+  ck_assert_uint_ge(len, 12 + 16 * (size_t)n_tables);
+  bool has_glyf = false;
+  for (unsigned i = 0; i < n_tables; i++) {
+    char tag[5];
+    memcpy(tag, blob + 12 + 16 * i, 4);
+    tag[4] = 0;
+    ck_assert_msg(strstr("cmap glyf loca hmtx hhea head maxp name OS/2 post", tag) != NULL,
+                  "unexpected table '%s'", tag);
+    has_glyf |= strcmp(tag, "glyf") == 0;
+  }
+  ck_assert(has_glyf);
+  FT_Done_Face(sub);
+  FT_Done_Face(orig);
+  FT_Done_FreeType(lib);
+  free(blob);
+}
+
+START_TEST(subset_round_trips_through_freetype) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  const char *c[] = {GBSN, UMING, ZENHEI "#1"};
+  ep_role *r = add_role(fs, &d, "s", c, 3, NULL, NULL);
+  ck_assert_ptr_nonnull(r);
+  // 汉字报告，。“”0123A, 辦 (not in gbsn00lp), ǖǘ (nested composites in UMing), 汉 twice
+  static const uint32_t cps[] = {0x6C49, 0x5B57, 0x62A5, 0x544A, 0xFF0C, 0x3002, 0x201C,
+                                 0x201D, '0',    '1',    '2',    '3',    'A',    0x8FA6,
+                                 0x01D6, 0x01D8, 0x6C49, 0x3220};
+  size_t n = sizeof cps / sizeof cps[0];
+  check_subset(ep_role_face(r, 0), GBSN, 0, cps, n);
+  check_subset(ep_role_face(r, 1), UMING, 0, cps, n);
+  check_subset(ep_role_face(r, 2), ZENHEI, 1, cps, n);
+
+  unsigned char *blob = (unsigned char *)"x";
+  size_t len = 7;
+  ck_assert(ep_face_subset(ep_role_face(r, 0), NULL, 0, &blob, &len)); // .notdef only
+  ck_assert_uint_gt(len, 0);
+  free(blob);
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
+typedef struct hammer_job {
+  ep_face *face;
+  const int *ref_adv;        // reference advances for U+0000..U+FFFF
+  const unsigned char *ref_has;
+  uint32_t seed;
+  size_t lookups;
+  size_t mismatches;
+  ep_fontset *fs;            // when set, also race role look-ups and subsetting
+} hammer_job;
+
+// 'hammer()' - Thread body: LOOKUPS pseudo-random BMP look-ups checked against
+// the reference, plus (with FS) a role look-up and a subset of the same face.
+static void *hammer(void *arg) {
+  hammer_job *j = arg;
+  uint32_t x = j->seed;
+  if (j->fs) {
+    uint32_t cps[64];
+    for (uint32_t i = 0; i < 64; i++)
+      cps[i] = 0x4E00u + j->seed + 17u * i;
+    unsigned char *blob = NULL;
+    size_t len = 0;
+    if (ep_fontset_role(j->fs, "m") == NULL || !ep_face_subset(j->face, cps, 64, &blob, &len) ||
+        len == 0)
+      j->mismatches++;
+    free(blob);
+  }
+  for (size_t i = 0; i < j->lookups; i++) {
+    x = x * 1664525u + 1013904223u;
+    uint32_t cp = (x >> 8) & 0xFFFFu;
+    if (i & 1) // half the look-ups in the CJK block, as in real text
+      cp = 0x4E00u + cp % 0x5200u;
+    if (ep_face_advance(j->face, cp) != j->ref_adv[cp] ||
+        ep_face_has(j->face, cp) != j->ref_has[cp])
+      j->mismatches++;
+  }
+  return NULL;
+}
+
+START_TEST(cache_hammer_million_lookups) {
+  ep_diags d;
+  ep_diags_init(&d);
+  FT_Library lib;
+  ck_assert_int_eq(FT_Init_FreeType(&lib), 0);
+  FT_Face ft;
+  ck_assert_int_eq(FT_New_Face(lib, UMING, 0, &ft), 0);
+  int *ref_adv = malloc(0x10000 * sizeof *ref_adv);
+  unsigned char *ref_has = malloc(0x10000);
+  for (uint32_t cp = 0; cp < 0x10000; cp++) {
+    bool cov;
+    ref_adv[cp] = ft_advance(ft, cp, &cov);
+    ref_has[cp] = cov;
+  }
+  FT_Done_Face(ft);
+  FT_Done_FreeType(lib);
+
+  // Single thread: 1e6 look-ups on a cold cache.
+  ep_fontset *fs = new_set(&d);
+  const char *c[] = {"AR PL UMing CN"};
+  ep_role *r = add_role(fs, &d, "m", c, 1, NULL, NULL);
+  ck_assert_ptr_nonnull(r);
+  hammer_job one = {ep_role_face(r, 0), ref_adv, ref_has, 12345u, 1000000, 0, NULL};
+  hammer(&one);
+  ck_assert_uint_eq(one.mismatches, 0);
+  ep_fontset_free(fs);
+
+  // Four threads racing to fill a fresh cache (4 x 250 000 look-ups) and to
+  // create the face's shared HarfBuzz face for subsetting.
+  fs = new_set(&d);
+  r = add_role(fs, &d, "m", c, 1, NULL, NULL);
+  ck_assert_ptr_nonnull(r);
+  hammer_job jobs[4];
+  pthread_t th[4];
+  for (int i = 0; i < 4; i++) {
+    jobs[i] = (hammer_job){ep_role_face(r, 0), ref_adv, ref_has, 777u + (uint32_t)i, 250000, 0,
+                           fs};
+    ck_assert_int_eq(pthread_create(&th[i], NULL, hammer, &jobs[i]), 0);
+  }
+  for (int i = 0; i < 4; i++) {
+    pthread_join(th[i], NULL);
+    ck_assert_uint_eq(jobs[i].mismatches, 0);
+  }
+  ep_fontset_free(fs);
+  free(ref_adv);
+  free(ref_has);
+  ck_assert_uint_eq(d.count, 0);
+  ep_diags_free(&d);
+}
+END_TEST
+
+// 'collect()' - ep_fontset_describe() callback storing the statuses in order.
+static bool collect(const ep_font_cand_info *info, void *user) {
+  ep_font_cand_status *out = user;
+  out[info->index] = info->status;
+  if (info->status == EP_FONT_CAND_MISSING)
+    ck_assert(info->file == NULL && info->face_index == -1 && info->family == NULL);
+  else
+    ck_assert(info->file != NULL && info->face_index >= 0 && info->family != NULL);
+  return true;
+}
+
+START_TEST(describe_reports_every_candidate) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  const char *c[] = {"EvalPDF Missing|评估缺失", "AR PL SungtiL GB",
+                     "AR PL SungtiL GB|文鼎ＰＬ简报宋", "AR PL UMing CN"};
+  ck_assert_ptr_nonnull(add_role(fs, &d, "song", c, 4, NULL, NULL));
+  ep_font_cand_status st[4];
+  ep_fontset_describe(fs, collect, st);
+  ck_assert_int_eq(st[0], EP_FONT_CAND_MISSING);
+  ck_assert_int_eq(st[1], EP_FONT_CAND_PRIMARY);
+  ck_assert_int_eq(st[2], EP_FONT_CAND_REPEAT);
+  ck_assert_int_eq(st[3], EP_FONT_CAND_FALLBACK);
+
+  size_t need = ep_fontset_describe_text(fs, NULL, 0);
+  char *text = malloc(need + 1);
+  ck_assert_uint_eq(ep_fontset_describe_text(fs, text, need + 1), need);
+  ck_assert_uint_eq(strlen(text), need);
+  ck_assert_ptr_nonnull(strstr(text, "song\t1\tEvalPDF Missing|评估缺失\tmissing\t-\t-\n"));
+  ck_assert_ptr_nonnull(
+      strstr(text, "song\t2\tAR PL SungtiL GB\tprimary\t" GBSN "#0\tAR PL SungtiL GB\n"));
+  ck_assert_ptr_nonnull(strstr(text, "song\t4\tAR PL UMing CN\tfallback\t" UMING "#0\t"));
+  char small[8];
+  ck_assert_uint_eq(ep_fontset_describe_text(fs, small, sizeof small), need);
+  ck_assert_str_eq(small, "song\t1\t");
+  free(text);
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
+START_TEST(default_roles_resolve_on_debian_fonts) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  size_t n = 0;
+  const ep_role_def *defs = ep_font_default_roles(&n);
+  ck_assert_uint_eq(n, 5);
+  for (size_t i = 0; i < n; i++) {
+    size_t before = d.count;
+    ep_role *r = NULL;
+    ck_assert_msg(ep_fontset_add_role(fs, &defs[i], &d, &r), "role %s", defs[i].name);
+    ck_assert_ptr_nonnull(ep_role_face_for(r, CP_HAN));
+    ck_assert_ptr_nonnull(ep_role_face_for(r, CP_BAN));
+    // One note exactly when the licensed first family is absent, nothing else.
+    ep_font_cand_status st[8];
+    ep_fontset_describe(fs, collect, st); // later roles overwrite; this role is last
+    size_t notes = d.count - before;
+    ck_assert_uint_eq(notes, st[0] == EP_FONT_CAND_PRIMARY ? 0 : 1);
+  }
+  ck_assert_uint_eq(d.errors + d.warnings, 0);
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
+// 'font_suite()' - All font tests in one Check suite.
+static Suite *font_suite(void) {
+  Suite *s = suite_create("font");
+  TCase *tc = tcase_create("font");
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, family_sungti_resolves_gbsn00lp);
+  tcase_add_test(tc, family_match_ignores_ascii_case_and_knows_local_names);
+  tcase_add_test(tc, family_selects_ttc_face_index_zenhei);
+  tcase_add_test(tc, family_selects_uming_cn_and_tw_faces);
+  tcase_add_test(tc, file_path_with_face_index);
+  tcase_add_test(tc, font_dirs_are_scanned_and_take_precedence);
+  tcase_add_test(tc, unknown_family_is_not_substituted);
+  tcase_add_test(tc, fallback_follows_role_order_per_character);
+  tcase_add_test(tc, missing_primary_gives_exactly_one_note);
+  tcase_add_test(tc, all_missing_is_an_error_with_package_hint);
+  tcase_add_test(tc, duplicate_role_is_refused);
+  tcase_add_test(tc, bad_face_index_and_non_font_file_warn);
+  tcase_add_test(tc, noto_cff_faces_are_skipped_with_a_note);
+  tcase_add_test(tc, advances_and_coverage_gbsn00lp);
+  tcase_add_test(tc, advances_match_freetype_for_uming_and_zenhei);
+  tcase_add_test(tc, subset_round_trips_through_freetype);
+  tcase_add_test(tc, cache_hammer_million_lookups);
+  tcase_add_test(tc, describe_reports_every_candidate);
+  tcase_add_test(tc, default_roles_resolve_on_debian_fonts);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+// 'main()' - Run the suite; the exit status is 1 when a test failed.
+int main(void) {
+  SRunner *sr = srunner_create(font_suite());
+  srunner_run_all(sr, CK_ENV); // CK_VERBOSITY=verbose lists every test
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
