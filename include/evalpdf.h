@@ -102,6 +102,18 @@ void evalpdf_document_print_summary(const evalpdf_document *doc, FILE *out);
 // 'evalpdf_document_dump()' - Print the model with every computed figure (stable text) to OUT.
 void evalpdf_document_dump(const evalpdf_document *doc, FILE *out);
 
+// 'evalpdf_document_render()' - Lay out DOC (which must have loaded without
+// errors) with its layout and write the PDF to OUT_PATH atomically (a
+// temporary file in the same folder, then rename; "-" = stdout). With DUMP not
+// NULL, print the layout's display list to DUMP instead and write no PDF.
+// Layout diagnostics (missing glyphs, font stand-in notes, blocks not rendered)
+// are added to DOC's list; print them with evalpdf_print_diagnostics().
+// Returns EVALPDF_OK; EVALPDF_ERR_INPUT when DOC has errors (nothing written);
+// EVALPDF_ERR_FONT when a font role has no usable face; EVALPDF_ERR_USAGE for a
+// broken layout file; EVALPDF_ERR_IO or EVALPDF_ERR_PDF when writing fails (an
+// existing OUT_PATH is then left untouched).
+evalpdf_status evalpdf_document_render(evalpdf_document *doc, const char *out_path, FILE *dump);
+
 #ifdef __cplusplus
 }
 #endif

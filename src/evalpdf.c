@@ -1,8 +1,19 @@
 // Public API: contexts, documents, diagnostics output and version information.
 #include "evalpdf.h"
+#include "display.h"
+#include "font.h"
+#include "layout.h"
 #include "model.h"
+#if __has_include("pdf.h")
+#include "pdf.h"
+#else
+static int ep_pdf_write(const ep_dlist *dl, const char *path, ep_diags *d) { (void)dl; (void)path; ep_diag_add(d, EP_ERROR, NULL, 0, "pdf-error", "PDF writer not built."); return 2; }
+#endif
+#include "style.h"
 
 #include <dirent.h>
+#include <pthread.h>
+#include <time.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +28,21 @@
 
 #define EVALPDF_ABI 1
 
+// A layout file parsed once and bound to the context's fonts.
+typedef struct style_entry {
+  char *path;
+  ep_style *style;   // NULL when it failed to load
+  ep_diags diags;    // what loading and binding reported (copied into each document)
+  bool fonts_ok;
+} style_entry;
+
 struct evalpdf_context {
+  pthread_mutex_t lock; // guards the lazily built font set and style cache
+  ep_fontset *fonts;
+  ep_diags font_diags;
+  bool fonts_tried;
+  style_entry *styles;
+  size_t nstyles;
   unsigned flags;
   char *root;
   char *layout;        // --layout as given
@@ -88,6 +113,8 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
   // second line of defence (the parser hooks already refuse them per document).
   xmlInitParser();
   evalpdf_context *c = ep_xcalloc(1, sizeof *c);
+  pthread_mutex_init(&c->lock, NULL);
+  ep_diags_init(&c->font_diags);
   c->flags = opts->flags;
   c->root = ep_xstrdup(opts->root);
   c->font_dir = ep_xstrdup(opts->font_dir);
@@ -139,6 +166,15 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
 void evalpdf_context_free(evalpdf_context *ctx) {
   if (!ctx)
     return;
+  for (size_t i = 0; i < ctx->nstyles; i++) {
+    free(ctx->styles[i].path);
+    ep_style_free(ctx->styles[i].style);
+    ep_diags_free(&ctx->styles[i].diags);
+  }
+  free(ctx->styles);
+  ep_fontset_free(ctx->fonts);
+  ep_diags_free(&ctx->font_diags);
+  pthread_mutex_destroy(&ctx->lock);
   free(ctx->root);
   free(ctx->layout);
   free(ctx->layout_path);
@@ -263,4 +299,80 @@ void evalpdf_print_versions(const evalpdf_context *ctx, FILE *out) {
   const char *src;
   const char *dir = ctx ? evalpdf_context_data_dir(ctx, &src) : find_data_dir(NULL, &src);
   fprintf(out, "  data: %s (%s)\n", dir, src);
+}
+
+// 'get_style()' - The parsed, font-bound layout at PATH (cached; built under the lock).
+static style_entry *get_style(evalpdf_context *ctx, const char *path) {
+  for (size_t i = 0; i < ctx->nstyles; i++)
+    if (!strcmp(ctx->styles[i].path, path))
+      return &ctx->styles[i];
+  if (!ctx->fonts_tried) {
+    ctx->fonts_tried = true;
+    ep_fontset_options fo;
+    ep_fontset_options_init(&fo);
+    fo.font_dir = ctx->font_dir;
+    char fonts[4096];
+    snprintf(fonts, sizeof fonts, "%s/fonts", ctx->data_dir);
+    fo.data_dir = fonts;
+    if (!ep_fontset_new(&fo, &ctx->font_diags, &ctx->fonts))
+      ctx->fonts = NULL;
+  }
+  ctx->styles = ep_xrealloc(ctx->styles, (ctx->nstyles + 1) * sizeof *ctx->styles);
+  style_entry *e = &ctx->styles[ctx->nstyles++];
+  memset(e, 0, sizeof *e);
+  e->path = ep_xstrdup(path);
+  ep_diags_init(&e->diags);
+  ep_diags_append(&e->diags, &ctx->font_diags);
+  if (!ctx->fonts)
+    return e;
+  e->style = ep_style_load(path, &e->diags);
+  if (e->style)
+    e->fonts_ok = ep_style_bind_fonts(e->style, ctx->fonts, &e->diags);
+  return e;
+}
+
+// 'evalpdf_document_render()' - Lay out and write one document.
+evalpdf_status evalpdf_document_render(evalpdf_document *doc, const char *out_path, FILE *dump) {
+  evalpdf_context *ctx = doc->ctx;
+  ep_report *r = doc->report;
+  bool strict = ctx->flags & EVALPDF_OPT_STRICT;
+  if (doc->status != EVALPDF_OK)
+    return doc->status;
+  char path[4096];
+  if (ctx->layout_path)
+    snprintf(path, sizeof path, "%s", ctx->layout_path);
+  else if (r->layout_path)
+    snprintf(path, sizeof path, "%s", r->layout_path);
+  else
+    snprintf(path, sizeof path, "%s/layouts/official.xml", ctx->data_dir);
+  pthread_mutex_lock(&ctx->lock);
+  style_entry *e = get_style(ctx, path);
+  pthread_mutex_unlock(&ctx->lock);
+  ep_diags_append(&r->diags, &e->diags);
+  ep_diags_sort(&r->diags);
+  if (!ctx->fonts || (e->style && !e->fonts_ok))
+    return doc->status = EVALPDF_ERR_FONT;
+  if (!e->style)
+    return doc->status = EVALPDF_ERR_USAGE;
+  ep_dlist *dl = ep_layout_report(r, e->style, &r->diags);
+  ep_diags_sort(&r->diags);
+  dl->creator = "evalpdf " EVALPDF_VERSION;
+  const char *sde = getenv("SOURCE_DATE_EPOCH");
+  if (sde && *sde) {
+    char *end;
+    long long v = strtoll(sde, &end, 10);
+    dl->epoch = (*end == 0 && v >= 0) ? v : -1;
+  }
+  evalpdf_status st = EVALPDF_OK;
+  if (ep_diags_count_effective(&r->diags, EP_ERROR, strict)) {
+    st = EVALPDF_ERR_INPUT;
+  } else if (dump) {
+    ep_dlist_dump(dl, dump);
+  } else {
+    int rc = ep_pdf_write(dl, out_path, &r->diags);
+    st = rc == 0 ? EVALPDF_OK : rc == 1 ? EVALPDF_ERR_IO : EVALPDF_ERR_PDF;
+    ep_diags_sort(&r->diags);
+  }
+  ep_dlist_free(dl);
+  return doc->status = st;
 }

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_STRICT = 256, OPT_DIAG, OPT_ROOT, OPT_LAYOUT, OPT_VERSION, OPT_FONT_DIR };
+enum { OPT_STRICT = 256, OPT_DIAG, OPT_ROOT, OPT_LAYOUT, OPT_VERSION, OPT_FONT_DIR, OPT_DUMP_LAYOUT };
 
 typedef struct command {
   const char *name;
@@ -19,6 +19,11 @@ static const command commands[] = {
     {"check", "evalpdf check [OPTIONS] FILE...",
      "Validate each report and print a summary per file on stdout (title, sections, and one\n"
      "line per funds, scoring and self-eval-form block). Diagnostics go to stderr."},
+    {"render", "evalpdf render [OPTIONS] FILE... [-o OUT.pdf]",
+     "Typeset each report and write its PDF (default: FILE with .pdf; -o - writes to stdout;\n"
+     "-o works with one FILE). The PDF is written to a temporary file and renamed, so an\n"
+     "existing output is untouched when anything fails. --dump-layout prints the laid-out\n"
+     "pages (one line per text run, rule and box) on stdout instead and writes no PDF."},
     {"dump", "evalpdf dump [OPTIONS] FILE",
      "Print the report model with every computed figure, in a stable text form."},
     {"layouts", "evalpdf layouts", "List the available layouts, one line each."},
@@ -34,6 +39,8 @@ static const char common_options[] =
     "                           (default: each input's directory)\n"
     "  --layout NAME|PATH       layout to use instead of the report's layout attribute\n"
     "  --font-dir DIR           an extra folder of fonts\n"
+    "  -o, --output FILE        (render) the PDF to write; - = stdout\n"
+    "  --dump-layout            (render) print the display list instead of writing a PDF\n"
     "  -h, --help               show this help\n"
     "  --version                print versions of evalpdf and its libraries\n"
     "\n"
@@ -87,17 +94,19 @@ int main(int argc, char **argv) {
   }
   evalpdf_options opts;
   evalpdf_options_init(&opts);
-  bool quiet = false, json = false;
+  bool quiet = false, json = false, dump_layout = false;
+  const char *output = NULL;
   static const struct option longopts[] = {
       {"strict", no_argument, NULL, OPT_STRICT},   {"quiet", no_argument, NULL, 'q'},
       {"diagnostics", required_argument, NULL, OPT_DIAG}, {"root", required_argument, NULL, OPT_ROOT},
       {"layout", required_argument, NULL, OPT_LAYOUT}, {"font-dir", required_argument, NULL, OPT_FONT_DIR},
       {"help", no_argument, NULL, 'h'},            {"version", no_argument, NULL, OPT_VERSION},
+      {"output", required_argument, NULL, 'o'},    {"dump-layout", no_argument, NULL, OPT_DUMP_LAYOUT},
       {NULL, 0, NULL, 0}};
   optind = 2;
   opterr = 0;
   int c;
-  while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":qho:", longopts, NULL)) != -1) {
     switch (c) {
     case OPT_STRICT:
       opts.flags |= EVALPDF_OPT_STRICT;
@@ -123,6 +132,12 @@ int main(int argc, char **argv) {
       break;
     case OPT_FONT_DIR:
       opts.font_dir = optarg;
+      break;
+    case 'o':
+      output = optarg;
+      break;
+    case OPT_DUMP_LAYOUT:
+      dump_layout = true;
       break;
     case 'h':
       command_help(cmd, stdout);
@@ -168,6 +183,9 @@ int main(int argc, char **argv) {
   } else if (nfiles == 0) {
     fprintf(stderr, "evalpdf: error: %s needs a FILE; run 'evalpdf help %s'.\n", cmd->name, cmd->name);
     rc = 2;
+  } else if (!strcmp(cmd->name, "render") && output && nfiles > 1) {
+    fprintf(stderr, "evalpdf: error: -o names one output, but %d input files were given.\n", nfiles);
+    rc = 2;
   } else if (!strcmp(cmd->name, "dump") && nfiles > 1) {
     fprintf(stderr, "evalpdf: error: dump takes one FILE.\n");
     rc = 2;
@@ -183,12 +201,34 @@ int main(int argc, char **argv) {
       int code = st == EVALPDF_OK ? 0 : st == EVALPDF_ERR_INPUT ? 1 : 2;
       if (code > rc)
         rc = code;
-      if (!json)
+      if (!json && strcmp(cmd->name, "render"))
         evalpdf_print_diagnostics(&docs[i], 1, 0, stderr);
       if (!strcmp(cmd->name, "check") && !quiet)
         evalpdf_document_print_summary(docs[i], stdout);
       else if (!strcmp(cmd->name, "dump") && st != EVALPDF_ERR_IO)
         evalpdf_document_dump(docs[i], stdout);
+      else if (!strcmp(cmd->name, "render") && st == EVALPDF_OK) {
+        char *out = NULL;
+        if (!dump_layout && !output) {
+          size_t n = strlen(files[i]);
+          out = malloc(n + 5);
+          if (!out) {
+            fprintf(stderr, "evalpdf: error: out of memory.\n");
+            return 2;
+          }
+          memcpy(out, files[i], n + 1);
+          if (n > 4 && !strcmp(out + n - 4, ".xml"))
+            out[n - 4] = 0;
+          strcat(out, ".pdf");
+        }
+        st = evalpdf_document_render(docs[i], out ? out : output, dump_layout ? stdout : NULL);
+        free(out);
+        code = st == EVALPDF_OK ? 0 : st == EVALPDF_ERR_INPUT ? 1 : 2;
+        if (code > rc)
+          rc = code;
+      }
+      if (!json && !strcmp(cmd->name, "render"))
+        evalpdf_print_diagnostics(&docs[i], 1, 0, stderr);
     }
     if (json)
       evalpdf_print_diagnostics(docs, (size_t)nfiles, 1, stderr);

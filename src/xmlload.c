@@ -22,6 +22,7 @@ typedef struct load_state {
   const char *display;
   bool reported;      // one error already recorded for this file
   bool entity_found;  // a DOCTYPE declared an entity
+  bool dtd_found;     // a DOCTYPE named an external DTD
   unsigned long entity_line;
   char entity_name[128];
 } load_state;
@@ -123,9 +124,19 @@ static xmlParserInputPtr refuse_entity(void *ctx, const xmlChar *public_id, cons
   return NULL;
 }
 
-// 'no_external_subset()' - SAX hook: never load an external DTD subset.
+// 'no_external_subset()' - SAX hook: an external DTD is never loaded; naming one is an error.
 static void no_external_subset(void *ctx, const xmlChar *name, const xmlChar *ext_id,
-                               const xmlChar *system_id) {}
+                               const xmlChar *system_id) {
+  xmlParserCtxtPtr ctxt = ctx;
+  load_state *st = ctxt->_private;
+  if ((ext_id || system_id) && !st->entity_found && !st->dtd_found) {
+    st->dtd_found = true;
+    st->entity_line = ctxt->input ? (unsigned long)ctxt->input->line : 1;
+    snprintf(st->entity_name, sizeof st->entity_name, "%s",
+             system_id ? (const char *)system_id : (const char *)ext_id);
+    xmlStopParser(ctxt);
+  }
+}
 
 // 'read_all()' - Read a whole file into a heap buffer; NULL with errno on failure.
 static unsigned char *read_all(const char *path, size_t *len) {
@@ -199,7 +210,7 @@ static bool check_encoding_decl(const unsigned char *p, size_t n, char *name, si
 
 // 'ep_xml_parse()' - Parse FILE_PATH safely (see model.h).
 ep_xml_doc *ep_xml_parse(const char *file_path, const char *display, ep_diags *diags) {
-  load_state st = {diags, display, false, false, 0, {0}};
+  load_state st = {diags, display, false, false, false, 0, {0}};
   size_t len = 0;
   unsigned char *buf = read_all(file_path, &len);
   if (!buf) {
@@ -292,6 +303,16 @@ ep_xml_doc *ep_xml_parse(const char *file_path, const char *display, ep_diags *d
              "the DOCTYPE declares entity \"%s\"; entities are not allowed in report XML (write the text out).",
              st.entity_name);
     first_error(&st, st.entity_line, "entity-declared", msg);
+  } else if (st.dtd_found) {
+    if (doc)
+      xmlFreeDoc(doc);
+    doc = NULL;
+    st.reported = false;
+    char msg[300];
+    snprintf(msg, sizeof msg,
+             "the DOCTYPE names an external DTD \"%s\"; evalpdf never loads DTDs (remove the DOCTYPE).",
+             st.entity_name);
+    first_error(&st, st.entity_line, "dtd-external", msg);
   } else if (!doc || !ctxt->wellFormed) {
     if (doc)
       xmlFreeDoc(doc);

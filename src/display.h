@@ -1,0 +1,100 @@
+// Display list: the result of layout. Pages of positioned glyph runs, rules,
+// rectangles, links and destinations, in PDF points with the origin at the
+// page's bottom-left corner. Layout (layout*.c) produces it; the PDF writer
+// (pdf.c, the only file that includes hpdf.h) and the layout dump
+// (display.c) only walk it. Everything is allocated in the list's arena and
+// freed by ep_dlist_free().
+#ifndef EVALPDF_DISPLAY_H
+#define EVALPDF_DISPLAY_H
+
+#include "font.h"
+#include "util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum ep_box_kind {
+  EP_BOX_TEXT, // a run of glyphs on one baseline, one face and size
+  EP_BOX_RULE, // a straight line from (x, y) to (x + w, y + h), width line_width
+  EP_BOX_RECT, // a rectangle (x, y) lower-left, w × h; filled with gray (0..1) when fill >= 0, stroked when line_width > 0
+  EP_BOX_LINK, // a link annotation over (x, y, w, h) to destination dest_id
+  EP_BOX_DEST  // a named destination: dest_id at (x, y) top of the target on this page
+} ep_box_kind;
+
+typedef struct ep_box {
+  ep_box_kind kind;
+  double x, y;         // TEXT: baseline start of the first glyph; others: lower-left / start
+  double w, h;         // TEXT: advance width of the run and font size; others: extent
+  // TEXT
+  ep_face *face;       // borrowed from the context's fontset
+  double size;         // font size in pt
+  bool bold;           // synthetic bold: fill and stroke (text stays selectable)
+  bool underline;      // draw an underline below the run
+  double rise;         // baseline shift (sup/sub) already applied to y; kept for the dump
+  const char *text;    // UTF-8 of the run, exactly the glyphs in order (for the dump and extraction checks)
+  size_t n;            // glyph count
+  const uint32_t *cps; // n code points (the characters drawn; one glyph each)
+  const double *dx;    // n x offsets of each glyph from x (justification already applied)
+  // RULE / RECT
+  double line_width;   // pt
+  double fill;         // RECT gray level 0 (black) .. 1 (white); < 0 = no fill
+  // LINK / DEST
+  const char *dest_id; // destination name
+  // Provenance
+  const char *src_file;
+  unsigned long src_line;
+} ep_box;
+
+typedef struct ep_page {
+  double width, height; // media box in pt
+  ep_box *boxes;        // owned by the list's arena (grown by ep_page_add)
+  size_t n, cap;
+  int number;           // printed page number (0 = none printed)
+  const char *label;    // page label style: "D" arabic, "r" roman, NULL = none
+} ep_page;
+
+// One outline (bookmark) entry.
+typedef struct ep_outline {
+  int level;            // 1 = top
+  const char *title;    // UTF-8 with the section number
+  int page;             // 0-based page index
+  double y;             // top of the heading on that page
+} ep_outline;
+
+typedef struct ep_dlist {
+  ep_arena arena;
+  ep_page *pages;       // heap array
+  size_t npages, cap;
+  ep_outline *outline;  // heap array
+  size_t noutline, outline_cap;
+  // Document information
+  const char *title, *author, *subject, *keywords;
+  const char *creator;  // "evalpdf X.Y.Z"
+  long long epoch;      // creation time (SOURCE_DATE_EPOCH) or -1 for none
+} ep_dlist;
+
+// 'ep_dlist_new()' - An empty display list (free with ep_dlist_free).
+ep_dlist *ep_dlist_new(void);
+
+// 'ep_dlist_free()' - Free the list, its pages and everything in its arena.
+void ep_dlist_free(ep_dlist *dl);
+
+// 'ep_dlist_add_page()' - Append a page of W × H pt and return it (valid until the next add).
+ep_page *ep_dlist_add_page(ep_dlist *dl, double w, double h);
+
+// 'ep_page_add()' - Append a zeroed box of KIND to page P of DL and return it
+// (valid until the next add to that page).
+ep_box *ep_page_add(ep_dlist *dl, ep_page *p, ep_box_kind kind);
+
+// 'ep_dlist_add_outline()' - Append an outline entry (TITLE copied).
+void ep_dlist_add_outline(ep_dlist *dl, int level, const char *title, int page, double y);
+
+// 'ep_dlist_dump()' - The stable text form golden tests diff: one line per box,
+// coordinates with two decimals, e.g.
+//   page 1 595.28x841.89 number=1
+//   text x=79.37 y=712.40 w=442.20 font="AR PL SungtiL GB" size=16.00 "（一）项目概况" @12
+void ep_dlist_dump(const ep_dlist *dl, FILE *out);
+
+#endif

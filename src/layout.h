@@ -1,0 +1,17 @@
+// Layout: model + layout file → display list. Breaks paragraphs with the CJK
+// line breaker, sets every body line on the layout's fixed pitch, paginates
+// with keep-with-next and widow/orphan control, numbers the pages and fills
+// in the 目录 with the real page numbers (iterating until they are stable).
+#ifndef EVALPDF_LAYOUT_H
+#define EVALPDF_LAYOUT_H
+
+#include "display.h"
+#include "model.h"
+#include "style.h"
+
+// 'ep_layout_report()' - Lay out R with ST (fonts already bound). Warnings
+// (missing glyphs, blocks not rendered yet, overfull lines) go to DIAGS with
+// their source lines. Returns a new display list (free with ep_dlist_free).
+ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *diags);
+
+#endif

@@ -1,0 +1,883 @@
+// Chinese line breaking: kinsoku, punctuation compression, CJK-Latin gaps and
+// total-fit justification of one paragraph. See linebreak.h for the rules.
+//
+// How it works:
+//  1. Every atom is classified (ideograph, other CJK, Latin word character,
+//     Latin punctuation, space, glue, combining mark), gets its cell width and
+//     its compressible blank half (full-width marks only), and the break
+//     opportunity before it gets a class: allowed, kinsoku-forbidden,
+//     token-internal (would split a number, a Latin word, —— or ……), never
+//     (before a space: breaks go after spaces) or forced.
+//  2. The gap before every atom gets a base width (the ¼ em CJK-Latin gap),
+//     a stretch and a shrink capacity, and the fixed pair compression
+//     (。」 ）（ ...). Prefix sums of all of this make the width, stretch,
+//     shrink and squeezable punctuation of any line [a, b) an O(1) question.
+//  3. Pass 1 is a Knuth-Plass search: one node per allowed break, demerits
+//     (10 + badness)^2 summed over the lines, forbidden breaks and 孤字 last
+//     lines infeasible (infinite penalty). Active nodes are dropped as soon as
+//     the line from them cannot be shrunk to the measure, so the work is
+//     O(n * break opportunities per line) and the memory O(n); a hard cap
+//     (LB_MAX_ACTIVE) keeps zero-width input linear too.
+//  4. If pass 1 finds no way through (a token wider than the measure, a run
+//     of closing marks, an unavoidable 孤字), pass 2 repeats the search with
+//     those breaks allowed at huge finite penalties; a single atom wider than
+//     the measure may then sit alone on an overfull line. Pass 2 always ends.
+//  5. Each chosen line is laid out: fixed compressions, then stretch over the
+//     gaps, or squeeze: punctuation blanks first (evenly), gap shrink second.
+#include "linebreak.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LB_EPS 1e-6             // pt: width comparisons
+#define LB_LINE_PEN 10.0        // Knuth's line penalty: prefer fewer lines
+#define LB_BAD_MAX 10000.0      // badness cap (an unjustifiable line)
+#define LB_SQUEEZE_COST 2.0     // badness of squeezing all optional punctuation
+#define LB_PEN_KINSOKU 1e9      // pass 2: a kinsoku break
+#define LB_PEN_ORPHAN 1e9       // pass 2: a 孤字 last line
+#define LB_PEN_TOKEN 1e11       // pass 2: a break inside a token
+#define LB_PEN_OVERFULL 1e13    // pass 2: an atom wider than the measure
+#define LB_CJK_STRETCH 0.1      // em: comfortable stretch of a CJK gap
+#define LB_CJK_SHRINK 0.0625    // em: most a CJK gap may shrink (tracking)
+#define LB_SPACE_STRETCH 0.2    // em: comfortable stretch of a Latin space
+#define LB_SPACE_SHRINK (1.0 / 3) // of the space: most a Latin space may shrink
+#define LB_FULLWIDTH 0.75       // advance >= 0.75 em: a full-width mark
+#define LB_MAX_ACTIVE 1024      // active nodes kept at most (zero-width atoms would
+                                // otherwise never be pruned by width)
+
+// Atom classes.
+enum {
+  LB_IDEO,  // ideograph, kana, hangul, opaque box: the CJK side of the ¼ em gap
+  LB_CJK,   // other CJK: punctuation, symbols, full-width forms
+  LB_WEST,  // Latin punctuation and symbols
+  LB_WORD,  // Latin letters, digits, %: the Latin side of the ¼ em gap
+  LB_SPACE, // breakable space
+  LB_NBSP,  // no-break space: a space glued on both sides
+  LB_JOIN,  // zero-width joiner, word joiner: glue on both sides
+  LB_MARK   // combining mark, variation selector: part of the previous atom
+};
+
+// Classes of the break opportunity before an atom.
+enum { LB_B_OK, LB_B_KINSOKU, LB_B_TOKEN, LB_B_NEVER, LB_B_FORCED, LB_B_END };
+
+// Pair compression at the gap before an atom.
+enum { LB_PC_NONE, LB_PC_PREV_RIGHT, LB_PC_THIS_LEFT };
+
+typedef struct lb_info {
+  double c;                // cell width: the advance, or the ¼ em of an absorbed space
+  double em;               // font size (sanitised)
+  double bl, br;           // compressible blank on the left / right (full-width marks)
+  unsigned char cls;       // LB_IDEO...
+  unsigned char bcls;      // class of the base atom (for a mark: its base's class)
+  unsigned char brk;       // LB_B_* of the break before this atom
+  unsigned char pc;        // LB_PC_* at the gap before this atom
+  unsigned char ischar;    // counts as a character for the 孤字 rule
+  unsigned char absorbed;  // space between CJK and Latin: 1 first of the run, 2 the rest
+} lb_info;
+
+typedef struct lb_gap {
+  double base, st, sh, pc; // natural width, stretch cap, shrink cap, pair compression
+} lb_gap;
+
+typedef struct lb_metrics {
+  size_t s, e;     // content [s, e): leading and trailing spaces excluded
+  double nat;      // natural width after the fixed compressions
+  double st, sh;   // stretch and gap-shrink capacity
+  double opt;      // optional (squeezable) punctuation blanks
+  size_t chars;    // characters, punctuation not counted
+} lb_metrics;
+
+typedef struct lb_ctx {
+  const ep_lb_atom *atoms;
+  size_t n;
+  double first_width, width, gap_em;
+  int min_last;
+  bool squeeze;
+  lb_info *info;       // n
+  size_t *lead;        // n+1: first non-space index >= i (or n)
+  size_t *trail;       // n+1: start of the run of spaces ending at i
+  double *pc_c, *pc_g, *pc_s, *pc_k, *pc_o; // n+1 prefix sums
+  size_t *pc_ch;       // n+1 prefix count of characters
+  double *dem;         // n+1 node demerits (INFINITY = unreached)
+  size_t *prev;        // n+1 node predecessor
+  size_t *act;         // n+1 active node queue
+  size_t max_active;
+  size_t work_bytes;
+} lb_ctx;
+
+// 'lb_in_set()' - True when CP is in the sorted array SET of N code points.
+static bool lb_in_set(uint32_t cp, const uint32_t *set, size_t n)
+{
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (set[mid] == cp)
+      return true;
+    if (set[mid] < cp)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return false;
+}
+
+// 'ep_lb_is_no_start()' - True when CP may not start a line.
+bool ep_lb_is_no_start(uint32_t cp)
+{
+  // clreq GB-style (pause marks, closing quotes/brackets/book-title marks,
+  // connectors, interpuncts, the separator /) ∪ Word's Simplified-Chinese list.
+  static const uint32_t set[] = {
+    0x21, 0x25, 0x29, 0x2C, 0x2D, 0x2E, 0x2F, 0x3A, 0x3B, 0x3E, 0x3F, 0x5D, 0x7D,
+    0x7E, 0xA2, 0xA8, 0xB0, 0xB7, 0x2C7, 0x2C9, 0x2013, 0x2015, 0x2016, 0x2019,
+    0x201D, 0x2026, 0x2027, 0x2030, 0x2032, 0x2033, 0x203A, 0x2103, 0x2236, 0x22EF,
+    0x3001, 0x3002, 0x3003, 0x3009, 0x300B, 0x300D, 0x300F, 0x3011, 0x3015, 0x3017,
+    0x3019, 0x301B, 0x301C, 0x301E, 0x301F, 0x30FB, 0xFE36, 0xFE3A, 0xFE3E, 0xFE40,
+    0xFE44, 0xFE5A, 0xFE5C, 0xFE5E, 0xFF01, 0xFF02, 0xFF05, 0xFF07, 0xFF09, 0xFF0C,
+    0xFF0E, 0xFF0F, 0xFF1A, 0xFF1B, 0xFF1F, 0xFF3D, 0xFF40, 0xFF5C, 0xFF5D, 0xFF5E,
+    0xFF60, 0xFF61, 0xFF63, 0xFF64, 0xFFE0};
+  return lb_in_set(cp, set, sizeof set / sizeof set[0]);
+}
+
+// 'ep_lb_is_no_end()' - True when CP may not end a line.
+bool ep_lb_is_no_end(uint32_t cp)
+{
+  static const uint32_t set[] = {
+    0x24, 0x28, 0x2F, 0x5B, 0x7B, 0xA3, 0xA5, 0xB7, 0x2018, 0x201C, 0x2027, 0x2039,
+    0x3008, 0x300A, 0x300C, 0x300E, 0x3010, 0x3014, 0x3016, 0x3018, 0x301A, 0x301D,
+    0x30FB, 0xFE35, 0xFE39, 0xFE3D, 0xFE3F, 0xFE43, 0xFE59, 0xFE5B, 0xFE5D, 0xFF04,
+    0xFF08, 0xFF0E, 0xFF0F, 0xFF3B, 0xFF5B, 0xFF5F, 0xFF62, 0xFFE1, 0xFFE5};
+  return lb_in_set(cp, set, sizeof set / sizeof set[0]);
+}
+
+// 'lb_blank_right()' - True for a full-width mark whose blank half is on the
+// right in mainland glyphs (。，、；：！？ and closing brackets/quotes).
+static bool lb_blank_right(uint32_t cp)
+{
+  static const uint32_t set[] = {
+    0x2019, 0x201D, 0x3001, 0x3002, 0x3009, 0x300B, 0x300D, 0x300F, 0x3011, 0x3015,
+    0x3017, 0x3019, 0x301B, 0xFF01, 0xFF09, 0xFF0C, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF1F,
+    0xFF3D, 0xFF5D, 0xFF60};
+  return lb_in_set(cp, set, sizeof set / sizeof set[0]);
+}
+
+// 'lb_blank_left()' - True for a full-width opening bracket or quote (blank
+// half on the left).
+static bool lb_blank_left(uint32_t cp)
+{
+  static const uint32_t set[] = {
+    0x2018, 0x201C, 0x3008, 0x300A, 0x300C, 0x300E, 0x3010, 0x3014, 0x3016, 0x3018,
+    0x301A, 0xFF08, 0xFF3B, 0xFF5B, 0xFF5F};
+  return lb_in_set(cp, set, sizeof set / sizeof set[0]);
+}
+
+// 'lb_is_pair_char()' - True for the marks whose doubled form is one
+// unbreakable unit (—— ―― …… ⋯⋯ ──).
+static bool lb_is_pair_char(uint32_t cp)
+{
+  return cp == 0x2014 || cp == 0x2015 || cp == 0x2026 || cp == 0x22EF || cp == 0x2500 ||
+         cp == 0x2E3A || cp == 0x2E3B;
+}
+
+// 'lb_is_connector()' - True for non-Latin connectors that join two numbers or
+// words when they stand between them (2021—2022, 1～3).
+static bool lb_is_connector(uint32_t cp)
+{
+  return cp == 0x2014 || cp == 0x2015 || cp == 0x2212 || cp == 0xFF5E || cp == 0x301C ||
+         cp == 0xFF0D || cp == 0xFF0F;
+}
+
+// 'lb_is_fullwidth_alnum()' - True for full-width digits and Latin letters.
+static bool lb_is_fullwidth_alnum(uint32_t cp)
+{
+  return (cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) ||
+         (cp >= 0xFF41 && cp <= 0xFF5A);
+}
+
+// 'lb_is_punct()' - True when CP does not count as a character for the 孤字
+// rule (punctuation, dashes, ellipses; the same idea as pdf-lines.py).
+static bool lb_is_punct(uint32_t cp)
+{
+  if (ep_lb_is_no_start(cp) || ep_lb_is_no_end(cp))
+    return true;
+  switch (cp) {
+  case 0x22: case 0x27: case 0x28: case 0x2014: case 0x2010: case 0x2011:
+  case 0x2012: case 0x2026: case 0x22EF: case 0x2500: case 0x2E3A: case 0x2E3B:
+    return true;
+  default:
+    return false;
+  }
+}
+
+// 'lb_classify()' - The LB_* class of code point CP with atom FLAGS.
+static unsigned char lb_classify(uint32_t cp, unsigned flags)
+{
+  if (flags & EP_LB_LATIN)
+    return LB_WORD;
+  if (cp == EP_LB_OBJECT)
+    return LB_IDEO;
+  if (cp == 0x20 || cp == 0x09 || cp == 0x0A || cp == 0x0D || cp == 0x1680 ||
+      (cp >= 0x2000 && cp <= 0x2006) || (cp >= 0x2008 && cp <= 0x200B) || cp == 0x205F)
+    return LB_SPACE;
+  if (cp == 0xA0 || cp == 0x2007 || cp == 0x202F)
+    return LB_NBSP;
+  if (cp == 0x200C || cp == 0x200D || cp == 0x2060 || cp == 0xFEFF)
+    return LB_JOIN;
+  if ((cp >= 0x300 && cp <= 0x36F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+      (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+      (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xFE20 && cp <= 0xFE2F) ||
+      cp == 0x3099 || cp == 0x309A || (cp >= 0x180B && cp <= 0x180D) ||
+      (cp >= 0xE0100 && cp <= 0xE01EF))
+    return LB_MARK;
+  if (cp < 0x80) {
+    if ((cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+        cp == '%')
+      return LB_WORD;
+    return cp > 0x20 && cp < 0x7F ? LB_WEST : LB_CJK;
+  }
+  if (cp < 0x100) {
+    if ((cp >= 0xC0 && cp != 0xD7 && cp != 0xF7) || cp == 0xAA || cp == 0xB5 || cp == 0xBA)
+      return LB_WORD;
+    return cp == 0xB7 ? LB_CJK : LB_WEST;
+  }
+  if (cp <= 0x24F || (cp >= 0x370 && cp <= 0x52F) || (cp >= 0x1E00 && cp <= 0x1EFF))
+    return LB_WORD;
+  if ((cp >= 0x2010 && cp <= 0x2013) || (cp >= 0x2100 && cp <= 0x214F) ||
+      (cp >= 0x2200 && cp <= 0x22FF && cp != 0x2236 && cp != 0x22EF))
+    return LB_WEST;
+  if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x2E80 && cp <= 0x2FDF) ||
+      (cp >= 0x3005 && cp <= 0x3007) || (cp >= 0x3021 && cp <= 0x3029) ||
+      (cp >= 0x3031 && cp <= 0x3035) || (cp >= 0x3038 && cp <= 0x303C) ||
+      (cp >= 0x3040 && cp <= 0x30FF && cp != 0x30FB) || (cp >= 0x3100 && cp <= 0x31FF) ||
+      (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+      (cp >= 0xA960 && cp <= 0xA97F) || (cp >= 0xAC00 && cp <= 0xD7FF) ||
+      (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF))
+    return LB_IDEO;
+  return LB_CJK;
+}
+
+// 'lb_is_latin()' - True for the two Latin classes.
+static bool lb_is_latin(unsigned char cls)
+{
+  return cls == LB_WEST || cls == LB_WORD;
+}
+
+// 'lb_is_spacey()' - True for the classes that are set as a (Latin) space.
+static bool lb_is_spacey(unsigned char cls)
+{
+  return cls == LB_SPACE || cls == LB_NBSP;
+}
+
+// 'lb_autospace()' - True when the ¼ em gap belongs between atoms P and N (P
+// before N, neither a space): an ideograph next to a Latin letter or digit.
+static bool lb_autospace(const lb_ctx *c, size_t p, size_t q)
+{
+  if (c->gap_em <= 0 || ((c->atoms[p].flags | c->atoms[q].flags) & EP_LB_NO_AUTOSPACE))
+    return false;
+  unsigned char a = c->info[p].bcls, b = c->info[q].cls;
+  return (a == LB_IDEO && b == LB_WORD) || (a == LB_WORD && b == LB_IDEO);
+}
+
+// 'lb_gap_at()' - Fill *G with the gap between atoms I-1 and I (0 < I < n):
+// its natural width, stretch and shrink capacities, and the pair compression
+// it applies to one of its two atoms. Spaces carry their gap on the gap
+// before them; the gaps after a space and inside a space run are rigid zeros.
+static void lb_gap_at(const lb_ctx *c, size_t i, lb_gap *g)
+{
+  const lb_info *p = &c->info[i - 1], *q = &c->info[i];
+  memset(g, 0, sizeof *g);
+  if (lb_is_spacey(q->cls)) {
+    if (lb_is_spacey(p->cls) || q->absorbed == 2)
+      return;
+    if (q->absorbed == 1) { // the ¼ em gap, its width held by the space's cell
+      g->st = LB_CJK_STRETCH * q->em;
+      g->sh = q->c / 2;
+      return;
+    }
+    g->st = LB_SPACE_STRETCH * q->em;
+    g->sh = q->c * LB_SPACE_SHRINK;
+    return;
+  }
+  if (lb_is_spacey(p->cls) || q->cls == LB_MARK || q->cls == LB_JOIN || p->cls == LB_JOIN)
+    return;
+  if (lb_is_latin(p->bcls) && lb_is_latin(q->cls))
+    return; // inside a Latin run: no letter-spacing
+  double em = p->em > q->em ? p->em : q->em;
+  g->st = LB_CJK_STRETCH * em;
+  g->sh = LB_CJK_SHRINK * em;
+  if (lb_autospace(c, i - 1, i)) {
+    g->base = c->gap_em * (p->bcls == LB_IDEO ? p->em : q->em);
+    g->sh = g->base / 2;
+  }
+  if (q->pc == LB_PC_PREV_RIGHT)
+    g->pc = p->br;
+  else if (q->pc == LB_PC_THIS_LEFT)
+    g->pc = q->bl;
+}
+
+// 'lb_base_before()' - Index of the last atom before I that is neither a space
+// nor a combining mark, not before FROM; SIZE_MAX when there is none.
+static size_t lb_base_before(const lb_ctx *c, size_t i, size_t from)
+{
+  while (i > from) {
+    i--;
+    unsigned char k = c->info[i].cls;
+    if (k != LB_SPACE && k != LB_MARK)
+      return i;
+  }
+  return SIZE_MAX;
+}
+
+// 'lb_break_class()' - The LB_B_* class of the break before atom I (0 < I < n);
+// SEG is the first atom of I's forced-break segment.
+static unsigned char lb_break_class(const lb_ctx *c, size_t i, size_t seg)
+{
+  const ep_lb_atom *A = c->atoms;
+  const lb_info *in = c->info;
+  if (A[i].flags & EP_LB_BREAK_BEFORE)
+    return LB_B_FORCED;
+  if (in[i].cls == LB_SPACE)
+    return LB_B_NEVER; // break after the spaces instead
+  size_t pb = lb_base_before(c, i, seg);
+  if (pb == SIZE_MAX)
+    return LB_B_NEVER; // nothing but spaces before it in this segment
+  unsigned char pk = in[i - 1].cls, nk = in[i].cls;
+  if ((A[i].flags & EP_LB_GLUE_PREV) || nk == LB_NBSP || nk == LB_JOIN || nk == LB_MARK ||
+      pk == LB_NBSP || pk == LB_JOIN)
+    return LB_B_TOKEN;
+  if (pk != LB_SPACE) { // adjacent atoms
+    uint32_t pc = A[pb].cp, nc = A[i].cp;
+    if (lb_is_latin(in[pb].cls) && lb_is_latin(nk))
+      return LB_B_TOKEN; // a Latin word, a number with its point and %
+    if (pc == nc && lb_is_pair_char(nc))
+      return LB_B_TOKEN; // —— ……
+    if (lb_is_fullwidth_alnum(pc) && lb_is_fullwidth_alnum(nc))
+      return LB_B_TOKEN;
+    if (lb_is_connector(nc) && in[pb].cls == LB_WORD && i + 1 < c->n &&
+        in[i + 1].cls == LB_WORD)
+      return LB_B_TOKEN; // 2021—2022, 020—85950792
+    if (lb_is_connector(pc) && nk == LB_WORD && pb > seg) {
+      size_t pp = lb_base_before(c, pb, seg);
+      if (pp != SIZE_MAX && pp + 1 == pb && in[pp].cls == LB_WORD)
+        return LB_B_TOKEN;
+    }
+  }
+  if (ep_lb_is_no_start(A[i].cp))
+    return LB_B_KINSOKU;
+  if (A[i].cp == 0x2014 && A[i - 1].cp != 0x2014 && !(i + 1 < c->n && A[i + 1].cp == 0x2014))
+    return LB_B_KINSOKU; // a single — is a connector (一字线), not a dash
+  if (ep_lb_is_no_end(A[pb].cp))
+    return LB_B_KINSOKU;
+  return LB_B_OK;
+}
+
+// 'lb_sane()' - V if it is finite and positive, else 0.
+static double lb_sane(double v)
+{
+  return isfinite(v) && v > 0 ? v : 0;
+}
+
+// 'lb_free_ctx()' - Free the scratch arrays of C.
+static void lb_free_ctx(lb_ctx *c)
+{
+  free(c->info);
+  free(c->lead);
+  free(c->trail);
+  free(c->pc_c);
+  free(c->pc_g);
+  free(c->pc_s);
+  free(c->pc_k);
+  free(c->pc_o);
+  free(c->pc_ch);
+  free(c->dem);
+  free(c->prev);
+  free(c->act);
+}
+
+// 'lb_alloc()' - malloc(COUNT * SIZE) with overflow check, counted in C's work_bytes.
+static void *lb_alloc(lb_ctx *c, size_t count, size_t size)
+{
+  if (size != 0 && count > SIZE_MAX / size)
+    return NULL;
+  size_t bytes = count * size;
+  void *m = malloc(bytes > 0 ? bytes : 1);
+  if (m)
+    c->work_bytes += bytes;
+  return m;
+}
+
+// 'lb_prepare()' - Classify the atoms, find the breaks, gaps and compressions,
+// and build the prefix sums. WITH_NODES also allocates the search arrays.
+// Returns false when out of memory.
+static bool lb_prepare(lb_ctx *c, bool with_nodes)
+{
+  size_t n = c->n, m = n + 1;
+  c->info = lb_alloc(c, n ? n : 1, sizeof *c->info);
+  c->lead = lb_alloc(c, m, sizeof(size_t));
+  c->trail = lb_alloc(c, m, sizeof(size_t));
+  c->pc_c = lb_alloc(c, m, sizeof(double));
+  c->pc_g = lb_alloc(c, m, sizeof(double));
+  c->pc_s = lb_alloc(c, m, sizeof(double));
+  c->pc_k = lb_alloc(c, m, sizeof(double));
+  c->pc_o = lb_alloc(c, m, sizeof(double));
+  c->pc_ch = lb_alloc(c, m, sizeof(size_t));
+  if (!c->info || !c->lead || !c->trail || !c->pc_c || !c->pc_g || !c->pc_s || !c->pc_k ||
+      !c->pc_o || !c->pc_ch)
+    return false;
+  if (with_nodes) {
+    c->dem = lb_alloc(c, m, sizeof(double));
+    c->prev = lb_alloc(c, m, sizeof(size_t));
+    c->act = lb_alloc(c, m, sizeof(size_t));
+    if (!c->dem || !c->prev || !c->act)
+      return false;
+  }
+  const ep_lb_atom *A = c->atoms;
+  lb_info *in = c->info;
+  for (size_t i = 0; i < n; i++) { // classes, cells, blanks
+    lb_info *f = &in[i];
+    memset(f, 0, sizeof *f);
+    f->cls = lb_classify(A[i].cp, A[i].flags);
+    f->bcls = (f->cls == LB_MARK && i > 0) ? in[i - 1].bcls : f->cls;
+    f->c = lb_sane(A[i].advance);
+    f->em = lb_sane(A[i].em) > 0 ? lb_sane(A[i].em) : f->c;
+    f->ischar = !lb_is_spacey(f->cls) && f->cls != LB_JOIN && f->cls != LB_MARK &&
+                (A[i].cp == EP_LB_OBJECT || (A[i].flags & EP_LB_LATIN) || !lb_is_punct(A[i].cp));
+    if (f->cls == LB_CJK && f->em > 0 && f->c >= LB_FULLWIDTH * f->em) {
+      if (lb_blank_right(A[i].cp))
+        f->br = f->c / 2;
+      else if (lb_blank_left(A[i].cp))
+        f->bl = f->c / 2;
+    }
+  }
+  for (size_t i = 0; i < n;) { // spaces between CJK and Latin become the ¼ em gap
+    if (!lb_is_spacey(in[i].cls)) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    while (j < n && lb_is_spacey(in[j].cls))
+      j++;
+    if (i > 0 && j < n && !(A[j].flags & EP_LB_BREAK_BEFORE) && in[j].cls != LB_MARK &&
+        in[i - 1].cls != LB_JOIN && lb_autospace(c, i - 1, j)) {
+      double em = in[i - 1].bcls == LB_IDEO ? in[i - 1].em : in[j].em;
+      for (size_t k = i; k < j; k++) {
+        in[k].absorbed = k == i ? 1 : 2;
+        in[k].c = k == i ? c->gap_em * em : 0;
+      }
+    }
+    i = j;
+  }
+  size_t seg = 0;
+  for (size_t i = 0; i < n; i++) { // breaks and pair compression
+    if (i == 0) {
+      in[i].brk = LB_B_NEVER;
+      continue;
+    }
+    in[i].brk = lb_break_class(c, i, seg);
+    if (in[i].brk == LB_B_FORCED)
+      seg = i;
+    const lb_info *p = &in[i - 1];
+    if (p->br > 0 && (in[i].br > 0 || in[i].bl > 0))
+      in[i].pc = LB_PC_PREV_RIGHT; // 。」 ）（ ，“: the first loses its blank
+    else if (p->bl > 0 && in[i].bl > 0)
+      in[i].pc = LB_PC_THIS_LEFT;  // （《 “《: the second loses its blank
+  }
+  c->lead[n] = n;
+  for (size_t i = n; i-- > 0;)
+    c->lead[i] = in[i].cls == LB_SPACE ? c->lead[i + 1] : i;
+  c->trail[0] = 0;
+  for (size_t i = 1; i <= n; i++)
+    c->trail[i] = in[i - 1].cls == LB_SPACE ? c->trail[i - 1] : i;
+  c->pc_c[0] = c->pc_g[0] = c->pc_s[0] = c->pc_k[0] = c->pc_o[0] = 0;
+  c->pc_ch[0] = 0;
+  for (size_t i = 0; i < n; i++) {
+    lb_gap g = {0, 0, 0, 0};
+    if (i > 0)
+      lb_gap_at(c, i, &g);
+    double opt = in[i].bl + in[i].br;
+    if (in[i].pc == LB_PC_THIS_LEFT)
+      opt -= in[i].bl;
+    if (i + 1 < n && in[i + 1].pc == LB_PC_PREV_RIGHT)
+      opt -= in[i].br;
+    c->pc_c[i + 1] = c->pc_c[i] + in[i].c;
+    c->pc_g[i + 1] = c->pc_g[i] + g.base - g.pc;
+    c->pc_s[i + 1] = c->pc_s[i] + g.st;
+    c->pc_k[i + 1] = c->pc_k[i] + g.sh;
+    c->pc_o[i + 1] = c->pc_o[i] + opt;
+    c->pc_ch[i + 1] = c->pc_ch[i] + in[i].ischar;
+  }
+  return true;
+}
+
+// 'lb_line_metrics()' - Fill *M for the line from node A (a break before atom
+// A) to the break before atom B, in O(1) from the prefix sums.
+static void lb_line_metrics(const lb_ctx *c, size_t a, size_t b, lb_metrics *m)
+{
+  size_t s = c->lead[a] < b ? c->lead[a] : b;
+  size_t e = c->trail[b] > s ? c->trail[b] : s;
+  memset(m, 0, sizeof *m);
+  m->s = s;
+  m->e = e;
+  if (e == s)
+    return;
+  const lb_info *in = c->info;
+  // gaps s+1 .. e-1 belong to the line; the gaps at s and e do not
+  m->nat = c->pc_c[e] - c->pc_c[s] + c->pc_g[e] - c->pc_g[s + 1] - in[s].bl;
+  m->st = c->pc_s[e] - c->pc_s[s + 1];
+  m->sh = c->pc_k[e] - c->pc_k[s + 1];
+  double opt = c->pc_o[e] - c->pc_o[s];
+  if (in[s].pc != LB_PC_THIS_LEFT)
+    opt -= in[s].bl;   // taken by the line-start compression
+  if (!(e < c->n && in[e].pc == LB_PC_PREV_RIGHT))
+    opt -= in[e - 1].br; // the end mark keeps its cell inside the measure
+  m->opt = c->squeeze && opt > 0 ? opt : 0;
+  m->chars = c->pc_ch[e] - c->pc_ch[s];
+}
+
+// 'lb_badness()' - Badness of setting line M to MEASURE (JUSTIFY: stretch it to
+// fill). Sets *TOO_WIDE when even full compression leaves it too wide.
+static double lb_badness(const lb_metrics *m, double measure, bool justify, bool *too_wide)
+{
+  *too_wide = false;
+  if (m->nat <= measure + LB_EPS) {
+    double slack = measure - m->nat;
+    if (!justify || slack <= LB_EPS)
+      return 0;
+    if (m->st <= 0)
+      return LB_BAD_MAX;
+    double r = slack / m->st, b = 100 * r * r * r;
+    return b < LB_BAD_MAX ? b : LB_BAD_MAX;
+  }
+  double need = m->nat - measure;
+  double p = need < m->opt ? need : m->opt;
+  double b = m->opt > 0 ? LB_SQUEEZE_COST * p / m->opt : 0;
+  double rest = need - p;
+  if (rest <= LB_EPS)
+    return b;
+  if (rest > m->sh + LB_EPS) {
+    *too_wide = true;
+    return LB_BAD_MAX;
+  }
+  double r = rest / m->sh;
+  return b + 100 * r * r * r;
+}
+
+// 'lb_measure_of()' - The measure of the line that starts at node A.
+static double lb_measure_of(const lb_ctx *c, size_t a)
+{
+  return a == 0 ? c->first_width : c->width;
+}
+
+// 'lb_is_seg_start()' - True when node A starts a forced-break segment.
+static bool lb_is_seg_start(const lb_ctx *c, size_t a)
+{
+  return a == 0 || (a < c->n && c->info[a].brk == LB_B_FORCED);
+}
+
+// 'lb_is_orphan()' - True when the line M ending a segment, starting at node A,
+// breaks the 孤字 rule.
+static bool lb_is_orphan(const lb_ctx *c, size_t a, const lb_metrics *m)
+{
+  return c->min_last > 1 && !lb_is_seg_start(c, a) && m->chars < (size_t)c->min_last;
+}
+
+// 'lb_search()' - One Knuth-Plass pass (PASS 1: forbidden breaks and 孤字 are
+// infeasible; PASS 2: they cost huge penalties and lone over-wide atoms are
+// allowed). Fills dem/prev; returns true when the paragraph end was reached.
+static bool lb_search(lb_ctx *c, int pass)
+{
+  size_t n = c->n, head = 0, tail = 0, gone = 0;
+  for (size_t i = 0; i <= n; i++)
+    c->dem[i] = INFINITY;
+  c->dem[0] = 0;
+  c->prev[0] = 0;
+  c->act[tail++] = 0;
+  for (size_t b = 1; b <= n; b++) {
+    unsigned char brk = b == n ? LB_B_END : c->info[b].brk;
+    if (brk == LB_B_NEVER || (pass == 1 && (brk == LB_B_KINSOKU || brk == LB_B_TOKEN)))
+      continue;
+    bool ends_seg = brk == LB_B_END || brk == LB_B_FORCED;
+    double best = INFINITY;
+    size_t from = 0;
+    for (size_t k = head; k < tail; k++) {
+      size_t a = c->act[k];
+      lb_metrics m;
+      lb_line_metrics(c, a, b, &m);
+      bool too_wide;
+      double bad = lb_badness(&m, lb_measure_of(c, a), !ends_seg, &too_wide);
+      double d = c->dem[a] + (LB_LINE_PEN + bad) * (LB_LINE_PEN + bad);
+      if (too_wide) {
+        if (pass == 1 || m.e - m.s > 1) {
+          if (k == head) { // lines from it only get wider: retire it
+            gone = a;
+            head++;
+          }
+          continue;
+        }
+        d += LB_PEN_OVERFULL; // pass 2: a lone atom wider than the measure
+      }
+      if (ends_seg && lb_is_orphan(c, a, &m)) {
+        if (pass == 1)
+          continue;
+        d += LB_PEN_ORPHAN;
+      }
+      if (brk == LB_B_KINSOKU)
+        d += LB_PEN_KINSOKU;
+      else if (brk == LB_B_TOKEN)
+        d += LB_PEN_TOKEN;
+      if (d < best) {
+        best = d;
+        from = a;
+      }
+    }
+    if (best == INFINITY && pass == 2 && (head == tail || ends_seg)) {
+      // Last resort, never expected: an overfull line from the newest node.
+      from = head < tail ? c->act[tail - 1] : gone;
+      best = c->dem[from] + 10 * LB_PEN_OVERFULL;
+    }
+    if (best < INFINITY) {
+      c->dem[b] = best;
+      c->prev[b] = from;
+      if (ends_seg)
+        head = tail; // nothing breaks across a forced break
+      c->act[tail++] = b;
+    } else if (ends_seg) {
+      return false;
+    }
+    if (head == tail)
+      return false;
+    if (tail - head > LB_MAX_ACTIVE)
+      gone = c->act[head++];
+    if (tail - head > c->max_active)
+      c->max_active = tail - head;
+  }
+  return c->dem[n] < INFINITY;
+}
+
+// 'lb_layout_line()' - Place the atoms of content [S, E) on a line of MEASURE
+// (JUSTIFY: fill it exactly) into X and W; return the right edge of the last
+// atom's full cell and set *OVERFLOW when the line stays wider than MEASURE.
+static double lb_layout_line(const lb_ctx *c, size_t s, size_t e, double measure,
+                             bool justify, double *x, double *w, bool *overflow)
+{
+  const lb_info *in = c->info;
+  double nat = 0, st = 0, sh = 0, opt = 0;
+  size_t ngaps = 0;
+  *overflow = false;
+  if (e <= s)
+    return 0;
+  for (size_t i = s; i < e; i++) { // totals, exactly as the line will be walked
+    lb_gap g = {0, 0, 0, 0};
+    if (i > s) {
+      lb_gap_at(c, i, &g);
+      ngaps++;
+    }
+    double rl = i == s ? in[i].bl : (in[i].pc == LB_PC_THIS_LEFT ? in[i].bl : 0);
+    double rr = (i + 1 < e && in[i + 1].pc == LB_PC_PREV_RIGHT) ? in[i].br : 0;
+    nat += g.base + in[i].c - rl - rr;
+    st += g.st;
+    sh += g.sh;
+    opt += (in[i].bl - rl) + (i + 1 < e ? in[i].br - rr : 0);
+  }
+  if (!c->squeeze)
+    opt = 0;
+  double kst = 0, even = 0, f = 0, ksh = 0;
+  if (nat <= measure) {
+    double slack = measure - nat;
+    if (justify && slack > 0) {
+      if (st > 0)
+        kst = slack / st;
+      else if (ngaps > 0)
+        even = slack / (double)ngaps; // nothing stretchable: spread over every gap
+    }
+  } else {
+    double need = nat - measure;
+    f = opt > 0 ? (need < opt ? need / opt : 1) : 0;
+    double rest = need - f * opt;
+    if (rest > 0 && sh > 0)
+      ksh = rest < sh ? rest / sh : 1;
+    *overflow = rest - ksh * sh > 0.01;
+  }
+  double pen = 0;
+  for (size_t i = s; i < e; i++) {
+    if (i > s) {
+      lb_gap g;
+      lb_gap_at(c, i, &g);
+      pen += g.base + kst * g.st + even - ksh * g.sh;
+    }
+    double rl = i == s ? in[i].bl : (in[i].pc == LB_PC_THIS_LEFT ? in[i].bl : 0);
+    double rr = (i + 1 < e && in[i + 1].pc == LB_PC_PREV_RIGHT) ? in[i].br : 0;
+    rl += f * (in[i].bl - rl);
+    if (i + 1 < e)
+      rr += f * (in[i].br - rr);
+    double cell = in[i].c - rl - rr;
+    x[i] = pen - rl;
+    w[i] = i + 1 == e ? cell - in[i].br : cell; // a trimmed end mark counts half
+    pen += cell;
+  }
+  return pen;
+}
+
+// 'ep_lb_params_init()' - Defaults for measure WIDTH.
+void ep_lb_params_init(ep_lb_params *p, double width)
+{
+  if (!p)
+    return;
+  memset(p, 0, sizeof *p);
+  p->first_width = width;
+  p->width = width;
+  p->min_last_chars = 2;
+  p->cjk_latin_gap = EP_LB_DEFAULT_GAP;
+  p->no_squeeze = false;
+}
+
+// 'lb_ctx_init()' - Set up C for ATOMS[N] under P (NULL: defaults, any measure).
+static void lb_ctx_init(lb_ctx *c, const ep_lb_atom *atoms, size_t n, const ep_lb_params *p)
+{
+  memset(c, 0, sizeof *c);
+  c->atoms = atoms;
+  c->n = n;
+  c->gap_em = EP_LB_DEFAULT_GAP;
+  c->min_last = 2;
+  c->squeeze = true;
+  if (!p)
+    return;
+  c->width = isfinite(p->width) && p->width > 0 ? p->width : 0;
+  c->first_width = isfinite(p->first_width) && p->first_width > 0 ? p->first_width : c->width;
+  c->gap_em = isfinite(p->cjk_latin_gap) && p->cjk_latin_gap > 0 ? p->cjk_latin_gap : 0;
+  c->min_last = p->min_last_chars;
+  c->squeeze = !p->no_squeeze;
+}
+
+// 'lb_fill_result()' - Walk the chosen breaks back from the end and lay out
+// every line into *OUT (x, w already allocated). Returns false when out of memory.
+static bool lb_fill_result(const lb_ctx *c, ep_lb_result *out)
+{
+  size_t n = c->n, count = 0;
+  for (size_t b = n; b > 0; b = c->prev[b])
+    count++;
+  out->lines = calloc(count ? count : 1, sizeof *out->lines);
+  if (!out->lines)
+    return false;
+  out->nlines = count;
+  size_t k = count;
+  for (size_t b = n; b > 0; b = c->prev[b]) { // ends of lines, last first
+    ep_lb_line *l = &out->lines[--k];
+    l->end = b; // break position for now
+    l->start = c->prev[b];
+  }
+  for (size_t i = 0; i < n; i++)
+    out->x[i] = out->w[i] = 0;
+  unsigned char before = LB_B_NEVER; // class of the break that started the line
+  for (k = 0; k < count; k++) {
+    ep_lb_line *l = &out->lines[k];
+    size_t a = l->start, b = l->end;
+    unsigned char brk = b == n ? LB_B_END : c->info[b].brk;
+    lb_metrics m;
+    lb_line_metrics(c, a, b, &m);
+    l->start = m.s;
+    l->end = m.e;
+    l->measure = lb_measure_of(c, a);
+    l->last = b == n;
+    l->forced = brk == LB_B_FORCED;
+    bool overflow;
+    l->width_used = lb_layout_line(c, m.s, m.e, l->measure, !l->last && !l->forced,
+                                   out->x, out->w, &overflow);
+    // a relaxed or emergency break marks the lines on both of its sides
+    l->overfull = overflow || brk == LB_B_TOKEN || before == LB_B_TOKEN;
+    l->relaxed = brk == LB_B_KINSOKU || before == LB_B_KINSOKU ||
+                 ((l->last || l->forced) && lb_is_orphan(c, a, &m));
+    before = brk;
+  }
+  return true;
+}
+
+// 'ep_linebreak()' - Break and justify one paragraph.
+int ep_linebreak(const ep_lb_atom *atoms, size_t n, const ep_lb_params *p,
+                 ep_lb_result *out)
+{
+  if (!out)
+    return -2;
+  memset(out, 0, sizeof *out);
+  if (!p || (!atoms && n > 0))
+    return -2;
+  if (n == 0) {
+    out->pass = 1;
+    return 0;
+  }
+  if (n >= SIZE_MAX / 64)
+    return -1;
+  lb_ctx c;
+  lb_ctx_init(&c, atoms, n, p);
+  out->x = malloc(n * sizeof(double));
+  out->w = malloc(n * sizeof(double));
+  if (!out->x || !out->w || !lb_prepare(&c, true)) {
+    lb_free_ctx(&c);
+    ep_lb_result_free(out);
+    return -1;
+  }
+  out->n = n;
+  out->pass = 1;
+  if (!lb_search(&c, 1)) {
+    out->pass = 2;
+    lb_search(&c, 2); // always reaches the end (last-resort overfull lines)
+  }
+  out->max_active = c.max_active;
+  out->work_bytes = c.work_bytes;
+  bool ok = c.dem[n] < INFINITY && lb_fill_result(&c, out);
+  lb_free_ctx(&c);
+  if (!ok) {
+    ep_lb_result_free(out);
+    return -1;
+  }
+  return 0;
+}
+
+// 'ep_lb_result_free()' - Free what ep_linebreak() allocated in R and zero R.
+void ep_lb_result_free(ep_lb_result *r)
+{
+  if (!r)
+    return;
+  free(r->lines);
+  free(r->x);
+  free(r->w);
+  memset(r, 0, sizeof *r);
+}
+
+// 'ep_lb_measure()' - Minimum (widest unbreakable unit) and preferred (widest
+// forced-break segment on one line) widths of a paragraph.
+int ep_lb_measure(const ep_lb_atom *atoms, size_t n, double *min, double *pref)
+{
+  if (!min || !pref || (!atoms && n > 0))
+    return -2;
+  *min = *pref = 0;
+  if (n == 0)
+    return 0;
+  if (n >= SIZE_MAX / 64)
+    return -1;
+  lb_ctx c;
+  lb_ctx_init(&c, atoms, n, NULL);
+  if (!lb_prepare(&c, false)) {
+    lb_free_ctx(&c);
+    return -1;
+  }
+  size_t unit = 0, seg = 0;
+  for (size_t b = 1; b <= n; b++) {
+    unsigned char brk = b == n ? LB_B_END : c.info[b].brk;
+    if (brk != LB_B_OK && brk != LB_B_FORCED && brk != LB_B_END)
+      continue;
+    lb_metrics m;
+    lb_line_metrics(&c, unit, b, &m);
+    if (m.nat > *min)
+      *min = m.nat;
+    unit = b;
+    if (brk != LB_B_OK) {
+      lb_line_metrics(&c, seg, b, &m);
+      if (m.nat > *pref)
+        *pref = m.nat;
+      seg = b;
+    }
+  }
+  lb_free_ctx(&c);
+  return 0;
+}

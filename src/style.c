@@ -1,0 +1,316 @@
+// Layout files: parse layouts/NAME.xml into an ep_style and bind its font roles.
+#include "style.h"
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#define MM 2.834645669
+
+// 'sattr()' - Attribute NAME of EL as a heap string, or NULL.
+static char *sattr(xmlNodePtr el, const char *name) {
+  xmlChar *v = xmlGetNoNsProp(el, (const xmlChar *)name);
+  if (!v)
+    return NULL;
+  char *r = ep_xstrdup((const char *)v);
+  xmlFree(v);
+  return r;
+}
+
+// 'parse_len()' - A length "12mm", "16pt", "2em" (EM_SIZE pt per em; 0 = em not allowed),
+// "3line" (LINE pt per line). Returns false when malformed.
+static bool parse_len(const char *s, double em_size, double line, double *out) {
+  if (!s)
+    return false;
+  char *end;
+  // Lengths are geometry, not figures: strtod is fine here, but locale-proof it
+  // by accepting only [0-9.] before the unit.
+  for (const char *p = s; *p && !((*p >= 'a' && *p <= 'z')); p++)
+    if (!((*p >= '0' && *p <= '9') || *p == '.' || *p == '-'))
+      return false;
+  double v = strtod(s, &end);
+  if (end == s)
+    return false;
+  if (!strcmp(end, "mm"))
+    *out = v * MM;
+  else if (!strcmp(end, "pt") || !*end)
+    *out = v;
+  else if (!strcmp(end, "em") && em_size > 0)
+    *out = v * em_size;
+  else if (!strcmp(end, "line") && line > 0)
+    *out = v * line;
+  else
+    return false;
+  return true;
+}
+
+// 'len_attr()' - Read length attribute NAME of EL into *OUT; reports a malformed one.
+static bool len_attr(xmlNodePtr el, const char *name, double em, double line, double *out,
+                     const char *file, ep_diags *d) {
+  char *v = sattr(el, name);
+  if (!v)
+    return false;
+  bool ok = parse_len(v, em, line, out);
+  if (!ok)
+    ep_diag_add(d, EP_ERROR, file, ep_xml_line(el), "bad-layout",
+                "<%s %s=\"%s\">: write a length such as 37mm or 16pt.", (const char *)el->name, name, v);
+  free(v);
+  return ok;
+}
+
+// 'align_of()' - Parse an alignment word.
+static ep_halign align_of(const char *s, ep_halign def) {
+  if (!s)
+    return def;
+  if (!strcmp(s, "left"))
+    return EP_H_LEFT;
+  if (!strcmp(s, "center"))
+    return EP_H_CENTER;
+  if (!strcmp(s, "right"))
+    return EP_H_RIGHT;
+  if (!strcmp(s, "justify"))
+    return EP_H_JUSTIFY;
+  return def;
+}
+
+static const char *const ts_names[EP_TS__COUNT] = {"title", "subtitle", "body", "heading1", "heading2",
+                                                   "heading3", "heading4", "table", "toc", "appendix"};
+
+// 'ep_style_free()' - Free a style.
+void ep_style_free(ep_style *st) {
+  if (!st)
+    return;
+  for (size_t i = 0; i < st->nroles; i++) {
+    free(st->roles[i].name);
+    free(st->roles[i].packages);
+    for (size_t k = 0; k < st->roles[i].ncand; k++)
+      free(st->roles[i].candidates[k]);
+    free(st->roles[i].candidates);
+  }
+  free(st->roles);
+  for (int i = 0; i < EP_TS__COUNT; i++) {
+    free((char *)st->ts[i].role_name);
+    free((char *)st->ts[i].number);
+  }
+  free((char *)st->pn_role_name);
+  free(st->pn_format);
+  free(st->name);
+  free(st->description);
+  free(st->path);
+  free(st);
+}
+
+// 'parse_role()' - One <role> element.
+static void parse_role(ep_style *st, xmlNodePtr el, const char *file, ep_diags *d) {
+  st->roles = ep_xrealloc(st->roles, (st->nroles + 1) * sizeof *st->roles);
+  ep_style_role *r = &st->roles[st->nroles++];
+  memset(r, 0, sizeof *r);
+  r->name = sattr(el, "name");
+  r->packages = sattr(el, "packages");
+  r->line = ep_xml_line(el);
+  if (!r->name)
+    ep_diag_add(d, EP_ERROR, file, r->line, "bad-layout", "<role> needs a name.");
+  for (xmlNodePtr f = el->children; f; f = f->next) {
+    if (f->type != XML_ELEMENT_NODE || strcmp((const char *)f->name, "face"))
+      continue;
+    char *family = sattr(f, "family"), *aliases = sattr(f, "aliases"), *fontfile = sattr(f, "file");
+    char *index = sattr(f, "index");
+    ep_buf c;
+    ep_buf_init(&c);
+    if (fontfile) {
+      ep_buf_puts(&c, fontfile);
+      if (index)
+        ep_buf_printf(&c, "#%s", index);
+    } else if (family) {
+      ep_buf_puts(&c, family);
+      if (aliases) {
+        for (char *tok = strtok(aliases, ","); tok; tok = strtok(NULL, ",")) {
+          while (*tok == ' ')
+            tok++;
+          if (*tok)
+            ep_buf_printf(&c, "|%s", tok);
+        }
+      }
+    } else {
+      ep_diag_add(d, EP_ERROR, file, ep_xml_line(f), "bad-layout", "<face> needs family=\"…\" or file=\"…\".");
+    }
+    if (c.len) {
+      r->candidates = ep_xrealloc(r->candidates, (r->ncand + 1) * sizeof *r->candidates);
+      r->candidates[r->ncand++] = ep_xstrdup(ep_buf_str(&c));
+    }
+    ep_buf_free(&c);
+    free(family);
+    free(aliases);
+    free(fontfile);
+    free(index);
+  }
+}
+
+// 'ep_style_load()' - Parse a layout file.
+ep_style *ep_style_load(const char *path, ep_diags *d) {
+  size_t errors_before = d->errors;
+  ep_xml_doc *doc = ep_xml_parse(path, path, d);
+  if (!doc)
+    return NULL;
+  xmlNodePtr root = xmlDocGetRootElement(doc);
+  ep_style *st = ep_xcalloc(1, sizeof *st);
+  st->path = ep_xstrdup(path);
+  st->orphans = st->widows = 2;
+  if (!root || strcmp((const char *)root->name, "layout")) {
+    ep_diag_add(d, EP_ERROR, path, root ? ep_xml_line(root) : 1, "bad-layout", "a layout file starts with <layout>.");
+    xmlFreeDoc(doc);
+    ep_style_free(st);
+    return NULL;
+  }
+  st->name = sattr(root, "name");
+  st->description = sattr(root, "description");
+  double body_size = 16;
+  for (xmlNodePtr el = root->children; el; el = el->next) {
+    if (el->type != XML_ELEMENT_NODE)
+      continue;
+    const char *n = (const char *)el->name;
+    if (!strcmp(n, "page")) {
+      len_attr(el, "width", 0, 0, &st->page_w, path, d);
+      len_attr(el, "height", 0, 0, &st->page_h, path, d);
+      len_attr(el, "top", 0, 0, &st->top, path, d);
+      len_attr(el, "left", 0, 0, &st->left, path, d);
+      len_attr(el, "body-width", 0, 0, &st->body_w, path, d);
+      len_attr(el, "body-height", 0, 0, &st->body_h, path, d);
+    } else if (!strcmp(n, "grid")) {
+      char *c = sattr(el, "chars"), *l = sattr(el, "lines");
+      st->chars = c ? atoi(c) : 0;
+      st->lines = l ? atoi(l) : 0;
+      free(c);
+      free(l);
+      len_attr(el, "pitch", 0, 0, &st->pitch, path, d);
+      char *o = sattr(el, "orphans"), *w = sattr(el, "widows");
+      if (o)
+        st->orphans = atoi(o);
+      if (w)
+        st->widows = atoi(w);
+      free(o);
+      free(w);
+    } else if (!strcmp(n, "roles")) {
+      for (xmlNodePtr r = el->children; r; r = r->next)
+        if (r->type == XML_ELEMENT_NODE && !strcmp((const char *)r->name, "role"))
+          parse_role(st, r, path, d);
+    } else if (!strcmp(n, "text")) {
+      char *e = sattr(el, "element");
+      int k = -1;
+      for (int i = 0; e && i < EP_TS__COUNT; i++)
+        if (!strcmp(ts_names[i], e))
+          k = i;
+      if (k < 0) {
+        ep_diag_add(d, EP_ERROR, path, ep_xml_line(el), "bad-layout", "<text element=\"%s\"> is not a known element.",
+                    e ? e : "");
+        free(e);
+        continue;
+      }
+      free(e);
+      ep_text_style *t = &st->ts[k];
+      st->ts_set[k] = true;
+      t->role_name = sattr(el, "role");
+      t->size = 16;
+      len_attr(el, "size", 0, 0, &t->size, path, d);
+      if (k == EP_TS_BODY)
+        body_size = t->size;
+      char *al = sattr(el, "align");
+      t->align = align_of(al, EP_H_JUSTIFY);
+      free(al);
+      double ind = 0;
+      if (len_attr(el, "indent", 1, 0, &ind, path, d))
+        t->indent = ind;
+      char *b = sattr(el, "bold");
+      t->bold = b && !strcmp(b, "yes");
+      free(b);
+      t->number = sattr(el, "number");
+      double lines = 0;
+      if (len_attr(el, "space-before", 0, 1, &lines, path, d))
+        t->space_before = (int)(lines + 0.5);
+      if (len_attr(el, "space-after", 0, 1, &lines, path, d))
+        t->space_after = (int)(lines + 0.5);
+    } else if (!strcmp(n, "page-number")) {
+      st->pn_role_name = sattr(el, "role");
+      st->pn_size = 14;
+      len_attr(el, "size", 0, 0, &st->pn_size, path, d);
+      st->pn_format = sattr(el, "format");
+      len_attr(el, "below", 0, 0, &st->pn_below, path, d);
+      char *o = sattr(el, "odd"), *v = sattr(el, "even");
+      st->pn_odd = align_of(o, EP_H_RIGHT);
+      st->pn_even = align_of(v, EP_H_LEFT);
+      free(o);
+      free(v);
+      double inset = 0;
+      if (len_attr(el, "inset", 1, 0, &inset, path, d))
+        st->pn_inset = inset;
+    }
+  }
+  (void)body_size;
+  xmlFreeDoc(doc);
+  if (st->page_w <= 0 || st->page_h <= 0 || st->body_w <= 0 || st->body_h <= 0)
+    ep_diag_add(d, EP_ERROR, path, 0, "bad-layout", "the layout needs <page> with width, height, body-width and body-height.");
+  if (st->pitch <= 0)
+    ep_diag_add(d, EP_ERROR, path, 0, "bad-layout", "the layout needs <grid pitch=\"…\"> (the line pitch).");
+  if (!st->ts_set[EP_TS_BODY])
+    ep_diag_add(d, EP_ERROR, path, 0, "bad-layout", "the layout needs <text element=\"body\" …>.");
+  if (d->errors > errors_before) {
+    ep_style_free(st);
+    return NULL;
+  }
+  // Unset styles inherit from body (headings from the deepest set one).
+  for (int i = 0; i < EP_TS__COUNT; i++) {
+    if (st->ts_set[i])
+      continue;
+    int from = (i >= EP_TS_H2 && i <= EP_TS_H4 && st->ts_set[i - 1]) ? i - 1 : EP_TS_BODY;
+    st->ts[i] = st->ts[from];
+    st->ts[i].role_name = ep_xstrdup(st->ts[from].role_name);
+    st->ts[i].number = ep_xstrdup(st->ts[from].number);
+    st->ts_set[i] = true;
+  }
+  if (!st->pn_format)
+    st->pn_format = ep_xstrdup("N");
+  if (!st->pn_role_name)
+    st->pn_role_name = ep_xstrdup(st->ts[EP_TS_BODY].role_name);
+  if (st->pn_size <= 0)
+    st->pn_size = 14;
+  return st;
+}
+
+// 'find_role()' - The role definition named NAME in ST.
+static ep_style_role *find_role(ep_style *st, const char *name) {
+  for (size_t i = 0; name && i < st->nroles; i++)
+    if (!strcmp(st->roles[i].name ? st->roles[i].name : "", name))
+      return &st->roles[i];
+  return NULL;
+}
+
+// 'bind_one()' - Resolve role NAME (registering it in FS once) into *OUT.
+static bool bind_one(ep_style *st, ep_fontset *fs, const char *name, ep_role **out, ep_diags *d) {
+  char key[256];
+  snprintf(key, sizeof key, "%s/%s", st->name ? st->name : st->path, name ? name : "");
+  ep_role *r = ep_fontset_role(fs, key);
+  if (!r) {
+    ep_style_role *sr = find_role(st, name);
+    if (!sr) {
+      ep_diag_add(d, EP_ERROR, st->path, 0, "bad-layout", "the layout uses font role \"%s\" but defines no <role name=\"%s\">.",
+                  name ? name : "", name ? name : "");
+      return false;
+    }
+    ep_role_def def = {key, (const char *const *)sr->candidates, sr->ncand, sr->packages, NULL, st->path, sr->line};
+    if (!ep_fontset_add_role(fs, &def, d, &r))
+      return false;
+  }
+  *out = r;
+  return r && ep_role_face_count(r) > 0;
+}
+
+// 'ep_style_bind_fonts()' - Resolve the roles the styles use.
+bool ep_style_bind_fonts(ep_style *st, ep_fontset *fs, ep_diags *d) {
+  bool ok = true;
+  for (int i = 0; i < EP_TS__COUNT; i++)
+    ok = bind_one(st, fs, st->ts[i].role_name, &st->ts[i].role, d) && ok;
+  ok = bind_one(st, fs, st->pn_role_name, &st->pn_role, d) && ok;
+  return ok;
+}

@@ -1,0 +1,75 @@
+// Layout files (layouts/NAME.xml): page geometry, the body grid, font roles,
+// the look of each text element and the page numbers. Parsed once per context
+// and shared read-only by every document that uses the layout. The format is
+// documented in layouts/README.md.
+#ifndef EVALPDF_STYLE_H
+#define EVALPDF_STYLE_H
+
+#include "diag.h"
+#include "font.h"
+
+#include <stdbool.h>
+
+typedef enum ep_halign { EP_H_LEFT, EP_H_CENTER, EP_H_RIGHT, EP_H_JUSTIFY } ep_halign;
+
+// The look of one kind of text.
+typedef struct ep_text_style {
+  const char *role_name; // font role
+  ep_role *role;         // resolved role (owned by the fontset)
+  double size;           // pt
+  ep_halign align;
+  double indent;         // first-line indent in em
+  bool bold;             // synthetic bold
+  const char *number;    // heading number pattern ("一、", "（一）", "1.", "（1）", "1、" ...) or NULL
+  int space_before;      // blank grid lines before
+  int space_after;       // blank grid lines after
+} ep_text_style;
+
+enum { EP_TS_TITLE, EP_TS_SUBTITLE, EP_TS_BODY, EP_TS_H1, EP_TS_H2, EP_TS_H3, EP_TS_H4, EP_TS_TABLE,
+       EP_TS_TOC, EP_TS_APPENDIX, EP_TS__COUNT };
+
+typedef struct ep_style_role {
+  char *name;          // role name in the layout ("fangsong")
+  char *packages;      // hint
+  char **candidates;   // candidate strings for the font module
+  size_t ncand;
+  unsigned long line;
+} ep_style_role;
+
+typedef struct ep_style {
+  char *name, *description, *path;
+  double page_w, page_h;   // pt
+  double top, left;        // 天头, 订口 in pt
+  double body_w, body_h;   // 版心 in pt
+  int chars;               // characters per body line (0 = no grid)
+  int lines;               // lines per page
+  double pitch;            // line pitch in pt
+  ep_style_role *roles;
+  size_t nroles;
+  ep_text_style ts[EP_TS__COUNT];
+  bool ts_set[EP_TS__COUNT];
+  // page numbers
+  const char *pn_role_name;
+  ep_role *pn_role;
+  double pn_size;
+  char *pn_format;         // with N for the number, e.g. "— N —"
+  double pn_below;         // distance of the number's top below the 版心, pt
+  ep_halign pn_odd, pn_even;
+  double pn_inset;         // in em of the body size
+  int orphans;             // lines a paragraph keeps together at a page's foot (2)
+  int widows;              // and at a page's top (2)
+} ep_style;
+
+// 'ep_style_load()' - Parse the layout file PATH. Diagnostics (with the file's
+// name and lines) go to DIAGS. Returns NULL on any error. Free with ep_style_free().
+ep_style *ep_style_load(const char *path, ep_diags *diags);
+
+// 'ep_style_free()' - Free a style (NULL is allowed).
+void ep_style_free(ep_style *st);
+
+// 'ep_style_bind_fonts()' - Resolve every role of ST in FS (registering them
+// under "LAYOUTNAME/ROLE"), and point each text style at its role. Notes and
+// errors go to DIAGS. Returns false when a role used by a text style has no face.
+bool ep_style_bind_fonts(ep_style *st, ep_fontset *fs, ep_diags *diags);
+
+#endif
