@@ -62,6 +62,40 @@ static bool push_item(ep_diags *d, ep_diag_item it) {
   return true;
 }
 
+// 'ep_buf_dummy_escape()' - Replace *MSG by a copy with control characters escaped (\n, \r, \t, \xNN).
+static void ep_buf_dummy_escape(char **msg) {
+  const unsigned char *m = (const unsigned char *)*msg;
+  size_t extra = 0;
+  for (const unsigned char *p = m; *p; p++)
+    if (*p < 0x20 || *p == 0x7F)
+      extra += 3;
+  if (!extra)
+    return;
+  char *out = malloc(strlen(*msg) + extra + 1);
+  if (!out)
+    return;
+  char *o = out;
+  for (const unsigned char *p = m; *p; p++) {
+    if (*p == '\n') {
+      *o++ = '\\';
+      *o++ = 'n';
+    } else if (*p == '\r') {
+      *o++ = '\\';
+      *o++ = 'r';
+    } else if (*p == '\t') {
+      *o++ = '\\';
+      *o++ = 't';
+    } else if (*p < 0x20 || *p == 0x7F) {
+      o += sprintf(o, "\\x%02X", *p);
+    } else {
+      *o++ = (char)*p;
+    }
+  }
+  *o = 0;
+  free(*msg);
+  *msg = out;
+}
+
 // 'ep_diag_addv()' - Append one diagnostic with a va_list message.
 bool ep_diag_addv(ep_diags *d, ep_severity sev, const char *file, unsigned long line,
                   const char *code, const char *fmt, va_list ap) {
@@ -74,6 +108,11 @@ bool ep_diag_addv(ep_diags *d, ep_severity sev, const char *file, unsigned long 
     msg = malloc((size_t)len + 1);
     if (msg)
       vsnprintf(msg, (size_t)len + 1, fmt, ap);
+  }
+  if (msg) {
+    // One diagnostic is one line: control characters from the input (an
+    // attribute holding &#10;) are shown escaped, never printed raw.
+    ep_buf_dummy_escape(&msg);
   }
   ep_diag_item it = {sev, dup_str(file), line, dup_str(code), msg, 0};
   return push_item(d, it);

@@ -919,7 +919,7 @@ static void title_block(lay *L) {
     const ep_text_style *st = &L->st->ts[EP_TS_SUBTITLE];
     atoms at = {0};
     ifmt f = fmt_for(st);
-    add_text(L, &at, m->subtitle, &f, L->r->path, m->line, false);
+    add_text(L, &at, m->subtitle, &f, L->r->path, m->subtitle_line, false);
     set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, st->size, false);
     free(at.a);
     free(at.s);

@@ -104,6 +104,9 @@ struct ep_node {
   const char *file;   // file the element came from (as the user named it / include path)
   unsigned long line; // line of its start tag
   const char *id;     // id attribute or NULL
+  bool bad_fig;       // a figure attribute here (or below) was malformed: already reported,
+                      // so sums and checks that depend on it stay silent
+  bool bad_score;     // a score attribute here (or below) was malformed
 
   // Text: TEXT content (whitespace-normalized UTF-8); SECTION/APPENDIX title;
   // FIELD label; ISSUE/MEASURE title; SIGNATURE text; TOC title; FUNDS/SCORING/
@@ -189,7 +192,7 @@ typedef struct ep_field {
 typedef struct ep_meta {
   bool present;
   const char *title, *subtitle, *issuer, *year, *date, *region;
-  unsigned long line, title_line;
+  unsigned long line, title_line, subtitle_line;
   int date_y, date_m, date_d; // parsed date (0 when absent)
   ep_node *fields;            // first EP_N_FIELD (chained by next), may be NULL
 } ep_meta;
@@ -213,6 +216,7 @@ typedef struct ep_report {
   // Id index (sorted array of nodes after checks)
   ep_node **ids;
   size_t nids;
+  int suggest_left;       // "did you mean" id searches left (each is linear in the ids)
 } ep_report;
 
 // Options that change how a report is loaded and checked.
@@ -267,6 +271,8 @@ ep_xml_doc *ep_xml_parse(const char *file_path, const char *display, ep_diags *d
 // 'ep_xml_line()' - First line of an element's start tag (see xmlload.c).
 struct _xmlNode;
 unsigned long ep_xml_line(const struct _xmlNode *node);
+// 'ep_xml_parse_dict()' - ep_xml_parse() sharing the name dictionary DICT (NULL = own).
+ep_xml_doc *ep_xml_parse_dict(const char *file_path, const char *display, ep_diags *diags, void *dict);
 // 'ep_path_confined()' - Resolve PATH (realpath, symlinks followed) and test that it lies
 // inside ROOT_REAL (an already-resolved directory). Stores the resolved path (heap) in *REAL.
 // Returns 0 inside, 1 outside, -1 when PATH does not exist (errno kept).

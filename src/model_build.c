@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -50,6 +51,10 @@ typedef struct builder {
   const char *root_real;
   const char *stack[MAX_INCLUDE_DEPTH + 2]; // resolved paths of the include chain
   int nstack;
+  ep_xml_doc **docs; // included documents, kept until the model is built
+  size_t ndocs;
+  int suggestions;   // "did you mean" searches left (bounded: each is linear in the ids)
+  bool fig_bad;      // set by num_attr when a present figure was malformed
 } builder;
 
 // Whitespace normalization state for one inline container.
@@ -70,11 +75,20 @@ static bool is_xinclude(xmlNodePtr el) {
          !strcmp(xname(el), "include");
 }
 
-// 'err()' - Report an error at element EL of the current file.
+// 'fileof()' - The file node N came from: the nearest element's mark set by XInclude
+// expansion, else the main input.
+static const char *fileof(const builder *b, xmlNodePtr n) {
+  for (int i = 0; n && i < 4; i++, n = n->parent)
+    if (n->type == XML_ELEMENT_NODE && n->_private)
+      return (const char *)n->_private;
+  return b->file;
+}
+
+// 'err()' - Report an error at element EL (in the file it came from).
 #define err(b, el, code, ...)                                                                     \
-  ep_diag_add(&(b)->r->diags, EP_ERROR, (b)->file, ep_xml_line(el), code, __VA_ARGS__)
+  ep_diag_add(&(b)->r->diags, EP_ERROR, fileof(b, el), ep_xml_line(el), code, __VA_ARGS__)
 #define warn(b, el, code, ...)                                                                    \
-  ep_diag_add(&(b)->r->diags, EP_WARNING, (b)->file, ep_xml_line(el), code, __VA_ARGS__)
+  ep_diag_add(&(b)->r->diags, EP_WARNING, fileof(b, el), ep_xml_line(el), code, __VA_ARGS__)
 
 // 'get_attr()' - The value of attribute NAME (no namespace) of EL, or NULL; heap copy freed by caller.
 static char *get_attr(xmlNodePtr el, const char *name) {
@@ -206,6 +220,8 @@ static bool num_attr(builder *b, xmlNodePtr el, const char *name, bool nonneg, e
   ep_dec d;
   ep_parse_error pe = ep_dec_parse(v, &d);
   bool ok = false;
+  if (pe != EP_PARSE_OK || (nonneg && ep_dec_is_negative(d)))
+    b->fig_bad = true;
   if (pe != EP_PARSE_OK) {
     err(b, el, "bad-number", "<%s %s=\"%s\">: the number %s; write a plain decimal such as 1292 or 21.6835.",
         xname(el), name, v, ep_parse_error_string(pe));
@@ -260,6 +276,17 @@ static bool has_text(xmlNodePtr n) {
   return false;
 }
 
+// 'text_line()' - The line of the first non-space character of text node N (DEF when unknown).
+static unsigned long text_line(xmlNodePtr n, unsigned long def) {
+  unsigned long l = ep_xml_line(n);
+  if (!l)
+    return def;
+  for (const xmlChar *p = n->content; p && *p && ep_is_xml_space(*p); p++)
+    if (*p == '\n')
+      l++;
+  return l;
+}
+
 // 'text_excerpt()' - The first characters of text node N, for a message.
 static void text_excerpt(xmlNodePtr n, char *buf, size_t size) {
   const char *s = n->content ? (const char *)n->content : "";
@@ -274,7 +301,10 @@ static void text_excerpt(xmlNodePtr n, char *buf, size_t size) {
     i += l;
     chars++;
   }
-  snprintf(buf, size, "%.*s%s", (int)i, s, i < len ? "…" : "");
+  size_t rest = i;
+  while (rest < len && ep_is_xml_space((unsigned char)s[rest]))
+    rest++;
+  snprintf(buf, size, "%.*s%s", (int)i, s, rest < len ? "…" : "");
 }
 
 static void build_blocks(builder *b, ep_node *parent, xmlNodePtr first_child, int depth,
@@ -298,6 +328,11 @@ static void unknown_element(builder *b, xmlNodePtr el, const char *parent_name,
   }
   if (el->ns && el->ns->prefix) {
     err(b, el, "unknown-element", "unknown element <%s:%s> in <%s>.", el->ns->prefix, n, parent_name);
+    return;
+  }
+  if (el->ns) {
+    err(b, el, "unknown-element", "<%s> is in the XML namespace \"%s\"; report XML elements belong to no namespace (remove the xmlns declaration).",
+        n, el->ns->href ? (const char *)el->ns->href : "");
     return;
   }
   if (known) {
@@ -344,7 +379,7 @@ static const char *text_only(builder *b, xmlNodePtr el) {
 
 // 'new_node()' - A model node for element EL.
 static ep_node *new_node(builder *b, ep_kind kind, ep_node *parent, xmlNodePtr el) {
-  ep_node *n = ep_node_new(b->r, kind, parent, b->file, ep_xml_line(el));
+  ep_node *n = ep_node_new(b->r, kind, parent, fileof(b, el), ep_xml_line(el));
   char *id = get_attr(el, "id");
   if (id) {
     const char *t = norm_text(&b->r->arena, id);
@@ -388,7 +423,7 @@ static void ws_feed_text(wsnorm *ws, const char *s, ep_buf *buf) {
 // space as its own text node, then treat the atom as character CP.
 static void ws_atom(builder *b, ep_node *parent, xmlNodePtr el, wsnorm *ws, uint32_t cp) {
   if (ws->pending && ws->have_prev && !(ep_is_cjk(ws->prev) && ep_is_cjk(cp))) {
-    ep_node *t = ep_node_new(b->r, EP_N_TEXT, parent, b->file, ep_xml_line(el));
+    ep_node *t = ep_node_new(b->r, EP_N_TEXT, parent, fileof(b, el), ep_xml_line(el));
     t->text = " ";
   }
   ws->pending = false;
@@ -459,7 +494,7 @@ static void build_inline_element(builder *b, ep_node *parent, xmlNodePtr el, wsn
 static void build_inlines(builder *b, ep_node *parent, xmlNodePtr first_child, wsnorm *ws,
                           int depth) {
   if (depth > EP_MAX_NESTING) {
-    ep_diag_add(&b->r->diags, EP_ERROR, b->file, parent->line, "nesting-too-deep",
+    ep_diag_add(&b->r->diags, EP_ERROR, parent->file, parent->line, "nesting-too-deep",
                 "inline elements nest more than %d deep.", EP_MAX_NESTING);
     return;
   }
@@ -483,7 +518,7 @@ static void build_inlines(builder *b, ep_node *parent, xmlNodePtr first_child, w
         if (nl)
           ws->pending = true;
         if (buf.len) {
-          ep_node *tn = ep_node_new(b->r, EP_N_TEXT, parent, b->file, line);
+          ep_node *tn = ep_node_new(b->r, EP_N_TEXT, parent, fileof(b, c->parent), line);
           tn->text = ep_arena_strndup(&b->r->arena, buf.data, buf.len);
         }
         if (!nl)
@@ -643,8 +678,10 @@ static void build_item(builder *b, ep_node *parent, xmlNodePtr el, int depth) {
   check_attrs(b, el, at, req);
   ep_node *it = new_node(b, EP_N_ITEM, parent, el);
   it->name = attr_text(b, el, "name");
+  b->fig_bad = false;
   for (int f = 0; f < EP_F__COUNT; f++)
     it->has_decl[f] = num_attr(b, el, fig_names[f], false, &it->decl[f]);
+  it->bad_fig = b->fig_bad;
   if (depth > EP_MAX_NESTING) {
     err(b, el, "nesting-too-deep", "funds items nest more than %d deep.", EP_MAX_NESTING);
     return;
@@ -684,8 +721,10 @@ static void build_funds(builder *b, ep_node *parent, xmlNodePtr el, int depth) {
       if (++totals > 1)
         err(b, c, "duplicate-element", "<funds> has more than one <total>.");
       ep_node *t = new_node(b, EP_N_FUNDS_TOTAL, f, c);
+      b->fig_bad = false;
       for (int k = 0; k < EP_F__COUNT; k++)
         t->has_decl[k] = num_attr(b, c, fig_names[k], false, &t->decl[k]);
+      t->bad_fig = b->fig_bad;
     } else if (c->type == XML_ELEMENT_NODE) {
       unknown_element(b, c, "funds", ctx);
     } else if (has_text(c)) {
@@ -707,8 +746,13 @@ static void build_indicator(builder *b, ep_node *parent, xmlNodePtr el, int leve
   ep_node *in = new_node(b, EP_N_INDICATOR, parent, el);
   in->name = attr_text(b, el, "name");
   in->depth = level;
+  b->fig_bad = false;
   in->has_weight = num_attr(b, el, "weight", true, &in->weight);
+  bool before = b->fig_bad;
+  b->fig_bad = false;
   in->has_score = num_attr(b, el, "score", true, &in->score);
+  in->bad_score = b->fig_bad;
+  in->bad_fig = b->fig_bad || before;
   in->note = attr_text(b, el, "note");
   if (level > EP_MAX_INDICATOR_DEPTH) {
     err(b, el, "indicator-too-deep",
@@ -750,8 +794,10 @@ static void build_scoring(builder *b, ep_node *parent, xmlNodePtr el) {
       if (++totals > 1)
         err(b, c, "duplicate-element", "<scoring> has more than one <total>.");
       ep_node *t = new_node(b, EP_N_SCORING_TOTAL, s, c);
+      b->fig_bad = false;
       t->has_weight = num_attr(b, c, "weight", true, &t->weight);
       t->has_score = num_attr(b, c, "score", true, &t->score);
+      t->bad_fig = b->fig_bad;
       t->note = attr_text(b, c, "grade");
     } else if (c->type == XML_ELEMENT_NODE) {
       unknown_element(b, c, "scoring", ctx);
@@ -780,7 +826,9 @@ static void build_form(builder *b, ep_node *parent, xmlNodePtr el) {
   f->text = attr_text(b, el, "caption");
   f->landscape = enum_attr(b, el, "landscape", yes_no, 0) == 1;
   f->scale = (ep_grade_scale)enum_attr(b, el, "grade-scale", scale_values, 0);
+  b->fig_bad = false;
   f->has_points = num_attr(b, el, "budget-points", true, &f->points);
+  f->bad_fig = b->fig_bad;
   if (!f->has_points)
     ep_dec_from_int(10, &f->points); // the official form's 10 points for budget execution
   static const char *const ctx[] = {"budget", "goal", "indicator", "total", NULL};
@@ -801,8 +849,11 @@ static void build_form(builder *b, ep_node *parent, xmlNodePtr el) {
       if (++budgets > 1)
         err(b, c, "duplicate-element", "<self-eval-form> has more than one <budget>.");
       ep_node *bu = new_node(b, EP_N_FORM_BUDGET, f, c);
+      b->fig_bad = false;
       for (int k = 0; k < EP_FF__COUNT; k++)
         bu->has_fdecl[k] = num_attr(b, c, ffig_names[k], false, &bu->fdecl[k]);
+      bu->bad_fig = b->fig_bad;
+      f->bad_fig |= b->fig_bad;
       static const char *const sctx[] = {"source", NULL};
       for (xmlNodePtr s = c->children; s; s = s->next) {
         if (s->type == XML_ELEMENT_NODE && !s->ns && !strcmp(xname(s), "source")) {
@@ -812,8 +863,11 @@ static void build_form(builder *b, ep_node *parent, xmlNodePtr el) {
           no_children(b, s);
           ep_node *so = new_node(b, EP_N_FORM_SOURCE, bu, s);
           so->name = attr_text(b, s, "name");
+          b->fig_bad = false;
           for (int k = 0; k < EP_FF__COUNT; k++)
             so->has_fdecl[k] = num_attr(b, s, ffig_names[k], false, &so->fdecl[k]);
+          so->bad_fig = b->fig_bad;
+          bu->bad_fig |= b->fig_bad;
         } else if (s->type == XML_ELEMENT_NODE) {
           unknown_element(b, s, "budget", sctx);
         } else if (has_text(s)) {
@@ -842,8 +896,11 @@ static void build_form(builder *b, ep_node *parent, xmlNodePtr el) {
       in->target_value = attr_text(b, c, "target");
       in->actual = attr_text(b, c, "actual");
       in->deviation = attr_text(b, c, "deviation");
+      b->fig_bad = false;
       in->has_points = num_attr(b, c, "points", true, &in->points);
       in->has_score = num_attr(b, c, "score", true, &in->score);
+      in->bad_fig = b->fig_bad;
+      f->bad_fig |= b->fig_bad;
     } else if (!strcmp(n, "total")) {
       static const char *const tat[] = {"score", "grade", NULL};
       check_attrs(b, c, tat, NULL);
@@ -851,7 +908,9 @@ static void build_form(builder *b, ep_node *parent, xmlNodePtr el) {
       if (++totals > 1)
         err(b, c, "duplicate-element", "<self-eval-form> has more than one <total>.");
       ep_node *t = new_node(b, EP_N_FORM_TOTAL, f, c);
+      b->fig_bad = false;
       t->has_score = num_attr(b, c, "score", true, &t->score);
+      t->bad_fig = b->fig_bad;
       t->note = attr_text(b, c, "grade");
     } else {
       unknown_element(b, c, "self-eval-form", ctx);
@@ -917,18 +976,45 @@ static bool has_scheme(const char *href) {
   return *p == ':';
 }
 
-// 'build_include()' - Resolve, confine and build an xi:include in block context.
-static void build_include(builder *b, ep_node *parent, xmlNodePtr el, int depth, int section_depth) {
+// 'set_file()' - Mark every element of the tree at N (not yet marked) as coming from DISPLAY.
+static void set_file(xmlNodePtr n, const char *display) {
+  for (xmlNodePtr x = n; x;) {
+    if (x->type == XML_ELEMENT_NODE && !x->_private)
+      x->_private = (void *)display;
+    if (x->children && x->type == XML_ELEMENT_NODE) {
+      x = x->children;
+      continue;
+    }
+    while (x && x != n && !x->next)
+      x = x->parent;
+    if (!x || x == n)
+      break;
+    x = x->next;
+  }
+}
+
+// 'keep_doc()' - Keep an included document alive until the model is built.
+static void keep_doc(builder *b, ep_xml_doc *doc) {
+  b->docs = ep_xrealloc(b->docs, (b->ndocs + 1) * sizeof *b->docs);
+  b->docs[b->ndocs++] = doc;
+}
+
+static void expand_includes(builder *b, xmlNodePtr root, const char *display, const char *dir_real, int level);
+
+// 'include_one()' - Resolve and confine one xi:include; on success replace it by the
+// included document's root element (its own includes expanded), else remove it.
+static void include_one(builder *b, xmlNodePtr el, const char *display, const char *dir_real, int level) {
   static const char *const at[] = {"href", "parse", "xpointer", "encoding", "accept",
                                    "accept-language", NULL};
   static const char *const req[] = {"href", NULL};
   check_attrs(b, el, at, req);
   char *href = get_attr(el, "href");
-  if (!href)
-    return;
   char *parse = get_attr(el, "parse");
   char *xptr = get_attr(el, "xpointer");
-  if (parse && strcmp(parse, "xml")) {
+  xmlNodePtr replacement = NULL;
+  if (!href) {
+    /* reported by check_attrs */
+  } else if (parse && strcmp(parse, "xml")) {
     err(b, el, "bad-include", "<xi:include parse=\"%s\"> is not supported; only parse=\"xml\" includes report XML.", parse);
   } else if (xptr) {
     err(b, el, "bad-include", "<xi:include xpointer=\"…\"> is not supported; include a whole file.");
@@ -936,7 +1022,7 @@ static void build_include(builder *b, ep_node *parent, xmlNodePtr el, int depth,
     err(b, el, "bad-include", "<xi:include href=\"\"> names no file.");
   } else if (has_scheme(href)) {
     err(b, el, "include-network", "<xi:include href=\"%s\"> is a URL; evalpdf never fetches from the network, include a file inside the include root.", href);
-  } else if (b->nstack > MAX_INCLUDE_DEPTH) {
+  } else if (level >= MAX_INCLUDE_DEPTH) {
     err(b, el, "include-too-deep", "includes nest more than %d deep at href=\"%s\".", MAX_INCLUDE_DEPTH, href);
   } else {
     ep_buf path, disp;
@@ -946,8 +1032,8 @@ static void build_include(builder *b, ep_node *parent, xmlNodePtr el, int depth,
       ep_buf_puts(&path, href);
       ep_buf_puts(&disp, href);
     } else {
-      ep_buf_printf(&path, "%s/%s", b->dir_real, href);
-      char *dd = dir_of(b->file);
+      ep_buf_printf(&path, "%s/%s", dir_real, href);
+      char *dd = dir_of(display);
       if (strcmp(dd, "."))
         ep_buf_printf(&disp, "%s/%s", dd, href);
       else
@@ -957,35 +1043,51 @@ static void build_include(builder *b, ep_node *parent, xmlNodePtr el, int depth,
     char *real = NULL;
     int rc = ep_path_confined(ep_buf_str(&path), b->root_real, &real);
     if (rc < 0) {
-      err(b, el, "include-not-found", "<xi:include href=\"%s\">: the file cannot be found (%s).", href, strerror(errno));
+      // Do not reveal whether files outside the root exist: judge the folder.
+      int e = errno;
+      char *dir = dir_of(ep_buf_str(&path));
+      char *rdir = NULL;
+      int drc = ep_path_confined(dir, b->root_real, &rdir);
+      if (drc > 0)
+        err(b, el, "include-outside-root", "<xi:include href=\"%s\"> lies outside the include root %s; use --root to widen it.",
+            href, b->root_real);
+      else
+        err(b, el, "include-not-found", "<xi:include href=\"%s\">: the file cannot be found (%s).", href, strerror(e));
+      free(dir);
+      free(rdir);
     } else if (rc > 0) {
       err(b, el, "include-outside-root", "<xi:include href=\"%s\"> resolves to %s, outside the include root %s; use --root to widen it.",
           href, real, b->root_real);
     } else {
+      struct stat sb;
       bool cycle = false;
       for (int i = 0; i < b->nstack; i++)
         if (!strcmp(b->stack[i], real))
           cycle = true;
-      if (cycle) {
+      if (stat(real, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        err(b, el, "include-not-found", "<xi:include href=\"%s\">: the file cannot be read (%s).", href,
+            S_ISDIR(sb.st_mode) ? "Is a directory" : "not a regular file");
+      } else if (cycle) {
         err(b, el, "include-cycle", "<xi:include href=\"%s\"> includes a file that is already being included (a cycle).", href);
       } else {
-        const char *display = ep_arena_strdup(&b->r->arena, ep_buf_str(&disp));
-        ep_xml_doc *doc = ep_xml_parse(real, display, &b->r->diags);
+        const char *sub_display = ep_arena_strdup(&b->r->arena, ep_buf_str(&disp));
+        ep_xml_doc *doc = ep_xml_parse_dict(real, sub_display, &b->r->diags, el->doc->dict);
         if (doc) {
+          keep_doc(b, doc);
           xmlNodePtr root = xmlDocGetRootElement(doc);
-          builder sub = *b;
-          sub.file = display;
-          sub.dir_real = dir_of(real);
-          sub.stack[sub.nstack++] = real;
           if (root) {
-            // The included root element stands in place of the xi:include.
-            xmlNodePtr save_next = root->next;
-            root->next = NULL;
-            build_blocks(&sub, parent, root, depth, section_depth);
-            root->next = save_next;
+            char *sub_dir = dir_of(real);
+            b->stack[b->nstack++] = real;
+            set_file(root, sub_display);
+            expand_includes(b, root, sub_display, sub_dir, level + 1);
+            b->nstack--;
+            free(sub_dir);
+            root = xmlDocGetRootElement(doc);
+            if (root) {
+              xmlUnlinkNode(root);
+              replacement = root;
+            }
           }
-          free(sub.dir_real);
-          xmlFreeDoc(doc);
         }
       }
     }
@@ -996,6 +1098,42 @@ static void build_include(builder *b, ep_node *parent, xmlNodePtr el, int depth,
   free(href);
   free(parse);
   free(xptr);
+  if (replacement)
+    xmlReplaceNode(el, replacement);
+  else
+    xmlUnlinkNode(el);
+  xmlFreeNode(el);
+}
+
+// 'expand_includes()' - Replace every xi:include under ROOT (a file DISPLAY in DIR_REAL).
+static void expand_includes(builder *b, xmlNodePtr root, const char *display, const char *dir_real, int level) {
+  size_t n = 0, cap = 16;
+  xmlNodePtr *found = ep_xmalloc(cap * sizeof *found);
+  if (is_xinclude(root)) {
+    err(b, root, "bad-include", "the root element of %s is itself an <xi:include>.", display);
+    free(found);
+    return;
+  }
+  for (xmlNodePtr x = root; x;) {
+    if (x->type == XML_ELEMENT_NODE && is_xinclude(x)) {
+      if (n == cap) {
+        cap *= 2;
+        found = ep_xrealloc(found, cap * sizeof *found);
+      }
+      found[n++] = x;
+    } else if (x->type == XML_ELEMENT_NODE && x->children) {
+      x = x->children;
+      continue;
+    }
+    while (x && x != root && !x->next)
+      x = x->parent;
+    if (!x || x == root)
+      break;
+    x = x->next;
+  }
+  for (size_t i = 0; i < n; i++)
+    include_one(b, found[i], display, dir_real, level);
+  free(found);
 }
 
 static const char *const list_styles[] = {"numbered", "yishi", "bullet", NULL};
@@ -1006,7 +1144,7 @@ static void build_blocks(builder *b, ep_node *parent, xmlNodePtr first_child, in
                          int section_depth) {
   const char *pname = ep_kind_name(parent->kind);
   if (depth > EP_MAX_NESTING) {
-    ep_diag_add(&b->r->diags, EP_ERROR, b->file, parent->line, "nesting-too-deep",
+    ep_diag_add(&b->r->diags, EP_ERROR, parent->file, parent->line, "nesting-too-deep",
                 "elements nest more than %d deep.", EP_MAX_NESTING);
     return;
   }
@@ -1015,22 +1153,18 @@ static void build_blocks(builder *b, ep_node *parent, xmlNodePtr first_child, in
       if (has_text(c)) {
         char ex[64];
         text_excerpt(c, ex, sizeof ex);
-        ep_diag_add(&b->r->diags, EP_ERROR, b->file, ep_xml_line(c) ? ep_xml_line(c) : parent->line,
+        ep_diag_add(&b->r->diags, EP_ERROR, fileof(b, c->parent), text_line(c, parent->line),
                     "unexpected-text", "text \"%s\" stands directly in <%s>; put it in a <p>.", ex, pname);
       }
       continue;
     }
     if (c->type == XML_ENTITY_REF_NODE) {
-      ep_diag_add(&b->r->diags, EP_ERROR, b->file, parent->line, "entity-declared",
+      ep_diag_add(&b->r->diags, EP_ERROR, parent->file, parent->line, "entity-declared",
                   "entity reference &%s; is not allowed.", (const char *)c->name);
       continue;
     }
     if (c->type != XML_ELEMENT_NODE)
       continue;
-    if (is_xinclude(c)) {
-      build_include(b, parent, c, depth, section_depth);
-      continue;
-    }
     const char *n = xname(c);
     if (c->ns) {
       unknown_element(b, c, pname, block_elements);
@@ -1040,11 +1174,9 @@ static void build_blocks(builder *b, ep_node *parent, xmlNodePtr first_child, in
       static const char *const aat[] = {"id", "title", NULL};
       static const char *const req[] = {"title", NULL};
       check_attrs(b, c, app ? aat : sat, req);
-      if (!app && section_depth + 1 > EP_MAX_SECTION_DEPTH) {
+      if (!app && section_depth + 1 == EP_MAX_SECTION_DEPTH + 1)
         err(b, c, "section-too-deep", "<section> at level %d; sections nest at most %d levels.",
             section_depth + 1, EP_MAX_SECTION_DEPTH);
-        continue;
-      }
       ep_node *s = new_node(b, app ? EP_N_APPENDIX : EP_N_SECTION, parent, c);
       s->text = attr_text(b, c, "title");
       s->level = app ? 0 : section_depth + 1;
@@ -1213,6 +1345,8 @@ static void build_meta(builder *b, xmlNodePtr el) {
       continue;
     }
     *slot = text_only(b, c);
+    if (slot == &m->subtitle)
+      m->subtitle_line = ep_xml_line(c);
     if (slot == &m->title) {
       m->title_line = ep_xml_line(c);
       if (!m->title[0])
@@ -1226,7 +1360,13 @@ static void build_meta(builder *b, xmlNodePtr el) {
         err(b, c, "bad-year", "<year>%s</year> is not a four-digit year such as 2022.", y);
     } else if (slot == &m->date) {
       if (!parse_date(m->date, &m->date_y, &m->date_m, &m->date_d)) {
-        err(b, c, "bad-date", "<date>%s</date> is not a date written as YYYY-MM-DD (e.g. 2023-04-10).", m->date);
+        bool shape = strlen(m->date) == 10 && m->date[4] == '-' && m->date[7] == '-';
+        for (int i = 0; shape && i < 10; i++)
+          shape = i == 4 || i == 7 || (m->date[i] >= '0' && m->date[i] <= '9');
+        if (shape)
+          err(b, c, "bad-date", "<date>%s</date> is not a real calendar date.", m->date);
+        else
+          err(b, c, "bad-date", "<date>%s</date> is not a date written as YYYY-MM-DD (e.g. 2023-04-10).", m->date);
         m->date_y = m->date_m = m->date_d = 0;
       }
     }
@@ -1237,6 +1377,11 @@ static void build_meta(builder *b, xmlNodePtr el) {
 
 // 'build_report()' - The root element.
 static void build_report(builder *b, xmlNodePtr root) {
+  if (root->ns && !strcmp(xname(root), "report")) {
+    err(b, root, "bad-root", "<report> is in the XML namespace \"%s\"; report XML elements belong to no namespace (remove the xmlns declaration).",
+        root->ns->href ? (const char *)root->ns->href : "");
+    return;
+  }
   if (root->ns || strcmp(xname(root), "report")) {
     static const char *const ctx[] = {"report", NULL};
     const char *s = ep_suggest(xname(root), ctx, NULL);
@@ -1275,7 +1420,7 @@ static void build_report(builder *b, xmlNodePtr root) {
         continue;
       }
       check_attrs(b, c, NULL, NULL);
-      b->r->body = ep_node_new(b->r, EP_N_BODY, NULL, b->file, ep_xml_line(c));
+      b->r->body = ep_node_new(b->r, EP_N_BODY, NULL, fileof(b, c), ep_xml_line(c));
       build_blocks(b, b->r->body, c->children, 1, 0);
     } else {
       unknown_element(b, c, "report", ctx);
@@ -1330,12 +1475,20 @@ ep_report *ep_report_load(const char *path, const ep_load_options *opt) {
   b.dir_real = dir_of(real);
   b.root_real = root_real;
   b.stack[b.nstack++] = real;
+  b.suggestions = 200;
   xmlNodePtr root = xmlDocGetRootElement(doc);
+  if (root) {
+    expand_includes(&b, root, r->path, b.dir_real, 0);
+    root = xmlDocGetRootElement(doc);
+  }
   if (root)
     build_report(&b, root);
   r->input_dir_real = ep_arena_strdup(&r->arena, b.dir_real);
   free(b.dir_real);
-  xmlFreeDoc(doc);
+  xmlFreeDoc(doc); // first: spliced nodes still use their own documents' dictionaries
+  for (size_t i = 0; i < b.ndocs; i++)
+    xmlFreeDoc(b.docs[i]);
+  free(b.docs);
   free(real);
   free(root_real);
   ep_report_check(r, opt);

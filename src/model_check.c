@@ -147,7 +147,10 @@ ep_node *ep_find_id(const ep_report *r, const char *id) {
 }
 
 // 'suggest_id()' - The nearest id among those whose kind passes FILTER (NULL = any).
-static const char *suggest_id(const ep_report *r, const char *word, bool (*filter)(ep_kind)) {
+static const char *suggest_id(ep_report *r, const char *word, bool (*filter)(ep_kind)) {
+  if (r->suggest_left <= 0)
+    return NULL;
+  r->suggest_left--;
   const char **cands = ep_xmalloc((r->nids + 1) * sizeof *cands);
   size_t k = 0;
   for (size_t i = 0; i < r->nids; i++)
@@ -233,7 +236,7 @@ static void finish_figures(ep_report *r, ep_node *n, const ep_node *decl_src) {
   }
   if (decl_src && decl_src->has_decl[EP_F_BALANCE]) {
     char a[64], b[64];
-    if (bal.known && ep_dec_cmp(bal.v, decl_src->decl[EP_F_BALANCE]) != 0)
+    if (!n->bad_fig && bal.known && ep_dec_cmp(bal.v, decl_src->decl[EP_F_BALANCE]) != 0)
       WARN(r, decl_src, "balance-mismatch",
            "%s%s%s: declared balance %s differs from budget − executed = %s.",
            decl_src->name ? "item \"" : "<total>", decl_src->name ? decl_src->name : "",
@@ -258,6 +261,10 @@ static void finish_figures(ep_report *r, ep_node *n, const ep_node *decl_src) {
 // 'sum_children()' - Effective figures of parent N from its ITEM children;
 // DECL_SRC holds declared figures to compare (N itself or a <total>).
 static void sum_children(ep_report *r, ep_node *n, const ep_node *decl_src) {
+  for (ep_node *c = n->first; c; c = c->next)
+    if (c->kind == EP_N_ITEM && c->bad_fig)
+      n->bad_fig = true;
+  bool quiet = false; // a malformed child figure is simply unknown: no sum, no mismatch
   for (int f = 0; f < EP_F_BALANCE; f++) {
     ep_dec sum = {0, 0};
     bool all = true, any = false, ok = true;
@@ -274,7 +281,7 @@ static void sum_children(ep_report *r, ep_node *n, const ep_node *decl_src) {
     ep_fig comp = {any && all && ok, sum};
     if (decl_src && decl_src->has_decl[f]) {
       char a[64], b[64];
-      if (comp.known && ep_dec_cmp(comp.v, decl_src->decl[f]) != 0) {
+      if (!quiet && comp.known && ep_dec_cmp(comp.v, decl_src->decl[f]) != 0) {
         if (decl_src->kind == EP_N_FUNDS_TOTAL)
           WARN(r, decl_src, "funds-total-mismatch",
                "<total %s=\"%s\"> differs from the sum of the top-level items, %s.", fig_label[f],
@@ -360,11 +367,21 @@ static void check_indicator(ep_report *r, ep_node *in, ep_dec *leaf_sum, bool *a
       add_checked(r, c, &ssum, c->eff_score.v);
     }
   }
+  for (ep_node *c = in->first; c; c = c->next)
+    if (c->kind == EP_N_INDICATOR) {
+      in->bad_fig |= c->bad_fig;
+      in->bad_score |= c->bad_score;
+    }
   if (!parent) {
     in->eff_weight.known = in->has_weight;
     in->eff_weight.v = in->weight;
     in->eff_score.known = in->has_score;
     in->eff_score.v = in->score;
+    if (in->bad_fig) {
+      if (in->has_score)
+        add_checked(r, in, leaf_sum, in->score);
+      return;
+    }
     if (in->has_score && !in->has_weight)
       ERR(r, in, "score-without-weight",
           "indicator \"%s\" has score %s but no weight; give it weight=\"…\" so the score can be checked.",
@@ -383,7 +400,7 @@ static void check_indicator(ep_report *r, ep_node *in, ep_dec *leaf_sum, bool *a
     return;
   }
   if (in->has_weight) {
-    if (wany && ep_dec_cmp(wsum, in->weight) != 0)
+    if (!in->bad_fig && wany && ep_dec_cmp(wsum, in->weight) != 0)
       WARN(r, in, "weight-sum-mismatch",
            "indicator \"%s\": weight %s differs from the sum of its children's weights, %s.",
            in->name ? in->name : "", fmt_dec(in->weight, a), fmt_dec(wsum, b));
@@ -394,7 +411,7 @@ static void check_indicator(ep_report *r, ep_node *in, ep_dec *leaf_sum, bool *a
     in->eff_weight.v = wsum;
   }
   if (in->has_score) {
-    if (sany && ep_dec_cmp(ssum, in->score) != 0)
+    if (!in->bad_fig && sany && ep_dec_cmp(ssum, in->score) != 0)
       WARN(r, in, "score-sum-mismatch",
            "indicator \"%s\": score %s differs from the sum of its children's scores, %s.",
            in->name ? in->name : "", fmt_dec(in->score, a), fmt_dec(ssum, b));
@@ -420,6 +437,8 @@ static void check_scoring(ep_report *r, ep_node *s) {
     if (c->kind != EP_N_INDICATOR)
       continue;
     check_indicator(r, c, &leaf_sum, &any_score);
+    s->bad_fig |= c->bad_fig;
+    s->bad_score |= c->bad_score;
     if (c->eff_weight.known) {
       wany = true;
       add_checked(r, c, &wsum, c->eff_weight.v);
@@ -431,18 +450,18 @@ static void check_scoring(ep_report *r, ep_node *s) {
   s->eff_score.v = leaf_sum;
   ep_dec hundred;
   ep_dec_from_int(100, &hundred);
-  if (wany && ep_dec_cmp(wsum, hundred) != 0)
+  if (!s->bad_fig && wany && ep_dec_cmp(wsum, hundred) != 0)
     WARN(r, s, "weight-total-not-100", "the top-level indicator weights add up to %s, not 100.",
          fmt_dec(wsum, a));
   s->grade = ep_grade_word(ep_ratio_from_dec(leaf_sum), s->scale);
-  if (total) {
-    if (total->has_weight && wany && ep_dec_cmp(total->weight, wsum) != 0)
+  if (total && !total->bad_fig) {
+    if (!s->bad_fig && total->has_weight && wany && ep_dec_cmp(total->weight, wsum) != 0)
       WARN(r, total, "total-weight-mismatch", "<total weight=\"%s\"> differs from the computed total weight %s.",
            fmt_dec(total->weight, a), fmt_dec(wsum, b));
-    if (total->has_score && ep_dec_cmp(total->score, leaf_sum) != 0)
+    if (!s->bad_score && total->has_score && ep_dec_cmp(total->score, leaf_sum) != 0)
       WARN(r, total, "total-score-mismatch", "<total score=\"%s\"> differs from the computed total score %s.",
            fmt_dec(total->score, a), fmt_dec(leaf_sum, b));
-    if (total->note && strcmp(total->note, s->grade))
+    if (!s->bad_score && total->note && strcmp(total->note, s->grade))
       WARN(r, total, "grade-mismatch",
            "<total grade=\"%s\"> differs from the grade the %s scale gives for score %s: %s.", total->note,
            s->scale == EP_SCALE_STANDARD_LONG ? "standard-long" : "standard", fmt_dec(leaf_sum, b), s->grade);
@@ -460,7 +479,10 @@ static void check_form(ep_report *r, ep_node *f) {
       bud = c;
     else if (c->kind == EP_N_FORM_TOTAL)
       total = c;
-    else if (c->kind == EP_N_FORM_INDICATOR) {
+    else if (c->kind == EP_N_FORM_INDICATOR && c->bad_fig) {
+      if (c->has_score)
+        overflow |= !add_checked(r, c, &isum, c->score);
+    } else if (c->kind == EP_N_FORM_INDICATOR) {
       if (c->has_score && !c->has_points)
         ERR(r, c, "score-without-points", "indicator \"%s\" has score %s but no points; give it points=\"…\".",
             c->name ? c->name : "", fmt_dec(c->score, a));
@@ -479,7 +501,7 @@ static void check_form(ep_report *r, ep_node *f) {
   bool has_ind = false;
   for (ep_node *c = f->first; c; c = c->next)
     has_ind |= c->kind == EP_N_FORM_INDICATOR;
-  if (has_ind && !overflow && ep_dec_cmp(psum, hundred) != 0)
+  if (has_ind && !overflow && !f->bad_fig && ep_dec_cmp(psum, hundred) != 0)
     WARN(r, f, "form-points-not-100",
          "the form's points (budget %s plus indicators) add up to %s, not 100.", fmt_dec(f->points, a),
          fmt_dec(psum, b));
@@ -494,7 +516,7 @@ static void check_form(ep_report *r, ep_node *f) {
         any = true;
         add_checked(r, s, &sum, s->fdecl[k]);
       }
-    if (any && bud->has_fdecl[k] && ep_dec_cmp(sum, bud->fdecl[k]) != 0)
+    if (!bud->bad_fig && any && bud->has_fdecl[k] && ep_dec_cmp(sum, bud->fdecl[k]) != 0)
       WARN(r, bud, "source-sum-mismatch",
            "the <source> rows' %s figures add up to %s, but <budget %s=\"%s\">.", names[k],
            fmt_dec(sum, a), names[k], fmt_dec(bud->fdecl[k], b));
@@ -518,7 +540,7 @@ static void check_form(ep_report *r, ep_node *f) {
     return;
   f->form_ok = true;
   f->grade = ep_grade_word(f->form_score, f->scale);
-  if (total) {
+  if (total && !f->bad_fig && !total->bad_fig) {
     if (total->has_score) {
       int digits = total->score.frac;
       char exact[64];
@@ -629,7 +651,7 @@ static bool format_ratio_value(ep_report *r, ep_node *v, ep_ratio q, bool is_rat
     }
     return true;
   case EP_VF_CHINESE: {
-    if (q.den == 1 && q.num >= 0 && q.num <= 99) {
+    if (!is_rate && q.den == 1 && q.num >= 0 && q.num <= 99) {
       ep_format_chinese((int64_t)q.num, buf, 64);
       return true;
     }
@@ -798,6 +820,8 @@ static void resolve_value(ep_report *r, ep_node *v) {
   default:
     break;
   }
+  if (missing && t->bad_fig)
+    return; // the malformed figure was already reported
   if (missing) {
     char w[512];
     ERR(r, v, "value-missing", "<value of=\"%s\">: <%s> at %s has no %s figure (it is not given and cannot be computed).",
@@ -937,6 +961,7 @@ static void check_layout(ep_report *r, const ep_load_options *opt) {
 
 // 'ep_report_check()' - Run every computation and check.
 void ep_report_check(ep_report *r, const ep_load_options *opt) {
+  r->suggest_left = 200;
   if (r->body) {
     collect_ids(r);
     number_sections(r);

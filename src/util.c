@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 // 'oom()' - Report out-of-memory and abort (the documented policy).
 static void oom(size_t n) {
@@ -309,7 +310,7 @@ const char *ep_suggest(const char *word, const char *const *candidates, const ch
   if (aliases) {
     for (size_t i = 0; aliases[i]; i++) {
       const char *eq = strchr(aliases[i], '=');
-      if (eq && (size_t)(eq - aliases[i]) == wlen && !strncmp(aliases[i], word, wlen)) {
+      if (eq && (size_t)(eq - aliases[i]) == wlen && !strncasecmp(aliases[i], word, wlen)) {
         for (size_t j = 0; candidates[j]; j++)
           if (!strcmp(candidates[j], eq + 1))
             return candidates[j];

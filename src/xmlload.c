@@ -9,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
+#include <libxml/dict.h>
 #include <libxml/xmlerror.h>
 
 #define EP_MAX_INPUT_BYTES (512L * 1024 * 1024)
@@ -50,7 +52,10 @@ static void on_structured_error(void *data, xmlErrorPtr err) {
     if (*p == '\n')
       *p = ' ';
   char full[600];
-  snprintf(full, sizeof full, "the file is not well-formed XML: %s.", msg);
+  if (strstr(msg, "Excessive depth"))
+    snprintf(full, sizeof full, "elements nest more than 256 levels deep; the file is not read further.");
+  else
+    snprintf(full, sizeof full, "the file is not well-formed XML: %s.", msg);
   first_error(st, err->line > 0 ? (unsigned long)err->line : 1, "xml-not-well-formed", full);
 }
 
@@ -140,6 +145,13 @@ static void no_external_subset(void *ctx, const xmlChar *name, const xmlChar *ex
 
 // 'read_all()' - Read a whole file into a heap buffer; NULL with errno on failure.
 static unsigned char *read_all(const char *path, size_t *len) {
+  struct stat sb;
+  if (stat(path, &sb) != 0)
+    return NULL;
+  if (!S_ISREG(sb.st_mode)) {
+    errno = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
+    return NULL;
+  }
   FILE *f = fopen(path, "rb");
   if (!f)
     return NULL;
@@ -210,11 +222,19 @@ static bool check_encoding_decl(const unsigned char *p, size_t n, char *name, si
 
 // 'ep_xml_parse()' - Parse FILE_PATH safely (see model.h).
 ep_xml_doc *ep_xml_parse(const char *file_path, const char *display, ep_diags *diags) {
+  return ep_xml_parse_dict(file_path, display, diags, NULL);
+}
+
+// 'ep_xml_parse_dict()' - Parse FILE_PATH safely, interning names in DICT (the
+// including document's dictionary) when not NULL, so that included trees can be
+// spliced into it.
+ep_xml_doc *ep_xml_parse_dict(const char *file_path, const char *display, ep_diags *diags, void *dict) {
   load_state st = {diags, display, false, false, false, 0, {0}};
   size_t len = 0;
   unsigned char *buf = read_all(file_path, &len);
   if (!buf) {
-    ep_diag_add(diags, EP_ERROR, display, 0, "io-error", "cannot read the file: %s.", strerror(errno));
+    ep_diag_add(diags, EP_ERROR, display, 0, "io-error", "cannot read the file: %s.",
+                errno == EINVAL ? "not a regular file" : strerror(errno));
     return NULL;
   }
   unsigned char *p = buf;
@@ -245,8 +265,11 @@ ep_xml_doc *ep_xml_parse(const char *file_path, const char *display, ep_diags *d
     if (!l) {
       char bytes[32];
       size_t k = 0, m = n - i < 4 ? n - i : 4;
-      for (size_t j = 0; j < m && k + 6 < sizeof bytes; j++)
+      for (size_t j = 0; j < m && k + 6 < sizeof bytes; j++) {
+        if (j > 0 && (p[i + j] & 0xC0) != 0x80)
+          break; // the next character starts here
         k += (size_t)snprintf(bytes + k, sizeof bytes - k, "%s0x%02X", j ? " " : "", p[i + j]);
+      }
       ep_diag_add(diags, EP_ERROR, display, line, "invalid-utf8",
                   "invalid UTF-8 at column %lu (bytes %s); the file must be UTF-8.", col, bytes);
       free(buf);
@@ -277,6 +300,11 @@ ep_xml_doc *ep_xml_parse(const char *file_path, const char *display, ep_diags *d
     ep_diag_add(diags, EP_ERROR, display, 0, "out-of-memory", "out of memory creating the XML parser.");
     free(buf);
     return NULL;
+  }
+  if (dict) {
+    xmlDictFree(ctxt->dict);
+    ctxt->dict = dict;
+    xmlDictReference(ctxt->dict);
   }
   ctxt->_private = &st;
   ctxt->sax->serror = on_structured_error;
@@ -313,7 +341,7 @@ ep_xml_doc *ep_xml_parse(const char *file_path, const char *display, ep_diags *d
              "the DOCTYPE names an external DTD \"%s\"; evalpdf never loads DTDs (remove the DOCTYPE).",
              st.entity_name);
     first_error(&st, st.entity_line, "dtd-external", msg);
-  } else if (!doc || !ctxt->wellFormed) {
+  } else if (!doc || !ctxt->wellFormed || st.reported) {
     if (doc)
       xmlFreeDoc(doc);
     doc = NULL;

@@ -1,0 +1,60 @@
+#!/bin/sh
+# PDF checks of whole reports: render each report twice and require
+# byte-identical output, `qpdf --check` clean, every font embedded and subset
+# (`pdffonts`), `pdftotext` silent and giving back the display list's text in
+# order (whitespace aside), and the line checks of ../shared/tools/pdf-lines.py
+# (no ragged inner line, no kinsoku breach, no one-character last line).
+# Also: a failing render leaves an existing output untouched.
+# Usage: run-pdf.sh EVALPDF_BIN SOURCE_DIR
+set -eu
+bin=$1
+src=$2
+cd "$src"
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+for tool in qpdf pdffonts pdftotext python3; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "missing $tool (install qpdf, poppler-utils)"; exit 1; }
+done
+lines_tool=""
+for cand in ../shared/tools/pdf-lines.py "$src/../shared/tools/pdf-lines.py"; do
+  [ -f "$cand" ] && lines_tool=$cand && break
+done
+export SOURCE_DATE_EPOCH=1700000000
+for xml in examples/*.xml tests/golden/*.xml; do
+  [ -e "$xml" ] || continue
+  base=$(basename "$xml" .xml)
+  a=$tmp/$base.a.pdf
+  b=$tmp/$base.b.pdf
+  if ! "$bin" render -q "$xml" -o "$a" 2>"$tmp/err"; then bad "$xml: render failed"; cat "$tmp/err"; continue; fi
+  "$bin" render -q "$xml" -o "$b" 2>/dev/null
+  if cmp -s "$a" "$b"; then ok; else bad "$xml: two renders differ"; fi
+  if qpdf --check "$a" >"$tmp/qpdf" 2>&1; then ok; else bad "$xml: qpdf --check"; tail -5 "$tmp/qpdf"; fi
+  if pdffonts "$a" | awk 'NR > 2 && ($(NF-4) != "yes" || $(NF-3) != "yes") { bad = 1 } END { exit bad }'; then ok; else bad "$xml: a font is not embedded and subset"; pdffonts "$a"; fi
+  pdftotext "$a" "$tmp/text" 2>"$tmp/pterr"
+  if [ ! -s "$tmp/pterr" ]; then ok; else bad "$xml: pdftotext warnings"; head -3 "$tmp/pterr"; fi
+  "$bin" render -q --dump-layout "$xml" 2>/dev/null |
+    sed -n 's/^  text .* size=[0-9.]*\( bold\)\{0,1\}\( underline\)\{0,1\} "\(.*\)" @[0-9]*$/\3/p; s/^  text .* size=[0-9.]*\( bold\)\{0,1\}\( underline\)\{0,1\} "\(.*\)"$/\3/p' >"$tmp/dl"
+  if python3 - "$tmp/dl" "$tmp/text" <<'PY'
+import sys, re
+norm = lambda s: re.sub(r"\s+", "", s)
+dl = norm(open(sys.argv[1], encoding="utf-8").read())
+tx = norm(open(sys.argv[2], encoding="utf-8").read().replace("\f", ""))
+sys.exit(0 if dl == tx else 1)
+PY
+  then ok; else bad "$xml: pdftotext text differs from the display list"; fi
+  if [ -n "$lines_tool" ]; then
+    if python3 "$lines_tool" "$a" -v >"$tmp/lines" 2>&1; then ok; else bad "$xml: pdf-lines.py"; head -12 "$tmp/lines"; fi
+  fi
+done
+# An existing output survives a failing render.
+printf 'keep me' >"$tmp/keep.pdf"
+printf '<report><meta><title>x</title></meta><body><p><value of="nope.budget"/></p></body></report>' >"$tmp/bad.xml"
+if "$bin" render -q "$tmp/bad.xml" -o "$tmp/keep.pdf" 2>/dev/null; then bad "a bad report rendered"; else ok; fi
+if [ "$(cat "$tmp/keep.pdf")" = "keep me" ]; then ok; else bad "the existing output was touched"; fi
+ls "$tmp"/keep.pdf.* >/dev/null 2>&1 && bad "a temporary file was left behind" || ok
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

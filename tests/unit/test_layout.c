@@ -1,0 +1,301 @@
+// Unit tests of layout: the example and synthetic reports are laid out with
+// the official layout and the display list is checked line by line: the grid
+// (28 characters, 22 lines, pitch), the measure, kinsoku at line starts and
+// ends, headings never last on a page, no overlap, page numbers.
+#include "layout.h"
+#include "linebreak.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct env {
+  ep_fontset *fs;
+  ep_style *st;
+  ep_diags diags;
+} env;
+
+// 'env_open()' - Font set and the official layout.
+static void env_open(env *e) {
+  ep_diags_init(&e->diags);
+  ep_fontset_options fo;
+  ep_fontset_options_init(&fo);
+  ck_assert(ep_fontset_new(&fo, &e->diags, &e->fs));
+  e->st = ep_style_load(EVALPDF_TEST_SOURCE_DIR "/layouts/official.xml", &e->diags);
+  ck_assert_ptr_nonnull(e->st);
+  ck_assert(ep_style_bind_fonts(e->st, e->fs, &e->diags));
+}
+
+// 'env_close()' - Free the environment.
+static void env_close(env *e) {
+  ep_style_free(e->st);
+  ep_fontset_free(e->fs);
+  ep_diags_free(&e->diags);
+}
+
+// 'load_text()' - Write XML to a temp file and load it.
+static ep_report *load_text(const char *xml) {
+  char path[] = "/tmp/evalpdf-layout-XXXXXX";
+  int fd = mkstemp(path);
+  ck_assert_int_ge(fd, 0);
+  ck_assert_int_eq((int)write(fd, xml, strlen(xml)), (int)strlen(xml));
+  close(fd);
+  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL};
+  ep_report *r = ep_report_load(path, &o);
+  unlink(path);
+  return r;
+}
+
+// A body line reconstructed from the display list.
+typedef struct rline {
+  size_t page;
+  double y, x0, x1, size;
+  char text[4096];
+  uint32_t first, last;
+} rline;
+
+// 'collect_lines()' - Group text boxes of body size (16 pt) by page and baseline.
+static rline *collect_lines(const ep_dlist *dl, size_t *n) {
+  size_t cap = 1024;
+  rline *out = malloc(cap * sizeof *out);
+  *n = 0;
+  for (size_t p = 0; p < dl->npages; p++) {
+    const ep_page *pg = &dl->pages[p];
+    for (size_t k = 0; k < pg->n; k++) {
+      const ep_box *b = &pg->boxes[k];
+      if (b->kind != EP_BOX_TEXT || b->size != 16.0 || b->n == 0)
+        continue;
+      rline *l = NULL;
+      for (size_t i = *n; i > 0; i--)
+        if (out[i - 1].page == p && fabs(out[i - 1].y - b->y) < 0.01) {
+          l = &out[i - 1];
+          break;
+        }
+      if (!l) {
+        if (*n == cap) {
+          cap *= 2;
+          out = realloc(out, cap * sizeof *out);
+        }
+        l = &out[(*n)++];
+        memset(l, 0, sizeof *l);
+        l->page = p;
+        l->y = b->y;
+        l->x0 = b->x;
+        l->x1 = b->x + b->w;
+        l->first = b->cps[0];
+      }
+      if (b->x < l->x0) {
+        l->x0 = b->x;
+        l->first = b->cps[0];
+      }
+      if (b->x + b->w >= l->x1) {
+        l->x1 = b->x + b->w;
+        l->last = b->cps[b->n - 1];
+      }
+      strncat(l->text, b->text, sizeof l->text - strlen(l->text) - 1);
+    }
+  }
+  return out;
+}
+
+START_TEST(example_grid_and_kinsoku) {
+  env e;
+  env_open(&e);
+  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL};
+  ep_report *r = ep_report_load(EVALPDF_TEST_SOURCE_DIR "/examples/guangdong-2022-jiuzhu.xml", &o);
+  ck_assert_uint_eq(r->diags.errors, 0);
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_dlist *dl = ep_layout_report(r, e.st, &d);
+  ck_assert_uint_ge(dl->npages, 10);
+  size_t n;
+  rline *L = collect_lines(dl, &n);
+  double left = e.st->left, right = e.st->left + e.st->body_w;
+  double top = e.st->page_h - e.st->top;
+  size_t full = 0, plain_full = 0;
+  for (size_t i = 0; i < n; i++) {
+    // every line inside the measure (an opening bracket may hang half an em left)
+    ck_assert_msg(L[i].x0 >= left - 8.01, "line starts left of the measure: %s", L[i].text);
+    ck_assert_msg(L[i].x1 <= right + 0.01, "line passes the measure: %s", L[i].text);
+    // on the grid: baselines at (k + 1) pitches below the top, corrected to the cell centre
+    double k = (top - L[i].y + (e.st->pitch - 16) / 2 + 0.12 * 16) / e.st->pitch;
+    ck_assert_msg(fabs(k - round(k)) < 0.01 && round(k) >= 1 && round(k) <= 22, "off-grid baseline %.2f", L[i].y);
+    ck_assert_msg(!ep_lb_is_no_start(L[i].first), "line starts with a closing mark: %s", L[i].text);
+    ck_assert_msg(!ep_lb_is_no_end(L[i].last), "line ends with an opening mark: %s", L[i].text);
+    if (fabs(L[i].x0 - left) < 0.01 && fabs(L[i].x1 - right) < 0.5) {
+      full++;
+      // a full line of plain Chinese text holds 28 characters
+      // (only ideographs: punctuation may be compressed to take one more character)
+      size_t chars = 0;
+      bool plain = true;
+      const char *t = L[i].text;
+      size_t len = strlen(t);
+      for (size_t q = 0; q < len;) {
+        uint32_t cp;
+        size_t l = ep_utf8_decode((const unsigned char *)t + q, len - q, &cp);
+        if (!l)
+          break;
+        chars++;
+        if (!(cp >= 0x4E00 && cp <= 0x9FFF))
+          plain = false;
+        q += l;
+      }
+      if (plain) {
+        ck_assert_msg(chars == 28, "full line of %zu ideographs: %s", chars, L[i].text);
+        plain_full++;
+      }
+    }
+  }
+  ck_assert_uint_ge(full, 100);
+  (void)plain_full;
+  free(L);
+  ep_dlist_free(dl);
+  ep_diags_free(&d);
+  ep_report_free(r);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(plain_lines_hold_28) {
+  env e;
+  env_open(&e);
+  char xml[16384] = "<report><meta><title>T</title></meta><body><p>";
+  for (int i = 0; i < 20; i++)
+    strcat(xml, "绩效评价报告资金管理项目实施");
+  strcat(xml, "</p></body></report>");
+  ep_report *r = load_text(xml);
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_dlist *dl = ep_layout_report(r, e.st, &d);
+  size_t n;
+  rline *L = collect_lines(dl, &n);
+  int checked = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t len = strlen(L[i].text) / 3; // all three-byte ideographs
+    if (strstr(L[i].text, "绩效评价") == NULL && strstr(L[i].text, "资金") == NULL)
+      continue;
+    if (checked == 0)
+      ck_assert_uint_eq(len, 26); // first line: two characters of indent
+    else if (i + 1 < n && L[i + 1].page == L[i].page)
+      ck_assert_uint_eq(len, 28);
+    checked++;
+  }
+  ck_assert_int_ge(checked, 5);
+  free(L);
+  ep_dlist_free(dl);
+  ep_diags_free(&d);
+  ep_report_free(r);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(heading_never_last_on_page) {
+  env e;
+  env_open(&e);
+  // 21 one-line paragraphs push the heading to the last row of page 1
+  char xml[16384] = "<report><meta><title>标题</title></meta><body>";
+  for (int i = 0; i < 18; i++)
+    strcat(xml, "<p>一行文字。</p>");
+  strcat(xml, "<section title=\"不应孤立在页末的标题\"><p>正文第一段，足够长的一段文字需要占据两行以上的位置，这样才能检验标题与正文是否在同一页上出现，不被分开。</p></section></body></report>");
+  ep_report *r = load_text(xml);
+  ck_assert_uint_eq(r->diags.errors, 0);
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_dlist *dl = ep_layout_report(r, e.st, &d);
+  // find the heading's page and check the paragraph's first line is on it
+  int hp = -1, pp = -1;
+  for (size_t p = 0; p < dl->npages; p++)
+    for (size_t k = 0; k < dl->pages[p].n; k++) {
+      const ep_box *b = &dl->pages[p].boxes[k];
+      if (b->kind != EP_BOX_TEXT)
+        continue;
+      if (strstr(b->text, "不应孤立") && hp < 0)
+        hp = (int)p;
+      if (strstr(b->text, "正文第一段") && pp < 0)
+        pp = (int)p;
+    }
+  ck_assert_int_ge(hp, 0);
+  ck_assert_int_eq(hp, pp);
+  ep_dlist_free(dl);
+  ep_diags_free(&d);
+  ep_report_free(r);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(missing_glyph_warns_with_line) {
+  env e;
+  env_open(&e);
+  ep_report *r = load_text("<report><meta><title>T</title></meta>\n<body>\n<p>甲\n乙\xf0\x9f\x98\x80</p></body></report>");
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_dlist *dl = ep_layout_report(r, e.st, &d);
+  bool found = false;
+  for (size_t i = 0; i < d.count; i++)
+    if (!strcmp(d.items[i].code, "missing-glyph") && d.items[i].line == 4 && strstr(d.items[i].message, "U+1F600"))
+      found = true;
+  ck_assert(found);
+  ep_dlist_free(dl);
+  ep_diags_free(&d);
+  ep_report_free(r);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(page_numbers_odd_right_even_left) {
+  env e;
+  env_open(&e);
+  char xml[65536] = "<report><meta><title>T</title></meta><body>";
+  for (int i = 0; i < 60; i++)
+    strcat(xml, "<p>一段文字。</p>");
+  strcat(xml, "</body></report>");
+  ep_report *r = load_text(xml);
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_dlist *dl = ep_layout_report(r, e.st, &d);
+  ck_assert_uint_ge(dl->npages, 2);
+  double right = e.st->left + e.st->body_w, em = 16;
+  for (size_t p = 0; p < 2; p++) {
+    const ep_box *num = NULL;
+    for (size_t k = 0; k < dl->pages[p].n; k++)
+      if (dl->pages[p].boxes[k].kind == EP_BOX_TEXT && dl->pages[p].boxes[k].size == 14.0)
+        num = &dl->pages[p].boxes[k];
+    ck_assert_ptr_nonnull(num);
+    if (p == 0)
+      ck_assert(fabs(num->x + num->w - (right - em)) < 0.01);
+    else
+      ck_assert(fabs(num->x - (e.st->left + em)) < 0.01);
+    ck_assert_int_eq(dl->pages[p].number, (int)p + 1);
+  }
+  ep_dlist_free(dl);
+  ep_diags_free(&d);
+  ep_report_free(r);
+  env_close(&e);
+}
+END_TEST
+
+// 'layout_suite()' - All layout tests.
+static Suite *layout_suite(void) {
+  Suite *s = suite_create("layout");
+  TCase *tc = tcase_create("layout");
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, example_grid_and_kinsoku);
+  tcase_add_test(tc, plain_lines_hold_28);
+  tcase_add_test(tc, heading_never_last_on_page);
+  tcase_add_test(tc, missing_glyph_warns_with_line);
+  tcase_add_test(tc, page_numbers_odd_right_even_left);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+// 'main()' - Run the suite.
+int main(void) {
+  SRunner *sr = srunner_create(layout_suite());
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
