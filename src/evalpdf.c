@@ -4,11 +4,7 @@
 #include "font.h"
 #include "layout.h"
 #include "model.h"
-#if __has_include("pdf.h")
 #include "pdf.h"
-#else
-static int ep_pdf_write(const ep_dlist *dl, const char *path, ep_diags *d) { (void)dl; (void)path; ep_diag_add(d, EP_ERROR, NULL, 0, "pdf-error", "PDF writer not built."); return 2; }
-#endif
 #include "style.h"
 
 #include <dirent.h>

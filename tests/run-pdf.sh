@@ -40,13 +40,15 @@ for xml in examples/*.xml tests/golden/*.xml; do
     sed -n 's/^  text .* size=[0-9.]*\( bold\)\{0,1\}\( underline\)\{0,1\} "\(.*\)" @[0-9]*$/\3/p; s/^  text .* size=[0-9.]*\( bold\)\{0,1\}\( underline\)\{0,1\} "\(.*\)"$/\3/p' >"$tmp/dl"
   if python3 - "$tmp/dl" "$tmp/text" <<'PY'
 import sys, re
-norm = lambda s: re.sub(r"\s+", "", s)
+# pdftotext joins a line ending in "-" with the next (dehyphenation): ignore hyphens.
+norm = lambda s: re.sub(r"[\s-]+", "", s)
 dl = norm(open(sys.argv[1], encoding="utf-8").read())
 tx = norm(open(sys.argv[2], encoding="utf-8").read().replace("\f", ""))
 sys.exit(0 if dl == tx else 1)
 PY
   then ok; else bad "$xml: pdftotext text differs from the display list"; fi
-  if [ -n "$lines_tool" ]; then
+  # the line statistics need body text: run them on the real reports in examples/
+  if [ -n "$lines_tool" ] && [ "${xml#examples/}" != "$xml" ]; then
     if python3 "$lines_tool" "$a" -v >"$tmp/lines" 2>&1; then ok; else bad "$xml: pdf-lines.py"; head -12 "$tmp/lines"; fi
   fi
 done
