@@ -1,77 +1,16 @@
 // Layout of text blocks: inline content → atoms → lines (ep_linebreak) →
 // line items → pages. Tables and other table-like blocks come with the
 // tables work; until then they are left out with one warning each.
-#include "layout.h"
-#include "linebreak.h"
+#include "layout_int.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-// ---------------------------------------------------------------------------
-// Atoms: one per character, with the style it is drawn in.
-
-typedef struct atom_style {
-  ep_face *face;
-  double size;
-  bool bold, underline;
-  double rise;
-  const char *file;
-  unsigned long line;
-} atom_style;
-
-typedef struct atoms {
-  ep_lb_atom *a;
-  atom_style *s;
-  size_t n, cap;
-  unsigned pending_flags; // flags for the next atom (a forced break)
-} atoms;
-
-// One inline style frame while walking inline content.
-typedef struct ifmt {
-  const ep_text_style *ts;
-  bool bold, underline;
-  double size;
-  double rise;
-} ifmt;
-
-// A positioned line, before pagination: boxes with y relative to the baseline.
-typedef struct line_item {
-  size_t box0, nbox;    // into lay->protos
-  int para;             // paragraph serial (lines of one paragraph share it)
-  int idx, count;       // index in the paragraph, line count of the paragraph
-  bool keep_next;       // a heading: never last on a page
-  bool new_page;        // start a new page before this line
-  bool blank;           // an empty line (vertical space)
-  const ep_node *section; // heading of this section (records its page)
-  double size;          // main font size of the line (baseline placement)
-} line_item;
-
-typedef struct lay {
-  const ep_report *r;
-  const ep_style *st;
-  ep_diags *diags;
-  ep_dlist *dl;
-  double char_ratio;  // grid tracking: full-width advance = size * char_ratio
-  ep_box *protos;
-  size_t nprotos, cprotos;
-  line_item *lines;
-  size_t nlines, clines;
-  int para;
-  // TOC support: page (1-based printed number) of each section, from the previous pass
-  const ep_node **sec_nodes;
-  int *sec_pages;
-  size_t nsec, csec;
-  bool toc_changed;
-  // missing glyph warnings already given (cp, line)
-  uint64_t *missing;
-  size_t nmissing, cmissing;
-} lay;
-
-// 'push_atom()' - Append one atom with its style.
-static void push_atom(atoms *at, uint32_t cp, double adv, double em, unsigned flags, const atom_style *s) {
+// 'lay_push_atom()' - Append one atom with its style.
+void lay_push_atom(atoms *at, uint32_t cp, double adv, double em, unsigned flags, const atom_style *s) {
   if (at->n == at->cap) {
-    at->cap = at->cap ? at->cap * 2 : 256;
+    at->cap = at->cap ? at->cap * 2 : 16;
     at->a = ep_xrealloc(at->a, at->cap * sizeof *at->a);
     at->s = ep_xrealloc(at->s, at->cap * sizeof *at->s);
   }
@@ -108,9 +47,9 @@ static void warn_missing(lay *L, uint32_t cp, const ep_text_style *ts, const cha
                 u, (unsigned)cp, ts->role_name ? ts->role_name : "?");
 }
 
-// 'add_text()' - Append the characters of UTF-8 S as atoms in format F.
+// 'lay_add_text()' - Append the characters of UTF-8 S as atoms in format F.
 // GLUE: no break inside S (a figure or a number).
-static void add_text(lay *L, atoms *at, const char *s, const ifmt *f, const char *file, unsigned long line,
+void lay_add_text(lay *L, atoms *at, const char *s, const ifmt *f, const char *file, unsigned long line,
                      bool glue) {
   size_t len = strlen(s);
   bool first = true;
@@ -142,53 +81,53 @@ static void add_text(lay *L, atoms *at, const char *s, const ifmt *f, const char
     if (cp == '\t' || cp == '\n')
       cp = ' ';
     unsigned flags = (glue && !first) ? EP_LB_GLUE_PREV : 0;
-    push_atom(at, cp, adv, f->size, flags, &as);
+    lay_push_atom(at, cp, adv, f->size, flags, &as);
     first = false;
   }
 }
 
-// 'inline_text()' - Atoms for the inline children of N.
-static void inline_text(lay *L, atoms *at, const ep_node *n, const ifmt *f, int depth) {
+// 'lay_inline_text()' - Atoms for the inline children of N.
+void lay_inline_text(lay *L, atoms *at, const ep_node *n, const ifmt *f, int depth) {
   if (depth > EP_MAX_NESTING + 2)
     return;
   for (const ep_node *c = n->first; c; c = c->next) {
     ifmt g = *f;
     switch (c->kind) {
     case EP_N_TEXT:
-      add_text(L, at, c->text, f, c->file, c->line, false);
+      lay_add_text(L, at, c->text, f, c->file, c->line, false);
       break;
     case EP_N_B:
       g.bold = true;
-      inline_text(L, at, c, &g, depth + 1);
+      lay_inline_text(L, at, c, &g, depth + 1);
       break;
     case EP_N_U:
       g.underline = true;
-      inline_text(L, at, c, &g, depth + 1);
+      lay_inline_text(L, at, c, &g, depth + 1);
       break;
     case EP_N_SUP:
     case EP_N_SUB:
       g.size = f->size * 0.6;
       g.rise = c->kind == EP_N_SUP ? f->size * 0.35 : -f->size * 0.15;
-      inline_text(L, at, c, &g, depth + 1);
+      lay_inline_text(L, at, c, &g, depth + 1);
       break;
     case EP_N_BR:
       at->pending_flags |= EP_LB_BREAK_BEFORE;
       break;
     case EP_N_VALUE:
       if (c->result)
-        add_text(L, at, c->result, f, c->file, c->line, true);
+        lay_add_text(L, at, c->result, f, c->file, c->line, true);
       break;
     case EP_N_AMOUNT:
       if (c->has_weight) {
         char b[64];
-        add_text(L, at, ep_dec_format_plain(c->amount, b, sizeof b), f, c->file, c->line, true);
+        lay_add_text(L, at, ep_dec_format_plain(c->amount, b, sizeof b), f, c->file, c->line, true);
         if (c->unit)
-          add_text(L, at, c->unit, f, c->file, c->line, false);
+          lay_add_text(L, at, c->unit, f, c->file, c->line, false);
       }
       break;
     case EP_N_REF:
       if (c->result) {
-        add_text(L, at, c->result, f, c->file, c->line, true);
+        lay_add_text(L, at, c->result, f, c->file, c->line, true);
         if (c->page && c->target) {
           int pg = 0;
           for (size_t i = 0; i < L->nsec; i++)
@@ -196,7 +135,7 @@ static void inline_text(lay *L, atoms *at, const ep_node *n, const ifmt *f, int 
               pg = L->sec_pages[i];
           char b[32];
           snprintf(b, sizeof b, "第%d页", pg);
-          add_text(L, at, b, f, c->file, c->line, true);
+          lay_add_text(L, at, b, f, c->file, c->line, true);
         }
       }
       break;
@@ -209,8 +148,8 @@ static void inline_text(lay *L, atoms *at, const ep_node *n, const ifmt *f, int 
 // ---------------------------------------------------------------------------
 // Lines
 
-// 'proto()' - A new proto box for the current line.
-static ep_box *proto(lay *L, ep_box_kind kind) {
+// 'lay_proto()' - A new proto box for the current line.
+ep_box *lay_proto(lay *L, ep_box_kind kind) {
   if (L->nprotos == L->cprotos) {
     L->cprotos = L->cprotos ? L->cprotos * 2 : 1024;
     L->protos = ep_xrealloc(L->protos, L->cprotos * sizeof *L->protos);
@@ -222,8 +161,8 @@ static ep_box *proto(lay *L, ep_box_kind kind) {
   return b;
 }
 
-// 'new_line()' - Start a line item.
-static line_item *new_line(lay *L) {
+// 'lay_new_line()' - Start a line item.
+line_item *lay_new_line(lay *L) {
   if (L->nlines == L->clines) {
     L->clines = L->clines ? L->clines * 2 : 256;
     L->lines = ep_xrealloc(L->lines, L->clines * sizeof *L->lines);
@@ -239,7 +178,7 @@ static line_item *new_line(lay *L) {
 static void blank_lines(lay *L, int n) {
   for (int i = 0; i < n; i++) {
     L->para++;
-    line_item *li = new_line(L);
+    line_item *li = lay_new_line(L);
     li->blank = true;
     li->count = 1;
   }
@@ -251,15 +190,15 @@ static bool same_run(const atom_style *a, const atom_style *b) {
          a->rise == b->rise;
 }
 
-// 'emit_runs()' - Proto text boxes for atoms [S, E) of AT, at x = LEFT + X[i].
-static void emit_runs(lay *L, const atoms *at, const double *x, size_t s, size_t e, double left) {
+// 'lay_emit_runs()' - Proto text boxes for atoms [S, E) of AT, at x = LEFT + X[i].
+void lay_emit_runs(lay *L, const atoms *at, const double *x, size_t s, size_t e, double left) {
   size_t i = s;
   while (i < e) {
     // skip spaces at run starts
     size_t j = i + 1;
     while (j < e && same_run(&at->s[j], &at->s[i]))
       j++;
-    ep_box *b = proto(L, EP_BOX_TEXT);
+    ep_box *b = lay_proto(L, EP_BOX_TEXT);
     const atom_style *st = &at->s[i];
     b->face = st->face;
     b->size = st->size;
@@ -291,14 +230,14 @@ static void emit_runs(lay *L, const atoms *at, const double *x, size_t s, size_t
   }
 }
 
-// 'set_para()' - Break AT into lines and append them as line items.
+// 'lay_set_para()' - Break AT into lines and append them as line items.
 // FIRST_INDENT / REST_INDENT in pt from the body's left edge; ALIGN for
 // non-justified placement; KEEP marks heading lines.
-static void set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep_halign align, bool keep,
+void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep_halign align, bool keep,
                      const ep_node *section, double size, bool new_page) {
   L->para++;
   if (at->n == 0) {
-    line_item *li = new_line(L);
+    line_item *li = lay_new_line(L);
     li->blank = true;
     li->count = 1;
     li->new_page = new_page;
@@ -318,7 +257,7 @@ static void set_para(lay *L, atoms *at, double first_indent, double rest_indent,
   size_t first_line = L->nlines;
   for (size_t k = 0; k < res.nlines; k++) {
     const ep_lb_line *ln = &res.lines[k];
-    line_item *li = new_line(L);
+    line_item *li = lay_new_line(L);
     li->idx = (int)k;
     li->count = (int)res.nlines;
     li->keep_next = keep;
@@ -338,7 +277,7 @@ static void set_para(lay *L, atoms *at, double first_indent, double rest_indent,
     while (s < e && at->a[s].cp == ' ')
       s++;
     if (s < e)
-      emit_runs(L, at, res.x, s, e, left);
+      lay_emit_runs(L, at, res.x, s, e, left);
     li->nbox = L->nprotos - li->box0;
   }
   if (section && L->nlines > first_line) {
@@ -359,7 +298,7 @@ static void set_para_inset(lay *L, atoms *at, double inset, ep_halign align, dou
     abort();
   for (size_t k = 0; k < res.nlines; k++) {
     const ep_lb_line *ln = &res.lines[k];
-    line_item *li = new_line(L);
+    line_item *li = lay_new_line(L);
     li->idx = (int)k;
     li->count = (int)res.nlines;
     li->keep_next = true;
@@ -368,7 +307,7 @@ static void set_para_inset(lay *L, atoms *at, double inset, ep_halign align, dou
     bool justified = !ln->last && !ln->forced;
     if (!justified && align == EP_H_CENTER)
       left += (ln->measure - ln->width_used) / 2;
-    emit_runs(L, at, res.x, ln->start, ln->end, left);
+    lay_emit_runs(L, at, res.x, ln->start, ln->end, left);
     li->nbox = L->nprotos - li->box0;
   }
   ep_lb_result_free(&res);
@@ -377,14 +316,14 @@ static void set_para_inset(lay *L, atoms *at, double inset, ep_halign align, dou
 // ---------------------------------------------------------------------------
 // Blocks
 
-// 'fmt_for()' - A fresh inline format for text style TS.
-static ifmt fmt_for(const ep_text_style *ts) {
+// 'lay_fmt_for()' - A fresh inline format for text style TS.
+ifmt lay_fmt_for(const ep_text_style *ts) {
   ifmt f = {ts, ts->bold, false, ts->size, 0};
   return f;
 }
 
-// 'ends_with_mark()' - True when UTF-8 S ends with one of 。；！？：，、.
-static bool ends_with_mark(const char *s) {
+// 'lay_ends_with_mark()' - True when UTF-8 S ends with one of 。；！？：，、.
+bool lay_ends_with_mark(const char *s) {
   size_t n = strlen(s);
   static const char *const marks[] = {"。", "；", "！", "？", "：", "，", "、", NULL};
   for (int i = 0; marks[i]; i++) {
@@ -459,17 +398,17 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth);
 static void para_block(lay *L, const ep_node *n, const char *lead, bool lead_bold, const ep_text_style *ts,
                        double first_indent, double rest_indent, const char *tail) {
   atoms at = {0};
-  ifmt f = fmt_for(ts);
+  ifmt f = lay_fmt_for(ts);
   if (lead && lead[0]) {
     ifmt b = f;
     b.bold = lead_bold || f.bold;
-    add_text(L, &at, lead, &b, n->file, n->line, false);
+    lay_add_text(L, &at, lead, &b, n->file, n->line, false);
   }
   if (n)
-    inline_text(L, &at, n, &f, 0);
+    lay_inline_text(L, &at, n, &f, 0);
   if (tail)
-    add_text(L, &at, tail, &f, n ? n->file : NULL, n ? n->line : 0, false);
-  set_para(L, &at, first_indent, rest_indent, ts->align, false, NULL, ts->size, false);
+    lay_add_text(L, &at, tail, &f, n ? n->file : NULL, n ? n->line : 0, false);
+  lay_set_para(L, &at, first_indent, rest_indent, ts->align, false, NULL, ts->size, false);
   free(at.a);
   free(at.s);
 }
@@ -480,7 +419,7 @@ static void yishi_para(lay *L, const ep_node *n, ep_kind kind) {
   const ep_text_style *ts = &L->st->ts[EP_TS_BODY];
   double em = ts->size;
   atoms at = {0};
-  ifmt f = fmt_for(ts);
+  ifmt f = lay_fmt_for(ts);
   int count = 0, k = 0;
   for (const ep_node *c = n->first; c; c = c->next)
     count += c->kind == kind;
@@ -492,22 +431,22 @@ static void yishi_para(lay *L, const ep_node *n, ep_kind kind) {
       char num[64], lead[80];
       ep_format_chinese_ordinal(k, num, sizeof num);
       snprintf(lead, sizeof lead, "%s是", num);
-      add_text(L, &at, lead, &f, c->file, c->line, false);
+      lay_add_text(L, &at, lead, &f, c->file, c->line, false);
     }
     if (c->text && c->text[0]) {
       ifmt b = f;
       b.bold = true;
-      add_text(L, &at, c->text, &b, c->file, c->line, false);
-      if (!ends_with_mark(c->text))
-        add_text(L, &at, c->first ? "。" : "", &b, c->file, c->line, false);
+      lay_add_text(L, &at, c->text, &b, c->file, c->line, false);
+      if (!lay_ends_with_mark(c->text))
+        lay_add_text(L, &at, c->first ? "。" : "", &b, c->file, c->line, false);
     }
-    inline_text(L, &at, c, &f, 0);
+    lay_inline_text(L, &at, c, &f, 0);
     const ep_node *t = last_text(c, 0);
-    bool has_mark = t && ends_with_mark(t->text);
+    bool has_mark = t && lay_ends_with_mark(t->text);
     if (!has_mark && count > 1)
-      add_text(L, &at, k == count ? "。" : "；", &f, c->file, c->line, false);
+      lay_add_text(L, &at, k == count ? "。" : "；", &f, c->file, c->line, false);
   }
-  set_para(L, &at, ts->indent * em * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
+  lay_set_para(L, &at, ts->indent * em * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
   free(at.a);
   free(at.s);
 }
@@ -521,19 +460,19 @@ static void numbered_items(lay *L, const ep_node *n, ep_kind kind) {
       continue;
     k++;
     atoms at = {0};
-    ifmt f = fmt_for(ts);
+    ifmt f = lay_fmt_for(ts);
     char num[32];
     snprintf(num, sizeof num, "%d.", k);
-    add_text(L, &at, num, &f, c->file, c->line, true);
+    lay_add_text(L, &at, num, &f, c->file, c->line, true);
     if (c->text && c->text[0]) {
       ifmt b = f;
       b.bold = true;
-      add_text(L, &at, c->text, &b, c->file, c->line, false);
-      if (!ends_with_mark(c->text) && c->first)
-        add_text(L, &at, "。", &b, c->file, c->line, false);
+      lay_add_text(L, &at, c->text, &b, c->file, c->line, false);
+      if (!lay_ends_with_mark(c->text) && c->first)
+        lay_add_text(L, &at, "。", &b, c->file, c->line, false);
     }
-    inline_text(L, &at, c, &f, 0);
-    set_para(L, &at, ts->indent * ts->size * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
+    lay_inline_text(L, &at, c, &f, 0);
+    lay_set_para(L, &at, ts->indent * ts->size * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
     free(at.a);
     free(at.s);
   }
@@ -558,8 +497,8 @@ static void list_block(lay *L, const ep_node *n) {
     else
       snprintf(label, sizeof label, "%d.", k);
     atoms at = {0};
-    ifmt f = fmt_for(ts);
-    add_text(L, &at, label, &f, c->file, c->line, true);
+    ifmt f = lay_fmt_for(ts);
+    lay_add_text(L, &at, label, &f, c->file, c->line, true);
     double label_w = 0;
     for (size_t i = 0; i < at.n; i++)
       label_w += at.a[i].advance;
@@ -567,10 +506,10 @@ static void list_block(lay *L, const ep_node *n) {
       // a half-em gap after the bullet, drawn as a fixed space
       label_w += em / 2;
       atom_style s = at.s[0];
-      push_atom(&at, 0x2002, em / 2, em, EP_LB_GLUE_PREV | EP_LB_NO_AUTOSPACE, &s);
+      lay_push_atom(&at, 0x2002, em / 2, em, EP_LB_GLUE_PREV | EP_LB_NO_AUTOSPACE, &s);
     }
-    inline_text(L, &at, c, &f, 0);
-    set_para(L, &at, ts->indent * em * L->char_ratio, ts->indent * em * L->char_ratio + label_w, EP_H_JUSTIFY, false, NULL, ts->size, false);
+    lay_inline_text(L, &at, c, &f, 0);
+    lay_set_para(L, &at, ts->indent * em * L->char_ratio, ts->indent * em * L->char_ratio + label_w, EP_H_JUSTIFY, false, NULL, ts->size, false);
     free(at.a);
     free(at.s);
   }
@@ -594,16 +533,16 @@ static void heading(lay *L, const ep_node *s, int depth) {
     const ep_node *first = s->first;
     char *lead = ep_xmalloc(strlen(title) + 8);
     strcpy(lead, title);
-    if (!ends_with_mark(title))
+    if (!lay_ends_with_mark(title))
       strcat(lead, "。");
     if (first && first->kind == EP_N_P) {
       para_block(L, first, lead, true, body, body->indent * body->size * L->char_ratio, 0, NULL);
     } else {
       atoms at = {0};
-      ifmt f = fmt_for(body);
+      ifmt f = lay_fmt_for(body);
       f.bold = true;
-      add_text(L, &at, lead, &f, s->file, s->line, false);
-      set_para(L, &at, body->indent * body->size * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, body->size, false);
+      lay_add_text(L, &at, lead, &f, s->file, s->line, false);
+      lay_set_para(L, &at, body->indent * body->size * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, body->size, false);
       free(at.a);
       free(at.s);
       first = NULL;
@@ -620,9 +559,9 @@ static void heading(lay *L, const ep_node *s, int depth) {
     return;
   }
   atoms at = {0};
-  ifmt f = fmt_for(ts);
-  add_text(L, &at, title, &f, s->file, s->line, false);
-  set_para(L, &at, ts->indent * ts->size * L->char_ratio, 0, ts->align == EP_H_JUSTIFY ? EP_H_LEFT : ts->align, true, s,
+  ifmt f = lay_fmt_for(ts);
+  lay_add_text(L, &at, title, &f, s->file, s->line, false);
+  lay_set_para(L, &at, ts->indent * ts->size * L->char_ratio, 0, ts->align == EP_H_JUSTIFY ? EP_H_LEFT : ts->align, true, s,
            ts->size, false);
   free(at.a);
   free(at.s);
@@ -637,9 +576,9 @@ static void toc_block(lay *L, const ep_node *toc) {
   int maxdepth = toc->toc_depth > 0 ? toc->toc_depth : 2;
   {
     atoms at = {0};
-    ifmt f = fmt_for(hs);
-    add_text(L, &at, toc->text && toc->text[0] ? toc->text : "目录", &f, toc->file, toc->line, false);
-    set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, hs->size, false);
+    ifmt f = lay_fmt_for(hs);
+    lay_add_text(L, &at, toc->text && toc->text[0] ? toc->text : "目录", &f, toc->file, toc->line, false);
+    lay_set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, hs->size, false);
     free(at.a);
     free(at.s);
   }
@@ -648,13 +587,13 @@ static void toc_block(lay *L, const ep_node *toc) {
     if ((x->kind == EP_N_SECTION && x->level <= maxdepth) || x->kind == EP_N_APPENDIX) {
       int level = x->kind == EP_N_APPENDIX ? 1 : x->level;
       atoms at = {0};
-      ifmt f = fmt_for(ts);
+      ifmt f = lay_fmt_for(ts);
       ep_buf t;
       ep_buf_init(&t);
       if (x->number)
         ep_buf_printf(&t, "%s%s", x->number, x->kind == EP_N_APPENDIX ? " " : "");
       ep_buf_puts(&t, x->text ? x->text : "");
-      add_text(L, &at, ep_buf_str(&t), &f, x->file, x->line, false);
+      lay_add_text(L, &at, ep_buf_str(&t), &f, x->file, x->line, false);
       ep_buf_free(&t);
       double indent = (level - 1) * em;
       int pg = page_of(L, x);
@@ -662,7 +601,7 @@ static void toc_block(lay *L, const ep_node *toc) {
       snprintf(pn, sizeof pn, "%d", pg);
       // measure the page number
       atoms pa = {0};
-      add_text(L, &pa, pn, &f, x->file, x->line, true);
+      lay_add_text(L, &pa, pn, &f, x->file, x->line, true);
       double pw = 0;
       for (size_t i = 0; i < pa.n; i++)
         pw += pa.a[i].advance;
@@ -678,12 +617,12 @@ static void toc_block(lay *L, const ep_node *toc) {
         abort();
       for (size_t k = 0; k < res.nlines; k++) {
         const ep_lb_line *ln = &res.lines[k];
-        line_item *li = new_line(L);
+        line_item *li = lay_new_line(L);
         li->idx = (int)k;
         li->count = (int)res.nlines;
         li->size = ts->size;
         double left = L->st->left + indent;
-        emit_runs(L, &at, res.x, ln->start, ln->end, left);
+        lay_emit_runs(L, &at, res.x, ln->start, ln->end, left);
         if (k + 1 == res.nlines) {
           double text_end = left + ln->width_used;
           double num_x = L->st->left + L->st->body_w - pw;
@@ -694,11 +633,11 @@ static void toc_block(lay *L, const ep_node *toc) {
           int nd = (int)floor((num_x - em / 4 - x0) / step);
           if (nd > 0) {
             for (int d = 0; d < nd; d++)
-              add_text(L, &lead, ".", &f, x->file, x->line, true);
+              lay_add_text(L, &lead, ".", &f, x->file, x->line, true);
             double *xs = ep_xmalloc(lead.n * sizeof *xs);
             for (size_t d = 0; d < lead.n; d++)
               xs[d] = (double)d * step;
-            emit_runs(L, &lead, xs, 0, lead.n, x0);
+            lay_emit_runs(L, &lead, xs, 0, lead.n, x0);
             free(xs);
           }
           free(lead.a);
@@ -709,10 +648,10 @@ static void toc_block(lay *L, const ep_node *toc) {
             px[d] = acc;
             acc += pa.a[d].advance;
           }
-          emit_runs(L, &pa, px, 0, pa.n, num_x);
+          lay_emit_runs(L, &pa, px, 0, pa.n, num_x);
           free(px);
           // a link over the whole entry
-          ep_box *lk = proto(L, EP_BOX_LINK);
+          ep_box *lk = lay_proto(L, EP_BOX_LINK);
           lk->x = left;
           lk->y = -ts->size * 0.2;
           lk->w = L->st->left + L->st->body_w - left;
@@ -750,9 +689,9 @@ static void signature_block(lay *L, const ep_node *n) {
   double em = ts->size;
   if (n->text && n->text[0]) {
     atoms at = {0};
-    ifmt f = fmt_for(ts);
-    add_text(L, &at, n->text, &f, n->file, n->line, false);
-    set_para(L, &at, ts->indent * em * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
+    ifmt f = lay_fmt_for(ts);
+    lay_add_text(L, &at, n->text, &f, n->file, n->line, false);
+    lay_set_para(L, &at, ts->indent * em * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
     free(at.a);
     free(at.s);
   }
@@ -766,8 +705,8 @@ static void signature_block(lay *L, const ep_node *n) {
     if (!lines[i] || !lines[i][0])
       continue;
     atoms at = {0};
-    ifmt f = fmt_for(ts);
-    add_text(L, &at, lines[i], &f, n->file, n->line, false);
+    ifmt f = lay_fmt_for(ts);
+    lay_add_text(L, &at, lines[i], &f, n->file, n->line, false);
     L->para++;
     double w = 0;
     for (size_t k = 0; k < at.n; k++)
@@ -778,25 +717,18 @@ static void signature_block(lay *L, const ep_node *n) {
       xs[k] = acc;
       acc += at.a[k].advance;
     }
-    line_item *li = new_line(L);
+    line_item *li = lay_new_line(L);
     li->count = 1;
     li->size = ts->size;
     double left = L->st->left + L->st->body_w - 4 * em - w;
     if (left < L->st->left)
       left = L->st->left;
-    emit_runs(L, &at, xs, 0, at.n, left);
+    lay_emit_runs(L, &at, xs, 0, at.n, left);
     li->nbox = L->nprotos - li->box0;
     free(xs);
     free(at.a);
     free(at.s);
   }
-}
-
-// 'skip_warning()' - A table-like block is left out for now: one warning.
-static void skip_warning(lay *L, const ep_node *n) {
-  ep_diag_add(L->diags, EP_WARNING, n->file, n->line, "block-not-rendered",
-              "<%s> is not rendered yet: table-like blocks come with the tables work; the rest of the report is set.",
-              ep_kind_name(n->kind));
 }
 
 // 'layout_blocks()' - Every block child of PARENT.
@@ -822,17 +754,17 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
       record_section(L, c);
       const ep_text_style *as = &L->st->ts[EP_TS_APPENDIX];
       atoms at = {0};
-      ifmt f = fmt_for(as);
-      add_text(L, &at, c->number ? c->number : "附件", &f, c->file, c->line, false);
-      set_para(L, &at, 0, 0, EP_H_LEFT, true, c, as->size, true);
+      ifmt f = lay_fmt_for(as);
+      lay_add_text(L, &at, c->number ? c->number : "附件", &f, c->file, c->line, false);
+      lay_set_para(L, &at, 0, 0, EP_H_LEFT, true, c, as->size, true);
       free(at.a);
       free(at.s);
       blank_lines(L, 1);
       const ep_text_style *ts = &L->st->ts[EP_TS_TITLE];
       atoms tt = {0};
-      ifmt g = fmt_for(ts);
-      add_text(L, &tt, c->text ? c->text : "", &g, c->file, c->line, false);
-      set_para(L, &tt, 0, 0, EP_H_CENTER, true, NULL, ts->size, false);
+      ifmt g = lay_fmt_for(ts);
+      lay_add_text(L, &tt, c->text ? c->text : "", &g, c->file, c->line, false);
+      lay_set_para(L, &tt, 0, 0, EP_H_CENTER, true, NULL, ts->size, false);
       free(tt.a);
       free(tt.s);
       blank_lines(L, 1);
@@ -865,7 +797,7 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
       break;
     case EP_N_PAGEBREAK: {
       L->para++;
-      line_item *li = new_line(L);
+      line_item *li = lay_new_line(L);
       li->blank = true;
       li->new_page = true;
       li->count = 1;
@@ -883,7 +815,7 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
     case EP_N_SCORING:
     case EP_N_FORM:
     case EP_N_ISSUES_AND_MEASURES:
-      skip_warning(L, c);
+      lay_table_block(L, c);
       break;
     default:
       break;
@@ -897,8 +829,8 @@ static void title_block(lay *L) {
   const ep_text_style *tt = &L->st->ts[EP_TS_TITLE];
   if (m->title) {
     atoms at = {0};
-    ifmt f = fmt_for(tt);
-    add_text(L, &at, m->title, &f, L->r->path, m->title_line, false);
+    ifmt f = lay_fmt_for(tt);
+    lay_add_text(L, &at, m->title, &f, L->r->path, m->title_line, false);
     // Balance a long title over its lines (GB/T 9704 7.3.1: symmetric lines).
     double natural = 0;
     for (size_t i = 0; i < at.n; i++)
@@ -918,9 +850,9 @@ static void title_block(lay *L) {
   if (m->subtitle) {
     const ep_text_style *st = &L->st->ts[EP_TS_SUBTITLE];
     atoms at = {0};
-    ifmt f = fmt_for(st);
-    add_text(L, &at, m->subtitle, &f, L->r->path, m->subtitle_line, false);
-    set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, st->size, false);
+    ifmt f = lay_fmt_for(st);
+    lay_add_text(L, &at, m->subtitle, &f, L->r->path, m->subtitle_line, false);
+    lay_set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, st->size, false);
     free(at.a);
     free(at.s);
     blank_lines(L, st->space_after);
@@ -947,6 +879,8 @@ static void title_block(lay *L) {
 // 'need_rows()' - Rows that must stay on one page starting at line I.
 static int need_rows(const lay *L, size_t i, int depth) {
   const line_item *li = &L->lines[i];
+  if (li->table)
+    return (int)ceil(lay_table_min_height(li->table) / L->st->pitch);
   int orphans = L->st->orphans > 0 ? L->st->orphans : 1;
   int widows = L->st->widows > 0 ? L->st->widows : 1;
   if (li->keep_next && depth < 8) {
@@ -1000,6 +934,22 @@ static void paginate(lay *L) {
       row = 0;
       if (li->blank)
         continue;
+    }
+    if (li->table) {
+      // A table takes its own height (not grid lines); the next line snaps to the grid.
+      if (row > 0 && top - row * st->pitch - lay_table_min_height(li->table) < top - rows * st->pitch - 0.01) {
+        page = ep_dlist_add_page(L->dl, st->page_w, st->page_h);
+        row = 0;
+      }
+      double y = top - row * st->pitch;
+      lay_table_place(L, li->table, &page, &y);
+      double used = (top - y) / st->pitch;
+      row = (int)ceil(used - 1e-6);
+      if (row >= rows && i + 1 < L->nlines) {
+        page = NULL;
+        row = 0;
+      }
+      continue;
     }
     double size = li->size > 0 ? li->size : st->ts[EP_TS_BODY].size;
     double cell_bottom = top - (row + 1) * st->pitch;
@@ -1064,12 +1014,12 @@ static void page_numbers(lay *L) {
         ep_buf_putc(&t, *f);
     }
     atoms at = {0};
-    ifmt f = fmt_for(&pn);
+    ifmt f = lay_fmt_for(&pn);
     f.bold = false;
     size_t save_np = L->nprotos;
     double char_ratio = L->char_ratio;
     L->char_ratio = 1.0;
-    add_text(L, &at, ep_buf_str(&t), &f, NULL, 0, true);
+    lay_add_text(L, &at, ep_buf_str(&t), &f, NULL, 0, true);
     L->char_ratio = char_ratio;
     ep_buf_free(&t);
     double w = 0;
@@ -1090,7 +1040,7 @@ static void page_numbers(lay *L) {
       x = st->left + inset;
     double body_bottom = st->page_h - st->top - st->body_h;
     double baseline = body_bottom - st->pn_below - pn.size * 0.88;
-    emit_runs(L, &at, xs, 0, at.n, x);
+    lay_emit_runs(L, &at, xs, 0, at.n, x);
     for (size_t k = save_np; k < L->nprotos; k++) {
       ep_box *b = ep_page_add(L->dl, p, L->protos[k].kind);
       *b = L->protos[k];
@@ -1135,6 +1085,9 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
       ep_dlist_free(dl);
     dl = ep_dlist_new();
     L.dl = dl;
+    for (size_t i = 0; i < L.nlines; i++)
+      if (L.lines[i].table)
+        lay_table_free(L.lines[i].table);
     L.nprotos = L.nlines = 0;
     L.para = 0;
     L.nmissing = 0;
@@ -1147,6 +1100,9 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
       break;
     ep_diags_free(&scratch);
   }
+  for (size_t i = 0; i < L.nlines; i++)
+    if (L.lines[i].table)
+      lay_table_free(L.lines[i].table);
   page_numbers(&L);
   ep_diags_append(diags, &scratch);
   ep_diags_free(&scratch);

@@ -1,0 +1,1055 @@
+// The table engine: one grid model for every table-like block (general
+// tables, funds, scoring, the self-evaluation form, issues-and-measures).
+// Cells hold inline content broken by the CJK line breaker; columns are sized
+// from their content (or <col width>) to fit the measure; rows are placed page
+// by page, repeating the header rows (under a 续表 line) and any merged cell
+// a page break cuts, with its text.
+#include "layout_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAD_H 4.0      // cell padding left/right, pt
+#define PAD_V 3.0      // cell padding top/bottom, pt
+#define LEADING 1.45   // table line height in em
+#define RULE 0.5       // grid line width, pt
+
+typedef struct tcell {
+  int row, col, rowspan, colspan;
+  ep_halign align;
+  bool header;
+  double indent;      // extra left indent of every line, pt (nested funds items)
+  atoms at;           // content (owned)
+  const char *file;
+  unsigned long line;
+  // after breaking
+  ep_lb_result res;
+  double height;      // content height (lines × leading)
+} tcell;
+
+typedef struct ep_table {
+  int ncols, nrows, nhead; // rows [0, nhead) repeat on every page
+  double *spec;            // per column: width in pt (> 0) or 0 = from content
+  tcell *cells;
+  size_t ncells, ccells;
+  const ep_text_style *ts;
+  double size, lead;
+  const char *file;
+  unsigned long line;
+  double *colx, *colw, *rowh;
+  char **occupied;         // unused after build
+  const char *kind;        // element name, for messages
+} ep_table;
+
+// 'tbl_new()' - An empty table with NCOLS columns in the layout's table style.
+static ep_table *tbl_new(lay *L, int ncols, const ep_node *n) {
+  ep_table *t = ep_xcalloc(1, sizeof *t);
+  t->ncols = ncols;
+  t->spec = ep_xcalloc((size_t)ncols, sizeof *t->spec);
+  t->ts = &L->st->ts[EP_TS_TABLE];
+  t->size = t->ts->size;
+  t->lead = t->size * LEADING;
+  t->file = n->file;
+  t->line = n->line;
+  t->kind = ep_kind_name(n->kind);
+  return t;
+}
+
+// 'lay_table_free()' - Free a table.
+void lay_table_free(ep_table *t) {
+  if (!t)
+    return;
+  for (size_t i = 0; i < t->ncells; i++) {
+    free(t->cells[i].at.a);
+    free(t->cells[i].at.s);
+    ep_lb_result_free(&t->cells[i].res);
+  }
+  free(t->cells);
+  free(t->spec);
+  free(t->colx);
+  free(t->colw);
+  free(t->rowh);
+  free(t);
+}
+
+// 'tbl_cell()' - Add a cell at (ROW, COL) spanning RS × CS; returns it for content.
+static tcell *tbl_cell(ep_table *t, int row, int col, int rs, int cs, ep_halign align, bool header,
+                       const char *file, unsigned long line) {
+  if (t->ncells == t->ccells) {
+    t->ccells = t->ccells ? t->ccells * 2 : 64;
+    t->cells = ep_xrealloc(t->cells, t->ccells * sizeof *t->cells);
+  }
+  tcell *c = &t->cells[t->ncells++];
+  memset(c, 0, sizeof *c);
+  c->row = row;
+  c->col = col;
+  c->rowspan = rs < 1 ? 1 : rs;
+  c->colspan = cs < 1 ? 1 : cs;
+  if (c->col + c->colspan > t->ncols)
+    c->colspan = t->ncols - c->col > 0 ? t->ncols - c->col : 1;
+  c->align = align;
+  c->header = header;
+  c->file = file;
+  c->line = line;
+  if (row + c->rowspan > t->nrows)
+    t->nrows = row + c->rowspan;
+  return c;
+}
+
+// 'cell_fmt()' - Inline format for a cell (headers bold).
+static ifmt cell_fmt(const ep_table *t, bool header) {
+  ifmt f = lay_fmt_for(t->ts);
+  f.bold = f.bold || header;
+  return f;
+}
+
+// 'cell_text()' - Append UTF-8 TEXT to cell C (GLUE: one unbreakable unit).
+static void cell_text(lay *L, ep_table *t, tcell *c, const char *text, bool bold, bool glue) {
+  if (!text)
+    return;
+  ifmt f = cell_fmt(t, c->header);
+  f.bold = f.bold || bold;
+  double save = L->char_ratio;
+  L->char_ratio = 1.0;
+  lay_add_text(L, &c->at, text, &f, c->file, c->line, glue);
+  L->char_ratio = save;
+}
+
+// 'cell_inline()' - Append the inline content of node N to cell C.
+static void cell_inline(lay *L, ep_table *t, tcell *c, const ep_node *n) {
+  ifmt f = cell_fmt(t, c->header);
+  double save = L->char_ratio;
+  L->char_ratio = 1.0;
+  lay_inline_text(L, &c->at, n, &f, 0);
+  L->char_ratio = save;
+}
+
+// 'cell_break()' - A forced line break before the next text of cell C.
+static void cell_break(tcell *c) { c->at.pending_flags |= EP_LB_BREAK_BEFORE; }
+
+// ---------------------------------------------------------------------------
+// Measuring and breaking
+
+// 'tbl_layout()' - Column widths, cell lines and row heights.
+static void tbl_layout(lay *L, ep_table *t) {
+  double W = L->st->body_w;
+  int nc = t->ncols;
+  for (size_t i = 0; i < t->ncells; i++)
+    if (t->cells[i].row + t->cells[i].rowspan > t->nrows)
+      t->nrows = t->cells[i].row + t->cells[i].rowspan;
+  double *mn = ep_xcalloc((size_t)nc, sizeof *mn), *pf = ep_xcalloc((size_t)nc, sizeof *pf);
+  for (size_t i = 0; i < t->ncells; i++) {
+    tcell *c = &t->cells[i];
+    double a = 0, b = 0;
+    if (c->at.n)
+      ep_lb_measure(c->at.a, c->at.n, &a, &b);
+    a += 2 * PAD_H + c->indent;
+    b += 2 * PAD_H + c->indent;
+    if (c->colspan == 1) {
+      if (a > mn[c->col])
+        mn[c->col] = a;
+      if (b > pf[c->col])
+        pf[c->col] = b;
+    }
+  }
+  // spanning cells widen their columns evenly when they need more
+  for (size_t i = 0; i < t->ncells; i++) {
+    tcell *c = &t->cells[i];
+    if (c->colspan == 1 || !c->at.n)
+      continue;
+    double a = 0, b = 0;
+    ep_lb_measure(c->at.a, c->at.n, &a, &b);
+    a += 2 * PAD_H;
+    double have = 0;
+    for (int k = c->col; k < c->col + c->colspan; k++)
+      have += mn[k];
+    if (a > have)
+      for (int k = c->col; k < c->col + c->colspan; k++)
+        mn[k] += (a - have) / c->colspan;
+  }
+  t->colw = ep_xcalloc((size_t)nc, sizeof *t->colw);
+  t->colx = ep_xcalloc((size_t)nc + 1, sizeof *t->colx);
+  double fixed = 0, smin = 0, spref = 0;
+  int nauto = 0;
+  for (int k = 0; k < nc; k++) {
+    if (pf[k] < mn[k])
+      pf[k] = mn[k];
+    if (t->spec[k] > 0) {
+      fixed += t->spec[k];
+    } else {
+      smin += mn[k];
+      spref += pf[k];
+      nauto++;
+    }
+  }
+  double avail = W - fixed;
+  if (avail < 0)
+    avail = 0;
+  for (int k = 0; k < nc; k++) {
+    if (t->spec[k] > 0) {
+      t->colw[k] = t->spec[k];
+    } else if (spref <= avail) {
+      // everything fits on one line: share the rest by preferred width
+      t->colw[k] = spref > 0 ? pf[k] + (avail - spref) * pf[k] / spref : avail / nauto;
+    } else if (smin <= avail) {
+      double f = (avail - smin) / (spref - smin);
+      t->colw[k] = mn[k] + (pf[k] - mn[k]) * f;
+    } else {
+      t->colw[k] = smin > 0 ? avail * mn[k] / smin : avail / nauto;
+    }
+  }
+  if (!nauto && fixed > W)
+    for (int k = 0; k < nc; k++)
+      t->colw[k] *= W / fixed;
+  double x = L->st->left;
+  for (int k = 0; k < nc; k++) {
+    t->colx[k] = x;
+    x += t->colw[k];
+  }
+  t->colx[nc] = x;
+  free(mn);
+  free(pf);
+  // break every cell at its width
+  t->rowh = ep_xcalloc((size_t)t->nrows + 1, sizeof *t->rowh);
+  for (size_t i = 0; i < t->ncells; i++) {
+    tcell *c = &t->cells[i];
+    double w = t->colx[c->col + c->colspan] - t->colx[c->col] - 2 * PAD_H - c->indent;
+    if (w < t->size)
+      w = t->size;
+    if (c->at.n) {
+      ep_lb_params p;
+      ep_lb_params_init(&p, w);
+      if (ep_linebreak(c->at.a, c->at.n, &p, &c->res) != 0)
+        abort();
+      bool over = false;
+      for (size_t k = 0; k < c->res.nlines; k++)
+        over |= c->res.lines[k].overfull;
+      if (over)
+        ep_diag_add(L->diags, EP_WARNING, c->file, c->line, "cell-overfull",
+                    "a word or number in a <%s> cell is wider than its column and was broken by character.", t->kind);
+    }
+    c->height = (c->res.nlines ? (double)c->res.nlines : 1.0) * t->lead + 2 * PAD_V;
+  }
+  for (size_t i = 0; i < t->ncells; i++) {
+    tcell *c = &t->cells[i];
+    if (c->rowspan == 1 && c->height > t->rowh[c->row])
+      t->rowh[c->row] = c->height;
+  }
+  for (int r = 0; r < t->nrows; r++)
+    if (t->rowh[r] <= 0)
+      t->rowh[r] = t->lead + 2 * PAD_V;
+  for (size_t i = 0; i < t->ncells; i++) {
+    tcell *c = &t->cells[i];
+    if (c->rowspan == 1)
+      continue;
+    double have = 0;
+    for (int r = c->row; r < c->row + c->rowspan && r < t->nrows; r++)
+      have += t->rowh[r];
+    if (c->height > have)
+      t->rowh[c->row + c->rowspan - 1] += c->height - have;
+  }
+}
+
+// 'lay_table_min_height()' - Header rows plus the first body row.
+double lay_table_min_height(const ep_table *t) {
+  double h = 0;
+  for (int r = 0; r < t->nhead && r < t->nrows; r++)
+    h += t->rowh[r];
+  if (t->nhead < t->nrows)
+    h += t->rowh[t->nhead];
+  return h;
+}
+
+// ---------------------------------------------------------------------------
+// Drawing
+
+// 'put_box()' - Copy proto boxes [FROM, nprotos) onto PAGE shifted by DY, then drop them.
+static void put_protos(lay *L, ep_page *page, size_t from, double dy) {
+  for (size_t k = from; k < L->nprotos; k++) {
+    ep_box *b = ep_page_add(L->dl, page, L->protos[k].kind);
+    *b = L->protos[k];
+    b->y += dy;
+  }
+  L->nprotos = from;
+}
+
+// 'draw_cell()' - Cell C over the rows [R0, R1) whose tops are at ROWTOP[] on PAGE.
+static void draw_cell(lay *L, ep_table *t, tcell *c, ep_page *page, double ytop, double ybot) {
+  double x0 = t->colx[c->col], x1 = t->colx[c->col + c->colspan];
+  ep_box *rc = ep_page_add(L->dl, page, EP_BOX_RECT);
+  rc->x = x0;
+  rc->y = ybot;
+  rc->w = x1 - x0;
+  rc->h = ytop - ybot;
+  rc->line_width = RULE;
+  rc->fill = c->header ? 0.92 : -1;
+  if (!c->res.nlines)
+    return;
+  // text vertically centred in the visible part of the cell
+  double text_h = (double)c->res.nlines * t->lead;
+  double top = ytop - ((ytop - ybot) - text_h) / 2;
+  if (top > ytop - PAD_V)
+    top = ytop - PAD_V;
+  for (size_t k = 0; k < c->res.nlines; k++) {
+    const ep_lb_line *ln = &c->res.lines[k];
+    double left = x0 + PAD_H + c->indent;
+    double meas = x1 - x0 - 2 * PAD_H - c->indent;
+    bool justified = !ln->last && !ln->forced;
+    ep_halign al = c->align;
+    if (!justified && al == EP_H_CENTER)
+      left += (meas - ln->width_used) / 2;
+    else if (!justified && al == EP_H_RIGHT)
+      left += meas - ln->width_used;
+    size_t s = ln->start, e = ln->end;
+    while (s < e && c->at.a[s].cp == ' ')
+      s++;
+    if (s >= e)
+      continue;
+    double baseline = top - (double)k * t->lead - t->lead + (t->lead - t->size) / 2 + 0.12 * t->size;
+    size_t from = L->nprotos;
+    lay_emit_runs(L, &c->at, c->res.x, s, e, left);
+    put_protos(L, page, from, baseline);
+  }
+}
+
+// 'draw_rows()' - Rows [A, B) (plus the header) at the top Y of PAGE; returns the bottom.
+static double draw_rows(lay *L, ep_table *t, ep_page *page, double y, int a, int b, bool header) {
+  int nr = t->nrows;
+  double *top = ep_xcalloc((size_t)nr + 1, sizeof *top);
+  double *bot = ep_xcalloc((size_t)nr + 1, sizeof *bot);
+  double yy = y;
+  if (header)
+    for (int r = 0; r < t->nhead; r++) {
+      top[r] = yy;
+      yy -= t->rowh[r];
+      bot[r] = yy;
+    }
+  for (int r = a; r < b; r++) {
+    top[r] = yy;
+    yy -= t->rowh[r];
+    bot[r] = yy;
+  }
+  for (size_t i = 0; i < t->ncells; i++) {
+    tcell *c = &t->cells[i];
+    int r0 = c->row, r1 = c->row + c->rowspan;
+    if (r1 > nr)
+      r1 = nr;
+    if (r0 < t->nhead) {
+      if (!header)
+        continue;
+      if (r1 > t->nhead)
+        r1 = t->nhead;
+      draw_cell(L, t, c, page, top[r0], bot[r1 - 1]);
+      continue;
+    }
+    int v0 = r0 > a ? r0 : a, v1 = r1 < b ? r1 : b;
+    if (v0 >= v1)
+      continue;
+    draw_cell(L, t, c, page, top[v0], bot[v1 - 1]);
+  }
+  free(top);
+  free(bot);
+  return yy;
+}
+
+// 'lay_new_page()' - Append a page of the layout's size.
+ep_page *lay_new_page(lay *L) { return ep_dlist_add_page(L->dl, L->st->page_w, L->st->page_h); }
+
+// 'continued_line()' - "续表" above a continuation; returns its height.
+static double continued_line(lay *L, ep_table *t, ep_page *page, double y) {
+  atoms at = {0};
+  ifmt f = lay_fmt_for(t->ts);
+  double save = L->char_ratio;
+  L->char_ratio = 1.0;
+  lay_add_text(L, &at, "续表", &f, t->file, t->line, true);
+  L->char_ratio = save;
+  double *xs = ep_xmalloc((at.n + 1) * sizeof *xs);
+  double acc = 0;
+  for (size_t k = 0; k < at.n; k++) {
+    xs[k] = acc;
+    acc += at.a[k].advance;
+  }
+  size_t from = L->nprotos;
+  lay_emit_runs(L, &at, xs, 0, at.n, L->st->left);
+  put_protos(L, page, from, y - t->lead + (t->lead - t->size) / 2 + 0.12 * t->size);
+  free(xs);
+  free(at.a);
+  free(at.s);
+  return t->lead;
+}
+
+// 'lay_table_place()' - Place T from *Y on *PAGE, page by page.
+void lay_table_place(lay *L, ep_table *t, ep_page **page, double *y) {
+  const ep_style *st = L->st;
+  double top = st->page_h - st->top;
+  double bottom = top - st->body_h;
+  double head = 0;
+  for (int r = 0; r < t->nhead && r < t->nrows; r++)
+    head += t->rowh[r];
+  int r = t->nhead;
+  bool first = true;
+  if (r >= t->nrows) { // a header-only table
+    *y = draw_rows(L, t, *page, *y, r, r, true);
+    return;
+  }
+  while (r < t->nrows) {
+    double avail = *y - bottom - head;
+    int b = r;
+    double h = 0;
+    while (b < t->nrows && h + t->rowh[b] <= avail + 0.01) {
+      h += t->rowh[b];
+      b++;
+    }
+    if (b == r) {
+      if (!first || *y < top - 0.01) {
+        // nothing fits here: continue on a new page
+        *page = lay_new_page(L);
+        *y = top;
+        if (!first)
+          *y -= continued_line(L, t, *page, *y);
+        first = false;
+        continue;
+      }
+      // a row taller than a whole page: place it alone and warn
+      ep_diag_add(L->diags, EP_WARNING, t->file, t->line, "row-too-tall",
+                  "a row of this <%s> is taller than a page; it runs past the foot of the page.", t->kind);
+      b = r + 1;
+    }
+    *y = draw_rows(L, t, *page, *y, r, b, true);
+    r = b;
+    if (r < t->nrows) {
+      *page = lay_new_page(L);
+      *y = top;
+      *y -= continued_line(L, t, *page, *y);
+    }
+    first = false;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Builders
+
+// 'caption_line()' - A centred caption above a table (keeps with it).
+static void caption_line(lay *L, const char *text, const ep_node *n, const ep_node *inline_src) {
+  if ((!text || !text[0]) && !inline_src)
+    return;
+  const ep_text_style *ts = &L->st->ts[EP_TS_BODY];
+  atoms at = {0};
+  ifmt f = lay_fmt_for(ts);
+  f.bold = true;
+  if (inline_src)
+    lay_inline_text(L, &at, inline_src, &f, 0);
+  else
+    lay_add_text(L, &at, text, &f, n->file, n->line, false);
+  lay_set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, ts->size, false);
+  free(at.a);
+  free(at.s);
+}
+
+// 'push_table()' - Lay out T and append it as a line item.
+static void push_table(lay *L, ep_table *t) {
+  tbl_layout(L, t);
+  L->para++;
+  line_item *li = lay_new_line(L);
+  li->table = t;
+  li->count = 1;
+}
+
+// 'parse_width()' - A <col width> in pt (percent of the measure W).
+static double parse_width(const char *s, double W) {
+  if (!s)
+    return 0;
+  double v = 0, frac = 0.1;
+  const char *p = s;
+  while (*p == ' ')
+    p++;
+  while (*p >= '0' && *p <= '9')
+    v = v * 10 + (*p++ - '0');
+  if (*p == '.')
+    for (p++; *p >= '0' && *p <= '9'; p++, frac /= 10)
+      v += (*p - '0') * frac;
+  if (*p == '%')
+    return W * v / 100;
+  if (!strncmp(p, "mm", 2))
+    return v * 72 / 25.4;
+  return v;
+}
+
+// 'general_table()' - <table>: HTML-style placement of rowspan/colspan cells.
+static void general_table(lay *L, const ep_node *n) {
+  // count columns: the widest row after spans, and <col> elements
+  int ncols = 0, ncolspec = 0;
+  for (const ep_node *c = n->first; c; c = c->next)
+    if (c->kind == EP_N_COL)
+      ncolspec++;
+  // gather rows in order: thead rows first (header), then tbody / bare rows
+  size_t cap = 64, nr = 0;
+  const ep_node **tr = ep_xmalloc(cap * sizeof *tr);
+  int nhead = 0;
+  for (int pass = 0; pass < 2; pass++)
+    for (const ep_node *c = n->first; c; c = c->next) {
+      bool head = c->kind == EP_N_THEAD;
+      if (pass == 0 && !head)
+        continue;
+      if (pass == 1 && head)
+        continue;
+      if (c->kind == EP_N_THEAD || c->kind == EP_N_TBODY) {
+        for (const ep_node *r = c->first; r; r = r->next)
+          if (r->kind == EP_N_TR) {
+            if (nr == cap)
+              tr = ep_xrealloc(tr, (cap *= 2) * sizeof *tr);
+            tr[nr++] = r;
+            if (head)
+              nhead++;
+          }
+      } else if (c->kind == EP_N_TR) {
+        if (nr == cap)
+          tr = ep_xrealloc(tr, (cap *= 2) * sizeof *tr);
+        tr[nr++] = c;
+      }
+    }
+  // occupancy: per column, the row until which it is taken by a rowspan
+  int *busy = NULL;
+  int nbusy = 0;
+  // first pass to find the column count
+  for (int pass = 0; pass < 2; pass++) {
+    ep_table *t = pass ? tbl_new(L, ncols > 0 ? ncols : 1, n) : NULL;
+    if (t) {
+      t->nhead = nhead;
+      int k = 0;
+      for (const ep_node *c = n->first; c && k < t->ncols; c = c->next)
+        if (c->kind == EP_N_COL)
+          t->spec[k++] = parse_width(c->width, L->st->body_w);
+    }
+    free(busy);
+    nbusy = 64;
+    busy = ep_xcalloc((size_t)nbusy, sizeof *busy);
+    for (size_t r = 0; r < nr; r++) {
+      int col = 0;
+      for (const ep_node *cell = tr[r]->first; cell; cell = cell->next) {
+        if (cell->kind != EP_N_TH && cell->kind != EP_N_TD)
+          continue;
+        while (col < nbusy && busy[col] > (int)r)
+          col++;
+        int cs = cell->colspan, rs = cell->rowspan;
+        if (rs > (int)(nr - r))
+          rs = (int)(nr - r);
+        if (col + cs > nbusy) {
+          int nb = (col + cs) * 2;
+          busy = ep_xrealloc(busy, (size_t)nb * sizeof *busy);
+          memset(busy + nbusy, 0, (size_t)(nb - nbusy) * sizeof *busy);
+          nbusy = nb;
+        }
+        for (int k = col; k < col + cs; k++)
+          busy[k] = (int)r + rs;
+        if (!pass) {
+          if (col + cs > ncols)
+            ncols = col + cs;
+        } else {
+          ep_halign al = cell->align == EP_ALIGN_LEFT ? EP_H_LEFT
+                         : cell->align == EP_ALIGN_CENTER ? EP_H_CENTER
+                         : cell->align == EP_ALIGN_RIGHT ? EP_H_RIGHT
+                         : cell->kind == EP_N_TH ? EP_H_CENTER : EP_H_LEFT;
+          tcell *tc = tbl_cell(t, (int)r, col, rs, cs, al, cell->kind == EP_N_TH || (int)r < nhead, cell->file,
+                               cell->line);
+          cell_inline(L, t, tc, cell);
+        }
+        col += cs;
+      }
+    }
+    if (pass) {
+      if (t->nrows < (int)nr)
+        t->nrows = (int)nr;
+      const ep_node *cap_el = NULL;
+      for (const ep_node *c = n->first; c; c = c->next)
+        if (c->kind == EP_N_CAPTION)
+          cap_el = c;
+      caption_line(L, n->text, n, cap_el);
+      push_table(L, t);
+    }
+  }
+  if (ncolspec > ncols)
+    (void)ncolspec;
+  free(busy);
+  free(tr);
+}
+
+// 'fig_text()' - Plain text of a figure or "" when unknown.
+static const char *fig_text(ep_fig f, char *buf) { return f.known ? ep_dec_format_plain(f.v, buf, 64) : ""; }
+
+// 'num_cell()' - A right-aligned figure cell whose decimal point lines up with
+// the others of its column (MAXFRAC digits after the point).
+static void num_cell(lay *L, ep_table *t, tcell *c, const char *text, int maxfrac) {
+  c->align = EP_H_RIGHT;
+  if (!text || !text[0])
+    return;
+  cell_text(L, t, c, text, false, true);
+  const char *dot = strchr(text, '.');
+  int frac = dot ? (int)strlen(dot + 1) : 0;
+  if (strchr(text, '%'))
+    return;
+  int pad = maxfrac - frac;
+  if (pad > 0) {
+    // invisible padding: digit widths (+ the point) so decimals align
+    atom_style s = c->at.s[c->at.n - 1];
+    double digit = c->at.a[c->at.n - 1].advance;
+    double w = pad * digit + (dot ? 0 : digit * 0.5);
+    lay_push_atom(&c->at, 0x2007, w, t->size, EP_LB_GLUE_PREV | EP_LB_NO_AUTOSPACE, &s);
+  }
+}
+
+// 'maxfrac_of()' - Most fraction digits of a figure slot over the items below N.
+static int maxfrac_items(const ep_node *n, int f, int m) {
+  for (const ep_node *c = n->first; c; c = c->next) {
+    if (c->kind != EP_N_ITEM)
+      continue;
+    if (c->eff[f].known) {
+      char b[64];
+      const char *d = strchr(ep_dec_format_plain(c->eff[f].v, b, sizeof b), '.');
+      int k = d ? (int)strlen(d + 1) : 0;
+      if (k > m)
+        m = k;
+    }
+    m = maxfrac_items(c, f, m);
+  }
+  return m;
+}
+
+typedef struct funds_ctx {
+  ep_table *t;
+  int row;
+  bool initial, balance;
+  int frac[EP_F__COUNT];
+} funds_ctx;
+
+// 'funds_rows()' - One row per item, children indented under their parent.
+static void funds_rows(lay *L, funds_ctx *fc, const ep_node *n, int depth) {
+  for (const ep_node *it = n->first; it; it = it->next) {
+    if (it->kind != EP_N_ITEM)
+      continue;
+    ep_table *t = fc->t;
+    int col = 0, r = fc->row++;
+    tcell *c = tbl_cell(t, r, col++, 1, 1, EP_H_LEFT, false, it->file, it->line);
+    c->indent = (depth < 8 ? depth : 8) * t->size;
+    cell_text(L, t, c, it->name, depth == 0 && it->first, false);
+    char b[64];
+    if (fc->initial)
+      num_cell(L, t, tbl_cell(t, r, col++, 1, 1, EP_H_RIGHT, false, it->file, it->line),
+               fig_text(it->eff[EP_F_INITIAL], b), fc->frac[EP_F_INITIAL]);
+    num_cell(L, t, tbl_cell(t, r, col++, 1, 1, EP_H_RIGHT, false, it->file, it->line), fig_text(it->eff[EP_F_BUDGET], b),
+             fc->frac[EP_F_BUDGET]);
+    num_cell(L, t, tbl_cell(t, r, col++, 1, 1, EP_H_RIGHT, false, it->file, it->line),
+             fig_text(it->eff[EP_F_EXECUTED], b), fc->frac[EP_F_EXECUTED]);
+    tcell *rc = tbl_cell(t, r, col++, 1, 1, EP_H_RIGHT, false, it->file, it->line);
+    if (it->rate_known)
+      num_cell(L, t, rc, ep_ratio_format_percent(it->rate, b, sizeof b), 0);
+    if (fc->balance)
+      num_cell(L, t, tbl_cell(t, r, col++, 1, 1, EP_H_RIGHT, false, it->file, it->line),
+               fig_text(it->eff[EP_F_BALANCE], b), fc->frac[EP_F_BALANCE]);
+    if (depth < EP_MAX_NESTING)
+      funds_rows(L, fc, it, depth + 1);
+  }
+}
+
+// 'any_item_has()' - True when some item below N declares figure F.
+static bool any_item_has(const ep_node *n, int f) {
+  for (const ep_node *c = n->first; c; c = c->next)
+    if (c->kind == EP_N_ITEM && (c->has_decl[f] || any_item_has(c, f)))
+      return true;
+  return false;
+}
+
+// 'funds_table()' - <funds>: 项目 | 预算数 | 执行数 | 执行率 (+ 年初预算数, 结余结转), 合计.
+static void funds_table(lay *L, const ep_node *n) {
+  funds_ctx fc = {0};
+  fc.initial = any_item_has(n, EP_F_INITIAL);
+  fc.balance = any_item_has(n, EP_F_BALANCE);
+  int ncols = 4 + fc.initial + fc.balance;
+  ep_table *t = tbl_new(L, ncols, n);
+  fc.t = t;
+  for (int f = 0; f < EP_F__COUNT; f++) {
+    fc.frac[f] = maxfrac_items(n, f, 0);
+    if (n->eff[f].known) {
+      char b[64];
+      const char *d = strchr(ep_dec_format_plain(n->eff[f].v, b, sizeof b), '.');
+      if (d && (int)strlen(d + 1) > fc.frac[f])
+        fc.frac[f] = (int)strlen(d + 1);
+    }
+  }
+  const char *unit = n->unit ? n->unit : "万元";
+  char h[128];
+  int col = 0;
+  t->nhead = 1;
+  cell_text(L, t, tbl_cell(t, 0, col++, 1, 1, EP_H_CENTER, true, n->file, n->line), "项目", false, false);
+  if (fc.initial) {
+    snprintf(h, sizeof h, "年初预算数（%s）", unit);
+    cell_text(L, t, tbl_cell(t, 0, col++, 1, 1, EP_H_CENTER, true, n->file, n->line), h, false, false);
+  }
+  snprintf(h, sizeof h, "预算数（%s）", unit);
+  cell_text(L, t, tbl_cell(t, 0, col++, 1, 1, EP_H_CENTER, true, n->file, n->line), h, false, false);
+  snprintf(h, sizeof h, "执行数（%s）", unit);
+  cell_text(L, t, tbl_cell(t, 0, col++, 1, 1, EP_H_CENTER, true, n->file, n->line), h, false, false);
+  cell_text(L, t, tbl_cell(t, 0, col++, 1, 1, EP_H_CENTER, true, n->file, n->line), "执行率", false, false);
+  if (fc.balance) {
+    snprintf(h, sizeof h, "结余结转（%s）", unit);
+    cell_text(L, t, tbl_cell(t, 0, col++, 1, 1, EP_H_CENTER, true, n->file, n->line), h, false, false);
+  }
+  fc.row = 1;
+  funds_rows(L, &fc, n, 0);
+  int r = fc.row;
+  char b[64];
+  col = 0;
+  tcell *c = tbl_cell(t, r, col++, 1, 1, EP_H_CENTER, false, n->file, n->line);
+  cell_text(L, t, c, "合计", true, false);
+  if (fc.initial)
+    num_cell(L, t, tbl_cell(t, r, col++, 1, 1, EP_H_RIGHT, false, n->file, n->line), fig_text(n->eff[EP_F_INITIAL], b),
+             fc.frac[EP_F_INITIAL]);
+  num_cell(L, t, tbl_cell(t, r, col++, 1, 1, EP_H_RIGHT, false, n->file, n->line), fig_text(n->eff[EP_F_BUDGET], b),
+           fc.frac[EP_F_BUDGET]);
+  num_cell(L, t, tbl_cell(t, r, col++, 1, 1, EP_H_RIGHT, false, n->file, n->line), fig_text(n->eff[EP_F_EXECUTED], b),
+           fc.frac[EP_F_EXECUTED]);
+  tcell *rc = tbl_cell(t, r, col++, 1, 1, EP_H_RIGHT, false, n->file, n->line);
+  if (n->rate_known)
+    num_cell(L, t, rc, ep_ratio_format_percent(n->rate, b, sizeof b), 0);
+  if (fc.balance)
+    num_cell(L, t, tbl_cell(t, r, col++, 1, 1, EP_H_RIGHT, false, n->file, n->line), fig_text(n->eff[EP_F_BALANCE], b),
+             fc.frac[EP_F_BALANCE]);
+  caption_line(L, n->text, n, NULL);
+  push_table(L, t);
+  if (n->chart)
+    ep_diag_add(L->diags, EP_WARNING, n->file, n->line, "chart-not-rendered",
+                "<funds chart=\"bar\">: the bar chart is not drawn yet; the table is set.");
+}
+
+// 'ind_depth()' - Deepest indicator level below N.
+static int ind_depth(const ep_node *n, int d) {
+  int m = d;
+  for (const ep_node *c = n->first; c; c = c->next)
+    if (c->kind == EP_N_INDICATOR) {
+      int k = ind_depth(c, d + 1);
+      if (k > m)
+        m = k;
+    }
+  return m;
+}
+
+// 'ind_leaves()' - Number of leaf rows below indicator N (1 for a leaf).
+static int ind_leaves(const ep_node *n) {
+  int k = 0;
+  for (const ep_node *c = n->first; c; c = c->next)
+    if (c->kind == EP_N_INDICATOR)
+      k += ind_leaves(c);
+  return k ? k : 1;
+}
+
+static bool ind_any_note(const ep_node *n) {
+  for (const ep_node *c = n->first; c; c = c->next)
+    if (c->kind == EP_N_INDICATOR && ((c->note && c->note[0] && !c->first) || ind_any_note(c)))
+      return true;
+  return false;
+}
+
+typedef struct score_ctx {
+  ep_table *t;
+  int D;         // levels
+  bool notes;
+  int row;
+} score_ctx;
+
+// 'score_rows()' - Cells of indicator N at LEVEL (1-based) and its children.
+static void score_rows(lay *L, score_ctx *sc, const ep_node *n, int level) {
+  for (const ep_node *c = n->first; c; c = c->next) {
+    if (c->kind != EP_N_INDICATOR)
+      continue;
+    ep_table *t = sc->t;
+    int rows = ind_leaves(c);
+    int r = sc->row;
+    bool leaf = !c->first;
+    int ncol = 2 * (level - 1);
+    int span = leaf ? 2 * (sc->D - level) + 1 : 1;
+    tcell *nm = tbl_cell(t, r, ncol, rows, span, EP_H_LEFT, false, c->file, c->line);
+    cell_text(L, t, nm, c->name, false, false);
+    int wcol = leaf ? 2 * sc->D - 1 : ncol + 1;
+    char b[64];
+    tcell *wc = tbl_cell(t, r, wcol, rows, 1, EP_H_CENTER, false, c->file, c->line);
+    if (c->eff_weight.known)
+      cell_text(L, t, wc, ep_dec_format_plain(c->eff_weight.v, b, sizeof b), false, true);
+    if (leaf) {
+      tcell *s = tbl_cell(t, r, 2 * sc->D, 1, 1, EP_H_CENTER, false, c->file, c->line);
+      if (c->eff_score.known)
+        cell_text(L, t, s, ep_dec_format_plain(c->eff_score.v, b, sizeof b), false, true);
+      if (sc->notes) {
+        tcell *nt = tbl_cell(t, r, 2 * sc->D + 1, 1, 1, EP_H_LEFT, false, c->file, c->line);
+        cell_text(L, t, nt, c->note, false, false);
+      }
+      sc->row++;
+    } else if (level < EP_MAX_INDICATOR_DEPTH) {
+      score_rows(L, sc, c, level + 1);
+    }
+  }
+}
+
+// 'scoring_table()' - <scoring>: per level a name and a weight column, 得分, 说明; 合计 and 等级.
+static void scoring_table(lay *L, const ep_node *n) {
+  static const char *const lv[] = {"一级指标", "二级指标", "三级指标", "四级指标"};
+  score_ctx sc = {0};
+  sc.D = ind_depth(n, 0);
+  if (sc.D < 1)
+    sc.D = 1;
+  if (sc.D > 4)
+    sc.D = 4;
+  sc.notes = ind_any_note(n);
+  int ncols = 2 * sc.D + 1 + sc.notes;
+  ep_table *t = tbl_new(L, ncols, n);
+  sc.t = t;
+  t->nhead = 1;
+  for (int l = 0; l < sc.D; l++) {
+    cell_text(L, t, tbl_cell(t, 0, 2 * l, 1, 1, EP_H_CENTER, true, n->file, n->line), lv[l], false, false);
+    cell_text(L, t, tbl_cell(t, 0, 2 * l + 1, 1, 1, EP_H_CENTER, true, n->file, n->line), "权重", false, false);
+  }
+  cell_text(L, t, tbl_cell(t, 0, 2 * sc.D, 1, 1, EP_H_CENTER, true, n->file, n->line), "得分", false, false);
+  if (sc.notes)
+    cell_text(L, t, tbl_cell(t, 0, 2 * sc.D + 1, 1, 1, EP_H_CENTER, true, n->file, n->line), "说明", false, false);
+  sc.row = 1;
+  score_rows(L, &sc, n, 1);
+  int r = sc.row;
+  char b[64];
+  cell_text(L, t, tbl_cell(t, r, 0, 1, 1, EP_H_CENTER, false, n->file, n->line), "合计", true, false);
+  tcell *w = tbl_cell(t, r, 1, 1, 1, EP_H_CENTER, false, n->file, n->line);
+  if (n->eff_weight.known)
+    cell_text(L, t, w, ep_dec_format_plain(n->eff_weight.v, b, sizeof b), true, true);
+  if (sc.D > 1)
+    tbl_cell(t, r, 2, 1, 2 * sc.D - 2, EP_H_CENTER, false, n->file, n->line);
+  tcell *s = tbl_cell(t, r, 2 * sc.D, 1, 1, EP_H_CENTER, false, n->file, n->line);
+  cell_text(L, t, s, ep_dec_format_plain(n->eff_score.v, b, sizeof b), true, true);
+  if (sc.notes)
+    tbl_cell(t, r, 2 * sc.D + 1, 1, 1, EP_H_LEFT, false, n->file, n->line);
+  r++;
+  cell_text(L, t, tbl_cell(t, r, 0, 1, 1, EP_H_CENTER, false, n->file, n->line), "等级", true, false);
+  tcell *g = tbl_cell(t, r, 1, 1, ncols - 1, EP_H_CENTER, false, n->file, n->line);
+  cell_text(L, t, g, n->grade, true, false);
+  caption_line(L, n->text, n, NULL);
+  push_table(L, t);
+}
+
+// 'im_table()' - <issues-and-measures/>: 存在问题 | 改进措施, one row per issue.
+static void im_table(lay *L, const ep_node *n) {
+  ep_table *t = tbl_new(L, 2, n);
+  t->nhead = 1;
+  cell_text(L, t, tbl_cell(t, 0, 0, 1, 1, EP_H_CENTER, true, n->file, n->line), "存在问题", false, false);
+  cell_text(L, t, tbl_cell(t, 0, 1, 1, 1, EP_H_CENTER, true, n->file, n->line), "改进措施", false, false);
+  int r = 1, k = 0;
+  const ep_node *root = n;
+  while (root->parent)
+    root = root->parent;
+  for (const ep_node *x = root; x;) {
+    if (x->kind == EP_N_ISSUE) {
+      k++;
+      tcell *ic = tbl_cell(t, r, 0, 1, 1, EP_H_LEFT, false, x->file, x->line);
+      char num[32];
+      snprintf(num, sizeof num, "%d.", k);
+      cell_text(L, t, ic, num, false, true);
+      if (x->text && x->text[0]) {
+        cell_text(L, t, ic, x->text, true, false);
+        if (!lay_ends_with_mark(x->text) && x->first)
+          cell_text(L, t, ic, "。", true, false);
+      }
+      cell_inline(L, t, ic, x);
+      tcell *mc = tbl_cell(t, r, 1, 1, 1, EP_H_LEFT, false, x->file, x->line);
+      int m = 0;
+      for (const ep_node *y = root; y;) {
+        if (y->kind == EP_N_MEASURE && y->issue == x) {
+          if (m++)
+            cell_break(mc);
+          if (y->text && y->text[0]) {
+            cell_text(L, t, mc, y->text, true, false);
+            if (!lay_ends_with_mark(y->text) && y->first)
+              cell_text(L, t, mc, "。", true, false);
+          }
+          cell_inline(L, t, mc, y);
+        }
+        const ep_node *nx = y->first;
+        while (!nx && y) {
+          nx = y->next;
+          if (!nx)
+            y = y->parent;
+        }
+        y = nx;
+      }
+      r++;
+    }
+    const ep_node *nx = x->first;
+    while (!nx && x) {
+      nx = x->next;
+      if (!nx)
+        x = x->parent;
+    }
+    x = nx;
+  }
+  caption_line(L, n->text, n, NULL);
+  push_table(L, t);
+}
+
+// 'form_table()' - <self-eval-form>: the official 项目支出绩效自评表 grid (9 columns).
+static void form_table(lay *L, const ep_node *n) {
+  ep_table *t = tbl_new(L, 9, n);
+  char b[64], c2[64];
+  int r = 0;
+  const char *F = n->file;
+  unsigned long ln = n->line;
+  t->nhead = 0;
+  cell_text(L, t, tbl_cell(t, r, 0, 1, 1, EP_H_CENTER, true, F, ln), "项目名称", false, false);
+  cell_text(L, t, tbl_cell(t, r, 1, 1, 8, EP_H_LEFT, false, F, ln), n->project, false, false);
+  r++;
+  cell_text(L, t, tbl_cell(t, r, 0, 1, 1, EP_H_CENTER, true, F, ln), "主管部门", false, false);
+  cell_text(L, t, tbl_cell(t, r, 1, 1, 3, EP_H_LEFT, false, F, ln), n->department, false, false);
+  cell_text(L, t, tbl_cell(t, r, 4, 1, 1, EP_H_CENTER, true, F, ln), "实施单位", false, false);
+  cell_text(L, t, tbl_cell(t, r, 5, 1, 4, EP_H_LEFT, false, F, ln), n->unit_name, false, false);
+  r++;
+  const ep_node *bud = NULL, *goal = NULL;
+  int nsrc = 0, nind = 0;
+  for (const ep_node *c = n->first; c; c = c->next) {
+    if (c->kind == EP_N_FORM_BUDGET && !bud)
+      bud = c;
+    if (c->kind == EP_N_FORM_GOAL)
+      goal = c;
+    if (c->kind == EP_N_FORM_INDICATOR)
+      nind++;
+  }
+  if (bud)
+    for (const ep_node *s = bud->first; s; s = s->next)
+      nsrc += s->kind == EP_N_FORM_SOURCE;
+  // budget block
+  cell_text(L, t, tbl_cell(t, r, 0, 2 + nsrc, 1, EP_H_CENTER, true, F, ln), "项目资金（万元）", false, false);
+  static const char *const heads[] = {"年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"};
+  tbl_cell(t, r, 1, 1, 2, EP_H_CENTER, true, F, ln);
+  for (int k = 0; k < 6; k++)
+    cell_text(L, t, tbl_cell(t, r, 3 + k, 1, 1, EP_H_CENTER, true, F, ln), heads[k], false, false);
+  r++;
+  cell_text(L, t, tbl_cell(t, r, 1, 1, 2, EP_H_LEFT, false, F, ln), "年度资金总额", false, false);
+  for (int k = 0; k < EP_FF__COUNT; k++) {
+    tcell *c = tbl_cell(t, r, 3 + k, 1, 1, EP_H_RIGHT, false, F, ln);
+    if (bud && bud->has_fdecl[k])
+      num_cell(L, t, c, ep_dec_format_plain(bud->fdecl[k], b, sizeof b), 0);
+  }
+  num_cell(L, t, tbl_cell(t, r, 6, 1, 1, EP_H_CENTER, false, F, ln), ep_dec_format_plain(n->points, b, sizeof b), 0);
+  tcell *rc = tbl_cell(t, r, 7, 1, 1, EP_H_CENTER, false, F, ln);
+  if (n->form_rate_known)
+    num_cell(L, t, rc, ep_ratio_format_percent(n->form_rate, b, sizeof b), 0);
+  tcell *bs = tbl_cell(t, r, 8, 1, 1, EP_H_CENTER, false, F, ln);
+  if (n->form_ok)
+    num_cell(L, t, bs, ep_ratio_format_trimmed(n->budget_score, 2, b, sizeof b), 0);
+  r++;
+  if (bud)
+    for (const ep_node *s = bud->first; s; s = s->next) {
+      if (s->kind != EP_N_FORM_SOURCE)
+        continue;
+      snprintf(c2, sizeof c2, "其中：%s", s->name ? s->name : "");
+      cell_text(L, t, tbl_cell(t, r, 1, 1, 2, EP_H_LEFT, false, s->file, s->line), c2, false, false);
+      for (int k = 0; k < EP_FF__COUNT; k++) {
+        tcell *c = tbl_cell(t, r, 3 + k, 1, 1, EP_H_RIGHT, false, s->file, s->line);
+        if (s->has_fdecl[k])
+          num_cell(L, t, c, ep_dec_format_plain(s->fdecl[k], b, sizeof b), 0);
+      }
+      for (int k = 6; k < 9; k++)
+        cell_text(L, t, tbl_cell(t, r, k, 1, 1, EP_H_CENTER, false, s->file, s->line), "—", false, false);
+      r++;
+    }
+  // goal block
+  cell_text(L, t, tbl_cell(t, r, 0, 2, 1, EP_H_CENTER, true, F, ln), "年度总体目标", false, false);
+  cell_text(L, t, tbl_cell(t, r, 1, 1, 4, EP_H_CENTER, true, F, ln), "预期目标", false, false);
+  cell_text(L, t, tbl_cell(t, r, 5, 1, 4, EP_H_CENTER, true, F, ln), "实际完成情况", false, false);
+  r++;
+  cell_text(L, t, tbl_cell(t, r, 1, 1, 4, EP_H_LEFT, false, goal ? goal->file : F, goal ? goal->line : ln),
+            goal ? goal->planned : NULL, false, false);
+  cell_text(L, t, tbl_cell(t, r, 5, 1, 4, EP_H_LEFT, false, goal ? goal->file : F, goal ? goal->line : ln),
+            goal ? goal->achieved : NULL, false, false);
+  r++;
+  // indicators, grouped by level1 / level2 with merged cells
+  cell_text(L, t, tbl_cell(t, r, 0, nind + 1, 1, EP_H_CENTER, true, F, ln), "绩效指标", false, false);
+  static const char *const ih[] = {"一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+                                   "偏差原因分析及改进措施"};
+  for (int k = 0; k < 8; k++)
+    cell_text(L, t, tbl_cell(t, r, 1 + k, 1, 1, EP_H_CENTER, true, F, ln), ih[k], false, false);
+  r++;
+  const ep_node *prev = NULL;
+  long i1 = -1, i2 = -1; // indices of the open level-1 / level-2 group cells
+  for (const ep_node *c = n->first; c; c = c->next) {
+    if (c->kind != EP_N_FORM_INDICATOR)
+      continue;
+    const char *l1 = c->level1 ? c->level1 : "", *l2 = c->level2 ? c->level2 : "";
+    bool same1 = prev && i1 >= 0 && !strcmp(prev->level1 ? prev->level1 : "", l1);
+    bool same2 = same1 && i2 >= 0 && !strcmp(prev->level2 ? prev->level2 : "", l2);
+    if (same1) {
+      t->cells[i1].rowspan++;
+    } else {
+      tcell *g1 = tbl_cell(t, r, 1, 1, 1, EP_H_CENTER, false, c->file, c->line);
+      i1 = (long)(g1 - t->cells);
+      cell_text(L, t, g1, l1, false, false);
+    }
+    if (same2) {
+      t->cells[i2].rowspan++;
+    } else {
+      tcell *g2 = tbl_cell(t, r, 2, 1, 1, EP_H_CENTER, false, c->file, c->line);
+      i2 = (long)(g2 - t->cells);
+      cell_text(L, t, g2, l2, false, false);
+    }
+    cell_text(L, t, tbl_cell(t, r, 3, 1, 1, EP_H_LEFT, false, c->file, c->line), c->name, false, false);
+    cell_text(L, t, tbl_cell(t, r, 4, 1, 1, EP_H_CENTER, false, c->file, c->line), c->target_value, false, false);
+    cell_text(L, t, tbl_cell(t, r, 5, 1, 1, EP_H_CENTER, false, c->file, c->line), c->actual, false, false);
+    tcell *pc = tbl_cell(t, r, 6, 1, 1, EP_H_CENTER, false, c->file, c->line);
+    if (c->has_points)
+      cell_text(L, t, pc, ep_dec_format_plain(c->points, b, sizeof b), false, true);
+    tcell *sc = tbl_cell(t, r, 7, 1, 1, EP_H_CENTER, false, c->file, c->line);
+    if (c->has_score)
+      cell_text(L, t, sc, ep_dec_format_plain(c->score, b, sizeof b), false, true);
+    cell_text(L, t, tbl_cell(t, r, 8, 1, 1, EP_H_LEFT, false, c->file, c->line), c->deviation, false, false);
+    prev = c;
+    r++;
+  }
+  // 总分
+  cell_text(L, t, tbl_cell(t, r, 0, 1, 6, EP_H_CENTER, true, F, ln), "总分", false, false);
+  ep_dec total = n->points;
+  for (const ep_node *c = n->first; c; c = c->next)
+    if (c->kind == EP_N_FORM_INDICATOR && c->has_points)
+      ep_dec_add(total, c->points, &total);
+  cell_text(L, t, tbl_cell(t, r, 6, 1, 1, EP_H_CENTER, false, F, ln), ep_dec_format_plain(total, b, sizeof b), true, true);
+  tcell *ts = tbl_cell(t, r, 7, 1, 1, EP_H_CENTER, false, F, ln);
+  if (n->form_ok)
+    cell_text(L, t, ts, ep_ratio_format_trimmed(n->form_score, 2, b, sizeof b), true, true);
+  tcell *gr = tbl_cell(t, r, 8, 1, 1, EP_H_CENTER, false, F, ln);
+  if (n->grade) {
+    snprintf(c2, sizeof c2, "自评等级：%s", n->grade);
+    cell_text(L, t, gr, c2, true, false);
+  }
+  caption_line(L, n->text && n->text[0] ? n->text : "项目支出绩效自评表", n, NULL);
+  push_table(L, t);
+}
+
+// 'lay_table_block()' - Dispatch a table-like block.
+void lay_table_block(lay *L, const ep_node *n) {
+  if (n->landscape)
+    ep_diag_add(L->diags, EP_WARNING, n->file, n->line, "landscape-not-rendered",
+                "<%s landscape=\"yes\">: landscape pages are not supported yet; the block is set on portrait pages.",
+                ep_kind_name(n->kind));
+  switch (n->kind) {
+  case EP_N_TABLE:
+    general_table(L, n);
+    break;
+  case EP_N_FUNDS:
+    funds_table(L, n);
+    break;
+  case EP_N_SCORING:
+    scoring_table(L, n);
+    break;
+  case EP_N_FORM:
+    form_table(L, n);
+    break;
+  case EP_N_ISSUES_AND_MEASURES:
+    im_table(L, n);
+    break;
+  default:
+    break;
+  }
+}
