@@ -277,6 +277,130 @@ START_TEST(page_numbers_odd_right_even_left) {
 }
 END_TEST
 
+// 'page_text()' - All text of page P concatenated (box order).
+static void page_text(const ep_dlist *dl, size_t p, char *buf, size_t size) {
+  buf[0] = 0;
+  for (size_t k = 0; k < dl->pages[p].n; k++)
+    if (dl->pages[p].boxes[k].kind == EP_BOX_TEXT)
+      strncat(buf, dl->pages[p].boxes[k].text, size - strlen(buf) - 1);
+}
+
+// 'check_boxes()' - Every box inside the 版心 horizontally and above the page-number
+// zone; no two cell rectangles of a page overlap (beyond shared borders).
+static void check_boxes(const env *e, const ep_dlist *dl) {
+  double left = e->st->left, right = e->st->left + e->st->body_w;
+  double bottom = e->st->page_h - e->st->top - e->st->body_h;
+  for (size_t p = 0; p < dl->npages; p++) {
+    const ep_page *pg = &dl->pages[p];
+    for (size_t k = 0; k < pg->n; k++) {
+      const ep_box *b = &pg->boxes[k];
+      if (b->kind == EP_BOX_RECT) {
+        ck_assert_msg(b->x >= left - 0.01 && b->x + b->w <= right + 0.01, "rect outside the measure on page %zu", p + 1);
+        ck_assert_msg(b->y >= bottom - 0.01, "rect below the 版心 on page %zu", p + 1);
+        for (size_t j = k + 1; j < pg->n; j++) {
+          const ep_box *c = &pg->boxes[j];
+          if (c->kind != EP_BOX_RECT)
+            continue;
+          double ox = fmin(b->x + b->w, c->x + c->w) - fmax(b->x, c->x);
+          double oy = fmin(b->y + b->h, c->y + c->h) - fmax(b->y, c->y);
+          ck_assert_msg(ox < 0.01 || oy < 0.01, "cells overlap on page %zu", p + 1);
+        }
+      } else if (b->kind == EP_BOX_TEXT && b->size < 12) {
+        ck_assert_msg(b->x >= left - 0.01 && b->x + b->w <= right + 0.01, "cell text outside the measure: %s", b->text);
+      }
+    }
+  }
+}
+
+START_TEST(scoring_table_across_pages) {
+  env e;
+  env_open(&e);
+  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL};
+  ep_report *r = ep_report_load(EVALPDF_TEST_SOURCE_DIR "/tests/golden/tables.xml", &o);
+  ck_assert_uint_eq(r->diags.errors, 0);
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_dlist *dl = ep_layout_report(r, e.st, &d);
+  ck_assert_uint_ge(dl->npages, 2);
+  static char t1[65536], t2[65536];
+  page_text(dl, 0, t1, sizeof t1);
+  page_text(dl, 1, t2, sizeof t2);
+  // the header repeats, under 续表, and the cut 一级指标 group repeats its label and weight
+  ck_assert_ptr_nonnull(strstr(t1, "一级指标"));
+  ck_assert_ptr_nonnull(strstr(t2, "续表"));
+  ck_assert_ptr_nonnull(strstr(t2, "一级指标"));
+  ck_assert_ptr_nonnull(strstr(t1, "投入"));
+  ck_assert_ptr_nonnull(strstr(t2, "投入"));
+  // totals in the table are the model's
+  ck_assert_ptr_nonnull(strstr(t2, "合计100"));
+  ck_assert_ptr_nonnull(strstr(t2, "91等级优"));
+  check_boxes(&e, dl);
+  ep_dlist_free(dl);
+  ep_diags_free(&d);
+  ep_report_free(r);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(example_tables_show_model_figures) {
+  env e;
+  env_open(&e);
+  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL};
+  ep_report *r = ep_report_load(EVALPDF_TEST_SOURCE_DIR "/examples/guangdong-2022-jiuzhu.xml", &o);
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_dlist *dl = ep_layout_report(r, e.st, &d);
+  static char all[1 << 20];
+  all[0] = 0;
+  static char pg[65536];
+  for (size_t p = 0; p < dl->npages; p++) {
+    page_text(dl, p, pg, sizeof pg);
+    strncat(all, pg, sizeof all - strlen(all) - 1);
+  }
+  ck_assert_ptr_nonnull(strstr(all, "合计1000987.9198.79%"));
+  ck_assert_ptr_nonnull(strstr(all, "987.91"));
+  ck_assert_ptr_nonnull(strstr(all, "98.79%"));
+  ck_assert_ptr_nonnull(strstr(all, "合计100"));
+  ck_assert_ptr_nonnull(strstr(all, "93等级优"));
+  check_boxes(&e, dl);
+  ep_dlist_free(dl);
+  ep_diags_free(&d);
+  ep_report_free(r);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(long_table_repeats_header_on_every_page) {
+  env e;
+  env_open(&e);
+  size_t cap = 1 << 20;
+  char *xml = malloc(cap);
+  strcpy(xml, "<report><meta><title>T</title></meta><body><table><thead><tr><th>序号</th><th>名称</th></tr></thead>");
+  size_t len = strlen(xml);
+  for (int i = 0; i < 1500; i++)
+    len += (size_t)snprintf(xml + len, cap - len, "<tr><td>%d</td><td>项目%d</td></tr>", i + 1, i + 1);
+  strcat(xml, "</table></body></report>");
+  ep_report *r = load_text(xml);
+  free(xml);
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_dlist *dl = ep_layout_report(r, e.st, &d);
+  ck_assert_uint_ge(dl->npages, 20);
+  static char t[65536];
+  for (size_t p = 0; p < dl->npages; p++) {
+    page_text(dl, p, t, sizeof t);
+    ck_assert_msg(strstr(t, "序号名称") != NULL, "page %zu lacks the header", p + 1);
+  }
+  page_text(dl, dl->npages - 1, t, sizeof t);
+  ck_assert_ptr_nonnull(strstr(t, "1500项目1500"));
+  check_boxes(&e, dl);
+  ep_dlist_free(dl);
+  ep_diags_free(&d);
+  ep_report_free(r);
+  env_close(&e);
+}
+END_TEST
+
 // 'layout_suite()' - All layout tests.
 static Suite *layout_suite(void) {
   Suite *s = suite_create("layout");
@@ -287,6 +411,9 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, heading_never_last_on_page);
   tcase_add_test(tc, missing_glyph_warns_with_line);
   tcase_add_test(tc, page_numbers_odd_right_even_left);
+  tcase_add_test(tc, scoring_table_across_pages);
+  tcase_add_test(tc, example_tables_show_model_figures);
+  tcase_add_test(tc, long_table_repeats_header_on_every_page);
   suite_add_tcase(s, tc);
   return s;
 }
