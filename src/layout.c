@@ -881,6 +881,8 @@ static int need_rows(const lay *L, size_t i, int depth) {
   const line_item *li = &L->lines[i];
   if (li->table)
     return (int)ceil(lay_table_min_height(li->table) / L->st->pitch);
+  if (li->rows_h > 0)
+    return li->rows_h;
   int orphans = L->st->orphans > 0 ? L->st->orphans : 1;
   int widows = L->st->widows > 0 ? L->st->widows : 1;
   if (li->keep_next && depth < 8) {
@@ -945,6 +947,25 @@ static void paginate(lay *L) {
       lay_table_place(L, li->table, &page, &y);
       double used = (top - y) / st->pitch;
       row = (int)ceil(used - 1e-6);
+      if (row >= rows && i + 1 < L->nlines) {
+        page = NULL;
+        row = 0;
+      }
+      continue;
+    }
+    if (li->rows_h > 0) {
+      // a drawing (chart): all its rows on one page
+      if (row > 0 && row + li->rows_h > rows) {
+        page = ep_dlist_add_page(L->dl, st->page_w, st->page_h);
+        row = 0;
+      }
+      double ytop = top - row * st->pitch;
+      for (size_t k = 0; k < li->nbox; k++) {
+        ep_box *b = ep_page_add(L->dl, page, L->protos[li->box0 + k].kind);
+        *b = L->protos[li->box0 + k];
+        b->y += ytop;
+      }
+      row += li->rows_h;
       if (row >= rows && i + 1 < L->nlines) {
         page = NULL;
         row = 0;

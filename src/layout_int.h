@@ -44,6 +44,7 @@ typedef struct line_item {
   const ep_node *section; // heading of this section (records its page)
   double size;          // main font size of the line (baseline placement)
   struct ep_table *table; // a table placed here (its own pagination), or NULL
+  int rows_h;           // > 0: a drawing RROWS_H grid rows tall; box y is relative to its top edge
 } line_item;
 
 typedef struct lay {

@@ -660,6 +660,118 @@ static bool any_item_has(const ep_node *n, int f) {
   return false;
 }
 
+// 'dec_pt()' - A figure as a length for drawing (geometry only; figures are printed exactly).
+static double dec_pt(ep_dec d) { return (double)d.units / (double)EP_DEC_SCALE; }
+
+// 'chart_text()' - A text run of UTF-8 S at (X, Y) relative to the drawing's top;
+// ALIGN right puts its end at X. Returns the run's width.
+static double chart_text(lay *L, const char *s, double x, double y, double size, bool right, const char *file,
+                         unsigned long line) {
+  atoms at = {0};
+  ifmt f = lay_fmt_for(&L->st->ts[EP_TS_TABLE]);
+  f.size = size;
+  double save = L->char_ratio;
+  L->char_ratio = 1.0;
+  lay_add_text(L, &at, s, &f, file, line, true);
+  L->char_ratio = save;
+  double *xs = ep_xmalloc((at.n + 1) * sizeof *xs), w = 0;
+  for (size_t k = 0; k < at.n; k++) {
+    xs[k] = w;
+    w += at.a[k].advance;
+  }
+  size_t from = L->nprotos;
+  if (at.n)
+    lay_emit_runs(L, &at, xs, 0, at.n, right ? x - w : x);
+  for (size_t k = from; k < L->nprotos; k++)
+    L->protos[k].y += y;
+  free(xs);
+  free(at.a);
+  free(at.s);
+  return w;
+}
+
+// 'chart_rect()' - A filled bar (relative to the drawing's top).
+static void chart_rect(lay *L, double x, double y, double w, double h, double gray) {
+  ep_box *b = lay_proto(L, EP_BOX_RECT);
+  b->x = x;
+  b->y = y;
+  b->w = w;
+  b->h = h;
+  b->fill = gray;
+  b->line_width = 0;
+}
+
+// 'bar_chart()' - <funds chart="bar">: budget against executed per top-level item,
+// as vector bars with value labels and a legend (text that extracts).
+static void bar_chart(lay *L, const ep_node *n) {
+  int items = 0;
+  double max = 0;
+  for (const ep_node *c = n->first; c; c = c->next)
+    if (c->kind == EP_N_ITEM) {
+      items++;
+      for (int f = 0; f < 2; f++)
+        if (c->eff[f].known && dec_pt(c->eff[f].v) > max)
+          max = dec_pt(c->eff[f].v);
+    }
+  if (!items)
+    return;
+  const double fs = 9, bar = 8, gap = 2, group = 12, legend = 20;
+  double W = L->st->body_w, left = L->st->left;
+  double label_w = W * 0.34, x0 = left + label_w + 6, x1 = left + W - 48;
+  double height = legend + items * (2 * bar + gap + group) + 4;
+  L->para++;
+  line_item *li = lay_new_line(L);
+  li->count = 1;
+  li->rows_h = (int)ceil(height / L->st->pitch);
+  double y = -(li->rows_h * L->st->pitch - height) / 2; // centred in its rows
+  // legend
+  double lx = x0;
+  chart_rect(L, lx, y - 11, 10, 8, 0.75);
+  lx += 14 + chart_text(L, "预算数", lx + 14, y - 11, fs, false, n->file, n->line) + 14;
+  chart_rect(L, lx, y - 11, 10, 8, 0.3);
+  chart_text(L, "执行数", lx + 14, y - 11, fs, false, n->file, n->line);
+  y -= legend;
+  char b[64];
+  for (const ep_node *c = n->first; c; c = c->next) {
+    if (c->kind != EP_N_ITEM)
+      continue;
+    // the label, shortened to one line with … when it is longer than its column
+    ep_buf lab;
+    ep_buf_init(&lab);
+    ep_buf_puts(&lab, c->name ? c->name : "");
+    size_t chars = 0, maxc = (size_t)(label_w / fs) - 1;
+    for (const unsigned char *p = (const unsigned char *)ep_buf_str(&lab); *p; p++)
+      if ((*p & 0xC0) != 0x80 && ++chars == maxc) {
+        lab.len = (size_t)((const char *)p - lab.data);
+        lab.data[lab.len] = 0;
+        ep_buf_puts(&lab, "…");
+        break;
+      }
+    chart_text(L, ep_buf_str(&lab), left + label_w, y - bar - gap / 2 - fs * 0.35, fs, true, c->file, c->line);
+    ep_buf_free(&lab);
+    for (int f = 0; f < 2; f++) {
+      double by = y - (f + 1) * bar - f * gap;
+      double len = 0;
+      if (c->eff[f].known && max > 0 && dec_pt(c->eff[f].v) > 0)
+        len = (x1 - x0) * dec_pt(c->eff[f].v) / max;
+      if (len > 0)
+        chart_rect(L, x0, by, len, bar, f == 0 ? 0.75 : 0.3);
+      if (c->eff[f].known)
+        chart_text(L, ep_dec_format_plain(c->eff[f].v, b, sizeof b), x0 + len + 3, by + 1.2, 7.5, false, c->file,
+                   c->line);
+    }
+    y -= 2 * bar + gap + group;
+  }
+  // the axis
+  ep_box *ax = lay_proto(L, EP_BOX_RULE);
+  ax->x = x0;
+  ax->y = y + group - 2;
+  ax->w = 0;
+  ax->h = -(y + group - 2) - legend + 2;
+  ax->line_width = 0.5;
+  li->nbox = L->nprotos - li->box0;
+}
+
 // 'funds_table()' - <funds>: 项目 | 预算数 | 执行数 | 执行率 (+ 年初预算数, 结余结转), 合计.
 static void funds_table(lay *L, const ep_node *n) {
   funds_ctx fc = {0};
@@ -718,8 +830,7 @@ static void funds_table(lay *L, const ep_node *n) {
   caption_line(L, n->text, n, NULL);
   push_table(L, t);
   if (n->chart)
-    ep_diag_add(L->diags, EP_WARNING, n->file, n->line, "chart-not-rendered",
-                "<funds chart=\"bar\">: the bar chart is not drawn yet; the table is set.");
+    bar_chart(L, n);
 }
 
 // 'ind_depth()' - Deepest indicator level below N.
