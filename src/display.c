@@ -68,7 +68,8 @@ void ep_dlist_add_outline(ep_dlist *dl, int level, const char *title, int page, 
 void ep_dlist_dump(const ep_dlist *dl, FILE *out) {
   for (size_t i = 0; i < dl->npages; i++) {
     const ep_page *p = &dl->pages[i];
-    fprintf(out, "page %zu %.2fx%.2f number=%d\n", i + 1, p->width, p->height, p->number);
+    fprintf(out, "page %zu %.2fx%.2f number=%d%s\n", i + 1, p->width, p->height, p->number,
+            p->rotated ? " rotated" : "");
     for (size_t k = 0; k < p->n; k++) {
       const ep_box *b = &p->boxes[k];
       switch (b->kind) {

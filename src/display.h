@@ -42,6 +42,7 @@ typedef struct ep_box {
   double fill;         // RECT gray level 0 (black) .. 1 (white); < 0 = no fill
   // LINK / DEST
   const char *dest_id; // destination name
+  bool upright;        // on a rotated page: drawn in page coordinates, not turned with the content
   // Provenance
   const char *src_file;
   unsigned long src_line;
@@ -53,6 +54,9 @@ typedef struct ep_page {
   size_t n, cap;
   int number;           // printed page number (0 = none printed)
   const char *label;    // page label style: "D" arabic, "r" roman, NULL = none
+  bool rotated;         // landscape content: boxes (but upright ones) are in the coordinates of
+                        // the page turned a quarter clockwise (width = height, height = width),
+                        // so the content's top lies along the page's left (binding) edge
 } ep_page;
 
 // One outline (bookmark) entry.

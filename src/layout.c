@@ -939,7 +939,8 @@ static void paginate(lay *L) {
     }
     if (li->table) {
       // A table takes its own height (not grid lines); the next line snaps to the grid.
-      if (row > 0 && top - row * st->pitch - lay_table_min_height(li->table) < top - rows * st->pitch - 0.01) {
+      if (row > 0 && !lay_table_landscape(li->table) &&
+          top - row * st->pitch - lay_table_min_height(li->table) < top - rows * st->pitch - 0.01) {
         page = ep_dlist_add_page(L->dl, st->page_w, st->page_h);
         row = 0;
       }
@@ -1066,6 +1067,7 @@ static void page_numbers(lay *L) {
       ep_box *b = ep_page_add(L->dl, p, L->protos[k].kind);
       *b = L->protos[k];
       b->y += baseline;
+      b->upright = true; // on a rotated page the number stays where portrait pages have it
     }
     L->nprotos = save_np;
     free(xs);

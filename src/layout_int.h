@@ -63,6 +63,7 @@ typedef struct lay {
   int *sec_pages;
   size_t nsec, csec;
   bool toc_changed;
+  bool rotating;      // placing a landscape block: new pages are rotated portrait pages
   // missing glyph warnings already given (cp, line)
   uint64_t *missing;
   size_t nmissing, cmissing;
@@ -91,6 +92,8 @@ void lay_table_block(lay *L, const ep_node *n);
 // 'lay_table_place()' - Place table T starting at *Y on *PAGE (pt from the page
 // bottom), breaking it over new pages as needed; *PAGE and *Y return where it ends.
 void lay_table_place(lay *L, struct ep_table *t, ep_page **page, double *y);
+// 'lay_table_landscape()' - True for a table set on rotated pages of its own.
+bool lay_table_landscape(const struct ep_table *t);
 // 'lay_table_free()' - Free a table built by lay_table_block().
 void lay_table_free(struct ep_table *t);
 // 'lay_table_min_height()' - Height of the caption-less header plus the first body row.

@@ -19,6 +19,7 @@ typedef struct tcell {
   int row, col, rowspan, colspan;
   ep_halign align;
   bool header;
+  bool noborder;      // a caption row inside a landscape table
   double indent;      // extra left indent of every line, pt (nested funds items)
   atoms at;           // content (owned)
   const char *file;
@@ -38,8 +39,9 @@ typedef struct ep_table {
   const char *file;
   unsigned long line;
   double *colx, *colw, *rowh;
-  char **occupied;         // unused after build
   const char *kind;        // element name, for messages
+  bool landscape;          // set on rotated pages of its own, in LST's geometry
+  ep_style lst;            // the layout with the 版心 turned a quarter (landscape tables)
 } ep_table;
 
 // 'tbl_new()' - An empty table with NCOLS columns in the layout's table style.
@@ -53,6 +55,18 @@ static ep_table *tbl_new(lay *L, int ncols, const ep_node *n) {
   t->file = n->file;
   t->line = n->line;
   t->kind = ep_kind_name(n->kind);
+  t->landscape = n->landscape;
+  if (t->landscape) {
+    // The 版心 turned a quarter clockwise: its top lies along the page's left edge.
+    const ep_style *st = L->st;
+    t->lst = *st;
+    t->lst.page_w = st->page_h;
+    t->lst.page_h = st->page_w;
+    t->lst.body_w = st->body_h;
+    t->lst.body_h = st->body_w;
+    t->lst.left = st->page_h - st->top - st->body_h;
+    t->lst.top = st->left;
+  }
   return t;
 }
 
@@ -132,7 +146,19 @@ static void cell_break(tcell *c) { c->at.pending_flags |= EP_LB_BREAK_BEFORE; }
 // Measuring and breaking
 
 // 'tbl_layout()' - Column widths, cell lines and row heights.
+static void tbl_layout_in(lay *L, ep_table *t);
+
+// 'tbl_layout()' - Lay out T in its own geometry (turned for a landscape table).
 static void tbl_layout(lay *L, ep_table *t) {
+  const ep_style *save = L->st;
+  if (t->landscape)
+    L->st = &t->lst;
+  tbl_layout_in(L, t);
+  L->st = save;
+}
+
+// 'tbl_layout_in()' - Column widths, cell lines and row heights in L's current geometry.
+static void tbl_layout_in(lay *L, ep_table *t) {
   double W = L->st->body_w;
   int nc = t->ncols;
   for (size_t i = 0; i < t->ncells; i++)
@@ -282,8 +308,8 @@ static void draw_cell(lay *L, ep_table *t, tcell *c, ep_page *page, double ytop,
   rc->y = ybot;
   rc->w = x1 - x0;
   rc->h = ytop - ybot;
-  rc->line_width = RULE;
-  rc->fill = c->header ? 0.92 : -1;
+  rc->line_width = c->noborder ? 0 : RULE;
+  rc->fill = c->header && !c->noborder ? 0.92 : -1;
   if (!c->res.nlines)
     return;
   // text vertically centred in the visible part of the cell
@@ -353,8 +379,16 @@ static double draw_rows(lay *L, ep_table *t, ep_page *page, double y, int a, int
   return yy;
 }
 
-// 'lay_new_page()' - Append a page of the layout's size.
-ep_page *lay_new_page(lay *L) { return ep_dlist_add_page(L->dl, L->st->page_w, L->st->page_h); }
+// 'lay_new_page()' - Append a page of the layout's size (a rotated portrait page while
+// placing a landscape block, whose geometry is then the turned one).
+ep_page *lay_new_page(lay *L) {
+  if (L->rotating) {
+    ep_page *p = ep_dlist_add_page(L->dl, L->st->page_h, L->st->page_w);
+    p->rotated = true;
+    return p;
+  }
+  return ep_dlist_add_page(L->dl, L->st->page_w, L->st->page_h);
+}
 
 // 'continued_line()' - "续表" above a continuation; returns its height.
 static double continued_line(lay *L, ep_table *t, ep_page *page, double y) {
@@ -379,8 +413,31 @@ static double continued_line(lay *L, ep_table *t, ep_page *page, double y) {
   return t->lead;
 }
 
-// 'lay_table_place()' - Place T from *Y on *PAGE, page by page.
+static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y);
+
+// 'lay_table_place()' - Place T from *Y on *PAGE, page by page; a landscape
+// table gets rotated pages of its own and leaves *Y at the foot of the last.
 void lay_table_place(lay *L, ep_table *t, ep_page **page, double *y) {
+  if (!t->landscape) {
+    table_place_in(L, t, page, y);
+    return;
+  }
+  const ep_style *save = L->st;
+  L->st = &t->lst;
+  L->rotating = true;
+  if (*page && (*page)->n == 0) // an empty page: turn it instead of leaving it blank
+    (*page)->rotated = true;
+  else
+    *page = lay_new_page(L);
+  *y = L->st->page_h - L->st->top;
+  table_place_in(L, t, page, y);
+  L->rotating = false;
+  L->st = save;
+  *y = save->page_h - save->top - save->body_h; // the page is done
+}
+
+// 'table_place_in()' - Place T from *Y on *PAGE in L's current geometry.
+static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
   const ep_style *st = L->st;
   double top = st->page_h - st->top;
   double bottom = top - st->body_h;
@@ -430,6 +487,19 @@ void lay_table_place(lay *L, ep_table *t, ep_page **page, double *y) {
 // ---------------------------------------------------------------------------
 // Builders
 
+static void inner_caption(lay *L, ep_table *t, const char *text, const ep_node *n);
+
+// 'table_caption()' - The caption of T: a line above it, or inside it when landscape.
+static void caption_line(lay *L, const char *text, const ep_node *n, const ep_node *inline_src);
+static void table_caption(lay *L, ep_table *t, const char *text, const ep_node *n, const ep_node *inline_src) {
+  if (t->landscape) {
+    if (text && text[0])
+      inner_caption(L, t, text, n);
+    return;
+  }
+  caption_line(L, text, n, inline_src);
+}
+
 // 'caption_line()' - A centred caption above a table (keeps with it).
 static void caption_line(lay *L, const char *text, const ep_node *n, const ep_node *inline_src) {
   if ((!text || !text[0]) && !inline_src)
@@ -445,6 +515,23 @@ static void caption_line(lay *L, const char *text, const ep_node *n, const ep_no
   lay_set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, ts->size, false);
   free(at.a);
   free(at.s);
+}
+
+// 'inner_caption()' - A landscape table's caption: a borderless first row (its
+// rotated pages hold the whole block), repeated with the header.
+static void inner_caption(lay *L, ep_table *t, const char *text, const ep_node *n) {
+  for (size_t i = 0; i < t->ncells; i++)
+    t->cells[i].row++;
+  t->nrows++;
+  t->nhead++;
+  tcell *c = tbl_cell(t, 0, 0, 1, t->ncols, EP_H_CENTER, true, n->file, n->line);
+  c->noborder = true;
+  ifmt f = lay_fmt_for(&L->st->ts[EP_TS_BODY]);
+  f.bold = true;
+  double save = L->char_ratio;
+  L->char_ratio = 1.0;
+  lay_add_text(L, &c->at, text, &f, n->file, n->line, false);
+  L->char_ratio = save;
 }
 
 // 'push_table()' - Lay out T and append it as a line item.
@@ -565,7 +652,7 @@ static void general_table(lay *L, const ep_node *n) {
       for (const ep_node *c = n->first; c; c = c->next)
         if (c->kind == EP_N_CAPTION)
           cap_el = c;
-      caption_line(L, n->text, n, cap_el);
+      table_caption(L, t, n->text, n, cap_el);
       push_table(L, t);
     }
   }
@@ -940,7 +1027,7 @@ static void scoring_table(lay *L, const ep_node *n) {
   cell_text(L, t, tbl_cell(t, r, 0, 1, 1, EP_H_CENTER, false, n->file, n->line), "等级", true, false);
   tcell *g = tbl_cell(t, r, 1, 1, ncols - 1, EP_H_CENTER, false, n->file, n->line);
   cell_text(L, t, g, n->grade, true, false);
-  caption_line(L, n->text, n, NULL);
+  table_caption(L, t, n->text, n, NULL);
   push_table(L, t);
 }
 
@@ -1134,16 +1221,12 @@ static void form_table(lay *L, const ep_node *n) {
     snprintf(c2, sizeof c2, "自评等级：%s", n->grade);
     cell_text(L, t, gr, c2, true, false);
   }
-  caption_line(L, n->text && n->text[0] ? n->text : "项目支出绩效自评表", n, NULL);
+  table_caption(L, t, n->text && n->text[0] ? n->text : "项目支出绩效自评表", n, NULL);
   push_table(L, t);
 }
 
 // 'lay_table_block()' - Dispatch a table-like block.
 void lay_table_block(lay *L, const ep_node *n) {
-  if (n->landscape)
-    ep_diag_add(L->diags, EP_WARNING, n->file, n->line, "landscape-not-rendered",
-                "<%s landscape=\"yes\">: landscape pages are not supported yet; the block is set on portrait pages.",
-                ep_kind_name(n->kind));
   switch (n->kind) {
   case EP_N_TABLE:
     general_table(L, n);
@@ -1164,3 +1247,6 @@ void lay_table_block(lay *L, const ep_node *n) {
     break;
   }
 }
+
+// 'lay_table_landscape()' - True for a landscape table.
+bool lay_table_landscape(const ep_table *t) { return t->landscape; }

@@ -598,11 +598,12 @@ static bool set_line_width(pdf_writer *w, HPDF_Page page, double lw, size_t pi) 
 }
 
 // 'draw_graphics()' - Rectangles, rules and underlines of page PI, in list order.
-static bool draw_graphics(pdf_writer *w, HPDF_Page page, const ep_page *p, size_t pi) {
+// SEL: 0 every box, 1 the boxes turned with a rotated page's content, 2 the upright ones.
+static bool draw_graphics(pdf_writer *w, HPDF_Page page, const ep_page *p, size_t pi, int sel) {
   for (size_t bi = 0; bi < p->n; bi++) {
     const ep_box *b = &p->boxes[bi];
     HPDF_STATUS st = HPDF_OK;
-    if (!box_is_finite(b))
+    if (!box_is_finite(b) || (sel == 1 && b->upright) || (sel == 2 && !b->upright))
       continue;
     if (b->kind == EP_BOX_RECT) {
       bool filled = b->fill >= 0, stroked = b->line_width > 0;
@@ -715,6 +716,31 @@ static bool draw_text_box(pdf_writer *w, HPDF_Page page, const ep_box *b, size_t
   return true;
 }
 
+// 'draw_layer()' - Graphics, then text, of the boxes of page PI that SEL selects
+// (0 all, 1 those turned with a rotated page's content, 2 the upright ones).
+static bool draw_layer(pdf_writer *w, HPDF_Page page, const ep_page *p, size_t pi, int sel) {
+  if (!draw_graphics(w, page, p, pi, sel))
+    return false;
+  bool any = false;
+  for (size_t bi = 0; bi < p->n && !any; bi++) {
+    const ep_box *b = &p->boxes[bi];
+    any = b->kind == EP_BOX_TEXT && font_of(w, b->face) != NULL && !(sel == 1 && b->upright) &&
+          !(sel == 2 && !b->upright);
+  }
+  if (!any)
+    return true;
+  if (!set_gray(w, page, 0, pi) || !hp_ok(w, HPDF_Page_BeginText(page), "starting text on page %zu", pi + 1))
+    return false;
+  for (size_t bi = 0; bi < p->n; bi++) {
+    const ep_box *b = &p->boxes[bi];
+    if ((sel == 1 && b->upright) || (sel == 2 && !b->upright))
+      continue;
+    if (b->kind == EP_BOX_TEXT && text_box_usable(w, b, pi, false) && !draw_text_box(w, page, b, pi))
+      return false;
+  }
+  return hp_ok(w, HPDF_Page_EndText(page), "ending text on page %zu", pi + 1);
+}
+
 // 'draw_page()' - Add page PI with its graphics and text.
 static bool draw_page(pdf_writer *w, size_t pi) {
   const ep_page *p = &w->dl->pages[pi];
@@ -736,21 +762,22 @@ static bool draw_page(pdf_writer *w, size_t pi) {
   w->cur_gray = 0;
   w->cur_mode = HPDF_FILL;
   w->round_join = false;
-  if (!draw_graphics(w, page, p, pi))
+  if (!p->rotated)
+    return draw_layer(w, page, p, pi, 0);
+  // Landscape content: turn it a quarter so its top lies along the left edge,
+  // then draw the upright boxes (page numbers) in page coordinates.
+  if (!hp_ok(w, HPDF_Page_GSave(page), "rotating page %zu", pi + 1) ||
+      !hp_ok(w, HPDF_Page_Concat(page, 0, 1, -1, 0, (HPDF_REAL)p->width, 0), "rotating page %zu", pi + 1) ||
+      !draw_layer(w, page, p, pi, 1) || !hp_ok(w, HPDF_Page_GRestore(page), "rotating page %zu", pi + 1))
     return false;
-  bool any = false;
-  for (size_t bi = 0; bi < p->n && !any; bi++)
-    any = p->boxes[bi].kind == EP_BOX_TEXT && font_of(w, p->boxes[bi].face) != NULL;
-  if (!any)
-    return true;
-  if (!set_gray(w, page, 0, pi) || !hp_ok(w, HPDF_Page_BeginText(page), "starting text on page %zu", pi + 1))
-    return false;
-  for (size_t bi = 0; bi < p->n; bi++) {
-    const ep_box *b = &p->boxes[bi];
-    if (b->kind == EP_BOX_TEXT && text_box_usable(w, b, pi, false) && !draw_text_box(w, page, b, pi))
-      return false;
-  }
-  return hp_ok(w, HPDF_Page_EndText(page), "ending text on page %zu", pi + 1);
+  w->cur_font = NULL;
+  w->cur_size = 0;
+  w->cur_tc = 0;
+  w->cur_lw = HPDF_DEF_LINEWIDTH;
+  w->cur_gray = 0;
+  w->cur_mode = HPDF_FILL;
+  w->round_join = false;
+  return draw_layer(w, page, p, pi, 2);
 }
 
 // 'make_dest()' - A destination to height Y on page PI: [page /XYZ null Y

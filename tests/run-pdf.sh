@@ -42,7 +42,15 @@ import sys, re
 from collections import Counter
 # pdftotext joins a line ending in "-" with the next (dehyphenation): ignore hyphens.
 norm = lambda s: re.sub(r"[\s-]+", "", s)
-runs = re.findall(r'^  text .* size=([0-9.]+)(?: bold)?(?: underline)? "(.*)"(?: @\d+)?$', open(sys.argv[1], encoding="utf-8").read(), re.M)
+runs = []
+rotated = False
+for line in open(sys.argv[1], encoding="utf-8"):
+    if line.startswith("page "):
+        rotated = line.rstrip().endswith(" rotated")
+    m = re.match(r'^  text .* size=([0-9.]+)(?: bold)?(?: underline)? "(.*)"(?: @\d+)?$', line.rstrip("\n"))
+    if m:
+        # turned (landscape) content reads in its own order: check only its characters
+        runs.append(("0" if rotated else m.group(1), m.group(2)))
 tx = norm(open(sys.argv[2], encoding="utf-8").read().replace("\f", ""))
 alltext = norm("".join(t for _, t in runs))
 # 1. exactly the same characters (nothing lost, nothing added)
