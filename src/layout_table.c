@@ -27,6 +27,7 @@ typedef struct tcell {
   // after breaking
   ep_lb_result res;
   double height;      // content height (lines × leading)
+  size_t done;        // lines already drawn (a row split over pages)
 } tcell;
 
 typedef struct ep_table {
@@ -212,19 +213,43 @@ static void tbl_layout_in(lay *L, ep_table *t) {
   double avail = W - fixed;
   if (avail < 0)
     avail = 0;
-  for (int k = 0; k < nc; k++) {
+  // Too wide for one line each: water-filling. Columns whose preferred width
+  // is within a fair share of what is left get it; the rest share equally,
+  // none below its minimum.
+  bool *done = ep_xcalloc((size_t)nc, sizeof *done);
+  for (int k = 0; k < nc; k++)
     if (t->spec[k] > 0) {
       t->colw[k] = t->spec[k];
+      done[k] = true;
     } else if (spref <= avail) {
-      // everything fits on one line: share the rest by preferred width
       t->colw[k] = spref > 0 ? pf[k] + (avail - spref) * pf[k] / spref : avail / nauto;
-    } else if (smin <= avail) {
-      double f = (avail - smin) / (spref - smin);
-      t->colw[k] = mn[k] + (pf[k] - mn[k]) * f;
-    } else {
-      t->colw[k] = smin > 0 ? avail * mn[k] / smin : avail / nauto;
+      done[k] = true;
     }
+  if (spref > avail && smin <= avail) {
+    double rest = avail;
+    int left = nauto;
+    for (bool changed = true; changed && left > 0;) {
+      changed = false;
+      double fair = rest / left;
+      for (int k = 0; k < nc; k++)
+        if (!done[k] && (pf[k] <= fair || mn[k] >= fair)) {
+          t->colw[k] = pf[k] <= fair ? pf[k] : mn[k];
+          rest -= t->colw[k];
+          done[k] = true;
+          left--;
+          changed = true;
+          break; // recompute the fair share after each assignment
+        }
+    }
+    for (int k = 0; k < nc; k++)
+      if (!done[k])
+        t->colw[k] = left > 0 ? rest / left : mn[k];
+  } else if (spref > avail) {
+    for (int k = 0; k < nc; k++)
+      if (!done[k])
+        t->colw[k] = smin > 0 ? avail * mn[k] / smin : avail / nauto;
   }
+  free(done);
   if (!nauto && fixed > W)
     for (int k = 0; k < nc; k++)
       t->colw[k] *= W / fixed;
@@ -415,6 +440,69 @@ static double continued_line(lay *L, ep_table *t, ep_page *page, double y) {
 
 static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y);
 
+// 'split_row()' - Row R, taller than a page, set over as many pages as it needs:
+// each part holds the lines of every cell that fit, top-aligned, under the header.
+static void split_row(lay *L, ep_table *t, ep_page **page, double *y, int r, double bottom, double top) {
+  for (;;) {
+    double yy = draw_rows(L, t, *page, *y, r, r, true); // the header only
+    double avail = yy - bottom;
+    size_t fit = avail > 2 * PAD_V ? (size_t)((avail - 2 * PAD_V) / t->lead) : 0;
+    if (fit == 0)
+      fit = 1;
+    bool more = false;
+    double h = 0;
+    for (size_t i = 0; i < t->ncells; i++) {
+      tcell *c = &t->cells[i];
+      if (c->row != r)
+        continue;
+      size_t left = c->res.nlines > c->done ? c->res.nlines - c->done : 0;
+      size_t k = left < fit ? left : fit;
+      double ch = (double)k * t->lead + 2 * PAD_V;
+      if (ch > h)
+        h = ch;
+      if (left > fit)
+        more = true;
+    }
+    for (size_t i = 0; i < t->ncells; i++) {
+      tcell *c = &t->cells[i];
+      if (c->row != r)
+        continue;
+      double x0 = t->colx[c->col], x1 = t->colx[c->col + c->colspan];
+      ep_box *rc = ep_page_add(L->dl, *page, EP_BOX_RECT);
+      rc->x = x0;
+      rc->y = yy - h;
+      rc->w = x1 - x0;
+      rc->h = h;
+      rc->line_width = RULE;
+      size_t end = c->done + fit < c->res.nlines ? c->done + fit : c->res.nlines;
+      for (size_t k = c->done; k < end; k++) {
+        const ep_lb_line *ln = &c->res.lines[k];
+        double lft = x0 + PAD_H + c->indent, meas = x1 - x0 - 2 * PAD_H - c->indent;
+        bool justified = !ln->last && !ln->forced;
+        if (!justified && c->align == EP_H_CENTER)
+          lft += (meas - ln->width_used) / 2;
+        else if (!justified && c->align == EP_H_RIGHT)
+          lft += meas - ln->width_used;
+        size_t s0 = ln->start, e0 = ln->end;
+        while (s0 < e0 && c->at.a[s0].cp == ' ')
+          s0++;
+        if (s0 >= e0)
+          continue;
+        double baseline = yy - PAD_V - (double)(k - c->done + 1) * t->lead + (t->lead - t->size) / 2 + 0.12 * t->size;
+        size_t from = L->nprotos;
+        lay_emit_runs(L, &c->at, c->res.x, s0, e0, lft);
+        put_protos(L, *page, from, baseline);
+      }
+      c->done = end;
+    }
+    *y = yy - h;
+    if (!more)
+      return;
+    *page = lay_new_page(L);
+    *y = top - continued_line(L, t, *page, top);
+  }
+}
+
 // 'lay_table_place()' - Place T from *Y on *PAGE, page by page; a landscape
 // table gets rotated pages of its own and leaves *Y at the foot of the last.
 void lay_table_place(lay *L, ep_table *t, ep_page **page, double *y) {
@@ -458,6 +546,17 @@ static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
       h += t->rowh[b];
       b++;
     }
+    if (b == r && t->rowh[r] > top - bottom - head - (first ? 0 : t->lead) + 0.01) {
+      // a row taller than a whole page: split it between its lines
+      split_row(L, t, page, y, r, bottom, top);
+      r++;
+      first = false;
+      if (r < t->nrows) {
+        *page = lay_new_page(L);
+        *y = top - continued_line(L, t, *page, top);
+      }
+      continue;
+    }
     if (b == r) {
       if (!first || *y < top - 0.01) {
         // nothing fits here: continue on a new page
@@ -468,10 +567,7 @@ static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
         first = false;
         continue;
       }
-      // a row taller than a whole page: place it alone and warn
-      ep_diag_add(L->diags, EP_WARNING, t->file, t->line, "row-too-tall",
-                  "a row of this <%s> is taller than a page; it runs past the foot of the page.", t->kind);
-      b = r + 1;
+      b = r + 1; // cannot happen: taller rows are split above
     }
     *y = draw_rows(L, t, *page, *y, r, b, true);
     r = b;
