@@ -307,8 +307,11 @@ double lay_table_min_height(const ep_table *t) {
   double h = 0;
   for (int r = 0; r < t->nhead && r < t->nrows; r++)
     h += t->rowh[r];
-  if (t->nhead < t->nrows)
-    h += t->rowh[t->nhead];
+  if (t->nhead < t->nrows) {
+    // a row that will be split needs only its first lines here
+    double first = t->rowh[t->nhead], some = 2 * t->lead + 2 * PAD_V;
+    h += first < some ? first : some;
+  }
   return h;
 }
 
@@ -440,6 +443,17 @@ static double continued_line(lay *L, ep_table *t, ep_page *page, double y) {
 
 static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y);
 
+// 'row_alone()' - True when no merged cell reaches into or out of row R (such a
+// row is split rather than moved; rows inside a merged group move whole).
+static bool row_alone(const ep_table *t, int r) {
+  for (size_t i = 0; i < t->ncells; i++) {
+    const tcell *c = &t->cells[i];
+    if (c->rowspan > 1 && c->row <= r && c->row + c->rowspan > r)
+      return false;
+  }
+  return true;
+}
+
 // 'split_row()' - Row R, taller than a page, set over as many pages as it needs:
 // each part holds the lines of every cell that fit, top-aligned, under the header.
 static void split_row(lay *L, ep_table *t, ep_page **page, double *y, int r, double bottom, double top) {
@@ -546,8 +560,9 @@ static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
       h += t->rowh[b];
       b++;
     }
-    if (b == r && t->rowh[r] > top - bottom - head - (first ? 0 : t->lead) + 0.01) {
-      // a row taller than a whole page: split it between its lines
+    if (b == r && avail >= 2 * t->lead + 2 * PAD_V &&
+        (row_alone(t, r) || t->rowh[r] > top - bottom - head - t->lead)) {
+      // a row taller than the space left: split it between its lines
       split_row(L, t, page, y, r, bottom, top);
       r++;
       first = false;

@@ -73,6 +73,22 @@ PY
     if python3 "$lines_tool" "$a" -v >"$tmp/lines" 2>&1; then ok; else bad "$xml: pdf-lines.py"; head -12 "$tmp/lines"; fi
   fi
 done
+# Table cells extract in row order: the leaf indicators of the scoring table
+# that crosses a page come out in document order.
+if "$bin" render -q tests/golden/tables.xml -o "$tmp/tables.pdf" 2>/dev/null && pdftotext "$tmp/tables.pdf" "$tmp/tables.txt" &&
+  python3 - tests/golden/tables.xml "$tmp/tables.txt" <<'PY'
+import re, sys
+names = [n for n in re.findall(r'<indicator name="([^"]+)" weight="[^"]+" score=', open(sys.argv[1], encoding="utf-8").read())]
+text = re.sub(r"\s+", "", open(sys.argv[2], encoding="utf-8").read())
+pos = 0
+for n in names:
+    i = text.find(n, pos)
+    if i < 0:
+        print("out of order or missing:", n)
+        sys.exit(1)
+    pos = i + len(n)
+PY
+then ok; else bad "scoring table cells do not extract in row order"; fi
 # An existing output survives a failing render.
 printf 'keep me' >"$tmp/keep.pdf"
 printf '<report><meta><title>x</title></meta><body><p><value of="nope.budget"/></p></body></report>' >"$tmp/bad.xml"

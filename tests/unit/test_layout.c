@@ -401,6 +401,39 @@ START_TEST(long_table_repeats_header_on_every_page) {
 }
 END_TEST
 
+START_TEST(row_taller_than_page_is_split) {
+  env e;
+  env_open(&e);
+  size_t cap = 1 << 16;
+  char *xml = malloc(cap);
+  strcpy(xml, "<report><meta><title>T</title></meta><body><table><thead><tr><th>项目</th><th>说明</th></tr></thead><tr><td>甲</td><td>");
+  for (int i = 0; i < 150; i++)
+    strcat(xml, "社会救助资金管理规范，执行进度良好。");
+  strcat(xml, "</td></tr><tr><td>乙</td><td>末行</td></tr></table></body></report>");
+  ep_report *r = load_text(xml);
+  free(xml);
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_dlist *dl = ep_layout_report(r, e.st, &d);
+  ck_assert_uint_ge(dl->npages, 3);
+  size_t count = 0;
+  static char t[65536];
+  for (size_t p = 0; p < dl->npages; p++) {
+    page_text(dl, p, t, sizeof t);
+    ck_assert_msg(strstr(t, "项目说明") != NULL, "page %zu lacks the header", p + 1);
+    for (const char *q = t; (q = strstr(q, "良好")) != NULL; q++)
+      count++;
+  }
+  ck_assert_uint_eq(count, 150); // every line of the cell, none lost at a break
+  ck_assert_ptr_nonnull(strstr(t, "乙末行"));
+  check_boxes(&e, dl);
+  ep_dlist_free(dl);
+  ep_diags_free(&d);
+  ep_report_free(r);
+  env_close(&e);
+}
+END_TEST
+
 // 'layout_suite()' - All layout tests.
 static Suite *layout_suite(void) {
   Suite *s = suite_create("layout");
@@ -414,6 +447,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, scoring_table_across_pages);
   tcase_add_test(tc, example_tables_show_model_figures);
   tcase_add_test(tc, long_table_repeats_header_on_every_page);
+  tcase_add_test(tc, row_taller_than_page_is_split);
   suite_add_tcase(s, tc);
   return s;
 }
