@@ -171,6 +171,15 @@ line_item *lay_new_line(lay *L) {
   memset(li, 0, sizeof *li);
   li->box0 = L->nprotos;
   li->para = L->para;
+  if (L->want_num_start) {
+    li->num_start = true;
+    li->new_page = true;
+    L->want_num_start = false;
+  }
+  if (L->want_new_page) {
+    li->new_page = true;
+    L->want_new_page = false;
+  }
   return li;
 }
 
@@ -232,6 +241,12 @@ void lay_emit_runs(lay *L, const atoms *at, const double *x, size_t s, size_t e,
 
 // 'lay_set_para()' - Break AT into lines and append them as line items.
 // FIRST_INDENT / REST_INDENT in pt from the body's left edge; ALIGN for
+// 'line_span()' - Grid rows a line of type SIZE needs (1 unless the type is large for the pitch).
+static int line_span(const lay *L, double size) {
+  int n = (int)ceil(size * 1.2 / L->st->pitch - 1e-9);
+  return n < 1 ? 1 : n;
+}
+
 // non-justified placement; KEEP marks heading lines.
 void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep_halign align, bool keep,
                      const ep_node *section, double size, bool new_page) {
@@ -263,7 +278,8 @@ void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep
     li->keep_next = keep;
     li->section = k == 0 ? section : NULL;
     li->size = size;
-    li->new_page = new_page && k == 0;
+    li->new_page = li->new_page || (new_page && k == 0);
+    li->span = line_span(L, size);
     double left = L->st->left + (k == 0 ? first_indent : rest_indent);
     bool justified = !ln->last && !ln->forced;
     if (!justified && align == EP_H_CENTER)
@@ -303,6 +319,7 @@ static void set_para_inset(lay *L, atoms *at, double inset, ep_halign align, dou
     li->count = (int)res.nlines;
     li->keep_next = true;
     li->size = size;
+    li->span = line_span(L, size);
     double left = L->st->left + inset;
     bool justified = !ln->last && !ln->forced;
     if (!justified && align == EP_H_CENTER)
@@ -560,9 +577,11 @@ static void heading(lay *L, const ep_node *s, int depth) {
   }
   atoms at = {0};
   ifmt f = lay_fmt_for(ts);
+  blank_lines(L, ts->space_before);
   lay_add_text(L, &at, title, &f, s->file, s->line, false);
   lay_set_para(L, &at, ts->indent * ts->size * L->char_ratio, 0, ts->align == EP_H_JUSTIFY ? EP_H_LEFT : ts->align, true, s,
            ts->size, false);
+  blank_lines(L, ts->space_after);
   free(at.a);
   free(at.s);
   free(title);
@@ -573,7 +592,7 @@ static void heading(lay *L, const ep_node *s, int depth) {
 static void toc_block(lay *L, const ep_node *toc) {
   const ep_text_style *ts = &L->st->ts[EP_TS_TOC];
   const ep_text_style *hs = &L->st->ts[EP_TS_H1];
-  int maxdepth = toc->toc_depth > 0 ? toc->toc_depth : 2;
+  int maxdepth = toc->toc_depth > 0 ? toc->toc_depth : L->st->toc_depth;
   {
     atoms at = {0};
     ifmt f = lay_fmt_for(hs);
@@ -680,7 +699,10 @@ static void toc_block(lay *L, const ep_node *toc) {
     }
     x = next;
   }
-  blank_lines(L, 1);
+  if (L->st->pn_start == 2)
+    L->want_num_start = true; // the body starts on a new page, numbered from 1
+  else
+    blank_lines(L, 1);
 }
 
 // 'signature_block()' - 落款: optional text, then issuer and date right-aligned 4 characters in.
@@ -823,9 +845,82 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
   }
 }
 
+// 'centred_line()' - One centred line of TEXT in text style TS.
+static void centred_line(lay *L, const char *text, const ep_text_style *ts, unsigned long line) {
+  if (!text || !text[0])
+    return;
+  atoms at = {0};
+  ifmt f = lay_fmt_for(ts);
+  lay_add_text(L, &at, text, &f, L->r->path, line, false);
+  set_para_inset(L, &at, 0, EP_H_CENTER, ts->size);
+  free(at.a);
+  free(at.s);
+}
+
+// 'cover_page()' - A cover: the title a quarter down, the subtitle, the meta
+// fields as a block, and the issuer and date at the foot; the body starts on
+// the next page.
+static void cover_page(lay *L) {
+  const ep_meta *m = &L->r->meta;
+  const ep_style *st = L->st;
+  int rows = st->lines > 0 ? st->lines : (int)floor(st->body_h / st->pitch);
+  size_t start = L->nlines;
+  // a blank first line would be dropped at the page top: start with an empty proto line
+  L->para++;
+  line_item *li = lay_new_line(L);
+  li->count = 1;
+  blank_lines(L, rows / 4 - 1);
+  const ep_text_style *tt = &st->ts[EP_TS_TITLE];
+  if (m->title) {
+    atoms at = {0};
+    ifmt f = lay_fmt_for(tt);
+    lay_add_text(L, &at, m->title, &f, L->r->path, m->title_line, false);
+    double natural = 0;
+    for (size_t i = 0; i < at.n; i++)
+      natural += at.a[i].advance;
+    int nl = (int)ceil(natural / (st->body_w * 0.8));
+    double inset = nl > 1 ? (st->body_w - (natural / nl + 2 * tt->size)) / 2 : st->body_w * 0.1;
+    set_para_inset(L, &at, inset > 0 ? inset : 0, EP_H_CENTER, tt->size);
+    free(at.a);
+    free(at.s);
+  }
+  centred_line(L, m->subtitle, &st->ts[EP_TS_SUBTITLE], m->subtitle_line);
+  blank_lines(L, 3);
+  const ep_text_style *body = &st->ts[EP_TS_BODY];
+  for (const ep_node *f = m->fields; f; f = f->next) {
+    ep_buf lead;
+    ep_buf_init(&lead);
+    ep_buf_printf(&lead, "%s：", f->text ? f->text : "");
+    para_block(L, f, ep_buf_str(&lead), true, body, st->body_w * 0.2, st->body_w * 0.2, NULL);
+    ep_buf_free(&lead);
+  }
+  int used = 0;
+  for (size_t i = start; i < L->nlines; i++)
+    used += L->lines[i].span > 0 ? L->lines[i].span : 1;
+  char date[64] = "";
+  if (m->date_y)
+    snprintf(date, sizeof date, "%d年%d月%d日", m->date_y, m->date_m, m->date_d);
+  int foot = (m->issuer ? 1 : 0) + (date[0] ? 1 : 0);
+  if (rows - 2 - foot - used > 0)
+    blank_lines(L, rows - 2 - foot - used);
+  centred_line(L, m->issuer, body, m->line);
+  centred_line(L, date[0] ? date : NULL, body, m->line);
+  bool has_toc = false;
+  for (const ep_node *c = L->r->body ? L->r->body->first : NULL; c; c = c->next)
+    has_toc |= c->kind == EP_N_TOC;
+  if (st->pn_start == 1 || (st->pn_start == 2 && !has_toc))
+    L->want_num_start = true;
+  else
+    L->want_new_page = true;
+}
+
 // 'title_block()' - Title, subtitle and meta fields at the top of page 1.
 static void title_block(lay *L) {
   const ep_meta *m = &L->r->meta;
+  if (L->st->cover) {
+    cover_page(L);
+    return;
+  }
   const ep_text_style *tt = &L->st->ts[EP_TS_TITLE];
   if (m->title) {
     atoms at = {0};
@@ -919,6 +1014,8 @@ static void paginate(lay *L) {
       page = ep_dlist_add_page(L->dl, st->page_w, st->page_h);
       row = 0;
     }
+    if (li->num_start)
+      L->first_num = (int)L->dl->npages - 1;
     if (li->blank && row == 0)
       continue; // no empty lines at the top of a page
     int need = need_rows(L, i, 0);
@@ -974,8 +1071,13 @@ static void paginate(lay *L) {
       continue;
     }
     double size = li->size > 0 ? li->size : st->ts[EP_TS_BODY].size;
-    double cell_bottom = top - (row + 1) * st->pitch;
-    double baseline = cell_bottom + (st->pitch - size) / 2 + 0.12 * size;
+    int span = li->span > 0 ? li->span : 1;
+    if (row > 0 && row + span > rows) {
+      page = ep_dlist_add_page(L->dl, st->page_w, st->page_h);
+      row = 0;
+    }
+    double cell_bottom = top - (row + span) * st->pitch;
+    double baseline = cell_bottom + (span * st->pitch - size) / 2 + 0.12 * size;
     int page_index = (int)L->dl->npages - 1;
     for (size_t k = 0; k < li->nbox; k++) {
       ep_box *b = ep_page_add(L->dl, page, L->protos[li->box0 + k].kind);
@@ -990,19 +1092,25 @@ static void paginate(lay *L) {
       d->dest_id = sec_id(L, s);
       d->src_file = s->file;
       d->src_line = s->line;
+      int printed = page_index - L->first_num + 1;
       for (size_t k = 0; k < L->nsec; k++)
         if (L->sec_nodes[k] == s) {
-          if (L->sec_pages[k] != page_index + 1)
+          if (L->sec_pages[k] != printed)
             L->toc_changed = true;
-          L->sec_pages[k] = page_index + 1;
+          L->sec_pages[k] = printed;
         }
       ep_buf t;
       ep_buf_init(&t);
       ep_buf_printf(&t, "%s%s", s->number ? s->number : "", s->text ? s->text : "");
-      ep_dlist_add_outline(L->dl, s->kind == EP_N_APPENDIX ? 1 : s->level, ep_buf_str(&t), page_index, baseline + size);
+      bool in_appendix = false;
+      for (const ep_node *a = s->parent; a; a = a->parent)
+        in_appendix |= a->kind == EP_N_APPENDIX;
+      if (s->kind == EP_N_APPENDIX || (s->level <= L->outline_depth && !in_appendix))
+        ep_dlist_add_outline(L->dl, s->kind == EP_N_APPENDIX ? 1 : s->level, ep_buf_str(&t), page_index,
+                             baseline + size);
       ep_buf_free(&t);
     }
-    row++;
+    row += span;
     if (row >= rows && i + 1 < L->nlines) {
       page = NULL;
       row = 0;
@@ -1010,6 +1118,53 @@ static void paginate(lay *L) {
   }
   if (!L->dl->npages)
     ep_dlist_add_page(L->dl, st->page_w, st->page_h);
+  if (L->first_num >= (int)L->dl->npages)
+    L->first_num = 0;
+}
+
+// 'running_header()' - The report title above the 版心 of page P (number NUM), odd/even aware.
+static void running_header(lay *L, ep_page *p, int num) {
+  const ep_style *st = L->st;
+  ep_text_style hs = st->ts[EP_TS_BODY];
+  hs.role = st->hd_role;
+  hs.role_name = st->hd_role_name;
+  hs.size = st->hd_size;
+  atoms at = {0};
+  ifmt f = lay_fmt_for(&hs);
+  f.bold = false;
+  double save = L->char_ratio;
+  L->char_ratio = 1.0;
+  lay_add_text(L, &at, L->r->meta.title, &f, L->r->path, L->r->meta.title_line, false);
+  L->char_ratio = save;
+  double w = 0;
+  double *xs = ep_xmalloc((at.n + 1) * sizeof *xs);
+  for (size_t k = 0; k < at.n; k++) {
+    xs[k] = w;
+    w += at.a[k].advance;
+  }
+  ep_halign al = num % 2 ? st->hd_odd : st->hd_even;
+  double x = al == EP_H_RIGHT ? st->left + st->body_w - w : al == EP_H_CENTER ? st->left + (st->body_w - w) / 2 : st->left;
+  double top = st->page_h - st->top;
+  size_t from = L->nprotos;
+  lay_emit_runs(L, &at, xs, 0, at.n, x);
+  for (size_t k = from; k < L->nprotos; k++) {
+    ep_box *b = ep_page_add(L->dl, p, L->protos[k].kind);
+    *b = L->protos[k];
+    b->y += top + 8;
+    b->upright = true;
+  }
+  L->nprotos = from;
+  if (st->hd_rule) {
+    ep_box *r = ep_page_add(L->dl, p, EP_BOX_RULE);
+    r->x = st->left;
+    r->y = top + 5;
+    r->w = st->body_w;
+    r->line_width = 0.5;
+    r->upright = true;
+  }
+  free(xs);
+  free(at.a);
+  free(at.s);
 }
 
 // 'page_numbers()' - Print "— N —" on every page as the layout places it.
@@ -1022,9 +1177,16 @@ static void page_numbers(lay *L) {
   pn.size = st->pn_size;
   for (size_t i = 0; i < L->dl->npages; i++) {
     ep_page *p = &L->dl->pages[i];
-    int num = (int)i + 1;
+    if ((int)i < L->first_num) {
+      p->number = 0; // the cover (and 目录) carry no number
+      p->label = NULL;
+      continue;
+    }
+    int num = (int)i - L->first_num + 1;
     p->number = num;
     p->label = "D";
+    if (st->header && L->r->meta.title)
+      running_header(L, p, num);
     ep_buf t;
     ep_buf_init(&t);
     char n[16];
@@ -1086,6 +1248,10 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
   L.char_ratio = st->chars > 0 ? (st->body_w / st->chars) / body->size : 1.0;
   ep_dlist *dl = NULL;
   ep_diags scratch;
+  L.outline_depth = st->toc_depth;
+  for (const ep_node *c = r->body ? r->body->first : NULL; c; c = c->next)
+    if (c->kind == EP_N_TOC && c->toc_depth > 0)
+      L.outline_depth = c->toc_depth;
   for (const ep_node *x = r->body; x;) {
     if (x->kind == EP_N_SECTION || x->kind == EP_N_APPENDIX)
       record_section(&L, x);
@@ -1114,6 +1280,7 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
     L.nprotos = L.nlines = 0;
     L.para = 0;
     L.nmissing = 0;
+    L.want_num_start = L.want_new_page = false;
     L.toc_changed = false;
     title_block(&L);
     if (r->body)

@@ -44,6 +44,8 @@ typedef struct line_item {
   const ep_node *section; // heading of this section (records its page)
   double size;          // main font size of the line (baseline placement)
   struct ep_table *table; // a table placed here (its own pagination), or NULL
+  bool num_start;       // page numbering starts on this line's page
+  int span;             // grid rows the line takes (large type on a small pitch); 0 = 1
   int rows_h;           // > 0: a drawing RROWS_H grid rows tall; box y is relative to its top edge
 } line_item;
 
@@ -63,7 +65,11 @@ typedef struct lay {
   int *sec_pages;
   size_t nsec, csec;
   bool toc_changed;
-  bool rotating;      // placing a landscape block: new pages are rotated portrait pages
+  bool rotating;
+  int first_num;      // index of the first numbered page (from the last pagination)
+  bool want_num_start; // mark the next line as the start of page numbering
+  bool want_new_page;  // the next line starts a new page
+  int outline_depth;   // bookmarks for sections up to this level (the 目录 depth)      // placing a landscape block: new pages are rotated portrait pages
   // missing glyph warnings already given (cp, line)
   uint64_t *missing;
   size_t nmissing, cmissing;

@@ -95,6 +95,7 @@ void ep_style_free(ep_style *st) {
     free((char *)st->ts[i].number);
   }
   free((char *)st->pn_role_name);
+  free((char *)st->hd_role_name);
   free(st->pn_format);
   free(st->name);
   free(st->description);
@@ -158,6 +159,7 @@ ep_style *ep_style_load(const char *path, ep_diags *d) {
   ep_style *st = ep_xcalloc(1, sizeof *st);
   st->path = ep_xstrdup(path);
   st->orphans = st->widows = 2;
+  st->toc_depth = 2;
   if (!root || strcmp((const char *)root->name, "layout")) {
     ep_diag_add(d, EP_ERROR, path, root ? ep_xml_line(root) : 1, "bad-layout", "a layout file starts with <layout>.");
     xmlFreeDoc(doc);
@@ -245,6 +247,30 @@ ep_style *ep_style_load(const char *path, ep_diags *d) {
       double inset = 0;
       if (len_attr(el, "inset", 1, 0, &inset, path, d))
         st->pn_inset = inset;
+      char *sa = sattr(el, "start-after");
+      st->pn_start = sa && !strcmp(sa, "cover") ? 1 : sa && !strcmp(sa, "toc") ? 2 : 0;
+      free(sa);
+    } else if (!strcmp(n, "cover")) {
+      char *v = sattr(el, "page");
+      st->cover = !v || !strcmp(v, "yes");
+      free(v);
+    } else if (!strcmp(n, "toc")) {
+      char *v = sattr(el, "depth");
+      if (v && atoi(v) > 0)
+        st->toc_depth = atoi(v);
+      free(v);
+    } else if (!strcmp(n, "header")) {
+      st->header = true;
+      st->hd_role_name = sattr(el, "role");
+      st->hd_size = 10.5;
+      len_attr(el, "size", 0, 0, &st->hd_size, path, d);
+      char *o = sattr(el, "odd"), *v = sattr(el, "even"), *r = sattr(el, "rule");
+      st->hd_odd = align_of(o, EP_H_CENTER);
+      st->hd_even = align_of(v, EP_H_CENTER);
+      st->hd_rule = r && !strcmp(r, "yes");
+      free(o);
+      free(v);
+      free(r);
     }
   }
   (void)body_size;
@@ -273,6 +299,8 @@ ep_style *ep_style_load(const char *path, ep_diags *d) {
     st->pn_format = ep_xstrdup("N");
   if (!st->pn_role_name)
     st->pn_role_name = ep_xstrdup(st->ts[EP_TS_BODY].role_name);
+  if (st->header && !st->hd_role_name)
+    st->hd_role_name = ep_xstrdup(st->ts[EP_TS_BODY].role_name);
   if (st->pn_size <= 0)
     st->pn_size = 14;
   return st;
@@ -312,5 +340,7 @@ bool ep_style_bind_fonts(ep_style *st, ep_fontset *fs, ep_diags *d) {
   for (int i = 0; i < EP_TS__COUNT; i++)
     ok = bind_one(st, fs, st->ts[i].role_name, &st->ts[i].role, d) && ok;
   ok = bind_one(st, fs, st->pn_role_name, &st->pn_role, d) && ok;
+  if (st->header)
+    ok = bind_one(st, fs, st->hd_role_name, &st->hd_role, d) && ok;
   return ok;
 }

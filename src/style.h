@@ -56,6 +56,16 @@ typedef struct ep_style {
   double pn_below;         // distance of the number's top below the 版心, pt
   ep_halign pn_odd, pn_even;
   double pn_inset;         // in em of the body size
+  int pn_start;            // numbering starts after: 0 nothing, 1 the cover, 2 the 目录
+  bool cover;              // a cover page (title, subtitle, fields, issuer and date) instead of a title block
+  int toc_depth;           // default 目录 depth (2)
+  // running header: the report title above the 版心 on numbered pages
+  bool header;
+  const char *hd_role_name;
+  ep_role *hd_role;
+  double hd_size;
+  ep_halign hd_odd, hd_even;
+  bool hd_rule;            // a thin rule under the header
   int orphans;             // lines a paragraph keeps together at a page's foot (2)
   int widows;              // and at a page's top (2)
 } ep_style;

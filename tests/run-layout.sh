@@ -15,7 +15,7 @@ trap 'rm -rf "$tmp"' EXIT
 for xml in examples/*.xml tests/golden/*.xml; do
   [ -e "$xml" ] || continue
   base=$(basename "$xml" .xml)
-  for layout in official; do
+  for layout in official compact; do
     exp=tests/golden/$base.$layout.layout
     SOURCE_DATE_EPOCH=0 "$bin" render --layout "$layout" --dump-layout "$xml" >"$tmp/out" 2>"$tmp/err" && rc=0 || rc=$?
     printf 'exit %s\n' "$rc" >>"$tmp/out"
