@@ -114,6 +114,13 @@ void evalpdf_document_dump(const evalpdf_document *doc, FILE *out);
 // existing OUT_PATH is then left untouched).
 evalpdf_status evalpdf_document_render(evalpdf_document *doc, const char *out_path, FILE *dump);
 
+// 'evalpdf_print_fonts()' - Print to OUT how each font role of the layout
+// resolves (which file, which face; stand-ins and skipped faces), and, with DOC
+// not NULL (a loaded document; its layout is used), how many of the report's
+// characters each face covers and which characters no face covers. Returns
+// EVALPDF_OK, or EVALPDF_ERR_FONT / EVALPDF_ERR_USAGE as evalpdf_document_render.
+evalpdf_status evalpdf_print_fonts(evalpdf_context *ctx, evalpdf_document *doc, FILE *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -372,3 +372,148 @@ evalpdf_status evalpdf_document_render(evalpdf_document *doc, const char *out_pa
   ep_dlist_free(dl);
   return doc->status = st;
 }
+
+// 'collect_cps()' - Add every character of UTF-8 S to the sorted set *SET (N, CAP).
+static void collect_cps(const char *s, uint32_t **set, size_t *n, size_t *cap) {
+  if (!s)
+    return;
+  size_t len = strlen(s);
+  for (size_t i = 0; i < len;) {
+    uint32_t cp;
+    size_t l = ep_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+    if (!l)
+      break;
+    i += l;
+    if (cp <= ' ')
+      continue;
+    size_t lo = 0, hi = *n;
+    while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      if ((*set)[mid] < cp)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    if (lo < *n && (*set)[lo] == cp)
+      continue;
+    if (*n == *cap) {
+      *cap = *cap ? *cap * 2 : 256;
+      *set = ep_xrealloc(*set, *cap * sizeof **set);
+    }
+    memmove(*set + lo + 1, *set + lo, (*n - lo) * sizeof **set);
+    (*set)[lo] = cp;
+    (*n)++;
+  }
+}
+
+// 'evalpdf_print_fonts()' - Role resolution and character coverage.
+evalpdf_status evalpdf_print_fonts(evalpdf_context *ctx, evalpdf_document *doc, FILE *out) {
+  char path[4096];
+  if (ctx->layout_path)
+    snprintf(path, sizeof path, "%s", ctx->layout_path);
+  else if (doc && doc->report->layout_path)
+    snprintf(path, sizeof path, "%s", doc->report->layout_path);
+  else
+    snprintf(path, sizeof path, "%s/layouts/official.xml", ctx->data_dir);
+  pthread_mutex_lock(&ctx->lock);
+  style_entry *e = get_style(ctx, path);
+  pthread_mutex_unlock(&ctx->lock);
+  if (!ctx->fonts || !e->style) {
+    ep_diags_print_text(&e->diags, false, stderr);
+    return ctx->fonts ? EVALPDF_ERR_USAGE : EVALPDF_ERR_FONT;
+  }
+  const ep_style *st = e->style;
+  fprintf(out, "layout %s (%s)\n", st->name ? st->name : "?", st->path);
+  size_t len = ep_fontset_describe_text(ctx->fonts, NULL, 0);
+  char *buf = ep_xmalloc(len + 1);
+  ep_fontset_describe_text(ctx->fonts, buf, len + 1);
+  char prefix[256];
+  snprintf(prefix, sizeof prefix, "%s/", st->name ? st->name : st->path);
+  for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+    if (strncmp(line, prefix, strlen(prefix)))
+      continue;
+    char *f[6] = {0};
+    int k = 0;
+    for (char *p = line; k < 6 && p; k++) {
+      f[k] = p;
+      p = strchr(p, '\t');
+      if (p)
+        *p++ = 0;
+    }
+    if (k < 6)
+      continue;
+    fprintf(out, "  %-10s %s. %-40s %-12s %s (%s)\n", f[0] + strlen(prefix), f[1], f[2], f[3], f[4], f[5]);
+  }
+  free(buf);
+  if (!doc)
+    return EVALPDF_OK;
+  ep_report *r = doc->report;
+  uint32_t *set = NULL;
+  size_t n = 0, cap = 0;
+  collect_cps(r->meta.title, &set, &n, &cap);
+  collect_cps(r->meta.subtitle, &set, &n, &cap);
+  collect_cps(r->meta.issuer, &set, &n, &cap);
+  for (ep_node *f = r->meta.fields; f; f = f->next) {
+    collect_cps(f->text, &set, &n, &cap);
+    for (ep_node *c = f->first; c; c = c->next)
+      collect_cps(c->kind == EP_N_TEXT ? c->text : c->result, &set, &n, &cap);
+  }
+  for (ep_node *x = r->body; x;) {
+    collect_cps(x->kind == EP_N_TEXT ? x->text : x->result, &set, &n, &cap);
+    collect_cps(x->kind == EP_N_TEXT ? NULL : x->text, &set, &n, &cap);
+    collect_cps(x->name, &set, &n, &cap);
+    collect_cps(x->number, &set, &n, &cap);
+    ep_node *next = x->first;
+    while (!next && x) {
+      next = x->next;
+      if (!next)
+        x = x->parent;
+    }
+    x = next;
+  }
+  fprintf(out, "%s: %zu distinct characters\n", r->path, n);
+  const ep_role *seen[EP_TS__COUNT];
+  size_t nseen = 0;
+  for (int t = 0; t < EP_TS__COUNT; t++) {
+    const ep_role *role = st->ts[t].role;
+    bool dup = false;
+    for (size_t i = 0; i < nseen; i++)
+      dup |= seen[i] == role;
+    if (dup || !role)
+      continue;
+    seen[nseen++] = role;
+    fprintf(out, "  role %s:\n", st->ts[t].role_name);
+    size_t nf = ep_role_face_count(role);
+    size_t *count = ep_xcalloc(nf + 1, sizeof *count);
+    ep_buf missing;
+    ep_buf_init(&missing);
+    size_t nmiss = 0;
+    for (size_t i = 0; i < n; i++) {
+      ep_face *face = ep_role_face_for(role, set[i]);
+      size_t k = 0;
+      while (k < nf && ep_role_face(role, k) != face)
+        k++;
+      if (face && k < nf)
+        count[k]++;
+      else {
+        nmiss++;
+        if (nmiss <= 40) {
+          char u[8] = {0};
+          ep_utf8_encode(set[i], u);
+          ep_buf_printf(&missing, " %s(U+%04X)", u, (unsigned)set[i]);
+        }
+      }
+    }
+    for (size_t k = 0; k < nf; k++)
+      fprintf(out, "    %zu characters from %s (%s#%u)\n", count[k], ep_face_family(ep_role_face(role, k)),
+              ep_face_path(ep_role_face(role, k)), ep_face_index(ep_role_face(role, k)));
+    if (nmiss)
+      fprintf(out, "    %zu characters in no face:%s%s\n", nmiss, ep_buf_str(&missing), nmiss > 40 ? " …" : "");
+    else
+      fputs("    every character is covered\n", out);
+    ep_buf_free(&missing);
+    free(count);
+  }
+  free(set);
+  return EVALPDF_OK;
+}

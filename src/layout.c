@@ -61,7 +61,7 @@ void lay_add_text(lay *L, atoms *at, const char *s, const ifmt *f, const char *f
       l = 1;
     }
     i += l;
-    atom_style as = {NULL, f->size, f->bold, f->underline, f->rise, file, line};
+    atom_style as = {f->link, NULL, f->size, f->bold, f->underline, f->rise, file, line};
     ep_face *face = NULL;
     bool nonbmp = cp > 0xFFFF;
     if (!nonbmp)
@@ -85,6 +85,8 @@ void lay_add_text(lay *L, atoms *at, const char *s, const ifmt *f, const char *f
     first = false;
   }
 }
+
+static const char *sec_id(lay *L, const ep_node *s);
 
 // 'lay_inline_text()' - Atoms for the inline children of N.
 void lay_inline_text(lay *L, atoms *at, const ep_node *n, const ifmt *f, int depth) {
@@ -127,7 +129,10 @@ void lay_inline_text(lay *L, atoms *at, const ep_node *n, const ifmt *f, int dep
       break;
     case EP_N_REF:
       if (c->result) {
-        lay_add_text(L, at, c->result, f, c->file, c->line, true);
+        ifmt lf = *f;
+        if (c->page && c->target)
+          lf.link = sec_id(L, c->target); // the number and the page link to the section
+        lay_add_text(L, at, c->result, &lf, c->file, c->line, true);
         if (c->page && c->target) {
           int pg = 0;
           for (size_t i = 0; i < L->nsec; i++)
@@ -135,7 +140,7 @@ void lay_inline_text(lay *L, atoms *at, const ep_node *n, const ifmt *f, int dep
               pg = L->sec_pages[i];
           char b[32];
           snprintf(b, sizeof b, "第%d页", pg);
-          lay_add_text(L, at, b, f, c->file, c->line, true);
+          lay_add_text(L, at, b, &lf, c->file, c->line, true);
         }
       }
       break;
@@ -196,7 +201,7 @@ static void blank_lines(lay *L, int n) {
 // 'same_run()' - True when atoms I and J draw in one text run.
 static bool same_run(const atom_style *a, const atom_style *b) {
   return a->face == b->face && a->size == b->size && a->bold == b->bold && a->underline == b->underline &&
-         a->rise == b->rise;
+         a->rise == b->rise && a->link == b->link;
 }
 
 // 'lay_emit_runs()' - Proto text boxes for atoms [S, E) of AT, at x = LEFT + X[i].
@@ -235,6 +240,15 @@ void lay_emit_runs(lay *L, const atoms *at, const double *x, size_t s, size_t e,
     b->w = x[j - 1] - x[i] + at->a[j - 1].advance;
     b->text = ep_arena_strdup(&L->dl->arena, ep_buf_str(&t));
     ep_buf_free(&t);
+    if (st->link) {
+      double x0 = b->x, w = b->w, sz = b->size;
+      ep_box *lk = lay_proto(L, EP_BOX_LINK);
+      lk->x = x0;
+      lk->y = -0.2 * sz;
+      lk->w = w;
+      lk->h = 1.1 * sz;
+      lk->dest_id = st->link;
+    }
     i = j;
   }
 }
@@ -335,7 +349,7 @@ static void set_para_inset(lay *L, atoms *at, double inset, ep_halign align, dou
 
 // 'lay_fmt_for()' - A fresh inline format for text style TS.
 ifmt lay_fmt_for(const ep_text_style *ts) {
-  ifmt f = {ts, ts->bold, false, ts->size, 0};
+  ifmt f = {NULL, ts, ts->bold, false, ts->size, 0};
   return f;
 }
 

@@ -10,6 +10,7 @@
 // Atoms: one per character, with the style it is drawn in.
 
 typedef struct atom_style {
+  const char *link; // destination this character links to (a <ref page="yes">), or NULL
   ep_face *face;
   double size;
   bool bold, underline;
@@ -27,6 +28,7 @@ typedef struct atoms {
 
 // One inline style frame while walking inline content.
 typedef struct ifmt {
+  const char *link;
   const ep_text_style *ts;
   bool bold, underline;
   double size;

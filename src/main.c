@@ -27,6 +27,9 @@ static const command commands[] = {
     {"dump", "evalpdf dump [OPTIONS] FILE",
      "Print the report model with every computed figure, in a stable text form."},
     {"layouts", "evalpdf layouts", "List the available layouts, one line each."},
+    {"fonts", "evalpdf fonts [OPTIONS] [FILE]",
+     "Show how each font role of the layout resolves (file, face, stand-ins), and with\n"
+     "FILE, how many of the report's characters each face covers and which none does."},
     {"help", "evalpdf help [COMMAND]", "Show help for COMMAND."},
 };
 
@@ -180,6 +183,20 @@ int main(int argc, char **argv) {
   int rc = 0;
   if (!strcmp(cmd->name, "layouts")) {
     evalpdf_context_layouts(ctx, stdout);
+  } else if (!strcmp(cmd->name, "fonts")) {
+    evalpdf_document *doc = NULL;
+    if (nfiles > 0) {
+      evalpdf_status st = evalpdf_document_load(ctx, files[0], &doc);
+      evalpdf_print_diagnostics(&doc, 1, json, stderr);
+      if (st == EVALPDF_ERR_IO)
+        rc = 2;
+    }
+    if (rc == 0) {
+      evalpdf_status st = evalpdf_print_fonts(ctx, doc, stdout);
+      if (st != EVALPDF_OK)
+        rc = 2;
+    }
+    evalpdf_document_free(doc);
   } else if (nfiles == 0) {
     fprintf(stderr, "evalpdf: error: %s needs a FILE; run 'evalpdf help %s'.\n", cmd->name, cmd->name);
     rc = 2;
