@@ -19,7 +19,8 @@ for layout in official compact; do
     pdf=$tmp/$layout-$(basename "$xml" .xml).pdf
     "$bin" render -q --layout "$layout" "$xml" -o "$pdf" 2>/dev/null
     qpdf --json "$pdf" >"$pdf.json"
-    python3 - "$pdf" "$pdf.json" "$layout $xml" <<'PY' || status=1
+    qpdf --qdf --object-streams=disable "$pdf" "$pdf.qdf"
+    python3 - "$pdf" "$pdf.json" "$layout $xml" "$pdf.qdf" <<'PY' || status=1
 import json, re, subprocess, sys
 pdf, js, label = sys.argv[1], sys.argv[2], sys.argv[3]
 pages = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True).stdout.split("\f")
@@ -64,11 +65,17 @@ for (title, num), ot in zip(toc, titles):
     if not ot.startswith(title[:4]):
         fails.append(f"outline order differs at {title} / {ot}")
         break
-# links: the 目录 pages hold one link annotation per entry
-links = 0
-for p in data.get("pages", []):
-    for a in p.get("annotations", []) if isinstance(p.get("annotations"), list) else []:
-        links += 1
+# links: one link annotation (with a destination) per 目录 entry at least
+qdf = open(sys.argv[4], "rb").read().decode("latin-1")
+links = len(re.findall(r"/Subtype /Link", qdf))
+dests = len(re.findall(r"/Dest (?:\[|\d+ 0 R)", qdf))
+if links < len(toc) or dests < links:
+    fails.append(f"{links} link annotations with {dests} destinations for {len(toc)} 目录 entries")
+# page labels: each labelled range starts with the printed number of its first page
+for r in pl:
+    st = r["label"].get("/St")
+    if "/S" in r["label"] and st is not None and printed(pages[r["index"]]) != st:
+        fails.append(f"page label of page {r['index'] + 1} starts at {st}, the page prints {printed(pages[r['index']])}")
 if fails:
     print(f"FAIL {label}:")
     for f in fails[:10]:
@@ -78,5 +85,45 @@ print(f"PASS {label}: {len(toc)} 目录 entries, {len(titles)} outline entries")
 PY
   done
 done
+# GB/T 9704 geometry of the official layout, measured from the PDF.
+pdf=$tmp/official-guangdong-2022-jiuzhu.pdf
+python3 - "$pdf" <<'PY' || status=1
+import re, subprocess, sys
+from collections import Counter
+xml = subprocess.run(["pdftotext", "-bbox-layout", sys.argv[1], "-"], capture_output=True, text=True).stdout
+mm = 72 / 25.4
+lines = []
+for pno, pg in enumerate(re.split(r"<page ", xml)[1:], 1):
+    for m in re.finditer(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</line>', pg, re.S):
+        x0, y0, x1, y1 = map(float, m.groups()[:4])
+        text = "".join(re.findall(r">([^<]*)</word>", m.group(5)))
+        lines.append((pno, x0, y0, x1, round(y1 - y0, 1), text))
+h = Counter(l[4] for l in lines).most_common(1)[0][0]
+body = [l for l in lines if abs(l[4] - h) < 0.6]
+left = Counter(round(l[1], 1) for l in body).most_common(1)[0][0]
+right = Counter(round(l[3], 1) for l in body).most_common(1)[0][0]
+fails = []
+if abs(left - 28 * mm) > 0.5 * mm:
+    fails.append(f"text block starts {left / mm:.2f} mm from the left edge, not 28")
+if abs(right - left - 156 * mm) > 0.5 * mm:
+    fails.append(f"text block is {(right - left) / mm:.2f} mm wide, not 156")
+per_page = Counter(p for p, y in {(l[0], round(l[2])) for l in body if not re.fullmatch(r"[—\s\d]+", l[5])})
+if max(per_page.values()) > 22:
+    fails.append(f"a page holds {max(per_page.values())} body lines, more than 22")
+ys = sorted((l[0], round(l[2], 2)) for l in body)
+diffs = Counter(round(b[1] - a[1], 1) for a, b in zip(ys, ys[1:]) if a[0] == b[0] and b[1] > a[1])
+pitch = diffs.most_common(1)[0][0]
+if abs(pitch - 28.95) > 0.2:
+    fails.append(f"line pitch {pitch} pt, not 28.95")
+full = [l for l in body if abs(l[1] - left) < 0.5 and abs(l[3] - right) < 1 and re.fullmatch(r"[\u4e00-\u9fff]+", l[5])]
+for l in full:
+    if len(l[5]) != 28:
+        fails.append(f"a full line of plain text holds {len(l[5])} characters: {l[5]}")
+        break
+if fails:
+    print("FAIL official geometry:", *fails, sep="\n  ")
+    sys.exit(1)
+print(f"PASS official geometry: left {left / mm:.2f} mm, width {(right - left) / mm:.2f} mm, pitch {pitch} pt, {len(full)} full plain lines of 28")
+PY
 [ "$status" -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $status
