@@ -133,22 +133,18 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
       c->layout_path = realpath(l, NULL);
     } else {
       if (err) {
-        ep_buf names;
-        ep_buf_init(&names);
-        snprintf(p, sizeof p, "%s/layouts", c->data_dir);
-        DIR *d = opendir(p);
-        if (d) {
-          struct dirent *e;
-          while ((e = readdir(d))) {
-            size_t n = strlen(e->d_name);
-            if (n > 4 && !strcmp(e->d_name + n - 4, ".xml"))
-              ep_buf_printf(&names, "%s%.*s", names.len ? ", " : "", (int)(n - 4), e->d_name);
-          }
-          closedir(d);
+        size_t n;
+        char **names = ep_layout_names(c->data_dir, &n);
+        ep_buf list;
+        ep_buf_init(&list);
+        for (size_t i = 0; i < n; i++) {
+          ep_buf_printf(&list, "%s%s", i ? ", " : "", names[i]);
+          free(names[i]);
         }
+        free(names);
         snprintf(err, err_size, "--layout %s is neither a layout name nor a readable file; available layouts: %s.",
-                 l, names.len ? ep_buf_str(&names) : "(none found)");
-        ep_buf_free(&names);
+                 l, list.len ? ep_buf_str(&list) : "(none found)");
+        ep_buf_free(&list);
       }
       evalpdf_context_free(c);
       return EVALPDF_ERR_USAGE;
@@ -188,30 +184,13 @@ const char *evalpdf_context_data_dir(const evalpdf_context *ctx, const char **so
 
 // 'evalpdf_context_layouts()' - List layouts.
 void evalpdf_context_layouts(const evalpdf_context *ctx, FILE *out) {
-  char p[4096];
-  snprintf(p, sizeof p, "%s/layouts", ctx->data_dir);
-  DIR *d = opendir(p);
-  if (!d)
-    return;
-  char *names[256];
-  int n = 0;
-  struct dirent *e;
-  while ((e = readdir(d)) && n < 256) {
-    size_t l = strlen(e->d_name);
-    if (l > 4 && !strcmp(e->d_name + l - 4, ".xml"))
-      names[n++] = ep_xstrdup(e->d_name);
-  }
-  closedir(d);
-  for (int i = 1; i < n; i++)
-    for (int j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-      char *t = names[j];
-      names[j] = names[j - 1];
-      names[j - 1] = t;
-    }
-  for (int i = 0; i < n; i++) {
-    fprintf(out, "%-12.*s %s/%s\n", (int)(strlen(names[i]) - 4), names[i], p, names[i]);
+  size_t n;
+  char **names = ep_layout_names(ctx->data_dir, &n);
+  for (size_t i = 0; i < n; i++) {
+    fprintf(out, "%-12s %s/layouts/%s.xml\n", names[i], ctx->data_dir, names[i]);
     free(names[i]);
   }
+  free(names);
 }
 
 // 'evalpdf_document_load()' - Load and check one report.

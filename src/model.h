@@ -256,6 +256,10 @@ const char *ep_grade_word(ep_ratio score, ep_grade_scale scale);
 // Writes into BUF and returns it.
 char *ep_section_number(int level, int ordinal, char *buf, size_t size);
 
+// 'ep_layout_names()' - The layout names in DATA_DIR/layouts (NAME.xml files),
+// sorted, as a heap array of heap strings (free each and the array); count in *N.
+char **ep_layout_names(const char *data_dir, size_t *n);
+
 // 'ep_report_dump()' - Print the model with every computed figure (stable text, for golden tests).
 void ep_report_dump(const ep_report *r, FILE *out);
 

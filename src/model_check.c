@@ -871,35 +871,46 @@ static void resolve_ref(ep_report *r, ep_node *x) {
 // ---------------------------------------------------------------------------
 // Layout
 
-// 'list_layouts()' - "official, compact" from DATA_DIR/layouts (heap string).
-static char *list_layouts(const char *data_dir) {
-  ep_buf b;
-  ep_buf_init(&b);
+// 'cmp_str()' - qsort order of C strings.
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+// 'ep_layout_names()' - Sorted layout names found in DATA_DIR/layouts.
+char **ep_layout_names(const char *data_dir, size_t *n) {
   char path[4096];
   snprintf(path, sizeof path, "%s/layouts", data_dir ? data_dir : ".");
+  size_t cap = 8;
+  char **names = ep_xmalloc(cap * sizeof *names);
+  *n = 0;
   DIR *d = opendir(path);
-  char *names[256];
-  int n = 0;
   if (d) {
     struct dirent *e;
-    while ((e = readdir(d)) && n < 256) {
+    while ((e = readdir(d))) {
       size_t l = strlen(e->d_name);
-      if (l > 4 && !strcmp(e->d_name + l - 4, ".xml"))
-        names[n++] = ep_xstrdup(e->d_name);
+      if (l <= 4 || strcmp(e->d_name + l - 4, ".xml"))
+        continue;
+      if (*n == cap)
+        names = ep_xrealloc(names, (cap *= 2) * sizeof *names);
+      names[(*n)++] = ep_xmalloc(l - 3);
+      memcpy(names[*n - 1], e->d_name, l - 4);
+      names[*n - 1][l - 4] = 0;
     }
     closedir(d);
   }
-  // sort for stable messages
-  for (int i = 1; i < n; i++)
-    for (int j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-      char *t = names[j];
-      names[j] = names[j - 1];
-      names[j - 1] = t;
-    }
-  for (int i = 0; i < n; i++) {
-    ep_buf_printf(&b, "%s%.*s", i ? ", " : "", (int)(strlen(names[i]) - 4), names[i]);
+  qsort(names, *n, sizeof *names, cmp_str);
+  return names;
+}
+
+// 'list_layouts()' - "compact, official" (heap string).
+static char *list_layouts(const char *data_dir) {
+  size_t n;
+  char **names = ep_layout_names(data_dir, &n);
+  ep_buf b;
+  ep_buf_init(&b);
+  for (size_t i = 0; i < n; i++) {
+    ep_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
     free(names[i]);
   }
+  free(names);
   if (!n)
     ep_buf_puts(&b, "(none found)");
   char *r = ep_xstrdup(ep_buf_str(&b));

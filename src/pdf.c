@@ -741,6 +741,18 @@ static bool draw_layer(pdf_writer *w, HPDF_Page page, const ep_page *p, size_t p
   return hp_ok(w, HPDF_Page_EndText(page), "ending text on page %zu", pi + 1);
 }
 
+// 'reset_state()' - Forget the graphics state tracked for a page (a new page,
+// or after a restored save).
+static void reset_state(pdf_writer *w) {
+  w->cur_font = NULL;
+  w->cur_size = 0;
+  w->cur_tc = 0;
+  w->cur_lw = HPDF_DEF_LINEWIDTH;
+  w->cur_gray = 0;
+  w->cur_mode = HPDF_FILL;
+  w->round_join = false;
+}
+
 // 'draw_page()' - Add page PI with its graphics and text.
 static bool draw_page(pdf_writer *w, size_t pi) {
   const ep_page *p = &w->dl->pages[pi];
@@ -755,13 +767,7 @@ static bool draw_page(pdf_writer *w, size_t pi) {
       !hp_ok(w, HPDF_Page_SetHeight(page, (HPDF_REAL)p->height), "setting the height of page %zu to %.2f pt",
              pi + 1, p->height))
     return false;
-  w->cur_font = NULL;
-  w->cur_size = 0;
-  w->cur_tc = 0;
-  w->cur_lw = HPDF_DEF_LINEWIDTH;
-  w->cur_gray = 0;
-  w->cur_mode = HPDF_FILL;
-  w->round_join = false;
+  reset_state(w);
   if (!p->rotated)
     return draw_layer(w, page, p, pi, 0);
   // Landscape content: turn it a quarter so its top lies along the left edge,
@@ -770,13 +776,7 @@ static bool draw_page(pdf_writer *w, size_t pi) {
       !hp_ok(w, HPDF_Page_Concat(page, 0, 1, -1, 0, (HPDF_REAL)p->width, 0), "rotating page %zu", pi + 1) ||
       !draw_layer(w, page, p, pi, 1) || !hp_ok(w, HPDF_Page_GRestore(page), "rotating page %zu", pi + 1))
     return false;
-  w->cur_font = NULL;
-  w->cur_size = 0;
-  w->cur_tc = 0;
-  w->cur_lw = HPDF_DEF_LINEWIDTH;
-  w->cur_gray = 0;
-  w->cur_mode = HPDF_FILL;
-  w->round_join = false;
+  reset_state(w);
   return draw_layer(w, page, p, pi, 2);
 }
 
