@@ -284,6 +284,7 @@ void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep
     abort();
   }
   size_t first_line = L->nlines;
+  int warned = 0; // one overfull warning per paragraph
   for (size_t k = 0; k < res.nlines; k++) {
     const ep_lb_line *ln = &res.lines[k];
     line_item *li = lay_new_line(L);
@@ -300,7 +301,7 @@ void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep
       left += (ln->measure - ln->width_used) / 2;
     else if (!justified && align == EP_H_RIGHT)
       left += ln->measure - ln->width_used;
-    if (ln->overfull && ln->start < at->n)
+    if (ln->overfull && ln->start < at->n && !warned++)
       ep_diag_add(L->diags, EP_WARNING, at->s[ln->start].file, at->s[ln->start].line, "overfull-line",
                   "a word or number is wider than the text block and was broken by character.");
     size_t s = ln->start, e = ln->end;
