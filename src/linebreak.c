@@ -543,10 +543,13 @@ static double lb_badness(const lb_metrics *m, double measure, bool justify, bool
     double slack = measure - m->nat;
     if (!justify || slack <= LB_EPS)
       return 0;
+    // Unjustifiable lines all cap at LB_BAD_MAX; among them the one with less
+    // room left over is better (a narrow table cell: 年初|预算数, not 年|初预算数).
+    double room = measure > 0 ? slack / measure : 0;
     if (m->st <= 0)
-      return LB_BAD_MAX;
+      return LB_BAD_MAX + 1000 * room;
     double r = slack / m->st, b = 100 * r * r * r;
-    return b < LB_BAD_MAX ? b : LB_BAD_MAX;
+    return b < LB_BAD_MAX ? b : LB_BAD_MAX + 1000 * room;
   }
   double need = m->nat - measure;
   double p = need < m->opt ? need : m->opt;
