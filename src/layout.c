@@ -737,34 +737,44 @@ static void signature_block(lay *L, const ep_node *n) {
   char date[64] = "";
   if (m->date_y)
     snprintf(date, sizeof date, "%d年%d月%d日", m->date_y, m->date_m, m->date_d);
+  // GB/T 9704 7.3.5: the date 4 characters in from the right; the issuer
+  // centred over the date.
   const char *lines[2] = {m->issuer, date[0] ? date : NULL};
+  atoms at[2] = {{0}, {0}};
+  double w[2] = {0, 0};
   for (int i = 0; i < 2; i++) {
     if (!lines[i] || !lines[i][0])
       continue;
-    atoms at = {0};
     ifmt f = lay_fmt_for(ts);
-    lay_add_text(L, &at, lines[i], &f, n->file, n->line, false);
-    L->para++;
-    double w = 0;
-    for (size_t k = 0; k < at.n; k++)
-      w += at.a[k].advance;
-    double *xs = ep_xmalloc(at.n * sizeof *xs);
+    lay_add_text(L, &at[i], lines[i], &f, n->file, n->line, false);
+    for (size_t k = 0; k < at[i].n; k++)
+      w[i] += at[i].a[k].advance;
+  }
+  double right = L->st->left + L->st->body_w - 4 * em * L->char_ratio;
+  double centre = w[1] > 0 ? right - w[1] / 2 : right - w[0] / 2;
+  for (int i = 0; i < 2; i++) {
+    if (!at[i].n)
+      continue;
+    double left = i == 1 ? right - w[1] : centre - w[0] / 2;
+    if (left + w[i] > L->st->left + L->st->body_w)
+      left = L->st->left + L->st->body_w - w[i];
+    if (left < L->st->left)
+      left = L->st->left;
+    double *xs = ep_xmalloc(at[i].n * sizeof *xs);
     double acc = 0;
-    for (size_t k = 0; k < at.n; k++) {
+    for (size_t k = 0; k < at[i].n; k++) {
       xs[k] = acc;
-      acc += at.a[k].advance;
+      acc += at[i].a[k].advance;
     }
+    L->para++;
     line_item *li = lay_new_line(L);
     li->count = 1;
     li->size = ts->size;
-    double left = L->st->left + L->st->body_w - 4 * em - w;
-    if (left < L->st->left)
-      left = L->st->left;
-    lay_emit_runs(L, &at, xs, 0, at.n, left);
+    lay_emit_runs(L, &at[i], xs, 0, at[i].n, left);
     li->nbox = L->nprotos - li->box0;
     free(xs);
-    free(at.a);
-    free(at.s);
+    free(at[i].a);
+    free(at[i].s);
   }
 }
 
