@@ -778,6 +778,18 @@ static void signature_block(lay *L, const ep_node *n) {
   }
 }
 
+// 'text_para()' - One unindented paragraph of plain TEXT in style TS (kept with
+// what follows), set ALIGN; SECTION marks a heading; NEW_PAGE starts a page.
+static void text_para(lay *L, const char *text, const ep_text_style *ts, ep_halign align, const ep_node *section,
+                      bool new_page, const ep_node *src) {
+  atoms at = {0};
+  ifmt f = lay_fmt_for(ts);
+  lay_add_text(L, &at, text, &f, src->file, src->line, false);
+  lay_set_para(L, &at, 0, 0, align, true, section, ts->size, new_page);
+  free(at.a);
+  free(at.s);
+}
+
 // 'layout_blocks()' - Every block child of PARENT.
 static void layout_blocks(lay *L, const ep_node *parent, int depth) {
   if (depth > EP_MAX_NESTING + 2)
@@ -798,22 +810,11 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
       break;
     }
     case EP_N_APPENDIX: {
+      // GB/T 9704 7.3.7: a new page, 附件N at the top left, the title centred.
       record_section(L, c);
-      const ep_text_style *as = &L->st->ts[EP_TS_APPENDIX];
-      atoms at = {0};
-      ifmt f = lay_fmt_for(as);
-      lay_add_text(L, &at, c->number ? c->number : "附件", &f, c->file, c->line, false);
-      lay_set_para(L, &at, 0, 0, EP_H_LEFT, true, c, as->size, true);
-      free(at.a);
-      free(at.s);
+      text_para(L, c->number ? c->number : "附件", &L->st->ts[EP_TS_APPENDIX], EP_H_LEFT, c, true, c);
       blank_lines(L, 1);
-      const ep_text_style *ts = &L->st->ts[EP_TS_TITLE];
-      atoms tt = {0};
-      ifmt g = lay_fmt_for(ts);
-      lay_add_text(L, &tt, c->text ? c->text : "", &g, c->file, c->line, false);
-      lay_set_para(L, &tt, 0, 0, EP_H_CENTER, true, NULL, ts->size, false);
-      free(tt.a);
-      free(tt.s);
+      text_para(L, c->text ? c->text : "", &L->st->ts[EP_TS_TITLE], EP_H_CENTER, NULL, false, c);
       blank_lines(L, 1);
       layout_blocks(L, c, depth + 1);
       break;

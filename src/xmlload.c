@@ -321,26 +321,22 @@ ep_xml_doc *ep_xml_parse_dict(const char *file_path, const char *display, ep_dia
   ctxt->vctxt.warning = NULL;
   int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING;
   xmlDocPtr doc = xmlCtxtReadMemory(ctxt, (const char *)p, (int)n, file_path, "UTF-8", options);
-  if (st.entity_found) {
+  if (st.entity_found || st.dtd_found) {
+    // the DOCTYPE was refused before anything it names was read: one error
     if (doc)
       xmlFreeDoc(doc);
     doc = NULL;
     st.reported = false;
     char msg[300];
-    snprintf(msg, sizeof msg,
-             "the DOCTYPE declares entity \"%s\"; entities are not allowed in report XML (write the text out).",
-             st.entity_name);
-    first_error(&st, st.entity_line, "entity-declared", msg);
-  } else if (st.dtd_found) {
-    if (doc)
-      xmlFreeDoc(doc);
-    doc = NULL;
-    st.reported = false;
-    char msg[300];
-    snprintf(msg, sizeof msg,
-             "the DOCTYPE names an external DTD \"%s\"; evalpdf never loads DTDs (remove the DOCTYPE).",
-             st.entity_name);
-    first_error(&st, st.entity_line, "dtd-external", msg);
+    if (st.entity_found)
+      snprintf(msg, sizeof msg,
+               "the DOCTYPE declares entity \"%s\"; entities are not allowed in report XML (write the text out).",
+               st.entity_name);
+    else
+      snprintf(msg, sizeof msg,
+               "the DOCTYPE names an external DTD \"%s\"; evalpdf never loads DTDs (remove the DOCTYPE).",
+               st.entity_name);
+    first_error(&st, st.entity_line, st.entity_found ? "entity-declared" : "dtd-external", msg);
   } else if (!doc || !ctxt->wellFormed || st.reported) {
     if (doc)
       xmlFreeDoc(doc);
