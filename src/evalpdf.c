@@ -437,18 +437,11 @@ evalpdf_status evalpdf_print_fonts(evalpdf_context *ctx, evalpdf_document *doc, 
     for (ep_node *c = f->first; c; c = c->next)
       collect_cps(c->kind == EP_N_TEXT ? c->text : c->result, &set, &n, &cap);
   }
-  for (ep_node *x = r->body; x;) {
+  for (ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
     collect_cps(x->kind == EP_N_TEXT ? x->text : x->result, &set, &n, &cap);
     collect_cps(x->kind == EP_N_TEXT ? NULL : x->text, &set, &n, &cap);
     collect_cps(x->name, &set, &n, &cap);
     collect_cps(x->number, &set, &n, &cap);
-    ep_node *next = x->first;
-    while (!next && x) {
-      next = x->next;
-      if (!next)
-        x = x->parent;
-    }
-    x = next;
   }
   fprintf(out, "%s: %zu distinct characters\n", r->path, n);
   const ep_role *seen[EP_TS__COUNT];

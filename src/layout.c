@@ -445,6 +445,18 @@ static void para_block(lay *L, const ep_node *n, const char *lead, bool lead_bol
   free(at.s);
 }
 
+// 'lay_add_lead()' - The bold title of an issue or measure N as its lead-in,
+// closed with 。 when it has no end mark of its own and text follows.
+void lay_add_lead(lay *L, atoms *at, const ep_node *n, const ifmt *f) {
+  if (!n->text || !n->text[0])
+    return;
+  ifmt b = *f;
+  b.bold = true;
+  lay_add_text(L, at, n->text, &b, n->file, n->line, false);
+  if (!lay_ends_with_mark(n->text) && n->first)
+    lay_add_text(L, at, "。", &b, n->file, n->line, false);
+}
+
 // 'yishi_para()' - Items run into one paragraph as 一是……；二是……。
 // ITEMS are the children of N of KIND; titles (issues/measures) lead bold.
 static void yishi_para(lay *L, const ep_node *n, ep_kind kind) {
@@ -465,13 +477,7 @@ static void yishi_para(lay *L, const ep_node *n, ep_kind kind) {
       snprintf(lead, sizeof lead, "%s是", num);
       lay_add_text(L, &at, lead, &f, c->file, c->line, false);
     }
-    if (c->text && c->text[0]) {
-      ifmt b = f;
-      b.bold = true;
-      lay_add_text(L, &at, c->text, &b, c->file, c->line, false);
-      if (!lay_ends_with_mark(c->text))
-        lay_add_text(L, &at, c->first ? "。" : "", &b, c->file, c->line, false);
-    }
+    lay_add_lead(L, &at, c, &f);
     lay_inline_text(L, &at, c, &f, 0);
     const ep_node *t = last_text(c, 0);
     bool has_mark = t && lay_ends_with_mark(t->text);
@@ -496,13 +502,7 @@ static void numbered_items(lay *L, const ep_node *n, ep_kind kind) {
     char num[32];
     snprintf(num, sizeof num, "%d.", k);
     lay_add_text(L, &at, num, &f, c->file, c->line, true);
-    if (c->text && c->text[0]) {
-      ifmt b = f;
-      b.bold = true;
-      lay_add_text(L, &at, c->text, &b, c->file, c->line, false);
-      if (!lay_ends_with_mark(c->text) && c->first)
-        lay_add_text(L, &at, "。", &b, c->file, c->line, false);
-    }
+    lay_add_lead(L, &at, c, &f);
     lay_inline_text(L, &at, c, &f, 0);
     lay_set_para(L, &at, ts->indent * ts->size * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
     free(at.a);
@@ -1278,19 +1278,9 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
   for (const ep_node *c = r->body ? r->body->first : NULL; c; c = c->next)
     if (c->kind == EP_N_TOC && c->toc_depth > 0)
       L.outline_depth = c->toc_depth;
-  for (const ep_node *x = r->body; x;) {
+  for (const ep_node *x = r->body; x; x = ep_next_node(x, r->body))
     if (x->kind == EP_N_SECTION || x->kind == EP_N_APPENDIX)
       record_section(&L, x);
-    const ep_node *next = x->first;
-    while (!next && x) {
-      if (x == r->body)
-        break;
-      next = x->next;
-      if (!next)
-        x = x->parent;
-    }
-    x = next;
-  }
   // Pass until the 目录's page numbers are stable (at most 5 passes). Only the
   // last pass reports its warnings.
   for (int pass = 0; pass < 5; pass++) {

@@ -88,6 +88,7 @@ ep_box *lay_proto(lay *L, ep_box_kind kind);
 line_item *lay_new_line(lay *L);
 void lay_emit_runs(lay *L, const atoms *at, const double *x, size_t s, size_t e, double left);
 ifmt lay_fmt_for(const ep_text_style *ts);
+void lay_add_lead(lay *L, atoms *at, const ep_node *n, const ifmt *f);
 bool lay_ends_with_mark(const char *s);
 void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep_halign align, bool keep,
                   const ep_node *section, double size, bool new_page);

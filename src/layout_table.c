@@ -140,6 +140,15 @@ static void cell_inline(lay *L, ep_table *t, tcell *c, const ep_node *n) {
   L->char_ratio = save;
 }
 
+// 'cell_lead()' - The bold title of issue or measure N as the lead-in of cell C.
+static void cell_lead(lay *L, ep_table *t, tcell *c, const ep_node *n) {
+  ifmt f = cell_fmt(t, c->header);
+  double save = L->char_ratio;
+  L->char_ratio = 1.0;
+  lay_add_lead(L, &c->at, n, &f);
+  L->char_ratio = save;
+}
+
 // 'cell_break()' - A forced line break before the next text of cell C.
 static void cell_break(tcell *c) { c->at.pending_flags |= EP_LB_BREAK_BEFORE; }
 
@@ -1148,54 +1157,44 @@ static void im_table(lay *L, const ep_node *n) {
   t->nhead = 1;
   cell_text(L, t, tbl_cell(t, 0, 0, 1, 1, EP_H_CENTER, true, n->file, n->line), "存在问题", false, false);
   cell_text(L, t, tbl_cell(t, 0, 1, 1, 1, EP_H_CENTER, true, n->file, n->line), "改进措施", false, false);
-  int r = 1, k = 0;
+  // One walk for the issues (a row each, in document order), one for the
+  // measures (stacked in their issue's right-hand cell).
   const ep_node *root = n;
   while (root->parent)
     root = root->parent;
-  for (const ep_node *x = root; x;) {
-    if (x->kind == EP_N_ISSUE) {
-      k++;
-      tcell *ic = tbl_cell(t, r, 0, 1, 1, EP_H_LEFT, false, x->file, x->line);
-      char num[32];
-      snprintf(num, sizeof num, "%d.", k);
-      cell_text(L, t, ic, num, false, true);
-      if (x->text && x->text[0]) {
-        cell_text(L, t, ic, x->text, true, false);
-        if (!lay_ends_with_mark(x->text) && x->first)
-          cell_text(L, t, ic, "。", true, false);
-      }
-      cell_inline(L, t, ic, x);
-      tcell *mc = tbl_cell(t, r, 1, 1, 1, EP_H_LEFT, false, x->file, x->line);
-      int m = 0;
-      for (const ep_node *y = root; y;) {
-        if (y->kind == EP_N_MEASURE && y->issue == x) {
-          if (m++)
-            cell_break(mc);
-          if (y->text && y->text[0]) {
-            cell_text(L, t, mc, y->text, true, false);
-            if (!lay_ends_with_mark(y->text) && y->first)
-              cell_text(L, t, mc, "。", true, false);
-          }
-          cell_inline(L, t, mc, y);
-        }
-        const ep_node *nx = y->first;
-        while (!nx && y) {
-          nx = y->next;
-          if (!nx)
-            y = y->parent;
-        }
-        y = nx;
-      }
-      r++;
-    }
-    const ep_node *nx = x->first;
-    while (!nx && x) {
-      nx = x->next;
-      if (!nx)
-        x = x->parent;
-    }
-    x = nx;
+  size_t ni = 0, cap = 16;
+  const ep_node **iss = ep_xmalloc(cap * sizeof *iss);
+  for (const ep_node *x = root; x; x = ep_next_node(x, root)) {
+    if (x->kind != EP_N_ISSUE)
+      continue;
+    if (ni == cap)
+      iss = ep_xrealloc(iss, (cap *= 2) * sizeof *iss);
+    iss[ni++] = x;
+    int r = (int)ni;
+    tcell *ic = tbl_cell(t, r, 0, 1, 1, EP_H_LEFT, false, x->file, x->line);
+    char num[32];
+    snprintf(num, sizeof num, "%zu.", ni);
+    cell_text(L, t, ic, num, false, true);
+    cell_lead(L, t, ic, x);
+    cell_inline(L, t, ic, x);
+    tbl_cell(t, r, 1, 1, 1, EP_H_LEFT, false, x->file, x->line);
   }
+  // cells: [0] and [1] are the header; issue i has cells 2 + 2i and 3 + 2i
+  for (const ep_node *y = root; y; y = ep_next_node(y, root)) {
+    if (y->kind != EP_N_MEASURE || !y->issue)
+      continue;
+    size_t i = 0;
+    while (i < ni && iss[i] != y->issue)
+      i++;
+    if (i == ni)
+      continue;
+    tcell *mc = &t->cells[3 + 2 * i];
+    if (mc->at.n)
+      cell_break(mc);
+    cell_lead(L, t, mc, y);
+    cell_inline(L, t, mc, y);
+  }
+  free(iss);
   caption_line(L, n->text, n, NULL);
   push_table(L, t);
 }

@@ -245,6 +245,11 @@ const char *ep_kind_name(ep_kind kind);
 // run the semantic checks (called by ep_report_load).
 void ep_report_check(ep_report *r, const ep_load_options *opt);
 
+// 'ep_next_node()' - The pre-order successor of N inside the subtree at ROOT
+// (NULL after the last), without recursion. The node is R's; the cast away
+// from const only lets callers that own a mutable tree keep walking it.
+ep_node *ep_next_node(const ep_node *n, const ep_node *root);
+
 // 'ep_find_id()' - The element with id ID, or NULL.
 ep_node *ep_find_id(const ep_report *r, const char *id);
 

@@ -52,8 +52,8 @@ void ep_report_free(ep_report *r) {
   free(r);
 }
 
-// 'next_node()' - Pre-order successor of N below ROOT (iterative: no recursion).
-static ep_node *next_node(ep_node *n, const ep_node *root) {
+// 'ep_next_node()' - Pre-order successor of N below ROOT (iterative: no recursion).
+ep_node *ep_next_node(const ep_node *n, const ep_node *root) {
   if (n->first)
     return n->first;
   while (n && n != root) {
@@ -97,7 +97,7 @@ static int cmp_id(const void *a, const void *b) {
 static void collect_ids(ep_report *r) {
   size_t cap = 64, n = 0, seq = 0;
   id_ent *ents = ep_xmalloc(cap * sizeof *ents);
-  for (ep_node *x = r->body; x; x = next_node(x, r->body)) {
+  for (ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
     seq++;
     if (!x->id)
       continue;
@@ -183,7 +183,7 @@ char *ep_section_number(int level, int ordinal, char *buf, size_t size) {
 // 'number_sections()' - Ordinals and number strings for every section and appendix.
 static void number_sections(ep_report *r) {
   int appendix = 0;
-  for (ep_node *x = r->body; x; x = next_node(x, r->body)) {
+  for (ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
     if (x->kind == EP_N_APPENDIX) {
       x->ordinal = ++appendix;
       char buf[64];
@@ -569,7 +569,7 @@ static bool is_figure_holder(ep_kind k) {
 
 // 'check_measures()' - measure/@for resolution and issues without measures.
 static void check_measures(ep_report *r) {
-  for (ep_node *x = r->body; x; x = next_node(x, r->body)) {
+  for (ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
     if (x->kind != EP_N_MEASURE || !x->for_id)
       continue;
     ep_node *t = ep_find_id(r, x->for_id);
@@ -588,7 +588,7 @@ static void check_measures(ep_report *r) {
         ERR(r, x, "unknown-issue", "<measure for=\"%s\"> names no issue.", x->for_id);
     }
   }
-  for (ep_node *x = r->body; x; x = next_node(x, r->body))
+  for (ep_node *x = r->body; x; x = ep_next_node(x, r->body))
     if (x->kind == EP_N_ISSUE && !x->has_points) {
       if (x->id)
         WARN(r, x, "issue-without-measure", "issue \"%s\" has no <measure for=\"%s\">.", x->id, x->id);
@@ -976,7 +976,7 @@ void ep_report_check(ep_report *r, const ep_load_options *opt) {
   if (r->body) {
     collect_ids(r);
     number_sections(r);
-    for (ep_node *x = r->body; x; x = next_node(x, r->body)) {
+    for (ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
       if (x->kind == EP_N_FUNDS)
         check_funds(r, x);
       else if (x->kind == EP_N_SCORING)
@@ -985,7 +985,7 @@ void ep_report_check(ep_report *r, const ep_load_options *opt) {
         check_form(r, x);
     }
     check_measures(r);
-    for (ep_node *x = r->body; x; x = next_node(x, r->body)) {
+    for (ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
       if (x->kind == EP_N_VALUE)
         resolve_value(r, x);
       else if (x->kind == EP_N_REF)
@@ -994,7 +994,7 @@ void ep_report_check(ep_report *r, const ep_load_options *opt) {
   }
   // <value>/<ref> inside meta fields
   for (ep_node *f = r->meta.fields; f; f = f->next)
-    for (ep_node *x = f->first; x; x = next_node(x, f)) {
+    for (ep_node *x = f->first; x; x = ep_next_node(x, f)) {
       if (x->kind == EP_N_VALUE)
         resolve_value(r, x);
       else if (x->kind == EP_N_REF)

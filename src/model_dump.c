@@ -251,18 +251,6 @@ void ep_report_dump(const ep_report *r, FILE *out) {
     dump_node(r->body, out, 0, r->path);
 }
 
-// 'next_block()' - Pre-order successor within the body.
-static const ep_node *next_block(const ep_node *n, const ep_node *root) {
-  if (n->first)
-    return n->first;
-  while (n && n != root) {
-    if (n->next)
-      return n->next;
-    n = n->parent;
-  }
-  return NULL;
-}
-
 // 'label_of()' - "main" for a block with an id, else "@LINE".
 static const char *label_of(const ep_node *n, char *buf, size_t size) {
   if (n->id)
@@ -284,7 +272,7 @@ void ep_report_summary(const ep_report *r, bool strict, FILE *out) {
   if (!r->body)
     return;
   char a[64], b[64], c[64], l[64];
-  for (const ep_node *x = r->body; x; x = next_block(x, r->body)) {
+  for (const ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
     if (x->kind == EP_N_FUNDS) {
       fprintf(out, "  funds %s: budget %s, executed %s, rate %s\n", label_of(x, l, sizeof l),
               fig_str(x->eff[EP_F_BUDGET], a), fig_str(x->eff[EP_F_EXECUTED], b),
