@@ -18,7 +18,6 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include <hb.h>
-#include <hpdf.h>
 #include <libxml/parser.h>
 #include <libxml/xmlversion.h>
 
@@ -260,7 +259,7 @@ void evalpdf_document_dump(const evalpdf_document *doc, FILE *out) { ep_report_d
 // 'evalpdf_print_versions()' - Versions of evalpdf and its libraries.
 void evalpdf_print_versions(const evalpdf_context *ctx, FILE *out) {
   fprintf(out, "evalpdf %s\n", EVALPDF_VERSION);
-  fprintf(out, "  libharu %s\n", HPDF_GetVersion());
+  fprintf(out, "  libharu %s\n", ep_pdf_library_version());
   int xv = atoi(xmlParserVersion);
   fprintf(out, "  libxml2 %d.%d.%d\n", xv / 10000, xv / 100 % 100, xv % 100);
   FT_Library ft;

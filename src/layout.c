@@ -253,6 +253,46 @@ void lay_emit_runs(lay *L, const atoms *at, const double *x, size_t s, size_t e,
   }
 }
 
+// 'lay_width()' - The natural width of AT (the sum of its advances).
+double lay_width(const atoms *at) {
+  double w = 0;
+  for (size_t k = 0; k < at->n; k++)
+    w += at->a[k].advance;
+  return w;
+}
+
+// 'lay_emit_natural()' - Proto text runs of all of AT at natural spacing from LEFT
+// (a line not set by the breaker: page numbers, headers, labels).
+void lay_emit_natural(lay *L, const atoms *at, double left) {
+  if (!at->n)
+    return;
+  double *xs = ep_xmalloc(at->n * sizeof *xs), acc = 0;
+  for (size_t k = 0; k < at->n; k++) {
+    xs[k] = acc;
+    acc += at->a[k].advance;
+  }
+  lay_emit_runs(L, at, xs, 0, at->n, left);
+  free(xs);
+}
+
+// 'lay_copy_protos()' - Copy N proto boxes from FIRST onto PAGE, shifted up by DY;
+// UPRIGHT marks them as staying upright on a rotated page.
+void lay_copy_protos(lay *L, ep_page *page, size_t first, size_t n, double dy, bool upright) {
+  for (size_t k = first; k < first + n; k++) {
+    ep_box *b = ep_page_add(L->dl, page, L->protos[k].kind);
+    *b = L->protos[k];
+    b->y += dy;
+    b->upright = b->upright || upright;
+  }
+}
+
+// 'lay_put_protos()' - Move the proto boxes from FROM on onto PAGE (see
+// lay_copy_protos) and drop them from the proto list.
+void lay_put_protos(lay *L, ep_page *page, size_t from, double dy, bool upright) {
+  lay_copy_protos(L, page, from, L->nprotos - from, dy, upright);
+  L->nprotos = from;
+}
+
 // 'lay_set_para()' - Break AT into lines and append them as line items.
 // FIRST_INDENT / REST_INDENT in pt from the body's left edge; ALIGN for
 // 'line_span()' - Grid rows a line of type SIZE needs (1 unless the type is large for the pitch).
@@ -283,7 +323,6 @@ void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep
     fprintf(stderr, "evalpdf: fatal: out of memory in line breaking\n");
     abort();
   }
-  size_t first_line = L->nlines;
   int warned = 0; // one overfull warning per paragraph
   for (size_t k = 0; k < res.nlines; k++) {
     const ep_lb_line *ln = &res.lines[k];
@@ -310,11 +349,6 @@ void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep
     if (s < e)
       lay_emit_runs(L, at, res.x, s, e, left);
     li->nbox = L->nprotos - li->box0;
-  }
-  if (section && L->nlines > first_line) {
-    // a destination for links and the outline at the heading's first line
-    line_item *li = &L->lines[first_line];
-    (void)li;
   }
   ep_lb_result_free(&res);
 }
@@ -531,9 +565,7 @@ static void list_block(lay *L, const ep_node *n) {
     atoms at = {0};
     ifmt f = lay_fmt_for(ts);
     lay_add_text(L, &at, label, &f, c->file, c->line, true);
-    double label_w = 0;
-    for (size_t i = 0; i < at.n; i++)
-      label_w += at.a[i].advance;
+    double label_w = lay_width(&at);
     if (n->style == EP_LIST_BULLET) {
       // a half-em gap after the bullet, drawn as a fixed space
       label_w += em / 2;
@@ -548,7 +580,7 @@ static void list_block(lay *L, const ep_node *n) {
 }
 
 // 'heading()' - A section or appendix heading line (or the run-in lead of its first paragraph).
-static void heading(lay *L, const ep_node *s, int depth) {
+static void heading(lay *L, const ep_node *s) {
   const ep_text_style *ts = heading_style(L, s->level);
   record_section(L, s);
   ep_buf t;
@@ -577,17 +609,11 @@ static void heading(lay *L, const ep_node *s, int depth) {
       lay_set_para(L, &at, body->indent * body->size * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, body->size, false);
       free(at.a);
       free(at.s);
-      first = NULL;
     }
     free(lead);
     if (L->nlines > line0)
       L->lines[line0].section = s;
-    // the rest of the section, skipping the merged paragraph
-    for (const ep_node *c = first ? first->next : s->first; c; c = c->next) {
-      ep_node tmp = *c;
-      (void)tmp;
-    }
-    free(title);
+    free(title); // layout_blocks() skips the merged paragraph
     return;
   }
   atoms at = {0};
@@ -600,7 +626,6 @@ static void heading(lay *L, const ep_node *s, int depth) {
   free(at.a);
   free(at.s);
   free(title);
-  (void)depth;
 }
 
 // 'toc_block()' - The 目录: title, then one entry per section up to the depth, with dot leaders and page numbers.
@@ -636,11 +661,8 @@ static void toc_block(lay *L, const ep_node *toc) {
       // measure the page number
       atoms pa = {0};
       lay_add_text(L, &pa, pn, &f, x->file, x->line, true);
-      double pw = 0;
-      for (size_t i = 0; i < pa.n; i++)
-        pw += pa.a[i].advance;
+      double pw = lay_width(&pa);
       // Lines of the entry text, leaving room for leaders and the number on the last line.
-      size_t before = L->nlines;
       double reserve = pw + 2 * em;
       L->para++;
       ep_lb_params p;
@@ -676,14 +698,7 @@ static void toc_block(lay *L, const ep_node *toc) {
           }
           free(lead.a);
           free(lead.s);
-          double *px = ep_xmalloc(pa.n * sizeof *px);
-          double acc = 0;
-          for (size_t d = 0; d < pa.n; d++) {
-            px[d] = acc;
-            acc += pa.a[d].advance;
-          }
-          lay_emit_runs(L, &pa, px, 0, pa.n, num_x);
-          free(px);
+          lay_emit_natural(L, &pa, num_x);
           // a link over the whole entry
           ep_box *lk = lay_proto(L, EP_BOX_LINK);
           lk->x = left;
@@ -694,7 +709,6 @@ static void toc_block(lay *L, const ep_node *toc) {
         }
         li->nbox = L->nprotos - li->box0;
       }
-      (void)before;
       ep_lb_result_free(&res);
       free(at.a);
       free(at.s);
@@ -747,8 +761,7 @@ static void signature_block(lay *L, const ep_node *n) {
       continue;
     ifmt f = lay_fmt_for(ts);
     lay_add_text(L, &at[i], lines[i], &f, n->file, n->line, false);
-    for (size_t k = 0; k < at[i].n; k++)
-      w[i] += at[i].a[k].advance;
+    w[i] = lay_width(&at[i]);
   }
   double right = L->st->left + L->st->body_w - 4 * em * L->char_ratio;
   double centre = w[1] > 0 ? right - w[1] / 2 : right - w[0] / 2;
@@ -760,19 +773,12 @@ static void signature_block(lay *L, const ep_node *n) {
       left = L->st->left + L->st->body_w - w[i];
     if (left < L->st->left)
       left = L->st->left;
-    double *xs = ep_xmalloc(at[i].n * sizeof *xs);
-    double acc = 0;
-    for (size_t k = 0; k < at[i].n; k++) {
-      xs[k] = acc;
-      acc += at[i].a[k].advance;
-    }
     L->para++;
     line_item *li = lay_new_line(L);
     li->count = 1;
     li->size = ts->size;
-    lay_emit_runs(L, &at[i], xs, 0, at[i].n, left);
+    lay_emit_natural(L, &at[i], left);
     li->nbox = L->nprotos - li->box0;
-    free(xs);
     free(at[i].a);
     free(at[i].s);
   }
@@ -799,7 +805,7 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
   for (const ep_node *c = parent->first; c; c = c->next) {
     switch (c->kind) {
     case EP_N_SECTION: {
-      heading(L, c, depth);
+      heading(L, c);
       const ep_node *start = c->first;
       if (c->runin && start && start->kind == EP_N_P)
         start = start->next;
@@ -1083,12 +1089,7 @@ static void paginate(lay *L) {
         page = ep_dlist_add_page(L->dl, st->page_w, st->page_h);
         row = 0;
       }
-      double ytop = top - row * st->pitch;
-      for (size_t k = 0; k < li->nbox; k++) {
-        ep_box *b = ep_page_add(L->dl, page, L->protos[li->box0 + k].kind);
-        *b = L->protos[li->box0 + k];
-        b->y += ytop;
-      }
+      lay_copy_protos(L, page, li->box0, li->nbox, top - row * st->pitch, false);
       row += li->rows_h;
       if (row >= rows && i + 1 < L->nlines) {
         page = NULL;
@@ -1105,11 +1106,7 @@ static void paginate(lay *L) {
     double cell_bottom = top - (row + span) * st->pitch;
     double baseline = cell_bottom + (span * st->pitch - size) / 2 + 0.12 * size;
     int page_index = (int)L->dl->npages - 1;
-    for (size_t k = 0; k < li->nbox; k++) {
-      ep_box *b = ep_page_add(L->dl, page, L->protos[li->box0 + k].kind);
-      *b = L->protos[li->box0 + k];
-      b->y += baseline;
-    }
+    lay_copy_protos(L, page, li->box0, li->nbox, baseline, false);
     if (li->section) {
       const ep_node *s = li->section;
       ep_box *d = ep_page_add(L->dl, page, EP_BOX_DEST);
@@ -1162,24 +1159,13 @@ static void running_header(lay *L, ep_page *p, int num) {
   L->char_ratio = 1.0;
   lay_add_text(L, &at, L->r->meta.title, &f, L->r->path, L->r->meta.title_line, false);
   L->char_ratio = save;
-  double w = 0;
-  double *xs = ep_xmalloc((at.n + 1) * sizeof *xs);
-  for (size_t k = 0; k < at.n; k++) {
-    xs[k] = w;
-    w += at.a[k].advance;
-  }
+  double w = lay_width(&at);
   ep_halign al = num % 2 ? st->hd_odd : st->hd_even;
   double x = al == EP_H_RIGHT ? st->left + st->body_w - w : al == EP_H_CENTER ? st->left + (st->body_w - w) / 2 : st->left;
   double top = st->page_h - st->top;
   size_t from = L->nprotos;
-  lay_emit_runs(L, &at, xs, 0, at.n, x);
-  for (size_t k = from; k < L->nprotos; k++) {
-    ep_box *b = ep_page_add(L->dl, p, L->protos[k].kind);
-    *b = L->protos[k];
-    b->y += top + 8;
-    b->upright = true;
-  }
-  L->nprotos = from;
+  lay_emit_natural(L, &at, x);
+  lay_put_protos(L, p, from, top + 8, true);
   if (st->hd_rule) {
     ep_box *r = ep_page_add(L->dl, p, EP_BOX_RULE);
     r->x = st->left;
@@ -1188,7 +1174,6 @@ static void running_header(lay *L, ep_page *p, int num) {
     r->line_width = 0.5;
     r->upright = true;
   }
-  free(xs);
   free(at.a);
   free(at.s);
 }
@@ -1232,12 +1217,7 @@ static void page_numbers(lay *L) {
     lay_add_text(L, &at, ep_buf_str(&t), &f, NULL, 0, true);
     L->char_ratio = char_ratio;
     ep_buf_free(&t);
-    double w = 0;
-    double *xs = ep_xmalloc((at.n + 1) * sizeof *xs);
-    for (size_t k = 0; k < at.n; k++) {
-      xs[k] = w;
-      w += at.a[k].advance;
-    }
+    double w = lay_width(&at);
     bool odd = num % 2 == 1;
     ep_halign al = odd ? st->pn_odd : st->pn_even;
     double inset = st->pn_inset * body->size;
@@ -1250,15 +1230,9 @@ static void page_numbers(lay *L) {
       x = st->left + inset;
     double body_bottom = st->page_h - st->top - st->body_h;
     double baseline = body_bottom - st->pn_below - pn.size * 0.88;
-    lay_emit_runs(L, &at, xs, 0, at.n, x);
-    for (size_t k = save_np; k < L->nprotos; k++) {
-      ep_box *b = ep_page_add(L->dl, p, L->protos[k].kind);
-      *b = L->protos[k];
-      b->y += baseline;
-      b->upright = true; // on a rotated page the number stays where portrait pages have it
-    }
-    L->nprotos = save_np;
-    free(xs);
+    lay_emit_natural(L, &at, x);
+    // upright: on a rotated page the number stays where portrait pages have it
+    lay_put_protos(L, p, save_np, baseline, true);
     free(at.a);
     free(at.s);
   }

@@ -87,6 +87,10 @@ void lay_inline_text(lay *L, atoms *at, const ep_node *n, const ifmt *f, int dep
 ep_box *lay_proto(lay *L, ep_box_kind kind);
 line_item *lay_new_line(lay *L);
 void lay_emit_runs(lay *L, const atoms *at, const double *x, size_t s, size_t e, double left);
+double lay_width(const atoms *at);
+void lay_emit_natural(lay *L, const atoms *at, double left);
+void lay_copy_protos(lay *L, ep_page *page, size_t first, size_t n, double dy, bool upright);
+void lay_put_protos(lay *L, ep_page *page, size_t from, double dy, bool upright);
 ifmt lay_fmt_for(const ep_text_style *ts);
 void lay_add_lead(lay *L, atoms *at, const ep_node *n, const ifmt *f);
 bool lay_ends_with_mark(const char *s);

@@ -327,16 +327,6 @@ double lay_table_min_height(const ep_table *t) {
 // ---------------------------------------------------------------------------
 // Drawing
 
-// 'put_box()' - Copy proto boxes [FROM, nprotos) onto PAGE shifted by DY, then drop them.
-static void put_protos(lay *L, ep_page *page, size_t from, double dy) {
-  for (size_t k = from; k < L->nprotos; k++) {
-    ep_box *b = ep_page_add(L->dl, page, L->protos[k].kind);
-    *b = L->protos[k];
-    b->y += dy;
-  }
-  L->nprotos = from;
-}
-
 // 'draw_cell()' - Cell C over the rows [R0, R1) whose tops are at ROWTOP[] on PAGE.
 static void draw_cell(lay *L, ep_table *t, tcell *c, ep_page *page, double ytop, double ybot) {
   double x0 = t->colx[c->col], x1 = t->colx[c->col + c->colspan];
@@ -372,7 +362,7 @@ static void draw_cell(lay *L, ep_table *t, tcell *c, ep_page *page, double ytop,
     double baseline = top - (double)k * t->lead - t->lead + (t->lead - t->size) / 2 + 0.12 * t->size;
     size_t from = L->nprotos;
     lay_emit_runs(L, &c->at, c->res.x, s, e, left);
-    put_protos(L, page, from, baseline);
+    lay_put_protos(L, page, from, baseline, false);
   }
 }
 
@@ -435,16 +425,9 @@ static double continued_line(lay *L, ep_table *t, ep_page *page, double y) {
   L->char_ratio = 1.0;
   lay_add_text(L, &at, "续表", &f, t->file, t->line, true);
   L->char_ratio = save;
-  double *xs = ep_xmalloc((at.n + 1) * sizeof *xs);
-  double acc = 0;
-  for (size_t k = 0; k < at.n; k++) {
-    xs[k] = acc;
-    acc += at.a[k].advance;
-  }
   size_t from = L->nprotos;
-  lay_emit_runs(L, &at, xs, 0, at.n, L->st->left);
-  put_protos(L, page, from, y - t->lead + (t->lead - t->size) / 2 + 0.12 * t->size);
-  free(xs);
+  lay_emit_natural(L, &at, L->st->left);
+  lay_put_protos(L, page, from, y - t->lead + (t->lead - t->size) / 2 + 0.12 * t->size, false);
   free(at.a);
   free(at.s);
   return t->lead;
@@ -514,7 +497,7 @@ static void split_row(lay *L, ep_table *t, ep_page **page, double *y, int r, dou
         double baseline = yy - PAD_V - (double)(k - c->done + 1) * t->lead + (t->lead - t->size) / 2 + 0.12 * t->size;
         size_t from = L->nprotos;
         lay_emit_runs(L, &c->at, c->res.x, s0, e0, lft);
-        put_protos(L, *page, from, baseline);
+        lay_put_protos(L, *page, from, baseline, false);
       }
       c->done = end;
     }
@@ -685,11 +668,7 @@ static double parse_width(const char *s, double W) {
 
 // 'general_table()' - <table>: HTML-style placement of rowspan/colspan cells.
 static void general_table(lay *L, const ep_node *n) {
-  // count columns: the widest row after spans, and <col> elements
-  int ncols = 0, ncolspec = 0;
-  for (const ep_node *c = n->first; c; c = c->next)
-    if (c->kind == EP_N_COL)
-      ncolspec++;
+  int ncols = 0; // the widest row after spans
   // gather rows in order: thead rows first (header), then tbody / bare rows
   size_t cap = 64, nr = 0;
   const ep_node **tr = ep_xmalloc(cap * sizeof *tr);
@@ -776,8 +755,6 @@ static void general_table(lay *L, const ep_node *n) {
       push_table(L, t);
     }
   }
-  if (ncolspec > ncols)
-    (void)ncolspec;
   free(busy);
   free(tr);
 }
@@ -881,17 +858,11 @@ static double chart_text(lay *L, const char *s, double x, double y, double size,
   L->char_ratio = 1.0;
   lay_add_text(L, &at, s, &f, file, line, true);
   L->char_ratio = save;
-  double *xs = ep_xmalloc((at.n + 1) * sizeof *xs), w = 0;
-  for (size_t k = 0; k < at.n; k++) {
-    xs[k] = w;
-    w += at.a[k].advance;
-  }
+  double w = lay_width(&at);
   size_t from = L->nprotos;
-  if (at.n)
-    lay_emit_runs(L, &at, xs, 0, at.n, right ? x - w : x);
+  lay_emit_natural(L, &at, right ? x - w : x);
   for (size_t k = from; k < L->nprotos; k++)
     L->protos[k].y += y;
-  free(xs);
   free(at.a);
   free(at.s);
   return w;

@@ -209,7 +209,6 @@ typedef struct ep_report {
   bool wellformed;        // false: the file did not parse; nothing else is checked
   bool io_failed;         // the input (or the include root) could not be read at all
   const char *root_real;  // resolved include root
-  const char *dir_real;   // unused
   const char *input_dir_real; // resolved directory of the input
   const char *layout_path;    // resolved layout file (NULL when unresolved)
   size_t section_count, top_section_count;

@@ -321,11 +321,6 @@ static void unknown_element(builder *b, xmlNodePtr el, const char *parent_name,
   for (size_t i = 0; all_elements[i]; i++)
     if (!strcmp(all_elements[i], n))
       known = true;
-  if (is_xinclude(el)) {
-    err(b, el, "misplaced-include", "<xi:include> may only stand where a block may (in <body>, <section> or <appendix>), not in <%s>.",
-        parent_name);
-    return;
-  }
   if (el->ns && el->ns->prefix) {
     err(b, el, "unknown-element", "unknown element <%s:%s> in <%s>.", el->ns->prefix, n, parent_name);
     return;
@@ -437,7 +432,7 @@ static const char *const yes_no[] = {"no", "yes", NULL};
 // 'build_inline_element()' - One inline element EL inside PARENT.
 static void build_inline_element(builder *b, ep_node *parent, xmlNodePtr el, wsnorm *ws, int depth) {
   const char *n = xname(el);
-  if (el->ns && !is_xinclude(el)) {
+  if (el->ns) {
     unknown_element(b, el, ep_kind_name(parent->kind), inline_elements);
     return;
   }
@@ -1458,7 +1453,6 @@ ep_report *ep_report_load(const char *path, const ep_load_options *opt) {
     root_real = dir_of(real);
   }
   r->root_real = ep_arena_strdup(&r->arena, root_real);
-  r->dir_real = NULL;
   ep_xml_doc *doc = ep_xml_parse(real, path, &r->diags);
   if (!doc) {
     if (r->diags.count && !strcmp(r->diags.items[r->diags.count - 1].code, "io-error"))

@@ -264,7 +264,7 @@ static void sum_children(ep_report *r, ep_node *n, const ep_node *decl_src) {
   for (ep_node *c = n->first; c; c = c->next)
     if (c->kind == EP_N_ITEM && c->bad_fig)
       n->bad_fig = true;
-  bool quiet = false; // a malformed child figure is simply unknown: no sum, no mismatch
+  // a malformed child figure is simply unknown: no sum, so no mismatch either
   for (int f = 0; f < EP_F_BALANCE; f++) {
     ep_dec sum = {0, 0};
     bool all = true, any = false, ok = true;
@@ -281,7 +281,7 @@ static void sum_children(ep_report *r, ep_node *n, const ep_node *decl_src) {
     ep_fig comp = {any && all && ok, sum};
     if (decl_src && decl_src->has_decl[f]) {
       char a[64], b[64];
-      if (!quiet && comp.known && ep_dec_cmp(comp.v, decl_src->decl[f]) != 0) {
+      if (comp.known && ep_dec_cmp(comp.v, decl_src->decl[f]) != 0) {
         if (decl_src->kind == EP_N_FUNDS_TOTAL)
           WARN(r, decl_src, "funds-total-mismatch",
                "<total %s=\"%s\"> differs from the sum of the top-level items, %s.", fig_label[f],

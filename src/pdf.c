@@ -1112,3 +1112,6 @@ int ep_pdf_write(const ep_dlist *dl, const char *path, ep_diags *diags) {
   ep_buf_free(&w.text);
   return rc;
 }
+
+// 'ep_pdf_library_version()' - libharu's version string.
+const char *ep_pdf_library_version(void) { return HPDF_GetVersion(); }

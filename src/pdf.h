@@ -52,4 +52,7 @@ enum {
 //    libharu 2.3: they are drawn as U+FFFD (the face's glyph or .notdef).
 int ep_pdf_write(const ep_dlist *dl, const char *path, ep_diags *diags);
 
+// 'ep_pdf_library_version()' - The version of the libharu the writer runs with (static string).
+const char *ep_pdf_library_version(void);
+
 #endif
