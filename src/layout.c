@@ -18,6 +18,7 @@ void lay_push_atom(atoms *at, uint32_t cp, double adv, double em, unsigned flags
   at->a[at->n].advance = adv;
   at->a[at->n].em = em;
   at->a[at->n].flags = flags | at->pending_flags;
+  at->a[at->n].ink_l = at->a[at->n].ink_r = 0;
   at->pending_flags = 0;
   at->s[at->n] = *s;
   at->n++;
@@ -47,6 +48,49 @@ static void warn_missing(lay *L, uint32_t cp, const ep_text_style *ts, const cha
                 u, (unsigned)cp, ts->role_name ? ts->role_name : "?");
 }
 
+// 'ink_of()' - The ink box of CP in FACE (1/1000 em), cached in L.
+static const ink_entry *ink_of(lay *L, ep_face *face, uint32_t cp) {
+  for (size_t i = 0; i < L->nink; i++)
+    if (L->ink[i].face == face && L->ink[i].cp == cp)
+      return &L->ink[i];
+  if (L->nink == L->cink) {
+    L->cink = L->cink ? L->cink * 2 : 32;
+    L->ink = ep_xrealloc(L->ink, L->cink * sizeof *L->ink);
+  }
+  ink_entry *e = &L->ink[L->nink++];
+  e->face = face;
+  e->cp = cp;
+  ep_face_ink(face, cp, &e->x_min, &e->x_max);
+  return e;
+}
+
+// 'is_quote()' - True for the curly quotes, which CJK text sets on a full em.
+static bool is_quote(uint32_t cp) { return cp == 0x2018 || cp == 0x2019 || cp == 0x201C || cp == 0x201D; }
+
+// 'set_mark_cell()' - For a CJK punctuation mark CP in FACE drawn at SIZE:
+// widen a proportional quote to a full cell of CELL pt (the opening one set
+// against its right edge), and give the atom A its ink box from the font so
+// that compression (ep_lb_blanks) never pushes ink into the neighbour's.
+static void set_mark_cell(lay *L, ep_lb_atom *a, atom_style *as, ep_face *face, double size, double cell) {
+  uint32_t cp = a->cp;
+  bool mark = is_quote(cp) || (cp >= 0x3001 && cp <= 0x301F) || (cp >= 0xFF01 && cp <= 0xFF0F) ||
+              (cp >= 0xFF1A && cp <= 0xFF20) || (cp >= 0xFF3B && cp <= 0xFF40) || (cp >= 0xFF5B && cp <= 0xFF65);
+  if (!mark)
+    return; // ideographs, Latin, dashes: nothing to compress
+  if (is_quote(cp) && a->advance < 0.75 * size) {
+    if (cp == 0x2018 || cp == 0x201C)
+      as->off = cell - a->advance;
+    a->advance = cell;
+  }
+  if (a->advance < 0.75 * size || !face)
+    return;
+  const ink_entry *e = ink_of(L, face, cp);
+  if (e->x_max > e->x_min) {
+    a->ink_l = as->off + e->x_min * size / 1000.0;
+    a->ink_r = as->off + e->x_max * size / 1000.0;
+  }
+}
+
 // 'lay_add_text()' - Append the characters of UTF-8 S as atoms in format F.
 // GLUE: no break inside S (a figure or a number).
 void lay_add_text(lay *L, atoms *at, const char *s, const ifmt *f, const char *file, unsigned long line,
@@ -61,7 +105,7 @@ void lay_add_text(lay *L, atoms *at, const char *s, const ifmt *f, const char *f
       l = 1;
     }
     i += l;
-    atom_style as = {f->link, NULL, f->size, f->bold, f->underline, f->rise, file, line};
+    atom_style as = {f->link, NULL, f->size, f->bold, f->underline, f->rise, file, line, 0};
     ep_face *face = NULL;
     bool nonbmp = cp > 0xFFFF;
     if (!nonbmp)
@@ -82,6 +126,7 @@ void lay_add_text(lay *L, atoms *at, const char *s, const ifmt *f, const char *f
       cp = ' ';
     unsigned flags = (glue && !first) ? EP_LB_GLUE_PREV : 0;
     lay_push_atom(at, cp, adv, f->size, flags, &as);
+    set_mark_cell(L, &at->a[at->n - 1], &at->s[at->n - 1], face, f->size, f->size * L->char_ratio);
     first = false;
   }
 }
@@ -219,7 +264,7 @@ void lay_emit_runs(lay *L, const atoms *at, const double *x, size_t s, size_t e,
     b->bold = st->bold;
     b->underline = st->underline;
     b->rise = st->rise;
-    b->x = left + x[i];
+    b->x = left + x[i] + st->off;
     b->y = st->rise;
     b->h = st->size;
     b->src_file = st->file;
@@ -231,13 +276,13 @@ void lay_emit_runs(lay *L, const atoms *at, const double *x, size_t s, size_t e,
     ep_buf_init(&t);
     for (size_t k = 0; k < n; k++) {
       cps[k] = at->a[i + k].cp;
-      dx[k] = x[i + k] - x[i];
+      dx[k] = x[i + k] + at->s[i + k].off - x[i] - st->off;
       ep_buf_put_cp(&t, cps[k]);
     }
     b->n = n;
     b->cps = cps;
     b->dx = dx;
-    b->w = x[j - 1] - x[i] + at->a[j - 1].advance;
+    b->w = x[j - 1] - x[i] - st->off + at->a[j - 1].advance;
     b->text = ep_arena_strdup(&L->dl->arena, ep_buf_str(&t));
     ep_buf_free(&t);
     if (st->link) {
@@ -570,6 +615,7 @@ static void list_block(lay *L, const ep_node *n) {
       // a half-em gap after the bullet, drawn as a fixed space
       label_w += em / 2;
       atom_style s = at.s[0];
+      s.off = 0;
       lay_push_atom(&at, 0x2002, em / 2, em, EP_LB_GLUE_PREV | EP_LB_NO_AUTOSPACE, &s);
     }
     lay_inline_text(L, &at, c, &f, 0);
@@ -1291,6 +1337,7 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
   free(L.sec_nodes);
   free(L.sec_pages);
   free(L.missing);
+  free(L.ink);
   dl->title = r->meta.title;
   dl->author = r->meta.issuer;
   dl->subject = r->meta.subtitle;

@@ -17,7 +17,16 @@ typedef struct atom_style {
   double rise;
   const char *file;
   unsigned long line;
+  double off;       // the glyph's origin this far right of its cell's left edge (an
+                    // opening proportional quote set on a full em); 0 for most glyphs
 } atom_style;
+
+// One cached glyph ink box (punctuation compression needs it).
+typedef struct ink_entry {
+  const ep_face *face;
+  uint32_t cp;
+  int x_min, x_max; // 1/1000 em; both 0 when the glyph has no ink
+} ink_entry;
 
 typedef struct atoms {
   ep_lb_atom *a;
@@ -72,6 +81,8 @@ typedef struct lay {
   bool want_num_start; // mark the next line as the start of page numbering
   bool want_new_page;  // the next line starts a new page
   int outline_depth;   // bookmarks for sections up to this level (the 目录 depth)      // placing a landscape block: new pages are rotated portrait pages
+  ink_entry *ink;     // ink boxes of the marks looked up so far
+  size_t nink, cink;
   // missing glyph warnings already given (cp, line)
   uint64_t *missing;
   size_t nmissing, cmissing;

@@ -777,6 +777,7 @@ static void num_cell(lay *L, ep_table *t, tcell *c, const char *text, int maxfra
   if (pad > 0) {
     // invisible padding: digit widths (+ the point) so decimals align
     atom_style s = c->at.s[c->at.n - 1];
+    s.off = 0;
     double digit = c->at.a[c->at.n - 1].advance;
     double w = pad * digit + (dot ? 0 : digit * 0.5);
     lay_push_atom(&c->at, 0x2007, w, t->size, EP_LB_GLUE_PREV | EP_LB_NO_AUTOSPACE, &s);

@@ -106,6 +106,12 @@ typedef struct lb_ctx {
   size_t work_bytes;
 } lb_ctx;
 
+// 'lb_sane()' - V if it is finite and positive, else 0.
+static double lb_sane(double v)
+{
+  return isfinite(v) && v > 0 ? v : 0;
+}
+
 // 'lb_in_set()' - True when CP is in the sorted array SET of N code points.
 static bool lb_in_set(uint32_t cp, const uint32_t *set, size_t n)
 {
@@ -169,6 +175,37 @@ static bool lb_blank_left(uint32_t cp)
     0x2018, 0x201C, 0x3008, 0x300A, 0x300C, 0x300E, 0x3010, 0x3014, 0x3016, 0x3018,
     0x301A, 0xFF08, 0xFF3B, 0xFF5B, 0xFF5F};
   return lb_in_set(cp, set, sizeof set / sizeof set[0]);
+}
+
+// 'ep_lb_blanks()' - Compressible blanks of one atom (see linebreak.h).
+void ep_lb_blanks(const ep_lb_atom *a, double *bl, double *br)
+{
+  *bl = *br = 0;
+  double c = lb_sane(a->advance), em = lb_sane(a->em) > 0 ? lb_sane(a->em) : c;
+  bool right = lb_blank_right(a->cp), left = !right && lb_blank_left(a->cp);
+  if (em <= 0 || c < LB_FULLWIDTH * em || (!left && !right))
+    return;
+  bool known = isfinite(a->ink_l) && isfinite(a->ink_r) && a->ink_r > a->ink_l;
+  double b = c / 2, margin = EP_LB_INK_MARGIN * em;
+  if (known) {
+    if (right) {
+      if (a->ink_l >= EP_LB_CENTRED * em)
+        return; // ink in the middle: keep the full cell
+      double room = c - a->ink_r - margin;
+      b = room < b ? room : b;
+    } else {
+      if (c - a->ink_r >= EP_LB_CENTRED * em)
+        return;
+      double room = a->ink_l - margin;
+      b = room < b ? room : b;
+    }
+  }
+  if (b <= 0.01 * em)
+    return;
+  if (right)
+    *br = b;
+  else
+    *bl = b;
 }
 
 // 'lb_is_pair_char()' - True for the marks whose doubled form is one
@@ -371,12 +408,6 @@ static unsigned char lb_break_class(const lb_ctx *c, size_t i, size_t seg)
   return LB_B_OK;
 }
 
-// 'lb_sane()' - V if it is finite and positive, else 0.
-static double lb_sane(double v)
-{
-  return isfinite(v) && v > 0 ? v : 0;
-}
-
 // 'lb_free_ctx()' - Free the scratch arrays of C.
 static void lb_free_ctx(lb_ctx *c)
 {
@@ -442,12 +473,8 @@ static bool lb_prepare(lb_ctx *c, bool with_nodes)
     f->em = lb_sane(A[i].em) > 0 ? lb_sane(A[i].em) : f->c;
     f->ischar = !lb_is_spacey(f->cls) && f->cls != LB_JOIN && f->cls != LB_MARK &&
                 (A[i].cp == EP_LB_OBJECT || (A[i].flags & EP_LB_LATIN) || !lb_is_punct(A[i].cp));
-    if (f->cls == LB_CJK && f->em > 0 && f->c >= LB_FULLWIDTH * f->em) {
-      if (lb_blank_right(A[i].cp))
-        f->br = f->c / 2;
-      else if (lb_blank_left(A[i].cp))
-        f->bl = f->c / 2;
-    }
+    if (f->cls == LB_CJK)
+      ep_lb_blanks(&A[i], &f->bl, &f->br);
   }
   for (size_t i = 0; i < n;) { // spaces between CJK and Latin become the ¼ em gap
     if (!lb_is_spacey(in[i].cls)) {

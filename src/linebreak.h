@@ -51,7 +51,27 @@ typedef struct ep_lb_atom {
   double em;       // font size in pt of this atom (for the ¼ em gap, ½ em compression);
                    // 0 or invalid: the advance is used
   unsigned flags;  // EP_LB_* bits
+  double ink_l, ink_r; // horizontal ink extent of the glyph in pt from the left edge of
+                   // its cell (the font's outline box); both 0 = unknown: a full-width
+                   // mark is then assumed to have its ink in one half (mainland glyphs)
 } ep_lb_atom;
+
+// White kept between a compressed mark's ink and the edge of its narrowed
+// cell, in em: compression never brings a mark's ink closer than this to its
+// neighbour's cell.
+#define EP_LB_INK_MARGIN 0.1
+
+// A mark whose ink starts (ends) at least this far, in em, from the edge of
+// its cell that it should hug is a centred (Taiwan-style) glyph: not compressed.
+#define EP_LB_CENTRED 0.3
+
+// 'ep_lb_blanks()' - The compressible blank of atom A on its left (*BL) and
+// right (*BR) in pt: half the cell of a full-width mainland-style mark with
+// unknown ink; with known ink, only as much as leaves EP_LB_INK_MARGIN em of
+// white beside the ink, and nothing for a mark whose ink sits near the middle
+// of its cell or for anything that is not a full-width CJK mark. The one rule
+// for punctuation compression (line starts and ends, adjacent pairs, squeezing).
+void ep_lb_blanks(const ep_lb_atom *a, double *bl, double *br);
 
 // Paragraph parameters. Start from ep_lb_params_init().
 typedef struct ep_lb_params {

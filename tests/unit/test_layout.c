@@ -409,6 +409,135 @@ START_TEST(row_taller_than_page_is_split) {
 }
 END_TEST
 
+
+// One glyph of a laid-out page, for the ink checks.
+typedef struct glyph {
+  double x, y, size;
+  uint32_t cp;
+  ep_face *face;
+} glyph;
+
+// 'glyph_cmp()' - Order glyphs by baseline (top first), then by x.
+static int glyph_cmp(const void *a, const void *b) {
+  const glyph *p = a, *q = b;
+  if (fabs(p->y - q->y) > 0.01)
+    return p->y > q->y ? -1 : 1;
+  return (p->x > q->x) - (p->x < q->x);
+}
+
+// 'min_mark_white()' - The least white (in em) between a punctuation mark's ink
+// and its neighbour's ink on any line of DL, over all body-size glyphs; *PAIRS
+// counts the pairs measured and WHERE gets the worst pair as text.
+static double min_mark_white(const ep_dlist *dl, size_t *pairs, char *where, size_t wcap) {
+  static const uint32_t close_marks[] = {0x3001, 0xFF0C, 0x3002, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01,
+                                         0xFF09, 0x300B, 0x300D, 0x201D, 0x2019};
+  static const uint32_t open_marks[] = {0xFF08, 0x300A, 0x300C, 0x201C, 0x2018};
+  double worst = 1e9;
+  *pairs = 0;
+  for (size_t p = 0; p < dl->npages; p++) {
+    const ep_page *pg = &dl->pages[p];
+    size_t n = 0, cap = 256;
+    glyph *g = malloc(cap * sizeof *g);
+    for (size_t k = 0; k < pg->n; k++) {
+      const ep_box *b = &pg->boxes[k];
+      if (b->kind != EP_BOX_TEXT)
+        continue;
+      for (size_t i = 0; i < b->n; i++) {
+        if (n == cap)
+          g = realloc(g, (cap *= 2) * sizeof *g);
+        g[n++] = (glyph){b->x + b->dx[i], b->y, b->size, b->cps[i], b->face};
+      }
+    }
+    qsort(g, n, sizeof *g, glyph_cmp);
+    for (size_t i = 0; i + 1 < n; i++) {
+      const glyph *a = &g[i], *b = &g[i + 1];
+      if (fabs(a->y - b->y) > 0.01 || a->size != b->size)
+        continue;
+      bool mark = false;
+      for (size_t k = 0; k < sizeof close_marks / sizeof close_marks[0]; k++)
+        mark = mark || a->cp == close_marks[k];
+      for (size_t k = 0; k < sizeof open_marks / sizeof open_marks[0]; k++)
+        mark = mark || b->cp == open_marks[k];
+      int al, ar, bl, br;
+      if (!mark || !ep_face_ink(a->face, a->cp, &al, &ar) || !ep_face_ink(b->face, b->cp, &bl, &br))
+        continue;
+      double white = ((b->x + bl * b->size / 1000.0) - (a->x + ar * a->size / 1000.0)) / a->size;
+      (*pairs)++;
+      if (white < worst) {
+        worst = white;
+        char u1[8] = {0}, u2[8] = {0};
+        ep_utf8_encode(a->cp, u1);
+        ep_utf8_encode(b->cp, u2);
+        snprintf(where, wcap, "page %zu: %s%s %.3f em", p + 1, u1, u2, white);
+      }
+    }
+    free(g);
+  }
+  return worst;
+}
+
+// Paragraphs dense with marks, so that lines squeeze and end on marks.
+static const char *const mark_paras[] = {
+    "保障对象、特困人员、农村低保人口、低收入人口，资金“到位率”（含《办法》规定）。包括：甲；乙；丙。",
+    "“十四五”时期，《广东省社会救助条例》（2021年）规定：救助对象、救助标准、救助程序、监督管理。",
+    "租赁、政务、服务、采购、宣传、培训、印刷、差旅、会议、维修，合计支出（含结转）约两千万元。",
+    "截至年底，全省累计救助困难群众、残疾人、孤儿、事实无人抚养儿童，户次、人次、金额均创新高。",
+};
+
+START_TEST(punctuation_ink_on_every_debian_face) {
+  static const char *const faces[] = {
+      "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf", "/usr/share/fonts/truetype/arphic/uming.ttc",
+      "/usr/share/fonts/truetype/arphic/ukai.ttc", "/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf",
+      "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"};
+  for (size_t f = 0; f < sizeof faces / sizeof faces[0]; f++) {
+    ck_assert_msg(access(faces[f], R_OK) == 0, "%s is missing (the project's Debian fonts are required)", faces[f]);
+    char layout[] = "/tmp/evalpdf-face-XXXXXX";
+    int fd = mkstemp(layout);
+    ck_assert_int_ge(fd, 0);
+    FILE *o = fdopen(fd, "w");
+    fprintf(o, "<layout name=\"face%zu\"><page width=\"210mm\" height=\"297mm\" top=\"37mm\" left=\"28mm\" "
+               "body-width=\"156mm\" body-height=\"225mm\"/><grid chars=\"28\" lines=\"22\" pitch=\"28.95pt\"/><roles>",
+            f);
+    for (int r = 0; r < 5; r++)
+      fprintf(o, "<role name=\"%s\"><face file=\"%s\"/></role>",
+              (const char *[]){"fangsong", "song", "hei", "kai", "title"}[r], faces[f]);
+    fprintf(o, "</roles><text element=\"title\" role=\"title\" size=\"22pt\" align=\"center\"/>"
+               "<text element=\"body\" role=\"fangsong\" size=\"16pt\" indent=\"2em\"/>"
+               "<page-number role=\"song\" size=\"14pt\" format=\"— N —\" below=\"7mm\" odd=\"right\" even=\"left\"/></layout>");
+    fclose(o);
+    env e;
+    ep_diags_init(&e.diags);
+    ep_fontset_options fo;
+    ep_fontset_options_init(&fo);
+    ck_assert(ep_fontset_new(&fo, &e.diags, &e.fs));
+    e.st = ep_style_load(layout, &e.diags);
+    unlink(layout);
+    ck_assert_msg(e.st != NULL, "layout for %s", faces[f]);
+    ck_assert(ep_style_bind_fonts(e.st, e.fs, &e.diags));
+    static char xml[1 << 16];
+    strcpy(xml, "<report><meta><title>标点</title></meta><body>");
+    for (int rep = 0; rep < 6; rep++)
+      for (size_t k = 0; k < sizeof mark_paras / sizeof mark_paras[0]; k++) {
+        strcat(xml, "<p>");
+        for (int j = 0; j <= rep; j++)
+          strcat(xml, mark_paras[(k + (size_t)j) % 4]);
+        strcat(xml, "</p>");
+      }
+    strcat(xml, "</body></report>");
+    ep_report *r = load_text(xml);
+    ck_assert_uint_eq(r->diags.errors, 0);
+    ep_diags d;
+    ep_dlist *dl = lay_out(&e, r, &d);
+    size_t pairs;
+    char where[128] = "";
+    double white = min_mark_white(dl, &pairs, where, sizeof where);
+    ck_assert_uint_gt(pairs, 200);
+    ck_assert_msg(white >= 0.08, "%s: punctuation ink too close to its neighbour (%s)", faces[f], where);
+    done(&e, r, &d, dl);
+  }
+}
+END_TEST
+
 // 'layout_suite()' - All layout tests.
 static Suite *layout_suite(void) {
   Suite *s = suite_create("layout");
@@ -423,6 +552,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, example_tables_show_model_figures);
   tcase_add_test(tc, long_table_repeats_header_on_every_page);
   tcase_add_test(tc, row_taller_than_page_is_split);
+  tcase_add_test(tc, punctuation_ink_on_every_debian_face);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -655,6 +655,38 @@ START_TEST(no_single_char_last_line)
 }
 END_TEST
 
+// 'blanks_follow_the_ink' - Compression leaves 0.1 em beside a mark's ink, never
+// compresses a centred mark, and assumes the mainland half only when the ink is unknown.
+START_TEST(blanks_follow_the_ink)
+{
+  double bl, br;
+  ep_lb_atom a = {.cp = 0x3001, .advance = 16, .em = 16}; // 、 ink unknown
+  ep_lb_blanks(&a, &bl, &br);
+  ck_assert(bl == 0 && fabs(br - 8) < 1e-9);
+  a.ink_l = 0.24 * 16, a.ink_r = 0.49 * 16; // AR PL SungtiL GB 、
+  ep_lb_blanks(&a, &bl, &br);
+  ck_assert(bl == 0 && fabs(br - (1 - 0.49 - 0.1) * 16) < 1e-9);
+  a.ink_l = 0.10 * 16, a.ink_r = 0.30 * 16; // Zen Hei 、: half is the most
+  ep_lb_blanks(&a, &bl, &br);
+  ck_assert(fabs(br - 8) < 1e-9);
+  a.cp = 0xFF0C, a.ink_l = 0.44 * 16, a.ink_r = 0.56 * 16; // Zen Hei ，: centred
+  ep_lb_blanks(&a, &bl, &br);
+  ck_assert(bl == 0 && br == 0);
+  ep_lb_atom o = {.cp = 0xFF08, .advance = 16, .em = 16, .ink_l = 0.71 * 16, .ink_r = 0.93 * 16}; // （
+  ep_lb_blanks(&o, &bl, &br);
+  ck_assert(br == 0 && fabs(bl - 8) < 1e-9);
+  o.ink_l = 0.55 * 16, o.ink_r = 0.70 * 16; // ink off the right edge: centred, kept
+  ep_lb_blanks(&o, &bl, &br);
+  ck_assert(bl == 0 && br == 0);
+  ep_lb_atom h = {.cp = 0x201D, .advance = 0.33 * 16, .em = 16}; // a proportional ” is not a full-width mark
+  ep_lb_blanks(&h, &bl, &br);
+  ck_assert(bl == 0 && br == 0);
+  ep_lb_atom i = {.cp = 0x4EBA, .advance = 16, .em = 16}; // 人
+  ep_lb_blanks(&i, &bl, &br);
+  ck_assert(bl == 0 && br == 0);
+}
+END_TEST
+
 // 'one_line_paragraph_of_one_char_is_fine' - A one-line paragraph may hold a single character.
 START_TEST(one_line_paragraph_of_one_char_is_fine)
 {
@@ -1177,6 +1209,7 @@ static Suite *linebreak_suite(void)
   tcase_add_test(tc, latin_words_stay_whole_and_spaces_stretch);
   tcase_add_test(tc, glue_prev_is_respected);
   tcase_add_test(tc, measure_min_and_preferred);
+  tcase_add_test(tc, blanks_follow_the_ink);
   tcase_add_test(tc, empty_spaces_and_bad_arguments);
   suite_add_tcase(s, tc);
   TCase *big = tcase_create("scale");
