@@ -14,6 +14,7 @@
 #define PAD_V 3.0      // cell padding top/bottom, pt
 #define LEADING 1.45   // table line height in em
 #define RULE 0.5       // grid line width, pt
+#define CELL_STRETCH 0.1 // em: a cell line is justified only when no gap opens by more
 
 typedef struct tcell {
   int row, col, rowspan, colspan;
@@ -280,6 +281,7 @@ static void tbl_layout_in(lay *L, ep_table *t) {
     if (c->at.n) {
       ep_lb_params p;
       ep_lb_params_init(&p, w);
+      p.max_stretch = CELL_STRETCH;
       if (ep_linebreak(c->at.a, c->at.n, &p, &c->res) != 0)
         abort();
       bool over = false;
@@ -327,6 +329,18 @@ double lay_table_min_height(const ep_table *t) {
 // ---------------------------------------------------------------------------
 // Drawing
 
+// 'line_left()' - Where line LN of cell C (between the rules X0 and X1) starts:
+// a justified line at the padding, a line set at natural width by the cell's alignment.
+static double line_left(const tcell *c, const ep_lb_line *ln, double x0, double x1) {
+  double left = x0 + PAD_H + c->indent, meas = x1 - x0 - 2 * PAD_H - c->indent;
+  bool justified = !ln->last && !ln->forced && !ln->ragged;
+  if (!justified && c->align == EP_H_CENTER)
+    left += (meas - ln->width_used) / 2;
+  else if (!justified && c->align == EP_H_RIGHT)
+    left += meas - ln->width_used;
+  return left;
+}
+
 // 'draw_cell()' - Cell C over the rows [R0, R1) whose tops are at ROWTOP[] on PAGE.
 static void draw_cell(lay *L, ep_table *t, tcell *c, ep_page *page, double ytop, double ybot) {
   double x0 = t->colx[c->col], x1 = t->colx[c->col + c->colspan];
@@ -346,14 +360,7 @@ static void draw_cell(lay *L, ep_table *t, tcell *c, ep_page *page, double ytop,
     top = ytop - PAD_V;
   for (size_t k = 0; k < c->res.nlines; k++) {
     const ep_lb_line *ln = &c->res.lines[k];
-    double left = x0 + PAD_H + c->indent;
-    double meas = x1 - x0 - 2 * PAD_H - c->indent;
-    bool justified = !ln->last && !ln->forced;
-    ep_halign al = c->align;
-    if (!justified && al == EP_H_CENTER)
-      left += (meas - ln->width_used) / 2;
-    else if (!justified && al == EP_H_RIGHT)
-      left += meas - ln->width_used;
+    double left = line_left(c, ln, x0, x1);
     size_t s = ln->start, e = ln->end;
     while (s < e && c->at.a[s].cp == ' ')
       s++;
@@ -483,12 +490,7 @@ static void split_row(lay *L, ep_table *t, ep_page **page, double *y, int r, dou
       size_t end = c->done + fit < c->res.nlines ? c->done + fit : c->res.nlines;
       for (size_t k = c->done; k < end; k++) {
         const ep_lb_line *ln = &c->res.lines[k];
-        double lft = x0 + PAD_H + c->indent, meas = x1 - x0 - 2 * PAD_H - c->indent;
-        bool justified = !ln->last && !ln->forced;
-        if (!justified && c->align == EP_H_CENTER)
-          lft += (meas - ln->width_used) / 2;
-        else if (!justified && c->align == EP_H_RIGHT)
-          lft += meas - ln->width_used;
+        double lft = line_left(c, ln, x0, x1);
         size_t s0 = ln->start, e0 = ln->end;
         while (s0 < e0 && c->at.a[s0].cp == ' ')
           s0++;

@@ -230,7 +230,7 @@ static void check_paragraph(const ep_lb_atom *a, size_t n, const ep_lb_result *r
       ck_assert_msg(l->last || !ep_lb_is_no_end(a[l->end - 1].cp),
                     "line %zu ends with an opening mark: %s", k, t);
     }
-    if (!l->last && !l->forced) {
+    if (!l->last && !l->forced && !l->ragged) {
       ck_assert_msg(fabs(right_edge(a, r, l) - l->measure) <= TOL,
                     "line %zu right edge %.3f, measure %.3f: %s", k, right_edge(a, r, l),
                     l->measure, t);
@@ -442,11 +442,13 @@ START_TEST(opening_marks_never_end_a_line)
 }
 END_TEST
 
-// 'numbers_latin_words_and_doubled_marks_never_split' - 98.79%, 1478397, ——, ……, Latin words, 2021—2022 at every offset near the edge stay whole.
+// 'numbers_latin_words_and_doubled_marks_never_split' - 98.79%, 1478397, ——, ……, Latin words, 2021—2022 at every offset near the edge stay whole (020—85950792 may break after its dash only).
 START_TEST(numbers_latin_words_and_doubled_marks_never_split)
 {
   static const char *const toks[] = {"98.79%", "1478397", "——", "……", "APP", "Hello", "0.1%",
                                      "2021—2022", "020—85950792", "1-9"};
+  // a long number joined by a dash may break after the dash when nothing else fits
+  static const char *const parts[] = {"020—", "85950792"};
   for (size_t t = 0; t < sizeof toks / sizeof toks[0]; t++) {
     for (size_t before = 16; before <= 30; before++) {
       char *h1 = han(before), *h2 = han(40);
@@ -456,7 +458,10 @@ START_TEST(numbers_latin_words_and_doubled_marks_never_split)
       ep_lb_result r;
       run(a, n, MEASURE, MEASURE, &r);
       check_paragraph(a, n, &r, MEASURE, MEASURE);
-      check_tokens(a, n, &r, &toks[t], 1);
+      if (strcmp(toks[t], "020—85950792") == 0)
+        check_tokens(a, n, &r, parts, 2);
+      else
+        check_tokens(a, n, &r, &toks[t], 1);
       ep_lb_result_free(&r);
       free(a);
       free(s);
