@@ -41,6 +41,10 @@ typedef struct ep_table {
   const char *file;
   unsigned long line;
   double *colx, *colw, *rowh;
+  double *share;           // per column: relative width (the self-evaluation form), or NULL
+  bool overfull;           // min-content wider than the measure: text clipped at the rules
+  int rep0, rep1;          // rows repeated under 续表 when a page break falls after rep1
+                           // (0, nhead for most tables; the form's indicator header)
   const char *kind;        // element name, for messages
   bool landscape;          // set on rotated pages of its own, in LST's geometry
   ep_style lst;            // the layout with the 版心 turned a quarter (landscape tables)
@@ -83,6 +87,7 @@ void lay_table_free(ep_table *t) {
   }
   free(t->cells);
   free(t->spec);
+  free(t->share);
   free(t->colx);
   free(t->colw);
   free(t->rowh);
@@ -156,140 +161,161 @@ static void cell_break(tcell *c) { c->at.pending_flags |= EP_LB_BREAK_BEFORE; }
 // ---------------------------------------------------------------------------
 // Measuring and breaking
 
-// 'tbl_layout()' - Column widths, cell lines and row heights.
-static void tbl_layout_in(lay *L, ep_table *t);
+static void tbl_layout_in(lay *L, ep_table *t, const ep_style *st);
 
 // 'tbl_layout()' - Lay out T in its own geometry (turned for a landscape table).
-static void tbl_layout(lay *L, ep_table *t) {
-  const ep_style *save = L->st;
-  if (t->landscape)
-    L->st = &t->lst;
-  tbl_layout_in(L, t);
-  L->st = save;
-}
+static void tbl_layout(lay *L, ep_table *t) { tbl_layout_in(L, t, t->landscape ? &t->lst : L->st); }
 
-// 'tbl_layout_in()' - Column widths, cell lines and row heights in L's current geometry.
-static void tbl_layout_in(lay *L, ep_table *t) {
-  double W = L->st->body_w;
-  int nc = t->ncols;
-  for (size_t i = 0; i < t->ncells; i++)
-    if (t->cells[i].row + t->cells[i].rowspan > t->nrows)
-      t->nrows = t->cells[i].row + t->cells[i].rowspan;
-  double *mn = ep_xcalloc((size_t)nc, sizeof *mn), *pf = ep_xcalloc((size_t)nc, sizeof *pf);
-  for (size_t i = 0; i < t->ncells; i++) {
-    tcell *c = &t->cells[i];
-    double a = 0, b = 0;
-    if (c->at.n)
+// 'measure_columns()' - Min-content (widest unbreakable unit: a word, a
+// number with its unit) and max-content (widest line) of every column of T
+// into MN and PF, padding included; spanning cells widen their columns evenly.
+static void measure_columns(const ep_table *t, double *mn, double *pf) {
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < t->ncells; i++) {
+      const tcell *c = &t->cells[i];
+      if ((pass == 0) != (c->colspan == 1) || !c->at.n)
+        continue;
+      double a = 0, b = 0;
       ep_lb_measure(c->at.a, c->at.n, &a, &b);
-    a += 2 * PAD_H + c->indent;
-    b += 2 * PAD_H + c->indent;
-    if (c->colspan == 1) {
-      if (a > mn[c->col])
-        mn[c->col] = a;
-      if (b > pf[c->col])
-        pf[c->col] = b;
-    }
-  }
-  // spanning cells widen their columns evenly when they need more
-  for (size_t i = 0; i < t->ncells; i++) {
-    tcell *c = &t->cells[i];
-    if (c->colspan == 1 || !c->at.n)
-      continue;
-    double a = 0, b = 0;
-    ep_lb_measure(c->at.a, c->at.n, &a, &b);
-    a += 2 * PAD_H;
-    double have = 0;
-    for (int k = c->col; k < c->col + c->colspan; k++)
-      have += mn[k];
-    if (a > have)
+      a += 2 * PAD_H + c->indent;
+      b += 2 * PAD_H + c->indent;
+      if (c->colspan == 1) {
+        mn[c->col] = a > mn[c->col] ? a : mn[c->col];
+        pf[c->col] = b > pf[c->col] ? b : pf[c->col];
+        continue;
+      }
+      double have = 0;
       for (int k = c->col; k < c->col + c->colspan; k++)
-        mn[k] += (a - have) / c->colspan;
-  }
-  t->colw = ep_xcalloc((size_t)nc, sizeof *t->colw);
-  t->colx = ep_xcalloc((size_t)nc + 1, sizeof *t->colx);
-  double fixed = 0, smin = 0, spref = 0;
-  int nauto = 0;
-  for (int k = 0; k < nc; k++) {
+        have += mn[k];
+      if (a > have)
+        for (int k = c->col; k < c->col + c->colspan; k++)
+          mn[k] += (a - have) / c->colspan;
+    }
+  for (int k = 0; k < t->ncols; k++)
     if (pf[k] < mn[k])
       pf[k] = mn[k];
-    if (t->spec[k] > 0) {
-      fixed += t->spec[k];
-    } else {
+}
+
+// 'share_columns()' - Widths of the automatic columns of T (spec 0) out of
+// AVAIL pt: each its max-content when all fit (the rest shared in proportion),
+// else water-filling between min- and max-content, none below its minimum.
+static void share_columns(const ep_table *t, const double *mn, const double *pf, double avail) {
+  int nc = t->ncols, nauto = 0;
+  double smin = 0, spref = 0;
+  for (int k = 0; k < nc; k++)
+    if (t->spec[k] <= 0) {
       smin += mn[k];
       spref += pf[k];
       nauto++;
     }
+  if (!nauto)
+    return;
+  if (spref <= avail) {
+    for (int k = 0; k < nc; k++)
+      if (t->spec[k] <= 0)
+        t->colw[k] = spref > 0 ? pf[k] + (avail - spref) * pf[k] / spref : avail / nauto;
+    return;
   }
-  double avail = W - fixed;
-  if (avail < 0)
-    avail = 0;
-  // Too wide for one line each: water-filling. Columns whose preferred width
-  // is within a fair share of what is left get it; the rest share equally,
-  // none below its minimum.
-  bool *done = ep_xcalloc((size_t)nc, sizeof *done);
-  for (int k = 0; k < nc; k++)
-    if (t->spec[k] > 0) {
-      t->colw[k] = t->spec[k];
-      done[k] = true;
-    } else if (spref <= avail) {
-      t->colw[k] = spref > 0 ? pf[k] + (avail - spref) * pf[k] / spref : avail / nauto;
-      done[k] = true;
-    }
-  if (spref > avail && smin <= avail) {
-    double rest = avail;
-    int left = nauto;
-    for (bool changed = true; changed && left > 0;) {
-      changed = false;
-      double fair = rest / left;
-      for (int k = 0; k < nc; k++)
-        if (!done[k] && (pf[k] <= fair || mn[k] >= fair)) {
-          t->colw[k] = pf[k] <= fair ? pf[k] : mn[k];
-          rest -= t->colw[k];
-          done[k] = true;
-          left--;
-          changed = true;
-          break; // recompute the fair share after each assignment
-        }
-    }
+  if (smin > avail) { // too narrow even at min-content: in proportion (the caller warns)
     for (int k = 0; k < nc; k++)
-      if (!done[k])
-        t->colw[k] = left > 0 ? rest / left : mn[k];
-  } else if (spref > avail) {
-    for (int k = 0; k < nc; k++)
-      if (!done[k])
+      if (t->spec[k] <= 0)
         t->colw[k] = smin > 0 ? avail * mn[k] / smin : avail / nauto;
+    return;
   }
+  bool *done = ep_xcalloc((size_t)nc, sizeof *done);
+  double rest = avail;
+  int left = nauto;
+  for (bool changed = true; changed && left > 0;) {
+    changed = false;
+    double fair = rest / left;
+    for (int k = 0; k < nc && !changed; k++)
+      if (t->spec[k] <= 0 && !done[k] && (pf[k] <= fair || mn[k] >= fair)) {
+        t->colw[k] = pf[k] <= fair ? pf[k] : mn[k];
+        rest -= t->colw[k];
+        done[k] = true;
+        left--;
+        changed = true; // recompute the fair share after each assignment
+      }
+  }
+  for (int k = 0; k < nc; k++)
+    if (t->spec[k] <= 0 && !done[k])
+      t->colw[k] = left > 0 ? rest / left : mn[k];
   free(done);
-  if (!nauto && fixed > W)
-    for (int k = 0; k < nc; k++)
-      t->colw[k] *= W / fixed;
-  double x = L->st->left;
+}
+
+// 'solve_columns()' - Column widths of T in a measure of W pt: fixed widths
+// (<col width>, a layout's form proportions) and min/max-content sharing,
+// then every column raised to its min-content — and to three characters
+// when the table has room — at the expense of the columns with room to spare.
+// Returns false when even the min-content widths do not fit.
+static bool solve_columns(ep_table *t, double W) {
+  int nc = t->ncols;
+  double *mn = ep_xcalloc((size_t)nc, sizeof *mn), *pf = ep_xcalloc((size_t)nc, sizeof *pf);
+  measure_columns(t, mn, pf);
+  double three = 3 * t->size + 2 * PAD_H, sum3 = 0, smin = 0, fixed = 0, share = 0;
   for (int k = 0; k < nc; k++) {
-    t->colx[k] = x;
-    x += t->colw[k];
+    sum3 += mn[k] > three ? mn[k] : (pf[k] < three ? pf[k] : three);
+    smin += mn[k];
+    share += t->share ? t->share[k] : 0;
   }
-  t->colx[nc] = x;
+  if (sum3 <= W) // room for three characters in every column that has as much to say
+    for (int k = 0; k < nc; k++)
+      mn[k] = mn[k] > three ? mn[k] : (pf[k] < three ? pf[k] : three);
+  for (int k = 0; k < nc; k++) {
+    if (share > 0)
+      t->spec[k] = W * t->share[k] / share;
+    t->colw[k] = t->spec[k];
+    fixed += t->spec[k];
+  }
+  share_columns(t, mn, pf, W - fixed > 0 ? W - fixed : 0);
+  double total = 0;
+  for (int k = 0; k < nc; k++)
+    total += t->colw[k];
+  if (total > W && total > 0) // fixed widths wider than the measure: scale them down
+    for (int k = 0; k < nc; k++)
+      t->colw[k] *= W / total;
+  bool fits = smin <= W + 0.01;
+  if (fits) {
+    double need = 0, spare = 0;
+    for (int k = 0; k < nc; k++) {
+      double d = t->colw[k] - mn[k];
+      need += d < 0 ? -d : 0;
+      spare += d > 0 ? d : 0;
+    }
+    if (need > 0 && spare > 0)
+      for (int k = 0; k < nc; k++) {
+        double d = t->colw[k] - mn[k];
+        t->colw[k] = d < 0 ? mn[k] : t->colw[k] - d * (need < spare ? need / spare : 1);
+      }
+  }
   free(mn);
   free(pf);
-  // break every cell at its width
+  return fits;
+}
+
+// 'break_cells()' - Break every cell of T at its column width; rows as tall as
+// their tallest cell (a merged cell's surplus goes to its last row).
+static void break_cells(lay *L, ep_table *t) {
   t->rowh = ep_xcalloc((size_t)t->nrows + 1, sizeof *t->rowh);
+  bool over = false;
   for (size_t i = 0; i < t->ncells; i++) {
     tcell *c = &t->cells[i];
     double w = t->colx[c->col + c->colspan] - t->colx[c->col] - 2 * PAD_H - c->indent;
-    if (w < t->size)
-      w = t->size;
+    if (w < 1)
+      w = 1;
     if (c->at.n) {
       ep_lb_params p;
       ep_lb_params_init(&p, w);
       p.max_stretch = CELL_STRETCH;
       if (ep_linebreak(c->at.a, c->at.n, &p, &c->res) != 0)
         abort();
-      bool over = false;
-      for (size_t k = 0; k < c->res.nlines; k++)
-        over |= c->res.lines[k].overfull;
-      if (over)
-        ep_diag_add(L->diags, EP_WARNING, c->file, c->line, "cell-overfull",
-                    "a word or number in a <%s> cell is wider than its column and was broken by character.", t->kind);
+      for (size_t k = 0; k < c->res.nlines && !over && !t->overfull; k++)
+        if (c->res.lines[k].overfull) {
+          over = true;
+          ep_diag_add(L->diags, EP_WARNING, c->file, c->line, "cell-overfull",
+                      "a word or number in a <%s> cell is wider than its column and was broken by character.",
+                      t->kind);
+        }
     }
     c->height = (c->res.nlines ? (double)c->res.nlines : 1.0) * t->lead + 2 * PAD_V;
   }
@@ -311,6 +337,29 @@ static void tbl_layout_in(lay *L, ep_table *t) {
     if (c->height > have)
       t->rowh[c->row + c->rowspan - 1] += c->height - have;
   }
+}
+
+// 'tbl_layout_in()' - Column widths, cell lines and row heights in geometry ST.
+static void tbl_layout_in(lay *L, ep_table *t, const ep_style *st) {
+  int nc = t->ncols;
+  for (size_t i = 0; i < t->ncells; i++)
+    if (t->cells[i].row + t->cells[i].rowspan > t->nrows)
+      t->nrows = t->cells[i].row + t->cells[i].rowspan;
+  t->colw = ep_xcalloc((size_t)nc, sizeof *t->colw);
+  t->colx = ep_xcalloc((size_t)nc + 1, sizeof *t->colx);
+  if (!solve_columns(t, st->body_w)) {
+    t->overfull = true; // its text is clipped at the rules (draw_cell)
+    ep_diag_add(L->diags, EP_WARNING, t->file, t->line, "cell-overfull",
+                "this <%s> has %d columns whose narrowest words and numbers do not fit the %.0f pt measure side by side; its columns were narrowed below them and the text that does not fit a cell is cut at the cell's rule (use fewer columns, or landscape=\"yes\").",
+                t->kind, nc, st->body_w);
+  }
+  double x = st->left;
+  for (int k = 0; k < nc; k++) {
+    t->colx[k] = x;
+    x += t->colw[k];
+  }
+  t->colx[nc] = x;
+  break_cells(L, t);
 }
 
 // 'lay_table_min_height()' - Header rows plus the first body row.
@@ -341,6 +390,17 @@ static double line_left(const tcell *c, const ep_lb_line *ln, double x0, double 
   return left;
 }
 
+// 'clip_end()' - In a table too wide for its columns, the end of the atoms
+// [S, E) of cell C set from LEFT whose glyphs stay inside the rule at X1.
+static size_t clip_end(const ep_table *t, const tcell *c, size_t s, size_t e, double left, double x1) {
+  if (!t->overfull)
+    return e;
+  size_t k = s;
+  while (k < e && left + c->res.x[k] + c->at.a[k].advance <= x1 - RULE + 0.01)
+    k++;
+  return k;
+}
+
 // 'draw_cell()' - Cell C over the rows [R0, R1) whose tops are at ROWTOP[] on PAGE.
 static void draw_cell(lay *L, ep_table *t, tcell *c, ep_page *page, double ytop, double ybot) {
   double x0 = t->colx[c->col], x1 = t->colx[c->col + c->colspan];
@@ -368,23 +428,50 @@ static void draw_cell(lay *L, ep_table *t, tcell *c, ep_page *page, double ytop,
       continue;
     double baseline = top - (double)k * t->lead - t->lead + (t->lead - t->size) / 2 + 0.12 * t->size;
     size_t from = L->nprotos;
+    e = clip_end(t, c, s, e, left, x1);
     lay_emit_runs(L, &c->at, c->res.x, s, e, left);
     lay_put_protos(L, page, from, baseline, false);
   }
 }
 
-// 'draw_rows()' - Rows [A, B) (plus the header) at the top Y of PAGE; returns the bottom.
+// 'head_range()' - The header rows [*H0, *H1) drawn above body rows from R on.
+static void head_range(const ep_table *t, int r, int *h0, int *h1) {
+  if (t->rep1 > t->rep0 && r >= t->rep1) {
+    *h0 = t->rep0;
+    *h1 = t->rep1;
+  } else {
+    *h0 = 0;
+    *h1 = t->nhead;
+  }
+}
+
+// 'head_height()' - Height of the header rows drawn above body rows from R on.
+static double head_height(const ep_table *t, int r) {
+  int h0, h1;
+  head_range(t, r, &h0, &h1);
+  double h = 0;
+  for (int k = h0; k < h1 && k < t->nrows; k++)
+    h += t->rowh[k];
+  return h;
+}
+
+// 'draw_rows()' - Rows [A, B), under the header rows when HEADER, at the top Y
+// of PAGE; returns the bottom. A merged cell that starts in the header and
+// reaches into the rows drawn is drawn once over both.
 static double draw_rows(lay *L, ep_table *t, ep_page *page, double y, int a, int b, bool header) {
-  int nr = t->nrows;
+  int nr = t->nrows, h0 = 0, h1 = 0;
+  if (header)
+    head_range(t, a, &h0, &h1);
+  if (h1 > a)
+    h1 = a;
   double *top = ep_xcalloc((size_t)nr + 1, sizeof *top);
   double *bot = ep_xcalloc((size_t)nr + 1, sizeof *bot);
   double yy = y;
-  if (header)
-    for (int r = 0; r < t->nhead; r++) {
-      top[r] = yy;
-      yy -= t->rowh[r];
-      bot[r] = yy;
-    }
+  for (int r = h0; r < h1; r++) {
+    top[r] = yy;
+    yy -= t->rowh[r];
+    bot[r] = yy;
+  }
   for (int r = a; r < b; r++) {
     top[r] = yy;
     yy -= t->rowh[r];
@@ -395,14 +482,13 @@ static double draw_rows(lay *L, ep_table *t, ep_page *page, double y, int a, int
     int r0 = c->row, r1 = c->row + c->rowspan;
     if (r1 > nr)
       r1 = nr;
-    if (r0 < t->nhead) {
-      if (!header)
-        continue;
-      if (r1 > t->nhead)
-        r1 = t->nhead;
-      draw_cell(L, t, c, page, top[r0], bot[r1 - 1]);
+    if (r0 >= h0 && r0 < h1) {
+      int end = r1 <= h1 ? r1 : (r1 > a && b > a ? (r1 < b ? r1 : b) : h1);
+      draw_cell(L, t, c, page, top[r0], bot[end - 1]);
       continue;
     }
+    if (r0 < h1)
+      continue; // above the header rows shown
     int v0 = r0 > a ? r0 : a, v1 = r1 < b ? r1 : b;
     if (v0 >= v1)
       continue;
@@ -498,6 +584,7 @@ static void split_row(lay *L, ep_table *t, ep_page **page, double *y, int r, dou
           continue;
         double baseline = yy - PAD_V - (double)(k - c->done + 1) * t->lead + (t->lead - t->size) / 2 + 0.12 * t->size;
         size_t from = L->nprotos;
+        e0 = clip_end(t, c, s0, e0, lft, x1);
         lay_emit_runs(L, &c->at, c->res.x, s0, e0, lft);
         lay_put_protos(L, *page, from, baseline, false);
       }
@@ -537,9 +624,6 @@ static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
   const ep_style *st = L->st;
   double top = st->page_h - st->top;
   double bottom = top - st->body_h;
-  double head = 0;
-  for (int r = 0; r < t->nhead && r < t->nrows; r++)
-    head += t->rowh[r];
   int r = t->nhead;
   bool first = true;
   if (r >= t->nrows) { // a header-only table
@@ -547,6 +631,7 @@ static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
     return;
   }
   while (r < t->nrows) {
+    double head = head_height(t, r);
     double avail = *y - bottom - head;
     int b = r;
     double h = 0;
@@ -554,6 +639,8 @@ static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
       h += t->rowh[b];
       b++;
     }
+    if (b < t->nrows && t->nrows - b < 2 && b - r > 2)
+      b = t->nrows - 2; // a 续表 page never holds the last row (合计) alone
     if (b == r && avail >= 2 * t->lead + 2 * PAD_V &&
         (row_alone(t, r) || t->rowh[r] > top - bottom - head - t->lead)) {
       // a row taller than the space left: split it between its lines
@@ -597,6 +684,10 @@ static void inner_caption(lay *L, ep_table *t, const char *text, const ep_node *
 // 'table_caption()' - The caption of T: a line above it, or inside it when landscape.
 static void caption_line(lay *L, const char *text, const ep_node *n, const ep_node *inline_src);
 static void table_caption(lay *L, ep_table *t, const char *text, const ep_node *n, const ep_node *inline_src) {
+  const ep_node *up = n->parent;
+  if (!inline_src && text && up && (up->kind == EP_N_SECTION || up->kind == EP_N_APPENDIX) && up->text &&
+      !strcmp(up->text, text))
+    return; // the section's title already says it: printed once
   if (t->landscape) {
     if (text && text[0])
       inner_caption(L, t, text, n);
@@ -1176,6 +1267,11 @@ static void im_table(lay *L, const ep_node *n) {
 // 'form_table()' - <self-eval-form>: the official 项目支出绩效自评表 grid (9 columns).
 static void form_table(lay *L, const ep_node *n) {
   ep_table *t = tbl_new(L, 9, n);
+  // the official form's proportions: label, 一级, 二级, 三级指标, 指标值, 完成值, 分值, 得分, 偏差原因
+  static const double builtin[9] = {11, 8, 9, 12, 12, 12, 7, 9, 20};
+  t->share = ep_xmalloc(9 * sizeof *t->share);
+  for (int k = 0; k < 9; k++)
+    t->share[k] = L->st->form_cols[0] > 0 ? L->st->form_cols[k] : builtin[k];
   char b[64], c2[64];
   int r = 0;
   const char *F = n->file;
@@ -1250,6 +1346,8 @@ static void form_table(lay *L, const ep_node *n) {
   r++;
   // indicators, grouped by level1 / level2 with merged cells
   cell_text(L, t, tbl_cell(t, r, 0, nind + 1, 1, EP_H_CENTER, true, F, ln), "绩效指标", false, false);
+  t->rep0 = r; // the indicator header repeats under 续表
+  t->rep1 = r + 1;
   static const char *const ih[] = {"一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
                                    "偏差原因分析及改进措施"};
   for (int k = 0; k < 8; k++)

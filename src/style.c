@@ -149,6 +149,38 @@ static void parse_role(ep_style *st, xmlNodePtr el, const char *file, ep_diags *
   }
 }
 
+// 'parse_form_columns()' - <self-eval-form columns="W1 … W9">: the relative widths
+// of the nine columns of the 项目支出绩效自评表 (decimals in (0, 1000]), else bad-layout.
+static void parse_form_columns(ep_style *st, xmlNodePtr el, const char *path, ep_diags *d) {
+  char *v = sattr(el, "columns");
+  if (!v)
+    return;
+  const char *p = v;
+  int k = 0;
+  bool ok = true;
+  for (; k < 9 && ok; k++) { // digits with an optional fraction: no locale, no exponent
+    while (*p == ' ')
+      p++;
+    double w = 0, scale = 1;
+    const char *start = p;
+    for (; *p >= '0' && *p <= '9' && w <= 1000; p++)
+      w = w * 10 + (*p - '0');
+    if (*p == '.' && p > start)
+      for (p++; *p >= '0' && *p <= '9'; p++)
+        w += (*p - '0') * (scale /= 10);
+    ok = p > start && w > 0 && w <= 1000 && (*p == ' ' || !*p);
+    st->form_cols[k] = w;
+  }
+  while (*p == ' ')
+    p++;
+  if (!ok || k != 9 || *p) {
+    ep_diag_add(d, EP_ERROR, path, ep_xml_line(el), "bad-layout",
+                "<self-eval-form columns=\"%s\"> must be nine positive relative widths (each at most 1000) separated by spaces.", v);
+    memset(st->form_cols, 0, sizeof st->form_cols);
+  }
+  free(v);
+}
+
 // 'ep_style_load()' - Parse a layout file.
 ep_style *ep_style_load(const char *path, ep_diags *d) {
   size_t errors_before = d->errors;
@@ -250,6 +282,8 @@ ep_style *ep_style_load(const char *path, ep_diags *d) {
       char *sa = sattr(el, "start-after");
       st->pn_start = sa && !strcmp(sa, "cover") ? 1 : sa && !strcmp(sa, "toc") ? 2 : 0;
       free(sa);
+    } else if (!strcmp(n, "self-eval-form")) {
+      parse_form_columns(st, el, path, d);
     } else if (!strcmp(n, "cover")) {
       char *v = sattr(el, "page");
       st->cover = !v || !strcmp(v, "yes");

@@ -66,6 +66,7 @@ typedef struct ep_style {
   double hd_size;
   ep_halign hd_odd, hd_even;
   bool hd_rule;            // a thin rule under the header
+  double form_cols[9];     // relative widths of the self-evaluation form's columns; all 0 = built in
   int orphans;             // lines a paragraph keeps together at a page's foot (2)
   int widows;              // and at a page's top (2)
 } ep_style;
