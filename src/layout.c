@@ -131,6 +131,35 @@ void lay_add_text(lay *L, atoms *at, const char *s, const ifmt *f, const char *f
   }
 }
 
+// 'is_han()' - True for a Han ideograph (the characters words are made of here).
+static bool is_han(uint32_t cp) {
+  return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
+// 'lay_glue_words()' - Forbid line breaks inside the words of atoms [FROM, n)
+// of AT (titles, headings, table headers break only between words; a
+// one-character word stays with the word before it): a break inside a word
+// stays possible only as the breaker's last resort.
+void lay_glue_words(lay *L, atoms *at, size_t from) {
+  if (!L->ws || at->n < from + 2)
+    return;
+  size_t n = at->n - from;
+  uint32_t *cps = ep_xmalloc(n * sizeof *cps);
+  bool *inside = ep_xmalloc(n * sizeof *inside);
+  for (size_t i = 0; i < n; i++)
+    cps[i] = at->a[from + i].cp;
+  if (ep_wordseg_inside(L->ws, cps, n, inside))
+    for (size_t i = 1; i < n; i++) {
+      // a one-character word after a word sticks to it (残疾/人 → 残疾人, 预算/数 → 预算数)
+      bool single = !inside[i] && (i + 1 == n || !inside[i + 1]) && i >= 2 && inside[i - 1];
+      if ((inside[i] || single) && is_han(cps[i - 1]) && is_han(cps[i]))
+        at->a[from + i].flags |= EP_LB_GLUE_PREV;
+    }
+  free(cps);
+  free(inside);
+}
+
 static const char *sec_id(lay *L, const ep_node *s);
 
 // 'lay_inline_text()' - Atoms for the inline children of N.
@@ -398,27 +427,76 @@ void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep
   ep_lb_result_free(&res);
 }
 
-// 'set_para_inset()' - A centred paragraph set in the measure narrowed by INSET on both sides.
-static void set_para_inset(lay *L, atoms *at, double inset, ep_halign align, double size) {
-  L->para++;
+// 'title_lines()' - Break title atoms AT into lines of at most W pt (params P
+// filled for width W: words whole, no justification, no 孤字 rule); returns the
+// line count, or 0 when a word had to be cut or a line overflows.
+static size_t title_lines(const atoms *at, double W, ep_lb_result *res) {
   ep_lb_params p;
-  ep_lb_params_init(&p, L->st->body_w - 2 * inset);
-  ep_lb_result res;
-  if (ep_linebreak(at->a, at->n, &p, &res) != 0)
+  ep_lb_params_init(&p, W);
+  p.min_last_chars = 1;
+  p.max_stretch = 1e-9; // lines at natural width, centred by the caller
+  p.no_shrink = true;   // a title is set at its natural tracking
+  if (ep_linebreak(at->a, at->n, &p, res) != 0)
     abort();
+  if (res->pass != 1)
+    return 0;
+  for (size_t k = 0; k < res->nlines; k++)
+    if (res->lines[k].overfull)
+      return 0;
+  return res->nlines;
+}
+
+// 'balanced_para()' - A centred title (report title, cover, appendix title,
+// heading set centred) in a measure of W pt from the body's left edge plus
+// INSET: broken only between words (ICU), in as few lines as W allows, and
+// then as evenly as that line count allows, by narrowing the measure to the
+// least that still gives it (GB/T 9704 7.3.1: a trapezoid or diamond, never a
+// long line over a stub). The one balancing routine for title, cover and
+// appendix titles.
+static void balanced_para(lay *L, atoms *at, double inset, double W, double size, bool keep) {
+  L->para++;
+  if (!at->n)
+    return;
+  lay_glue_words(L, at, 0);
+  ep_lb_result res;
+  size_t nl = title_lines(at, W, &res);
+  if (nl > 1) { // binary search for the narrowest measure with the same line count
+    double lo = 0, hi = W;
+    for (int it = 0; it < 20 && hi - lo > 0.5; it++) {
+      double mid = (lo + hi) / 2;
+      ep_lb_result r2;
+      size_t k = title_lines(at, mid, &r2);
+      ep_lb_result_free(&r2);
+      if (k == nl)
+        hi = mid;
+      else
+        lo = mid;
+    }
+    ep_lb_result_free(&res);
+    title_lines(at, hi, &res);
+  } else if (nl == 0) { // a word wider than the measure: break as a paragraph would
+    ep_lb_result_free(&res);
+    ep_lb_params p;
+    ep_lb_params_init(&p, W);
+    p.min_last_chars = 1;
+    p.max_stretch = 1e-9;
+    if (ep_linebreak(at->a, at->n, &p, &res) != 0)
+      abort();
+  }
   for (size_t k = 0; k < res.nlines; k++) {
     const ep_lb_line *ln = &res.lines[k];
     line_item *li = lay_new_line(L);
     li->idx = (int)k;
     li->count = (int)res.nlines;
-    li->keep_next = true;
+    li->keep_next = keep;
     li->size = size;
     li->span = line_span(L, size);
-    double left = L->st->left + inset;
-    bool justified = !ln->last && !ln->forced;
-    if (!justified && align == EP_H_CENTER)
-      left += (ln->measure - ln->width_used) / 2;
-    lay_emit_runs(L, at, res.x, ln->start, ln->end, left);
+    double left = L->st->left + inset + (W - ln->width_used) / 2;
+    size_t s = ln->start;
+    while (s < ln->end && at->a[s].cp == ' ')
+      s++;
+    if (s < ln->end)
+      lay_emit_runs(L, at, res.x, s, ln->end, left);
     li->nbox = L->nprotos - li->box0;
   }
   ep_lb_result_free(&res);
@@ -666,6 +744,7 @@ static void heading(lay *L, const ep_node *s) {
   ifmt f = lay_fmt_for(ts);
   blank_lines(L, ts->space_before);
   lay_add_text(L, &at, title, &f, s->file, s->line, false);
+  lay_glue_words(L, &at, 0);
   lay_set_para(L, &at, ts->indent * ts->size * L->char_ratio, 0, ts->align == EP_H_JUSTIFY ? EP_H_LEFT : ts->align, true, s,
            ts->size, false);
   blank_lines(L, ts->space_after);
@@ -866,7 +945,12 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
       record_section(L, c);
       text_para(L, c->number ? c->number : "附件", &L->st->ts[EP_TS_APPENDIX], EP_H_LEFT, c, true, c);
       blank_lines(L, 1);
-      text_para(L, c->text ? c->text : "", &L->st->ts[EP_TS_TITLE], EP_H_CENTER, NULL, false, c);
+      atoms at = {0};
+      ifmt f = lay_fmt_for(&L->st->ts[EP_TS_TITLE]);
+      lay_add_text(L, &at, c->text ? c->text : "", &f, c->file, c->line, false);
+      balanced_para(L, &at, 0, L->st->body_w, f.size, true);
+      free(at.a);
+      free(at.s);
       blank_lines(L, 1);
       layout_blocks(L, c, depth + 1);
       break;
@@ -930,7 +1014,7 @@ static void centred_line(lay *L, const char *text, const ep_text_style *ts, unsi
   atoms at = {0};
   ifmt f = lay_fmt_for(ts);
   lay_add_text(L, &at, text, &f, L->r->path, line, false);
-  set_para_inset(L, &at, 0, EP_H_CENTER, ts->size);
+  balanced_para(L, &at, 0, L->st->body_w, ts->size, true);
   free(at.a);
   free(at.s);
 }
@@ -953,12 +1037,7 @@ static void cover_page(lay *L) {
     atoms at = {0};
     ifmt f = lay_fmt_for(tt);
     lay_add_text(L, &at, m->title, &f, L->r->path, m->title_line, false);
-    double natural = 0;
-    for (size_t i = 0; i < at.n; i++)
-      natural += at.a[i].advance;
-    int nl = (int)ceil(natural / (st->body_w * 0.8));
-    double inset = nl > 1 ? (st->body_w - (natural / nl + 2 * tt->size)) / 2 : st->body_w * 0.1;
-    set_para_inset(L, &at, inset > 0 ? inset : 0, EP_H_CENTER, tt->size);
+    balanced_para(L, &at, st->body_w * 0.1, st->body_w * 0.8, tt->size, true); // a cover title keeps a margin
     free(at.a);
     free(at.s);
   }
@@ -1004,18 +1083,7 @@ static void title_block(lay *L) {
     atoms at = {0};
     ifmt f = lay_fmt_for(tt);
     lay_add_text(L, &at, m->title, &f, L->r->path, m->title_line, false);
-    // Balance a long title over its lines (GB/T 9704 7.3.1: symmetric lines).
-    double natural = 0;
-    for (size_t i = 0; i < at.n; i++)
-      natural += at.a[i].advance;
-    double W = L->st->body_w;
-    int nl = (int)ceil(natural / W);
-    double inset = 0;
-    if (nl > 1)
-      inset = (W - (natural / nl + 2 * tt->size)) / 2;
-    if (inset < 0)
-      inset = 0;
-    set_para_inset(L, &at, inset, EP_H_CENTER, tt->size);
+    balanced_para(L, &at, 0, L->st->body_w, tt->size, true);
     free(at.a);
     free(at.s);
   }
@@ -1025,7 +1093,7 @@ static void title_block(lay *L) {
     atoms at = {0};
     ifmt f = lay_fmt_for(st);
     lay_add_text(L, &at, m->subtitle, &f, L->r->path, m->subtitle_line, false);
-    lay_set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, st->size, false);
+    balanced_para(L, &at, 0, L->st->body_w, st->size, true);
     free(at.a);
     free(at.s);
     blank_lines(L, st->space_after);
@@ -1292,6 +1360,7 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
   L.st = st;
   const ep_text_style *body = &st->ts[EP_TS_BODY];
   L.char_ratio = st->chars > 0 ? (st->body_w / st->chars) / body->size : 1.0;
+  L.ws = ep_wordseg_new();
   ep_dlist *dl = NULL;
   ep_diags scratch;
   L.outline_depth = st->toc_depth;
@@ -1338,6 +1407,7 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
   free(L.sec_pages);
   free(L.missing);
   free(L.ink);
+  ep_wordseg_free(L.ws);
   dl->title = r->meta.title;
   dl->author = r->meta.issuer;
   dl->subject = r->meta.subtitle;

@@ -5,6 +5,7 @@
 
 #include "layout.h"
 #include "linebreak.h"
+#include "wordseg.h"
 
 // ---------------------------------------------------------------------------
 // Atoms: one per character, with the style it is drawn in.
@@ -81,6 +82,7 @@ typedef struct lay {
   bool want_num_start; // mark the next line as the start of page numbering
   bool want_new_page;  // the next line starts a new page
   int outline_depth;   // bookmarks for sections up to this level (the 目录 depth)      // placing a landscape block: new pages are rotated portrait pages
+  ep_wordseg *ws;     // word segmenter for titles, headings and header cells (NULL: by character)
   ink_entry *ink;     // ink boxes of the marks looked up so far
   size_t nink, cink;
   // missing glyph warnings already given (cp, line)
@@ -95,6 +97,7 @@ struct ep_table;
 void lay_push_atom(atoms *at, uint32_t cp, double adv, double em, unsigned flags, const atom_style *s);
 void lay_add_text(lay *L, atoms *at, const char *s, const ifmt *f, const char *file, unsigned long line, bool glue);
 void lay_inline_text(lay *L, atoms *at, const ep_node *n, const ifmt *f, int depth);
+void lay_glue_words(lay *L, atoms *at, size_t from);
 ep_box *lay_proto(lay *L, ep_box_kind kind);
 line_item *lay_new_line(lay *L);
 void lay_emit_runs(lay *L, const atoms *at, const double *x, size_t s, size_t e, double left);

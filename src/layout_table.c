@@ -133,7 +133,10 @@ static void cell_text(lay *L, ep_table *t, tcell *c, const char *text, bool bold
   f.bold = f.bold || bold;
   double save = L->char_ratio;
   L->char_ratio = 1.0;
+  size_t from = c->at.n;
   lay_add_text(L, &c->at, text, &f, c->file, c->line, glue);
+  if (c->header)
+    lay_glue_words(L, &c->at, from); // 年初/预算数, never 年初预/算数
   L->char_ratio = save;
 }
 
@@ -708,6 +711,7 @@ static void caption_line(lay *L, const char *text, const ep_node *n, const ep_no
     lay_inline_text(L, &at, inline_src, &f, 0);
   else
     lay_add_text(L, &at, text, &f, n->file, n->line, false);
+  lay_glue_words(L, &at, 0);
   lay_set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, ts->size, false);
   free(at.a);
   free(at.s);

@@ -103,6 +103,7 @@ typedef struct lb_ctx {
   int min_last;
   bool squeeze;
   double max_stretch;  // em; 0 = always justify
+  bool shrink;         // gaps may shrink
   lb_info *info;       // n
   size_t *lead;        // n+1: first non-space index >= i (or n)
   size_t *trail;       // n+1: start of the run of spaces ending at i
@@ -356,11 +357,11 @@ static bool lb_autospace(const lb_ctx *c, size_t p, size_t q)
   return (a == LB_IDEO && b == LB_WORD) || (a == LB_WORD && b == LB_IDEO);
 }
 
-// 'lb_gap_at()' - Fill *G with the gap between atoms I-1 and I (0 < I < n):
+// 'lb_gap_raw()' - Fill *G with the gap between atoms I-1 and I (0 < I < n):
 // its natural width, stretch and shrink capacities, and the pair compression
 // it applies to one of its two atoms. Spaces carry their gap on the gap
 // before them; the gaps after a space and inside a space run are rigid zeros.
-static void lb_gap_at(const lb_ctx *c, size_t i, lb_gap *g)
+static void lb_gap_raw(const lb_ctx *c, size_t i, lb_gap *g)
 {
   const lb_info *p = &c->info[i - 1], *q = &c->info[i];
   memset(g, 0, sizeof *g);
@@ -392,6 +393,15 @@ static void lb_gap_at(const lb_ctx *c, size_t i, lb_gap *g)
     g->pc = p->br;
   else if (q->pc == LB_PC_THIS_LEFT)
     g->pc = q->bl;
+}
+
+// 'lb_gap_at()' - The gap before atom I (see lb_gap_raw), without its shrink
+// when the paragraph may not shrink.
+static void lb_gap_at(const lb_ctx *c, size_t i, lb_gap *g)
+{
+  lb_gap_raw(c, i, g);
+  if (!c->shrink)
+    g->sh = 0;
 }
 
 // 'lb_base_before()' - Index of the last atom before I that is neither a space
@@ -855,6 +865,7 @@ static void lb_ctx_init(lb_ctx *c, const ep_lb_atom *atoms, size_t n, const ep_l
   c->gap_em = EP_LB_DEFAULT_GAP;
   c->min_last = 2;
   c->squeeze = true;
+  c->shrink = true;
   if (!p)
     return;
   c->width = isfinite(p->width) && p->width > 0 ? p->width : 0;
@@ -863,6 +874,7 @@ static void lb_ctx_init(lb_ctx *c, const ep_lb_atom *atoms, size_t n, const ep_l
   c->min_last = p->min_last_chars;
   c->squeeze = !p->no_squeeze;
   c->max_stretch = isfinite(p->max_stretch) && p->max_stretch > 0 ? p->max_stretch : 0;
+  c->shrink = !p->no_shrink;
 }
 
 // 'lb_fill_result()' - Walk the chosen breaks back from the end and lay out

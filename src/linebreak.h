@@ -87,6 +87,7 @@ typedef struct ep_lb_params {
   double cjk_latin_gap; // CJK-Latin gap in em (EP_LB_DEFAULT_GAP); 0 = none
   bool no_squeeze;     // true: never compress punctuation to fit more on a line
                        // (the fixed compressions still apply)
+  bool no_shrink;      // true: inter-character gaps and spaces never shrink (titles)
   double max_stretch;  // > 0 (em): a line that justification would open by more than
                        // this between two characters is set at its natural width
                        // instead (ep_lb_line.ragged); table cells use 0.1. 0 = always justify
