@@ -1144,6 +1144,54 @@ static int need_rows(const lay *L, size_t i, int depth) {
   return 1;
 }
 
+// 'lay_new_page()' - Append a page of the layout's size (a rotated portrait page
+// while placing a landscape block, whose geometry is then the turned one). Past
+// LAY_MAX_PAGES pages it adds none, returns the last page and sets L->overflow
+// (paginate() then reports the block and stops: no PDF is written).
+ep_page *lay_new_page(lay *L) {
+  if (L->dl->npages >= LAY_MAX_PAGES) {
+    L->overflow = true;
+    return &L->dl->pages[L->dl->npages - 1];
+  }
+  if (L->rotating) {
+    ep_page *p = ep_dlist_add_page(L->dl, L->st->page_h, L->st->page_w);
+    p->rotated = true;
+    return p;
+  }
+  return ep_dlist_add_page(L->dl, L->st->page_w, L->st->page_h);
+}
+
+// 'item_source()' - The source file and line of line item J, when it has one.
+static bool item_source(const lay *L, size_t j, const char **file, unsigned long *line) {
+  const line_item *li = &L->lines[j];
+  if (li->table) {
+    lay_table_source(li->table, file, line);
+    return true;
+  }
+  for (size_t k = li->box0; k < li->box0 + li->nbox; k++)
+    if (L->protos[k].src_line) {
+      *file = L->protos[k].src_file;
+      *line = L->protos[k].src_line;
+      return true;
+    }
+  return false;
+}
+
+// 'too_many_pages()' - Report the block of line item I (or the next one with a
+// source, else the one before) as the one that overflows the page limit.
+static void too_many_pages(lay *L, size_t i) {
+  const char *file = L->r->path;
+  unsigned long line = 0;
+  bool found = false;
+  for (size_t j = i; j < L->nlines && !found; j++)
+    found = item_source(L, j, &file, &line);
+  for (size_t j = i < L->nlines ? i : L->nlines; j-- > 0 && !found;)
+    found = item_source(L, j, &file, &line);
+  ep_diag_add(L->diags, EP_ERROR, file, line, "too-many-pages",
+              "the report needs more than %d pages by this block; evalpdf sets at most %d pages per report (split the report, or shorten this block).",
+              LAY_MAX_PAGES, LAY_MAX_PAGES);
+}
+
 // 'paginate()' - Assign pages to line items and emit the display list.
 static void paginate(lay *L) {
   const ep_style *st = L->st;
@@ -1154,10 +1202,15 @@ static void paginate(lay *L) {
   ep_page *page = NULL;
   int row = 0;
   int widows = st->widows > 0 ? st->widows : 1;
+  size_t last = L->nlines ? L->nlines - 1 : 0;
   for (size_t i = 0; i < L->nlines; i++) {
     const line_item *li = &L->lines[i];
+    if (L->overflow) {
+      last = i - 1; // the item whose page was one too many
+      break;
+    }
     if (!page || (li->new_page && row > 0)) {
-      page = ep_dlist_add_page(L->dl, st->page_w, st->page_h);
+      page = lay_new_page(L);
       row = 0;
     }
     if (li->num_start)
@@ -1165,8 +1218,8 @@ static void paginate(lay *L) {
     if (li->blank && row == 0)
       continue; // no empty lines at the top of a page
     int need = need_rows(L, i, 0);
-    if (need > rows)
-      need = rows;
+    if (need > rows) // a kept group taller than a page (a very long heading): set it line by line
+      need = li->idx == 0 && li->count > 1 ? 2 : 1;
     bool move = need > rows - row && row > 0;
     // widow control: a paragraph's last lines never stand alone at the next page's top
     if (!move && row == rows - 1 && li->count > 1) {
@@ -1175,7 +1228,7 @@ static void paginate(lay *L) {
         move = true;
     }
     if (move) {
-      page = ep_dlist_add_page(L->dl, st->page_w, st->page_h);
+      page = lay_new_page(L);
       row = 0;
       if (li->blank)
         continue;
@@ -1184,7 +1237,7 @@ static void paginate(lay *L) {
       // A table takes its own height (not grid lines); the next line snaps to the grid.
       if (row > 0 && !lay_table_landscape(li->table) &&
           top - row * st->pitch - lay_table_min_height(li->table) < top - rows * st->pitch - 0.01) {
-        page = ep_dlist_add_page(L->dl, st->page_w, st->page_h);
+        page = lay_new_page(L);
         row = 0;
       }
       double y = top - row * st->pitch;
@@ -1200,7 +1253,7 @@ static void paginate(lay *L) {
     if (li->rows_h > 0) {
       // a drawing (chart): all its rows on one page
       if (row > 0 && row + li->rows_h > rows) {
-        page = ep_dlist_add_page(L->dl, st->page_w, st->page_h);
+        page = lay_new_page(L);
         row = 0;
       }
       lay_copy_protos(L, page, li->box0, li->nbox, top - row * st->pitch, false);
@@ -1214,7 +1267,7 @@ static void paginate(lay *L) {
     double size = li->size > 0 ? li->size : st->ts[EP_TS_BODY].size;
     int span = li->span > 0 ? li->span : 1;
     if (row > 0 && row + span > rows) {
-      page = ep_dlist_add_page(L->dl, st->page_w, st->page_h);
+      page = lay_new_page(L);
       row = 0;
     }
     double cell_bottom = top - (row + span) * st->pitch;
@@ -1253,8 +1306,10 @@ static void paginate(lay *L) {
       row = 0;
     }
   }
+  if (L->overflow)
+    too_many_pages(L, last);
   if (!L->dl->npages)
-    ep_dlist_add_page(L->dl, st->page_w, st->page_h);
+    lay_new_page(L);
   if (L->first_num >= (int)L->dl->npages)
     L->first_num = 0;
 }
@@ -1386,6 +1441,7 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
     L.para = 0;
     L.nmissing = 0;
     L.want_num_start = L.want_new_page = false;
+    L.overflow = false;
     L.toc_changed = false;
     title_block(&L);
     if (r->body)

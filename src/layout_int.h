@@ -78,6 +78,7 @@ typedef struct lay {
   size_t nsec, csec;
   bool toc_changed;
   bool rotating;
+  bool overflow;      // lay_new_page() hit LAY_MAX_PAGES
   int first_num;      // index of the first numbered page (from the last pagination)
   bool want_num_start; // mark the next line as the start of page numbering
   bool want_new_page;  // the next line starts a new page
@@ -92,6 +93,10 @@ typedef struct lay {
 
 
 struct ep_table;
+
+// Pages per report at most (libharu 2.3 fails at 32768 pages in one page tree;
+// a report this long is a mistake): past it layout reports too-many-pages.
+#define LAY_MAX_PAGES 10000
 
 // Shared helpers (layout.c).
 void lay_push_atom(atoms *at, uint32_t cp, double adv, double em, unsigned flags, const atom_style *s);
@@ -123,6 +128,8 @@ void lay_table_place(lay *L, struct ep_table *t, ep_page **page, double *y);
 bool lay_table_landscape(const struct ep_table *t);
 // 'lay_table_free()' - Free a table built by lay_table_block().
 void lay_table_free(struct ep_table *t);
+// 'lay_table_source()' - The table's source file and line.
+void lay_table_source(const struct ep_table *t, const char **file, unsigned long *line);
 // 'lay_table_min_height()' - Height of the caption-less header plus the first body row.
 double lay_table_min_height(const struct ep_table *t);
 

@@ -365,6 +365,12 @@ static void tbl_layout_in(lay *L, ep_table *t, const ep_style *st) {
   break_cells(L, t);
 }
 
+// 'lay_table_source()' - The table's source file and line.
+void lay_table_source(const ep_table *t, const char **file, unsigned long *line) {
+  *file = t->file;
+  *line = t->line;
+}
+
 // 'lay_table_min_height()' - Header rows plus the first body row.
 double lay_table_min_height(const ep_table *t) {
   double h = 0;
@@ -500,17 +506,6 @@ static double draw_rows(lay *L, ep_table *t, ep_page *page, double y, int a, int
   free(top);
   free(bot);
   return yy;
-}
-
-// 'lay_new_page()' - Append a page of the layout's size (a rotated portrait page while
-// placing a landscape block, whose geometry is then the turned one).
-ep_page *lay_new_page(lay *L) {
-  if (L->rotating) {
-    ep_page *p = ep_dlist_add_page(L->dl, L->st->page_h, L->st->page_w);
-    p->rotated = true;
-    return p;
-  }
-  return ep_dlist_add_page(L->dl, L->st->page_w, L->st->page_h);
 }
 
 // 'continued_line()' - "续表" above a continuation; returns its height.

@@ -410,6 +410,126 @@ START_TEST(row_taller_than_page_is_split) {
 END_TEST
 
 
+START_TEST(long_heading_wraps_like_a_paragraph) {
+  env e;
+  env_open(&e);
+  static char xml[1 << 16];
+  strcpy(xml, "<report><meta><title>T</title></meta><body><section title=\"");
+  for (int i = 0; i < 60; i++) // 960 characters: about 35 lines of 28
+    strcat(xml, "社会救助资金管理规范执行进度良好");
+  strcat(xml, "\"><p>正文。</p></section></body></report>");
+  ep_report *r = load_text(xml);
+  ep_diags d;
+  ep_dlist *dl = lay_out(&e, r, &d);
+  ck_assert_msg(dl->npages <= 3, "a 35-line heading took %zu pages", dl->npages);
+  done(&e, r, &d, dl);
+}
+END_TEST
+
+START_TEST(wide_table_warns_and_stays_inside_its_cells) {
+  env e;
+  env_open(&e);
+  static char xml[1 << 17];
+  strcpy(xml, "<report><meta><title>T</title></meta><body><table><thead><tr>");
+  for (int c = 0; c < 60; c++)
+    sprintf(xml + strlen(xml), "<th>指标%d</th>", c);
+  strcat(xml, "</tr></thead>");
+  for (int row = 0; row < 3; row++) {
+    strcat(xml, "<tr>");
+    for (int c = 0; c < 60; c++)
+      sprintf(xml + strlen(xml), "<td>%d</td>", c * 1234567);
+    strcat(xml, "</tr>");
+  }
+  strcat(xml, "</table></body></report>");
+  ep_report *r = load_text(xml);
+  ep_diags d;
+  ep_dlist *dl = lay_out(&e, r, &d);
+  bool warned = false;
+  for (size_t i = 0; i < d.count; i++)
+    warned |= !strcmp(d.items[i].code, "cell-overfull") && d.items[i].line == 1;
+  ck_assert_msg(warned, "no cell-overfull warning at the table's line");
+  for (size_t p = 0; p < dl->npages; p++) { // every cell run ends inside the cell it starts in
+    const ep_page *pg = &dl->pages[p];
+    for (size_t k = 0; k < pg->n; k++) {
+      const ep_box *b = &pg->boxes[k];
+      if (b->kind != EP_BOX_TEXT || b->size >= 12)
+        continue;
+      bool inside = false;
+      for (size_t j = 0; j < pg->n && !inside; j++) {
+        const ep_box *c = &pg->boxes[j];
+        inside = c->kind == EP_BOX_RECT && b->x >= c->x - 0.01 && b->x + b->w <= c->x + c->w + 0.01 &&
+                 b->y >= c->y && b->y <= c->y + c->h;
+      }
+      ck_assert_msg(inside, "cell text “%s” runs over its rule on page %zu", b->text, p + 1);
+    }
+  }
+  check_boxes(&e, dl);
+  done(&e, r, &d, dl);
+}
+END_TEST
+
+START_TEST(form_repeats_indicator_header_and_prints_caption_once) {
+  env e;
+  env_open(&e);
+  static char xml[1 << 17];
+  strcpy(xml, "<report><meta><title>T</title></meta><body><section title=\"项目支出绩效自评表\">"
+              "<self-eval-form project=\"甲\" department=\"乙\" unit=\"丙\" budget-points=\"10\">"
+              "<budget initial=\"1000\" annual=\"1000\" executed=\"987.91\"/>"
+              "<goal planned=\"保障困难群众基本生活\" achieved=\"全年保障1642人\"/>");
+  for (int i = 0; i < 30; i++)
+    sprintf(xml + strlen(xml),
+            "<indicator level1=\"产出指标\" level2=\"数量指标%d\" name=\"培训基层工作人员%d\" target=\"≥1500人\" "
+            "actual=\"1642人\" points=\"3\" score=\"3\" deviation=\"个别乡镇核查不及时，下一步加强督导，按季度通报进度。\"/>",
+            i, i);
+  strcat(xml, "</self-eval-form></section></body></report>");
+  ep_report *r = load_text(xml);
+  ck_assert_uint_eq(r->diags.errors, 0);
+  ep_diags d;
+  ep_dlist *dl = lay_out(&e, r, &d);
+  ck_assert_uint_ge(dl->npages, 2);
+  static char t[65536], all[1 << 18];
+  all[0] = 0;
+  size_t conts = 0;
+  for (size_t p = 0; p < dl->npages; p++) {
+    page_text(dl, p, t, sizeof t);
+    strncat(all, t, sizeof all - strlen(all) - 1);
+    if (strstr(t, "续表")) {
+      conts++;
+      ck_assert_msg(strstr(t, "一级指标") && strstr(t, "偏差原因"), "page %zu: 续表 without the indicator header", p + 1);
+    }
+  }
+  ck_assert_uint_ge(conts, 1);
+  const char *first = strstr(all, "项目支出绩效自评表");
+  ck_assert_ptr_nonnull(first);
+  ck_assert_msg(strstr(first + 1, "项目支出绩效自评表") == NULL, "the form's title is printed twice");
+  check_boxes(&e, dl);
+  done(&e, r, &d, dl);
+}
+END_TEST
+
+START_TEST(too_many_pages_is_an_error_at_the_block) {
+  env e;
+  env_open(&e);
+  size_t cap = 1 << 20;
+  char *xml = malloc(cap);
+  strcpy(xml, "<report><meta><title>T</title></meta><body>\n");
+  size_t len = strlen(xml);
+  for (int i = 0; i < 10010; i++)
+    len += (size_t)snprintf(xml + len, cap - len, "<pagebreak/><p>正文。</p>\n");
+  strcat(xml, "</body></report>");
+  ep_report *r = load_text(xml);
+  free(xml);
+  ep_diags d;
+  ep_dlist *dl = lay_out(&e, r, &d);
+  bool found = false;
+  for (size_t i = 0; i < d.count; i++)
+    found |= d.items[i].severity == EP_ERROR && !strcmp(d.items[i].code, "too-many-pages") && d.items[i].line > 10000;
+  ck_assert(found);
+  ck_assert_uint_le(dl->npages, 10000);
+  done(&e, r, &d, dl);
+}
+END_TEST
+
 // One glyph of a laid-out page, for the ink checks.
 typedef struct glyph {
   double x, y, size;
@@ -553,6 +673,10 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, long_table_repeats_header_on_every_page);
   tcase_add_test(tc, row_taller_than_page_is_split);
   tcase_add_test(tc, punctuation_ink_on_every_debian_face);
+  tcase_add_test(tc, long_heading_wraps_like_a_paragraph);
+  tcase_add_test(tc, wide_table_warns_and_stays_inside_its_cells);
+  tcase_add_test(tc, form_repeats_indicator_header_and_prints_caption_once);
+  tcase_add_test(tc, too_many_pages_is_an_error_at_the_block);
   suite_add_tcase(s, tc);
   return s;
 }
