@@ -646,6 +646,26 @@ static void yishi_para(lay *L, const ep_node *n, ep_kind kind) {
   free(at.s);
 }
 
+// 'item_label()' - The number of item K of a list or issue block N: one level
+// below the numbering of the section around it, so that levels never repeat a
+// style (under "2." the items are （1）, deeper ①), and "1." outside sections
+// or under the first two levels.
+static void item_label(const ep_node *n, int k, char *buf, size_t size) {
+  int level = 0;
+  for (const ep_node *a = n->parent; a && !level; a = a->parent)
+    if (a->kind == EP_N_SECTION && a->number)
+      level = a->level;
+  if (level < 3) {
+    snprintf(buf, size, "%d.", k);
+  } else if (level == 3) {
+    ep_section_number(4, k, buf, size);
+  } else if (k <= 20) {
+    buf[ep_utf8_encode(0x2460 + (uint32_t)(k - 1), buf)] = 0; // ① … ⑳
+  } else {
+    snprintf(buf, size, "(%d)", k);
+  }
+}
+
 // 'numbered_items()' - Numbered paragraphs (issues, measures): "1." + bold title + text.
 static void numbered_items(lay *L, const ep_node *n, ep_kind kind) {
   const ep_text_style *ts = &L->st->ts[EP_TS_BODY];
@@ -657,7 +677,7 @@ static void numbered_items(lay *L, const ep_node *n, ep_kind kind) {
     atoms at = {0};
     ifmt f = lay_fmt_for(ts);
     char num[32];
-    snprintf(num, sizeof num, "%d.", k);
+    item_label(n, k, num, sizeof num);
     lay_add_text(L, &at, num, &f, c->file, c->line, true);
     lay_add_lead(L, &at, c, &f);
     lay_inline_text(L, &at, c, &f, 0);
@@ -667,7 +687,7 @@ static void numbered_items(lay *L, const ep_node *n, ep_kind kind) {
   }
 }
 
-// 'list_block()' - <list>: yishi paragraph, or numbered/bullet items with a hanging indent.
+// 'list_block()' - <list>: yishi paragraph, or numbered/bullet items set as paragraphs (or hanging, as the layout says).
 static void list_block(lay *L, const ep_node *n) {
   if (n->style == EP_LIST_YISHI) {
     yishi_para(L, n, EP_N_LI);
@@ -684,7 +704,7 @@ static void list_block(lay *L, const ep_node *n) {
     if (n->style == EP_LIST_BULLET)
       snprintf(label, sizeof label, "●");
     else
-      snprintf(label, sizeof label, "%d.", k);
+      item_label(n, k, label, sizeof label);
     atoms at = {0};
     ifmt f = lay_fmt_for(ts);
     lay_add_text(L, &at, label, &f, c->file, c->line, true);
@@ -697,7 +717,9 @@ static void list_block(lay *L, const ep_node *n) {
       lay_push_atom(&at, 0x2002, em / 2, em, EP_LB_GLUE_PREV | EP_LB_NO_AUTOSPACE, &s);
     }
     lay_inline_text(L, &at, c, &f, 0);
-    lay_set_para(L, &at, ts->indent * em * L->char_ratio, ts->indent * em * L->char_ratio + label_w, EP_H_JUSTIFY, false, NULL, ts->size, false);
+    // 回行顶格: continuation lines at the margin (GB/T 9704 body rule); a layout may hang them
+    double first = ts->indent * em * L->char_ratio;
+    lay_set_para(L, &at, first, L->st->list_hang ? first + label_w : 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
     free(at.a);
     free(at.s);
   }

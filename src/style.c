@@ -282,6 +282,13 @@ ep_style *ep_style_load(const char *path, ep_diags *d) {
       char *sa = sattr(el, "start-after");
       st->pn_start = sa && !strcmp(sa, "cover") ? 1 : sa && !strcmp(sa, "toc") ? 2 : 0;
       free(sa);
+    } else if (!strcmp(n, "list")) {
+      char *v = sattr(el, "continuation");
+      if (v && strcmp(v, "hang") && strcmp(v, "margin"))
+        ep_diag_add(d, EP_ERROR, path, ep_xml_line(el), "bad-layout",
+                    "<list continuation=\"%s\"> must be \"margin\" (回行顶格) or \"hang\".", v);
+      st->list_hang = v && !strcmp(v, "hang");
+      free(v);
     } else if (!strcmp(n, "self-eval-form")) {
       parse_form_columns(st, el, path, d);
     } else if (!strcmp(n, "cover")) {

@@ -66,6 +66,8 @@ typedef struct ep_style {
   double hd_size;
   ep_halign hd_odd, hd_even;
   bool hd_rule;            // a thin rule under the header
+  bool list_hang;          // <list continuation="hang">: list items hang under their text
+                           // (default "margin": 回行顶格, continuation lines at the margin)
   double form_cols[9];     // relative widths of the self-evaluation form's columns; all 0 = built in
   int orphans;             // lines a paragraph keeps together at a page's foot (2)
   int widows;              // and at a page's top (2)
