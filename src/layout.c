@@ -738,24 +738,26 @@ static void heading(lay *L, const ep_node *s) {
   ep_buf_free(&t);
   size_t line0 = L->nlines;
   if (s->runin) {
-    // The heading runs into the first paragraph, bold, in the body style.
+    // The heading runs into the first paragraph, bold.
     const ep_text_style *body = &L->st->ts[EP_TS_BODY];
     const ep_node *first = s->first;
     char *lead = ep_xmalloc(strlen(title) + 8);
     strcpy(lead, title);
     if (!lay_ends_with_mark(title))
       strcat(lead, "。");
+    // the lead in its level's face and weight (楷体 at level 2), at the body size
+    atoms at = {0};
+    ifmt hf = lay_fmt_for(ts);
+    hf.size = body->size;
+    hf.bold = true;
+    lay_add_text(L, &at, lead, &hf, s->file, s->line, false);
     if (first && first->kind == EP_N_P) {
-      para_block(L, first, lead, true, body, body->indent * body->size * L->char_ratio, 0, NULL);
-    } else {
-      atoms at = {0};
-      ifmt f = lay_fmt_for(body);
-      f.bold = true;
-      lay_add_text(L, &at, lead, &f, s->file, s->line, false);
-      lay_set_para(L, &at, body->indent * body->size * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, body->size, false);
-      free(at.a);
-      free(at.s);
+      ifmt bf = lay_fmt_for(body);
+      lay_inline_text(L, &at, first, &bf, 0);
     }
+    lay_set_para(L, &at, body->indent * body->size * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, body->size, false);
+    free(at.a);
+    free(at.s);
     free(lead);
     if (L->nlines > line0)
       L->lines[line0].section = s;
@@ -784,7 +786,7 @@ static void toc_block(lay *L, const ep_node *toc) {
     atoms at = {0};
     ifmt f = lay_fmt_for(hs);
     lay_add_text(L, &at, toc->text && toc->text[0] ? toc->text : "目录", &f, toc->file, toc->line, false);
-    lay_set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, hs->size, false);
+    lay_set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, hs->size, L->st->toc_own_page);
     free(at.a);
     free(at.s);
   }
@@ -877,6 +879,8 @@ static void toc_block(lay *L, const ep_node *toc) {
   }
   if (L->st->pn_start == 2)
     L->want_num_start = true; // the body starts on a new page, numbered from 1
+  else if (L->st->toc_own_page)
+    L->want_new_page = true;
   else
     blank_lines(L, 1);
 }
@@ -1123,6 +1127,20 @@ static void title_block(lay *L) {
     blank_lines(L, 1);
   }
   const ep_text_style *body = &L->st->ts[EP_TS_BODY];
+  bool signed_ = false;
+  for (const ep_node *x = L->r->body; x && !signed_; x = ep_next_node(x, L->r->body))
+    signed_ = x->kind == EP_N_SIGNATURE;
+  if (!signed_ && (m->issuer || m->date_y)) { // no 落款: issuer and date under the title
+    char date[64] = "";
+    if (m->date_y)
+      snprintf(date, sizeof date, "%d年%d月%d日", m->date_y, m->date_m, m->date_d);
+    ep_buf who;
+    ep_buf_init(&who);
+    ep_buf_printf(&who, "%s%s%s", m->issuer ? m->issuer : "", m->issuer && date[0] ? "　" : "", date);
+    centred_line(L, ep_buf_str(&who), body, m->line);
+    ep_buf_free(&who);
+    blank_lines(L, 1);
+  }
   bool any = false;
   for (const ep_node *f = m->fields; f; f = f->next) {
     ep_buf lead;

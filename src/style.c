@@ -300,6 +300,9 @@ ep_style *ep_style_load(const char *path, ep_diags *d) {
       if (v && atoi(v) > 0)
         st->toc_depth = atoi(v);
       free(v);
+      char *o = sattr(el, "own-page");
+      st->toc_own_page = o && !strcmp(o, "yes");
+      free(o);
     } else if (!strcmp(n, "header")) {
       st->header = true;
       st->hd_role_name = sattr(el, "role");

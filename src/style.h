@@ -59,6 +59,7 @@ typedef struct ep_style {
   int pn_start;            // numbering starts after: 0 nothing, 1 the cover, 2 the 目录
   bool cover;              // a cover page (title, subtitle, fields, issuer and date) instead of a title block
   int toc_depth;           // default 目录 depth (2)
+  bool toc_own_page;       // <toc own-page="yes">: the 目录 on page(s) of its own, the body after it
   // running header: the report title above the 版心 on numbered pages
   bool header;
   const char *hd_role_name;
