@@ -331,6 +331,7 @@ evalpdf_status evalpdf_document_render(evalpdf_document *doc, const char *out_pa
   ep_dlist *dl = ep_layout_report(r, e->style, &r->diags);
   ep_diags_sort(&r->diags);
   dl->creator = "evalpdf " EVALPDF_VERSION;
+  dl->source = r->path;
   const char *sde = getenv("SOURCE_DATE_EPOCH");
   if (sde && *sde) {
     char *end;
