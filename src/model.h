@@ -264,7 +264,15 @@ void ep_report_check(ep_report *r, const ep_load_options *opt);
 // from const only lets callers that own a mutable tree keep walking it.
 ep_node *ep_next_node(const ep_node *n, const ep_node *root);
 
-// 'ep_find_id()' - The element with id ID, or NULL.
+// A callback told of AGAIN, a later holder of the id that FIRST holds.
+typedef void (*ep_dup_id_fn)(ep_report *r, ep_node *again, const ep_node *first);
+
+// 'ep_index_ids()' - Build R's id index (sorted by id; of several holders of one
+// id the first in document order is kept) from the tree under R->body, calling
+// DUP (may be NULL) for each later holder, in id order.
+void ep_index_ids(ep_report *r, ep_dup_id_fn dup);
+
+// 'ep_find_id()' - The element with id ID in the index, or NULL.
 ep_node *ep_find_id(const ep_report *r, const char *id);
 
 // 'ep_grade_word()' - The grade word for SCORE (0..100 scale) in SCALE.
@@ -281,25 +289,5 @@ void ep_report_dump(const ep_report *r, FILE *out);
 
 // 'ep_report_summary()' - Print the `evalpdf check` summary for R (STRICT affects counts).
 void ep_report_summary(const ep_report *r, bool strict, FILE *out);
-
-// Internal: XML loading (xmlload.c).
-typedef struct _xmlDoc ep_xml_doc;
-// 'ep_xml_parse()' - Parse FILE_PATH safely; on failure adds exactly one error
-// (reported as DISPLAY) to DIAGS and returns NULL. INCLUDE_LINE > 0 reports an
-// unreadable file at that line of INCLUDER instead.
-ep_xml_doc *ep_xml_parse(const char *file_path, const char *display, ep_diags *diags);
-// 'ep_xml_line()' - First line of an element's start tag (see xmlload.c).
-struct _xmlNode;
-unsigned long ep_xml_line(const struct _xmlNode *node);
-// 'ep_xml_parse_dict()' - ep_xml_parse() sharing the name dictionary DICT (NULL = own).
-ep_xml_doc *ep_xml_parse_dict(const char *file_path, const char *display, ep_diags *diags, void *dict);
-// 'ep_xml_parse_memory()' - ep_xml_parse_dict() for LEN bytes at DATA (borrowed); BASE names
-// the document for libxml2 (NULL allowed), DISPLAY for diagnostics.
-ep_xml_doc *ep_xml_parse_memory(const unsigned char *data, size_t len, const char *base, const char *display,
-                                ep_diags *diags, void *dict);
-// 'ep_path_confined()' - Resolve PATH (realpath, symlinks followed) and test that it lies
-// inside ROOT_REAL (an already-resolved directory). Stores the resolved path (heap) in *REAL.
-// Returns 0 inside, 1 outside, -1 when PATH does not exist (errno kept).
-int ep_path_confined(const char *path, const char *root_real, char **real);
 
 #endif

@@ -2,6 +2,7 @@
 // XML v1 (unknown elements and attributes, nesting, enumerations, numbers,
 // depth limits), resolves confined XIncludes, and normalizes whitespace.
 #include "model.h"
+#include "xmlload.h"
 
 #include <errno.h>
 #include <libgen.h>

@@ -4,66 +4,13 @@
 // deeper than the builder allowed.
 #include "catalog.h"
 #include "model.h"
+#include "xmlload.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static const char *const kind_names[EP_N__COUNT] = {
-    "body", "section", "appendix", "p", "list", "li", "fields", "field", "table", "caption", "col",
-    "thead", "tbody", "tr", "th", "td", "funds", "item", "total", "scoring", "indicator", "total",
-    "self-eval-form", "budget", "source", "goal", "indicator", "total", "issues", "issue",
-    "measures", "measure", "issues-and-measures", "pagebreak", "toc", "signature", "#text", "b",
-    "u", "sup", "sub", "br", "value", "amount", "ref"};
-
-// 'ep_kind_name()' - The element name of KIND.
-const char *ep_kind_name(ep_kind kind) {
-  return (kind >= 0 && kind < EP_N__COUNT) ? kind_names[kind] : "?";
-}
-
-// 'ep_node_new()' - A new node owned by R's arena, appended to PARENT.
-ep_node *ep_node_new(ep_report *r, ep_kind kind, ep_node *parent, const char *file,
-                     unsigned long line) {
-  ep_node *n = ep_arena_alloc(&r->arena, sizeof *n);
-  n->kind = kind;
-  n->file = file;
-  n->line = line;
-  n->rowspan = n->colspan = 1;
-  if (parent) {
-    n->parent = parent;
-    n->prev = parent->last;
-    if (parent->last)
-      parent->last->next = n;
-    else
-      parent->first = n;
-    parent->last = n;
-  }
-  return n;
-}
-
-// 'ep_report_free()' - Free the report.
-void ep_report_free(ep_report *r) {
-  if (!r)
-    return;
-  free(r->ids);
-  ep_diags_free(&r->diags);
-  ep_arena_free(&r->arena);
-  free(r);
-}
-
-// 'ep_next_node()' - Pre-order successor of N below ROOT (iterative: no recursion).
-ep_node *ep_next_node(const ep_node *n, const ep_node *root) {
-  if (n->first)
-    return n->first;
-  while (n && n != root) {
-    if (n->next)
-      return n->next;
-    n = n->parent;
-  }
-  return NULL;
-}
 
 #define ERR(r, n, code, ...) ep_diag_add(&(r)->diags, EP_ERROR, (n)->file, (n)->line, code, __VA_ARGS__)
 #define WARN(r, n, code, ...) ep_diag_add(&(r)->diags, EP_WARNING, (n)->file, (n)->line, code, __VA_ARGS__)
@@ -80,71 +27,11 @@ static const char *where(const ep_node *n, const ep_node *from, char *buf, size_
 // ---------------------------------------------------------------------------
 // Ids
 
-typedef struct id_ent {
-  ep_node *node;
-  size_t seq;
-} id_ent;
-
-// 'cmp_id()' - Sort by id, then document order.
-static int cmp_id(const void *a, const void *b) {
-  const id_ent *x = a, *y = b;
-  int c = strcmp(x->node->id, y->node->id);
-  if (c)
-    return c;
-  return x->seq < y->seq ? -1 : (x->seq > y->seq);
-}
-
-// 'collect_ids()' - Index every id and report duplicates.
-static void collect_ids(ep_report *r) {
-  size_t cap = 64, n = 0, seq = 0;
-  id_ent *ents = ep_xmalloc(cap * sizeof *ents);
-  for (ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
-    seq++;
-    if (!x->id)
-      continue;
-    if (n == cap) {
-      cap *= 2;
-      ents = ep_xrealloc(ents, cap * sizeof *ents);
-    }
-    ents[n].node = x;
-    ents[n].seq = seq;
-    n++;
-  }
-  qsort(ents, n, sizeof *ents, cmp_id);
-  r->ids = ep_xmalloc((n ? n : 1) * sizeof *r->ids);
-  r->nids = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (i > 0 && !strcmp(ents[i].node->id, ents[i - 1].node->id)) {
-      // find the first holder of this id
-      size_t j = i;
-      while (j > 0 && !strcmp(ents[j - 1].node->id, ents[i].node->id))
-        j--;
-      char w[512];
-      ERR(r, ents[i].node, "duplicate-id", "id \"%s\" is already used by <%s> at %s; ids must be unique.",
-          ents[i].node->id, ep_kind_name(ents[j].node->kind), where(ents[j].node, ents[i].node, w, sizeof w));
-      continue;
-    }
-    r->ids[r->nids++] = ents[i].node;
-  }
-  free(ents);
-}
-
-// 'ep_find_id()' - Binary search of the id index.
-ep_node *ep_find_id(const ep_report *r, const char *id) {
-  if (!id)
-    return NULL;
-  size_t lo = 0, hi = r->nids;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    int c = strcmp(r->ids[mid]->id, id);
-    if (!c)
-      return r->ids[mid];
-    if (c < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return NULL;
+// 'report_dup_id()' - Report AGAIN, a later holder of the id of FIRST.
+static void report_dup_id(ep_report *r, ep_node *again, const ep_node *first) {
+  char w[512];
+  ERR(r, again, "duplicate-id", "id \"%s\" is already used by <%s> at %s; ids must be unique.", again->id,
+      ep_kind_name(first->kind), where(first, again, w, sizeof w));
 }
 
 // 'suggest_id()' - The nearest id among those whose kind passes FILTER (NULL = any).
@@ -935,7 +822,7 @@ static void check_layout(ep_report *r, const ep_load_options *opt) {
 void ep_report_check(ep_report *r, const ep_load_options *opt) {
   r->suggest_left = 200;
   if (r->body) {
-    collect_ids(r);
+    ep_index_ids(r, report_dup_id);
     number_sections(r);
     for (ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
       if (x->kind == EP_N_FUNDS)

@@ -1,7 +1,8 @@
 // Safe XML loading: strict UTF-8, no DTD loading, no entities, no network,
 // one error for a file that is not well-formed, and path confinement for
 // XInclude and layout paths.
-#include "model.h"
+#include "xmlload.h"
+#include "util.h"
 
 #include <errno.h>
 #include <limits.h>
