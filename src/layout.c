@@ -1,6 +1,8 @@
-// Layout of text blocks: inline content → atoms → lines (ep_linebreak) →
-// line items → pages. Tables and other table-like blocks come with the
-// tables work; until then they are left out with one warning each.
+// Layout of a report: inline content → atoms (with font advances and ink
+// boxes) → lines (ep_linebreak) → line items → pages, with the title block or
+// cover, headings, lists, the 目录 (laid out until its page numbers are
+// stable), pagination, page numbers and running headers. Table-like blocks
+// are built and placed by layout_table.c.
 #include "layout_int.h"
 
 #include <math.h>
@@ -121,12 +123,12 @@ void lay_add_text(lay *L, atoms *at, const char *s, const ifmt *f, const char *f
     int adv1000 = face ? ep_face_advance(face, cp) : 1000;
     double adv = adv1000 * f->size / 1000.0;
     if (adv1000 >= 1000 && ep_is_cjk(cp))
-      adv = f->size * L->char_ratio;
+      adv = f->size * f->ratio;
     if (cp == '\t' || cp == '\n')
       cp = ' ';
     unsigned flags = (glue && !first) ? EP_LB_GLUE_PREV : 0;
     lay_push_atom(at, cp, adv, f->size, flags, &as);
-    set_mark_cell(L, &at->a[at->n - 1], &at->s[at->n - 1], face, f->size, f->size * L->char_ratio);
+    set_mark_cell(L, &at->a[at->n - 1], &at->s[at->n - 1], face, f->size, f->size * f->ratio);
     first = false;
   }
 }
@@ -505,9 +507,9 @@ static void balanced_para(lay *L, atoms *at, double inset, double W, double size
 // ---------------------------------------------------------------------------
 // Blocks
 
-// 'lay_fmt_for()' - A fresh inline format for text style TS.
-ifmt lay_fmt_for(const ep_text_style *ts) {
-  ifmt f = {NULL, ts, ts->bold, false, ts->size, 0};
+// 'lay_fmt_for()' - A fresh inline format for text style TS at grid tracking RATIO.
+ifmt lay_fmt_for(const ep_text_style *ts, double ratio) {
+  ifmt f = {NULL, ts, ts->bold, false, ts->size, 0, ratio};
   return f;
 }
 
@@ -587,7 +589,7 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth);
 static void para_block(lay *L, const ep_node *n, const char *lead, bool lead_bold, const ep_text_style *ts,
                        double first_indent, double rest_indent, const char *tail) {
   atoms at = {0};
-  ifmt f = lay_fmt_for(ts);
+  ifmt f = lay_fmt_for(ts, L->char_ratio);
   if (lead && lead[0]) {
     ifmt b = f;
     b.bold = lead_bold || f.bold;
@@ -620,7 +622,7 @@ static void yishi_para(lay *L, const ep_node *n, ep_kind kind) {
   const ep_text_style *ts = &L->st->ts[EP_TS_BODY];
   double em = ts->size;
   atoms at = {0};
-  ifmt f = lay_fmt_for(ts);
+  ifmt f = lay_fmt_for(ts, L->char_ratio);
   int count = 0, k = 0;
   for (const ep_node *c = n->first; c; c = c->next)
     count += c->kind == kind;
@@ -675,7 +677,7 @@ static void numbered_items(lay *L, const ep_node *n, ep_kind kind) {
       continue;
     k++;
     atoms at = {0};
-    ifmt f = lay_fmt_for(ts);
+    ifmt f = lay_fmt_for(ts, L->char_ratio);
     char num[32];
     item_label(n, k, num, sizeof num);
     lay_add_text(L, &at, num, &f, c->file, c->line, true);
@@ -706,7 +708,7 @@ static void list_block(lay *L, const ep_node *n) {
     else
       item_label(n, k, label, sizeof label);
     atoms at = {0};
-    ifmt f = lay_fmt_for(ts);
+    ifmt f = lay_fmt_for(ts, L->char_ratio);
     lay_add_text(L, &at, label, &f, c->file, c->line, true);
     double label_w = lay_width(&at);
     if (n->style == EP_LIST_BULLET) {
@@ -747,12 +749,12 @@ static void heading(lay *L, const ep_node *s) {
       strcat(lead, "。");
     // the lead in its level's face and weight (楷体 at level 2), at the body size
     atoms at = {0};
-    ifmt hf = lay_fmt_for(ts);
+    ifmt hf = lay_fmt_for(ts, L->char_ratio);
     hf.size = body->size;
     hf.bold = true;
     lay_add_text(L, &at, lead, &hf, s->file, s->line, false);
     if (first && first->kind == EP_N_P) {
-      ifmt bf = lay_fmt_for(body);
+      ifmt bf = lay_fmt_for(body, L->char_ratio);
       lay_inline_text(L, &at, first, &bf, 0);
     }
     lay_set_para(L, &at, body->indent * body->size * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, body->size, false);
@@ -765,7 +767,7 @@ static void heading(lay *L, const ep_node *s) {
     return;
   }
   atoms at = {0};
-  ifmt f = lay_fmt_for(ts);
+  ifmt f = lay_fmt_for(ts, L->char_ratio);
   blank_lines(L, ts->space_before);
   lay_add_text(L, &at, title, &f, s->file, s->line, false);
   lay_glue_words(L, &at, 0);
@@ -784,7 +786,7 @@ static void toc_block(lay *L, const ep_node *toc) {
   int maxdepth = toc->toc_depth > 0 ? toc->toc_depth : L->st->toc_depth;
   {
     atoms at = {0};
-    ifmt f = lay_fmt_for(hs);
+    ifmt f = lay_fmt_for(hs, L->char_ratio);
     lay_add_text(L, &at, toc->text && toc->text[0] ? toc->text : "目录", &f, toc->file, toc->line, false);
     lay_set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, hs->size, L->st->toc_own_page);
     free(at.a);
@@ -795,7 +797,7 @@ static void toc_block(lay *L, const ep_node *toc) {
     if ((x->kind == EP_N_SECTION && x->level <= maxdepth) || x->kind == EP_N_APPENDIX) {
       int level = x->kind == EP_N_APPENDIX ? 1 : x->level;
       atoms at = {0};
-      ifmt f = lay_fmt_for(ts);
+      ifmt f = lay_fmt_for(ts, L->char_ratio);
       ep_buf t;
       ep_buf_init(&t);
       if (x->number)
@@ -891,7 +893,7 @@ static void signature_block(lay *L, const ep_node *n) {
   double em = ts->size;
   if (n->text && n->text[0]) {
     atoms at = {0};
-    ifmt f = lay_fmt_for(ts);
+    ifmt f = lay_fmt_for(ts, L->char_ratio);
     lay_add_text(L, &at, n->text, &f, n->file, n->line, false);
     lay_set_para(L, &at, ts->indent * em * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
     free(at.a);
@@ -910,7 +912,7 @@ static void signature_block(lay *L, const ep_node *n) {
   for (int i = 0; i < 2; i++) {
     if (!lines[i] || !lines[i][0])
       continue;
-    ifmt f = lay_fmt_for(ts);
+    ifmt f = lay_fmt_for(ts, L->char_ratio);
     lay_add_text(L, &at[i], lines[i], &f, n->file, n->line, false);
     w[i] = lay_width(&at[i]);
   }
@@ -940,7 +942,7 @@ static void signature_block(lay *L, const ep_node *n) {
 static void text_para(lay *L, const char *text, const ep_text_style *ts, ep_halign align, const ep_node *section,
                       bool new_page, const ep_node *src) {
   atoms at = {0};
-  ifmt f = lay_fmt_for(ts);
+  ifmt f = lay_fmt_for(ts, L->char_ratio);
   lay_add_text(L, &at, text, &f, src->file, src->line, false);
   lay_set_para(L, &at, 0, 0, align, true, section, ts->size, new_page);
   free(at.a);
@@ -972,7 +974,7 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
       text_para(L, c->number ? c->number : "附件", &L->st->ts[EP_TS_APPENDIX], EP_H_LEFT, c, true, c);
       blank_lines(L, 1);
       atoms at = {0};
-      ifmt f = lay_fmt_for(&L->st->ts[EP_TS_TITLE]);
+      ifmt f = lay_fmt_for(&L->st->ts[EP_TS_TITLE], L->char_ratio);
       lay_add_text(L, &at, c->text ? c->text : "", &f, c->file, c->line, false);
       balanced_para(L, &at, 0, L->st->body_w, f.size, true);
       free(at.a);
@@ -1038,7 +1040,7 @@ static void centred_line(lay *L, const char *text, const ep_text_style *ts, unsi
   if (!text || !text[0])
     return;
   atoms at = {0};
-  ifmt f = lay_fmt_for(ts);
+  ifmt f = lay_fmt_for(ts, L->char_ratio);
   lay_add_text(L, &at, text, &f, L->r->path, line, false);
   balanced_para(L, &at, 0, L->st->body_w, ts->size, true);
   free(at.a);
@@ -1061,7 +1063,7 @@ static void cover_page(lay *L) {
   const ep_text_style *tt = &st->ts[EP_TS_TITLE];
   if (m->title) {
     atoms at = {0};
-    ifmt f = lay_fmt_for(tt);
+    ifmt f = lay_fmt_for(tt, L->char_ratio);
     lay_add_text(L, &at, m->title, &f, L->r->path, m->title_line, false);
     balanced_para(L, &at, st->body_w * 0.1, st->body_w * 0.8, tt->size, true); // a cover title keeps a margin
     free(at.a);
@@ -1107,7 +1109,7 @@ static void title_block(lay *L) {
   const ep_text_style *tt = &L->st->ts[EP_TS_TITLE];
   if (m->title) {
     atoms at = {0};
-    ifmt f = lay_fmt_for(tt);
+    ifmt f = lay_fmt_for(tt, L->char_ratio);
     lay_add_text(L, &at, m->title, &f, L->r->path, m->title_line, false);
     balanced_para(L, &at, 0, L->st->body_w, tt->size, true);
     free(at.a);
@@ -1117,7 +1119,7 @@ static void title_block(lay *L) {
   if (m->subtitle) {
     const ep_text_style *st = &L->st->ts[EP_TS_SUBTITLE];
     atoms at = {0};
-    ifmt f = lay_fmt_for(st);
+    ifmt f = lay_fmt_for(st, L->char_ratio);
     lay_add_text(L, &at, m->subtitle, &f, L->r->path, m->subtitle_line, false);
     balanced_para(L, &at, 0, L->st->body_w, st->size, true);
     free(at.a);
@@ -1184,21 +1186,18 @@ static int need_rows(const lay *L, size_t i, int depth) {
   return 1;
 }
 
-// 'lay_new_page()' - Append a page of the layout's size (a rotated portrait page
-// while placing a landscape block, whose geometry is then the turned one). Past
+// 'lay_new_page()' - Append a page of the layout's size, ROTATED for a landscape
+// block (its boxes are then in the turned page's coordinates). Past
 // LAY_MAX_PAGES pages it adds none, returns the last page and sets L->overflow
 // (paginate() then reports the block and stops: no PDF is written).
-ep_page *lay_new_page(lay *L) {
+ep_page *lay_new_page(lay *L, bool rotated) {
   if (L->dl->npages >= LAY_MAX_PAGES) {
     L->overflow = true;
     return &L->dl->pages[L->dl->npages - 1];
   }
-  if (L->rotating) {
-    ep_page *p = ep_dlist_add_page(L->dl, L->st->page_h, L->st->page_w);
-    p->rotated = true;
-    return p;
-  }
-  return ep_dlist_add_page(L->dl, L->st->page_w, L->st->page_h);
+  ep_page *p = ep_dlist_add_page(L->dl, L->st->page_w, L->st->page_h);
+  p->rotated = rotated;
+  return p;
 }
 
 // 'item_source()' - The source file and line of line item J, when it has one.
@@ -1250,7 +1249,7 @@ static void paginate(lay *L) {
       break;
     }
     if (!page || (li->new_page && row > 0)) {
-      page = lay_new_page(L);
+      page = lay_new_page(L, false);
       row = 0;
     }
     if (li->num_start)
@@ -1268,7 +1267,7 @@ static void paginate(lay *L) {
         move = true;
     }
     if (move) {
-      page = lay_new_page(L);
+      page = lay_new_page(L, false);
       row = 0;
       if (li->blank)
         continue;
@@ -1277,7 +1276,7 @@ static void paginate(lay *L) {
       // A table takes its own height (not grid lines); the next line snaps to the grid.
       if (row > 0 && !lay_table_landscape(li->table) &&
           top - row * st->pitch - lay_table_min_height(li->table) < top - rows * st->pitch - 0.01) {
-        page = lay_new_page(L);
+        page = lay_new_page(L, false);
         row = 0;
       }
       double y = top - row * st->pitch;
@@ -1293,7 +1292,7 @@ static void paginate(lay *L) {
     if (li->rows_h > 0) {
       // a drawing (chart): all its rows on one page
       if (row > 0 && row + li->rows_h > rows) {
-        page = lay_new_page(L);
+        page = lay_new_page(L, false);
         row = 0;
       }
       lay_copy_protos(L, page, li->box0, li->nbox, top - row * st->pitch, false);
@@ -1307,7 +1306,7 @@ static void paginate(lay *L) {
     double size = li->size > 0 ? li->size : st->ts[EP_TS_BODY].size;
     int span = li->span > 0 ? li->span : 1;
     if (row > 0 && row + span > rows) {
-      page = lay_new_page(L);
+      page = lay_new_page(L, false);
       row = 0;
     }
     double cell_bottom = top - (row + span) * st->pitch;
@@ -1349,7 +1348,7 @@ static void paginate(lay *L) {
   if (L->overflow)
     too_many_pages(L, last);
   if (!L->dl->npages)
-    lay_new_page(L);
+    lay_new_page(L, false);
   if (L->first_num >= (int)L->dl->npages)
     L->first_num = 0;
 }
@@ -1362,12 +1361,9 @@ static void running_header(lay *L, ep_page *p, int num) {
   hs.role_name = st->hd_role_name;
   hs.size = st->hd_size;
   atoms at = {0};
-  ifmt f = lay_fmt_for(&hs);
+  ifmt f = lay_fmt_for(&hs, 1.0);
   f.bold = false;
-  double save = L->char_ratio;
-  L->char_ratio = 1.0;
   lay_add_text(L, &at, L->r->meta.title, &f, L->r->path, L->r->meta.title_line, false);
-  L->char_ratio = save;
   double w = lay_width(&at);
   ep_halign al = num % 2 ? st->hd_odd : st->hd_even;
   double x = al == EP_H_RIGHT ? st->left + st->body_w - w : al == EP_H_CENTER ? st->left + (st->body_w - w) / 2 : st->left;
@@ -1418,13 +1414,10 @@ static void page_numbers(lay *L) {
         ep_buf_putc(&t, *f);
     }
     atoms at = {0};
-    ifmt f = lay_fmt_for(&pn);
+    ifmt f = lay_fmt_for(&pn, 1.0);
     f.bold = false;
     size_t save_np = L->nprotos;
-    double char_ratio = L->char_ratio;
-    L->char_ratio = 1.0;
     lay_add_text(L, &at, ep_buf_str(&t), &f, NULL, 0, true);
-    L->char_ratio = char_ratio;
     ep_buf_free(&t);
     double w = lay_width(&at);
     bool odd = num % 2 == 1;

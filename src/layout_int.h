@@ -43,6 +43,8 @@ typedef struct ifmt {
   bool bold, underline;
   double size;
   double rise;
+  double ratio;     // full-width characters advance size * ratio (the body grid's
+                    // tracking), 1 where no grid applies (tables, page numbers, charts)
 } ifmt;
 
 // A positioned line, before pagination: boxes with y relative to the baseline.
@@ -77,12 +79,11 @@ typedef struct lay {
   int *sec_pages;
   size_t nsec, csec;
   bool toc_changed;
-  bool rotating;
   bool overflow;      // lay_new_page() hit LAY_MAX_PAGES
   int first_num;      // index of the first numbered page (from the last pagination)
   bool want_num_start; // mark the next line as the start of page numbering
   bool want_new_page;  // the next line starts a new page
-  int outline_depth;   // bookmarks for sections up to this level (the 目录 depth)      // placing a landscape block: new pages are rotated portrait pages
+  int outline_depth;   // bookmarks for sections up to this level (the 目录 depth)
   ep_wordseg *ws;     // word segmenter for titles, headings and header cells (NULL: by character)
   ink_entry *ink;     // ink boxes of the marks looked up so far
   size_t nink, cink;
@@ -110,12 +111,12 @@ double lay_width(const atoms *at);
 void lay_emit_natural(lay *L, const atoms *at, double left);
 void lay_copy_protos(lay *L, ep_page *page, size_t first, size_t n, double dy, bool upright);
 void lay_put_protos(lay *L, ep_page *page, size_t from, double dy, bool upright);
-ifmt lay_fmt_for(const ep_text_style *ts);
+ifmt lay_fmt_for(const ep_text_style *ts, double ratio);
 void lay_add_lead(lay *L, atoms *at, const ep_node *n, const ifmt *f);
 bool lay_ends_with_mark(const char *s);
 void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep_halign align, bool keep,
                   const ep_node *section, double size, bool new_page);
-ep_page *lay_new_page(lay *L);
+ep_page *lay_new_page(lay *L, bool rotated);
 
 // Table engine (layout_table.c).
 // 'lay_table_block()' - Build the table for block N (table, funds, scoring,

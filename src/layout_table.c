@@ -50,6 +50,9 @@ typedef struct ep_table {
   ep_style lst;            // the layout with the 版心 turned a quarter (landscape tables)
 } ep_table;
 
+// 'tbl_geom()' - The geometry T is set in: the layout's, or its turned copy.
+static const ep_style *tbl_geom(const lay *L, const ep_table *t) { return t->landscape ? &t->lst : L->st; }
+
 // 'tbl_new()' - An empty table with NCOLS columns in the layout's table style.
 static ep_table *tbl_new(lay *L, int ncols, const ep_node *n) {
   ep_table *t = ep_xcalloc(1, sizeof *t);
@@ -120,7 +123,7 @@ static tcell *tbl_cell(ep_table *t, int row, int col, int rs, int cs, ep_halign 
 
 // 'cell_fmt()' - Inline format for a cell (headers bold).
 static ifmt cell_fmt(const ep_table *t, bool header) {
-  ifmt f = lay_fmt_for(t->ts);
+  ifmt f = lay_fmt_for(t->ts, 1.0);
   f.bold = f.bold || header;
   return f;
 }
@@ -131,31 +134,22 @@ static void cell_text(lay *L, ep_table *t, tcell *c, const char *text, bool bold
     return;
   ifmt f = cell_fmt(t, c->header);
   f.bold = f.bold || bold;
-  double save = L->char_ratio;
-  L->char_ratio = 1.0;
   size_t from = c->at.n;
   lay_add_text(L, &c->at, text, &f, c->file, c->line, glue);
   if (c->header)
     lay_glue_words(L, &c->at, from); // 年初/预算数, never 年初预/算数
-  L->char_ratio = save;
 }
 
 // 'cell_inline()' - Append the inline content of node N to cell C.
 static void cell_inline(lay *L, ep_table *t, tcell *c, const ep_node *n) {
   ifmt f = cell_fmt(t, c->header);
-  double save = L->char_ratio;
-  L->char_ratio = 1.0;
   lay_inline_text(L, &c->at, n, &f, 0);
-  L->char_ratio = save;
 }
 
 // 'cell_lead()' - The bold title of issue or measure N as the lead-in of cell C.
 static void cell_lead(lay *L, ep_table *t, tcell *c, const ep_node *n) {
   ifmt f = cell_fmt(t, c->header);
-  double save = L->char_ratio;
-  L->char_ratio = 1.0;
   lay_add_lead(L, &c->at, n, &f);
-  L->char_ratio = save;
 }
 
 // 'cell_break()' - A forced line break before the next text of cell C.
@@ -167,7 +161,7 @@ static void cell_break(tcell *c) { c->at.pending_flags |= EP_LB_BREAK_BEFORE; }
 static void tbl_layout_in(lay *L, ep_table *t, const ep_style *st);
 
 // 'tbl_layout()' - Lay out T in its own geometry (turned for a landscape table).
-static void tbl_layout(lay *L, ep_table *t) { tbl_layout_in(L, t, t->landscape ? &t->lst : L->st); }
+static void tbl_layout(lay *L, ep_table *t) { tbl_layout_in(L, t, tbl_geom(L, t)); }
 
 // 'measure_columns()' - Min-content (widest unbreakable unit: a word, a
 // number with its unit) and max-content (widest line) of every column of T
@@ -511,13 +505,10 @@ static double draw_rows(lay *L, ep_table *t, ep_page *page, double y, int a, int
 // 'continued_line()' - "续表" above a continuation; returns its height.
 static double continued_line(lay *L, ep_table *t, ep_page *page, double y) {
   atoms at = {0};
-  ifmt f = lay_fmt_for(t->ts);
-  double save = L->char_ratio;
-  L->char_ratio = 1.0;
+  ifmt f = lay_fmt_for(t->ts, 1.0);
   lay_add_text(L, &at, "续表", &f, t->file, t->line, true);
-  L->char_ratio = save;
   size_t from = L->nprotos;
-  lay_emit_natural(L, &at, L->st->left);
+  lay_emit_natural(L, &at, tbl_geom(L, t)->left);
   lay_put_protos(L, page, from, y - t->lead + (t->lead - t->size) / 2 + 0.12 * t->size, false);
   free(at.a);
   free(at.s);
@@ -591,7 +582,7 @@ static void split_row(lay *L, ep_table *t, ep_page **page, double *y, int r, dou
     *y = yy - h;
     if (!more)
       return;
-    *page = lay_new_page(L);
+    *page = lay_new_page(L, t->landscape);
     *y = top - continued_line(L, t, *page, top);
   }
 }
@@ -603,23 +594,19 @@ void lay_table_place(lay *L, ep_table *t, ep_page **page, double *y) {
     table_place_in(L, t, page, y);
     return;
   }
-  const ep_style *save = L->st;
-  L->st = &t->lst;
-  L->rotating = true;
   if (*page && (*page)->n == 0) // an empty page: turn it instead of leaving it blank
     (*page)->rotated = true;
   else
-    *page = lay_new_page(L);
-  *y = L->st->page_h - L->st->top;
+    *page = lay_new_page(L, true);
+  *y = t->lst.page_h - t->lst.top;
   table_place_in(L, t, page, y);
-  L->rotating = false;
-  L->st = save;
-  *y = save->page_h - save->top - save->body_h; // the page is done
+  const ep_style *st = L->st;
+  *y = st->page_h - st->top - st->body_h; // the page is done
 }
 
-// 'table_place_in()' - Place T from *Y on *PAGE in L's current geometry.
+// 'table_place_in()' - Place T from *Y on *PAGE in its own geometry.
 static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
-  const ep_style *st = L->st;
+  const ep_style *st = tbl_geom(L, t);
   double top = st->page_h - st->top;
   double bottom = top - st->body_h;
   int r = t->nhead;
@@ -646,7 +633,7 @@ static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
       r++;
       first = false;
       if (r < t->nrows) {
-        *page = lay_new_page(L);
+        *page = lay_new_page(L, t->landscape);
         *y = top - continued_line(L, t, *page, top);
       }
       continue;
@@ -654,7 +641,7 @@ static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
     if (b == r) {
       if (!first || *y < top - 0.01) {
         // nothing fits here: continue on a new page
-        *page = lay_new_page(L);
+        *page = lay_new_page(L, t->landscape);
         *y = top;
         if (!first)
           *y -= continued_line(L, t, *page, *y);
@@ -666,7 +653,7 @@ static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
     *y = draw_rows(L, t, *page, *y, r, b, true);
     r = b;
     if (r < t->nrows) {
-      *page = lay_new_page(L);
+      *page = lay_new_page(L, t->landscape);
       *y = top;
       *y -= continued_line(L, t, *page, *y);
     }
@@ -700,7 +687,7 @@ static void caption_line(lay *L, const char *text, const ep_node *n, const ep_no
     return;
   const ep_text_style *ts = &L->st->ts[EP_TS_BODY];
   atoms at = {0};
-  ifmt f = lay_fmt_for(ts);
+  ifmt f = lay_fmt_for(ts, L->char_ratio);
   f.bold = true;
   if (inline_src)
     lay_inline_text(L, &at, inline_src, &f, 0);
@@ -721,12 +708,9 @@ static void inner_caption(lay *L, ep_table *t, const char *text, const ep_node *
   t->nhead++;
   tcell *c = tbl_cell(t, 0, 0, 1, t->ncols, EP_H_CENTER, true, n->file, n->line);
   c->noborder = true;
-  ifmt f = lay_fmt_for(&L->st->ts[EP_TS_BODY]);
+  ifmt f = lay_fmt_for(&L->st->ts[EP_TS_BODY], 1.0);
   f.bold = true;
-  double save = L->char_ratio;
-  L->char_ratio = 1.0;
   lay_add_text(L, &c->at, text, &f, n->file, n->line, false);
-  L->char_ratio = save;
 }
 
 // 'push_table()' - Lay out T and append it as a line item.
@@ -945,12 +929,9 @@ static double dec_pt(ep_dec d) { return (double)d.units / (double)EP_DEC_SCALE; 
 static double chart_text(lay *L, const char *s, double x, double y, double size, bool right, const char *file,
                          unsigned long line) {
   atoms at = {0};
-  ifmt f = lay_fmt_for(&L->st->ts[EP_TS_TABLE]);
+  ifmt f = lay_fmt_for(&L->st->ts[EP_TS_TABLE], 1.0);
   f.size = size;
-  double save = L->char_ratio;
-  L->char_ratio = 1.0;
   lay_add_text(L, &at, s, &f, file, line, true);
-  L->char_ratio = save;
   double w = lay_width(&at);
   size_t from = L->nprotos;
   lay_emit_natural(L, &at, right ? x - w : x);
@@ -1263,6 +1244,59 @@ static void im_table(lay *L, const ep_node *n) {
   push_table(L, t);
 }
 
+// 'form_indicators()' - The form's 绩效指标 block from row R: the indicator
+// header (repeated under 续表) and one row per indicator, level-1 and level-2
+// names merged over their groups. Returns the next row.
+static int form_indicators(lay *L, ep_table *t, const ep_node *n, int r, int nind) {
+  const char *F = n->file;
+  unsigned long ln = n->line;
+  char b[64];
+  cell_text(L, t, tbl_cell(t, r, 0, nind + 1, 1, EP_H_CENTER, true, F, ln), "绩效指标", false, false);
+  t->rep0 = r; // the indicator header repeats under 续表
+  t->rep1 = r + 1;
+  static const char *const ih[] = {"一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+                                   "偏差原因分析及改进措施"};
+  for (int k = 0; k < 8; k++)
+    cell_text(L, t, tbl_cell(t, r, 1 + k, 1, 1, EP_H_CENTER, true, F, ln), ih[k], false, false);
+  r++;
+  const ep_node *prev = NULL;
+  long i1 = -1, i2 = -1; // indices of the open level-1 / level-2 group cells
+  for (const ep_node *c = n->first; c; c = c->next) {
+    if (c->kind != EP_N_FORM_INDICATOR)
+      continue;
+    const char *l1 = c->level1 ? c->level1 : "", *l2 = c->level2 ? c->level2 : "";
+    bool same1 = prev && i1 >= 0 && !strcmp(prev->level1 ? prev->level1 : "", l1);
+    bool same2 = same1 && i2 >= 0 && !strcmp(prev->level2 ? prev->level2 : "", l2);
+    if (same1) {
+      t->cells[i1].rowspan++;
+    } else {
+      tcell *g1 = tbl_cell(t, r, 1, 1, 1, EP_H_CENTER, false, c->file, c->line);
+      i1 = (long)(g1 - t->cells);
+      cell_text(L, t, g1, l1, false, false);
+    }
+    if (same2) {
+      t->cells[i2].rowspan++;
+    } else {
+      tcell *g2 = tbl_cell(t, r, 2, 1, 1, EP_H_CENTER, false, c->file, c->line);
+      i2 = (long)(g2 - t->cells);
+      cell_text(L, t, g2, l2, false, false);
+    }
+    cell_text(L, t, tbl_cell(t, r, 3, 1, 1, EP_H_LEFT, false, c->file, c->line), c->name, false, false);
+    cell_text(L, t, tbl_cell(t, r, 4, 1, 1, EP_H_CENTER, false, c->file, c->line), c->target_value, false, false);
+    cell_text(L, t, tbl_cell(t, r, 5, 1, 1, EP_H_CENTER, false, c->file, c->line), c->actual, false, false);
+    tcell *pc = tbl_cell(t, r, 6, 1, 1, EP_H_CENTER, false, c->file, c->line);
+    if (c->has_points)
+      cell_text(L, t, pc, ep_dec_format_plain(c->points, b, sizeof b), false, true);
+    tcell *sc = tbl_cell(t, r, 7, 1, 1, EP_H_CENTER, false, c->file, c->line);
+    if (c->has_score)
+      cell_text(L, t, sc, ep_dec_format_plain(c->score, b, sizeof b), false, true);
+    cell_text(L, t, tbl_cell(t, r, 8, 1, 1, EP_H_LEFT, false, c->file, c->line), c->deviation, false, false);
+    prev = c;
+    r++;
+  }
+  return r;
+}
+
 // 'form_table()' - <self-eval-form>: the official 项目支出绩效自评表 grid (9 columns).
 static void form_table(lay *L, const ep_node *n) {
   ep_table *t = tbl_new(L, 9, n);
@@ -1343,50 +1377,7 @@ static void form_table(lay *L, const ep_node *n) {
   cell_text(L, t, tbl_cell(t, r, 5, 1, 4, EP_H_LEFT, false, goal ? goal->file : F, goal ? goal->line : ln),
             goal ? goal->achieved : NULL, false, false);
   r++;
-  // indicators, grouped by level1 / level2 with merged cells
-  cell_text(L, t, tbl_cell(t, r, 0, nind + 1, 1, EP_H_CENTER, true, F, ln), "绩效指标", false, false);
-  t->rep0 = r; // the indicator header repeats under 续表
-  t->rep1 = r + 1;
-  static const char *const ih[] = {"一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
-                                   "偏差原因分析及改进措施"};
-  for (int k = 0; k < 8; k++)
-    cell_text(L, t, tbl_cell(t, r, 1 + k, 1, 1, EP_H_CENTER, true, F, ln), ih[k], false, false);
-  r++;
-  const ep_node *prev = NULL;
-  long i1 = -1, i2 = -1; // indices of the open level-1 / level-2 group cells
-  for (const ep_node *c = n->first; c; c = c->next) {
-    if (c->kind != EP_N_FORM_INDICATOR)
-      continue;
-    const char *l1 = c->level1 ? c->level1 : "", *l2 = c->level2 ? c->level2 : "";
-    bool same1 = prev && i1 >= 0 && !strcmp(prev->level1 ? prev->level1 : "", l1);
-    bool same2 = same1 && i2 >= 0 && !strcmp(prev->level2 ? prev->level2 : "", l2);
-    if (same1) {
-      t->cells[i1].rowspan++;
-    } else {
-      tcell *g1 = tbl_cell(t, r, 1, 1, 1, EP_H_CENTER, false, c->file, c->line);
-      i1 = (long)(g1 - t->cells);
-      cell_text(L, t, g1, l1, false, false);
-    }
-    if (same2) {
-      t->cells[i2].rowspan++;
-    } else {
-      tcell *g2 = tbl_cell(t, r, 2, 1, 1, EP_H_CENTER, false, c->file, c->line);
-      i2 = (long)(g2 - t->cells);
-      cell_text(L, t, g2, l2, false, false);
-    }
-    cell_text(L, t, tbl_cell(t, r, 3, 1, 1, EP_H_LEFT, false, c->file, c->line), c->name, false, false);
-    cell_text(L, t, tbl_cell(t, r, 4, 1, 1, EP_H_CENTER, false, c->file, c->line), c->target_value, false, false);
-    cell_text(L, t, tbl_cell(t, r, 5, 1, 1, EP_H_CENTER, false, c->file, c->line), c->actual, false, false);
-    tcell *pc = tbl_cell(t, r, 6, 1, 1, EP_H_CENTER, false, c->file, c->line);
-    if (c->has_points)
-      cell_text(L, t, pc, ep_dec_format_plain(c->points, b, sizeof b), false, true);
-    tcell *sc = tbl_cell(t, r, 7, 1, 1, EP_H_CENTER, false, c->file, c->line);
-    if (c->has_score)
-      cell_text(L, t, sc, ep_dec_format_plain(c->score, b, sizeof b), false, true);
-    cell_text(L, t, tbl_cell(t, r, 8, 1, 1, EP_H_LEFT, false, c->file, c->line), c->deviation, false, false);
-    prev = c;
-    r++;
-  }
+  r = form_indicators(L, t, n, r, nind);
   // 总分
   cell_text(L, t, tbl_cell(t, r, 0, 1, 6, EP_H_CENTER, true, F, ln), "总分", false, false);
   ep_dec total = n->points;
