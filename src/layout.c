@@ -9,238 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-// 'lay_push_atom()' - Append one atom with its style.
-void lay_push_atom(atoms *at, uint32_t cp, double adv, double em, unsigned flags, const atom_style *s) {
-  if (at->n == at->cap) {
-    at->cap = at->cap ? at->cap * 2 : 16;
-    at->a = ep_xrealloc(at->a, at->cap * sizeof *at->a);
-    at->s = ep_xrealloc(at->s, at->cap * sizeof *at->s);
-  }
-  at->a[at->n].cp = cp;
-  at->a[at->n].advance = adv;
-  at->a[at->n].em = em;
-  at->a[at->n].flags = flags | at->pending_flags;
-  at->a[at->n].ink_l = at->a[at->n].ink_r = 0;
-  at->pending_flags = 0;
-  at->s[at->n] = *s;
-  at->n++;
-}
-
-// 'warn_missing()' - One warning per character and source line that no face covers.
-static void warn_missing(lay *L, uint32_t cp, const ep_text_style *ts, const char *file, unsigned long line,
-                         bool nonbmp) {
-  uint64_t key = ((uint64_t)cp << 32) | (line & 0xFFFFFFFFu);
-  for (size_t i = 0; i < L->nmissing; i++)
-    if (L->missing[i] == key)
-      return;
-  if (L->nmissing == L->cmissing) {
-    L->cmissing = L->cmissing ? L->cmissing * 2 : 16;
-    L->missing = ep_xrealloc(L->missing, L->cmissing * sizeof *L->missing);
-  }
-  L->missing[L->nmissing++] = key;
-  char u[8] = {0};
-  ep_utf8_encode(cp, u);
-  if (nonbmp)
-    ep_diag_add(L->diags, EP_WARNING, file, line, "missing-glyph",
-                "character “%s” (U+%04X) lies outside the Basic Multilingual Plane, which the PDF writer (libharu 2.3) cannot embed; it prints as a blank.",
-                u, (unsigned)cp);
-  else
-    ep_diag_add(L->diags, EP_WARNING, file, line, "missing-glyph",
-                "character “%s” (U+%04X) is in no font of role %s; it prints as an empty box (install a font that has it, or point the role at one).",
-                u, (unsigned)cp, ts->role_name ? ts->role_name : "?");
-}
-
-// 'ink_of()' - The ink box of CP in FACE (1/1000 em), cached in L.
-static const ink_entry *ink_of(lay *L, ep_face *face, uint32_t cp) {
-  for (size_t i = 0; i < L->nink; i++)
-    if (L->ink[i].face == face && L->ink[i].cp == cp)
-      return &L->ink[i];
-  if (L->nink == L->cink) {
-    L->cink = L->cink ? L->cink * 2 : 32;
-    L->ink = ep_xrealloc(L->ink, L->cink * sizeof *L->ink);
-  }
-  ink_entry *e = &L->ink[L->nink++];
-  e->face = face;
-  e->cp = cp;
-  ep_face_ink(face, cp, &e->x_min, &e->x_max);
-  return e;
-}
-
-// 'is_quote()' - True for the curly quotes, which CJK text sets on a full em.
-static bool is_quote(uint32_t cp) { return cp == 0x2018 || cp == 0x2019 || cp == 0x201C || cp == 0x201D; }
-
-// 'set_mark_cell()' - For a CJK punctuation mark CP in FACE drawn at SIZE:
-// widen a proportional quote to a full cell of CELL pt (the opening one set
-// against its right edge), and give the atom A its ink box from the font so
-// that compression (ep_lb_blanks) never pushes ink into the neighbour's.
-static void set_mark_cell(lay *L, ep_lb_atom *a, atom_style *as, ep_face *face, double size, double cell) {
-  uint32_t cp = a->cp;
-  bool mark = is_quote(cp) || (cp >= 0x3001 && cp <= 0x301F) || (cp >= 0xFF01 && cp <= 0xFF0F) ||
-              (cp >= 0xFF1A && cp <= 0xFF20) || (cp >= 0xFF3B && cp <= 0xFF40) || (cp >= 0xFF5B && cp <= 0xFF65);
-  if (!mark)
-    return; // ideographs, Latin, dashes: nothing to compress
-  if (is_quote(cp) && a->advance < 0.75 * size) {
-    if (cp == 0x2018 || cp == 0x201C)
-      as->off = cell - a->advance;
-    a->advance = cell;
-  }
-  if (a->advance < 0.75 * size || !face)
-    return;
-  const ink_entry *e = ink_of(L, face, cp);
-  if (e->x_max > e->x_min) {
-    a->ink_l = as->off + e->x_min * size / 1000.0;
-    a->ink_r = as->off + e->x_max * size / 1000.0;
-  }
-}
-
-// 'lay_add_text()' - Append the characters of UTF-8 S as atoms in format F.
-// GLUE: no break inside S (a figure or a number).
-void lay_add_text(lay *L, atoms *at, const char *s, const ifmt *f, const char *file, unsigned long line,
-                     bool glue) {
-  size_t len = strlen(s);
-  bool first = true;
-  for (size_t i = 0; i < len;) {
-    uint32_t cp;
-    size_t l = ep_utf8_decode((const unsigned char *)s + i, len - i, &cp);
-    if (!l) {
-      cp = 0xFFFD;
-      l = 1;
-    }
-    i += l;
-    atom_style as = {f->link, NULL, f->size, f->bold, f->underline, f->rise, file, line, 0};
-    ep_face *face = NULL;
-    bool nonbmp = cp > 0xFFFF;
-    if (!nonbmp)
-      face = ep_role_face_for(f->ts->role, cp);
-    if (!face) {
-      if (cp != ' ')
-        warn_missing(L, cp, f->ts, file, line, nonbmp);
-      face = ep_role_face(f->ts->role, 0);
-      if (nonbmp)
-        cp = 0x3000; // an ideographic space keeps the measure
-    }
-    as.face = face;
-    int adv1000 = face ? ep_face_advance(face, cp) : 1000;
-    double adv = adv1000 * f->size / 1000.0;
-    if (adv1000 >= 1000 && ep_is_cjk(cp))
-      adv = f->size * f->ratio;
-    if (cp == '\t' || cp == '\n')
-      cp = ' ';
-    unsigned flags = (glue && !first) ? EP_LB_GLUE_PREV : 0;
-    lay_push_atom(at, cp, adv, f->size, flags, &as);
-    set_mark_cell(L, &at->a[at->n - 1], &at->s[at->n - 1], face, f->size, f->size * f->ratio);
-    first = false;
-  }
-}
-
-// 'is_han()' - True for a Han ideograph (the characters words are made of here).
-static bool is_han(uint32_t cp) {
-  return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-         (cp >= 0x20000 && cp <= 0x3FFFF);
-}
-
-// 'lay_glue_words()' - Forbid line breaks inside the words of atoms [FROM, n)
-// of AT (titles, headings, table headers break only between words; a
-// one-character word stays with the word before it): a break inside a word
-// stays possible only as the breaker's last resort.
-void lay_glue_words(lay *L, atoms *at, size_t from) {
-  if (!L->ws || at->n < from + 2)
-    return;
-  size_t n = at->n - from;
-  uint32_t *cps = ep_xmalloc(n * sizeof *cps);
-  bool *inside = ep_xmalloc(n * sizeof *inside);
-  for (size_t i = 0; i < n; i++)
-    cps[i] = at->a[from + i].cp;
-  if (ep_wordseg_inside(L->ws, cps, n, inside))
-    for (size_t i = 1; i < n; i++) {
-      // a one-character word after a word sticks to it (残疾/人 → 残疾人, 预算/数 → 预算数)
-      bool single = !inside[i] && (i + 1 == n || !inside[i + 1]) && i >= 2 && inside[i - 1];
-      if ((inside[i] || single) && is_han(cps[i - 1]) && is_han(cps[i]))
-        at->a[from + i].flags |= EP_LB_GLUE_PREV;
-    }
-  free(cps);
-  free(inside);
-}
-
-static const char *sec_id(lay *L, const ep_node *s);
-
-// 'lay_inline_text()' - Atoms for the inline children of N.
-void lay_inline_text(lay *L, atoms *at, const ep_node *n, const ifmt *f, int depth) {
-  if (depth > EP_MAX_NESTING + 2)
-    return;
-  for (const ep_node *c = n->first; c; c = c->next) {
-    ifmt g = *f;
-    switch (c->kind) {
-    case EP_N_TEXT:
-      lay_add_text(L, at, c->text, f, c->file, c->line, false);
-      break;
-    case EP_N_B:
-      g.bold = true;
-      lay_inline_text(L, at, c, &g, depth + 1);
-      break;
-    case EP_N_U:
-      g.underline = true;
-      lay_inline_text(L, at, c, &g, depth + 1);
-      break;
-    case EP_N_SUP:
-    case EP_N_SUB:
-      g.size = f->size * 0.6;
-      g.rise = c->kind == EP_N_SUP ? f->size * 0.35 : -f->size * 0.15;
-      lay_inline_text(L, at, c, &g, depth + 1);
-      break;
-    case EP_N_BR:
-      at->pending_flags |= EP_LB_BREAK_BEFORE;
-      break;
-    case EP_N_VALUE:
-      if (c->result)
-        lay_add_text(L, at, c->result, f, c->file, c->line, true);
-      break;
-    case EP_N_AMOUNT:
-      if (c->has_weight) {
-        char b[64];
-        lay_add_text(L, at, ep_dec_format_plain(c->amount, b, sizeof b), f, c->file, c->line, true);
-        if (c->unit)
-          lay_add_text(L, at, c->unit, f, c->file, c->line, false);
-      }
-      break;
-    case EP_N_REF:
-      if (c->result) {
-        ifmt lf = *f;
-        if (c->page && c->target)
-          lf.link = sec_id(L, c->target); // the number and the page link to the section
-        lay_add_text(L, at, c->result, &lf, c->file, c->line, true);
-        if (c->page && c->target) {
-          int pg = 0;
-          for (size_t i = 0; i < L->nsec; i++)
-            if (L->sec_nodes[i] == c->target)
-              pg = L->sec_pages[i];
-          char b[32];
-          snprintf(b, sizeof b, "第%d页", pg);
-          lay_add_text(L, at, b, &lf, c->file, c->line, true);
-        }
-      }
-      break;
-    default:
-      break;
-    }
-  }
-}
-
 // ---------------------------------------------------------------------------
 // Lines
-
-// 'lay_proto()' - A new proto box for the current line.
-ep_box *lay_proto(lay *L, ep_box_kind kind) {
-  if (L->nprotos == L->cprotos) {
-    L->cprotos = L->cprotos ? L->cprotos * 2 : 1024;
-    L->protos = ep_xrealloc(L->protos, L->cprotos * sizeof *L->protos);
-  }
-  ep_box *b = &L->protos[L->nprotos++];
-  memset(b, 0, sizeof *b);
-  b->kind = kind;
-  b->fill = -1;
-  return b;
-}
 
 // 'lay_new_line()' - Start a line item.
 line_item *lay_new_line(lay *L) {
@@ -250,7 +20,7 @@ line_item *lay_new_line(lay *L) {
   }
   line_item *li = &L->lines[L->nlines++];
   memset(li, 0, sizeof *li);
-  li->box0 = L->nprotos;
+  li->box0 = L->in.nprotos;
   li->para = L->para;
   if (L->want_num_start) {
     li->num_start = true;
@@ -272,101 +42,6 @@ static void blank_lines(lay *L, int n) {
     li->blank = true;
     li->count = 1;
   }
-}
-
-// 'same_run()' - True when atoms I and J draw in one text run.
-static bool same_run(const atom_style *a, const atom_style *b) {
-  return a->face == b->face && a->size == b->size && a->bold == b->bold && a->underline == b->underline &&
-         a->rise == b->rise && a->link == b->link;
-}
-
-// 'lay_emit_runs()' - Proto text boxes for atoms [S, E) of AT, at x = LEFT + X[i].
-void lay_emit_runs(lay *L, const atoms *at, const double *x, size_t s, size_t e, double left) {
-  size_t i = s;
-  while (i < e) {
-    // skip spaces at run starts
-    size_t j = i + 1;
-    while (j < e && same_run(&at->s[j], &at->s[i]))
-      j++;
-    ep_box *b = lay_proto(L, EP_BOX_TEXT);
-    const atom_style *st = &at->s[i];
-    b->face = st->face;
-    b->size = st->size;
-    b->bold = st->bold;
-    b->underline = st->underline;
-    b->rise = st->rise;
-    b->x = left + x[i] + st->off;
-    b->y = st->rise;
-    b->h = st->size;
-    b->src_file = st->file;
-    b->src_line = st->line;
-    size_t n = j - i;
-    uint32_t *cps = ep_arena_alloc(&L->dl->arena, n * sizeof *cps);
-    double *dx = ep_arena_alloc(&L->dl->arena, n * sizeof *dx);
-    ep_buf t;
-    ep_buf_init(&t);
-    for (size_t k = 0; k < n; k++) {
-      cps[k] = at->a[i + k].cp;
-      dx[k] = x[i + k] + at->s[i + k].off - x[i] - st->off;
-      ep_buf_put_cp(&t, cps[k]);
-    }
-    b->n = n;
-    b->cps = cps;
-    b->dx = dx;
-    b->w = x[j - 1] - x[i] - st->off + at->a[j - 1].advance;
-    b->text = ep_arena_strdup(&L->dl->arena, ep_buf_str(&t));
-    ep_buf_free(&t);
-    if (st->link) {
-      double x0 = b->x, w = b->w, sz = b->size;
-      ep_box *lk = lay_proto(L, EP_BOX_LINK);
-      lk->x = x0;
-      lk->y = -0.2 * sz;
-      lk->w = w;
-      lk->h = 1.1 * sz;
-      lk->dest_id = st->link;
-    }
-    i = j;
-  }
-}
-
-// 'lay_width()' - The natural width of AT (the sum of its advances).
-double lay_width(const atoms *at) {
-  double w = 0;
-  for (size_t k = 0; k < at->n; k++)
-    w += at->a[k].advance;
-  return w;
-}
-
-// 'lay_emit_natural()' - Proto text runs of all of AT at natural spacing from LEFT
-// (a line not set by the breaker: page numbers, headers, labels).
-void lay_emit_natural(lay *L, const atoms *at, double left) {
-  if (!at->n)
-    return;
-  double *xs = ep_xmalloc(at->n * sizeof *xs), acc = 0;
-  for (size_t k = 0; k < at->n; k++) {
-    xs[k] = acc;
-    acc += at->a[k].advance;
-  }
-  lay_emit_runs(L, at, xs, 0, at->n, left);
-  free(xs);
-}
-
-// 'lay_copy_protos()' - Copy N proto boxes from FIRST onto PAGE, shifted up by DY;
-// UPRIGHT marks them as staying upright on a rotated page.
-void lay_copy_protos(lay *L, ep_page *page, size_t first, size_t n, double dy, bool upright) {
-  for (size_t k = first; k < first + n; k++) {
-    ep_box *b = ep_page_add(L->dl, page, L->protos[k].kind);
-    *b = L->protos[k];
-    b->y += dy;
-    b->upright = b->upright || upright;
-  }
-}
-
-// 'lay_put_protos()' - Move the proto boxes from FROM on onto PAGE (see
-// lay_copy_protos) and drop them from the proto list.
-void lay_put_protos(lay *L, ep_page *page, size_t from, double dy, bool upright) {
-  lay_copy_protos(L, page, from, L->nprotos - from, dy, upright);
-  L->nprotos = from;
 }
 
 // 'lay_set_para()' - Break AT into lines and append them as line items.
@@ -417,14 +92,14 @@ void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep
     else if (!justified && align == EP_H_RIGHT)
       left += ln->measure - ln->width_used;
     if (ln->overfull && ln->start < at->n && !warned++)
-      ep_diag_add(L->diags, EP_WARNING, at->s[ln->start].file, at->s[ln->start].line, "overfull-line",
+      ep_diag_add(L->in.diags, EP_WARNING, at->s[ln->start].file, at->s[ln->start].line, "overfull-line",
                   "a word or number is wider than the text block and was broken by character.");
     size_t s = ln->start, e = ln->end;
     while (s < e && at->a[s].cp == ' ')
       s++;
     if (s < e)
-      lay_emit_runs(L, at, res.x, s, e, left);
-    li->nbox = L->nprotos - li->box0;
+      lay_emit_runs(&L->in, at, res.x, s, e, left);
+    li->nbox = L->in.nprotos - li->box0;
   }
   ep_lb_result_free(&res);
 }
@@ -459,7 +134,7 @@ static void balanced_para(lay *L, atoms *at, double inset, double W, double size
   L->para++;
   if (!at->n)
     return;
-  lay_glue_words(L, at, 0);
+  lay_glue_words(&L->in, at, 0);
   ep_lb_result res;
   size_t nl = title_lines(at, W, &res);
   if (nl > 1) { // binary search for the narrowest measure with the same line count
@@ -498,32 +173,14 @@ static void balanced_para(lay *L, atoms *at, double inset, double W, double size
     while (s < ln->end && at->a[s].cp == ' ')
       s++;
     if (s < ln->end)
-      lay_emit_runs(L, at, res.x, s, ln->end, left);
-    li->nbox = L->nprotos - li->box0;
+      lay_emit_runs(&L->in, at, res.x, s, ln->end, left);
+    li->nbox = L->in.nprotos - li->box0;
   }
   ep_lb_result_free(&res);
 }
 
 // ---------------------------------------------------------------------------
 // Blocks
-
-// 'lay_fmt_for()' - A fresh inline format for text style TS at grid tracking RATIO.
-ifmt lay_fmt_for(const ep_text_style *ts, double ratio) {
-  ifmt f = {NULL, ts, ts->bold, false, ts->size, 0, ratio};
-  return f;
-}
-
-// 'lay_ends_with_mark()' - True when UTF-8 S ends with one of 。；！？：，、.
-bool lay_ends_with_mark(const char *s) {
-  size_t n = strlen(s);
-  static const char *const marks[] = {"。", "；", "！", "？", "：", "，", "、", NULL};
-  for (int i = 0; marks[i]; i++) {
-    size_t m = strlen(marks[i]);
-    if (n >= m && !strcmp(s + n - m, marks[i]))
-      return true;
-  }
-  return n && (s[n - 1] == '.' || s[n - 1] == ';');
-}
 
 // 'last_text()' - The last TEXT node in N's inline content (depth-first), or NULL.
 static const ep_node *last_text(const ep_node *n, int depth) {
@@ -570,7 +227,7 @@ static const char *sec_id(lay *L, const ep_node *s) {
     if (L->sec_nodes[i] == s) {
       char id[32];
       snprintf(id, sizeof id, "s%zu", i + 1);
-      return ep_arena_strdup(&L->dl->arena, id);
+      return ep_arena_strdup(&L->in.dl->arena, id);
     }
   return "s0";
 }
@@ -583,6 +240,10 @@ static int page_of(const lay *L, const ep_node *s) {
   return 0;
 }
 
+// 'ref_id()' / 'ref_page()' - sec_id() and page_of() for the inline text's <ref>.
+static const char *ref_id(void *user, const ep_node *s) { return sec_id(user, s); }
+static int ref_page(void *user, const ep_node *s) { return page_of(user, s); }
+
 static void layout_blocks(lay *L, const ep_node *parent, int depth);
 
 // 'para_block()' - A paragraph-like block: optional LEAD (bold run-in text), then the inline content of N.
@@ -593,27 +254,15 @@ static void para_block(lay *L, const ep_node *n, const char *lead, bool lead_bol
   if (lead && lead[0]) {
     ifmt b = f;
     b.bold = lead_bold || f.bold;
-    lay_add_text(L, &at, lead, &b, n->file, n->line, false);
+    lay_add_text(&L->in, &at, lead, &b, n->file, n->line, false);
   }
   if (n)
-    lay_inline_text(L, &at, n, &f, 0);
+    lay_inline_text(&L->in, &at, n, &f, 0);
   if (tail)
-    lay_add_text(L, &at, tail, &f, n ? n->file : NULL, n ? n->line : 0, false);
+    lay_add_text(&L->in, &at, tail, &f, n ? n->file : NULL, n ? n->line : 0, false);
   lay_set_para(L, &at, first_indent, rest_indent, ts->align, false, NULL, ts->size, false);
   free(at.a);
   free(at.s);
-}
-
-// 'lay_add_lead()' - The bold title of an issue or measure N as its lead-in,
-// closed with 。 when it has no end mark of its own and text follows.
-void lay_add_lead(lay *L, atoms *at, const ep_node *n, const ifmt *f) {
-  if (!n->text || !n->text[0])
-    return;
-  ifmt b = *f;
-  b.bold = true;
-  lay_add_text(L, at, n->text, &b, n->file, n->line, false);
-  if (!lay_ends_with_mark(n->text) && n->first)
-    lay_add_text(L, at, "。", &b, n->file, n->line, false);
 }
 
 // 'yishi_para()' - Items run into one paragraph as 一是……；二是……。
@@ -634,14 +283,14 @@ static void yishi_para(lay *L, const ep_node *n, ep_kind kind) {
       char num[64], lead[80];
       ep_format_chinese_ordinal(k, num, sizeof num);
       snprintf(lead, sizeof lead, "%s是", num);
-      lay_add_text(L, &at, lead, &f, c->file, c->line, false);
+      lay_add_text(&L->in, &at, lead, &f, c->file, c->line, false);
     }
-    lay_add_lead(L, &at, c, &f);
-    lay_inline_text(L, &at, c, &f, 0);
+    lay_add_lead(&L->in, &at, c, &f);
+    lay_inline_text(&L->in, &at, c, &f, 0);
     const ep_node *t = last_text(c, 0);
     bool has_mark = t && lay_ends_with_mark(t->text);
     if (!has_mark && count > 1)
-      lay_add_text(L, &at, k == count ? "。" : "；", &f, c->file, c->line, false);
+      lay_add_text(&L->in, &at, k == count ? "。" : "；", &f, c->file, c->line, false);
   }
   lay_set_para(L, &at, ts->indent * em * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
   free(at.a);
@@ -680,9 +329,9 @@ static void numbered_items(lay *L, const ep_node *n, ep_kind kind) {
     ifmt f = lay_fmt_for(ts, L->char_ratio);
     char num[32];
     item_label(n, k, num, sizeof num);
-    lay_add_text(L, &at, num, &f, c->file, c->line, true);
-    lay_add_lead(L, &at, c, &f);
-    lay_inline_text(L, &at, c, &f, 0);
+    lay_add_text(&L->in, &at, num, &f, c->file, c->line, true);
+    lay_add_lead(&L->in, &at, c, &f);
+    lay_inline_text(&L->in, &at, c, &f, 0);
     lay_set_para(L, &at, ts->indent * ts->size * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
     free(at.a);
     free(at.s);
@@ -709,7 +358,7 @@ static void list_block(lay *L, const ep_node *n) {
       item_label(n, k, label, sizeof label);
     atoms at = {0};
     ifmt f = lay_fmt_for(ts, L->char_ratio);
-    lay_add_text(L, &at, label, &f, c->file, c->line, true);
+    lay_add_text(&L->in, &at, label, &f, c->file, c->line, true);
     double label_w = lay_width(&at);
     if (n->style == EP_LIST_BULLET) {
       // a half-em gap after the bullet, drawn as a fixed space
@@ -718,7 +367,7 @@ static void list_block(lay *L, const ep_node *n) {
       s.off = 0;
       lay_push_atom(&at, 0x2002, em / 2, em, EP_LB_GLUE_PREV | EP_LB_NO_AUTOSPACE, &s);
     }
-    lay_inline_text(L, &at, c, &f, 0);
+    lay_inline_text(&L->in, &at, c, &f, 0);
     // 回行顶格: continuation lines at the margin (GB/T 9704 body rule); a layout may hang them
     double first = ts->indent * em * L->char_ratio;
     lay_set_para(L, &at, first, L->st->list_hang ? first + label_w : 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
@@ -752,10 +401,10 @@ static void heading(lay *L, const ep_node *s) {
     ifmt hf = lay_fmt_for(ts, L->char_ratio);
     hf.size = body->size;
     hf.bold = true;
-    lay_add_text(L, &at, lead, &hf, s->file, s->line, false);
+    lay_add_text(&L->in, &at, lead, &hf, s->file, s->line, false);
     if (first && first->kind == EP_N_P) {
       ifmt bf = lay_fmt_for(body, L->char_ratio);
-      lay_inline_text(L, &at, first, &bf, 0);
+      lay_inline_text(&L->in, &at, first, &bf, 0);
     }
     lay_set_para(L, &at, body->indent * body->size * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, body->size, false);
     free(at.a);
@@ -769,8 +418,8 @@ static void heading(lay *L, const ep_node *s) {
   atoms at = {0};
   ifmt f = lay_fmt_for(ts, L->char_ratio);
   blank_lines(L, ts->space_before);
-  lay_add_text(L, &at, title, &f, s->file, s->line, false);
-  lay_glue_words(L, &at, 0);
+  lay_add_text(&L->in, &at, title, &f, s->file, s->line, false);
+  lay_glue_words(&L->in, &at, 0);
   lay_set_para(L, &at, ts->indent * ts->size * L->char_ratio, 0, ts->align == EP_H_JUSTIFY ? EP_H_LEFT : ts->align, true, s,
            ts->size, false);
   blank_lines(L, ts->space_after);
@@ -787,7 +436,7 @@ static void toc_block(lay *L, const ep_node *toc) {
   {
     atoms at = {0};
     ifmt f = lay_fmt_for(hs, L->char_ratio);
-    lay_add_text(L, &at, toc->text && toc->text[0] ? toc->text : "目录", &f, toc->file, toc->line, false);
+    lay_add_text(&L->in, &at, toc->text && toc->text[0] ? toc->text : "目录", &f, toc->file, toc->line, false);
     lay_set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, hs->size, L->st->toc_own_page);
     free(at.a);
     free(at.s);
@@ -803,7 +452,7 @@ static void toc_block(lay *L, const ep_node *toc) {
       if (x->number)
         ep_buf_printf(&t, "%s%s", x->number, x->kind == EP_N_APPENDIX ? " " : "");
       ep_buf_puts(&t, x->text ? x->text : "");
-      lay_add_text(L, &at, ep_buf_str(&t), &f, x->file, x->line, false);
+      lay_add_text(&L->in, &at, ep_buf_str(&t), &f, x->file, x->line, false);
       ep_buf_free(&t);
       double indent = (level - 1) * em;
       int pg = page_of(L, x);
@@ -811,7 +460,7 @@ static void toc_block(lay *L, const ep_node *toc) {
       snprintf(pn, sizeof pn, "%d", pg);
       // measure the page number
       atoms pa = {0};
-      lay_add_text(L, &pa, pn, &f, x->file, x->line, true);
+      lay_add_text(&L->in, &pa, pn, &f, x->file, x->line, true);
       double pw = lay_width(&pa);
       // Lines of the entry text, leaving room for leaders and the number on the last line.
       double reserve = pw + 2 * em;
@@ -829,7 +478,7 @@ static void toc_block(lay *L, const ep_node *toc) {
         li->count = (int)res.nlines;
         li->size = ts->size;
         double left = L->st->left + indent;
-        lay_emit_runs(L, &at, res.x, ln->start, ln->end, left);
+        lay_emit_runs(&L->in, &at, res.x, ln->start, ln->end, left);
         if (k + 1 == res.nlines) {
           double text_end = left + ln->width_used;
           double num_x = L->st->left + L->st->body_w - pw;
@@ -840,25 +489,25 @@ static void toc_block(lay *L, const ep_node *toc) {
           int nd = (int)floor((num_x - em / 4 - x0) / step);
           if (nd > 0) {
             for (int d = 0; d < nd; d++)
-              lay_add_text(L, &lead, ".", &f, x->file, x->line, true);
+              lay_add_text(&L->in, &lead, ".", &f, x->file, x->line, true);
             double *xs = ep_xmalloc(lead.n * sizeof *xs);
             for (size_t d = 0; d < lead.n; d++)
               xs[d] = (double)d * step;
-            lay_emit_runs(L, &lead, xs, 0, lead.n, x0);
+            lay_emit_runs(&L->in, &lead, xs, 0, lead.n, x0);
             free(xs);
           }
           free(lead.a);
           free(lead.s);
-          lay_emit_natural(L, &pa, num_x);
+          lay_emit_natural(&L->in, &pa, num_x);
           // a link over the whole entry
-          ep_box *lk = lay_proto(L, EP_BOX_LINK);
+          ep_box *lk = lay_proto(&L->in, EP_BOX_LINK);
           lk->x = left;
           lk->y = -ts->size * 0.2;
           lk->w = L->st->left + L->st->body_w - left;
           lk->h = ts->size * 1.1;
           lk->dest_id = sec_id(L, x);
         }
-        li->nbox = L->nprotos - li->box0;
+        li->nbox = L->in.nprotos - li->box0;
       }
       ep_lb_result_free(&res);
       free(at.a);
@@ -894,7 +543,7 @@ static void signature_block(lay *L, const ep_node *n) {
   if (n->text && n->text[0]) {
     atoms at = {0};
     ifmt f = lay_fmt_for(ts, L->char_ratio);
-    lay_add_text(L, &at, n->text, &f, n->file, n->line, false);
+    lay_add_text(&L->in, &at, n->text, &f, n->file, n->line, false);
     lay_set_para(L, &at, ts->indent * em * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
     free(at.a);
     free(at.s);
@@ -913,7 +562,7 @@ static void signature_block(lay *L, const ep_node *n) {
     if (!lines[i] || !lines[i][0])
       continue;
     ifmt f = lay_fmt_for(ts, L->char_ratio);
-    lay_add_text(L, &at[i], lines[i], &f, n->file, n->line, false);
+    lay_add_text(&L->in, &at[i], lines[i], &f, n->file, n->line, false);
     w[i] = lay_width(&at[i]);
   }
   double right = L->st->left + L->st->body_w - 4 * em * L->char_ratio;
@@ -930,8 +579,8 @@ static void signature_block(lay *L, const ep_node *n) {
     line_item *li = lay_new_line(L);
     li->count = 1;
     li->size = ts->size;
-    lay_emit_natural(L, &at[i], left);
-    li->nbox = L->nprotos - li->box0;
+    lay_emit_natural(&L->in, &at[i], left);
+    li->nbox = L->in.nprotos - li->box0;
     free(at[i].a);
     free(at[i].s);
   }
@@ -943,7 +592,7 @@ static void text_para(lay *L, const char *text, const ep_text_style *ts, ep_hali
                       bool new_page, const ep_node *src) {
   atoms at = {0};
   ifmt f = lay_fmt_for(ts, L->char_ratio);
-  lay_add_text(L, &at, text, &f, src->file, src->line, false);
+  lay_add_text(&L->in, &at, text, &f, src->file, src->line, false);
   lay_set_para(L, &at, 0, 0, align, true, section, ts->size, new_page);
   free(at.a);
   free(at.s);
@@ -975,7 +624,7 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
       blank_lines(L, 1);
       atoms at = {0};
       ifmt f = lay_fmt_for(&L->st->ts[EP_TS_TITLE], L->char_ratio);
-      lay_add_text(L, &at, c->text ? c->text : "", &f, c->file, c->line, false);
+      lay_add_text(&L->in, &at, c->text ? c->text : "", &f, c->file, c->line, false);
       balanced_para(L, &at, 0, L->st->body_w, f.size, true);
       free(at.a);
       free(at.s);
@@ -1041,7 +690,7 @@ static void centred_line(lay *L, const char *text, const ep_text_style *ts, unsi
     return;
   atoms at = {0};
   ifmt f = lay_fmt_for(ts, L->char_ratio);
-  lay_add_text(L, &at, text, &f, L->r->path, line, false);
+  lay_add_text(&L->in, &at, text, &f, L->r->path, line, false);
   balanced_para(L, &at, 0, L->st->body_w, ts->size, true);
   free(at.a);
   free(at.s);
@@ -1064,7 +713,7 @@ static void cover_page(lay *L) {
   if (m->title) {
     atoms at = {0};
     ifmt f = lay_fmt_for(tt, L->char_ratio);
-    lay_add_text(L, &at, m->title, &f, L->r->path, m->title_line, false);
+    lay_add_text(&L->in, &at, m->title, &f, L->r->path, m->title_line, false);
     balanced_para(L, &at, st->body_w * 0.1, st->body_w * 0.8, tt->size, true); // a cover title keeps a margin
     free(at.a);
     free(at.s);
@@ -1110,7 +759,7 @@ static void title_block(lay *L) {
   if (m->title) {
     atoms at = {0};
     ifmt f = lay_fmt_for(tt, L->char_ratio);
-    lay_add_text(L, &at, m->title, &f, L->r->path, m->title_line, false);
+    lay_add_text(&L->in, &at, m->title, &f, L->r->path, m->title_line, false);
     balanced_para(L, &at, 0, L->st->body_w, tt->size, true);
     free(at.a);
     free(at.s);
@@ -1120,7 +769,7 @@ static void title_block(lay *L) {
     const ep_text_style *st = &L->st->ts[EP_TS_SUBTITLE];
     atoms at = {0};
     ifmt f = lay_fmt_for(st, L->char_ratio);
-    lay_add_text(L, &at, m->subtitle, &f, L->r->path, m->subtitle_line, false);
+    lay_add_text(&L->in, &at, m->subtitle, &f, L->r->path, m->subtitle_line, false);
     balanced_para(L, &at, 0, L->st->body_w, st->size, true);
     free(at.a);
     free(at.s);
@@ -1191,11 +840,11 @@ static int need_rows(const lay *L, size_t i, int depth) {
 // LAY_MAX_PAGES pages it adds none, returns the last page and sets L->overflow
 // (paginate() then reports the block and stops: no PDF is written).
 ep_page *lay_new_page(lay *L, bool rotated) {
-  if (L->dl->npages >= LAY_MAX_PAGES) {
+  if (L->in.dl->npages >= LAY_MAX_PAGES) {
     L->overflow = true;
-    return &L->dl->pages[L->dl->npages - 1];
+    return &L->in.dl->pages[L->in.dl->npages - 1];
   }
-  ep_page *p = ep_dlist_add_page(L->dl, L->st->page_w, L->st->page_h);
+  ep_page *p = ep_dlist_add_page(L->in.dl, L->st->page_w, L->st->page_h);
   p->rotated = rotated;
   return p;
 }
@@ -1208,9 +857,9 @@ static bool item_source(const lay *L, size_t j, const char **file, unsigned long
     return true;
   }
   for (size_t k = li->box0; k < li->box0 + li->nbox; k++)
-    if (L->protos[k].src_line) {
-      *file = L->protos[k].src_file;
-      *line = L->protos[k].src_line;
+    if (L->in.protos[k].src_line) {
+      *file = L->in.protos[k].src_file;
+      *line = L->in.protos[k].src_line;
       return true;
     }
   return false;
@@ -1226,7 +875,7 @@ static void too_many_pages(lay *L, size_t i) {
     found = item_source(L, j, &file, &line);
   for (size_t j = i < L->nlines ? i : L->nlines; j-- > 0 && !found;)
     found = item_source(L, j, &file, &line);
-  ep_diag_add(L->diags, EP_ERROR, file, line, "too-many-pages",
+  ep_diag_add(L->in.diags, EP_ERROR, file, line, "too-many-pages",
               "the report needs more than %d pages by this block; evalpdf sets at most %d pages per report (split the report, or shorten this block).",
               LAY_MAX_PAGES, LAY_MAX_PAGES);
 }
@@ -1253,7 +902,7 @@ static void paginate(lay *L) {
       row = 0;
     }
     if (li->num_start)
-      L->first_num = (int)L->dl->npages - 1;
+      L->first_num = (int)L->in.dl->npages - 1;
     if (li->blank && row == 0)
       continue; // no empty lines at the top of a page
     int need = need_rows(L, i, 0);
@@ -1295,7 +944,7 @@ static void paginate(lay *L) {
         page = lay_new_page(L, false);
         row = 0;
       }
-      lay_copy_protos(L, page, li->box0, li->nbox, top - row * st->pitch, false);
+      lay_copy_protos(&L->in, page, li->box0, li->nbox, top - row * st->pitch, false);
       row += li->rows_h;
       if (row >= rows && i + 1 < L->nlines) {
         page = NULL;
@@ -1311,11 +960,11 @@ static void paginate(lay *L) {
     }
     double cell_bottom = top - (row + span) * st->pitch;
     double baseline = cell_bottom + (span * st->pitch - size) / 2 + 0.12 * size;
-    int page_index = (int)L->dl->npages - 1;
-    lay_copy_protos(L, page, li->box0, li->nbox, baseline, false);
+    int page_index = (int)L->in.dl->npages - 1;
+    lay_copy_protos(&L->in, page, li->box0, li->nbox, baseline, false);
     if (li->section) {
       const ep_node *s = li->section;
-      ep_box *d = ep_page_add(L->dl, page, EP_BOX_DEST);
+      ep_box *d = ep_page_add(L->in.dl, page, EP_BOX_DEST);
       d->x = st->left;
       d->y = baseline + size;
       d->dest_id = sec_id(L, s);
@@ -1335,7 +984,7 @@ static void paginate(lay *L) {
       for (const ep_node *a = s->parent; a; a = a->parent)
         in_appendix |= a->kind == EP_N_APPENDIX;
       if (s->kind == EP_N_APPENDIX || (s->level <= L->outline_depth && !in_appendix))
-        ep_dlist_add_outline(L->dl, s->kind == EP_N_APPENDIX ? 1 : s->level, ep_buf_str(&t), page_index,
+        ep_dlist_add_outline(L->in.dl, s->kind == EP_N_APPENDIX ? 1 : s->level, ep_buf_str(&t), page_index,
                              baseline + size);
       ep_buf_free(&t);
     }
@@ -1347,9 +996,9 @@ static void paginate(lay *L) {
   }
   if (L->overflow)
     too_many_pages(L, last);
-  if (!L->dl->npages)
+  if (!L->in.dl->npages)
     lay_new_page(L, false);
-  if (L->first_num >= (int)L->dl->npages)
+  if (L->first_num >= (int)L->in.dl->npages)
     L->first_num = 0;
 }
 
@@ -1363,16 +1012,16 @@ static void running_header(lay *L, ep_page *p, int num) {
   atoms at = {0};
   ifmt f = lay_fmt_for(&hs, 1.0);
   f.bold = false;
-  lay_add_text(L, &at, L->r->meta.title, &f, L->r->path, L->r->meta.title_line, false);
+  lay_add_text(&L->in, &at, L->r->meta.title, &f, L->r->path, L->r->meta.title_line, false);
   double w = lay_width(&at);
   ep_halign al = num % 2 ? st->hd_odd : st->hd_even;
   double x = al == EP_H_RIGHT ? st->left + st->body_w - w : al == EP_H_CENTER ? st->left + (st->body_w - w) / 2 : st->left;
   double top = st->page_h - st->top;
-  size_t from = L->nprotos;
-  lay_emit_natural(L, &at, x);
-  lay_put_protos(L, p, from, top + 8, true);
+  size_t from = L->in.nprotos;
+  lay_emit_natural(&L->in, &at, x);
+  lay_put_protos(&L->in, p, from, top + 8, true);
   if (st->hd_rule) {
-    ep_box *r = ep_page_add(L->dl, p, EP_BOX_RULE);
+    ep_box *r = ep_page_add(L->in.dl, p, EP_BOX_RULE);
     r->x = st->left;
     r->y = top + 5;
     r->w = st->body_w;
@@ -1391,8 +1040,8 @@ static void page_numbers(lay *L) {
   pn.role = st->pn_role;
   pn.role_name = st->pn_role_name;
   pn.size = st->pn_size;
-  for (size_t i = 0; i < L->dl->npages; i++) {
-    ep_page *p = &L->dl->pages[i];
+  for (size_t i = 0; i < L->in.dl->npages; i++) {
+    ep_page *p = &L->in.dl->pages[i];
     if ((int)i < L->first_num) {
       p->number = 0; // the cover (and 目录) carry no number
       p->label = NULL;
@@ -1416,8 +1065,8 @@ static void page_numbers(lay *L) {
     atoms at = {0};
     ifmt f = lay_fmt_for(&pn, 1.0);
     f.bold = false;
-    size_t save_np = L->nprotos;
-    lay_add_text(L, &at, ep_buf_str(&t), &f, NULL, 0, true);
+    size_t save_np = L->in.nprotos;
+    lay_add_text(&L->in, &at, ep_buf_str(&t), &f, NULL, 0, true);
     ep_buf_free(&t);
     double w = lay_width(&at);
     bool odd = num % 2 == 1;
@@ -1432,9 +1081,9 @@ static void page_numbers(lay *L) {
       x = st->left + inset;
     double body_bottom = st->page_h - st->top - st->body_h;
     double baseline = body_bottom - st->pn_below - pn.size * 0.88;
-    lay_emit_natural(L, &at, x);
+    lay_emit_natural(&L->in, &at, x);
     // upright: on a rotated page the number stays where portrait pages have it
-    lay_put_protos(L, p, save_np, baseline, true);
+    lay_put_protos(&L->in, p, save_np, baseline, true);
     free(at.a);
     free(at.s);
   }
@@ -1448,7 +1097,10 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
   L.st = st;
   const ep_text_style *body = &st->ts[EP_TS_BODY];
   L.char_ratio = st->chars > 0 ? (st->body_w / st->chars) / body->size : 1.0;
-  L.ws = ep_wordseg_new();
+  L.in.ws = ep_wordseg_new();
+  L.in.ref_id = ref_id;
+  L.in.ref_page = ref_page;
+  L.in.user = &L;
   ep_dlist *dl = NULL;
   ep_diags scratch;
   L.outline_depth = st->toc_depth;
@@ -1462,17 +1114,17 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
   // last pass reports its warnings.
   for (int pass = 0; pass < 5; pass++) {
     ep_diags_init(&scratch);
-    L.diags = &scratch;
+    L.in.diags = &scratch;
     if (dl)
       ep_dlist_free(dl);
     dl = ep_dlist_new();
-    L.dl = dl;
+    L.in.dl = dl;
     for (size_t i = 0; i < L.nlines; i++)
       if (L.lines[i].table)
         lay_table_free(L.lines[i].table);
-    L.nprotos = L.nlines = 0;
+    L.in.nprotos = L.nlines = 0;
     L.para = 0;
-    L.nmissing = 0;
+    L.in.nmissing = 0;
     L.want_num_start = L.want_new_page = false;
     L.overflow = false;
     L.toc_changed = false;
@@ -1490,13 +1142,13 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
   page_numbers(&L);
   ep_diags_append(diags, &scratch);
   ep_diags_free(&scratch);
-  free(L.protos);
+  free(L.in.protos);
   free(L.lines);
   free(L.sec_nodes);
   free(L.sec_pages);
-  free(L.missing);
-  free(L.ink);
-  ep_wordseg_free(L.ws);
+  free(L.in.missing);
+  free(L.in.ink);
+  ep_wordseg_free(L.in.ws);
   dl->title = r->meta.title;
   dl->author = r->meta.issuer;
   dl->subject = r->meta.subtitle;

@@ -3,49 +3,7 @@
 #ifndef EVALPDF_LAYOUT_INT_H
 #define EVALPDF_LAYOUT_INT_H
 
-#include "layout.h"
-#include "linebreak.h"
-#include "wordseg.h"
-
-// ---------------------------------------------------------------------------
-// Atoms: one per character, with the style it is drawn in.
-
-typedef struct atom_style {
-  const char *link; // destination this character links to (a <ref page="yes">), or NULL
-  ep_face *face;
-  double size;
-  bool bold, underline;
-  double rise;
-  const char *file;
-  unsigned long line;
-  double off;       // the glyph's origin this far right of its cell's left edge (an
-                    // opening proportional quote set on a full em); 0 for most glyphs
-} atom_style;
-
-// One cached glyph ink box (punctuation compression needs it).
-typedef struct ink_entry {
-  const ep_face *face;
-  uint32_t cp;
-  int x_min, x_max; // 1/1000 em; both 0 when the glyph has no ink
-} ink_entry;
-
-typedef struct atoms {
-  ep_lb_atom *a;
-  atom_style *s;
-  size_t n, cap;
-  unsigned pending_flags; // flags for the next atom (a forced break)
-} atoms;
-
-// One inline style frame while walking inline content.
-typedef struct ifmt {
-  const char *link;
-  const ep_text_style *ts;
-  bool bold, underline;
-  double size;
-  double rise;
-  double ratio;     // full-width characters advance size * ratio (the body grid's
-                    // tracking), 1 where no grid applies (tables, page numbers, charts)
-} ifmt;
+#include "inline.h"
 
 // A positioned line, before pagination: boxes with y relative to the baseline.
 typedef struct line_item {
@@ -66,11 +24,8 @@ typedef struct line_item {
 typedef struct lay {
   const ep_report *r;
   const ep_style *st;
-  ep_diags *diags;
-  ep_dlist *dl;
+  inl in;             // inline text: diagnostics, display list, proto boxes, caches
   double char_ratio;  // grid tracking: full-width advance = size * char_ratio
-  ep_box *protos;
-  size_t nprotos, cprotos;
   line_item *lines;
   size_t nlines, clines;
   int para;
@@ -84,12 +39,6 @@ typedef struct lay {
   bool want_num_start; // mark the next line as the start of page numbering
   bool want_new_page;  // the next line starts a new page
   int outline_depth;   // bookmarks for sections up to this level (the 目录 depth)
-  ep_wordseg *ws;     // word segmenter for titles, headings and header cells (NULL: by character)
-  ink_entry *ink;     // ink boxes of the marks looked up so far
-  size_t nink, cink;
-  // missing glyph warnings already given (cp, line)
-  uint64_t *missing;
-  size_t nmissing, cmissing;
 } lay;
 
 
@@ -100,20 +49,7 @@ struct ep_table;
 #define LAY_MAX_PAGES 10000
 
 // Shared helpers (layout.c).
-void lay_push_atom(atoms *at, uint32_t cp, double adv, double em, unsigned flags, const atom_style *s);
-void lay_add_text(lay *L, atoms *at, const char *s, const ifmt *f, const char *file, unsigned long line, bool glue);
-void lay_inline_text(lay *L, atoms *at, const ep_node *n, const ifmt *f, int depth);
-void lay_glue_words(lay *L, atoms *at, size_t from);
-ep_box *lay_proto(lay *L, ep_box_kind kind);
 line_item *lay_new_line(lay *L);
-void lay_emit_runs(lay *L, const atoms *at, const double *x, size_t s, size_t e, double left);
-double lay_width(const atoms *at);
-void lay_emit_natural(lay *L, const atoms *at, double left);
-void lay_copy_protos(lay *L, ep_page *page, size_t first, size_t n, double dy, bool upright);
-void lay_put_protos(lay *L, ep_page *page, size_t from, double dy, bool upright);
-ifmt lay_fmt_for(const ep_text_style *ts, double ratio);
-void lay_add_lead(lay *L, atoms *at, const ep_node *n, const ifmt *f);
-bool lay_ends_with_mark(const char *s);
 void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep_halign align, bool keep,
                   const ep_node *section, double size, bool new_page);
 ep_page *lay_new_page(lay *L, bool rotated);

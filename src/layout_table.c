@@ -135,21 +135,21 @@ static void cell_text(lay *L, ep_table *t, tcell *c, const char *text, bool bold
   ifmt f = cell_fmt(t, c->header);
   f.bold = f.bold || bold;
   size_t from = c->at.n;
-  lay_add_text(L, &c->at, text, &f, c->file, c->line, glue);
+  lay_add_text(&L->in, &c->at, text, &f, c->file, c->line, glue);
   if (c->header)
-    lay_glue_words(L, &c->at, from); // 年初/预算数, never 年初预/算数
+    lay_glue_words(&L->in, &c->at, from); // 年初/预算数, never 年初预/算数
 }
 
 // 'cell_inline()' - Append the inline content of node N to cell C.
 static void cell_inline(lay *L, ep_table *t, tcell *c, const ep_node *n) {
   ifmt f = cell_fmt(t, c->header);
-  lay_inline_text(L, &c->at, n, &f, 0);
+  lay_inline_text(&L->in, &c->at, n, &f, 0);
 }
 
 // 'cell_lead()' - The bold title of issue or measure N as the lead-in of cell C.
 static void cell_lead(lay *L, ep_table *t, tcell *c, const ep_node *n) {
   ifmt f = cell_fmt(t, c->header);
-  lay_add_lead(L, &c->at, n, &f);
+  lay_add_lead(&L->in, &c->at, n, &f);
 }
 
 // 'cell_break()' - A forced line break before the next text of cell C.
@@ -309,7 +309,7 @@ static void break_cells(lay *L, ep_table *t) {
       for (size_t k = 0; k < c->res.nlines && !over && !t->overfull; k++)
         if (c->res.lines[k].overfull) {
           over = true;
-          ep_diag_add(L->diags, EP_WARNING, c->file, c->line, "cell-overfull",
+          ep_diag_add(L->in.diags, EP_WARNING, c->file, c->line, "cell-overfull",
                       "a word or number in a <%s> cell is wider than its column and was broken by character.",
                       t->kind);
         }
@@ -346,7 +346,7 @@ static void tbl_layout_in(lay *L, ep_table *t, const ep_style *st) {
   t->colx = ep_xcalloc((size_t)nc + 1, sizeof *t->colx);
   if (!solve_columns(t, st->body_w)) {
     t->overfull = true; // its text is clipped at the rules (draw_cell)
-    ep_diag_add(L->diags, EP_WARNING, t->file, t->line, "cell-overfull",
+    ep_diag_add(L->in.diags, EP_WARNING, t->file, t->line, "cell-overfull",
                 "this <%s> has %d columns whose narrowest words and numbers do not fit the %.0f pt measure side by side; its columns were narrowed below them and the text that does not fit a cell is cut at the cell's rule (use fewer columns, or landscape=\"yes\").",
                 t->kind, nc, st->body_w);
   }
@@ -407,7 +407,7 @@ static size_t clip_end(const ep_table *t, const tcell *c, size_t s, size_t e, do
 // 'draw_cell()' - Cell C over the rows [R0, R1) whose tops are at ROWTOP[] on PAGE.
 static void draw_cell(lay *L, ep_table *t, tcell *c, ep_page *page, double ytop, double ybot) {
   double x0 = t->colx[c->col], x1 = t->colx[c->col + c->colspan];
-  ep_box *rc = ep_page_add(L->dl, page, EP_BOX_RECT);
+  ep_box *rc = ep_page_add(L->in.dl, page, EP_BOX_RECT);
   rc->x = x0;
   rc->y = ybot;
   rc->w = x1 - x0;
@@ -430,10 +430,10 @@ static void draw_cell(lay *L, ep_table *t, tcell *c, ep_page *page, double ytop,
     if (s >= e)
       continue;
     double baseline = top - (double)k * t->lead - t->lead + (t->lead - t->size) / 2 + 0.12 * t->size;
-    size_t from = L->nprotos;
+    size_t from = L->in.nprotos;
     e = clip_end(t, c, s, e, left, x1);
-    lay_emit_runs(L, &c->at, c->res.x, s, e, left);
-    lay_put_protos(L, page, from, baseline, false);
+    lay_emit_runs(&L->in, &c->at, c->res.x, s, e, left);
+    lay_put_protos(&L->in, page, from, baseline, false);
   }
 }
 
@@ -506,10 +506,10 @@ static double draw_rows(lay *L, ep_table *t, ep_page *page, double y, int a, int
 static double continued_line(lay *L, ep_table *t, ep_page *page, double y) {
   atoms at = {0};
   ifmt f = lay_fmt_for(t->ts, 1.0);
-  lay_add_text(L, &at, "续表", &f, t->file, t->line, true);
-  size_t from = L->nprotos;
-  lay_emit_natural(L, &at, tbl_geom(L, t)->left);
-  lay_put_protos(L, page, from, y - t->lead + (t->lead - t->size) / 2 + 0.12 * t->size, false);
+  lay_add_text(&L->in, &at, "续表", &f, t->file, t->line, true);
+  size_t from = L->in.nprotos;
+  lay_emit_natural(&L->in, &at, tbl_geom(L, t)->left);
+  lay_put_protos(&L->in, page, from, y - t->lead + (t->lead - t->size) / 2 + 0.12 * t->size, false);
   free(at.a);
   free(at.s);
   return t->lead;
@@ -556,7 +556,7 @@ static void split_row(lay *L, ep_table *t, ep_page **page, double *y, int r, dou
       if (c->row != r)
         continue;
       double x0 = t->colx[c->col], x1 = t->colx[c->col + c->colspan];
-      ep_box *rc = ep_page_add(L->dl, *page, EP_BOX_RECT);
+      ep_box *rc = ep_page_add(L->in.dl, *page, EP_BOX_RECT);
       rc->x = x0;
       rc->y = yy - h;
       rc->w = x1 - x0;
@@ -572,10 +572,10 @@ static void split_row(lay *L, ep_table *t, ep_page **page, double *y, int r, dou
         if (s0 >= e0)
           continue;
         double baseline = yy - PAD_V - (double)(k - c->done + 1) * t->lead + (t->lead - t->size) / 2 + 0.12 * t->size;
-        size_t from = L->nprotos;
+        size_t from = L->in.nprotos;
         e0 = clip_end(t, c, s0, e0, lft, x1);
-        lay_emit_runs(L, &c->at, c->res.x, s0, e0, lft);
-        lay_put_protos(L, *page, from, baseline, false);
+        lay_emit_runs(&L->in, &c->at, c->res.x, s0, e0, lft);
+        lay_put_protos(&L->in, *page, from, baseline, false);
       }
       c->done = end;
     }
@@ -690,10 +690,10 @@ static void caption_line(lay *L, const char *text, const ep_node *n, const ep_no
   ifmt f = lay_fmt_for(ts, L->char_ratio);
   f.bold = true;
   if (inline_src)
-    lay_inline_text(L, &at, inline_src, &f, 0);
+    lay_inline_text(&L->in, &at, inline_src, &f, 0);
   else
-    lay_add_text(L, &at, text, &f, n->file, n->line, false);
-  lay_glue_words(L, &at, 0);
+    lay_add_text(&L->in, &at, text, &f, n->file, n->line, false);
+  lay_glue_words(&L->in, &at, 0);
   lay_set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, ts->size, false);
   free(at.a);
   free(at.s);
@@ -710,7 +710,7 @@ static void inner_caption(lay *L, ep_table *t, const char *text, const ep_node *
   c->noborder = true;
   ifmt f = lay_fmt_for(&L->st->ts[EP_TS_BODY], 1.0);
   f.bold = true;
-  lay_add_text(L, &c->at, text, &f, n->file, n->line, false);
+  lay_add_text(&L->in, &c->at, text, &f, n->file, n->line, false);
 }
 
 // 'push_table()' - Lay out T and append it as a line item.
@@ -931,12 +931,12 @@ static double chart_text(lay *L, const char *s, double x, double y, double size,
   atoms at = {0};
   ifmt f = lay_fmt_for(&L->st->ts[EP_TS_TABLE], 1.0);
   f.size = size;
-  lay_add_text(L, &at, s, &f, file, line, true);
+  lay_add_text(&L->in, &at, s, &f, file, line, true);
   double w = lay_width(&at);
-  size_t from = L->nprotos;
-  lay_emit_natural(L, &at, right ? x - w : x);
-  for (size_t k = from; k < L->nprotos; k++)
-    L->protos[k].y += y;
+  size_t from = L->in.nprotos;
+  lay_emit_natural(&L->in, &at, right ? x - w : x);
+  for (size_t k = from; k < L->in.nprotos; k++)
+    L->in.protos[k].y += y;
   free(at.a);
   free(at.s);
   return w;
@@ -944,7 +944,7 @@ static double chart_text(lay *L, const char *s, double x, double y, double size,
 
 // 'chart_rect()' - A filled bar (relative to the drawing's top).
 static void chart_rect(lay *L, double x, double y, double w, double h, double gray) {
-  ep_box *b = lay_proto(L, EP_BOX_RECT);
+  ep_box *b = lay_proto(&L->in, EP_BOX_RECT);
   b->x = x;
   b->y = y;
   b->w = w;
@@ -1015,13 +1015,13 @@ static void bar_chart(lay *L, const ep_node *n) {
     y -= 2 * bar + gap + group;
   }
   // the axis
-  ep_box *ax = lay_proto(L, EP_BOX_RULE);
+  ep_box *ax = lay_proto(&L->in, EP_BOX_RULE);
   ax->x = x0;
   ax->y = y + group - 2;
   ax->w = 0;
   ax->h = -(y + group - 2) - legend + 2;
   ax->line_width = 0.5;
-  li->nbox = L->nprotos - li->box0;
+  li->nbox = L->in.nprotos - li->box0;
 }
 
 // 'funds_table()' - <funds>: 项目 | 预算数 | 执行数 | 执行率 (+ 年初预算数, 结余结转), 合计.
