@@ -3,6 +3,7 @@
 // cover, headings, lists, the 目录 (laid out until its page numbers are
 // stable), pagination, page numbers and running headers. Table-like blocks
 // are built and placed by layout_table.c.
+#include "layout.h"
 #include "layout_int.h"
 
 #include <math.h>
@@ -243,6 +244,35 @@ static int page_of(const lay *L, const ep_node *s) {
 // 'ref_id()' / 'ref_page()' - sec_id() and page_of() for the inline text's <ref>.
 static const char *ref_id(void *user, const ep_node *s) { return sec_id(user, s); }
 static int ref_page(void *user, const ep_node *s) { return page_of(user, s); }
+
+// 'host_caption()', 'host_add_table()', 'host_add_drawing()', 'host_new_page()' -
+// The block layout's side of the table engine's host interface.
+static void host_caption(void *user, atoms *at, double size) {
+  lay_set_para(user, at, 0, 0, EP_H_CENTER, true, NULL, size, false);
+}
+static void host_add_table(void *user, struct ep_table *t) {
+  lay *L = user;
+  L->para++;
+  line_item *li = lay_new_line(L);
+  li->table = t;
+  li->count = 1;
+}
+static void host_add_drawing(void *user, size_t box0, size_t nbox, int rows) {
+  lay *L = user;
+  L->para++;
+  line_item *li = lay_new_line(L);
+  li->count = 1;
+  li->rows_h = rows;
+  li->box0 = box0;
+  li->nbox = nbox;
+}
+static ep_page *host_new_page(void *user, bool rotated) { return lay_new_page(user, rotated); }
+
+// 'table_host()' - The table engine's view of L.
+static tbl_host table_host(lay *L) {
+  tbl_host h = {&L->in, L->st, L->char_ratio, L, host_caption, host_add_table, host_add_drawing, host_new_page};
+  return h;
+}
 
 static void layout_blocks(lay *L, const ep_node *parent, int depth);
 
@@ -676,7 +706,10 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
     case EP_N_SCORING:
     case EP_N_FORM:
     case EP_N_ISSUES_AND_MEASURES:
-      lay_table_block(L, c);
+      {
+        tbl_host h = table_host(L);
+        lay_table_block(&h, c);
+      }
       break;
     default:
       break;
@@ -929,7 +962,8 @@ static void paginate(lay *L) {
         row = 0;
       }
       double y = top - row * st->pitch;
-      lay_table_place(L, li->table, &page, &y);
+      tbl_host h = table_host(L);
+      lay_table_place(&h, li->table, &page, &y);
       double used = (top - y) / st->pitch;
       row = (int)ceil(used - 1e-6);
       if (row >= rows && i + 1 < L->nlines) {

@@ -1,9 +1,10 @@
-// Layout internals shared by layout.c (text blocks, pagination) and
-// layout_table.c (the table engine). Not part of any public interface.
+// Layout internals of layout.c (block layout, pagination): line items and the
+// layout state. The table engine (layout_table.h) and the inline text
+// (inline.h) lie below it and never call back into it.
 #ifndef EVALPDF_LAYOUT_INT_H
 #define EVALPDF_LAYOUT_INT_H
 
-#include "inline.h"
+#include "layout_table.h"
 
 // A positioned line, before pagination: boxes with y relative to the baseline.
 typedef struct line_item {
@@ -42,32 +43,16 @@ typedef struct lay {
 } lay;
 
 
-struct ep_table;
-
 // Pages per report at most (libharu 2.3 fails at 32768 pages in one page tree;
 // a report this long is a mistake): past it layout reports too-many-pages.
 #define LAY_MAX_PAGES 10000
 
-// Shared helpers (layout.c).
+// 'lay_new_line()' - Start a line item.
 line_item *lay_new_line(lay *L);
+// 'lay_set_para()' - Break AT into lines and append them as line items.
 void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep_halign align, bool keep,
                   const ep_node *section, double size, bool new_page);
+// 'lay_new_page()' - Append a page (ROTATED for a landscape block).
 ep_page *lay_new_page(lay *L, bool rotated);
-
-// Table engine (layout_table.c).
-// 'lay_table_block()' - Build the table for block N (table, funds, scoring,
-// self-eval-form, issues-and-measures) and append it (caption included) as line items.
-void lay_table_block(lay *L, const ep_node *n);
-// 'lay_table_place()' - Place table T starting at *Y on *PAGE (pt from the page
-// bottom), breaking it over new pages as needed; *PAGE and *Y return where it ends.
-void lay_table_place(lay *L, struct ep_table *t, ep_page **page, double *y);
-// 'lay_table_landscape()' - True for a table set on rotated pages of its own.
-bool lay_table_landscape(const struct ep_table *t);
-// 'lay_table_free()' - Free a table built by lay_table_block().
-void lay_table_free(struct ep_table *t);
-// 'lay_table_source()' - The table's source file and line.
-void lay_table_source(const struct ep_table *t, const char **file, unsigned long *line);
-// 'lay_table_min_height()' - Height of the caption-less header plus the first body row.
-double lay_table_min_height(const struct ep_table *t);
 
 #endif

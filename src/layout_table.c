@@ -4,7 +4,7 @@
 // from their content (or <col width>) to fit the measure; rows are placed page
 // by page, repeating the header rows (under a 续表 line) and any merged cell
 // a page break cuts, with its text.
-#include "layout_int.h"
+#include "layout_table.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -51,10 +51,10 @@ typedef struct ep_table {
 } ep_table;
 
 // 'tbl_geom()' - The geometry T is set in: the layout's, or its turned copy.
-static const ep_style *tbl_geom(const lay *L, const ep_table *t) { return t->landscape ? &t->lst : L->st; }
+static const ep_style *tbl_geom(const tbl_host *L, const ep_table *t) { return t->landscape ? &t->lst : L->st; }
 
 // 'tbl_new()' - An empty table with NCOLS columns in the layout's table style.
-static ep_table *tbl_new(lay *L, int ncols, const ep_node *n) {
+static ep_table *tbl_new(tbl_host *L, int ncols, const ep_node *n) {
   ep_table *t = ep_xcalloc(1, sizeof *t);
   t->ncols = ncols;
   t->spec = ep_xcalloc((size_t)ncols, sizeof *t->spec);
@@ -129,27 +129,27 @@ static ifmt cell_fmt(const ep_table *t, bool header) {
 }
 
 // 'cell_text()' - Append UTF-8 TEXT to cell C (GLUE: one unbreakable unit).
-static void cell_text(lay *L, ep_table *t, tcell *c, const char *text, bool bold, bool glue) {
+static void cell_text(tbl_host *L, ep_table *t, tcell *c, const char *text, bool bold, bool glue) {
   if (!text)
     return;
   ifmt f = cell_fmt(t, c->header);
   f.bold = f.bold || bold;
   size_t from = c->at.n;
-  lay_add_text(&L->in, &c->at, text, &f, c->file, c->line, glue);
+  lay_add_text(L->in, &c->at, text, &f, c->file, c->line, glue);
   if (c->header)
-    lay_glue_words(&L->in, &c->at, from); // 年初/预算数, never 年初预/算数
+    lay_glue_words(L->in, &c->at, from); // 年初/预算数, never 年初预/算数
 }
 
 // 'cell_inline()' - Append the inline content of node N to cell C.
-static void cell_inline(lay *L, ep_table *t, tcell *c, const ep_node *n) {
+static void cell_inline(tbl_host *L, ep_table *t, tcell *c, const ep_node *n) {
   ifmt f = cell_fmt(t, c->header);
-  lay_inline_text(&L->in, &c->at, n, &f, 0);
+  lay_inline_text(L->in, &c->at, n, &f, 0);
 }
 
 // 'cell_lead()' - The bold title of issue or measure N as the lead-in of cell C.
-static void cell_lead(lay *L, ep_table *t, tcell *c, const ep_node *n) {
+static void cell_lead(tbl_host *L, ep_table *t, tcell *c, const ep_node *n) {
   ifmt f = cell_fmt(t, c->header);
-  lay_add_lead(&L->in, &c->at, n, &f);
+  lay_add_lead(L->in, &c->at, n, &f);
 }
 
 // 'cell_break()' - A forced line break before the next text of cell C.
@@ -158,10 +158,10 @@ static void cell_break(tcell *c) { c->at.pending_flags |= EP_LB_BREAK_BEFORE; }
 // ---------------------------------------------------------------------------
 // Measuring and breaking
 
-static void tbl_layout_in(lay *L, ep_table *t, const ep_style *st);
+static void tbl_layout_in(tbl_host *L, ep_table *t, const ep_style *st);
 
 // 'tbl_layout()' - Lay out T in its own geometry (turned for a landscape table).
-static void tbl_layout(lay *L, ep_table *t) { tbl_layout_in(L, t, tbl_geom(L, t)); }
+static void tbl_layout(tbl_host *L, ep_table *t) { tbl_layout_in(L, t, tbl_geom(L, t)); }
 
 // 'measure_columns()' - Min-content (widest unbreakable unit: a word, a
 // number with its unit) and max-content (widest line) of every column of T
@@ -292,7 +292,7 @@ static bool solve_columns(ep_table *t, double W) {
 
 // 'break_cells()' - Break every cell of T at its column width; rows as tall as
 // their tallest cell (a merged cell's surplus goes to its last row).
-static void break_cells(lay *L, ep_table *t) {
+static void break_cells(tbl_host *L, ep_table *t) {
   t->rowh = ep_xcalloc((size_t)t->nrows + 1, sizeof *t->rowh);
   bool over = false;
   for (size_t i = 0; i < t->ncells; i++) {
@@ -309,7 +309,7 @@ static void break_cells(lay *L, ep_table *t) {
       for (size_t k = 0; k < c->res.nlines && !over && !t->overfull; k++)
         if (c->res.lines[k].overfull) {
           over = true;
-          ep_diag_add(L->in.diags, EP_WARNING, c->file, c->line, "cell-overfull",
+          ep_diag_add(L->in->diags, EP_WARNING, c->file, c->line, "cell-overfull",
                       "a word or number in a <%s> cell is wider than its column and was broken by character.",
                       t->kind);
         }
@@ -337,7 +337,7 @@ static void break_cells(lay *L, ep_table *t) {
 }
 
 // 'tbl_layout_in()' - Column widths, cell lines and row heights in geometry ST.
-static void tbl_layout_in(lay *L, ep_table *t, const ep_style *st) {
+static void tbl_layout_in(tbl_host *L, ep_table *t, const ep_style *st) {
   int nc = t->ncols;
   for (size_t i = 0; i < t->ncells; i++)
     if (t->cells[i].row + t->cells[i].rowspan > t->nrows)
@@ -346,7 +346,7 @@ static void tbl_layout_in(lay *L, ep_table *t, const ep_style *st) {
   t->colx = ep_xcalloc((size_t)nc + 1, sizeof *t->colx);
   if (!solve_columns(t, st->body_w)) {
     t->overfull = true; // its text is clipped at the rules (draw_cell)
-    ep_diag_add(L->in.diags, EP_WARNING, t->file, t->line, "cell-overfull",
+    ep_diag_add(L->in->diags, EP_WARNING, t->file, t->line, "cell-overfull",
                 "this <%s> has %d columns whose narrowest words and numbers do not fit the %.0f pt measure side by side; its columns were narrowed below them and the text that does not fit a cell is cut at the cell's rule (use fewer columns, or landscape=\"yes\").",
                 t->kind, nc, st->body_w);
   }
@@ -405,9 +405,9 @@ static size_t clip_end(const ep_table *t, const tcell *c, size_t s, size_t e, do
 }
 
 // 'draw_cell()' - Cell C over the rows [R0, R1) whose tops are at ROWTOP[] on PAGE.
-static void draw_cell(lay *L, ep_table *t, tcell *c, ep_page *page, double ytop, double ybot) {
+static void draw_cell(tbl_host *L, ep_table *t, tcell *c, ep_page *page, double ytop, double ybot) {
   double x0 = t->colx[c->col], x1 = t->colx[c->col + c->colspan];
-  ep_box *rc = ep_page_add(L->in.dl, page, EP_BOX_RECT);
+  ep_box *rc = ep_page_add(L->in->dl, page, EP_BOX_RECT);
   rc->x = x0;
   rc->y = ybot;
   rc->w = x1 - x0;
@@ -430,10 +430,10 @@ static void draw_cell(lay *L, ep_table *t, tcell *c, ep_page *page, double ytop,
     if (s >= e)
       continue;
     double baseline = top - (double)k * t->lead - t->lead + (t->lead - t->size) / 2 + 0.12 * t->size;
-    size_t from = L->in.nprotos;
+    size_t from = L->in->nprotos;
     e = clip_end(t, c, s, e, left, x1);
-    lay_emit_runs(&L->in, &c->at, c->res.x, s, e, left);
-    lay_put_protos(&L->in, page, from, baseline, false);
+    lay_emit_runs(L->in, &c->at, c->res.x, s, e, left);
+    lay_put_protos(L->in, page, from, baseline, false);
   }
 }
 
@@ -461,7 +461,7 @@ static double head_height(const ep_table *t, int r) {
 // 'draw_rows()' - Rows [A, B), under the header rows when HEADER, at the top Y
 // of PAGE; returns the bottom. A merged cell that starts in the header and
 // reaches into the rows drawn is drawn once over both.
-static double draw_rows(lay *L, ep_table *t, ep_page *page, double y, int a, int b, bool header) {
+static double draw_rows(tbl_host *L, ep_table *t, ep_page *page, double y, int a, int b, bool header) {
   int nr = t->nrows, h0 = 0, h1 = 0;
   if (header)
     head_range(t, a, &h0, &h1);
@@ -503,19 +503,19 @@ static double draw_rows(lay *L, ep_table *t, ep_page *page, double y, int a, int
 }
 
 // 'continued_line()' - "续表" above a continuation; returns its height.
-static double continued_line(lay *L, ep_table *t, ep_page *page, double y) {
+static double continued_line(tbl_host *L, ep_table *t, ep_page *page, double y) {
   atoms at = {0};
   ifmt f = lay_fmt_for(t->ts, 1.0);
-  lay_add_text(&L->in, &at, "续表", &f, t->file, t->line, true);
-  size_t from = L->in.nprotos;
-  lay_emit_natural(&L->in, &at, tbl_geom(L, t)->left);
-  lay_put_protos(&L->in, page, from, y - t->lead + (t->lead - t->size) / 2 + 0.12 * t->size, false);
+  lay_add_text(L->in, &at, "续表", &f, t->file, t->line, true);
+  size_t from = L->in->nprotos;
+  lay_emit_natural(L->in, &at, tbl_geom(L, t)->left);
+  lay_put_protos(L->in, page, from, y - t->lead + (t->lead - t->size) / 2 + 0.12 * t->size, false);
   free(at.a);
   free(at.s);
   return t->lead;
 }
 
-static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y);
+static void table_place_in(tbl_host *L, ep_table *t, ep_page **page, double *y);
 
 // 'row_alone()' - True when no merged cell reaches into or out of row R (such a
 // row is split rather than moved; rows inside a merged group move whole).
@@ -530,7 +530,7 @@ static bool row_alone(const ep_table *t, int r) {
 
 // 'split_row()' - Row R, taller than a page, set over as many pages as it needs:
 // each part holds the lines of every cell that fit, top-aligned, under the header.
-static void split_row(lay *L, ep_table *t, ep_page **page, double *y, int r, double bottom, double top) {
+static void split_row(tbl_host *L, ep_table *t, ep_page **page, double *y, int r, double bottom, double top) {
   for (;;) {
     double yy = draw_rows(L, t, *page, *y, r, r, true); // the header only
     double avail = yy - bottom;
@@ -556,7 +556,7 @@ static void split_row(lay *L, ep_table *t, ep_page **page, double *y, int r, dou
       if (c->row != r)
         continue;
       double x0 = t->colx[c->col], x1 = t->colx[c->col + c->colspan];
-      ep_box *rc = ep_page_add(L->in.dl, *page, EP_BOX_RECT);
+      ep_box *rc = ep_page_add(L->in->dl, *page, EP_BOX_RECT);
       rc->x = x0;
       rc->y = yy - h;
       rc->w = x1 - x0;
@@ -572,24 +572,24 @@ static void split_row(lay *L, ep_table *t, ep_page **page, double *y, int r, dou
         if (s0 >= e0)
           continue;
         double baseline = yy - PAD_V - (double)(k - c->done + 1) * t->lead + (t->lead - t->size) / 2 + 0.12 * t->size;
-        size_t from = L->in.nprotos;
+        size_t from = L->in->nprotos;
         e0 = clip_end(t, c, s0, e0, lft, x1);
-        lay_emit_runs(&L->in, &c->at, c->res.x, s0, e0, lft);
-        lay_put_protos(&L->in, *page, from, baseline, false);
+        lay_emit_runs(L->in, &c->at, c->res.x, s0, e0, lft);
+        lay_put_protos(L->in, *page, from, baseline, false);
       }
       c->done = end;
     }
     *y = yy - h;
     if (!more)
       return;
-    *page = lay_new_page(L, t->landscape);
+    *page = L->new_page(L->user, t->landscape);
     *y = top - continued_line(L, t, *page, top);
   }
 }
 
 // 'lay_table_place()' - Place T from *Y on *PAGE, page by page; a landscape
 // table gets rotated pages of its own and leaves *Y at the foot of the last.
-void lay_table_place(lay *L, ep_table *t, ep_page **page, double *y) {
+void lay_table_place(tbl_host *L, ep_table *t, ep_page **page, double *y) {
   if (!t->landscape) {
     table_place_in(L, t, page, y);
     return;
@@ -597,7 +597,7 @@ void lay_table_place(lay *L, ep_table *t, ep_page **page, double *y) {
   if (*page && (*page)->n == 0) // an empty page: turn it instead of leaving it blank
     (*page)->rotated = true;
   else
-    *page = lay_new_page(L, true);
+    *page = L->new_page(L->user, true);
   *y = t->lst.page_h - t->lst.top;
   table_place_in(L, t, page, y);
   const ep_style *st = L->st;
@@ -605,7 +605,7 @@ void lay_table_place(lay *L, ep_table *t, ep_page **page, double *y) {
 }
 
 // 'table_place_in()' - Place T from *Y on *PAGE in its own geometry.
-static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
+static void table_place_in(tbl_host *L, ep_table *t, ep_page **page, double *y) {
   const ep_style *st = tbl_geom(L, t);
   double top = st->page_h - st->top;
   double bottom = top - st->body_h;
@@ -633,7 +633,7 @@ static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
       r++;
       first = false;
       if (r < t->nrows) {
-        *page = lay_new_page(L, t->landscape);
+        *page = L->new_page(L->user, t->landscape);
         *y = top - continued_line(L, t, *page, top);
       }
       continue;
@@ -641,7 +641,7 @@ static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
     if (b == r) {
       if (!first || *y < top - 0.01) {
         // nothing fits here: continue on a new page
-        *page = lay_new_page(L, t->landscape);
+        *page = L->new_page(L->user, t->landscape);
         *y = top;
         if (!first)
           *y -= continued_line(L, t, *page, *y);
@@ -653,7 +653,7 @@ static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
     *y = draw_rows(L, t, *page, *y, r, b, true);
     r = b;
     if (r < t->nrows) {
-      *page = lay_new_page(L, t->landscape);
+      *page = L->new_page(L->user, t->landscape);
       *y = top;
       *y -= continued_line(L, t, *page, *y);
     }
@@ -664,11 +664,11 @@ static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
 // ---------------------------------------------------------------------------
 // Builders
 
-static void inner_caption(lay *L, ep_table *t, const char *text, const ep_node *n);
+static void inner_caption(tbl_host *L, ep_table *t, const char *text, const ep_node *n);
 
 // 'table_caption()' - The caption of T: a line above it, or inside it when landscape.
-static void caption_line(lay *L, const char *text, const ep_node *n, const ep_node *inline_src);
-static void table_caption(lay *L, ep_table *t, const char *text, const ep_node *n, const ep_node *inline_src) {
+static void caption_line(tbl_host *L, const char *text, const ep_node *n, const ep_node *inline_src);
+static void table_caption(tbl_host *L, ep_table *t, const char *text, const ep_node *n, const ep_node *inline_src) {
   const ep_node *up = n->parent;
   if (!inline_src && text && up && (up->kind == EP_N_SECTION || up->kind == EP_N_APPENDIX) && up->text &&
       !strcmp(up->text, text))
@@ -682,7 +682,7 @@ static void table_caption(lay *L, ep_table *t, const char *text, const ep_node *
 }
 
 // 'caption_line()' - A centred caption above a table (keeps with it).
-static void caption_line(lay *L, const char *text, const ep_node *n, const ep_node *inline_src) {
+static void caption_line(tbl_host *L, const char *text, const ep_node *n, const ep_node *inline_src) {
   if ((!text || !text[0]) && !inline_src)
     return;
   const ep_text_style *ts = &L->st->ts[EP_TS_BODY];
@@ -690,18 +690,18 @@ static void caption_line(lay *L, const char *text, const ep_node *n, const ep_no
   ifmt f = lay_fmt_for(ts, L->char_ratio);
   f.bold = true;
   if (inline_src)
-    lay_inline_text(&L->in, &at, inline_src, &f, 0);
+    lay_inline_text(L->in, &at, inline_src, &f, 0);
   else
-    lay_add_text(&L->in, &at, text, &f, n->file, n->line, false);
-  lay_glue_words(&L->in, &at, 0);
-  lay_set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, ts->size, false);
+    lay_add_text(L->in, &at, text, &f, n->file, n->line, false);
+  lay_glue_words(L->in, &at, 0);
+  L->caption(L->user, &at, ts->size);
   free(at.a);
   free(at.s);
 }
 
 // 'inner_caption()' - A landscape table's caption: a borderless first row (its
 // rotated pages hold the whole block), repeated with the header.
-static void inner_caption(lay *L, ep_table *t, const char *text, const ep_node *n) {
+static void inner_caption(tbl_host *L, ep_table *t, const char *text, const ep_node *n) {
   for (size_t i = 0; i < t->ncells; i++)
     t->cells[i].row++;
   t->nrows++;
@@ -710,16 +710,13 @@ static void inner_caption(lay *L, ep_table *t, const char *text, const ep_node *
   c->noborder = true;
   ifmt f = lay_fmt_for(&L->st->ts[EP_TS_BODY], 1.0);
   f.bold = true;
-  lay_add_text(&L->in, &c->at, text, &f, n->file, n->line, false);
+  lay_add_text(L->in, &c->at, text, &f, n->file, n->line, false);
 }
 
 // 'push_table()' - Lay out T and append it as a line item.
-static void push_table(lay *L, ep_table *t) {
+static void push_table(tbl_host *L, ep_table *t) {
   tbl_layout(L, t);
-  L->para++;
-  line_item *li = lay_new_line(L);
-  li->table = t;
-  li->count = 1;
+  L->add_table(L->user, t);
 }
 
 // 'parse_width()' - A <col width> in pt (percent of the measure W).
@@ -743,7 +740,7 @@ static double parse_width(const char *s, double W) {
 }
 
 // 'general_table()' - <table>: HTML-style placement of rowspan/colspan cells.
-static void general_table(lay *L, const ep_node *n) {
+static void general_table(tbl_host *L, const ep_node *n) {
   int ncols = 0; // the widest row after spans
   // gather rows in order: thead rows first (header), then tbody / bare rows
   size_t cap = 64, nr = 0;
@@ -840,7 +837,7 @@ static const char *fig_text(ep_fig f, char *buf) { return f.known ? ep_dec_forma
 
 // 'num_cell()' - A right-aligned figure cell whose decimal point lines up with
 // the others of its column (MAXFRAC digits after the point).
-static void num_cell(lay *L, ep_table *t, tcell *c, const char *text, int maxfrac) {
+static void num_cell(tbl_host *L, ep_table *t, tcell *c, const char *text, int maxfrac) {
   c->align = EP_H_RIGHT;
   if (!text || !text[0])
     return;
@@ -885,7 +882,7 @@ typedef struct funds_ctx {
 } funds_ctx;
 
 // 'funds_rows()' - One row per item, children indented under their parent.
-static void funds_rows(lay *L, funds_ctx *fc, const ep_node *n, int depth) {
+static void funds_rows(tbl_host *L, funds_ctx *fc, const ep_node *n, int depth) {
   for (const ep_node *it = n->first; it; it = it->next) {
     if (it->kind != EP_N_ITEM)
       continue;
@@ -926,25 +923,25 @@ static double dec_pt(ep_dec d) { return (double)d.units / (double)EP_DEC_SCALE; 
 
 // 'chart_text()' - A text run of UTF-8 S at (X, Y) relative to the drawing's top;
 // ALIGN right puts its end at X. Returns the run's width.
-static double chart_text(lay *L, const char *s, double x, double y, double size, bool right, const char *file,
+static double chart_text(tbl_host *L, const char *s, double x, double y, double size, bool right, const char *file,
                          unsigned long line) {
   atoms at = {0};
   ifmt f = lay_fmt_for(&L->st->ts[EP_TS_TABLE], 1.0);
   f.size = size;
-  lay_add_text(&L->in, &at, s, &f, file, line, true);
+  lay_add_text(L->in, &at, s, &f, file, line, true);
   double w = lay_width(&at);
-  size_t from = L->in.nprotos;
-  lay_emit_natural(&L->in, &at, right ? x - w : x);
-  for (size_t k = from; k < L->in.nprotos; k++)
-    L->in.protos[k].y += y;
+  size_t from = L->in->nprotos;
+  lay_emit_natural(L->in, &at, right ? x - w : x);
+  for (size_t k = from; k < L->in->nprotos; k++)
+    L->in->protos[k].y += y;
   free(at.a);
   free(at.s);
   return w;
 }
 
 // 'chart_rect()' - A filled bar (relative to the drawing's top).
-static void chart_rect(lay *L, double x, double y, double w, double h, double gray) {
-  ep_box *b = lay_proto(&L->in, EP_BOX_RECT);
+static void chart_rect(tbl_host *L, double x, double y, double w, double h, double gray) {
+  ep_box *b = lay_proto(L->in, EP_BOX_RECT);
   b->x = x;
   b->y = y;
   b->w = w;
@@ -955,7 +952,7 @@ static void chart_rect(lay *L, double x, double y, double w, double h, double gr
 
 // 'bar_chart()' - <funds chart="bar">: budget against executed per top-level item,
 // as vector bars with value labels and a legend (text that extracts).
-static void bar_chart(lay *L, const ep_node *n) {
+static void bar_chart(tbl_host *L, const ep_node *n) {
   int items = 0;
   double max = 0;
   for (const ep_node *c = n->first; c; c = c->next)
@@ -971,11 +968,9 @@ static void bar_chart(lay *L, const ep_node *n) {
   double W = L->st->body_w, left = L->st->left;
   double label_w = W * 0.34, x0 = left + label_w + 6, x1 = left + W - 48;
   double height = legend + items * (2 * bar + gap + group) + 4;
-  L->para++;
-  line_item *li = lay_new_line(L);
-  li->count = 1;
-  li->rows_h = (int)ceil(height / L->st->pitch);
-  double y = -(li->rows_h * L->st->pitch - height) / 2; // centred in its rows
+  int rows = (int)ceil(height / L->st->pitch);
+  size_t box0 = L->in->nprotos;
+  double y = -(rows * L->st->pitch - height) / 2; // centred in its rows
   // legend
   double lx = x0;
   chart_rect(L, lx, y - 11, 10, 8, 0.75);
@@ -1015,17 +1010,17 @@ static void bar_chart(lay *L, const ep_node *n) {
     y -= 2 * bar + gap + group;
   }
   // the axis
-  ep_box *ax = lay_proto(&L->in, EP_BOX_RULE);
+  ep_box *ax = lay_proto(L->in, EP_BOX_RULE);
   ax->x = x0;
   ax->y = y + group - 2;
   ax->w = 0;
   ax->h = -(y + group - 2) - legend + 2;
   ax->line_width = 0.5;
-  li->nbox = L->in.nprotos - li->box0;
+  L->add_drawing(L->user, box0, L->in->nprotos - box0, rows);
 }
 
 // 'funds_table()' - <funds>: 项目 | 预算数 | 执行数 | 执行率 (+ 年初预算数, 结余结转), 合计.
-static void funds_table(lay *L, const ep_node *n) {
+static void funds_table(tbl_host *L, const ep_node *n) {
   funds_ctx fc = {0};
   fc.initial = any_item_has(n, EP_F_INITIAL);
   fc.balance = any_item_has(n, EP_F_BALANCE);
@@ -1121,7 +1116,7 @@ typedef struct score_ctx {
 } score_ctx;
 
 // 'score_rows()' - Cells of indicator N at LEVEL (1-based) and its children.
-static void score_rows(lay *L, score_ctx *sc, const ep_node *n, int level) {
+static void score_rows(tbl_host *L, score_ctx *sc, const ep_node *n, int level) {
   for (const ep_node *c = n->first; c; c = c->next) {
     if (c->kind != EP_N_INDICATOR)
       continue;
@@ -1154,7 +1149,7 @@ static void score_rows(lay *L, score_ctx *sc, const ep_node *n, int level) {
 }
 
 // 'scoring_table()' - <scoring>: per level a name and a weight column, 得分, 说明; 合计 and 等级.
-static void scoring_table(lay *L, const ep_node *n) {
+static void scoring_table(tbl_host *L, const ep_node *n) {
   static const char *const lv[] = {"一级指标", "二级指标", "三级指标", "四级指标"};
   score_ctx sc = {0};
   sc.D = ind_depth(n, 0);
@@ -1197,7 +1192,7 @@ static void scoring_table(lay *L, const ep_node *n) {
 }
 
 // 'im_table()' - <issues-and-measures/>: 存在问题 | 改进措施, one row per issue.
-static void im_table(lay *L, const ep_node *n) {
+static void im_table(tbl_host *L, const ep_node *n) {
   ep_table *t = tbl_new(L, 2, n);
   t->nhead = 1;
   cell_text(L, t, tbl_cell(t, 0, 0, 1, 1, EP_H_CENTER, true, n->file, n->line), "存在问题", false, false);
@@ -1247,7 +1242,7 @@ static void im_table(lay *L, const ep_node *n) {
 // 'form_indicators()' - The form's 绩效指标 block from row R: the indicator
 // header (repeated under 续表) and one row per indicator, level-1 and level-2
 // names merged over their groups. Returns the next row.
-static int form_indicators(lay *L, ep_table *t, const ep_node *n, int r, int nind) {
+static int form_indicators(tbl_host *L, ep_table *t, const ep_node *n, int r, int nind) {
   const char *F = n->file;
   unsigned long ln = n->line;
   char b[64];
@@ -1298,7 +1293,7 @@ static int form_indicators(lay *L, ep_table *t, const ep_node *n, int r, int nin
 }
 
 // 'form_table()' - <self-eval-form>: the official 项目支出绩效自评表 grid (9 columns).
-static void form_table(lay *L, const ep_node *n) {
+static void form_table(tbl_host *L, const ep_node *n) {
   ep_table *t = tbl_new(L, 9, n);
   // the official form's proportions: label, 一级, 二级, 三级指标, 指标值, 完成值, 分值, 得分, 偏差原因
   static const double builtin[9] = {11, 8, 9, 12, 12, 12, 7, 9, 20};
@@ -1398,7 +1393,7 @@ static void form_table(lay *L, const ep_node *n) {
 }
 
 // 'lay_table_block()' - Dispatch a table-like block.
-void lay_table_block(lay *L, const ep_node *n) {
+void lay_table_block(tbl_host *L, const ep_node *n) {
   switch (n->kind) {
   case EP_N_TABLE:
     general_table(L, n);
