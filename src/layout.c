@@ -458,19 +458,23 @@ static void heading(lay *L, const ep_node *s) {
   free(title);
 }
 
+// 'toc_title()' - The 目录's title line in heading style HS (on a new page when
+// the layout gives the 目录 pages of its own).
+static void toc_title(lay *L, const ep_node *toc, const ep_text_style *hs) {
+  atoms at = {0};
+  ifmt f = lay_fmt_for(hs, L->char_ratio);
+  lay_add_text(&L->in, &at, toc->text && toc->text[0] ? toc->text : "目录", &f, toc->file, toc->line, false);
+  lay_set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, hs->size, L->st->toc_own_page);
+  free(at.a);
+  free(at.s);
+}
+
 // 'toc_block()' - The 目录: title, then one entry per section up to the depth, with dot leaders and page numbers.
 static void toc_block(lay *L, const ep_node *toc) {
   const ep_text_style *ts = &L->st->ts[EP_TS_TOC];
   const ep_text_style *hs = &L->st->ts[EP_TS_H1];
   int maxdepth = toc->toc_depth > 0 ? toc->toc_depth : L->st->toc_depth;
-  {
-    atoms at = {0};
-    ifmt f = lay_fmt_for(hs, L->char_ratio);
-    lay_add_text(&L->in, &at, toc->text && toc->text[0] ? toc->text : "目录", &f, toc->file, toc->line, false);
-    lay_set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, hs->size, L->st->toc_own_page);
-    free(at.a);
-    free(at.s);
-  }
+  toc_title(L, toc, hs);
   double em = ts->size;
   for (const ep_node *x = L->r->body; x;) {
     if ((x->kind == EP_N_SECTION && x->level <= maxdepth) || x->kind == EP_N_APPENDIX) {
@@ -913,6 +917,34 @@ static void too_many_pages(lay *L, size_t i) {
               LAY_MAX_PAGES, LAY_MAX_PAGES);
 }
 
+// 'place_heading()' - Heading S placed on PAGE (index PAGE_INDEX) with its top
+// at TOP: its link destination, its printed page for the 目录, its bookmark.
+static void place_heading(lay *L, ep_page *page, const ep_node *s, int page_index, double top) {
+  const ep_style *st = L->st;
+  ep_box *d = ep_page_add(L->in.dl, page, EP_BOX_DEST);
+  d->x = st->left;
+  d->y = top;
+  d->dest_id = sec_id(L, s);
+  d->src_file = s->file;
+  d->src_line = s->line;
+  int printed = page_index - L->first_num + 1;
+  for (size_t k = 0; k < L->nsec; k++)
+    if (L->sec_nodes[k] == s) {
+      if (L->sec_pages[k] != printed)
+        L->toc_changed = true;
+      L->sec_pages[k] = printed;
+    }
+  ep_buf t;
+  ep_buf_init(&t);
+  ep_buf_printf(&t, "%s%s", s->number ? s->number : "", s->text ? s->text : "");
+  bool in_appendix = false;
+  for (const ep_node *a = s->parent; a; a = a->parent)
+    in_appendix |= a->kind == EP_N_APPENDIX;
+  if (s->kind == EP_N_APPENDIX || (s->level <= L->outline_depth && !in_appendix))
+    ep_dlist_add_outline(L->in.dl, s->kind == EP_N_APPENDIX ? 1 : s->level, ep_buf_str(&t), page_index, top);
+  ep_buf_free(&t);
+}
+
 // 'paginate()' - Assign pages to line items and emit the display list.
 static void paginate(lay *L) {
   const ep_style *st = L->st;
@@ -996,32 +1028,8 @@ static void paginate(lay *L) {
     double baseline = cell_bottom + (span * st->pitch - size) / 2 + 0.12 * size;
     int page_index = (int)L->in.dl->npages - 1;
     lay_copy_protos(&L->in, page, li->box0, li->nbox, baseline, false);
-    if (li->section) {
-      const ep_node *s = li->section;
-      ep_box *d = ep_page_add(L->in.dl, page, EP_BOX_DEST);
-      d->x = st->left;
-      d->y = baseline + size;
-      d->dest_id = sec_id(L, s);
-      d->src_file = s->file;
-      d->src_line = s->line;
-      int printed = page_index - L->first_num + 1;
-      for (size_t k = 0; k < L->nsec; k++)
-        if (L->sec_nodes[k] == s) {
-          if (L->sec_pages[k] != printed)
-            L->toc_changed = true;
-          L->sec_pages[k] = printed;
-        }
-      ep_buf t;
-      ep_buf_init(&t);
-      ep_buf_printf(&t, "%s%s", s->number ? s->number : "", s->text ? s->text : "");
-      bool in_appendix = false;
-      for (const ep_node *a = s->parent; a; a = a->parent)
-        in_appendix |= a->kind == EP_N_APPENDIX;
-      if (s->kind == EP_N_APPENDIX || (s->level <= L->outline_depth && !in_appendix))
-        ep_dlist_add_outline(L->in.dl, s->kind == EP_N_APPENDIX ? 1 : s->level, ep_buf_str(&t), page_index,
-                             baseline + size);
-      ep_buf_free(&t);
-    }
+    if (li->section)
+      place_heading(L, page, li->section, page_index, baseline + size);
     row += span;
     if (row >= rows && i + 1 < L->nlines) {
       page = NULL;
