@@ -281,9 +281,18 @@ struct _xmlNode;
 unsigned long ep_xml_line(const struct _xmlNode *node);
 // 'ep_xml_parse_dict()' - ep_xml_parse() sharing the name dictionary DICT (NULL = own).
 ep_xml_doc *ep_xml_parse_dict(const char *file_path, const char *display, ep_diags *diags, void *dict);
-// 'ep_path_confined()' - Resolve PATH (realpath, symlinks followed) and test that it lies
-// inside ROOT_REAL (an already-resolved directory). Stores the resolved path (heap) in *REAL.
-// Returns 0 inside, 1 outside, -1 when PATH does not exist (errno kept).
+// 'ep_xml_parse_fd()' - ep_xml_parse_dict() of the regular file open on FD
+// (checked with fstat, read from FD; FD stays open).
+ep_xml_doc *ep_xml_parse_fd(int fd, const char *display, ep_diags *diags, void *dict);
+// 'ep_xml_parse_memory()' - ep_xml_parse_dict() of LEN bytes at BUF (not kept).
+ep_xml_doc *ep_xml_parse_memory(const unsigned char *buf, size_t len, const char *display, ep_diags *diags,
+                                void *dict);
+// 'ep_path_confined()' - Test that absolute PATH lies beneath ROOT_REAL (an
+// already-resolved directory): lexically normalised, then opened beneath the root
+// without following a symbolic link out (ep_open_confined()). Stores the
+// normalised path (heap) in *REAL. Returns 0 inside, 1 outside (by its path or
+// through a link; never depends on whether an outside file exists), -1 when it
+// cannot be opened inside (errno kept).
 int ep_path_confined(const char *path, const char *root_real, char **real);
 
 #endif
