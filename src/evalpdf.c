@@ -192,12 +192,38 @@ void evalpdf_context_layouts(const evalpdf_context *ctx, FILE *out) {
   free(names);
 }
 
+// 'layout_path_for()' - The layout file a document uses: --layout, else the
+// report's own, else the data folder's official.xml.
+static void layout_path_for(const evalpdf_context *ctx, const ep_report *r, char *path, size_t size) {
+  if (ctx->layout_path)
+    snprintf(path, size, "%s", ctx->layout_path);
+  else if (r && r->layout_path)
+    snprintf(path, size, "%s", r->layout_path);
+  else
+    snprintf(path, size, "%s/layouts/official.xml", ctx->data_dir);
+}
+
+// 'report_layout_root()' - The include root when R's own layout file (not
+// --layout, not a layout of the data folder) is used: it is opened beneath it.
+static const char *report_layout_root(const evalpdf_context *ctx, const ep_report *r) {
+  if (ctx->layout_path || !r->layout_path || !r->root_real || !ep_path_under(r->layout_path, r->root_real))
+    return NULL;
+  char data_layouts[4096];
+  snprintf(data_layouts, sizeof data_layouts, "%s/layouts", ctx->data_dir);
+  return ep_path_under(r->layout_path, data_layouts) ? NULL : r->root_real;
+}
+
 // 'evalpdf_document_load()' - Load and check one report.
 evalpdf_status evalpdf_document_load(evalpdf_context *ctx, const char *path, evalpdf_document **out) {
   evalpdf_document *d = ep_xcalloc(1, sizeof *d);
   d->ctx = ctx;
   ep_load_options lo = {ctx->root, ctx->data_dir, ctx->layout};
   d->report = ep_report_load(path, &lo);
+  if (d->report->wellformed) { // the layout is loaded and validated as render does
+    char lp[4096];
+    layout_path_for(ctx, d->report, lp, sizeof lp);
+    ep_style_check(lp, report_layout_root(ctx, d->report), &d->report->diags);
+  }
   ep_diags_sort(&d->report->diags);
   bool strict = ctx->flags & EVALPDF_OPT_STRICT;
   if (d->report->io_failed)
@@ -275,8 +301,9 @@ void evalpdf_print_versions(const evalpdf_context *ctx, FILE *out) {
   fprintf(out, "  data: %s (%s)\n", dir, src);
 }
 
-// 'get_style()' - The parsed, font-bound layout at PATH (cached; built under the lock).
-static style_entry *get_style(evalpdf_context *ctx, const char *path) {
+// 'get_style()' - The parsed, font-bound layout at PATH (cached; built under the
+// lock); ROOT: the include root when the report names the layout (opened beneath it).
+static style_entry *get_style(evalpdf_context *ctx, const char *path, const char *root) {
   for (size_t i = 0; i < ctx->nstyles; i++)
     if (!strcmp(ctx->styles[i].path, path))
       return &ctx->styles[i];
@@ -299,7 +326,7 @@ static style_entry *get_style(evalpdf_context *ctx, const char *path) {
   ep_diags_append(&e->diags, &ctx->font_diags);
   if (!ctx->fonts)
     return e;
-  e->style = ep_style_load(path, &e->diags);
+  e->style = ep_style_load_confined(path, root, &e->diags);
   if (e->style)
     e->fonts_ok = ep_style_bind_fonts(e->style, ctx->fonts, &e->diags);
   return e;
@@ -313,14 +340,9 @@ evalpdf_status evalpdf_document_render(evalpdf_document *doc, const char *out_pa
   if (doc->status != EVALPDF_OK)
     return doc->status;
   char path[4096];
-  if (ctx->layout_path)
-    snprintf(path, sizeof path, "%s", ctx->layout_path);
-  else if (r->layout_path)
-    snprintf(path, sizeof path, "%s", r->layout_path);
-  else
-    snprintf(path, sizeof path, "%s/layouts/official.xml", ctx->data_dir);
+  layout_path_for(ctx, r, path, sizeof path);
   pthread_mutex_lock(&ctx->lock);
-  style_entry *e = get_style(ctx, path);
+  style_entry *e = get_style(ctx, path, report_layout_root(ctx, r));
   pthread_mutex_unlock(&ctx->lock);
   ep_diags_append(&r->diags, &e->diags);
   ep_diags_sort(&r->diags);
@@ -387,14 +409,9 @@ static void collect_cps(const char *s, uint32_t **set, size_t *n, size_t *cap) {
 // 'evalpdf_print_fonts()' - Role resolution and character coverage.
 evalpdf_status evalpdf_print_fonts(evalpdf_context *ctx, evalpdf_document *doc, FILE *out) {
   char path[4096];
-  if (ctx->layout_path)
-    snprintf(path, sizeof path, "%s", ctx->layout_path);
-  else if (doc && doc->report->layout_path)
-    snprintf(path, sizeof path, "%s", doc->report->layout_path);
-  else
-    snprintf(path, sizeof path, "%s/layouts/official.xml", ctx->data_dir);
+  layout_path_for(ctx, doc ? doc->report : NULL, path, sizeof path);
   pthread_mutex_lock(&ctx->lock);
-  style_entry *e = get_style(ctx, path);
+  style_entry *e = get_style(ctx, path, doc ? report_layout_root(ctx, doc->report) : NULL);
   pthread_mutex_unlock(&ctx->lock);
   if (!ctx->fonts || !e->style) {
     ep_diags_print_text(&e->diags, false, stderr);
