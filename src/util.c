@@ -617,6 +617,9 @@ int ep_write_all(int fd, const void *data, size_t n) {
   return 0;
 }
 
+// 'ep_tmpfile_anon()' - An O_TMPFILE in DIR (see util.h).
+int ep_tmpfile_anon(const char *dir) { return open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600); }
+
 #define TMP_TAG ".evalpdf-"
 
 // 'split_dir()' - The folder of PATH ("." when none) as a heap string; *BASE its last part.

@@ -147,6 +147,11 @@ int ep_outfile_commit(ep_outfile *o);
 // 'ep_outfile_abandon()' - Close and discard an outfile (the target is untouched).
 void ep_outfile_abandon(ep_outfile *o);
 
+// 'ep_tmpfile_anon()' - An unnamed temporary file (O_TMPFILE, read-write) in
+// folder DIR, reachable as /proc/self/fd/N while open; -1 with errno when the
+// system or file system has none (then the caller falls back to mkstemp).
+int ep_tmpfile_anon(const char *dir);
+
 // 'ep_write_all()' - Write N bytes of DATA to FD; 0 or an errno value.
 int ep_write_all(int fd, const void *data, size_t n);
 
