@@ -1,7 +1,8 @@
 // Safe XML loading: strict UTF-8, no DTD loading, no entities, no network,
 // one error for a file that is not well-formed, and path confinement for
 // XInclude and layout paths.
-#include "model.h"
+#include "xmlload.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +25,7 @@
 // 256 levels) are lifted with XML_PARSE_HUGE so that these apply instead and
 // are reported as limits, not as malformed XML.
 #define EP_MAX_TEXT_BYTES (1024L * 1024)
+#define MAX_DEPTH 256 // element nesting; model.h's EP_MAX_NESTING relies on it
 
 typedef struct load_state {
   ep_diags *diags;
@@ -94,9 +96,9 @@ static void on_start_element(void *ctx, const xmlChar *localname, const xmlChar 
                              int nb_attributes, int nb_defaulted, const xmlChar **attributes) {
   xmlParserCtxtPtr ctxt = ctx;
   load_state *st = ctxt->_private;
-  if (ctxt->nameNr > EP_MAX_NESTING) {
+  if (ctxt->nameNr > MAX_DEPTH) {
     char msg[120];
-    snprintf(msg, sizeof msg, "elements nest more than %d levels deep; the file is not read further.", EP_MAX_NESTING);
+    snprintf(msg, sizeof msg, "elements nest more than %d levels deep; the file is not read further.", MAX_DEPTH);
     limit_error(ctxt, st, ctxt->input ? ctxt->input->line : 1, msg);
     return;
   }
@@ -261,14 +263,16 @@ ep_xml_doc *ep_xml_parse_fd(int fd, const char *display, ep_diags *diags, void *
     read_error(diags, display, errno);
     return NULL;
   }
-  ep_xml_doc *doc = ep_xml_parse_memory(buf, len, display, diags, dict);
+  ep_xml_doc *doc = ep_xml_parse_memory(buf, len, display, display, diags, dict);
   free(buf);
   return doc;
 }
 
-// 'ep_xml_parse_memory()' - Parse LEN bytes at BUF (the whole file; not kept).
-ep_xml_doc *ep_xml_parse_memory(const unsigned char *buf, size_t len, const char *display, ep_diags *diags,
-                                void *dict) {
+// 'ep_xml_parse_memory()' - Parse the LEN bytes at BUF safely (the whole file;
+// borrowed); BASE names the document for libxml2 (may be NULL), DISPLAY for
+// diagnostics.
+ep_xml_doc *ep_xml_parse_memory(const unsigned char *buf, size_t len, const char *base, const char *display,
+                                ep_diags *diags, void *dict) {
   load_state st = {diags, display, false, false, false, 0, {0}, NULL, 0};
   if (len > (size_t)EP_MAX_FILE_BYTES) {
     read_error(diags, display, EFBIG);
@@ -349,7 +353,7 @@ ep_xml_doc *ep_xml_parse_memory(const unsigned char *buf, size_t len, const char
   // XML_PARSE_HUGE lifts libxml2's 10 MB node and 256-level depth caps on
   // purpose: the SAX hooks above enforce the stated, smaller limits instead.
   int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING | XML_PARSE_HUGE;
-  xmlDocPtr doc = xmlCtxtReadMemory(ctxt, (const char *)p, (int)n, display, "UTF-8", options);
+  xmlDocPtr doc = xmlCtxtReadMemory(ctxt, (const char *)p, (int)n, base, "UTF-8", options);
   if (st.entity_found || st.dtd_found) {
     // the DOCTYPE was refused before anything it names was read: one error
     if (doc)
