@@ -19,6 +19,7 @@
 #define XI_NS_2001 "http://www.w3.org/2001/XInclude"
 #define XI_NS_2003 "http://www.w3.org/2003/XInclude"
 #define MAX_INCLUDE_DEPTH 16
+#define EP_MAX_TABLE_COLUMNS 100 // README "Limits"
 
 // Every element name of the vocabulary, for suggestions.
 static const char *const all_elements[] = {
@@ -554,7 +555,7 @@ static void build_row(builder *b, ep_node *parent, xmlNodePtr tr, int depth) {
   ep_node *row = new_node(b, EP_N_TR, parent, tr);
   static const char *const cells[] = {"th", "td", NULL};
   static const char *const at[] = {"rowspan", "colspan", "align", NULL};
-  int ncells = 0;
+  int ncells = 0, ncols = 0;
   for (xmlNodePtr c = tr->children; c; c = c->next) {
     if (c->type == XML_ELEMENT_NODE && !c->ns &&
         (!strcmp(xname(c), "th") || !strcmp(xname(c), "td"))) {
@@ -564,6 +565,9 @@ static void build_row(builder *b, ep_node *parent, xmlNodePtr tr, int depth) {
       cell->colspan = int_attr(b, c, "colspan", 1000, 1);
       cell->align = (ep_align)(enum_attr(b, c, "align", align_values, -1) + 1);
       ncells++;
+      if ((ncols += cell->colspan) > EP_MAX_TABLE_COLUMNS && ncols - cell->colspan <= EP_MAX_TABLE_COLUMNS)
+        err(b, c, "limit", "this <tr> has more than %d columns (counting colspan); a table has at most %d.",
+            EP_MAX_TABLE_COLUMNS, EP_MAX_TABLE_COLUMNS);
     } else if (c->type == XML_ELEMENT_NODE) {
       unknown_element(b, c, "tr", cells);
     } else if (has_text(c)) {

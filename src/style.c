@@ -245,6 +245,8 @@ static void check_geometry(const ep_style *st, double body_size, unsigned long p
                 "<page-number below=\"%.1fmm\">: the page number falls off the foot of the page.", st->pn_below / MM);
 }
 
+static ep_style *style_from_doc(ep_xml_doc *doc, const char *path, bool confined, size_t errors_before, ep_diags *d);
+
 // 'ep_style_load()' - Parse a layout file.
 ep_style *ep_style_load(const char *path, ep_diags *d) { return ep_style_load_confined(path, NULL, d); }
 
@@ -279,8 +281,19 @@ ep_style *ep_style_load_confined(const char *path, const char *include_root, ep_
   } else {
     doc = ep_xml_parse(path, path, d);
   }
-  if (!doc)
-    return NULL;
+  return doc ? style_from_doc(doc, path, include_root != NULL, errors_before, d) : NULL;
+}
+
+// 'ep_style_load_memory()' - Parse a layout held in memory (see style.h).
+ep_style *ep_style_load_memory(const unsigned char *data, size_t len, const char *name, ep_diags *d) {
+  size_t errors_before = d->errors;
+  ep_xml_doc *doc = ep_xml_parse_memory(data, len, NULL, name, d, NULL);
+  return doc ? style_from_doc(doc, name, false, errors_before, d) : NULL;
+}
+
+// 'style_from_doc()' - Build and validate the style of layout document DOC
+// (freed here) read from PATH; CONFINED: named by a report. NULL after errors.
+static ep_style *style_from_doc(ep_xml_doc *doc, const char *path, bool confined, size_t errors_before, ep_diags *d) {
   xmlNodePtr root = xmlDocGetRootElement(doc);
   ep_style *st = ep_xcalloc(1, sizeof *st);
   st->path = ep_xstrdup(path);
@@ -318,7 +331,7 @@ ep_style *ep_style_load_confined(const char *path, const char *include_root, ep_
     } else if (!strcmp(n, "roles")) {
       for (xmlNodePtr r = el->children; r; r = r->next)
         if (r->type == XML_ELEMENT_NODE && !strcmp((const char *)r->name, "role"))
-          parse_role(st, r, path, include_root != NULL, d);
+          parse_role(st, r, path, confined, d);
     } else if (!strcmp(n, "text")) {
       char *e = sattr(el, "element");
       int k = -1;

@@ -81,6 +81,10 @@ ep_style *ep_style_load(const char *path, ep_diags *diags);
 // against the ranges of layouts/README.md ("Accepted values").
 ep_style *ep_style_load_confined(const char *path, const char *root, ep_diags *diags);
 
+// 'ep_style_load_memory()' - ep_style_load() of LEN bytes at DATA (borrowed),
+// named NAME in diagnostics.
+ep_style *ep_style_load_memory(const unsigned char *data, size_t len, const char *name, ep_diags *diags);
+
 // 'ep_style_check()' - Load and validate the layout PATH exactly as rendering
 // does (ROOT as above), without binding fonts; true when it has no error.
 bool ep_style_check(const char *path, const char *root, ep_diags *diags);
