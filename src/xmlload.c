@@ -390,6 +390,10 @@ int ep_path_confined(const char *path, const char *root_real, char **real) {
     close(fd);
     return 0;
   }
+  if (rc != EP_CONFINED_OUTSIDE) { // not found: no path is handed back
+    free(*real);
+    *real = NULL;
+  }
   errno = e;
   return rc == EP_CONFINED_OUTSIDE ? 1 : -1;
 }

@@ -35,7 +35,7 @@ unsigned long ep_xml_line(const struct _xmlNode *node);
 // 'ep_path_confined()' - Test that absolute PATH lies beneath ROOT_REAL (an
 // already-resolved directory): lexically normalised, then opened beneath the root
 // without following a symbolic link out (ep_open_confined()). Stores the
-// normalised path (heap) in *REAL. Returns 0 inside, 1 outside (by its path or
+// normalised path (heap; NULL for -1) in *REAL. Returns 0 inside, 1 outside (by its path or
 // through a link; never depends on whether an outside file exists), -1 when it
 // cannot be opened inside (errno kept).
 int ep_path_confined(const char *path, const char *root_real, char **real);
