@@ -408,11 +408,11 @@ const char *ep_path_under(const char *path, const char *root) {
 #define OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
 #define MAX_LINKS 40
 
-// 'walk_beneath()' - The openat(O_NOFOLLOW) walk of ep_open_beneath(): every
+// 'ep_open_beneath_walk()' - The openat(O_NOFOLLOW) walk of ep_open_beneath(): every
 // component is opened relative to a descriptor this function holds, ".." pops
 // its own stack (never the kernel's ".."), and a symbolic link is read and its
 // text put in front of the rest of the path (an absolute one leads out).
-static int walk_beneath(int dirfd, const char *rel) {
+int ep_open_beneath_walk(int dirfd, const char *rel) {
   enum { DEPTH = 256 };
   int stack[DEPTH];
   int depth = 0, links = 0, result = -1, err = 0;
@@ -517,7 +517,7 @@ int ep_open_beneath(int dirfd, const char *rel) {
   if (errno != ENOSYS && errno != EPERM && errno != E2BIG)
     return -1; // EPERM/E2BIG: a seccomp filter or an old kernel refused the call itself
 #endif
-  return walk_beneath(dirfd, rel);
+  return ep_open_beneath_walk(dirfd, rel);
 }
 
 // 'ep_open_confined()' - Open PATH beneath ROOT (see util.h).

@@ -102,6 +102,11 @@ const char *ep_path_under(const char *path, const char *root);
 // a FIFO never blocks. Returns the descriptor (O_CLOEXEC) or -1 with errno.
 int ep_open_beneath(int dirfd, const char *rel);
 
+// 'ep_open_beneath_walk()' - ep_open_beneath()'s fallback alone (the tests
+// run it on kernels that have openat2): never follows an absolute symbolic
+// link, resolves relative ones itself, pops its own descriptors for "..".
+int ep_open_beneath_walk(int dirfd, const char *rel);
+
 // Result of ep_open_confined().
 typedef enum ep_confined_rc {
   EP_CONFINED_OK,      // *FD is open for reading

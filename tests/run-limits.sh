@@ -80,5 +80,19 @@ if [ "$rc" = 1 ] && [ "$(cat keep.pdf)" = previous ] && [ "$(ls -a | grep -c eva
 else
     failed=$((failed + 1)); echo "FAIL render refused: exit $rc"; cat err
 fi
+# check agrees with render when $EVALPDF_DATA is empty, missing or hostile
+mkdir -p data-empty data-hostile/layouts
+sed 's/pitch="28.95pt"/pitch="nan"/' "$src/layouts/official.xml" >data-hostile/layouts/official.xml
+for d in data-empty data-hostile no-such-data; do
+    c=0; r=0
+    EVALPDF_DATA=$tmp/$d timeout 120 "$bin" check -q "$src/examples/guangdong-2022-jiuzhu.xml" >/dev/null 2>err || c=$?
+    EVALPDF_DATA=$tmp/$d timeout 120 "$bin" render "$src/examples/guangdong-2022-jiuzhu.xml" -o d.pdf >/dev/null 2>&1 || r=$?
+    if [ "$c" = 1 ] && [ "$r" = 1 ] && [ ! -e d.pdf ] && [ -s err ]; then
+        passed=$((passed + 1)); echo "PASS EVALPDF_DATA=$d: check and render both fail"
+    else
+        failed=$((failed + 1)); echo "FAIL EVALPDF_DATA=$d: check $c, render $r"; cat err
+    fi
+    rm -f d.pdf
+done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
