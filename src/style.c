@@ -1,6 +1,7 @@
 // Layout files: parse layouts/NAME.xml into an ep_style and bind its font roles.
 #include "style.h"
-#include "model.h"
+#include "xmlload.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
