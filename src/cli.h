@@ -77,8 +77,4 @@ void cli_wrote(cli_state *st, const char *path);
 // 'cli_error()' - Print "evalpdf: error: " and the formatted sentence on stderr.
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-// 'cli_display_width()' - Columns S takes in a terminal (East Asian wide and
-// fullwidth characters count 2, invalid bytes 1).
-size_t cli_display_width(const char *s);
-
 #endif

@@ -110,69 +110,6 @@ int cli_exit_code(evalpdf_status status) {
   return status == EVALPDF_OK ? 0 : status == EVALPDF_ERR_INPUT ? 1 : 2;
 }
 
-// 'utf8_next()' - Decode the UTF-8 sequence at *S (advancing *S); invalid bytes give -1.
-static long utf8_next(const unsigned char **s) {
-  const unsigned char *p = *s;
-  int n = p[0] < 0x80 ? 0 : p[0] >= 0xC2 && p[0] < 0xE0 ? 1 : p[0] >= 0xE0 && p[0] < 0xF0 ? 2
-                           : p[0] >= 0xF0 && p[0] < 0xF5                   ? 3
-                                                                           : -1;
-  if (n < 0) {
-    *s = p + 1;
-    return -1;
-  }
-  long cp = n == 0 ? p[0] : p[0] & (0x3F >> n);
-  for (int i = 1; i <= n; i++) {
-    if ((p[i] & 0xC0) != 0x80) {
-      *s = p + 1;
-      return -1;
-    }
-    cp = cp << 6 | (p[i] & 0x3F);
-  }
-  static const long least[] = {0, 0x80, 0x800, 0x10000};
-  if (cp < least[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    *s = p + 1;
-    return -1;
-  }
-  *s = p + n + 1;
-  return cp;
-}
-
-// 'char_width()' - Terminal columns of code point CP: 0 for combining marks and
-// zero-width characters, 2 for East Asian Wide and Fullwidth (UAX #11), else 1.
-static int char_width(long cp) {
-  static const long zero[][2] = {{0x0300, 0x036F}, {0x200B, 0x200F}, {0xFE00, 0xFE0F}, {0xFEFF, 0xFEFF}};
-  static const long wide[][2] = {
-      {0x1100, 0x115F},   {0x231A, 0x231B},   {0x2329, 0x232A},   {0x2E80, 0x303E},
-      {0x3041, 0x33FF},   {0x3400, 0x4DBF},   {0x4E00, 0x9FFF},   {0xA000, 0xA4CF},
-      {0xA960, 0xA97F},   {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},   {0xFE10, 0xFE19},
-      {0xFE30, 0xFE6F},   {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},   {0x1F300, 0x1F64F},
-      {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD}};
-  for (size_t i = 0; i < sizeof zero / sizeof *zero; i++)
-    if (cp >= zero[i][0] && cp <= zero[i][1])
-      return 0;
-  for (size_t i = 0; i < sizeof wide / sizeof *wide; i++)
-    if (cp >= wide[i][0] && cp <= wide[i][1])
-      return 2;
-  return 1;
-}
-
-// 'cli_display_width()' - Terminal columns of S.
-size_t cli_display_width(const char *s) {
-  size_t w = 0;
-  for (const unsigned char *p = (const unsigned char *)s; *p;) {
-    long cp = utf8_next(&p);
-    w += cp < 0 ? 1 : (size_t)char_width(cp);
-  }
-  return w;
-}
-
-// 'print_padded()' - Print S to OUT padded with spaces to WIDTH display columns.
-static void print_padded(const char *s, size_t width, FILE *out) {
-  fputs(s, out);
-  for (size_t w = cli_display_width(s); w < width; w++)
-    fputc(' ', out);
-}
-
 // 'edit_distance()' - Optimal string alignment distance between A and B (a
 // transposition of neighbours counts 1), for "did you mean". Capped at 64 bytes.
 static size_t edit_distance(const char *a, const char *b) {
@@ -326,8 +263,13 @@ static void bad_option(const char *arg, int optopt_, bool missing_value) {
     cli_error("option %.*s needs a value.", (int)len, arg);
   else if (optopt_ && arg[len] == '=')
     cli_error("option %.*s takes no value (\"%s\").", (int)len, arg, arg);
-  else if (prefixed > 1)
-    cli_error("option %.*s is ambiguous; write it out in full.", (int)len, arg);
+  else if (prefixed > 1) {
+    char list[256] = "";
+    for (const struct option *o = longopts; o->name; o++)
+      if (!strncmp(o->name, arg + 2, len - 2))
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s--%s", list[0] ? ", " : "", o->name);
+    cli_error("option %.*s is ambiguous (%s).", (int)len, arg, list);
+  }
   else {
     char word[80];
     snprintf(word, sizeof word, "%.*s", (int)(len - 2), arg + 2);
@@ -593,19 +535,20 @@ static int cmd_dump(cli_state *st) {
 }
 
 // 'render_one()' - Render the loaded DOC from FILE: to -o, FILE.pdf, or the layout dump.
-static evalpdf_status render_one(cli_state *st, evalpdf_document *doc, const char *file) {
+// Stores in *WRITTEN the PDF file written (heap; NULL for none or stdout).
+static evalpdf_status render_one(cli_state *st, evalpdf_document *doc, const char *file, char **written) {
   if (st->dump_layout)
     return evalpdf_document_dump_layout(doc, &st->render, stdout);
-  char *own = st->output ? NULL : cli_output_path(file);
-  const char *out = st->output ? st->output : own;
+  char *out = st->output ? strcpy(xrealloc(NULL, strlen(st->output) + 1), st->output) : cli_output_path(file);
   evalpdf_status status = evalpdf_document_render(doc, &st->render, out);
   if (status == EVALPDF_OK && strcmp(out, "-"))
-    cli_wrote(st, out);
-  free(own);
+    *written = out;
+  else
+    free(out);
   return status;
 }
 
-// 'cmd_render()' - Typeset each file.
+// 'cmd_render()' - Typeset each file; name each PDF written after its diagnostics.
 static int cmd_render(cli_state *st) {
   if (st->output && st->nargs > 1) {
     cli_error("-o names one output, but %zu input files were given.", st->nargs);
@@ -619,36 +562,28 @@ static int cmd_render(cli_state *st) {
   int rc = 0;
   for (size_t i = 0; i < st->nargs; i++) {
     evalpdf_document *doc;
+    char *written = NULL;
     evalpdf_status status = cli_load(st, st->args[i], &doc);
     if (status == EVALPDF_OK)
-      status = render_one(st, doc, st->args[i]);
+      status = render_one(st, doc, st->args[i], &written);
     int code = cli_exit_code(status);
     rc = code > rc ? code : rc;
     cli_finish(st, doc);
+    if (written)
+      cli_wrote(st, written);
+    free(written);
   }
   return rc;
 }
 
-// 'cmd_layouts()' - One line per layout: name, where it comes from, file.
+// 'cmd_layouts()' - One line per layout: name, file, where it comes from (user or shipped).
 static int cmd_layouts(cli_state *st) {
-  size_t n = evalpdf_context_layout_count(st->ctx), wname = 0, wsource = 0;
-  const char *name, *path, *source;
-  for (size_t i = 0; i < n; i++)
-    if (evalpdf_context_layout(st->ctx, i, &name, NULL, &source) == 0) {
-      wname = cli_display_width(name) > wname ? cli_display_width(name) : wname;
-      wsource = strlen(source) > wsource ? strlen(source) : wsource;
-    }
-  for (size_t i = 0; i < n; i++)
-    if (evalpdf_context_layout(st->ctx, i, &name, &path, &source) == 0) {
-      print_padded(name, wname + 2, stdout);
-      print_padded(source, wsource + 2, stdout);
-      printf("%s\n", path);
-    }
-  if (n == 0) {
+  if (evalpdf_context_layout_count(st->ctx) == 0) {
     const char *dir = evalpdf_context_data_dir(st->ctx, NULL);
     cli_error("no layouts found: %s/layouts has no layout files (set EVALPDF_DATA to the data folder).", dir);
     return 2;
   }
+  evalpdf_context_layouts(st->ctx, stdout);
   return 0;
 }
 
