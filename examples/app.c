@@ -36,6 +36,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "app: %s\n", err);
     return 1;
   }
+  const char *source;
+  const char *data = evalpdf_context_data_dir(ctx, &source);
+  printf("data: %s (%s)\n", data, source);
+
   evalpdf_document *doc = NULL;
   evalpdf_status st = evalpdf_document_load(ctx, argv[1], &doc);
   if (st == EVALPDF_OK) {

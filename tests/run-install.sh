@@ -61,9 +61,14 @@ if [ -n "$so" ]; then
   if [ ! -s "$tmp/extra-symbols" ] && nm -D --defined-only "$so" | grep -q ' evalpdf_version$'; then ok; else
     bad "$so exports more than evalpdf_*:"; head -20 "$tmp/extra-symbols"; fi
   static_flag=""
+  data_from="$p/share/evalpdf (installed)"
 else
+  # A program linked with libevalpdf.a finds data beside itself (BIN/../share/evalpdf);
+  # built elsewhere it is told where the data is.
   echo "note: static-only build (BUILD_SHARED_LIBS=OFF): symbol and SONAME checks do not apply"
   static_flag="--static"
+  export EVALPDF_DATA="$p/share/evalpdf"
+  data_from="$p/share/evalpdf (EVALPDF_DATA)"
 fi
 
 # 3. pkg-config: the documented one-line build, run against the moved prefix.
@@ -74,7 +79,8 @@ cp "$p/share/doc/evalpdf/examples/app.c" "$tmp/pc/"
 if (cd "$tmp/pc" && $cc $flags app.c $(pkg-config $static_flag --cflags --libs evalpdf) -o app) \
   >"$tmp/pc.log" 2>&1; then ok; else bad "cc app.c \$(pkg-config --cflags --libs evalpdf):"; cat "$tmp/pc.log"; fi
 if [ -x "$tmp/pc/app" ] && LD_LIBRARY_PATH="$libdir" "$tmp/pc/app" "$example" "$tmp/pc.pdf" >"$tmp/pc.out" 2>&1 &&
-  head -c 5 "$tmp/pc.pdf" | grep -q '%PDF-'; then ok; else bad "pkg-config-built app:"; cat "$tmp/pc.out"; fi
+  head -c 5 "$tmp/pc.pdf" | grep -q '%PDF-' && grep -qxF "data: $data_from" "$tmp/pc.out"; then ok; else
+  bad "pkg-config-built app (data expected from $data_from):"; cat "$tmp/pc.out"; fi
 
 # 4. CMake: the installed example project (find_package(evalpdf), evalpdf::evalpdf).
 cp -r "$p/share/doc/evalpdf/examples" "$tmp/cm"
@@ -82,7 +88,8 @@ if cmake -S "$tmp/cm" -B "$tmp/cm/build" -DCMAKE_PREFIX_PATH="$p" -DCMAKE_C_FLAG
   >"$tmp/cm.log" 2>&1 && cmake --build "$tmp/cm/build" >>"$tmp/cm.log" 2>&1; then ok; else
   bad "find_package(evalpdf) project:"; tail -30 "$tmp/cm.log"; fi
 if [ -x "$tmp/cm/build/app" ] && "$tmp/cm/build/app" "$example" "$tmp/cm.pdf" >"$tmp/cm.out" 2>&1 &&
-  head -c 5 "$tmp/cm.pdf" | grep -q '%PDF-'; then ok; else bad "find_package-built app:"; cat "$tmp/cm.out"; fi
+  head -c 5 "$tmp/cm.pdf" | grep -q '%PDF-' && grep -qxF "data: $data_from" "$tmp/cm.out"; then ok; else
+  bad "find_package-built app (data expected from $data_from):"; cat "$tmp/cm.out"; fi
 
 # 5. Both programs and the tool wrote the same PDF (same library, same defaults: no date).
 if cmp -s "$tmp/pc.pdf" "$tmp/cm.pdf" && cmp -s "$tmp/pc.pdf" "$tmp/tool.pdf"; then ok; else
