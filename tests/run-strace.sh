@@ -8,7 +8,8 @@
 # in the same setup as tests/run-bad.sh (outside files, symbolic links out).
 # A case fails when any absolute path a file is opened (open, openat, openat2,
 # creat, execve), written or renamed by lies outside
-# the allow-list (the case folder, the data folder, shared libraries, fonts and
+# the allow-list (the case folder, the data folder, shared libraries (also
+# the program's own folder: libevalpdf.so), fonts and
 # fontconfig, locale data, /proc/self, /dev/null, the temporary folder of the
 # render), or when any socket is created or connected. A self-test first
 # checks that reading an outside file is caught. Exit 77 (skipped) without strace.
@@ -43,7 +44,8 @@ ln -s "$tmp/a/no-such.xml" "$work/inc/link-missing.xml"
 ln -s "$tmp/x.xml" "$work/inc/link-layout.xml"
 ln -s "$tmp/no-such.xml" "$work/inc/link-layout-missing.xml"
 home=${HOME:-/root}
-binreal=$(cd "$(dirname "$bin")" && pwd -P)/$(basename "$bin")
+bindir=$(cd "$(dirname "$bin")" && pwd -P)
+binreal=$bindir/$(basename "$bin")
 
 # 'judge LOG' - Print every disallowed path and network call in strace LOG.
 judge() {
@@ -52,7 +54,7 @@ judge() {
         sort -u | while read -r p; do
         case $p in
             "$work"|"$work"/*|"$src"/layouts|"$src"/layouts/*|"$src"/fonts|"$src"/fonts/*|"$src") ;;
-            "$tmp"/t|"$tmp"/t/*|"$binreal"|"$bin") ;;
+            "$tmp"/t|"$tmp"/t/*|"$binreal"|"$bin"|"$bindir"/*) ;; # the program and its libevalpdf.so
             /lib/*|/lib64/*|/usr/lib/*|/usr/lib64/*|/etc/ld.so.*|/usr/share/fonts|/usr/share/fonts/*) ;;
             /usr/local/share/fonts*|/etc/fonts|/etc/fonts/*|/usr/share/fontconfig*|/var/cache/fontconfig*) ;;
             "$home"/.cache/fontconfig*|"$home"/.fontconfig*|"$home"/.config/fontconfig*|"$home"/.fonts*) ;;
