@@ -113,7 +113,7 @@ def pages_of(pdf):
 
 def size_breakdown(pdf):
     """Bytes of each font program, the CID maps, content streams and the rest (stream data as stored)."""
-    qdf = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", "--stream-data=preserve", pdf, "-"],
+    qdf = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", "--stream-data=preserve", "--normalize-content=n", pdf, "-"],
                          capture_output=True).stdout
     objs = {}
     for m in re.finditer(rb"\n(\d+) 0 obj\n(.*?)\nendobj", qdf, re.S):
