@@ -37,6 +37,7 @@ typedef struct cli_state {
   char **args;        // the arguments after the command (files), borrowed from argv
   size_t nargs;
   bool stdin_used;    // "-" was read already
+  bool stdout_failed; // a write to stdout failed and was reported already (render -o -)
   char **notes;       // notes printed so far (text mode), each once per run
   size_t nnotes, notes_cap;
   evalpdf_document **json_docs; // documents whose diagnostics the JSON array prints at exit

@@ -541,6 +541,8 @@ static evalpdf_status render_one(cli_state *st, evalpdf_document *doc, const cha
     return evalpdf_document_dump_layout(doc, &st->render, stdout);
   char *out = st->output ? strcpy(xrealloc(NULL, strlen(st->output) + 1), st->output) : cli_output_path(file);
   evalpdf_status status = evalpdf_document_render(doc, &st->render, out);
+  if (status == EVALPDF_ERR_IO && !strcmp(out, "-"))
+    st->stdout_failed = true; // the diagnostics say so; no second message at exit
   if (status == EVALPDF_OK && strcmp(out, "-"))
     *written = out;
   else
@@ -629,22 +631,20 @@ static void open_std_fds(void) {
     }
 }
 
-// 'finish_streams()' - Flush and check stdout and stderr: RC, or 2 when a write failed.
-static int finish_streams(int rc) {
+// 'finish_streams()' - Flush and check stdout and stderr: RC, or 2 when a write
+// failed (said on stderr unless REPORTED: a failure already reported).
+static int finish_streams(int rc, bool reported) {
   bool failed = ferror(stdout) != 0;
   int err = 0;
   if (fflush(stdout) == EOF) {
     failed = true;
     err = errno;
   }
-  if (failed) {
-    if (err)
-      cli_error("could not write to standard output: %s.", strerror(err));
-    else
-      cli_error("could not write to standard output.");
-    rc = 2;
-  }
-  if (fflush(stderr) == EOF || ferror(stderr))
+  if (failed && !reported && err)
+    cli_error("could not write to standard output: %s.", strerror(err));
+  else if (failed && !reported)
+    cli_error("could not write to standard output.");
+  if (failed || fflush(stderr) == EOF || ferror(stderr))
     rc = 2;
   return rc;
 }
@@ -654,7 +654,7 @@ int main(int argc, char **argv) {
   open_std_fds();
   if (argc < 2) {
     usage(stderr);
-    return finish_streams(2);
+    return finish_streams(2, false);
   }
   cli_state st;
   memset(&st, 0, sizeof st);
@@ -684,5 +684,5 @@ int main(int argc, char **argv) {
   free(st.json_docs);
   free(st.args);
   evalpdf_context_free(st.ctx);
-  return finish_streams(rc);
+  return finish_streams(rc, st.stdout_failed);
 }

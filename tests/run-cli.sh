@@ -151,6 +151,13 @@ done
 rc=0
 "$bin" check -q "$example" >/dev/full 2>"$err" || rc=$?
 check "/dev/full with nothing to write" eval '[ $rc -eq 0 ] && empty "$err"'
+rc=0
+"$bin" render -q "$example" -o - >/dev/full 2>"$err" || rc=$?
+check "render -o - to /dev/full: one message" eval '[ $rc -eq 2 ] && [ "$(wc -l <"$err")" -eq 1 ] &&
+  has "cannot be written to standard output" "$err"'
+rc=0
+"$bin" render "$tmp/one.xml" -o "$tmp/full.pdf" >"$out" 2>/dev/full || rc=$?
+check "stderr to /dev/full (the wrote line is lost)" eval '[ $rc -eq 2 ]'
 
 # User layouts: $XDG_DATA_HOME first, else ~/.local/share; listed with where they come from.
 mkdir -p "$XDG_DATA_HOME/evalpdf/layouts"
