@@ -7,6 +7,7 @@
 #include "layout_int.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,11 +208,20 @@ static const ep_text_style *heading_style(const lay *L, int level) {
   return &L->st->ts[EP_TS_H1 + k - 1];
 }
 
+// 'sec_find()' - Index of section S in sec_nodes, or SIZE_MAX: a hash of
+// the node's address (linear probing), so 100k sections stay linear.
+static size_t sec_find(const lay *L, const ep_node *s) {
+  for (size_t h = L->sec_hcap ? (size_t)(((uintptr_t)s >> 4) * 0x9E3779B97F4A7C15ull) & (L->sec_hcap - 1) : 0;
+       L->sec_hcap && L->sec_hash[h]; h = (h + 1) & (L->sec_hcap - 1))
+    if (L->sec_nodes[L->sec_hash[h] - 1] == s)
+      return L->sec_hash[h] - 1;
+  return SIZE_MAX;
+}
+
 // 'record_section()' - Register S for page bookkeeping.
 static void record_section(lay *L, const ep_node *s) {
-  for (size_t i = 0; i < L->nsec; i++)
-    if (L->sec_nodes[i] == s)
-      return;
+  if (sec_find(L, s) != SIZE_MAX)
+    return;
   if (L->nsec == L->csec) {
     L->csec = L->csec ? L->csec * 2 : 64;
     L->sec_nodes = ep_xrealloc(L->sec_nodes, L->csec * sizeof *L->sec_nodes);
@@ -220,25 +230,38 @@ static void record_section(lay *L, const ep_node *s) {
   L->sec_nodes[L->nsec] = s;
   L->sec_pages[L->nsec] = 0;
   L->nsec++;
+  if (L->nsec * 2 > L->sec_hcap) { // rebuild the index at half load
+    L->sec_hcap = L->sec_hcap ? L->sec_hcap * 2 : 128;
+    free(L->sec_hash);
+    L->sec_hash = ep_xcalloc(L->sec_hcap, sizeof *L->sec_hash);
+    for (size_t i = 0; i < L->nsec; i++) {
+      size_t h = (size_t)(((uintptr_t)L->sec_nodes[i] >> 4) * 0x9E3779B97F4A7C15ull) & (L->sec_hcap - 1);
+      while (L->sec_hash[h])
+        h = (h + 1) & (L->sec_hcap - 1);
+      L->sec_hash[h] = i + 1;
+    }
+  } else {
+    size_t h = (size_t)(((uintptr_t)s >> 4) * 0x9E3779B97F4A7C15ull) & (L->sec_hcap - 1);
+    while (L->sec_hash[h])
+      h = (h + 1) & (L->sec_hcap - 1);
+    L->sec_hash[h] = L->nsec;
+  }
 }
 
 // 'sec_id()' - The destination name of section S: "s" + its document-order index.
 static const char *sec_id(lay *L, const ep_node *s) {
-  for (size_t i = 0; i < L->nsec; i++)
-    if (L->sec_nodes[i] == s) {
-      char id[32];
-      snprintf(id, sizeof id, "s%zu", i + 1);
-      return ep_arena_strdup(&L->in.dl->arena, id);
-    }
-  return "s0";
+  size_t i = sec_find(L, s);
+  if (i == SIZE_MAX)
+    return "s0";
+  char id[32];
+  snprintf(id, sizeof id, "s%zu", i + 1);
+  return ep_arena_strdup(&L->in.dl->arena, id);
 }
 
 // 'page_of()' - Printed page of section S from the previous pass (0 = unknown).
 static int page_of(const lay *L, const ep_node *s) {
-  for (size_t i = 0; i < L->nsec; i++)
-    if (L->sec_nodes[i] == s)
-      return L->sec_pages[i];
-  return 0;
+  size_t i = sec_find(L, s);
+  return i == SIZE_MAX ? 0 : L->sec_pages[i];
 }
 
 // 'ref_id()' / 'ref_page()' - sec_id() and page_of() for the inline text's <ref>.
@@ -1188,6 +1211,7 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
   free(L.lines);
   free(L.sec_nodes);
   free(L.sec_pages);
+  free(L.sec_hash);
   free(L.in.missing);
   free(L.in.ink);
   ep_wordseg_free(L.in.ws);
