@@ -437,6 +437,8 @@ static ep_style *style_from_doc(ep_xml_doc *doc, const char *path, bool confined
     } else if (!strcmp(n, "toc")) {
       int_attr(el, "depth", 1, 4, &st->toc_depth, path, d);
       char *o = sattr(el, "own-page");
+      if (o && strcmp(o, "yes") && strcmp(o, "no"))
+        ep_diag_add(d, EP_ERROR, path, ep_xml_line(el), "bad-layout", "<toc own-page=\"%s\"> must be \"yes\" or \"no\".", o);
       st->toc_own_page = o && !strcmp(o, "yes");
       free(o);
     } else if (!strcmp(n, "header")) {
