@@ -519,7 +519,7 @@ class ReportWriter(Report):
                 x.text("field", esc(p.clause() + "。"), ("label", "项目主要内容"))
                 x.text("field", "%d年1月—%d年12月" % (self.year, self.year), ("label", "项目周期"))
                 x.text("field", value("main.budget") + "万元", ("label", "资金额度"))
-                x.text("field", "%s，%s<br/>%s" % (person(r), p.phone(), esc(p.email())), ("label", "项目负责人及联系方式"))
+                x.text("field", "%s，%s，%s" % (person(r), p.phone(), esc(p.email())), ("label", "项目负责人及联系方式"))
                 x.text("field", esc(p.paragraph(2)), ("label", "项目完成情况及实际效果"), wrap=True)
                 x.close("fields")
 
