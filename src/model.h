@@ -197,6 +197,12 @@ typedef struct ep_meta {
   ep_node *fields;            // first EP_N_FIELD (chained by next), may be NULL
 } ep_meta;
 
+// A list of strings owned by a report's arena.
+typedef struct ep_strlist {
+  const char *s;
+  struct ep_strlist *next;
+} ep_strlist;
+
 // One parsed report.
 typedef struct ep_report {
   ep_arena arena;
@@ -216,19 +222,28 @@ typedef struct ep_report {
   ep_node **ids;
   size_t nids;
   int suggest_left;       // "did you mean" id searches left (each is linear in the ids)
+  ep_strlist *includes;   // resolved paths of every included file, each once, in order (arena)
+  ep_strlist *includes_tail;
+  size_t ninclude;
 } ep_report;
 
 // Options that change how a report is loaded and checked.
 typedef struct ep_load_options {
   const char *root;     // include root; NULL = the input's directory
-  const char *data_dir; // data directory (layouts/), for checking layout names
+  const char *data_dir; // data directory (layouts/), for checking layout names when LAYOUTS is NULL
   const char *layout_override; // --layout; when set, the XML's layout attribute is not checked
+  const struct ep_catalog *layouts; // the layout names in use (user and shipped); NULL = DATA_DIR's
 } ep_load_options;
 
 // 'ep_report_load()' - Parse PATH (safe XML loading, confined XInclude), build
 // the model and run every check. Always returns a report (owned by the caller,
 // free with ep_report_free); its diags say what went wrong.
 ep_report *ep_report_load(const char *path, const ep_load_options *opt);
+
+// 'ep_report_load_memory()' - As ep_report_load for the LEN bytes at DATA
+// (borrowed), named NAME in diagnostics; includes resolve against ROOT (NULL =
+// OPT's root, else the current directory), which is also the include root.
+ep_report *ep_report_load_memory(const char *data, size_t len, const char *name, const ep_load_options *opt);
 
 // 'ep_report_free()' - Free the report and everything in it.
 void ep_report_free(ep_report *r);
@@ -249,7 +264,15 @@ void ep_report_check(ep_report *r, const ep_load_options *opt);
 // from const only lets callers that own a mutable tree keep walking it.
 ep_node *ep_next_node(const ep_node *n, const ep_node *root);
 
-// 'ep_find_id()' - The element with id ID, or NULL.
+// A callback told of AGAIN, a later holder of the id that FIRST holds.
+typedef void (*ep_dup_id_fn)(ep_report *r, ep_node *again, const ep_node *first);
+
+// 'ep_index_ids()' - Build R's id index (sorted by id; of several holders of one
+// id the first in document order is kept) from the tree under R->body, calling
+// DUP (may be NULL) for each later holder, in id order.
+void ep_index_ids(ep_report *r, ep_dup_id_fn dup);
+
+// 'ep_find_id()' - The element with id ID in the index, or NULL.
 ep_node *ep_find_id(const ep_report *r, const char *id);
 
 // 'ep_grade_word()' - The grade word for SCORE (0..100 scale) in SCALE.
@@ -260,30 +283,11 @@ const char *ep_grade_word(ep_ratio score, ep_grade_scale scale);
 // Writes into BUF and returns it.
 char *ep_section_number(int level, int ordinal, char *buf, size_t size);
 
-// 'ep_layout_names()' - The layout names in DATA_DIR/layouts (NAME.xml files),
-// sorted, as a heap array of heap strings (free each and the array); count in *N.
-char **ep_layout_names(const char *data_dir, size_t *n);
 
 // 'ep_report_dump()' - Print the model with every computed figure (stable text, for golden tests).
 void ep_report_dump(const ep_report *r, FILE *out);
 
 // 'ep_report_summary()' - Print the `evalpdf check` summary for R (STRICT affects counts).
 void ep_report_summary(const ep_report *r, bool strict, FILE *out);
-
-// Internal: XML loading (xmlload.c).
-typedef struct _xmlDoc ep_xml_doc;
-// 'ep_xml_parse()' - Parse FILE_PATH safely; on failure adds exactly one error
-// (reported as DISPLAY) to DIAGS and returns NULL. INCLUDE_LINE > 0 reports an
-// unreadable file at that line of INCLUDER instead.
-ep_xml_doc *ep_xml_parse(const char *file_path, const char *display, ep_diags *diags);
-// 'ep_xml_line()' - First line of an element's start tag (see xmlload.c).
-struct _xmlNode;
-unsigned long ep_xml_line(const struct _xmlNode *node);
-// 'ep_xml_parse_dict()' - ep_xml_parse() sharing the name dictionary DICT (NULL = own).
-ep_xml_doc *ep_xml_parse_dict(const char *file_path, const char *display, ep_diags *diags, void *dict);
-// 'ep_path_confined()' - Resolve PATH (realpath, symlinks followed) and test that it lies
-// inside ROOT_REAL (an already-resolved directory). Stores the resolved path (heap) in *REAL.
-// Returns 0 inside, 1 outside, -1 when PATH does not exist (errno kept).
-int ep_path_confined(const char *path, const char *root_real, char **real);
 
 #endif

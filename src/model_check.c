@@ -2,67 +2,15 @@
 // scoring, self-eval-form), references (<value>, <ref>, measure/@for) and the
 // layout name. Reports into the report's diagnostics list; never recurses
 // deeper than the builder allowed.
+#include "catalog.h"
 #include "model.h"
+#include "xmlload.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static const char *const kind_names[EP_N__COUNT] = {
-    "body", "section", "appendix", "p", "list", "li", "fields", "field", "table", "caption", "col",
-    "thead", "tbody", "tr", "th", "td", "funds", "item", "total", "scoring", "indicator", "total",
-    "self-eval-form", "budget", "source", "goal", "indicator", "total", "issues", "issue",
-    "measures", "measure", "issues-and-measures", "pagebreak", "toc", "signature", "#text", "b",
-    "u", "sup", "sub", "br", "value", "amount", "ref"};
-
-// 'ep_kind_name()' - The element name of KIND.
-const char *ep_kind_name(ep_kind kind) {
-  return (kind >= 0 && kind < EP_N__COUNT) ? kind_names[kind] : "?";
-}
-
-// 'ep_node_new()' - A new node owned by R's arena, appended to PARENT.
-ep_node *ep_node_new(ep_report *r, ep_kind kind, ep_node *parent, const char *file,
-                     unsigned long line) {
-  ep_node *n = ep_arena_alloc(&r->arena, sizeof *n);
-  n->kind = kind;
-  n->file = file;
-  n->line = line;
-  n->rowspan = n->colspan = 1;
-  if (parent) {
-    n->parent = parent;
-    n->prev = parent->last;
-    if (parent->last)
-      parent->last->next = n;
-    else
-      parent->first = n;
-    parent->last = n;
-  }
-  return n;
-}
-
-// 'ep_report_free()' - Free the report.
-void ep_report_free(ep_report *r) {
-  if (!r)
-    return;
-  free(r->ids);
-  ep_diags_free(&r->diags);
-  ep_arena_free(&r->arena);
-  free(r);
-}
-
-// 'ep_next_node()' - Pre-order successor of N below ROOT (iterative: no recursion).
-ep_node *ep_next_node(const ep_node *n, const ep_node *root) {
-  if (n->first)
-    return n->first;
-  while (n && n != root) {
-    if (n->next)
-      return n->next;
-    n = n->parent;
-  }
-  return NULL;
-}
 
 #define ERR(r, n, code, ...) ep_diag_add(&(r)->diags, EP_ERROR, (n)->file, (n)->line, code, __VA_ARGS__)
 #define WARN(r, n, code, ...) ep_diag_add(&(r)->diags, EP_WARNING, (n)->file, (n)->line, code, __VA_ARGS__)
@@ -79,71 +27,11 @@ static const char *where(const ep_node *n, const ep_node *from, char *buf, size_
 // ---------------------------------------------------------------------------
 // Ids
 
-typedef struct id_ent {
-  ep_node *node;
-  size_t seq;
-} id_ent;
-
-// 'cmp_id()' - Sort by id, then document order.
-static int cmp_id(const void *a, const void *b) {
-  const id_ent *x = a, *y = b;
-  int c = strcmp(x->node->id, y->node->id);
-  if (c)
-    return c;
-  return x->seq < y->seq ? -1 : (x->seq > y->seq);
-}
-
-// 'collect_ids()' - Index every id and report duplicates.
-static void collect_ids(ep_report *r) {
-  size_t cap = 64, n = 0, seq = 0;
-  id_ent *ents = ep_xmalloc(cap * sizeof *ents);
-  for (ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
-    seq++;
-    if (!x->id)
-      continue;
-    if (n == cap) {
-      cap *= 2;
-      ents = ep_xrealloc(ents, cap * sizeof *ents);
-    }
-    ents[n].node = x;
-    ents[n].seq = seq;
-    n++;
-  }
-  qsort(ents, n, sizeof *ents, cmp_id);
-  r->ids = ep_xmalloc((n ? n : 1) * sizeof *r->ids);
-  r->nids = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (i > 0 && !strcmp(ents[i].node->id, ents[i - 1].node->id)) {
-      // find the first holder of this id
-      size_t j = i;
-      while (j > 0 && !strcmp(ents[j - 1].node->id, ents[i].node->id))
-        j--;
-      char w[512];
-      ERR(r, ents[i].node, "duplicate-id", "id \"%s\" is already used by <%s> at %s; ids must be unique.",
-          ents[i].node->id, ep_kind_name(ents[j].node->kind), where(ents[j].node, ents[i].node, w, sizeof w));
-      continue;
-    }
-    r->ids[r->nids++] = ents[i].node;
-  }
-  free(ents);
-}
-
-// 'ep_find_id()' - Binary search of the id index.
-ep_node *ep_find_id(const ep_report *r, const char *id) {
-  if (!id)
-    return NULL;
-  size_t lo = 0, hi = r->nids;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    int c = strcmp(r->ids[mid]->id, id);
-    if (!c)
-      return r->ids[mid];
-    if (c < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return NULL;
+// 'report_dup_id()' - Report AGAIN, a later holder of the id of FIRST.
+static void report_dup_id(ep_report *r, ep_node *again, const ep_node *first) {
+  char w[512];
+  ERR(r, again, "duplicate-id", "id \"%s\" is already used by <%s> at %s; ids must be unique.", again->id,
+      ep_kind_name(first->kind), where(first, again, w, sizeof w));
 }
 
 // 'suggest_id()' - The nearest id among those whose kind passes FILTER (NULL = any).
@@ -871,77 +759,23 @@ static void resolve_ref(ep_report *r, ep_node *x) {
 // ---------------------------------------------------------------------------
 // Layout
 
-// 'cmp_str()' - qsort order of C strings.
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-// 'ep_layout_names()' - Sorted layout names found in DATA_DIR/layouts.
-char **ep_layout_names(const char *data_dir, size_t *n) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/layouts", data_dir ? data_dir : ".");
-  size_t cap = 8;
-  char **names = ep_xmalloc(cap * sizeof *names);
-  *n = 0;
-  DIR *d = opendir(path);
-  if (d) {
-    struct dirent *e;
-    while ((e = readdir(d))) {
-      size_t l = strlen(e->d_name);
-      if (l <= 4 || strcmp(e->d_name + l - 4, ".xml"))
-        continue;
-      if (*n == cap)
-        names = ep_xrealloc(names, (cap *= 2) * sizeof *names);
-      names[(*n)++] = ep_xmalloc(l - 3);
-      memcpy(names[*n - 1], e->d_name, l - 4);
-      names[*n - 1][l - 4] = 0;
-    }
-    closedir(d);
-  }
-  qsort(names, *n, sizeof *names, cmp_str);
-  return names;
-}
-
-// 'list_layouts()' - "compact, official" (heap string).
-static char *list_layouts(const char *data_dir) {
-  size_t n;
-  char **names = ep_layout_names(data_dir, &n);
-  ep_buf b;
-  ep_buf_init(&b);
-  for (size_t i = 0; i < n; i++) {
-    ep_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
-    free(names[i]);
-  }
-  free(names);
-  if (!n)
-    ep_buf_puts(&b, "(none found)");
-  char *r = ep_xstrdup(ep_buf_str(&b));
-  ep_buf_free(&b);
-  return r;
-}
-
-// 'check_layout()' - The layout attribute names a layout or a confined path.
-static void check_layout(ep_report *r, const ep_load_options *opt) {
-  if (!r->layout || (opt && opt->layout_override))
-    return;
-  const char *data = opt ? opt->data_dir : NULL;
+// 'check_layout_in()' - check_layout() with the layout names of CAT.
+static void check_layout_in(ep_report *r, const ep_catalog *cat) {
   const char *name = r->layout;
   ep_node at = {0};
   at.file = r->path;
   at.line = r->layout_line;
   if (!name[0]) {
-    char *l = list_layouts(data);
+    char *l = ep_catalog_names(cat);
     ERR(r, &at, "unknown-layout", "<report layout=\"\"> names no layout; available layouts: %s.", l);
     free(l);
     return;
   }
-  bool pathlike = strchr(name, '/') != NULL || (strlen(name) > 4 && !strcmp(name + strlen(name) - 4, ".xml"));
-  if (!pathlike && data) {
-    char p[4096];
-    snprintf(p, sizeof p, "%s/layouts/%s.xml", data, name);
-    struct stat st;
-    if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
-      r->layout_path = ep_arena_strdup(&r->arena, p);
-      return;
-    }
+  bool pathlike = ep_layout_is_path(name);
+  const char *found = pathlike ? NULL : ep_catalog_find(cat, name);
+  if (found) {
+    r->layout_path = ep_arena_strdup(&r->arena, found);
+    return;
   }
   if (name[0] == '/') {
     ERR(r, &at, "layout-absolute", "<report layout=\"%s\">: an absolute layout path may only be given on the command line (--layout).", name);
@@ -964,17 +798,31 @@ static void check_layout(ep_report *r, const ep_load_options *opt) {
       return;
     }
   }
-  char *l = list_layouts(data);
+  char *l = ep_catalog_names(cat);
   ERR(r, &at, "unknown-layout", "<report layout=\"%s\"> is neither a layout name nor a layout file inside the include root; available layouts: %s.",
       name, l);
   free(l);
+}
+
+// 'check_layout()' - The layout attribute names a layout or a confined path.
+static void check_layout(ep_report *r, const ep_load_options *opt) {
+  if (!r->layout || (opt && opt->layout_override))
+    return;
+  ep_catalog own = {NULL, 0};
+  const ep_catalog *cat = opt ? opt->layouts : NULL;
+  if (!cat) {
+    ep_catalog_init(&own, NULL, opt ? opt->data_dir : NULL);
+    cat = &own;
+  }
+  check_layout_in(r, cat);
+  ep_catalog_free(&own);
 }
 
 // 'ep_report_check()' - Run every computation and check.
 void ep_report_check(ep_report *r, const ep_load_options *opt) {
   r->suggest_left = 200;
   if (r->body) {
-    collect_ids(r);
+    ep_index_ids(r, report_dup_id);
     number_sections(r);
     for (ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
       if (x->kind == EP_N_FUNDS)

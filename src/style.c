@@ -1,6 +1,7 @@
 // Layout files: parse layouts/NAME.xml into an ep_style and bind its font roles.
 #include "style.h"
-#include "model.h"
+#include "xmlload.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -127,7 +128,8 @@ static void parse_role(ep_style *st, xmlNodePtr el, const char *file, ep_diags *
     } else if (family) {
       ep_buf_puts(&c, family);
       if (aliases) {
-        for (char *tok = strtok(aliases, ","); tok; tok = strtok(NULL, ",")) {
+        char *save = NULL;
+        for (char *tok = strtok_r(aliases, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
           while (*tok == ' ')
             tok++;
           if (*tok)

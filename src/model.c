@@ -1,0 +1,126 @@
+// The model's core: node allocation, the pre-order walk, element names of the
+// node kinds, the id index and freeing a report. Everything above the XML
+// loader (building, checks, dump, layout) uses these; this file depends on
+// nothing but the arena and the diagnostics list.
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[EP_N__COUNT] = {
+    "body", "section", "appendix", "p", "list", "li", "fields", "field", "table", "caption", "col",
+    "thead", "tbody", "tr", "th", "td", "funds", "item", "total", "scoring", "indicator", "total",
+    "self-eval-form", "budget", "source", "goal", "indicator", "total", "issues", "issue",
+    "measures", "measure", "issues-and-measures", "pagebreak", "toc", "signature", "#text", "b",
+    "u", "sup", "sub", "br", "value", "amount", "ref"};
+
+// 'ep_kind_name()' - The element name of KIND.
+const char *ep_kind_name(ep_kind kind) {
+  return (kind >= 0 && kind < EP_N__COUNT) ? kind_names[kind] : "?";
+}
+
+// 'ep_node_new()' - A new node owned by R's arena, appended to PARENT.
+ep_node *ep_node_new(ep_report *r, ep_kind kind, ep_node *parent, const char *file,
+                     unsigned long line) {
+  ep_node *n = ep_arena_alloc(&r->arena, sizeof *n);
+  n->kind = kind;
+  n->file = file;
+  n->line = line;
+  n->rowspan = n->colspan = 1;
+  if (parent) {
+    n->parent = parent;
+    n->prev = parent->last;
+    if (parent->last)
+      parent->last->next = n;
+    else
+      parent->first = n;
+    parent->last = n;
+  }
+  return n;
+}
+
+// 'ep_next_node()' - Pre-order successor of N below ROOT (iterative: no recursion).
+ep_node *ep_next_node(const ep_node *n, const ep_node *root) {
+  if (n->first)
+    return n->first;
+  while (n && n != root) {
+    if (n->next)
+      return n->next;
+    n = n->parent;
+  }
+  return NULL;
+}
+
+typedef struct id_ent {
+  ep_node *node;
+  size_t seq;
+} id_ent;
+
+// 'cmp_id()' - Sort by id, then document order.
+static int cmp_id(const void *a, const void *b) {
+  const id_ent *x = a, *y = b;
+  int c = strcmp(x->node->id, y->node->id);
+  if (c)
+    return c;
+  return x->seq < y->seq ? -1 : (x->seq > y->seq);
+}
+
+// 'ep_index_ids()' - Build R's id index: every node below the body with an id,
+// sorted by id; of several holders of one id the first in document order is kept.
+void ep_index_ids(ep_report *r, ep_dup_id_fn dup) {
+  size_t cap = 64, n = 0, seq = 0;
+  id_ent *ents = ep_xmalloc(cap * sizeof *ents);
+  for (ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
+    seq++;
+    if (!x->id)
+      continue;
+    if (n == cap) {
+      cap *= 2;
+      ents = ep_xrealloc(ents, cap * sizeof *ents);
+    }
+    ents[n].node = x;
+    ents[n].seq = seq;
+    n++;
+  }
+  qsort(ents, n, sizeof *ents, cmp_id);
+  free(r->ids);
+  r->ids = ep_xmalloc((n ? n : 1) * sizeof *r->ids);
+  r->nids = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (r->nids > 0 && !strcmp(ents[i].node->id, r->ids[r->nids - 1]->id)) {
+      if (dup)
+        dup(r, ents[i].node, r->ids[r->nids - 1]);
+      continue;
+    }
+    r->ids[r->nids++] = ents[i].node;
+  }
+  free(ents);
+}
+
+// 'ep_find_id()' - Binary search of the id index.
+ep_node *ep_find_id(const ep_report *r, const char *id) {
+  if (!id)
+    return NULL;
+  size_t lo = 0, hi = r->nids;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    int c = strcmp(r->ids[mid]->id, id);
+    if (!c)
+      return r->ids[mid];
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return NULL;
+}
+
+// 'ep_report_free()' - Free the report.
+void ep_report_free(ep_report *r) {
+  if (!r)
+    return;
+  free(r->ids);
+  ep_diags_free(&r->diags);
+  ep_arena_free(&r->arena);
+  free(r);
+}
