@@ -735,8 +735,9 @@ def _in(tag):
 
 def m_score_over_weight(lines, rng):
     def bump(m):
-        return 'weight="%s" score="%s"' % (m.group(1), plain(D(m.group(1)) + D(rng.choice(["0.5", "1", "2", "10"]))))
-    return _sub_first(lines, r'weight="([0-9.]+)" score="[0-9.]+"', bump, rng, _in("scoring")), "error", "score-exceeds-weight"
+        return '<indicator %sweight="%s" score="%s"' % (m.group(1), m.group(2), plain(D(m.group(2)) + D(rng.choice(["0.5", "1", "2", "10"]))))
+    return _sub_first(lines, r'<indicator (.*?)weight="([0-9.]+)" score="[0-9.]+"', bump, rng, _in("scoring")), \
+        "error", "score-exceeds-weight"
 
 
 def m_score_over_points(lines, rng):
@@ -756,8 +757,10 @@ def m_unknown_value_property(lines, rng):
 
 
 def m_malformed_amount(lines, rng):
-    forms = [lambda v: v + "万元", lambda v: "{:,}".format(int(D(v))) + ("." + v.split(".")[1] if "." in v else ".0") if D(v) >= 1000 else v + "。",
-             lambda v: "约" + v, lambda v: v.replace(".", "．") if "." in v else v + ".", lambda v: v + "0.0"[:0] + ".5.1"]
+    forms = [lambda v: v + "万元",                                   # the unit typed into the figure
+             lambda v: format(D(v) + 1000, ","),                     # a thousands separator
+             lambda v: "约" + v,                                     # an approximation
+             lambda v: v.replace(".", "．") if "." in v else v + "．"]  # a full-width decimal point
     f = rng.choice(forms)
     return _sub_first(lines, r'<item (.*?)budget="([0-9.]+)"', lambda m: '<item %sbudget="%s"' % (m.group(1), f(m.group(2))), rng,
                       lambda ls, i: "<item" in ls[i] and "/>" in ls[i]), "error", "bad-number"
@@ -794,18 +797,27 @@ MISTAKES = [m_score_over_weight, m_score_over_points, m_unknown_value_id, m_unkn
             m_total_mismatch, m_unknown_issue, m_bad_date, m_unknown_ref, m_grade_mismatch]
 
 
+# Mistakes that change what another one is checked against (a score above its weight
+# moves the computed grade a wrong declared grade is compared with) are not combined.
+CLASHES = {(m_score_over_weight, m_grade_mismatch), (m_grade_mismatch, m_score_over_weight)}
+
+
 def spoil(lines, rng):
     """Put one to three mistakes into LINES (at different lines); the expectations."""
     expect = []
+    done = []
     for m in rng.sample(MISTAKES, len(MISTAKES)):
         if len(expect) >= rng.randint(1, 3):
             break
+        if any((m, d) in CLASHES for d in done):
+            continue
         before = list(lines)
         line, sev, code = m(lines, rng)
         if line is None or any(e[0] == line for e in expect):
             lines[:] = before
             continue
         expect.append((line, sev, code))
+        done.append(m)
     return sorted(expect)
 
 
