@@ -1,4 +1,5 @@
 // evalpdf command-line tool: a thin layer over the public API in evalpdf.h.
+#include "cli.h"
 #include "evalpdf.h"
 
 #include <errno.h>
@@ -31,6 +32,10 @@ static const command commands[] = {
     {"fonts", "evalpdf fonts [OPTIONS] [FILE]",
      "Show how each font role of the layout resolves (file, face, stand-ins), and with\n"
      "FILE, how many of the report's characters each face covers and which none does."},
+    {"batch", "evalpdf batch [-j N] [-o DIR] [--name PATTERN] [-r] [--force] [--shard I/N] INPUT...",
+     "Render many reports (files, folders, @LIST) in one process; up-to-date PDFs are skipped."},
+    {"watch", "evalpdf watch [OPTIONS] INPUT...",
+     "Render the reports, then again whenever a report, an include or the layout changes."},
     {"help", "evalpdf help [COMMAND]", "Show help for COMMAND."},
 };
 
@@ -91,6 +96,10 @@ int main(int argc, char **argv) {
     evalpdf_print_versions(NULL, stdout);
     return 0;
   }
+  if (!strcmp(argv[1], "batch"))
+    return evalpdf_cli_batch(argc - 1, argv + 1);
+  if (!strcmp(argv[1], "watch"))
+    return evalpdf_cli_watch(argc - 1, argv + 1);
   const command *cmd = find_command(argv[1]);
   if (!cmd) {
     fprintf(stderr, "evalpdf: error: unknown command \"%s\"; run 'evalpdf --help' for the list.\n", argv[1]);
@@ -165,6 +174,10 @@ int main(int argc, char **argv) {
     if (nfiles == 0) {
       usage(stdout);
       return 0;
+    }
+    if (!strcmp(files[0], "batch") || !strcmp(files[0], "watch")) {
+      char *hargv[] = {files[0], "--help", NULL};
+      return evalpdf_cli_batch(2, hargv);
     }
     const command *h = find_command(files[0]);
     if (!h) {
