@@ -573,6 +573,10 @@ static void set_output(batch *b, job *j, char *name) {
 static void phase_check(batch *b, size_t i) {
   job *j = &b->jobs[i];
   j->have_in_hash = cli_hash_file(j->in->abs, j->in_hash) == 0;
+  // What the last good PDF came from matters to watch even while the report is broken.
+  for (size_t k = 0; j->old && k < j->old->ndeps; k++)
+    if (j->old->deps[k].kind != 'f')
+      job_add_path(b, j, j->old->deps[k].path);
   char *err = NULL;
   if (!b->needs_meta) {
     char *name = expand_name(b->o->pattern, j->in->path, NULL, &err);
@@ -588,9 +592,6 @@ static void phase_check(batch *b, size_t i) {
       if (!j->out_abs)
         j->out_abs = cli_xstrdup(j->out_path);
     }
-    for (size_t k = 0; k < j->old->ndeps; k++)
-      if (j->old->deps[k].kind != 'f')
-        job_add_path(b, j, j->old->deps[k].path);
     return;
   }
   if (!err && b->needs_meta) {
@@ -943,7 +944,9 @@ typedef struct out_ref {
 static int out_cmp(const void *a, const void *b) {
   const out_ref *x = a, *y = b;
   int c = strcmp(x->abs, y->abs);
-  return c ? c : (x->job > y->job) - (x->job < y->job);
+  if (c || x->job == y->job)
+    return c;
+  return x->job == SIZE_MAX ? -1 : y->job == SIZE_MAX ? 1 : (x->job > y->job) - (x->job < y->job);
 }
 
 // 'check_collisions()' - Whether two reports would write one path, or a PDF
@@ -1007,18 +1010,18 @@ static void run_jobs(batch *b, const cli_inputs *in) {
     idx[i] = i;
   run_phase(b, idx, b->njobs, phase_check);
   size_t n = 0;
-  if (!stopping(b) && check_collisions(b, in) > 0) {
-    pthread_mutex_lock(&b->lock);
-    clear_progress(b);
-    fprintf(stderr, "evalpdf: error: output names collide; no PDF was written.\n");
-    pthread_mutex_unlock(&b->lock);
-  } else
+  bool collide = !stopping(b) && check_collisions(b, in) > 0;
+  if (!collide)
     for (size_t i = 0; i < b->njobs; i++)
       if (b->jobs[i].state == J_PENDING && !b->jobs[i].final)
         idx[n++] = i;
   if (!stopping(b))
     run_phase(b, idx, n, phase_render);
   end_pending(b);
+  if (collide) {
+    clear_progress(b);
+    fprintf(stderr, "evalpdf: error: output names collide; no PDF was written.\n");
+  }
   free(idx);
 }
 
