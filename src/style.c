@@ -128,7 +128,8 @@ static void parse_role(ep_style *st, xmlNodePtr el, const char *file, ep_diags *
     } else if (family) {
       ep_buf_puts(&c, family);
       if (aliases) {
-        for (char *tok = strtok(aliases, ","); tok; tok = strtok(NULL, ",")) {
+        char *save = NULL;
+        for (char *tok = strtok_r(aliases, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
           while (*tok == ' ')
             tok++;
           if (*tok)
