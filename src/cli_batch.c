@@ -382,7 +382,8 @@ typedef struct batch {
   size_t njobs;
   cli_manifest *mans;
   size_t nmans;
-  atomic_bool stop; // --fail-fast after a failure
+  atomic_bool stop;   // --fail-fast after a failure
+  atomic_size_t kept; // documents step 1 loaded and keeps for step 2 (see KEEP_MAX)
   // Reporting (under LOCK): jobs print in input order, as soon as every earlier one is final.
   pthread_mutex_t lock;
   size_t cursor, done;
@@ -394,6 +395,10 @@ typedef struct batch {
   size_t rendered, skipped, failed, warnings, not_run;
   int status;
 } batch;
+
+// Documents loaded for their names stay loaded for rendering up to this
+// many (about 0.4 MB each); the others are loaded again.
+#define KEEP_MAX 256
 
 // 'now()' - Seconds on the monotonic clock.
 static double now(void) {
@@ -418,12 +423,9 @@ static void job_add_path(batch *b, job *j, const char *path) {
     j->npaths--;
 }
 
-// 'take_diagnostics()' - Copy DOC's diagnostics and counts into J.
+// 'take_diagnostics()' - Add DOC's diagnostics to J's lines; its counts.
 static void take_diagnostics(job *j, evalpdf_document *doc) {
   static const char *const sev_names[] = {"note", "warning", "error"};
-  for (size_t i = 0; i < j->nlines; i++)
-    free(j->lines[i].text);
-  j->nlines = 0;
   size_t n = evalpdf_diag_count(doc);
   for (size_t i = 0; i < n; i++) {
     evalpdf_diag d;
@@ -607,6 +609,10 @@ static void phase_check(batch *b, size_t i) {
     char *name = expand_name(b->o->pattern, j->in->path, j->doc, &err);
     if (name)
       set_output(b, j, name);
+    if (name && atomic_fetch_add(&b->kept, 1) >= KEEP_MAX) {
+      evalpdf_document_free(j->doc);
+      j->doc = NULL;
+    }
   }
   if (err) {
     job_add_line(j, EVALPDF_ERROR, cli_xasprintf("%s: error: %s.", j->in->path, err));
@@ -696,6 +702,19 @@ static void phase_render(batch *b, size_t i) {
     st = evalpdf_document_load(b->ctx, j->in->path, &j->doc);
     for (size_t k = 0; k < evalpdf_document_input_count(j->doc); k++)
       job_add_path(b, j, evalpdf_document_input(j->doc, k));
+    char *err = NULL, *name = NULL;
+    if (st == EVALPDF_OK && b->needs_meta)
+      name = expand_name(b->o->pattern, j->in->path, j->doc, &err);
+    if (st == EVALPDF_OK && b->needs_meta && (!name || strcmp(name, j->name))) {
+      // Named in step 1 from what the report said then; it changed since.
+      job_add_line(j, EVALPDF_ERROR,
+                   cli_xasprintf("%s: error: the report changed while the batch ran (its output name is no longer "
+                                 "%s); run the batch again.",
+                                 j->in->path, j->out_path));
+      st = EVALPDF_ERR_IO;
+    }
+    free(name);
+    free(err);
   }
   if (st == EVALPDF_OK) {
     char *dir = cli_path_dir(j->out_path);
@@ -1090,6 +1109,7 @@ void cli_batch_run(evalpdf_context *ctx, const cli_batch_opts *o, cli_hash_cache
   b.tty = isatty(2);
   b.t0 = now();
   atomic_init(&b.stop, false);
+  atomic_init(&b.kept, 0);
   pthread_mutex_init(&b.lock, NULL);
   evalpdf_render_options_init(&b.ropts);
   b.ropts.creation_date = o->creation_date;
