@@ -232,7 +232,8 @@ wait_for() { # wait_for PATTERN FILE COUNT: until FILE has COUNT lines matching,
 mkdir -p win/common
 cp in/a.xml in/b.xml win/
 cp in/common/shared.xml win/common/
-"$bin" watch -j 2 -o wout win 2>watch.log &
+cp "$src/layouts/official.xml" watch-layout.xml
+"$bin" watch -j 2 -o wout --layout "$tmp/watch-layout.xml" win 2>watch.log &
 watch_pid=$!
 sumre='^rendered [0-9]*, skipped'
 if wait_for "$sumre" watch.log 1 && wait_for '^evalpdf: watching' watch.log 1; then
@@ -243,12 +244,15 @@ if wait_for "$sumre" watch.log 1 && wait_for '^evalpdf: watching' watch.log 1; t
   echo '<!-- edited -->' >>win/common/shared.xml
   check "watch: picks up an edit of an include" wait_for "$sumre" watch.log 3
   check "watch: re-renders its user" [ "$(grep -c '^rendered win/b.xml' watch.log)" = 2 ]
+  echo '<!-- edited -->' >>watch-layout.xml
+  check "watch: picks up an edit of the layout" wait_for "$sumre" watch.log 4
+  check "watch: re-renders both" [ "$(grep -c '^rendered win/[ab].xml' watch.log)" = 6 ]
   cp wout/a.pdf good-a.pdf
   sed -i 's#</report>#</rep>#' win/a.xml
   check "watch: a broken edit is reported" wait_for '^win/a.xml:[0-9]*: error:' watch.log 1
   check "watch: the last good PDF stays" cmp -s wout/a.pdf good-a.pdf
   sed -i 's#</rep>#</report>#' win/a.xml
-  check "watch: the repaired report is back" wait_for "$sumre" watch.log 5
+  check "watch: the repaired report is back" wait_for "$sumre" watch.log 6
   kill -INT "$watch_pid"
   wait "$watch_pid"
   wrc=$?
