@@ -47,7 +47,8 @@ static const char batch_help[] =
     "  --shard I/N          render only the I-th of N parts (1 <= I <= N), chosen by\n"
     "                       a hash of each report's path relative to the root\n"
     "  --strict             treat warnings as errors\n"
-    "  -q, --quiet          no line per report, only diagnostics and the summary\n"
+    "  -q, --quiet          no line per report and no progress line, only diagnostics\n"
+    "                       and the summary\n"
     "  -h, --help           show this help\n"
     "\n"
     "stderr gets each failing report's diagnostics, one line per report (a progress\n"
@@ -752,7 +753,7 @@ static void clear_progress(batch *b) {
 // per second, time left, the current file (cut to the terminal's width).
 static void draw_progress(batch *b, bool force) {
   double t = now();
-  if (!b->tty || (!force && t - b->last_draw < 0.1))
+  if (!b->tty || b->o->quiet || (!force && t - b->last_draw < 0.1))
     return;
   b->last_draw = t;
   double el = t - b->t0, rate = el > 0 ? (double)b->done / el : 0;
