@@ -18,10 +18,8 @@
 
 // ---- Options ------------------------------------------------------------
 
-static const char batch_help[] =
-    "Usage: evalpdf batch [OPTIONS] INPUT...\n"
-    "       evalpdf watch [OPTIONS] INPUT...\n"
-    "\n"
+// The help of batch and watch after the synopsis (also `evalpdf help batch`).
+const char cli_batch_help[] =
     "batch renders many reports in one process; watch renders them, then again\n"
     "whenever a report, a file it includes or its layout changes (Ctrl-C ends it).\n"
     "An INPUT is a report, a folder (its *.xml; with -r also those of its folders)\n"
@@ -56,7 +54,7 @@ static const char batch_help[] =
     "  rendered N, skipped N, failed N, warnings N in S.Ss\n"
     "SOURCE_DATE_EPOCH sets the PDFs' creation date.\n"
     "Exit status: 0 every report rendered or was up to date, 1 a report has errors,\n"
-    "2 a usage error or an I/O failure (130 when interrupted).\n";
+    "2 a usage error or an I/O failure (130 when interrupted).";
 
 // 'default_jobs()' - The number of cores this process may run on.
 static int default_jobs(void) {
@@ -148,7 +146,7 @@ int cli_batch_parse(int argc, char **argv, cli_batch_opts *o) {
         return 2;
       }
       break;
-    case 'h': fputs(batch_help, stdout); return 0;
+    case 'h': printf("Usage: evalpdf %s [OPTIONS] INPUT...\n\n%s\n", argv[0], cli_batch_help); return 0;
     case ':': fprintf(stderr, "evalpdf: error: option %s needs a value.\n", argv[optind - 1]); return 2;
     default:
       fprintf(stderr, "evalpdf: error: unknown option \"%s\"; run 'evalpdf help %s'.\n", argv[optind - 1], argv[0]);

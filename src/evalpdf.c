@@ -289,9 +289,14 @@ int evalpdf_context_layout(const evalpdf_context *ctx, size_t i, const char **na
 
 // 'evalpdf_context_layouts()' - One line per layout.
 void evalpdf_context_layouts(const evalpdf_context *ctx, FILE *out) {
+  size_t width = 0; // names aligned by display width (a user layout may have a Chinese name)
+  for (size_t i = 0; i < ctx->catalog.count; i++)
+    if (ep_display_width(ctx->catalog.items[i].name) > width)
+      width = ep_display_width(ctx->catalog.items[i].name);
   for (size_t i = 0; i < ctx->catalog.count; i++) {
     const ep_catalog_entry *e = &ctx->catalog.items[i];
-    fprintf(out, "%-12s %s (%s)\n", e->name, e->path, e->source);
+    ep_print_padded(e->name, width + 2, out);
+    fprintf(out, "%s (%s)\n", e->path, e->source);
   }
 }
 
@@ -730,23 +735,34 @@ static uint32_t *report_chars(const ep_report *r, size_t *n) {
   return set;
 }
 
-// State of print_candidate().
+// State of print_candidate(): a first pass (OUT NULL) measures the columns.
 typedef struct cand_print {
   const char *prefix; // "official/": only this layout's roles
   FILE *out;
+  size_t wrole, wcand; // display widths of the role and candidate columns
 } cand_print;
 
-// 'print_candidate()' - One line of the role table for a candidate of this layout's roles.
+// 'print_candidate()' - One line of the role table for a candidate of this
+// layout's roles, columns aligned by display width (family names are often Chinese).
 static bool print_candidate(const ep_font_cand_info *c, void *user) {
-  const cand_print *cp = user;
+  cand_print *cp = user;
   size_t pl = strlen(cp->prefix);
   if (strncmp(c->role, cp->prefix, pl))
     return true;
+  if (!cp->out) {
+    size_t wr = ep_display_width(c->role + pl), wc = ep_display_width(c->candidate);
+    cp->wrole = wr > cp->wrole ? wr : cp->wrole;
+    cp->wcand = wc > cp->wcand ? wc : cp->wcand;
+    return true;
+  }
   char file[4200] = "-";
   if (c->file)
     snprintf(file, sizeof file, "%s#%d", c->file, c->face_index);
-  fprintf(cp->out, "  %-10s %zu. %-40s %-12s %s (%s)\n", c->role + pl, c->index + 1, c->candidate,
-          ep_font_cand_status_name(c->status), file, c->family ? c->family : "-");
+  fputs("  ", cp->out);
+  ep_print_padded(c->role + pl, cp->wrole + 1, cp->out);
+  fprintf(cp->out, "%zu. ", c->index + 1);
+  ep_print_padded(c->candidate, cp->wcand + 1, cp->out);
+  fprintf(cp->out, "%-8s %s (%s)\n", ep_font_cand_status_name(c->status), file, c->family ? c->family : "-");
   return true;
 }
 
@@ -815,7 +831,9 @@ evalpdf_status evalpdf_print_fonts(evalpdf_context *ctx, evalpdf_document *doc,
   fprintf(out, "layout %s (%s)\n", s->name ? s->name : "?", s->path);
   char prefix[256];
   snprintf(prefix, sizeof prefix, "%s/", s->name ? s->name : s->path);
-  cand_print cp = {prefix, out};
+  cand_print cp = {prefix, NULL, 0, 0};
+  ep_fontset_describe(ctx->fonts, print_candidate, &cp);
+  cp.out = out;
   ep_fontset_describe(ctx->fonts, print_candidate, &cp);
   if (doc)
     print_coverage(s, doc->report, out);

@@ -243,6 +243,38 @@ bool ep_is_cjk(uint32_t cp) {
          cp == 0x201D || cp == 0x2026 || cp == 0x00B7 || cp == 0x2025;
 }
 
+// 'ep_display_width()' - Terminal columns of the UTF-8 string S (see util.h).
+size_t ep_display_width(const char *s) {
+  static const uint32_t wide[][2] = { // East Asian Wide and Fullwidth (UAX #11), main blocks
+      {0x1100, 0x115F}, {0x231A, 0x231B}, {0x2329, 0x232A}, {0x2E80, 0x303E}, {0x3041, 0x33FF},
+      {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xA000, 0xA4CF}, {0xA960, 0xA97F}, {0xAC00, 0xD7A3},
+      {0xF900, 0xFAFF}, {0xFE10, 0xFE19}, {0xFE30, 0xFE6F}, {0xFF00, 0xFF60}, {0xFFE0, 0xFFE6},
+      {0x1F300, 0x1F64F}, {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD}};
+  size_t w = 0, n = strlen(s);
+  for (size_t i = 0; i < n;) {
+    uint32_t cp;
+    size_t l = ep_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+    i += l ? l : 1;
+    if (!l) {
+      w++;
+      continue;
+    }
+    int cw = (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0xFE00 && cp <= 0xFE0F) ? 0 : 1;
+    for (size_t k = 0; k < sizeof wide / sizeof *wide; k++)
+      if (cp >= wide[k][0] && cp <= wide[k][1])
+        cw = 2;
+    w += (size_t)cw;
+  }
+  return w;
+}
+
+// 'ep_print_padded()' - Print S to OUT and spaces up to WIDTH terminal columns.
+void ep_print_padded(const char *s, size_t width, FILE *out) {
+  fputs(s, out);
+  for (size_t w = ep_display_width(s); w < width; w++)
+    fputc(' ', out);
+}
+
 // 'ep_is_xml_space()' - XML whitespace.
 bool ep_is_xml_space(uint32_t cp) { return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r'; }
 

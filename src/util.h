@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 // 'ep_xmalloc()' / 'ep_xcalloc()' / 'ep_xrealloc()' / 'ep_xstrdup()' - Allocate or abort.
 void *ep_xmalloc(size_t n);
@@ -60,6 +61,14 @@ size_t ep_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
 // 'ep_utf8_encode()' - Write CP as UTF-8 into OUT (4 bytes room); returns the length.
 size_t ep_utf8_encode(uint32_t cp, char *out);
+
+// 'ep_display_width()' - Terminal columns S takes: East Asian wide and
+// fullwidth characters count 2, combining marks and zero-width characters 0,
+// invalid bytes 1 each (for aligning tables that hold Chinese names).
+size_t ep_display_width(const char *s);
+
+// 'ep_print_padded()' - Print S to OUT and spaces up to WIDTH terminal columns.
+void ep_print_padded(const char *s, size_t width, FILE *out);
 
 // 'ep_is_cjk()' - True for characters set on the CJK grid: ideographs, kana,
 // hangul, CJK and full-width punctuation, and the Chinese-context marks
