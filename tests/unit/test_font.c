@@ -4,8 +4,8 @@
 //
 // The fonts used are exactly the Debian packages CI installs:
 // fonts-arphic-gbsn00lp fonts-arphic-uming fonts-arphic-ukai
-// fonts-arphic-gkai00mp fonts-wqy-zenhei. The Noto CJK test runs only when
-// fonts-noto-cjk happens to be installed and passes trivially otherwise.
+// fonts-arphic-gkai00mp fonts-wqy-zenhei. The Noto CJK test is its own ctest
+// (`test_font noto`), reported as skipped when fonts-noto-cjk is not installed.
 #if !defined(_XOPEN_SOURCE) || _XOPEN_SOURCE < 700
 #undef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700 // realpath(), symlink(), mkdtemp()
