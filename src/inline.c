@@ -275,6 +275,14 @@ void lay_emit_runs(inl *L, const atoms *at, const double *x, size_t s, size_t e,
     b->dx = dx;
     b->w = x[j - 1] - x[i] - st->off + at->a[j - 1].advance;
     b->text = ep_arena_strdup(&L->dl->arena, ep_buf_str(&t));
+    for (size_t k = 1; k < n && !b->actual_text; k++) { // an ideograph beside a Latin letter or digit
+      uint32_t p = cps[k - 1], q = cps[k];
+      bool pl = (p >= '0' && p <= '9') || ((p | 0x20) >= 'a' && (p | 0x20) <= 'z');
+      bool ql = (q >= '0' && q <= '9') || ((q | 0x20) >= 'a' && (q | 0x20) <= 'z');
+      b->actual_text = (pl && ep_is_cjk(q)) || (ql && ep_is_cjk(p));
+    }
+    for (size_t k = 0; k < n; k++)
+      b->actual_text = b->actual_text && cps[k] <= 0xFFFF; // what is drawn for the rest is a blank
     ep_buf_free(&t);
     if (st->link) {
       double x0 = b->x, w = b->w, sz = b->size;

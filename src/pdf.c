@@ -42,6 +42,7 @@
 #include <hpdf_doc.h>
 #include <hpdf_font.h>
 #include <hpdf_fontdef.h>
+#include <hpdf_pages.h>
 #include <hpdf_streams.h>
 
 #if HPDF_VERSION_ID != 20300
@@ -763,11 +764,49 @@ static bool draw_graphics(pdf_writer *w, HPDF_Page page, const ep_page *p, size_
   return true;
 }
 
-// 'draw_text_box()' - Place the glyphs of TEXT box B: runs of glyphs whose
+// 'needs_actual_text()' - True when layout marked run B: its ¼-em CJK-Latin
+// gaps are positioning, which text extraction would read as spaces.
+static bool needs_actual_text(const ep_box *b) { return b->actual_text; }
+
+// 'actual_text()' - Open (OPEN) or close a /Span marked-content sequence whose
+// /ActualText is B's text without spaces that are not in it, so a search for
+// "2022年" finds it (poppler and Acrobat honour it). libharu 2.3 has no API
+// for marked content: the operators go straight into the page's content stream.
+static bool actual_text(pdf_writer *w, HPDF_Page page, const ep_box *b, bool open) {
+  HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
+  if (!open)
+    return HPDF_Stream_WriteStr(out, "EMC\012") == HPDF_OK;
+  ep_buf h;
+  ep_buf_init(&h);
+  ep_buf_puts(&h, "/Span <</ActualText <FEFF");
+  for (size_t i = 0; i < b->n; i++) {
+    uint32_t c = b->cps[i];
+    if (c > 0xFFFF)
+      ep_buf_printf(&h, "%04X%04X", 0xD800 + ((c - 0x10000) >> 10), 0xDC00 + ((c - 0x10000) & 0x3FF));
+    else
+      ep_buf_printf(&h, "%04X", (unsigned)c);
+  }
+  ep_buf_puts(&h, ">>> BDC\012");
+  bool ok = HPDF_Stream_WriteStr(out, ep_buf_str(&h)) == HPDF_OK;
+  ep_buf_free(&h);
+  (void)w;
+  return ok;
+}
+
+static bool draw_text_runs(pdf_writer *w, HPDF_Page page, const ep_box *b, size_t pi);
+
+// 'draw_text_box()' - Text box B, in a /Span with its /ActualText when it mixes scripts.
+static bool draw_text_box(pdf_writer *w, HPDF_Page page, const ep_box *b, size_t pi) {
+  if (!needs_actual_text(b) || font_of(w, b->face) == NULL)
+    return draw_text_runs(w, page, b, pi);
+  return actual_text(w, page, b, true) && draw_text_runs(w, page, b, pi) && actual_text(w, page, b, false);
+}
+
+// 'draw_text_runs()' - Place the glyphs of TEXT box B: runs of glyphs whose
 // spacing is the natural advance plus one constant go out as one string with
 // that constant as character spacing (Tc), each run positioned absolutely
 // with the text matrix.
-static bool draw_text_box(pdf_writer *w, HPDF_Page page, const ep_box *b, size_t pi) {
+static bool draw_text_runs(pdf_writer *w, HPDF_Page page, const ep_box *b, size_t pi) {
   pdf_font *f = font_of(w, b->face);
   size_t n = load_glyphs(w, b, b->face);
   if (!f || n == 0)

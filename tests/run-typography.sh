@@ -4,7 +4,8 @@
 # (tests/gen/genreport.py, fixed seed): punctuation ink never within 0.08 em of
 # its neighbour's (ink.py), no letter-spaced runs in body lines or table cells
 # (spacing.py), no number cut from its unit (units.py), the title broken only
-# between words (title.py). Exits 77 (skipped) when python3-fonttools or
+# between words (title.py), the report's titles and numbers with units found by
+# a text search of pdftotext's output (extract.py --xml). Exits 77 (skipped) when python3-fonttools or
 # python3-jieba is missing.
 # Usage: run-typography.sh EVALPDF_BIN SOURCE_DIR
 set -eu
@@ -31,8 +32,11 @@ for xml in examples/guangdong-2022-jiuzhu.xml tests/golden/county-008.xml "$tmp"
     if ! SOURCE_DATE_EPOCH=0 "$bin" render -q --layout "$layout" "$xml" -o "$pdf" 2>"$tmp/err"; then
       fail=$((fail + 1)); echo "FAIL $b ($layout): render failed"; grep -v ': note: ' "$tmp/err" | head -3; continue
     fi
-    for check in ink spacing units title; do
-      if "$py" tests/pdfcheck/$check.py -v "$pdf" >"$tmp/out" 2>&1; then
+    for check in ink spacing units title extract; do
+      xmlopt=
+      [ "$check" = extract ] && xmlopt="--xml $xml"
+      # shellcheck disable=SC2086
+      if "$py" tests/pdfcheck/$check.py -v "$pdf" $xmlopt >"$tmp/out" 2>&1; then
         pass=$((pass + 1))
       else
         fail=$((fail + 1)); echo "FAIL $b ($layout) $check:"; head -8 "$tmp/out"
