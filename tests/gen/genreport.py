@@ -564,7 +564,6 @@ class ReportWriter(Report):
         groups = []
         while sum(1 + len(g[1]) for g in groups) < target:
             groups.append(gentext.ANALYSIS_L2[len(groups) % len(gentext.ANALYSIS_L2)])
-        nleaf = max(1, sum(len(g[1]) or 1 for g in groups))
         per = self.per or 1
         for gi, (g, subs) in enumerate(groups):
             def group(subs=subs, gi=gi):
