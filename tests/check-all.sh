@@ -8,7 +8,7 @@
 #      validated by qpdf, mutool, Ghostscript, pdffonts and pdftotext
 #      (tests/validate-pdf.sh)
 #   5. each libFuzzer harness (clang) over its regression inputs, then for
-#      FUZZ_SECONDS (default 45) from seeds in examples/, layouts/ and tests/
+#      FUZZ_SECONDS (default 30) from seeds in examples/, layouts/ and tests/
 # Usage: sh tests/check-all.sh     (from anywhere; builds into build/, build-asan/, build-fuzz/)
 # A stage whose tool is missing says SKIPPED. Longer fuzzing: see README "Fuzzing".
 set -eu
@@ -72,14 +72,14 @@ if command -v clang >/dev/null 2>&1; then
     case $h in
       load|render) corpus=build-fuzz/corpus-report dict=-dict=tests/fuzz/report.dict len=65536 ;;
       layout) corpus=build-fuzz/corpus-layout dict=-dict=tests/fuzz/layout.dict len=16384 ;;
-      linebreak) corpus=build-fuzz/corpus-lb dict= len=16384 ;;
+      linebreak) corpus=build-fuzz/corpus-lb dict= len=4096 ;;
     esac
     if [ -d "tests/fuzz/regress/$h" ]; then
       build-fuzz/tests/fuzz/fuzz_$h tests/fuzz/regress/$h/* >build-fuzz/regress-$h.log 2>&1 ||
         { tail -40 build-fuzz/regress-$h.log; echo "fuzz_$h fails on a regression input"; exit 1; }
     fi
     # shellcheck disable=SC2086  # $dict is empty or one option
-    build-fuzz/tests/fuzz/fuzz_$h -artifact_prefix=build-fuzz/$h- -max_total_time="${FUZZ_SECONDS:-45}" \
+    build-fuzz/tests/fuzz/fuzz_$h -artifact_prefix=build-fuzz/$h- -max_total_time="${FUZZ_SECONDS:-30}" \
       -timeout=30 -rss_limit_mb=3000 -max_len=$len $dict $corpus >build-fuzz/fuzz-$h.log 2>&1 ||
       { tail -50 build-fuzz/fuzz-$h.log; echo "fuzz_$h found a crash, leak or timeout"; exit 1; }
     echo "fuzz_$h: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' build-fuzz/fuzz-$h.log)"
