@@ -3,7 +3,8 @@
 #   1. the normal build (warnings are errors) and ctest
 #   2. gcc ASan + UBSan (+ -fsanitize=float-cast-overflow) build and ctest;
 #      2b. ThreadSanitizer on the public-API thread programs
-#   3. valgrind: one render of the example, 0 errors and 0 bytes lost
+#   3. valgrind: one render of the example and one batch of two reports,
+#      0 errors and 0 bytes lost
 #   4. every example and golden input rendered with both layouts, and the PDFs
 #      validated by qpdf, mutool, Ghostscript, pdffonts and pdftotext
 #      (tests/validate-pdf.sh)
@@ -41,6 +42,13 @@ if command -v valgrind >/dev/null 2>&1; then
     build/src/evalpdf render examples/guangdong-2022-jiuzhu.xml -o build/valgrind.pdf 2>build/valgrind.log ||
     { grep -v 'note:' build/valgrind.log | tail -40; echo "valgrind found errors or leaks"; exit 1; }
   echo "valgrind: render of the example, 0 errors, 0 bytes lost"
+  rm -rf build/valgrind-batch
+  valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
+    --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
+    build/src/evalpdf batch -q -j 2 -o build/valgrind-batch examples/guangdong-2022-jiuzhu.xml tests/golden/tables.xml \
+    2>build/valgrind-batch.log ||
+    { grep -v 'note:' build/valgrind-batch.log | tail -40; echo "valgrind found errors or leaks in a batch"; exit 1; }
+  echo "valgrind: batch of two reports on two threads, 0 errors, 0 bytes lost"
 else
   echo "SKIPPED: valgrind is not installed"
 fi
