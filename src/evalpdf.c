@@ -335,11 +335,32 @@ static ep_load_options load_options(const evalpdf_context *ctx, const char *root
   return lo;
 }
 
+// 'report_layout_root()' - The include root when DOC's own layout file (not
+// --layout, not a catalog layout) is used: it is opened beneath the root.
+static const char *report_layout_root(const evalpdf_context *ctx, const evalpdf_document *doc) {
+  const ep_report *r = doc ? doc->report : NULL;
+  if (ctx->layout_path || !r || !r->layout_path || !r->root_real)
+    return NULL;
+  for (size_t i = 0; i < ctx->catalog.count; i++)
+    if (!strcmp(ctx->catalog.items[i].path, r->layout_path))
+      return NULL;
+  return r->root_real;
+}
+
+static char *resolve_layout(evalpdf_context *ctx, const evalpdf_document *doc, const evalpdf_render_options *opts,
+                            ep_diags *diags);
+
 // 'finish_load()' - Wrap report R into a new document in *OUT and compute its status.
 static evalpdf_status finish_load(evalpdf_context *ctx, ep_report *r, evalpdf_document **out) {
   evalpdf_document *d = ep_xcalloc(1, sizeof *d);
   d->ctx = ctx;
   d->report = r;
+  if (r->wellformed) { // the layout is loaded and validated as a render loads it
+    char *lp = resolve_layout(ctx, d, NULL, &r->diags);
+    if (lp)
+      ep_style_check(lp, report_layout_root(ctx, d), &r->diags);
+    free(lp);
+  }
   ep_diags_sort(&r->diags);
   ep_diags_init(&d->diags);
   ep_diags_append(&d->diags, &r->diags);
@@ -484,8 +505,9 @@ void evalpdf_print_versions(const evalpdf_context *ctx, FILE *out) {
 }
 
 // 'get_style()' - The parsed, font-bound layout at PATH: cached, built once
-// under the context's lock; the entry is never changed afterwards.
-static const style_entry *get_style(evalpdf_context *ctx, const char *path) {
+// under the context's lock; the entry is never changed afterwards. ROOT: the
+// include root when the report names the layout file (opened beneath it).
+static const style_entry *get_style(evalpdf_context *ctx, const char *path, const char *root) {
   pthread_mutex_lock(&ctx->lock);
   for (size_t i = 0; i < ctx->nstyles; i++)
     if (!strcmp(ctx->styles[i]->path, path)) {
@@ -509,7 +531,7 @@ static const style_entry *get_style(evalpdf_context *ctx, const char *path) {
   ep_diags_init(&e->diags);
   ep_diags_append(&e->diags, &ctx->font_diags);
   if (ctx->fonts) {
-    e->style = ep_style_load(path, &e->diags);
+    e->style = ep_style_load_confined(path, root, &e->diags);
     if (e->style)
       e->fonts_ok = ep_style_bind_fonts(e->style, ctx->fonts, &e->diags);
   }
@@ -556,7 +578,7 @@ static evalpdf_status bound_style(evalpdf_context *ctx, const evalpdf_document *
   char *path = resolve_layout(ctx, doc, opts, diags);
   if (!path)
     return EVALPDF_ERR_USAGE;
-  const style_entry *e = get_style(ctx, path);
+  const style_entry *e = get_style(ctx, path, opts && opts->layout ? NULL : report_layout_root(ctx, doc));
   free(path);
   ep_diags_append(diags, &e->diags);
   if (!ctx->fonts || (e->style && !e->fonts_ok))

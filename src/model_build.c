@@ -7,9 +7,11 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -17,6 +19,7 @@
 #define XI_NS_2001 "http://www.w3.org/2001/XInclude"
 #define XI_NS_2003 "http://www.w3.org/2003/XInclude"
 #define MAX_INCLUDE_DEPTH 16
+#define EP_MAX_TABLE_COLUMNS 100 // README "Limits"
 
 // Every element name of the vocabulary, for suggestions.
 static const char *const all_elements[] = {
@@ -50,7 +53,7 @@ typedef struct builder {
   const char *file;     // display name of the file being walked
   char *dir_real;       // directory of the file being walked (resolved)
   const char *root_real;
-  const char *stack[MAX_INCLUDE_DEPTH + 2]; // resolved paths of the include chain
+  const char *stack[MAX_INCLUDE_DEPTH + 2]; // "dev:ino" of each file in the include chain
   int nstack;
   ep_xml_doc **docs; // included documents, kept until the model is built
   size_t ndocs;
@@ -552,7 +555,7 @@ static void build_row(builder *b, ep_node *parent, xmlNodePtr tr, int depth) {
   ep_node *row = new_node(b, EP_N_TR, parent, tr);
   static const char *const cells[] = {"th", "td", NULL};
   static const char *const at[] = {"rowspan", "colspan", "align", NULL};
-  int ncells = 0;
+  int ncells = 0, ncols = 0;
   for (xmlNodePtr c = tr->children; c; c = c->next) {
     if (c->type == XML_ELEMENT_NODE && !c->ns &&
         (!strcmp(xname(c), "th") || !strcmp(xname(c), "td"))) {
@@ -562,6 +565,9 @@ static void build_row(builder *b, ep_node *parent, xmlNodePtr tr, int depth) {
       cell->colspan = int_attr(b, c, "colspan", 1000, 1);
       cell->align = (ep_align)(enum_attr(b, c, "align", align_values, -1) + 1);
       ncells++;
+      if ((ncols += cell->colspan) > EP_MAX_TABLE_COLUMNS && ncols - cell->colspan <= EP_MAX_TABLE_COLUMNS)
+        err(b, c, "limit", "this <tr> has more than %d columns (counting colspan); a table has at most %d.",
+            EP_MAX_TABLE_COLUMNS, EP_MAX_TABLE_COLUMNS);
     } else if (c->type == XML_ELEMENT_NODE) {
       unknown_element(b, c, "tr", cells);
     } else if (has_text(c)) {
@@ -1012,6 +1018,54 @@ static void note_include(ep_report *r, const char *real) {
   r->ninclude++;
 }
 
+// 'include_fd()' - Parse the include file open on FD (normalised path ABS,
+// named HREF in DISPLAY) and expand its own includes; its root element, or NULL.
+static xmlNodePtr include_fd(builder *b, xmlNodePtr el, int fd, const char *abs, const char *href,
+                             const char *display, int level) {
+  struct stat sb;
+  memset(&sb, 0, sizeof sb);
+  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    err(b, el, "include-not-found", "<xi:include href=\"%s\">: the file cannot be read (%s).", href,
+        S_ISDIR(sb.st_mode) ? "Is a directory" : "not a regular file");
+    return NULL;
+  }
+  char id[64];
+  snprintf(id, sizeof id, "%ju:%ju", (uintmax_t)sb.st_dev, (uintmax_t)sb.st_ino);
+  for (int i = 0; i < b->nstack; i++)
+    if (!strcmp(b->stack[i], id)) {
+      err(b, el, "include-cycle", "<xi:include href=\"%s\"> includes a file that is already being included (a cycle).", href);
+      return NULL;
+    }
+  ep_buf disp;
+  ep_buf_init(&disp);
+  char *dd = dir_of(display);
+  if (href[0] != '/' && strcmp(dd, "."))
+    ep_buf_printf(&disp, "%s/%s", dd, href);
+  else
+    ep_buf_puts(&disp, href);
+  free(dd);
+  const char *sub_display = ep_arena_strdup(&b->r->arena, ep_buf_str(&disp));
+  ep_buf_free(&disp);
+  ep_xml_doc *doc = ep_xml_parse_fd(fd, sub_display, &b->r->diags, el->doc->dict);
+  if (!doc)
+    return NULL;
+  keep_doc(b, doc);
+  note_include(b->r, abs);
+  xmlNodePtr root = xmlDocGetRootElement(doc);
+  if (!root)
+    return NULL;
+  char *sub_dir = dir_of(abs);
+  b->stack[b->nstack++] = id;
+  set_file(root, sub_display);
+  expand_includes(b, root, sub_display, sub_dir, level + 1);
+  b->nstack--;
+  free(sub_dir);
+  root = xmlDocGetRootElement(doc);
+  if (root)
+    xmlUnlinkNode(root);
+  return root;
+}
+
 // 'include_one()' - Resolve and confine one xi:include; on success replace it by the
 // included document's root element (its own includes expanded), else remove it.
 static void include_one(builder *b, xmlNodePtr el, const char *display, const char *dir_real, int level) {
@@ -1025,87 +1079,33 @@ static void include_one(builder *b, xmlNodePtr el, const char *display, const ch
   xmlNodePtr replacement = NULL;
   if (!href) {
     /* reported by check_attrs */
-  } else if (parse && strcmp(parse, "xml")) {
-    err(b, el, "bad-include", "<xi:include parse=\"%s\"> is not supported; only parse=\"xml\" includes report XML.", parse);
-  } else if (xptr) {
-    err(b, el, "bad-include", "<xi:include xpointer=\"…\"> is not supported; include a whole file.");
-  } else if (!href[0]) {
-    err(b, el, "bad-include", "<xi:include href=\"\"> names no file.");
   } else if (has_scheme(href)) {
     err(b, el, "include-network", "<xi:include href=\"%s\"> is a URL; evalpdf never fetches from the network, include a file inside the include root.", href);
-  } else if (level >= MAX_INCLUDE_DEPTH) {
-    err(b, el, "include-too-deep", "includes nest more than %d deep at href=\"%s\".", MAX_INCLUDE_DEPTH, href);
+  } else if (!href[0]) {
+    err(b, el, "bad-include", "<xi:include href=\"\"> names no file.");
   } else {
-    ep_buf path, disp;
-    ep_buf_init(&path);
-    ep_buf_init(&disp);
-    if (href[0] == '/') {
-      ep_buf_puts(&path, href);
-      ep_buf_puts(&disp, href);
-    } else {
-      ep_buf_printf(&path, "%s/%s", dir_real, href);
-      char *dd = dir_of(display);
-      if (strcmp(dd, "."))
-        ep_buf_printf(&disp, "%s/%s", dd, href);
-      else
-        ep_buf_puts(&disp, href);
-      free(dd);
-    }
-    char *real = NULL;
-    int rc = ep_path_confined(ep_buf_str(&path), b->root_real, &real);
-    if (rc < 0) {
-      // Do not reveal whether files outside the root exist: judge the folder.
-      int e = errno;
-      char *dir = dir_of(ep_buf_str(&path));
-      char *rdir = NULL;
-      int drc = ep_path_confined(dir, b->root_real, &rdir);
-      if (drc > 0)
-        err(b, el, "include-outside-root", "<xi:include href=\"%s\"> lies outside the include root %s; use --root to widen it.",
-            href, b->root_real);
-      else
-        err(b, el, "include-not-found", "<xi:include href=\"%s\">: the file cannot be found (%s).", href, strerror(e));
-      free(dir);
-      free(rdir);
-    } else if (rc > 0) {
-      err(b, el, "include-outside-root", "<xi:include href=\"%s\"> resolves to %s, outside the include root %s; use --root to widen it.",
-          href, real, b->root_real);
-    } else {
-      struct stat sb;
-      bool cycle = false;
-      for (int i = 0; i < b->nstack; i++)
-        if (!strcmp(b->stack[i], real))
-          cycle = true;
-      if (stat(real, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        err(b, el, "include-not-found", "<xi:include href=\"%s\">: the file cannot be read (%s).", href,
-            S_ISDIR(sb.st_mode) ? "Is a directory" : "not a regular file");
-      } else if (cycle) {
-        err(b, el, "include-cycle", "<xi:include href=\"%s\"> includes a file that is already being included (a cycle).", href);
-      } else {
-        const char *sub_display = ep_arena_strdup(&b->r->arena, ep_buf_str(&disp));
-        ep_xml_doc *doc = ep_xml_parse_dict(real, sub_display, &b->r->diags, el->doc->dict);
-        if (doc) {
-          keep_doc(b, doc);
-          note_include(b->r, real);
-          xmlNodePtr root = xmlDocGetRootElement(doc);
-          if (root) {
-            char *sub_dir = dir_of(real);
-            b->stack[b->nstack++] = real;
-            set_file(root, sub_display);
-            expand_includes(b, root, sub_display, sub_dir, level + 1);
-            b->nstack--;
-            free(sub_dir);
-            root = xmlDocGetRootElement(doc);
-            if (root) {
-              xmlUnlinkNode(root);
-              replacement = root;
-            }
-          }
-        }
-      }
-    }
-    free(real);
-    ep_buf_free(&path);
-    ep_buf_free(&disp);
+    // Opened beneath the root first (race-free: no symbolic link out is
+    // followed at open time), so that an escape is named before other reasons.
+    int fd = -1, e = 0;
+    char *abs = NULL;
+    ep_confined_rc rc = ep_open_confined(b->root_real, dir_real, href, &abs, &fd, &e);
+    if (rc == EP_CONFINED_OUTSIDE)
+      err(b, el, "include-outside-root", "<xi:include href=\"%s\"> lies outside the include root %s (by its path or through a symbolic link); use --root to widen it.",
+          href, b->root_real);
+    if (parse && strcmp(parse, "xml"))
+      err(b, el, "bad-include", "<xi:include parse=\"%s\"> is not supported; only parse=\"xml\" includes report XML.", parse);
+    else if (xptr)
+      err(b, el, "bad-include", "<xi:include xpointer=\"…\"> is not supported; include a whole file.");
+    else if (rc == EP_CONFINED_OK && level >= MAX_INCLUDE_DEPTH)
+      err(b, el, "include-too-deep", "includes nest more than %d deep at href=\"%s\".", MAX_INCLUDE_DEPTH, href);
+    else if (rc == EP_CONFINED_OK)
+      replacement = include_fd(b, el, fd, abs, href, display, level);
+    else if (rc == EP_CONFINED_FAILED)
+      err(b, el, "include-not-found", "<xi:include href=\"%s\">: the file cannot be %s (%s).", href,
+          e == ENOENT ? "found" : "read", strerror(e));
+    if (fd >= 0)
+      close(fd);
+    free(abs);
   }
   free(href);
   free(parse);
@@ -1457,7 +1457,11 @@ static void build_from_doc(ep_report *r, ep_xml_doc *doc, const char *real, char
   b.file = r->path;
   b.dir_real = dir_real;
   b.root_real = root_real;
-  b.stack[b.nstack++] = real;
+  struct stat msb;
+  char main_id[64] = "";
+  if (stat(real, &msb) == 0)
+    snprintf(main_id, sizeof main_id, "%ju:%ju", (uintmax_t)msb.st_dev, (uintmax_t)msb.st_ino);
+  b.stack[b.nstack++] = main_id; // identities (device:inode) of the include chain
   b.suggestions = 200;
   xmlNodePtr root = xmlDocGetRootElement(doc);
   if (root) {

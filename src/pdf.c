@@ -375,22 +375,6 @@ static void collect(pdf_writer *w) {
   w->ndests = k;
 }
 
-// 'write_all()' - Write N bytes to FD, retrying short writes; 0 or an errno value.
-static int write_all(int fd, const void *data, size_t n) {
-  const unsigned char *p = data;
-  while (n > 0) {
-    ssize_t k = write(fd, p, n);
-    if (k < 0) {
-      if (errno == EINTR)
-        continue;
-      return errno;
-    }
-    p += k;
-    n -= (size_t)k;
-  }
-  return 0;
-}
-
 // 'err_text()' - strerror() into BUF, thread-safe.
 static const char *err_text(int err, char *buf, size_t size) {
 #if defined(_GNU_SOURCE)
@@ -1172,31 +1156,12 @@ static bool build(pdf_writer *w, unsigned char **out, size_t *out_len) {
   return true;
 }
 
-// 'current_umask()' - The process umask, read without changing it (Linux
-// /proc/self/status; umask() would race with other threads). 022 when unknown.
-static mode_t current_umask(void) {
-  mode_t mask = 022;
-  FILE *f = fopen("/proc/self/status", "r");
-  if (!f)
-    return mask;
-  char line[256];
-  while (fgets(line, sizeof line, f)) {
-    unsigned m;
-    if (sscanf(line, "Umask: %o", &m) == 1) {
-      mask = (mode_t)(m & 0777);
-      break;
-    }
-  }
-  fclose(f);
-  return mask;
-}
-
 // 'write_direct()' - Write DATA into PATH, an existing file that is not a
 // regular file (a device, a pipe): it must not be replaced by a rename.
 static int write_direct(pdf_writer *w, const char *path, const unsigned char *data, size_t len) {
   char eb[128];
   int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-  int e = fd < 0 ? errno : write_all(fd, data, len);
+  int e = fd < 0 ? errno : ep_write_all(fd, data, len);
   if (fd >= 0 && close(fd) != 0 && e == 0)
     e = errno;
   if (e != 0) {
@@ -1221,50 +1186,26 @@ static int write_output(pdf_writer *w, const char *path, const unsigned char *da
     }
     return EP_PDF_OK;
   }
-  struct stat st, lst;
-  mode_t mode = 0666 & ~current_umask();
-  char *resolved = NULL;
-  const char *target = path;
-  if (stat(path, &st) == 0) {
-    if (S_ISDIR(st.st_mode)) {
-      fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: it is a folder.", path);
-      return EP_PDF_IO_ERROR;
-    }
-    if (!S_ISREG(st.st_mode))
-      return write_direct(w, path, data, len);
-    mode = st.st_mode & 07777;
-    if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) && (resolved = realpath(path, NULL)) != NULL)
-      target = resolved;
-  }
-  const char *slash = strrchr(target, '/');
-  size_t dlen = slash ? (size_t)(slash - target) : 0;
-  const char *base = slash ? slash + 1 : target;
-  int blen = strlen(base) > 200 ? 200 : (int)strlen(base);
-  size_t tl = dlen + (size_t)blen + 16;
-  char *tmp = ep_xmalloc(tl);
-  if (slash)
-    snprintf(tmp, tl, "%.*s/.%.*s.XXXXXX", (int)dlen, target, blen, base);
-  else
-    snprintf(tmp, tl, ".%.*s.XXXXXX", blen, base);
-  int fd = mkstemp(tmp);
-  int e = fd < 0 ? errno : write_all(fd, data, len);
-  if (fd >= 0) {
-    if (e == 0 && fchmod(fd, mode) != 0)
-      e = errno;
-    if (e == 0 && fsync(fd) != 0)
-      e = errno;
-    if (close(fd) != 0 && e == 0)
-      e = errno;
-    if (e == 0 && rename(tmp, target) != 0)
-      e = errno;
-    if (e != 0)
-      unlink(tmp);
-  }
-  if (e != 0)
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+    return write_direct(w, path, data, len);
+  // an unnamed temporary (O_TMPFILE) in the target's folder, linked in place
+  // and renamed over the target only when complete (util.h, ep_outfile)
+  ep_outfile o;
+  int e = ep_outfile_open(&o, path);
+  if (e != 0) {
     fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: %s%s.", path,
-         fd < 0 ? "no temporary file can be created next to it: " : "", err_text(e, eb, sizeof eb));
-  free(tmp);
-  free(resolved);
+         e == EISDIR ? "" : "no temporary file can be created next to it: ",
+         e == EISDIR ? "it is a folder" : err_text(e, eb, sizeof eb));
+    return EP_PDF_IO_ERROR;
+  }
+  e = ep_write_all(o.fd, data, len);
+  if (e != 0)
+    ep_outfile_abandon(&o);
+  else
+    e = ep_outfile_commit(&o);
+  if (e != 0)
+    fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: %s.", path, err_text(e, eb, sizeof eb));
   return e ? EP_PDF_IO_ERROR : EP_PDF_OK;
 }
 
