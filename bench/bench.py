@@ -239,13 +239,12 @@ def county_reports(tmp, n):
     gen = os.path.join(ROOT, "tests", "gen")
     d = os.path.join(tmp, "county")
     os.makedirs(d, exist_ok=True)
-    for script in ("gen.py", "generate.py", "gen-reports.py"):
-        p = os.path.join(gen, script)
-        if os.path.exists(p):
-            r = subprocess.run([sys.executable, p, "--count", str(n), "--out", d], capture_output=True)
-            files = sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(".xml"))
-            if r.returncode == 0 and len(files) >= n:
-                return files[:n], "tests/gen/" + script
+    p = os.path.join(gen, "genreport.py")
+    if os.path.exists(p):
+        r = subprocess.run([sys.executable, p, "--seed", "1", "--count", str(n), "--out", d], capture_output=True)
+        files = sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(".xml"))
+        if r.returncode == 0 and len(files) >= n:
+            return files[:n], "tests/gen/genreport.py --seed 1"
     src = open(EXAMPLE, encoding="utf-8").read()
     files = []
     for i in range(n):
