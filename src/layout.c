@@ -120,9 +120,8 @@ void lay_inline_text(lay *L, atoms *at, const ep_node *n, const ifmt *f, int dep
         lay_add_text(L, at, c->result, f, c->file, c->line, true);
       break;
     case EP_N_AMOUNT:
-      if (c->has_weight) {
-        char b[64];
-        lay_add_text(L, at, ep_dec_format_plain(c->amount, b, sizeof b), f, c->file, c->line, true);
+      if (c->result) {
+        lay_add_text(L, at, c->result, f, c->file, c->line, true);
         if (c->unit)
           lay_add_text(L, at, c->unit, f, c->file, c->line, false);
       }

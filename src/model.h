@@ -178,9 +178,9 @@ struct ep_node {
   ep_node *target;        // resolved element
   ep_prop prop;
   ep_vformat format;
-  const char *result;     // VALUE: the printed figure; REF: the printed number
+  const char *result;     // VALUE / AMOUNT: the printed figure; REF: the printed number
   bool page;              // REF page="yes"
-  ep_dec amount;
+  ep_dec amount;          // AMOUNT value (valid when result is set)
 };
 
 // Document metadata.
@@ -259,6 +259,14 @@ void ep_index_ids(ep_report *r, ep_dup_id_fn dup);
 
 // 'ep_find_id()' - The element with id ID in the index, or NULL.
 ep_node *ep_find_id(const ep_report *r, const char *id);
+
+// 'ep_fig_text()' - The text of figure F printed by FORMAT (a <value format>:
+// plain = the exact value, trailing fraction zeros dropped; 2 = two decimals,
+// half-up; percent = F x 100 with '%'; chinese = a whole number 0..99 in Chinese
+// numerals) into BUF (64 bytes suffice), returned. UNKNOWN when F is not known;
+// NULL when FORMAT cannot show F (chinese outside 0..99). Every figure the
+// model, its dump and the layout print goes through here.
+const char *ep_fig_text(ep_fig f, ep_vformat format, const char *unknown, char *buf, size_t size);
 
 // 'ep_grade_word()' - The grade word for SCORE (0..100 scale) in SCALE.
 const char *ep_grade_word(ep_ratio score, ep_grade_scale scale);

@@ -466,8 +466,9 @@ static void build_inline_element(builder *b, ep_node *parent, xmlNodePtr el, wsn
     ep_node *x = new_node(b, EP_N_AMOUNT, parent, el);
     ep_dec d;
     if (num_attr(b, el, "value", false, &d)) {
+      char t[64];
       x->amount = d;
-      x->has_weight = true; // marks a valid amount
+      x->result = ep_arena_strdup(&b->r->arena, ep_fig_text((ep_fig){true, d}, EP_VF_PLAIN, NULL, t, sizeof t));
     }
     x->unit = attr_text(b, el, "unit");
     if (x->unit && x->unit[0])

@@ -559,29 +559,12 @@ static bool format_ratio_value(ep_report *r, ep_node *v, ep_ratio q, bool is_rat
 
 // 'format_dec_value()' - Print a decimal-valued property by FORMAT.
 static bool format_dec_value(ep_report *r, ep_node *v, ep_dec d, char *buf) {
-  int64_t n;
-  switch (v->format) {
-  case EP_VF_PERCENT:
-    ep_ratio_format_percent(ep_ratio_from_dec(d), buf, 64);
+  if (ep_fig_text((ep_fig){true, d}, v->format, NULL, buf, 64))
     return true;
-  case EP_VF_2:
-    ep_dec_format_fixed(d, 2, buf, 64);
-    return true;
-  case EP_VF_CHINESE:
-    if (ep_dec_is_integer(d, &n) && n >= 0 && n <= 99) {
-      ep_format_chinese(n, buf, 64);
-      return true;
-    } else {
-      char t[64];
-      ERR(r, v, "bad-chinese-format",
-          "<value of=\"%s\" format=\"chinese\">: the value %s is not a whole number from 0 to 99.", v->ref,
-          fmt_dec(d, t));
-      return false;
-    }
-  default:
-    ep_dec_format_plain(d, buf, 64);
-    return true;
-  }
+  char t[64];
+  ERR(r, v, "bad-chinese-format", "<value of=\"%s\" format=\"chinese\">: the value %s is not a whole number from 0 to 99.",
+      v->ref, fmt_dec(d, t));
+  return false;
 }
 
 // 'resolve_value()' - Resolve and print one <value of="ID.PROPERTY">.
