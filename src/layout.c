@@ -54,13 +54,7 @@ void lay_add_text(lay *L, atoms *at, const char *s, const ifmt *f, const char *f
   size_t len = strlen(s);
   bool first = true;
   for (size_t i = 0; i < len;) {
-    uint32_t cp;
-    size_t l = ep_utf8_decode((const unsigned char *)s + i, len - i, &cp);
-    if (!l) {
-      cp = 0xFFFD;
-      l = 1;
-    }
-    i += l;
+    uint32_t cp = ep_utf8_next(s, len, &i);
     atom_style as = {f->link, NULL, f->size, f->bold, f->underline, f->rise, file, line};
     ep_face *face = NULL;
     bool nonbmp = cp > 0xFFFF;

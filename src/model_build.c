@@ -106,6 +106,25 @@ static char *get_attr(xmlNodePtr el, const char *name) {
   return NULL;
 }
 
+// 'ws_feed_text()' - Append the normalized form of text S to BUF, updating WS.
+static void ws_feed_text(wsnorm *ws, const char *s, ep_buf *buf) {
+  size_t len = strlen(s);
+  for (size_t i = 0; i < len;) {
+    size_t at = i;
+    uint32_t cp = ep_utf8_next(s, len, &i);
+    if (ep_is_xml_space(cp)) {
+      ws->pending = true;
+    } else {
+      if (ws->pending && ws->have_prev && !(ep_is_cjk(ws->prev) && ep_is_cjk(cp)))
+        ep_buf_putc(buf, ' ');
+      ws->pending = false;
+      ep_buf_put(buf, s + at, i - at);
+      ws->have_prev = true;
+      ws->prev = cp;
+    }
+  }
+}
+
 // 'norm_text()' - Collapse whitespace in S by the CJK rule: runs between two CJK
 // characters vanish, other inner runs become one space, ends are trimmed.
 static char *norm_text(ep_arena *a, const char *s) {
@@ -113,28 +132,8 @@ static char *norm_text(ep_arena *a, const char *s) {
     return NULL;
   ep_buf out;
   ep_buf_init(&out);
-  size_t len = strlen(s);
-  bool pending = false, have_prev = false;
-  uint32_t prev = 0;
-  for (size_t i = 0; i < len;) {
-    uint32_t cp;
-    size_t l = ep_utf8_decode((const unsigned char *)s + i, len - i, &cp);
-    if (!l) {
-      cp = 0xFFFD;
-      l = 1;
-    }
-    if (ep_is_xml_space(cp)) {
-      pending = true;
-    } else {
-      if (pending && have_prev && !(ep_is_cjk(prev) && ep_is_cjk(cp)))
-        ep_buf_putc(&out, ' ');
-      pending = false;
-      ep_buf_put(&out, s + i, l);
-      have_prev = true;
-      prev = cp;
-    }
-    i += l;
-  }
+  wsnorm ws = {0};
+  ws_feed_text(&ws, s, &out);
   char *r = ep_arena_strdup(a, ep_buf_str(&out));
   ep_buf_free(&out);
   return r;
@@ -390,30 +389,6 @@ static ep_node *new_node(builder *b, ep_kind kind, ep_node *parent, xmlNodePtr e
 
 // ---------------------------------------------------------------------------
 // Inline content
-
-// 'ws_feed_text()' - Append the normalized form of text S to BUF, updating WS.
-static void ws_feed_text(wsnorm *ws, const char *s, ep_buf *buf) {
-  size_t len = strlen(s);
-  for (size_t i = 0; i < len;) {
-    uint32_t cp;
-    size_t l = ep_utf8_decode((const unsigned char *)s + i, len - i, &cp);
-    if (!l) {
-      cp = 0xFFFD;
-      l = 1;
-    }
-    if (ep_is_xml_space(cp)) {
-      ws->pending = true;
-    } else {
-      if (ws->pending && ws->have_prev && !(ep_is_cjk(ws->prev) && ep_is_cjk(cp)))
-        ep_buf_putc(buf, ' ');
-      ws->pending = false;
-      ep_buf_put(buf, s + i, l);
-      ws->have_prev = true;
-      ws->prev = cp;
-    }
-    i += l;
-  }
-}
 
 // 'ws_atom()' - An atomic inline (value, amount, ref) follows: emit a pending
 // space as its own text node, then treat the atom as character CP.
