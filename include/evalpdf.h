@@ -2,31 +2,55 @@
 // 彩票公益金使用情况公开) from report XML to PDF.
 //
 // The one public header. All types are opaque; every function says who owns
-// what. The library has no global state: a context holds options, data paths
-// and (later) parsed fonts and layouts and may be shared by many documents;
-// distinct documents may be loaded from different threads.
+// what. The library has no global state and never reads the environment
+// except where a function says so (evalpdf_options.data_dir = NULL looks at
+// $EVALPDF_DATA and $XDG_DATA_HOME once, in evalpdf_context_new).
+//
+// Thread safety: one context may be shared by any number of threads at once;
+// it parses each layout file and the fonts once and shares them read-only
+// (guarded internally). A document belongs to one thread at a time: distinct
+// documents may be loaded, rendered and freed concurrently from different
+// threads; one document must not be used by two threads at once. Strings a
+// document lends (diagnostics, meta) stay valid until the next render of that
+// document or its free.
 //
 // Memory: internal allocations abort the process on out-of-memory (as cmark
-// does); functions never return NULL for lack of memory.
+// does); functions never return NULL for lack of memory. Memory the library
+// hands over is freed with evalpdf_free().
 #ifndef EVALPDF_H
 #define EVALPDF_H
 
 #include <stddef.h>
 #include <stdio.h>
 
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+// Version of this header; evalpdf_version() gives the library's at run time.
+#define EVALPDF_VERSION_MAJOR 0
+#define EVALPDF_VERSION_MINOR 2
+#define EVALPDF_VERSION_PATCH 0
+#define EVALPDF_VERSION_STRING "0.2.0"
+#define EVALPDF_VERSION_NUMBER (EVALPDF_VERSION_MAJOR * 10000 + EVALPDF_VERSION_MINOR * 100 + EVALPDF_VERSION_PATCH)
 
 // Result of a public call.
 typedef enum evalpdf_status {
   EVALPDF_OK = 0,        // success (warnings and notes allowed)
   EVALPDF_ERR_INPUT = 1, // the input has errors (see the document's diagnostics)
   EVALPDF_ERR_IO = 2,    // a file could not be read or written
-  EVALPDF_ERR_USAGE = 3, // bad options (e.g. an unknown --layout)
+  EVALPDF_ERR_USAGE = 3, // bad options (e.g. an unknown --layout) or a broken layout file
   EVALPDF_ERR_FONT = 4,  // no usable font for a role
-  EVALPDF_ERR_PDF = 5    // the PDF writer failed
+  EVALPDF_ERR_PDF = 5    // the PDF writer failed (a bug: the diagnostics say where)
 } evalpdf_status;
+
+// 'evalpdf_status_string()' - A short English phrase for STATUS, e.g. "the
+// input has errors" (static string; "unknown status" for other values).
+const char *evalpdf_status_string(evalpdf_status status);
 
 // Option flags.
 #define EVALPDF_OPT_STRICT (1u << 0) // warnings count as errors
@@ -38,15 +62,47 @@ typedef struct evalpdf_options {
   unsigned flags;       // EVALPDF_OPT_* bits
   const char *root;     // include root; NULL = each input's own directory
   const char *layout;   // layout name or path overriding the XML's layout attribute; NULL = none
-  const char *data_dir; // data directory (layouts/, fonts/); NULL = $EVALPDF_DATA, install prefix, source tree
+  const char *data_dir; // data directory (layouts/, fonts/); NULL = $EVALPDF_DATA, beside the
+                        // installed library, the source tree (uninstalled build)
   const char *font_dir; // extra font directory; NULL = none
+  const char *user_layout_dir; // the user's own layouts, found before the shipped ones; NULL =
+                               // $XDG_DATA_HOME/evalpdf/layouts or ~/.local/share/evalpdf/layouts
 } evalpdf_options;
+
+// Options for one render. Initialize with evalpdf_render_options_init().
+// Strings are borrowed for the duration of the call.
+typedef struct evalpdf_render_options {
+  unsigned abi_version;    // set by evalpdf_render_options_init
+  const char *layout;      // layout name or path; NULL = the context's layout option, else the
+                           // report's layout attribute, else "official"
+  long long creation_date; // seconds since 1970-01-01 UTC written as the PDF's creation and
+                           // modification date; -1 (the default) = no date in the PDF
+} evalpdf_render_options;
 
 typedef struct evalpdf_context evalpdf_context;
 typedef struct evalpdf_document evalpdf_document;
 
-// 'evalpdf_version()' - The library version, e.g. "0.1.0" (static string).
+// Severity of a diagnostic, as printed (after EVALPDF_OPT_STRICT).
+typedef enum evalpdf_severity {
+  EVALPDF_NOTE = 0,
+  EVALPDF_WARNING = 1,
+  EVALPDF_ERROR = 2
+} evalpdf_severity;
+
+// One diagnostic. Strings are borrowed from the document (see the top).
+typedef struct evalpdf_diag {
+  const char *file;          // "" when no file applies
+  unsigned long line;        // 0 when no line applies
+  evalpdf_severity severity; // after EVALPDF_OPT_STRICT
+  const char *code;          // stable kebab-case code, e.g. "score-exceeds-weight"
+  const char *message;       // one full sentence, no trailing newline
+} evalpdf_diag;
+
+// 'evalpdf_version()' - The library version, e.g. "0.2.0" (static string).
 const char *evalpdf_version(void);
+
+// 'evalpdf_free()' - Free memory the library handed over (NULL is allowed).
+void evalpdf_free(void *p);
 
 // 'evalpdf_print_versions()' - Print evalpdf's version, the versions of
 // libharu, libxml2, FreeType and HarfBuzz it runs with, and where data files
@@ -55,6 +111,9 @@ void evalpdf_print_versions(const evalpdf_context *ctx, FILE *out);
 
 // 'evalpdf_options_init()' - Fill OPTS with defaults.
 void evalpdf_options_init(evalpdf_options *opts);
+
+// 'evalpdf_render_options_init()' - Fill OPTS with defaults (no layout, no date).
+void evalpdf_render_options_init(evalpdf_render_options *opts);
 
 // 'evalpdf_context_new()' - Create a context from OPTS (NULL = defaults).
 // On success stores a new context in *OUT (free with evalpdf_context_free).
@@ -68,12 +127,29 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
 void evalpdf_context_free(evalpdf_context *ctx);
 
 // 'evalpdf_context_data_dir()' - The data directory in use, and in *SOURCE (if
-// not NULL) where it came from: "EVALPDF_DATA", "install prefix", "source tree"
+// not NULL) where it came from: "EVALPDF_DATA", "installed", "source tree"
 // or "option". Borrowed strings, valid while CTX lives.
 const char *evalpdf_context_data_dir(const evalpdf_context *ctx, const char **source);
 
-// 'evalpdf_context_layouts()' - Write one line per available layout ("NAME  PATH") to OUT.
+// 'evalpdf_context_layout_count()' - How many layouts can be named (user
+// layouts first, then the shipped ones; a user layout hides a shipped one of
+// the same name).
+size_t evalpdf_context_layout_count(const evalpdf_context *ctx);
+
+// 'evalpdf_context_layout()' - Layout I (0-based): its NAME, the file PATH and
+// where it comes from in SOURCE ("user" or "shipped"); any out pointer may be
+// NULL. Borrowed strings, valid while CTX lives. Returns 0, or -1 when I is out of range.
+int evalpdf_context_layout(const evalpdf_context *ctx, size_t i, const char **name, const char **path,
+                           const char **source);
+
+// 'evalpdf_context_layouts()' - Convenience: one line per layout ("NAME  PATH (SOURCE)") to OUT.
 void evalpdf_context_layouts(const evalpdf_context *ctx, FILE *out);
+
+// 'evalpdf_file_is_report()' - Whether the XML file at PATH has <report> as
+// its root element (reads only up to the root element; no entities, no
+// network). Returns 1 yes, 0 no (another root element or not XML), -1 when
+// PATH cannot be read.
+int evalpdf_file_is_report(const char *path);
 
 // 'evalpdf_document_load()' - Read, validate and compute the report at PATH.
 // Always stores a document in *OUT (free with evalpdf_document_free), even when
@@ -82,18 +158,58 @@ void evalpdf_context_layouts(const evalpdf_context *ctx, FILE *out);
 // EVALPDF_ERR_IO (the input itself could not be read).
 evalpdf_status evalpdf_document_load(evalpdf_context *ctx, const char *path, evalpdf_document **out);
 
+// 'evalpdf_document_load_memory()' - As evalpdf_document_load, for the LEN
+// bytes at DATA (borrowed for the call). NAME is the file name diagnostics
+// use (e.g. "<stdin>"); ROOT is the include root (NULL = the context's root,
+// else the current directory).
+evalpdf_status evalpdf_document_load_memory(evalpdf_context *ctx, const char *data, size_t len,
+                                            const char *name, const char *root,
+                                            evalpdf_document **out);
+
 // 'evalpdf_document_free()' - Free DOC (NULL is allowed).
 void evalpdf_document_free(evalpdf_document *doc);
 
-// 'evalpdf_document_status()' - The status evalpdf_document_load returned.
+// 'evalpdf_document_status()' - The status evalpdf_document_load returned
+// (never changed by rendering).
 evalpdf_status evalpdf_document_status(const evalpdf_document *doc);
 
-// 'evalpdf_document_counts()' - Errors and warnings as printed (after --strict), into *ERRORS/*WARNINGS (either may be NULL).
+// 'evalpdf_document_path()' - The name DOC was loaded under (borrowed).
+const char *evalpdf_document_path(const evalpdf_document *doc);
+
+// 'evalpdf_document_meta()' - The text of <meta>/KEY ("title", "subtitle",
+// "issuer", "year", "date", "region"), or NULL when the report has none.
+// Borrowed, valid while DOC lives.
+const char *evalpdf_document_meta(const evalpdf_document *doc, const char *key);
+
+// 'evalpdf_document_input_count()' / 'evalpdf_document_input()' - The files
+// the load read: the report first (its name as loaded), then every included
+// file (resolved paths), each once. Borrowed, valid while DOC lives.
+size_t evalpdf_document_input_count(const evalpdf_document *doc);
+const char *evalpdf_document_input(const evalpdf_document *doc, size_t i);
+
+// 'evalpdf_document_render_inputs()' - Call FN(PATH, USER) for each file a
+// render of DOC with OPTS (NULL = defaults) reads besides the report: the
+// layout file, then every font file its roles resolve to, each once. Returns
+// EVALPDF_OK, EVALPDF_ERR_USAGE or EVALPDF_ERR_FONT as evalpdf_document_render.
+evalpdf_status evalpdf_document_render_inputs(evalpdf_document *doc, const evalpdf_render_options *opts,
+                                              void (*fn)(const char *path, void *user), void *user);
+
+// 'evalpdf_document_counts()' - Errors and warnings as printed (after
+// --strict), of the load and the last render, into *ERRORS/*WARNINGS (either may be NULL).
 void evalpdf_document_counts(const evalpdf_document *doc, size_t *errors, size_t *warnings);
 
-// 'evalpdf_print_diagnostics()' - Print the diagnostics of N documents, each
-// sorted by file and line, to OUT: as text lines "FILE:LINE: error: …", or with
-// JSON non-zero as one JSON array of {file, line, severity, code, message}.
+// 'evalpdf_diag_count()' - How many diagnostics DOC has: the load's, then the
+// last render's (a render replaces the previous render's).
+size_t evalpdf_diag_count(const evalpdf_document *doc);
+
+// 'evalpdf_diag_get()' - Diagnostic I (0-based, sorted by file, then line,
+// then order of report) into *OUT. Returns 0, or -1 when I is out of range.
+int evalpdf_diag_get(const evalpdf_document *doc, size_t i, evalpdf_diag *out);
+
+// 'evalpdf_print_diagnostics()' - Convenience: print the diagnostics of N
+// documents to OUT: as text lines "FILE:LINE: error: …", or with JSON non-zero
+// as one JSON array of {file, line, severity, code, message} (valid UTF-8:
+// invalid bytes in names and messages are escaped).
 void evalpdf_print_diagnostics(evalpdf_document *const *docs, size_t n, int json, FILE *out);
 
 // 'evalpdf_document_print_summary()' - Print the `check` summary of DOC to OUT.
@@ -103,25 +219,44 @@ void evalpdf_document_print_summary(const evalpdf_document *doc, FILE *out);
 void evalpdf_document_dump(const evalpdf_document *doc, FILE *out);
 
 // 'evalpdf_document_render()' - Lay out DOC (which must have loaded without
-// errors) with its layout and write the PDF to OUT_PATH atomically (a
-// temporary file in the same folder, then rename; "-" = stdout). With DUMP not
-// NULL, print the layout's display list to DUMP instead and write no PDF.
-// Layout diagnostics (missing glyphs, font stand-in notes, blocks not rendered)
-// are added to DOC's list; print them with evalpdf_print_diagnostics().
-// Returns EVALPDF_OK; EVALPDF_ERR_INPUT when DOC has errors (nothing written);
-// EVALPDF_ERR_FONT when a font role has no usable face; EVALPDF_ERR_USAGE for a
-// broken layout file; EVALPDF_ERR_IO or EVALPDF_ERR_PDF when writing fails (an
+// errors) with OPTS (NULL = defaults) and write the PDF to OUT_PATH atomically
+// (a temporary file in the same folder, then rename; "-" = stdout). May be
+// called any number of times; each call replaces the previous render's
+// diagnostics and never changes evalpdf_document_status(). Returns EVALPDF_OK;
+// EVALPDF_ERR_INPUT when DOC has errors (nothing written); EVALPDF_ERR_FONT
+// when a font role has no usable face; EVALPDF_ERR_USAGE for an unknown or
+// broken layout; EVALPDF_ERR_IO or EVALPDF_ERR_PDF when writing fails (an
 // existing OUT_PATH is then left untouched).
-evalpdf_status evalpdf_document_render(evalpdf_document *doc, const char *out_path, FILE *dump);
+evalpdf_status evalpdf_document_render(evalpdf_document *doc, const evalpdf_render_options *opts,
+                                       const char *out_path);
+
+// 'evalpdf_document_render_memory()' - As evalpdf_document_render, but the
+// PDF is stored in a new buffer: *DATA (free with evalpdf_free) and *LEN.
+// On failure *DATA is NULL and *LEN 0.
+evalpdf_status evalpdf_document_render_memory(evalpdf_document *doc, const evalpdf_render_options *opts,
+                                              unsigned char **data, size_t *len);
+
+// 'evalpdf_document_dump_layout()' - As evalpdf_document_render, but print
+// the laid-out pages (the display list, stable text) to OUT and write no PDF.
+evalpdf_status evalpdf_document_dump_layout(evalpdf_document *doc, const evalpdf_render_options *opts,
+                                            FILE *out);
 
 // 'evalpdf_print_fonts()' - Print to OUT how each font role of the layout
-// resolves (which file, which face; stand-ins and skipped faces), and, with DOC
-// not NULL (a loaded document; its layout is used), how many of the report's
-// characters each face covers and which characters no face covers. Returns
-// EVALPDF_OK, or EVALPDF_ERR_FONT / EVALPDF_ERR_USAGE as evalpdf_document_render.
-evalpdf_status evalpdf_print_fonts(evalpdf_context *ctx, evalpdf_document *doc, FILE *out);
+// (chosen as evalpdf_document_render would, from OPTS, DOC and CTX) resolves
+// (which file, which face; stand-ins and skipped faces), and, with DOC not
+// NULL (a loaded document), how many of the report's characters each face
+// covers and which characters no face covers. Problems with the layout or
+// fonts are added to DOC's render diagnostics when DOC is given, else written
+// to ERR (may be NULL). Returns EVALPDF_OK, or EVALPDF_ERR_FONT /
+// EVALPDF_ERR_USAGE as evalpdf_document_render.
+evalpdf_status evalpdf_print_fonts(evalpdf_context *ctx, evalpdf_document *doc,
+                                   const evalpdf_render_options *opts, FILE *out, FILE *err);
 
 #ifdef __cplusplus
 }
+#endif
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 #endif

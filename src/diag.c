@@ -1,7 +1,9 @@
 // Diagnostics list: collecting, sorting and printing errors, warnings and notes.
 #include "diag.h"
+#include "util.h"
 
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 // 'dup_str()' - Copy S (NULL → ""), NULL on allocation failure.
@@ -201,11 +203,29 @@ void ep_diags_print_text(const ep_diags *d, bool strict, FILE *out) {
     fprintf(out, "evalpdf: error: out of memory; some diagnostics were lost\n");
 }
 
-// 'json_string()' - Write S as a JSON string literal (UTF-8 passed through).
+// 'json_string()' - Write S as a JSON string literal: valid UTF-8 passes
+// through; each byte that is not part of valid UTF-8 (a GBK file name, say)
+// is written as the four characters \xHH, so the output is always valid UTF-8.
 static void json_string(const char *s, FILE *out) {
   fputc('"', out);
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    switch (*p) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t n = strlen(s);
+  for (size_t i = 0; i < n;) {
+    unsigned char c = p[i];
+    if (c >= 0x80) {
+      uint32_t cp;
+      size_t l = ep_utf8_decode(p + i, n - i, &cp);
+      if (l) {
+        fwrite(p + i, 1, l, out);
+        i += l;
+      } else {
+        fprintf(out, "\\\\x%02X", c);
+        i++;
+      }
+      continue;
+    }
+    i++;
+    switch (c) {
     case '"':
       fputs("\\\"", out);
       break;
@@ -222,10 +242,10 @@ static void json_string(const char *s, FILE *out) {
       fputs("\\t", out);
       break;
     default:
-      if (*p < 0x20)
-        fprintf(out, "\\u%04x", *p);
+      if (c < 0x20 || c == 0x7f)
+        fprintf(out, "\\u%04x", c);
       else
-        fputc(*p, out);
+        fputc(c, out);
     }
   }
   fputc('"', out);

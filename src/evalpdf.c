@@ -1,5 +1,8 @@
-// Public API: contexts, documents, diagnostics output and version information.
+// Public API: contexts, documents, diagnostics as data, rendering to a file,
+// to memory or to a layout dump, and version information.
+#define _GNU_SOURCE // dladdr
 #include "evalpdf.h"
+#include "catalog.h"
 #include "display.h"
 #include "font.h"
 #include "layout.h"
@@ -7,10 +10,9 @@
 #include "pdf.h"
 #include "style.h"
 
-#include <dirent.h>
-#include <pthread.h>
-#include <time.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,42 +21,68 @@
 #include FT_FREETYPE_H
 #include <hb.h>
 #include <libxml/parser.h>
+#include <libxml/xmlreader.h>
 #include <libxml/xmlversion.h>
 
 #define EVALPDF_ABI 1
 
-// A layout file parsed once and bound to the context's fonts.
+// A layout file parsed once and bound to the context's fonts. Never changed
+// after it is built (under the context's lock), so documents read it freely.
 typedef struct style_entry {
   char *path;
-  ep_style *style;   // NULL when it failed to load
-  ep_diags diags;    // what loading and binding reported (copied into each document)
+  ep_style *style; // NULL when it failed to load
+  ep_diags diags;  // what loading and binding reported (copied into each render's list)
   bool fonts_ok;
 } style_entry;
 
 struct evalpdf_context {
-  pthread_mutex_t lock; // guards the lazily built font set and style cache
+  pthread_mutex_t lock; // guards the lazily built font set and the style cache
   ep_fontset *fonts;
   ep_diags font_diags;
   bool fonts_tried;
-  style_entry *styles;
+  style_entry **styles; // entries are allocated one by one: pointers stay valid
   size_t nstyles;
   unsigned flags;
   char *root;
-  char *layout;        // --layout as given
-  char *layout_path;   // resolved layout file
+  char *layout_path; // resolved --layout, or NULL
   char *data_dir;
   const char *data_source;
   char *font_dir;
+  char *user_dir; // the user's layout folder (may not exist)
+  ep_catalog catalog;
 };
 
 struct evalpdf_document {
   evalpdf_context *ctx;
   ep_report *report;
-  evalpdf_status status;
+  evalpdf_status status; // of the load; never changed afterwards
+  ep_diags diags;        // the load's diagnostics, then the last render's, sorted
 };
 
 // 'evalpdf_version()' - Library version.
 const char *evalpdf_version(void) { return EVALPDF_VERSION; }
+
+// 'evalpdf_free()' - Free memory the library handed over.
+void evalpdf_free(void *p) { free(p); }
+
+// 'evalpdf_status_string()' - A short phrase for STATUS.
+const char *evalpdf_status_string(evalpdf_status status) {
+  switch (status) {
+  case EVALPDF_OK:
+    return "success";
+  case EVALPDF_ERR_INPUT:
+    return "the input has errors";
+  case EVALPDF_ERR_IO:
+    return "a file could not be read or written";
+  case EVALPDF_ERR_USAGE:
+    return "bad options or a broken layout";
+  case EVALPDF_ERR_FONT:
+    return "no usable font for a role";
+  case EVALPDF_ERR_PDF:
+    return "the PDF writer failed";
+  }
+  return "unknown status";
+}
 
 // 'is_dir()' - True when PATH is a directory.
 static bool is_dir(const char *path) {
@@ -68,31 +96,114 @@ static bool is_file(const char *path) {
   return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-// 'find_data_dir()' - The data directory and its source by the documented order.
-static const char *find_data_dir(const char *option, const char **source) {
+// 'has_layouts()' - True when DIR/layouts is a folder (a data directory).
+static bool has_layouts(const char *dir) {
+  char p[4200];
+  snprintf(p, sizeof p, "%s/layouts", dir);
+  return is_dir(p);
+}
+
+// 'installed_data_dir()' - The data directory of an installed evalpdf, found
+// from the file this code was loaded from (the shared library, or the binary
+// it is linked into): BIN_OR_LIB/../share/evalpdf, also one level further up
+// for multiarch library folders (lib/x86_64-linux-gnu). Heap string or NULL.
+static char *installed_data_dir(void) {
+  static const char anchor = 0; // an object of this library, for dladdr (read-only)
+  Dl_info info;
+  if (!dladdr(&anchor, &info) || !info.dli_fname)
+    return NULL;
+  char *self = realpath(info.dli_fname, NULL);
+  if (!self)
+    return NULL;
+  char *result = NULL;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", self);
+  for (int up = 0; up < 2 && !result; up++) {
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+      break;
+    *slash = 0;
+    char cand[4096 + 32];
+    snprintf(cand, sizeof cand, "%s/../share/evalpdf", dir);
+    if (has_layouts(cand))
+      result = realpath(cand, NULL);
+  }
+  free(self);
+  return result;
+}
+
+// 'find_data_dir()' - The data directory and its source by the documented
+// order: the option, $EVALPDF_DATA, beside the installed code, the configured
+// install prefix, the source tree (an uninstalled build). Heap string.
+static char *find_data_dir(const char *option, const char **source) {
   if (option) {
     *source = "option";
-    return option;
+    return ep_xstrdup(option);
   }
   const char *env = getenv("EVALPDF_DATA");
   if (env && env[0]) {
     *source = "EVALPDF_DATA";
-    return env;
+    return ep_xstrdup(env);
   }
-  char p[4096];
-  snprintf(p, sizeof p, "%s/layouts", EVALPDF_INSTALL_DATADIR);
-  if (is_dir(p)) {
-    *source = "install prefix";
-    return EVALPDF_INSTALL_DATADIR;
+  char *inst = installed_data_dir();
+  if (inst) {
+    *source = "installed";
+    return inst;
+  }
+  if (has_layouts(EVALPDF_INSTALL_DATADIR)) {
+    *source = "installed";
+    return ep_xstrdup(EVALPDF_INSTALL_DATADIR);
   }
   *source = "source tree";
-  return EVALPDF_SOURCE_DATADIR;
+  return ep_xstrdup(EVALPDF_SOURCE_DATADIR);
+}
+
+// 'find_user_dir()' - The user's layout folder: OPTION, else
+// $XDG_DATA_HOME/evalpdf/layouts, else $HOME/.local/share/evalpdf/layouts; NULL when none applies.
+static char *find_user_dir(const char *option) {
+  if (option)
+    return ep_xstrdup(option);
+  char p[4096];
+  const char *xdg = getenv("XDG_DATA_HOME");
+  const char *home = getenv("HOME");
+  if (xdg && xdg[0] == '/')
+    snprintf(p, sizeof p, "%s/evalpdf/layouts", xdg);
+  else if (home && home[0])
+    snprintf(p, sizeof p, "%s/.local/share/evalpdf/layouts", home);
+  else
+    return NULL;
+  return ep_xstrdup(p);
 }
 
 // 'evalpdf_options_init()' - Defaults.
 void evalpdf_options_init(evalpdf_options *opts) {
   memset(opts, 0, sizeof *opts);
   opts->abi_version = EVALPDF_ABI;
+}
+
+// 'evalpdf_render_options_init()' - Defaults: no layout override, no date.
+void evalpdf_render_options_init(evalpdf_render_options *opts) {
+  memset(opts, 0, sizeof *opts);
+  opts->abi_version = EVALPDF_ABI;
+  opts->creation_date = -1;
+}
+
+// 'lookup_layout()' - The file of layout NAME_OR_PATH given as an option:
+// a catalog name, else a readable file. Heap string, or NULL after writing
+// the reason (with the available names) into ERR.
+static char *lookup_layout(const evalpdf_context *c, const char *l, char *err, size_t err_size) {
+  const char *found = ep_layout_is_path(l) ? NULL : ep_catalog_find(&c->catalog, l);
+  if (found)
+    return ep_xstrdup(found);
+  if (is_file(l))
+    return realpath(l, NULL);
+  if (err) {
+    char *names = ep_catalog_names(&c->catalog);
+    snprintf(err, err_size, "--layout %s is neither a layout name nor a readable file; available layouts: %s.", l,
+             names);
+    free(names);
+  }
+  return NULL;
 }
 
 // 'evalpdf_context_new()' - Create a context.
@@ -104,50 +215,25 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
     opts = &def;
   }
   *out = NULL;
-  // libxml2: initialise once; refuse every external entity process-wide as a
-  // second line of defence (the parser hooks already refuse them per document).
-  xmlInitParser();
+  xmlInitParser(); // thread-safe, idempotent; the parser hooks refuse entities per document
   evalpdf_context *c = ep_xcalloc(1, sizeof *c);
   pthread_mutex_init(&c->lock, NULL);
   ep_diags_init(&c->font_diags);
   c->flags = opts->flags;
   c->root = ep_xstrdup(opts->root);
   c->font_dir = ep_xstrdup(opts->font_dir);
-  c->data_dir = ep_xstrdup(find_data_dir(opts->data_dir, &c->data_source));
+  c->data_dir = find_data_dir(opts->data_dir, &c->data_source);
+  c->user_dir = find_user_dir(opts->user_layout_dir);
+  ep_catalog_init(&c->catalog, c->user_dir, c->data_dir);
   if (opts->root && !is_dir(opts->root)) {
     if (err)
       snprintf(err, err_size, "the include root %s is not a directory.", opts->root);
     evalpdf_context_free(c);
     return EVALPDF_ERR_USAGE;
   }
-  if (opts->layout) {
-    c->layout = ep_xstrdup(opts->layout);
-    const char *l = opts->layout;
-    bool pathlike = strchr(l, '/') || (strlen(l) > 4 && !strcmp(l + strlen(l) - 4, ".xml"));
-    char p[4096];
-    snprintf(p, sizeof p, "%s/layouts/%s.xml", c->data_dir, l);
-    if (!pathlike && is_file(p)) {
-      c->layout_path = ep_xstrdup(p);
-    } else if (is_file(l)) {
-      c->layout_path = realpath(l, NULL);
-    } else {
-      if (err) {
-        size_t n;
-        char **names = ep_layout_names(c->data_dir, &n);
-        ep_buf list;
-        ep_buf_init(&list);
-        for (size_t i = 0; i < n; i++) {
-          ep_buf_printf(&list, "%s%s", i ? ", " : "", names[i]);
-          free(names[i]);
-        }
-        free(names);
-        snprintf(err, err_size, "--layout %s is neither a layout name nor a readable file; available layouts: %s.",
-                 l, list.len ? ep_buf_str(&list) : "(none found)");
-        ep_buf_free(&list);
-      }
-      evalpdf_context_free(c);
-      return EVALPDF_ERR_USAGE;
-    }
+  if (opts->layout && !(c->layout_path = lookup_layout(c, opts->layout, err, err_size))) {
+    evalpdf_context_free(c);
+    return EVALPDF_ERR_USAGE;
   }
   *out = c;
   return EVALPDF_OK;
@@ -158,19 +244,21 @@ void evalpdf_context_free(evalpdf_context *ctx) {
   if (!ctx)
     return;
   for (size_t i = 0; i < ctx->nstyles; i++) {
-    free(ctx->styles[i].path);
-    ep_style_free(ctx->styles[i].style);
-    ep_diags_free(&ctx->styles[i].diags);
+    free(ctx->styles[i]->path);
+    ep_style_free(ctx->styles[i]->style);
+    ep_diags_free(&ctx->styles[i]->diags);
+    free(ctx->styles[i]);
   }
   free(ctx->styles);
   ep_fontset_free(ctx->fonts);
   ep_diags_free(&ctx->font_diags);
+  ep_catalog_free(&ctx->catalog);
   pthread_mutex_destroy(&ctx->lock);
   free(ctx->root);
-  free(ctx->layout);
   free(ctx->layout_path);
   free(ctx->data_dir);
   free(ctx->font_dir);
+  free(ctx->user_dir);
   free(ctx);
 }
 
@@ -181,28 +269,79 @@ const char *evalpdf_context_data_dir(const evalpdf_context *ctx, const char **so
   return ctx->data_dir;
 }
 
-// 'evalpdf_context_layouts()' - List layouts.
-void evalpdf_context_layouts(const evalpdf_context *ctx, FILE *out) {
-  size_t n;
-  char **names = ep_layout_names(ctx->data_dir, &n);
-  for (size_t i = 0; i < n; i++) {
-    fprintf(out, "%-12s %s/layouts/%s.xml\n", names[i], ctx->data_dir, names[i]);
-    free(names[i]);
-  }
-  free(names);
+// 'evalpdf_context_layout_count()' - Number of named layouts.
+size_t evalpdf_context_layout_count(const evalpdf_context *ctx) { return ctx->catalog.count; }
+
+// 'evalpdf_context_layout()' - Layout I's name, file and source.
+int evalpdf_context_layout(const evalpdf_context *ctx, size_t i, const char **name, const char **path,
+                           const char **source) {
+  if (i >= ctx->catalog.count)
+    return -1;
+  const ep_catalog_entry *e = &ctx->catalog.items[i];
+  if (name)
+    *name = e->name;
+  if (path)
+    *path = e->path;
+  if (source)
+    *source = e->source;
+  return 0;
 }
 
-// 'evalpdf_document_load()' - Load and check one report.
-evalpdf_status evalpdf_document_load(evalpdf_context *ctx, const char *path, evalpdf_document **out) {
+// 'evalpdf_context_layouts()' - One line per layout.
+void evalpdf_context_layouts(const evalpdf_context *ctx, FILE *out) {
+  for (size_t i = 0; i < ctx->catalog.count; i++) {
+    const ep_catalog_entry *e = &ctx->catalog.items[i];
+    fprintf(out, "%-12s %s (%s)\n", e->name, e->path, e->source);
+  }
+}
+
+// 'evalpdf_file_is_report()' - Sniff the root element of PATH.
+int evalpdf_file_is_report(const char *path) {
+  if (!is_file(path))
+    return -1;
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return -1;
+  fclose(f);
+  // No network, no DTD loading, no entity substitution, no error output.
+  xmlTextReaderPtr rd = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  if (!rd)
+    return 0;
+  int result = 0;
+  while (xmlTextReaderRead(rd) == 1) {
+    if (xmlTextReaderNodeType(rd) != XML_READER_TYPE_ELEMENT)
+      continue;
+    const xmlChar *local = xmlTextReaderConstLocalName(rd);
+    result = local && !strcmp((const char *)local, "report") && !xmlTextReaderConstNamespaceUri(rd);
+    break;
+  }
+  xmlFreeTextReader(rd);
+  return result;
+}
+
+// 'load_options()' - The model's load options for CTX and ROOT.
+static ep_load_options load_options(const evalpdf_context *ctx, const char *root) {
+  ep_load_options lo;
+  memset(&lo, 0, sizeof lo);
+  lo.root = root;
+  lo.data_dir = ctx->data_dir;
+  lo.layout_override = ctx->layout_path;
+  lo.layouts = &ctx->catalog;
+  return lo;
+}
+
+// 'finish_load()' - Wrap report R into a new document in *OUT and compute its status.
+static evalpdf_status finish_load(evalpdf_context *ctx, ep_report *r, evalpdf_document **out) {
   evalpdf_document *d = ep_xcalloc(1, sizeof *d);
   d->ctx = ctx;
-  ep_load_options lo = {ctx->root, ctx->data_dir, ctx->layout};
-  d->report = ep_report_load(path, &lo);
-  ep_diags_sort(&d->report->diags);
+  d->report = r;
+  ep_diags_sort(&r->diags);
+  ep_diags_init(&d->diags);
+  ep_diags_append(&d->diags, &r->diags);
   bool strict = ctx->flags & EVALPDF_OPT_STRICT;
-  if (d->report->io_failed)
+  if (r->io_failed)
     d->status = EVALPDF_ERR_IO;
-  else if (ep_diags_count_effective(&d->report->diags, EP_ERROR, strict) || d->report->diags.oom)
+  else if (ep_diags_count_effective(&r->diags, EP_ERROR, strict) || r->diags.oom)
     d->status = EVALPDF_ERR_INPUT;
   else
     d->status = EVALPDF_OK;
@@ -210,41 +349,103 @@ evalpdf_status evalpdf_document_load(evalpdf_context *ctx, const char *path, eva
   return d->status;
 }
 
+// 'evalpdf_document_load()' - Load and check one report.
+evalpdf_status evalpdf_document_load(evalpdf_context *ctx, const char *path, evalpdf_document **out) {
+  ep_load_options lo = load_options(ctx, ctx->root);
+  return finish_load(ctx, ep_report_load(path, &lo), out);
+}
+
+// 'evalpdf_document_load_memory()' - Load and check a report held in memory.
+evalpdf_status evalpdf_document_load_memory(evalpdf_context *ctx, const char *data, size_t len,
+                                            const char *name, const char *root,
+                                            evalpdf_document **out) {
+  ep_load_options lo = load_options(ctx, root ? root : ctx->root);
+  return finish_load(ctx, ep_report_load_memory(data, len, name ? name : "<memory>", &lo), out);
+}
+
 // 'evalpdf_document_free()' - Free a document.
 void evalpdf_document_free(evalpdf_document *doc) {
   if (!doc)
     return;
   ep_report_free(doc->report);
+  ep_diags_free(&doc->diags);
   free(doc);
 }
 
 // 'evalpdf_document_status()' - Load status.
 evalpdf_status evalpdf_document_status(const evalpdf_document *doc) { return doc->status; }
 
+// 'evalpdf_document_path()' - The name the document was loaded under.
+const char *evalpdf_document_path(const evalpdf_document *doc) { return doc->report->path; }
+
+// 'evalpdf_document_meta()' - One <meta> child's text.
+const char *evalpdf_document_meta(const evalpdf_document *doc, const char *key) {
+  const ep_meta *m = &doc->report->meta;
+  static const struct {
+    const char *key;
+    size_t offset;
+  } keys[] = {{"title", offsetof(ep_meta, title)},   {"subtitle", offsetof(ep_meta, subtitle)},
+              {"issuer", offsetof(ep_meta, issuer)}, {"year", offsetof(ep_meta, year)},
+              {"date", offsetof(ep_meta, date)},     {"region", offsetof(ep_meta, region)}};
+  for (size_t i = 0; key && i < sizeof keys / sizeof *keys; i++)
+    if (!strcmp(keys[i].key, key))
+      return *(const char *const *)((const char *)m + keys[i].offset);
+  return NULL;
+}
+
+// 'evalpdf_document_input_count()' - The report and its included files.
+size_t evalpdf_document_input_count(const evalpdf_document *doc) { return 1 + doc->report->ninclude; }
+
+// 'evalpdf_document_input()' - Input file I.
+const char *evalpdf_document_input(const evalpdf_document *doc, size_t i) {
+  if (i == 0)
+    return doc->report->path;
+  ep_strlist *l = doc->report->includes;
+  for (size_t k = 1; l && k < i; k++)
+    l = l->next;
+  return l ? l->s : NULL;
+}
+
 // 'evalpdf_document_counts()' - Printed error/warning counts.
 void evalpdf_document_counts(const evalpdf_document *doc, size_t *errors, size_t *warnings) {
   bool strict = doc->ctx->flags & EVALPDF_OPT_STRICT;
   if (errors)
-    *errors = ep_diags_count_effective(&doc->report->diags, EP_ERROR, strict);
+    *errors = ep_diags_count_effective(&doc->diags, EP_ERROR, strict);
   if (warnings)
-    *warnings = ep_diags_count_effective(&doc->report->diags, EP_WARNING, strict);
+    *warnings = ep_diags_count_effective(&doc->diags, EP_WARNING, strict);
+}
+
+// 'evalpdf_diag_count()' - Number of diagnostics.
+size_t evalpdf_diag_count(const evalpdf_document *doc) { return doc->diags.count; }
+
+// 'evalpdf_diag_get()' - One diagnostic as data.
+int evalpdf_diag_get(const evalpdf_document *doc, size_t i, evalpdf_diag *out) {
+  if (i >= doc->diags.count)
+    return -1;
+  const ep_diag_item *it = &doc->diags.items[i];
+  out->file = it->file;
+  out->line = it->line;
+  out->severity = (evalpdf_severity)ep_diag_effective(it, doc->ctx->flags & EVALPDF_OPT_STRICT);
+  out->code = it->code;
+  out->message = it->message;
+  return 0;
 }
 
 // 'evalpdf_print_diagnostics()' - Text lines or one JSON array for N documents.
 void evalpdf_print_diagnostics(evalpdf_document *const *docs, size_t n, int json, FILE *out) {
-  bool strict = n && docs[0] && (docs[0]->ctx->flags & EVALPDF_OPT_STRICT);
-  if (!json) {
-    for (size_t i = 0; i < n; i++)
-      if (docs[i])
-        ep_diags_print_text(&docs[i]->report->diags, strict, out);
-    return;
-  }
   ep_diags all;
   ep_diags_init(&all);
+  bool strict = false;
   for (size_t i = 0; i < n; i++)
-    if (docs[i])
-      ep_diags_append(&all, &docs[i]->report->diags);
-  ep_diags_print_json(&all, strict, out);
+    if (docs[i]) {
+      strict = docs[i]->ctx->flags & EVALPDF_OPT_STRICT;
+      if (json)
+        ep_diags_append(&all, &docs[i]->diags);
+      else
+        ep_diags_print_text(&docs[i]->diags, strict, out);
+    }
+  if (json)
+    ep_diags_print_json(&all, strict, out);
   ep_diags_free(&all);
 }
 
@@ -271,15 +472,22 @@ void evalpdf_print_versions(const evalpdf_context *ctx, FILE *out) {
   }
   fprintf(out, "  HarfBuzz %s\n", hb_version_string());
   const char *src;
-  const char *dir = ctx ? evalpdf_context_data_dir(ctx, &src) : find_data_dir(NULL, &src);
+  char *own = ctx ? NULL : find_data_dir(NULL, &src);
+  const char *dir = ctx ? evalpdf_context_data_dir(ctx, &src) : own;
   fprintf(out, "  data: %s (%s)\n", dir, src);
+  free(own);
 }
 
-// 'get_style()' - The parsed, font-bound layout at PATH (cached; built under the lock).
-static style_entry *get_style(evalpdf_context *ctx, const char *path) {
+// 'get_style()' - The parsed, font-bound layout at PATH: cached, built once
+// under the context's lock; the entry is never changed afterwards.
+static const style_entry *get_style(evalpdf_context *ctx, const char *path) {
+  pthread_mutex_lock(&ctx->lock);
   for (size_t i = 0; i < ctx->nstyles; i++)
-    if (!strcmp(ctx->styles[i].path, path))
-      return &ctx->styles[i];
+    if (!strcmp(ctx->styles[i]->path, path)) {
+      const style_entry *found = ctx->styles[i];
+      pthread_mutex_unlock(&ctx->lock);
+      return found;
+    }
   if (!ctx->fonts_tried) {
     ctx->fonts_tried = true;
     ep_fontset_options fo;
@@ -291,64 +499,179 @@ static style_entry *get_style(evalpdf_context *ctx, const char *path) {
     if (!ep_fontset_new(&fo, &ctx->font_diags, &ctx->fonts))
       ctx->fonts = NULL;
   }
-  ctx->styles = ep_xrealloc(ctx->styles, (ctx->nstyles + 1) * sizeof *ctx->styles);
-  style_entry *e = &ctx->styles[ctx->nstyles++];
-  memset(e, 0, sizeof *e);
+  style_entry *e = ep_xcalloc(1, sizeof *e);
   e->path = ep_xstrdup(path);
   ep_diags_init(&e->diags);
   ep_diags_append(&e->diags, &ctx->font_diags);
-  if (!ctx->fonts)
-    return e;
-  e->style = ep_style_load(path, &e->diags);
-  if (e->style)
-    e->fonts_ok = ep_style_bind_fonts(e->style, ctx->fonts, &e->diags);
+  if (ctx->fonts) {
+    e->style = ep_style_load(path, &e->diags);
+    if (e->style)
+      e->fonts_ok = ep_style_bind_fonts(e->style, ctx->fonts, &e->diags);
+  }
+  ctx->styles = ep_xrealloc(ctx->styles, (ctx->nstyles + 1) * sizeof *ctx->styles);
+  ctx->styles[ctx->nstyles++] = e;
+  pthread_mutex_unlock(&ctx->lock);
   return e;
 }
 
-// 'evalpdf_document_render()' - Lay out and write one document.
-evalpdf_status evalpdf_document_render(evalpdf_document *doc, const char *out_path, FILE *dump) {
-  evalpdf_context *ctx = doc->ctx;
-  ep_report *r = doc->report;
-  bool strict = ctx->flags & EVALPDF_OPT_STRICT;
-  if (doc->status != EVALPDF_OK)
-    return doc->status;
-  char path[4096];
-  if (ctx->layout_path)
-    snprintf(path, sizeof path, "%s", ctx->layout_path);
-  else if (r->layout_path)
-    snprintf(path, sizeof path, "%s", r->layout_path);
-  else
-    snprintf(path, sizeof path, "%s/layouts/official.xml", ctx->data_dir);
-  pthread_mutex_lock(&ctx->lock);
-  style_entry *e = get_style(ctx, path);
-  pthread_mutex_unlock(&ctx->lock);
-  ep_diags_append(&r->diags, &e->diags);
-  ep_diags_sort(&r->diags);
-  if (!ctx->fonts || (e->style && !e->fonts_ok))
-    return doc->status = EVALPDF_ERR_FONT;
-  if (!e->style)
-    return doc->status = EVALPDF_ERR_USAGE;
-  ep_dlist *dl = ep_layout_report(r, e->style, &r->diags);
-  ep_diags_sort(&r->diags);
-  dl->creator = "evalpdf " EVALPDF_VERSION;
-  const char *sde = getenv("SOURCE_DATE_EPOCH");
-  if (sde && *sde) {
-    char *end;
-    long long v = strtoll(sde, &end, 10);
-    dl->epoch = (*end == 0 && v >= 0) ? v : -1;
+// 'resolve_layout()' - The layout file a render of DOC (NULL: no report) with
+// OPTS uses: the render option, else the context's --layout, else the
+// report's layout attribute, else "official". Heap string, or NULL after an
+// "unknown-layout" error in DIAGS.
+static char *resolve_layout(evalpdf_context *ctx, const evalpdf_document *doc, const evalpdf_render_options *opts,
+                            ep_diags *diags) {
+  if (opts && opts->layout) {
+    char err[1024];
+    char *p = lookup_layout(ctx, opts->layout, err, sizeof err);
+    if (!p)
+      ep_diag_add(diags, EP_ERROR, NULL, 0, "unknown-layout", "%s", err);
+    return p;
   }
-  evalpdf_status st = EVALPDF_OK;
-  if (ep_diags_count_effective(&r->diags, EP_ERROR, strict)) {
-    st = EVALPDF_ERR_INPUT;
-  } else if (dump) {
-    ep_dlist_dump(dl, dump);
-  } else {
-    int rc = ep_pdf_write(dl, out_path, &r->diags);
-    st = rc == 0 ? EVALPDF_OK : rc == 1 ? EVALPDF_ERR_IO : EVALPDF_ERR_PDF;
-    ep_diags_sort(&r->diags);
+  if (ctx->layout_path)
+    return ep_xstrdup(ctx->layout_path);
+  if (doc && doc->report->layout_path)
+    return ep_xstrdup(doc->report->layout_path);
+  const char *p = ep_catalog_find(&ctx->catalog, "official");
+  if (!p) {
+    ep_diag_add(diags, EP_ERROR, NULL, 0, "unknown-layout",
+                "no layout is named \"official\" in %s/layouts or the user's layout folder; set EVALPDF_DATA to "
+                "evalpdf's data folder.",
+                ctx->data_dir);
+    return NULL;
+  }
+  return ep_xstrdup(p);
+}
+
+// 'bound_style()' - The layout a render of DOC with OPTS uses, loaded and
+// bound to fonts, with what that reported appended to DIAGS. Stores the
+// entry in *OUT and returns EVALPDF_OK, or the failure status (*OUT NULL).
+static evalpdf_status bound_style(evalpdf_context *ctx, const evalpdf_document *doc,
+                                  const evalpdf_render_options *opts, ep_diags *diags, const style_entry **out) {
+  *out = NULL;
+  char *path = resolve_layout(ctx, doc, opts, diags);
+  if (!path)
+    return EVALPDF_ERR_USAGE;
+  const style_entry *e = get_style(ctx, path);
+  free(path);
+  ep_diags_append(diags, &e->diags);
+  if (!ctx->fonts || (e->style && !e->fonts_ok))
+    return EVALPDF_ERR_FONT;
+  if (!e->style)
+    return EVALPDF_ERR_USAGE;
+  *out = e;
+  return EVALPDF_OK;
+}
+
+// 'set_render_diags()' - DOC's list becomes its load diagnostics followed by RENDER's, sorted.
+static void set_render_diags(evalpdf_document *doc, const ep_diags *render) {
+  ep_diags_free(&doc->diags);
+  ep_diags_init(&doc->diags);
+  ep_diags_append(&doc->diags, &doc->report->diags);
+  ep_diags_append(&doc->diags, render);
+  ep_diags_sort(&doc->diags);
+}
+
+// Where one render goes.
+typedef struct render_target {
+  const char *path;     // a file ("-" = stdout), or NULL
+  FILE *dump;           // the display list as text, or NULL
+  unsigned char **data; // a memory buffer, or NULL
+  size_t *len;
+} render_target;
+
+// 'render()' - Lay out DOC with OPTS and send the result to T; the render's
+// diagnostics replace the previous render's. The shared body of the three
+// public render functions.
+static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options *opts, const render_target *t) {
+  evalpdf_context *ctx = doc->ctx;
+  bool strict = ctx->flags & EVALPDF_OPT_STRICT;
+  ep_diags rd;
+  ep_diags_init(&rd);
+  evalpdf_status st = doc->status;
+  const style_entry *e = NULL;
+  if (st == EVALPDF_OK)
+    st = bound_style(ctx, doc, opts, &rd, &e);
+  ep_dlist *dl = NULL;
+  if (st == EVALPDF_OK) {
+    dl = ep_layout_report(doc->report, e->style, &rd);
+    dl->creator = "evalpdf " EVALPDF_VERSION;
+    dl->epoch = opts && opts->creation_date >= 0 ? opts->creation_date : -1;
+    if (ep_diags_count_effective(&rd, EP_ERROR, strict))
+      st = EVALPDF_ERR_INPUT;
+  }
+  if (st == EVALPDF_OK) {
+    int rc = EP_PDF_OK;
+    if (t->dump)
+      ep_dlist_dump(dl, t->dump);
+    else if (t->data)
+      rc = ep_pdf_write_memory(dl, t->data, t->len, &rd);
+    else
+      rc = ep_pdf_write(dl, t->path, &rd);
+    st = rc == EP_PDF_OK ? EVALPDF_OK : rc == EP_PDF_IO_ERROR ? EVALPDF_ERR_IO : EVALPDF_ERR_PDF;
   }
   ep_dlist_free(dl);
-  return doc->status = st;
+  set_render_diags(doc, &rd);
+  ep_diags_free(&rd);
+  return st;
+}
+
+// 'evalpdf_document_render()' - Lay out and write one document to a file.
+evalpdf_status evalpdf_document_render(evalpdf_document *doc, const evalpdf_render_options *opts,
+                                       const char *out_path) {
+  render_target t = {out_path, NULL, NULL, NULL};
+  return render(doc, opts, &t);
+}
+
+// 'evalpdf_document_render_memory()' - Lay out and write one document to memory.
+evalpdf_status evalpdf_document_render_memory(evalpdf_document *doc, const evalpdf_render_options *opts,
+                                              unsigned char **data, size_t *len) {
+  *data = NULL;
+  *len = 0;
+  render_target t = {NULL, NULL, data, len};
+  return render(doc, opts, &t);
+}
+
+// 'evalpdf_document_dump_layout()' - Lay out one document and print its display list.
+evalpdf_status evalpdf_document_dump_layout(evalpdf_document *doc, const evalpdf_render_options *opts,
+                                            FILE *out) {
+  render_target t = {NULL, out, NULL, NULL};
+  return render(doc, opts, &t);
+}
+
+// 'evalpdf_document_render_inputs()' - The layout file and the font files a render reads.
+evalpdf_status evalpdf_document_render_inputs(evalpdf_document *doc, const evalpdf_render_options *opts,
+                                              void (*fn)(const char *path, void *user), void *user) {
+  ep_diags rd;
+  ep_diags_init(&rd);
+  const style_entry *e = NULL;
+  evalpdf_status st = bound_style(doc->ctx, doc, opts, &rd, &e);
+  ep_diags_free(&rd);
+  if (st != EVALPDF_OK)
+    return st;
+  fn(e->path, user);
+  const ep_style *s = e->style;
+  const ep_role *roles[EP_TS__COUNT + 2];
+  size_t nroles = 0;
+  for (int i = 0; i < EP_TS__COUNT; i++)
+    roles[nroles++] = s->ts[i].role;
+  roles[nroles++] = s->pn_role;
+  roles[nroles++] = s->header ? s->hd_role : NULL;
+  const char *seen[64];
+  size_t nseen = 0;
+  for (size_t r = 0; r < nroles; r++) {
+    for (size_t k = 0; roles[r] && k < ep_role_face_count(roles[r]); k++) {
+      const char *p = ep_face_path(ep_role_face(roles[r], k));
+      bool dup = false;
+      for (size_t i = 0; i < nseen && !dup; i++)
+        dup = !strcmp(seen[i], p);
+      if (dup)
+        continue;
+      if (nseen < sizeof seen / sizeof *seen)
+        seen[nseen++] = p;
+      fn(p, user);
+    }
+  }
+  return EVALPDF_OK;
 }
 
 // 'collect_cps()' - Add every character of UTF-8 S to the sorted set *SET (N, CAP).
@@ -384,64 +707,52 @@ static void collect_cps(const char *s, uint32_t **set, size_t *n, size_t *cap) {
   }
 }
 
-// 'evalpdf_print_fonts()' - Role resolution and character coverage.
-evalpdf_status evalpdf_print_fonts(evalpdf_context *ctx, evalpdf_document *doc, FILE *out) {
-  char path[4096];
-  if (ctx->layout_path)
-    snprintf(path, sizeof path, "%s", ctx->layout_path);
-  else if (doc && doc->report->layout_path)
-    snprintf(path, sizeof path, "%s", doc->report->layout_path);
-  else
-    snprintf(path, sizeof path, "%s/layouts/official.xml", ctx->data_dir);
-  pthread_mutex_lock(&ctx->lock);
-  style_entry *e = get_style(ctx, path);
-  pthread_mutex_unlock(&ctx->lock);
-  if (!ctx->fonts || !e->style) {
-    ep_diags_print_text(&e->diags, false, stderr);
-    return ctx->fonts ? EVALPDF_ERR_USAGE : EVALPDF_ERR_FONT;
-  }
-  const ep_style *st = e->style;
-  fprintf(out, "layout %s (%s)\n", st->name ? st->name : "?", st->path);
-  size_t len = ep_fontset_describe_text(ctx->fonts, NULL, 0);
-  char *buf = ep_xmalloc(len + 1);
-  ep_fontset_describe_text(ctx->fonts, buf, len + 1);
-  char prefix[256];
-  snprintf(prefix, sizeof prefix, "%s/", st->name ? st->name : st->path);
-  for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
-    if (strncmp(line, prefix, strlen(prefix)))
-      continue;
-    char *f[6] = {0};
-    int k = 0;
-    for (char *p = line; k < 6 && p; k++) {
-      f[k] = p;
-      p = strchr(p, '\t');
-      if (p)
-        *p++ = 0;
-    }
-    if (k < 6)
-      continue;
-    fprintf(out, "  %-10s %s. %-40s %-12s %s (%s)\n", f[0] + strlen(prefix), f[1], f[2], f[3], f[4], f[5]);
-  }
-  free(buf);
-  if (!doc)
-    return EVALPDF_OK;
-  ep_report *r = doc->report;
+// 'report_chars()' - The sorted set of distinct characters R prints (heap, *N entries).
+static uint32_t *report_chars(const ep_report *r, size_t *n) {
   uint32_t *set = NULL;
-  size_t n = 0, cap = 0;
-  collect_cps(r->meta.title, &set, &n, &cap);
-  collect_cps(r->meta.subtitle, &set, &n, &cap);
-  collect_cps(r->meta.issuer, &set, &n, &cap);
+  size_t cap = 0;
+  *n = 0;
+  collect_cps(r->meta.title, &set, n, &cap);
+  collect_cps(r->meta.subtitle, &set, n, &cap);
+  collect_cps(r->meta.issuer, &set, n, &cap);
   for (ep_node *f = r->meta.fields; f; f = f->next) {
-    collect_cps(f->text, &set, &n, &cap);
+    collect_cps(f->text, &set, n, &cap);
     for (ep_node *c = f->first; c; c = c->next)
-      collect_cps(c->kind == EP_N_TEXT ? c->text : c->result, &set, &n, &cap);
+      collect_cps(c->kind == EP_N_TEXT ? c->text : c->result, &set, n, &cap);
   }
   for (ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
-    collect_cps(x->kind == EP_N_TEXT ? x->text : x->result, &set, &n, &cap);
-    collect_cps(x->kind == EP_N_TEXT ? NULL : x->text, &set, &n, &cap);
-    collect_cps(x->name, &set, &n, &cap);
-    collect_cps(x->number, &set, &n, &cap);
+    collect_cps(x->kind == EP_N_TEXT ? x->text : x->result, &set, n, &cap);
+    collect_cps(x->kind == EP_N_TEXT ? NULL : x->text, &set, n, &cap);
+    collect_cps(x->name, &set, n, &cap);
+    collect_cps(x->number, &set, n, &cap);
   }
+  return set;
+}
+
+// State of print_candidate().
+typedef struct cand_print {
+  const char *prefix; // "official/": only this layout's roles
+  FILE *out;
+} cand_print;
+
+// 'print_candidate()' - One line of the role table for a candidate of this layout's roles.
+static bool print_candidate(const ep_font_cand_info *c, void *user) {
+  const cand_print *cp = user;
+  size_t pl = strlen(cp->prefix);
+  if (strncmp(c->role, cp->prefix, pl))
+    return true;
+  char file[4200] = "-";
+  if (c->file)
+    snprintf(file, sizeof file, "%s#%d", c->file, c->face_index);
+  fprintf(cp->out, "  %-10s %zu. %-40s %-12s %s (%s)\n", c->role + pl, c->index + 1, c->candidate,
+          ep_font_cand_status_name(c->status), file, c->family ? c->family : "-");
+  return true;
+}
+
+// 'print_coverage()' - For each distinct role of ST, how many of R's characters each face covers.
+static void print_coverage(const ep_style *st, const ep_report *r, FILE *out) {
+  size_t n;
+  uint32_t *set = report_chars(r, &n);
   fprintf(out, "%s: %zu distinct characters\n", r->path, n);
   const ep_role *seen[EP_TS__COUNT];
   size_t nseen = 0;
@@ -464,15 +775,12 @@ evalpdf_status evalpdf_print_fonts(evalpdf_context *ctx, evalpdf_document *doc, 
       size_t k = 0;
       while (k < nf && ep_role_face(role, k) != face)
         k++;
-      if (face && k < nf)
+      if (face && k < nf) {
         count[k]++;
-      else {
-        nmiss++;
-        if (nmiss <= 40) {
-          char u[8] = {0};
-          ep_utf8_encode(set[i], u);
-          ep_buf_printf(&missing, " %s(U+%04X)", u, (unsigned)set[i]);
-        }
+      } else if (++nmiss <= 40) {
+        char u[8] = {0};
+        ep_utf8_encode(set[i], u);
+        ep_buf_printf(&missing, " %s(U+%04X)", u, (unsigned)set[i]);
       }
     }
     for (size_t k = 0; k < nf; k++)
@@ -486,5 +794,29 @@ evalpdf_status evalpdf_print_fonts(evalpdf_context *ctx, evalpdf_document *doc, 
     free(count);
   }
   free(set);
+}
+
+// 'evalpdf_print_fonts()' - Role resolution and character coverage.
+evalpdf_status evalpdf_print_fonts(evalpdf_context *ctx, evalpdf_document *doc,
+                                   const evalpdf_render_options *opts, FILE *out, FILE *err) {
+  ep_diags rd;
+  ep_diags_init(&rd);
+  const style_entry *e = NULL;
+  evalpdf_status st = bound_style(ctx, doc, opts, &rd, &e);
+  if (doc)
+    set_render_diags(doc, &rd);
+  else if (err)
+    ep_diags_print_text(&rd, ctx->flags & EVALPDF_OPT_STRICT, err);
+  ep_diags_free(&rd);
+  if (st != EVALPDF_OK)
+    return st;
+  const ep_style *s = e->style;
+  fprintf(out, "layout %s (%s)\n", s->name ? s->name : "?", s->path);
+  char prefix[256];
+  snprintf(prefix, sizeof prefix, "%s/", s->name ? s->name : s->path);
+  cand_print cp = {prefix, out};
+  ep_fontset_describe(ctx->fonts, print_candidate, &cp);
+  if (doc)
+    print_coverage(s, doc->report, out);
   return EVALPDF_OK;
 }

@@ -1,6 +1,7 @@
 // evalpdf command-line tool: a thin layer over the public API in evalpdf.h.
 #include "evalpdf.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -174,6 +175,19 @@ int main(int argc, char **argv) {
     return 0;
   }
 
+  evalpdf_render_options ropts;
+  evalpdf_render_options_init(&ropts);
+  const char *sde = getenv("SOURCE_DATE_EPOCH");
+  if (sde && *sde) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(sde, &end, 10);
+    if (*end || v < 0 || errno) {
+      fprintf(stderr, "evalpdf: error: SOURCE_DATE_EPOCH=\"%s\" is not a number of seconds since 1970-01-01.\n", sde);
+      return 2;
+    }
+    ropts.creation_date = v;
+  }
   char err[1024] = "";
   evalpdf_context *ctx = NULL;
   if (evalpdf_context_new(&opts, &ctx, err, sizeof err) != EVALPDF_OK) {
@@ -187,12 +201,15 @@ int main(int argc, char **argv) {
     evalpdf_document *doc = NULL;
     if (nfiles > 0) {
       evalpdf_status st = evalpdf_document_load(ctx, files[0], &doc);
-      evalpdf_print_diagnostics(&doc, 1, json, stderr);
-      if (st == EVALPDF_ERR_IO)
+      if (st == EVALPDF_ERR_IO) {
+        evalpdf_print_diagnostics(&doc, 1, json, stderr);
         rc = 2;
+      }
     }
     if (rc == 0) {
-      evalpdf_status st = evalpdf_print_fonts(ctx, doc, stdout);
+      evalpdf_status st = evalpdf_print_fonts(ctx, doc, &ropts, stdout, stderr);
+      if (doc)
+        evalpdf_print_diagnostics(&doc, 1, json, stderr);
       if (st != EVALPDF_OK)
         rc = 2;
     }
@@ -238,7 +255,8 @@ int main(int argc, char **argv) {
             out[n - 4] = 0;
           strcat(out, ".pdf");
         }
-        st = evalpdf_document_render(docs[i], out ? out : output, dump_layout ? stdout : NULL);
+        st = dump_layout ? evalpdf_document_dump_layout(docs[i], &ropts, stdout)
+                         : evalpdf_document_render(docs[i], &ropts, out ? out : output);
         free(out);
         code = st == EVALPDF_OK ? 0 : st == EVALPDF_ERR_INPUT ? 1 : 2;
         if (code > rc)

@@ -197,6 +197,12 @@ typedef struct ep_meta {
   ep_node *fields;            // first EP_N_FIELD (chained by next), may be NULL
 } ep_meta;
 
+// A list of strings owned by a report's arena.
+typedef struct ep_strlist {
+  const char *s;
+  struct ep_strlist *next;
+} ep_strlist;
+
 // One parsed report.
 typedef struct ep_report {
   ep_arena arena;
@@ -216,19 +222,28 @@ typedef struct ep_report {
   ep_node **ids;
   size_t nids;
   int suggest_left;       // "did you mean" id searches left (each is linear in the ids)
+  ep_strlist *includes;   // resolved paths of every included file, each once, in order (arena)
+  ep_strlist *includes_tail;
+  size_t ninclude;
 } ep_report;
 
 // Options that change how a report is loaded and checked.
 typedef struct ep_load_options {
   const char *root;     // include root; NULL = the input's directory
-  const char *data_dir; // data directory (layouts/), for checking layout names
+  const char *data_dir; // data directory (layouts/), for checking layout names when LAYOUTS is NULL
   const char *layout_override; // --layout; when set, the XML's layout attribute is not checked
+  const struct ep_catalog *layouts; // the layout names in use (user and shipped); NULL = DATA_DIR's
 } ep_load_options;
 
 // 'ep_report_load()' - Parse PATH (safe XML loading, confined XInclude), build
 // the model and run every check. Always returns a report (owned by the caller,
 // free with ep_report_free); its diags say what went wrong.
 ep_report *ep_report_load(const char *path, const ep_load_options *opt);
+
+// 'ep_report_load_memory()' - As ep_report_load for the LEN bytes at DATA
+// (borrowed), named NAME in diagnostics; includes resolve against ROOT (NULL =
+// OPT's root, else the current directory), which is also the include root.
+ep_report *ep_report_load_memory(const char *data, size_t len, const char *name, const ep_load_options *opt);
 
 // 'ep_report_free()' - Free the report and everything in it.
 void ep_report_free(ep_report *r);
@@ -276,9 +291,6 @@ const char *ep_grade_word(ep_ratio score, ep_grade_scale scale);
 // Writes into BUF and returns it.
 char *ep_section_number(int level, int ordinal, char *buf, size_t size);
 
-// 'ep_layout_names()' - The layout names in DATA_DIR/layouts (NAME.xml files),
-// sorted, as a heap array of heap strings (free each and the array); count in *N.
-char **ep_layout_names(const char *data_dir, size_t *n);
 
 // 'ep_report_dump()' - Print the model with every computed figure (stable text, for golden tests).
 void ep_report_dump(const ep_report *r, FILE *out);

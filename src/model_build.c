@@ -973,6 +973,21 @@ static void keep_doc(builder *b, ep_xml_doc *doc) {
 
 static void expand_includes(builder *b, xmlNodePtr root, const char *display, const char *dir_real, int level);
 
+// 'note_include()' - Record REAL (a resolved included file) in R's include list, once.
+static void note_include(ep_report *r, const char *real) {
+  for (ep_strlist *l = r->includes; l; l = l->next)
+    if (!strcmp(l->s, real))
+      return;
+  ep_strlist *n = ep_arena_alloc(&r->arena, sizeof *n);
+  n->s = ep_arena_strdup(&r->arena, real);
+  if (r->includes_tail)
+    r->includes_tail->next = n;
+  else
+    r->includes = n;
+  r->includes_tail = n;
+  r->ninclude++;
+}
+
 // 'include_one()' - Resolve and confine one xi:include; on success replace it by the
 // included document's root element (its own includes expanded), else remove it.
 static void include_one(builder *b, xmlNodePtr el, const char *display, const char *dir_real, int level) {
@@ -1046,6 +1061,7 @@ static void include_one(builder *b, xmlNodePtr el, const char *display, const ch
         ep_xml_doc *doc = ep_xml_parse_dict(real, sub_display, &b->r->diags, el->doc->dict);
         if (doc) {
           keep_doc(b, doc);
+          note_include(b->r, real);
           xmlNodePtr root = xmlDocGetRootElement(doc);
           if (root) {
             char *sub_dir = dir_of(real);
@@ -1404,46 +1420,18 @@ static void build_report(builder *b, xmlNodePtr root) {
     err(b, root, "missing-body", "<report> has no <body>.");
 }
 
-// 'ep_report_load()' - Parse, build and check a report (see model.h).
-ep_report *ep_report_load(const char *path, const ep_load_options *opt) {
-  ep_report *r = ep_xcalloc(1, sizeof *r);
-  ep_arena_init(&r->arena);
-  ep_diags_init(&r->diags);
-  r->path = ep_arena_strdup(&r->arena, path);
-  char *real = realpath(path, NULL);
-  if (!real) {
-    ep_diag_add(&r->diags, EP_ERROR, path, 0, "io-error", "cannot read the file: %s.", strerror(errno));
-    r->io_failed = true;
-    return r;
-  }
-  char *root_real = NULL;
-  if (opt && opt->root) {
-    root_real = realpath(opt->root, NULL);
-    if (!root_real) {
-      ep_diag_add(&r->diags, EP_ERROR, NULL, 0, "bad-root-dir", "the include root %s cannot be used: %s.",
-                  opt->root, strerror(errno));
-      r->io_failed = true;
-      free(real);
-      return r;
-    }
-  } else {
-    root_real = dir_of(real);
-  }
+// 'build_from_doc()' - Expand DOC's includes (the input's resolved name REAL
+// in directory DIR_REAL, under ROOT_REAL), build R's model from it, free the
+// parsed trees and run the checks. Takes ownership of DOC.
+static void build_from_doc(ep_report *r, ep_xml_doc *doc, const char *real, char *dir_real, const char *root_real,
+                           const ep_load_options *opt) {
   r->root_real = ep_arena_strdup(&r->arena, root_real);
-  ep_xml_doc *doc = ep_xml_parse(real, path, &r->diags);
-  if (!doc) {
-    if (r->diags.count && !strcmp(r->diags.items[r->diags.count - 1].code, "io-error"))
-      r->io_failed = true;
-    free(real);
-    free(root_real);
-    return r;
-  }
   r->wellformed = true;
   builder b;
   memset(&b, 0, sizeof b);
   b.r = r;
   b.file = r->path;
-  b.dir_real = dir_of(real);
+  b.dir_real = dir_real;
   b.root_real = root_real;
   b.stack[b.nstack++] = real;
   b.suggestions = 200;
@@ -1455,13 +1443,74 @@ ep_report *ep_report_load(const char *path, const ep_load_options *opt) {
   if (root)
     build_report(&b, root);
   r->input_dir_real = ep_arena_strdup(&r->arena, b.dir_real);
-  free(b.dir_real);
+  free(dir_real);
   xmlFreeDoc(doc); // first: spliced nodes still use their own documents' dictionaries
   for (size_t i = 0; i < b.ndocs; i++)
     xmlFreeDoc(b.docs[i]);
   free(b.docs);
+  ep_report_check(r, opt);
+}
+
+// 'new_report()' - An empty report named PATH.
+static ep_report *new_report(const char *path) {
+  ep_report *r = ep_xcalloc(1, sizeof *r);
+  ep_arena_init(&r->arena);
+  ep_diags_init(&r->diags);
+  r->path = ep_arena_strdup(&r->arena, path);
+  return r;
+}
+
+// 'resolve_root()' - The resolved include root ROOT (heap), or NULL after an
+// io-failure diagnostic on R.
+static char *resolve_root(ep_report *r, const char *root) {
+  char *root_real = realpath(root, NULL);
+  if (!root_real) {
+    ep_diag_add(&r->diags, EP_ERROR, NULL, 0, "bad-root-dir", "the include root %s cannot be used: %s.", root,
+                strerror(errno));
+    r->io_failed = true;
+  }
+  return root_real;
+}
+
+// 'ep_report_load()' - Parse, build and check a report (see model.h).
+ep_report *ep_report_load(const char *path, const ep_load_options *opt) {
+  ep_report *r = new_report(path);
+  char *real = realpath(path, NULL);
+  if (!real) {
+    ep_diag_add(&r->diags, EP_ERROR, path, 0, "io-error", "cannot read the file: %s.", strerror(errno));
+    r->io_failed = true;
+    return r;
+  }
+  char *root_real = opt && opt->root ? resolve_root(r, opt->root) : dir_of(real);
+  if (!root_real) {
+    free(real);
+    return r;
+  }
+  ep_xml_doc *doc = ep_xml_parse(real, path, &r->diags);
+  if (!doc) {
+    if (r->diags.count && !strcmp(r->diags.items[r->diags.count - 1].code, "io-error"))
+      r->io_failed = true;
+  } else {
+    build_from_doc(r, doc, real, dir_of(real), root_real, opt);
+  }
   free(real);
   free(root_real);
-  ep_report_check(r, opt);
+  return r;
+}
+
+// 'ep_report_load_memory()' - Parse, build and check a report held in memory (see model.h).
+ep_report *ep_report_load_memory(const char *data, size_t len, const char *name, const ep_load_options *opt) {
+  ep_report *r = new_report(name);
+  char *root_real = resolve_root(r, opt && opt->root ? opt->root : ".");
+  if (!root_real)
+    return r;
+  ep_xml_doc *doc = ep_xml_parse_memory((const unsigned char *)data, len, NULL, name, &r->diags, NULL);
+  if (doc) {
+    // the input's own "path" for include cycles: a name no file can have
+    char self[64];
+    snprintf(self, sizeof self, "\x01memory:%p", (const void *)data);
+    build_from_doc(r, doc, self, ep_xstrdup(root_real), root_real, opt);
+  }
+  free(root_real);
   return r;
 }

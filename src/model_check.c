@@ -2,6 +2,7 @@
 // scoring, self-eval-form), references (<value>, <ref>, measure/@for) and the
 // layout name. Reports into the report's diagnostics list; never recurses
 // deeper than the builder allowed.
+#include "catalog.h"
 #include "model.h"
 #include "xmlload.h"
 
@@ -741,77 +742,23 @@ static void resolve_ref(ep_report *r, ep_node *x) {
 // ---------------------------------------------------------------------------
 // Layout
 
-// 'cmp_str()' - qsort order of C strings.
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-// 'ep_layout_names()' - Sorted layout names found in DATA_DIR/layouts.
-char **ep_layout_names(const char *data_dir, size_t *n) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/layouts", data_dir ? data_dir : ".");
-  size_t cap = 8;
-  char **names = ep_xmalloc(cap * sizeof *names);
-  *n = 0;
-  DIR *d = opendir(path);
-  if (d) {
-    struct dirent *e;
-    while ((e = readdir(d))) {
-      size_t l = strlen(e->d_name);
-      if (l <= 4 || strcmp(e->d_name + l - 4, ".xml"))
-        continue;
-      if (*n == cap)
-        names = ep_xrealloc(names, (cap *= 2) * sizeof *names);
-      names[(*n)++] = ep_xmalloc(l - 3);
-      memcpy(names[*n - 1], e->d_name, l - 4);
-      names[*n - 1][l - 4] = 0;
-    }
-    closedir(d);
-  }
-  qsort(names, *n, sizeof *names, cmp_str);
-  return names;
-}
-
-// 'list_layouts()' - "compact, official" (heap string).
-static char *list_layouts(const char *data_dir) {
-  size_t n;
-  char **names = ep_layout_names(data_dir, &n);
-  ep_buf b;
-  ep_buf_init(&b);
-  for (size_t i = 0; i < n; i++) {
-    ep_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
-    free(names[i]);
-  }
-  free(names);
-  if (!n)
-    ep_buf_puts(&b, "(none found)");
-  char *r = ep_xstrdup(ep_buf_str(&b));
-  ep_buf_free(&b);
-  return r;
-}
-
-// 'check_layout()' - The layout attribute names a layout or a confined path.
-static void check_layout(ep_report *r, const ep_load_options *opt) {
-  if (!r->layout || (opt && opt->layout_override))
-    return;
-  const char *data = opt ? opt->data_dir : NULL;
+// 'check_layout_in()' - check_layout() with the layout names of CAT.
+static void check_layout_in(ep_report *r, const ep_catalog *cat) {
   const char *name = r->layout;
   ep_node at = {0};
   at.file = r->path;
   at.line = r->layout_line;
   if (!name[0]) {
-    char *l = list_layouts(data);
+    char *l = ep_catalog_names(cat);
     ERR(r, &at, "unknown-layout", "<report layout=\"\"> names no layout; available layouts: %s.", l);
     free(l);
     return;
   }
-  bool pathlike = strchr(name, '/') != NULL || (strlen(name) > 4 && !strcmp(name + strlen(name) - 4, ".xml"));
-  if (!pathlike && data) {
-    char p[4096];
-    snprintf(p, sizeof p, "%s/layouts/%s.xml", data, name);
-    struct stat st;
-    if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
-      r->layout_path = ep_arena_strdup(&r->arena, p);
-      return;
-    }
+  bool pathlike = ep_layout_is_path(name);
+  const char *found = pathlike ? NULL : ep_catalog_find(cat, name);
+  if (found) {
+    r->layout_path = ep_arena_strdup(&r->arena, found);
+    return;
   }
   if (name[0] == '/') {
     ERR(r, &at, "layout-absolute", "<report layout=\"%s\">: an absolute layout path may only be given on the command line (--layout).", name);
@@ -834,10 +781,24 @@ static void check_layout(ep_report *r, const ep_load_options *opt) {
       return;
     }
   }
-  char *l = list_layouts(data);
+  char *l = ep_catalog_names(cat);
   ERR(r, &at, "unknown-layout", "<report layout=\"%s\"> is neither a layout name nor a layout file inside the include root; available layouts: %s.",
       name, l);
   free(l);
+}
+
+// 'check_layout()' - The layout attribute names a layout or a confined path.
+static void check_layout(ep_report *r, const ep_load_options *opt) {
+  if (!r->layout || (opt && opt->layout_override))
+    return;
+  ep_catalog own = {NULL, 0};
+  const ep_catalog *cat = opt ? opt->layouts : NULL;
+  if (!cat) {
+    ep_catalog_init(&own, NULL, opt ? opt->data_dir : NULL);
+    cat = &own;
+  }
+  check_layout_in(r, cat);
+  ep_catalog_free(&own);
 }
 
 // 'ep_report_check()' - Run every computation and check.

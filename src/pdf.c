@@ -1078,13 +1078,18 @@ static int write_output(pdf_writer *w, const char *path, const unsigned char *da
   return e ? EP_PDF_IO_ERROR : EP_PDF_OK;
 }
 
-// 'ep_pdf_write()' - Write DL as a PDF to PATH atomically.
-int ep_pdf_write(const ep_dlist *dl, const char *path, ep_diags *diags) {
+// 'build_pdf()' - Build DL's PDF into a new buffer *DATA (*LEN bytes), with
+// problems in DIAGS (DESTINATION names the output in messages). Returns an
+// EP_PDF_* value; on failure *DATA is NULL.
+static int build_pdf(const ep_dlist *dl, const char *destination, ep_diags *diags, unsigned char **data,
+                     size_t *len) {
   pdf_writer w;
   memset(&w, 0, sizeof w);
   w.dl = dl;
   w.diags = diags;
-  if (!dl || !path || !*path) {
+  *data = NULL;
+  *len = 0;
+  if (!dl || !destination || !*destination) {
     fail(&w, EP_PDF_IO_ERROR, "io-error", "No %s was given to write the PDF.", !dl ? "document" : "output path");
     return EP_PDF_IO_ERROR;
   }
@@ -1094,13 +1099,15 @@ int ep_pdf_write(const ep_dlist *dl, const char *path, ep_diags *diags) {
   }
   ep_buf_init(&w.text);
   collect(&w);
-  unsigned char *data = NULL;
-  size_t len = 0;
-  bool built = build(&w, &data, &len);
+  bool built = build(&w, data, len);
   if (w.doc)
     HPDF_Free(w.doc);
-  int rc = built ? write_output(&w, path, data, len) : (w.rc ? w.rc : EP_PDF_LIB_ERROR);
-  free(data);
+  int rc = built ? EP_PDF_OK : (w.rc ? w.rc : EP_PDF_LIB_ERROR);
+  if (!built) {
+    free(*data);
+    *data = NULL;
+    *len = 0;
+  }
   for (size_t i = 0; i < w.nfonts; i++)
     free(w.fonts[i].cps);
   free(w.fonts);
@@ -1111,6 +1118,27 @@ int ep_pdf_write(const ep_dlist *dl, const char *path, ep_diags *diags) {
   free(w.gx);
   ep_buf_free(&w.text);
   return rc;
+}
+
+// 'ep_pdf_write()' - Write DL as a PDF to PATH atomically.
+int ep_pdf_write(const ep_dlist *dl, const char *path, ep_diags *diags) {
+  unsigned char *data = NULL;
+  size_t len = 0;
+  int rc = build_pdf(dl, path, diags, &data, &len);
+  if (rc == EP_PDF_OK) {
+    pdf_writer w;
+    memset(&w, 0, sizeof w);
+    w.dl = dl;
+    w.diags = diags;
+    rc = write_output(&w, path, data, len);
+  }
+  free(data);
+  return rc;
+}
+
+// 'ep_pdf_write_memory()' - Build DL's PDF into a new heap buffer.
+int ep_pdf_write_memory(const ep_dlist *dl, unsigned char **data, size_t *len, ep_diags *diags) {
+  return build_pdf(dl, "memory", diags, data, len);
 }
 
 // 'ep_pdf_library_version()' - libharu's version string.

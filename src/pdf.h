@@ -52,6 +52,10 @@ enum {
 //    libharu 2.3: they are drawn as U+FFFD (the face's glyph or .notdef).
 int ep_pdf_write(const ep_dlist *dl, const char *path, ep_diags *diags);
 
+// 'ep_pdf_write_memory()' - As ep_pdf_write, but the PDF goes into a new heap
+// buffer *DATA (free with free()) of *LEN bytes; on failure *DATA is NULL.
+int ep_pdf_write_memory(const ep_dlist *dl, unsigned char **data, size_t *len, ep_diags *diags);
+
 // 'ep_pdf_library_version()' - The version of the libharu the writer runs with (static string).
 const char *ep_pdf_library_version(void);
 

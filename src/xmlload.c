@@ -230,7 +230,6 @@ ep_xml_doc *ep_xml_parse(const char *file_path, const char *display, ep_diags *d
 // including document's dictionary) when not NULL, so that included trees can be
 // spliced into it.
 ep_xml_doc *ep_xml_parse_dict(const char *file_path, const char *display, ep_diags *diags, void *dict) {
-  load_state st = {diags, display, false, false, false, 0, {0}};
   size_t len = 0;
   unsigned char *buf = read_all(file_path, &len);
   if (!buf) {
@@ -238,7 +237,23 @@ ep_xml_doc *ep_xml_parse_dict(const char *file_path, const char *display, ep_dia
                 errno == EINVAL ? "not a regular file" : strerror(errno));
     return NULL;
   }
-  unsigned char *p = buf;
+  ep_xml_doc *doc = ep_xml_parse_memory(buf, len, file_path, display, diags, dict);
+  free(buf);
+  return doc;
+}
+
+// 'ep_xml_parse_memory()' - Parse the LEN bytes at DATA safely (the checks and
+// hooks of ep_xml_parse_dict); BASE names the document for libxml2 (may be
+// NULL), DISPLAY for diagnostics. DATA is borrowed.
+ep_xml_doc *ep_xml_parse_memory(const unsigned char *data, size_t len, const char *base, const char *display,
+                                ep_diags *diags, void *dict) {
+  load_state st = {diags, display, false, false, false, 0, {0}};
+  if (len > (size_t)EP_MAX_INPUT_BYTES) {
+    ep_diag_add(diags, EP_ERROR, display, 0, "io-error", "the input has %zu bytes, more than the limit of %ld.", len,
+                (long)EP_MAX_INPUT_BYTES);
+    return NULL;
+  }
+  const unsigned char *p = data;
   size_t n = len;
   if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
     p += 3;
@@ -246,7 +261,6 @@ ep_xml_doc *ep_xml_parse_dict(const char *file_path, const char *display, ep_dia
   } else if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) {
     ep_diag_add(diags, EP_ERROR, display, 1, "encoding-not-utf8",
                 "the file is UTF-16 (byte-order mark found); report XML must be UTF-8.");
-    free(buf);
     return NULL;
   }
   char enc[64] = "";
@@ -254,7 +268,6 @@ ep_xml_doc *ep_xml_parse_dict(const char *file_path, const char *display, ep_dia
     ep_diag_add(diags, EP_ERROR, display, 1, "encoding-not-utf8",
                 "the XML declaration names encoding \"%s\"; report XML must be UTF-8 (convert the file, e.g. iconv -f %s -t UTF-8).",
                 enc, enc);
-    free(buf);
     return NULL;
   }
   // Strict UTF-8 check first, so an invalid byte is reported at its own line
@@ -273,14 +286,12 @@ ep_xml_doc *ep_xml_parse_dict(const char *file_path, const char *display, ep_dia
       }
       ep_diag_add(diags, EP_ERROR, display, line, "invalid-utf8",
                   "invalid UTF-8 at column %lu (bytes %s); the file must be UTF-8.", col, bytes);
-      free(buf);
-      return NULL;
+        return NULL;
     }
     if (cp == 0) {
       ep_diag_add(diags, EP_ERROR, display, line, "invalid-utf8",
                   "a NUL byte at column %lu; the file must be UTF-8 text.", col);
-      free(buf);
-      return NULL;
+        return NULL;
     }
     if (cp == '\n') {
       line++;
@@ -292,14 +303,12 @@ ep_xml_doc *ep_xml_parse_dict(const char *file_path, const char *display, ep_dia
   }
   if (n > (size_t)INT_MAX) {
     ep_diag_add(diags, EP_ERROR, display, 0, "io-error", "the file is too large (%zu bytes).", n);
-    free(buf);
     return NULL;
   }
 
   xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
   if (!ctxt) {
     ep_diag_add(diags, EP_ERROR, display, 0, "out-of-memory", "out of memory creating the XML parser.");
-    free(buf);
     return NULL;
   }
   if (dict) {
@@ -321,7 +330,7 @@ ep_xml_doc *ep_xml_parse_dict(const char *file_path, const char *display, ep_dia
   ctxt->vctxt.error = NULL;
   ctxt->vctxt.warning = NULL;
   int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING;
-  xmlDocPtr doc = xmlCtxtReadMemory(ctxt, (const char *)p, (int)n, file_path, "UTF-8", options);
+  xmlDocPtr doc = xmlCtxtReadMemory(ctxt, (const char *)p, (int)n, base, "UTF-8", options);
   if (st.entity_found || st.dtd_found) {
     // the DOCTYPE was refused before anything it names was read: one error
     if (doc)
@@ -346,7 +355,6 @@ ep_xml_doc *ep_xml_parse_dict(const char *file_path, const char *display, ep_dia
       first_error(&st, 1, "xml-not-well-formed", "the file is not well-formed XML.");
   }
   xmlFreeParserCtxt(ctxt);
-  free(buf);
   return doc;
 }
 

@@ -7,6 +7,8 @@
 
 #include "diag.h"
 
+#include <stddef.h>
+
 typedef struct _xmlDoc ep_xml_doc;
 struct _xmlNode;
 
@@ -16,6 +18,11 @@ ep_xml_doc *ep_xml_parse(const char *file_path, const char *display, ep_diags *d
 
 // 'ep_xml_parse_dict()' - ep_xml_parse() sharing the name dictionary DICT (NULL = own).
 ep_xml_doc *ep_xml_parse_dict(const char *file_path, const char *display, ep_diags *diags, void *dict);
+
+// 'ep_xml_parse_memory()' - ep_xml_parse_dict() for LEN bytes at DATA (borrowed); BASE names
+// the document for libxml2 (NULL allowed), DISPLAY for diagnostics.
+ep_xml_doc *ep_xml_parse_memory(const unsigned char *data, size_t len, const char *base, const char *display,
+                                ep_diags *diags, void *dict);
 
 // 'ep_xml_line()' - The first line of NODE's start tag (elements; for text, the
 // line it starts on), else libxml2's line for NODE; 0 when unknown.

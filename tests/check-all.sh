@@ -17,8 +17,13 @@ cmake --build build-asan -j"$JOBS"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$JOBS"
 
+echo "== stage 3: ThreadSanitizer: the public-API programs (one context, four threads)"
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DEVALPDF_WERROR=ON -DEVALPDF_TSAN=ON >/dev/null
+cmake --build build-tsan -j"$JOBS" --target api_test_threads api_test_rerender
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ctest --test-dir build-tsan -R '^api_' --output-on-failure
+
 if command -v clang >/dev/null 2>&1; then
-  echo "== stage 3: libFuzzer harness, short run"
+  echo "== stage 4: libFuzzer harness, short run"
   CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DEVALPDF_FUZZ=ON -DBUILD_TESTING=ON >/dev/null
   cmake --build build-fuzz -j"$JOBS" --target fuzz_load
   mkdir -p build-fuzz/corpus

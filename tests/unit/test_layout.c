@@ -57,7 +57,7 @@ static ep_report *load_text(const char *xml) {
   ck_assert_int_ge(fd, 0);
   ck_assert_int_eq((int)write(fd, xml, strlen(xml)), (int)strlen(xml));
   close(fd);
-  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL};
+  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
   ep_report *r = ep_report_load(path, &o);
   unlink(path);
   return r;
@@ -118,7 +118,7 @@ static rline *collect_lines(const ep_dlist *dl, size_t *n) {
 START_TEST(example_grid_and_kinsoku) {
   env e;
   env_open(&e);
-  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL};
+  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
   ep_report *r = ep_report_load(EVALPDF_TEST_SOURCE_DIR "/examples/guangdong-2022-jiuzhu.xml", &o);
   ck_assert_uint_eq(r->diags.errors, 0);
   ep_diags d;
@@ -306,7 +306,7 @@ static void check_boxes(const env *e, const ep_dlist *dl) {
 START_TEST(scoring_table_across_pages) {
   env e;
   env_open(&e);
-  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL};
+  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
   ep_report *r = ep_report_load(EVALPDF_TEST_SOURCE_DIR "/tests/golden/tables.xml", &o);
   ck_assert_uint_eq(r->diags.errors, 0);
   ep_diags d;
@@ -332,7 +332,7 @@ END_TEST
 START_TEST(example_tables_show_model_figures) {
   env e;
   env_open(&e);
-  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL};
+  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
   ep_report *r = ep_report_load(EVALPDF_TEST_SOURCE_DIR "/examples/guangdong-2022-jiuzhu.xml", &o);
   ep_diags d;
   ep_dlist *dl = lay_out(&e, r, &d);

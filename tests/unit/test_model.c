@@ -32,7 +32,7 @@ static ep_report *load_doc(const char *xml) {
   write_file("r.xml", xml);
   char p[512];
   snprintf(p, sizeof p, "%s/r.xml", tmpdir);
-  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL};
+  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
   return ep_report_load(p, &o);
 }
 
@@ -95,7 +95,7 @@ static void teardown(void) {
 }
 
 START_TEST(example_figures) {
-  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL};
+  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
   ep_report *r = ep_report_load(EVALPDF_TEST_SOURCE_DIR "/examples/guangdong-2022-jiuzhu.xml", &o);
   ck_assert_uint_eq(r->diags.errors, 0);
   ck_assert_uint_eq(r->diags.warnings, 0);

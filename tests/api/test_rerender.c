@@ -1,0 +1,189 @@
+// Public-API contract test, written only against include/evalpdf.h: one
+// document rendered three times in a row gives identical PDFs and identical
+// diagnostics, the load status never changes, a failed write does not stop
+// the next render, a render's diagnostics replace the previous render's,
+// loading from memory equals loading from the file, and the creation date
+// comes from the render options only.
+#include "evalpdf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+
+// 'check()' - Count and report a failed expectation.
+#define check(cond, ...)                                                                           \
+  do {                                                                                             \
+    if (!(cond)) {                                                                                 \
+      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                         \
+      fprintf(stderr, __VA_ARGS__);                                                                \
+      fputc('\n', stderr);                                                                         \
+      failures++;                                                                                  \
+    }                                                                                              \
+  } while (0)
+
+// 'diags_text()' - Every diagnostic of DOC as one heap string.
+static char *diags_text(const evalpdf_document *doc) {
+  size_t cap = 256, len = 0;
+  char *s = malloc(cap);
+  s[0] = 0;
+  for (size_t i = 0; i < evalpdf_diag_count(doc); i++) {
+    evalpdf_diag d;
+    if (evalpdf_diag_get(doc, i, &d) != 0)
+      abort();
+    size_t need = strlen(d.file) + strlen(d.code) + strlen(d.message) + 64;
+    while (len + need >= cap)
+      s = realloc(s, cap *= 2);
+    len += (size_t)snprintf(s + len, cap - len, "%s:%lu:%d:%s:%s\n", d.file, d.line, (int)d.severity, d.code,
+                            d.message);
+  }
+  return s;
+}
+
+// 'read_file()' - The whole file PATH (heap), length in *LEN; NULL when unreadable.
+static char *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = malloc((size_t)n + 1);
+  *len = fread(buf, 1, (size_t)n, f);
+  fclose(f);
+  return buf;
+}
+
+// 'main()' - Usage: test_rerender REPORT.xml SCRATCH_DIR
+int main(int argc, char **argv) {
+  if (argc != 3) {
+    fprintf(stderr, "usage: %s REPORT.xml SCRATCH_DIR\n", argv[0]);
+    return 2;
+  }
+  evalpdf_context *ctx = NULL;
+  char err[512];
+  check(evalpdf_context_new(NULL, &ctx, err, sizeof err) == EVALPDF_OK, "context: %s", err);
+  if (!ctx)
+    return 1;
+  evalpdf_document *doc = NULL;
+  evalpdf_status ls = evalpdf_document_load(ctx, argv[1], &doc);
+  check(ls == EVALPDF_OK, "load status %d (%s)", ls, evalpdf_status_string(ls));
+  check(evalpdf_document_meta(doc, "title") != NULL, "the report has a title");
+  size_t load_count = evalpdf_diag_count(doc);
+
+  evalpdf_render_options ro;
+  evalpdf_render_options_init(&ro);
+  check(ro.creation_date == -1 && ro.layout == NULL, "render options defaults");
+  ro.creation_date = 1700000000;
+
+  unsigned char *pdf[3] = {0};
+  size_t len[3] = {0};
+  char *diag[3] = {0};
+  for (int i = 0; i < 3; i++) {
+    evalpdf_status rs = evalpdf_document_render_memory(doc, &ro, &pdf[i], &len[i]);
+    check(rs == EVALPDF_OK, "render %d: status %d", i, rs);
+    check(evalpdf_document_status(doc) == ls, "load status unchanged after render %d", i);
+    diag[i] = diags_text(doc);
+    check(len[i] > 1000 && pdf[i] && !memcmp(pdf[i], "%PDF-", 5), "render %d gives a PDF", i);
+  }
+  for (int i = 1; i < 3; i++) {
+    check(len[i] == len[0] && !memcmp(pdf[i], pdf[0], len[0]), "render %d is byte-identical to render 0", i);
+    check(!strcmp(diag[i], diag[0]), "render %d diagnostics equal render 0's:\n%s---\n%s", i, diag[i], diag[0]);
+  }
+  check(evalpdf_diag_count(doc) >= load_count, "render keeps the load diagnostics");
+
+  // The date comes from the options: a different date gives different bytes, no date no CreationDate.
+  ro.creation_date = -1;
+  unsigned char *nodate = NULL;
+  size_t nodate_len = 0;
+  check(evalpdf_document_render_memory(doc, &ro, &nodate, &nodate_len) == EVALPDF_OK, "render without date");
+  check(nodate && !memmem(nodate, nodate_len, "CreationDate", 12), "no CreationDate without a date");
+  check(memmem(pdf[0], len[0], "CreationDate", 12) != NULL, "CreationDate with a date");
+  evalpdf_free(nodate);
+  ro.creation_date = 1700000000;
+
+  // A failed write: the document renders again afterwards, status unchanged, diagnostics replaced.
+  char bad[1024];
+  snprintf(bad, sizeof bad, "%s/no-such-folder/x.pdf", argv[2]);
+  evalpdf_status ws = evalpdf_document_render(doc, &ro, bad);
+  check(ws == EVALPDF_ERR_IO, "write into a missing folder: status %d", ws);
+  char *after_fail = diags_text(doc);
+  check(strstr(after_fail, "io-error") != NULL, "the failed write is diagnosed");
+  free(after_fail);
+  check(evalpdf_document_status(doc) == ls, "load status unchanged after a failed write");
+  char good[1024];
+  snprintf(good, sizeof good, "%s/rerender.pdf", argv[2]);
+  check(evalpdf_document_render(doc, &ro, good) == EVALPDF_OK, "renders again after a failed write");
+  char *after_ok = diags_text(doc);
+  check(!strcmp(after_ok, diag[0]), "diagnostics after the good write equal the first render's");
+  free(after_ok);
+  size_t flen = 0;
+  char *file = read_file(good, &flen);
+  check(file && flen == len[0] && !memcmp(file, pdf[0], flen), "the file equals the memory render");
+  free(file);
+
+  // An unknown layout in the options is a usage error with a diagnostic; nothing changes otherwise.
+  evalpdf_render_options bad_layout = ro;
+  bad_layout.layout = "no-such-layout";
+  unsigned char *none = NULL;
+  size_t none_len = 1;
+  check(evalpdf_document_render_memory(doc, &bad_layout, &none, &none_len) == EVALPDF_ERR_USAGE,
+        "unknown layout is a usage error");
+  check(none == NULL && none_len == 0, "no buffer on failure");
+  char *unk = diags_text(doc);
+  check(strstr(unk, "unknown-layout") != NULL, "unknown layout diagnosed");
+  free(unk);
+
+  // Memory load equals file load.
+  size_t xlen = 0;
+  char *xml = read_file(argv[1], &xlen);
+  char root[1024];
+  snprintf(root, sizeof root, "%s", argv[1]);
+  char *slash = strrchr(root, '/');
+  if (slash)
+    *slash = 0;
+  else
+    snprintf(root, sizeof root, ".");
+  evalpdf_document *mdoc = NULL;
+  check(evalpdf_document_load_memory(ctx, xml, xlen, evalpdf_document_path(doc), root, &mdoc) == ls,
+        "memory load status");
+  unsigned char *mpdf = NULL;
+  size_t mlen = 0;
+  check(evalpdf_document_render_memory(mdoc, &ro, &mpdf, &mlen) == EVALPDF_OK, "memory doc renders");
+  check(mlen == len[0] && mpdf && !memcmp(mpdf, pdf[0], mlen), "memory load renders the same PDF");
+  evalpdf_free(mpdf);
+  evalpdf_document_free(mdoc);
+  free(xml);
+
+  // A broken report: load status INPUT, render refuses with the same status and writes nothing.
+  const char broken[] = "<report><meta><title>x</title></meta><body><p>unclosed</body></report>";
+  evalpdf_document *bdoc = NULL;
+  check(evalpdf_document_load_memory(ctx, broken, sizeof broken - 1, "broken.xml", root, &bdoc) ==
+            EVALPDF_ERR_INPUT,
+        "broken report is an input error");
+  size_t e = 0;
+  evalpdf_document_counts(bdoc, &e, NULL);
+  check(e >= 1 && evalpdf_diag_count(bdoc) >= 1, "broken report has an error diagnostic");
+  evalpdf_diag d;
+  check(evalpdf_diag_get(bdoc, 0, &d) == 0 && !strcmp(d.file, "broken.xml") && d.line == 1 &&
+            d.severity == EVALPDF_ERROR,
+        "error names broken.xml:1");
+  check(evalpdf_diag_get(bdoc, evalpdf_diag_count(bdoc), &d) == -1, "out of range get");
+  check(evalpdf_document_render_memory(bdoc, &ro, &none, &none_len) == EVALPDF_ERR_INPUT, "no render of a broken report");
+  evalpdf_document_free(bdoc);
+
+  check(strcmp(evalpdf_status_string(EVALPDF_ERR_PDF), "unknown status") != 0, "status strings");
+  check(!strcmp(evalpdf_status_string((evalpdf_status)99), "unknown status"), "unknown status string");
+  check(evalpdf_context_layout_count(ctx) >= 2, "at least the two shipped layouts");
+
+  for (int i = 0; i < 3; i++) {
+    evalpdf_free(pdf[i]);
+    free(diag[i]);
+  }
+  evalpdf_document_free(doc);
+  evalpdf_context_free(ctx);
+  if (failures)
+    fprintf(stderr, "%d failure(s)\n", failures);
+  return failures ? 1 : 0;
+}
