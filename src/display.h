@@ -76,6 +76,7 @@ typedef struct ep_dlist {
   // Document information
   const char *title, *author, *subject, *keywords;
   const char *creator;  // "evalpdf X.Y.Z"
+  const char *source;   // the report's file, named in the writer's errors (NULL: none)
   long long epoch;      // creation time (SOURCE_DATE_EPOCH) or -1 for none
 } ep_dlist;
 

@@ -595,6 +595,7 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
   if (st == EVALPDF_OK) {
     dl = ep_layout_report(doc->report, e->style, &rd);
     dl->creator = "evalpdf " EVALPDF_VERSION;
+    dl->source = doc->report->path;
     dl->epoch = opts && opts->creation_date >= 0 ? opts->creation_date : -1;
     if (ep_diags_count_effective(&rd, EP_ERROR, strict))
       st = EVALPDF_ERR_INPUT;

@@ -65,7 +65,9 @@ typedef struct pdf_font {
   size_t n, cap;
   HPDF_FontDef def;   // libharu's definition of the subset
   HPDF_Font font;     // the Type0 font (UTF-8 encoder)
+  HPDF_Dict file;     // its FontFile2 stream
   char key[32];       // the definition's unique name in this document
+  size_t first_page;  // 0-based page of the first use
 } pdf_font;
 
 // One named destination (DEST box).
@@ -116,7 +118,7 @@ static bool failv(pdf_writer *w, int rc, const char *code, const char *fmt, va_l
   if (!w->failed) {
     w->failed = true;
     w->rc = rc;
-    ep_diag_addv(w->diags, EP_ERROR, NULL, 0, code, fmt, ap);
+    ep_diag_addv(w->diags, EP_ERROR, w->dl ? w->dl->source : NULL, 0, code, fmt, ap);
   }
   return false;
 }
@@ -151,8 +153,17 @@ static bool hp_ok(pdf_writer *w, HPDF_STATUS status, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    HPDF_STATUS no = w->err.error_no ? w->err.error_no : status;
-    HPDF_STATUS detail = w->err.error_no ? w->err.detail_no : 0;
+    // The handler's error, else the document's (libharu sets some without
+    // calling the handler), else STATUS.
+    HPDF_STATUS no = w->err.error_no, detail = w->err.detail_no;
+    if (!no && w->doc && HPDF_GetError(w->doc)) {
+      no = HPDF_GetError(w->doc);
+      detail = HPDF_GetErrorDetail(w->doc);
+    }
+    if (!no) {
+      no = status;
+      detail = 0;
+    }
     fail(w, EP_PDF_LIB_ERROR, "pdf-error", "libharu error 0x%04X (detail %u) while %s.", (unsigned)no,
          (unsigned)detail, what);
   }
@@ -327,6 +338,7 @@ static void collect(pdf_writer *w) {
         f = &w->fonts[w->nfonts];
         memset(f, 0, sizeof *f);
         f->face = b->face;
+        f->first_page = pi;
         snprintf(f->key, sizeof f->key, "evalpdf:font:%zu", w->nfonts);
         w->nfonts++;
       }
@@ -510,14 +522,94 @@ static bool replace_to_unicode(pdf_writer *w, pdf_font *f) {
   return hp_ok(w, st, "writing the ToUnicode map of the font '%s'", ep_face_family(f->face));
 }
 
-// 'temp_dir()' - $TMPDIR when set and not empty, else /tmp.
-static const char *temp_dir(void) {
-  const char *t = getenv("TMPDIR");
-  return t && *t ? t : "/tmp";
+// 'embeddable()' - True when the OS/2 fsType of DEF allows embedding a subset
+// (no restricted-licence, no-subsetting or bitmap-only bit: the bits libharu
+// itself refuses when it embeds).
+static bool embeddable(pdf_writer *w, const pdf_font *f) {
+  HPDF_TTFontDefAttr attr = f->def->attr;
+  if (!(attr->fs_type & (0x0002u | 0x0100u | 0x0200u)))
+    return true;
+  return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
+              "The font '%s' (%s, face %u) does not allow embedding (OS/2 fsType 0x%04X), so it cannot be "
+              "used in a PDF; give its role another font.",
+              ep_face_family(f->face), ep_face_path(f->face), ep_face_index(f->face), (unsigned)attr->fs_type);
 }
 
-// 'load_font()' - Embed F: subset, load through a temporary file, name,
-// compact cmap, HPDF_GetFont, mark all glyphs used, fix ToUnicode.
+// 'subset_tag()' - The six-letter subset tag of F (PDF 9.6.4): from a hash of
+// the face and its code points, so equal subsets get equal tags and the
+// output does not depend on the order fonts are loaded in other documents.
+static void subset_tag(const pdf_font *f, char tag[7]) {
+  uint64_t h = 1469598103934665603ull; // FNV-1a
+  const char *name = ep_face_postscript_name(f->face);
+  for (const char *p = name ? name : ""; *p; p++)
+    h = (h ^ (unsigned char)*p) * 1099511628211ull;
+  for (size_t i = 0; i < f->n; i++)
+    h = (h ^ f->cps[i]) * 1099511628211ull;
+  for (int i = 0; i < 6; i++, h /= 26)
+    tag[i] = (char)('A' + h % 26);
+  tag[6] = 0;
+}
+
+// 'load_def()' - Parse the subset BLOB (LEN bytes) into a libharu font
+// definition registered in the document under F's key. The data goes
+// through a memory stream of one buffer (libharu 2.3 has no
+// LoadTTFontFromMemory); libharu keeps only the parsed tables (embedding
+// off: the font program is written by embed_program(), not by libharu).
+static bool load_def(pdf_writer *w, pdf_font *f, const unsigned char *blob, size_t len) {
+  const char *family = ep_face_family(f->face);
+  if (len == 0 || len >= 0x7FFFFFFFu)
+    return fail(w, EP_PDF_LIB_ERROR, "pdf-error", "The subset of the font '%s' has %zu bytes, which a PDF cannot embed.",
+                family, len);
+  HPDF_MMgr mm = w->doc->mmgr;
+  HPDF_Stream in = HPDF_MemStream_New(mm, (HPDF_UINT)len + 1);
+  if (!in || !hp_ok(w, HPDF_Stream_Write(in, blob, (HPDF_UINT)len), "reading the subset of the font '%s'", family)) {
+    if (in)
+      HPDF_Stream_Free(in);
+    return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "reading the subset of the font '%s'", family);
+  }
+  f->def = HPDF_TTFontDef_Load(mm, in, HPDF_FALSE); // frees IN in every case
+  if (!f->def || f->def->type != HPDF_FONTDEF_TYPE_TRUETYPE)
+    return hp_ok(w, HPDF_INVALID_FONTDEF_DATA, "reading the subset of the font '%s'", family);
+  if (HPDF_List_Add(w->doc->fontdef_list, f->def) != HPDF_OK) {
+    HPDF_FontDef_Free(f->def);
+    f->def = NULL;
+    return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "registering the subset of the font '%s'", family);
+  }
+  // Fonts are found by name: each definition gets the document-unique key;
+  // the embedded name is the subset tag + the PostScript name.
+  char tag[7];
+  subset_tag(f, tag);
+  HPDF_TTFontDef_SetTagName(f->def, tag);
+  snprintf(f->def->base_font, sizeof f->def->base_font, "%s", f->key);
+  return embeddable(w, f);
+}
+
+// 'embed_program()' - Attach the subset BLOB as the FontFile2 of F's font
+// descriptor. The descriptor is created now through the font's own
+// before-write hook (libharu creates it at save time otherwise, and skips
+// that when it exists); BLOB is already a complete TrueType font, so it is
+// stored as it is instead of libharu's table-by-table copy (whose 2.3 code
+// fails when a table it requires is absent and the copy ends on a 4 KiB
+// boundary: HPDF_INVALID_OBJECT while saving).
+static bool embed_program(pdf_writer *w, pdf_font *f, const unsigned char *blob, size_t len) {
+  const char *family = ep_face_family(f->face);
+  HPDF_FontAttr fa = f->font->attr;
+  if (!fa->fontdef->descriptor && f->font->before_write_fn &&
+      !hp_ok(w, f->font->before_write_fn(f->font), "describing the font '%s'", family))
+    return false;
+  HPDF_Dict desc = fa->fontdef->descriptor;
+  HPDF_Dict file = desc ? HPDF_DictStream_New(w->doc->mmgr, w->doc->xref) : NULL;
+  if (!file)
+    return hp_ok(w, HPDF_INVALID_FONT, "embedding the font '%s'", family);
+  file->filter = f->font->filter;
+  f->file = file;
+  return hp_ok(w, HPDF_Stream_Write(file->stream, blob, (HPDF_UINT)len), "embedding the font '%s'", family) &&
+         hp_ok(w, HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len), "embedding the font '%s'", family) &&
+         hp_ok(w, HPDF_Dict_Add(desc, "FontFile2", file), "embedding the font '%s'", family);
+}
+
+// 'load_font()' - Embed F: subset, parse, compact cmap, HPDF_GetFont, fix
+// ToUnicode, attach the font program.
 static bool load_font(pdf_writer *w, pdf_font *f) {
   const char *family = ep_face_family(f->face);
   unsigned char *blob = NULL;
@@ -527,56 +619,20 @@ static bool load_font(pdf_writer *w, pdf_font *f) {
                 "The font '%s' (%s, face %u) could not be cut down to the %zu characters the document "
                 "uses, so it cannot be embedded.",
                 family, ep_face_path(f->face), ep_face_index(f->face), f->n);
-  // libharu 2.3 reads fonts only from files: write the subset to a private
-  // temporary file, load it, and unlink it at once (libharu keeps it open).
-  const char *dir = temp_dir();
-  size_t tl = strlen(dir) + sizeof "/evalpdf-font-XXXXXX";
-  char *tmp = ep_xmalloc(tl);
-  snprintf(tmp, tl, "%s/evalpdf-font-XXXXXX", dir);
-  char eb[128];
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    int e = errno;
-    free(blob);
-    free(tmp);
-    return fail(w, EP_PDF_IO_ERROR, "io-error", "A temporary font file cannot be created in '%s': %s.", dir,
-                err_text(e, eb, sizeof eb));
+  bool ok = load_def(w, f, blob, len) && compact_cmap(w, f);
+  if (ok) {
+    // libharu writes the CIDToGIDMap only for an embedded definition, and
+    // embeds through its own copy (and reads the font file for composite
+    // glyphs) only while the flag is on: on just for HPDF_GetFont.
+    HPDF_TTFontDefAttr ta = f->def->attr;
+    ta->embedding = HPDF_TRUE;
+    f->font = HPDF_GetFont(w->doc, f->key, "UTF-8");
+    ta->embedding = HPDF_FALSE;
+    ok = f->font ? replace_to_unicode(w, f) && embed_program(w, f, blob, len)
+                 : hp_ok(w, HPDF_INVALID_FONT, "preparing the font '%s'", family);
   }
-  int e = write_all(fd, blob, len);
   free(blob);
-  if (close(fd) != 0 && e == 0)
-    e = errno;
-  if (e != 0) {
-    unlink(tmp);
-    free(tmp);
-    return fail(w, EP_PDF_IO_ERROR, "io-error", "The temporary font file in '%s' cannot be written: %s.", dir,
-                err_text(e, eb, sizeof eb));
-  }
-  const char *name = HPDF_LoadTTFontFromFile(w->doc, tmp, /*embedding*/ HPDF_TRUE);
-  unlink(tmp);
-  free(tmp);
-  if (!name)
-    return hp_ok(w, HPDF_INVALID_FONTDEF_DATA, "loading the subset of the font '%s'", family);
-  // Fonts are found by PostScript name, and a second face with the same name
-  // would silently reuse the first one's glyphs: give each definition a
-  // unique name. The embedded name (tag + PostScript name) is kept apart.
-  f->def = HPDF_Doc_FindFontDef(w->doc, name);
-  for (pdf_font *g = w->fonts; f->def && g < f; g++)
-    if (g->def == f->def)
-      f->def = NULL;
-  if (!f->def || f->def->type != HPDF_FONTDEF_TYPE_TRUETYPE)
-    return hp_ok(w, HPDF_INVALID_FONTDEF_DATA, "registering the subset of the font '%s'", family);
-  snprintf(f->def->base_font, sizeof f->def->base_font, "%s", f->key);
-  if (!compact_cmap(w, f))
-    return false;
-  f->font = HPDF_GetFont(w->doc, f->key, "UTF-8");
-  if (!f->font)
-    return hp_ok(w, HPDF_INVALID_FONT, "preparing the font '%s'", family);
-  // Every glyph of a subset is needed; marking them all also embeds the
-  // components of nested composite glyphs, which libharu 2.3 does not follow.
-  HPDF_TTFontDefAttr ta = f->def->attr;
-  memset(ta->glyph_tbl.flgs, 1, ta->num_glyphs);
-  return replace_to_unicode(w, f);
+  return ok;
 }
 
 // 'set_gray()' - Fill gray G on PAGE unless already set.
@@ -945,6 +1001,55 @@ static bool add_info(pdf_writer *w) {
          hp_ok(w, HPDF_SetInfoDateAttr(w->doc, HPDF_INFO_MOD_DATE, d), "setting the modification date");
 }
 
+// 'object_role()' - What OBJ is in the document, into BUF: a page, its
+// content, a part of an embedded font, or NULL when it is none of those.
+static const char *object_role(const pdf_writer *w, const void *obj, char *buf, size_t size) {
+  for (size_t pi = 0; pi < w->dl->npages && w->pages[pi]; pi++) {
+    HPDF_PageAttr pa = w->pages[pi]->attr;
+    if (obj == w->pages[pi] || obj == pa->contents) {
+      snprintf(buf, size, "the %s of page %zu", obj == w->pages[pi] ? "dictionary" : "content", pi + 1);
+      return buf;
+    }
+  }
+  for (size_t i = 0; i < w->nfonts; i++) {
+    const pdf_font *f = &w->fonts[i];
+    HPDF_FontAttr fa = f->font ? f->font->attr : NULL;
+    const char *part = obj == f->font                         ? "dictionary"
+                       : obj == f->file                       ? "font program"
+                       : !fa                                  ? NULL
+                       : obj == fa->descendant_font           ? "CID font"
+                       : obj == fa->map_stream                ? "CIDToGIDMap"
+                       : obj == fa->cmap_stream               ? "ToUnicode map"
+                       : obj == fa->fontdef->descriptor       ? "descriptor"
+                                                              : NULL;
+    if (part) {
+      snprintf(buf, size, "the %s of the font '%s' (used from page %zu)", part, ep_face_family(f->face),
+               f->first_page + 1);
+      return buf;
+    }
+  }
+  return NULL;
+}
+
+// 'failed_object()' - After a failed save: what was being written, into
+// BUF. libharu writes the objects in order and records each one's offset
+// first, so it is the last object with an offset.
+static const char *failed_object(const pdf_writer *w, char *buf, size_t size) {
+  HPDF_Xref x = w->doc->xref;
+  if (!x || !x->entries)
+    return "the document";
+  for (HPDF_UINT i = x->entries->count; i-- > 1;) {
+    HPDF_XrefEntry e = HPDF_List_ItemAt(x->entries, i);
+    if (!e || e->byte_offset == 0)
+      continue;
+    char role[300];
+    const char *r = object_role(w, e->obj, role, sizeof role);
+    snprintf(buf, size, "%s (PDF object %u)", r ? r : "the document's structure", (unsigned)(x->start_offset + i));
+    return buf;
+  }
+  return "the start of the document";
+}
+
 // 'build()' - Build the whole document and save it into *OUT / *OUT_LEN (malloc'd).
 static bool build(pdf_writer *w, unsigned char **out, size_t *out_len) {
   if (strcmp(HPDF_GetVersion(), HPDF_VERSION_TEXT) != 0)
@@ -970,8 +1075,10 @@ static bool build(pdf_writer *w, unsigned char **out, size_t *out_len) {
       return false;
   if (!add_links(w) || !add_outline(w) || !add_page_labels(w) || !add_info(w))
     return false;
-  if (!hp_ok(w, HPDF_SaveToStream(w->doc), "saving the document"))
-    return false;
+  if (HPDF_SaveToStream(w->doc) != HPDF_OK || w->err.error_no) {
+    char what[400];
+    return hp_ok(w, HPDF_INVALID_DOCUMENT, "writing %s", failed_object(w, what, sizeof what));
+  }
   HPDF_UINT32 size = HPDF_GetStreamSize(w->doc);
   *out = ep_xmalloc(size ? size : 1);
   *out_len = size;

@@ -782,6 +782,7 @@ START_TEST(libharu_error_is_reported_and_no_file_left) {
   doc d;
   doc_build(&d);
   d.dl->pages[1].width = 20000; // libharu allows 3..14400 pt
+  d.dl->source = "report.xml";
   char p[512];
   path_in(&d, "r.pdf", p, sizeof p);
   ep_diags diags;
@@ -792,6 +793,7 @@ START_TEST(libharu_error_is_reported_and_no_file_left) {
   ck_assert_uint_eq(diags.items[0].severity, EP_ERROR);
   ck_assert_str_eq(diags.items[0].message,
                    "libharu error 0x1054 (detail 0) while setting the width of page 2 to 20000.00 pt.");
+  ck_assert_str_eq(diags.items[0].file, "report.xml");
   ck_assert_uint_eq(count_entries(d.dir), 0);
   ep_diags_free(&diags);
   // A list without pages is refused the same way.
@@ -855,6 +857,65 @@ START_TEST(non_bmp_and_nested_composites_survive) {
   free(err);
   ck_assert_int_eq(run(NULL, NULL, "qpdf --check '%s'", path), 0);
   doc_close(&d);
+}
+END_TEST
+
+// 'page_ink()' - Darkness of page PAGE of the PDF at PATH: the sum of 255 - gray
+// over a 10 dpi rendering.
+static long page_ink(const char *path, int page) {
+  char *out = NULL;
+  ck_assert_int_eq(run(&out, NULL, "pdftoppm -r 10 -gray -f %d -l %d '%s'", page, page, path), 0);
+  int w = 0, h = 0, max = 0, off = 0;
+  ck_assert_int_eq(sscanf(out, "P5 %d %d %d%n", &w, &h, &max, &off), 3);
+  ck_assert_int_eq(max, 255);
+  long ink = 0;
+  const unsigned char *px = (const unsigned char *)out + off + 1;
+  for (long i = 0; i < (long)w * h; i++)
+    ink += 255 - px[i];
+  free(out);
+  return ink;
+}
+
+// Each drawn character shows its own glyph of the face: the font program,
+// the CID-to-glyph map and the subset agree. 一 has far less ink than 藏,
+// and 藏 looks the same whether the subset holds 3 or 300 characters.
+START_TEST(glyphs_are_the_faces_glyphs) {
+  static const char *const chars[] = {"一", "藏", "口"};
+  char more[2000] = "";
+  for (uint32_t cp = 0x5000, n = 0; n < 300; cp += 7, n++) {
+    size_t k = strlen(more);
+    more[k] = (char)(0xE0 | cp >> 12);
+    more[k + 1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    more[k + 2] = (char)(0x80 | (cp & 0x3F));
+    more[k + 3] = 0;
+  }
+  for (int fi = 0; fi < 2; fi++) {
+    long ink[2][3];
+    for (int variant = 0; variant < 2; variant++) {
+      doc d;
+      doc_open(&d);
+      ep_face *face = fi == 0 ? d.song : d.hei;
+      for (int c = 0; c < 3; c++)
+        add_run(&d, ep_dlist_add_page(d.dl, A4_W, A4_H), face, 400, 100, 300, chars[c], 0, 0, 0);
+      if (variant == 1)
+        add_run(&d, ep_dlist_add_page(d.dl, A4_W, A4_H), face, 1.5, 20, 800, more, 0, 0, 0);
+      char path[512];
+      write_doc(&d, "g.pdf", path, sizeof path);
+      for (int c = 0; c < 3; c++)
+        ink[variant][c] = page_ink(path, c + 1);
+      char *out = NULL;
+      ck_assert_int_eq(run(&out, NULL, "qpdf --qdf --object-streams=disable '%s' - | grep -a -o -e '/CIDToGIDMap [0-9]' -e '/FontFile2 [0-9]'", path), 0);
+      ck_assert_uint_eq(count_str(out, "/CIDToGIDMap"), 1);
+      ck_assert_uint_eq(count_str(out, "/FontFile2"), 1);
+      free(out);
+      doc_close(&d);
+    }
+    ck_assert_msg(ink[0][1] > 3 * ink[0][0] && ink[0][2] > ink[0][0], "face %d: ink 一 %ld 藏 %ld 口 %ld", fi,
+                  ink[0][0], ink[0][1], ink[0][2]);
+    for (int c = 0; c < 3; c++)
+      ck_assert_msg(ink[0][c] == ink[1][c], "face %d char %d: ink %ld alone, %ld in a larger subset", fi, c,
+                    ink[0][c], ink[1][c]);
+  }
 }
 END_TEST
 
@@ -998,6 +1059,7 @@ static Suite *pdf_suite(void) {
   tcase_add_test(tc, libharu_error_is_reported_and_no_file_left);
   tcase_add_test(tc, inconsistent_list_warns_and_still_writes);
   tcase_add_test(tc, non_bmp_and_nested_composites_survive);
+  tcase_add_test(tc, glyphs_are_the_faces_glyphs);
   tcase_add_test(tc, threads_write_identical_files);
   tcase_add_test(tc, twenty_pages_in_reasonable_time);
   suite_add_tcase(s, tc);
