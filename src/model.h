@@ -1,8 +1,9 @@
 // The report model: an in-memory tree for all of report XML v1, with every
-// figure the checks compute. Built from XML by model_build.c, checked and
-// completed by model_check.c, printed by model_dump.c. The model knows
-// nothing about layout. Everything is allocated in the report's arena and
-// freed by ep_report_free().
+// figure the checks compute. The tree itself (nodes, walk, kind names, id
+// index, figure text, freeing) is model.c; it is built from XML by
+// model_build.c, checked and completed by model_check.c, printed by
+// model_dump.c. The model knows nothing about layout. Everything is allocated
+// in the report's arena and freed by ep_report_free().
 #ifndef EVALPDF_MODEL_H
 #define EVALPDF_MODEL_H
 
@@ -110,7 +111,7 @@ struct ep_node {
 
   // Text: TEXT content (whitespace-normalized UTF-8); SECTION/APPENDIX title;
   // FIELD label; ISSUE/MEASURE title; SIGNATURE text; TOC title; FUNDS/SCORING/
-  // FORM/TABLE caption attribute.
+  // FORM/TABLE/ISSUES_AND_MEASURES caption attribute.
   const char *text;
   const char *name; // ITEM / INDICATOR / SOURCE / FORM_INDICATOR name
 
@@ -147,8 +148,8 @@ struct ep_node {
 
   // SCORING / INDICATOR / SCORING_TOTAL
   ep_grade_scale scale;
-  bool has_weight, has_score;
-  ep_dec weight, score;   // declared
+  bool has_weight, has_score; // declared (INDICATOR, SCORING_TOTAL; score also
+  ep_dec weight, score;       // FORM_INDICATOR and FORM_TOTAL)
   ep_fig eff_weight, eff_score;
   const char *note;       // INDICATOR note; SCORING_TOTAL/FORM_TOTAL declared grade
   const char *grade;      // computed grade (SCORING, FORM)
@@ -166,9 +167,10 @@ struct ep_node {
   ep_ratio form_rate, budget_score, form_score;
   bool form_rate_known;
 
-  // MEASURE
-  const char *for_id;
-  ep_node *issue;         // resolved issue
+  // MEASURE / ISSUE
+  const char *for_id;     // MEASURE 'for'
+  ep_node *issue;         // MEASURE: the resolved issue
+  bool answered;          // ISSUE: some measure names it
 
   // TOC
   int toc_depth;
@@ -184,11 +186,6 @@ struct ep_node {
 };
 
 // Document metadata.
-typedef struct ep_field {
-  const char *label;
-  ep_node *content; // an EP_N_FIELD node holding the inline content
-} ep_field;
-
 typedef struct ep_meta {
   bool present;
   const char *title, *subtitle, *issuer, *year, *date, *region;

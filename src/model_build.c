@@ -422,9 +422,10 @@ struct rule {
   const rule *const *children; // C_ELEMENTS: the elements allowed inside
   const char *text_msg;        // C_ELEMENTS: the error for text inside; a "%s" takes an excerpt
   uint64_t needs;              // bits of kinds of which one child must exist (0: none)
-  const char *needs_code, *needs_msg;
+  const char *needs_code, *needs_msg; // the error when none does (code NULL: "empty-element")
   bool once;                   // at most one per parent
   bool flat;                   // children count at this element's depth (rows of thead/tbody)
+  const char *text_attr;       // the attribute kept (normalized) as the node's text, or NULL
   void (*pre)(builder *b, ep_node *parent, xmlNodePtr el);        // before the node is made
   bool (*read)(builder *b, ep_node *n, xmlNodePtr el, int depth); // attributes; false: no content
   void (*post)(builder *b, ep_node *n, xmlNodePtr el);            // after the content
@@ -498,22 +499,9 @@ static void pre_section(builder *b, ep_node *parent, xmlNodePtr el) {
 // 'read_section()' - <section title number runin>.
 static bool read_section(builder *b, ep_node *s, xmlNodePtr el, int depth) {
   static const char *const nv[] = {"none", NULL};
-  s->text = attr_text(b, el, "title");
   s->level = section_depth(s->parent) + 1;
   s->unnumbered = enum_attr(b, el, "number", nv, -1) == 0;
   s->runin = enum_attr(b, el, "runin", yes_no, 0) == 1;
-  return true;
-}
-
-// 'read_title()' - The title attribute (appendix, issue, toc).
-static bool read_title(builder *b, ep_node *n, xmlNodePtr el, int depth) {
-  n->text = attr_text(b, el, "title");
-  return true;
-}
-
-// 'read_caption()' - The caption attribute (issues-and-measures).
-static bool read_caption(builder *b, ep_node *n, xmlNodePtr el, int depth) {
-  n->text = attr_text(b, el, "caption");
   return true;
 }
 
@@ -523,22 +511,9 @@ static bool read_list(builder *b, ep_node *l, xmlNodePtr el, int depth) {
   return true;
 }
 
-// 'read_label()' - <field label>.
-static bool read_label(builder *b, ep_node *f, xmlNodePtr el, int depth) {
-  f->text = attr_text(b, el, "label");
-  return true;
-}
-
 // 'read_toc()' - <toc depth title>.
 static bool read_toc(builder *b, ep_node *t, xmlNodePtr el, int depth) {
   t->toc_depth = int_attr(b, el, "depth", EP_MAX_SECTION_DEPTH, 0);
-  t->text = attr_text(b, el, "title");
-  return true;
-}
-
-// 'read_signature()' - <signature text>.
-static bool read_signature(builder *b, ep_node *s, xmlNodePtr el, int depth) {
-  s->text = attr_text(b, el, "text");
   return true;
 }
 
@@ -549,18 +524,16 @@ static bool read_issues(builder *b, ep_node *g, xmlNodePtr el, int depth) {
   return true;
 }
 
-// 'read_measure()' - <measure for title>.
+// 'read_measure()' - <measure for>.
 static bool read_measure(builder *b, ep_node *x, xmlNodePtr el, int depth) {
-  x->text = attr_text(b, el, "title");
   x->for_id = attr_text(b, el, "for");
   return true;
 }
 
 // Table hooks.
 
-// 'read_table()' - <table caption landscape>.
+// 'read_table()' - <table landscape>.
 static bool read_table(builder *b, ep_node *t, xmlNodePtr el, int depth) {
-  t->text = attr_text(b, el, "caption");
   t->landscape = enum_attr(b, el, "landscape", yes_no, 0) == 1;
   return true;
 }
@@ -619,7 +592,6 @@ static bool read_funds(builder *b, ep_node *f, xmlNodePtr el, int depth) {
   f->unit = attr_text(b, el, "unit");
   if (!f->unit || !f->unit[0])
     f->unit = "万元";
-  f->text = attr_text(b, el, "caption");
   f->chart = enum_attr(b, el, "chart", charts, 0) == 1;
   return true;
 }
@@ -674,7 +646,6 @@ static bool read_indicator(builder *b, ep_node *in, xmlNodePtr el, int depth) {
 
 // 'read_scoring()' - <scoring caption grade-scale landscape>.
 static bool read_scoring(builder *b, ep_node *s, xmlNodePtr el, int depth) {
-  s->text = attr_text(b, el, "caption");
   s->scale = (ep_grade_scale)enum_attr(b, el, "grade-scale", scale_values, 0);
   s->landscape = enum_attr(b, el, "landscape", yes_no, 0) == 1;
   return true;
@@ -695,7 +666,6 @@ static bool read_form(builder *b, ep_node *f, xmlNodePtr el, int depth) {
   f->project = attr_text(b, el, "project");
   f->department = attr_text(b, el, "department");
   f->unit_name = attr_text(b, el, "unit");
-  f->text = attr_text(b, el, "caption");
   f->landscape = enum_attr(b, el, "landscape", yes_no, 0) == 1;
   f->scale = (ep_grade_scale)enum_attr(b, el, "grade-scale", scale_values, 0);
   b->fig_bad = false;
@@ -780,27 +750,23 @@ static const rule *const inline_rules[] = {&r_b, &r_u, &r_sup, &r_sub, &r_br, &r
 // Tables.
 static const rule r_caption = {"caption", EP_N_CAPTION, .content = C_INLINE, .once = true};
 static const rule r_col = {"col", EP_N_COL, ATTRS("width"), .read = read_col};
-static const rule r_th = {"th", EP_N_TH, ATTRS("rowspan", "colspan", "align"), .content = C_INLINE,
-                          .post = post_cell};
-static const rule r_td = {"td", EP_N_TD, ATTRS("rowspan", "colspan", "align"), .content = C_INLINE,
-                          .post = post_cell};
+static const rule r_th = {"th", EP_N_TH, ATTRS("rowspan", "colspan", "align"), NULL, C_INLINE, .post = post_cell};
+static const rule r_td = {"td", EP_N_TD, ATTRS("rowspan", "colspan", "align"), NULL, C_INLINE, .post = post_cell};
 static const rule r_tr = {"tr", EP_N_TR, .content = C_ELEMENTS, .children = RULES(&r_th, &r_td),
                           .text_msg = "text \"%s\" directly in <tr>; put it in a <td>.",
                           .needs = KIND(EP_N_TH) | KIND(EP_N_TD), .needs_code = "empty-row",
                           .needs_msg = "<tr> has no cells."};
 static const rule r_thead = {"thead", EP_N_THEAD, .content = C_ELEMENTS, .children = RULES(&r_tr), .flat = true,
                              .text_msg = "text directly in <thead>; put it in a cell of a <tr>.",
-                             .needs = KIND(EP_N_TR), .needs_code = "empty-element",
-                             .needs_msg = "<thead> has no <tr> rows."};
+                             .needs = KIND(EP_N_TR), .needs_msg = "<thead> has no <tr> rows."};
 static const rule r_tbody = {"tbody", EP_N_TBODY, .content = C_ELEMENTS, .children = RULES(&r_tr), .flat = true,
                              .text_msg = "text directly in <tbody>; put it in a cell of a <tr>.",
-                             .needs = KIND(EP_N_TR), .needs_code = "empty-element",
-                             .needs_msg = "<tbody> has no <tr> rows."};
+                             .needs = KIND(EP_N_TR), .needs_msg = "<tbody> has no <tr> rows."};
 static const rule r_table = {"table", EP_N_TABLE, ATTRS("id", "caption", "landscape"), .content = C_ELEMENTS,
                              .children = RULES(&r_caption, &r_col, &r_thead, &r_tbody, &r_tr),
                              .text_msg = "text \"%s\" directly in <table>; put it in a cell.",
-                             .needs = KIND(EP_N_TR), .needs_code = "empty-table",
-                             .needs_msg = "<table> has no rows.", .read = read_table};
+                             .needs = KIND(EP_N_TR), .needs_code = "empty-table", .needs_msg = "<table> has no rows.",
+                             .text_attr = "caption", .read = read_table};
 
 // Funds.
 static const rule r_item = {"item", EP_N_ITEM, ATTRS("id", "name", "budget", "executed", "initial", "balance"),
@@ -811,8 +777,7 @@ static const rule r_funds_total = {"total", EP_N_FUNDS_TOTAL, ATTRS("budget", "e
 static const rule r_funds = {"funds", EP_N_FUNDS, ATTRS("id", "unit", "caption", "chart"), .content = C_ELEMENTS,
                              .children = RULES(&r_item, &r_funds_total),
                              .text_msg = "<funds> holds <item> elements, not text.", .needs = KIND(EP_N_ITEM),
-                             .needs_code = "empty-element", .needs_msg = "<funds> has no <item>.",
-                             .read = read_funds};
+                             .needs_msg = "<funds> has no <item>.", .text_attr = "caption", .read = read_funds};
 
 // Scoring.
 static const rule r_indicator = {"indicator", EP_N_INDICATOR, ATTRS("id", "name", "weight", "score", "note"),
@@ -824,8 +789,8 @@ static const rule r_scoring_total = {"total", EP_N_SCORING_TOTAL, ATTRS("weight"
 static const rule r_scoring = {"scoring", EP_N_SCORING, ATTRS("id", "caption", "grade-scale", "landscape"),
                                .content = C_ELEMENTS, .children = RULES(&r_indicator, &r_scoring_total),
                                .text_msg = "<scoring> holds <indicator> elements, not text.",
-                               .needs = KIND(EP_N_INDICATOR), .needs_code = "empty-element",
-                               .needs_msg = "<scoring> has no <indicator>.", .read = read_scoring};
+                               .needs = KIND(EP_N_INDICATOR), .needs_msg = "<scoring> has no <indicator>.",
+                               .text_attr = "caption", .read = read_scoring};
 
 // Self-eval-form.
 static const rule r_form_source = {"source", EP_N_FORM_SOURCE, ATTRS("name", "initial", "annual", "executed"),
@@ -836,10 +801,10 @@ static const rule r_form_budget = {"budget", EP_N_FORM_BUDGET, ATTRS("initial", 
                                    .read = read_form_budget};
 static const rule r_form_goal = {"goal", EP_N_FORM_GOAL, ATTRS("planned", "achieved"), .once = true,
                                  .read = read_form_goal};
-static const rule r_form_indicator = {"indicator", EP_N_FORM_INDICATOR,
-                                      ATTRS("id", "name", "level1", "level2", "target", "actual", "points", "score",
-                                            "deviation"),
-                                      ATTRS("name"), .read = read_form_indicator};
+static const rule r_form_indicator = {
+    "indicator", EP_N_FORM_INDICATOR,
+    ATTRS("id", "name", "level1", "level2", "target", "actual", "points", "score", "deviation"), ATTRS("name"),
+    .read = read_form_indicator};
 static const rule r_form_total = {"total", EP_N_FORM_TOTAL, ATTRS("score", "grade"), .once = true,
                                   .read = read_form_total};
 static const rule r_form = {
@@ -848,43 +813,41 @@ static const rule r_form = {
     .content = C_ELEMENTS, .children = RULES(&r_form_budget, &r_form_goal, &r_form_indicator, &r_form_total),
     .text_msg = "<self-eval-form> holds elements, not text.", .needs = KIND(EP_N_FORM_BUDGET),
     .needs_code = "missing-element",
-    .needs_msg = "<self-eval-form> needs a <budget> element (年初预算数, 全年预算数, 全年执行数).", .read = read_form};
+    .needs_msg = "<self-eval-form> needs a <budget> element (年初预算数, 全年预算数, 全年执行数).",
+    .text_attr = "caption", .read = read_form};
 
 // Issues and measures.
-static const rule r_issue = {"issue", EP_N_ISSUE, ATTRS("id", "title"), .content = C_INLINE, .read = read_title};
-static const rule r_measure = {"measure", EP_N_MEASURE, ATTRS("id", "for", "title"), ATTRS("for"),
-                               .content = C_INLINE, .read = read_measure};
+static const rule r_issue = {"issue", EP_N_ISSUE, ATTRS("id", "title"), .content = C_INLINE, .text_attr = "title"};
+static const rule r_measure = {"measure", EP_N_MEASURE, ATTRS("id", "for", "title"), ATTRS("for"), C_INLINE,
+                               .text_attr = "title", .read = read_measure};
 static const rule r_issues = {"issues", EP_N_ISSUES, ATTRS("id", "style"), .content = C_ELEMENTS,
                               .children = RULES(&r_issue), .text_msg = "<issues> holds <issue> elements, not text.",
-                              .needs = KIND(EP_N_ISSUE), .needs_code = "empty-element",
-                              .needs_msg = "<issues> has no <issue>.", .read = read_issues};
+                              .needs = KIND(EP_N_ISSUE), .needs_msg = "<issues> has no <issue>.", .read = read_issues};
 static const rule r_measures = {"measures", EP_N_MEASURES, ATTRS("id", "style"), .content = C_ELEMENTS,
                                 .children = RULES(&r_measure),
                                 .text_msg = "<measures> holds <measure> elements, not text.",
-                                .needs = KIND(EP_N_MEASURE), .needs_code = "empty-element",
-                                .needs_msg = "<measures> has no <measure>.", .read = read_issues};
+                                .needs = KIND(EP_N_MEASURE), .needs_msg = "<measures> has no <measure>.",
+                                .read = read_issues};
 
 // Other blocks (in this order for suggestions).
 static const rule r_section = {"section", EP_N_SECTION, ATTRS("id", "title", "number", "runin"), ATTRS("title"),
-                               C_BLOCKS, .pre = pre_section, .read = read_section};
+                               C_BLOCKS, .text_attr = "title", .pre = pre_section, .read = read_section};
 static const rule r_appendix = {"appendix", EP_N_APPENDIX, ATTRS("id", "title"), ATTRS("title"), C_BLOCKS,
-                                .read = read_title};
+                                .text_attr = "title"};
 static const rule r_p = {"p", EP_N_P, ATTRS("id"), .content = C_INLINE};
 static const rule r_li = {"li", EP_N_LI, .content = C_INLINE};
 static const rule r_list = {"list", EP_N_LIST, ATTRS("id", "style"), .content = C_ELEMENTS, .children = RULES(&r_li),
                             .text_msg = "text stands directly in <list>; put it in an <li>.",
-                            .needs = KIND(EP_N_LI), .needs_code = "empty-element",
-                            .needs_msg = "<list> has no <li>.", .read = read_list};
-static const rule r_field = {"field", EP_N_FIELD, ATTRS("label"), ATTRS("label"), C_INLINE, .read = read_label};
+                            .needs = KIND(EP_N_LI), .needs_msg = "<list> has no <li>.", .read = read_list};
+static const rule r_field = {"field", EP_N_FIELD, ATTRS("label"), ATTRS("label"), C_INLINE, .text_attr = "label"};
 static const rule r_fields = {"fields", EP_N_FIELDS, .content = C_ELEMENTS, .children = RULES(&r_field),
                               .text_msg = "text stands directly in <fields>; put it in a <field>.",
-                              .needs = KIND(EP_N_FIELD), .needs_code = "empty-element",
-                              .needs_msg = "<fields> has no <field>."};
+                              .needs = KIND(EP_N_FIELD), .needs_msg = "<fields> has no <field>."};
 static const rule r_issues_and_measures = {"issues-and-measures", EP_N_ISSUES_AND_MEASURES, ATTRS("caption"),
-                                           .read = read_caption};
+                                           .text_attr = "caption"};
 static const rule r_pagebreak = {"pagebreak", EP_N_PAGEBREAK, .attrs = NULL};
-static const rule r_toc = {"toc", EP_N_TOC, ATTRS("depth", "title"), .read = read_toc};
-static const rule r_signature = {"signature", EP_N_SIGNATURE, ATTRS("text"), .read = read_signature};
+static const rule r_toc = {"toc", EP_N_TOC, ATTRS("depth", "title"), .text_attr = "title", .read = read_toc};
+static const rule r_signature = {"signature", EP_N_SIGNATURE, ATTRS("text"), .text_attr = "text"};
 static const rule *const block_rules[] = {&r_section, &r_p, &r_list, &r_fields, &r_table, &r_funds, &r_scoring,
                                           &r_form, &r_issues, &r_measures, &r_issues_and_measures,
                                           &r_pagebreak, &r_signature, &r_appendix, &r_toc, NULL};
@@ -962,6 +925,8 @@ static ep_node *build_element(builder *b, const rule *ru, ep_node *parent, xmlNo
   if (ru->pre)
     ru->pre(b, parent, el);
   ep_node *n = new_node(b, ru->kind, parent, el);
+  if (ru->text_attr)
+    n->text = attr_text(b, el, ru->text_attr);
   if (ru->read && !ru->read(b, n, el, depth))
     return n;
   wsnorm ws = {false, 0, false};
@@ -984,7 +949,7 @@ static ep_node *build_element(builder *b, const rule *ru, ep_node *parent, xmlNo
   if (ru->post)
     ru->post(b, n, el);
   if (ru->needs && !count_kinds(n, ru->needs))
-    err(b, el, ru->needs_code, "%s", ru->needs_msg);
+    err(b, el, ru->needs_code ? ru->needs_code : "empty-element", "%s", ru->needs_msg);
   return n;
 }
 

@@ -1,5 +1,6 @@
 // Layout files: parse layouts/NAME.xml into an ep_style and bind its font roles.
 #include "style.h"
+#include "decimal.h"
 #include "xmlload.h"
 #include "util.h"
 
@@ -25,15 +26,19 @@ static char *sattr(xmlNodePtr el, const char *name) {
 static bool parse_len(const char *s, double em_size, double line, double *out) {
   if (!s)
     return false;
-  char *end;
-  // Lengths are geometry, not figures: strtod is fine here, but locale-proof it
-  // by accepting only [0-9.] before the unit.
-  for (const char *p = s; *p && !((*p >= 'a' && *p <= 'z')); p++)
-    if (!((*p >= '0' && *p <= '9') || *p == '.' || *p == '-'))
-      return false;
-  double v = strtod(s, &end);
-  if (end == s)
+  // The number is read by the decimal parser, not strtod: strtod follows the
+  // process's LC_NUMERIC, which a host program may have set to a comma locale.
+  size_t n = 0;
+  char num[32];
+  ep_dec d;
+  while (n + 1 < sizeof num && ((s[n] >= '0' && s[n] <= '9') || s[n] == '.' || s[n] == '-'))
+    n++;
+  memcpy(num, s, n);
+  num[n] = 0;
+  if (ep_dec_parse(num, &d) != EP_PARSE_OK)
     return false;
+  double v = (double)d.units / EP_DEC_SCALE;
+  const char *end = s + n;
   if (!strcmp(end, "mm"))
     *out = v * MM;
   else if (!strcmp(end, "pt") || !*end)
