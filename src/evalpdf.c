@@ -289,9 +289,14 @@ int evalpdf_context_layout(const evalpdf_context *ctx, size_t i, const char **na
 
 // 'evalpdf_context_layouts()' - One line per layout.
 void evalpdf_context_layouts(const evalpdf_context *ctx, FILE *out) {
+  size_t width = 0; // names aligned by display width (a user layout may have a Chinese name)
+  for (size_t i = 0; i < ctx->catalog.count; i++)
+    if (ep_display_width(ctx->catalog.items[i].name) > width)
+      width = ep_display_width(ctx->catalog.items[i].name);
   for (size_t i = 0; i < ctx->catalog.count; i++) {
     const ep_catalog_entry *e = &ctx->catalog.items[i];
-    fprintf(out, "%-12s %s (%s)\n", e->name, e->path, e->source);
+    ep_print_padded(e->name, width + 2, out);
+    fprintf(out, "%s (%s)\n", e->path, e->source);
   }
 }
 
@@ -330,11 +335,32 @@ static ep_load_options load_options(const evalpdf_context *ctx, const char *root
   return lo;
 }
 
+// 'report_layout_root()' - The include root when DOC's own layout file (not
+// --layout, not a catalog layout) is used: it is opened beneath the root.
+static const char *report_layout_root(const evalpdf_context *ctx, const evalpdf_document *doc) {
+  const ep_report *r = doc ? doc->report : NULL;
+  if (ctx->layout_path || !r || !r->layout_path || !r->root_real)
+    return NULL;
+  for (size_t i = 0; i < ctx->catalog.count; i++)
+    if (!strcmp(ctx->catalog.items[i].path, r->layout_path))
+      return NULL;
+  return r->root_real;
+}
+
+static char *resolve_layout(evalpdf_context *ctx, const evalpdf_document *doc, const evalpdf_render_options *opts,
+                            ep_diags *diags);
+
 // 'finish_load()' - Wrap report R into a new document in *OUT and compute its status.
 static evalpdf_status finish_load(evalpdf_context *ctx, ep_report *r, evalpdf_document **out) {
   evalpdf_document *d = ep_xcalloc(1, sizeof *d);
   d->ctx = ctx;
   d->report = r;
+  if (r->wellformed) { // the layout is loaded and validated as a render loads it
+    char *lp = resolve_layout(ctx, d, NULL, &r->diags);
+    if (lp)
+      ep_style_check(lp, report_layout_root(ctx, d), &r->diags);
+    free(lp);
+  }
   ep_diags_sort(&r->diags);
   ep_diags_init(&d->diags);
   ep_diags_append(&d->diags, &r->diags);
@@ -479,8 +505,9 @@ void evalpdf_print_versions(const evalpdf_context *ctx, FILE *out) {
 }
 
 // 'get_style()' - The parsed, font-bound layout at PATH: cached, built once
-// under the context's lock; the entry is never changed afterwards.
-static const style_entry *get_style(evalpdf_context *ctx, const char *path) {
+// under the context's lock; the entry is never changed afterwards. ROOT: the
+// include root when the report names the layout file (opened beneath it).
+static const style_entry *get_style(evalpdf_context *ctx, const char *path, const char *root) {
   pthread_mutex_lock(&ctx->lock);
   for (size_t i = 0; i < ctx->nstyles; i++)
     if (!strcmp(ctx->styles[i]->path, path)) {
@@ -504,7 +531,7 @@ static const style_entry *get_style(evalpdf_context *ctx, const char *path) {
   ep_diags_init(&e->diags);
   ep_diags_append(&e->diags, &ctx->font_diags);
   if (ctx->fonts) {
-    e->style = ep_style_load(path, &e->diags);
+    e->style = ep_style_load_confined(path, root, &e->diags);
     if (e->style)
       e->fonts_ok = ep_style_bind_fonts(e->style, ctx->fonts, &e->diags);
   }
@@ -551,7 +578,7 @@ static evalpdf_status bound_style(evalpdf_context *ctx, const evalpdf_document *
   char *path = resolve_layout(ctx, doc, opts, diags);
   if (!path)
     return EVALPDF_ERR_USAGE;
-  const style_entry *e = get_style(ctx, path);
+  const style_entry *e = get_style(ctx, path, opts && opts->layout ? NULL : report_layout_root(ctx, doc));
   free(path);
   ep_diags_append(diags, &e->diags);
   if (!ctx->fonts || (e->style && !e->fonts_ok))
@@ -730,23 +757,34 @@ static uint32_t *report_chars(const ep_report *r, size_t *n) {
   return set;
 }
 
-// State of print_candidate().
+// State of print_candidate(): a first pass (OUT NULL) measures the columns.
 typedef struct cand_print {
   const char *prefix; // "official/": only this layout's roles
   FILE *out;
+  size_t wrole, wcand; // display widths of the role and candidate columns
 } cand_print;
 
-// 'print_candidate()' - One line of the role table for a candidate of this layout's roles.
+// 'print_candidate()' - One line of the role table for a candidate of this
+// layout's roles, columns aligned by display width (family names are often Chinese).
 static bool print_candidate(const ep_font_cand_info *c, void *user) {
-  const cand_print *cp = user;
+  cand_print *cp = user;
   size_t pl = strlen(cp->prefix);
   if (strncmp(c->role, cp->prefix, pl))
     return true;
+  if (!cp->out) {
+    size_t wr = ep_display_width(c->role + pl), wc = ep_display_width(c->candidate);
+    cp->wrole = wr > cp->wrole ? wr : cp->wrole;
+    cp->wcand = wc > cp->wcand ? wc : cp->wcand;
+    return true;
+  }
   char file[4200] = "-";
   if (c->file)
     snprintf(file, sizeof file, "%s#%d", c->file, c->face_index);
-  fprintf(cp->out, "  %-10s %zu. %-40s %-12s %s (%s)\n", c->role + pl, c->index + 1, c->candidate,
-          ep_font_cand_status_name(c->status), file, c->family ? c->family : "-");
+  fputs("  ", cp->out);
+  ep_print_padded(c->role + pl, cp->wrole + 1, cp->out);
+  fprintf(cp->out, "%zu. ", c->index + 1);
+  ep_print_padded(c->candidate, cp->wcand + 1, cp->out);
+  fprintf(cp->out, "%-8s %s (%s)\n", ep_font_cand_status_name(c->status), file, c->family ? c->family : "-");
   return true;
 }
 
@@ -815,7 +853,9 @@ evalpdf_status evalpdf_print_fonts(evalpdf_context *ctx, evalpdf_document *doc,
   fprintf(out, "layout %s (%s)\n", s->name ? s->name : "?", s->path);
   char prefix[256];
   snprintf(prefix, sizeof prefix, "%s/", s->name ? s->name : s->path);
-  cand_print cp = {prefix, out};
+  cand_print cp = {prefix, NULL, 0, 0};
+  ep_fontset_describe(ctx->fonts, print_candidate, &cp);
+  cp.out = out;
   ep_fontset_describe(ctx->fonts, print_candidate, &cp);
   if (doc)
     print_coverage(s, doc->report, out);

@@ -26,6 +26,7 @@
 #include FT_TRUETYPE_TAGS_H
 #include <hb-subset.h>
 #include <hb.h>
+#include <libdeflate.h>
 
 #define CP_LIMIT 0x110000u                 // one past the last Unicode code point
 #define PAGE_BITS 8                        // cache page = 256 code points
@@ -33,6 +34,8 @@
 #define PAGE_COUNT (CP_LIMIT >> PAGE_BITS) // 4352 page pointers per face
 #define DIR_DEPTH_MAX 8                    // how deep font folders are scanned
 #define SUBSET_GLYPHS_MAX 32768u           // libharu 2.3: component gids are signed 16-bit
+#define PROGRAM_CACHE 4                    // font programs kept per face (last used)
+#define PROGRAM_LEVEL 6                    // libdeflate level of cached font programs
 
 // One cache slot per code point: 0 = not looked up yet, otherwise
 // ((advance + 1) << 1) | covered, advance in 1/1000 em (always >= 0).
@@ -56,6 +59,15 @@ typedef struct cat_entry {
 
 typedef enum face_state { FACE_OK = 0, FACE_NOT_TRUETYPE, FACE_UNREADABLE } face_state;
 
+// One cached font program: the subset for a set of code points, and its deflate.
+typedef struct program_entry {
+  uint32_t *cps;        // the sorted, unique code points (NULL: empty slot)
+  size_t n;
+  unsigned char *raw, *z;
+  size_t raw_len, z_len;
+  unsigned long used;   // face clock at the last use
+} program_entry;
+
 struct ep_face {
   char *path;                     // realpath() of the file
   unsigned index;                 // face index
@@ -69,6 +81,8 @@ struct ep_face {
   pthread_mutex_t lock;           // guards ft and the creation of hb
   _Atomic(cache_page_ref *) pages; // lazily allocated PAGE_COUNT page pointers
   _Atomic(hb_face_t *) hb;        // lazily created HarfBuzz face for subsetting
+  program_entry programs[PROGRAM_CACHE]; // guarded by lock
+  unsigned long clock;            // guarded by lock
 };
 
 // How one candidate of a role resolved.
@@ -89,7 +103,9 @@ struct ep_role {
 struct ep_fontset {
   pthread_mutex_t lock; // guards faces[], roles[] and FT_Library use (FT_New_Face/FT_Done_Face)
   FT_Library ft;
-  FcConfig *fc;         // private config (NULL with no_system_fonts)
+  FcConfig *fc;         // private config, loaded on first need (NULL until then or with no_system_fonts)
+  bool system_wanted;   // installed fonts may be used (not no_system_fonts)
+  bool system_loaded;   // fontconfig was asked (once per font set)
   char *dirs[2];        // extra folders for relative file candidates, in order
   size_t n_dirs;
   cat_entry *cat;
@@ -424,19 +440,40 @@ bool ep_fontset_new(const ep_fontset_options *opts, ep_diags *diags, ep_fontset 
   }
   if (opts->data_dir && catalog_scan_dir(fs, opts->data_dir, SRC_DATA_DIR, 0))
     fs->dirs[fs->n_dirs++] = ep_xstrdup(opts->data_dir);
-  if (!opts->no_system_fonts) {
-    fs->fc = FcInitLoadConfigAndFonts();
-    FcFontSet *sys = fs->fc ? FcConfigGetFonts(fs->fc, FcSetSystem) : NULL;
-    if (!fs->fc)
-      ep_diag_add(diags, EP_WARNING, NULL, 0, "fontconfig-failed",
-                  "fontconfig could not load its configuration; installed fonts are not used.");
-    for (int i = 0; sys && i < sys->nfont; i++)
-      catalog_add(fs, sys->fonts[i], SRC_SYSTEM);
-  }
+  fs->system_wanted = !opts->no_system_fonts;
   if (fs->n_cat)
     qsort(fs->cat, fs->n_cat, sizeof *fs->cat, cmp_cat);
   *out = fs;
   return true;
+}
+
+// 'ep_fontset_system_loaded()' - True once fontconfig was asked.
+bool ep_fontset_system_loaded(ep_fontset *fs) {
+  pthread_mutex_lock(&fs->lock);
+  bool loaded = fs->system_loaded;
+  pthread_mutex_unlock(&fs->lock);
+  return loaded;
+}
+
+// 'load_system_fonts()' - Ask fontconfig for the installed fonts, once per
+// font set and only when a family is not found among the font folders'
+// faces (FS locked): loading fontconfig's configuration is the costliest
+// step of starting up, and a layout whose roles all resolve from its own
+// files never needs it. Installed faces rank after the folders' faces, so
+// loading them late changes no resolution.
+static void load_system_fonts(ep_fontset *fs, ep_diags *diags) {
+  if (!fs->system_wanted || fs->system_loaded)
+    return;
+  fs->system_loaded = true;
+  fs->fc = FcInitLoadConfigAndFonts();
+  FcFontSet *sys = fs->fc ? FcConfigGetFonts(fs->fc, FcSetSystem) : NULL;
+  if (!fs->fc)
+    ep_diag_add(diags, EP_WARNING, NULL, 0, "fontconfig-failed",
+                "fontconfig could not load its configuration; installed fonts are not used.");
+  for (int i = 0; sys && i < sys->nfont; i++)
+    catalog_add(fs, sys->fonts[i], SRC_SYSTEM);
+  if (fs->n_cat)
+    qsort(fs->cat, fs->n_cat, sizeof *fs->cat, cmp_cat);
 }
 
 // 'face_free()' - Release a face: FreeType face, HarfBuzz face, cache pages.
@@ -451,6 +488,11 @@ static void face_free(ep_face *f) {
     for (size_t i = 0; i < PAGE_COUNT; i++)
       free(atomic_load(&top[i]));
     free(top);
+  }
+  for (size_t i = 0; i < PROGRAM_CACHE; i++) {
+    free(f->programs[i].cps);
+    free(f->programs[i].raw);
+    free(f->programs[i].z);
   }
   pthread_mutex_destroy(&f->lock);
   strv_free(f->families, f->n_families);
@@ -804,6 +846,84 @@ bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char 
   return ok;
 }
 
+// 'program_copy()' - Copies of entry E's data into the caller's pointers.
+static void program_copy(const program_entry *e, unsigned char **raw, size_t *raw_len, unsigned char **z,
+                         size_t *z_len) {
+  *raw = ep_xmalloc(e->raw_len);
+  memcpy(*raw, e->raw, e->raw_len);
+  *raw_len = e->raw_len;
+  *z = ep_xmalloc(e->z_len);
+  memcpy(*z, e->z, e->z_len);
+  *z_len = e->z_len;
+}
+
+// 'program_find()' - The cached entry of FACE for CPS[0..N-1], or NULL (FACE locked).
+static program_entry *program_find(ep_face *face, const uint32_t *cps, size_t n) {
+  for (size_t i = 0; i < PROGRAM_CACHE; i++) {
+    program_entry *e = &face->programs[i];
+    if (e->cps && e->n == n && memcmp(e->cps, cps, n * sizeof *cps) == 0)
+      return e;
+  }
+  return NULL;
+}
+
+// 'ep_face_program()' - The font program of FACE for CPS: subset and deflate, cached.
+bool ep_face_program(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len,
+                     unsigned char **z, size_t *z_len) {
+  *raw = *z = NULL;
+  *raw_len = *z_len = 0;
+  if (!face || (n && !cps))
+    return false;
+  pthread_mutex_lock(&face->lock);
+  program_entry *e = program_find(face, cps, n);
+  if (e) {
+    e->used = ++face->clock;
+    program_copy(e, raw, raw_len, z, z_len);
+  }
+  pthread_mutex_unlock(&face->lock);
+  if (e)
+    return true;
+  // Not cached: subset and compress outside the lock (other threads may use
+  // the face meanwhile), then keep the result in the least recently used slot.
+  program_entry made = {0};
+  if (!ep_face_subset(face, cps, n, &made.raw, &made.raw_len))
+    return false;
+  struct libdeflate_compressor *c = libdeflate_alloc_compressor(PROGRAM_LEVEL);
+  size_t bound = c ? libdeflate_zlib_compress_bound(c, made.raw_len) : 0;
+  made.z = c ? ep_xmalloc(bound) : NULL;
+  made.z_len = c ? libdeflate_zlib_compress(c, made.raw, made.raw_len, made.z, bound) : 0;
+  if (c)
+    libdeflate_free_compressor(c);
+  if (made.z_len == 0) {
+    free(made.raw);
+    free(made.z);
+    return false;
+  }
+  made.cps = ep_xmalloc((n ? n : 1) * sizeof *cps);
+  memcpy(made.cps, cps, n * sizeof *cps);
+  made.n = n;
+  program_copy(&made, raw, raw_len, z, z_len);
+  pthread_mutex_lock(&face->lock);
+  if (!program_find(face, cps, n)) {
+    program_entry *slot = &face->programs[0];
+    for (size_t i = 1; i < PROGRAM_CACHE; i++)
+      if (face->programs[i].used < slot->used)
+        slot = &face->programs[i];
+    free(slot->cps);
+    free(slot->raw);
+    free(slot->z);
+    *slot = made;
+    slot->used = ++face->clock;
+    made.cps = NULL;
+    made.raw = made.z = NULL;
+  }
+  pthread_mutex_unlock(&face->lock);
+  free(made.cps);
+  free(made.raw);
+  free(made.z);
+  return true;
+}
+
 // ---------------------------------------------------------------------------
 // Roles
 
@@ -860,6 +980,20 @@ static void warn_unreadable(ep_diags *diags, const ep_role_def *def, const ep_fa
               face->error ? face->error : "unknown error");
 }
 
+// 'local_usable()' - True when a face of the font folders (the catalog
+// before fontconfig) matching NAMES is usable TrueType (FS locked).
+static bool local_usable(ep_fontset *fs, char **names, size_t n_names) {
+  for (size_t i = 0; i < fs->n_cat; i++) {
+    const cat_entry *e = &fs->cat[i];
+    if (!entry_matches(e, names, n_names))
+      continue;
+    ep_face *f = face_get(fs, e->path, e->index, e->families, e->n_families);
+    if (f && f->state == FACE_OK)
+      return true;
+  }
+  return false;
+}
+
 // 'resolve_family()' - Resolve family group C->text (FS locked): the first usable
 // matching face, or NULL with C->status/C->face saying why.
 static ep_face *resolve_family(ep_fontset *fs, const ep_role_def *def, cand_rec *c,
@@ -867,6 +1001,8 @@ static ep_face *resolve_family(ep_fontset *fs, const ep_role_def *def, cand_rec 
   char **names;
   size_t n_names;
   group_split(c->text, &names, &n_names);
+  if (!fs->system_loaded && !local_usable(fs, names, n_names))
+    load_system_fonts(fs, diags);
   const cat_entry **matches = NULL;
   size_t n = 0;
   for (size_t i = 0; i < fs->n_cat; i++)

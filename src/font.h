@@ -49,6 +49,12 @@ void ep_fontset_options_init(ep_fontset_options *opts);
 // Returns false (and *OUT = NULL) on failure. Free with ep_fontset_free().
 bool ep_fontset_new(const ep_fontset_options *opts, ep_diags *diags, ep_fontset **out);
 
+// 'ep_fontset_system_loaded()' - True once fontconfig was asked for the
+// installed fonts. That happens at most once per set, on the first family
+// that no face of the font folders provides (never when every role resolves
+// from the folders' files or file paths).
+bool ep_fontset_system_loaded(ep_fontset *fs);
+
 // 'ep_fontset_free()' - Free the set with all its faces and roles (NULL is ignored).
 void ep_fontset_free(ep_fontset *fs);
 
@@ -176,16 +182,20 @@ int ep_face_advance(ep_face *face, uint32_t cp);
 // fails, or the subset would have more than 32768 glyphs (libharu 2.3 reads
 // composite component ids as signed 16-bit).
 //
-// What the PDF writer must still do with libharu 2.3 (notes §9, §10):
-//  * libharu 2.3 has no LoadTTFontFromMemory: write the blob to a mkstemp()
-//    file, HPDF_LoadTTFontFromFile() it, unlink() it.
-//  * Nested composite glyphs (e.g. AR PL UMing ǖǘǚǜ) survive subsetting and
-//    libharu 2.3 does not follow them: after HPDF_GetFont() mark every glyph
-//    of the subset as used (glyph_tbl.flgs) or those components are dropped.
-//  * Characters above U+FFFF are kept in the subset but libharu 2.3's UTF-8
-//    encoder turns them into a space: layout must not promise them.
+// Characters above U+FFFF are kept in the subset but libharu 2.3's UTF-8
+// encoder turns them into a space: layout must not promise them.
 bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char **out,
                     size_t *out_len);
+
+// 'ep_face_program()' - The embeddable font program of FACE for the sorted,
+// unique code points CPS[0..N-1]: the subset of ep_face_subset() in *RAW
+// (*RAW_LEN bytes) and its zlib-format deflate (libdeflate level 6, ready for
+// a /FlateDecode stream) in *Z (*Z_LEN bytes); both malloc'd copies the
+// caller free()s. The last four programs of each face are cached, so the
+// documents of a batch that use the same characters subset and compress
+// once. Thread-safe: the subsetting runs outside the face's lock.
+bool ep_face_program(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len,
+                     unsigned char **z, size_t *z_len);
 
 // How one candidate of a role resolved, for `evalpdf fonts`.
 typedef enum ep_font_cand_status {

@@ -4,6 +4,7 @@
 #include "layout_int.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +83,16 @@ void lay_add_text(lay *L, atoms *at, const char *s, const ifmt *f, const char *f
 
 static const char *sec_id(lay *L, const ep_node *s);
 
+// 'sec_find()' - Index of section S in sec_nodes, or SIZE_MAX: a hash of
+// the node's address (linear probing), so 100k sections stay linear.
+static size_t sec_find(const lay *L, const ep_node *s) {
+  for (size_t h = L->sec_hcap ? (size_t)(((uintptr_t)s >> 4) * 0x9E3779B97F4A7C15ull) & (L->sec_hcap - 1) : 0;
+       L->sec_hcap && L->sec_hash[h]; h = (h + 1) & (L->sec_hcap - 1))
+    if (L->sec_nodes[L->sec_hash[h] - 1] == s)
+      return L->sec_hash[h] - 1;
+  return SIZE_MAX;
+}
+
 // 'lay_inline_text()' - Atoms for the inline children of N.
 void lay_inline_text(lay *L, atoms *at, const ep_node *n, const ifmt *f, int depth) {
   if (depth > EP_MAX_NESTING + 2)
@@ -127,10 +138,8 @@ void lay_inline_text(lay *L, atoms *at, const ep_node *n, const ifmt *f, int dep
           lf.link = sec_id(L, c->target); // the number and the page link to the section
         lay_add_text(L, at, c->result, &lf, c->file, c->line, true);
         if (c->page && c->target) {
-          int pg = 0;
-          for (size_t i = 0; i < L->nsec; i++)
-            if (L->sec_nodes[i] == c->target)
-              pg = L->sec_pages[i];
+          size_t si = sec_find(L, c->target);
+          int pg = si == SIZE_MAX ? 0 : L->sec_pages[si];
           char b[32];
           snprintf(b, sizeof b, "第%d页", pg);
           lay_add_text(L, at, b, &lf, c->file, c->line, true);
@@ -419,9 +428,8 @@ static const ep_text_style *heading_style(const lay *L, int level) {
 
 // 'record_section()' - Register S for page bookkeeping.
 static void record_section(lay *L, const ep_node *s) {
-  for (size_t i = 0; i < L->nsec; i++)
-    if (L->sec_nodes[i] == s)
-      return;
+  if (sec_find(L, s) != SIZE_MAX)
+    return;
   if (L->nsec == L->csec) {
     L->csec = L->csec ? L->csec * 2 : 64;
     L->sec_nodes = ep_xrealloc(L->sec_nodes, L->csec * sizeof *L->sec_nodes);
@@ -430,25 +438,38 @@ static void record_section(lay *L, const ep_node *s) {
   L->sec_nodes[L->nsec] = s;
   L->sec_pages[L->nsec] = 0;
   L->nsec++;
+  if (L->nsec * 2 > L->sec_hcap) { // rebuild the index at half load
+    L->sec_hcap = L->sec_hcap ? L->sec_hcap * 2 : 128;
+    free(L->sec_hash);
+    L->sec_hash = ep_xcalloc(L->sec_hcap, sizeof *L->sec_hash);
+    for (size_t i = 0; i < L->nsec; i++) {
+      size_t h = (size_t)(((uintptr_t)L->sec_nodes[i] >> 4) * 0x9E3779B97F4A7C15ull) & (L->sec_hcap - 1);
+      while (L->sec_hash[h])
+        h = (h + 1) & (L->sec_hcap - 1);
+      L->sec_hash[h] = i + 1;
+    }
+  } else {
+    size_t h = (size_t)(((uintptr_t)s >> 4) * 0x9E3779B97F4A7C15ull) & (L->sec_hcap - 1);
+    while (L->sec_hash[h])
+      h = (h + 1) & (L->sec_hcap - 1);
+    L->sec_hash[h] = L->nsec;
+  }
 }
 
 // 'sec_id()' - The destination name of section S: "s" + its document-order index.
 static const char *sec_id(lay *L, const ep_node *s) {
-  for (size_t i = 0; i < L->nsec; i++)
-    if (L->sec_nodes[i] == s) {
-      char id[32];
-      snprintf(id, sizeof id, "s%zu", i + 1);
-      return ep_arena_strdup(&L->dl->arena, id);
-    }
-  return "s0";
+  size_t i = sec_find(L, s);
+  if (i == SIZE_MAX)
+    return "s0";
+  char id[32];
+  snprintf(id, sizeof id, "s%zu", i + 1);
+  return ep_arena_strdup(&L->dl->arena, id);
 }
 
 // 'page_of()' - Printed page of section S from the previous pass (0 = unknown).
 static int page_of(const lay *L, const ep_node *s) {
-  for (size_t i = 0; i < L->nsec; i++)
-    if (L->sec_nodes[i] == s)
-      return L->sec_pages[i];
-  return 0;
+  size_t i = sec_find(L, s);
+  return i == SIZE_MAX ? 0 : L->sec_pages[i];
 }
 
 static void layout_blocks(lay *L, const ep_node *parent, int depth);
@@ -1109,12 +1130,12 @@ static void paginate(lay *L) {
       d->src_file = s->file;
       d->src_line = s->line;
       int printed = page_index - L->first_num + 1;
-      for (size_t k = 0; k < L->nsec; k++)
-        if (L->sec_nodes[k] == s) {
-          if (L->sec_pages[k] != printed)
-            L->toc_changed = true;
-          L->sec_pages[k] = printed;
-        }
+      size_t k = sec_find(L, s);
+      if (k != SIZE_MAX) {
+        if (L->sec_pages[k] != printed)
+          L->toc_changed = true;
+        L->sec_pages[k] = printed;
+      }
       ep_buf t;
       ep_buf_init(&t);
       ep_buf_printf(&t, "%s%s", s->number ? s->number : "", s->text ? s->text : "");
@@ -1283,6 +1304,7 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
   free(L.lines);
   free(L.sec_nodes);
   free(L.sec_pages);
+  free(L.sec_hash);
   free(L.missing);
   dl->title = r->meta.title;
   dl->author = r->meta.issuer;

@@ -66,6 +66,8 @@ typedef struct lay {
   const ep_node **sec_nodes;
   int *sec_pages;
   size_t nsec, csec;
+  size_t *sec_hash;     // index+1 into sec_nodes by node address (0 = empty), sec_hcap slots
+  size_t sec_hcap;
   bool toc_changed;
   bool rotating;
   int first_num;      // index of the first numbered page (from the last pagination)

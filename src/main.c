@@ -1,46 +1,80 @@
 // evalpdf command-line tool: a thin layer over the public API in evalpdf.h.
-#include "evalpdf.h"
+// Command line conventions: options before or after the command, "-" for
+// standard input, the offending option named, "did you mean" for commands and
+// options, extra arguments refused, standard output and error checked at exit.
+#include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
-#include <stdbool.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { OPT_STRICT = 256, OPT_DIAG, OPT_ROOT, OPT_LAYOUT, OPT_VERSION, OPT_FONT_DIR, OPT_DUMP_LAYOUT };
 
-typedef struct command {
-  const char *name;
-  const char *synopsis;
-  const char *help;
-} command;
+static int cmd_check(cli_state *st);
+static int cmd_render(cli_state *st);
+static int cmd_dump(cli_state *st);
+static int cmd_layouts(cli_state *st);
+static int cmd_fonts(cli_state *st);
+static int cmd_help(cli_state *st);
 
-static const command commands[] = {
+// The commands, in the order help lists them. A new command is one row here
+// (its function may live in a cli_*.c file, declared in cli.h).
+static const cli_command commands[] = {
     {"check", "evalpdf check [OPTIONS] FILE...",
      "Validate each report and print a summary per file on stdout (title, sections, and one\n"
-     "line per funds, scoring and self-eval-form block). Diagnostics go to stderr."},
+     "line per funds, scoring and self-eval-form block). Diagnostics go to stderr.\n"
+     "FILE may be - for standard input.",
+     cmd_check, 1, SIZE_MAX, CLI_O_LOAD, CLI_F_CONTEXT},
     {"render", "evalpdf render [OPTIONS] FILE... [-o OUT.pdf]",
      "Typeset each report and write its PDF (default: FILE with .pdf; -o - writes to stdout;\n"
-     "-o works with one FILE). The PDF is written to a temporary file and renamed, so an\n"
-     "existing output is untouched when anything fails. --dump-layout prints the laid-out\n"
-     "pages (one line per text run, rule and box) on stdout instead and writes no PDF."},
+     "-o works with one FILE and is needed for FILE -, standard input). Each PDF written is\n"
+     "named on stderr unless -q. The PDF is written to a temporary file and renamed, so an\n"
+     "existing output is untouched when anything fails. SOURCE_DATE_EPOCH sets the creation\n"
+     "date. --dump-layout prints the laid-out pages (one line per text run, rule and box) on\n"
+     "stdout instead and writes no PDF.",
+     cmd_render, 1, SIZE_MAX, CLI_O_LOAD | CLI_O_OUTPUT | CLI_O_DUMP_LAYOUT, CLI_F_CONTEXT | CLI_F_DATE},
     {"dump", "evalpdf dump [OPTIONS] FILE",
-     "Print the report model with every computed figure, in a stable text form."},
-    {"layouts", "evalpdf layouts", "List the available layouts, one line each."},
+     "Print the report model with every computed figure, in a stable text form.", cmd_dump, 1, 1,
+     CLI_O_LOAD, CLI_F_CONTEXT},
+    {"layouts", "evalpdf layouts",
+     "List the layouts that can be named: name, where it comes from (user: your layout\n"
+     "folder, $XDG_DATA_HOME/evalpdf/layouts or ~/.local/share/evalpdf/layouts; shipped:\n"
+     "the data folder) and file. A user layout hides a shipped one of the same name.",
+     cmd_layouts, 0, 0, CLI_O_FONT_DIR, CLI_F_CONTEXT},
     {"fonts", "evalpdf fonts [OPTIONS] [FILE]",
      "Show how each font role of the layout resolves (file, face, stand-ins), and with\n"
-     "FILE, how many of the report's characters each face covers and which none does."},
-    {"help", "evalpdf help [COMMAND]", "Show help for COMMAND."},
+     "FILE, how many of the report's characters each face covers and which none does.",
+     cmd_fonts, 0, 1, CLI_O_LOAD, CLI_F_CONTEXT},
+    {"help", "evalpdf help [COMMAND]", "Show help for COMMAND.", cmd_help, 0, 1, 0, 0},
 };
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+static const struct option longopts[] = {
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"quiet", no_argument, NULL, 'q'},
+    {"diagnostics", required_argument, NULL, OPT_DIAG},
+    {"root", required_argument, NULL, OPT_ROOT},
+    {"layout", required_argument, NULL, OPT_LAYOUT},
+    {"font-dir", required_argument, NULL, OPT_FONT_DIR},
+    {"output", required_argument, NULL, 'o'},
+    {"dump-layout", no_argument, NULL, OPT_DUMP_LAYOUT},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0}};
 
 static const char common_options[] =
-    "Options:\n"
+    "Options (before or after the command):\n"
     "  --strict                 treat warnings as errors\n"
-    "  -q, --quiet              no summary; diagnostics only\n"
+    "  -q, --quiet              print nothing but warnings and errors\n"
     "  --diagnostics=text|json  diagnostics format on stderr (default text)\n"
     "  --root DIR               include root for XInclude and layout paths\n"
-    "                           (default: each input's directory)\n"
+    "                           (default: each input's folder; for -, the current folder)\n"
     "  --layout NAME|PATH       layout to use instead of the report's layout attribute\n"
     "  --font-dir DIR           an extra folder of fonts\n"
     "  -o, --output FILE        (render) the PDF to write; - = stdout\n"
@@ -49,228 +83,606 @@ static const char common_options[] =
     "  --version                print versions of evalpdf and its libraries\n"
     "\n"
     "Exit status: 0 no errors (warnings allowed), 1 the input has errors,\n"
-    "2 usage error or an I/O failure.\n";
+    "2 usage error or an I/O failure (also writing stdout or stderr).\n";
 
-// 'usage()' - Print general help to OUT.
-static void usage(FILE *out) {
-  fputs("Usage: evalpdf COMMAND [OPTIONS] FILE...\n\n"
-        "Turns Chinese performance-evaluation report XML into PDF.\n\nCommands:\n",
-        out);
-  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-    fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].synopsis);
-  fputs("\n", out);
-  fputs(common_options, out);
+// 'cli_error()' - "evalpdf: error: " and a sentence on stderr.
+void cli_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("evalpdf: error: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+// 'xrealloc()' - realloc that exits with a message when memory runs out.
+static void *xrealloc(void *p, size_t n) {
+  void *q = realloc(p, n ? n : 1);
+  if (!q) {
+    cli_error("out of memory.");
+    exit(2);
+  }
+  return q;
+}
+
+// 'cli_exit_code()' - 0 ok, 1 input errors, 2 usage, I/O, font or PDF failure.
+int cli_exit_code(evalpdf_status status) {
+  return status == EVALPDF_OK ? 0 : status == EVALPDF_ERR_INPUT ? 1 : 2;
+}
+
+// 'edit_distance()' - Optimal string alignment distance between A and B (a
+// transposition of neighbours counts 1), for "did you mean". Capped at 64 bytes.
+static size_t edit_distance(const char *a, const char *b) {
+  size_t n = strlen(a), m = strlen(b);
+  if (n > 64 || m > 64)
+    return SIZE_MAX;
+  size_t d[65][65];
+  for (size_t i = 0; i <= n; i++)
+    d[i][0] = i;
+  for (size_t j = 0; j <= m; j++)
+    d[0][j] = j;
+  for (size_t i = 1; i <= n; i++)
+    for (size_t j = 1; j <= m; j++) {
+      size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+      if (d[i - 1][j] + 1 < best)
+        best = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < best)
+        best = d[i][j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+        best = d[i - 2][j - 2] + 1;
+      d[i][j] = best;
+    }
+  return d[n][m];
+}
+
+// 'closest()' - The one of the N NAMES nearest to WORD when it is near enough
+// to be a typo (at most 2 edits, and fewer than half its letters), or NULL.
+static const char *closest(const char *word, const char *const *names, size_t n) {
+  const char *best = NULL;
+  size_t best_d = SIZE_MAX;
+  for (size_t i = 0; i < n; i++) {
+    size_t d = edit_distance(word, names[i]);
+    if (d < best_d && d <= 2 && 2 * d < strlen(names[i])) {
+      best = names[i];
+      best_d = d;
+    }
+  }
+  return best;
 }
 
 // 'find_command()' - The command named NAME, or NULL.
-static const command *find_command(const char *name) {
-  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+static const cli_command *find_command(const char *name) {
+  for (size_t i = 0; i < NCOMMANDS; i++)
     if (!strcmp(commands[i].name, name))
       return &commands[i];
   return NULL;
 }
 
+// 'unknown_command()' - Say NAME is no command, with the nearest one if any.
+static void unknown_command(const char *name) {
+  const char *names[NCOMMANDS];
+  for (size_t i = 0; i < NCOMMANDS; i++)
+    names[i] = commands[i].name;
+  const char *near = closest(name, names, NCOMMANDS);
+  if (near)
+    cli_error("unknown command \"%s\"; did you mean \"%s\"? Run 'evalpdf help' for the list.", name, near);
+  else
+    cli_error("unknown command \"%s\"; run 'evalpdf help' for the list.", name);
+}
+
+// 'usage()' - Print general help to OUT.
+static void usage(FILE *out) {
+  fputs("Usage: evalpdf [OPTIONS] COMMAND [OPTIONS] [FILE...]\n\n"
+        "Turns Chinese performance-evaluation report XML into PDF.\n\nCommands:\n",
+        out);
+  for (size_t i = 0; i < NCOMMANDS; i++)
+    fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].synopsis);
+  fputs("\n", out);
+  fputs(common_options, out);
+}
+
 // 'command_help()' - Print help for CMD to OUT.
-static void command_help(const command *cmd, FILE *out) {
+static void command_help(const cli_command *cmd, FILE *out) {
   fprintf(out, "Usage: %s\n\n%s\n\n", cmd->synopsis, cmd->help);
-  if (strcmp(cmd->name, "help") && strcmp(cmd->name, "layouts"))
+  if (cmd->options)
     fputs(common_options, out);
+}
+
+// The options that only some commands take, with their CLI_O_* bit and name.
+static const struct {
+  int c;
+  unsigned bit;
+  const char *name;
+} option_bits[] = {{OPT_STRICT, CLI_O_STRICT, "--strict"},    {'q', CLI_O_QUIET, "-q"},
+                   {OPT_DIAG, CLI_O_DIAG, "--diagnostics"},   {OPT_ROOT, CLI_O_ROOT, "--root"},
+                   {OPT_LAYOUT, CLI_O_LAYOUT, "--layout"},    {OPT_FONT_DIR, CLI_O_FONT_DIR, "--font-dir"},
+                   {'o', CLI_O_OUTPUT, "-o"},                 {OPT_DUMP_LAYOUT, CLI_O_DUMP_LAYOUT, "--dump-layout"}};
+#define NOPTION_BITS (sizeof option_bits / sizeof *option_bits)
+
+// 'option_bit()' - The CLI_O_* bit of option C (getopt's value), 0 for none.
+static unsigned option_bit(int c) {
+  for (size_t i = 0; i < NOPTION_BITS; i++)
+    if (option_bits[i].c == c)
+      return option_bits[i].bit;
+  return 0;
+}
+
+// 'check_args()' - Refuse options CMD does not take, a wrong number of
+// arguments and "-" twice. Returns -1 when all is well, else 2 (printed).
+static int check_args(const cli_state *st, const cli_command *cmd, unsigned given) {
+  for (size_t i = 0; i < NOPTION_BITS; i++)
+    if (given & option_bits[i].bit & ~cmd->options) {
+      cli_error("option %s does not apply to %s; run 'evalpdf help %s'.", option_bits[i].name, cmd->name,
+                cmd->name);
+      return 2;
+    }
+  if (st->nargs < cmd->min_args) {
+    cli_error("%s needs %s; run 'evalpdf help %s'.", cmd->name, cmd->max_args == 1 ? "a FILE" : "a FILE or more",
+              cmd->name);
+    return 2;
+  }
+  if (st->nargs > cmd->max_args) {
+    if (cmd->max_args == 0)
+      cli_error("%s takes no arguments, but \"%s\" was given.", cmd->name, st->args[0]);
+    else
+      cli_error("%s takes at most %zu argument%s, but %zu were given (\"%s\" is one too many).", cmd->name,
+                cmd->max_args, cmd->max_args == 1 ? "" : "s", st->nargs, st->args[cmd->max_args]);
+    return 2;
+  }
+  size_t dashes = 0;
+  for (size_t i = 0; i < st->nargs; i++)
+    dashes += !strcmp(st->args[i], "-");
+  if (dashes > 1 && cmd->options) {
+    cli_error("standard input (-) can be read only once, but - was given %zu times.", dashes);
+    return 2;
+  }
+  return -1;
+}
+
+// 'bad_option()' - Name the option at fault in ARG (the argument getopt was
+// reading; OPTOPT its short letter or long value), with a suggestion.
+static void bad_option(const char *arg, int optopt_, bool missing_value) {
+  if (strncmp(arg, "--", 2)) { // a short option, maybe inside a cluster like -qd
+    if (missing_value)
+      cli_error("option -%c needs a value.", optopt_);
+    else if (arg[0] == '-' && arg[1] == optopt_ && arg[2] == 0)
+      cli_error("unknown option -%c.", optopt_);
+    else
+      cli_error("unknown option -%c (in \"%s\"); a file whose name starts with - is written ./%s.", optopt_,
+                arg, arg);
+    return;
+  }
+  size_t len = strcspn(arg, "=");
+  const char *names[sizeof longopts / sizeof *longopts];
+  size_t n = 0, prefixed = 0;
+  for (const struct option *o = longopts; o->name; o++) {
+    names[n++] = o->name;
+    prefixed += !strncmp(o->name, arg + 2, len - 2);
+  }
+  if (missing_value)
+    cli_error("option %.*s needs a value.", (int)len, arg);
+  else if (optopt_ && arg[len] == '=')
+    cli_error("option %.*s takes no value (\"%s\").", (int)len, arg, arg);
+  else if (prefixed > 1) {
+    char list[256] = "";
+    for (const struct option *o = longopts; o->name; o++)
+      if (!strncmp(o->name, arg + 2, len - 2))
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s--%s", list[0] ? ", " : "", o->name);
+    cli_error("option %.*s is ambiguous (%s).", (int)len, arg, list);
+  }
+  else {
+    char word[80];
+    snprintf(word, sizeof word, "%.*s", (int)(len - 2), arg + 2);
+    const char *near = closest(word, names, n);
+    if (near)
+      cli_error("unknown option %.*s; did you mean --%s?", (int)len, arg, near);
+    else
+      cli_error("unknown option %.*s.", (int)len, arg);
+  }
+}
+
+// 'set_option()' - Apply option C with value ARG to ST. Returns 0, or 2 for a bad value.
+static int set_option(cli_state *st, int c, const char *arg) {
+  switch (c) {
+  case OPT_STRICT:
+    st->opts.flags |= EVALPDF_OPT_STRICT;
+    break;
+  case 'q':
+    st->quiet = true;
+    break;
+  case OPT_DIAG:
+    if (strcmp(arg, "json") && strcmp(arg, "text")) {
+      cli_error("--diagnostics=%s: use text or json.", arg);
+      return 2;
+    }
+    st->json = !strcmp(arg, "json");
+    break;
+  case OPT_ROOT:
+    st->opts.root = arg;
+    break;
+  case OPT_LAYOUT:
+    st->opts.layout = arg;
+    break;
+  case OPT_FONT_DIR:
+    st->opts.font_dir = arg;
+    break;
+  case 'o':
+    st->output = arg;
+    break;
+  case OPT_DUMP_LAYOUT:
+    st->dump_layout = true;
+    break;
+  }
+  return 0;
+}
+
+// 'parse_args()' - Read options (anywhere: before or after the command) and
+// arguments into ST and *CMD. Returns -1 to run *CMD, else the exit status
+// (help, version, or a usage error already printed).
+static int parse_args(int argc, char **argv, cli_state *st, const cli_command **cmd) {
+  bool help = false, version = false;
+  unsigned given = 0;
+  st->args = xrealloc(NULL, (size_t)argc * sizeof *st->args);
+  *cmd = NULL;
+  opterr = 0;
+  optind = 1;
+  for (;;) {
+    int at = optind;
+    // "-" first: arguments come back in order (code 1), whatever POSIXLY_CORRECT says.
+    int c = getopt_long(argc, argv, "-:qho:", longopts, NULL);
+    if (c == -1)
+      break;
+    if (c == '?' || c == ':') {
+      bad_option(argv[at < argc ? at : argc - 1], optopt, c == ':');
+      return 2;
+    }
+    if (c == 1) {
+      if (*cmd)
+        st->args[st->nargs++] = optarg;
+      else if (!(*cmd = find_command(optarg))) {
+        unknown_command(optarg);
+        return 2;
+      }
+    } else if (c == 'h')
+      help = true;
+    else if (c == OPT_VERSION)
+      version = true;
+    else {
+      given |= option_bit(c);
+      if (set_option(st, c, optarg))
+        return 2;
+    }
+  }
+  for (int i = optind; i < argc; i++) // after "--"
+    if (*cmd)
+      st->args[st->nargs++] = argv[i];
+    else if (!(*cmd = find_command(argv[i]))) {
+      unknown_command(argv[i]);
+      return 2;
+    }
+  if (version) {
+    evalpdf_print_versions(NULL, stdout);
+    return 0;
+  }
+  if (help) {
+    if (*cmd)
+      command_help(*cmd, stdout);
+    else
+      usage(stdout);
+    return 0;
+  }
+  if (!*cmd) {
+    cli_error("no command given; run 'evalpdf help' for the list.");
+    return 2;
+  }
+  return check_args(st, *cmd, given);
+}
+
+// 'read_source_date()' - SOURCE_DATE_EPOCH into ST's render options (unset or
+// empty: no date). Returns 0, or 2 when it is not a whole number of seconds.
+static int read_source_date(cli_state *st) {
+  const char *s = getenv("SOURCE_DATE_EPOCH");
+  if (!s || !*s)
+    return 0;
+  const long long max = 253402300799LL; // 9999-12-31 23:59:59 UTC
+  long long v = 0;
+  for (const char *p = s; *p; p++) {
+    if (*p < '0' || *p > '9' || (v = v * 10 + (*p - '0')) > max) {
+      cli_error("SOURCE_DATE_EPOCH=\"%s\" is not a whole number of seconds since 1970-01-01 00:00 UTC "
+                "(0 to %lld).",
+                s, max);
+      return 2;
+    }
+  }
+  st->render.creation_date = v;
+  return 0;
+}
+
+// 'read_stdin()' - All of standard input into a new buffer (*LEN bytes), or NULL (printed why).
+static char *read_stdin(size_t *len) {
+  size_t cap = 65536, n = 0;
+  char *buf = xrealloc(NULL, cap);
+  for (;;) {
+    if (n == cap)
+      buf = xrealloc(buf, cap *= 2);
+    size_t got = fread(buf + n, 1, cap - n, stdin);
+    n += got;
+    if (got == 0)
+      break;
+  }
+  if (ferror(stdin)) {
+    cli_error("cannot read standard input: %s.", strerror(errno));
+    free(buf);
+    return NULL;
+  }
+  *len = n;
+  return buf;
+}
+
+// 'cli_load()' - Load FILE, or standard input for "-" (include root: --root, else the current folder).
+evalpdf_status cli_load(cli_state *st, const char *file, evalpdf_document **out) {
+  *out = NULL;
+  if (strcmp(file, "-"))
+    return evalpdf_document_load(st->ctx, file, out);
+  if (st->stdin_used) {
+    cli_error("standard input (-) can be read only once.");
+    return EVALPDF_ERR_USAGE;
+  }
+  st->stdin_used = true;
+  size_t len = 0;
+  char *data = read_stdin(&len);
+  if (!data)
+    return EVALPDF_ERR_IO;
+  evalpdf_status status = evalpdf_document_load_memory(st->ctx, data, len, "<stdin>", NULL, out);
+  free(data);
+  return status;
+}
+
+// 'format_diag()' - D as one text line (no newline), newly allocated, in the
+// library's text format: FILE:LINE: SEVERITY: MESSAGE.
+static char *format_diag(const evalpdf_diag *d) {
+  static const char *const sev_names[] = {"note", "warning", "error"};
+  const char *sev = (unsigned)d->severity < 3 ? sev_names[d->severity] : "error";
+  char lineno[32] = "";
+  if (d->line)
+    snprintf(lineno, sizeof lineno, ":%lu", d->line);
+  const char *file = d->file[0] ? d->file : "evalpdf";
+  size_t n = strlen(file) + strlen(lineno) + strlen(sev) + strlen(d->message) + 8;
+  char *line = xrealloc(NULL, n);
+  snprintf(line, n, "%s%s: %s: %s", file, lineno, sev, d->message);
+  return line;
+}
+
+// 'note_seen()' - Whether LINE was printed before in this run (remembers it if not; takes LINE).
+static bool note_seen(cli_state *st, char *line) {
+  for (size_t i = 0; i < st->nnotes; i++)
+    if (!strcmp(st->notes[i], line)) {
+      free(line);
+      return true;
+    }
+  if (st->nnotes == st->notes_cap)
+    st->notes = xrealloc(st->notes, (st->notes_cap = st->notes_cap * 2 + 8) * sizeof *st->notes);
+  st->notes[st->nnotes++] = line;
+  return false;
+}
+
+// 'cli_finish()' - Report DOC's diagnostics and free it (JSON: keep it for the array at exit).
+void cli_finish(cli_state *st, evalpdf_document *doc) {
+  if (!doc)
+    return;
+  if (st->json) {
+    if (st->njson == st->json_cap)
+      st->json_docs = xrealloc(st->json_docs, (st->json_cap = st->json_cap * 2 + 8) * sizeof *st->json_docs);
+    st->json_docs[st->njson++] = doc;
+    return;
+  }
+  size_t n = evalpdf_diag_count(doc);
+  for (size_t i = 0; i < n; i++) {
+    evalpdf_diag d;
+    if (evalpdf_diag_get(doc, i, &d) != 0 || (d.severity == EVALPDF_NOTE && st->quiet))
+      continue;
+    char *line = format_diag(&d);
+    if (d.severity == EVALPDF_NOTE) {
+      if (!note_seen(st, line))
+        fprintf(stderr, "%s\n", line);
+    } else {
+      fprintf(stderr, "%s\n", line);
+      free(line);
+    }
+  }
+  evalpdf_document_free(doc);
+}
+
+// 'cli_output_path()' - FILE with .xml replaced by (or else followed by) .pdf.
+char *cli_output_path(const char *file) {
+  size_t n = strlen(file);
+  char *out = xrealloc(NULL, n + 5);
+  memcpy(out, file, n + 1);
+  if (n > 4 && !strcmp(out + n - 4, ".xml"))
+    out[n - 4] = 0;
+  strcat(out, ".pdf");
+  return out;
+}
+
+// 'cli_wrote()' - "evalpdf: wrote PATH" on stderr unless -q or JSON diagnostics.
+void cli_wrote(cli_state *st, const char *path) {
+  if (!st->quiet && !st->json)
+    fprintf(stderr, "evalpdf: wrote %s\n", path);
+}
+
+// 'cmd_check()' - Validate each file; a summary per file on stdout unless -q.
+static int cmd_check(cli_state *st) {
+  int rc = 0;
+  for (size_t i = 0; i < st->nargs; i++) {
+    evalpdf_document *doc;
+    int code = cli_exit_code(cli_load(st, st->args[i], &doc));
+    rc = code > rc ? code : rc;
+    if (doc && !st->quiet)
+      evalpdf_document_print_summary(doc, stdout);
+    cli_finish(st, doc);
+  }
+  return rc;
+}
+
+// 'cmd_dump()' - Print the model of one file.
+static int cmd_dump(cli_state *st) {
+  evalpdf_document *doc;
+  evalpdf_status status = cli_load(st, st->args[0], &doc);
+  if (doc && status != EVALPDF_ERR_IO)
+    evalpdf_document_dump(doc, stdout);
+  cli_finish(st, doc);
+  return cli_exit_code(status);
+}
+
+// 'render_one()' - Render the loaded DOC from FILE: to -o, FILE.pdf, or the layout dump.
+// Stores in *WRITTEN the PDF file written (heap; NULL for none or stdout).
+static evalpdf_status render_one(cli_state *st, evalpdf_document *doc, const char *file, char **written) {
+  if (st->dump_layout)
+    return evalpdf_document_dump_layout(doc, &st->render, stdout);
+  char *out = st->output ? strcpy(xrealloc(NULL, strlen(st->output) + 1), st->output) : cli_output_path(file);
+  evalpdf_status status = evalpdf_document_render(doc, &st->render, out);
+  if (status == EVALPDF_ERR_IO && !strcmp(out, "-"))
+    st->stdout_failed = true; // the diagnostics say so; no second message at exit
+  if (status == EVALPDF_OK && strcmp(out, "-"))
+    *written = out;
+  else
+    free(out);
+  return status;
+}
+
+// 'cmd_render()' - Typeset each file; name each PDF written after its diagnostics.
+static int cmd_render(cli_state *st) {
+  if (st->output && st->nargs > 1) {
+    cli_error("-o names one output, but %zu input files were given.", st->nargs);
+    return 2;
+  }
+  for (size_t i = 0; i < st->nargs; i++)
+    if (!strcmp(st->args[i], "-") && !st->output && !st->dump_layout) {
+      cli_error("render - (standard input) needs -o OUT.pdf, or -o - for standard output.");
+      return 2;
+    }
+  int rc = 0;
+  for (size_t i = 0; i < st->nargs; i++) {
+    evalpdf_document *doc;
+    char *written = NULL;
+    evalpdf_status status = cli_load(st, st->args[i], &doc);
+    if (status == EVALPDF_OK)
+      status = render_one(st, doc, st->args[i], &written);
+    int code = cli_exit_code(status);
+    rc = code > rc ? code : rc;
+    cli_finish(st, doc);
+    if (written)
+      cli_wrote(st, written);
+    free(written);
+  }
+  return rc;
+}
+
+// 'cmd_layouts()' - One line per layout: name, file, where it comes from (user or shipped).
+static int cmd_layouts(cli_state *st) {
+  if (evalpdf_context_layout_count(st->ctx) == 0) {
+    const char *dir = evalpdf_context_data_dir(st->ctx, NULL);
+    cli_error("no layouts found: %s/layouts has no layout files (set EVALPDF_DATA to the data folder).", dir);
+    return 2;
+  }
+  evalpdf_context_layouts(st->ctx, stdout);
+  return 0;
+}
+
+// 'cmd_fonts()' - Font roles of the layout, and with a file its character coverage.
+static int cmd_fonts(cli_state *st) {
+  evalpdf_document *doc = NULL;
+  int rc = 0;
+  if (st->nargs > 0) {
+    evalpdf_status status = cli_load(st, st->args[0], &doc);
+    if (status == EVALPDF_ERR_IO || !doc)
+      rc = 2;
+  }
+  if (rc == 0 && evalpdf_print_fonts(st->ctx, doc, &st->render, stdout, stderr) != EVALPDF_OK)
+    rc = 2;
+  cli_finish(st, doc);
+  return rc;
+}
+
+// 'cmd_help()' - General help, or help for one command.
+static int cmd_help(cli_state *st) {
+  if (st->nargs == 0) {
+    usage(stdout);
+    return 0;
+  }
+  const cli_command *h = find_command(st->args[0]);
+  if (!h) {
+    unknown_command(st->args[0]);
+    return 2;
+  }
+  command_help(h, stdout);
+  return 0;
+}
+
+// 'open_std_fds()' - Make sure descriptors 0, 1 and 2 are open, so that no file
+// the run opens takes their place; a closed one is opened on /dev/null read-only,
+// so that writing to a closed stdout or stderr still fails (and is reported).
+static void open_std_fds(void) {
+  for (int fd = 0; fd <= 2; fd++)
+    if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+      int got = open("/dev/null", O_RDONLY);
+      if (got != fd && got >= 0)
+        close(got);
+    }
+}
+
+// 'finish_streams()' - Flush and check stdout and stderr: RC, or 2 when a write
+// failed (said on stderr unless REPORTED: a failure already reported).
+static int finish_streams(int rc, bool reported) {
+  bool failed = ferror(stdout) != 0;
+  int err = 0;
+  if (fflush(stdout) == EOF) {
+    failed = true;
+    err = errno;
+  }
+  if (failed && !reported && err)
+    cli_error("could not write to standard output: %s.", strerror(err));
+  else if (failed && !reported)
+    cli_error("could not write to standard output.");
+  if (failed || fflush(stderr) == EOF || ferror(stderr))
+    rc = 2;
+  return rc;
 }
 
 // 'main()' - Parse the command line and run one command.
 int main(int argc, char **argv) {
+  open_std_fds();
   if (argc < 2) {
     usage(stderr);
-    return 2;
+    return finish_streams(2, false);
   }
-  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-    usage(stdout);
-    return 0;
-  }
-  if (!strcmp(argv[1], "--version")) {
-    evalpdf_print_versions(NULL, stdout);
-    return 0;
-  }
-  const command *cmd = find_command(argv[1]);
-  if (!cmd) {
-    fprintf(stderr, "evalpdf: error: unknown command \"%s\"; run 'evalpdf --help' for the list.\n", argv[1]);
-    return 2;
-  }
-  evalpdf_options opts;
-  evalpdf_options_init(&opts);
-  bool quiet = false, json = false, dump_layout = false;
-  const char *output = NULL;
-  static const struct option longopts[] = {
-      {"strict", no_argument, NULL, OPT_STRICT},   {"quiet", no_argument, NULL, 'q'},
-      {"diagnostics", required_argument, NULL, OPT_DIAG}, {"root", required_argument, NULL, OPT_ROOT},
-      {"layout", required_argument, NULL, OPT_LAYOUT}, {"font-dir", required_argument, NULL, OPT_FONT_DIR},
-      {"help", no_argument, NULL, 'h'},            {"version", no_argument, NULL, OPT_VERSION},
-      {"output", required_argument, NULL, 'o'},    {"dump-layout", no_argument, NULL, OPT_DUMP_LAYOUT},
-      {NULL, 0, NULL, 0}};
-  optind = 2;
-  opterr = 0;
-  int c;
-  while ((c = getopt_long(argc, argv, ":qho:", longopts, NULL)) != -1) {
-    switch (c) {
-    case OPT_STRICT:
-      opts.flags |= EVALPDF_OPT_STRICT;
-      break;
-    case 'q':
-      quiet = true;
-      break;
-    case OPT_DIAG:
-      if (!strcmp(optarg, "json"))
-        json = true;
-      else if (!strcmp(optarg, "text"))
-        json = false;
-      else {
-        fprintf(stderr, "evalpdf: error: --diagnostics=%s: use text or json.\n", optarg);
-        return 2;
-      }
-      break;
-    case OPT_ROOT:
-      opts.root = optarg;
-      break;
-    case OPT_LAYOUT:
-      opts.layout = optarg;
-      break;
-    case OPT_FONT_DIR:
-      opts.font_dir = optarg;
-      break;
-    case 'o':
-      output = optarg;
-      break;
-    case OPT_DUMP_LAYOUT:
-      dump_layout = true;
-      break;
-    case 'h':
-      command_help(cmd, stdout);
-      return 0;
-    case OPT_VERSION:
-      evalpdf_print_versions(NULL, stdout);
-      return 0;
-    case ':':
-      fprintf(stderr, "evalpdf: error: option %s needs a value.\n", argv[optind - 1]);
-      return 2;
-    default:
-      fprintf(stderr, "evalpdf: error: unknown option \"%s\"; run 'evalpdf help %s'.\n", argv[optind - 1],
-              cmd->name);
-      return 2;
+  cli_state st;
+  memset(&st, 0, sizeof st);
+  evalpdf_options_init(&st.opts);
+  evalpdf_render_options_init(&st.render);
+  const cli_command *cmd = NULL;
+  int rc = parse_args(argc, argv, &st, &cmd);
+  if (rc < 0 && (cmd->flags & CLI_F_DATE))
+    rc = read_source_date(&st) ? 2 : -1;
+  if (rc < 0 && (cmd->flags & CLI_F_CONTEXT)) {
+    char err[1024] = "";
+    if (evalpdf_context_new(&st.opts, &st.ctx, err, sizeof err) != EVALPDF_OK) {
+      cli_error("%s", err);
+      rc = 2;
     }
   }
-  int nfiles = argc - optind;
-  char **files = argv + optind;
-
-  if (!strcmp(cmd->name, "help")) {
-    if (nfiles == 0) {
-      usage(stdout);
-      return 0;
-    }
-    const command *h = find_command(files[0]);
-    if (!h) {
-      fprintf(stderr, "evalpdf: error: unknown command \"%s\".\n", files[0]);
-      return 2;
-    }
-    command_help(h, stdout);
-    return 0;
+  if (rc < 0)
+    rc = cmd->run(&st);
+  if (st.json) {
+    evalpdf_print_diagnostics(st.json_docs, st.njson, 1, stderr);
+    for (size_t i = 0; i < st.njson; i++)
+      evalpdf_document_free(st.json_docs[i]);
   }
-
-  evalpdf_render_options ropts;
-  evalpdf_render_options_init(&ropts);
-  const char *sde = getenv("SOURCE_DATE_EPOCH");
-  if (sde && *sde) {
-    char *end;
-    errno = 0;
-    long long v = strtoll(sde, &end, 10);
-    if (*end || v < 0 || errno) {
-      fprintf(stderr, "evalpdf: error: SOURCE_DATE_EPOCH=\"%s\" is not a number of seconds since 1970-01-01.\n", sde);
-      return 2;
-    }
-    ropts.creation_date = v;
-  }
-  char err[1024] = "";
-  evalpdf_context *ctx = NULL;
-  if (evalpdf_context_new(&opts, &ctx, err, sizeof err) != EVALPDF_OK) {
-    fprintf(stderr, "evalpdf: error: %s\n", err);
-    return 2;
-  }
-  int rc = 0;
-  if (!strcmp(cmd->name, "layouts")) {
-    evalpdf_context_layouts(ctx, stdout);
-  } else if (!strcmp(cmd->name, "fonts")) {
-    evalpdf_document *doc = NULL;
-    if (nfiles > 0) {
-      evalpdf_status st = evalpdf_document_load(ctx, files[0], &doc);
-      if (st == EVALPDF_ERR_IO) {
-        evalpdf_print_diagnostics(&doc, 1, json, stderr);
-        rc = 2;
-      }
-    }
-    if (rc == 0) {
-      evalpdf_status st = evalpdf_print_fonts(ctx, doc, &ropts, stdout, stderr);
-      if (doc)
-        evalpdf_print_diagnostics(&doc, 1, json, stderr);
-      if (st != EVALPDF_OK)
-        rc = 2;
-    }
-    evalpdf_document_free(doc);
-  } else if (nfiles == 0) {
-    fprintf(stderr, "evalpdf: error: %s needs a FILE; run 'evalpdf help %s'.\n", cmd->name, cmd->name);
-    rc = 2;
-  } else if (!strcmp(cmd->name, "render") && output && nfiles > 1) {
-    fprintf(stderr, "evalpdf: error: -o names one output, but %d input files were given.\n", nfiles);
-    rc = 2;
-  } else if (!strcmp(cmd->name, "dump") && nfiles > 1) {
-    fprintf(stderr, "evalpdf: error: dump takes one FILE.\n");
-    rc = 2;
-  } else {
-    evalpdf_document **docs = calloc((size_t)nfiles, sizeof *docs);
-    if (!docs) {
-      fprintf(stderr, "evalpdf: error: out of memory.\n");
-      evalpdf_context_free(ctx);
-      return 2;
-    }
-    for (int i = 0; i < nfiles; i++) {
-      evalpdf_status st = evalpdf_document_load(ctx, files[i], &docs[i]);
-      int code = st == EVALPDF_OK ? 0 : st == EVALPDF_ERR_INPUT ? 1 : 2;
-      if (code > rc)
-        rc = code;
-      if (!json && strcmp(cmd->name, "render"))
-        evalpdf_print_diagnostics(&docs[i], 1, 0, stderr);
-      if (!strcmp(cmd->name, "check") && !quiet)
-        evalpdf_document_print_summary(docs[i], stdout);
-      else if (!strcmp(cmd->name, "dump") && st != EVALPDF_ERR_IO)
-        evalpdf_document_dump(docs[i], stdout);
-      else if (!strcmp(cmd->name, "render") && st == EVALPDF_OK) {
-        char *out = NULL;
-        if (!dump_layout && !output) {
-          size_t n = strlen(files[i]);
-          out = malloc(n + 5);
-          if (!out) {
-            fprintf(stderr, "evalpdf: error: out of memory.\n");
-            return 2;
-          }
-          memcpy(out, files[i], n + 1);
-          if (n > 4 && !strcmp(out + n - 4, ".xml"))
-            out[n - 4] = 0;
-          strcat(out, ".pdf");
-        }
-        st = dump_layout ? evalpdf_document_dump_layout(docs[i], &ropts, stdout)
-                         : evalpdf_document_render(docs[i], &ropts, out ? out : output);
-        free(out);
-        code = st == EVALPDF_OK ? 0 : st == EVALPDF_ERR_INPUT ? 1 : 2;
-        if (code > rc)
-          rc = code;
-      }
-      if (!json && !strcmp(cmd->name, "render"))
-        evalpdf_print_diagnostics(&docs[i], 1, 0, stderr);
-    }
-    if (json)
-      evalpdf_print_diagnostics(docs, (size_t)nfiles, 1, stderr);
-    for (int i = 0; i < nfiles; i++)
-      evalpdf_document_free(docs[i]);
-    free(docs);
-  }
-  evalpdf_context_free(ctx);
-  return rc;
+  for (size_t i = 0; i < st.nnotes; i++)
+    free(st.notes[i]);
+  free(st.notes);
+  free(st.json_docs);
+  free(st.args);
+  evalpdf_context_free(st.ctx);
+  return finish_streams(rc, st.stdout_failed);
 }

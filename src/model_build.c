@@ -7,9 +7,11 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -17,6 +19,7 @@
 #define XI_NS_2001 "http://www.w3.org/2001/XInclude"
 #define XI_NS_2003 "http://www.w3.org/2003/XInclude"
 #define MAX_INCLUDE_DEPTH 16
+#define EP_MAX_TABLE_COLUMNS 100 // README "Limits"
 
 // Every element name of the vocabulary, for suggestions.
 static const char *const all_elements[] = {
@@ -50,13 +53,14 @@ typedef struct builder {
   const char *file;     // display name of the file being walked
   char *dir_real;       // directory of the file being walked (resolved)
   const char *root_real;
-  const char *stack[MAX_INCLUDE_DEPTH + 2]; // resolved paths of the include chain
+  const char *stack[MAX_INCLUDE_DEPTH + 2]; // "dev:ino" of each file in the include chain
   int nstack;
   ep_xml_doc **docs; // included documents, kept until the model is built
   size_t ndocs;
   int suggestions;   // "did you mean" searches left (bounded: each is linear in the ids)
   bool fig_bad;      // set by num_attr when a present figure was malformed
   wsnorm *ws;        // whitespace state of the inline content being built
+  int row_cols;      // columns (counting colspan) of the <tr> being built, up to the limit
 } builder;
 
 
@@ -441,8 +445,6 @@ static const char *const scale_values[] = {"standard", "standard-long", NULL};
 static const char *const fig_names[EP_F__COUNT] = {"budget", "executed", "initial", "balance"};
 static const char *const ffig_names[EP_FF__COUNT] = {"initial", "annual", "executed"};
 
-// Inline hooks.
-
 // 'atom_digit()' / 'atom_cjk()' - <value>/<amount> read as a digit, <ref> as a CJK character,
 // for the whitespace rule around them.
 static void atom_digit(builder *b, ep_node *parent, xmlNodePtr el) { ws_atom(b, parent, el, b->ws, '0'); }
@@ -482,8 +484,6 @@ static bool read_ref(builder *b, ep_node *x, xmlNodePtr el, int depth) {
   x->page = enum_attr(b, el, "page", yes_no, 0) == 1;
   return true;
 }
-
-// Block hooks.
 
 // 'section_depth()' - The number of sections enclosing a child of PARENT.
 static int section_depth(const ep_node *parent) { return parent && parent->kind == EP_N_SECTION ? parent->level : 0; }
@@ -530,8 +530,6 @@ static bool read_measure(builder *b, ep_node *x, xmlNodePtr el, int depth) {
   return true;
 }
 
-// Table hooks.
-
 // 'read_table()' - <table landscape>.
 static bool read_table(builder *b, ep_node *t, xmlNodePtr el, int depth) {
   t->landscape = enum_attr(b, el, "landscape", yes_no, 0) == 1;
@@ -577,14 +575,22 @@ static bool read_col(builder *b, ep_node *col, xmlNodePtr el, int depth) {
   return true;
 }
 
-// 'post_cell()' - <th>/<td> rowspan colspan align (read after the content).
+// 'read_row()' - A <tr> starts with no columns.
+static bool read_row(builder *b, ep_node *tr, xmlNodePtr el, int depth) {
+  b->row_cols = 0;
+  return true;
+}
+
+// 'post_cell()' - <th>/<td> rowspan colspan align (read after the content); the
+// row's columns (counting colspan) are limited, reported once per row.
 static void post_cell(builder *b, ep_node *cell, xmlNodePtr el) {
   cell->rowspan = int_attr(b, el, "rowspan", 1000000, 1);
   cell->colspan = int_attr(b, el, "colspan", 1000, 1);
   cell->align = (ep_align)(enum_attr(b, el, "align", align_values, -1) + 1);
+  if (b->row_cols <= EP_MAX_TABLE_COLUMNS && (b->row_cols += cell->colspan) > EP_MAX_TABLE_COLUMNS)
+    err(b, el, "limit", "this <tr> has more than %d columns (counting colspan); a table has at most %d.",
+        EP_MAX_TABLE_COLUMNS, EP_MAX_TABLE_COLUMNS);
 }
-
-// Funds, scoring and self-eval-form hooks.
 
 // 'read_funds()' - <funds unit caption chart>.
 static bool read_funds(builder *b, ep_node *f, xmlNodePtr el, int depth) {
@@ -597,28 +603,23 @@ static bool read_funds(builder *b, ep_node *f, xmlNodePtr el, int depth) {
 }
 
 // 'read_funds_figures()' - The four declared figures of a funds <item> or <total>.
-static void read_funds_figures(builder *b, ep_node *n, xmlNodePtr el) {
+static bool read_funds_figures(builder *b, ep_node *n, xmlNodePtr el, int depth) {
   b->fig_bad = false;
   for (int f = 0; f < EP_F__COUNT; f++)
     n->has_decl[f] = num_attr(b, el, fig_names[f], false, &n->decl[f]);
   n->bad_fig = b->fig_bad;
+  return true;
 }
 
 // 'read_item()' - <item name budget executed initial balance>; items nest at most
 // EP_MAX_NESTING deep (DEPTH counts from the body).
 static bool read_item(builder *b, ep_node *it, xmlNodePtr el, int depth) {
   it->name = attr_text(b, el, "name");
-  read_funds_figures(b, it, el);
+  read_funds_figures(b, it, el, depth);
   if (depth + 1 > EP_MAX_NESTING) {
     err(b, el, "nesting-too-deep", "funds items nest more than %d deep.", EP_MAX_NESTING);
     return false;
   }
-  return true;
-}
-
-// 'read_funds_total()' - <total> of a funds block.
-static bool read_funds_total(builder *b, ep_node *t, xmlNodePtr el, int depth) {
-  read_funds_figures(b, t, el);
   return true;
 }
 
@@ -678,25 +679,19 @@ static bool read_form(builder *b, ep_node *f, xmlNodePtr el, int depth) {
 
 // 'read_form_figures()' - The three declared figures of a form <budget> or <source>;
 // a malformed one also marks the parent.
-static void read_form_figures(builder *b, ep_node *n, xmlNodePtr el) {
+static bool read_form_figures(builder *b, ep_node *n, xmlNodePtr el, int depth) {
   b->fig_bad = false;
   for (int k = 0; k < EP_FF__COUNT; k++)
     n->has_fdecl[k] = num_attr(b, el, ffig_names[k], false, &n->fdecl[k]);
   n->bad_fig = b->fig_bad;
   n->parent->bad_fig |= b->fig_bad;
-}
-
-// 'read_form_budget()' - <budget initial annual executed>.
-static bool read_form_budget(builder *b, ep_node *bu, xmlNodePtr el, int depth) {
-  read_form_figures(b, bu, el);
   return true;
 }
 
 // 'read_form_source()' - <source name initial annual executed>.
 static bool read_form_source(builder *b, ep_node *so, xmlNodePtr el, int depth) {
   so->name = attr_text(b, el, "name");
-  read_form_figures(b, so, el);
-  return true;
+  return read_form_figures(b, so, el, depth);
 }
 
 // 'read_form_goal()' - <goal planned achieved>.
@@ -755,7 +750,7 @@ static const rule r_td = {"td", EP_N_TD, ATTRS("rowspan", "colspan", "align"), N
 static const rule r_tr = {"tr", EP_N_TR, .content = C_ELEMENTS, .children = RULES(&r_th, &r_td),
                           .text_msg = "text \"%s\" directly in <tr>; put it in a <td>.",
                           .needs = KIND(EP_N_TH) | KIND(EP_N_TD), .needs_code = "empty-row",
-                          .needs_msg = "<tr> has no cells."};
+                          .needs_msg = "<tr> has no cells.", .read = read_row};
 static const rule r_thead = {"thead", EP_N_THEAD, .content = C_ELEMENTS, .children = RULES(&r_tr), .flat = true,
                              .text_msg = "text directly in <thead>; put it in a cell of a <tr>.",
                              .needs = KIND(EP_N_TR), .needs_msg = "<thead> has no <tr> rows."};
@@ -773,7 +768,7 @@ static const rule r_item = {"item", EP_N_ITEM, ATTRS("id", "name", "budget", "ex
                             ATTRS("name"), C_ELEMENTS, RULES(&r_item),
                             .text_msg = "<item> holds no text; its name goes in name=\"…\".", .read = read_item};
 static const rule r_funds_total = {"total", EP_N_FUNDS_TOTAL, ATTRS("budget", "executed", "initial", "balance"),
-                                   .once = true, .read = read_funds_total};
+                                   .once = true, .read = read_funds_figures};
 static const rule r_funds = {"funds", EP_N_FUNDS, ATTRS("id", "unit", "caption", "chart"), .content = C_ELEMENTS,
                              .children = RULES(&r_item, &r_funds_total),
                              .text_msg = "<funds> holds <item> elements, not text.", .needs = KIND(EP_N_ITEM),
@@ -798,7 +793,7 @@ static const rule r_form_source = {"source", EP_N_FORM_SOURCE, ATTRS("name", "in
 static const rule r_form_budget = {"budget", EP_N_FORM_BUDGET, ATTRS("initial", "annual", "executed"),
                                    ATTRS("annual"), C_ELEMENTS, RULES(&r_form_source),
                                    .text_msg = "<budget> holds <source> elements, not text.", .once = true,
-                                   .read = read_form_budget};
+                                   .read = read_form_figures};
 static const rule r_form_goal = {"goal", EP_N_FORM_GOAL, ATTRS("planned", "achieved"), .once = true,
                                  .read = read_form_goal};
 static const rule r_form_indicator = {
@@ -1101,6 +1096,54 @@ static void note_include(ep_report *r, const char *real) {
   r->ninclude++;
 }
 
+// 'include_fd()' - Parse the include file open on FD (normalised path ABS,
+// named HREF in DISPLAY) and expand its own includes; its root element, or NULL.
+static xmlNodePtr include_fd(builder *b, xmlNodePtr el, int fd, const char *abs, const char *href,
+                             const char *display, int level) {
+  struct stat sb;
+  memset(&sb, 0, sizeof sb);
+  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    err(b, el, "include-not-found", "<xi:include href=\"%s\">: the file cannot be read (%s).", href,
+        S_ISDIR(sb.st_mode) ? "Is a directory" : "not a regular file");
+    return NULL;
+  }
+  char id[64];
+  snprintf(id, sizeof id, "%ju:%ju", (uintmax_t)sb.st_dev, (uintmax_t)sb.st_ino);
+  for (int i = 0; i < b->nstack; i++)
+    if (!strcmp(b->stack[i], id)) {
+      err(b, el, "include-cycle", "<xi:include href=\"%s\"> includes a file that is already being included (a cycle).", href);
+      return NULL;
+    }
+  ep_buf disp;
+  ep_buf_init(&disp);
+  char *dd = dir_of(display);
+  if (href[0] != '/' && strcmp(dd, "."))
+    ep_buf_printf(&disp, "%s/%s", dd, href);
+  else
+    ep_buf_puts(&disp, href);
+  free(dd);
+  const char *sub_display = ep_arena_strdup(&b->r->arena, ep_buf_str(&disp));
+  ep_buf_free(&disp);
+  ep_xml_doc *doc = ep_xml_parse_fd(fd, sub_display, &b->r->diags, el->doc->dict);
+  if (!doc)
+    return NULL;
+  keep_doc(b, doc);
+  note_include(b->r, abs);
+  xmlNodePtr root = xmlDocGetRootElement(doc);
+  if (!root)
+    return NULL;
+  char *sub_dir = dir_of(abs);
+  b->stack[b->nstack++] = id;
+  set_file(root, sub_display);
+  expand_includes(b, root, sub_display, sub_dir, level + 1);
+  b->nstack--;
+  free(sub_dir);
+  root = xmlDocGetRootElement(doc);
+  if (root)
+    xmlUnlinkNode(root);
+  return root;
+}
+
 // 'include_one()' - Resolve and confine one xi:include; on success replace it by the
 // included document's root element (its own includes expanded), else remove it.
 static void include_one(builder *b, xmlNodePtr el, const char *display, const char *dir_real, int level) {
@@ -1114,87 +1157,33 @@ static void include_one(builder *b, xmlNodePtr el, const char *display, const ch
   xmlNodePtr replacement = NULL;
   if (!href) {
     /* reported by check_attrs */
-  } else if (parse && strcmp(parse, "xml")) {
-    err(b, el, "bad-include", "<xi:include parse=\"%s\"> is not supported; only parse=\"xml\" includes report XML.", parse);
-  } else if (xptr) {
-    err(b, el, "bad-include", "<xi:include xpointer=\"…\"> is not supported; include a whole file.");
-  } else if (!href[0]) {
-    err(b, el, "bad-include", "<xi:include href=\"\"> names no file.");
   } else if (has_scheme(href)) {
     err(b, el, "include-network", "<xi:include href=\"%s\"> is a URL; evalpdf never fetches from the network, include a file inside the include root.", href);
-  } else if (level >= MAX_INCLUDE_DEPTH) {
-    err(b, el, "include-too-deep", "includes nest more than %d deep at href=\"%s\".", MAX_INCLUDE_DEPTH, href);
+  } else if (!href[0]) {
+    err(b, el, "bad-include", "<xi:include href=\"\"> names no file.");
   } else {
-    ep_buf path, disp;
-    ep_buf_init(&path);
-    ep_buf_init(&disp);
-    if (href[0] == '/') {
-      ep_buf_puts(&path, href);
-      ep_buf_puts(&disp, href);
-    } else {
-      ep_buf_printf(&path, "%s/%s", dir_real, href);
-      char *dd = dir_of(display);
-      if (strcmp(dd, "."))
-        ep_buf_printf(&disp, "%s/%s", dd, href);
-      else
-        ep_buf_puts(&disp, href);
-      free(dd);
-    }
-    char *real = NULL;
-    int rc = ep_path_confined(ep_buf_str(&path), b->root_real, &real);
-    if (rc < 0) {
-      // Do not reveal whether files outside the root exist: judge the folder.
-      int e = errno;
-      char *dir = dir_of(ep_buf_str(&path));
-      char *rdir = NULL;
-      int drc = ep_path_confined(dir, b->root_real, &rdir);
-      if (drc > 0)
-        err(b, el, "include-outside-root", "<xi:include href=\"%s\"> lies outside the include root %s; use --root to widen it.",
-            href, b->root_real);
-      else
-        err(b, el, "include-not-found", "<xi:include href=\"%s\">: the file cannot be found (%s).", href, strerror(e));
-      free(dir);
-      free(rdir);
-    } else if (rc > 0) {
-      err(b, el, "include-outside-root", "<xi:include href=\"%s\"> resolves to %s, outside the include root %s; use --root to widen it.",
-          href, real, b->root_real);
-    } else {
-      struct stat sb;
-      bool cycle = false;
-      for (int i = 0; i < b->nstack; i++)
-        if (!strcmp(b->stack[i], real))
-          cycle = true;
-      if (stat(real, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        err(b, el, "include-not-found", "<xi:include href=\"%s\">: the file cannot be read (%s).", href,
-            S_ISDIR(sb.st_mode) ? "Is a directory" : "not a regular file");
-      } else if (cycle) {
-        err(b, el, "include-cycle", "<xi:include href=\"%s\"> includes a file that is already being included (a cycle).", href);
-      } else {
-        const char *sub_display = ep_arena_strdup(&b->r->arena, ep_buf_str(&disp));
-        ep_xml_doc *doc = ep_xml_parse_dict(real, sub_display, &b->r->diags, el->doc->dict);
-        if (doc) {
-          keep_doc(b, doc);
-          note_include(b->r, real);
-          xmlNodePtr root = xmlDocGetRootElement(doc);
-          if (root) {
-            char *sub_dir = dir_of(real);
-            b->stack[b->nstack++] = real;
-            set_file(root, sub_display);
-            expand_includes(b, root, sub_display, sub_dir, level + 1);
-            b->nstack--;
-            free(sub_dir);
-            root = xmlDocGetRootElement(doc);
-            if (root) {
-              xmlUnlinkNode(root);
-              replacement = root;
-            }
-          }
-        }
-      }
-    }
-    free(real);
-    ep_buf_free(&path);
-    ep_buf_free(&disp);
+    // Opened beneath the root first (race-free: no symbolic link out is
+    // followed at open time), so that an escape is named before other reasons.
+    int fd = -1, e = 0;
+    char *abs = NULL;
+    ep_confined_rc rc = ep_open_confined(b->root_real, dir_real, href, &abs, &fd, &e);
+    if (rc == EP_CONFINED_OUTSIDE)
+      err(b, el, "include-outside-root", "<xi:include href=\"%s\"> lies outside the include root %s (by its path or through a symbolic link); use --root to widen it.",
+          href, b->root_real);
+    if (parse && strcmp(parse, "xml"))
+      err(b, el, "bad-include", "<xi:include parse=\"%s\"> is not supported; only parse=\"xml\" includes report XML.", parse);
+    else if (xptr)
+      err(b, el, "bad-include", "<xi:include xpointer=\"…\"> is not supported; include a whole file.");
+    else if (rc == EP_CONFINED_OK && level >= MAX_INCLUDE_DEPTH)
+      err(b, el, "include-too-deep", "includes nest more than %d deep at href=\"%s\".", MAX_INCLUDE_DEPTH, href);
+    else if (rc == EP_CONFINED_OK)
+      replacement = include_fd(b, el, fd, abs, href, display, level);
+    else if (rc == EP_CONFINED_FAILED)
+      err(b, el, "include-not-found", "<xi:include href=\"%s\">: the file cannot be %s (%s).", href,
+          e == ENOENT ? "found" : "read", strerror(e));
+    if (fd >= 0)
+      close(fd);
+    free(abs);
   }
   free(href);
   free(parse);
@@ -1410,7 +1399,11 @@ static void build_from_doc(ep_report *r, ep_xml_doc *doc, const char *real, char
   b.file = r->path;
   b.dir_real = dir_real;
   b.root_real = root_real;
-  b.stack[b.nstack++] = real;
+  struct stat msb;
+  char main_id[64] = "";
+  if (stat(real, &msb) == 0)
+    snprintf(main_id, sizeof main_id, "%ju:%ju", (uintmax_t)msb.st_dev, (uintmax_t)msb.st_ino);
+  b.stack[b.nstack++] = main_id; // identities (device:inode) of the include chain
   b.suggestions = 200;
   xmlNodePtr root = xmlDocGetRootElement(doc);
   if (root) {

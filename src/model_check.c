@@ -781,8 +781,8 @@ static void check_layout_in(ep_report *r, const ep_catalog *cat) {
       return;
     }
     if (rc > 0) {
-      ERR(r, &at, "layout-outside-root", "<report layout=\"%s\"> resolves to %s, outside the include root %s.", name, real,
-          r->root_real);
+      ERR(r, &at, "layout-outside-root", "<report layout=\"%s\"> lies outside the include root %s (by its path or through a symbolic link).",
+          name, r->root_real);
       free(real);
       return;
     }

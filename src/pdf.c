@@ -36,6 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libdeflate.h>
+
 #include <hpdf.h>
 #include <hpdf_doc.h>
 #include <hpdf_font.h>
@@ -51,6 +53,7 @@
 #define OUTLINE_DEPTH 16    // deeper outline levels hang under level 16
 #define TOUNICODE_BLOCK 100 // entries per beginbfrange/beginbfchar block (CMap limit)
 #define REPLACEMENT 0xFFFDu // drawn for what libharu 2.3 cannot encode
+#define DEFLATE_LEVEL 6     // libdeflate level of content, map and ToUnicode streams
 
 // What the libharu error handler saw first.
 typedef struct hp_error {
@@ -61,8 +64,9 @@ typedef struct hp_error {
 // One embedded face.
 typedef struct pdf_font {
   ep_face *face;      // borrowed from the font set
-  uint32_t *cps;      // drawn code points; sorted and unique once collected
+  uint32_t *cps;      // drawn code points, unique; sorted once collected
   size_t n, cap;
+  unsigned char *seen; // bit set of the BMP code points in cps (drawn_cp keeps all below U+FFFE)
   HPDF_FontDef def;   // libharu's definition of the subset
   HPDF_Font font;     // the Type0 font (UTF-8 encoder)
   HPDF_Dict file;     // its FontFile2 stream
@@ -87,6 +91,9 @@ typedef struct pdf_writer {
   hp_error err;         // filled by the libharu error handler
   HPDF_Doc doc;
   HPDF_Encoder utf8;
+  struct libdeflate_compressor *zc; // compresses every stream libharu would deflate
+  unsigned char *zbuf, *rbuf;       // scratch: compressed and raw stream data
+  size_t zcap, rcap;
   pdf_font *fonts;      // in order of first use
   size_t nfonts, fonts_cap;
   pdf_dest *dests;      // sorted by id, then seq
@@ -342,23 +349,23 @@ static void collect(pdf_writer *w) {
         snprintf(f->key, sizeof f->key, "evalpdf:font:%zu", w->nfonts);
         w->nfonts++;
       }
-      if (f->n + n > f->cap) {
-        f->cap = (f->n + n) * 2;
-        f->cps = ep_xrealloc(f->cps, f->cap * sizeof *f->cps);
+      if (!f->seen)
+        f->seen = ep_xcalloc(0x10000 / 8, 1);
+      for (size_t i = 0; i < n; i++) {
+        uint32_t cp = w->gcp[i];
+        if (f->seen[cp >> 3] & (1u << (cp & 7)))
+          continue;
+        f->seen[cp >> 3] |= (unsigned char)(1u << (cp & 7));
+        if (f->n == f->cap) {
+          f->cap = f->cap ? f->cap * 2 : 256;
+          f->cps = ep_xrealloc(f->cps, f->cap * sizeof *f->cps);
+        }
+        f->cps[f->n++] = cp;
       }
-      memcpy(f->cps + f->n, w->gcp, n * sizeof *w->gcp);
-      f->n += n;
     }
   }
-  for (size_t i = 0; i < w->nfonts; i++) {
-    pdf_font *f = &w->fonts[i];
-    qsort(f->cps, f->n, sizeof *f->cps, cmp_u32);
-    size_t k = 0;
-    for (size_t j = 0; j < f->n; j++)
-      if (k == 0 || f->cps[k - 1] != f->cps[j])
-        f->cps[k++] = f->cps[j];
-    f->n = k;
-  }
+  for (size_t i = 0; i < w->nfonts; i++)
+    qsort(w->fonts[i].cps, w->fonts[i].n, sizeof *w->fonts[i].cps, cmp_u32);
   if (w->ndests > 1)
     qsort(w->dests, w->ndests, sizeof *w->dests, cmp_dest);
   size_t k = 0;
@@ -366,22 +373,6 @@ static void collect(pdf_writer *w) {
     if (k == 0 || strcmp(w->dests[k - 1].id, w->dests[j].id) != 0)
       w->dests[k++] = w->dests[j];
   w->ndests = k;
-}
-
-// 'write_all()' - Write N bytes to FD, retrying short writes; 0 or an errno value.
-static int write_all(int fd, const void *data, size_t n) {
-  const unsigned char *p = data;
-  while (n > 0) {
-    ssize_t k = write(fd, p, n);
-    if (k < 0) {
-      if (errno == EINTR)
-        continue;
-      return errno;
-    }
-    p += k;
-    n -= (size_t)k;
-  }
-  return 0;
 }
 
 // 'err_text()' - strerror() into BUF, thread-safe.
@@ -522,6 +513,59 @@ static bool replace_to_unicode(pdf_writer *w, pdf_font *f) {
   return hp_ok(w, st, "writing the ToUnicode map of the font '%s'", ep_face_family(f->face));
 }
 
+// 'write_flate_key()' - Write hook of a stream dictionary whose data is
+// already deflated: libharu writes no /Filter for an unfiltered stream, so
+// the key is added here (the hook runs after the other keys).
+static HPDF_STATUS write_flate_key(HPDF_Dict dict, HPDF_Stream out) {
+  (void)dict;
+  return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+}
+
+// 'set_deflated()' - Replace the data of stream dictionary D by the LEN bytes
+// of zlib-format DATA and mark it /FlateDecode (libharu no longer compresses it).
+static bool set_deflated(pdf_writer *w, HPDF_Dict d, const unsigned char *data, size_t len, const char *what) {
+  HPDF_MemStream_FreeData(d->stream);
+  d->filter = HPDF_STREAM_FILTER_NONE;
+  d->write_fn = write_flate_key;
+  return hp_ok(w, HPDF_Stream_Write(d->stream, data, (HPDF_UINT)len), "writing %s", what);
+}
+
+// 'precompress()' - Deflate the data of stream dictionary D now, with
+// libdeflate (several times faster than the zlib deflate libharu runs at
+// save time, at the same ratio). WHAT names it in errors.
+static bool precompress(pdf_writer *w, HPDF_Dict d, const char *what) {
+  if (!d || !d->stream || d->write_fn)
+    return true;
+  HPDF_UINT32 n = HPDF_Stream_Size(d->stream);
+  if (n == 0)
+    return true;
+  if (!w->zc && !(w->zc = libdeflate_alloc_compressor(DEFLATE_LEVEL)))
+    return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "compressing %s", what);
+  if (n > w->rcap) {
+    w->rcap = (size_t)n * 2;
+    w->rbuf = ep_xrealloc(w->rbuf, w->rcap);
+  }
+  // Gather the memory stream's buffers (libharu's own read copies byte by byte).
+  size_t got = 0;
+  for (HPDF_UINT i = 0; got < n; i++) {
+    HPDF_UINT len = 0;
+    const HPDF_BYTE *chunk = HPDF_MemStream_GetBufPtr(d->stream, i, &len);
+    if (!chunk || len == 0 || len > n - got)
+      return hp_ok(w, HPDF_STREAM_EOF, "reading %s", what);
+    memcpy(w->rbuf + got, chunk, len);
+    got += len;
+  }
+  size_t bound = libdeflate_zlib_compress_bound(w->zc, n);
+  if (bound > w->zcap) {
+    w->zcap = bound * 2;
+    w->zbuf = ep_xrealloc(w->zbuf, w->zcap);
+  }
+  size_t zn = libdeflate_zlib_compress(w->zc, w->rbuf, n, w->zbuf, bound);
+  if (zn == 0)
+    return hp_ok(w, HPDF_INVALID_STREAM, "compressing %s", what);
+  return set_deflated(w, d, w->zbuf, zn, what);
+}
+
 // 'embeddable()' - True when the OS/2 fsType of DEF allows embedding a subset
 // (no restricted-licence, no-subsetting or bitmap-only bit: the bits libharu
 // itself refuses when it embeds).
@@ -591,7 +635,7 @@ static bool load_def(pdf_writer *w, pdf_font *f, const unsigned char *blob, size
 // stored as it is instead of libharu's table-by-table copy (whose 2.3 code
 // fails when a table it requires is absent and the copy ends on a 4 KiB
 // boundary: HPDF_INVALID_OBJECT while saving).
-static bool embed_program(pdf_writer *w, pdf_font *f, const unsigned char *blob, size_t len) {
+static bool embed_program(pdf_writer *w, pdf_font *f, const unsigned char *z, size_t z_len, size_t len) {
   const char *family = ep_face_family(f->face);
   HPDF_FontAttr fa = f->font->attr;
   if (!fa->fontdef->descriptor && f->font->before_write_fn &&
@@ -601,9 +645,10 @@ static bool embed_program(pdf_writer *w, pdf_font *f, const unsigned char *blob,
   HPDF_Dict file = desc ? HPDF_DictStream_New(w->doc->mmgr, w->doc->xref) : NULL;
   if (!file)
     return hp_ok(w, HPDF_INVALID_FONT, "embedding the font '%s'", family);
-  file->filter = f->font->filter;
   f->file = file;
-  return hp_ok(w, HPDF_Stream_Write(file->stream, blob, (HPDF_UINT)len), "embedding the font '%s'", family) &&
+  char what[300];
+  snprintf(what, sizeof what, "the font program of '%s'", family);
+  return set_deflated(w, file, z, z_len, what) &&
          hp_ok(w, HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len), "embedding the font '%s'", family) &&
          hp_ok(w, HPDF_Dict_Add(desc, "FontFile2", file), "embedding the font '%s'", family);
 }
@@ -612,9 +657,9 @@ static bool embed_program(pdf_writer *w, pdf_font *f, const unsigned char *blob,
 // ToUnicode, attach the font program.
 static bool load_font(pdf_writer *w, pdf_font *f) {
   const char *family = ep_face_family(f->face);
-  unsigned char *blob = NULL;
-  size_t len = 0;
-  if (!ep_face_subset(f->face, f->cps, f->n, &blob, &len))
+  unsigned char *blob = NULL, *z = NULL;
+  size_t len = 0, z_len = 0;
+  if (!ep_face_program(f->face, f->cps, f->n, &blob, &len, &z, &z_len))
     return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
                 "The font '%s' (%s, face %u) could not be cut down to the %zu characters the document "
                 "uses, so it cannot be embedded.",
@@ -628,10 +673,22 @@ static bool load_font(pdf_writer *w, pdf_font *f) {
     ta->embedding = HPDF_TRUE;
     f->font = HPDF_GetFont(w->doc, f->key, "UTF-8");
     ta->embedding = HPDF_FALSE;
-    ok = f->font ? replace_to_unicode(w, f) && embed_program(w, f, blob, len)
-                 : hp_ok(w, HPDF_INVALID_FONT, "preparing the font '%s'", family);
+    if (f->font) {
+      // The font's streams are compressed here; libharu copies the font's
+      // filter to them at save time, so it is turned off.
+      HPDF_FontAttr fa = f->font->attr;
+      f->font->filter = HPDF_STREAM_FILTER_NONE;
+      char what[300];
+      snprintf(what, sizeof what, "the CID map of the font '%s'", family);
+      ok = replace_to_unicode(w, f) && embed_program(w, f, z, z_len, len) && precompress(w, fa->map_stream, what);
+      snprintf(what, sizeof what, "the ToUnicode map of the font '%s'", family);
+      ok = ok && precompress(w, fa->cmap_stream, what);
+    } else {
+      ok = hp_ok(w, HPDF_INVALID_FONT, "preparing the font '%s'", family);
+    }
   }
   free(blob);
+  free(z);
   return ok;
 }
 
@@ -824,16 +881,26 @@ static bool draw_page(pdf_writer *w, size_t pi) {
              pi + 1, p->height))
     return false;
   reset_state(w);
-  if (!p->rotated)
-    return draw_layer(w, page, p, pi, 0);
-  // Landscape content: turn it a quarter so its top lies along the left edge,
-  // then draw the upright boxes (page numbers) in page coordinates.
-  if (!hp_ok(w, HPDF_Page_GSave(page), "rotating page %zu", pi + 1) ||
-      !hp_ok(w, HPDF_Page_Concat(page, 0, 1, -1, 0, (HPDF_REAL)p->width, 0), "rotating page %zu", pi + 1) ||
-      !draw_layer(w, page, p, pi, 1) || !hp_ok(w, HPDF_Page_GRestore(page), "rotating page %zu", pi + 1))
-    return false;
-  reset_state(w);
-  return draw_layer(w, page, p, pi, 2);
+  if (!p->rotated) {
+    if (!draw_layer(w, page, p, pi, 0))
+      return false;
+  } else {
+    // Landscape content: turn it a quarter so its top lies along the left edge,
+    // then draw the upright boxes (page numbers) in page coordinates.
+    if (!hp_ok(w, HPDF_Page_GSave(page), "rotating page %zu", pi + 1) ||
+        !hp_ok(w, HPDF_Page_Concat(page, 0, 1, -1, 0, (HPDF_REAL)p->width, 0), "rotating page %zu", pi + 1) ||
+        !draw_layer(w, page, p, pi, 1) || !hp_ok(w, HPDF_Page_GRestore(page), "rotating page %zu", pi + 1))
+      return false;
+    reset_state(w);
+    if (!draw_layer(w, page, p, pi, 2))
+      return false;
+  }
+  // The page is complete: its content is compressed now (and the raw
+  // operators freed), not all together at save time.
+  HPDF_PageAttr pa = page->attr;
+  char what[64];
+  snprintf(what, sizeof what, "the content of page %zu", pi + 1);
+  return precompress(w, pa->contents, what);
 }
 
 // 'make_dest()' - A destination to height Y on page PI: [page /XYZ null Y
@@ -1089,31 +1156,12 @@ static bool build(pdf_writer *w, unsigned char **out, size_t *out_len) {
   return true;
 }
 
-// 'current_umask()' - The process umask, read without changing it (Linux
-// /proc/self/status; umask() would race with other threads). 022 when unknown.
-static mode_t current_umask(void) {
-  mode_t mask = 022;
-  FILE *f = fopen("/proc/self/status", "r");
-  if (!f)
-    return mask;
-  char line[256];
-  while (fgets(line, sizeof line, f)) {
-    unsigned m;
-    if (sscanf(line, "Umask: %o", &m) == 1) {
-      mask = (mode_t)(m & 0777);
-      break;
-    }
-  }
-  fclose(f);
-  return mask;
-}
-
 // 'write_direct()' - Write DATA into PATH, an existing file that is not a
 // regular file (a device, a pipe): it must not be replaced by a rename.
 static int write_direct(pdf_writer *w, const char *path, const unsigned char *data, size_t len) {
   char eb[128];
   int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-  int e = fd < 0 ? errno : write_all(fd, data, len);
+  int e = fd < 0 ? errno : ep_write_all(fd, data, len);
   if (fd >= 0 && close(fd) != 0 && e == 0)
     e = errno;
   if (e != 0) {
@@ -1138,50 +1186,26 @@ static int write_output(pdf_writer *w, const char *path, const unsigned char *da
     }
     return EP_PDF_OK;
   }
-  struct stat st, lst;
-  mode_t mode = 0666 & ~current_umask();
-  char *resolved = NULL;
-  const char *target = path;
-  if (stat(path, &st) == 0) {
-    if (S_ISDIR(st.st_mode)) {
-      fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: it is a folder.", path);
-      return EP_PDF_IO_ERROR;
-    }
-    if (!S_ISREG(st.st_mode))
-      return write_direct(w, path, data, len);
-    mode = st.st_mode & 07777;
-    if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) && (resolved = realpath(path, NULL)) != NULL)
-      target = resolved;
-  }
-  const char *slash = strrchr(target, '/');
-  size_t dlen = slash ? (size_t)(slash - target) : 0;
-  const char *base = slash ? slash + 1 : target;
-  int blen = strlen(base) > 200 ? 200 : (int)strlen(base);
-  size_t tl = dlen + (size_t)blen + 16;
-  char *tmp = ep_xmalloc(tl);
-  if (slash)
-    snprintf(tmp, tl, "%.*s/.%.*s.XXXXXX", (int)dlen, target, blen, base);
-  else
-    snprintf(tmp, tl, ".%.*s.XXXXXX", blen, base);
-  int fd = mkstemp(tmp);
-  int e = fd < 0 ? errno : write_all(fd, data, len);
-  if (fd >= 0) {
-    if (e == 0 && fchmod(fd, mode) != 0)
-      e = errno;
-    if (e == 0 && fsync(fd) != 0)
-      e = errno;
-    if (close(fd) != 0 && e == 0)
-      e = errno;
-    if (e == 0 && rename(tmp, target) != 0)
-      e = errno;
-    if (e != 0)
-      unlink(tmp);
-  }
-  if (e != 0)
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+    return write_direct(w, path, data, len);
+  // an unnamed temporary (O_TMPFILE) in the target's folder, linked in place
+  // and renamed over the target only when complete (util.h, ep_outfile)
+  ep_outfile o;
+  int e = ep_outfile_open(&o, path);
+  if (e != 0) {
     fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: %s%s.", path,
-         fd < 0 ? "no temporary file can be created next to it: " : "", err_text(e, eb, sizeof eb));
-  free(tmp);
-  free(resolved);
+         e == EISDIR ? "" : "no temporary file can be created next to it: ",
+         e == EISDIR ? "it is a folder" : err_text(e, eb, sizeof eb));
+    return EP_PDF_IO_ERROR;
+  }
+  e = ep_write_all(o.fd, data, len);
+  if (e != 0)
+    ep_outfile_abandon(&o);
+  else
+    e = ep_outfile_commit(&o);
+  if (e != 0)
+    fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: %s.", path, err_text(e, eb, sizeof eb));
   return e ? EP_PDF_IO_ERROR : EP_PDF_OK;
 }
 
@@ -1215,11 +1239,17 @@ static int build_pdf(const ep_dlist *dl, const char *destination, ep_diags *diag
     *data = NULL;
     *len = 0;
   }
-  for (size_t i = 0; i < w.nfonts; i++)
+  for (size_t i = 0; i < w.nfonts; i++) {
     free(w.fonts[i].cps);
+    free(w.fonts[i].seen);
+  }
   free(w.fonts);
   free(w.dests);
   free(w.pages);
+  if (w.zc)
+    libdeflate_free_compressor(w.zc);
+  free(w.zbuf);
+  free(w.rbuf);
   free(w.gcp);
   free(w.gadv);
   free(w.gx);

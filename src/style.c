@@ -4,8 +4,10 @@
 #include "xmlload.h"
 #include "util.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/tree.h>
 
@@ -22,7 +24,9 @@ static char *sattr(xmlNodePtr el, const char *name) {
 }
 
 // 'parse_len()' - A length "12mm", "16pt", "2em" (EM_SIZE pt per em; 0 = em not allowed),
-// "3line" (LINE pt per line). Returns false when malformed.
+// "3line" (LINE pt per line). Strictly [-]digits[.digits] then the unit, so
+// "nan", "inf" and exponents are malformed. Returns false when malformed or
+// not finite.
 static bool parse_len(const char *s, double em_size, double line, double *out) {
   if (!s)
     return false;
@@ -49,19 +53,64 @@ static bool parse_len(const char *s, double em_size, double line, double *out) {
     *out = v * line;
   else
     return false;
-  return true;
+  return isfinite(*out);
 }
 
-// 'len_attr()' - Read length attribute NAME of EL into *OUT; reports a malformed one.
-static bool len_attr(xmlNodePtr el, const char *name, double em, double line, double *out,
+// A documented range for a layout value (layouts/README.md, "Accepted values").
+typedef struct range {
+  double lo, hi;    // in pt (em and line values: in em and lines)
+  const char *text; // the range as the README and the message state it
+} range;
+
+static const range R_PAGE = {50 * MM, 1500 * MM, "50mm to 1500mm"};
+static const range R_MARGIN = {0, 1000 * MM, "0mm to 1000mm"};
+static const range R_BODY = {20 * MM, 1500 * MM, "20mm to 1500mm"};
+static const range R_PITCH = {4, 200, "4pt to 200pt"};
+static const range R_SIZE = {4, 72, "4pt to 72pt"};
+static const range R_EM = {0, 10, "0em to 10em"};
+static const range R_LINES = {0, 10, "0line to 10line"};
+static const range R_BELOW = {0, 100 * MM, "0mm to 100mm"};
+
+// 'len_attr()' - Read length attribute NAME of EL into *OUT (EM/LINE as in
+// parse_len()); reports a malformed one or one outside R. True when present and valid.
+static bool len_attr(xmlNodePtr el, const char *name, double em, double line, const range *r, double *out,
                      const char *file, ep_diags *d) {
   char *v = sattr(el, name);
   if (!v)
     return false;
-  bool ok = parse_len(v, em, line, out);
+  double x = 0;
+  bool ok = parse_len(v, em, line, &x);
   if (!ok)
     ep_diag_add(d, EP_ERROR, file, ep_xml_line(el), "bad-layout",
-                "<%s %s=\"%s\">: write a length such as 37mm or 16pt.", (const char *)el->name, name, v);
+                "<%s %s=\"%s\">: write a length such as %s (a plain decimal and a unit).", (const char *)el->name, name,
+                v, em > 0 ? "2em" : line > 0 ? "1line" : "37mm or 16pt");
+  else if (x < r->lo - 1e-9 || x > r->hi + 1e-9) {
+    ep_diag_add(d, EP_ERROR, file, ep_xml_line(el), "bad-layout", "<%s %s=\"%s\"> is out of range; it must be %s.",
+                (const char *)el->name, name, v, r->text);
+    ok = false;
+  } else {
+    *out = x;
+  }
+  free(v);
+  return ok;
+}
+
+// 'int_attr()' - Read whole-number attribute NAME of EL (LO..HI) into *OUT;
+// reports a malformed or out-of-range one. True when present and valid.
+static bool int_attr(xmlNodePtr el, const char *name, int lo, int hi, int *out, const char *file, ep_diags *d) {
+  char *v = sattr(el, name);
+  if (!v)
+    return false;
+  size_t n = strspn(v, "0123456789");
+  bool ok = n > 0 && n <= 9 && !v[n];
+  long x = ok ? strtol(v, NULL, 10) : 0;
+  if (!ok || x < lo || x > hi) {
+    ep_diag_add(d, EP_ERROR, file, ep_xml_line(el), "bad-layout", "<%s %s=\"%s\"> must be a whole number from %d to %d.",
+                (const char *)el->name, name, v, lo, hi);
+    ok = false;
+  } else {
+    *out = (int)x;
+  }
   free(v);
   return ok;
 }
@@ -110,7 +159,7 @@ void ep_style_free(ep_style *st) {
 }
 
 // 'parse_role()' - One <role> element.
-static void parse_role(ep_style *st, xmlNodePtr el, const char *file, ep_diags *d) {
+static void parse_role(ep_style *st, xmlNodePtr el, const char *file, bool confined, ep_diags *d) {
   st->roles = ep_xrealloc(st->roles, (st->nroles + 1) * sizeof *st->roles);
   ep_style_role *r = &st->roles[st->nroles++];
   memset(r, 0, sizeof *r);
@@ -126,14 +175,20 @@ static void parse_role(ep_style *st, xmlNodePtr el, const char *file, ep_diags *
     char *index = sattr(f, "index");
     ep_buf c;
     ep_buf_init(&c);
-    if (fontfile) {
+    if (fontfile && confined && (fontfile[0] == '/' || !strcmp(fontfile, "..") || !strncmp(fontfile, "../", 3) ||
+                                 strstr(fontfile, "/../") || (strlen(fontfile) >= 3 && !strcmp(fontfile + strlen(fontfile) - 3, "/..")))) {
+      ep_diag_add(d, EP_ERROR, file, ep_xml_line(f), "bad-layout",
+                  "<face file=\"%s\">: a layout inside the include root names font files by relative names without \"..\" (found in the font folders).",
+                  fontfile);
+    } else if (fontfile) {
       ep_buf_puts(&c, fontfile);
       if (index)
         ep_buf_printf(&c, "#%s", index);
     } else if (family) {
       ep_buf_puts(&c, family);
       if (aliases) {
-        for (char *tok = strtok(aliases, ","); tok; tok = strtok(NULL, ",")) {
+        char *save = NULL;
+        for (char *tok = strtok_r(aliases, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
           while (*tok == ' ')
             tok++;
           if (*tok)
@@ -155,12 +210,87 @@ static void parse_role(ep_style *st, xmlNodePtr el, const char *file, ep_diags *
   }
 }
 
+// 'check_geometry()' - Cross-checks of a layout's values: the body inside the
+// page, the grid inside the body, a grid cell between half and twice the body
+// size, the page number on the page (layouts/README.md, "Accepted values").
+static void check_geometry(const ep_style *st, double body_size, unsigned long page_line, unsigned long grid_line,
+                           const char *path, ep_diags *d) {
+  if (st->page_w > 0 && st->body_w > 0 && st->left + st->body_w > st->page_w + 0.01)
+    ep_diag_add(d, EP_ERROR, path, page_line, "bad-layout",
+                "<page>: left (%.1fmm) plus body-width (%.1fmm) is wider than the page (%.1fmm).", st->left / MM,
+                st->body_w / MM, st->page_w / MM);
+  if (st->page_h > 0 && st->body_h > 0 && st->top + st->body_h > st->page_h + 0.01)
+    ep_diag_add(d, EP_ERROR, path, page_line, "bad-layout",
+                "<page>: top (%.1fmm) plus body-height (%.1fmm) is taller than the page (%.1fmm).", st->top / MM,
+                st->body_h / MM, st->page_h / MM);
+  if (st->pitch > 0 && st->body_h > 0 && st->pitch > st->body_h)
+    ep_diag_add(d, EP_ERROR, path, grid_line, "bad-layout", "<grid pitch=\"%.2fpt\"> is taller than the body (%.1fmm).",
+                st->pitch, st->body_h / MM);
+  if (st->pitch > 0 && st->body_h > 0 && st->lines > 0 && st->lines * st->pitch > st->body_h + 1.0)
+    ep_diag_add(d, EP_ERROR, path, grid_line, "bad-layout",
+                "<grid>: %d lines of %.2fpt (%.1fmm) do not fit in body-height %.1fmm.", st->lines, st->pitch,
+                st->lines * st->pitch / MM, st->body_h / MM);
+  if (st->chars > 0 && st->body_w > 0 && body_size > 0) {
+    double cell = st->body_w / st->chars / body_size;
+    if (cell < 0.5 || cell > 2.0)
+      ep_diag_add(d, EP_ERROR, path, grid_line, "bad-layout",
+                  "<grid chars=\"%d\">: a grid cell is %.2fpt wide for %.1fpt body type; it must be between half and twice the body size.",
+                  st->chars, st->body_w / st->chars, body_size);
+  }
+  if (st->page_h > 0 && st->body_h > 0 && st->top + st->body_h + st->pn_below + st->pn_size > st->page_h + 0.01)
+    ep_diag_add(d, EP_ERROR, path, 0, "bad-layout",
+                "<page-number below=\"%.1fmm\">: the page number falls off the foot of the page.", st->pn_below / MM);
+}
+
+static ep_style *style_from_doc(ep_xml_doc *doc, const char *path, bool confined, size_t errors_before, ep_diags *d);
+
 // 'ep_style_load()' - Parse a layout file.
-ep_style *ep_style_load(const char *path, ep_diags *d) {
+ep_style *ep_style_load(const char *path, ep_diags *d) { return ep_style_load_confined(path, NULL, d); }
+
+// 'ep_style_check()' - Load and validate the layout PATH as rendering does
+// (ROOT as in ep_style_load_confined()); true when it has no error.
+bool ep_style_check(const char *path, const char *root, ep_diags *d) {
+  ep_style *st = ep_style_load_confined(path, root, d);
+  ep_style_free(st);
+  return st != NULL;
+}
+
+// 'ep_style_load_confined()' - Parse the layout file PATH; when ROOT is not
+// NULL (a layout the report names), PATH is opened beneath ROOT without
+// following a symbolic link out, and its <face file> names must stay inside.
+ep_style *ep_style_load_confined(const char *path, const char *include_root, ep_diags *d) {
   size_t errors_before = d->errors;
-  ep_xml_doc *doc = ep_xml_parse(path, path, d);
-  if (!doc)
-    return NULL;
+  ep_xml_doc *doc = NULL;
+  if (include_root) {
+    int fd, e;
+    char *abs = NULL;
+    ep_confined_rc rc = ep_open_confined(include_root, "/", path, &abs, &fd, &e);
+    free(abs);
+    if (rc == EP_CONFINED_OK) {
+      doc = ep_xml_parse_fd(fd, path, d, NULL);
+      close(fd);
+    } else if (rc == EP_CONFINED_OUTSIDE) {
+      ep_diag_add(d, EP_ERROR, path, 0, "layout-outside-root",
+                  "the layout file lies outside the include root %s (by its path or through a symbolic link).", include_root);
+    } else {
+      ep_diag_add(d, EP_ERROR, path, 0, "io-error", "cannot read the layout file: %s.", strerror(e));
+    }
+  } else {
+    doc = ep_xml_parse(path, path, d);
+  }
+  return doc ? style_from_doc(doc, path, include_root != NULL, errors_before, d) : NULL;
+}
+
+// 'ep_style_load_memory()' - Parse a layout held in memory (see style.h).
+ep_style *ep_style_load_memory(const unsigned char *data, size_t len, const char *name, ep_diags *d) {
+  size_t errors_before = d->errors;
+  ep_xml_doc *doc = ep_xml_parse_memory(data, len, NULL, name, d, NULL);
+  return doc ? style_from_doc(doc, name, false, errors_before, d) : NULL;
+}
+
+// 'style_from_doc()' - Build and validate the style of layout document DOC
+// (freed here) read from PATH; CONFINED: named by a report. NULL after errors.
+static ep_style *style_from_doc(ep_xml_doc *doc, const char *path, bool confined, size_t errors_before, ep_diags *d) {
   xmlNodePtr root = xmlDocGetRootElement(doc);
   ep_style *st = ep_xcalloc(1, sizeof *st);
   st->path = ep_xstrdup(path);
@@ -175,35 +305,30 @@ ep_style *ep_style_load(const char *path, ep_diags *d) {
   st->name = sattr(root, "name");
   st->description = sattr(root, "description");
   double body_size = 16;
+  unsigned long page_line = 0, grid_line = 0;
   for (xmlNodePtr el = root->children; el; el = el->next) {
     if (el->type != XML_ELEMENT_NODE)
       continue;
     const char *n = (const char *)el->name;
     if (!strcmp(n, "page")) {
-      len_attr(el, "width", 0, 0, &st->page_w, path, d);
-      len_attr(el, "height", 0, 0, &st->page_h, path, d);
-      len_attr(el, "top", 0, 0, &st->top, path, d);
-      len_attr(el, "left", 0, 0, &st->left, path, d);
-      len_attr(el, "body-width", 0, 0, &st->body_w, path, d);
-      len_attr(el, "body-height", 0, 0, &st->body_h, path, d);
+      len_attr(el, "width", 0, 0, &R_PAGE, &st->page_w, path, d);
+      len_attr(el, "height", 0, 0, &R_PAGE, &st->page_h, path, d);
+      len_attr(el, "top", 0, 0, &R_MARGIN, &st->top, path, d);
+      len_attr(el, "left", 0, 0, &R_MARGIN, &st->left, path, d);
+      len_attr(el, "body-width", 0, 0, &R_BODY, &st->body_w, path, d);
+      len_attr(el, "body-height", 0, 0, &R_BODY, &st->body_h, path, d);
+      page_line = ep_xml_line(el);
     } else if (!strcmp(n, "grid")) {
-      char *c = sattr(el, "chars"), *l = sattr(el, "lines");
-      st->chars = c ? atoi(c) : 0;
-      st->lines = l ? atoi(l) : 0;
-      free(c);
-      free(l);
-      len_attr(el, "pitch", 0, 0, &st->pitch, path, d);
-      char *o = sattr(el, "orphans"), *w = sattr(el, "widows");
-      if (o)
-        st->orphans = atoi(o);
-      if (w)
-        st->widows = atoi(w);
-      free(o);
-      free(w);
+      int_attr(el, "chars", 0, 200, &st->chars, path, d);
+      int_attr(el, "lines", 0, 200, &st->lines, path, d);
+      len_attr(el, "pitch", 0, 0, &R_PITCH, &st->pitch, path, d);
+      int_attr(el, "orphans", 1, 10, &st->orphans, path, d);
+      int_attr(el, "widows", 1, 10, &st->widows, path, d);
+      grid_line = ep_xml_line(el);
     } else if (!strcmp(n, "roles")) {
       for (xmlNodePtr r = el->children; r; r = r->next)
         if (r->type == XML_ELEMENT_NODE && !strcmp((const char *)r->name, "role"))
-          parse_role(st, r, path, d);
+          parse_role(st, r, path, confined, d);
     } else if (!strcmp(n, "text")) {
       char *e = sattr(el, "element");
       int k = -1;
@@ -219,39 +344,43 @@ ep_style *ep_style_load(const char *path, ep_diags *d) {
       free(e);
       ep_text_style *t = &st->ts[k];
       st->ts_set[k] = true;
+      free((char *)t->role_name);
       t->role_name = sattr(el, "role");
       t->size = 16;
-      len_attr(el, "size", 0, 0, &t->size, path, d);
+      len_attr(el, "size", 0, 0, &R_SIZE, &t->size, path, d);
       if (k == EP_TS_BODY)
         body_size = t->size;
       char *al = sattr(el, "align");
       t->align = align_of(al, EP_H_JUSTIFY);
       free(al);
       double ind = 0;
-      if (len_attr(el, "indent", 1, 0, &ind, path, d))
+      if (len_attr(el, "indent", 1, 0, &R_EM, &ind, path, d))
         t->indent = ind;
       char *b = sattr(el, "bold");
       t->bold = b && !strcmp(b, "yes");
       free(b);
+      free((char *)t->number);
       t->number = sattr(el, "number");
       double lines = 0;
-      if (len_attr(el, "space-before", 0, 1, &lines, path, d))
+      if (len_attr(el, "space-before", 0, 1, &R_LINES, &lines, path, d))
         t->space_before = (int)(lines + 0.5);
-      if (len_attr(el, "space-after", 0, 1, &lines, path, d))
+      if (len_attr(el, "space-after", 0, 1, &R_LINES, &lines, path, d))
         t->space_after = (int)(lines + 0.5);
     } else if (!strcmp(n, "page-number")) {
+      free((char *)st->pn_role_name);
       st->pn_role_name = sattr(el, "role");
       st->pn_size = 14;
-      len_attr(el, "size", 0, 0, &st->pn_size, path, d);
+      len_attr(el, "size", 0, 0, &R_SIZE, &st->pn_size, path, d);
+      free(st->pn_format);
       st->pn_format = sattr(el, "format");
-      len_attr(el, "below", 0, 0, &st->pn_below, path, d);
+      len_attr(el, "below", 0, 0, &R_BELOW, &st->pn_below, path, d);
       char *o = sattr(el, "odd"), *v = sattr(el, "even");
       st->pn_odd = align_of(o, EP_H_RIGHT);
       st->pn_even = align_of(v, EP_H_LEFT);
       free(o);
       free(v);
       double inset = 0;
-      if (len_attr(el, "inset", 1, 0, &inset, path, d))
+      if (len_attr(el, "inset", 1, 0, &R_EM, &inset, path, d))
         st->pn_inset = inset;
       char *sa = sattr(el, "start-after");
       st->pn_start = sa && !strcmp(sa, "cover") ? 1 : sa && !strcmp(sa, "toc") ? 2 : 0;
@@ -261,15 +390,13 @@ ep_style *ep_style_load(const char *path, ep_diags *d) {
       st->cover = !v || !strcmp(v, "yes");
       free(v);
     } else if (!strcmp(n, "toc")) {
-      char *v = sattr(el, "depth");
-      if (v && atoi(v) > 0)
-        st->toc_depth = atoi(v);
-      free(v);
+      int_attr(el, "depth", 1, 4, &st->toc_depth, path, d);
     } else if (!strcmp(n, "header")) {
       st->header = true;
+      free((char *)st->hd_role_name);
       st->hd_role_name = sattr(el, "role");
       st->hd_size = 10.5;
-      len_attr(el, "size", 0, 0, &st->hd_size, path, d);
+      len_attr(el, "size", 0, 0, &R_SIZE, &st->hd_size, path, d);
       char *o = sattr(el, "odd"), *v = sattr(el, "even"), *r = sattr(el, "rule");
       st->hd_odd = align_of(o, EP_H_CENTER);
       st->hd_even = align_of(v, EP_H_CENTER);
@@ -279,8 +406,12 @@ ep_style *ep_style_load(const char *path, ep_diags *d) {
       free(r);
     }
   }
-  (void)body_size;
   xmlFreeDoc(doc);
+  check_geometry(st, body_size, page_line, grid_line, path, d);
+  if (d->errors > errors_before) {
+    ep_style_free(st); // the values reported wrong are unset: no "needs" errors on top
+    return NULL;
+  }
   if (st->page_w <= 0 || st->page_h <= 0 || st->body_w <= 0 || st->body_h <= 0)
     ep_diag_add(d, EP_ERROR, path, 0, "bad-layout", "the layout needs <page> with width, height, body-width and body-height.");
   if (st->pitch <= 0)

@@ -74,6 +74,21 @@ typedef struct ep_style {
 // name and lines) go to DIAGS. Returns NULL on any error. Free with ep_style_free().
 ep_style *ep_style_load(const char *path, ep_diags *diags);
 
+// 'ep_style_load_confined()' - ep_style_load(), and when ROOT is not NULL (a
+// layout named by the report) PATH is opened beneath the include root ROOT
+// without following a symbolic link out of it, and <face file> names may not
+// be absolute or contain "..". Every length, size, count and ratio is checked
+// against the ranges of layouts/README.md ("Accepted values").
+ep_style *ep_style_load_confined(const char *path, const char *root, ep_diags *diags);
+
+// 'ep_style_load_memory()' - ep_style_load() of LEN bytes at DATA (borrowed),
+// named NAME in diagnostics.
+ep_style *ep_style_load_memory(const unsigned char *data, size_t len, const char *name, ep_diags *diags);
+
+// 'ep_style_check()' - Load and validate the layout PATH exactly as rendering
+// does (ROOT as above), without binding fonts; true when it has no error.
+bool ep_style_check(const char *path, const char *root, ep_diags *diags);
+
 // 'ep_style_free()' - Free a style (NULL is allowed).
 void ep_style_free(ep_style *st);
 

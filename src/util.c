@@ -1,11 +1,25 @@
-// Ground utilities: allocation, arenas, strings, UTF-8, character classes, suggestions.
+// Ground utilities: allocation, arenas, strings, UTF-8, character classes,
+// suggestions, confined opening of input files and atomic output files.
+#define _GNU_SOURCE // openat2 via syscall(), O_PATH, O_TMPFILE, linkat(), renameat2 flags
 #include "util.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#if defined(__linux__) && __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#define EP_HAVE_OPENAT2 1
+#endif
 
 // 'oom()' - Report out-of-memory and abort (the documented policy).
 static void oom(size_t n) {
@@ -255,6 +269,38 @@ bool ep_is_cjk(uint32_t cp) {
          cp == 0x201D || cp == 0x2026 || cp == 0x00B7 || cp == 0x2025;
 }
 
+// 'ep_display_width()' - Terminal columns of the UTF-8 string S (see util.h).
+size_t ep_display_width(const char *s) {
+  static const uint32_t wide[][2] = { // East Asian Wide and Fullwidth (UAX #11), main blocks
+      {0x1100, 0x115F}, {0x231A, 0x231B}, {0x2329, 0x232A}, {0x2E80, 0x303E}, {0x3041, 0x33FF},
+      {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xA000, 0xA4CF}, {0xA960, 0xA97F}, {0xAC00, 0xD7A3},
+      {0xF900, 0xFAFF}, {0xFE10, 0xFE19}, {0xFE30, 0xFE6F}, {0xFF00, 0xFF60}, {0xFFE0, 0xFFE6},
+      {0x1F300, 0x1F64F}, {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD}};
+  size_t w = 0, n = strlen(s);
+  for (size_t i = 0; i < n;) {
+    uint32_t cp;
+    size_t l = ep_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+    i += l ? l : 1;
+    if (!l) {
+      w++;
+      continue;
+    }
+    int cw = (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0xFE00 && cp <= 0xFE0F) ? 0 : 1;
+    for (size_t k = 0; k < sizeof wide / sizeof *wide; k++)
+      if (cp >= wide[k][0] && cp <= wide[k][1])
+        cw = 2;
+    w += (size_t)cw;
+  }
+  return w;
+}
+
+// 'ep_print_padded()' - Print S to OUT and spaces up to WIDTH terminal columns.
+void ep_print_padded(const char *s, size_t width, FILE *out) {
+  fputs(s, out);
+  for (size_t w = ep_display_width(s); w < width; w++)
+    fputc(' ', out);
+}
+
 // 'ep_is_xml_space()' - XML whitespace.
 bool ep_is_xml_space(uint32_t cp) { return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r'; }
 
@@ -344,4 +390,435 @@ const char *ep_suggest(const char *word, const char *const *candidates, const ch
       return candidates[i];
   }
   return NULL;
+}
+
+// 'ep_path_normalize()' - Absolute, lexically normalised PATH (see util.h).
+char *ep_path_normalize(const char *base, const char *path) {
+  ep_buf in, out;
+  ep_buf_init(&in);
+  ep_buf_init(&out);
+  if (path[0] != '/')
+    ep_buf_printf(&in, "%s/", base ? base : "");
+  ep_buf_puts(&in, path);
+  const char *p = ep_buf_str(&in);
+  while (*p) {
+    while (*p == '/')
+      p++;
+    const char *e = p;
+    while (*e && *e != '/')
+      e++;
+    size_t n = (size_t)(e - p);
+    if (n == 2 && p[0] == '.' && p[1] == '.') {
+      while (out.len && out.data[out.len - 1] != '/')
+        out.len--;
+      if (out.len)
+        out.len--; // the slash before the removed part
+      if (out.data)
+        out.data[out.len] = 0;
+    } else if (n && !(n == 1 && p[0] == '.')) {
+      ep_buf_putc(&out, '/');
+      ep_buf_put(&out, p, n);
+    }
+    p = e;
+  }
+  char *r = ep_xstrdup(out.len ? ep_buf_str(&out) : "/");
+  ep_buf_free(&in);
+  ep_buf_free(&out);
+  return r;
+}
+
+// 'ep_path_under()' - PATH's part below ROOT, or NULL.
+const char *ep_path_under(const char *path, const char *root) {
+  size_t rl = strlen(root);
+  while (rl > 1 && root[rl - 1] == '/')
+    rl--;
+  if (rl == 1 && root[0] == '/')
+    return path[0] == '/' ? path + 1 : NULL;
+  if (strncmp(path, root, rl) != 0)
+    return NULL;
+  if (path[rl] == 0)
+    return path + rl;
+  return path[rl] == '/' ? path + rl + 1 : NULL;
+}
+
+#define OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+#define MAX_LINKS 40
+
+// 'ep_open_beneath_walk()' - The openat(O_NOFOLLOW) walk of ep_open_beneath(): every
+// component is opened relative to a descriptor this function holds, ".." pops
+// its own stack (never the kernel's ".."), and a symbolic link is read and its
+// text put in front of the rest of the path (an absolute one leads out).
+int ep_open_beneath_walk(int dirfd, const char *rel) {
+  enum { DEPTH = 256 };
+  int stack[DEPTH];
+  int depth = 0, links = 0, result = -1, err = 0;
+  stack[0] = dirfd;
+  ep_buf rest;
+  ep_buf_init(&rest);
+  ep_buf_puts(&rest, rel);
+  size_t pos = 0;
+  for (;;) {
+    const char *s = ep_buf_str(&rest);
+    while (s[pos] == '/')
+      pos++;
+    if (!s[pos]) {
+      err = EISDIR; // the path names a folder (or nothing)
+      break;
+    }
+    size_t end = pos;
+    while (s[end] && s[end] != '/')
+      end++;
+    char comp[NAME_MAX + 1];
+    if (end - pos > NAME_MAX) {
+      err = ENAMETOOLONG;
+      break;
+    }
+    memcpy(comp, s + pos, end - pos);
+    comp[end - pos] = 0;
+    size_t next = end;
+    while (s[next] == '/')
+      next++;
+    bool last = s[next] == 0;
+    pos = end;
+    if (!strcmp(comp, "."))
+      continue;
+    if (!strcmp(comp, "..")) {
+      if (depth == 0) {
+        err = EXDEV;
+        break;
+      }
+      close(stack[depth--]);
+      continue;
+    }
+    int fd = last ? openat(stack[depth], comp, OPEN_FLAGS | O_NOFOLLOW)
+                  : openat(stack[depth], comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0 && last) {
+      result = fd;
+      break;
+    }
+    if (fd >= 0) {
+      if (depth + 1 >= DEPTH) {
+        close(fd);
+        err = ELOOP;
+        break;
+      }
+      stack[++depth] = fd;
+      continue;
+    }
+    err = errno;
+    if (err != ELOOP && err != ENOTDIR)
+      break;
+    char target[PATH_MAX];
+    ssize_t n = readlinkat(stack[depth], comp, target, sizeof target - 1);
+    if (n < 0)
+      break; // not a symbolic link: ELOOP/ENOTDIR stands
+    target[n] = 0;
+    if (target[0] == '/') {
+      err = EXDEV;
+      break;
+    }
+    if (++links > MAX_LINKS) {
+      err = ELOOP;
+      break;
+    }
+    ep_buf nb;
+    ep_buf_init(&nb);
+    ep_buf_printf(&nb, "%s/%s", target, ep_buf_str(&rest) + pos);
+    ep_buf_free(&rest);
+    rest = nb;
+    pos = 0;
+  }
+  while (depth > 0)
+    close(stack[depth--]);
+  ep_buf_free(&rest);
+  if (result < 0)
+    errno = err ? err : ENOENT;
+  return result;
+}
+
+// 'ep_open_beneath()' - Open REL beneath DIRFD for reading (see util.h).
+int ep_open_beneath(int dirfd, const char *rel) {
+  if (!rel[0] || rel[0] == '/') {
+    errno = rel[0] ? EXDEV : EISDIR;
+    return -1;
+  }
+#ifdef EP_HAVE_OPENAT2
+  struct open_how how;
+  memset(&how, 0, sizeof how);
+  how.flags = OPEN_FLAGS;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  long fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof how);
+  if (fd >= 0)
+    return (int)fd;
+  if (errno != ENOSYS && errno != EPERM && errno != E2BIG)
+    return -1; // EPERM/E2BIG: a seccomp filter or an old kernel refused the call itself
+#endif
+  return ep_open_beneath_walk(dirfd, rel);
+}
+
+// 'ep_open_confined()' - Open PATH beneath ROOT (see util.h).
+ep_confined_rc ep_open_confined(const char *root, const char *base, const char *path, char **abs,
+                                int *fd, int *err) {
+  *fd = -1;
+  *err = 0;
+  char *rroot = ep_path_normalize("/", root);
+  *abs = ep_path_normalize(base, path);
+  const char *rel = ep_path_under(*abs, rroot);
+  ep_confined_rc rc = EP_CONFINED_OUTSIDE;
+  if (rel) {
+    int rfd = open(rroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    int f = rfd < 0 ? -1 : ep_open_beneath(rfd, rel);
+    int e = errno;
+    if (rfd >= 0)
+      close(rfd);
+    if (f >= 0) {
+      *fd = f;
+      rc = EP_CONFINED_OK;
+    } else if (rfd >= 0 && e == EXDEV) {
+      rc = EP_CONFINED_OUTSIDE;
+    } else {
+      *err = e;
+      rc = EP_CONFINED_FAILED;
+    }
+  }
+  free(rroot);
+  return rc;
+}
+
+// 'ep_read_fd()' - Read the regular file on FD, at most LIMIT bytes (see util.h).
+unsigned char *ep_read_fd(int fd, size_t limit, size_t *len) {
+  struct stat sb;
+  if (fstat(fd, &sb) != 0)
+    return NULL;
+  if (!S_ISREG(sb.st_mode)) {
+    errno = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
+    return NULL;
+  }
+  if ((unsigned long long)sb.st_size > limit) {
+    errno = EFBIG;
+    return NULL;
+  }
+  int fl = fcntl(fd, F_GETFL);
+  if (fl >= 0 && (fl & O_NONBLOCK))
+    (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  size_t cap = (size_t)sb.st_size + 1, n = 0;
+  unsigned char *buf = ep_xmalloc(cap + 1);
+  for (;;) {
+    if (n == cap) {
+      if (cap > limit) { // the file grew past the limit while being read
+        free(buf);
+        errno = EFBIG;
+        return NULL;
+      }
+      cap = cap * 2 > limit + 1 ? limit + 1 : cap * 2;
+      buf = ep_xrealloc(buf, cap + 1);
+    }
+    ssize_t got = read(fd, buf + n, cap - n);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got < 0) {
+      int e = errno;
+      free(buf);
+      errno = e;
+      return NULL;
+    }
+    if (got == 0)
+      break;
+    n += (size_t)got;
+  }
+  if (n > limit) {
+    free(buf);
+    errno = EFBIG;
+    return NULL;
+  }
+  buf[n] = 0;
+  *len = n;
+  return buf;
+}
+
+// 'ep_write_all()' - Write N bytes, retrying short writes and EINTR.
+int ep_write_all(int fd, const void *data, size_t n) {
+  const unsigned char *p = data;
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w < 0)
+      return errno;
+    if (w == 0)
+      return EIO;
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+// 'ep_tmpfile_anon()' - An O_TMPFILE in DIR (see util.h).
+int ep_tmpfile_anon(const char *dir) { return open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600); }
+
+#define TMP_TAG ".evalpdf-"
+
+// 'split_dir()' - The folder of PATH ("." when none) as a heap string; *BASE its last part.
+static char *split_dir(const char *path, const char **base) {
+  const char *slash = strrchr(path, '/');
+  *base = slash ? slash + 1 : path;
+  if (!slash)
+    return ep_xstrdup(".");
+  if (slash == path)
+    return ep_xstrdup("/");
+  size_t n = (size_t)(slash - path);
+  char *d = ep_xmalloc(n + 1);
+  memcpy(d, path, n);
+  d[n] = 0;
+  return d;
+}
+
+// 'remove_stale()' - Remove named temporaries ".X.evalpdf-PID-XXXXXX" in DIR
+// that belong to this user and whose process PID no longer exists.
+static void remove_stale(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d)
+    return;
+  struct dirent *de;
+  while ((de = readdir(d)) != NULL) {
+    const char *n = de->d_name;
+    const char *tag = n[0] == '.' ? strstr(n, TMP_TAG) : NULL;
+    while (tag && strstr(tag + 1, TMP_TAG))
+      tag = strstr(tag + 1, TMP_TAG);
+    if (!tag)
+      continue;
+    const char *p = tag + strlen(TMP_TAG);
+    char *end;
+    long pid = strtol(p, &end, 10);
+    if (end == p || *end != '-' || strlen(end + 1) != 6 || pid <= 0 || pid > INT_MAX)
+      continue;
+    struct stat sb;
+    if (fstatat(dirfd(d), n, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sb.st_mode) ||
+        sb.st_uid != geteuid())
+      continue;
+    if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+      unlinkat(dirfd(d), n, 0);
+  }
+  closedir(d);
+}
+
+// 'process_umask()' - The umask, read without changing it (umask() would race
+// with other threads): Linux /proc/self/status, else 022.
+static unsigned process_umask(void) {
+  unsigned mask = 022;
+  FILE *f = fopen("/proc/self/status", "re");
+  if (!f)
+    return mask;
+  char line[256];
+  while (fgets(line, sizeof line, f)) {
+    unsigned m;
+    if (sscanf(line, "Umask: %o", &m) == 1) {
+      mask = m & 0777;
+      break;
+    }
+  }
+  fclose(f);
+  return mask;
+}
+
+// 'ep_outfile_open()' - Start a new version of TARGET (see util.h).
+int ep_outfile_open(ep_outfile *o, const char *target) {
+  memset(o, 0, sizeof *o);
+  o->fd = -1;
+  o->mode = 0666 & ~process_umask();
+  struct stat st;
+  if (stat(target, &st) == 0) {
+    if (S_ISDIR(st.st_mode))
+      return EISDIR;
+    o->mode = st.st_mode & 07777;
+  }
+  char *resolved = realpath(target, NULL); // keep a symbolic link: replace what it points to
+  o->target = resolved ? resolved : ep_xstrdup(target);
+  const char *base;
+  char *dir = split_dir(o->target, &base);
+  remove_stale(dir);
+  int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOENT) {
+    int e = errno;
+    free(dir);
+    free(o->target);
+    o->target = NULL;
+    return e;
+  }
+  if (fd < 0) {
+    size_t blen = strlen(base) > 200 ? 200 : strlen(base);
+    ep_buf t;
+    ep_buf_init(&t);
+    ep_buf_printf(&t, "%s/.%.*s" TMP_TAG "%ld-XXXXXX", dir, (int)blen, base, (long)getpid());
+    o->tmpname = ep_xstrdup(ep_buf_str(&t));
+    ep_buf_free(&t);
+    fd = mkostemp(o->tmpname, O_CLOEXEC);
+    if (fd < 0) {
+      int e = errno;
+      free(dir);
+      ep_outfile_abandon(o);
+      return e;
+    }
+  }
+  free(dir);
+  o->fd = fd;
+  return 0;
+}
+
+// 'link_in_place()' - Give the O_TMPFILE on O->fd a recognisable temporary
+// name next to the target and rename it over the target. 0 or an errno value.
+static int link_in_place(ep_outfile *o) {
+  const char *base;
+  char *dir = split_dir(o->target, &base);
+  char proc[64];
+  snprintf(proc, sizeof proc, "/proc/self/fd/%d", o->fd);
+  size_t blen = strlen(base) > 200 ? 200 : strlen(base);
+  int e = EEXIST;
+  for (unsigned i = 0; i < 100 && e == EEXIST; i++) {
+    char name[PATH_MAX];
+    unsigned r = (unsigned)getpid() * 2654435761u + (unsigned)i * 40503u + (unsigned)(size_t)o;
+    snprintf(name, sizeof name, "%s/.%.*s" TMP_TAG "%ld-%06u", dir, (int)blen, base, (long)getpid(),
+             r % 1000000u);
+    e = linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0 ? 0 : errno;
+    if (e == 0) {
+      e = rename(name, o->target) == 0 ? 0 : errno;
+      if (e)
+        unlink(name);
+      break;
+    }
+  }
+  free(dir);
+  return e;
+}
+
+// 'ep_outfile_commit()' - Put the new file in place (see util.h).
+int ep_outfile_commit(ep_outfile *o) {
+  int e = 0;
+  if (fchmod(o->fd, o->mode) != 0)
+    e = errno;
+  if (e == 0 && fsync(o->fd) != 0)
+    e = errno;
+  if (e == 0)
+    e = o->tmpname ? (rename(o->tmpname, o->target) == 0 ? 0 : errno) : link_in_place(o);
+  if (e == 0) {
+    free(o->tmpname);
+    o->tmpname = NULL; // in place: nothing to remove
+  }
+  if (close(o->fd) != 0 && e == 0)
+    e = errno;
+  o->fd = -1;
+  ep_outfile_abandon(o);
+  return e;
+}
+
+// 'ep_outfile_abandon()' - Close and discard (see util.h).
+void ep_outfile_abandon(ep_outfile *o) {
+  if (o->fd >= 0)
+    close(o->fd);
+  if (o->tmpname)
+    unlink(o->tmpname);
+  free(o->tmpname);
+  free(o->target);
+  memset(o, 0, sizeof *o);
+  o->fd = -1;
 }

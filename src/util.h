@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 // 'ep_xmalloc()' / 'ep_xcalloc()' / 'ep_xrealloc()' / 'ep_xstrdup()' - Allocate or abort.
 void *ep_xmalloc(size_t n);
@@ -66,6 +67,14 @@ uint32_t ep_utf8_next(const char *s, size_t len, size_t *i);
 // 'ep_utf8_encode()' - Write CP as UTF-8 into OUT (4 bytes room); returns the length.
 size_t ep_utf8_encode(uint32_t cp, char *out);
 
+// 'ep_display_width()' - Terminal columns S takes: East Asian wide and
+// fullwidth characters count 2, combining marks and zero-width characters 0,
+// invalid bytes 1 each (for aligning tables that hold Chinese names).
+size_t ep_display_width(const char *s);
+
+// 'ep_print_padded()' - Print S to OUT and spaces up to WIDTH terminal columns.
+void ep_print_padded(const char *s, size_t width, FILE *out);
+
 // 'ep_is_cjk()' - True for characters set on the CJK grid: ideographs, kana,
 // hangul, CJK and full-width punctuation, and the Chinese-context marks
 // “”‘’—…·. Whitespace between two such characters is dropped.
@@ -84,5 +93,85 @@ size_t ep_edit_distance(const char *a, const char *b, size_t cap);
 // max(1, len/3) (ties: first in the list), then a candidate that is a prefix of
 // WORD or has WORD as a prefix. CANDIDATES is NULL-terminated. Borrowed result.
 const char *ep_suggest(const char *word, const char *const *candidates, const char *const *aliases);
+
+// ---- Files named by the input: confined, race-free opening --------------------
+
+// The largest file evalpdf reads as report XML or a layout (64 MiB).
+#define EP_MAX_FILE_BYTES (64L * 1024 * 1024)
+
+// 'ep_path_normalize()' - PATH made absolute against BASE (an absolute folder;
+// ignored when PATH is absolute) and normalised lexically: "." and empty parts
+// dropped, ".." removes the part before it (never above "/"). Heap string.
+char *ep_path_normalize(const char *base, const char *path);
+
+// 'ep_path_under()' - The part of absolute normalised PATH below ROOT
+// ("" for ROOT itself), or NULL when PATH is not ROOT or beneath it. Borrowed.
+const char *ep_path_under(const char *path, const char *root);
+
+// 'ep_open_beneath()' - Open REL (relative to the folder DIRFD) for reading
+// without ever leaving that folder: openat2(RESOLVE_BENEATH |
+// RESOLVE_NO_MAGICLINKS) where the kernel has it, else a component-by-component
+// openat(O_NOFOLLOW) walk that resolves symbolic links itself. A symbolic link
+// or ".." that leads out gives -1 with errno EXDEV. O_NONBLOCK is added so that
+// a FIFO never blocks. Returns the descriptor (O_CLOEXEC) or -1 with errno.
+int ep_open_beneath(int dirfd, const char *rel);
+
+// 'ep_open_beneath_walk()' - ep_open_beneath()'s fallback alone (the tests
+// run it on kernels that have openat2): never follows an absolute symbolic
+// link, resolves relative ones itself, pops its own descriptors for "..".
+int ep_open_beneath_walk(int dirfd, const char *rel);
+
+// Result of ep_open_confined().
+typedef enum ep_confined_rc {
+  EP_CONFINED_OK,      // *FD is open for reading
+  EP_CONFINED_OUTSIDE, // the path or a symbolic link on it leads out of the root
+  EP_CONFINED_FAILED   // inside, but cannot be opened (*ERR holds errno)
+} ep_confined_rc;
+
+// 'ep_open_confined()' - Open PATH (relative to the absolute folder BASE, or
+// absolute) beneath the absolute folder ROOT with ep_open_beneath(). *ABS gets
+// the normalised absolute path (heap; also on failure). The answer for a path
+// outside the root never depends on whether that path exists.
+ep_confined_rc ep_open_confined(const char *root, const char *base, const char *path, char **abs,
+                                int *fd, int *err);
+
+// 'ep_read_fd()' - Read the whole regular file open on FD (not closed) into a
+// heap buffer of *LEN bytes (NUL-terminated). The descriptor is checked with
+// fstat: not a regular file gives errno EISDIR or EINVAL; more than LIMIT
+// bytes gives EFBIG. NULL with errno on failure.
+unsigned char *ep_read_fd(int fd, size_t limit, size_t *len);
+
+// ---- Output files that a killed process never leaves behind -------------------
+
+// An output being written: an unnamed O_TMPFILE in the target's folder, or
+// (where the file system has none) a temporary name ".BASE.evalpdf-PID-XXXXXX"
+// that the next ep_outfile_open() in that folder removes once process PID is gone.
+typedef struct ep_outfile {
+  int fd;         // write here
+  char *target;   // the file to replace (symbolic links resolved)
+  char *tmpname;  // the named temporary, or NULL for an O_TMPFILE
+  unsigned mode;  // permissions the result gets
+} ep_outfile;
+
+// 'ep_outfile_open()' - Start writing a new version of regular file TARGET
+// (it may not exist yet; a symbolic link is kept and its target replaced).
+// Returns 0 or an errno value.
+int ep_outfile_open(ep_outfile *o, const char *target);
+
+// 'ep_outfile_commit()' - fsync and put the new file in place of the target
+// atomically; the outfile is closed either way. Returns 0 or an errno value
+// (then the target is untouched and nothing is left behind).
+int ep_outfile_commit(ep_outfile *o);
+
+// 'ep_outfile_abandon()' - Close and discard an outfile (the target is untouched).
+void ep_outfile_abandon(ep_outfile *o);
+
+// 'ep_tmpfile_anon()' - An unnamed temporary file (O_TMPFILE, read-write) in
+// folder DIR, reachable as /proc/self/fd/N while open; -1 with errno when the
+// system or file system has none (then the caller falls back to mkstemp).
+int ep_tmpfile_anon(const char *dir);
+
+// 'ep_write_all()' - Write N bytes of DATA to FD; 0 or an errno value.
+int ep_write_all(int fd, const void *data, size_t n);
 
 #endif

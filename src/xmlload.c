@@ -5,12 +5,14 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -18,7 +20,12 @@
 #include <libxml/dict.h>
 #include <libxml/xmlerror.h>
 
-#define EP_MAX_INPUT_BYTES (512L * 1024 * 1024)
+// Stated limits (README "Limits"): text of one element (one text node or one
+// attribute value) and element nesting. libxml2's own caps (10 MB per node,
+// 256 levels) are lifted with XML_PARSE_HUGE so that these apply instead and
+// are reported as limits, not as malformed XML.
+#define EP_MAX_TEXT_BYTES (1024L * 1024)
+#define MAX_DEPTH 256 // element nesting; model.h's EP_MAX_NESTING relies on it
 
 typedef struct load_state {
   ep_diags *diags;
@@ -28,6 +35,8 @@ typedef struct load_state {
   bool dtd_found;     // a DOCTYPE named an external DTD
   unsigned long entity_line;
   char entity_name[128];
+  const void *text_node; // the text node being accumulated
+  size_t text_len;       // its length so far
 } load_state;
 
 // 'first_error()' - Record one error for this file (later ones are dropped).
@@ -73,6 +82,12 @@ static void on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlCh
   xmlStopParser(ctxt);
 }
 
+// 'limit_error()' - Record a stated-limit error at the parser's line and stop.
+static void limit_error(xmlParserCtxtPtr ctxt, load_state *st, long line, const char *msg) {
+  first_error(st, line > 0 ? (unsigned long)line : 1, "limit", msg);
+  xmlStopParser(ctxt);
+}
+
 // 'on_start_element()' - SAX hook: build the element as usual, then record the
 // first line of its start tag in psvi (libxml2 keeps only 16 bits in ->line and
 // the line of the tag's end).
@@ -80,6 +95,23 @@ static void on_start_element(void *ctx, const xmlChar *localname, const xmlChar 
                              const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
                              int nb_attributes, int nb_defaulted, const xmlChar **attributes) {
   xmlParserCtxtPtr ctxt = ctx;
+  load_state *st = ctxt->_private;
+  if (ctxt->nameNr > MAX_DEPTH) {
+    char msg[120];
+    snprintf(msg, sizeof msg, "elements nest more than %d levels deep; the file is not read further.", MAX_DEPTH);
+    limit_error(ctxt, st, ctxt->input ? ctxt->input->line : 1, msg);
+    return;
+  }
+  for (int i = 0; i < nb_attributes; i++) {
+    if (attributes[i * 5 + 4] - attributes[i * 5 + 3] > EP_MAX_TEXT_BYTES) {
+      char msg[300];
+      snprintf(msg, sizeof msg, "attribute \"%s\" of <%s> is %ld bytes long; the limit is %ld bytes.",
+               (const char *)attributes[i * 5], (const char *)localname,
+               (long)(attributes[i * 5 + 4] - attributes[i * 5 + 3]), EP_MAX_TEXT_BYTES);
+      limit_error(ctxt, st, ctxt->input ? ctxt->input->line : 1, msg);
+      return;
+    }
+  }
   xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
                         nb_defaulted, attributes);
   xmlNodePtr node = ctxt->node;
@@ -101,12 +133,27 @@ static void on_start_element(void *ctx, const xmlChar *localname, const xmlChar 
 // where a new text node's first character stands.
 static void on_characters(void *ctx, const xmlChar *ch, int len) {
   xmlParserCtxtPtr ctxt = ctx;
+  load_state *st = ctxt->_private;
+  if (st->reported)
+    return;
   xmlNodePtr parent = ctxt->node;
   xmlNodePtr before = parent ? parent->last : NULL;
   xmlSAX2Characters(ctx, ch, len);
   if (!parent || !ctxt->input)
     return;
   xmlNodePtr t = parent->last;
+  if (t != st->text_node) {
+    st->text_node = t;
+    st->text_len = 0;
+  }
+  st->text_len += (size_t)len;
+  if (st->text_len > (size_t)EP_MAX_TEXT_BYTES) {
+    char msg[300];
+    snprintf(msg, sizeof msg, "the text in <%s> is longer than the limit of %ld bytes (1 MiB) of text without markup; split it into several elements.",
+             (const char *)parent->name, EP_MAX_TEXT_BYTES);
+    limit_error(ctxt, st, ctxt->input->line, msg);
+    return;
+  }
   if (t && t != before && (t->type == XML_TEXT_NODE || t->type == XML_CDATA_SECTION_NODE)) {
     long line = ctxt->input->line;
     for (int i = 0; i < len; i++)
@@ -142,49 +189,6 @@ static void no_external_subset(void *ctx, const xmlChar *name, const xmlChar *ex
              system_id ? (const char *)system_id : (const char *)ext_id);
     xmlStopParser(ctxt);
   }
-}
-
-// 'read_all()' - Read a whole file into a heap buffer; NULL with errno on failure.
-static unsigned char *read_all(const char *path, size_t *len) {
-  struct stat sb;
-  if (stat(path, &sb) != 0)
-    return NULL;
-  if (!S_ISREG(sb.st_mode)) {
-    errno = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
-    return NULL;
-  }
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  size_t cap = 65536, n = 0;
-  unsigned char *buf = ep_xmalloc(cap);
-  for (;;) {
-    if (n == cap) {
-      if (cap >= (size_t)EP_MAX_INPUT_BYTES) {
-        free(buf);
-        fclose(f);
-        errno = EFBIG;
-        return NULL;
-      }
-      cap *= 2;
-      buf = ep_xrealloc(buf, cap);
-    }
-    size_t got = fread(buf + n, 1, cap - n, f);
-    n += got;
-    if (got == 0) {
-      if (ferror(f)) {
-        int e = errno ? errno : EIO;
-        free(buf);
-        fclose(f);
-        errno = e;
-        return NULL;
-      }
-      break;
-    }
-  }
-  fclose(f);
-  *len = n;
-  return buf;
 }
 
 // 'check_encoding_decl()' - True when the XML declaration names no encoding or UTF-8.
@@ -226,34 +230,55 @@ ep_xml_doc *ep_xml_parse(const char *file_path, const char *display, ep_diags *d
   return ep_xml_parse_dict(file_path, display, diags, NULL);
 }
 
+// 'read_error()' - The io-error for a file that cannot be read (errno E).
+static void read_error(ep_diags *diags, const char *display, int e) {
+  if (e == EFBIG)
+    ep_diag_add(diags, EP_ERROR, display, 0, "limit", "the file is larger than the limit of %ld bytes (64 MiB).",
+                EP_MAX_FILE_BYTES);
+  else
+    ep_diag_add(diags, EP_ERROR, display, 0, "io-error", "cannot read the file: %s.",
+                e == EINVAL ? "not a regular file" : strerror(e));
+}
+
 // 'ep_xml_parse_dict()' - Parse FILE_PATH safely, interning names in DICT (the
 // including document's dictionary) when not NULL, so that included trees can be
-// spliced into it.
+// spliced into it. The file is opened once and read from that descriptor.
 ep_xml_doc *ep_xml_parse_dict(const char *file_path, const char *display, ep_diags *diags, void *dict) {
-  size_t len = 0;
-  unsigned char *buf = read_all(file_path, &len);
-  if (!buf) {
-    ep_diag_add(diags, EP_ERROR, display, 0, "io-error", "cannot read the file: %s.",
-                errno == EINVAL ? "not a regular file" : strerror(errno));
+  int fd = open(file_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) {
+    read_error(diags, display, errno);
     return NULL;
   }
-  ep_xml_doc *doc = ep_xml_parse_memory(buf, len, file_path, display, diags, dict);
+  ep_xml_doc *doc = ep_xml_parse_fd(fd, display, diags, dict);
+  close(fd);
+  return doc;
+}
+
+// 'ep_xml_parse_fd()' - Parse the regular file open on FD (not closed; checked
+// with fstat, at most EP_MAX_FILE_BYTES).
+ep_xml_doc *ep_xml_parse_fd(int fd, const char *display, ep_diags *diags, void *dict) {
+  size_t len = 0;
+  unsigned char *buf = ep_read_fd(fd, (size_t)EP_MAX_FILE_BYTES, &len);
+  if (!buf) {
+    read_error(diags, display, errno);
+    return NULL;
+  }
+  ep_xml_doc *doc = ep_xml_parse_memory(buf, len, display, display, diags, dict);
   free(buf);
   return doc;
 }
 
-// 'ep_xml_parse_memory()' - Parse the LEN bytes at DATA safely (the checks and
-// hooks of ep_xml_parse_dict); BASE names the document for libxml2 (may be
-// NULL), DISPLAY for diagnostics. DATA is borrowed.
-ep_xml_doc *ep_xml_parse_memory(const unsigned char *data, size_t len, const char *base, const char *display,
+// 'ep_xml_parse_memory()' - Parse the LEN bytes at BUF safely (the whole file;
+// borrowed); BASE names the document for libxml2 (may be NULL), DISPLAY for
+// diagnostics.
+ep_xml_doc *ep_xml_parse_memory(const unsigned char *buf, size_t len, const char *base, const char *display,
                                 ep_diags *diags, void *dict) {
-  load_state st = {diags, display, false, false, false, 0, {0}};
-  if (len > (size_t)EP_MAX_INPUT_BYTES) {
-    ep_diag_add(diags, EP_ERROR, display, 0, "io-error", "the input has %zu bytes, more than the limit of %ld.", len,
-                (long)EP_MAX_INPUT_BYTES);
+  load_state st = {diags, display, false, false, false, 0, {0}, NULL, 0};
+  if (len > (size_t)EP_MAX_FILE_BYTES) {
+    read_error(diags, display, EFBIG);
     return NULL;
   }
-  const unsigned char *p = data;
+  const unsigned char *p = buf;
   size_t n = len;
   if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
     p += 3;
@@ -286,12 +311,12 @@ ep_xml_doc *ep_xml_parse_memory(const unsigned char *data, size_t len, const cha
       }
       ep_diag_add(diags, EP_ERROR, display, line, "invalid-utf8",
                   "invalid UTF-8 at column %lu (bytes %s); the file must be UTF-8.", col, bytes);
-        return NULL;
+      return NULL;
     }
     if (cp == 0) {
       ep_diag_add(diags, EP_ERROR, display, line, "invalid-utf8",
                   "a NUL byte at column %lu; the file must be UTF-8 text.", col);
-        return NULL;
+      return NULL;
     }
     if (cp == '\n') {
       line++;
@@ -300,10 +325,6 @@ ep_xml_doc *ep_xml_parse_memory(const unsigned char *data, size_t len, const cha
       col++;
     }
     i += l;
-  }
-  if (n > (size_t)INT_MAX) {
-    ep_diag_add(diags, EP_ERROR, display, 0, "io-error", "the file is too large (%zu bytes).", n);
-    return NULL;
   }
 
   xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
@@ -329,7 +350,9 @@ ep_xml_doc *ep_xml_parse_memory(const unsigned char *data, size_t len, const cha
   ctxt->sax->fatalError = NULL;
   ctxt->vctxt.error = NULL;
   ctxt->vctxt.warning = NULL;
-  int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING;
+  // XML_PARSE_HUGE lifts libxml2's 10 MB node and 256-level depth caps on
+  // purpose: the SAX hooks above enforce the stated, smaller limits instead.
+  int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING | XML_PARSE_HUGE;
   xmlDocPtr doc = xmlCtxtReadMemory(ctxt, (const char *)p, (int)n, base, "UTF-8", options);
   if (st.entity_found || st.dtd_found) {
     // the DOCTYPE was refused before anything it names was read: one error
@@ -358,17 +381,19 @@ ep_xml_doc *ep_xml_parse_memory(const unsigned char *data, size_t len, const cha
   return doc;
 }
 
-// 'ep_path_confined()' - Resolve PATH and test that it lies inside ROOT_REAL.
+// 'ep_path_confined()' - Test that PATH lies beneath ROOT_REAL (see model.h):
+// lexically, then by opening it beneath the root (no symbolic link out).
 int ep_path_confined(const char *path, const char *root_real, char **real) {
-  *real = NULL;
-  char *r = realpath(path, NULL);
-  if (!r)
-    return -1;
-  *real = r;
-  size_t rl = strlen(root_real);
-  if (rl == 1 && root_real[0] == '/')
+  int fd, e;
+  ep_confined_rc rc = ep_open_confined(root_real, "/", path, real, &fd, &e);
+  if (rc == EP_CONFINED_OK) {
+    close(fd);
     return 0;
-  if (strncmp(r, root_real, rl) == 0 && (r[rl] == '/' || r[rl] == 0))
-    return 0;
-  return 1;
+  }
+  if (rc != EP_CONFINED_OUTSIDE) { // not found: no path is handed back
+    free(*real);
+    *real = NULL;
+  }
+  errno = e;
+  return rc == EP_CONFINED_OUTSIDE ? 1 : -1;
 }

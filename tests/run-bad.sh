@@ -15,6 +15,9 @@
 #     TMP/x.xml                a layout file two levels up
 #     TMP/a/bad/inc/link-out.xml -> TMP/a/outside.xml   (symlink out of the tree)
 #     TMP/a/bad/linkdir -> /etc                          (symlinked folder)
+#     TMP/a/bad/inc/link-missing.xml -> TMP/a/no-such.xml (dangling, out of the tree)
+#     TMP/a/bad/inc/link-layout.xml -> TMP/x.xml          (a layout out of the tree)
+#     TMP/a/bad/inc/link-layout-missing.xml -> TMP/no-such.xml
 # In stderr, the temporary directory (as given and resolved) is replaced by
 # @TMPDIR@ before the comparison.
 #
@@ -85,11 +88,15 @@ tmp_real=$(cd "$tmp" && pwd -P)
 mkdir "$tmp/a"
 cp -R "$src/tests/bad" "$tmp/a/bad"
 work=$tmp/a/bad
-rm -f "$work/inc/link-out.xml" "$work/linkdir"
+rm -f "$work/inc/link-out.xml" "$work/linkdir" "$work/inc/link-missing.xml" "$work/inc/link-layout.xml" \
+    "$work/inc/link-layout-missing.xml"
 printf '<section title="外部文件">\n  <paragraph>根目录之外的文件。</paragraph>\n</section>\n' >"$tmp/a/outside.xml"
 printf '<?xml version="1.0" encoding="UTF-8"?>\n<layout/>\n' >"$tmp/x.xml"
 ln -s "$tmp/a/outside.xml" "$work/inc/link-out.xml"
 ln -s /etc "$work/linkdir"
+ln -s "$tmp/a/no-such.xml" "$work/inc/link-missing.xml"
+ln -s "$tmp/x.xml" "$work/inc/link-layout.xml"
+ln -s "$tmp/no-such.xml" "$work/inc/link-layout-missing.xml"
 
 # normalize FILE: the temporary directory's paths become @TMPDIR@.
 normalize() {

@@ -13,6 +13,7 @@
 #include "font.h"
 
 #include <check.h>
+#include <libdeflate.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,6 +244,12 @@ START_TEST(font_dirs_are_scanned_and_take_precedence) {
   ck_assert_str_eq(ep_face_path(ep_role_face(r1, 0)), copy_real);
   ck_assert_ptr_eq(ep_role_face(r2, 0), ep_role_face(r1, 0));
   ck_assert_str_eq(ep_face_path(ep_role_face(r3, 0)), GBSN); // via data_dir, symlink resolved
+  ck_assert_uint_eq(d.count, 0);
+  // Every role so far resolved from the folders: fontconfig was not asked.
+  ck_assert(!ep_fontset_system_loaded(fs));
+  const char *ukai[] = {"AR PL UKai CN"}; // installed only
+  ck_assert_ptr_nonnull(add_role(fs, &d, "installed", ukai, 1, NULL, NULL));
+  ck_assert(ep_fontset_system_loaded(fs));
   ck_assert_uint_eq(d.count, 0);
   ep_fontset_free(fs);
 
@@ -620,6 +627,54 @@ START_TEST(subset_round_trips_through_freetype) {
 }
 END_TEST
 
+// A font program is the subset and its deflate, the same bytes from the
+// cache as made fresh, for several code point sets (more than the cache holds).
+START_TEST(font_program_is_cached_subset_and_deflate) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  const char *c[] = {GBSN};
+  ep_role *r = add_role(fs, &d, "s", c, 1, NULL, NULL);
+  ck_assert_ptr_nonnull(r);
+  ep_face *face = ep_role_face(r, 0);
+  struct libdeflate_decompressor *dz = libdeflate_alloc_decompressor();
+  unsigned char *first[6] = {0};
+  size_t first_len[6] = {0};
+  for (int round = 0; round < 2; round++)
+    for (uint32_t set = 0; set < 6; set++) {
+      uint32_t cps[40];
+      for (uint32_t i = 0; i < 40; i++)
+        cps[i] = 0x4E00u + set * 100u + 3u * i;
+      unsigned char *raw = NULL, *z = NULL, *sub = NULL;
+      size_t raw_len = 0, z_len = 0, sub_len = 0;
+      ck_assert(ep_face_program(face, cps, 40, &raw, &raw_len, &z, &z_len));
+      ck_assert(ep_face_subset(face, cps, 40, &sub, &sub_len));
+      ck_assert_uint_eq(raw_len, sub_len);
+      ck_assert_mem_eq(raw, sub, sub_len);
+      unsigned char *back = malloc(raw_len);
+      size_t back_len = 0;
+      ck_assert_int_eq(libdeflate_zlib_decompress(dz, z, z_len, back, raw_len, &back_len), LIBDEFLATE_SUCCESS);
+      ck_assert_uint_eq(back_len, raw_len);
+      ck_assert_mem_eq(back, raw, raw_len);
+      if (round == 0) {
+        first[set] = z;
+        first_len[set] = z_len;
+      } else {
+        ck_assert_uint_eq(z_len, first_len[set]);
+        ck_assert_mem_eq(z, first[set], z_len);
+        free(first[set]);
+        free(z);
+      }
+      free(back);
+      free(raw);
+      free(sub);
+    }
+  libdeflate_free_decompressor(dz);
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
 typedef struct hammer_job {
   ep_face *face;
   const int *ref_adv;        // reference advances for U+0000..U+FFFF
@@ -644,6 +699,14 @@ static void *hammer(void *arg) {
     if (ep_fontset_role(j->fs, "m") == NULL || !ep_face_subset(j->face, cps, 64, &blob, &len) ||
         len == 0)
       j->mismatches++;
+    // The cached program of the same set, made while other threads use the face.
+    unsigned char *raw = NULL, *z = NULL;
+    size_t raw_len = 0, z_len = 0;
+    if (!ep_face_program(j->face, cps, 64, &raw, &raw_len, &z, &z_len) || raw_len != len ||
+        (blob && memcmp(raw, blob, len) != 0) || z_len == 0)
+      j->mismatches++;
+    free(raw);
+    free(z);
     free(blob);
   }
   for (size_t i = 0; i < j->lookups; i++) {
@@ -787,6 +850,7 @@ static Suite *font_suite(void) {
   tcase_add_test(tc, family_selects_uming_cn_and_tw_faces);
   tcase_add_test(tc, file_path_with_face_index);
   tcase_add_test(tc, font_dirs_are_scanned_and_take_precedence);
+  tcase_add_test(tc, font_program_is_cached_subset_and_deflate);
   tcase_add_test(tc, unknown_family_is_not_substituted);
   tcase_add_test(tc, fallback_follows_role_order_per_character);
   tcase_add_test(tc, missing_primary_gives_exactly_one_note);

@@ -1,0 +1,196 @@
+#!/bin/sh
+# Command-line conventions of evalpdf, one case each: standard input, options
+# before the command, "did you mean", the offending option named, extra
+# arguments refused, -q silence, notes once per run, PDFs named on stderr,
+# JSON diagnostics valid UTF-8 (a GBK-named file), SOURCE_DATE_EPOCH checked,
+# failed writes to stdout (exit 2), user layouts, aligned tables.
+# Usage: run-cli.sh EVALPDF_BIN SOURCE_DIR
+set -eu
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+src=$(cd "$2" && pwd)
+command -v python3 >/dev/null 2>&1 || { echo "missing python3"; exit 1; }
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export EVALPDF_DATA="$src"
+export XDG_DATA_HOME="$tmp/xdg" HOME="$tmp/home"
+unset SOURCE_DATE_EPOCH
+mkdir -p "$HOME"
+example=$src/examples/guangdong-2022-jiuzhu.xml
+out=$tmp/out
+err=$tmp/err
+
+# 'run()' - Run evalpdf with the arguments; status in $rc, stdout in $out, stderr in $err.
+run() {
+  rc=0
+  "$bin" "$@" >"$out" 2>"$err" || rc=$?
+}
+# 'check()' - NAME CONDITION...: count the case as passed when the condition holds.
+check() {
+  name=$1
+  shift
+  if "$@"; then pass=$((pass + 1)); else
+    fail=$((fail + 1))
+    echo "FAIL $name (exit $rc)"
+    sed 's/^/  stderr: /' "$err" | head -20
+  fi
+}
+has() { grep -q -- "$1" "$2"; }
+empty() { [ ! -s "$1" ]; }
+is_pdf() { [ -f "$1" ] && head -c 5 "$1" | grep -q '%PDF-'; }
+
+# Standard input: render - -o, check - with includes from the current folder or --root.
+rc=0
+"$bin" render - -o "$tmp/stdin.pdf" <"$example" >"$out" 2>"$err" || rc=$?
+check "stdin render" eval '[ $rc -eq 0 ] && is_pdf "$tmp/stdin.pdf" && has "wrote $tmp/stdin.pdf" "$err"'
+rc=0
+(cd "$src/tests/schema" && "$bin" check - <ok-xinclude.xml >"$out" 2>"$err") || rc=$?
+check "stdin includes from the current folder" eval '[ $rc -eq 0 ] && has "^<stdin>: ok" "$out"'
+rc=0
+(cd "$tmp" && "$bin" check -q - <"$src/tests/schema/ok-xinclude.xml" >"$out" 2>"$err") || rc=$?
+check "stdin includes: not found outside the folder" eval '[ $rc -eq 1 ] && has "^<stdin>:" "$err"'
+rc=0
+(cd "$tmp" && "$bin" check -q --root "$src/tests/schema" - <"$src/tests/schema/ok-xinclude.xml" >"$out" 2>"$err") ||
+  rc=$?
+check "stdin includes from --root" eval '[ $rc -eq 0 ] && empty "$err"'
+run check - -
+check "stdin read once" eval '[ $rc -eq 2 ] && has "only once" "$err"'
+rc=0
+"$bin" render - <"$example" >"$out" 2>"$err" || rc=$?
+check "render - needs -o" eval '[ $rc -eq 2 ] && has "needs -o" "$err" && empty "$out"'
+
+# Options before the command; did you mean; the offending option named.
+run --strict -q check "$example"
+check "options before the command" eval '[ $rc -eq 0 ] && empty "$out" && empty "$err"'
+run --diagnostics=json --root "$src" check -q "$example"
+check "valued options before the command" eval '[ $rc -eq 0 ] && [ "$(cat "$err")" = "[]" ]'
+run rendr "$example"
+check "did you mean render" eval '[ $rc -eq 2 ] && has "did you mean \"render\"" "$err"'
+run help chekc
+check "help: did you mean check" eval '[ $rc -eq 2 ] && has "did you mean \"check\"" "$err"'
+run frobnicate
+check "no suggestion for a far word" eval '[ $rc -eq 2 ] && has "unknown command \"frobnicate\"; run" "$err"'
+run check -q -dash.xml
+check "offending short option" eval '[ $rc -eq 2 ] && has "unknown option -d (in \"-dash.xml\")" "$err" && ! has "option -q" "$err"'
+run check --strcit "$example"
+check "offending long option" eval '[ $rc -eq 2 ] && has "unknown option --strcit; did you mean --strict?" "$err"'
+run check --quiet=yes "$example"
+check "option given a value it does not take" eval '[ $rc -eq 2 ] && has "option --quiet takes no value" "$err"'
+run render "$example" -o
+check "option missing its value" eval '[ $rc -eq 2 ] && has "option -o needs a value" "$err"'
+run check -o x.pdf "$example"
+check "option of another command" eval '[ $rc -eq 2 ] && has "option -o does not apply to check" "$err"'
+run check -- -q
+check "-- ends the options" eval '[ $rc -eq 2 ] && has "^-q: error" "$err"'
+
+# Extra arguments.
+run layouts extra
+check "layouts extra" eval '[ $rc -eq 2 ] && has "\"extra\"" "$err" && empty "$out"'
+run dump "$example" "$example"
+check "dump two files" eval '[ $rc -eq 2 ] && has "at most 1 argument" "$err" && empty "$out"'
+run help check render
+check "help two commands" eval '[ $rc -eq 2 ] && has "\"render\" is one too many" "$err"'
+run check
+check "check without a file" eval '[ $rc -eq 2 ] && has "check needs a FILE" "$err"'
+
+# Three files: -q prints nothing; without it each PDF is named and each note printed once.
+for n in one two three; do cp "$example" "$tmp/$n.xml"; done
+run render -q "$tmp/one.xml" "$tmp/two.xml" "$tmp/three.xml"
+check "-q silent on three files" eval '[ $rc -eq 0 ] && empty "$out" && empty "$err" &&
+  is_pdf "$tmp/one.pdf" && is_pdf "$tmp/two.pdf" && is_pdf "$tmp/three.pdf"'
+run render "$tmp/one.xml"
+grep -c ': note: ' "$err" >"$tmp/notes1" || true
+run render "$tmp/one.xml" "$tmp/two.xml" "$tmp/three.xml"
+check "three PDFs named" eval '[ $rc -eq 0 ] && [ "$(grep -c "^evalpdf: wrote $tmp/.*\.pdf$" "$err")" -eq 3 ]'
+check "notes once per run" eval '[ "$(grep -c ": note: " "$err" || true)" = "$(cat "$tmp/notes1")" ] &&
+  [ -z "$(grep ": note: " "$err" | sort | uniq -d)" ]'
+run check "$tmp/one.xml" "$tmp/two.xml"
+check "check summaries on stdout" eval '[ $rc -eq 0 ] && [ "$(grep -c ": ok, 0 errors" "$out")" -eq 2 ]'
+
+# JSON diagnostics: valid UTF-8 and the documented schema, for a GBK-named file with errors.
+gbk=$(printf '\261\250\270\346')
+cp "$src/tests/bad/bad-date.xml" "$tmp/$gbk.xml"
+run check --diagnostics=json "$tmp/$gbk.xml" "$example"
+cat >"$tmp/check_json.py" <<'EOF'
+import json, sys
+data = json.loads(open(sys.argv[1], "rb").read().decode("utf-8", "strict"))
+assert isinstance(data, list) and data, "an array with the errors"
+for d in data:
+    assert set(d) == {"file", "line", "severity", "code", "message"}, d
+    assert isinstance(d["file"], str) and isinstance(d["line"], int) and d["line"] >= 0
+    assert d["severity"] in ("error", "warning", "note"), d
+    assert d["code"] and d["code"] == d["code"].lower() and " " not in d["code"], d
+    assert isinstance(d["message"], str) and d["message"], d
+assert any(d["severity"] == "error" and d["file"].endswith(".xml") and "\\x" in d["file"] for d in data), data
+EOF
+check "JSON valid UTF-8 for a GBK file name" eval '[ $rc -eq 1 ] && python3 "$tmp/check_json.py" "$err"'
+
+# SOURCE_DATE_EPOCH.
+rc=0
+SOURCE_DATE_EPOCH=abc "$bin" render "$tmp/one.xml" -o "$tmp/sde.pdf" >"$out" 2>"$err" || rc=$?
+check "SOURCE_DATE_EPOCH=abc" eval '[ $rc -eq 2 ] && has "SOURCE_DATE_EPOCH=\"abc\"" "$err" && [ ! -e "$tmp/sde.pdf" ]'
+rc=0
+SOURCE_DATE_EPOCH=-5 "$bin" render "$tmp/one.xml" -o "$tmp/sde.pdf" >"$out" 2>"$err" || rc=$?
+check "SOURCE_DATE_EPOCH=-5" eval '[ $rc -eq 2 ] && [ ! -e "$tmp/sde.pdf" ]'
+rc=0
+SOURCE_DATE_EPOCH=1700000000 "$bin" render -q "$tmp/one.xml" -o "$tmp/sde.pdf" >"$out" 2>"$err" || rc=$?
+check "SOURCE_DATE_EPOCH=1700000000" eval '[ $rc -eq 0 ] && grep -aq "D:20231114" "$tmp/sde.pdf"'
+
+# Failed writes to standard output: exit 2 with a message.
+for args in "check $example" "dump $example" "render --dump-layout $example"; do
+  rc=0
+  # shellcheck disable=SC2086
+  "$bin" $args >/dev/full 2>"$err" || rc=$?
+  check "/dev/full: $args" eval '[ $rc -eq 2 ] && has "could not write to standard output" "$err"'
+  rc=0
+  # shellcheck disable=SC2086
+  "$bin" $args >&- 2>"$err" || rc=$?
+  check "closed stdout: $args" eval '[ $rc -eq 2 ] && has "could not write to standard output" "$err"'
+done
+rc=0
+"$bin" check -q "$example" >/dev/full 2>"$err" || rc=$?
+check "/dev/full with nothing to write" eval '[ $rc -eq 0 ] && empty "$err"'
+rc=0
+"$bin" render -q "$example" -o - >/dev/full 2>"$err" || rc=$?
+check "render -o - to /dev/full: one message" eval '[ $rc -eq 2 ] && [ "$(wc -l <"$err")" -eq 1 ] &&
+  has "cannot be written to standard output" "$err"'
+rc=0
+"$bin" render "$tmp/one.xml" -o "$tmp/full.pdf" >"$out" 2>/dev/full || rc=$?
+check "stderr to /dev/full (the wrote line is lost)" eval '[ $rc -eq 2 ]'
+
+# User layouts: $XDG_DATA_HOME first, else ~/.local/share; listed with where they come from.
+mkdir -p "$XDG_DATA_HOME/evalpdf/layouts"
+sed 's/name="compact"/name="mine"/' "$src/layouts/compact.xml" >"$XDG_DATA_HOME/evalpdf/layouts/mine.xml"
+cp "$XDG_DATA_HOME/evalpdf/layouts/mine.xml" "$XDG_DATA_HOME/evalpdf/layouts/简报.xml"
+run layouts
+check "layouts: user and shipped" eval '[ $rc -eq 0 ] &&
+  grep -q "^mine .*$XDG_DATA_HOME/evalpdf/layouts/mine.xml (user)$" "$out" &&
+  grep -q "^official .*$src/layouts/official.xml (shipped)$" "$out"'
+cat >"$tmp/width.py" <<'EOF'
+import sys, unicodedata
+def width(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = [l.rstrip("\n") for l in open(sys.argv[1], encoding="utf-8")]
+marker = sys.argv[2]
+cols = {width(l[:l.index(marker)]) for l in lines if marker in l}
+assert len(cols) == 1, (cols, lines)
+EOF
+check "layouts aligned by display width" python3 "$tmp/width.py" "$out" "$tmp/"
+run render -q --layout mine "$tmp/one.xml" -o "$tmp/mine.pdf"
+check "render with a user layout" eval '[ $rc -eq 0 ] && is_pdf "$tmp/mine.pdf"'
+mkdir -p "$HOME/.local/share/evalpdf/layouts"
+cp "$XDG_DATA_HOME/evalpdf/layouts/mine.xml" "$HOME/.local/share/evalpdf/layouts/homely.xml"
+rc=0
+env -u XDG_DATA_HOME "$bin" layouts >"$out" 2>"$err" || rc=$?
+check "layouts from ~/.local/share without XDG_DATA_HOME" eval '[ $rc -eq 0 ] &&
+  grep -q "^homely .*(user)$" "$out" && ! grep -q "^mine " "$out"'
+
+# fonts: the role table aligned by display width (family names are Chinese).
+run fonts
+grep -E '^  [a-z]+ +[0-9]+\. ' "$out" >"$tmp/fonts" || true
+check "fonts table aligned by display width" eval '[ $rc -eq 0 ] && [ -s "$tmp/fonts" ] &&
+  sed -E "s/ (missing|primary|fallback|skipped) .*/ |/" "$tmp/fonts" >"$tmp/fonts2" && python3 "$tmp/width.py" "$tmp/fonts2" " |"'
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,239 @@
+// Unit tests: confined opening (openat2 and the O_NOFOLLOW walk), lexical
+// path normalisation, reading from a descriptor, and output files.
+#define _GNU_SOURCE
+#include "util.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char base[PATH_MAX]; // TMP/t: root/ and outside/ inside it
+
+// 'put()' - Write TEXT to file BASE/REL.
+static void put(const char *rel, const char *text) {
+  char p[PATH_MAX + 64];
+  snprintf(p, sizeof p, "%s/%s", base, rel);
+  FILE *f = fopen(p, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+// 'at()' - BASE/REL in a static buffer (one at a time).
+static const char *at(const char *rel) {
+  static char p[PATH_MAX + 64];
+  snprintf(p, sizeof p, "%s/%s", base, rel);
+  return p;
+}
+
+// 'setup()' - root/{a/f.xml, in -> a, out -> ../outside, abs -> /etc, absin -> BASE/root/a,
+// loop -> loop, fifo} and outside/secret.xml.
+static void setup(void) {
+  const char *t = getenv("TMPDIR");
+  snprintf(base, sizeof base, "%s/evalpdf-confine.XXXXXX", t && *t ? t : "/tmp");
+  ck_assert_ptr_nonnull(mkdtemp(base));
+  char *r = realpath(base, NULL);
+  snprintf(base, sizeof base, "%s", r);
+  free(r);
+  mkdir(at("root"), 0700);
+  mkdir(at("root/a"), 0700);
+  mkdir(at("outside"), 0700);
+  put("root/a/f.xml", "inside");
+  put("outside/secret.xml", "secret");
+  ck_assert_int_eq(symlink("a", at("root/in")), 0);
+  ck_assert_int_eq(symlink("../outside", at("root/out")), 0);
+  ck_assert_int_eq(symlink("/etc", at("root/abs")), 0);
+  char target[PATH_MAX + 64];
+  snprintf(target, sizeof target, "%s/root/a", base);
+  ck_assert_int_eq(symlink(target, at("root/absin")), 0);
+  ck_assert_int_eq(symlink("loop", at("root/loop")), 0);
+  ck_assert_int_eq(mkfifo(at("root/fifo"), 0600), 0);
+}
+
+// 'teardown()' - Remove the tree.
+static void teardown(void) {
+  char cmd[PATH_MAX + 32];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
+  ck_assert_int_eq(system(cmd), 0);
+}
+
+// 'try_open()' - Open REL beneath root with the walk (WALK) or ep_open_beneath;
+// the file's text, or "E<errno>" on failure.
+static const char *try_open(const char *rel, bool walk) {
+  static char out[64];
+  int root = open(at("root"), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  ck_assert_int_ge(root, 0);
+  int fd = walk ? ep_open_beneath_walk(root, rel) : ep_open_beneath(root, rel);
+  int e = errno;
+  close(root);
+  if (fd < 0) {
+    snprintf(out, sizeof out, "E%d", e);
+    return out;
+  }
+  size_t len = 0;
+  unsigned char *buf = ep_read_fd(fd, 1000, &len);
+  e = errno;
+  close(fd);
+  if (!buf) {
+    snprintf(out, sizeof out, "R%d", e);
+    return out;
+  }
+  snprintf(out, sizeof out, "%s", (char *)buf);
+  free(buf);
+  return out;
+}
+
+// 'expect_both()' - Both the kernel path and the walk give WANT for REL.
+static void expect_both(const char *rel, const char *want) {
+  ck_assert_msg(!strcmp(try_open(rel, false), want), "openat2 %s: %s, expected %s", rel, try_open(rel, false), want);
+  ck_assert_msg(!strcmp(try_open(rel, true), want), "walk %s: %s, expected %s", rel, try_open(rel, true), want);
+}
+
+START_TEST(test_beneath_inside) {
+  expect_both("a/f.xml", "inside");
+  expect_both("./a//f.xml", "inside");
+  expect_both("in/f.xml", "inside");       // a relative link that stays inside
+  expect_both("a/../a/f.xml", "inside");
+}
+END_TEST
+
+START_TEST(test_beneath_escapes) {
+  char exdev[16];
+  snprintf(exdev, sizeof exdev, "E%d", EXDEV);
+  expect_both("../outside/secret.xml", exdev);
+  expect_both("a/../../outside/secret.xml", exdev);
+  expect_both("out/secret.xml", exdev);     // relative link out
+  expect_both("out/no-such.xml", exdev);    // the same answer when the target does not exist
+  expect_both("abs/passwd", exdev);         // absolute link
+  expect_both("absin/f.xml", exdev);        // absolute links are refused even when they point inside
+}
+END_TEST
+
+START_TEST(test_beneath_other_failures) {
+  char enoent[16], eloop[16], rinval[16], risdir[16];
+  snprintf(enoent, sizeof enoent, "E%d", ENOENT);
+  snprintf(eloop, sizeof eloop, "E%d", ELOOP);
+  snprintf(rinval, sizeof rinval, "R%d", EINVAL);
+  snprintf(risdir, sizeof risdir, "R%d", EISDIR);
+  expect_both("a/no-such.xml", enoent);
+  expect_both("loop/x", eloop);
+  expect_both("fifo", rinval); // opened without blocking, refused by fstat
+  ck_assert_str_eq(try_open("a", false), risdir);
+}
+END_TEST
+
+START_TEST(test_normalize) {
+  char *p = ep_path_normalize("/r/d", "x/../y/./z.xml");
+  ck_assert_str_eq(p, "/r/d/y/z.xml");
+  free(p);
+  p = ep_path_normalize("/r/d", "../../../../etc/passwd");
+  ck_assert_str_eq(p, "/etc/passwd");
+  free(p);
+  p = ep_path_normalize("/ignored", "/a//b/");
+  ck_assert_str_eq(p, "/a/b");
+  free(p);
+  ck_assert_str_eq(ep_path_under("/r/d/x.xml", "/r/d"), "x.xml");
+  ck_assert_ptr_null(ep_path_under("/r/dd/x.xml", "/r/d"));
+  ck_assert_str_eq(ep_path_under("/r/x", "/"), "r/x");
+}
+END_TEST
+
+START_TEST(test_confined) {
+  char *abs = NULL;
+  int fd, e;
+  char root[PATH_MAX + 64];
+  snprintf(root, sizeof root, "%s/root", base);
+  ck_assert_int_eq(ep_open_confined(root, root, "a/f.xml", &abs, &fd, &e), EP_CONFINED_OK);
+  close(fd);
+  free(abs);
+  ck_assert_int_eq(ep_open_confined(root, root, "../outside/secret.xml", &abs, &fd, &e), EP_CONFINED_OUTSIDE);
+  free(abs);
+  ck_assert_int_eq(ep_open_confined(root, root, "/etc/passwd", &abs, &fd, &e), EP_CONFINED_OUTSIDE);
+  free(abs);
+  ck_assert_int_eq(ep_open_confined(root, root, "out/secret.xml", &abs, &fd, &e), EP_CONFINED_OUTSIDE);
+  free(abs);
+  ck_assert_int_eq(ep_open_confined(root, root, "a/none.xml", &abs, &fd, &e), EP_CONFINED_FAILED);
+  ck_assert_int_eq(e, ENOENT);
+  free(abs);
+}
+END_TEST
+
+START_TEST(test_read_limit) {
+  int fd = open(at("root/a/f.xml"), O_RDONLY);
+  size_t len;
+  ck_assert_ptr_null(ep_read_fd(fd, 3, &len));
+  ck_assert_int_eq(errno, EFBIG);
+  close(fd);
+}
+END_TEST
+
+// 'count_entries()' - Entries of folder REL (without . and ..).
+static int count_entries(const char *rel) {
+  for (int n = 0; n < 10; n++) {
+    char c[PATH_MAX + 200];
+    snprintf(c, sizeof c, "test $(ls -A '%s' | wc -l) -eq %d", at(rel), n);
+    if (system(c) == 0)
+      return n;
+  }
+  return -1;
+}
+
+START_TEST(test_outfile) {
+  mkdir(at("o"), 0700);
+  put("o/out.pdf", "old");
+  char target[PATH_MAX + 64];
+  snprintf(target, sizeof target, "%s/o/out.pdf", base);
+  ep_outfile o;
+  ck_assert_int_eq(ep_outfile_open(&o, target), 0);
+  ck_assert_int_eq(ep_write_all(o.fd, "half", 4), 0);
+  ep_outfile_abandon(&o); // the old file stays, nothing else
+  ck_assert_int_eq(count_entries("o"), 1);
+  ck_assert_int_eq(ep_outfile_open(&o, target), 0);
+  ck_assert_int_eq(ep_write_all(o.fd, "new", 3), 0);
+  ck_assert_int_eq(ep_outfile_commit(&o), 0);
+  ck_assert_int_eq(count_entries("o"), 1);
+  int fd = open(target, O_RDONLY);
+  size_t len;
+  unsigned char *b = ep_read_fd(fd, 100, &len);
+  close(fd);
+  ck_assert_str_eq((char *)b, "new");
+  free(b);
+  // a named temporary of a process that is gone is removed by the next open
+  put("o/.out.pdf.evalpdf-999999999-123456", "stale");
+  put("o/.other.evalpdf-notapid-123456", "kept");
+  ck_assert_int_eq(ep_outfile_open(&o, target), 0);
+  ep_outfile_abandon(&o);
+  ck_assert_int_eq(access(at("o/.out.pdf.evalpdf-999999999-123456"), F_OK), -1);
+  ck_assert_int_eq(access(at("o/.other.evalpdf-notapid-123456"), F_OK), 0);
+}
+END_TEST
+
+// 'confine_suite()' - The suite.
+static Suite *confine_suite(void) {
+  Suite *s = suite_create("confine");
+  TCase *tc = tcase_create("core");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_beneath_inside);
+  tcase_add_test(tc, test_beneath_escapes);
+  tcase_add_test(tc, test_beneath_other_failures);
+  tcase_add_test(tc, test_normalize);
+  tcase_add_test(tc, test_confined);
+  tcase_add_test(tc, test_read_limit);
+  tcase_add_test(tc, test_outfile);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) {
+  SRunner *sr = srunner_create(confine_suite());
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
