@@ -491,6 +491,35 @@ START_TEST(utf8_next_replaces_bad_bytes) {
 }
 END_TEST
 
+// The element rules: once-only children, required children, rows of table
+// sections counted for the table, the column limit reported once per row, and
+// levels taken from the enclosing node.
+START_TEST(element_rules) {
+  ep_buf body;
+  ep_buf_init(&body);
+  ep_buf_puts(&body, "<table><thead><tr><th>a</th></tr></thead></table>\n"
+                     "<funds><total budget=\"1\"/><total/></funds>\n<table><tr>");
+  for (int i = 0; i < 120; i++)
+    ep_buf_puts(&body, "<td>x</td>");
+  ep_buf_puts(&body, "</tr><tr><td colspan=\"101\">y</td></tr></table>\n"
+                     "<section title=\"s\"><section title=\"t\"/></section>\n"
+                     "<scoring><indicator name=\"a\"><indicator name=\"b\"/></indicator></scoring>");
+  ep_report *r = load_body(ep_buf_str(&body));
+  ep_buf_free(&body);
+  ck_assert(!has_diag(r, "empty-table", 4));        // rows inside <thead> count
+  ck_assert(has_diag(r, "duplicate-element", 5));   // a second <total>
+  ck_assert(has_diag(r, "empty-element", 5));       // <funds> without <item>
+  ck_assert_uint_eq(count_code(r, "limit"), 2);     // once per row
+  ep_node *s = first_kind(r->body->first, EP_N_SECTION);
+  ck_assert_int_eq(s->level, 1);
+  ck_assert_int_eq(first_kind(s->first, EP_N_SECTION)->level, 2);
+  ep_node *in = first_kind(first_kind(r->body->first, EP_N_SCORING)->first, EP_N_INDICATOR);
+  ck_assert_int_eq(in->depth, 1);
+  ck_assert_int_eq(first_kind(in->first, EP_N_INDICATOR)->depth, 2);
+  ep_report_free(r);
+}
+END_TEST
+
 // 'model_suite()' - All model tests.
 static Suite *model_suite(void) {
   Suite *s = suite_create("model");
@@ -526,6 +555,7 @@ static Suite *model_suite(void) {
   tcase_add_test(tc, value_formats);
   tcase_add_test(tc, fig_text_formats);
   tcase_add_test(tc, amount_result);
+  tcase_add_test(tc, element_rules);
   tcase_add_test(tc, utf8_next_replaces_bad_bytes);
   suite_add_tcase(s, tc);
   return s;
