@@ -22,6 +22,8 @@ static int cmd_dump(cli_state *st);
 static int cmd_layouts(cli_state *st);
 static int cmd_fonts(cli_state *st);
 static int cmd_help(cli_state *st);
+static int cmd_batch(cli_state *st);
+static int cmd_watch(cli_state *st);
 
 // The commands, in the order help lists them. A new command is one row here
 // (its function may live in a cli_*.c file, declared in cli.h).
@@ -51,6 +53,8 @@ static const cli_command commands[] = {
      "Show how each font role of the layout resolves (file, face, stand-ins), and with\n"
      "FILE, how many of the report's characters each face covers and which none does.",
      cmd_fonts, 0, 1, CLI_O_LOAD, CLI_F_CONTEXT},
+    {"batch", "evalpdf batch [OPTIONS] INPUT...", cli_batch_help, cmd_batch, 1, SIZE_MAX, 0, 0},
+    {"watch", "evalpdf watch [OPTIONS] INPUT...", cli_batch_help, cmd_watch, 1, SIZE_MAX, 0, 0},
     {"help", "evalpdf help [COMMAND]", "Show help for COMMAND.", cmd_help, 0, 1, 0, 0},
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
@@ -604,6 +608,24 @@ static int cmd_fonts(cli_state *st) {
   return rc;
 }
 
+// 'forward()' - Run batch or watch (FN) with ST's arguments (reached only
+// with options before the command, which main refuses for these two).
+static int forward(cli_state *st, const char *name, int (*fn)(int, char **)) {
+  char **argv = xrealloc(NULL, (st->nargs + 2) * sizeof *argv);
+  argv[0] = (char *)name;
+  memcpy(argv + 1, st->args, st->nargs * sizeof *argv);
+  argv[st->nargs + 1] = NULL;
+  int rc = fn((int)st->nargs + 1, argv);
+  free(argv);
+  return rc;
+}
+
+// 'cmd_batch()' - `evalpdf batch` (cli_batch.c).
+static int cmd_batch(cli_state *st) { return forward(st, "batch", evalpdf_cli_batch); }
+
+// 'cmd_watch()' - `evalpdf watch` (cli_watch.c).
+static int cmd_watch(cli_state *st) { return forward(st, "watch", evalpdf_cli_watch); }
+
 // 'cmd_help()' - General help, or help for one command.
 static int cmd_help(cli_state *st) {
   if (st->nargs == 0) {
@@ -656,6 +678,10 @@ int main(int argc, char **argv) {
     usage(stderr);
     return finish_streams(2, false);
   }
+  // batch and watch parse their own options (cli_batch.c).
+  if (!strcmp(argv[1], "batch") || !strcmp(argv[1], "watch"))
+    return finish_streams(argv[1][0] == 'b' ? evalpdf_cli_batch(argc - 1, argv + 1)
+                                            : evalpdf_cli_watch(argc - 1, argv + 1), false);
   cli_state st;
   memset(&st, 0, sizeof st);
   evalpdf_options_init(&st.opts);

@@ -2,8 +2,10 @@
 # PDF checks of whole reports: render each report twice and require
 # byte-identical output, `qpdf --check` clean, every font embedded and subset
 # (`pdffonts`), `pdftotext` silent and giving back the display list's text in
-# order (whitespace aside), and the line checks of ../shared/tools/pdf-lines.py
-# (no ragged inner line, no kinsoku breach, no one-character last line).
+# order (whitespace aside), and, for the real reports in examples/ on every layout,
+# the project's own PDF checks in tests/pdfcheck/: no ragged inner line (ragged.py),
+# no kinsoku breach (kinsoku.py), no one-character last line (lastline.py), and the
+# report's titles and numbers with units found by pdftotext, spaces aside (extract.py).
 # Also: a failing render leaves an existing output untouched.
 # Usage: run-pdf.sh EVALPDF_BIN SOURCE_DIR
 set -eu
@@ -16,12 +18,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-for tool in qpdf pdffonts pdftotext python3; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "missing $tool (install qpdf, poppler-utils)"; exit 1; }
-done
-lines_tool=""
-for cand in ../shared/tools/pdf-lines.py "$src/../shared/tools/pdf-lines.py"; do
-  [ -f "$cand" ] && lines_tool=$cand && break
+for tool in qpdf pdffonts pdftotext python3 mutool; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "missing $tool (install qpdf, poppler-utils, mupdf-tools)"; exit 1; }
 done
 export SOURCE_DATE_EPOCH=1700000000
 for xml in examples/*.xml tests/golden/*.xml; do
@@ -68,10 +66,20 @@ if i < len(body):
     sys.exit(1)
 PY
   then ok; else bad "$xml: pdftotext text differs from the display list"; fi
-  # the line statistics need body text: run them on the real reports in examples/
-  if [ -n "$lines_tool" ] && [ "${xml#examples/}" != "$xml" ]; then
-    if python3 "$lines_tool" "$a" -v >"$tmp/lines" 2>&1; then ok; else bad "$xml: pdf-lines.py"; head -12 "$tmp/lines"; fi
-  fi
+done
+# The line checks need body text: the real reports in examples/, on every layout.
+for xml in examples/*.xml; do
+  [ -e "$xml" ] || continue
+  for layout in $("$bin" layouts | awk '{ print $1 }'); do
+    pdf=$tmp/$(basename "$xml" .xml).$layout.pdf
+    if ! "$bin" render -q --layout "$layout" "$xml" -o "$pdf" 2>"$tmp/err"; then bad "$xml ($layout): render failed"; cat "$tmp/err"; continue; fi
+    for check in ragged kinsoku lastline; do
+      if python3 tests/pdfcheck/$check.py -v "$pdf" >"$tmp/check" 2>&1; then ok; else bad "$xml ($layout): $check"; head -12 "$tmp/check"; fi
+    done
+    if python3 tests/pdfcheck/extract.py -v --ignore-spaces "$pdf" --xml "$xml" >"$tmp/check" 2>&1; then ok; else
+      bad "$xml ($layout): extract"; head -12 "$tmp/check"
+    fi
+  done
 done
 # Table cells extract in row order: the leaf indicators of the scoring table
 # that crosses a page come out in document order.
