@@ -753,6 +753,25 @@ bool ep_face_has(ep_face *face, uint32_t cp) { return (face_entry(face, cp) & 1)
 // 'ep_face_advance()' - CP's advance in 1/1000 em (.notdef's when not covered).
 int ep_face_advance(ep_face *face, uint32_t cp) { return (face_entry(face, cp) >> 1) - 1; }
 
+// 'ep_face_ink()' - The horizontal ink extent of CP's glyph in 1/1000 em.
+bool ep_face_ink(ep_face *face, uint32_t cp, int *x_min, int *x_max) {
+  *x_min = *x_max = 0;
+  if (face->state != FACE_OK || cp >= CP_LIMIT)
+    return false;
+  bool ok = false;
+  pthread_mutex_lock(&face->lock);
+  FT_UInt gid = FT_Get_Char_Index(face->ft, cp);
+  if (gid && FT_Load_Glyph(face->ft, gid, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP) == 0 &&
+      face->ft->glyph->metrics.width > 0) {
+    long upem = face->metrics.units_per_em, l = face->ft->glyph->metrics.horiBearingX;
+    *x_min = (int)(l * 1000 / upem);
+    *x_max = (int)((l + face->ft->glyph->metrics.width) * 1000 / upem);
+    ok = true;
+  }
+  pthread_mutex_unlock(&face->lock);
+  return ok;
+}
+
 // ---------------------------------------------------------------------------
 // Subsetting
 

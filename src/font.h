@@ -169,6 +169,12 @@ bool ep_face_has(ep_face *face, uint32_t cp);
 // allocated two-level table: a hit is two atomic loads, no lock.
 int ep_face_advance(ep_face *face, uint32_t cp);
 
+// 'ep_face_ink()' - The horizontal ink extent of CP's glyph, from its
+// unhinted outline, in 1/1000 em from the glyph origin: *X_MIN (left edge of
+// the ink) and *X_MAX (right edge). Returns false (both 0) when the face does
+// not cover CP or the glyph has no ink. Not cached: callers cache what they need.
+bool ep_face_ink(ep_face *face, uint32_t cp, int *x_min, int *x_max);
+
 // 'ep_face_subset()' - Cut FACE down to the characters CPS[0..N-1] (duplicates
 // and characters the face lacks are ignored) with HarfBuzz hb-subset and
 // return a standalone TrueType font (one face, even from a .ttc) in *OUT

@@ -1,6 +1,9 @@
-// Layout of text blocks: inline content → atoms → lines (ep_linebreak) →
-// line items → pages. Tables and other table-like blocks come with the
-// tables work; until then they are left out with one warning each.
+// Layout of a report: inline content → atoms (with font advances and ink
+// boxes) → lines (ep_linebreak) → line items → pages, with the title block or
+// cover, headings, lists, the 目录 (laid out until its page numbers are
+// stable), pagination, page numbers and running headers. Table-like blocks
+// are built and placed by layout_table.c.
+#include "layout.h"
 #include "layout_int.h"
 
 #include <math.h>
@@ -8,165 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-// 'lay_push_atom()' - Append one atom with its style.
-void lay_push_atom(atoms *at, uint32_t cp, double adv, double em, unsigned flags, const atom_style *s) {
-  if (at->n == at->cap) {
-    at->cap = at->cap ? at->cap * 2 : 16;
-    at->a = ep_xrealloc(at->a, at->cap * sizeof *at->a);
-    at->s = ep_xrealloc(at->s, at->cap * sizeof *at->s);
-  }
-  at->a[at->n].cp = cp;
-  at->a[at->n].advance = adv;
-  at->a[at->n].em = em;
-  at->a[at->n].flags = flags | at->pending_flags;
-  at->pending_flags = 0;
-  at->s[at->n] = *s;
-  at->n++;
-}
-
-// 'warn_missing()' - One warning per character and source line that no face covers.
-static void warn_missing(lay *L, uint32_t cp, const ep_text_style *ts, const char *file, unsigned long line,
-                         bool nonbmp) {
-  uint64_t key = ((uint64_t)cp << 32) | (line & 0xFFFFFFFFu);
-  for (size_t i = 0; i < L->nmissing; i++)
-    if (L->missing[i] == key)
-      return;
-  if (L->nmissing == L->cmissing) {
-    L->cmissing = L->cmissing ? L->cmissing * 2 : 16;
-    L->missing = ep_xrealloc(L->missing, L->cmissing * sizeof *L->missing);
-  }
-  L->missing[L->nmissing++] = key;
-  char u[8] = {0};
-  ep_utf8_encode(cp, u);
-  if (nonbmp)
-    ep_diag_add(L->diags, EP_WARNING, file, line, "missing-glyph",
-                "character “%s” (U+%04X) lies outside the Basic Multilingual Plane, which the PDF writer (libharu 2.3) cannot embed; it prints as a blank.",
-                u, (unsigned)cp);
-  else
-    ep_diag_add(L->diags, EP_WARNING, file, line, "missing-glyph",
-                "character “%s” (U+%04X) is in no font of role %s; it prints as an empty box (install a font that has it, or point the role at one).",
-                u, (unsigned)cp, ts->role_name ? ts->role_name : "?");
-}
-
-// 'lay_add_text()' - Append the characters of UTF-8 S as atoms in format F.
-// GLUE: no break inside S (a figure or a number).
-void lay_add_text(lay *L, atoms *at, const char *s, const ifmt *f, const char *file, unsigned long line,
-                     bool glue) {
-  size_t len = strlen(s);
-  bool first = true;
-  for (size_t i = 0; i < len;) {
-    uint32_t cp = ep_utf8_next(s, len, &i);
-    atom_style as = {f->link, NULL, f->size, f->bold, f->underline, f->rise, file, line};
-    ep_face *face = NULL;
-    bool nonbmp = cp > 0xFFFF;
-    if (!nonbmp)
-      face = ep_role_face_for(f->ts->role, cp);
-    if (!face) {
-      if (cp != ' ')
-        warn_missing(L, cp, f->ts, file, line, nonbmp);
-      face = ep_role_face(f->ts->role, 0);
-      if (nonbmp)
-        cp = 0x3000; // an ideographic space keeps the measure
-    }
-    as.face = face;
-    int adv1000 = face ? ep_face_advance(face, cp) : 1000;
-    double adv = adv1000 * f->size / 1000.0;
-    if (adv1000 >= 1000 && ep_is_cjk(cp))
-      adv = f->size * L->char_ratio;
-    if (cp == '\t' || cp == '\n')
-      cp = ' ';
-    unsigned flags = (glue && !first) ? EP_LB_GLUE_PREV : 0;
-    lay_push_atom(at, cp, adv, f->size, flags, &as);
-    first = false;
-  }
-}
-
-static const char *sec_id(lay *L, const ep_node *s);
-
-// 'sec_find()' - Index of section S in sec_nodes, or SIZE_MAX: a hash of
-// the node's address (linear probing), so 100k sections stay linear.
-static size_t sec_find(const lay *L, const ep_node *s) {
-  for (size_t h = L->sec_hcap ? (size_t)(((uintptr_t)s >> 4) * 0x9E3779B97F4A7C15ull) & (L->sec_hcap - 1) : 0;
-       L->sec_hcap && L->sec_hash[h]; h = (h + 1) & (L->sec_hcap - 1))
-    if (L->sec_nodes[L->sec_hash[h] - 1] == s)
-      return L->sec_hash[h] - 1;
-  return SIZE_MAX;
-}
-
-// 'lay_inline_text()' - Atoms for the inline children of N.
-void lay_inline_text(lay *L, atoms *at, const ep_node *n, const ifmt *f, int depth) {
-  if (depth > EP_MAX_NESTING + 2)
-    return;
-  for (const ep_node *c = n->first; c; c = c->next) {
-    ifmt g = *f;
-    switch (c->kind) {
-    case EP_N_TEXT:
-      lay_add_text(L, at, c->text, f, c->file, c->line, false);
-      break;
-    case EP_N_B:
-      g.bold = true;
-      lay_inline_text(L, at, c, &g, depth + 1);
-      break;
-    case EP_N_U:
-      g.underline = true;
-      lay_inline_text(L, at, c, &g, depth + 1);
-      break;
-    case EP_N_SUP:
-    case EP_N_SUB:
-      g.size = f->size * 0.6;
-      g.rise = c->kind == EP_N_SUP ? f->size * 0.35 : -f->size * 0.15;
-      lay_inline_text(L, at, c, &g, depth + 1);
-      break;
-    case EP_N_BR:
-      at->pending_flags |= EP_LB_BREAK_BEFORE;
-      break;
-    case EP_N_VALUE:
-      if (c->result)
-        lay_add_text(L, at, c->result, f, c->file, c->line, true);
-      break;
-    case EP_N_AMOUNT:
-      if (c->result) {
-        lay_add_text(L, at, c->result, f, c->file, c->line, true);
-        if (c->unit)
-          lay_add_text(L, at, c->unit, f, c->file, c->line, false);
-      }
-      break;
-    case EP_N_REF:
-      if (c->result) {
-        ifmt lf = *f;
-        if (c->page && c->target)
-          lf.link = sec_id(L, c->target); // the number and the page link to the section
-        lay_add_text(L, at, c->result, &lf, c->file, c->line, true);
-        if (c->page && c->target) {
-          size_t si = sec_find(L, c->target);
-          int pg = si == SIZE_MAX ? 0 : L->sec_pages[si];
-          char b[32];
-          snprintf(b, sizeof b, "第%d页", pg);
-          lay_add_text(L, at, b, &lf, c->file, c->line, true);
-        }
-      }
-      break;
-    default:
-      break;
-    }
-  }
-}
-
 // ---------------------------------------------------------------------------
 // Lines
-
-// 'lay_proto()' - A new proto box for the current line.
-ep_box *lay_proto(lay *L, ep_box_kind kind) {
-  if (L->nprotos == L->cprotos) {
-    L->cprotos = L->cprotos ? L->cprotos * 2 : 1024;
-    L->protos = ep_xrealloc(L->protos, L->cprotos * sizeof *L->protos);
-  }
-  ep_box *b = &L->protos[L->nprotos++];
-  memset(b, 0, sizeof *b);
-  b->kind = kind;
-  b->fill = -1;
-  return b;
-}
 
 // 'lay_new_line()' - Start a line item.
 line_item *lay_new_line(lay *L) {
@@ -176,7 +22,7 @@ line_item *lay_new_line(lay *L) {
   }
   line_item *li = &L->lines[L->nlines++];
   memset(li, 0, sizeof *li);
-  li->box0 = L->nprotos;
+  li->box0 = L->in.nprotos;
   li->para = L->para;
   if (L->want_num_start) {
     li->num_start = true;
@@ -198,101 +44,6 @@ static void blank_lines(lay *L, int n) {
     li->blank = true;
     li->count = 1;
   }
-}
-
-// 'same_run()' - True when atoms I and J draw in one text run.
-static bool same_run(const atom_style *a, const atom_style *b) {
-  return a->face == b->face && a->size == b->size && a->bold == b->bold && a->underline == b->underline &&
-         a->rise == b->rise && a->link == b->link;
-}
-
-// 'lay_emit_runs()' - Proto text boxes for atoms [S, E) of AT, at x = LEFT + X[i].
-void lay_emit_runs(lay *L, const atoms *at, const double *x, size_t s, size_t e, double left) {
-  size_t i = s;
-  while (i < e) {
-    // skip spaces at run starts
-    size_t j = i + 1;
-    while (j < e && same_run(&at->s[j], &at->s[i]))
-      j++;
-    ep_box *b = lay_proto(L, EP_BOX_TEXT);
-    const atom_style *st = &at->s[i];
-    b->face = st->face;
-    b->size = st->size;
-    b->bold = st->bold;
-    b->underline = st->underline;
-    b->rise = st->rise;
-    b->x = left + x[i];
-    b->y = st->rise;
-    b->h = st->size;
-    b->src_file = st->file;
-    b->src_line = st->line;
-    size_t n = j - i;
-    uint32_t *cps = ep_arena_alloc(&L->dl->arena, n * sizeof *cps);
-    double *dx = ep_arena_alloc(&L->dl->arena, n * sizeof *dx);
-    ep_buf t;
-    ep_buf_init(&t);
-    for (size_t k = 0; k < n; k++) {
-      cps[k] = at->a[i + k].cp;
-      dx[k] = x[i + k] - x[i];
-      ep_buf_put_cp(&t, cps[k]);
-    }
-    b->n = n;
-    b->cps = cps;
-    b->dx = dx;
-    b->w = x[j - 1] - x[i] + at->a[j - 1].advance;
-    b->text = ep_arena_strdup(&L->dl->arena, ep_buf_str(&t));
-    ep_buf_free(&t);
-    if (st->link) {
-      double x0 = b->x, w = b->w, sz = b->size;
-      ep_box *lk = lay_proto(L, EP_BOX_LINK);
-      lk->x = x0;
-      lk->y = -0.2 * sz;
-      lk->w = w;
-      lk->h = 1.1 * sz;
-      lk->dest_id = st->link;
-    }
-    i = j;
-  }
-}
-
-// 'lay_width()' - The natural width of AT (the sum of its advances).
-double lay_width(const atoms *at) {
-  double w = 0;
-  for (size_t k = 0; k < at->n; k++)
-    w += at->a[k].advance;
-  return w;
-}
-
-// 'lay_emit_natural()' - Proto text runs of all of AT at natural spacing from LEFT
-// (a line not set by the breaker: page numbers, headers, labels).
-void lay_emit_natural(lay *L, const atoms *at, double left) {
-  if (!at->n)
-    return;
-  double *xs = ep_xmalloc(at->n * sizeof *xs), acc = 0;
-  for (size_t k = 0; k < at->n; k++) {
-    xs[k] = acc;
-    acc += at->a[k].advance;
-  }
-  lay_emit_runs(L, at, xs, 0, at->n, left);
-  free(xs);
-}
-
-// 'lay_copy_protos()' - Copy N proto boxes from FIRST onto PAGE, shifted up by DY;
-// UPRIGHT marks them as staying upright on a rotated page.
-void lay_copy_protos(lay *L, ep_page *page, size_t first, size_t n, double dy, bool upright) {
-  for (size_t k = first; k < first + n; k++) {
-    ep_box *b = ep_page_add(L->dl, page, L->protos[k].kind);
-    *b = L->protos[k];
-    b->y += dy;
-    b->upright = b->upright || upright;
-  }
-}
-
-// 'lay_put_protos()' - Move the proto boxes from FROM on onto PAGE (see
-// lay_copy_protos) and drop them from the proto list.
-void lay_put_protos(lay *L, ep_page *page, size_t from, double dy, bool upright) {
-  lay_copy_protos(L, page, from, L->nprotos - from, dy, upright);
-  L->nprotos = from;
 }
 
 // 'lay_set_para()' - Break AT into lines and append them as line items.
@@ -343,64 +94,95 @@ void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep
     else if (!justified && align == EP_H_RIGHT)
       left += ln->measure - ln->width_used;
     if (ln->overfull && ln->start < at->n && !warned++)
-      ep_diag_add(L->diags, EP_WARNING, at->s[ln->start].file, at->s[ln->start].line, "overfull-line",
+      ep_diag_add(L->in.diags, EP_WARNING, at->s[ln->start].file, at->s[ln->start].line, "overfull-line",
                   "a word or number is wider than the text block and was broken by character.");
     size_t s = ln->start, e = ln->end;
     while (s < e && at->a[s].cp == ' ')
       s++;
     if (s < e)
-      lay_emit_runs(L, at, res.x, s, e, left);
-    li->nbox = L->nprotos - li->box0;
+      lay_emit_runs(&L->in, at, res.x, s, e, left);
+    li->nbox = L->in.nprotos - li->box0;
   }
   ep_lb_result_free(&res);
 }
 
-// 'set_para_inset()' - A centred paragraph set in the measure narrowed by INSET on both sides.
-static void set_para_inset(lay *L, atoms *at, double inset, ep_halign align, double size) {
-  L->para++;
+// 'title_lines()' - Break title atoms AT into lines of at most W pt (params P
+// filled for width W: words whole, no justification, no 孤字 rule); returns the
+// line count, or 0 when a word had to be cut or a line overflows.
+static size_t title_lines(const atoms *at, double W, ep_lb_result *res) {
   ep_lb_params p;
-  ep_lb_params_init(&p, L->st->body_w - 2 * inset);
-  ep_lb_result res;
-  if (ep_linebreak(at->a, at->n, &p, &res) != 0)
+  ep_lb_params_init(&p, W);
+  p.min_last_chars = 1;
+  p.max_stretch = 1e-9; // lines at natural width, centred by the caller
+  p.no_shrink = true;   // a title is set at its natural tracking
+  if (ep_linebreak(at->a, at->n, &p, res) != 0)
     abort();
+  if (res->pass != 1)
+    return 0;
+  for (size_t k = 0; k < res->nlines; k++)
+    if (res->lines[k].overfull)
+      return 0;
+  return res->nlines;
+}
+
+// 'balanced_para()' - A centred title (report title, cover, appendix title,
+// heading set centred) in a measure of W pt from the body's left edge plus
+// INSET: broken only between words (ICU), in as few lines as W allows, and
+// then as evenly as that line count allows, by narrowing the measure to the
+// least that still gives it (GB/T 9704 7.3.1: a trapezoid or diamond, never a
+// long line over a stub). The one balancing routine for title, cover and
+// appendix titles.
+static void balanced_para(lay *L, atoms *at, double inset, double W, double size, bool keep) {
+  L->para++;
+  if (!at->n)
+    return;
+  lay_glue_words(&L->in, at, 0);
+  ep_lb_result res;
+  size_t nl = title_lines(at, W, &res);
+  if (nl > 1) { // binary search for the narrowest measure with the same line count
+    double lo = 0, hi = W;
+    for (int it = 0; it < 20 && hi - lo > 0.5; it++) {
+      double mid = (lo + hi) / 2;
+      ep_lb_result r2;
+      size_t k = title_lines(at, mid, &r2);
+      ep_lb_result_free(&r2);
+      if (k == nl)
+        hi = mid;
+      else
+        lo = mid;
+    }
+    ep_lb_result_free(&res);
+    title_lines(at, hi, &res);
+  } else if (nl == 0) { // a word wider than the measure: break as a paragraph would
+    ep_lb_result_free(&res);
+    ep_lb_params p;
+    ep_lb_params_init(&p, W);
+    p.min_last_chars = 1;
+    p.max_stretch = 1e-9;
+    if (ep_linebreak(at->a, at->n, &p, &res) != 0)
+      abort();
+  }
   for (size_t k = 0; k < res.nlines; k++) {
     const ep_lb_line *ln = &res.lines[k];
     line_item *li = lay_new_line(L);
     li->idx = (int)k;
     li->count = (int)res.nlines;
-    li->keep_next = true;
+    li->keep_next = keep;
     li->size = size;
     li->span = line_span(L, size);
-    double left = L->st->left + inset;
-    bool justified = !ln->last && !ln->forced;
-    if (!justified && align == EP_H_CENTER)
-      left += (ln->measure - ln->width_used) / 2;
-    lay_emit_runs(L, at, res.x, ln->start, ln->end, left);
-    li->nbox = L->nprotos - li->box0;
+    double left = L->st->left + inset + (W - ln->width_used) / 2;
+    size_t s = ln->start;
+    while (s < ln->end && at->a[s].cp == ' ')
+      s++;
+    if (s < ln->end)
+      lay_emit_runs(&L->in, at, res.x, s, ln->end, left);
+    li->nbox = L->in.nprotos - li->box0;
   }
   ep_lb_result_free(&res);
 }
 
 // ---------------------------------------------------------------------------
 // Blocks
-
-// 'lay_fmt_for()' - A fresh inline format for text style TS.
-ifmt lay_fmt_for(const ep_text_style *ts) {
-  ifmt f = {NULL, ts, ts->bold, false, ts->size, 0};
-  return f;
-}
-
-// 'lay_ends_with_mark()' - True when UTF-8 S ends with one of 。；！？：，、.
-bool lay_ends_with_mark(const char *s) {
-  size_t n = strlen(s);
-  static const char *const marks[] = {"。", "；", "！", "？", "：", "，", "、", NULL};
-  for (int i = 0; marks[i]; i++) {
-    size_t m = strlen(marks[i]);
-    if (n >= m && !strcmp(s + n - m, marks[i]))
-      return true;
-  }
-  return n && (s[n - 1] == '.' || s[n - 1] == ';');
-}
 
 // 'last_text()' - The last TEXT node in N's inline content (depth-first), or NULL.
 static const ep_node *last_text(const ep_node *n, int depth) {
@@ -424,6 +206,16 @@ static const ep_node *last_text(const ep_node *n, int depth) {
 static const ep_text_style *heading_style(const lay *L, int level) {
   int k = level < 1 ? 1 : level > 4 ? 4 : level;
   return &L->st->ts[EP_TS_H1 + k - 1];
+}
+
+// 'sec_find()' - Index of section S in sec_nodes, or SIZE_MAX: a hash of
+// the node's address (linear probing), so 100k sections stay linear.
+static size_t sec_find(const lay *L, const ep_node *s) {
+  for (size_t h = L->sec_hcap ? (size_t)(((uintptr_t)s >> 4) * 0x9E3779B97F4A7C15ull) & (L->sec_hcap - 1) : 0;
+       L->sec_hcap && L->sec_hash[h]; h = (h + 1) & (L->sec_hcap - 1))
+    if (L->sec_nodes[L->sec_hash[h] - 1] == s)
+      return L->sec_hash[h] - 1;
+  return SIZE_MAX;
 }
 
 // 'record_section()' - Register S for page bookkeeping.
@@ -463,7 +255,7 @@ static const char *sec_id(lay *L, const ep_node *s) {
     return "s0";
   char id[32];
   snprintf(id, sizeof id, "s%zu", i + 1);
-  return ep_arena_strdup(&L->dl->arena, id);
+  return ep_arena_strdup(&L->in.dl->arena, id);
 }
 
 // 'page_of()' - Printed page of section S from the previous pass (0 = unknown).
@@ -472,37 +264,58 @@ static int page_of(const lay *L, const ep_node *s) {
   return i == SIZE_MAX ? 0 : L->sec_pages[i];
 }
 
+// 'ref_id()' / 'ref_page()' - sec_id() and page_of() for the inline text's <ref>.
+static const char *ref_id(void *user, const ep_node *s) { return sec_id(user, s); }
+static int ref_page(void *user, const ep_node *s) { return page_of(user, s); }
+
+// 'host_caption()', 'host_add_table()', 'host_add_drawing()', 'host_new_page()' -
+// The block layout's side of the table engine's host interface.
+static void host_caption(void *user, atoms *at, double size) {
+  lay_set_para(user, at, 0, 0, EP_H_CENTER, true, NULL, size, false);
+}
+static void host_add_table(void *user, struct ep_table *t) {
+  lay *L = user;
+  L->para++;
+  line_item *li = lay_new_line(L);
+  li->table = t;
+  li->count = 1;
+}
+static void host_add_drawing(void *user, size_t box0, size_t nbox, int rows) {
+  lay *L = user;
+  L->para++;
+  line_item *li = lay_new_line(L);
+  li->count = 1;
+  li->rows_h = rows;
+  li->box0 = box0;
+  li->nbox = nbox;
+}
+static ep_page *host_new_page(void *user, bool rotated) { return lay_new_page(user, rotated); }
+
+// 'table_host()' - The table engine's view of L.
+static tbl_host table_host(lay *L) {
+  tbl_host h = {&L->in, L->st, L->char_ratio, L, host_caption, host_add_table, host_add_drawing, host_new_page};
+  return h;
+}
+
 static void layout_blocks(lay *L, const ep_node *parent, int depth);
 
 // 'para_block()' - A paragraph-like block: optional LEAD (bold run-in text), then the inline content of N.
 static void para_block(lay *L, const ep_node *n, const char *lead, bool lead_bold, const ep_text_style *ts,
                        double first_indent, double rest_indent, const char *tail) {
   atoms at = {0};
-  ifmt f = lay_fmt_for(ts);
+  ifmt f = lay_fmt_for(ts, L->char_ratio);
   if (lead && lead[0]) {
     ifmt b = f;
     b.bold = lead_bold || f.bold;
-    lay_add_text(L, &at, lead, &b, n->file, n->line, false);
+    lay_add_text(&L->in, &at, lead, &b, n->file, n->line, false);
   }
   if (n)
-    lay_inline_text(L, &at, n, &f, 0);
+    lay_inline_text(&L->in, &at, n, &f, 0);
   if (tail)
-    lay_add_text(L, &at, tail, &f, n ? n->file : NULL, n ? n->line : 0, false);
+    lay_add_text(&L->in, &at, tail, &f, n ? n->file : NULL, n ? n->line : 0, false);
   lay_set_para(L, &at, first_indent, rest_indent, ts->align, false, NULL, ts->size, false);
   free(at.a);
   free(at.s);
-}
-
-// 'lay_add_lead()' - The bold title of an issue or measure N as its lead-in,
-// closed with 。 when it has no end mark of its own and text follows.
-void lay_add_lead(lay *L, atoms *at, const ep_node *n, const ifmt *f) {
-  if (!n->text || !n->text[0])
-    return;
-  ifmt b = *f;
-  b.bold = true;
-  lay_add_text(L, at, n->text, &b, n->file, n->line, false);
-  if (!lay_ends_with_mark(n->text) && n->first)
-    lay_add_text(L, at, "。", &b, n->file, n->line, false);
 }
 
 // 'yishi_para()' - Items run into one paragraph as 一是……；二是……。
@@ -511,7 +324,7 @@ static void yishi_para(lay *L, const ep_node *n, ep_kind kind) {
   const ep_text_style *ts = &L->st->ts[EP_TS_BODY];
   double em = ts->size;
   atoms at = {0};
-  ifmt f = lay_fmt_for(ts);
+  ifmt f = lay_fmt_for(ts, L->char_ratio);
   int count = 0, k = 0;
   for (const ep_node *c = n->first; c; c = c->next)
     count += c->kind == kind;
@@ -523,18 +336,38 @@ static void yishi_para(lay *L, const ep_node *n, ep_kind kind) {
       char num[64], lead[80];
       ep_format_chinese_ordinal(k, num, sizeof num);
       snprintf(lead, sizeof lead, "%s是", num);
-      lay_add_text(L, &at, lead, &f, c->file, c->line, false);
+      lay_add_text(&L->in, &at, lead, &f, c->file, c->line, false);
     }
-    lay_add_lead(L, &at, c, &f);
-    lay_inline_text(L, &at, c, &f, 0);
+    lay_add_lead(&L->in, &at, c, &f);
+    lay_inline_text(&L->in, &at, c, &f, 0);
     const ep_node *t = last_text(c, 0);
     bool has_mark = t && lay_ends_with_mark(t->text);
     if (!has_mark && count > 1)
-      lay_add_text(L, &at, k == count ? "。" : "；", &f, c->file, c->line, false);
+      lay_add_text(&L->in, &at, k == count ? "。" : "；", &f, c->file, c->line, false);
   }
   lay_set_para(L, &at, ts->indent * em * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
   free(at.a);
   free(at.s);
+}
+
+// 'item_label()' - The number of item K of a list or issue block N: one level
+// below the numbering of the section around it, so that levels never repeat a
+// style (under "2." the items are （1）, deeper ①), and "1." outside sections
+// or under the first two levels.
+static void item_label(const ep_node *n, int k, char *buf, size_t size) {
+  int level = 0;
+  for (const ep_node *a = n->parent; a && !level; a = a->parent)
+    if (a->kind == EP_N_SECTION && a->number)
+      level = a->level;
+  if (level < 3) {
+    snprintf(buf, size, "%d.", k);
+  } else if (level == 3) {
+    ep_section_number(4, k, buf, size);
+  } else if (k <= 20) {
+    buf[ep_utf8_encode(0x2460 + (uint32_t)(k - 1), buf)] = 0; // ① … ⑳
+  } else {
+    snprintf(buf, size, "(%d)", k);
+  }
 }
 
 // 'numbered_items()' - Numbered paragraphs (issues, measures): "1." + bold title + text.
@@ -546,19 +379,19 @@ static void numbered_items(lay *L, const ep_node *n, ep_kind kind) {
       continue;
     k++;
     atoms at = {0};
-    ifmt f = lay_fmt_for(ts);
+    ifmt f = lay_fmt_for(ts, L->char_ratio);
     char num[32];
-    snprintf(num, sizeof num, "%d.", k);
-    lay_add_text(L, &at, num, &f, c->file, c->line, true);
-    lay_add_lead(L, &at, c, &f);
-    lay_inline_text(L, &at, c, &f, 0);
+    item_label(n, k, num, sizeof num);
+    lay_add_text(&L->in, &at, num, &f, c->file, c->line, true);
+    lay_add_lead(&L->in, &at, c, &f);
+    lay_inline_text(&L->in, &at, c, &f, 0);
     lay_set_para(L, &at, ts->indent * ts->size * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
     free(at.a);
     free(at.s);
   }
 }
 
-// 'list_block()' - <list>: yishi paragraph, or numbered/bullet items with a hanging indent.
+// 'list_block()' - <list>: yishi paragraph, or numbered/bullet items set as paragraphs (or hanging, as the layout says).
 static void list_block(lay *L, const ep_node *n) {
   if (n->style == EP_LIST_YISHI) {
     yishi_para(L, n, EP_N_LI);
@@ -575,19 +408,22 @@ static void list_block(lay *L, const ep_node *n) {
     if (n->style == EP_LIST_BULLET)
       snprintf(label, sizeof label, "●");
     else
-      snprintf(label, sizeof label, "%d.", k);
+      item_label(n, k, label, sizeof label);
     atoms at = {0};
-    ifmt f = lay_fmt_for(ts);
-    lay_add_text(L, &at, label, &f, c->file, c->line, true);
+    ifmt f = lay_fmt_for(ts, L->char_ratio);
+    lay_add_text(&L->in, &at, label, &f, c->file, c->line, true);
     double label_w = lay_width(&at);
     if (n->style == EP_LIST_BULLET) {
       // a half-em gap after the bullet, drawn as a fixed space
       label_w += em / 2;
       atom_style s = at.s[0];
+      s.off = 0;
       lay_push_atom(&at, 0x2002, em / 2, em, EP_LB_GLUE_PREV | EP_LB_NO_AUTOSPACE, &s);
     }
-    lay_inline_text(L, &at, c, &f, 0);
-    lay_set_para(L, &at, ts->indent * em * L->char_ratio, ts->indent * em * L->char_ratio + label_w, EP_H_JUSTIFY, false, NULL, ts->size, false);
+    lay_inline_text(&L->in, &at, c, &f, 0);
+    // 回行顶格: continuation lines at the margin (GB/T 9704 body rule); a layout may hang them
+    double first = ts->indent * em * L->char_ratio;
+    lay_set_para(L, &at, first, L->st->list_hang ? first + label_w : 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
     free(at.a);
     free(at.s);
   }
@@ -606,24 +442,26 @@ static void heading(lay *L, const ep_node *s) {
   ep_buf_free(&t);
   size_t line0 = L->nlines;
   if (s->runin) {
-    // The heading runs into the first paragraph, bold, in the body style.
+    // The heading runs into the first paragraph, bold.
     const ep_text_style *body = &L->st->ts[EP_TS_BODY];
     const ep_node *first = s->first;
     char *lead = ep_xmalloc(strlen(title) + 8);
     strcpy(lead, title);
     if (!lay_ends_with_mark(title))
       strcat(lead, "。");
+    // the lead in its level's face and weight (楷体 at level 2), at the body size
+    atoms at = {0};
+    ifmt hf = lay_fmt_for(ts, L->char_ratio);
+    hf.size = body->size;
+    hf.bold = true;
+    lay_add_text(&L->in, &at, lead, &hf, s->file, s->line, false);
     if (first && first->kind == EP_N_P) {
-      para_block(L, first, lead, true, body, body->indent * body->size * L->char_ratio, 0, NULL);
-    } else {
-      atoms at = {0};
-      ifmt f = lay_fmt_for(body);
-      f.bold = true;
-      lay_add_text(L, &at, lead, &f, s->file, s->line, false);
-      lay_set_para(L, &at, body->indent * body->size * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, body->size, false);
-      free(at.a);
-      free(at.s);
+      ifmt bf = lay_fmt_for(body, L->char_ratio);
+      lay_inline_text(&L->in, &at, first, &bf, 0);
     }
+    lay_set_para(L, &at, body->indent * body->size * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, body->size, false);
+    free(at.a);
+    free(at.s);
     free(lead);
     if (L->nlines > line0)
       L->lines[line0].section = s;
@@ -631,9 +469,10 @@ static void heading(lay *L, const ep_node *s) {
     return;
   }
   atoms at = {0};
-  ifmt f = lay_fmt_for(ts);
+  ifmt f = lay_fmt_for(ts, L->char_ratio);
   blank_lines(L, ts->space_before);
-  lay_add_text(L, &at, title, &f, s->file, s->line, false);
+  lay_add_text(&L->in, &at, title, &f, s->file, s->line, false);
+  lay_glue_words(&L->in, &at, 0);
   lay_set_para(L, &at, ts->indent * ts->size * L->char_ratio, 0, ts->align == EP_H_JUSTIFY ? EP_H_LEFT : ts->align, true, s,
            ts->size, false);
   blank_lines(L, ts->space_after);
@@ -642,31 +481,35 @@ static void heading(lay *L, const ep_node *s) {
   free(title);
 }
 
+// 'toc_title()' - The 目录's title line in heading style HS (on a new page when
+// the layout gives the 目录 pages of its own).
+static void toc_title(lay *L, const ep_node *toc, const ep_text_style *hs) {
+  atoms at = {0};
+  ifmt f = lay_fmt_for(hs, L->char_ratio);
+  lay_add_text(&L->in, &at, toc->text && toc->text[0] ? toc->text : "目录", &f, toc->file, toc->line, false);
+  lay_set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, hs->size, L->st->toc_own_page);
+  free(at.a);
+  free(at.s);
+}
+
 // 'toc_block()' - The 目录: title, then one entry per section up to the depth, with dot leaders and page numbers.
 static void toc_block(lay *L, const ep_node *toc) {
   const ep_text_style *ts = &L->st->ts[EP_TS_TOC];
   const ep_text_style *hs = &L->st->ts[EP_TS_H1];
   int maxdepth = toc->toc_depth > 0 ? toc->toc_depth : L->st->toc_depth;
-  {
-    atoms at = {0};
-    ifmt f = lay_fmt_for(hs);
-    lay_add_text(L, &at, toc->text && toc->text[0] ? toc->text : "目录", &f, toc->file, toc->line, false);
-    lay_set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, hs->size, false);
-    free(at.a);
-    free(at.s);
-  }
+  toc_title(L, toc, hs);
   double em = ts->size;
   for (const ep_node *x = L->r->body; x;) {
     if ((x->kind == EP_N_SECTION && x->level <= maxdepth) || x->kind == EP_N_APPENDIX) {
       int level = x->kind == EP_N_APPENDIX ? 1 : x->level;
       atoms at = {0};
-      ifmt f = lay_fmt_for(ts);
+      ifmt f = lay_fmt_for(ts, L->char_ratio);
       ep_buf t;
       ep_buf_init(&t);
       if (x->number)
         ep_buf_printf(&t, "%s%s", x->number, x->kind == EP_N_APPENDIX ? " " : "");
       ep_buf_puts(&t, x->text ? x->text : "");
-      lay_add_text(L, &at, ep_buf_str(&t), &f, x->file, x->line, false);
+      lay_add_text(&L->in, &at, ep_buf_str(&t), &f, x->file, x->line, false);
       ep_buf_free(&t);
       double indent = (level - 1) * em;
       int pg = page_of(L, x);
@@ -674,7 +517,7 @@ static void toc_block(lay *L, const ep_node *toc) {
       snprintf(pn, sizeof pn, "%d", pg);
       // measure the page number
       atoms pa = {0};
-      lay_add_text(L, &pa, pn, &f, x->file, x->line, true);
+      lay_add_text(&L->in, &pa, pn, &f, x->file, x->line, true);
       double pw = lay_width(&pa);
       // Lines of the entry text, leaving room for leaders and the number on the last line.
       double reserve = pw + 2 * em;
@@ -692,7 +535,7 @@ static void toc_block(lay *L, const ep_node *toc) {
         li->count = (int)res.nlines;
         li->size = ts->size;
         double left = L->st->left + indent;
-        lay_emit_runs(L, &at, res.x, ln->start, ln->end, left);
+        lay_emit_runs(&L->in, &at, res.x, ln->start, ln->end, left);
         if (k + 1 == res.nlines) {
           double text_end = left + ln->width_used;
           double num_x = L->st->left + L->st->body_w - pw;
@@ -703,25 +546,25 @@ static void toc_block(lay *L, const ep_node *toc) {
           int nd = (int)floor((num_x - em / 4 - x0) / step);
           if (nd > 0) {
             for (int d = 0; d < nd; d++)
-              lay_add_text(L, &lead, ".", &f, x->file, x->line, true);
+              lay_add_text(&L->in, &lead, ".", &f, x->file, x->line, true);
             double *xs = ep_xmalloc(lead.n * sizeof *xs);
             for (size_t d = 0; d < lead.n; d++)
               xs[d] = (double)d * step;
-            lay_emit_runs(L, &lead, xs, 0, lead.n, x0);
+            lay_emit_runs(&L->in, &lead, xs, 0, lead.n, x0);
             free(xs);
           }
           free(lead.a);
           free(lead.s);
-          lay_emit_natural(L, &pa, num_x);
+          lay_emit_natural(&L->in, &pa, num_x);
           // a link over the whole entry
-          ep_box *lk = lay_proto(L, EP_BOX_LINK);
+          ep_box *lk = lay_proto(&L->in, EP_BOX_LINK);
           lk->x = left;
           lk->y = -ts->size * 0.2;
           lk->w = L->st->left + L->st->body_w - left;
           lk->h = ts->size * 1.1;
           lk->dest_id = sec_id(L, x);
         }
-        li->nbox = L->nprotos - li->box0;
+        li->nbox = L->in.nprotos - li->box0;
       }
       ep_lb_result_free(&res);
       free(at.a);
@@ -744,6 +587,8 @@ static void toc_block(lay *L, const ep_node *toc) {
   }
   if (L->st->pn_start == 2)
     L->want_num_start = true; // the body starts on a new page, numbered from 1
+  else if (L->st->toc_own_page)
+    L->want_new_page = true;
   else
     blank_lines(L, 1);
 }
@@ -754,8 +599,8 @@ static void signature_block(lay *L, const ep_node *n) {
   double em = ts->size;
   if (n->text && n->text[0]) {
     atoms at = {0};
-    ifmt f = lay_fmt_for(ts);
-    lay_add_text(L, &at, n->text, &f, n->file, n->line, false);
+    ifmt f = lay_fmt_for(ts, L->char_ratio);
+    lay_add_text(&L->in, &at, n->text, &f, n->file, n->line, false);
     lay_set_para(L, &at, ts->indent * em * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
     free(at.a);
     free(at.s);
@@ -773,8 +618,8 @@ static void signature_block(lay *L, const ep_node *n) {
   for (int i = 0; i < 2; i++) {
     if (!lines[i] || !lines[i][0])
       continue;
-    ifmt f = lay_fmt_for(ts);
-    lay_add_text(L, &at[i], lines[i], &f, n->file, n->line, false);
+    ifmt f = lay_fmt_for(ts, L->char_ratio);
+    lay_add_text(&L->in, &at[i], lines[i], &f, n->file, n->line, false);
     w[i] = lay_width(&at[i]);
   }
   double right = L->st->left + L->st->body_w - 4 * em * L->char_ratio;
@@ -791,8 +636,8 @@ static void signature_block(lay *L, const ep_node *n) {
     line_item *li = lay_new_line(L);
     li->count = 1;
     li->size = ts->size;
-    lay_emit_natural(L, &at[i], left);
-    li->nbox = L->nprotos - li->box0;
+    lay_emit_natural(&L->in, &at[i], left);
+    li->nbox = L->in.nprotos - li->box0;
     free(at[i].a);
     free(at[i].s);
   }
@@ -803,8 +648,8 @@ static void signature_block(lay *L, const ep_node *n) {
 static void text_para(lay *L, const char *text, const ep_text_style *ts, ep_halign align, const ep_node *section,
                       bool new_page, const ep_node *src) {
   atoms at = {0};
-  ifmt f = lay_fmt_for(ts);
-  lay_add_text(L, &at, text, &f, src->file, src->line, false);
+  ifmt f = lay_fmt_for(ts, L->char_ratio);
+  lay_add_text(&L->in, &at, text, &f, src->file, src->line, false);
   lay_set_para(L, &at, 0, 0, align, true, section, ts->size, new_page);
   free(at.a);
   free(at.s);
@@ -834,7 +679,12 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
       record_section(L, c);
       text_para(L, c->number ? c->number : "附件", &L->st->ts[EP_TS_APPENDIX], EP_H_LEFT, c, true, c);
       blank_lines(L, 1);
-      text_para(L, c->text ? c->text : "", &L->st->ts[EP_TS_TITLE], EP_H_CENTER, NULL, false, c);
+      atoms at = {0};
+      ifmt f = lay_fmt_for(&L->st->ts[EP_TS_TITLE], L->char_ratio);
+      lay_add_text(&L->in, &at, c->text ? c->text : "", &f, c->file, c->line, false);
+      balanced_para(L, &at, 0, L->st->body_w, f.size, true);
+      free(at.a);
+      free(at.s);
       blank_lines(L, 1);
       layout_blocks(L, c, depth + 1);
       break;
@@ -883,7 +733,10 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
     case EP_N_SCORING:
     case EP_N_FORM:
     case EP_N_ISSUES_AND_MEASURES:
-      lay_table_block(L, c);
+      {
+        tbl_host h = table_host(L);
+        lay_table_block(&h, c);
+      }
       break;
     default:
       break;
@@ -896,9 +749,9 @@ static void centred_line(lay *L, const char *text, const ep_text_style *ts, unsi
   if (!text || !text[0])
     return;
   atoms at = {0};
-  ifmt f = lay_fmt_for(ts);
-  lay_add_text(L, &at, text, &f, L->r->path, line, false);
-  set_para_inset(L, &at, 0, EP_H_CENTER, ts->size);
+  ifmt f = lay_fmt_for(ts, L->char_ratio);
+  lay_add_text(&L->in, &at, text, &f, L->r->path, line, false);
+  balanced_para(L, &at, 0, L->st->body_w, ts->size, true);
   free(at.a);
   free(at.s);
 }
@@ -919,14 +772,9 @@ static void cover_page(lay *L) {
   const ep_text_style *tt = &st->ts[EP_TS_TITLE];
   if (m->title) {
     atoms at = {0};
-    ifmt f = lay_fmt_for(tt);
-    lay_add_text(L, &at, m->title, &f, L->r->path, m->title_line, false);
-    double natural = 0;
-    for (size_t i = 0; i < at.n; i++)
-      natural += at.a[i].advance;
-    int nl = (int)ceil(natural / (st->body_w * 0.8));
-    double inset = nl > 1 ? (st->body_w - (natural / nl + 2 * tt->size)) / 2 : st->body_w * 0.1;
-    set_para_inset(L, &at, inset > 0 ? inset : 0, EP_H_CENTER, tt->size);
+    ifmt f = lay_fmt_for(tt, L->char_ratio);
+    lay_add_text(&L->in, &at, m->title, &f, L->r->path, m->title_line, false);
+    balanced_para(L, &at, st->body_w * 0.1, st->body_w * 0.8, tt->size, true); // a cover title keeps a margin
     free(at.a);
     free(at.s);
   }
@@ -970,20 +818,9 @@ static void title_block(lay *L) {
   const ep_text_style *tt = &L->st->ts[EP_TS_TITLE];
   if (m->title) {
     atoms at = {0};
-    ifmt f = lay_fmt_for(tt);
-    lay_add_text(L, &at, m->title, &f, L->r->path, m->title_line, false);
-    // Balance a long title over its lines (GB/T 9704 7.3.1: symmetric lines).
-    double natural = 0;
-    for (size_t i = 0; i < at.n; i++)
-      natural += at.a[i].advance;
-    double W = L->st->body_w;
-    int nl = (int)ceil(natural / W);
-    double inset = 0;
-    if (nl > 1)
-      inset = (W - (natural / nl + 2 * tt->size)) / 2;
-    if (inset < 0)
-      inset = 0;
-    set_para_inset(L, &at, inset, EP_H_CENTER, tt->size);
+    ifmt f = lay_fmt_for(tt, L->char_ratio);
+    lay_add_text(&L->in, &at, m->title, &f, L->r->path, m->title_line, false);
+    balanced_para(L, &at, 0, L->st->body_w, tt->size, true);
     free(at.a);
     free(at.s);
   }
@@ -991,9 +828,9 @@ static void title_block(lay *L) {
   if (m->subtitle) {
     const ep_text_style *st = &L->st->ts[EP_TS_SUBTITLE];
     atoms at = {0};
-    ifmt f = lay_fmt_for(st);
-    lay_add_text(L, &at, m->subtitle, &f, L->r->path, m->subtitle_line, false);
-    lay_set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, st->size, false);
+    ifmt f = lay_fmt_for(st, L->char_ratio);
+    lay_add_text(&L->in, &at, m->subtitle, &f, L->r->path, m->subtitle_line, false);
+    balanced_para(L, &at, 0, L->st->body_w, st->size, true);
     free(at.a);
     free(at.s);
     blank_lines(L, st->space_after);
@@ -1001,6 +838,20 @@ static void title_block(lay *L) {
     blank_lines(L, 1);
   }
   const ep_text_style *body = &L->st->ts[EP_TS_BODY];
+  bool signed_ = false;
+  for (const ep_node *x = L->r->body; x && !signed_; x = ep_next_node(x, L->r->body))
+    signed_ = x->kind == EP_N_SIGNATURE;
+  if (!signed_ && (m->issuer || m->date_y)) { // no 落款: issuer and date under the title
+    char date[64] = "";
+    if (m->date_y)
+      snprintf(date, sizeof date, "%d年%d月%d日", m->date_y, m->date_m, m->date_d);
+    ep_buf who;
+    ep_buf_init(&who);
+    ep_buf_printf(&who, "%s%s%s", m->issuer ? m->issuer : "", m->issuer && date[0] ? "　" : "", date);
+    centred_line(L, ep_buf_str(&who), body, m->line);
+    ep_buf_free(&who);
+    blank_lines(L, 1);
+  }
   bool any = false;
   for (const ep_node *f = m->fields; f; f = f->next) {
     ep_buf lead;
@@ -1044,6 +895,79 @@ static int need_rows(const lay *L, size_t i, int depth) {
   return 1;
 }
 
+// 'lay_new_page()' - Append a page of the layout's size, ROTATED for a landscape
+// block (its boxes are then in the turned page's coordinates). Past
+// LAY_MAX_PAGES pages it adds none, returns the last page and sets L->overflow
+// (paginate() then reports the block and stops: no PDF is written).
+ep_page *lay_new_page(lay *L, bool rotated) {
+  if (L->in.dl->npages >= LAY_MAX_PAGES) {
+    L->overflow = true;
+    return &L->in.dl->pages[L->in.dl->npages - 1];
+  }
+  ep_page *p = ep_dlist_add_page(L->in.dl, L->st->page_w, L->st->page_h);
+  p->rotated = rotated;
+  return p;
+}
+
+// 'item_source()' - The source file and line of line item J, when it has one.
+static bool item_source(const lay *L, size_t j, const char **file, unsigned long *line) {
+  const line_item *li = &L->lines[j];
+  if (li->table) {
+    lay_table_source(li->table, file, line);
+    return true;
+  }
+  for (size_t k = li->box0; k < li->box0 + li->nbox; k++)
+    if (L->in.protos[k].src_line) {
+      *file = L->in.protos[k].src_file;
+      *line = L->in.protos[k].src_line;
+      return true;
+    }
+  return false;
+}
+
+// 'too_many_pages()' - Report the block of line item I (or the next one with a
+// source, else the one before) as the one that overflows the page limit.
+static void too_many_pages(lay *L, size_t i) {
+  const char *file = L->r->path;
+  unsigned long line = 0;
+  bool found = false;
+  for (size_t j = i; j < L->nlines && !found; j++)
+    found = item_source(L, j, &file, &line);
+  for (size_t j = i < L->nlines ? i : L->nlines; j-- > 0 && !found;)
+    found = item_source(L, j, &file, &line);
+  ep_diag_add(L->in.diags, EP_ERROR, file, line, "too-many-pages",
+              "the report needs more than %d pages by this block; evalpdf sets at most %d pages per report (split the report, or shorten this block).",
+              LAY_MAX_PAGES, LAY_MAX_PAGES);
+}
+
+// 'place_heading()' - Heading S placed on PAGE (index PAGE_INDEX) with its top
+// at TOP: its link destination, its printed page for the 目录, its bookmark.
+static void place_heading(lay *L, ep_page *page, const ep_node *s, int page_index, double top) {
+  const ep_style *st = L->st;
+  ep_box *d = ep_page_add(L->in.dl, page, EP_BOX_DEST);
+  d->x = st->left;
+  d->y = top;
+  d->dest_id = sec_id(L, s);
+  d->src_file = s->file;
+  d->src_line = s->line;
+  int printed = page_index - L->first_num + 1;
+  for (size_t k = 0; k < L->nsec; k++)
+    if (L->sec_nodes[k] == s) {
+      if (L->sec_pages[k] != printed)
+        L->toc_changed = true;
+      L->sec_pages[k] = printed;
+    }
+  ep_buf t;
+  ep_buf_init(&t);
+  ep_buf_printf(&t, "%s%s", s->number ? s->number : "", s->text ? s->text : "");
+  bool in_appendix = false;
+  for (const ep_node *a = s->parent; a; a = a->parent)
+    in_appendix |= a->kind == EP_N_APPENDIX;
+  if (s->kind == EP_N_APPENDIX || (s->level <= L->outline_depth && !in_appendix))
+    ep_dlist_add_outline(L->in.dl, s->kind == EP_N_APPENDIX ? 1 : s->level, ep_buf_str(&t), page_index, top);
+  ep_buf_free(&t);
+}
+
 // 'paginate()' - Assign pages to line items and emit the display list.
 static void paginate(lay *L) {
   const ep_style *st = L->st;
@@ -1054,19 +978,24 @@ static void paginate(lay *L) {
   ep_page *page = NULL;
   int row = 0;
   int widows = st->widows > 0 ? st->widows : 1;
+  size_t last = L->nlines ? L->nlines - 1 : 0;
   for (size_t i = 0; i < L->nlines; i++) {
     const line_item *li = &L->lines[i];
+    if (L->overflow) {
+      last = i - 1; // the item whose page was one too many
+      break;
+    }
     if (!page || (li->new_page && row > 0)) {
-      page = ep_dlist_add_page(L->dl, st->page_w, st->page_h);
+      page = lay_new_page(L, false);
       row = 0;
     }
     if (li->num_start)
-      L->first_num = (int)L->dl->npages - 1;
+      L->first_num = (int)L->in.dl->npages - 1;
     if (li->blank && row == 0)
       continue; // no empty lines at the top of a page
     int need = need_rows(L, i, 0);
-    if (need > rows)
-      need = rows;
+    if (need > rows) // a kept group taller than a page (a very long heading): set it line by line
+      need = li->idx == 0 && li->count > 1 ? 2 : 1;
     bool move = need > rows - row && row > 0;
     // widow control: a paragraph's last lines never stand alone at the next page's top
     if (!move && row == rows - 1 && li->count > 1) {
@@ -1075,7 +1004,7 @@ static void paginate(lay *L) {
         move = true;
     }
     if (move) {
-      page = ep_dlist_add_page(L->dl, st->page_w, st->page_h);
+      page = lay_new_page(L, false);
       row = 0;
       if (li->blank)
         continue;
@@ -1084,11 +1013,12 @@ static void paginate(lay *L) {
       // A table takes its own height (not grid lines); the next line snaps to the grid.
       if (row > 0 && !lay_table_landscape(li->table) &&
           top - row * st->pitch - lay_table_min_height(li->table) < top - rows * st->pitch - 0.01) {
-        page = ep_dlist_add_page(L->dl, st->page_w, st->page_h);
+        page = lay_new_page(L, false);
         row = 0;
       }
       double y = top - row * st->pitch;
-      lay_table_place(L, li->table, &page, &y);
+      tbl_host h = table_host(L);
+      lay_table_place(&h, li->table, &page, &y);
       double used = (top - y) / st->pitch;
       row = (int)ceil(used - 1e-6);
       if (row >= rows && i + 1 < L->nlines) {
@@ -1100,10 +1030,10 @@ static void paginate(lay *L) {
     if (li->rows_h > 0) {
       // a drawing (chart): all its rows on one page
       if (row > 0 && row + li->rows_h > rows) {
-        page = ep_dlist_add_page(L->dl, st->page_w, st->page_h);
+        page = lay_new_page(L, false);
         row = 0;
       }
-      lay_copy_protos(L, page, li->box0, li->nbox, top - row * st->pitch, false);
+      lay_copy_protos(&L->in, page, li->box0, li->nbox, top - row * st->pitch, false);
       row += li->rows_h;
       if (row >= rows && i + 1 < L->nlines) {
         page = NULL;
@@ -1114,48 +1044,26 @@ static void paginate(lay *L) {
     double size = li->size > 0 ? li->size : st->ts[EP_TS_BODY].size;
     int span = li->span > 0 ? li->span : 1;
     if (row > 0 && row + span > rows) {
-      page = ep_dlist_add_page(L->dl, st->page_w, st->page_h);
+      page = lay_new_page(L, false);
       row = 0;
     }
     double cell_bottom = top - (row + span) * st->pitch;
     double baseline = cell_bottom + (span * st->pitch - size) / 2 + 0.12 * size;
-    int page_index = (int)L->dl->npages - 1;
-    lay_copy_protos(L, page, li->box0, li->nbox, baseline, false);
-    if (li->section) {
-      const ep_node *s = li->section;
-      ep_box *d = ep_page_add(L->dl, page, EP_BOX_DEST);
-      d->x = st->left;
-      d->y = baseline + size;
-      d->dest_id = sec_id(L, s);
-      d->src_file = s->file;
-      d->src_line = s->line;
-      int printed = page_index - L->first_num + 1;
-      size_t k = sec_find(L, s);
-      if (k != SIZE_MAX) {
-        if (L->sec_pages[k] != printed)
-          L->toc_changed = true;
-        L->sec_pages[k] = printed;
-      }
-      ep_buf t;
-      ep_buf_init(&t);
-      ep_buf_printf(&t, "%s%s", s->number ? s->number : "", s->text ? s->text : "");
-      bool in_appendix = false;
-      for (const ep_node *a = s->parent; a; a = a->parent)
-        in_appendix |= a->kind == EP_N_APPENDIX;
-      if (s->kind == EP_N_APPENDIX || (s->level <= L->outline_depth && !in_appendix))
-        ep_dlist_add_outline(L->dl, s->kind == EP_N_APPENDIX ? 1 : s->level, ep_buf_str(&t), page_index,
-                             baseline + size);
-      ep_buf_free(&t);
-    }
+    int page_index = (int)L->in.dl->npages - 1;
+    lay_copy_protos(&L->in, page, li->box0, li->nbox, baseline, false);
+    if (li->section)
+      place_heading(L, page, li->section, page_index, baseline + size);
     row += span;
     if (row >= rows && i + 1 < L->nlines) {
       page = NULL;
       row = 0;
     }
   }
-  if (!L->dl->npages)
-    ep_dlist_add_page(L->dl, st->page_w, st->page_h);
-  if (L->first_num >= (int)L->dl->npages)
+  if (L->overflow)
+    too_many_pages(L, last);
+  if (!L->in.dl->npages)
+    lay_new_page(L, false);
+  if (L->first_num >= (int)L->in.dl->npages)
     L->first_num = 0;
 }
 
@@ -1167,21 +1075,18 @@ static void running_header(lay *L, ep_page *p, int num) {
   hs.role_name = st->hd_role_name;
   hs.size = st->hd_size;
   atoms at = {0};
-  ifmt f = lay_fmt_for(&hs);
+  ifmt f = lay_fmt_for(&hs, 1.0);
   f.bold = false;
-  double save = L->char_ratio;
-  L->char_ratio = 1.0;
-  lay_add_text(L, &at, L->r->meta.title, &f, L->r->path, L->r->meta.title_line, false);
-  L->char_ratio = save;
+  lay_add_text(&L->in, &at, L->r->meta.title, &f, L->r->path, L->r->meta.title_line, false);
   double w = lay_width(&at);
   ep_halign al = num % 2 ? st->hd_odd : st->hd_even;
   double x = al == EP_H_RIGHT ? st->left + st->body_w - w : al == EP_H_CENTER ? st->left + (st->body_w - w) / 2 : st->left;
   double top = st->page_h - st->top;
-  size_t from = L->nprotos;
-  lay_emit_natural(L, &at, x);
-  lay_put_protos(L, p, from, top + 8, true);
+  size_t from = L->in.nprotos;
+  lay_emit_natural(&L->in, &at, x);
+  lay_put_protos(&L->in, p, from, top + 8, true);
   if (st->hd_rule) {
-    ep_box *r = ep_page_add(L->dl, p, EP_BOX_RULE);
+    ep_box *r = ep_page_add(L->in.dl, p, EP_BOX_RULE);
     r->x = st->left;
     r->y = top + 5;
     r->w = st->body_w;
@@ -1200,8 +1105,8 @@ static void page_numbers(lay *L) {
   pn.role = st->pn_role;
   pn.role_name = st->pn_role_name;
   pn.size = st->pn_size;
-  for (size_t i = 0; i < L->dl->npages; i++) {
-    ep_page *p = &L->dl->pages[i];
+  for (size_t i = 0; i < L->in.dl->npages; i++) {
+    ep_page *p = &L->in.dl->pages[i];
     if ((int)i < L->first_num) {
       p->number = 0; // the cover (and 目录) carry no number
       p->label = NULL;
@@ -1223,13 +1128,10 @@ static void page_numbers(lay *L) {
         ep_buf_putc(&t, *f);
     }
     atoms at = {0};
-    ifmt f = lay_fmt_for(&pn);
+    ifmt f = lay_fmt_for(&pn, 1.0);
     f.bold = false;
-    size_t save_np = L->nprotos;
-    double char_ratio = L->char_ratio;
-    L->char_ratio = 1.0;
-    lay_add_text(L, &at, ep_buf_str(&t), &f, NULL, 0, true);
-    L->char_ratio = char_ratio;
+    size_t save_np = L->in.nprotos;
+    lay_add_text(&L->in, &at, ep_buf_str(&t), &f, NULL, 0, true);
     ep_buf_free(&t);
     double w = lay_width(&at);
     bool odd = num % 2 == 1;
@@ -1244,9 +1146,9 @@ static void page_numbers(lay *L) {
       x = st->left + inset;
     double body_bottom = st->page_h - st->top - st->body_h;
     double baseline = body_bottom - st->pn_below - pn.size * 0.88;
-    lay_emit_natural(L, &at, x);
+    lay_emit_natural(&L->in, &at, x);
     // upright: on a rotated page the number stays where portrait pages have it
-    lay_put_protos(L, p, save_np, baseline, true);
+    lay_put_protos(&L->in, p, save_np, baseline, true);
     free(at.a);
     free(at.s);
   }
@@ -1260,6 +1162,10 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
   L.st = st;
   const ep_text_style *body = &st->ts[EP_TS_BODY];
   L.char_ratio = st->chars > 0 ? (st->body_w / st->chars) / body->size : 1.0;
+  L.in.ws = ep_wordseg_new();
+  L.in.ref_id = ref_id;
+  L.in.ref_page = ref_page;
+  L.in.user = &L;
   ep_dlist *dl = NULL;
   ep_diags scratch;
   L.outline_depth = st->toc_depth;
@@ -1273,18 +1179,19 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
   // last pass reports its warnings.
   for (int pass = 0; pass < 5; pass++) {
     ep_diags_init(&scratch);
-    L.diags = &scratch;
+    L.in.diags = &scratch;
     if (dl)
       ep_dlist_free(dl);
     dl = ep_dlist_new();
-    L.dl = dl;
+    L.in.dl = dl;
     for (size_t i = 0; i < L.nlines; i++)
       if (L.lines[i].table)
         lay_table_free(L.lines[i].table);
-    L.nprotos = L.nlines = 0;
+    L.in.nprotos = L.nlines = 0;
     L.para = 0;
-    L.nmissing = 0;
+    L.in.nmissing = 0;
     L.want_num_start = L.want_new_page = false;
+    L.overflow = false;
     L.toc_changed = false;
     title_block(&L);
     if (r->body)
@@ -1300,12 +1207,14 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
   page_numbers(&L);
   ep_diags_append(diags, &scratch);
   ep_diags_free(&scratch);
-  free(L.protos);
+  free(L.in.protos);
   free(L.lines);
   free(L.sec_nodes);
   free(L.sec_pages);
   free(L.sec_hash);
-  free(L.missing);
+  free(L.in.missing);
+  free(L.in.ink);
+  ep_wordseg_free(L.in.ws);
   dl->title = r->meta.title;
   dl->author = r->meta.issuer;
   dl->subject = r->meta.subtitle;

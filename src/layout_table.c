@@ -4,7 +4,7 @@
 // from their content (or <col width>) to fit the measure; rows are placed page
 // by page, repeating the header rows (under a 续表 line) and any merged cell
 // a page break cuts, with its text.
-#include "layout_int.h"
+#include "layout_table.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 #define PAD_V 3.0      // cell padding top/bottom, pt
 #define LEADING 1.45   // table line height in em
 #define RULE 0.5       // grid line width, pt
+#define CELL_STRETCH 0.1 // em: a cell line is justified only when no gap opens by more
 
 typedef struct tcell {
   int row, col, rowspan, colspan;
@@ -40,13 +41,20 @@ typedef struct ep_table {
   const char *file;
   unsigned long line;
   double *colx, *colw, *rowh;
+  double *share;           // per column: relative width (the self-evaluation form), or NULL
+  bool overfull;           // min-content wider than the measure: text clipped at the rules
+  int rep0, rep1;          // rows repeated under 续表 when a page break falls after rep1
+                           // (0, nhead for most tables; the form's indicator header)
   const char *kind;        // element name, for messages
   bool landscape;          // set on rotated pages of its own, in LST's geometry
   ep_style lst;            // the layout with the 版心 turned a quarter (landscape tables)
 } ep_table;
 
+// 'tbl_geom()' - The geometry T is set in: the layout's, or its turned copy.
+static const ep_style *tbl_geom(const tbl_host *L, const ep_table *t) { return t->landscape ? &t->lst : L->st; }
+
 // 'tbl_new()' - An empty table with NCOLS columns in the layout's table style.
-static ep_table *tbl_new(lay *L, int ncols, const ep_node *n) {
+static ep_table *tbl_new(tbl_host *L, int ncols, const ep_node *n) {
   ep_table *t = ep_xcalloc(1, sizeof *t);
   t->ncols = ncols;
   t->spec = ep_xcalloc((size_t)ncols, sizeof *t->spec);
@@ -82,6 +90,7 @@ void lay_table_free(ep_table *t) {
   }
   free(t->cells);
   free(t->spec);
+  free(t->share);
   free(t->colx);
   free(t->colw);
   free(t->rowh);
@@ -114,39 +123,33 @@ static tcell *tbl_cell(ep_table *t, int row, int col, int rs, int cs, ep_halign 
 
 // 'cell_fmt()' - Inline format for a cell (headers bold).
 static ifmt cell_fmt(const ep_table *t, bool header) {
-  ifmt f = lay_fmt_for(t->ts);
+  ifmt f = lay_fmt_for(t->ts, 1.0);
   f.bold = f.bold || header;
   return f;
 }
 
 // 'cell_text()' - Append UTF-8 TEXT to cell C (GLUE: one unbreakable unit).
-static void cell_text(lay *L, ep_table *t, tcell *c, const char *text, bool bold, bool glue) {
+static void cell_text(tbl_host *L, ep_table *t, tcell *c, const char *text, bool bold, bool glue) {
   if (!text)
     return;
   ifmt f = cell_fmt(t, c->header);
   f.bold = f.bold || bold;
-  double save = L->char_ratio;
-  L->char_ratio = 1.0;
-  lay_add_text(L, &c->at, text, &f, c->file, c->line, glue);
-  L->char_ratio = save;
+  size_t from = c->at.n;
+  lay_add_text(L->in, &c->at, text, &f, c->file, c->line, glue);
+  if (c->header)
+    lay_glue_words(L->in, &c->at, from); // 年初/预算数, never 年初预/算数
 }
 
 // 'cell_inline()' - Append the inline content of node N to cell C.
-static void cell_inline(lay *L, ep_table *t, tcell *c, const ep_node *n) {
+static void cell_inline(tbl_host *L, ep_table *t, tcell *c, const ep_node *n) {
   ifmt f = cell_fmt(t, c->header);
-  double save = L->char_ratio;
-  L->char_ratio = 1.0;
-  lay_inline_text(L, &c->at, n, &f, 0);
-  L->char_ratio = save;
+  lay_inline_text(L->in, &c->at, n, &f, 0);
 }
 
 // 'cell_lead()' - The bold title of issue or measure N as the lead-in of cell C.
-static void cell_lead(lay *L, ep_table *t, tcell *c, const ep_node *n) {
+static void cell_lead(tbl_host *L, ep_table *t, tcell *c, const ep_node *n) {
   ifmt f = cell_fmt(t, c->header);
-  double save = L->char_ratio;
-  L->char_ratio = 1.0;
-  lay_add_lead(L, &c->at, n, &f);
-  L->char_ratio = save;
+  lay_add_lead(L->in, &c->at, n, &f);
 }
 
 // 'cell_break()' - A forced line break before the next text of cell C.
@@ -155,139 +158,161 @@ static void cell_break(tcell *c) { c->at.pending_flags |= EP_LB_BREAK_BEFORE; }
 // ---------------------------------------------------------------------------
 // Measuring and breaking
 
-// 'tbl_layout()' - Column widths, cell lines and row heights.
-static void tbl_layout_in(lay *L, ep_table *t);
+static void tbl_layout_in(tbl_host *L, ep_table *t, const ep_style *st);
 
 // 'tbl_layout()' - Lay out T in its own geometry (turned for a landscape table).
-static void tbl_layout(lay *L, ep_table *t) {
-  const ep_style *save = L->st;
-  if (t->landscape)
-    L->st = &t->lst;
-  tbl_layout_in(L, t);
-  L->st = save;
-}
+static void tbl_layout(tbl_host *L, ep_table *t) { tbl_layout_in(L, t, tbl_geom(L, t)); }
 
-// 'tbl_layout_in()' - Column widths, cell lines and row heights in L's current geometry.
-static void tbl_layout_in(lay *L, ep_table *t) {
-  double W = L->st->body_w;
-  int nc = t->ncols;
-  for (size_t i = 0; i < t->ncells; i++)
-    if (t->cells[i].row + t->cells[i].rowspan > t->nrows)
-      t->nrows = t->cells[i].row + t->cells[i].rowspan;
-  double *mn = ep_xcalloc((size_t)nc, sizeof *mn), *pf = ep_xcalloc((size_t)nc, sizeof *pf);
-  for (size_t i = 0; i < t->ncells; i++) {
-    tcell *c = &t->cells[i];
-    double a = 0, b = 0;
-    if (c->at.n)
+// 'measure_columns()' - Min-content (widest unbreakable unit: a word, a
+// number with its unit) and max-content (widest line) of every column of T
+// into MN and PF, padding included; spanning cells widen their columns evenly.
+static void measure_columns(const ep_table *t, double *mn, double *pf) {
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < t->ncells; i++) {
+      const tcell *c = &t->cells[i];
+      if ((pass == 0) != (c->colspan == 1) || !c->at.n)
+        continue;
+      double a = 0, b = 0;
       ep_lb_measure(c->at.a, c->at.n, &a, &b);
-    a += 2 * PAD_H + c->indent;
-    b += 2 * PAD_H + c->indent;
-    if (c->colspan == 1) {
-      if (a > mn[c->col])
-        mn[c->col] = a;
-      if (b > pf[c->col])
-        pf[c->col] = b;
-    }
-  }
-  // spanning cells widen their columns evenly when they need more
-  for (size_t i = 0; i < t->ncells; i++) {
-    tcell *c = &t->cells[i];
-    if (c->colspan == 1 || !c->at.n)
-      continue;
-    double a = 0, b = 0;
-    ep_lb_measure(c->at.a, c->at.n, &a, &b);
-    a += 2 * PAD_H;
-    double have = 0;
-    for (int k = c->col; k < c->col + c->colspan; k++)
-      have += mn[k];
-    if (a > have)
+      a += 2 * PAD_H + c->indent;
+      b += 2 * PAD_H + c->indent;
+      if (c->colspan == 1) {
+        mn[c->col] = a > mn[c->col] ? a : mn[c->col];
+        pf[c->col] = b > pf[c->col] ? b : pf[c->col];
+        continue;
+      }
+      double have = 0;
       for (int k = c->col; k < c->col + c->colspan; k++)
-        mn[k] += (a - have) / c->colspan;
-  }
-  t->colw = ep_xcalloc((size_t)nc, sizeof *t->colw);
-  t->colx = ep_xcalloc((size_t)nc + 1, sizeof *t->colx);
-  double fixed = 0, smin = 0, spref = 0;
-  int nauto = 0;
-  for (int k = 0; k < nc; k++) {
+        have += mn[k];
+      if (a > have)
+        for (int k = c->col; k < c->col + c->colspan; k++)
+          mn[k] += (a - have) / c->colspan;
+    }
+  for (int k = 0; k < t->ncols; k++)
     if (pf[k] < mn[k])
       pf[k] = mn[k];
-    if (t->spec[k] > 0) {
-      fixed += t->spec[k];
-    } else {
+}
+
+// 'share_columns()' - Widths of the automatic columns of T (spec 0) out of
+// AVAIL pt: each its max-content when all fit (the rest shared in proportion),
+// else water-filling between min- and max-content, none below its minimum.
+static void share_columns(const ep_table *t, const double *mn, const double *pf, double avail) {
+  int nc = t->ncols, nauto = 0;
+  double smin = 0, spref = 0;
+  for (int k = 0; k < nc; k++)
+    if (t->spec[k] <= 0) {
       smin += mn[k];
       spref += pf[k];
       nauto++;
     }
+  if (!nauto)
+    return;
+  if (spref <= avail) {
+    for (int k = 0; k < nc; k++)
+      if (t->spec[k] <= 0)
+        t->colw[k] = spref > 0 ? pf[k] + (avail - spref) * pf[k] / spref : avail / nauto;
+    return;
   }
-  double avail = W - fixed;
-  if (avail < 0)
-    avail = 0;
-  // Too wide for one line each: water-filling. Columns whose preferred width
-  // is within a fair share of what is left get it; the rest share equally,
-  // none below its minimum.
-  bool *done = ep_xcalloc((size_t)nc, sizeof *done);
-  for (int k = 0; k < nc; k++)
-    if (t->spec[k] > 0) {
-      t->colw[k] = t->spec[k];
-      done[k] = true;
-    } else if (spref <= avail) {
-      t->colw[k] = spref > 0 ? pf[k] + (avail - spref) * pf[k] / spref : avail / nauto;
-      done[k] = true;
-    }
-  if (spref > avail && smin <= avail) {
-    double rest = avail;
-    int left = nauto;
-    for (bool changed = true; changed && left > 0;) {
-      changed = false;
-      double fair = rest / left;
-      for (int k = 0; k < nc; k++)
-        if (!done[k] && (pf[k] <= fair || mn[k] >= fair)) {
-          t->colw[k] = pf[k] <= fair ? pf[k] : mn[k];
-          rest -= t->colw[k];
-          done[k] = true;
-          left--;
-          changed = true;
-          break; // recompute the fair share after each assignment
-        }
-    }
+  if (smin > avail) { // too narrow even at min-content: in proportion (the caller warns)
     for (int k = 0; k < nc; k++)
-      if (!done[k])
-        t->colw[k] = left > 0 ? rest / left : mn[k];
-  } else if (spref > avail) {
-    for (int k = 0; k < nc; k++)
-      if (!done[k])
+      if (t->spec[k] <= 0)
         t->colw[k] = smin > 0 ? avail * mn[k] / smin : avail / nauto;
+    return;
   }
+  bool *done = ep_xcalloc((size_t)nc, sizeof *done);
+  double rest = avail;
+  int left = nauto;
+  for (bool changed = true; changed && left > 0;) {
+    changed = false;
+    double fair = rest / left;
+    for (int k = 0; k < nc && !changed; k++)
+      if (t->spec[k] <= 0 && !done[k] && (pf[k] <= fair || mn[k] >= fair)) {
+        t->colw[k] = pf[k] <= fair ? pf[k] : mn[k];
+        rest -= t->colw[k];
+        done[k] = true;
+        left--;
+        changed = true; // recompute the fair share after each assignment
+      }
+  }
+  for (int k = 0; k < nc; k++)
+    if (t->spec[k] <= 0 && !done[k])
+      t->colw[k] = left > 0 ? rest / left : mn[k];
   free(done);
-  if (!nauto && fixed > W)
-    for (int k = 0; k < nc; k++)
-      t->colw[k] *= W / fixed;
-  double x = L->st->left;
+}
+
+// 'solve_columns()' - Column widths of T in a measure of W pt: fixed widths
+// (<col width>, a layout's form proportions) and min/max-content sharing,
+// then every column raised to its min-content — and to three characters
+// when the table has room — at the expense of the columns with room to spare.
+// Returns false when even the min-content widths do not fit.
+static bool solve_columns(ep_table *t, double W) {
+  int nc = t->ncols;
+  double *mn = ep_xcalloc((size_t)nc, sizeof *mn), *pf = ep_xcalloc((size_t)nc, sizeof *pf);
+  measure_columns(t, mn, pf);
+  double three = 3 * t->size + 2 * PAD_H, sum3 = 0, smin = 0, fixed = 0, share = 0;
   for (int k = 0; k < nc; k++) {
-    t->colx[k] = x;
-    x += t->colw[k];
+    sum3 += mn[k] > three ? mn[k] : (pf[k] < three ? pf[k] : three);
+    smin += mn[k];
+    share += t->share ? t->share[k] : 0;
   }
-  t->colx[nc] = x;
+  if (sum3 <= W) // room for three characters in every column that has as much to say
+    for (int k = 0; k < nc; k++)
+      mn[k] = mn[k] > three ? mn[k] : (pf[k] < three ? pf[k] : three);
+  for (int k = 0; k < nc; k++) {
+    if (share > 0)
+      t->spec[k] = W * t->share[k] / share;
+    t->colw[k] = t->spec[k];
+    fixed += t->spec[k];
+  }
+  share_columns(t, mn, pf, W - fixed > 0 ? W - fixed : 0);
+  double total = 0;
+  for (int k = 0; k < nc; k++)
+    total += t->colw[k];
+  if (total > W && total > 0) // fixed widths wider than the measure: scale them down
+    for (int k = 0; k < nc; k++)
+      t->colw[k] *= W / total;
+  bool fits = smin <= W + 0.01;
+  if (fits) {
+    double need = 0, spare = 0;
+    for (int k = 0; k < nc; k++) {
+      double d = t->colw[k] - mn[k];
+      need += d < 0 ? -d : 0;
+      spare += d > 0 ? d : 0;
+    }
+    if (need > 0 && spare > 0)
+      for (int k = 0; k < nc; k++) {
+        double d = t->colw[k] - mn[k];
+        t->colw[k] = d < 0 ? mn[k] : t->colw[k] - d * (need < spare ? need / spare : 1);
+      }
+  }
   free(mn);
   free(pf);
-  // break every cell at its width
+  return fits;
+}
+
+// 'break_cells()' - Break every cell of T at its column width; rows as tall as
+// their tallest cell (a merged cell's surplus goes to its last row).
+static void break_cells(tbl_host *L, ep_table *t) {
   t->rowh = ep_xcalloc((size_t)t->nrows + 1, sizeof *t->rowh);
+  bool over = false;
   for (size_t i = 0; i < t->ncells; i++) {
     tcell *c = &t->cells[i];
     double w = t->colx[c->col + c->colspan] - t->colx[c->col] - 2 * PAD_H - c->indent;
-    if (w < t->size)
-      w = t->size;
+    if (w < 1)
+      w = 1;
     if (c->at.n) {
       ep_lb_params p;
       ep_lb_params_init(&p, w);
+      p.max_stretch = CELL_STRETCH;
       if (ep_linebreak(c->at.a, c->at.n, &p, &c->res) != 0)
         abort();
-      bool over = false;
-      for (size_t k = 0; k < c->res.nlines; k++)
-        over |= c->res.lines[k].overfull;
-      if (over)
-        ep_diag_add(L->diags, EP_WARNING, c->file, c->line, "cell-overfull",
-                    "a word or number in a <%s> cell is wider than its column and was broken by character.", t->kind);
+      for (size_t k = 0; k < c->res.nlines && !over && !t->overfull; k++)
+        if (c->res.lines[k].overfull) {
+          over = true;
+          ep_diag_add(L->in->diags, EP_WARNING, c->file, c->line, "cell-overfull",
+                      "a word or number in a <%s> cell is wider than its column and was broken by character.",
+                      t->kind);
+        }
     }
     c->height = (c->res.nlines ? (double)c->res.nlines : 1.0) * t->lead + 2 * PAD_V;
   }
@@ -311,6 +336,35 @@ static void tbl_layout_in(lay *L, ep_table *t) {
   }
 }
 
+// 'tbl_layout_in()' - Column widths, cell lines and row heights in geometry ST.
+static void tbl_layout_in(tbl_host *L, ep_table *t, const ep_style *st) {
+  int nc = t->ncols;
+  for (size_t i = 0; i < t->ncells; i++)
+    if (t->cells[i].row + t->cells[i].rowspan > t->nrows)
+      t->nrows = t->cells[i].row + t->cells[i].rowspan;
+  t->colw = ep_xcalloc((size_t)nc, sizeof *t->colw);
+  t->colx = ep_xcalloc((size_t)nc + 1, sizeof *t->colx);
+  if (!solve_columns(t, st->body_w)) {
+    t->overfull = true; // its text is clipped at the rules (draw_cell)
+    ep_diag_add(L->in->diags, EP_WARNING, t->file, t->line, "cell-overfull",
+                "this <%s> has %d columns whose narrowest words and numbers do not fit the %.0f pt measure side by side; its columns were narrowed below them and the text that does not fit a cell is cut at the cell's rule (use fewer columns, or landscape=\"yes\").",
+                t->kind, nc, st->body_w);
+  }
+  double x = st->left;
+  for (int k = 0; k < nc; k++) {
+    t->colx[k] = x;
+    x += t->colw[k];
+  }
+  t->colx[nc] = x;
+  break_cells(L, t);
+}
+
+// 'lay_table_source()' - The table's source file and line.
+void lay_table_source(const ep_table *t, const char **file, unsigned long *line) {
+  *file = t->file;
+  *line = t->line;
+}
+
 // 'lay_table_min_height()' - Header rows plus the first body row.
 double lay_table_min_height(const ep_table *t) {
   double h = 0;
@@ -327,10 +381,33 @@ double lay_table_min_height(const ep_table *t) {
 // ---------------------------------------------------------------------------
 // Drawing
 
+// 'line_left()' - Where line LN of cell C (between the rules X0 and X1) starts:
+// a justified line at the padding, a line set at natural width by the cell's alignment.
+static double line_left(const tcell *c, const ep_lb_line *ln, double x0, double x1) {
+  double left = x0 + PAD_H + c->indent, meas = x1 - x0 - 2 * PAD_H - c->indent;
+  bool justified = !ln->last && !ln->forced && !ln->ragged;
+  if (!justified && c->align == EP_H_CENTER)
+    left += (meas - ln->width_used) / 2;
+  else if (!justified && c->align == EP_H_RIGHT)
+    left += meas - ln->width_used;
+  return left;
+}
+
+// 'clip_end()' - In a table too wide for its columns, the end of the atoms
+// [S, E) of cell C set from LEFT whose glyphs stay inside the rule at X1.
+static size_t clip_end(const ep_table *t, const tcell *c, size_t s, size_t e, double left, double x1) {
+  if (!t->overfull)
+    return e;
+  size_t k = s;
+  while (k < e && left + c->res.x[k] + c->at.a[k].advance <= x1 - RULE + 0.01)
+    k++;
+  return k;
+}
+
 // 'draw_cell()' - Cell C over the rows [R0, R1) whose tops are at ROWTOP[] on PAGE.
-static void draw_cell(lay *L, ep_table *t, tcell *c, ep_page *page, double ytop, double ybot) {
+static void draw_cell(tbl_host *L, ep_table *t, tcell *c, ep_page *page, double ytop, double ybot) {
   double x0 = t->colx[c->col], x1 = t->colx[c->col + c->colspan];
-  ep_box *rc = ep_page_add(L->dl, page, EP_BOX_RECT);
+  ep_box *rc = ep_page_add(L->in->dl, page, EP_BOX_RECT);
   rc->x = x0;
   rc->y = ybot;
   rc->w = x1 - x0;
@@ -346,38 +423,58 @@ static void draw_cell(lay *L, ep_table *t, tcell *c, ep_page *page, double ytop,
     top = ytop - PAD_V;
   for (size_t k = 0; k < c->res.nlines; k++) {
     const ep_lb_line *ln = &c->res.lines[k];
-    double left = x0 + PAD_H + c->indent;
-    double meas = x1 - x0 - 2 * PAD_H - c->indent;
-    bool justified = !ln->last && !ln->forced;
-    ep_halign al = c->align;
-    if (!justified && al == EP_H_CENTER)
-      left += (meas - ln->width_used) / 2;
-    else if (!justified && al == EP_H_RIGHT)
-      left += meas - ln->width_used;
+    double left = line_left(c, ln, x0, x1);
     size_t s = ln->start, e = ln->end;
     while (s < e && c->at.a[s].cp == ' ')
       s++;
     if (s >= e)
       continue;
     double baseline = top - (double)k * t->lead - t->lead + (t->lead - t->size) / 2 + 0.12 * t->size;
-    size_t from = L->nprotos;
-    lay_emit_runs(L, &c->at, c->res.x, s, e, left);
-    lay_put_protos(L, page, from, baseline, false);
+    size_t from = L->in->nprotos;
+    e = clip_end(t, c, s, e, left, x1);
+    lay_emit_runs(L->in, &c->at, c->res.x, s, e, left);
+    lay_put_protos(L->in, page, from, baseline, false);
   }
 }
 
-// 'draw_rows()' - Rows [A, B) (plus the header) at the top Y of PAGE; returns the bottom.
-static double draw_rows(lay *L, ep_table *t, ep_page *page, double y, int a, int b, bool header) {
-  int nr = t->nrows;
+// 'head_range()' - The header rows [*H0, *H1) drawn above body rows from R on.
+static void head_range(const ep_table *t, int r, int *h0, int *h1) {
+  if (t->rep1 > t->rep0 && r >= t->rep1) {
+    *h0 = t->rep0;
+    *h1 = t->rep1;
+  } else {
+    *h0 = 0;
+    *h1 = t->nhead;
+  }
+}
+
+// 'head_height()' - Height of the header rows drawn above body rows from R on.
+static double head_height(const ep_table *t, int r) {
+  int h0, h1;
+  head_range(t, r, &h0, &h1);
+  double h = 0;
+  for (int k = h0; k < h1 && k < t->nrows; k++)
+    h += t->rowh[k];
+  return h;
+}
+
+// 'draw_rows()' - Rows [A, B), under the header rows when HEADER, at the top Y
+// of PAGE; returns the bottom. A merged cell that starts in the header and
+// reaches into the rows drawn is drawn once over both.
+static double draw_rows(tbl_host *L, ep_table *t, ep_page *page, double y, int a, int b, bool header) {
+  int nr = t->nrows, h0 = 0, h1 = 0;
+  if (header)
+    head_range(t, a, &h0, &h1);
+  if (h1 > a)
+    h1 = a;
   double *top = ep_xcalloc((size_t)nr + 1, sizeof *top);
   double *bot = ep_xcalloc((size_t)nr + 1, sizeof *bot);
   double yy = y;
-  if (header)
-    for (int r = 0; r < t->nhead; r++) {
-      top[r] = yy;
-      yy -= t->rowh[r];
-      bot[r] = yy;
-    }
+  for (int r = h0; r < h1; r++) {
+    top[r] = yy;
+    yy -= t->rowh[r];
+    bot[r] = yy;
+  }
   for (int r = a; r < b; r++) {
     top[r] = yy;
     yy -= t->rowh[r];
@@ -388,14 +485,13 @@ static double draw_rows(lay *L, ep_table *t, ep_page *page, double y, int a, int
     int r0 = c->row, r1 = c->row + c->rowspan;
     if (r1 > nr)
       r1 = nr;
-    if (r0 < t->nhead) {
-      if (!header)
-        continue;
-      if (r1 > t->nhead)
-        r1 = t->nhead;
-      draw_cell(L, t, c, page, top[r0], bot[r1 - 1]);
+    if (r0 >= h0 && r0 < h1) {
+      int end = r1 <= h1 ? r1 : (r1 > a && b > a ? (r1 < b ? r1 : b) : h1);
+      draw_cell(L, t, c, page, top[r0], bot[end - 1]);
       continue;
     }
+    if (r0 < h1)
+      continue; // above the header rows shown
     int v0 = r0 > a ? r0 : a, v1 = r1 < b ? r1 : b;
     if (v0 >= v1)
       continue;
@@ -406,34 +502,20 @@ static double draw_rows(lay *L, ep_table *t, ep_page *page, double y, int a, int
   return yy;
 }
 
-// 'lay_new_page()' - Append a page of the layout's size (a rotated portrait page while
-// placing a landscape block, whose geometry is then the turned one).
-ep_page *lay_new_page(lay *L) {
-  if (L->rotating) {
-    ep_page *p = ep_dlist_add_page(L->dl, L->st->page_h, L->st->page_w);
-    p->rotated = true;
-    return p;
-  }
-  return ep_dlist_add_page(L->dl, L->st->page_w, L->st->page_h);
-}
-
 // 'continued_line()' - "续表" above a continuation; returns its height.
-static double continued_line(lay *L, ep_table *t, ep_page *page, double y) {
+static double continued_line(tbl_host *L, ep_table *t, ep_page *page, double y) {
   atoms at = {0};
-  ifmt f = lay_fmt_for(t->ts);
-  double save = L->char_ratio;
-  L->char_ratio = 1.0;
-  lay_add_text(L, &at, "续表", &f, t->file, t->line, true);
-  L->char_ratio = save;
-  size_t from = L->nprotos;
-  lay_emit_natural(L, &at, L->st->left);
-  lay_put_protos(L, page, from, y - t->lead + (t->lead - t->size) / 2 + 0.12 * t->size, false);
+  ifmt f = lay_fmt_for(t->ts, 1.0);
+  lay_add_text(L->in, &at, "续表", &f, t->file, t->line, true);
+  size_t from = L->in->nprotos;
+  lay_emit_natural(L->in, &at, tbl_geom(L, t)->left);
+  lay_put_protos(L->in, page, from, y - t->lead + (t->lead - t->size) / 2 + 0.12 * t->size, false);
   free(at.a);
   free(at.s);
   return t->lead;
 }
 
-static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y);
+static void table_place_in(tbl_host *L, ep_table *t, ep_page **page, double *y);
 
 // 'row_alone()' - True when no merged cell reaches into or out of row R (such a
 // row is split rather than moved; rows inside a merged group move whole).
@@ -448,7 +530,7 @@ static bool row_alone(const ep_table *t, int r) {
 
 // 'split_row()' - Row R, taller than a page, set over as many pages as it needs:
 // each part holds the lines of every cell that fit, top-aligned, under the header.
-static void split_row(lay *L, ep_table *t, ep_page **page, double *y, int r, double bottom, double top) {
+static void split_row(tbl_host *L, ep_table *t, ep_page **page, double *y, int r, double bottom, double top) {
   for (;;) {
     double yy = draw_rows(L, t, *page, *y, r, r, true); // the header only
     double avail = yy - bottom;
@@ -474,7 +556,7 @@ static void split_row(lay *L, ep_table *t, ep_page **page, double *y, int r, dou
       if (c->row != r)
         continue;
       double x0 = t->colx[c->col], x1 = t->colx[c->col + c->colspan];
-      ep_box *rc = ep_page_add(L->dl, *page, EP_BOX_RECT);
+      ep_box *rc = ep_page_add(L->in->dl, *page, EP_BOX_RECT);
       rc->x = x0;
       rc->y = yy - h;
       rc->w = x1 - x0;
@@ -483,61 +565,50 @@ static void split_row(lay *L, ep_table *t, ep_page **page, double *y, int r, dou
       size_t end = c->done + fit < c->res.nlines ? c->done + fit : c->res.nlines;
       for (size_t k = c->done; k < end; k++) {
         const ep_lb_line *ln = &c->res.lines[k];
-        double lft = x0 + PAD_H + c->indent, meas = x1 - x0 - 2 * PAD_H - c->indent;
-        bool justified = !ln->last && !ln->forced;
-        if (!justified && c->align == EP_H_CENTER)
-          lft += (meas - ln->width_used) / 2;
-        else if (!justified && c->align == EP_H_RIGHT)
-          lft += meas - ln->width_used;
+        double lft = line_left(c, ln, x0, x1);
         size_t s0 = ln->start, e0 = ln->end;
         while (s0 < e0 && c->at.a[s0].cp == ' ')
           s0++;
         if (s0 >= e0)
           continue;
         double baseline = yy - PAD_V - (double)(k - c->done + 1) * t->lead + (t->lead - t->size) / 2 + 0.12 * t->size;
-        size_t from = L->nprotos;
-        lay_emit_runs(L, &c->at, c->res.x, s0, e0, lft);
-        lay_put_protos(L, *page, from, baseline, false);
+        size_t from = L->in->nprotos;
+        e0 = clip_end(t, c, s0, e0, lft, x1);
+        lay_emit_runs(L->in, &c->at, c->res.x, s0, e0, lft);
+        lay_put_protos(L->in, *page, from, baseline, false);
       }
       c->done = end;
     }
     *y = yy - h;
     if (!more)
       return;
-    *page = lay_new_page(L);
+    *page = L->new_page(L->user, t->landscape);
     *y = top - continued_line(L, t, *page, top);
   }
 }
 
 // 'lay_table_place()' - Place T from *Y on *PAGE, page by page; a landscape
 // table gets rotated pages of its own and leaves *Y at the foot of the last.
-void lay_table_place(lay *L, ep_table *t, ep_page **page, double *y) {
+void lay_table_place(tbl_host *L, ep_table *t, ep_page **page, double *y) {
   if (!t->landscape) {
     table_place_in(L, t, page, y);
     return;
   }
-  const ep_style *save = L->st;
-  L->st = &t->lst;
-  L->rotating = true;
   if (*page && (*page)->n == 0) // an empty page: turn it instead of leaving it blank
     (*page)->rotated = true;
   else
-    *page = lay_new_page(L);
-  *y = L->st->page_h - L->st->top;
+    *page = L->new_page(L->user, true);
+  *y = t->lst.page_h - t->lst.top;
   table_place_in(L, t, page, y);
-  L->rotating = false;
-  L->st = save;
-  *y = save->page_h - save->top - save->body_h; // the page is done
+  const ep_style *st = L->st;
+  *y = st->page_h - st->top - st->body_h; // the page is done
 }
 
-// 'table_place_in()' - Place T from *Y on *PAGE in L's current geometry.
-static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
-  const ep_style *st = L->st;
+// 'table_place_in()' - Place T from *Y on *PAGE in its own geometry.
+static void table_place_in(tbl_host *L, ep_table *t, ep_page **page, double *y) {
+  const ep_style *st = tbl_geom(L, t);
   double top = st->page_h - st->top;
   double bottom = top - st->body_h;
-  double head = 0;
-  for (int r = 0; r < t->nhead && r < t->nrows; r++)
-    head += t->rowh[r];
   int r = t->nhead;
   bool first = true;
   if (r >= t->nrows) { // a header-only table
@@ -545,6 +616,7 @@ static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
     return;
   }
   while (r < t->nrows) {
+    double head = head_height(t, r);
     double avail = *y - bottom - head;
     int b = r;
     double h = 0;
@@ -552,6 +624,8 @@ static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
       h += t->rowh[b];
       b++;
     }
+    if (b < t->nrows && t->nrows - b < 2 && b - r > 2)
+      b = t->nrows - 2; // a 续表 page never holds the last row (合计) alone
     if (b == r && avail >= 2 * t->lead + 2 * PAD_V &&
         (row_alone(t, r) || t->rowh[r] > top - bottom - head - t->lead)) {
       // a row taller than the space left: split it between its lines
@@ -559,7 +633,7 @@ static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
       r++;
       first = false;
       if (r < t->nrows) {
-        *page = lay_new_page(L);
+        *page = L->new_page(L->user, t->landscape);
         *y = top - continued_line(L, t, *page, top);
       }
       continue;
@@ -567,7 +641,7 @@ static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
     if (b == r) {
       if (!first || *y < top - 0.01) {
         // nothing fits here: continue on a new page
-        *page = lay_new_page(L);
+        *page = L->new_page(L->user, t->landscape);
         *y = top;
         if (!first)
           *y -= continued_line(L, t, *page, *y);
@@ -579,7 +653,7 @@ static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
     *y = draw_rows(L, t, *page, *y, r, b, true);
     r = b;
     if (r < t->nrows) {
-      *page = lay_new_page(L);
+      *page = L->new_page(L->user, t->landscape);
       *y = top;
       *y -= continued_line(L, t, *page, *y);
     }
@@ -590,11 +664,15 @@ static void table_place_in(lay *L, ep_table *t, ep_page **page, double *y) {
 // ---------------------------------------------------------------------------
 // Builders
 
-static void inner_caption(lay *L, ep_table *t, const char *text, const ep_node *n);
+static void inner_caption(tbl_host *L, ep_table *t, const char *text, const ep_node *n);
 
 // 'table_caption()' - The caption of T: a line above it, or inside it when landscape.
-static void caption_line(lay *L, const char *text, const ep_node *n, const ep_node *inline_src);
-static void table_caption(lay *L, ep_table *t, const char *text, const ep_node *n, const ep_node *inline_src) {
+static void caption_line(tbl_host *L, const char *text, const ep_node *n, const ep_node *inline_src);
+static void table_caption(tbl_host *L, ep_table *t, const char *text, const ep_node *n, const ep_node *inline_src) {
+  const ep_node *up = n->parent;
+  if (!inline_src && text && up && (up->kind == EP_N_SECTION || up->kind == EP_N_APPENDIX) && up->text &&
+      !strcmp(up->text, text))
+    return; // the section's title already says it: printed once
   if (t->landscape) {
     if (text && text[0])
       inner_caption(L, t, text, n);
@@ -604,46 +682,41 @@ static void table_caption(lay *L, ep_table *t, const char *text, const ep_node *
 }
 
 // 'caption_line()' - A centred caption above a table (keeps with it).
-static void caption_line(lay *L, const char *text, const ep_node *n, const ep_node *inline_src) {
+static void caption_line(tbl_host *L, const char *text, const ep_node *n, const ep_node *inline_src) {
   if ((!text || !text[0]) && !inline_src)
     return;
   const ep_text_style *ts = &L->st->ts[EP_TS_BODY];
   atoms at = {0};
-  ifmt f = lay_fmt_for(ts);
+  ifmt f = lay_fmt_for(ts, L->char_ratio);
   f.bold = true;
   if (inline_src)
-    lay_inline_text(L, &at, inline_src, &f, 0);
+    lay_inline_text(L->in, &at, inline_src, &f, 0);
   else
-    lay_add_text(L, &at, text, &f, n->file, n->line, false);
-  lay_set_para(L, &at, 0, 0, EP_H_CENTER, true, NULL, ts->size, false);
+    lay_add_text(L->in, &at, text, &f, n->file, n->line, false);
+  lay_glue_words(L->in, &at, 0);
+  L->caption(L->user, &at, ts->size);
   free(at.a);
   free(at.s);
 }
 
 // 'inner_caption()' - A landscape table's caption: a borderless first row (its
 // rotated pages hold the whole block), repeated with the header.
-static void inner_caption(lay *L, ep_table *t, const char *text, const ep_node *n) {
+static void inner_caption(tbl_host *L, ep_table *t, const char *text, const ep_node *n) {
   for (size_t i = 0; i < t->ncells; i++)
     t->cells[i].row++;
   t->nrows++;
   t->nhead++;
   tcell *c = tbl_cell(t, 0, 0, 1, t->ncols, EP_H_CENTER, true, n->file, n->line);
   c->noborder = true;
-  ifmt f = lay_fmt_for(&L->st->ts[EP_TS_BODY]);
+  ifmt f = lay_fmt_for(&L->st->ts[EP_TS_BODY], 1.0);
   f.bold = true;
-  double save = L->char_ratio;
-  L->char_ratio = 1.0;
-  lay_add_text(L, &c->at, text, &f, n->file, n->line, false);
-  L->char_ratio = save;
+  lay_add_text(L->in, &c->at, text, &f, n->file, n->line, false);
 }
 
 // 'push_table()' - Lay out T and append it as a line item.
-static void push_table(lay *L, ep_table *t) {
+static void push_table(tbl_host *L, ep_table *t) {
   tbl_layout(L, t);
-  L->para++;
-  line_item *li = lay_new_line(L);
-  li->table = t;
-  li->count = 1;
+  L->add_table(L->user, t);
 }
 
 // 'parse_width()' - A <col width> in pt (percent of the measure W).
@@ -667,7 +740,7 @@ static double parse_width(const char *s, double W) {
 }
 
 // 'general_table()' - <table>: HTML-style placement of rowspan/colspan cells.
-static void general_table(lay *L, const ep_node *n) {
+static void general_table(tbl_host *L, const ep_node *n) {
   int ncols = 0; // the widest row after spans
   // gather rows in order: thead rows first (header), then tbody / bare rows
   size_t cap = 64, nr = 0;
@@ -764,7 +837,7 @@ static const char *fig_text(ep_fig f, char *buf) { return ep_fig_text(f, EP_VF_P
 
 // 'num_cell()' - A right-aligned figure cell whose decimal point lines up with
 // the others of its column (MAXFRAC digits after the point).
-static void num_cell(lay *L, ep_table *t, tcell *c, const char *text, int maxfrac) {
+static void num_cell(tbl_host *L, ep_table *t, tcell *c, const char *text, int maxfrac) {
   c->align = EP_H_RIGHT;
   if (!text || !text[0])
     return;
@@ -777,6 +850,7 @@ static void num_cell(lay *L, ep_table *t, tcell *c, const char *text, int maxfra
   if (pad > 0) {
     // invisible padding: digit widths (+ the point) so decimals align
     atom_style s = c->at.s[c->at.n - 1];
+    s.off = 0;
     double digit = c->at.a[c->at.n - 1].advance;
     double w = pad * digit + (dot ? 0 : digit * 0.5);
     lay_push_atom(&c->at, 0x2007, w, t->size, EP_LB_GLUE_PREV | EP_LB_NO_AUTOSPACE, &s);
@@ -808,7 +882,7 @@ typedef struct funds_ctx {
 } funds_ctx;
 
 // 'funds_rows()' - One row per item, children indented under their parent.
-static void funds_rows(lay *L, funds_ctx *fc, const ep_node *n, int depth) {
+static void funds_rows(tbl_host *L, funds_ctx *fc, const ep_node *n, int depth) {
   for (const ep_node *it = n->first; it; it = it->next) {
     if (it->kind != EP_N_ITEM)
       continue;
@@ -849,28 +923,25 @@ static double dec_pt(ep_dec d) { return (double)d.units / (double)EP_DEC_SCALE; 
 
 // 'chart_text()' - A text run of UTF-8 S at (X, Y) relative to the drawing's top;
 // ALIGN right puts its end at X. Returns the run's width.
-static double chart_text(lay *L, const char *s, double x, double y, double size, bool right, const char *file,
+static double chart_text(tbl_host *L, const char *s, double x, double y, double size, bool right, const char *file,
                          unsigned long line) {
   atoms at = {0};
-  ifmt f = lay_fmt_for(&L->st->ts[EP_TS_TABLE]);
+  ifmt f = lay_fmt_for(&L->st->ts[EP_TS_TABLE], 1.0);
   f.size = size;
-  double save = L->char_ratio;
-  L->char_ratio = 1.0;
-  lay_add_text(L, &at, s, &f, file, line, true);
-  L->char_ratio = save;
+  lay_add_text(L->in, &at, s, &f, file, line, true);
   double w = lay_width(&at);
-  size_t from = L->nprotos;
-  lay_emit_natural(L, &at, right ? x - w : x);
-  for (size_t k = from; k < L->nprotos; k++)
-    L->protos[k].y += y;
+  size_t from = L->in->nprotos;
+  lay_emit_natural(L->in, &at, right ? x - w : x);
+  for (size_t k = from; k < L->in->nprotos; k++)
+    L->in->protos[k].y += y;
   free(at.a);
   free(at.s);
   return w;
 }
 
 // 'chart_rect()' - A filled bar (relative to the drawing's top).
-static void chart_rect(lay *L, double x, double y, double w, double h, double gray) {
-  ep_box *b = lay_proto(L, EP_BOX_RECT);
+static void chart_rect(tbl_host *L, double x, double y, double w, double h, double gray) {
+  ep_box *b = lay_proto(L->in, EP_BOX_RECT);
   b->x = x;
   b->y = y;
   b->w = w;
@@ -881,7 +952,7 @@ static void chart_rect(lay *L, double x, double y, double w, double h, double gr
 
 // 'bar_chart()' - <funds chart="bar">: budget against executed per top-level item,
 // as vector bars with value labels and a legend (text that extracts).
-static void bar_chart(lay *L, const ep_node *n) {
+static void bar_chart(tbl_host *L, const ep_node *n) {
   int items = 0;
   double max = 0;
   for (const ep_node *c = n->first; c; c = c->next)
@@ -897,11 +968,9 @@ static void bar_chart(lay *L, const ep_node *n) {
   double W = L->st->body_w, left = L->st->left;
   double label_w = W * 0.34, x0 = left + label_w + 6, x1 = left + W - 48;
   double height = legend + items * (2 * bar + gap + group) + 4;
-  L->para++;
-  line_item *li = lay_new_line(L);
-  li->count = 1;
-  li->rows_h = (int)ceil(height / L->st->pitch);
-  double y = -(li->rows_h * L->st->pitch - height) / 2; // centred in its rows
+  int rows = (int)ceil(height / L->st->pitch);
+  size_t box0 = L->in->nprotos;
+  double y = -(rows * L->st->pitch - height) / 2; // centred in its rows
   // legend
   double lx = x0;
   chart_rect(L, lx, y - 11, 10, 8, 0.75);
@@ -941,17 +1010,17 @@ static void bar_chart(lay *L, const ep_node *n) {
     y -= 2 * bar + gap + group;
   }
   // the axis
-  ep_box *ax = lay_proto(L, EP_BOX_RULE);
+  ep_box *ax = lay_proto(L->in, EP_BOX_RULE);
   ax->x = x0;
   ax->y = y + group - 2;
   ax->w = 0;
   ax->h = -(y + group - 2) - legend + 2;
   ax->line_width = 0.5;
-  li->nbox = L->nprotos - li->box0;
+  L->add_drawing(L->user, box0, L->in->nprotos - box0, rows);
 }
 
 // 'funds_table()' - <funds>: 项目 | 预算数 | 执行数 | 执行率 (+ 年初预算数, 结余结转), 合计.
-static void funds_table(lay *L, const ep_node *n) {
+static void funds_table(tbl_host *L, const ep_node *n) {
   funds_ctx fc = {0};
   fc.initial = any_item_has(n, EP_F_INITIAL);
   fc.balance = any_item_has(n, EP_F_BALANCE);
@@ -1047,7 +1116,7 @@ typedef struct score_ctx {
 } score_ctx;
 
 // 'score_rows()' - Cells of indicator N at LEVEL (1-based) and its children.
-static void score_rows(lay *L, score_ctx *sc, const ep_node *n, int level) {
+static void score_rows(tbl_host *L, score_ctx *sc, const ep_node *n, int level) {
   for (const ep_node *c = n->first; c; c = c->next) {
     if (c->kind != EP_N_INDICATOR)
       continue;
@@ -1080,7 +1149,7 @@ static void score_rows(lay *L, score_ctx *sc, const ep_node *n, int level) {
 }
 
 // 'scoring_table()' - <scoring>: per level a name and a weight column, 得分, 说明; 合计 and 等级.
-static void scoring_table(lay *L, const ep_node *n) {
+static void scoring_table(tbl_host *L, const ep_node *n) {
   static const char *const lv[] = {"一级指标", "二级指标", "三级指标", "四级指标"};
   score_ctx sc = {0};
   sc.D = ind_depth(n, 0);
@@ -1123,7 +1192,7 @@ static void scoring_table(lay *L, const ep_node *n) {
 }
 
 // 'im_table()' - <issues-and-measures/>: 存在问题 | 改进措施, one row per issue.
-static void im_table(lay *L, const ep_node *n) {
+static void im_table(tbl_host *L, const ep_node *n) {
   ep_table *t = tbl_new(L, 2, n);
   t->nhead = 1;
   cell_text(L, t, tbl_cell(t, 0, 0, 1, 1, EP_H_CENTER, true, n->file, n->line), "存在问题", false, false);
@@ -1170,9 +1239,67 @@ static void im_table(lay *L, const ep_node *n) {
   push_table(L, t);
 }
 
+// 'form_indicators()' - The form's 绩效指标 block from row R: the indicator
+// header (repeated under 续表) and one row per indicator, level-1 and level-2
+// names merged over their groups. Returns the next row.
+static int form_indicators(tbl_host *L, ep_table *t, const ep_node *n, int r, int nind) {
+  const char *F = n->file;
+  unsigned long ln = n->line;
+  char b[64];
+  cell_text(L, t, tbl_cell(t, r, 0, nind + 1, 1, EP_H_CENTER, true, F, ln), "绩效指标", false, false);
+  t->rep0 = r; // the indicator header repeats under 续表
+  t->rep1 = r + 1;
+  static const char *const ih[] = {"一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+                                   "偏差原因分析及改进措施"};
+  for (int k = 0; k < 8; k++)
+    cell_text(L, t, tbl_cell(t, r, 1 + k, 1, 1, EP_H_CENTER, true, F, ln), ih[k], false, false);
+  r++;
+  const ep_node *prev = NULL;
+  long i1 = -1, i2 = -1; // indices of the open level-1 / level-2 group cells
+  for (const ep_node *c = n->first; c; c = c->next) {
+    if (c->kind != EP_N_FORM_INDICATOR)
+      continue;
+    const char *l1 = c->level1 ? c->level1 : "", *l2 = c->level2 ? c->level2 : "";
+    bool same1 = prev && i1 >= 0 && !strcmp(prev->level1 ? prev->level1 : "", l1);
+    bool same2 = same1 && i2 >= 0 && !strcmp(prev->level2 ? prev->level2 : "", l2);
+    if (same1) {
+      t->cells[i1].rowspan++;
+    } else {
+      tcell *g1 = tbl_cell(t, r, 1, 1, 1, EP_H_CENTER, false, c->file, c->line);
+      i1 = (long)(g1 - t->cells);
+      cell_text(L, t, g1, l1, false, false);
+    }
+    if (same2) {
+      t->cells[i2].rowspan++;
+    } else {
+      tcell *g2 = tbl_cell(t, r, 2, 1, 1, EP_H_CENTER, false, c->file, c->line);
+      i2 = (long)(g2 - t->cells);
+      cell_text(L, t, g2, l2, false, false);
+    }
+    cell_text(L, t, tbl_cell(t, r, 3, 1, 1, EP_H_LEFT, false, c->file, c->line), c->name, false, false);
+    cell_text(L, t, tbl_cell(t, r, 4, 1, 1, EP_H_CENTER, false, c->file, c->line), c->target_value, false, false);
+    cell_text(L, t, tbl_cell(t, r, 5, 1, 1, EP_H_CENTER, false, c->file, c->line), c->actual, false, false);
+    tcell *pc = tbl_cell(t, r, 6, 1, 1, EP_H_CENTER, false, c->file, c->line);
+    if (c->has_points)
+      cell_text(L, t, pc, ep_dec_format_plain(c->points, b, sizeof b), false, true);
+    tcell *sc = tbl_cell(t, r, 7, 1, 1, EP_H_CENTER, false, c->file, c->line);
+    if (c->has_score)
+      cell_text(L, t, sc, ep_dec_format_plain(c->score, b, sizeof b), false, true);
+    cell_text(L, t, tbl_cell(t, r, 8, 1, 1, EP_H_LEFT, false, c->file, c->line), c->deviation, false, false);
+    prev = c;
+    r++;
+  }
+  return r;
+}
+
 // 'form_table()' - <self-eval-form>: the official 项目支出绩效自评表 grid (9 columns).
-static void form_table(lay *L, const ep_node *n) {
+static void form_table(tbl_host *L, const ep_node *n) {
   ep_table *t = tbl_new(L, 9, n);
+  // the official form's proportions: label, 一级, 二级, 三级指标, 指标值, 完成值, 分值, 得分, 偏差原因
+  static const double builtin[9] = {11, 8, 9, 12, 12, 12, 7, 9, 20};
+  t->share = ep_xmalloc(9 * sizeof *t->share);
+  for (int k = 0; k < 9; k++)
+    t->share[k] = L->st->form_cols[0] > 0 ? L->st->form_cols[k] : builtin[k];
   char b[64], c2[64];
   int r = 0;
   const char *F = n->file;
@@ -1245,48 +1372,7 @@ static void form_table(lay *L, const ep_node *n) {
   cell_text(L, t, tbl_cell(t, r, 5, 1, 4, EP_H_LEFT, false, goal ? goal->file : F, goal ? goal->line : ln),
             goal ? goal->achieved : NULL, false, false);
   r++;
-  // indicators, grouped by level1 / level2 with merged cells
-  cell_text(L, t, tbl_cell(t, r, 0, nind + 1, 1, EP_H_CENTER, true, F, ln), "绩效指标", false, false);
-  static const char *const ih[] = {"一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
-                                   "偏差原因分析及改进措施"};
-  for (int k = 0; k < 8; k++)
-    cell_text(L, t, tbl_cell(t, r, 1 + k, 1, 1, EP_H_CENTER, true, F, ln), ih[k], false, false);
-  r++;
-  const ep_node *prev = NULL;
-  long i1 = -1, i2 = -1; // indices of the open level-1 / level-2 group cells
-  for (const ep_node *c = n->first; c; c = c->next) {
-    if (c->kind != EP_N_FORM_INDICATOR)
-      continue;
-    const char *l1 = c->level1 ? c->level1 : "", *l2 = c->level2 ? c->level2 : "";
-    bool same1 = prev && i1 >= 0 && !strcmp(prev->level1 ? prev->level1 : "", l1);
-    bool same2 = same1 && i2 >= 0 && !strcmp(prev->level2 ? prev->level2 : "", l2);
-    if (same1) {
-      t->cells[i1].rowspan++;
-    } else {
-      tcell *g1 = tbl_cell(t, r, 1, 1, 1, EP_H_CENTER, false, c->file, c->line);
-      i1 = (long)(g1 - t->cells);
-      cell_text(L, t, g1, l1, false, false);
-    }
-    if (same2) {
-      t->cells[i2].rowspan++;
-    } else {
-      tcell *g2 = tbl_cell(t, r, 2, 1, 1, EP_H_CENTER, false, c->file, c->line);
-      i2 = (long)(g2 - t->cells);
-      cell_text(L, t, g2, l2, false, false);
-    }
-    cell_text(L, t, tbl_cell(t, r, 3, 1, 1, EP_H_LEFT, false, c->file, c->line), c->name, false, false);
-    cell_text(L, t, tbl_cell(t, r, 4, 1, 1, EP_H_CENTER, false, c->file, c->line), c->target_value, false, false);
-    cell_text(L, t, tbl_cell(t, r, 5, 1, 1, EP_H_CENTER, false, c->file, c->line), c->actual, false, false);
-    tcell *pc = tbl_cell(t, r, 6, 1, 1, EP_H_CENTER, false, c->file, c->line);
-    if (c->has_points)
-      cell_text(L, t, pc, ep_dec_format_plain(c->points, b, sizeof b), false, true);
-    tcell *sc = tbl_cell(t, r, 7, 1, 1, EP_H_CENTER, false, c->file, c->line);
-    if (c->has_score)
-      cell_text(L, t, sc, ep_dec_format_plain(c->score, b, sizeof b), false, true);
-    cell_text(L, t, tbl_cell(t, r, 8, 1, 1, EP_H_LEFT, false, c->file, c->line), c->deviation, false, false);
-    prev = c;
-    r++;
-  }
+  r = form_indicators(L, t, n, r, nind);
   // 总分
   cell_text(L, t, tbl_cell(t, r, 0, 1, 6, EP_H_CENTER, true, F, ln), "总分", false, false);
   ep_dec total = n->points;
@@ -1307,7 +1393,7 @@ static void form_table(lay *L, const ep_node *n) {
 }
 
 // 'lay_table_block()' - Dispatch a table-like block.
-void lay_table_block(lay *L, const ep_node *n) {
+void lay_table_block(tbl_host *L, const ep_node *n) {
   switch (n->kind) {
   case EP_N_TABLE:
     general_table(L, n);

@@ -43,6 +43,12 @@
 #define LB_SPACE_STRETCH 0.2    // em: comfortable stretch of a Latin space
 #define LB_SPACE_SHRINK (1.0 / 3) // of the space: most a Latin space may shrink
 #define LB_FULLWIDTH 0.75       // advance >= 0.75 em: a full-width mark
+#define LB_PEN_URL 3000.0       // a break after / @ . inside a Latin token, or after a dash
+#define LB_PEN_PREFIX 5000.0    // a break between 第/约/共 and its number
+#define LB_PEN_NUM_CJK 1e6      // a break between a number and a following ideograph
+                                // (~ a line whose gaps open by 0.2 em)
+#define LB_PEN_UNIT 1e10        // a break between a number and its unit (worse than
+                                // any line: only when nothing else can be set)
 #define LB_MAX_ACTIVE 1024      // active nodes kept at most (zero-width atoms would
                                 // otherwise never be pruned by width)
 
@@ -59,7 +65,7 @@ enum {
 };
 
 // Classes of the break opportunity before an atom.
-enum { LB_B_OK, LB_B_KINSOKU, LB_B_TOKEN, LB_B_NEVER, LB_B_FORCED, LB_B_END };
+enum { LB_B_OK, LB_B_KINSOKU, LB_B_TOKEN, LB_B_NEVER, LB_B_FORCED, LB_B_END, LB_B_PEN };
 
 // Pair compression at the gap before an atom.
 enum { LB_PC_NONE, LB_PC_PREV_RIGHT, LB_PC_THIS_LEFT };
@@ -74,6 +80,8 @@ typedef struct lb_info {
   unsigned char pc;        // LB_PC_* at the gap before this atom
   unsigned char ischar;    // counts as a character for the 孤字 rule
   unsigned char absorbed;  // space between CJK and Latin: 1 first of the run, 2 the rest
+  unsigned char unit;      // part of the unit of a number (万元 in 116.38万元)
+  float pen;               // LB_B_PEN: the penalty of the break before this atom
 } lb_info;
 
 typedef struct lb_gap {
@@ -94,6 +102,8 @@ typedef struct lb_ctx {
   double first_width, width, gap_em;
   int min_last;
   bool squeeze;
+  double max_stretch;  // em; 0 = always justify
+  bool shrink;         // gaps may shrink
   lb_info *info;       // n
   size_t *lead;        // n+1: first non-space index >= i (or n)
   size_t *trail;       // n+1: start of the run of spaces ending at i
@@ -105,6 +115,12 @@ typedef struct lb_ctx {
   size_t max_active;
   size_t work_bytes;
 } lb_ctx;
+
+// 'lb_sane()' - V if it is finite and positive, else 0.
+static double lb_sane(double v)
+{
+  return isfinite(v) && v > 0 ? v : 0;
+}
 
 // 'lb_in_set()' - True when CP is in the sorted array SET of N code points.
 static bool lb_in_set(uint32_t cp, const uint32_t *set, size_t n)
@@ -171,6 +187,37 @@ static bool lb_blank_left(uint32_t cp)
   return lb_in_set(cp, set, sizeof set / sizeof set[0]);
 }
 
+// 'ep_lb_blanks()' - Compressible blanks of one atom (see linebreak.h).
+void ep_lb_blanks(const ep_lb_atom *a, double *bl, double *br)
+{
+  *bl = *br = 0;
+  double c = lb_sane(a->advance), em = lb_sane(a->em) > 0 ? lb_sane(a->em) : c;
+  bool right = lb_blank_right(a->cp), left = !right && lb_blank_left(a->cp);
+  if (em <= 0 || c < LB_FULLWIDTH * em || (!left && !right))
+    return;
+  bool known = isfinite(a->ink_l) && isfinite(a->ink_r) && a->ink_r > a->ink_l;
+  double b = c / 2, margin = EP_LB_INK_MARGIN * em;
+  if (known) {
+    if (right) {
+      if (a->ink_l >= EP_LB_CENTRED * em)
+        return; // ink in the middle: keep the full cell
+      double room = c - a->ink_r - margin;
+      b = room < b ? room : b;
+    } else {
+      if (c - a->ink_r >= EP_LB_CENTRED * em)
+        return;
+      double room = a->ink_l - margin;
+      b = room < b ? room : b;
+    }
+  }
+  if (b <= 0.01 * em)
+    return;
+  if (right)
+    *br = b;
+  else
+    *bl = b;
+}
+
 // 'lb_is_pair_char()' - True for the marks whose doubled form is one
 // unbreakable unit (—— ―― …… ⋯⋯ ──).
 static bool lb_is_pair_char(uint32_t cp)
@@ -207,6 +254,38 @@ static bool lb_is_punct(uint32_t cp)
   default:
     return false;
   }
+}
+
+// 'lb_is_digit()' - True for an ASCII or full-width digit.
+static bool lb_is_digit(uint32_t cp)
+{
+  return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
+}
+
+// 'lb_unit_len()' - Length in atoms of the unit word starting at atom I (0:
+// none): the measures a number is never cut from (万元, 人次, 年, 号, ...).
+static size_t lb_unit_len(const ep_lb_atom *A, size_t i, size_t n)
+{
+  static const char *const two[] = {"万元", "亿元", "千元", "万人", "人次", "户次", "万户", "小时", "公里",
+                                    "万亩", "个月", "余人", "余户", "余万", "多万", "平方"};
+  static const uint32_t one[] = {0x4E07, 0x4E2A, 0x4EBA, 0x4EA9, 0x4EBF, 0x4EF6, 0x4EFD, 0x500D,
+                                 0x518C, 0x540D, 0x5428, 0x53F7, 0x53F0, 0x5468, 0x5904, 0x573A,
+                                 0x5957, 0x5929, 0x5BB6, 0x5C81, 0x5E74, 0x5EA7, 0x6237, 0x6240,
+                                 0x6279, 0x671F, 0x6708, 0x672C, 0x6761, 0x6B21, 0x7247, 0x7968,
+                                 0x79CD, 0x7BC7, 0x7C73, 0x7C7B, 0x9879, 0x9875, 0x95F4, 0x5143,
+                                 0x5F20, 0x8F86, 0x65E5, 0x5B97, 0x6240, 0x4F4D};
+  for (size_t k = 0; k < sizeof two / sizeof two[0] && i + 1 < n; k++) {
+    uint32_t a, b;
+    const unsigned char *t = (const unsigned char *)two[k];
+    a = ((uint32_t)(t[0] & 0x0F) << 12) | ((uint32_t)(t[1] & 0x3F) << 6) | (t[2] & 0x3F);
+    b = ((uint32_t)(t[3] & 0x0F) << 12) | ((uint32_t)(t[4] & 0x3F) << 6) | (t[5] & 0x3F);
+    if (A[i].cp == a && A[i + 1].cp == b)
+      return 2;
+  }
+  for (size_t k = 0; k < sizeof one / sizeof one[0]; k++)
+    if (A[i].cp == one[k])
+      return 1;
+  return 0;
 }
 
 // 'lb_classify()' - The LB_* class of code point CP with atom FLAGS.
@@ -278,11 +357,11 @@ static bool lb_autospace(const lb_ctx *c, size_t p, size_t q)
   return (a == LB_IDEO && b == LB_WORD) || (a == LB_WORD && b == LB_IDEO);
 }
 
-// 'lb_gap_at()' - Fill *G with the gap between atoms I-1 and I (0 < I < n):
+// 'lb_gap_raw()' - Fill *G with the gap between atoms I-1 and I (0 < I < n):
 // its natural width, stretch and shrink capacities, and the pair compression
 // it applies to one of its two atoms. Spaces carry their gap on the gap
 // before them; the gaps after a space and inside a space run are rigid zeros.
-static void lb_gap_at(const lb_ctx *c, size_t i, lb_gap *g)
+static void lb_gap_raw(const lb_ctx *c, size_t i, lb_gap *g)
 {
   const lb_info *p = &c->info[i - 1], *q = &c->info[i];
   memset(g, 0, sizeof *g);
@@ -304,7 +383,8 @@ static void lb_gap_at(const lb_ctx *c, size_t i, lb_gap *g)
     return; // inside a Latin run: no letter-spacing
   double em = p->em > q->em ? p->em : q->em;
   g->st = LB_CJK_STRETCH * em;
-  g->sh = LB_CJK_SHRINK * em;
+  // beside a mark's compressible blank the blank gives, never the gap: its ink keeps its margin
+  g->sh = p->br > 0 || q->bl > 0 ? 0 : LB_CJK_SHRINK * em;
   if (lb_autospace(c, i - 1, i)) {
     g->base = c->gap_em * (p->bcls == LB_IDEO ? p->em : q->em);
     g->sh = g->base / 2;
@@ -313,6 +393,15 @@ static void lb_gap_at(const lb_ctx *c, size_t i, lb_gap *g)
     g->pc = p->br;
   else if (q->pc == LB_PC_THIS_LEFT)
     g->pc = q->bl;
+}
+
+// 'lb_gap_at()' - The gap before atom I (see lb_gap_raw), without its shrink
+// when the paragraph may not shrink.
+static void lb_gap_at(const lb_ctx *c, size_t i, lb_gap *g)
+{
+  lb_gap_raw(c, i, g);
+  if (!c->shrink)
+    g->sh = 0;
 }
 
 // 'lb_base_before()' - Index of the last atom before I that is neither a space
@@ -330,7 +419,7 @@ static size_t lb_base_before(const lb_ctx *c, size_t i, size_t from)
 
 // 'lb_break_class()' - The LB_B_* class of the break before atom I (0 < I < n);
 // SEG is the first atom of I's forced-break segment.
-static unsigned char lb_break_class(const lb_ctx *c, size_t i, size_t seg)
+static unsigned char lb_break_class(lb_ctx *c, size_t i, size_t seg)
 {
   const ep_lb_atom *A = c->atoms;
   const lb_info *in = c->info;
@@ -345,10 +434,20 @@ static unsigned char lb_break_class(const lb_ctx *c, size_t i, size_t seg)
   if ((A[i].flags & EP_LB_GLUE_PREV) || nk == LB_NBSP || nk == LB_JOIN || nk == LB_MARK ||
       pk == LB_NBSP || pk == LB_JOIN)
     return LB_B_TOKEN;
+  if (in[i].unit) {
+    c->info[i].pen = (float)LB_PEN_UNIT;
+    return LB_B_PEN; // 116.38万元, 2022年: only when no line could be set otherwise
+  }
   if (pk != LB_SPACE) { // adjacent atoms
     uint32_t pc = A[pb].cp, nc = A[i].cp;
-    if (lb_is_latin(in[pb].cls) && lb_is_latin(nk))
+    if (lb_is_latin(in[pb].cls) && lb_is_latin(nk)) {
+      if ((pc == '/' || pc == '@' || (pc == '.' && nk == LB_WORD && !lb_is_digit(nc))) && pb > seg &&
+          lb_is_latin(in[pb - 1].cls)) {
+        c->info[i].pen = (float)LB_PEN_URL;
+        return LB_B_PEN; // www.example.gov.cn/path, name@example.cn
+      }
       return LB_B_TOKEN; // a Latin word, a number with its point and %
+    }
     if (pc == nc && lb_is_pair_char(nc))
       return LB_B_TOKEN; // —— ……
     if (lb_is_fullwidth_alnum(pc) && lb_is_fullwidth_alnum(nc))
@@ -358,9 +457,19 @@ static unsigned char lb_break_class(const lb_ctx *c, size_t i, size_t seg)
       return LB_B_TOKEN; // 2021—2022, 020—85950792
     if (lb_is_connector(pc) && nk == LB_WORD && pb > seg) {
       size_t pp = lb_base_before(c, pb, seg);
-      if (pp != SIZE_MAX && pp + 1 == pb && in[pp].cls == LB_WORD)
-        return LB_B_TOKEN;
+      if (pp != SIZE_MAX && pp + 1 == pb && in[pp].cls == LB_WORD) {
+        c->info[i].pen = (float)LB_PEN_NUM_CJK;
+        return LB_B_PEN; // 020— / 85950792 when nothing else fits: after the dash, never before
+      }
     }
+  }
+  if (in[i].cls == LB_IDEO && lb_is_digit(A[pb].cp)) {
+    c->info[i].pen = (float)LB_PEN_NUM_CJK;
+    return LB_B_PEN; // a number keeps its following word when anything else fits
+  }
+  if (lb_is_digit(A[i].cp) && (A[pb].cp == 0x7B2C || A[pb].cp == 0x7EA6 || A[pb].cp == 0x5171)) {
+    c->info[i].pen = (float)LB_PEN_PREFIX;
+    return LB_B_PEN; // 第 / 约 / 共 with its number
   }
   if (ep_lb_is_no_start(A[i].cp))
     return LB_B_KINSOKU;
@@ -369,12 +478,6 @@ static unsigned char lb_break_class(const lb_ctx *c, size_t i, size_t seg)
   if (ep_lb_is_no_end(A[pb].cp))
     return LB_B_KINSOKU;
   return LB_B_OK;
-}
-
-// 'lb_sane()' - V if it is finite and positive, else 0.
-static double lb_sane(double v)
-{
-  return isfinite(v) && v > 0 ? v : 0;
 }
 
 // 'lb_free_ctx()' - Free the scratch arrays of C.
@@ -442,12 +545,8 @@ static bool lb_prepare(lb_ctx *c, bool with_nodes)
     f->em = lb_sane(A[i].em) > 0 ? lb_sane(A[i].em) : f->c;
     f->ischar = !lb_is_spacey(f->cls) && f->cls != LB_JOIN && f->cls != LB_MARK &&
                 (A[i].cp == EP_LB_OBJECT || (A[i].flags & EP_LB_LATIN) || !lb_is_punct(A[i].cp));
-    if (f->cls == LB_CJK && f->em > 0 && f->c >= LB_FULLWIDTH * f->em) {
-      if (lb_blank_right(A[i].cp))
-        f->br = f->c / 2;
-      else if (lb_blank_left(A[i].cp))
-        f->bl = f->c / 2;
-    }
+    if (f->cls == LB_CJK)
+      ep_lb_blanks(&A[i], &f->bl, &f->br);
   }
   for (size_t i = 0; i < n;) { // spaces between CJK and Latin become the ¼ em gap
     if (!lb_is_spacey(in[i].cls)) {
@@ -466,6 +565,16 @@ static bool lb_prepare(lb_ctx *c, bool with_nodes)
       }
     }
     i = j;
+  }
+  for (size_t i = 0; i < n; i++) { // the unit after a number (spaces between allowed)
+    if (!lb_is_digit(A[i].cp) || (i + 1 < n && lb_is_digit(A[i + 1].cp)))
+      continue;
+    size_t j = i + 1;
+    while (j < n && lb_is_spacey(in[j].cls) && in[j].absorbed)
+      j++;
+    size_t u = j < n ? lb_unit_len(A, j, n) : 0;
+    for (size_t k = j; k < j + u; k++)
+      in[k].unit = 1;
   }
   size_t seg = 0;
   for (size_t i = 0; i < n; i++) { // breaks and pair compression
@@ -624,7 +733,9 @@ static bool lb_search(lb_ctx *c, int pass)
           continue;
         d += LB_PEN_ORPHAN;
       }
-      if (brk == LB_B_KINSOKU)
+      if (brk == LB_B_PEN)
+        d += c->info[b].pen;
+      else if (brk == LB_B_KINSOKU)
         d += LB_PEN_KINSOKU;
       else if (brk == LB_B_TOKEN)
         d += LB_PEN_TOKEN;
@@ -661,12 +772,12 @@ static bool lb_search(lb_ctx *c, int pass)
 // (JUSTIFY: fill it exactly) into X and W; return the right edge of the last
 // atom's full cell and set *OVERFLOW when the line stays wider than MEASURE.
 static double lb_layout_line(const lb_ctx *c, size_t s, size_t e, double measure,
-                             bool justify, double *x, double *w, bool *overflow)
+                             bool justify, double *x, double *w, bool *overflow, bool *ragged)
 {
   const lb_info *in = c->info;
-  double nat = 0, st = 0, sh = 0, opt = 0;
+  double nat = 0, st = 0, sh = 0, opt = 0, st_em = 0, min_em = INFINITY;
   size_t ngaps = 0;
-  *overflow = false;
+  *overflow = *ragged = false;
   if (e <= s)
     return 0;
   for (size_t i = s; i < e; i++) { // totals, exactly as the line will be walked
@@ -679,6 +790,12 @@ static double lb_layout_line(const lb_ctx *c, size_t s, size_t e, double measure
     double rr = (i + 1 < e && in[i + 1].pc == LB_PC_PREV_RIGHT) ? in[i].br : 0;
     nat += g.base + in[i].c - rl - rr;
     st += g.st;
+    if (i > s && in[i].em > 0) {
+      if (g.st / in[i].em > st_em)
+        st_em = g.st / in[i].em; // the most a gap stretches, per unit of stretch ratio
+      if (in[i].em < min_em)
+        min_em = in[i].em;
+    }
     sh += g.sh;
     opt += (in[i].bl - rl) + (i + 1 < e ? in[i].br - rr : 0);
   }
@@ -692,6 +809,11 @@ static double lb_layout_line(const lb_ctx *c, size_t s, size_t e, double measure
         kst = slack / st;
       else if (ngaps > 0)
         even = slack / (double)ngaps; // nothing stretchable: spread over every gap
+      double most = kst * st_em + (isfinite(min_em) ? even / min_em : 0); // em
+      if (ngaps == 0 || (c->max_stretch > 0 && most > c->max_stretch + 1e-9)) {
+        kst = even = 0; // would letter-space: natural width, the caller aligns it
+        *ragged = true;
+      }
     }
   } else {
     double need = nat - measure;
@@ -743,6 +865,7 @@ static void lb_ctx_init(lb_ctx *c, const ep_lb_atom *atoms, size_t n, const ep_l
   c->gap_em = EP_LB_DEFAULT_GAP;
   c->min_last = 2;
   c->squeeze = true;
+  c->shrink = true;
   if (!p)
     return;
   c->width = isfinite(p->width) && p->width > 0 ? p->width : 0;
@@ -750,6 +873,8 @@ static void lb_ctx_init(lb_ctx *c, const ep_lb_atom *atoms, size_t n, const ep_l
   c->gap_em = isfinite(p->cjk_latin_gap) && p->cjk_latin_gap > 0 ? p->cjk_latin_gap : 0;
   c->min_last = p->min_last_chars;
   c->squeeze = !p->no_squeeze;
+  c->max_stretch = isfinite(p->max_stretch) && p->max_stretch > 0 ? p->max_stretch : 0;
+  c->shrink = !p->no_shrink;
 }
 
 // 'lb_fill_result()' - Walk the chosen breaks back from the end and lay out
@@ -785,7 +910,7 @@ static bool lb_fill_result(const lb_ctx *c, ep_lb_result *out)
     l->forced = brk == LB_B_FORCED;
     bool overflow;
     l->width_used = lb_layout_line(c, m.s, m.e, l->measure, !l->last && !l->forced,
-                                   out->x, out->w, &overflow);
+                                   out->x, out->w, &overflow, &l->ragged);
     // a relaxed or emergency break marks the lines on both of its sides
     l->overfull = overflow || brk == LB_B_TOKEN || before == LB_B_TOKEN;
     l->relaxed = brk == LB_B_KINSOKU || before == LB_B_KINSOKU ||
@@ -867,14 +992,16 @@ int ep_lb_measure(const ep_lb_atom *atoms, size_t n, double *min, double *pref)
   size_t unit = 0, seg = 0;
   for (size_t b = 1; b <= n; b++) {
     unsigned char brk = b == n ? LB_B_END : c.info[b].brk;
-    if (brk != LB_B_OK && brk != LB_B_FORCED && brk != LB_B_END)
+    if (brk == LB_B_PEN && c.info[b].pen >= LB_PEN_UNIT)
+      continue; // a number with its unit is one unit here
+    if (brk != LB_B_OK && brk != LB_B_PEN && brk != LB_B_FORCED && brk != LB_B_END)
       continue;
     lb_metrics m;
     lb_line_metrics(&c, unit, b, &m);
     if (m.nat > *min)
       *min = m.nat;
     unit = b;
-    if (brk != LB_B_OK) {
+    if (brk != LB_B_OK && brk != LB_B_PEN) {
       lb_line_metrics(&c, seg, b, &m);
       if (m.nat > *pref)
         *pref = m.nat;

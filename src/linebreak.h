@@ -4,8 +4,12 @@
 // Rules (GB/T 15834-2011, W3C clreq "GB-style" kinsoku plus Word's default
 // Simplified-Chinese kinsoku lists): a break may fall between any two CJK
 // characters; Latin words, numbers with their point and percent sign
-// (98.79%), and the doubled marks —— …… are never split; closing marks never
-// start a line and opening marks never end one; punctuation is compressed
+// (98.79%), a number and its unit (116.38万元, 2022年, 61号), and the doubled
+// marks —— …… are never split; a Latin token may break after / @ and a '.'
+// before a letter (URLs, e-mail addresses) and after a dash joining two
+// numbers (020—85950792) at a penalty, a number from a following ideograph
+// only when nothing else fits, 第/约/共 from its number at a small penalty;
+// closing marks never start a line and opening marks never end one; punctuation is compressed
 // (opening bracket at line start, adjacent pairs such as 。」 ）（ ，“; a
 // full-width mark ending a line is trimmed to half width); a quarter-em gap
 // separates CJK from Latin letters and digits (a source space there becomes
@@ -51,7 +55,27 @@ typedef struct ep_lb_atom {
   double em;       // font size in pt of this atom (for the ¼ em gap, ½ em compression);
                    // 0 or invalid: the advance is used
   unsigned flags;  // EP_LB_* bits
+  double ink_l, ink_r; // horizontal ink extent of the glyph in pt from the left edge of
+                   // its cell (the font's outline box); both 0 = unknown: a full-width
+                   // mark is then assumed to have its ink in one half (mainland glyphs)
 } ep_lb_atom;
+
+// White kept between a compressed mark's ink and the edge of its narrowed
+// cell, in em: compression never brings a mark's ink closer than this to its
+// neighbour's cell.
+#define EP_LB_INK_MARGIN 0.1
+
+// A mark whose ink starts (ends) at least this far, in em, from the edge of
+// its cell that it should hug is a centred (Taiwan-style) glyph: not compressed.
+#define EP_LB_CENTRED 0.3
+
+// 'ep_lb_blanks()' - The compressible blank of atom A on its left (*BL) and
+// right (*BR) in pt: half the cell of a full-width mainland-style mark with
+// unknown ink; with known ink, only as much as leaves EP_LB_INK_MARGIN em of
+// white beside the ink, and nothing for a mark whose ink sits near the middle
+// of its cell or for anything that is not a full-width CJK mark. The one rule
+// for punctuation compression (line starts and ends, adjacent pairs, squeezing).
+void ep_lb_blanks(const ep_lb_atom *a, double *bl, double *br);
 
 // Paragraph parameters. Start from ep_lb_params_init().
 typedef struct ep_lb_params {
@@ -63,6 +87,10 @@ typedef struct ep_lb_params {
   double cjk_latin_gap; // CJK-Latin gap in em (EP_LB_DEFAULT_GAP); 0 = none
   bool no_squeeze;     // true: never compress punctuation to fit more on a line
                        // (the fixed compressions still apply)
+  bool no_shrink;      // true: inter-character gaps and spaces never shrink (titles)
+  double max_stretch;  // > 0 (em): a line that justification would open by more than
+                       // this between two characters is set at its natural width
+                       // instead (ep_lb_line.ragged); table cells use 0.1. 0 = always justify
 } ep_lb_params;
 
 // One line: atoms [start, end). Spaces at a break (trailing, and leading after a
@@ -80,6 +108,8 @@ typedef struct ep_lb_line {
                      // measure (one atom wider than the measure); the caller warns
   bool relaxed;      // a kinsoku rule was relaxed at its start or end, or it is a
                      // 孤字 last line that could not be avoided
+  bool ragged;       // not justified although not last: it would have been stretched
+                     // past max_stretch (set at natural width, aligned by the caller)
 } ep_lb_line;
 
 // The result of ep_linebreak(). Every pointer is malloc'ed and owned by the

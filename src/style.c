@@ -210,6 +210,38 @@ static void parse_role(ep_style *st, xmlNodePtr el, const char *file, bool confi
   }
 }
 
+// 'parse_form_columns()' - <self-eval-form columns="W1 … W9">: the relative widths
+// of the nine columns of the 项目支出绩效自评表 (decimals in (0, 1000]), else bad-layout.
+static void parse_form_columns(ep_style *st, xmlNodePtr el, const char *path, ep_diags *d) {
+  char *v = sattr(el, "columns");
+  if (!v)
+    return;
+  const char *p = v;
+  int k = 0;
+  bool ok = true;
+  for (; k < 9 && ok; k++) { // digits with an optional fraction: no locale, no exponent
+    while (*p == ' ')
+      p++;
+    double w = 0, scale = 1;
+    const char *start = p;
+    for (; *p >= '0' && *p <= '9' && w <= 1000; p++)
+      w = w * 10 + (*p - '0');
+    if (*p == '.' && p > start)
+      for (p++; *p >= '0' && *p <= '9'; p++)
+        w += (*p - '0') * (scale /= 10);
+    ok = p > start && w > 0 && w <= 1000 && (*p == ' ' || !*p);
+    st->form_cols[k] = w;
+  }
+  while (*p == ' ')
+    p++;
+  if (!ok || k != 9 || *p) {
+    ep_diag_add(d, EP_ERROR, path, ep_xml_line(el), "bad-layout",
+                "<self-eval-form columns=\"%s\"> must be nine positive relative widths (each at most 1000) separated by spaces.", v);
+    memset(st->form_cols, 0, sizeof st->form_cols);
+  }
+  free(v);
+}
+
 // 'check_geometry()' - Cross-checks of a layout's values: the body inside the
 // page, the grid inside the body, a grid cell between half and twice the body
 // size, the page number on the page (layouts/README.md, "Accepted values").
@@ -385,12 +417,26 @@ static ep_style *style_from_doc(ep_xml_doc *doc, const char *path, bool confined
       char *sa = sattr(el, "start-after");
       st->pn_start = sa && !strcmp(sa, "cover") ? 1 : sa && !strcmp(sa, "toc") ? 2 : 0;
       free(sa);
+    } else if (!strcmp(n, "list")) {
+      char *v = sattr(el, "continuation");
+      if (v && strcmp(v, "hang") && strcmp(v, "margin"))
+        ep_diag_add(d, EP_ERROR, path, ep_xml_line(el), "bad-layout",
+                    "<list continuation=\"%s\"> must be \"margin\" (回行顶格) or \"hang\".", v);
+      st->list_hang = v && !strcmp(v, "hang");
+      free(v);
+    } else if (!strcmp(n, "self-eval-form")) {
+      parse_form_columns(st, el, path, d);
     } else if (!strcmp(n, "cover")) {
       char *v = sattr(el, "page");
       st->cover = !v || !strcmp(v, "yes");
       free(v);
     } else if (!strcmp(n, "toc")) {
       int_attr(el, "depth", 1, 4, &st->toc_depth, path, d);
+      char *o = sattr(el, "own-page");
+      if (o && strcmp(o, "yes") && strcmp(o, "no"))
+        ep_diag_add(d, EP_ERROR, path, ep_xml_line(el), "bad-layout", "<toc own-page=\"%s\"> must be \"yes\" or \"no\".", o);
+      st->toc_own_page = o && !strcmp(o, "yes");
+      free(o);
     } else if (!strcmp(n, "header")) {
       st->header = true;
       free((char *)st->hd_role_name);

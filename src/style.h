@@ -59,6 +59,7 @@ typedef struct ep_style {
   int pn_start;            // numbering starts after: 0 nothing, 1 the cover, 2 the 目录
   bool cover;              // a cover page (title, subtitle, fields, issuer and date) instead of a title block
   int toc_depth;           // default 目录 depth (2)
+  bool toc_own_page;       // <toc own-page="yes">: the 目录 on page(s) of its own, the body after it
   // running header: the report title above the 版心 on numbered pages
   bool header;
   const char *hd_role_name;
@@ -66,6 +67,9 @@ typedef struct ep_style {
   double hd_size;
   ep_halign hd_odd, hd_even;
   bool hd_rule;            // a thin rule under the header
+  bool list_hang;          // <list continuation="hang">: list items hang under their text
+                           // (default "margin": 回行顶格, continuation lines at the margin)
+  double form_cols[9];     // relative widths of the self-evaluation form's columns; all 0 = built in
   int orphans;             // lines a paragraph keeps together at a page's foot (2)
   int widows;              // and at a page's top (2)
 } ep_style;

@@ -409,6 +409,255 @@ START_TEST(row_taller_than_page_is_split) {
 }
 END_TEST
 
+
+START_TEST(long_heading_wraps_like_a_paragraph) {
+  env e;
+  env_open(&e);
+  static char xml[1 << 16];
+  strcpy(xml, "<report><meta><title>T</title></meta><body><section title=\"");
+  for (int i = 0; i < 60; i++) // 960 characters: about 35 lines of 28
+    strcat(xml, "社会救助资金管理规范执行进度良好");
+  strcat(xml, "\"><p>正文。</p></section></body></report>");
+  ep_report *r = load_text(xml);
+  ep_diags d;
+  ep_dlist *dl = lay_out(&e, r, &d);
+  ck_assert_msg(dl->npages <= 3, "a 35-line heading took %zu pages", dl->npages);
+  done(&e, r, &d, dl);
+}
+END_TEST
+
+START_TEST(wide_table_warns_and_stays_inside_its_cells) {
+  env e;
+  env_open(&e);
+  static char xml[1 << 17];
+  strcpy(xml, "<report><meta><title>T</title></meta><body><table><thead><tr>");
+  for (int c = 0; c < 60; c++)
+    sprintf(xml + strlen(xml), "<th>指标%d</th>", c);
+  strcat(xml, "</tr></thead>");
+  for (int row = 0; row < 3; row++) {
+    strcat(xml, "<tr>");
+    for (int c = 0; c < 60; c++)
+      sprintf(xml + strlen(xml), "<td>%d</td>", c * 1234567);
+    strcat(xml, "</tr>");
+  }
+  strcat(xml, "</table></body></report>");
+  ep_report *r = load_text(xml);
+  ep_diags d;
+  ep_dlist *dl = lay_out(&e, r, &d);
+  bool warned = false;
+  for (size_t i = 0; i < d.count; i++)
+    warned |= !strcmp(d.items[i].code, "cell-overfull") && d.items[i].line == 1;
+  ck_assert_msg(warned, "no cell-overfull warning at the table's line");
+  for (size_t p = 0; p < dl->npages; p++) { // every cell run ends inside the cell it starts in
+    const ep_page *pg = &dl->pages[p];
+    for (size_t k = 0; k < pg->n; k++) {
+      const ep_box *b = &pg->boxes[k];
+      if (b->kind != EP_BOX_TEXT || b->size >= 12)
+        continue;
+      bool inside = false;
+      for (size_t j = 0; j < pg->n && !inside; j++) {
+        const ep_box *c = &pg->boxes[j];
+        inside = c->kind == EP_BOX_RECT && b->x >= c->x - 0.01 && b->x + b->w <= c->x + c->w + 0.01 &&
+                 b->y >= c->y && b->y <= c->y + c->h;
+      }
+      ck_assert_msg(inside, "cell text “%s” runs over its rule on page %zu", b->text, p + 1);
+    }
+  }
+  check_boxes(&e, dl);
+  done(&e, r, &d, dl);
+}
+END_TEST
+
+START_TEST(form_repeats_indicator_header_and_prints_caption_once) {
+  env e;
+  env_open(&e);
+  static char xml[1 << 17];
+  strcpy(xml, "<report><meta><title>T</title></meta><body><section title=\"项目支出绩效自评表\">"
+              "<self-eval-form project=\"甲\" department=\"乙\" unit=\"丙\" budget-points=\"10\">"
+              "<budget initial=\"1000\" annual=\"1000\" executed=\"987.91\"/>"
+              "<goal planned=\"保障困难群众基本生活\" achieved=\"全年保障1642人\"/>");
+  for (int i = 0; i < 30; i++)
+    sprintf(xml + strlen(xml),
+            "<indicator level1=\"产出指标\" level2=\"数量指标%d\" name=\"培训基层工作人员%d\" target=\"≥1500人\" "
+            "actual=\"1642人\" points=\"3\" score=\"3\" deviation=\"个别乡镇核查不及时，下一步加强督导，按季度通报进度。\"/>",
+            i, i);
+  strcat(xml, "</self-eval-form></section></body></report>");
+  ep_report *r = load_text(xml);
+  ck_assert_uint_eq(r->diags.errors, 0);
+  ep_diags d;
+  ep_dlist *dl = lay_out(&e, r, &d);
+  ck_assert_uint_ge(dl->npages, 2);
+  static char t[65536], all[1 << 18];
+  all[0] = 0;
+  size_t conts = 0;
+  for (size_t p = 0; p < dl->npages; p++) {
+    page_text(dl, p, t, sizeof t);
+    strncat(all, t, sizeof all - strlen(all) - 1);
+    if (strstr(t, "续表")) {
+      conts++;
+      ck_assert_msg(strstr(t, "一级指标") && strstr(t, "偏差原因"), "page %zu: 续表 without the indicator header", p + 1);
+    }
+  }
+  ck_assert_uint_ge(conts, 1);
+  const char *first = strstr(all, "项目支出绩效自评表");
+  ck_assert_ptr_nonnull(first);
+  ck_assert_msg(strstr(first + 1, "项目支出绩效自评表") == NULL, "the form's title is printed twice");
+  check_boxes(&e, dl);
+  done(&e, r, &d, dl);
+}
+END_TEST
+
+START_TEST(too_many_pages_is_an_error_at_the_block) {
+  env e;
+  env_open(&e);
+  size_t cap = 1 << 20;
+  char *xml = malloc(cap);
+  strcpy(xml, "<report><meta><title>T</title></meta><body>\n");
+  size_t len = strlen(xml);
+  for (int i = 0; i < 10010; i++)
+    len += (size_t)snprintf(xml + len, cap - len, "<pagebreak/><p>正文。</p>\n");
+  strcat(xml, "</body></report>");
+  ep_report *r = load_text(xml);
+  free(xml);
+  ep_diags d;
+  ep_dlist *dl = lay_out(&e, r, &d);
+  bool found = false;
+  for (size_t i = 0; i < d.count; i++)
+    found |= d.items[i].severity == EP_ERROR && !strcmp(d.items[i].code, "too-many-pages") && d.items[i].line > 10000;
+  ck_assert(found);
+  ck_assert_uint_le(dl->npages, 10000);
+  done(&e, r, &d, dl);
+}
+END_TEST
+
+// One glyph of a laid-out page, for the ink checks.
+typedef struct glyph {
+  double x, y, size;
+  uint32_t cp;
+  ep_face *face;
+} glyph;
+
+// 'glyph_cmp()' - Order glyphs by baseline (top first), then by x.
+static int glyph_cmp(const void *a, const void *b) {
+  const glyph *p = a, *q = b;
+  if (fabs(p->y - q->y) > 0.01)
+    return p->y > q->y ? -1 : 1;
+  return (p->x > q->x) - (p->x < q->x);
+}
+
+// 'min_mark_white()' - The least white (in em) between a punctuation mark's ink
+// and its neighbour's ink on any line of DL, over all body-size glyphs; *PAIRS
+// counts the pairs measured and WHERE gets the worst pair as text.
+static double min_mark_white(const ep_dlist *dl, size_t *pairs, char *where, size_t wcap) {
+  static const uint32_t close_marks[] = {0x3001, 0xFF0C, 0x3002, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01,
+                                         0xFF09, 0x300B, 0x300D, 0x201D, 0x2019};
+  static const uint32_t open_marks[] = {0xFF08, 0x300A, 0x300C, 0x201C, 0x2018};
+  double worst = 1e9;
+  *pairs = 0;
+  for (size_t p = 0; p < dl->npages; p++) {
+    const ep_page *pg = &dl->pages[p];
+    size_t n = 0, cap = 256;
+    glyph *g = malloc(cap * sizeof *g);
+    for (size_t k = 0; k < pg->n; k++) {
+      const ep_box *b = &pg->boxes[k];
+      if (b->kind != EP_BOX_TEXT)
+        continue;
+      for (size_t i = 0; i < b->n; i++) {
+        if (n == cap)
+          g = realloc(g, (cap *= 2) * sizeof *g);
+        g[n++] = (glyph){b->x + b->dx[i], b->y, b->size, b->cps[i], b->face};
+      }
+    }
+    qsort(g, n, sizeof *g, glyph_cmp);
+    for (size_t i = 0; i + 1 < n; i++) {
+      const glyph *a = &g[i], *b = &g[i + 1];
+      if (fabs(a->y - b->y) > 0.01 || a->size != b->size)
+        continue;
+      bool mark = false;
+      for (size_t k = 0; k < sizeof close_marks / sizeof close_marks[0]; k++)
+        mark = mark || a->cp == close_marks[k];
+      for (size_t k = 0; k < sizeof open_marks / sizeof open_marks[0]; k++)
+        mark = mark || b->cp == open_marks[k];
+      int al, ar, bl, br;
+      if (!mark || !ep_face_ink(a->face, a->cp, &al, &ar) || !ep_face_ink(b->face, b->cp, &bl, &br))
+        continue;
+      double white = ((b->x + bl * b->size / 1000.0) - (a->x + ar * a->size / 1000.0)) / a->size;
+      (*pairs)++;
+      if (white < worst) {
+        worst = white;
+        char u1[8] = {0}, u2[8] = {0};
+        ep_utf8_encode(a->cp, u1);
+        ep_utf8_encode(b->cp, u2);
+        snprintf(where, wcap, "page %zu: %s%s %.3f em", p + 1, u1, u2, white);
+      }
+    }
+    free(g);
+  }
+  return worst;
+}
+
+// Paragraphs dense with marks, so that lines squeeze and end on marks.
+static const char *const mark_paras[] = {
+    "保障对象、特困人员、农村低保人口、低收入人口，资金“到位率”（含《办法》规定）。包括：甲；乙；丙。",
+    "“十四五”时期，《广东省社会救助条例》（2021年）规定：救助对象、救助标准、救助程序、监督管理。",
+    "租赁、政务、服务、采购、宣传、培训、印刷、差旅、会议、维修，合计支出（含结转）约两千万元。",
+    "截至年底，全省累计救助困难群众、残疾人、孤儿、事实无人抚养儿童，户次、人次、金额均创新高。",
+};
+
+START_TEST(punctuation_ink_on_every_debian_face) {
+  static const char *const faces[] = {
+      "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf", "/usr/share/fonts/truetype/arphic/uming.ttc",
+      "/usr/share/fonts/truetype/arphic/ukai.ttc", "/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf",
+      "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"};
+  for (size_t f = 0; f < sizeof faces / sizeof faces[0]; f++) {
+    ck_assert_msg(access(faces[f], R_OK) == 0, "%s is missing (the project's Debian fonts are required)", faces[f]);
+    char layout[] = "/tmp/evalpdf-face-XXXXXX";
+    int fd = mkstemp(layout);
+    ck_assert_int_ge(fd, 0);
+    FILE *o = fdopen(fd, "w");
+    fprintf(o, "<layout name=\"face%zu\"><page width=\"210mm\" height=\"297mm\" top=\"37mm\" left=\"28mm\" "
+               "body-width=\"156mm\" body-height=\"225mm\"/><grid chars=\"28\" lines=\"22\" pitch=\"28.95pt\"/><roles>",
+            f);
+    for (int r = 0; r < 5; r++)
+      fprintf(o, "<role name=\"%s\"><face file=\"%s\"/></role>",
+              (const char *[]){"fangsong", "song", "hei", "kai", "title"}[r], faces[f]);
+    fprintf(o, "</roles><text element=\"title\" role=\"title\" size=\"22pt\" align=\"center\"/>"
+               "<text element=\"body\" role=\"fangsong\" size=\"16pt\" indent=\"2em\"/>"
+               "<page-number role=\"song\" size=\"14pt\" format=\"— N —\" below=\"7mm\" odd=\"right\" even=\"left\"/></layout>");
+    fclose(o);
+    env e;
+    ep_diags_init(&e.diags);
+    ep_fontset_options fo;
+    ep_fontset_options_init(&fo);
+    ck_assert(ep_fontset_new(&fo, &e.diags, &e.fs));
+    e.st = ep_style_load(layout, &e.diags);
+    unlink(layout);
+    ck_assert_msg(e.st != NULL, "layout for %s", faces[f]);
+    ck_assert(ep_style_bind_fonts(e.st, e.fs, &e.diags));
+    static char xml[1 << 16];
+    strcpy(xml, "<report><meta><title>标点</title></meta><body>");
+    for (int rep = 0; rep < 6; rep++)
+      for (size_t k = 0; k < sizeof mark_paras / sizeof mark_paras[0]; k++) {
+        strcat(xml, "<p>");
+        for (int j = 0; j <= rep; j++)
+          strcat(xml, mark_paras[(k + (size_t)j) % 4]);
+        strcat(xml, "</p>");
+      }
+    strcat(xml, "</body></report>");
+    ep_report *r = load_text(xml);
+    ck_assert_uint_eq(r->diags.errors, 0);
+    ep_diags d;
+    ep_dlist *dl = lay_out(&e, r, &d);
+    size_t pairs;
+    char where[128] = "";
+    double white = min_mark_white(dl, &pairs, where, sizeof where);
+    ck_assert_uint_gt(pairs, 200);
+    ck_assert_msg(white >= 0.08, "%s: punctuation ink too close to its neighbour (%s)", faces[f], where);
+    done(&e, r, &d, dl);
+  }
+}
+END_TEST
+
 // 'layout_suite()' - All layout tests.
 static Suite *layout_suite(void) {
   Suite *s = suite_create("layout");
@@ -423,6 +672,11 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, example_tables_show_model_figures);
   tcase_add_test(tc, long_table_repeats_header_on_every_page);
   tcase_add_test(tc, row_taller_than_page_is_split);
+  tcase_add_test(tc, punctuation_ink_on_every_debian_face);
+  tcase_add_test(tc, long_heading_wraps_like_a_paragraph);
+  tcase_add_test(tc, wide_table_warns_and_stays_inside_its_cells);
+  tcase_add_test(tc, form_repeats_indicator_header_and_prints_caption_once);
+  tcase_add_test(tc, too_many_pages_is_an_error_at_the_block);
   suite_add_tcase(s, tc);
   return s;
 }

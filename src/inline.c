@@ -1,0 +1,353 @@
+// Inline text for layout: inline content → atoms (one per character, with its
+// face, size, advance and ink box), word segmentation of titles and headers,
+// and text runs as proto boxes waiting for a page. The ground floor of layout:
+// block layout (layout.c) and tables (layout_table.c) both build on it, and
+// it calls neither.
+#include "inline.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+// 'lay_push_atom()' - Append one atom with its style.
+void lay_push_atom(atoms *at, uint32_t cp, double adv, double em, unsigned flags, const atom_style *s) {
+  if (at->n == at->cap) {
+    at->cap = at->cap ? at->cap * 2 : 16;
+    at->a = ep_xrealloc(at->a, at->cap * sizeof *at->a);
+    at->s = ep_xrealloc(at->s, at->cap * sizeof *at->s);
+  }
+  at->a[at->n].cp = cp;
+  at->a[at->n].advance = adv;
+  at->a[at->n].em = em;
+  at->a[at->n].flags = flags | at->pending_flags;
+  at->a[at->n].ink_l = at->a[at->n].ink_r = 0;
+  at->pending_flags = 0;
+  at->s[at->n] = *s;
+  at->n++;
+}
+
+// 'warn_missing()' - One warning per character and source line that no face covers.
+static void warn_missing(inl *L, uint32_t cp, const ep_text_style *ts, const char *file, unsigned long line,
+                         bool nonbmp) {
+  uint64_t key = ((uint64_t)cp << 32) | (line & 0xFFFFFFFFu);
+  for (size_t i = 0; i < L->nmissing; i++)
+    if (L->missing[i] == key)
+      return;
+  if (L->nmissing == L->cmissing) {
+    L->cmissing = L->cmissing ? L->cmissing * 2 : 16;
+    L->missing = ep_xrealloc(L->missing, L->cmissing * sizeof *L->missing);
+  }
+  L->missing[L->nmissing++] = key;
+  char u[8] = {0};
+  ep_utf8_encode(cp, u);
+  if (nonbmp)
+    ep_diag_add(L->diags, EP_WARNING, file, line, "missing-glyph",
+                "character “%s” (U+%04X) lies outside the Basic Multilingual Plane, which the PDF writer (libharu 2.3) cannot embed; it prints as a blank.",
+                u, (unsigned)cp);
+  else
+    ep_diag_add(L->diags, EP_WARNING, file, line, "missing-glyph",
+                "character “%s” (U+%04X) is in no font of role %s; it prints as an empty box (install a font that has it, or point the role at one).",
+                u, (unsigned)cp, ts->role_name ? ts->role_name : "?");
+}
+
+// 'ink_of()' - The ink box of CP in FACE (1/1000 em), cached in L.
+static const ink_entry *ink_of(inl *L, ep_face *face, uint32_t cp) {
+  for (size_t i = 0; i < L->nink; i++)
+    if (L->ink[i].face == face && L->ink[i].cp == cp)
+      return &L->ink[i];
+  if (L->nink == L->cink) {
+    L->cink = L->cink ? L->cink * 2 : 32;
+    L->ink = ep_xrealloc(L->ink, L->cink * sizeof *L->ink);
+  }
+  ink_entry *e = &L->ink[L->nink++];
+  e->face = face;
+  e->cp = cp;
+  ep_face_ink(face, cp, &e->x_min, &e->x_max);
+  return e;
+}
+
+// 'is_quote()' - True for the curly quotes, which CJK text sets on a full em.
+static bool is_quote(uint32_t cp) { return cp == 0x2018 || cp == 0x2019 || cp == 0x201C || cp == 0x201D; }
+
+// 'set_mark_cell()' - For a CJK punctuation mark CP in FACE drawn at SIZE:
+// widen a proportional quote to a full cell of CELL pt (the opening one set
+// against its right edge), and give the atom A its ink box from the font so
+// that compression (ep_lb_blanks) never pushes ink into the neighbour's.
+static void set_mark_cell(inl *L, ep_lb_atom *a, atom_style *as, ep_face *face, double size, double cell) {
+  uint32_t cp = a->cp;
+  bool mark = is_quote(cp) || (cp >= 0x3001 && cp <= 0x301F) || (cp >= 0xFF01 && cp <= 0xFF0F) ||
+              (cp >= 0xFF1A && cp <= 0xFF20) || (cp >= 0xFF3B && cp <= 0xFF40) || (cp >= 0xFF5B && cp <= 0xFF65);
+  if (!mark)
+    return; // ideographs, Latin, dashes: nothing to compress
+  if (is_quote(cp) && a->advance < 0.75 * size) {
+    if (cp == 0x2018 || cp == 0x201C)
+      as->off = cell - a->advance;
+    a->advance = cell;
+  }
+  if (a->advance < 0.75 * size || !face)
+    return;
+  const ink_entry *e = ink_of(L, face, cp);
+  if (e->x_max > e->x_min) {
+    a->ink_l = as->off + e->x_min * size / 1000.0;
+    a->ink_r = as->off + e->x_max * size / 1000.0;
+  }
+}
+
+// 'lay_add_text()' - Append the characters of UTF-8 S as atoms in format F.
+// GLUE: no break inside S (a figure or a number).
+void lay_add_text(inl *L, atoms *at, const char *s, const ifmt *f, const char *file, unsigned long line,
+                     bool glue) {
+  size_t len = strlen(s);
+  bool first = true;
+  for (size_t i = 0; i < len;) {
+    uint32_t cp = ep_utf8_next(s, len, &i);
+    atom_style as = {f->link, NULL, f->size, f->bold, f->underline, f->rise, file, line, 0};
+    ep_face *face = NULL;
+    bool nonbmp = cp > 0xFFFF;
+    if (!nonbmp)
+      face = ep_role_face_for(f->ts->role, cp);
+    if (!face) {
+      if (cp != ' ')
+        warn_missing(L, cp, f->ts, file, line, nonbmp);
+      face = ep_role_face(f->ts->role, 0);
+      if (nonbmp)
+        cp = 0x3000; // an ideographic space keeps the measure
+    }
+    as.face = face;
+    int adv1000 = face ? ep_face_advance(face, cp) : 1000;
+    double adv = adv1000 * f->size / 1000.0;
+    if (adv1000 >= 1000 && ep_is_cjk(cp))
+      adv = f->size * f->ratio;
+    if (cp == '\t' || cp == '\n')
+      cp = ' ';
+    unsigned flags = (glue && !first) ? EP_LB_GLUE_PREV : 0;
+    lay_push_atom(at, cp, adv, f->size, flags, &as);
+    set_mark_cell(L, &at->a[at->n - 1], &at->s[at->n - 1], face, f->size, f->size * f->ratio);
+    first = false;
+  }
+}
+
+// 'is_han()' - True for a Han ideograph (the characters words are made of here).
+static bool is_han(uint32_t cp) {
+  return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
+// 'lay_glue_words()' - Forbid line breaks inside the words of atoms [FROM, n)
+// of AT (titles, headings, table headers break only between words; a
+// one-character word stays with the word before it): a break inside a word
+// stays possible only as the breaker's last resort.
+void lay_glue_words(inl *L, atoms *at, size_t from) {
+  if (!L->ws || at->n < from + 2)
+    return;
+  size_t n = at->n - from;
+  uint32_t *cps = ep_xmalloc(n * sizeof *cps);
+  bool *inside = ep_xmalloc(n * sizeof *inside);
+  for (size_t i = 0; i < n; i++)
+    cps[i] = at->a[from + i].cp;
+  if (ep_wordseg_inside(L->ws, cps, n, inside))
+    for (size_t i = 1; i < n; i++) {
+      // a one-character word after a word sticks to it (残疾/人 → 残疾人, 预算/数 → 预算数)
+      bool single = !inside[i] && (i + 1 == n || !inside[i + 1]) && i >= 2 && inside[i - 1];
+      if ((inside[i] || single) && is_han(cps[i - 1]) && is_han(cps[i]))
+        at->a[from + i].flags |= EP_LB_GLUE_PREV;
+    }
+  free(cps);
+  free(inside);
+}
+
+// 'lay_inline_text()' - Atoms for the inline children of N.
+void lay_inline_text(inl *L, atoms *at, const ep_node *n, const ifmt *f, int depth) {
+  if (depth > EP_MAX_NESTING + 2)
+    return;
+  for (const ep_node *c = n->first; c; c = c->next) {
+    ifmt g = *f;
+    switch (c->kind) {
+    case EP_N_TEXT:
+      lay_add_text(L, at, c->text, f, c->file, c->line, false);
+      break;
+    case EP_N_B:
+      g.bold = true;
+      lay_inline_text(L, at, c, &g, depth + 1);
+      break;
+    case EP_N_U:
+      g.underline = true;
+      lay_inline_text(L, at, c, &g, depth + 1);
+      break;
+    case EP_N_SUP:
+    case EP_N_SUB:
+      g.size = f->size * 0.6;
+      g.rise = c->kind == EP_N_SUP ? f->size * 0.35 : -f->size * 0.15;
+      lay_inline_text(L, at, c, &g, depth + 1);
+      break;
+    case EP_N_BR:
+      at->pending_flags |= EP_LB_BREAK_BEFORE;
+      break;
+    case EP_N_VALUE:
+      if (c->result)
+        lay_add_text(L, at, c->result, f, c->file, c->line, true);
+      break;
+    case EP_N_AMOUNT:
+      if (c->result) {
+        lay_add_text(L, at, c->result, f, c->file, c->line, true);
+        if (c->unit)
+          lay_add_text(L, at, c->unit, f, c->file, c->line, false);
+      }
+      break;
+    case EP_N_REF:
+      if (c->result) {
+        ifmt lf = *f;
+        if (c->page && c->target && L->ref_id)
+          lf.link = L->ref_id(L->user, c->target); // the number and the page link to the section
+        lay_add_text(L, at, c->result, &lf, c->file, c->line, true);
+        if (c->page && c->target) {
+          int pg = L->ref_page ? L->ref_page(L->user, c->target) : 0;
+          char b[32];
+          snprintf(b, sizeof b, "第%d页", pg);
+          lay_add_text(L, at, b, &lf, c->file, c->line, true);
+        }
+      }
+      break;
+    default:
+      break;
+    }
+  }
+}
+
+// 'lay_proto()' - A new proto box for the current line.
+ep_box *lay_proto(inl *L, ep_box_kind kind) {
+  if (L->nprotos == L->cprotos) {
+    L->cprotos = L->cprotos ? L->cprotos * 2 : 1024;
+    L->protos = ep_xrealloc(L->protos, L->cprotos * sizeof *L->protos);
+  }
+  ep_box *b = &L->protos[L->nprotos++];
+  memset(b, 0, sizeof *b);
+  b->kind = kind;
+  b->fill = -1;
+  return b;
+}
+
+// 'same_run()' - True when atoms I and J draw in one text run.
+static bool same_run(const atom_style *a, const atom_style *b) {
+  return a->face == b->face && a->size == b->size && a->bold == b->bold && a->underline == b->underline &&
+         a->rise == b->rise && a->link == b->link;
+}
+
+// 'lay_emit_runs()' - Proto text boxes for atoms [S, E) of AT, at x = LEFT + X[i].
+void lay_emit_runs(inl *L, const atoms *at, const double *x, size_t s, size_t e, double left) {
+  size_t i = s;
+  while (i < e) {
+    // skip spaces at run starts
+    size_t j = i + 1;
+    while (j < e && same_run(&at->s[j], &at->s[i]))
+      j++;
+    ep_box *b = lay_proto(L, EP_BOX_TEXT);
+    const atom_style *st = &at->s[i];
+    b->face = st->face;
+    b->size = st->size;
+    b->bold = st->bold;
+    b->underline = st->underline;
+    b->rise = st->rise;
+    b->x = left + x[i] + st->off;
+    b->y = st->rise;
+    b->h = st->size;
+    b->src_file = st->file;
+    b->src_line = st->line;
+    size_t n = j - i;
+    uint32_t *cps = ep_arena_alloc(&L->dl->arena, n * sizeof *cps);
+    double *dx = ep_arena_alloc(&L->dl->arena, n * sizeof *dx);
+    ep_buf t;
+    ep_buf_init(&t);
+    for (size_t k = 0; k < n; k++) {
+      cps[k] = at->a[i + k].cp;
+      dx[k] = x[i + k] + at->s[i + k].off - x[i] - st->off;
+      ep_buf_put_cp(&t, cps[k]);
+    }
+    b->n = n;
+    b->cps = cps;
+    b->dx = dx;
+    b->w = x[j - 1] - x[i] - st->off + at->a[j - 1].advance;
+    b->text = ep_arena_strdup(&L->dl->arena, ep_buf_str(&t));
+    ep_buf_free(&t);
+    if (st->link) {
+      double x0 = b->x, w = b->w, sz = b->size;
+      ep_box *lk = lay_proto(L, EP_BOX_LINK);
+      lk->x = x0;
+      lk->y = -0.2 * sz;
+      lk->w = w;
+      lk->h = 1.1 * sz;
+      lk->dest_id = st->link;
+    }
+    i = j;
+  }
+}
+
+// 'lay_width()' - The natural width of AT (the sum of its advances).
+double lay_width(const atoms *at) {
+  double w = 0;
+  for (size_t k = 0; k < at->n; k++)
+    w += at->a[k].advance;
+  return w;
+}
+
+// 'lay_emit_natural()' - Proto text runs of all of AT at natural spacing from LEFT
+// (a line not set by the breaker: page numbers, headers, labels).
+void lay_emit_natural(inl *L, const atoms *at, double left) {
+  if (!at->n)
+    return;
+  double *xs = ep_xmalloc(at->n * sizeof *xs), acc = 0;
+  for (size_t k = 0; k < at->n; k++) {
+    xs[k] = acc;
+    acc += at->a[k].advance;
+  }
+  lay_emit_runs(L, at, xs, 0, at->n, left);
+  free(xs);
+}
+
+// 'lay_copy_protos()' - Copy N proto boxes from FIRST onto PAGE, shifted up by DY;
+// UPRIGHT marks them as staying upright on a rotated page.
+void lay_copy_protos(inl *L, ep_page *page, size_t first, size_t n, double dy, bool upright) {
+  for (size_t k = first; k < first + n; k++) {
+    ep_box *b = ep_page_add(L->dl, page, L->protos[k].kind);
+    *b = L->protos[k];
+    b->y += dy;
+    b->upright = b->upright || upright;
+  }
+}
+
+// 'lay_put_protos()' - Move the proto boxes from FROM on onto PAGE (see
+// lay_copy_protos) and drop them from the proto list.
+void lay_put_protos(inl *L, ep_page *page, size_t from, double dy, bool upright) {
+  lay_copy_protos(L, page, from, L->nprotos - from, dy, upright);
+  L->nprotos = from;
+}
+
+// 'lay_fmt_for()' - A fresh inline format for text style TS at grid tracking RATIO.
+ifmt lay_fmt_for(const ep_text_style *ts, double ratio) {
+  ifmt f = {NULL, ts, ts->bold, false, ts->size, 0, ratio};
+  return f;
+}
+
+// 'lay_ends_with_mark()' - True when UTF-8 S ends with one of 。；！？：，、.
+bool lay_ends_with_mark(const char *s) {
+  size_t n = strlen(s);
+  static const char *const marks[] = {"。", "；", "！", "？", "：", "，", "、", NULL};
+  for (int i = 0; marks[i]; i++) {
+    size_t m = strlen(marks[i]);
+    if (n >= m && !strcmp(s + n - m, marks[i]))
+      return true;
+  }
+  return n && (s[n - 1] == '.' || s[n - 1] == ';');
+}
+
+// 'lay_add_lead()' - The bold title of an issue or measure N as its lead-in,
+// closed with 。 when it has no end mark of its own and text follows.
+void lay_add_lead(inl *L, atoms *at, const ep_node *n, const ifmt *f) {
+  if (!n->text || !n->text[0])
+    return;
+  ifmt b = *f;
+  b.bold = true;
+  lay_add_text(L, at, n->text, &b, n->file, n->line, false);
+  if (!lay_ends_with_mark(n->text) && n->first)
+    lay_add_text(L, at, "。", &b, n->file, n->line, false);
+}

@@ -1,0 +1,98 @@
+// Inline text for layout (inline.c): atoms, inline formats, word glue and
+// proto text boxes. Below both block layout (layout.c) and the table engine
+// (layout_table.c); includes nothing of either.
+#ifndef EVALPDF_INLINE_H
+#define EVALPDF_INLINE_H
+
+#include "display.h"
+#include "linebreak.h"
+#include "model.h"
+#include "style.h"
+#include "wordseg.h"
+
+// ---------------------------------------------------------------------------
+// Atoms: one per character, with the style it is drawn in.
+
+typedef struct atom_style {
+  const char *link; // destination this character links to (a <ref page="yes">), or NULL
+  ep_face *face;
+  double size;
+  bool bold, underline;
+  double rise;
+  const char *file;
+  unsigned long line;
+  double off;       // the glyph's origin this far right of its cell's left edge (an
+                    // opening proportional quote set on a full em); 0 for most glyphs
+} atom_style;
+
+// One cached glyph ink box (punctuation compression needs it).
+typedef struct ink_entry {
+  const ep_face *face;
+  uint32_t cp;
+  int x_min, x_max; // 1/1000 em; both 0 when the glyph has no ink
+} ink_entry;
+
+typedef struct atoms {
+  ep_lb_atom *a;
+  atom_style *s;
+  size_t n, cap;
+  unsigned pending_flags; // flags for the next atom (a forced break)
+} atoms;
+
+// One inline style frame while walking inline content.
+typedef struct ifmt {
+  const char *link;
+  const ep_text_style *ts;
+  bool bold, underline;
+  double size;
+  double rise;
+  double ratio;     // full-width characters advance size * ratio (the body grid's
+                    // tracking), 1 where no grid applies (tables, page numbers, charts)
+} ifmt;
+
+// The inline machinery's state for one layout run: where proto boxes and
+// diagnostics go, and the caches it keeps.
+typedef struct inl {
+  ep_diags *diags;
+  ep_dlist *dl;        // the display list being built (its arena holds run text)
+  ep_box *protos;      // proto boxes of the current line(s), y relative to a baseline
+  size_t nprotos, cprotos;
+  ep_wordseg *ws;      // word segmenter for titles, headings and header cells (NULL: by character)
+  ink_entry *ink;      // ink boxes of the marks looked up so far
+  size_t nink, cink;
+  uint64_t *missing;   // missing glyph warnings already given (cp << 32 | line)
+  size_t nmissing, cmissing;
+  // <ref to page="yes">: the destination name and printed page of a section
+  const char *(*ref_id)(void *user, const ep_node *section);
+  int (*ref_page)(void *user, const ep_node *section);
+  void *user;
+} inl;
+
+// 'lay_push_atom()' - Append one atom with its style.
+void lay_push_atom(atoms *at, uint32_t cp, double adv, double em, unsigned flags, const atom_style *s);
+// 'lay_add_text()' - Append the characters of UTF-8 S as atoms in format F (GLUE: no break inside).
+void lay_add_text(inl *L, atoms *at, const char *s, const ifmt *f, const char *file, unsigned long line, bool glue);
+// 'lay_inline_text()' - Atoms for the inline children of N.
+void lay_inline_text(inl *L, atoms *at, const ep_node *n, const ifmt *f, int depth);
+// 'lay_glue_words()' - No line breaks inside the words of atoms [FROM, n) of AT.
+void lay_glue_words(inl *L, atoms *at, size_t from);
+// 'lay_add_lead()' - The bold title of an issue or measure N as its lead-in.
+void lay_add_lead(inl *L, atoms *at, const ep_node *n, const ifmt *f);
+// 'lay_fmt_for()' - A fresh inline format for text style TS at grid tracking RATIO.
+ifmt lay_fmt_for(const ep_text_style *ts, double ratio);
+// 'lay_ends_with_mark()' - True when UTF-8 S ends with one of 。；！？：，、.
+bool lay_ends_with_mark(const char *s);
+// 'lay_width()' - The natural width of AT (the sum of its advances).
+double lay_width(const atoms *at);
+// 'lay_proto()' - A new proto box.
+ep_box *lay_proto(inl *L, ep_box_kind kind);
+// 'lay_emit_runs()' - Proto text boxes for atoms [S, E) of AT, at x = LEFT + X[i].
+void lay_emit_runs(inl *L, const atoms *at, const double *x, size_t s, size_t e, double left);
+// 'lay_emit_natural()' - Proto text runs of all of AT at natural spacing from LEFT.
+void lay_emit_natural(inl *L, const atoms *at, double left);
+// 'lay_copy_protos()' - Copy N proto boxes from FIRST onto PAGE, shifted up by DY.
+void lay_copy_protos(inl *L, ep_page *page, size_t first, size_t n, double dy, bool upright);
+// 'lay_put_protos()' - Move the proto boxes from FROM on onto PAGE and drop them.
+void lay_put_protos(inl *L, ep_page *page, size_t from, double dy, bool upright);
+
+#endif

@@ -1,0 +1,44 @@
+// The table engine (layout_table.c): one grid model for every table-like
+// block (general tables, funds with their bar chart, scoring, the
+// self-evaluation form, issues-and-measures). It builds on the inline text
+// (inline.h) and reaches the block layout that calls it only through the
+// host's callbacks, so block layout and tables form no circle.
+#ifndef EVALPDF_LAYOUT_TABLE_H
+#define EVALPDF_LAYOUT_TABLE_H
+
+#include "inline.h"
+
+struct ep_table;
+
+// What the table engine needs from the layout that calls it.
+typedef struct tbl_host {
+  inl *in;            // inline text: protos, diagnostics, display list
+  const ep_style *st; // the layout (portrait geometry)
+  double char_ratio;  // the body grid's tracking (captions are set on it)
+  void *user;         // passed to the callbacks
+  // a centred caption line of AT in type SIZE, kept with what follows
+  void (*caption)(void *user, atoms *at, double size);
+  // table T (laid out) as the next item of the block flow
+  void (*add_table)(void *user, struct ep_table *t);
+  // a drawing of proto boxes [BOX0, BOX0 + NBOX), ROWS grid rows tall, y from its top
+  void (*add_drawing)(void *user, size_t box0, size_t nbox, int rows);
+  // a new page, ROTATED for a landscape table
+  ep_page *(*new_page)(void *user, bool rotated);
+} tbl_host;
+
+// 'lay_table_block()' - Build the table for block N (table, funds, scoring,
+// self-eval-form, issues-and-measures) and hand it (caption, chart) to the host.
+void lay_table_block(tbl_host *h, const ep_node *n);
+// 'lay_table_place()' - Place table T starting at *Y on *PAGE (pt from the page
+// bottom), breaking it over new pages as needed; *PAGE and *Y return where it ends.
+void lay_table_place(tbl_host *h, struct ep_table *t, ep_page **page, double *y);
+// 'lay_table_landscape()' - True for a table set on rotated pages of its own.
+bool lay_table_landscape(const struct ep_table *t);
+// 'lay_table_free()' - Free a table built by lay_table_block().
+void lay_table_free(struct ep_table *t);
+// 'lay_table_source()' - The table's source file and line.
+void lay_table_source(const struct ep_table *t, const char **file, unsigned long *line);
+// 'lay_table_min_height()' - Height of the caption-less header plus the first body row.
+double lay_table_min_height(const struct ep_table *t);
+
+#endif

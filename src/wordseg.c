@@ -1,0 +1,73 @@
+// Word segmentation with ICU's word break iterator (see wordseg.h).
+#include "wordseg.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/ubrk.h>
+#include <unicode/utf16.h>
+
+struct ep_wordseg {
+  UBreakIterator *bi; // word iterator for "zh" (dictionary-based for Han)
+};
+
+// 'ep_wordseg_new()' - A Chinese word segmenter, or NULL.
+ep_wordseg *ep_wordseg_new(void) {
+  UErrorCode err = U_ZERO_ERROR;
+  UBreakIterator *bi = ubrk_open(UBRK_WORD, "zh", NULL, 0, &err);
+  if (U_FAILURE(err) || !bi) {
+    if (bi)
+      ubrk_close(bi);
+    return NULL;
+  }
+  ep_wordseg *w = ep_xcalloc(1, sizeof *w);
+  w->bi = bi;
+  return w;
+}
+
+// 'ep_wordseg_free()' - Free W.
+void ep_wordseg_free(ep_wordseg *w) {
+  if (!w)
+    return;
+  ubrk_close(w->bi);
+  free(w);
+}
+
+// 'ep_wordseg_inside()' - Mark the code points that continue a word.
+bool ep_wordseg_inside(ep_wordseg *w, const uint32_t *cps, size_t n, bool *inside) {
+  if (n)
+    memset(inside, 0, n * sizeof *inside);
+  if (!w || n < 2 || n > (size_t)INT32_MAX / 2 - 1)
+    return false;
+  UChar *u = ep_xmalloc(2 * n * sizeof *u);
+  size_t *at = ep_xmalloc((2 * n + 1) * sizeof *at); // UTF-16 offset -> code point index
+  int32_t len = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t c = cps[i] > 0x10FFFF || (cps[i] >= 0xD800 && cps[i] <= 0xDFFF) ? 0xFFFD : cps[i];
+    at[len] = i;
+    if (c > 0xFFFF) {
+      u[len++] = U16_LEAD(c);
+      at[len] = i;
+      u[len++] = U16_TRAIL(c);
+    } else {
+      u[len++] = (UChar)c;
+    }
+  }
+  at[len] = n;
+  UErrorCode err = U_ZERO_ERROR;
+  ubrk_setText(w->bi, u, len, &err);
+  bool ok = U_SUCCESS(err);
+  if (ok) {
+    for (size_t i = 1; i < n; i++)
+      inside[i] = true;
+    for (int32_t b = ubrk_first(w->bi); b != UBRK_DONE; b = ubrk_next(w->bi))
+      if (b > 0 && b < len)
+        inside[at[b]] = false;
+  }
+  UErrorCode e2 = U_ZERO_ERROR;
+  ubrk_setText(w->bi, NULL, 0, &e2); // drop the borrowed text
+  free(u);
+  free(at);
+  return ok;
+}
