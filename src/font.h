@@ -195,9 +195,9 @@ bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char 
 
 // 'ep_face_program()' - The embeddable font program of FACE for the sorted,
 // unique code points CPS[0..N-1]: the subset of ep_face_subset() in *RAW
-// (*RAW_LEN bytes) and its zlib-format deflate (libdeflate level 6, ready for
-// a /FlateDecode stream) in *Z (*Z_LEN bytes); both malloc'd copies the
-// caller free()s. The last four programs of each face are cached, so the
+// (*RAW_LEN bytes) and its zlib-format deflate (libdeflate level 5, level 1
+// above 512 KiB; ready for a /FlateDecode stream) in *Z (*Z_LEN bytes); both
+// malloc'd copies the caller free()s. The last four programs of each face are cached, so the
 // documents of a batch that use the same characters subset and compress
 // once. Thread-safe: the subsetting runs outside the face's lock.
 bool ep_face_program(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len,
