@@ -6,6 +6,8 @@
 #  - every valid report checks clean: `evalpdf check --strict`, 0 errors, 0 warnings;
 #  - every valid report renders on every layout `evalpdf layouts` lists, and each
 #    PDF passes `qpdf --check` and has every font embedded and subset (`pdffonts`);
+#    the first EVALPDF_CORPUS_LINES (10) valid reports' PDFs also pass the line
+#    checks of tests/pdfcheck/ (ragged.py, kinsoku.py, lastline.py);
 #  - every bad report is rejected with each diagnostic its .expect file names
 #    (FILE:LINE, severity, code); warnings must become errors under --strict.
 # EVALPDF_CORPUS_SEED, EVALPDF_CORPUS_COUNT, EVALPDF_CORPUS_BAD change the corpus;
@@ -16,12 +18,13 @@ bin=$1
 src=$2
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
 cd "$src"
-for tool in python3 qpdf pdffonts; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "missing $tool (install python3, qpdf, poppler-utils)"; exit 1; }
+for tool in python3 qpdf pdffonts mutool pdftotext; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "missing $tool (install python3, qpdf, poppler-utils, mupdf-tools)"; exit 1; }
 done
 seed=${EVALPDF_CORPUS_SEED:-1}
 count=${EVALPDF_CORPUS_COUNT:-30}
 nbad=${EVALPDF_CORPUS_BAD:-8}
+nlines=${EVALPDF_CORPUS_LINES:-10}
 if [ -n "${EVALPDF_CORPUS_KEEP:-}" ]; then
   tmp=$EVALPDF_CORPUS_KEEP
   rm -rf "$tmp" && mkdir -p "$tmp"
@@ -65,6 +68,10 @@ for xml in "$tmp"/a/county-*.xml; do
     if pdffonts "$pdf" >"$tmp/fonts" 2>&1 && awk 'NR > 2 && ($(NF-4) != "yes" || $(NF-3) != "yes") { bad = 1 } END { exit bad || NR < 3 }' "$tmp/fonts"; then ok; else
       bad "$b ($layout): a font is not embedded and subset"; cat "$tmp/fonts"
     fi
+    [ "$nvalid" -le "$nlines" ] || continue
+    for check in ragged kinsoku lastline; do
+      if python3 tests/pdfcheck/$check.py -v "$pdf" >"$tmp/check" 2>&1; then ok; else bad "$b ($layout): $check"; head -8 "$tmp/check"; fi
+    done
   done
 done
 

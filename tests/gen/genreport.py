@@ -29,7 +29,6 @@ import gentext  # noqa: E402
 from gentext import num, person  # noqa: E402
 
 D = Decimal
-CHINESE_DIGITS = "零一二三四五六七八九"
 
 
 def esc(s):
@@ -188,6 +187,7 @@ class Report:
         self.nid = 0
         self.section_ids = []
         self.issues = []
+        self.per = None  # paragraphs per analysis section (--pages sets it)
 
     def vary(self, key, options):
         """OPTIONS[k] chosen so that consecutive reports cycle through every option of KEY."""
@@ -483,8 +483,7 @@ class ReportWriter(Report):
         return x.lines
 
     def body_sections(self):
-        r, x = self.rng, self.x
-        o = self.opts
+        x = self.x
         self.section("基本情况", self.basic, sid="basic")
         if self.vary("pb", [0, 1, 0]):
             x.empty("pagebreak")
@@ -560,15 +559,12 @@ class ReportWriter(Report):
         self.section("项目实施主要内容", content)
 
     def analysis(self):
-        r, x = self.rng, self.x
+        r = self.rng
         target = self.opts.sections or r.randint(6, 14)
         groups = []
         while sum(1 + len(g[1]) for g in groups) < target:
             groups.append(gentext.ANALYSIS_L2[len(groups) % len(gentext.ANALYSIS_L2)])
-        nleaf = max(1, sum(len(g[1]) or 1 for g in groups))
-        per = 1
-        if self.opts.pages:
-            per = max(1, round(self.opts.pages * 560 / (nleaf * 150)))
+        per = self.per or 1
         for gi, (g, subs) in enumerate(groups):
             def group(subs=subs, gi=gi):
                 for si, s in enumerate(subs):
@@ -637,7 +633,7 @@ class ReportWriter(Report):
         self.para(esc("公开网址：%s" % self.t.url()))
 
     def appendices(self):
-        r, x = self.rng, self.x
+        x = self.x
         if self.kind == "self" or self.vary("form", [1, 0, 0]):
             x.open("appendix", ("title", "%d年度项目支出绩效自评表" % self.year), ("id", "appform"))
             self.write_form("form", self.vary("fland", [None, "yes"]))
@@ -873,6 +869,29 @@ def coverage(folder):
     return 1 if missing else 0
 
 
+def text_length(lines):
+    """Characters of text (tags and spaces left out) in LINES."""
+    return len(re.sub(r"\s+", "", re.sub(r"<[^>]*>", "", "".join(lines))))
+
+
+def sized(o, i, names):
+    """Report I's lines; with --pages, as many paragraphs per analysis section as bring its
+    text to about 440 characters a page (the official layout's measured rate with headings)."""
+    def build(per):
+        w = ReportWriter(o.seed, i, o, names)
+        w.per = per
+        return w.build()
+    if not o.pages:
+        return build(None)
+    want = o.pages * 440
+    one, five = text_length(build(1)), text_length(build(5))
+    slope = max(1, (five - one) / 4)
+    per = max(1, round(1 + (want - one) / slope))
+    got = text_length(build(per))  # one correction from the measured point
+    per = max(1, round(per + (want - got) / slope))
+    return build(per)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     ap.add_argument("--seed", default="1")
@@ -899,7 +918,7 @@ def main():
     pick = random.Random("bad-%s" % o.seed)
     bad = set(pick.sample(range(o.count), o.bad))
     for i in range(o.count):
-        lines = "\n".join(ReportWriter(o.seed, i, o, names).build()).split("\n")  # one entry per source line
+        lines = "\n".join(sized(o, i, names)).split("\n")  # one entry per source line
         base = os.path.join(o.out, "county-%03d" % (i + 1))
         if os.path.exists(base + ".expect"):
             os.remove(base + ".expect")

@@ -209,7 +209,8 @@ class Frame:
 
     def _continues(self, s, n, s_continued):
         """N is the next line of S's paragraph: one pitch lower, same font, and flush left, or at
-        S's indent when S continues a hanging block, or a hanging indent under a full first line."""
+        S's indent when S continues a hanging block, or a hanging indent under a full, indented
+        first line (a list item's)."""
         if n is None or not self.is_body_line(s) or not self.is_body_line(n) or n.font != s.font:
             return False
         if abs(n.y - s.y - self.pitch) >= 0.8:
@@ -218,7 +219,8 @@ class Frame:
             return True
         if abs(n.x0 - s.x0) < 1.0 and s_continued:
             return True
-        return self.full(s) and s.x0 + 1.0 < n.x0 <= s.x0 + 1.5 * self.size
+        # the first line of a hanging list item: itself indented, full, the next line a little further in
+        return self.full(s) and s.x0 > self.left + 1.0 and s.x0 + 1.0 < n.x0 <= s.x0 + 1.5 * self.size
 
     def summary(self):
         return "body %.1f pt, column %.1f-%.1f pt (%.2f em), pitch %.2f pt" % (
