@@ -100,13 +100,7 @@ void lay_add_text(inl *L, atoms *at, const char *s, const ifmt *f, const char *f
   size_t len = strlen(s);
   bool first = true;
   for (size_t i = 0; i < len;) {
-    uint32_t cp;
-    size_t l = ep_utf8_decode((const unsigned char *)s + i, len - i, &cp);
-    if (!l) {
-      cp = 0xFFFD;
-      l = 1;
-    }
-    i += l;
+    uint32_t cp = ep_utf8_next(s, len, &i);
     atom_style as = {f->link, NULL, f->size, f->bold, f->underline, f->rise, file, line, 0};
     ep_face *face = NULL;
     bool nonbmp = cp > 0xFFFF;
@@ -194,9 +188,8 @@ void lay_inline_text(inl *L, atoms *at, const ep_node *n, const ifmt *f, int dep
         lay_add_text(L, at, c->result, f, c->file, c->line, true);
       break;
     case EP_N_AMOUNT:
-      if (c->has_weight) {
-        char b[64];
-        lay_add_text(L, at, ep_dec_format_plain(c->amount, b, sizeof b), f, c->file, c->line, true);
+      if (c->result) {
+        lay_add_text(L, at, c->result, f, c->file, c->line, true);
         if (c->unit)
           lay_add_text(L, at, c->unit, f, c->file, c->line, false);
       }

@@ -833,7 +833,7 @@ static void general_table(tbl_host *L, const ep_node *n) {
 }
 
 // 'fig_text()' - Plain text of a figure or "" when unknown.
-static const char *fig_text(ep_fig f, char *buf) { return f.known ? ep_dec_format_plain(f.v, buf, 64) : ""; }
+static const char *fig_text(ep_fig f, char *buf) { return ep_fig_text(f, EP_VF_PLAIN, "", buf, 64); }
 
 // 'num_cell()' - A right-aligned figure cell whose decimal point lines up with
 // the others of its column (MAXFRAC digits after the point).

@@ -124,3 +124,22 @@ void ep_report_free(ep_report *r) {
   ep_arena_free(&r->arena);
   free(r);
 }
+
+// 'ep_fig_text()' - The one printer of a figure: F by FORMAT, UNKNOWN when absent.
+const char *ep_fig_text(ep_fig f, ep_vformat format, const char *unknown, char *buf, size_t size) {
+  if (!f.known)
+    return unknown;
+  int64_t n;
+  switch (format) {
+  case EP_VF_PERCENT:
+    return ep_ratio_format_percent(ep_ratio_from_dec(f.v), buf, size);
+  case EP_VF_2:
+    return ep_dec_format_fixed(f.v, 2, buf, size);
+  case EP_VF_CHINESE:
+    if (ep_dec_is_integer(f.v, &n) && n >= 0 && n <= 99)
+      return ep_format_chinese(n, buf, size);
+    return NULL;
+  default:
+    return ep_dec_format_plain(f.v, buf, size);
+  }
+}

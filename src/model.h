@@ -1,8 +1,9 @@
 // The report model: an in-memory tree for all of report XML v1, with every
-// figure the checks compute. Built from XML by model_build.c, checked and
-// completed by model_check.c, printed by model_dump.c. The model knows
-// nothing about layout. Everything is allocated in the report's arena and
-// freed by ep_report_free().
+// figure the checks compute. The tree itself (nodes, walk, kind names, id
+// index, figure text, freeing) is model.c; it is built from XML by
+// model_build.c, checked and completed by model_check.c, printed by
+// model_dump.c. The model knows nothing about layout. Everything is allocated
+// in the report's arena and freed by ep_report_free().
 #ifndef EVALPDF_MODEL_H
 #define EVALPDF_MODEL_H
 
@@ -110,7 +111,7 @@ struct ep_node {
 
   // Text: TEXT content (whitespace-normalized UTF-8); SECTION/APPENDIX title;
   // FIELD label; ISSUE/MEASURE title; SIGNATURE text; TOC title; FUNDS/SCORING/
-  // FORM/TABLE caption attribute.
+  // FORM/TABLE/ISSUES_AND_MEASURES caption attribute.
   const char *text;
   const char *name; // ITEM / INDICATOR / SOURCE / FORM_INDICATOR name
 
@@ -147,8 +148,8 @@ struct ep_node {
 
   // SCORING / INDICATOR / SCORING_TOTAL
   ep_grade_scale scale;
-  bool has_weight, has_score;
-  ep_dec weight, score;   // declared
+  bool has_weight, has_score; // declared (INDICATOR, SCORING_TOTAL; score also
+  ep_dec weight, score;       // FORM_INDICATOR and FORM_TOTAL)
   ep_fig eff_weight, eff_score;
   const char *note;       // INDICATOR note; SCORING_TOTAL/FORM_TOTAL declared grade
   const char *grade;      // computed grade (SCORING, FORM)
@@ -166,9 +167,10 @@ struct ep_node {
   ep_ratio form_rate, budget_score, form_score;
   bool form_rate_known;
 
-  // MEASURE
-  const char *for_id;
-  ep_node *issue;         // resolved issue
+  // MEASURE / ISSUE
+  const char *for_id;     // MEASURE 'for'
+  ep_node *issue;         // MEASURE: the resolved issue
+  bool answered;          // ISSUE: some measure names it
 
   // TOC
   int toc_depth;
@@ -178,17 +180,12 @@ struct ep_node {
   ep_node *target;        // resolved element
   ep_prop prop;
   ep_vformat format;
-  const char *result;     // VALUE: the printed figure; REF: the printed number
+  const char *result;     // VALUE / AMOUNT: the printed figure; REF: the printed number
   bool page;              // REF page="yes"
-  ep_dec amount;
+  ep_dec amount;          // AMOUNT value (valid when result is set)
 };
 
 // Document metadata.
-typedef struct ep_field {
-  const char *label;
-  ep_node *content; // an EP_N_FIELD node holding the inline content
-} ep_field;
-
 typedef struct ep_meta {
   bool present;
   const char *title, *subtitle, *issuer, *year, *date, *region;
@@ -274,6 +271,14 @@ void ep_index_ids(ep_report *r, ep_dup_id_fn dup);
 
 // 'ep_find_id()' - The element with id ID in the index, or NULL.
 ep_node *ep_find_id(const ep_report *r, const char *id);
+
+// 'ep_fig_text()' - The text of figure F printed by FORMAT (a <value format>:
+// plain = the exact value, trailing fraction zeros dropped; 2 = two decimals,
+// half-up; percent = F x 100 with '%'; chinese = a whole number 0..99 in Chinese
+// numerals) into BUF (64 bytes suffice), returned. UNKNOWN when F is not known;
+// NULL when FORMAT cannot show F (chinese outside 0..99). Every figure the
+// model, its dump and the layout print goes through here.
+const char *ep_fig_text(ep_fig f, ep_vformat format, const char *unknown, char *buf, size_t size);
 
 // 'ep_grade_word()' - The grade word for SCORE (0..100 scale) in SCALE.
 const char *ep_grade_word(ep_ratio score, ep_grade_scale scale);

@@ -30,13 +30,6 @@ static const char *const all_elements[] = {
     "pagebreak", "signature", "appendix", "toc", "b", "u", "sup", "sub", "br", "value", "amount",
     "ref", NULL};
 
-static const char *const block_elements[] = {
-    "section", "p", "list", "fields", "table", "funds", "scoring", "self-eval-form", "issues",
-    "measures", "issues-and-measures", "pagebreak", "signature", "appendix", "toc", NULL};
-
-static const char *const inline_elements[] = {"b", "u", "sup", "sub", "br", "value", "amount",
-                                              "ref", NULL};
-
 // Common names from HTML, DocBook and Chinese-office habits → our names.
 static const char *const element_aliases[] = {
     "paragraph=p", "para=p", "P=p", "div=section", "chapter=section", "heading=section",
@@ -47,6 +40,13 @@ static const char *const element_aliases[] = {
     "problem=issue", "suggestions=measures", "suggestion=measure", "contents=toc",
     "appendices=appendix", "annex=appendix", "metadata=meta", "head=meta", "header=meta",
     "line-break=br", "superscript=sup", "subscript=sub", NULL};
+
+// Whitespace normalization state for one inline container.
+typedef struct wsnorm {
+  bool have_prev;
+  uint32_t prev;
+  bool pending;
+} wsnorm;
 
 typedef struct builder {
   ep_report *r;
@@ -59,14 +59,10 @@ typedef struct builder {
   size_t ndocs;
   int suggestions;   // "did you mean" searches left (bounded: each is linear in the ids)
   bool fig_bad;      // set by num_attr when a present figure was malformed
+  wsnorm *ws;        // whitespace state of the inline content being built
+  int row_cols;      // columns (counting colspan) of the <tr> being built, up to the limit
 } builder;
 
-// Whitespace normalization state for one inline container.
-typedef struct wsnorm {
-  bool have_prev;
-  uint32_t prev;
-  bool pending;
-} wsnorm;
 
 // 'xname()' - An element's local name as a C string.
 static const char *xname(xmlNodePtr el) { return (const char *)el->name; }
@@ -109,6 +105,25 @@ static char *get_attr(xmlNodePtr el, const char *name) {
   return NULL;
 }
 
+// 'ws_feed_text()' - Append the normalized form of text S to BUF, updating WS.
+static void ws_feed_text(wsnorm *ws, const char *s, ep_buf *buf) {
+  size_t len = strlen(s);
+  for (size_t i = 0; i < len;) {
+    size_t at = i;
+    uint32_t cp = ep_utf8_next(s, len, &i);
+    if (ep_is_xml_space(cp)) {
+      ws->pending = true;
+    } else {
+      if (ws->pending && ws->have_prev && !(ep_is_cjk(ws->prev) && ep_is_cjk(cp)))
+        ep_buf_putc(buf, ' ');
+      ws->pending = false;
+      ep_buf_put(buf, s + at, i - at);
+      ws->have_prev = true;
+      ws->prev = cp;
+    }
+  }
+}
+
 // 'norm_text()' - Collapse whitespace in S by the CJK rule: runs between two CJK
 // characters vanish, other inner runs become one space, ends are trimmed.
 static char *norm_text(ep_arena *a, const char *s) {
@@ -116,28 +131,8 @@ static char *norm_text(ep_arena *a, const char *s) {
     return NULL;
   ep_buf out;
   ep_buf_init(&out);
-  size_t len = strlen(s);
-  bool pending = false, have_prev = false;
-  uint32_t prev = 0;
-  for (size_t i = 0; i < len;) {
-    uint32_t cp;
-    size_t l = ep_utf8_decode((const unsigned char *)s + i, len - i, &cp);
-    if (!l) {
-      cp = 0xFFFD;
-      l = 1;
-    }
-    if (ep_is_xml_space(cp)) {
-      pending = true;
-    } else {
-      if (pending && have_prev && !(ep_is_cjk(prev) && ep_is_cjk(cp)))
-        ep_buf_putc(&out, ' ');
-      pending = false;
-      ep_buf_put(&out, s + i, l);
-      have_prev = true;
-      prev = cp;
-    }
-    i += l;
-  }
+  wsnorm ws = {0};
+  ws_feed_text(&ws, s, &out);
   char *r = ep_arena_strdup(a, ep_buf_str(&out));
   ep_buf_free(&out);
   return r;
@@ -311,8 +306,7 @@ static void text_excerpt(xmlNodePtr n, char *buf, size_t size) {
   snprintf(buf, size, "%.*s%s", (int)i, s, rest < len ? "…" : "");
 }
 
-static void build_blocks(builder *b, ep_node *parent, xmlNodePtr first_child, int depth,
-                         int section_depth);
+static void build_blocks(builder *b, ep_node *parent, xmlNodePtr first_child, int depth);
 static void build_inlines(builder *b, ep_node *parent, xmlNodePtr first_child, wsnorm *ws,
                           int depth);
 
@@ -394,30 +388,6 @@ static ep_node *new_node(builder *b, ep_kind kind, ep_node *parent, xmlNodePtr e
 // ---------------------------------------------------------------------------
 // Inline content
 
-// 'ws_feed_text()' - Append the normalized form of text S to BUF, updating WS.
-static void ws_feed_text(wsnorm *ws, const char *s, ep_buf *buf) {
-  size_t len = strlen(s);
-  for (size_t i = 0; i < len;) {
-    uint32_t cp;
-    size_t l = ep_utf8_decode((const unsigned char *)s + i, len - i, &cp);
-    if (!l) {
-      cp = 0xFFFD;
-      l = 1;
-    }
-    if (ep_is_xml_space(cp)) {
-      ws->pending = true;
-    } else {
-      if (ws->pending && ws->have_prev && !(ep_is_cjk(ws->prev) && ep_is_cjk(cp)))
-        ep_buf_putc(buf, ' ');
-      ws->pending = false;
-      ep_buf_put(buf, s + i, l);
-      ws->have_prev = true;
-      ws->prev = cp;
-    }
-    i += l;
-  }
-}
-
 // 'ws_atom()' - An atomic inline (value, amount, ref) follows: emit a pending
 // space as its own text node, then treat the atom as character CP.
 static void ws_atom(builder *b, ep_node *parent, xmlNodePtr el, wsnorm *ws, uint32_t cp) {
@@ -430,66 +400,556 @@ static void ws_atom(builder *b, ep_node *parent, xmlNodePtr el, wsnorm *ws, uint
   ws->prev = cp;
 }
 
+// ---------------------------------------------------------------------------
+// Element rules: what each element of report XML v1 takes and may contain.
+// One generic builder (build_element) applies them: it checks the attributes,
+// refuses a second copy of a once-only element, makes the node, reads the
+// element's own attributes (its 'read' hook), builds the content by its kind
+// and reports missing required children. <report>, <meta> and its text
+// elements stay hand-written below (they fill the report, not the tree).
+
+typedef enum content_kind {
+  C_EMPTY,    // no content at all
+  C_INLINE,   // inline content, whitespace normalized afresh (p, li, td, ...)
+  C_SPAN,     // inline content continuing the surrounding text (b, u, sup, sub)
+  C_ELEMENTS, // only the elements listed in 'children'
+  C_BLOCKS    // block content (section, appendix)
+} content_kind;
+
+typedef struct rule rule;
+struct rule {
+  const char *name;
+  ep_kind kind;
+  const char *const *attrs;    // allowed attributes, NULL-terminated (NULL: none)
+  const char *const *required; // required attributes (NULL: none)
+  content_kind content;
+  const rule *const *children; // C_ELEMENTS: the elements allowed inside
+  const char *text_msg;        // C_ELEMENTS: the error for text inside; a "%s" takes an excerpt
+  uint64_t needs;              // bits of kinds of which one child must exist (0: none)
+  const char *needs_code, *needs_msg; // the error when none does (code NULL: "empty-element")
+  bool once;                   // at most one per parent
+  bool flat;                   // children count at this element's depth (rows of thead/tbody)
+  const char *text_attr;       // the attribute kept (normalized) as the node's text, or NULL
+  void (*pre)(builder *b, ep_node *parent, xmlNodePtr el);        // before the node is made
+  bool (*read)(builder *b, ep_node *n, xmlNodePtr el, int depth); // attributes; false: no content
+  void (*post)(builder *b, ep_node *n, xmlNodePtr el);            // after the content
+};
+
+#define KIND(k) ((uint64_t)1 << (k))
+
 static const char *const value_formats[] = {"plain", "2", "percent", "chinese", NULL};
 static const char *const yes_no[] = {"no", "yes", NULL};
+static const char *const align_values[] = {"left", "center", "right", NULL};
+static const char *const list_styles[] = {"numbered", "yishi", "bullet", NULL};
+static const char *const scale_values[] = {"standard", "standard-long", NULL};
+static const char *const fig_names[EP_F__COUNT] = {"budget", "executed", "initial", "balance"};
+static const char *const ffig_names[EP_FF__COUNT] = {"initial", "annual", "executed"};
 
-// 'build_inline_element()' - One inline element EL inside PARENT.
-static void build_inline_element(builder *b, ep_node *parent, xmlNodePtr el, wsnorm *ws, int depth) {
-  const char *n = xname(el);
-  if (el->ns) {
-    unknown_element(b, el, ep_kind_name(parent->kind), inline_elements);
+// 'atom_digit()' / 'atom_cjk()' - <value>/<amount> read as a digit, <ref> as a CJK character,
+// for the whitespace rule around them.
+static void atom_digit(builder *b, ep_node *parent, xmlNodePtr el) { ws_atom(b, parent, el, b->ws, '0'); }
+static void atom_cjk(builder *b, ep_node *parent, xmlNodePtr el) { ws_atom(b, parent, el, b->ws, 0x4E00); }
+
+// 'read_br()' - A line break ends the whitespace context.
+static bool read_br(builder *b, ep_node *n, xmlNodePtr el, int depth) {
+  b->ws->have_prev = false;
+  b->ws->pending = false;
+  return true;
+}
+
+// 'read_value()' - <value of format>.
+static bool read_value(builder *b, ep_node *x, xmlNodePtr el, int depth) {
+  x->ref = attr_text(b, el, "of");
+  x->format = (ep_vformat)enum_attr(b, el, "format", value_formats, 0);
+  return true;
+}
+
+// 'read_amount()' - <amount value unit>: the figure printed once, here.
+static bool read_amount(builder *b, ep_node *x, xmlNodePtr el, int depth) {
+  ep_dec d;
+  if (num_attr(b, el, "value", false, &d)) {
+    char t[64];
+    x->amount = d;
+    x->result = ep_arena_strdup(&b->r->arena, ep_fig_text((ep_fig){true, d}, EP_VF_PLAIN, NULL, t, sizeof t));
+  }
+  x->unit = attr_text(b, el, "unit");
+  if (x->unit && x->unit[0])
+    b->ws->prev = 0x4E07; // a unit such as 万元 ends the atom as CJK
+  return true;
+}
+
+// 'read_ref()' - <ref to page>.
+static bool read_ref(builder *b, ep_node *x, xmlNodePtr el, int depth) {
+  x->ref = attr_text(b, el, "to");
+  x->page = enum_attr(b, el, "page", yes_no, 0) == 1;
+  return true;
+}
+
+// 'section_depth()' - The number of sections enclosing a child of PARENT.
+static int section_depth(const ep_node *parent) { return parent && parent->kind == EP_N_SECTION ? parent->level : 0; }
+
+// 'pre_section()' - A section one level deeper than allowed is reported (once, at that level).
+static void pre_section(builder *b, ep_node *parent, xmlNodePtr el) {
+  int level = section_depth(parent) + 1;
+  if (level == EP_MAX_SECTION_DEPTH + 1)
+    err(b, el, "section-too-deep", "<section> at level %d; sections nest at most %d levels.", level,
+        EP_MAX_SECTION_DEPTH);
+}
+
+// 'read_section()' - <section title number runin>.
+static bool read_section(builder *b, ep_node *s, xmlNodePtr el, int depth) {
+  static const char *const nv[] = {"none", NULL};
+  s->level = section_depth(s->parent) + 1;
+  s->unnumbered = enum_attr(b, el, "number", nv, -1) == 0;
+  s->runin = enum_attr(b, el, "runin", yes_no, 0) == 1;
+  return true;
+}
+
+// 'read_list()' - <list style>.
+static bool read_list(builder *b, ep_node *l, xmlNodePtr el, int depth) {
+  l->style = (ep_list_style)enum_attr(b, el, "style", list_styles, 0);
+  return true;
+}
+
+// 'read_toc()' - <toc depth title>.
+static bool read_toc(builder *b, ep_node *t, xmlNodePtr el, int depth) {
+  t->toc_depth = int_attr(b, el, "depth", EP_MAX_SECTION_DEPTH, 0);
+  return true;
+}
+
+// 'read_issues()' - <issues style> / <measures style>.
+static bool read_issues(builder *b, ep_node *g, xmlNodePtr el, int depth) {
+  static const char *const styles[] = {"numbered", "yishi", NULL};
+  g->style = enum_attr(b, el, "style", styles, 0) == 1 ? EP_LIST_YISHI : EP_LIST_NUMBERED;
+  return true;
+}
+
+// 'read_measure()' - <measure for>.
+static bool read_measure(builder *b, ep_node *x, xmlNodePtr el, int depth) {
+  x->for_id = attr_text(b, el, "for");
+  return true;
+}
+
+// 'read_table()' - <table landscape>.
+static bool read_table(builder *b, ep_node *t, xmlNodePtr el, int depth) {
+  t->landscape = enum_attr(b, el, "landscape", yes_no, 0) == 1;
+  return true;
+}
+
+// 'width_ok()' - True for a column width: a decimal then %, mm or pt, spaces around.
+static bool width_ok(const char *w) {
+  const char *e = w;
+  while (*e == ' ')
+    e++;
+  const char *start = e;
+  while (*e >= '0' && *e <= '9')
+    e++;
+  if (e == start)
+    return false;
+  if (*e == '.') {
+    const char *f = ++e;
+    while (*e >= '0' && *e <= '9')
+      e++;
+    if (e == f)
+      return false;
+  }
+  if (*e == '%')
+    e++;
+  else if (!strncmp(e, "mm", 2) || !strncmp(e, "pt", 2))
+    e += 2;
+  else
+    return false;
+  while (*e == ' ')
+    e++;
+  return !*e;
+}
+
+// 'read_col()' - <col width>.
+static bool read_col(builder *b, ep_node *col, xmlNodePtr el, int depth) {
+  char *w = get_attr(el, "width");
+  if (w && !width_ok(w))
+    err(b, el, "bad-width", "<col width=\"%s\">: write a width such as 20%%, 30mm or 80pt.", w);
+  else if (w)
+    col->width = norm_text(&b->r->arena, w);
+  free(w);
+  return true;
+}
+
+// 'read_row()' - A <tr> starts with no columns.
+static bool read_row(builder *b, ep_node *tr, xmlNodePtr el, int depth) {
+  b->row_cols = 0;
+  return true;
+}
+
+// 'post_cell()' - <th>/<td> rowspan colspan align (read after the content); the
+// row's columns (counting colspan) are limited, reported once per row.
+static void post_cell(builder *b, ep_node *cell, xmlNodePtr el) {
+  cell->rowspan = int_attr(b, el, "rowspan", 1000000, 1);
+  cell->colspan = int_attr(b, el, "colspan", 1000, 1);
+  cell->align = (ep_align)(enum_attr(b, el, "align", align_values, -1) + 1);
+  if (b->row_cols <= EP_MAX_TABLE_COLUMNS && (b->row_cols += cell->colspan) > EP_MAX_TABLE_COLUMNS)
+    err(b, el, "limit", "this <tr> has more than %d columns (counting colspan); a table has at most %d.",
+        EP_MAX_TABLE_COLUMNS, EP_MAX_TABLE_COLUMNS);
+}
+
+// 'read_funds()' - <funds unit caption chart>.
+static bool read_funds(builder *b, ep_node *f, xmlNodePtr el, int depth) {
+  static const char *const charts[] = {"none", "bar", NULL};
+  f->unit = attr_text(b, el, "unit");
+  if (!f->unit || !f->unit[0])
+    f->unit = "万元";
+  f->chart = enum_attr(b, el, "chart", charts, 0) == 1;
+  return true;
+}
+
+// 'read_funds_figures()' - The four declared figures of a funds <item> or <total>.
+static bool read_funds_figures(builder *b, ep_node *n, xmlNodePtr el, int depth) {
+  b->fig_bad = false;
+  for (int f = 0; f < EP_F__COUNT; f++)
+    n->has_decl[f] = num_attr(b, el, fig_names[f], false, &n->decl[f]);
+  n->bad_fig = b->fig_bad;
+  return true;
+}
+
+// 'read_item()' - <item name budget executed initial balance>; items nest at most
+// EP_MAX_NESTING deep (DEPTH counts from the body).
+static bool read_item(builder *b, ep_node *it, xmlNodePtr el, int depth) {
+  it->name = attr_text(b, el, "name");
+  read_funds_figures(b, it, el, depth);
+  if (depth + 1 > EP_MAX_NESTING) {
+    err(b, el, "nesting-too-deep", "funds items nest more than %d deep.", EP_MAX_NESTING);
+    return false;
+  }
+  return true;
+}
+
+// 'read_indicator()' - <indicator name weight score note> at level 1..4.
+static bool read_indicator(builder *b, ep_node *in, xmlNodePtr el, int depth) {
+  int level = in->parent->kind == EP_N_INDICATOR ? in->parent->depth + 1 : 1;
+  in->name = attr_text(b, el, "name");
+  in->depth = level;
+  b->fig_bad = false;
+  in->has_weight = num_attr(b, el, "weight", true, &in->weight);
+  bool before = b->fig_bad;
+  b->fig_bad = false;
+  in->has_score = num_attr(b, el, "score", true, &in->score);
+  in->bad_score = b->fig_bad;
+  in->bad_fig = b->fig_bad || before;
+  in->note = attr_text(b, el, "note");
+  if (level > EP_MAX_INDICATOR_DEPTH) {
+    err(b, el, "indicator-too-deep",
+        "<indicator name=\"%s\"> is at level %d; a scoring table has at most %d levels (一级 to 四级指标).",
+        in->name ? in->name : "", level, EP_MAX_INDICATOR_DEPTH);
+    return false;
+  }
+  return true;
+}
+
+// 'read_scoring()' - <scoring caption grade-scale landscape>.
+static bool read_scoring(builder *b, ep_node *s, xmlNodePtr el, int depth) {
+  s->scale = (ep_grade_scale)enum_attr(b, el, "grade-scale", scale_values, 0);
+  s->landscape = enum_attr(b, el, "landscape", yes_no, 0) == 1;
+  return true;
+}
+
+// 'read_scoring_total()' - <total weight score grade> of a scoring block.
+static bool read_scoring_total(builder *b, ep_node *t, xmlNodePtr el, int depth) {
+  b->fig_bad = false;
+  t->has_weight = num_attr(b, el, "weight", true, &t->weight);
+  t->has_score = num_attr(b, el, "score", true, &t->score);
+  t->bad_fig = b->fig_bad;
+  t->note = attr_text(b, el, "grade");
+  return true;
+}
+
+// 'read_form()' - <self-eval-form project department unit budget-points caption landscape grade-scale>.
+static bool read_form(builder *b, ep_node *f, xmlNodePtr el, int depth) {
+  f->project = attr_text(b, el, "project");
+  f->department = attr_text(b, el, "department");
+  f->unit_name = attr_text(b, el, "unit");
+  f->landscape = enum_attr(b, el, "landscape", yes_no, 0) == 1;
+  f->scale = (ep_grade_scale)enum_attr(b, el, "grade-scale", scale_values, 0);
+  b->fig_bad = false;
+  f->has_points = num_attr(b, el, "budget-points", true, &f->points);
+  f->bad_fig = b->fig_bad;
+  if (!f->has_points)
+    ep_dec_from_int(10, &f->points); // the official form's 10 points for budget execution
+  return true;
+}
+
+// 'read_form_figures()' - The three declared figures of a form <budget> or <source>;
+// a malformed one also marks the parent.
+static bool read_form_figures(builder *b, ep_node *n, xmlNodePtr el, int depth) {
+  b->fig_bad = false;
+  for (int k = 0; k < EP_FF__COUNT; k++)
+    n->has_fdecl[k] = num_attr(b, el, ffig_names[k], false, &n->fdecl[k]);
+  n->bad_fig = b->fig_bad;
+  n->parent->bad_fig |= b->fig_bad;
+  return true;
+}
+
+// 'read_form_source()' - <source name initial annual executed>.
+static bool read_form_source(builder *b, ep_node *so, xmlNodePtr el, int depth) {
+  so->name = attr_text(b, el, "name");
+  return read_form_figures(b, so, el, depth);
+}
+
+// 'read_form_goal()' - <goal planned achieved>.
+static bool read_form_goal(builder *b, ep_node *g, xmlNodePtr el, int depth) {
+  g->planned = attr_text(b, el, "planned");
+  g->achieved = attr_text(b, el, "achieved");
+  return true;
+}
+
+// 'read_form_indicator()' - <indicator> of a self-eval-form.
+static bool read_form_indicator(builder *b, ep_node *in, xmlNodePtr el, int depth) {
+  in->name = attr_text(b, el, "name");
+  in->level1 = attr_text(b, el, "level1");
+  in->level2 = attr_text(b, el, "level2");
+  in->target_value = attr_text(b, el, "target");
+  in->actual = attr_text(b, el, "actual");
+  in->deviation = attr_text(b, el, "deviation");
+  b->fig_bad = false;
+  in->has_points = num_attr(b, el, "points", true, &in->points);
+  in->has_score = num_attr(b, el, "score", true, &in->score);
+  in->bad_fig = b->fig_bad;
+  in->parent->bad_fig |= b->fig_bad;
+  return true;
+}
+
+// 'read_form_total()' - <total score grade> of a self-eval-form.
+static bool read_form_total(builder *b, ep_node *t, xmlNodePtr el, int depth) {
+  b->fig_bad = false;
+  t->has_score = num_attr(b, el, "score", true, &t->score);
+  t->bad_fig = b->fig_bad;
+  t->note = attr_text(b, el, "grade");
+  return true;
+}
+
+#define ATTRS(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define RULES(...) ((const rule *const[]){__VA_ARGS__, NULL})
+
+// Inline elements (in this order for suggestions).
+static const rule r_b = {"b", EP_N_B, .content = C_SPAN};
+static const rule r_u = {"u", EP_N_U, .content = C_SPAN};
+static const rule r_sup = {"sup", EP_N_SUP, .content = C_SPAN};
+static const rule r_sub = {"sub", EP_N_SUB, .content = C_SPAN};
+static const rule r_br = {"br", EP_N_BR, .read = read_br};
+static const rule r_value = {"value", EP_N_VALUE, ATTRS("of", "format"), ATTRS("of"), .pre = atom_digit,
+                             .read = read_value};
+static const rule r_amount = {"amount", EP_N_AMOUNT, ATTRS("value", "unit"), ATTRS("value"), .pre = atom_digit,
+                              .read = read_amount};
+static const rule r_ref = {"ref", EP_N_REF, ATTRS("to", "page"), ATTRS("to"), .pre = atom_cjk, .read = read_ref};
+static const rule *const inline_rules[] = {&r_b, &r_u, &r_sup, &r_sub, &r_br, &r_value, &r_amount, &r_ref, NULL};
+
+// Tables.
+static const rule r_caption = {"caption", EP_N_CAPTION, .content = C_INLINE, .once = true};
+static const rule r_col = {"col", EP_N_COL, ATTRS("width"), .read = read_col};
+static const rule r_th = {"th", EP_N_TH, ATTRS("rowspan", "colspan", "align"), NULL, C_INLINE, .post = post_cell};
+static const rule r_td = {"td", EP_N_TD, ATTRS("rowspan", "colspan", "align"), NULL, C_INLINE, .post = post_cell};
+static const rule r_tr = {"tr", EP_N_TR, .content = C_ELEMENTS, .children = RULES(&r_th, &r_td),
+                          .text_msg = "text \"%s\" directly in <tr>; put it in a <td>.",
+                          .needs = KIND(EP_N_TH) | KIND(EP_N_TD), .needs_code = "empty-row",
+                          .needs_msg = "<tr> has no cells.", .read = read_row};
+static const rule r_thead = {"thead", EP_N_THEAD, .content = C_ELEMENTS, .children = RULES(&r_tr), .flat = true,
+                             .text_msg = "text directly in <thead>; put it in a cell of a <tr>.",
+                             .needs = KIND(EP_N_TR), .needs_msg = "<thead> has no <tr> rows."};
+static const rule r_tbody = {"tbody", EP_N_TBODY, .content = C_ELEMENTS, .children = RULES(&r_tr), .flat = true,
+                             .text_msg = "text directly in <tbody>; put it in a cell of a <tr>.",
+                             .needs = KIND(EP_N_TR), .needs_msg = "<tbody> has no <tr> rows."};
+static const rule r_table = {"table", EP_N_TABLE, ATTRS("id", "caption", "landscape"), .content = C_ELEMENTS,
+                             .children = RULES(&r_caption, &r_col, &r_thead, &r_tbody, &r_tr),
+                             .text_msg = "text \"%s\" directly in <table>; put it in a cell.",
+                             .needs = KIND(EP_N_TR), .needs_code = "empty-table", .needs_msg = "<table> has no rows.",
+                             .text_attr = "caption", .read = read_table};
+
+// Funds.
+static const rule r_item = {"item", EP_N_ITEM, ATTRS("id", "name", "budget", "executed", "initial", "balance"),
+                            ATTRS("name"), C_ELEMENTS, RULES(&r_item),
+                            .text_msg = "<item> holds no text; its name goes in name=\"…\".", .read = read_item};
+static const rule r_funds_total = {"total", EP_N_FUNDS_TOTAL, ATTRS("budget", "executed", "initial", "balance"),
+                                   .once = true, .read = read_funds_figures};
+static const rule r_funds = {"funds", EP_N_FUNDS, ATTRS("id", "unit", "caption", "chart"), .content = C_ELEMENTS,
+                             .children = RULES(&r_item, &r_funds_total),
+                             .text_msg = "<funds> holds <item> elements, not text.", .needs = KIND(EP_N_ITEM),
+                             .needs_msg = "<funds> has no <item>.", .text_attr = "caption", .read = read_funds};
+
+// Scoring.
+static const rule r_indicator = {"indicator", EP_N_INDICATOR, ATTRS("id", "name", "weight", "score", "note"),
+                                 ATTRS("name"), C_ELEMENTS, RULES(&r_indicator),
+                                 .text_msg = "<indicator> holds no text; use name=\"…\" and note=\"…\".",
+                                 .read = read_indicator};
+static const rule r_scoring_total = {"total", EP_N_SCORING_TOTAL, ATTRS("weight", "score", "grade"), .once = true,
+                                     .read = read_scoring_total};
+static const rule r_scoring = {"scoring", EP_N_SCORING, ATTRS("id", "caption", "grade-scale", "landscape"),
+                               .content = C_ELEMENTS, .children = RULES(&r_indicator, &r_scoring_total),
+                               .text_msg = "<scoring> holds <indicator> elements, not text.",
+                               .needs = KIND(EP_N_INDICATOR), .needs_msg = "<scoring> has no <indicator>.",
+                               .text_attr = "caption", .read = read_scoring};
+
+// Self-eval-form.
+static const rule r_form_source = {"source", EP_N_FORM_SOURCE, ATTRS("name", "initial", "annual", "executed"),
+                                   ATTRS("name"), .read = read_form_source};
+static const rule r_form_budget = {"budget", EP_N_FORM_BUDGET, ATTRS("initial", "annual", "executed"),
+                                   ATTRS("annual"), C_ELEMENTS, RULES(&r_form_source),
+                                   .text_msg = "<budget> holds <source> elements, not text.", .once = true,
+                                   .read = read_form_figures};
+static const rule r_form_goal = {"goal", EP_N_FORM_GOAL, ATTRS("planned", "achieved"), .once = true,
+                                 .read = read_form_goal};
+static const rule r_form_indicator = {
+    "indicator", EP_N_FORM_INDICATOR,
+    ATTRS("id", "name", "level1", "level2", "target", "actual", "points", "score", "deviation"), ATTRS("name"),
+    .read = read_form_indicator};
+static const rule r_form_total = {"total", EP_N_FORM_TOTAL, ATTRS("score", "grade"), .once = true,
+                                  .read = read_form_total};
+static const rule r_form = {
+    "self-eval-form", EP_N_FORM,
+    ATTRS("id", "project", "department", "unit", "budget-points", "caption", "landscape", "grade-scale"),
+    .content = C_ELEMENTS, .children = RULES(&r_form_budget, &r_form_goal, &r_form_indicator, &r_form_total),
+    .text_msg = "<self-eval-form> holds elements, not text.", .needs = KIND(EP_N_FORM_BUDGET),
+    .needs_code = "missing-element",
+    .needs_msg = "<self-eval-form> needs a <budget> element (年初预算数, 全年预算数, 全年执行数).",
+    .text_attr = "caption", .read = read_form};
+
+// Issues and measures.
+static const rule r_issue = {"issue", EP_N_ISSUE, ATTRS("id", "title"), .content = C_INLINE, .text_attr = "title"};
+static const rule r_measure = {"measure", EP_N_MEASURE, ATTRS("id", "for", "title"), ATTRS("for"), C_INLINE,
+                               .text_attr = "title", .read = read_measure};
+static const rule r_issues = {"issues", EP_N_ISSUES, ATTRS("id", "style"), .content = C_ELEMENTS,
+                              .children = RULES(&r_issue), .text_msg = "<issues> holds <issue> elements, not text.",
+                              .needs = KIND(EP_N_ISSUE), .needs_msg = "<issues> has no <issue>.", .read = read_issues};
+static const rule r_measures = {"measures", EP_N_MEASURES, ATTRS("id", "style"), .content = C_ELEMENTS,
+                                .children = RULES(&r_measure),
+                                .text_msg = "<measures> holds <measure> elements, not text.",
+                                .needs = KIND(EP_N_MEASURE), .needs_msg = "<measures> has no <measure>.",
+                                .read = read_issues};
+
+// Other blocks (in this order for suggestions).
+static const rule r_section = {"section", EP_N_SECTION, ATTRS("id", "title", "number", "runin"), ATTRS("title"),
+                               C_BLOCKS, .text_attr = "title", .pre = pre_section, .read = read_section};
+static const rule r_appendix = {"appendix", EP_N_APPENDIX, ATTRS("id", "title"), ATTRS("title"), C_BLOCKS,
+                                .text_attr = "title"};
+static const rule r_p = {"p", EP_N_P, ATTRS("id"), .content = C_INLINE};
+static const rule r_li = {"li", EP_N_LI, .content = C_INLINE};
+static const rule r_list = {"list", EP_N_LIST, ATTRS("id", "style"), .content = C_ELEMENTS, .children = RULES(&r_li),
+                            .text_msg = "text stands directly in <list>; put it in an <li>.",
+                            .needs = KIND(EP_N_LI), .needs_msg = "<list> has no <li>.", .read = read_list};
+static const rule r_field = {"field", EP_N_FIELD, ATTRS("label"), ATTRS("label"), C_INLINE, .text_attr = "label"};
+static const rule r_fields = {"fields", EP_N_FIELDS, .content = C_ELEMENTS, .children = RULES(&r_field),
+                              .text_msg = "text stands directly in <fields>; put it in a <field>.",
+                              .needs = KIND(EP_N_FIELD), .needs_msg = "<fields> has no <field>."};
+static const rule r_issues_and_measures = {"issues-and-measures", EP_N_ISSUES_AND_MEASURES, ATTRS("caption"),
+                                           .text_attr = "caption"};
+static const rule r_pagebreak = {"pagebreak", EP_N_PAGEBREAK, .attrs = NULL};
+static const rule r_toc = {"toc", EP_N_TOC, ATTRS("depth", "title"), .text_attr = "title", .read = read_toc};
+static const rule r_signature = {"signature", EP_N_SIGNATURE, ATTRS("text"), .text_attr = "text"};
+static const rule *const block_rules[] = {&r_section, &r_p, &r_list, &r_fields, &r_table, &r_funds, &r_scoring,
+                                          &r_form, &r_issues, &r_measures, &r_issues_and_measures,
+                                          &r_pagebreak, &r_signature, &r_appendix, &r_toc, NULL};
+
+// 'find_rule()' - The rule for element EL among RULES (NULL when EL is not one of them).
+static const rule *find_rule(const rule *const *rules, xmlNodePtr el) {
+  if (el->ns)
+    return NULL;
+  for (size_t i = 0; rules[i]; i++)
+    if (!strcmp(rules[i]->name, xname(el)))
+      return rules[i];
+  return NULL;
+}
+
+// 'rule_names()' - The names of RULES into NAMES (NULL-terminated; room for CAP - 1).
+static const char **rule_names(const rule *const *rules, const char **names, size_t cap) {
+  size_t k = 0;
+  for (; rules[k] && k + 1 < cap; k++)
+    names[k] = rules[k]->name;
+  names[k] = NULL;
+  return names;
+}
+
+// 'count_kinds()' - Children of N whose kind is in MASK; rows of a table section count
+// as rows of the table.
+static size_t count_kinds(const ep_node *n, uint64_t mask) {
+  size_t k = 0;
+  for (const ep_node *c = n->first; c; c = c->next)
+    if (mask & KIND(c->kind))
+      k++;
+    else if (c->kind == EP_N_THEAD || c->kind == EP_N_TBODY)
+      k += count_kinds(c, mask);
+  return k;
+}
+
+// 'text_error()' - Report TEXT (a text node) inside EL by MSG ("%s" takes an excerpt).
+static void text_error(builder *b, xmlNodePtr el, const char *msg, xmlNodePtr text) {
+  const char *s = strstr(msg, "%s");
+  if (!s) {
+    err(b, el, "unexpected-text", "%s", msg);
     return;
   }
-  if (!strcmp(n, "b") || !strcmp(n, "u") || !strcmp(n, "sup") || !strcmp(n, "sub")) {
-    ep_kind k = n[0] == 'b' ? EP_N_B : n[0] == 'u' ? EP_N_U : !strcmp(n, "sup") ? EP_N_SUP : EP_N_SUB;
-    check_attrs(b, el, NULL, NULL);
-    ep_node *x = new_node(b, k, parent, el);
-    build_inlines(b, x, el->children, ws, depth + 1);
-  } else if (!strcmp(n, "br")) {
-    check_attrs(b, el, NULL, NULL);
-    no_children(b, el);
-    new_node(b, EP_N_BR, parent, el);
-    ws->have_prev = false;
-    ws->pending = false;
-  } else if (!strcmp(n, "value")) {
-    static const char *const at[] = {"of", "format", NULL};
-    static const char *const req[] = {"of", NULL};
-    check_attrs(b, el, at, req);
-    no_children(b, el);
-    ws_atom(b, parent, el, ws, '0');
-    ep_node *x = new_node(b, EP_N_VALUE, parent, el);
-    x->ref = attr_text(b, el, "of");
-    x->format = (ep_vformat)enum_attr(b, el, "format", value_formats, 0);
-  } else if (!strcmp(n, "amount")) {
-    static const char *const at[] = {"value", "unit", NULL};
-    static const char *const req[] = {"value", NULL};
-    check_attrs(b, el, at, req);
-    no_children(b, el);
-    ws_atom(b, parent, el, ws, '0');
-    ep_node *x = new_node(b, EP_N_AMOUNT, parent, el);
-    ep_dec d;
-    if (num_attr(b, el, "value", false, &d)) {
-      x->amount = d;
-      x->has_weight = true; // marks a valid amount
+  char ex[64];
+  text_excerpt(text, ex, sizeof ex);
+  err(b, el, "unexpected-text", "%.*s%s%s", (int)(s - msg), msg, ex, s + 2);
+}
+
+static ep_node *build_element(builder *b, const rule *ru, ep_node *parent, xmlNodePtr el, int depth);
+
+// 'build_children()' - The child elements of EL (a C_ELEMENTS element) into N.
+static void build_children(builder *b, const rule *ru, ep_node *n, xmlNodePtr el, int depth) {
+  const char *names[8];
+  rule_names(ru->children, names, 8);
+  for (xmlNodePtr c = el->children; c; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE) {
+      if (has_text(c))
+        text_error(b, el, ru->text_msg, c);
+      continue;
     }
-    x->unit = attr_text(b, el, "unit");
-    if (x->unit && x->unit[0])
-      ws->prev = 0x4E07; // a unit such as 万元 ends the atom as CJK
-  } else if (!strcmp(n, "ref")) {
-    static const char *const at[] = {"to", "page", NULL};
-    static const char *const req[] = {"to", NULL};
-    check_attrs(b, el, at, req);
-    no_children(b, el);
-    ws_atom(b, parent, el, ws, 0x4E00);
-    ep_node *x = new_node(b, EP_N_REF, parent, el);
-    x->ref = attr_text(b, el, "to");
-    x->page = enum_attr(b, el, "page", yes_no, 0) == 1;
-  } else {
-    unknown_element(b, el, ep_kind_name(parent->kind), inline_elements);
+    const rule *cr = find_rule(ru->children, c);
+    if (cr)
+      build_element(b, cr, n, c, ru->flat ? depth : depth + 1);
+    else
+      unknown_element(b, c, ru->name, names);
   }
 }
 
-// 'build_inlines()' - Inline content (text and inline elements) into PARENT.
+// 'build_element()' - Element EL by its rule RU into PARENT (may be NULL) at nesting DEPTH.
+static ep_node *build_element(builder *b, const rule *ru, ep_node *parent, xmlNodePtr el, int depth) {
+  check_attrs(b, el, ru->attrs, ru->required);
+  if (ru->content == C_EMPTY)
+    no_children(b, el);
+  if (ru->once && parent && count_kinds(parent, KIND(ru->kind)))
+    err(b, el, "duplicate-element", "<%s> has more than one <%s>.", ep_kind_name(parent->kind), ru->name);
+  if (ru->pre)
+    ru->pre(b, parent, el);
+  ep_node *n = new_node(b, ru->kind, parent, el);
+  if (ru->text_attr)
+    n->text = attr_text(b, el, ru->text_attr);
+  if (ru->read && !ru->read(b, n, el, depth))
+    return n;
+  wsnorm ws = {false, 0, false};
+  switch (ru->content) {
+  case C_INLINE:
+    build_inlines(b, n, el->children, &ws, depth + 1);
+    break;
+  case C_SPAN:
+    build_inlines(b, n, el->children, b->ws, depth + 1);
+    break;
+  case C_ELEMENTS:
+    build_children(b, ru, n, el, depth);
+    break;
+  case C_BLOCKS:
+    build_blocks(b, n, el->children, depth + 1);
+    break;
+  case C_EMPTY:
+    break;
+  }
+  if (ru->post)
+    ru->post(b, n, el);
+  if (ru->needs && !count_kinds(n, ru->needs))
+    err(b, el, ru->needs_code ? ru->needs_code : "empty-element", "%s", ru->needs_msg);
+  return n;
+}
+
+// 'build_inlines()' - Inline content (text and inline elements) into PARENT, whitespace
+// normalized with WS (the builder's current state while inside).
 static void build_inlines(builder *b, ep_node *parent, xmlNodePtr first_child, wsnorm *ws,
                           int depth) {
   if (depth > EP_MAX_NESTING) {
@@ -497,6 +957,9 @@ static void build_inlines(builder *b, ep_node *parent, xmlNodePtr first_child, w
                 "inline elements nest more than %d deep.", EP_MAX_NESTING);
     return;
   }
+  wsnorm *outer = b->ws;
+  b->ws = ws;
+  const char *names[12];
   ep_buf buf;
   ep_buf_init(&buf);
   for (xmlNodePtr c = first_child; c; c = c->next) {
@@ -526,434 +989,49 @@ static void build_inlines(builder *b, ep_node *parent, xmlNodePtr first_child, w
         line++;
       }
     } else if (c->type == XML_ELEMENT_NODE) {
-      build_inline_element(b, parent, c, ws, depth);
+      const rule *ru = find_rule(inline_rules, c);
+      if (ru)
+        build_element(b, ru, parent, c, depth);
+      else
+        unknown_element(b, c, ep_kind_name(parent->kind), rule_names(inline_rules, names, 12));
     } else if (c->type == XML_ENTITY_REF_NODE) {
       err(b, c, "entity-declared", "entity reference &%s; is not allowed.",
           (const char *)c->name);
     }
   }
   ep_buf_free(&buf);
+  b->ws = outer;
 }
 
-// 'inline_container()' - Build the inline content of EL into a new node of KIND.
-static ep_node *inline_container(builder *b, ep_kind kind, ep_node *parent, xmlNodePtr el,
-                                 int depth) {
-  ep_node *n = new_node(b, kind, parent, el);
-  wsnorm ws = {false, 0, false};
-  build_inlines(b, n, el->children, &ws, depth + 1);
-  return n;
-}
-
-// ---------------------------------------------------------------------------
-// Tables
-
-static const char *const align_values[] = {"left", "center", "right", NULL};
-
-// 'build_row()' - A <tr> and its cells.
-static void build_row(builder *b, ep_node *parent, xmlNodePtr tr, int depth) {
-  check_attrs(b, tr, NULL, NULL);
-  ep_node *row = new_node(b, EP_N_TR, parent, tr);
-  static const char *const cells[] = {"th", "td", NULL};
-  static const char *const at[] = {"rowspan", "colspan", "align", NULL};
-  int ncells = 0, ncols = 0;
-  for (xmlNodePtr c = tr->children; c; c = c->next) {
-    if (c->type == XML_ELEMENT_NODE && !c->ns &&
-        (!strcmp(xname(c), "th") || !strcmp(xname(c), "td"))) {
-      check_attrs(b, c, at, NULL);
-      ep_node *cell = inline_container(b, xname(c)[1] == 'h' ? EP_N_TH : EP_N_TD, row, c, depth);
-      cell->rowspan = int_attr(b, c, "rowspan", 1000000, 1);
-      cell->colspan = int_attr(b, c, "colspan", 1000, 1);
-      cell->align = (ep_align)(enum_attr(b, c, "align", align_values, -1) + 1);
-      ncells++;
-      if ((ncols += cell->colspan) > EP_MAX_TABLE_COLUMNS && ncols - cell->colspan <= EP_MAX_TABLE_COLUMNS)
-        err(b, c, "limit", "this <tr> has more than %d columns (counting colspan); a table has at most %d.",
-            EP_MAX_TABLE_COLUMNS, EP_MAX_TABLE_COLUMNS);
-    } else if (c->type == XML_ELEMENT_NODE) {
-      unknown_element(b, c, "tr", cells);
-    } else if (has_text(c)) {
-      char ex[64];
-      text_excerpt(c, ex, sizeof ex);
-      err(b, tr, "unexpected-text", "text \"%s\" directly in <tr>; put it in a <td>.", ex);
-    }
+// 'build_blocks()' - Block content of PARENT from the sibling chain FIRST_CHILD.
+// DEPTH bounds all recursion.
+static void build_blocks(builder *b, ep_node *parent, xmlNodePtr first_child, int depth) {
+  const char *pname = ep_kind_name(parent->kind);
+  if (depth > EP_MAX_NESTING) {
+    ep_diag_add(&b->r->diags, EP_ERROR, parent->file, parent->line, "nesting-too-deep",
+                "elements nest more than %d deep.", EP_MAX_NESTING);
+    return;
   }
-  if (!ncells)
-    err(b, tr, "empty-row", "<tr> has no cells.");
-}
-
-// 'build_table()' - A general <table>.
-static void build_table(builder *b, ep_node *parent, xmlNodePtr el, int depth) {
-  static const char *const at[] = {"id", "caption", "landscape", NULL};
-  check_attrs(b, el, at, NULL);
-  ep_node *t = new_node(b, EP_N_TABLE, parent, el);
-  t->text = attr_text(b, el, "caption");
-  t->landscape = enum_attr(b, el, "landscape", yes_no, 0) == 1;
-  static const char *const ctx[] = {"caption", "col", "thead", "tbody", "tr", NULL};
-  int rows = 0, captions = 0;
-  for (xmlNodePtr c = el->children; c; c = c->next) {
-    if (c->type != XML_ELEMENT_NODE) {
+  const char *names[20];
+  for (xmlNodePtr c = first_child; c; c = c->next) {
+    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
       if (has_text(c)) {
         char ex[64];
         text_excerpt(c, ex, sizeof ex);
-        err(b, el, "unexpected-text", "text \"%s\" directly in <table>; put it in a cell.", ex);
+        ep_diag_add(&b->r->diags, EP_ERROR, fileof(b, c->parent), text_line(c, parent->line),
+                    "unexpected-text", "text \"%s\" stands directly in <%s>; put it in a <p>.", ex, pname);
       }
-      continue;
-    }
-    const char *n = xname(c);
-    if (c->ns) {
-      unknown_element(b, c, "table", ctx);
-    } else if (!strcmp(n, "caption")) {
-      check_attrs(b, c, NULL, NULL);
-      if (++captions > 1)
-        err(b, c, "duplicate-element", "<table> has more than one <caption>.");
-      inline_container(b, EP_N_CAPTION, t, c, depth);
-    } else if (!strcmp(n, "col")) {
-      static const char *const cat[] = {"width", NULL};
-      check_attrs(b, c, cat, NULL);
-      no_children(b, c);
-      ep_node *col = new_node(b, EP_N_COL, t, c);
-      char *w = get_attr(c, "width");
-      if (w) {
-        char *e = w;
-        while (*e == ' ')
-          e++;
-        char *start = e;
-        while (*e >= '0' && *e <= '9')
-          e++;
-        bool ok = e > start;
-        if (ok && *e == '.') {
-          e++;
-          char *f = e;
-          while (*e >= '0' && *e <= '9')
-            e++;
-          ok = e > f;
-        }
-        if (ok && (!strncmp(e, "%", 1) || !strncmp(e, "mm", 2) || !strncmp(e, "pt", 2)))
-          e += *e == '%' ? 1 : 2;
-        else
-          ok = false;
-        while (ok && *e == ' ')
-          e++;
-        if (!ok || *e)
-          err(b, c, "bad-width", "<col width=\"%s\">: write a width such as 20%%, 30mm or 80pt.", w);
-        else
-          col->width = norm_text(&b->r->arena, w);
-        free(w);
-      }
-    } else if (!strcmp(n, "thead") || !strcmp(n, "tbody")) {
-      check_attrs(b, c, NULL, NULL);
-      ep_node *sec = new_node(b, n[1] == 'h' ? EP_N_THEAD : EP_N_TBODY, t, c);
-      int nr = 0;
-      static const char *const rctx[] = {"tr", NULL};
-      for (xmlNodePtr r = c->children; r; r = r->next) {
-        if (r->type == XML_ELEMENT_NODE && !r->ns && !strcmp(xname(r), "tr")) {
-          build_row(b, sec, r, depth + 1);
-          nr++;
-        } else if (r->type == XML_ELEMENT_NODE) {
-          unknown_element(b, r, n, rctx);
-        } else if (has_text(r)) {
-          err(b, c, "unexpected-text", "text directly in <%s>; put it in a cell of a <tr>.", n);
-        }
-      }
-      if (!nr)
-        err(b, c, "empty-element", "<%s> has no <tr> rows.", n);
-      rows += nr;
-    } else if (!strcmp(n, "tr")) {
-      build_row(b, t, c, depth + 1);
-      rows++;
-    } else {
-      unknown_element(b, c, "table", ctx);
-    }
-  }
-  if (!rows)
-    err(b, el, "empty-table", "<table> has no rows.");
-}
-
-// ---------------------------------------------------------------------------
-// funds
-
-static const char *const fig_names[EP_F__COUNT] = {"budget", "executed", "initial", "balance"};
-
-// 'build_item()' - A funds <item> and its children (recursion bounded by DEPTH).
-static void build_item(builder *b, ep_node *parent, xmlNodePtr el, int depth) {
-  static const char *const at[] = {"id", "name", "budget", "executed", "initial", "balance", NULL};
-  static const char *const req[] = {"name", NULL};
-  check_attrs(b, el, at, req);
-  ep_node *it = new_node(b, EP_N_ITEM, parent, el);
-  it->name = attr_text(b, el, "name");
-  b->fig_bad = false;
-  for (int f = 0; f < EP_F__COUNT; f++)
-    it->has_decl[f] = num_attr(b, el, fig_names[f], false, &it->decl[f]);
-  it->bad_fig = b->fig_bad;
-  if (depth > EP_MAX_NESTING) {
-    err(b, el, "nesting-too-deep", "funds items nest more than %d deep.", EP_MAX_NESTING);
-    return;
-  }
-  static const char *const ctx[] = {"item", NULL};
-  for (xmlNodePtr c = el->children; c; c = c->next) {
-    if (c->type == XML_ELEMENT_NODE && !c->ns && !strcmp(xname(c), "item"))
-      build_item(b, it, c, depth + 1);
-    else if (c->type == XML_ELEMENT_NODE)
-      unknown_element(b, c, "item", ctx);
-    else if (has_text(c))
-      err(b, el, "unexpected-text", "<item> holds no text; its name goes in name=\"…\".");
-  }
-}
-
-// 'build_funds()' - A <funds> block.
-static void build_funds(builder *b, ep_node *parent, xmlNodePtr el, int depth) {
-  static const char *const at[] = {"id", "unit", "caption", "chart", NULL};
-  check_attrs(b, el, at, NULL);
-  ep_node *f = new_node(b, EP_N_FUNDS, parent, el);
-  f->unit = attr_text(b, el, "unit");
-  if (!f->unit || !f->unit[0])
-    f->unit = "万元";
-  f->text = attr_text(b, el, "caption");
-  static const char *const charts[] = {"none", "bar", NULL};
-  f->chart = enum_attr(b, el, "chart", charts, 0) == 1;
-  static const char *const ctx[] = {"item", "total", NULL};
-  int items = 0, totals = 0;
-  for (xmlNodePtr c = el->children; c; c = c->next) {
-    if (c->type == XML_ELEMENT_NODE && !c->ns && !strcmp(xname(c), "item")) {
-      build_item(b, f, c, depth + 1);
-      items++;
-    } else if (c->type == XML_ELEMENT_NODE && !c->ns && !strcmp(xname(c), "total")) {
-      static const char *const tat[] = {"budget", "executed", "initial", "balance", NULL};
-      check_attrs(b, c, tat, NULL);
-      no_children(b, c);
-      if (++totals > 1)
-        err(b, c, "duplicate-element", "<funds> has more than one <total>.");
-      ep_node *t = new_node(b, EP_N_FUNDS_TOTAL, f, c);
-      b->fig_bad = false;
-      for (int k = 0; k < EP_F__COUNT; k++)
-        t->has_decl[k] = num_attr(b, c, fig_names[k], false, &t->decl[k]);
-      t->bad_fig = b->fig_bad;
+    } else if (c->type == XML_ENTITY_REF_NODE) {
+      ep_diag_add(&b->r->diags, EP_ERROR, parent->file, parent->line, "entity-declared",
+                  "entity reference &%s; is not allowed.", (const char *)c->name);
     } else if (c->type == XML_ELEMENT_NODE) {
-      unknown_element(b, c, "funds", ctx);
-    } else if (has_text(c)) {
-      err(b, el, "unexpected-text", "<funds> holds <item> elements, not text.");
+      const rule *ru = find_rule(block_rules, c);
+      if (ru)
+        build_element(b, ru, parent, c, depth);
+      else
+        unknown_element(b, c, pname, rule_names(block_rules, names, 20));
     }
   }
-  if (!items)
-    err(b, el, "empty-element", "<funds> has no <item>.");
-}
-
-// ---------------------------------------------------------------------------
-// scoring
-
-// 'build_indicator()' - A scoring <indicator> at level LEVEL (1..4).
-static void build_indicator(builder *b, ep_node *parent, xmlNodePtr el, int level) {
-  static const char *const at[] = {"id", "name", "weight", "score", "note", NULL};
-  static const char *const req[] = {"name", NULL};
-  check_attrs(b, el, at, req);
-  ep_node *in = new_node(b, EP_N_INDICATOR, parent, el);
-  in->name = attr_text(b, el, "name");
-  in->depth = level;
-  b->fig_bad = false;
-  in->has_weight = num_attr(b, el, "weight", true, &in->weight);
-  bool before = b->fig_bad;
-  b->fig_bad = false;
-  in->has_score = num_attr(b, el, "score", true, &in->score);
-  in->bad_score = b->fig_bad;
-  in->bad_fig = b->fig_bad || before;
-  in->note = attr_text(b, el, "note");
-  if (level > EP_MAX_INDICATOR_DEPTH) {
-    err(b, el, "indicator-too-deep",
-        "<indicator name=\"%s\"> is at level %d; a scoring table has at most %d levels (一级 to 四级指标).",
-        in->name ? in->name : "", level, EP_MAX_INDICATOR_DEPTH);
-    return;
-  }
-  static const char *const ctx[] = {"indicator", NULL};
-  for (xmlNodePtr c = el->children; c; c = c->next) {
-    if (c->type == XML_ELEMENT_NODE && !c->ns && !strcmp(xname(c), "indicator"))
-      build_indicator(b, in, c, level + 1);
-    else if (c->type == XML_ELEMENT_NODE)
-      unknown_element(b, c, "indicator", ctx);
-    else if (has_text(c))
-      err(b, el, "unexpected-text", "<indicator> holds no text; use name=\"…\" and note=\"…\".");
-  }
-}
-
-static const char *const scale_values[] = {"standard", "standard-long", NULL};
-
-// 'build_scoring()' - A <scoring> block.
-static void build_scoring(builder *b, ep_node *parent, xmlNodePtr el) {
-  static const char *const at[] = {"id", "caption", "grade-scale", "landscape", NULL};
-  check_attrs(b, el, at, NULL);
-  ep_node *s = new_node(b, EP_N_SCORING, parent, el);
-  s->text = attr_text(b, el, "caption");
-  s->scale = (ep_grade_scale)enum_attr(b, el, "grade-scale", scale_values, 0);
-  s->landscape = enum_attr(b, el, "landscape", yes_no, 0) == 1;
-  static const char *const ctx[] = {"indicator", "total", NULL};
-  int n = 0, totals = 0;
-  for (xmlNodePtr c = el->children; c; c = c->next) {
-    if (c->type == XML_ELEMENT_NODE && !c->ns && !strcmp(xname(c), "indicator")) {
-      build_indicator(b, s, c, 1);
-      n++;
-    } else if (c->type == XML_ELEMENT_NODE && !c->ns && !strcmp(xname(c), "total")) {
-      static const char *const tat[] = {"weight", "score", "grade", NULL};
-      check_attrs(b, c, tat, NULL);
-      no_children(b, c);
-      if (++totals > 1)
-        err(b, c, "duplicate-element", "<scoring> has more than one <total>.");
-      ep_node *t = new_node(b, EP_N_SCORING_TOTAL, s, c);
-      b->fig_bad = false;
-      t->has_weight = num_attr(b, c, "weight", true, &t->weight);
-      t->has_score = num_attr(b, c, "score", true, &t->score);
-      t->bad_fig = b->fig_bad;
-      t->note = attr_text(b, c, "grade");
-    } else if (c->type == XML_ELEMENT_NODE) {
-      unknown_element(b, c, "scoring", ctx);
-    } else if (has_text(c)) {
-      err(b, el, "unexpected-text", "<scoring> holds <indicator> elements, not text.");
-    }
-  }
-  if (!n)
-    err(b, el, "empty-element", "<scoring> has no <indicator>.");
-}
-
-// ---------------------------------------------------------------------------
-// self-eval-form
-
-static const char *const ffig_names[EP_FF__COUNT] = {"initial", "annual", "executed"};
-
-// 'build_form()' - A <self-eval-form> block.
-static void build_form(builder *b, ep_node *parent, xmlNodePtr el) {
-  static const char *const at[] = {"id", "project", "department", "unit", "budget-points",
-                                   "caption", "landscape", "grade-scale", NULL};
-  check_attrs(b, el, at, NULL);
-  ep_node *f = new_node(b, EP_N_FORM, parent, el);
-  f->project = attr_text(b, el, "project");
-  f->department = attr_text(b, el, "department");
-  f->unit_name = attr_text(b, el, "unit");
-  f->text = attr_text(b, el, "caption");
-  f->landscape = enum_attr(b, el, "landscape", yes_no, 0) == 1;
-  f->scale = (ep_grade_scale)enum_attr(b, el, "grade-scale", scale_values, 0);
-  b->fig_bad = false;
-  f->has_points = num_attr(b, el, "budget-points", true, &f->points);
-  f->bad_fig = b->fig_bad;
-  if (!f->has_points)
-    ep_dec_from_int(10, &f->points); // the official form's 10 points for budget execution
-  static const char *const ctx[] = {"budget", "goal", "indicator", "total", NULL};
-  int budgets = 0, goals = 0, totals = 0;
-  for (xmlNodePtr c = el->children; c; c = c->next) {
-    if (c->type != XML_ELEMENT_NODE) {
-      if (has_text(c))
-        err(b, el, "unexpected-text", "<self-eval-form> holds elements, not text.");
-      continue;
-    }
-    const char *n = xname(c);
-    if (c->ns) {
-      unknown_element(b, c, "self-eval-form", ctx);
-    } else if (!strcmp(n, "budget")) {
-      static const char *const bat[] = {"initial", "annual", "executed", NULL};
-      static const char *const breq[] = {"annual", NULL};
-      check_attrs(b, c, bat, breq);
-      if (++budgets > 1)
-        err(b, c, "duplicate-element", "<self-eval-form> has more than one <budget>.");
-      ep_node *bu = new_node(b, EP_N_FORM_BUDGET, f, c);
-      b->fig_bad = false;
-      for (int k = 0; k < EP_FF__COUNT; k++)
-        bu->has_fdecl[k] = num_attr(b, c, ffig_names[k], false, &bu->fdecl[k]);
-      bu->bad_fig = b->fig_bad;
-      f->bad_fig |= b->fig_bad;
-      static const char *const sctx[] = {"source", NULL};
-      for (xmlNodePtr s = c->children; s; s = s->next) {
-        if (s->type == XML_ELEMENT_NODE && !s->ns && !strcmp(xname(s), "source")) {
-          static const char *const sat[] = {"name", "initial", "annual", "executed", NULL};
-          static const char *const sreq[] = {"name", NULL};
-          check_attrs(b, s, sat, sreq);
-          no_children(b, s);
-          ep_node *so = new_node(b, EP_N_FORM_SOURCE, bu, s);
-          so->name = attr_text(b, s, "name");
-          b->fig_bad = false;
-          for (int k = 0; k < EP_FF__COUNT; k++)
-            so->has_fdecl[k] = num_attr(b, s, ffig_names[k], false, &so->fdecl[k]);
-          so->bad_fig = b->fig_bad;
-          bu->bad_fig |= b->fig_bad;
-        } else if (s->type == XML_ELEMENT_NODE) {
-          unknown_element(b, s, "budget", sctx);
-        } else if (has_text(s)) {
-          err(b, c, "unexpected-text", "<budget> holds <source> elements, not text.");
-        }
-      }
-    } else if (!strcmp(n, "goal")) {
-      static const char *const gat[] = {"planned", "achieved", NULL};
-      check_attrs(b, c, gat, NULL);
-      no_children(b, c);
-      if (++goals > 1)
-        err(b, c, "duplicate-element", "<self-eval-form> has more than one <goal>.");
-      ep_node *g = new_node(b, EP_N_FORM_GOAL, f, c);
-      g->planned = attr_text(b, c, "planned");
-      g->achieved = attr_text(b, c, "achieved");
-    } else if (!strcmp(n, "indicator")) {
-      static const char *const iat[] = {"id", "name", "level1", "level2", "target", "actual",
-                                        "points", "score", "deviation", NULL};
-      static const char *const ireq[] = {"name", NULL};
-      check_attrs(b, c, iat, ireq);
-      no_children(b, c);
-      ep_node *in = new_node(b, EP_N_FORM_INDICATOR, f, c);
-      in->name = attr_text(b, c, "name");
-      in->level1 = attr_text(b, c, "level1");
-      in->level2 = attr_text(b, c, "level2");
-      in->target_value = attr_text(b, c, "target");
-      in->actual = attr_text(b, c, "actual");
-      in->deviation = attr_text(b, c, "deviation");
-      b->fig_bad = false;
-      in->has_points = num_attr(b, c, "points", true, &in->points);
-      in->has_score = num_attr(b, c, "score", true, &in->score);
-      in->bad_fig = b->fig_bad;
-      f->bad_fig |= b->fig_bad;
-    } else if (!strcmp(n, "total")) {
-      static const char *const tat[] = {"score", "grade", NULL};
-      check_attrs(b, c, tat, NULL);
-      no_children(b, c);
-      if (++totals > 1)
-        err(b, c, "duplicate-element", "<self-eval-form> has more than one <total>.");
-      ep_node *t = new_node(b, EP_N_FORM_TOTAL, f, c);
-      b->fig_bad = false;
-      t->has_score = num_attr(b, c, "score", true, &t->score);
-      t->bad_fig = b->fig_bad;
-      t->note = attr_text(b, c, "grade");
-    } else {
-      unknown_element(b, c, "self-eval-form", ctx);
-    }
-  }
-  if (!budgets)
-    err(b, el, "missing-element", "<self-eval-form> needs a <budget> element (年初预算数, 全年预算数, 全年执行数).");
-}
-
-// ---------------------------------------------------------------------------
-// issues / measures
-
-// 'build_issues()' - <issues> or <measures> (MEASURES true).
-static void build_issues(builder *b, ep_node *parent, xmlNodePtr el, bool measures, int depth) {
-  static const char *const at[] = {"id", "style", NULL};
-  check_attrs(b, el, at, NULL);
-  ep_node *g = new_node(b, measures ? EP_N_MEASURES : EP_N_ISSUES, parent, el);
-  static const char *const styles[] = {"numbered", "yishi", NULL};
-  g->style = enum_attr(b, el, "style", styles, 0) == 1 ? EP_LIST_YISHI : EP_LIST_NUMBERED;
-  const char *child = measures ? "measure" : "issue";
-  const char *const ctx[] = {child, NULL};
-  int n = 0;
-  for (xmlNodePtr c = el->children; c; c = c->next) {
-    if (c->type == XML_ELEMENT_NODE && !c->ns && !strcmp(xname(c), child)) {
-      static const char *const iat[] = {"id", "title", NULL};
-      static const char *const mat[] = {"id", "for", "title", NULL};
-      static const char *const mreq[] = {"for", NULL};
-      check_attrs(b, c, measures ? mat : iat, measures ? mreq : NULL);
-      ep_node *x = inline_container(b, measures ? EP_N_MEASURE : EP_N_ISSUE, g, c, depth);
-      x->text = attr_text(b, c, "title");
-      if (measures)
-        x->for_id = attr_text(b, c, "for");
-      n++;
-    } else if (c->type == XML_ELEMENT_NODE) {
-      unknown_element(b, c, xname(el), ctx);
-    } else if (has_text(c)) {
-      err(b, el, "unexpected-text", "<%s> holds <%s> elements, not text.", xname(el), child);
-    }
-  }
-  if (!n)
-    err(b, el, "empty-element", "<%s> has no <%s>.", xname(el), child);
 }
 
 // ---------------------------------------------------------------------------
@@ -1148,139 +1226,6 @@ static void expand_includes(builder *b, xmlNodePtr root, const char *display, co
   free(found);
 }
 
-static const char *const list_styles[] = {"numbered", "yishi", "bullet", NULL};
-
-// 'build_blocks()' - Block content of PARENT from the sibling chain FIRST_CHILD.
-// DEPTH bounds all recursion; SECTION_DEPTH counts enclosing sections.
-static void build_blocks(builder *b, ep_node *parent, xmlNodePtr first_child, int depth,
-                         int section_depth) {
-  const char *pname = ep_kind_name(parent->kind);
-  if (depth > EP_MAX_NESTING) {
-    ep_diag_add(&b->r->diags, EP_ERROR, parent->file, parent->line, "nesting-too-deep",
-                "elements nest more than %d deep.", EP_MAX_NESTING);
-    return;
-  }
-  for (xmlNodePtr c = first_child; c; c = c->next) {
-    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
-      if (has_text(c)) {
-        char ex[64];
-        text_excerpt(c, ex, sizeof ex);
-        ep_diag_add(&b->r->diags, EP_ERROR, fileof(b, c->parent), text_line(c, parent->line),
-                    "unexpected-text", "text \"%s\" stands directly in <%s>; put it in a <p>.", ex, pname);
-      }
-      continue;
-    }
-    if (c->type == XML_ENTITY_REF_NODE) {
-      ep_diag_add(&b->r->diags, EP_ERROR, parent->file, parent->line, "entity-declared",
-                  "entity reference &%s; is not allowed.", (const char *)c->name);
-      continue;
-    }
-    if (c->type != XML_ELEMENT_NODE)
-      continue;
-    const char *n = xname(c);
-    if (c->ns) {
-      unknown_element(b, c, pname, block_elements);
-    } else if (!strcmp(n, "section") || !strcmp(n, "appendix")) {
-      bool app = n[0] == 'a';
-      static const char *const sat[] = {"id", "title", "number", "runin", NULL};
-      static const char *const aat[] = {"id", "title", NULL};
-      static const char *const req[] = {"title", NULL};
-      check_attrs(b, c, app ? aat : sat, req);
-      if (!app && section_depth + 1 == EP_MAX_SECTION_DEPTH + 1)
-        err(b, c, "section-too-deep", "<section> at level %d; sections nest at most %d levels.",
-            section_depth + 1, EP_MAX_SECTION_DEPTH);
-      ep_node *s = new_node(b, app ? EP_N_APPENDIX : EP_N_SECTION, parent, c);
-      s->text = attr_text(b, c, "title");
-      s->level = app ? 0 : section_depth + 1;
-      if (!app) {
-        static const char *const nv[] = {"none", NULL};
-        s->unnumbered = enum_attr(b, c, "number", nv, -1) == 0;
-        s->runin = enum_attr(b, c, "runin", yes_no, 0) == 1;
-      }
-      build_blocks(b, s, c->children, depth + 1, app ? 0 : section_depth + 1);
-    } else if (!strcmp(n, "p")) {
-      static const char *const at[] = {"id", NULL};
-      check_attrs(b, c, at, NULL);
-      inline_container(b, EP_N_P, parent, c, depth);
-    } else if (!strcmp(n, "list")) {
-      static const char *const at[] = {"id", "style", NULL};
-      check_attrs(b, c, at, NULL);
-      ep_node *l = new_node(b, EP_N_LIST, parent, c);
-      l->style = (ep_list_style)enum_attr(b, c, "style", list_styles, 0);
-      static const char *const ctx[] = {"li", NULL};
-      int items = 0;
-      for (xmlNodePtr li = c->children; li; li = li->next) {
-        if (li->type == XML_ELEMENT_NODE && !li->ns && !strcmp(xname(li), "li")) {
-          check_attrs(b, li, NULL, NULL);
-          inline_container(b, EP_N_LI, l, li, depth + 1);
-          items++;
-        } else if (li->type == XML_ELEMENT_NODE) {
-          unknown_element(b, li, "list", ctx);
-        } else if (has_text(li)) {
-          err(b, c, "unexpected-text", "text stands directly in <list>; put it in an <li>.");
-        }
-      }
-      if (!items)
-        err(b, c, "empty-element", "<list> has no <li>.");
-    } else if (!strcmp(n, "fields")) {
-      check_attrs(b, c, NULL, NULL);
-      ep_node *fs = new_node(b, EP_N_FIELDS, parent, c);
-      static const char *const ctx[] = {"field", NULL};
-      int nf = 0;
-      for (xmlNodePtr f = c->children; f; f = f->next) {
-        if (f->type == XML_ELEMENT_NODE && !f->ns && !strcmp(xname(f), "field")) {
-          static const char *const fat[] = {"label", NULL};
-          check_attrs(b, f, fat, fat);
-          ep_node *fn = inline_container(b, EP_N_FIELD, fs, f, depth + 1);
-          fn->text = attr_text(b, f, "label");
-          nf++;
-        } else if (f->type == XML_ELEMENT_NODE) {
-          unknown_element(b, f, "fields", ctx);
-        } else if (has_text(f)) {
-          err(b, c, "unexpected-text", "text stands directly in <fields>; put it in a <field>.");
-        }
-      }
-      if (!nf)
-        err(b, c, "empty-element", "<fields> has no <field>.");
-    } else if (!strcmp(n, "table")) {
-      build_table(b, parent, c, depth + 1);
-    } else if (!strcmp(n, "funds")) {
-      build_funds(b, parent, c, depth + 1);
-    } else if (!strcmp(n, "scoring")) {
-      build_scoring(b, parent, c);
-    } else if (!strcmp(n, "self-eval-form")) {
-      build_form(b, parent, c);
-    } else if (!strcmp(n, "issues") || !strcmp(n, "measures")) {
-      build_issues(b, parent, c, n[0] == 'm', depth + 1);
-    } else if (!strcmp(n, "issues-and-measures")) {
-      static const char *const at[] = {"caption", NULL};
-      check_attrs(b, c, at, NULL);
-      no_children(b, c);
-      ep_node *x = new_node(b, EP_N_ISSUES_AND_MEASURES, parent, c);
-      x->text = attr_text(b, c, "caption");
-    } else if (!strcmp(n, "pagebreak")) {
-      check_attrs(b, c, NULL, NULL);
-      no_children(b, c);
-      new_node(b, EP_N_PAGEBREAK, parent, c);
-    } else if (!strcmp(n, "toc")) {
-      static const char *const at[] = {"depth", "title", NULL};
-      check_attrs(b, c, at, NULL);
-      no_children(b, c);
-      ep_node *t = new_node(b, EP_N_TOC, parent, c);
-      t->toc_depth = int_attr(b, c, "depth", EP_MAX_SECTION_DEPTH, 0);
-      t->text = attr_text(b, c, "title");
-    } else if (!strcmp(n, "signature")) {
-      static const char *const at[] = {"text", NULL};
-      check_attrs(b, c, at, NULL);
-      no_children(b, c);
-      ep_node *s = new_node(b, EP_N_SIGNATURE, parent, c);
-      s->text = attr_text(b, c, "text");
-    } else {
-      unknown_element(b, c, pname, block_elements);
-    }
-  }
-}
-
 // ---------------------------------------------------------------------------
 // Report and meta
 
@@ -1324,10 +1269,7 @@ static void build_meta(builder *b, xmlNodePtr el) {
       continue;
     }
     if (!strcmp(n, "field")) {
-      static const char *const fat[] = {"label", NULL};
-      check_attrs(b, c, fat, fat);
-      ep_node *f = inline_container(b, EP_N_FIELD, NULL, c, 1);
-      f->text = attr_text(b, c, "label");
+      ep_node *f = build_element(b, &r_field, NULL, c, 1);
       if (last_field)
         last_field->next = f;
       else
@@ -1433,7 +1375,7 @@ static void build_report(builder *b, xmlNodePtr root) {
       }
       check_attrs(b, c, NULL, NULL);
       b->r->body = ep_node_new(b->r, EP_N_BODY, NULL, fileof(b, c), ep_xml_line(c));
-      build_blocks(b, b->r->body, c->children, 1, 0);
+      build_blocks(b, b->r->body, c->children, 1);
     } else {
       unknown_element(b, c, "report", ctx);
     }

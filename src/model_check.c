@@ -463,7 +463,7 @@ static void check_measures(ep_report *r) {
     ep_node *t = ep_find_id(r, x->for_id);
     if (t && t->kind == EP_N_ISSUE) {
       x->issue = t;
-      t->has_points = true; // marks "has a measure"
+      t->answered = true;
     } else if (t) {
       char w[512];
       ERR(r, x, "measure-for-not-issue", "<measure for=\"%s\"> names a <%s> (%s), not an <issue>.", x->for_id,
@@ -477,7 +477,7 @@ static void check_measures(ep_report *r) {
     }
   }
   for (ep_node *x = r->body; x; x = ep_next_node(x, r->body))
-    if (x->kind == EP_N_ISSUE && !x->has_points) {
+    if (x->kind == EP_N_ISSUE && !x->answered) {
       if (x->id)
         WARN(r, x, "issue-without-measure", "issue \"%s\" has no <measure for=\"%s\">.", x->id, x->id);
       else
@@ -560,39 +560,21 @@ static bool format_ratio_value(ep_report *r, ep_node *v, ep_ratio q, bool is_rat
 
 // 'format_dec_value()' - Print a decimal-valued property by FORMAT.
 static bool format_dec_value(ep_report *r, ep_node *v, ep_dec d, char *buf) {
-  int64_t n;
-  switch (v->format) {
-  case EP_VF_PERCENT:
-    ep_ratio_format_percent(ep_ratio_from_dec(d), buf, 64);
+  if (ep_fig_text((ep_fig){true, d}, v->format, NULL, buf, 64))
     return true;
-  case EP_VF_2:
-    ep_dec_format_fixed(d, 2, buf, 64);
-    return true;
-  case EP_VF_CHINESE:
-    if (ep_dec_is_integer(d, &n) && n >= 0 && n <= 99) {
-      ep_format_chinese(n, buf, 64);
-      return true;
-    } else {
-      char t[64];
-      ERR(r, v, "bad-chinese-format",
-          "<value of=\"%s\" format=\"chinese\">: the value %s is not a whole number from 0 to 99.", v->ref,
-          fmt_dec(d, t));
-      return false;
-    }
-  default:
-    ep_dec_format_plain(d, buf, 64);
-    return true;
-  }
+  char t[64];
+  ERR(r, v, "bad-chinese-format", "<value of=\"%s\" format=\"chinese\">: the value %s is not a whole number from 0 to 99.",
+      v->ref, fmt_dec(d, t));
+  return false;
 }
 
-// 'resolve_value()' - Resolve and print one <value of="ID.PROPERTY">.
-static void resolve_value(ep_report *r, ep_node *v) {
-  if (!v->ref)
-    return;
+// 'value_target()' - The element and property a <value of="ID.PROPERTY"> names,
+// or NULL after reporting why there is none. Stores the property in *PI.
+static ep_node *value_target(ep_report *r, ep_node *v, const prop_info **pi) {
   const char *dot = strrchr(v->ref, '.');
   if (!dot || dot == v->ref || !dot[1]) {
     ERR(r, v, "bad-value-ref", "<value of=\"%s\">: write ID.PROPERTY, e.g. main.budget or self.score.", v->ref);
-    return;
+    return NULL;
   }
   char *id = ep_arena_strndup(&r->arena, v->ref, (size_t)(dot - v->ref));
   const char *prop = dot + 1;
@@ -603,7 +585,7 @@ static void resolve_value(ep_report *r, ep_node *v) {
       ERR(r, v, "unknown-value-id", "<value of=\"%s\">: no element has id \"%s\"; did you mean \"%s\"?", v->ref, id, s);
     else
       ERR(r, v, "unknown-value-id", "<value of=\"%s\">: no element has id \"%s\".", v->ref, id);
-    return;
+    return NULL;
   }
   size_t np;
   const prop_info *props = props_for(t->kind, &np);
@@ -614,106 +596,113 @@ static void resolve_value(ep_report *r, ep_node *v) {
     else
       ERR(r, v, "value-of-non-figure", "<value of=\"%s\">: \"%s\" is a <%s>, which has no figures.", v->ref, id,
           ep_kind_name(t->kind));
-    return;
+    return NULL;
   }
-  const prop_info *pi = NULL;
+  *pi = NULL;
   for (size_t i = 0; i < np; i++)
     if (!strcmp(props[i].name, prop))
-      pi = &props[i];
-  if (!pi) {
-    const char *cands[8];
-    ep_buf list;
-    ep_buf_init(&list);
-    for (size_t i = 0; i < np; i++) {
-      cands[i] = props[i].name;
-      ep_buf_printf(&list, "%s%s", i ? ", " : "", props[i].name);
-    }
-    cands[np] = NULL;
-    const char *s = ep_suggest(prop, cands, NULL);
-    if (s)
-      ERR(r, v, "unknown-value-property", "<value of=\"%s\">: <%s> has no property \"%s\"; did you mean \"%s\"? (it has %s)",
-          v->ref, ep_kind_name(t->kind), prop, s, ep_buf_str(&list));
-    else
-      ERR(r, v, "unknown-value-property", "<value of=\"%s\">: <%s> has no property \"%s\" (it has %s).", v->ref,
-          ep_kind_name(t->kind), prop, ep_buf_str(&list));
-    ep_buf_free(&list);
-    return;
+      *pi = &props[i];
+  if (*pi)
+    return t;
+  const char *cands[8];
+  ep_buf list;
+  ep_buf_init(&list);
+  for (size_t i = 0; i < np; i++) {
+    cands[i] = props[i].name;
+    ep_buf_printf(&list, "%s%s", i ? ", " : "", props[i].name);
   }
-  v->target = t;
-  v->prop = pi->prop;
-  char buf[64] = "";
-  bool ok = false, missing = false;
+  cands[np] = NULL;
+  const char *s = ep_suggest(prop, cands, NULL);
+  if (s)
+    ERR(r, v, "unknown-value-property", "<value of=\"%s\">: <%s> has no property \"%s\"; did you mean \"%s\"? (it has %s)",
+        v->ref, ep_kind_name(t->kind), prop, s, ep_buf_str(&list));
+  else
+    ERR(r, v, "unknown-value-property", "<value of=\"%s\">: <%s> has no property \"%s\" (it has %s).", v->ref,
+        ep_kind_name(t->kind), prop, ep_buf_str(&list));
+  ep_buf_free(&list);
+  return NULL;
+}
+
+// 'print_form_value()' - Print property PROP of self-eval-form T into BUF; *MISSING
+// when the figure is not known. False when it cannot be printed (reported).
+static bool print_form_value(ep_report *r, ep_node *v, const ep_node *t, ep_prop prop, char *buf, bool *missing) {
+  const ep_node *bud = NULL;
+  for (const ep_node *c = t->first; c && !bud; c = c->next)
+    if (c->kind == EP_N_FORM_BUDGET)
+      bud = c;
+  if (prop == EP_P_INITIAL || prop == EP_P_ANNUAL || prop == EP_P_EXECUTED) {
+    int k = prop == EP_P_INITIAL ? EP_FF_INITIAL : prop == EP_P_ANNUAL ? EP_FF_ANNUAL : EP_FF_EXECUTED;
+    *missing = !bud || !bud->has_fdecl[k];
+    return !*missing && format_dec_value(r, v, bud->fdecl[k], buf);
+  }
+  if (prop == EP_P_RATE) {
+    *missing = !t->form_rate_known;
+    return !*missing && format_ratio_value(r, v, t->form_rate, true, buf);
+  }
+  *missing = !t->form_ok;
+  if (*missing)
+    return false;
+  if (prop == EP_P_GRADE) {
+    snprintf(buf, 64, "%s", t->grade);
+    return true;
+  }
+  return format_ratio_value(r, v, prop == EP_P_SCORE ? t->form_score : t->budget_score, false, buf);
+}
+
+// 'print_value()' - Print property PROP of figure holder T into BUF by V's format;
+// *MISSING when the figure is not known. False when nothing can be printed.
+static bool print_value(ep_report *r, ep_node *v, const ep_node *t, ep_prop prop, char *buf, bool *missing) {
+  *missing = false;
   switch (t->kind) {
   case EP_N_FUNDS:
   case EP_N_ITEM: {
-    if (pi->prop == EP_P_RATE) {
-      if (t->rate_known)
-        ok = format_ratio_value(r, v, t->rate, true, buf);
-      else
-        missing = true;
-      break;
+    if (prop == EP_P_RATE) {
+      *missing = !t->rate_known;
+      return !*missing && format_ratio_value(r, v, t->rate, true, buf);
     }
-    int f = pi->prop == EP_P_BUDGET ? EP_F_BUDGET
-            : pi->prop == EP_P_EXECUTED ? EP_F_EXECUTED
-            : pi->prop == EP_P_INITIAL  ? EP_F_INITIAL
-                                        : EP_F_BALANCE;
-    if (t->eff[f].known)
-      ok = format_dec_value(r, v, t->eff[f].v, buf);
-    else
-      missing = true;
-    break;
+    int f = prop == EP_P_BUDGET ? EP_F_BUDGET : prop == EP_P_EXECUTED ? EP_F_EXECUTED
+                                          : prop == EP_P_INITIAL  ? EP_F_INITIAL
+                                                                  : EP_F_BALANCE;
+    *missing = !t->eff[f].known;
+    return !*missing && format_dec_value(r, v, t->eff[f].v, buf);
   }
   case EP_N_SCORING:
-  case EP_N_INDICATOR:
-    if (pi->prop == EP_P_GRADE) {
-      snprintf(buf, sizeof buf, "%s", t->grade ? t->grade : "");
-      ok = t->grade != NULL;
-      missing = !ok;
-    } else {
-      ep_fig fg = pi->prop == EP_P_WEIGHT ? t->eff_weight : t->eff_score;
-      if (fg.known)
-        ok = format_dec_value(r, v, fg.v, buf);
-      else
-        missing = true;
+  case EP_N_INDICATOR: {
+    if (prop == EP_P_GRADE) {
+      snprintf(buf, 64, "%s", t->grade ? t->grade : "");
+      *missing = !t->grade;
+      return !*missing;
     }
-    break;
-  case EP_N_FORM: {
-    ep_node *bud = NULL;
-    for (ep_node *c = t->first; c; c = c->next)
-      if (c->kind == EP_N_FORM_BUDGET) {
-        bud = c;
-        break;
-      }
-    if (pi->prop == EP_P_INITIAL || pi->prop == EP_P_ANNUAL || pi->prop == EP_P_EXECUTED) {
-      int k = pi->prop == EP_P_INITIAL ? EP_FF_INITIAL : pi->prop == EP_P_ANNUAL ? EP_FF_ANNUAL : EP_FF_EXECUTED;
-      if (bud && bud->has_fdecl[k])
-        ok = format_dec_value(r, v, bud->fdecl[k], buf);
-      else
-        missing = true;
-    } else if (pi->prop == EP_P_RATE) {
-      if (t->form_rate_known)
-        ok = format_ratio_value(r, v, t->form_rate, true, buf);
-      else
-        missing = true;
-    } else if (!t->form_ok) {
-      missing = true;
-    } else if (pi->prop == EP_P_GRADE) {
-      snprintf(buf, sizeof buf, "%s", t->grade);
-      ok = true;
-    } else {
-      ok = format_ratio_value(r, v, pi->prop == EP_P_SCORE ? t->form_score : t->budget_score, false, buf);
-    }
-    break;
+    ep_fig fg = prop == EP_P_WEIGHT ? t->eff_weight : t->eff_score;
+    *missing = !fg.known;
+    return !*missing && format_dec_value(r, v, fg.v, buf);
   }
+  case EP_N_FORM:
+    return print_form_value(r, v, t, prop, buf, missing);
   default:
-    break;
+    return false;
   }
+}
+
+// 'resolve_value()' - Resolve and print one <value of="ID.PROPERTY">.
+static void resolve_value(ep_report *r, ep_node *v) {
+  if (!v->ref)
+    return;
+  const prop_info *pi = NULL;
+  ep_node *t = value_target(r, v, &pi);
+  if (!t)
+    return;
+  v->target = t;
+  v->prop = pi->prop;
+  char buf[64] = "";
+  bool missing;
+  bool ok = print_value(r, v, t, pi->prop, buf, &missing);
   if (missing && t->bad_fig)
     return; // the malformed figure was already reported
   if (missing) {
     char w[512];
     ERR(r, v, "value-missing", "<value of=\"%s\">: <%s> at %s has no %s figure (it is not given and cannot be computed).",
-        v->ref, ep_kind_name(t->kind), where(t, v, w, sizeof w), prop);
+        v->ref, ep_kind_name(t->kind), where(t, v, w, sizeof w), pi->name);
     return;
   }
   if (ok)

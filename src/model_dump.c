@@ -4,18 +4,10 @@
 
 #include <string.h>
 
-// 'dec_or_dash()' - Plain text of a figure, "-" when unknown.
-static const char *fig_str(ep_fig f, char *buf) {
-  if (!f.known)
-    return "-";
-  return ep_dec_format_plain(f.v, buf, 64);
-}
-
 // 'put_inlines()' - Flatten inline content of N into B with visible markup.
 static void put_inlines(ep_buf *b, const ep_node *n, int depth) {
   if (depth > EP_MAX_NESTING + 2)
     return;
-  char tmp[64];
   for (const ep_node *c = n->first; c; c = c->next) {
     switch (c->kind) {
     case EP_N_TEXT:
@@ -36,8 +28,7 @@ static void put_inlines(ep_buf *b, const ep_node *n, int depth) {
       ep_buf_printf(b, "[%s=%s]", c->ref ? c->ref : "?", c->result ? c->result : "?");
       break;
     case EP_N_AMOUNT:
-      ep_buf_printf(b, "[amount=%s%s]", c->has_weight ? ep_dec_format_plain(c->amount, tmp, sizeof tmp) : "?",
-                    c->unit ? c->unit : "");
+      ep_buf_printf(b, "[amount=%s%s]", c->result ? c->result : "?", c->unit ? c->unit : "");
       break;
     case EP_N_REF:
       ep_buf_printf(b, "[ref %s=%s%s]", c->ref ? c->ref : "?", c->result ? c->result : "?",
@@ -61,68 +52,24 @@ static void put_opt(FILE *out, const char *key, const char *value) {
     fprintf(out, " %s=\"%s\"", key, value);
 }
 
-// 'dump_node()' - One node and its subtree (blocks and table parts).
-static void dump_node(const ep_node *n, FILE *out, int level, const char *main_file) {
-  char a[64], b[64], c[64], d[64], e[64];
-  if (level > EP_MAX_NESTING + 8)
-    return;
-  indent(out, level);
-  if (n->file && main_file && strcmp(n->file, main_file))
-    fprintf(out, "%s @%s:%lu", ep_kind_name(n->kind), n->file, n->line);
-  else
-    fprintf(out, "%s @%lu", ep_kind_name(n->kind), n->line);
-  put_opt(out, "id", n->id);
-  bool inl = false;
+// 'put_fig()' - Print ` KEY=FIGURE`, "-" when the figure is unknown.
+static void put_fig(FILE *out, const char *key, ep_fig f) {
+  char buf[64];
+  fprintf(out, " %s=%s", key, ep_fig_text(f, EP_VF_PLAIN, "-", buf, sizeof buf));
+}
+
+// 'put_ratio()' - Print ` KEY=RATIO` (a percentage, or at most 2 decimals), "-" when not KNOWN.
+static void put_ratio(FILE *out, const char *key, bool known, ep_ratio q, bool percent) {
+  char buf[64];
+  fprintf(out, " %s=%s", key,
+          !known ? "-" : percent ? ep_ratio_format_percent(q, buf, sizeof buf) : ep_ratio_format_trimmed(q, 2, buf, sizeof buf));
+}
+
+// 'put_figure_attrs()' - The declared and computed figures of a funds, scoring or form node.
+static void put_figure_attrs(const ep_node *n, FILE *out) {
+  static const char *const funds_keys[EP_F__COUNT] = {"budget", "executed", "initial", "balance"};
+  static const char *const form_keys[EP_FF__COUNT] = {"initial", "annual", "executed"};
   switch (n->kind) {
-  case EP_N_SECTION:
-    fprintf(out, " level=%d", n->level);
-    put_opt(out, "number", n->number ? n->number : "none");
-    put_opt(out, "title", n->text);
-    if (n->runin)
-      fputs(" runin", out);
-    break;
-  case EP_N_APPENDIX:
-    put_opt(out, "number", n->number);
-    put_opt(out, "title", n->text);
-    break;
-  case EP_N_LIST:
-    fprintf(out, " style=%s", n->style == EP_LIST_YISHI ? "yishi" : n->style == EP_LIST_BULLET ? "bullet" : "numbered");
-    break;
-  case EP_N_ISSUES:
-  case EP_N_MEASURES:
-    fprintf(out, " style=%s", n->style == EP_LIST_YISHI ? "yishi" : "numbered");
-    break;
-  case EP_N_P:
-  case EP_N_LI:
-  case EP_N_CAPTION:
-    inl = true;
-    break;
-  case EP_N_FIELD:
-  case EP_N_ISSUE:
-  case EP_N_MEASURE:
-    put_opt(out, n->kind == EP_N_FIELD ? "label" : "title", n->text);
-    if (n->kind == EP_N_MEASURE)
-      put_opt(out, "for", n->for_id);
-    inl = true;
-    break;
-  case EP_N_TH:
-  case EP_N_TD:
-    if (n->rowspan != 1)
-      fprintf(out, " rowspan=%d", n->rowspan);
-    if (n->colspan != 1)
-      fprintf(out, " colspan=%d", n->colspan);
-    if (n->align)
-      fprintf(out, " align=%s", n->align == EP_ALIGN_LEFT ? "left" : n->align == EP_ALIGN_CENTER ? "center" : "right");
-    inl = true;
-    break;
-  case EP_N_TABLE:
-    put_opt(out, "caption", n->text);
-    if (n->landscape)
-      fputs(" landscape", out);
-    break;
-  case EP_N_COL:
-    put_opt(out, "width", n->width);
-    break;
   case EP_N_FUNDS:
   case EP_N_ITEM:
     put_opt(out, "name", n->name);
@@ -132,15 +79,14 @@ static void dump_node(const ep_node *n, FILE *out, int level, const char *main_f
       if (n->chart)
         fputs(" chart=bar", out);
     }
-    fprintf(out, " budget=%s executed=%s initial=%s balance=%s rate=%s", fig_str(n->eff[EP_F_BUDGET], a),
-            fig_str(n->eff[EP_F_EXECUTED], b), fig_str(n->eff[EP_F_INITIAL], c), fig_str(n->eff[EP_F_BALANCE], d),
-            n->rate_known ? ep_ratio_format_percent(n->rate, e, sizeof e) : "-");
+    for (int f = 0; f < EP_F__COUNT; f++)
+      put_fig(out, funds_keys[f], n->eff[f]);
+    put_ratio(out, "rate", n->rate_known, n->rate, true);
     break;
   case EP_N_FUNDS_TOTAL:
     for (int f = 0; f < EP_F__COUNT; f++)
       if (n->has_decl[f])
-        fprintf(out, " %s=%s", (const char *[]){"budget", "executed", "initial", "balance"}[f],
-                ep_dec_format_plain(n->decl[f], a, sizeof a));
+        put_fig(out, funds_keys[f], (ep_fig){true, n->decl[f]});
     break;
   case EP_N_SCORING:
   case EP_N_INDICATOR:
@@ -153,7 +99,8 @@ static void dump_node(const ep_node *n, FILE *out, int level, const char *main_f
     } else {
       fprintf(out, " level=%d", n->depth);
     }
-    fprintf(out, " weight=%s score=%s", fig_str(n->eff_weight, a), fig_str(n->eff_score, b));
+    put_fig(out, "weight", n->eff_weight);
+    put_fig(out, "score", n->eff_score);
     put_opt(out, "grade", n->grade);
     if (n->kind == EP_N_INDICATOR)
       put_opt(out, "note", n->note);
@@ -161,9 +108,9 @@ static void dump_node(const ep_node *n, FILE *out, int level, const char *main_f
   case EP_N_SCORING_TOTAL:
   case EP_N_FORM_TOTAL:
     if (n->has_weight)
-      fprintf(out, " weight=%s", ep_dec_format_plain(n->weight, a, sizeof a));
+      put_fig(out, "weight", (ep_fig){true, n->weight});
     if (n->has_score)
-      fprintf(out, " score=%s", ep_dec_format_plain(n->score, a, sizeof a));
+      put_fig(out, "score", (ep_fig){true, n->score});
     put_opt(out, "grade", n->note);
     break;
   case EP_N_FORM:
@@ -171,10 +118,10 @@ static void dump_node(const ep_node *n, FILE *out, int level, const char *main_f
     put_opt(out, "department", n->department);
     put_opt(out, "unit", n->unit_name);
     put_opt(out, "caption", n->text);
-    fprintf(out, " budget-points=%s rate=%s budget-score=%s score=%s", ep_dec_format_plain(n->points, a, sizeof a),
-            n->form_rate_known ? ep_ratio_format_percent(n->form_rate, b, sizeof b) : "-",
-            n->form_ok ? ep_ratio_format_trimmed(n->budget_score, 2, c, sizeof c) : "-",
-            n->form_ok ? ep_ratio_format_trimmed(n->form_score, 2, d, sizeof d) : "-");
+    put_fig(out, "budget-points", (ep_fig){true, n->points});
+    put_ratio(out, "rate", n->form_rate_known, n->form_rate, true);
+    put_ratio(out, "budget-score", n->form_ok, n->budget_score, false);
+    put_ratio(out, "score", n->form_ok, n->form_score, false);
     put_opt(out, "grade", n->grade);
     if (n->landscape)
       fputs(" landscape", out);
@@ -183,12 +130,7 @@ static void dump_node(const ep_node *n, FILE *out, int level, const char *main_f
   case EP_N_FORM_SOURCE:
     put_opt(out, "name", n->name);
     for (int k = 0; k < EP_FF__COUNT; k++)
-      fprintf(out, " %s=%s", (const char *[]){"initial", "annual", "executed"}[k],
-              n->has_fdecl[k] ? ep_dec_format_plain(n->fdecl[k], a, sizeof a) : "-");
-    break;
-  case EP_N_FORM_GOAL:
-    put_opt(out, "planned", n->planned);
-    put_opt(out, "achieved", n->achieved);
+      put_fig(out, form_keys[k], (ep_fig){n->has_fdecl[k], n->fdecl[k]});
     break;
   case EP_N_FORM_INDICATOR:
     put_opt(out, "level1", n->level1);
@@ -196,23 +138,95 @@ static void dump_node(const ep_node *n, FILE *out, int level, const char *main_f
     put_opt(out, "name", n->name);
     put_opt(out, "target", n->target_value);
     put_opt(out, "actual", n->actual);
-    fprintf(out, " points=%s score=%s", n->has_points ? ep_dec_format_plain(n->points, a, sizeof a) : "-",
-            n->has_score ? ep_dec_format_plain(n->score, b, sizeof b) : "-");
+    put_fig(out, "points", (ep_fig){n->has_points, n->points});
+    put_fig(out, "score", (ep_fig){n->has_score, n->score});
     put_opt(out, "deviation", n->deviation);
-    break;
-  case EP_N_TOC:
-    if (n->toc_depth)
-      fprintf(out, " depth=%d", n->toc_depth);
-    put_opt(out, "title", n->text);
-    break;
-  case EP_N_SIGNATURE:
-  case EP_N_ISSUES_AND_MEASURES:
-    put_opt(out, n->kind == EP_N_SIGNATURE ? "text" : "caption", n->text);
     break;
   default:
     break;
   }
-  if (inl) {
+}
+
+// 'put_attrs()' - The attributes of N after its name; true when N holds inline content
+// (printed on the same line) rather than child blocks.
+static bool put_attrs(const ep_node *n, FILE *out) {
+  switch (n->kind) {
+  case EP_N_SECTION:
+    fprintf(out, " level=%d", n->level);
+    put_opt(out, "number", n->number ? n->number : "none");
+    put_opt(out, "title", n->text);
+    if (n->runin)
+      fputs(" runin", out);
+    return false;
+  case EP_N_APPENDIX:
+    put_opt(out, "number", n->number);
+    put_opt(out, "title", n->text);
+    return false;
+  case EP_N_LIST:
+    fprintf(out, " style=%s", n->style == EP_LIST_YISHI ? "yishi" : n->style == EP_LIST_BULLET ? "bullet" : "numbered");
+    return false;
+  case EP_N_ISSUES:
+  case EP_N_MEASURES:
+    fprintf(out, " style=%s", n->style == EP_LIST_YISHI ? "yishi" : "numbered");
+    return false;
+  case EP_N_P:
+  case EP_N_LI:
+  case EP_N_CAPTION:
+    return true;
+  case EP_N_FIELD:
+  case EP_N_ISSUE:
+  case EP_N_MEASURE:
+    put_opt(out, n->kind == EP_N_FIELD ? "label" : "title", n->text);
+    if (n->kind == EP_N_MEASURE)
+      put_opt(out, "for", n->for_id);
+    return true;
+  case EP_N_TH:
+  case EP_N_TD:
+    if (n->rowspan != 1)
+      fprintf(out, " rowspan=%d", n->rowspan);
+    if (n->colspan != 1)
+      fprintf(out, " colspan=%d", n->colspan);
+    if (n->align)
+      fprintf(out, " align=%s", n->align == EP_ALIGN_LEFT ? "left" : n->align == EP_ALIGN_CENTER ? "center" : "right");
+    return true;
+  case EP_N_TABLE:
+    put_opt(out, "caption", n->text);
+    if (n->landscape)
+      fputs(" landscape", out);
+    return false;
+  case EP_N_COL:
+    put_opt(out, "width", n->width);
+    return false;
+  case EP_N_FORM_GOAL:
+    put_opt(out, "planned", n->planned);
+    put_opt(out, "achieved", n->achieved);
+    return false;
+  case EP_N_TOC:
+    if (n->toc_depth)
+      fprintf(out, " depth=%d", n->toc_depth);
+    put_opt(out, "title", n->text);
+    return false;
+  case EP_N_SIGNATURE:
+  case EP_N_ISSUES_AND_MEASURES:
+    put_opt(out, n->kind == EP_N_SIGNATURE ? "text" : "caption", n->text);
+    return false;
+  default:
+    put_figure_attrs(n, out);
+    return false;
+  }
+}
+
+// 'dump_node()' - One node and its subtree (blocks and table parts).
+static void dump_node(const ep_node *n, FILE *out, int level, const char *main_file) {
+  if (level > EP_MAX_NESTING + 8)
+    return;
+  indent(out, level);
+  if (n->file && main_file && strcmp(n->file, main_file))
+    fprintf(out, "%s @%s:%lu", ep_kind_name(n->kind), n->file, n->line);
+  else
+    fprintf(out, "%s @%lu", ep_kind_name(n->kind), n->line);
+  put_opt(out, "id", n->id);
+  if (put_attrs(n, out)) {
     ep_buf t;
     ep_buf_init(&t);
     put_inlines(&t, n, 0);
@@ -275,11 +289,13 @@ void ep_report_summary(const ep_report *r, bool strict, FILE *out) {
   for (const ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
     if (x->kind == EP_N_FUNDS) {
       fprintf(out, "  funds %s: budget %s, executed %s, rate %s\n", label_of(x, l, sizeof l),
-              fig_str(x->eff[EP_F_BUDGET], a), fig_str(x->eff[EP_F_EXECUTED], b),
+              ep_fig_text(x->eff[EP_F_BUDGET], EP_VF_PLAIN, "-", a, sizeof a),
+              ep_fig_text(x->eff[EP_F_EXECUTED], EP_VF_PLAIN, "-", b, sizeof b),
               x->rate_known ? ep_ratio_format_percent(x->rate, c, sizeof c) : "-");
     } else if (x->kind == EP_N_SCORING) {
       fprintf(out, "  scoring %s: weight %s, score %s, grade %s\n", label_of(x, l, sizeof l),
-              fig_str(x->eff_weight, a), fig_str(x->eff_score, b), x->grade ? x->grade : "-");
+              ep_fig_text(x->eff_weight, EP_VF_PLAIN, "-", a, sizeof a),
+              ep_fig_text(x->eff_score, EP_VF_PLAIN, "-", b, sizeof b), x->grade ? x->grade : "-");
     } else if (x->kind == EP_N_FORM) {
       fprintf(out, "  self-eval-form %s: budget score %s, score %s, grade %s\n", label_of(x, l, sizeof l),
               x->form_ok ? ep_ratio_format_trimmed(x->budget_score, 2, a, sizeof a) : "-",

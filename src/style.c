@@ -1,5 +1,6 @@
 // Layout files: parse layouts/NAME.xml into an ep_style and bind its font roles.
 #include "style.h"
+#include "decimal.h"
 #include "xmlload.h"
 #include "util.h"
 
@@ -29,24 +30,19 @@ static char *sattr(xmlNodePtr el, const char *name) {
 static bool parse_len(const char *s, double em_size, double line, double *out) {
   if (!s)
     return false;
-  const char *p = s;
-  if (*p == '-')
-    p++;
-  size_t digits = strspn(p, "0123456789");
-  p += digits;
-  if (*p == '.') {
-    size_t frac = strspn(p + 1, "0123456789");
-    if (!frac)
-      return false;
-    digits += frac;
-    p += 1 + frac;
-  }
-  if (!digits || digits > 12)
+  // The number is read by the decimal parser, not strtod: strtod follows the
+  // process's LC_NUMERIC, which a host program may have set to a comma locale.
+  size_t n = 0;
+  char num[32];
+  ep_dec d;
+  while (n + 1 < sizeof num && ((s[n] >= '0' && s[n] <= '9') || s[n] == '.' || s[n] == '-'))
+    n++;
+  memcpy(num, s, n);
+  num[n] = 0;
+  if (ep_dec_parse(num, &d) != EP_PARSE_OK)
     return false;
-  char *end;
-  double v = strtod(s, &end); // geometry, not figures; the grammar above keeps it locale-proof
-  if (end != p || !isfinite(v))
-    return false;
+  double v = (double)d.units / EP_DEC_SCALE;
+  const char *end = s + n;
   if (!strcmp(end, "mm"))
     *out = v * MM;
   else if (!strcmp(end, "pt") || !*end)

@@ -217,6 +217,18 @@ size_t ep_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {
   return len;
 }
 
+// 'ep_utf8_next()' - Decode at S[*I] and advance; U+FFFD for an invalid byte.
+uint32_t ep_utf8_next(const char *s, size_t len, size_t *i) {
+  uint32_t cp;
+  size_t l = ep_utf8_decode((const unsigned char *)s + *i, len - *i, &cp);
+  if (!l) {
+    cp = 0xFFFD;
+    l = 1;
+  }
+  *i += l;
+  return cp;
+}
+
 // 'ep_utf8_encode()' - Encode CP (invalid → U+FFFD) as UTF-8.
 size_t ep_utf8_encode(uint32_t cp, char *out) {
   if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
@@ -297,16 +309,8 @@ static uint32_t *decode_all(const char *s, size_t *n) {
   size_t len = strlen(s);
   uint32_t *out = ep_xmalloc((len + 1) * sizeof *out);
   size_t k = 0;
-  for (size_t i = 0; i < len;) {
-    uint32_t cp;
-    size_t l = ep_utf8_decode((const unsigned char *)s + i, len - i, &cp);
-    if (!l) {
-      cp = 0xFFFD;
-      l = 1;
-    }
-    out[k++] = cp;
-    i += l;
-  }
+  for (size_t i = 0; i < len;)
+    out[k++] = ep_utf8_next(s, len, &i);
   *n = k;
   return out;
 }

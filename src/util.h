@@ -59,6 +59,11 @@ const char *ep_buf_str(const ep_buf *b); // 'ep_buf_str()' - Contents ("" when e
 // are not valid UTF-8 (overlong, surrogate, above U+10FFFF, truncated).
 size_t ep_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
+// 'ep_utf8_next()' - The code point at S[*I] (S has LEN bytes, *I < LEN), moving
+// *I past it; a byte that does not start valid UTF-8 reads as U+FFFD and is
+// skipped alone. The one decoding loop step for text that is shown, not checked.
+uint32_t ep_utf8_next(const char *s, size_t len, size_t *i);
+
 // 'ep_utf8_encode()' - Write CP as UTF-8 into OUT (4 bytes room); returns the length.
 size_t ep_utf8_encode(uint32_t cp, char *out);
 

@@ -445,6 +445,81 @@ START_TEST(value_formats) {
 }
 END_TEST
 
+// The one figure printer: every <value format>, unknown figures, refusals.
+START_TEST(fig_text_formats) {
+  char buf[64];
+  ep_dec d;
+  ck_assert_int_eq(ep_dec_parse("11416.760", &d), EP_PARSE_OK);
+  ep_fig f = {true, d};
+  ck_assert_str_eq(ep_fig_text(f, EP_VF_PLAIN, "-", buf, sizeof buf), "11416.76");
+  ck_assert_str_eq(ep_fig_text(f, EP_VF_2, "-", buf, sizeof buf), "11416.76");
+  ck_assert_str_eq(ep_fig_text(f, EP_VF_PERCENT, "-", buf, sizeof buf), "1141676%");
+  ck_assert_ptr_null(ep_fig_text(f, EP_VF_CHINESE, "-", buf, sizeof buf));
+  ck_assert_int_eq(ep_dec_parse("-0.125", &d), EP_PARSE_OK);
+  ck_assert_str_eq(ep_fig_text((ep_fig){true, d}, EP_VF_2, "-", buf, sizeof buf), "-0.13");
+  ck_assert_int_eq(ep_dec_parse("99.0", &d), EP_PARSE_OK);
+  ck_assert_str_eq(ep_fig_text((ep_fig){true, d}, EP_VF_CHINESE, "-", buf, sizeof buf), "九十九");
+  ck_assert_int_eq(ep_dec_parse("100", &d), EP_PARSE_OK);
+  ck_assert_ptr_null(ep_fig_text((ep_fig){true, d}, EP_VF_CHINESE, "-", buf, sizeof buf));
+  ck_assert_str_eq(ep_fig_text((ep_fig){false, d}, EP_VF_PLAIN, "-", buf, sizeof buf), "-");
+  ck_assert_ptr_null(ep_fig_text((ep_fig){false, d}, EP_VF_PLAIN, NULL, buf, sizeof buf));
+}
+END_TEST
+
+// <amount> carries its printed text; a malformed amount has none.
+START_TEST(amount_result) {
+  ep_report *r = load_body("<p><amount value=\"1.500\" unit=\"万元\"/>|<amount value=\"1,5\"/></p>");
+  ep_node *a = first_kind(first_kind(r->body, EP_N_P)->first, EP_N_AMOUNT);
+  ck_assert_str_eq(a->result, "1.5");
+  a = first_kind(a->next, EP_N_AMOUNT);
+  ck_assert_ptr_null(a->result);
+  ck_assert(has_diag(r, "bad-number", 0));
+  ep_report_free(r);
+}
+END_TEST
+
+// The lenient decoding step: valid sequences, and one U+FFFD per bad byte.
+START_TEST(utf8_next_replaces_bad_bytes) {
+  const char *s = "a\xE4\xB8\x80\xFF\xC3";
+  size_t len = strlen(s), i = 0;
+  uint32_t want[] = {'a', 0x4E00, 0xFFFD, 0xFFFD};
+  size_t at[] = {1, 4, 5, 6};
+  for (int k = 0; k < 4; k++) {
+    ck_assert_uint_eq(ep_utf8_next(s, len, &i), want[k]);
+    ck_assert_uint_eq(i, at[k]);
+  }
+}
+END_TEST
+
+// The element rules: once-only children, required children, rows of table
+// sections counted for the table, the column limit reported once per row, and
+// levels taken from the enclosing node.
+START_TEST(element_rules) {
+  ep_buf body;
+  ep_buf_init(&body);
+  ep_buf_puts(&body, "<table><thead><tr><th>a</th></tr></thead></table>\n"
+                     "<funds><total budget=\"1\"/><total/></funds>\n<table><tr>");
+  for (int i = 0; i < 120; i++)
+    ep_buf_puts(&body, "<td>x</td>");
+  ep_buf_puts(&body, "</tr><tr><td colspan=\"101\">y</td></tr></table>\n"
+                     "<section title=\"s\"><section title=\"t\"/></section>\n"
+                     "<scoring><indicator name=\"a\"><indicator name=\"b\"/></indicator></scoring>");
+  ep_report *r = load_body(ep_buf_str(&body));
+  ep_buf_free(&body);
+  ck_assert(!has_diag(r, "empty-table", 4));        // rows inside <thead> count
+  ck_assert(has_diag(r, "duplicate-element", 5));   // a second <total>
+  ck_assert(has_diag(r, "empty-element", 5));       // <funds> without <item>
+  ck_assert_uint_eq(count_code(r, "limit"), 2);     // once per row
+  ep_node *s = first_kind(r->body->first, EP_N_SECTION);
+  ck_assert_int_eq(s->level, 1);
+  ck_assert_int_eq(first_kind(s->first, EP_N_SECTION)->level, 2);
+  ep_node *in = first_kind(first_kind(r->body->first, EP_N_SCORING)->first, EP_N_INDICATOR);
+  ck_assert_int_eq(in->depth, 1);
+  ck_assert_int_eq(first_kind(in->first, EP_N_INDICATOR)->depth, 2);
+  ep_report_free(r);
+}
+END_TEST
+
 // 'model_suite()' - All model tests.
 static Suite *model_suite(void) {
   Suite *s = suite_create("model");
@@ -478,6 +553,10 @@ static Suite *model_suite(void) {
   tcase_add_test(tc, include_symlink_out_of_root);
   tcase_add_test(tc, layout_checks);
   tcase_add_test(tc, value_formats);
+  tcase_add_test(tc, fig_text_formats);
+  tcase_add_test(tc, amount_result);
+  tcase_add_test(tc, element_rules);
+  tcase_add_test(tc, utf8_next_replaces_bad_bytes);
   suite_add_tcase(s, tc);
   return s;
 }
