@@ -951,12 +951,12 @@ static void place_heading(lay *L, ep_page *page, const ep_node *s, int page_inde
   d->src_file = s->file;
   d->src_line = s->line;
   int printed = page_index - L->first_num + 1;
-  for (size_t k = 0; k < L->nsec; k++)
-    if (L->sec_nodes[k] == s) {
-      if (L->sec_pages[k] != printed)
-        L->toc_changed = true;
-      L->sec_pages[k] = printed;
-    }
+  size_t k = sec_find(L, s);
+  if (k != SIZE_MAX) {
+    if (L->sec_pages[k] != printed)
+      L->toc_changed = true;
+    L->sec_pages[k] = printed;
+  }
   ep_buf t;
   ep_buf_init(&t);
   ep_buf_printf(&t, "%s%s", s->number ? s->number : "", s->text ? s->text : "");
