@@ -320,6 +320,120 @@ ep_style *ep_style_load_memory(const unsigned char *data, size_t len, const char
   return doc ? style_from_doc(doc, name, false, errors_before, d) : NULL;
 }
 
+// 'parse_text()' - One <text element="…"> of a layout into ST (the body size into *BODY_SIZE).
+static void parse_text(ep_style *st, xmlNodePtr el, const char *path, double *body_size, ep_diags *d) {
+  char *e = sattr(el, "element");
+  int k = -1;
+  for (int i = 0; e && i < EP_TS__COUNT; i++)
+    if (!strcmp(ts_names[i], e))
+      k = i;
+  if (k < 0) {
+    ep_diag_add(d, EP_ERROR, path, ep_xml_line(el), "bad-layout", "<text element=\"%s\"> is not a known element.",
+                e ? e : "");
+    free(e);
+    return;
+  }
+  free(e);
+  ep_text_style *t = &st->ts[k];
+  st->ts_set[k] = true;
+  free((char *)t->role_name);
+  t->role_name = sattr(el, "role");
+  t->size = 16;
+  len_attr(el, "size", 0, 0, &R_SIZE, &t->size, path, d);
+  if (k == EP_TS_BODY)
+    *body_size = t->size;
+  char *al = sattr(el, "align");
+  t->align = align_of(al, EP_H_JUSTIFY);
+  free(al);
+  double ind = 0;
+  if (len_attr(el, "indent", 1, 0, &R_EM, &ind, path, d))
+    t->indent = ind;
+  char *b = sattr(el, "bold");
+  t->bold = b && !strcmp(b, "yes");
+  free(b);
+  free((char *)t->number);
+  t->number = sattr(el, "number");
+  double lines = 0;
+  if (len_attr(el, "space-before", 0, 1, &R_LINES, &lines, path, d))
+    t->space_before = (int)(lines + 0.5);
+  if (len_attr(el, "space-after", 0, 1, &R_LINES, &lines, path, d))
+    t->space_after = (int)(lines + 0.5);
+}
+
+// 'parse_page_number()' - The <page-number> element of a layout into ST.
+static void parse_page_number(ep_style *st, xmlNodePtr el, const char *path, ep_diags *d) {
+  free((char *)st->pn_role_name);
+  st->pn_role_name = sattr(el, "role");
+  st->pn_size = 14;
+  len_attr(el, "size", 0, 0, &R_SIZE, &st->pn_size, path, d);
+  free(st->pn_format);
+  st->pn_format = sattr(el, "format");
+  len_attr(el, "below", 0, 0, &R_BELOW, &st->pn_below, path, d);
+  char *o = sattr(el, "odd"), *v = sattr(el, "even");
+  st->pn_odd = align_of(o, EP_H_RIGHT);
+  st->pn_even = align_of(v, EP_H_LEFT);
+  free(o);
+  free(v);
+  double inset = 0;
+  if (len_attr(el, "inset", 1, 0, &R_EM, &inset, path, d))
+    st->pn_inset = inset;
+  char *sa = sattr(el, "start-after");
+  st->pn_start = sa && !strcmp(sa, "cover") ? 1 : sa && !strcmp(sa, "toc") ? 2 : 0;
+  free(sa);
+}
+
+// 'parse_header()' - The <header> element (running header) of a layout into ST.
+static void parse_header(ep_style *st, xmlNodePtr el, const char *path, ep_diags *d) {
+  st->header = true;
+  free((char *)st->hd_role_name);
+  st->hd_role_name = sattr(el, "role");
+  st->hd_size = 10.5;
+  len_attr(el, "size", 0, 0, &R_SIZE, &st->hd_size, path, d);
+  char *o = sattr(el, "odd"), *v = sattr(el, "even"), *r = sattr(el, "rule");
+  st->hd_odd = align_of(o, EP_H_CENTER);
+  st->hd_even = align_of(v, EP_H_CENTER);
+  st->hd_rule = r && !strcmp(r, "yes");
+  free(o);
+  free(v);
+  free(r);
+}
+
+// 'finish_style()' - Check that ST has what every layout needs and fill in
+// the defaults (unset text styles inherit from body, headings from the
+// deepest set one). Frees ST and returns NULL when errors were added to D
+// since ERRORS_BEFORE.
+static ep_style *finish_style(ep_style *st, const char *path, size_t errors_before, ep_diags *d) {
+  if (st->page_w <= 0 || st->page_h <= 0 || st->body_w <= 0 || st->body_h <= 0)
+    ep_diag_add(d, EP_ERROR, path, 0, "bad-layout", "the layout needs <page> with width, height, body-width and body-height.");
+  if (st->pitch <= 0)
+    ep_diag_add(d, EP_ERROR, path, 0, "bad-layout", "the layout needs <grid pitch=\"…\"> (the line pitch).");
+  if (!st->ts_set[EP_TS_BODY])
+    ep_diag_add(d, EP_ERROR, path, 0, "bad-layout", "the layout needs <text element=\"body\" …>.");
+  if (d->errors > errors_before) {
+    ep_style_free(st);
+    return NULL;
+  }
+  // Unset styles inherit from body (headings from the deepest set one).
+  for (int i = 0; i < EP_TS__COUNT; i++) {
+    if (st->ts_set[i])
+      continue;
+    int from = (i >= EP_TS_H2 && i <= EP_TS_H4 && st->ts_set[i - 1]) ? i - 1 : EP_TS_BODY;
+    st->ts[i] = st->ts[from];
+    st->ts[i].role_name = ep_xstrdup(st->ts[from].role_name);
+    st->ts[i].number = ep_xstrdup(st->ts[from].number);
+    st->ts_set[i] = true;
+  }
+  if (!st->pn_format)
+    st->pn_format = ep_xstrdup("N");
+  if (!st->pn_role_name)
+    st->pn_role_name = ep_xstrdup(st->ts[EP_TS_BODY].role_name);
+  if (st->header && !st->hd_role_name)
+    st->hd_role_name = ep_xstrdup(st->ts[EP_TS_BODY].role_name);
+  if (st->pn_size <= 0)
+    st->pn_size = 14;
+  return st;
+}
+
 // 'style_from_doc()' - Build and validate the style of layout document DOC
 // (freed here) read from PATH; CONFINED: named by a report. NULL after errors.
 static ep_style *style_from_doc(ep_xml_doc *doc, const char *path, bool confined, size_t errors_before, ep_diags *d) {
@@ -362,61 +476,9 @@ static ep_style *style_from_doc(ep_xml_doc *doc, const char *path, bool confined
         if (r->type == XML_ELEMENT_NODE && !strcmp((const char *)r->name, "role"))
           parse_role(st, r, path, confined, d);
     } else if (!strcmp(n, "text")) {
-      char *e = sattr(el, "element");
-      int k = -1;
-      for (int i = 0; e && i < EP_TS__COUNT; i++)
-        if (!strcmp(ts_names[i], e))
-          k = i;
-      if (k < 0) {
-        ep_diag_add(d, EP_ERROR, path, ep_xml_line(el), "bad-layout", "<text element=\"%s\"> is not a known element.",
-                    e ? e : "");
-        free(e);
-        continue;
-      }
-      free(e);
-      ep_text_style *t = &st->ts[k];
-      st->ts_set[k] = true;
-      free((char *)t->role_name);
-      t->role_name = sattr(el, "role");
-      t->size = 16;
-      len_attr(el, "size", 0, 0, &R_SIZE, &t->size, path, d);
-      if (k == EP_TS_BODY)
-        body_size = t->size;
-      char *al = sattr(el, "align");
-      t->align = align_of(al, EP_H_JUSTIFY);
-      free(al);
-      double ind = 0;
-      if (len_attr(el, "indent", 1, 0, &R_EM, &ind, path, d))
-        t->indent = ind;
-      char *b = sattr(el, "bold");
-      t->bold = b && !strcmp(b, "yes");
-      free(b);
-      free((char *)t->number);
-      t->number = sattr(el, "number");
-      double lines = 0;
-      if (len_attr(el, "space-before", 0, 1, &R_LINES, &lines, path, d))
-        t->space_before = (int)(lines + 0.5);
-      if (len_attr(el, "space-after", 0, 1, &R_LINES, &lines, path, d))
-        t->space_after = (int)(lines + 0.5);
+      parse_text(st, el, path, &body_size, d);
     } else if (!strcmp(n, "page-number")) {
-      free((char *)st->pn_role_name);
-      st->pn_role_name = sattr(el, "role");
-      st->pn_size = 14;
-      len_attr(el, "size", 0, 0, &R_SIZE, &st->pn_size, path, d);
-      free(st->pn_format);
-      st->pn_format = sattr(el, "format");
-      len_attr(el, "below", 0, 0, &R_BELOW, &st->pn_below, path, d);
-      char *o = sattr(el, "odd"), *v = sattr(el, "even");
-      st->pn_odd = align_of(o, EP_H_RIGHT);
-      st->pn_even = align_of(v, EP_H_LEFT);
-      free(o);
-      free(v);
-      double inset = 0;
-      if (len_attr(el, "inset", 1, 0, &R_EM, &inset, path, d))
-        st->pn_inset = inset;
-      char *sa = sattr(el, "start-after");
-      st->pn_start = sa && !strcmp(sa, "cover") ? 1 : sa && !strcmp(sa, "toc") ? 2 : 0;
-      free(sa);
+      parse_page_number(st, el, path, d);
     } else if (!strcmp(n, "list")) {
       char *v = sattr(el, "continuation");
       if (v && strcmp(v, "hang") && strcmp(v, "margin"))
@@ -438,18 +500,7 @@ static ep_style *style_from_doc(ep_xml_doc *doc, const char *path, bool confined
       st->toc_own_page = o && !strcmp(o, "yes");
       free(o);
     } else if (!strcmp(n, "header")) {
-      st->header = true;
-      free((char *)st->hd_role_name);
-      st->hd_role_name = sattr(el, "role");
-      st->hd_size = 10.5;
-      len_attr(el, "size", 0, 0, &R_SIZE, &st->hd_size, path, d);
-      char *o = sattr(el, "odd"), *v = sattr(el, "even"), *r = sattr(el, "rule");
-      st->hd_odd = align_of(o, EP_H_CENTER);
-      st->hd_even = align_of(v, EP_H_CENTER);
-      st->hd_rule = r && !strcmp(r, "yes");
-      free(o);
-      free(v);
-      free(r);
+      parse_header(st, el, path, d);
     }
   }
   xmlFreeDoc(doc);
@@ -458,35 +509,7 @@ static ep_style *style_from_doc(ep_xml_doc *doc, const char *path, bool confined
     ep_style_free(st); // the values reported wrong are unset: no "needs" errors on top
     return NULL;
   }
-  if (st->page_w <= 0 || st->page_h <= 0 || st->body_w <= 0 || st->body_h <= 0)
-    ep_diag_add(d, EP_ERROR, path, 0, "bad-layout", "the layout needs <page> with width, height, body-width and body-height.");
-  if (st->pitch <= 0)
-    ep_diag_add(d, EP_ERROR, path, 0, "bad-layout", "the layout needs <grid pitch=\"…\"> (the line pitch).");
-  if (!st->ts_set[EP_TS_BODY])
-    ep_diag_add(d, EP_ERROR, path, 0, "bad-layout", "the layout needs <text element=\"body\" …>.");
-  if (d->errors > errors_before) {
-    ep_style_free(st);
-    return NULL;
-  }
-  // Unset styles inherit from body (headings from the deepest set one).
-  for (int i = 0; i < EP_TS__COUNT; i++) {
-    if (st->ts_set[i])
-      continue;
-    int from = (i >= EP_TS_H2 && i <= EP_TS_H4 && st->ts_set[i - 1]) ? i - 1 : EP_TS_BODY;
-    st->ts[i] = st->ts[from];
-    st->ts[i].role_name = ep_xstrdup(st->ts[from].role_name);
-    st->ts[i].number = ep_xstrdup(st->ts[from].number);
-    st->ts_set[i] = true;
-  }
-  if (!st->pn_format)
-    st->pn_format = ep_xstrdup("N");
-  if (!st->pn_role_name)
-    st->pn_role_name = ep_xstrdup(st->ts[EP_TS_BODY].role_name);
-  if (st->header && !st->hd_role_name)
-    st->hd_role_name = ep_xstrdup(st->ts[EP_TS_BODY].role_name);
-  if (st->pn_size <= 0)
-    st->pn_size = 14;
-  return st;
+  return finish_style(st, path, errors_before, d);
 }
 
 // 'find_role()' - The role definition named NAME in ST.
