@@ -125,10 +125,71 @@ static size_t title_lines(const atoms *at, double W, ep_lb_result *res) {
   return res->nlines;
 }
 
+// The document-type phrases report titles end with, longest first. A title
+// that needs two lines is broken before its phrase when the project name
+// before it fits on one line (GB/T 9704 7.3.3: each line keeps its meaning;
+// "…工作经费项目 / 绩效评价报告", as the source documents and every peer set it).
+static const char *const doc_type_phrases[] = {
+    "绩效评价报告书", "绩效自评报告", "绩效评价报告", "绩效自评表", "使用情况的公告", "使用情况公告",
+    "使用情况公开", "情况公开", "自评报告", "评价报告", "报告", NULL};
+
+// 'doc_type_start()' - The index of the first atom of the document-type phrase
+// AT ends with (trailing spaces ignored), or 0 when it ends with none or the
+// phrase is the whole title.
+static size_t doc_type_start(const atoms *at) {
+  size_t end = at->n;
+  while (end > 0 && at->a[end - 1].cp == ' ')
+    end--;
+  for (size_t k = 0; doc_type_phrases[k]; k++) {
+    const char *p = doc_type_phrases[k];
+    size_t plen = strlen(p), ncp = 0;
+    uint32_t cps[16];
+    for (size_t i = 0; i < plen && ncp < 16;) {
+      size_t l = ep_utf8_decode((const unsigned char *)p + i, plen - i, &cps[ncp]);
+      if (!l)
+        break;
+      i += l;
+      ncp++;
+    }
+    if (ncp == 0 || ncp >= end)
+      continue;
+    size_t i = 0;
+    while (i < ncp && at->a[end - ncp + i].cp == cps[i])
+      i++;
+    if (i == ncp)
+      return end - ncp;
+  }
+  return 0;
+}
+
+// 'phrase_break()' - When AT (a title needing more than one line at W pt)
+// ends with a document-type phrase and both the name before it and the
+// phrase fit on a line of their own, force the break before the phrase and
+// return true.
+static bool phrase_break(atoms *at, double W) {
+  size_t s = doc_type_start(at);
+  if (s == 0 || (at->a[s].flags & EP_LB_BREAK_BEFORE))
+    return false;
+  atoms head = *at, tail = *at;
+  head.n = s;
+  tail.a = at->a + s;
+  tail.s = at->s + s;
+  tail.n = at->n - s;
+  ep_lb_result r1, r2;
+  size_t n1 = title_lines(&head, W, &r1), n2 = title_lines(&tail, W, &r2);
+  ep_lb_result_free(&r1);
+  ep_lb_result_free(&r2);
+  if (n1 != 1 || n2 != 1)
+    return false;
+  at->a[s].flags |= EP_LB_BREAK_BEFORE;
+  return true;
+}
+
 // 'balanced_para()' - A centred title (report title, cover, appendix title,
 // heading set centred) in a measure of W pt from the body's left edge plus
-// INSET: broken only between words (ICU), in as few lines as W allows, and
-// then as evenly as that line count allows, by narrowing the measure to the
+// INSET: broken only between words (ICU), in as few lines as W allows; a
+// two-line title before its document-type phrase (phrase_break), else as
+// evenly as that line count allows, by narrowing the measure to the
 // least that still gives it (GB/T 9704 7.3.1: a trapezoid or diamond, never a
 // long line over a stub). The one balancing routine for title, cover and
 // appendix titles.
@@ -139,7 +200,10 @@ static void balanced_para(lay *L, atoms *at, double inset, double W, double size
   lay_glue_words(&L->in, at, 0);
   ep_lb_result res;
   size_t nl = title_lines(at, W, &res);
-  if (nl > 1) { // binary search for the narrowest measure with the same line count
+  if (nl > 1 && phrase_break(at, W)) { // name / document type, each on its line
+    ep_lb_result_free(&res);
+    title_lines(at, W, &res);
+  } else if (nl > 1) { // binary search for the narrowest measure with the same line count
     double lo = 0, hi = W;
     for (int it = 0; it < 20 && hi - lo > 0.5; it++) {
       double mid = (lo + hi) / 2;
