@@ -33,6 +33,7 @@ typedef struct tcell {
 
 typedef struct ep_table {
   int ncols, nrows, nhead; // rows [0, nhead) repeat on every page
+  int nfoot;               // trailing summary rows (合计, 等级) that are not body rows
   double *spec;            // per column: width in pt (> 0) or 0 = from content
   tcell *cells;
   size_t ncells, ccells;
@@ -624,8 +625,12 @@ static void table_place_in(tbl_host *L, ep_table *t, ep_page **page, double *y) 
       h += t->rowh[b];
       b++;
     }
-    if (b < t->nrows && t->nrows - b < 2 && b - r > 2)
-      b = t->nrows - 2; // a 续表 page never holds the last row (合计) alone
+    // A 续表 page never holds only the summary rows (合计, 等级) and fewer than
+    // two body rows: carry two body rows over (a general table: its last two rows).
+    if (b < t->nrows && b - r > 2 && t->nrows - t->nfoot - b < 2) {
+      int nb = t->nrows - t->nfoot - 2;
+      b = nb > r + 1 ? nb : b;
+    }
     if (b == r && avail >= 2 * t->lead + 2 * PAD_V &&
         (row_alone(t, r) || t->rowh[r] > top - bottom - head - t->lead)) {
       // a row taller than the space left: split it between its lines
@@ -1061,6 +1066,7 @@ static void funds_table(tbl_host *L, const ep_node *n) {
   col = 0;
   tcell *c = tbl_cell(t, r, col++, 1, 1, EP_H_CENTER, false, n->file, n->line);
   cell_text(L, t, c, "合计", true, false);
+  t->nfoot = 1;
   if (fc.initial)
     num_cell(L, t, tbl_cell(t, r, col++, 1, 1, EP_H_RIGHT, false, n->file, n->line), fig_text(n->eff[EP_F_INITIAL], b),
              fc.frac[EP_F_INITIAL]);
@@ -1185,6 +1191,7 @@ static void scoring_table(tbl_host *L, const ep_node *n) {
     tbl_cell(t, r, 2 * sc.D + 1, 1, 1, EP_H_LEFT, false, n->file, n->line);
   r++;
   cell_text(L, t, tbl_cell(t, r, 0, 1, 1, EP_H_CENTER, false, n->file, n->line), "等级", true, false);
+  t->nfoot = 2;
   tcell *g = tbl_cell(t, r, 1, 1, ncols - 1, EP_H_CENTER, false, n->file, n->line);
   cell_text(L, t, g, n->grade, true, false);
   table_caption(L, t, n->text, n, NULL);
