@@ -45,7 +45,7 @@ const char cli_batch_help[] =
     "  --shard I/N          render only the I-th of N parts (1 <= I <= N), chosen by\n"
     "                       a hash of each report's path relative to the root\n"
     "  --strict             treat warnings as errors\n"
-    "  -q, --quiet          no line per report and no progress line, only diagnostics\n"
+    "  -q, --quiet          no line per report, no progress line and no notes; errors and warnings only\n"
     "                       and the summary\n"
     "  -h, --help           show this help\n"
     "\n"
@@ -794,7 +794,7 @@ static bool note_seen(batch *b, const char *text) {
 static void print_job(batch *b, job *j) {
   clear_progress(b);
   for (size_t i = 0; i < j->nlines; i++)
-    if (j->lines[i].sev != EVALPDF_NOTE || !note_seen(b, j->lines[i].text))
+    if (j->lines[i].sev != EVALPDF_NOTE || (!b->o->quiet && !note_seen(b, j->lines[i].text)))
       fprintf(stderr, "%s\n", j->lines[i].text);
   bool line = !b->o->quiet && (!b->tty || j->state == J_FAILED);
   if (line && j->state == J_RENDERED)

@@ -80,6 +80,9 @@ check "mixed: no temporary file left" [ -z "$(find out -name '.*' ! -name .evalp
 check "mixed: bad-1 diagnostic with FILE:LINE" grep -q '^in/bad-1.xml:[0-9]*: error: ' mixed.log
 check "mixed: bad-2 diagnostic with FILE:LINE" grep -q '^in/bad-2.xml:[0-9]*: error: ' mixed.log
 check "mixed: one line per failed report" [ "$(grep -c '^failed in/bad-[12].xml$' mixed.log)" = 2 ]
+run quiet.log -q -j 2 --force -o out-quiet in
+check "-q: errors still printed" grep -q '^in/bad-1.xml:[0-9]*: error: ' quiet.log
+check "-q: no notes and no per-report lines" [ -z "$(grep -E ': note: |^rendered in/|^failed in/' quiet.log)" ]
 check "mixed: one line per rendered report" [ "$(grep -c '^rendered in/[abcd].xml -> out/[abcd].pdf$' mixed.log)" = 4 ]
 check "mixed: without -r the sub-folder is not read" [ ! -e out/sub ]
 dups=$(grep ': note: ' mixed.log | sort | uniq -d | wc -l)
