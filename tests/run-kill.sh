@@ -8,14 +8,7 @@
 # O_TMPFILE vanishes with the process; a named fallback temporary is allowed
 # only until the next render, which must remove it), and $TMPDIR is empty.
 set -eu
-if [ $# -ne 2 ]; then
-    echo "usage: sh $0 EVALPDF_BIN SOURCE_DIR" >&2
-    exit 2
-fi
-bin=$1
-src=$2
-case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-case $src in /*) ;; *) src=$(pwd)/$src ;; esac
+. "$(dirname "$0")/script-args.sh"
 runs=${KILL_RUNS:-12}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/evalpdf-kill.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

@@ -6,14 +6,7 @@
 # exact exit status and a stderr line containing the expected text; no crash
 # (status >= 126), no PDF written for a refused input, an existing output untouched.
 set -eu
-if [ $# -ne 2 ]; then
-    echo "usage: sh $0 EVALPDF_BIN SOURCE_DIR" >&2
-    exit 2
-fi
-bin=$1
-src=$2
-case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-case $src in /*) ;; *) src=$(pwd)/$src ;; esac
+. "$(dirname "$0")/script-args.sh"
 export EVALPDF_DATA="$src" LC_ALL=C
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/evalpdf-limits.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

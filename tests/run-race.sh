@@ -13,14 +13,7 @@
 # RACE_SWAPS (default 1500) exchanges per pair, RACE_SLEEP_US (default 2000)
 # microseconds apart. The report prints runs, swaps and leaks.
 set -eu
-if [ $# -ne 2 ]; then
-    echo "usage: sh $0 EVALPDF_BIN SOURCE_DIR" >&2
-    exit 2
-fi
-bin=$1
-src=$2
-case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-case $src in /*) ;; *) src=$(pwd)/$src ;; esac
+. "$(dirname "$0")/script-args.sh"
 swaps=${RACE_SWAPS:-1500}
 sleep_us=${RACE_SLEEP_US:-2000}
 

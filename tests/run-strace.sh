@@ -14,14 +14,7 @@
 # render), or when any socket is created or connected. A self-test first
 # checks that reading an outside file is caught. Exit 77 (skipped) without strace.
 set -eu
-if [ $# -ne 2 ]; then
-    echo "usage: sh $0 EVALPDF_BIN SOURCE_DIR" >&2
-    exit 2
-fi
-bin=$1
-src=$2
-case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-case $src in /*) ;; *) src=$(pwd)/$src ;; esac
+. "$(dirname "$0")/script-args.sh"
 if ! command -v strace >/dev/null 2>&1; then
     echo "SKIP: strace is not installed"
     exit 77
