@@ -1,28 +1,13 @@
 // libFuzzer harness: load (parse, build, check), dump and lay out arbitrary bytes as a report.
-#include "evalpdf.h"
+#include "fuzz_context.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-static evalpdf_context *ctx;
-
-// 'free_ctx()' - Release the shared context at exit (fonts included), so the
-// leak checker sees only real leaks.
-static void free_ctx(void) {
-  evalpdf_context_free(ctx);
-  ctx = NULL;
-}
-
 // 'LLVMFuzzerTestOneInput()' - Load DATA from memory and run the whole check on it.
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (!ctx) {
-    evalpdf_options o;
-    evalpdf_options_init(&o);
-    if (evalpdf_context_new(&o, &ctx, NULL, 0) != EVALPDF_OK)
-      abort();
-    atexit(free_ctx);
-  }
+  evalpdf_context *ctx = fuzz_context();
   evalpdf_document *doc = NULL;
   evalpdf_document_load_memory(ctx, (const char *)data, size, "fuzz.xml", NULL, &doc);
   FILE *null = fopen("/dev/null", "w");

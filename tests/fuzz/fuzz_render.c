@@ -1,27 +1,13 @@
 // libFuzzer harness: load arbitrary bytes as a report and, when it checks
 // clean, render the whole PDF to memory (layout, font subsetting, PDF writer).
-#include "evalpdf.h"
+#include "fuzz_context.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 
-static evalpdf_context *ctx;
-
-// 'free_ctx()' - Release the shared context at exit (fonts included).
-static void free_ctx(void) {
-  evalpdf_context_free(ctx);
-  ctx = NULL;
-}
-
 // 'LLVMFuzzerTestOneInput()' - Load DATA from memory and render it to memory.
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (!ctx) {
-    evalpdf_options o;
-    evalpdf_options_init(&o);
-    if (evalpdf_context_new(&o, &ctx, NULL, 0) != EVALPDF_OK)
-      abort();
-    atexit(free_ctx);
-  }
+  evalpdf_context *ctx = fuzz_context();
   evalpdf_document *doc = NULL;
   evalpdf_document_load_memory(ctx, (const char *)data, size, "fuzz.xml", NULL, &doc);
   if (evalpdf_document_status(doc) == EVALPDF_OK) {
