@@ -203,6 +203,13 @@ bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char 
 bool ep_face_program(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len,
                      unsigned char **z, size_t *z_len);
 
+// 'ep_face_warm()' - Do now, on the calling thread, the one-time work of
+// FACE's first subset (opening its HarfBuzz face, HarfBuzz's table
+// accelerators, reading the tables), so that a later ep_face_program() of a
+// real document is faster. The result is discarded. Thread-safe; NULL and
+// unusable faces are ignored.
+void ep_face_warm(ep_face *face);
+
 // 'ep_face_program_raw()' - The first half of ep_face_program(): the subset
 // alone in *RAW (*RAW_LEN bytes, a malloc'd copy the caller free()s), from
 // the same cache. Thread-safe.
