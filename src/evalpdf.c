@@ -552,10 +552,12 @@ static const style_entry *get_style(evalpdf_context *ctx, const char *path, cons
 // role's first face), each once, in role order, into OUT (at most MAX);
 // returns how many.
 static size_t style_faces(const ep_style *s, bool primary, ep_face **out, size_t max) {
-  const ep_role *roles[EP_TS__COUNT + 2];
+  const ep_role *roles[2 * EP_TS__COUNT + 2];
   size_t nroles = 0, n = 0;
-  for (int i = 0; i < EP_TS__COUNT; i++)
+  for (int i = 0; i < EP_TS__COUNT; i++) {
     roles[nroles++] = s->ts[i].role;
+    roles[nroles++] = s->ts[i].latin;
+  }
   roles[nroles++] = s->pn_role;
   roles[nroles++] = s->header ? s->hd_role : NULL;
   for (size_t r = 0; r < nroles; r++)
