@@ -690,6 +690,7 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
     dl->creator = "evalpdf " EVALPDF_VERSION;
     dl->source = doc->report->path;
     dl->epoch = opts && opts->creation_date >= 0 ? opts->creation_date : -1;
+    dl->serial = ctx->flags & EVALPDF_OPT_SERIAL;
     if (ep_diags_count_effective(&rd, EP_ERROR, strict))
       st = EVALPDF_ERR_INPUT;
   }

@@ -700,7 +700,7 @@ START_TEST(programs_on_two_threads_equal_serial_programs) {
     cps[k] = sets[k];
   }
   for (int round = 0; round < 3; round++) {
-    ep_programs *p = ep_programs_start(faces, cps, ns, N);
+    ep_programs *p = ep_programs_start(faces, cps, ns, N, round != 1); // round 1: no helper
     for (size_t j = 0; j < N; j++) {
       size_t k = round == 1 ? N - 1 - j : j;
       const unsigned char *raw, *z;
@@ -726,7 +726,7 @@ START_TEST(programs_on_two_threads_equal_serial_programs) {
     }
     ep_programs_free(p);
   }
-  ep_programs *none = ep_programs_start(NULL, NULL, NULL, 0);
+  ep_programs *none = ep_programs_start(NULL, NULL, NULL, 0, true);
   const unsigned char *raw;
   size_t raw_len;
   ck_assert(!ep_programs_raw(none, 0, &raw, &raw_len));
