@@ -18,7 +18,7 @@
 // 2.3.0 sources and guarded by the version test below.
 #if !defined(_XOPEN_SOURCE) || _XOPEN_SOURCE < 700
 #undef _XOPEN_SOURCE
-#define _XOPEN_SOURCE 700 // mkstemp(), fsync(), realpath(), gmtime_r(), strerror_r()
+#define _XOPEN_SOURCE 700 // mkstemp(), realpath(), gmtime_r(), strerror_r()
 #endif
 #include "pdf.h"
 
@@ -1263,7 +1263,7 @@ static int write_direct(pdf_writer *w, const char *path, const unsigned char *da
 }
 
 // 'write_output()' - Write DATA to PATH atomically (temporary file next to
-// it, fsync, rename; a symbolic link is kept and its target replaced), into
+// it, rename; a symbolic link is kept and its target replaced), into
 // an existing device or pipe directly, or to stdout for "-". Returns an
 // EP_PDF_* value.
 static int write_output(pdf_writer *w, const char *path, const unsigned char *data, size_t len) {
