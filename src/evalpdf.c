@@ -678,10 +678,12 @@ evalpdf_status evalpdf_document_render_inputs(evalpdf_document *doc, const evalp
     return st;
   fn(e->path, user);
   const ep_style *s = e->style;
-  const ep_role *roles[EP_TS__COUNT + 2];
+  const ep_role *roles[2 * EP_TS__COUNT + 2];
   size_t nroles = 0;
-  for (int i = 0; i < EP_TS__COUNT; i++)
+  for (int i = 0; i < EP_TS__COUNT; i++) {
     roles[nroles++] = s->ts[i].role;
+    roles[nroles++] = s->ts[i].latin; // NULL when none
+  }
   roles[nroles++] = s->pn_role;
   roles[nroles++] = s->header ? s->hd_role : NULL;
   const char *seen[64];

@@ -449,7 +449,9 @@ static void numbered_items(lay *L, const ep_node *n, ep_kind kind) {
     ifmt f = lay_fmt_for(ts, L->char_ratio);
     char num[32];
     item_label(n, k, num, sizeof num);
-    lay_add_text(&L->in, &at, num, &f, c->file, c->line, true);
+    ifmt nf = f; // the number in the weight of the bold title it introduces
+    nf.bold = c->text && c->text[0];
+    lay_add_text(&L->in, &at, num, &nf, c->file, c->line, true);
     lay_add_lead(&L->in, &at, c, &f);
     lay_inline_text(&L->in, &at, c, &f, 0);
     lay_set_para(L, &at, ts->indent * ts->size * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
@@ -477,8 +479,9 @@ static void list_block(lay *L, const ep_node *n) {
     else
       item_label(n, k, label, sizeof label);
     atoms at = {0};
-    ifmt f = lay_fmt_for(ts, L->char_ratio);
-    lay_add_text(&L->in, &at, label, &f, c->file, c->line, true);
+    ifmt f = lay_fmt_for(ts, L->char_ratio), lf = f;
+    lf.bold = n->style != EP_LIST_BULLET && c->first && c->first->kind == EP_N_B; // "1." as bold as a bold lead
+    lay_add_text(&L->in, &at, label, &lf, c->file, c->line, true);
     double label_w = lay_width(&at);
     if (n->style == EP_LIST_BULLET) {
       // a half-em gap after the bullet, drawn as a fixed space
