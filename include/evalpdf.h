@@ -122,6 +122,17 @@ void evalpdf_render_options_init(evalpdf_render_options *opts);
 evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context **out, char *err,
                                    size_t err_size);
 
+// 'evalpdf_context_prepare()' - Start loading the layout LAYOUT (a name or a
+// path; NULL = the context's layout option, else "official") and the fonts it
+// names on a background thread, and return at once, so that a program that
+// loads a document meanwhile finds them ready at its first render (which
+// waits for them if they are not). Optional: renders load what they need
+// anyway. At most one prepare per context; a later call does nothing.
+// Returns EVALPDF_ERR_USAGE when LAYOUT names no layout (nothing started),
+// else EVALPDF_OK; what loading reports is reported by the renders that use
+// the layout. evalpdf_context_free() waits for the thread to end.
+evalpdf_status evalpdf_context_prepare(evalpdf_context *ctx, const char *layout);
+
 // 'evalpdf_context_free()' - Free CTX (NULL is allowed). Documents loaded with
 // it must be freed first.
 void evalpdf_context_free(evalpdf_context *ctx);

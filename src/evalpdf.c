@@ -9,6 +9,7 @@
 #include "model.h"
 #include "pdf.h"
 #include "style.h"
+#include "wordseg.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -50,6 +51,9 @@ struct evalpdf_context {
   char *font_dir;
   char *user_dir; // the user's layout folder (may not exist)
   ep_catalog catalog;
+  bool prep_on;      // a prepare thread was started (joined by evalpdf_context_free)
+  pthread_t prep;
+  char *prep_path;   // the layout it loads
 };
 
 struct evalpdf_document {
@@ -243,6 +247,9 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
 void evalpdf_context_free(evalpdf_context *ctx) {
   if (!ctx)
     return;
+  if (ctx->prep_on)
+    pthread_join(ctx->prep, NULL);
+  free(ctx->prep_path);
   for (size_t i = 0; i < ctx->nstyles; i++) {
     free(ctx->styles[i]->path);
     ep_style_free(ctx->styles[i]->style);
@@ -541,6 +548,65 @@ static const style_entry *get_style(evalpdf_context *ctx, const char *path, cons
   return e;
 }
 
+// 'style_faces()' - The faces the roles of style S use (PRIMARY: only each
+// role's first face), each once, in role order, into OUT (at most MAX);
+// returns how many.
+static size_t style_faces(const ep_style *s, bool primary, ep_face **out, size_t max) {
+  const ep_role *roles[2 * EP_TS__COUNT + 2];
+  size_t nroles = 0, n = 0;
+  for (int i = 0; i < EP_TS__COUNT; i++) {
+    roles[nroles++] = s->ts[i].role;
+    roles[nroles++] = s->ts[i].latin;
+  }
+  roles[nroles++] = s->pn_role;
+  roles[nroles++] = s->header ? s->hd_role : NULL;
+  for (size_t r = 0; r < nroles; r++)
+    for (size_t k = 0; roles[r] && k < ep_role_face_count(roles[r]) && (!primary || k == 0); k++) {
+      ep_face *f = ep_role_face(roles[r], k);
+      bool dup = false;
+      for (size_t i = 0; i < n && !dup; i++)
+        dup = out[i] == f;
+      if (!dup && n < max)
+        out[n++] = f;
+    }
+  return n;
+}
+
+// 'prepare_main()' - The prepare thread: build the style entry of the
+// layout; then, while the caller loads and lays out a document, load ICU's
+// Chinese word dictionary (the first title needs it) and pay each primary
+// face's first-subset costs (the PDF writer needs them last).
+static void *prepare_main(void *arg) {
+  evalpdf_context *ctx = arg;
+  const style_entry *e = get_style(ctx, ctx->prep_path, NULL);
+  ep_wordseg_warm();
+  ep_face *faces[64];
+  size_t n = e->style && e->fonts_ok ? style_faces(e->style, true, faces, sizeof faces / sizeof *faces) : 0;
+  for (size_t i = 0; i < n; i++)
+    ep_face_warm(faces[i]);
+  return NULL;
+}
+
+// 'evalpdf_context_prepare()' - Start loading a layout and its fonts in the background.
+evalpdf_status evalpdf_context_prepare(evalpdf_context *ctx, const char *layout) {
+  if (!ctx || ctx->prep_on)
+    return ctx ? EVALPDF_OK : EVALPDF_ERR_USAGE;
+  char *path = layout ? lookup_layout(ctx, layout, NULL, 0)
+               : ctx->layout_path ? ep_xstrdup(ctx->layout_path)
+                                  : (ep_catalog_find(&ctx->catalog, "official")
+                                         ? ep_xstrdup(ep_catalog_find(&ctx->catalog, "official"))
+                                         : NULL);
+  if (!path)
+    return EVALPDF_ERR_USAGE;
+  ctx->prep_path = path;
+  if (pthread_create(&ctx->prep, NULL, prepare_main, ctx) != 0) {
+    get_style(ctx, path, NULL); // no thread: load it now
+    return EVALPDF_OK;
+  }
+  ctx->prep_on = true;
+  return EVALPDF_OK;
+}
+
 // 'resolve_layout()' - The layout file a render of DOC (NULL: no report) with
 // OPTS uses: the render option, else the context's --layout, else the
 // report's layout attribute, else "official". Heap string, or NULL after an
@@ -677,29 +743,14 @@ evalpdf_status evalpdf_document_render_inputs(evalpdf_document *doc, const evalp
   if (st != EVALPDF_OK)
     return st;
   fn(e->path, user);
-  const ep_style *s = e->style;
-  const ep_role *roles[2 * EP_TS__COUNT + 2];
-  size_t nroles = 0;
-  for (int i = 0; i < EP_TS__COUNT; i++) {
-    roles[nroles++] = s->ts[i].role;
-    roles[nroles++] = s->ts[i].latin; // NULL when none
-  }
-  roles[nroles++] = s->pn_role;
-  roles[nroles++] = s->header ? s->hd_role : NULL;
-  const char *seen[64];
-  size_t nseen = 0;
-  for (size_t r = 0; r < nroles; r++) {
-    for (size_t k = 0; roles[r] && k < ep_role_face_count(roles[r]); k++) {
-      const char *p = ep_face_path(ep_role_face(roles[r], k));
-      bool dup = false;
-      for (size_t i = 0; i < nseen && !dup; i++)
-        dup = !strcmp(seen[i], p);
-      if (dup)
-        continue;
-      if (nseen < sizeof seen / sizeof *seen)
-        seen[nseen++] = p;
-      fn(p, user);
-    }
+  ep_face *faces[64];
+  size_t n = style_faces(e->style, false, faces, sizeof faces / sizeof *faces);
+  for (size_t i = 0; i < n; i++) {
+    bool dup = false; // two faces of one .ttc: one file
+    for (size_t j = 0; j < i && !dup; j++)
+      dup = !strcmp(ep_face_path(faces[j]), ep_face_path(faces[i]));
+    if (!dup)
+      fn(ep_face_path(faces[i]), user);
   }
   return EVALPDF_OK;
 }

@@ -867,15 +867,23 @@ bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char 
   return ok;
 }
 
-// 'program_copy()' - Copies of entry E's data into the caller's pointers.
-static void program_copy(const program_entry *e, unsigned char **raw, size_t *raw_len, unsigned char **z,
-                         size_t *z_len) {
-  *raw = ep_xmalloc(e->raw_len);
-  memcpy(*raw, e->raw, e->raw_len);
-  *raw_len = e->raw_len;
-  *z = ep_xmalloc(e->z_len);
-  memcpy(*z, e->z, e->z_len);
-  *z_len = e->z_len;
+// 'ep_face_warm()' - Pay FACE's first-subset costs now: a small subset, discarded.
+void ep_face_warm(ep_face *face) {
+  // Digits, common marks and the first ideographs: enough to build HarfBuzz's
+  // table accelerators and read the tables every subset reads.
+  static const uint32_t cps[] = {0x30,   0x31,   0x32,   0x35,   0x39,   0x3001, 0x3002, 0x4E00,
+                                 0x4E0A, 0x4E2D, 0x5E74, 0x6708, 0x65E5, 0x91D1, 0x9879, 0xFF0C};
+  unsigned char *blob = NULL;
+  size_t len = 0;
+  if (face && face->state == FACE_OK && ep_face_subset(face, cps, sizeof cps / sizeof *cps, &blob, &len))
+    free(blob);
+}
+
+// 'copy_bytes()' - A malloc'd copy of LEN bytes at DATA in *OUT (*OUT_LEN).
+static void copy_bytes(const unsigned char *data, size_t len, unsigned char **out, size_t *out_len) {
+  *out = ep_xmalloc(len ? len : 1);
+  memcpy(*out, data, len);
+  *out_len = len;
 }
 
 // 'program_find()' - The cached entry of FACE for CPS[0..N-1], or NULL (FACE locked).
@@ -888,64 +896,107 @@ static program_entry *program_find(ep_face *face, const uint32_t *cps, size_t n)
   return NULL;
 }
 
-// 'ep_face_program()' - The font program of FACE for CPS: subset and deflate, cached.
-bool ep_face_program(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len,
-                     unsigned char **z, size_t *z_len) {
-  *raw = *z = NULL;
-  *raw_len = *z_len = 0;
+// 'program_store()' - The entry of FACE for CPS[0..N-1], made in the least
+// recently used slot (its old data freed) when there is none; marked used
+// (FACE locked).
+static program_entry *program_store(ep_face *face, const uint32_t *cps, size_t n) {
+  program_entry *e = program_find(face, cps, n);
+  if (!e) {
+    e = &face->programs[0];
+    for (size_t i = 1; i < PROGRAM_CACHE; i++)
+      if (face->programs[i].used < e->used)
+        e = &face->programs[i];
+    free(e->cps);
+    free(e->raw);
+    free(e->z);
+    memset(e, 0, sizeof *e);
+    e->cps = ep_xmalloc((n ? n : 1) * sizeof *cps);
+    memcpy(e->cps, cps, n * sizeof *cps);
+    e->n = n;
+  }
+  e->used = ++face->clock;
+  return e;
+}
+
+// 'ep_face_program_raw()' - The subset of FACE for CPS (cached).
+bool ep_face_program_raw(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len) {
+  *raw = NULL;
+  *raw_len = 0;
   if (!face || (n && !cps))
     return false;
   pthread_mutex_lock(&face->lock);
   program_entry *e = program_find(face, cps, n);
-  if (e) {
+  if (e && e->raw) {
     e->used = ++face->clock;
-    program_copy(e, raw, raw_len, z, z_len);
+    copy_bytes(e->raw, e->raw_len, raw, raw_len);
   }
   pthread_mutex_unlock(&face->lock);
-  if (e)
+  if (*raw)
     return true;
-  // Not cached: subset and compress outside the lock (other threads may use
-  // the face meanwhile), then keep the result in the least recently used slot.
-  program_entry made = {0};
-  if (!ep_face_subset(face, cps, n, &made.raw, &made.raw_len))
+  // Not cached: subset outside the lock (other threads may use the face meanwhile).
+  if (!ep_face_subset(face, cps, n, raw, raw_len))
     return false;
+  pthread_mutex_lock(&face->lock);
+  e = program_store(face, cps, n);
+  if (!e->raw)
+    copy_bytes(*raw, *raw_len, &e->raw, &e->raw_len);
+  pthread_mutex_unlock(&face->lock);
+  return true;
+}
+
+// 'ep_face_program_deflate()' - The deflate of RAW, FACE's subset for CPS (cached).
+bool ep_face_program_deflate(ep_face *face, const uint32_t *cps, size_t n, const unsigned char *raw,
+                             size_t raw_len, unsigned char **z, size_t *z_len) {
+  *z = NULL;
+  *z_len = 0;
+  if (!face || (n && !cps) || !raw || !raw_len)
+    return false;
+  pthread_mutex_lock(&face->lock);
+  program_entry *e = program_find(face, cps, n);
+  if (e && e->z) {
+    e->used = ++face->clock;
+    copy_bytes(e->z, e->z_len, z, z_len);
+  }
+  pthread_mutex_unlock(&face->lock);
+  if (*z)
+    return true;
   // Large programs (high-diversity text) at a fast level: deflate is then
   // most of the render, and the ratio differs by about 5%.
   struct libdeflate_compressor *c =
-      libdeflate_alloc_compressor(made.raw_len > PROGRAM_BIG ? PROGRAM_BIG_LEVEL : PROGRAM_LEVEL);
-  size_t bound = c ? libdeflate_zlib_compress_bound(c, made.raw_len) : 0;
-  made.z = c ? ep_xmalloc(bound) : NULL;
-  made.z_len = c ? libdeflate_zlib_compress(c, made.raw, made.raw_len, made.z, bound) : 0;
+      libdeflate_alloc_compressor(raw_len > PROGRAM_BIG ? PROGRAM_BIG_LEVEL : PROGRAM_LEVEL);
+  size_t bound = c ? libdeflate_zlib_compress_bound(c, raw_len) : 0;
+  *z = c ? ep_xmalloc(bound) : NULL;
+  *z_len = c ? libdeflate_zlib_compress(c, raw, raw_len, *z, bound) : 0;
   if (c)
     libdeflate_free_compressor(c);
-  if (made.z_len == 0) {
-    free(made.raw);
-    free(made.z);
+  if (*z_len == 0) {
+    free(*z);
+    *z = NULL;
     return false;
   }
-  made.cps = ep_xmalloc((n ? n : 1) * sizeof *cps);
-  memcpy(made.cps, cps, n * sizeof *cps);
-  made.n = n;
-  program_copy(&made, raw, raw_len, z, z_len);
   pthread_mutex_lock(&face->lock);
-  if (!program_find(face, cps, n)) {
-    program_entry *slot = &face->programs[0];
-    for (size_t i = 1; i < PROGRAM_CACHE; i++)
-      if (face->programs[i].used < slot->used)
-        slot = &face->programs[i];
-    free(slot->cps);
-    free(slot->raw);
-    free(slot->z);
-    *slot = made;
-    slot->used = ++face->clock;
-    made.cps = NULL;
-    made.raw = made.z = NULL;
-  }
+  e = program_store(face, cps, n);
+  if (!e->raw)
+    copy_bytes(raw, raw_len, &e->raw, &e->raw_len);
+  if (!e->z)
+    copy_bytes(*z, *z_len, &e->z, &e->z_len);
   pthread_mutex_unlock(&face->lock);
-  free(made.cps);
-  free(made.raw);
-  free(made.z);
   return true;
+}
+
+// 'ep_face_program()' - The font program of FACE for CPS: subset and deflate, cached.
+bool ep_face_program(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len,
+                     unsigned char **z, size_t *z_len) {
+  *z = NULL;
+  *z_len = 0;
+  if (!ep_face_program_raw(face, cps, n, raw, raw_len))
+    return false;
+  if (ep_face_program_deflate(face, cps, n, *raw, *raw_len, z, z_len))
+    return true;
+  free(*raw);
+  *raw = NULL;
+  *raw_len = 0;
+  return false;
 }
 
 // ---------------------------------------------------------------------------

@@ -203,6 +203,26 @@ bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char 
 bool ep_face_program(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len,
                      unsigned char **z, size_t *z_len);
 
+// 'ep_face_warm()' - Do now, on the calling thread, the one-time work of
+// FACE's first subset (opening its HarfBuzz face, HarfBuzz's table
+// accelerators, reading the tables), so that a later ep_face_program() of a
+// real document is faster. The result is discarded. Thread-safe; NULL and
+// unusable faces are ignored.
+void ep_face_warm(ep_face *face);
+
+// 'ep_face_program_raw()' - The first half of ep_face_program(): the subset
+// alone in *RAW (*RAW_LEN bytes, a malloc'd copy the caller free()s), from
+// the same cache. Thread-safe.
+bool ep_face_program_raw(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len);
+
+// 'ep_face_program_deflate()' - The second half of ep_face_program(): the
+// deflate of RAW (RAW_LEN bytes), which must be what ep_face_program_raw()
+// gave for FACE and CPS[0..N-1], in *Z (*Z_LEN bytes, a malloc'd copy the
+// caller free()s), from the same cache. Thread-safe: two threads may
+// subset one face and deflate another at the same time.
+bool ep_face_program_deflate(ep_face *face, const uint32_t *cps, size_t n, const unsigned char *raw,
+                             size_t raw_len, unsigned char **z, size_t *z_len);
+
 // How one candidate of a role resolved, for `evalpdf fonts`.
 typedef enum ep_font_cand_status {
   EP_FONT_CAND_PRIMARY = 0,  // gave the role's primary face
