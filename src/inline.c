@@ -100,8 +100,8 @@ static void set_mark_cell(inl *L, ep_lb_atom *a, atom_style *as, ep_face *face, 
 // overlap, the stroke centred in the run's cells. The cells, and so advances
 // and line breaking, are unchanged. Runs that reach atoms [FROM, n) are set.
 static void join_dashes(inl *L, atoms *at, size_t from) {
-  size_t i = from;
-  while (i > 0 && at->a[i - 1].cp == 0x2014)
+  size_t i = from, back = 64; // a run started before FROM is joined again (at most 64 back:
+  while (i > 0 && back-- > 0 && at->a[i - 1].cp == 0x2014) // no quadratic work on hostile runs)
     i--;
   while (i < at->n) {
     size_t j = i + 1;
