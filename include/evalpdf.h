@@ -54,6 +54,8 @@ const char *evalpdf_status_string(evalpdf_status status);
 
 // Option flags.
 #define EVALPDF_OPT_STRICT (1u << 0) // warnings count as errors
+#define EVALPDF_OPT_SERIAL (1u << 1) // a render uses no helper thread (for programs that render
+                                     // several documents at once on threads of their own)
 
 // Options for a context. Initialize with evalpdf_options_init(), then set fields.
 // Strings are borrowed: they must outlive the evalpdf_context_new() call only.

@@ -50,6 +50,7 @@ struct evalpdf_context {
   const char *data_source;
   char *font_dir;
   char *user_dir; // the user's layout folder (may not exist)
+  char *cache_dir; // $XDG_CACHE_HOME/evalpdf or ~/.cache/evalpdf (installed-font list), or NULL
   ep_catalog catalog;
   bool prep_on;      // a prepare thread was started (joined by evalpdf_context_free)
   pthread_t prep;
@@ -210,6 +211,21 @@ static char *lookup_layout(const evalpdf_context *c, const char *l, char *err, s
   return NULL;
 }
 
+// 'find_cache_dir()' - Where the list of installed fonts is cached:
+// $XDG_CACHE_HOME/evalpdf, else ~/.cache/evalpdf (absolute only), else NULL.
+static char *find_cache_dir(void) {
+  const char *xdg = getenv("XDG_CACHE_HOME");
+  const char *home = getenv("HOME");
+  char buf[4096];
+  if (xdg && xdg[0] == '/')
+    snprintf(buf, sizeof buf, "%s/evalpdf", xdg);
+  else if (home && home[0] == '/')
+    snprintf(buf, sizeof buf, "%s/.cache/evalpdf", home);
+  else
+    return NULL;
+  return ep_xstrdup(buf);
+}
+
 // 'evalpdf_context_new()' - Create a context.
 evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context **out, char *err,
                                    size_t err_size) {
@@ -228,6 +244,7 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
   c->font_dir = ep_xstrdup(opts->font_dir);
   c->data_dir = find_data_dir(opts->data_dir, &c->data_source);
   c->user_dir = find_user_dir(opts->user_layout_dir);
+  c->cache_dir = find_cache_dir();
   ep_catalog_init(&c->catalog, c->user_dir, c->data_dir);
   if (opts->root && !is_dir(opts->root)) {
     if (err)
@@ -266,6 +283,7 @@ void evalpdf_context_free(evalpdf_context *ctx) {
   free(ctx->data_dir);
   free(ctx->font_dir);
   free(ctx->user_dir);
+  free(ctx->cache_dir);
   free(ctx);
 }
 
@@ -527,6 +545,7 @@ static const style_entry *get_style(evalpdf_context *ctx, const char *path, cons
     ep_fontset_options fo;
     ep_fontset_options_init(&fo);
     fo.font_dir = ctx->font_dir;
+    fo.cache_dir = ctx->cache_dir;
     char fonts[4096];
     snprintf(fonts, sizeof fonts, "%s/fonts", ctx->data_dir);
     fo.data_dir = fonts;
@@ -690,6 +709,7 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
     dl->creator = "evalpdf " EVALPDF_VERSION;
     dl->source = doc->report->path;
     dl->epoch = opts && opts->creation_date >= 0 ? opts->creation_date : -1;
+    dl->serial = ctx->flags & EVALPDF_OPT_SERIAL;
     if (ep_diags_count_effective(&rd, EP_ERROR, strict))
       st = EVALPDF_ERR_INPUT;
   }

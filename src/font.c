@@ -7,6 +7,7 @@
 #define _XOPEN_SOURCE 700 // realpath() (XSI in glibc's view)
 #endif
 #include "font.h"
+#include "fontcache.h"
 
 #include "util.h"
 
@@ -105,7 +106,8 @@ struct ep_role {
 struct ep_fontset {
   pthread_mutex_t lock; // guards faces[], roles[] and FT_Library use (FT_New_Face/FT_Done_Face)
   FT_Library ft;
-  FcConfig *fc;         // private config, loaded on first need (NULL until then or with no_system_fonts)
+  char *cache_dir;      // where the list of installed fonts is cached (NULL: not cached)
+  bool system_cached;   // the installed fonts came from that cache
   bool system_wanted;   // installed fonts may be used (not no_system_fonts)
   bool system_loaded;   // fontconfig was asked (once per font set)
   char *dirs[2];        // extra folders for relative file candidates, in order
@@ -290,18 +292,6 @@ static void face_display(ep_buf *b, const ep_face *face) {
 // ---------------------------------------------------------------------------
 // Catalog
 
-// 'pattern_int()' - An integer or double property of P as int, or DFLT.
-static int pattern_int(FcPattern *p, const char *object, int dflt) {
-  FcValue v;
-  if (FcPatternGet(p, object, 0, &v) != FcResultMatch)
-    return dflt;
-  if (v.type == FcTypeInteger)
-    return v.u.i;
-  if (v.type == FcTypeDouble)
-    return (int)v.u.d;
-  return dflt;
-}
-
 // 'pattern_families()' - Append every FC_FAMILY value of P to the list *V.
 static void pattern_families(FcPattern *p, char ***v, size_t *n) {
   FcChar8 *fam;
@@ -309,34 +299,16 @@ static void pattern_families(FcPattern *p, char ***v, size_t *n) {
     strv_push(v, n, (const char *)fam);
 }
 
-// 'catalog_add()' - Add the face described by fontconfig pattern P, when it is a
-// scalable sfnt face (TrueType or CFF outlines; CFF ones are kept so a role
-// that names them can say why they are skipped).
-static void catalog_add(ep_fontset *fs, FcPattern *p, cat_source source) {
-  FcChar8 *file, *format;
-  FcBool flag;
-  int index = 0;
-  if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch)
-    return;
-  if (FcPatternGetInteger(p, FC_INDEX, 0, &index) != FcResultMatch)
-    index = 0;
-  if (index < 0 || index > 0xFFFF) // a named instance of a variable font
-    return;
-  if (FcPatternGetBool(p, FC_VARIABLE, 0, &flag) == FcResultMatch && flag)
-    return;
-  if (FcPatternGetBool(p, FC_OUTLINE, 0, &flag) == FcResultMatch && !flag)
-    return;
-  if (FcPatternGetString(p, FC_FONTFORMAT, 0, &format) == FcResultMatch &&
-      strcmp((const char *)format, "TrueType") != 0 && strcmp((const char *)format, "CFF") != 0)
-    return;
+// 'catalog_add()' - Add face F (its strings move into the catalog) from SOURCE.
+static void catalog_add(ep_fontset *fs, ep_sysfont *f, cat_source source) {
   cat_entry e = {0};
-  pattern_families(p, &e.families, &e.n_families);
-  if (!e.n_families)
-    return;
-  e.path = ep_xstrdup((const char *)file);
-  e.index = (unsigned)index;
-  e.weight = pattern_int(p, FC_WEIGHT, FC_WEIGHT_REGULAR);
-  e.slant = pattern_int(p, FC_SLANT, FC_SLANT_ROMAN);
+  e.families = f->families;
+  e.n_families = f->n_families;
+  e.path = f->path;
+  e.index = f->index;
+  e.weight = f->weight;
+  e.slant = f->slant;
+  memset(f, 0, sizeof *f);
   e.source = source;
   e.seq = fs->n_cat;
   if (fs->n_cat == fs->cap_cat) {
@@ -352,8 +324,11 @@ static void catalog_add_file(ep_fontset *fs, const char *path, cat_source source
   if (!set)
     return;
   FcFreeTypeQueryAll((const FcChar8 *)path, (unsigned)-1, NULL, NULL, set);
-  for (int i = 0; i < set->nfont; i++)
-    catalog_add(fs, set->fonts[i], source);
+  for (int i = 0; i < set->nfont; i++) {
+    ep_sysfont f; // a scalable sfnt face (TrueType or CFF: CFF ones are kept so a role can say why they are skipped)
+    if (ep_sysfont_from_pattern(set->fonts[i], &f))
+      catalog_add(fs, &f, source);
+  }
   FcFontSetDestroy(set);
 }
 
@@ -443,10 +418,19 @@ bool ep_fontset_new(const ep_fontset_options *opts, ep_diags *diags, ep_fontset 
   if (opts->data_dir && catalog_scan_dir(fs, opts->data_dir, SRC_DATA_DIR, 0))
     fs->dirs[fs->n_dirs++] = ep_xstrdup(opts->data_dir);
   fs->system_wanted = !opts->no_system_fonts;
+  fs->cache_dir = opts->cache_dir ? ep_xstrdup(opts->cache_dir) : NULL;
   if (fs->n_cat)
     qsort(fs->cat, fs->n_cat, sizeof *fs->cat, cmp_cat);
   *out = fs;
   return true;
+}
+
+// 'ep_fontset_system_cached()' - True when the installed fonts came from the cache.
+bool ep_fontset_system_cached(ep_fontset *fs) {
+  pthread_mutex_lock(&fs->lock);
+  bool cached = fs->system_cached;
+  pthread_mutex_unlock(&fs->lock);
+  return cached;
 }
 
 // 'ep_fontset_system_loaded()' - True once fontconfig was asked.
@@ -467,13 +451,14 @@ static void load_system_fonts(ep_fontset *fs, ep_diags *diags) {
   if (!fs->system_wanted || fs->system_loaded)
     return;
   fs->system_loaded = true;
-  fs->fc = FcInitLoadConfigAndFonts();
-  FcFontSet *sys = fs->fc ? FcConfigGetFonts(fs->fc, FcSetSystem) : NULL;
-  if (!fs->fc)
+  ep_sysfont *sys = NULL;
+  size_t n = 0;
+  if (!ep_sysfonts_load(fs->cache_dir, &sys, &n, &fs->system_cached))
     ep_diag_add(diags, EP_WARNING, NULL, 0, "fontconfig-failed",
                 "fontconfig could not load its configuration; installed fonts are not used.");
-  for (int i = 0; sys && i < sys->nfont; i++)
-    catalog_add(fs, sys->fonts[i], SRC_SYSTEM);
+  for (size_t i = 0; i < n; i++)
+    catalog_add(fs, &sys[i], SRC_SYSTEM);
+  ep_sysfonts_free(sys, n);
   if (fs->n_cat)
     qsort(fs->cat, fs->n_cat, sizeof *fs->cat, cmp_cat);
 }
@@ -531,8 +516,7 @@ void ep_fontset_free(ep_fontset *fs) {
   free(fs->cat);
   for (size_t i = 0; i < fs->n_dirs; i++)
     free(fs->dirs[i]);
-  if (fs->fc)
-    FcConfigDestroy(fs->fc);
+  free(fs->cache_dir);
   if (fs->ft)
     FT_Done_FreeType(fs->ft);
   pthread_mutex_destroy(&fs->lock);

@@ -35,6 +35,7 @@ typedef struct ep_fontset_options {
   const char *font_dir;  // the user's --font-dir DIR, searched first; NULL = none; must exist
   const char *data_dir;  // the project's fonts/ folder, searched next; NULL = none; may be missing
   bool no_system_fonts;  // true: ignore the fonts fontconfig knows (tests, sealed installs)
+  const char *cache_dir; // folder of the installed-font list cache (fontcache.h); NULL = none
 } ep_fontset_options;
 
 // 'ep_fontset_options_init()' - All fields zero: no extra folders, system fonts on.
@@ -54,6 +55,10 @@ bool ep_fontset_new(const ep_fontset_options *opts, ep_diags *diags, ep_fontset 
 // that no face of the font folders provides (never when every role resolves
 // from the folders' files or file paths).
 bool ep_fontset_system_loaded(ep_fontset *fs);
+
+// 'ep_fontset_system_cached()' - True when the installed fonts were read from
+// the cache in the options' cache_dir rather than from fontconfig.
+bool ep_fontset_system_cached(ep_fontset *fs);
 
 // 'ep_fontset_free()' - Free the set with all its faces and roles (NULL is ignored).
 void ep_fontset_free(ep_fontset *fs);

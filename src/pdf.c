@@ -393,7 +393,7 @@ static void start_programs(pdf_writer *w) {
     cps[i] = w->fonts[i].cps;
     ns[i] = w->fonts[i].n;
   }
-  w->programs = ep_programs_start(faces, cps, ns, n);
+  w->programs = ep_programs_start(faces, cps, ns, n, !w->dl->serial);
   w->prog_faces = faces;
   w->prog_cps = cps;
   w->prog_ns = ns;

@@ -124,7 +124,8 @@ static void order_items(ep_programs *p) {
 }
 
 // 'ep_programs_start()' - Items for the N faces, and the helper thread started.
-ep_programs *ep_programs_start(ep_face *const *faces, const uint32_t *const *cps, const size_t *ns, size_t n) {
+ep_programs *ep_programs_start(ep_face *const *faces, const uint32_t *const *cps, const size_t *ns, size_t n,
+                               bool use_helper) {
   ep_programs *p = ep_xcalloc(1, sizeof *p);
   pthread_mutex_init(&p->lock, NULL);
   pthread_cond_init(&p->cond, NULL);
@@ -134,7 +135,7 @@ ep_programs *ep_programs_start(ep_face *const *faces, const uint32_t *const *cps
   for (size_t i = 0; i < n; i++)
     p->items[i] = (prog_item){.face = faces[i], .cps = cps[i], .n = ns[i]};
   order_items(p);
-  p->thread_on = n > 0 && pthread_create(&p->thread, NULL, helper, p) == 0;
+  p->thread_on = use_helper && n > 0 && pthread_create(&p->thread, NULL, helper, p) == 0;
   return p;
 }
 

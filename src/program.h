@@ -16,10 +16,11 @@ typedef struct ep_programs ep_programs;
 // 'ep_programs_start()' - Start making the font programs of N faces:
 // FACES[i] cut down to the sorted, unique code points CPS[i][0..NS[i]-1].
 // All arrays are borrowed and must stay valid until ep_programs_free().
-// A helper thread starts on the largest subsets at once (without one, when
-// the thread cannot be made, the caller's thread does all the work in the
-// calls below). Returns a new object the caller frees with ep_programs_free().
-ep_programs *ep_programs_start(ep_face *const *faces, const uint32_t *const *cps, const size_t *ns, size_t n);
+// With USE_HELPER a helper thread starts on the largest subsets at once (without
+// one, or when the thread cannot be made, the caller's thread does all the
+// work in the calls below). Returns a new object the caller frees with ep_programs_free().
+ep_programs *ep_programs_start(ep_face *const *faces, const uint32_t *const *cps, const size_t *ns, size_t n,
+                               bool use_helper);
 
 // 'ep_programs_raw()' - The subset of item I in *RAW (*LEN bytes), owned by P:
 // made now on this thread if nobody started it, else waited for (this
