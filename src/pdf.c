@@ -4,14 +4,16 @@
 // Order of work in one call (one HPDF_Doc, nothing shared but the faces):
 //  1. collect the faces TEXT boxes use, with their drawn code points, and the
 //     DEST boxes;
-//  2. per face: hb-subset, temporary file, HPDF_LoadTTFontFromFile, unlink,
-//     give the font definition a unique name, compact its in-memory cmap,
-//     HPDF_GetFont(…, "UTF-8"), mark every glyph used, replace the ToUnicode
-//     CMap;
-//  3. per page: fills, rules and underlines first, then all text in one
+//  2. start the font programs (program.c): each face's hb-subset and its
+//     deflate, on a helper thread and this one;
+//  3. per face, as its subset is ready: libharu parses it in place (a
+//     callback stream), the definition gets a unique name, its in-memory
+//     cmap is compacted, HPDF_GetFont(…, "UTF-8"), ToUnicode replaced;
+//  4. per page: fills, rules and underlines first, then all text in one
 //     text object (so a fill never hides text);
-//  4. links, outline, page labels, document information;
-//  5. save to memory, HPDF_Free, then write the file atomically.
+//  5. per face: the deflated program attached as FontFile2, the maps
+//     compressed; links, outline, page labels, document information;
+//  6. save to memory, HPDF_Free, then write the file atomically.
 //
 // Several steps reach into libharu 2.3.0 internals that Debian installs
 // (hpdf_doc.h, hpdf_font.h, hpdf_fontdef.h): they are checked against the
