@@ -556,6 +556,18 @@ int ep_open_beneath(int dirfd, const char *rel) {
   return ep_open_beneath_walk(dirfd, rel);
 }
 
+// 'ep_open_beneath_dir()' - Open REL beneath the folder DIR (see util.h).
+int ep_open_beneath_dir(const char *dir, const char *rel) {
+  int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return -1;
+  int fd = ep_open_beneath(dfd, rel);
+  int e = errno;
+  close(dfd);
+  errno = e;
+  return fd;
+}
+
 // 'ep_open_confined()' - Open PATH beneath ROOT (see util.h).
 ep_confined_rc ep_open_confined(const char *root, const char *base, const char *path, char **abs,
                                 int *fd, int *err) {

@@ -98,6 +98,8 @@ const char *ep_suggest(const char *word, const char *const *candidates, const ch
 
 // The largest file evalpdf reads as report XML or a layout (64 MiB).
 #define EP_MAX_FILE_BYTES (64L * 1024 * 1024)
+// The largest font file a layout named by a report may name (256 MiB; read into memory).
+#define EP_MAX_FONT_BYTES (256L * 1024 * 1024)
 
 // 'ep_path_normalize()' - PATH made absolute against BASE (an absolute folder;
 // ignored when PATH is absolute) and normalised lexically: "." and empty parts
@@ -120,6 +122,10 @@ int ep_open_beneath(int dirfd, const char *rel);
 // run it on kernels that have openat2): never follows an absolute symbolic
 // link, resolves relative ones itself, pops its own descriptors for "..".
 int ep_open_beneath_walk(int dirfd, const char *rel);
+
+// 'ep_open_beneath_dir()' - ep_open_beneath() of REL beneath the folder DIR
+// (absolute, or relative to the working directory); -1 with errno.
+int ep_open_beneath_dir(const char *dir, const char *rel);
 
 // Result of ep_open_confined().
 typedef enum ep_confined_rc {
