@@ -150,8 +150,14 @@ unsigned char *ep_read_fd(int fd, size_t limit, size_t *len);
 // ---- Output files that a killed process never leaves behind -------------------
 
 // An output being written: an unnamed O_TMPFILE in the target's folder, or
-// (where the file system has none) a temporary name ".BASE.evalpdf-PID-XXXXXX"
-// that the next ep_outfile_open() in that folder removes once process PID is gone.
+// (where the file system has none) a temporary name ".BASE.evalpdf-PID-XXXXXX".
+// The writer holds an exclusive lock on the file (OFD lock, else flock) until
+// it closes it; the next ep_outfile_open() in that folder removes a temporary
+// of that name pattern only when it can take that lock itself (the owner is
+// gone; NFS carries the lock between machines, so PIDs are never trusted), and
+// an empty one only after a minute (its owner may not have locked it yet).
+// The environment variable EVALPDF_TEST_NAMED_TEMP=1 (for tests only) skips
+// O_TMPFILE.
 typedef struct ep_outfile {
   int fd;         // write here
   char *target;   // the file to replace (symbolic links resolved)
