@@ -14,7 +14,9 @@
 # strace in fsync with its temporary written and locked, and a file whose
 # lock another process holds (python3 fcntl.lockf, as an NFS client on
 # another machine would); an empty unlocked one only when a minute old; a
-# name off the pattern never.
+# name off the pattern never. Last, a render killed while paused in fsync
+# with its whole PDF written, on both paths: nothing left with O_TMPFILE, a
+# named temporary that the next render removes.
 set -eu
 . "$(dirname "$0")/script-args.sh"
 runs=${KILL_RUNS:-12}
@@ -126,6 +128,31 @@ if command -v strace >/dev/null 2>&1; then
         echo "FAIL the paused render did not finish with the reference output"; failed=$((failed + 1))
     fi
     rm -f other.pdf
+    # killed while paused in fsync with the whole PDF written: an O_TMPFILE
+    # vanishes, a named temporary stays until the next render removes it
+    for mode in 0 1; do
+        EVALPDF_TEST_NAMED_TEMP=$mode strace -f -qq -o /dev/null -e trace=fsync -e inject=fsync:delay_enter=5s \
+            "$bin" render "$src/examples/guangdong-2022-jiuzhu.xml" -o out.pdf 2>/dev/null &
+        sp=$!
+        n=0
+        child=
+        while [ $n -lt 300 ]; do # until the child holds its complete temporary (a file of this folder)
+            child=$(pgrep -P "$sp" || true)
+            [ -n "$child" ] && ls -l "/proc/$child/fd" 2>/dev/null | grep -q "$tmp/out/" && break
+            sleep 0.02
+            n=$((n + 1))
+        done
+        [ -n "$child" ] && kill -KILL "$child" 2>/dev/null || true
+        wait "$sp" 2>/dev/null || true
+        left=$(ls -A | grep -v '^out\.pdf$' || true)
+        cmp -s out.pdf "$tmp/reference.pdf" || { echo "FAIL killed in fsync (mode $mode): out.pdf changed"; failed=$((failed + 1)); }
+        case $mode:$left in
+            0:) ;;
+            1:.out.pdf.evalpdf-*) named=$((named + 1)); render
+               [ "$(ls -A)" = out.pdf ] || { echo "FAIL the next render kept $left"; failed=$((failed + 1)); } ;;
+            *) echo "FAIL killed in fsync (mode $mode): left '$left'"; failed=$((failed + 1)) ;;
+        esac
+    done
 else
     echo "SKIPPED: a render paused with its temporary locked (strace is not installed)"
 fi
