@@ -536,8 +536,7 @@ static int open_face_file(void *arg, const char *const *dirs, size_t n_dirs, con
       ep_buf b;
       ep_buf_init(&b);
       ep_buf_printf(&b, "%s/%s", dirs[i], name);
-      *shown = ep_xstrdup(ep_buf_str(&b));
-      ep_buf_free(&b);
+      *shown = b.data; // the buffer's heap string is handed over
       return fd;
     }
   }
@@ -564,6 +563,7 @@ static bool bind_one(ep_style *st, ep_fontset *fs, const char *name, ep_role **o
     if (!sr) {
       ep_diag_add(d, EP_ERROR, st->path, 0, "bad-layout", "the layout uses font role \"%s\" but defines no <role name=\"%s\">.",
                   name ? name : "", name ? name : "");
+      ep_buf_free(&kb);
       return false;
     }
     ep_role_def def = {key, (const char *const *)sr->candidates, sr->ncand, sr->packages, NULL, st->path, sr->line,
