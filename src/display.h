@@ -42,9 +42,11 @@ typedef struct ep_box {
   double fill;         // RECT gray level 0 (black) .. 1 (white); < 0 = no fill
   // LINK / DEST
   const char *dest_id; // destination name
-  bool upright;
+  bool upright;        // on a rotated page: drawn in page coordinates, not turned with the content
   bool actual_text;    // TEXT: its CJK-Latin gaps are positioning, not spaces: the writer
-                       // wraps it in a /Span with the run's text as /ActualText        // on a rotated page: drawn in page coordinates, not turned with the content
+                       // wraps it in a /Span with the run's text as /ActualText
+  bool actual_join;    // TEXT: that /Span goes on over the next TEXT box of the page (a
+                       // Latin run in its own face beside CJK: one /ActualText for both)
   // Provenance
   const char *src_file;
   unsigned long src_line;

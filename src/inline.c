@@ -93,18 +93,61 @@ static void set_mark_cell(inl *L, ep_lb_atom *a, atom_style *as, ep_face *face, 
   }
 }
 
+// 'is_latin_alnum()' - True for a Latin letter or digit (ASCII, Latin-1 and
+// Latin Extended-A/B letters): what a layout's Latin face sets.
+static bool is_latin_alnum(uint32_t cp) {
+  return (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') ||
+         (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
+}
+
+// 'is_ascii_mark()' - True for ASCII punctuation and symbols (set in the Latin
+// face when they stand inside or beside a run of Latin letters and digits).
+static bool is_ascii_mark(uint32_t cp) { return cp > ' ' && cp < 0x7F && !is_latin_alnum(cp); }
+
+// 'latin_flags()' - Which of the N characters CPS the Latin face sets: every
+// Latin letter and digit, the ASCII marks of a run of non-space ASCII (and
+// Latin) characters that holds a letter or digit ("85.5%", "020-85950792",
+// "examp1e.gov.cn"; PREV, the character before CPS, counts as part of the
+// first run), and a space between two such characters ("Liberation Serif").
+static void latin_flags(const uint32_t *cps, size_t n, uint32_t prev, bool *lat) {
+  for (size_t i = 0; i < n;) {
+    if (!is_latin_alnum(cps[i]) && !is_ascii_mark(cps[i])) {
+      lat[i++] = false;
+      continue;
+    }
+    size_t j = i;
+    bool alnum = i == 0 && is_latin_alnum(prev);
+    for (; j < n && (is_latin_alnum(cps[j]) || is_ascii_mark(cps[j])); j++)
+      alnum = alnum || is_latin_alnum(cps[j]);
+    for (size_t k = i; k < j; k++)
+      lat[k] = alnum;
+    i = j;
+  }
+  for (size_t i = 1; i + 1 < n; i++)
+    if (cps[i] == ' ' && lat[i - 1] && lat[i + 1])
+      lat[i] = true;
+}
+
 // 'lay_add_text()' - Append the characters of UTF-8 S as atoms in format F.
-// GLUE: no break inside S (a figure or a number).
+// GLUE: no break inside S (a figure or a number). Latin letters and digits
+// (see latin_flags) take the text style's Latin face when it has one and
+// covers them, else the CJK role's face as every other character.
 void lay_add_text(inl *L, atoms *at, const char *s, const ifmt *f, const char *file, unsigned long line,
                      bool glue) {
-  size_t len = strlen(s);
-  bool first = true;
-  for (size_t i = 0; i < len;) {
-    uint32_t cp = ep_utf8_next(s, len, &i);
+  size_t len = strlen(s), n = 0;
+  uint32_t *cps = ep_xmalloc((len + 1) * sizeof *cps);
+  for (size_t i = 0; i < len;)
+    cps[n++] = ep_utf8_next(s, len, &i);
+  bool *lat = ep_xmalloc((n + 1) * sizeof *lat);
+  latin_flags(cps, n, at->n ? at->a[at->n - 1].cp : 0, lat);
+  for (size_t i = 0; i < n; i++) {
+    uint32_t cp = cps[i];
     atom_style as = {f->link, NULL, f->size, f->bold, f->underline, f->rise, file, line, 0};
     ep_face *face = NULL;
     bool nonbmp = cp > 0xFFFF;
-    if (!nonbmp)
+    if (lat[i] && f->ts->latin)
+      face = ep_role_face_for(f->ts->latin, cp);
+    if (!face && !nonbmp)
       face = ep_role_face_for(f->ts->role, cp);
     if (!face) {
       if (cp != ' ')
@@ -120,11 +163,12 @@ void lay_add_text(inl *L, atoms *at, const char *s, const ifmt *f, const char *f
       adv = f->size * f->ratio;
     if (cp == '\t' || cp == '\n')
       cp = ' ';
-    unsigned flags = (glue && !first) ? EP_LB_GLUE_PREV : 0;
+    unsigned flags = (glue && i > 0) ? EP_LB_GLUE_PREV : 0;
     lay_push_atom(at, cp, adv, f->size, flags, &as);
     set_mark_cell(L, &at->a[at->n - 1], &at->s[at->n - 1], face, f->size, f->size * f->ratio);
-    first = false;
   }
+  free(cps);
+  free(lat);
 }
 
 // 'is_han()' - True for a Han ideograph (the characters words are made of here).
@@ -233,9 +277,27 @@ static bool same_run(const atom_style *a, const atom_style *b) {
          a->rise == b->rise && a->link == b->link;
 }
 
+// 'is_alnum_cp()' - True for an ASCII letter or digit.
+static bool is_alnum_cp(uint32_t c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+
+// 'script_edge()' - True when the run starting at atom I (after S) meets the
+// run before it (atoms [S, E) make the line) between a Latin letter or digit and a CJK character (spaces
+// between them skipped): the CJK-Latin gap there is positioning.
+static bool script_edge(const atoms *at, size_t s, size_t e, size_t i) {
+  size_t p = i, q = i;
+  while (p > s && at->a[p - 1].cp == ' ')
+    p--;
+  while (q < e && at->a[q].cp == ' ')
+    q++;
+  if (p == s || q >= e)
+    return false;
+  uint32_t a = at->a[p - 1].cp, b = at->a[q].cp;
+  return (is_alnum_cp(a) && ep_is_cjk(b)) || (ep_is_cjk(a) && is_alnum_cp(b));
+}
+
 // 'lay_emit_runs()' - Proto text boxes for atoms [S, E) of AT, at x = LEFT + X[i].
 void lay_emit_runs(inl *L, const atoms *at, const double *x, size_t s, size_t e, double left) {
-  size_t i = s;
+  size_t i = s, prev = SIZE_MAX; // PREV: the proto index of the line's last text box
   while (i < e) {
     // skip spaces at run starts
     size_t j = i + 1;
@@ -270,13 +332,17 @@ void lay_emit_runs(inl *L, const atoms *at, const double *x, size_t s, size_t e,
     b->text = ep_arena_strdup(&L->dl->arena, ep_buf_str(&t));
     for (size_t k = 1; k < n && !b->actual_text; k++) { // an ideograph beside a Latin letter or digit
       uint32_t p = cps[k - 1], q = cps[k];
-      bool pl = (p >= '0' && p <= '9') || ((p | 0x20) >= 'a' && (p | 0x20) <= 'z');
-      bool ql = (q >= '0' && q <= '9') || ((q | 0x20) >= 'a' && (q | 0x20) <= 'z');
-      b->actual_text = (pl && ep_is_cjk(q)) || (ql && ep_is_cjk(p));
+      b->actual_text = (is_alnum_cp(p) && ep_is_cjk(q)) || (is_alnum_cp(q) && ep_is_cjk(p));
     }
     for (size_t k = 0; k < n; k++)
       b->actual_text = b->actual_text && cps[k] <= 0xFFFF; // what is drawn for the rest is a blank
     ep_buf_free(&t);
+    size_t self = (size_t)(b - L->protos);
+    if (prev != SIZE_MAX && script_edge(at, s, e, i)) { // "2022" | "年": one /ActualText over both
+      L->protos[prev].actual_text = L->protos[prev].actual_join = true;
+      L->protos[self].actual_text = true;
+    }
+    prev = self;
     if (st->link) {
       double x0 = b->x, w = b->w, sz = b->size;
       ep_box *lk = lay_proto(L, EP_BOX_LINK);

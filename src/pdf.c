@@ -764,43 +764,49 @@ static bool draw_graphics(pdf_writer *w, HPDF_Page page, const ep_page *p, size_
   return true;
 }
 
-// 'needs_actual_text()' - True when layout marked run B: its ¼-em CJK-Latin
-// gaps are positioning, which text extraction would read as spaces.
-static bool needs_actual_text(const ep_box *b) { return b->actual_text; }
-
-// 'actual_text()' - Open (OPEN) or close a /Span marked-content sequence whose
-// /ActualText is B's text without spaces that are not in it, so a search for
-// "2022年" finds it (poppler and Acrobat honour it). libharu 2.3 has no API
-// for marked content: the operators go straight into the page's content stream.
-static bool actual_text(pdf_writer *w, HPDF_Page page, const ep_box *b, bool open) {
+// 'actual_text()' - Open a /Span marked-content sequence whose /ActualText is
+// the text of the TEXT boxes FROM..TO of P (a run and the runs its
+// actual_join flags carry the span over), so a search for "2022年" finds it
+// although the CJK-Latin gaps are positioning (poppler and Acrobat honour it).
+// libharu 2.3 has no API for marked content: the operators go straight into
+// the page's content stream (EMC closes it, in draw_layer()).
+static bool actual_text(HPDF_Page page, const ep_page *p, size_t from, size_t to) {
   HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
-  if (!open)
-    return HPDF_Stream_WriteStr(out, "EMC\012") == HPDF_OK;
   ep_buf h;
   ep_buf_init(&h);
   ep_buf_puts(&h, "/Span <</ActualText <FEFF");
-  for (size_t i = 0; i < b->n; i++) {
-    uint32_t c = b->cps[i];
-    if (c > 0xFFFF)
-      ep_buf_printf(&h, "%04X%04X", 0xD800 + ((c - 0x10000) >> 10), 0xDC00 + ((c - 0x10000) & 0x3FF));
-    else
-      ep_buf_printf(&h, "%04X", (unsigned)c);
+  for (size_t bi = from; bi <= to; bi++) {
+    const ep_box *b = &p->boxes[bi];
+    for (size_t i = 0; b->kind == EP_BOX_TEXT && i < b->n; i++) {
+      uint32_t c = b->cps[i];
+      if (c > 0xFFFF)
+        ep_buf_printf(&h, "%04X%04X", 0xD800 + ((c - 0x10000) >> 10), 0xDC00 + ((c - 0x10000) & 0x3FF));
+      else
+        ep_buf_printf(&h, "%04X", (unsigned)c);
+    }
   }
   ep_buf_puts(&h, ">>> BDC\012");
   bool ok = HPDF_Stream_WriteStr(out, ep_buf_str(&h)) == HPDF_OK;
   ep_buf_free(&h);
-  (void)w;
   return ok;
 }
 
-static bool draw_text_runs(pdf_writer *w, HPDF_Page page, const ep_box *b, size_t pi);
-
-// 'draw_text_box()' - Text box B, in a /Span with its /ActualText when it mixes scripts.
-static bool draw_text_box(pdf_writer *w, HPDF_Page page, const ep_box *b, size_t pi) {
-  if (!needs_actual_text(b) || font_of(w, b->face) == NULL)
-    return draw_text_runs(w, page, b, pi);
-  return actual_text(w, page, b, true) && draw_text_runs(w, page, b, pi) && actual_text(w, page, b, false);
+// 'span_end()' - The last box of the /ActualText span that text box BI of P
+// opens: BI itself, or the last TEXT box its actual_join chain reaches.
+static size_t span_end(const ep_page *p, size_t bi) {
+  size_t end = bi;
+  while (p->boxes[end].actual_join) {
+    size_t k = end + 1;
+    while (k < p->n && p->boxes[k].kind != EP_BOX_TEXT)
+      k++;
+    if (k == p->n || p->boxes[k].upright != p->boxes[bi].upright)
+      break;
+    end = k;
+  }
+  return end;
 }
+
+static bool draw_text_runs(pdf_writer *w, HPDF_Page page, const ep_box *b, size_t pi);
 
 // 'draw_text_runs()' - Place the glyphs of TEXT box B: runs of glyphs whose
 // spacing is the natural advance plus one constant go out as one string with
@@ -883,12 +889,24 @@ static bool draw_layer(pdf_writer *w, HPDF_Page page, const ep_page *p, size_t p
     return true;
   if (!set_gray(w, page, 0, pi) || !hp_ok(w, HPDF_Page_BeginText(page), "starting text on page %zu", pi + 1))
     return false;
+  HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
+  size_t span = SIZE_MAX; // the last box of the open /ActualText span
   for (size_t bi = 0; bi < p->n; bi++) {
     const ep_box *b = &p->boxes[bi];
     if ((sel == 1 && b->upright) || (sel == 2 && !b->upright))
       continue;
-    if (b->kind == EP_BOX_TEXT && text_box_usable(w, b, pi, false) && !draw_text_box(w, page, b, pi))
+    if (b->kind == EP_BOX_TEXT && b->actual_text && span == SIZE_MAX) {
+      span = span_end(p, bi);
+      if (!actual_text(page, p, bi, span))
+        return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "marking text on page %zu", pi + 1);
+    }
+    if (b->kind == EP_BOX_TEXT && text_box_usable(w, b, pi, false) && !draw_text_runs(w, page, b, pi))
       return false;
+    if (bi == span) {
+      span = SIZE_MAX;
+      if (HPDF_Stream_WriteStr(out, "EMC\012") != HPDF_OK)
+        return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "marking text on page %zu", pi + 1);
+    }
   }
   return hp_ok(w, HPDF_Page_EndText(page), "ending text on page %zu", pi + 1);
 }

@@ -147,6 +147,7 @@ void ep_style_free(ep_style *st) {
   free(st->roles);
   for (int i = 0; i < EP_TS__COUNT; i++) {
     free((char *)st->ts[i].role_name);
+    free((char *)st->ts[i].latin_name);
     free((char *)st->ts[i].number);
   }
   free((char *)st->pn_role_name);
@@ -276,6 +277,7 @@ static void check_geometry(const ep_style *st, double body_size, unsigned long p
 }
 
 static ep_style *style_from_doc(ep_xml_doc *doc, const char *path, bool confined, size_t errors_before, ep_diags *d);
+static ep_style_role *find_role(ep_style *st, const char *name);
 
 // 'ep_style_load()' - Parse a layout file.
 ep_style *ep_style_load(const char *path, ep_diags *d) { return ep_style_load_confined(path, NULL, d); }
@@ -342,6 +344,8 @@ static void parse_text(ep_style *st, xmlNodePtr el, const char *path, double *bo
   st->ts_set[k] = true;
   free((char *)t->role_name);
   t->role_name = sattr(el, "role");
+  free((char *)t->latin_name);
+  t->latin_name = sattr(el, "latin");
   t->size = 16;
   len_attr(el, "size", 0, 0, &R_SIZE, &t->size, path, d);
   if (k == EP_TS_BODY)
@@ -417,6 +421,12 @@ static ep_style *finish_style(ep_style *st, const char *path, size_t errors_befo
     ep_style_free(st);
     return NULL;
   }
+  // A set style without latin="…" takes the body's Latin role; "none" is none.
+  const char *body_latin = st->ts[EP_TS_BODY].latin_name;
+  for (int i = 0; i < EP_TS__COUNT; i++) {
+    if (st->ts_set[i] && i != EP_TS_BODY && !st->ts[i].latin_name && body_latin)
+      st->ts[i].latin_name = ep_xstrdup(body_latin);
+  }
   // Unset styles inherit from body (headings from the deepest set one).
   for (int i = 0; i < EP_TS__COUNT; i++) {
     if (st->ts_set[i])
@@ -424,8 +434,20 @@ static ep_style *finish_style(ep_style *st, const char *path, size_t errors_befo
     int from = (i >= EP_TS_H2 && i <= EP_TS_H4 && st->ts_set[i - 1]) ? i - 1 : EP_TS_BODY;
     st->ts[i] = st->ts[from];
     st->ts[i].role_name = ep_xstrdup(st->ts[from].role_name);
+    st->ts[i].latin_name = ep_xstrdup(st->ts[from].latin_name);
     st->ts[i].number = ep_xstrdup(st->ts[from].number);
     st->ts_set[i] = true;
+  }
+  for (int i = 0; i < EP_TS__COUNT; i++) {
+    const char *ln = st->ts[i].latin_name;
+    if (ln && strcmp(ln, "none") && !find_role(st, ln))
+      ep_diag_add(d, EP_ERROR, path, 0, "bad-layout",
+                  "<text element=\"%s\" latin=\"%s\">: the layout defines no <role name=\"%s\"> (name a role, or write latin=\"none\").",
+                  ts_names[i], ln, ln);
+  }
+  if (d->errors > errors_before) {
+    ep_style_free(st);
+    return NULL;
   }
   if (!st->pn_format)
     st->pn_format = ep_xstrdup("N");
@@ -578,11 +600,46 @@ static bool bind_one(ep_style *st, ep_fontset *fs, const char *name, ep_role **o
   return r && ep_role_face_count(r) > 0;
 }
 
+// 'bind_latin()' - Resolve the Latin role NAME of a text style into *OUT, or
+// NULL when NAME is NULL or "none" or none of its faces is installed: that is
+// a note, not an error (Latin is then set in the CJK faces, as without one).
+static void bind_latin(ep_style *st, ep_fontset *fs, const char *name, ep_role **out, ep_diags *d) {
+  *out = NULL;
+  if (!name || !strcmp(name, "none"))
+    return;
+  char key[256];
+  snprintf(key, sizeof key, "%s/%s", st->name ? st->name : st->path, name);
+  ep_role *r = ep_fontset_role(fs, key);
+  if (!r) {
+    ep_style_role *sr = find_role(st, name);
+    if (!sr)
+      return; // checked when the layout was loaded
+    ep_role_def def = {key, (const char *const *)sr->candidates, sr->ncand, sr->packages, "the Latin text",
+                       st->path, sr->line};
+    ep_diags tmp;
+    ep_diags_init(&tmp);
+    ep_fontset_add_role(fs, &def, &tmp, &r);
+    for (size_t i = 0; i < tmp.count; i++) {
+      const ep_diag_item *it = &tmp.items[i];
+      if (it->severity == EP_ERROR && !strcmp(it->code, "font-role-missing"))
+        ep_diag_add(d, EP_NOTE, it->file[0] ? it->file : NULL, it->line, "font-latin-missing",
+                    "%s Latin letters and digits are set in the CJK faces instead.", it->message);
+      else
+        ep_diag_add(d, it->severity, it->file[0] ? it->file : NULL, it->line, it->code, "%s", it->message);
+    }
+    ep_diags_free(&tmp);
+    r = ep_fontset_role(fs, key);
+  }
+  *out = r && ep_role_face_count(r) > 0 ? r : NULL;
+}
+
 // 'ep_style_bind_fonts()' - Resolve the roles the styles use.
 bool ep_style_bind_fonts(ep_style *st, ep_fontset *fs, ep_diags *d) {
   bool ok = true;
-  for (int i = 0; i < EP_TS__COUNT; i++)
+  for (int i = 0; i < EP_TS__COUNT; i++) {
     ok = bind_one(st, fs, st->ts[i].role_name, &st->ts[i].role, d) && ok;
+    bind_latin(st, fs, st->ts[i].latin_name, &st->ts[i].latin, d);
+  }
   ok = bind_one(st, fs, st->pn_role_name, &st->pn_role, d) && ok;
   if (st->header)
     ok = bind_one(st, fs, st->hd_role_name, &st->hd_role, d) && ok;

@@ -16,6 +16,10 @@ typedef enum ep_halign { EP_H_LEFT, EP_H_CENTER, EP_H_RIGHT, EP_H_JUSTIFY } ep_h
 typedef struct ep_text_style {
   const char *role_name; // font role
   ep_role *role;         // resolved role (owned by the fontset)
+  const char *latin_name; // role for Latin letters, digits and the ASCII marks among them
+                          // (<text latin="…">; unset: the body's; "none" or NULL: none)
+  ep_role *latin;         // resolved Latin role, NULL when none of its faces is installed
+                          // (Latin is then set in the CJK role's faces)
   double size;           // pt
   ep_halign align;
   double indent;         // first-line indent in em
@@ -100,6 +104,8 @@ void ep_style_free(ep_style *st);
 // 'ep_style_bind_fonts()' - Resolve every role of ST in FS (registering them
 // under "LAYOUTNAME/ROLE"), and point each text style at its role. Notes and
 // errors go to DIAGS. Returns false when a role used by a text style has no face.
+// A Latin role (<text latin>) with no installed face is no error: a note says
+// so, and Latin is set in the CJK faces.
 bool ep_style_bind_fonts(ep_style *st, ep_fontset *fs, ep_diags *diags);
 
 #endif

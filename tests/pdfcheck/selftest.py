@@ -19,11 +19,15 @@ SIZE, LEFT, PITCH, TOP, CHARS, LINES = 16.0, 80.0, 28.95, 760.0, 28, 22
 WORDS = "社会救助政策落实情况督办督查提高基层工作人员业务水平保障困难群众基本生活"
 
 
-def text_line(chars, y, size=SIZE):
-    """Content operators drawing each (x, character) of CHARS at baseline Y."""
+def text_line(chars, y, size=SIZE, latin=frozenset()):
+    """Content operators drawing each (x, character) of CHARS at baseline Y; the characters
+    in LATIN in the Latin font F2 (Times-Roman), the rest in the CID font F1."""
     ops = []
     for x, c in chars:
-        ops.append("BT /F1 %.2f Tf 1 0 0 1 %.3f %.3f Tm <%04X> Tj ET" % (size, x, y, ord(c)))
+        if c in latin:
+            ops.append("BT /F2 %.2f Tf 1 0 0 1 %.3f %.3f Tm <%02X> Tj ET" % (size, x, y, ord(c)))
+        else:
+            ops.append("BT /F1 %.2f Tf 1 0 0 1 %.3f %.3f Tm <%04X> Tj ET" % (size, x, y, ord(c)))
     return "\n".join(ops)
 
 
@@ -50,13 +54,14 @@ def write_pdf(path, pages):
         "/W [1 [500] 17 [500 500 500 500 500 500 500 500 500 500]] >>")  # space and digits: half an em
     add("<< /Type /FontDescriptor /FontName /BousungEG-Light-GB /Flags 4 /FontBBox [0 -120 1000 880] "
         "/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>")
+    latin = add("<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman /Encoding /WinAnsiEncoding >>")
     pages_id = add(None)
     kids = []
     for content in pages:
         data = "\n".join(content).encode("ascii")
         cid = add("<< /Length %d >>\nstream\n%s\nendstream" % (len(data), data.decode("ascii")))
         kids.append(add("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595.28 841.89] /Contents %d 0 R "
-                        "/Resources << /Font << /F1 %d 0 R >> >> >>" % (pages_id, cid, font)))
+                        "/Resources << /Font << /F1 %d 0 R /F2 %d 0 R >> >> >>" % (pages_id, cid, font, latin)))
     objs[pages_id - 1] = "<< /Type /Pages /Kids [%s] /Count %d >>" % (" ".join("%d 0 R" % k for k in kids), len(kids))
     catalog = add("<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
     out = bytearray(b"%PDF-1.4\n")
@@ -101,8 +106,9 @@ def number_line(gap):
     return chars + even("年底，共发放资金" + body(CHARS - 12), LEFT + (4 + gap) * SIZE)
 
 
-def clean_pages(gap=0.0):
-    """Three pages: a title and paragraphs; a full page of 22 lines; a short last page."""
+def clean_pages(gap=0.0, latin=frozenset("0123456789")):
+    """Three pages: a title and paragraphs; a full page of 22 lines; a short last page.
+    The digits in LATIN are set in the Latin font."""
     p1 = [text_line(even("困难群众救助补助工作经费", 150, 22), 800, 22),
           text_line(even("项目绩效评价报告", 190, 22), 770, 22)]
     y = TOP - 3 * PITCH
@@ -110,7 +116,7 @@ def clean_pages(gap=0.0):
         ops, y = paragraph(p1, y, k)
         p1 += ops
     p1.append(text_line(even(body(CHARS - 2), LEFT + 2 * SIZE), y))
-    p1.append(text_line(number_line(gap), y - PITCH))
+    p1.append(text_line(number_line(gap), y - PITCH, latin=latin))
     p1.append(text_line(even(body(CHARS)), y - 2 * PITCH))
     p1.append(text_line(even("保障基本生活。"), y - 3 * PITCH))
     p2 = [text_line(even(body(CHARS - 2), LEFT + 2 * SIZE), TOP)]
@@ -120,8 +126,9 @@ def clean_pages(gap=0.0):
 
 
 def faulty_pages():
-    """The clean document with one fault of each kind, and a space's gap inside 2022年."""
-    pages = clean_pages(gap=0.3)
+    """The clean document with one fault of each kind, a space's gap inside 2022年 and its
+    digits in the CJK font."""
+    pages = clean_pages(gap=0.3, latin=frozenset())
     p1 = pages[0]
     p1[0] = text_line(even("困难群众救助补助工作经费项目绩效评价报告福利彩", 60, 22), 800, 22)  # title: 彩|票
     p1[1] = text_line(even("票公益金", 190, 22), 770, 22)
@@ -150,7 +157,7 @@ def faulty_pages():
 CASES = [  # check, its arguments, whether it needs fontTools/jieba
     ("ragged", [], False), ("kinsoku", [], False), ("lastline", [], False), ("units", [], False),
     ("spacing", [], False), ("grid", [], False), ("extract", ["2022年"], False),
-    ("ink", [], True), ("title", [], True),
+    ("latin", [], False), ("ink", [], True), ("title", [], True),
 ]
 
 

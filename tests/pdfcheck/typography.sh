@@ -5,7 +5,8 @@
 # (spacing.py), numbers cut from their units (units.py), title breaks inside words
 # (title.py), the official grid (grid.py, default 22x28; --no-grid for layouts
 # without one) and extraction for search (extract.py, with --xml the report's
-# titles and numbers with units; without it "年"). One line per check and PDF, then
+# titles and numbers with units; without it "年") and Latin letters and digits in a
+# Latin face (latin.py). One line per check and PDF, then
 # a summary; exit status 1 when a check fails or cannot run.
 # Needs mutool (mupdf-tools), pdftotext (poppler-utils), python3-fonttools, python3-jieba.
 dir=$(dirname "$0")
@@ -37,7 +38,7 @@ done
 failed=0
 ran=0
 for pdf in "$@"; do
-  for check in ink spacing units title grid extract; do
+  for check in ink spacing units title grid extract latin; do
     case $check in
       grid) [ -n "$grid" ] || continue; args=$grid ;;
       extract) if [ -n "$xml" ]; then args="--xml $xml"; else args="年"; fi ;;

@@ -253,15 +253,17 @@ START_TEST(page_numbers_odd_right_even_left) {
   ck_assert_uint_ge(dl->npages, 2);
   double right = e.st->left + e.st->body_w, em = 16;
   for (size_t p = 0; p < 2; p++) {
-    const ep_box *num = NULL;
+    const ep_box *first = NULL, *num = NULL; // "— N —" may be several runs (a Latin face for N)
     for (size_t k = 0; k < dl->pages[p].n; k++)
-      if (dl->pages[p].boxes[k].kind == EP_BOX_TEXT && dl->pages[p].boxes[k].size == 14.0)
+      if (dl->pages[p].boxes[k].kind == EP_BOX_TEXT && dl->pages[p].boxes[k].size == 14.0) {
         num = &dl->pages[p].boxes[k];
+        first = first ? first : num;
+      }
     ck_assert_ptr_nonnull(num);
     if (p == 0)
       ck_assert(fabs(num->x + num->w - (right - em)) < 0.01);
     else
-      ck_assert(fabs(num->x - (e.st->left + em)) < 0.01);
+      ck_assert(fabs(first->x - (e.st->left + em)) < 0.01);
     ck_assert_int_eq(dl->pages[p].number, (int)p + 1);
   }
   done(&e, r, &d, dl);
