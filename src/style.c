@@ -571,14 +571,19 @@ static int open_face_file(void *arg, const char *const *dirs, size_t n_dirs, con
   return fd;
 }
 
+// 'role_key()' - Start KB with the font-set name of role NAME of ST: under the
+// layout's name, or its path when a report named it (so that its roles never
+// stand in for a trusted layout's roles of the same names).
+static const char *role_key(const ep_style *st, const char *name, ep_buf *kb) {
+  ep_buf_init(kb);
+  ep_buf_printf(kb, "%s/%s", st->name && !st->root ? st->name : st->path, name ? name : "");
+  return ep_buf_str(kb);
+}
+
 // 'bind_one()' - Resolve role NAME (registering it in FS once) into *OUT.
-// The role is registered under the layout's name, or its path when a report
-// named it (so that it never stands in for a trusted layout's role).
 static bool bind_one(ep_style *st, ep_fontset *fs, const char *name, ep_role **out, ep_diags *d) {
   ep_buf kb;
-  ep_buf_init(&kb);
-  ep_buf_printf(&kb, "%s/%s", st->name && !st->root ? st->name : st->path, name ? name : "");
-  const char *key = ep_buf_str(&kb);
+  const char *key = role_key(st, name, &kb);
   ep_role *r = ep_fontset_role(fs, key);
   if (!r) {
     ep_style_role *sr = find_role(st, name);
@@ -607,15 +612,17 @@ static void bind_latin(ep_style *st, ep_fontset *fs, const char *name, ep_role *
   *out = NULL;
   if (!name || !strcmp(name, "none"))
     return;
-  char key[256];
-  snprintf(key, sizeof key, "%s/%s", st->name ? st->name : st->path, name);
+  ep_buf kb;
+  const char *key = role_key(st, name, &kb);
   ep_role *r = ep_fontset_role(fs, key);
   if (!r) {
     ep_style_role *sr = find_role(st, name);
-    if (!sr)
+    if (!sr) {
+      ep_buf_free(&kb);
       return; // checked when the layout was loaded
+    }
     ep_role_def def = {key, (const char *const *)sr->candidates, sr->ncand, sr->packages, "the Latin text",
-                       st->path, sr->line};
+                       st->path, sr->line, st->root ? open_face_file : NULL, st};
     ep_diags tmp;
     ep_diags_init(&tmp);
     ep_fontset_add_role(fs, &def, &tmp, &r);
@@ -630,6 +637,7 @@ static void bind_latin(ep_style *st, ep_fontset *fs, const char *name, ep_role *
     ep_diags_free(&tmp);
     r = ep_fontset_role(fs, key);
   }
+  ep_buf_free(&kb);
   *out = r && ep_role_face_count(r) > 0 ? r : NULL;
 }
 
