@@ -54,6 +54,8 @@ const char *evalpdf_status_string(evalpdf_status status);
 
 // Option flags.
 #define EVALPDF_OPT_STRICT (1u << 0) // warnings count as errors
+#define EVALPDF_OPT_SERIAL (1u << 1) // a render uses no helper thread (for programs that render
+                                     // several documents at once on threads of their own)
 
 // Options for a context. Initialize with evalpdf_options_init(), then set fields.
 // Strings are borrowed: they must outlive the evalpdf_context_new() call only.
@@ -121,6 +123,17 @@ void evalpdf_render_options_init(evalpdf_render_options *opts);
 // bytes, may be NULL) and returns EVALPDF_ERR_USAGE (bad option) or EVALPDF_ERR_IO.
 evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context **out, char *err,
                                    size_t err_size);
+
+// 'evalpdf_context_prepare()' - Start loading the layout LAYOUT (a name or a
+// path; NULL = the context's layout option, else "official") and the fonts it
+// names on a background thread, and return at once, so that a program that
+// loads a document meanwhile finds them ready at its first render (which
+// waits for them if they are not). Optional: renders load what they need
+// anyway. At most one prepare per context; a later call does nothing.
+// Returns EVALPDF_ERR_USAGE when LAYOUT names no layout (nothing started),
+// else EVALPDF_OK; what loading reports is reported by the renders that use
+// the layout. evalpdf_context_free() waits for the thread to end.
+evalpdf_status evalpdf_context_prepare(evalpdf_context *ctx, const char *layout);
 
 // 'evalpdf_context_free()' - Free CTX (NULL is allowed). Documents loaded with
 // it must be freed first.

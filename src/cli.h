@@ -287,7 +287,7 @@ void cli_batch_run(evalpdf_context *ctx, const cli_batch_opts *o, cli_hash_cache
 void cli_batch_result_free(cli_batch_result *r);
 
 // 'cli_context_new()' - A context for O (its --root, --layout, --font-dir,
-// --strict); NULL after a message on stderr.
-evalpdf_context *cli_context_new(const cli_batch_opts *o);
+// --strict; SERIAL: renders use no helper thread); NULL after a message on stderr.
+evalpdf_context *cli_context_new(const cli_batch_opts *o, bool serial);
 
 #endif

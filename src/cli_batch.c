@@ -165,10 +165,13 @@ int cli_batch_parse(int argc, char **argv, cli_batch_opts *o) {
   return parse_epoch(o) ? -1 : 2;
 }
 
-// 'cli_context_new()' - The shared context.
-evalpdf_context *cli_context_new(const cli_batch_opts *o) {
+// 'cli_context_new()' - The shared context (SERIAL: renders use no helper
+// thread, as batch's workers already keep every core busy with documents).
+evalpdf_context *cli_context_new(const cli_batch_opts *o, bool serial) {
   evalpdf_options eo;
   evalpdf_options_init(&eo);
+  if (serial)
+    eo.flags |= EVALPDF_OPT_SERIAL;
   eo.root = o->root;
   eo.layout = o->layout;
   eo.font_dir = o->font_dir;
@@ -1154,7 +1157,7 @@ int evalpdf_cli_batch(int argc, char **argv) {
   int rc = cli_batch_parse(argc, argv, &o);
   if (rc >= 0)
     return rc;
-  evalpdf_context *ctx = cli_context_new(&o);
+  evalpdf_context *ctx = cli_context_new(&o, true);
   if (!ctx)
     return 2;
   cli_signals_install();

@@ -82,6 +82,7 @@ typedef struct ep_dlist {
   const char *creator;  // "evalpdf X.Y.Z"
   const char *source;   // the report's file, named in the writer's errors (NULL: none)
   long long epoch;      // creation time (SOURCE_DATE_EPOCH) or -1 for none
+  bool serial;          // the writer makes the font programs on the calling thread only
 } ep_dlist;
 
 // 'ep_dlist_new()' - An empty display list (free with ep_dlist_free).

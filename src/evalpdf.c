@@ -9,6 +9,7 @@
 #include "model.h"
 #include "pdf.h"
 #include "style.h"
+#include "wordseg.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -49,7 +50,11 @@ struct evalpdf_context {
   const char *data_source;
   char *font_dir;
   char *user_dir; // the user's layout folder (may not exist)
+  char *cache_dir; // $XDG_CACHE_HOME/evalpdf or ~/.cache/evalpdf (installed-font list), or NULL
   ep_catalog catalog;
+  bool prep_on;      // a prepare thread was started (joined by evalpdf_context_free)
+  pthread_t prep;
+  char *prep_path;   // the layout it loads
 };
 
 struct evalpdf_document {
@@ -206,6 +211,21 @@ static char *lookup_layout(const evalpdf_context *c, const char *l, char *err, s
   return NULL;
 }
 
+// 'find_cache_dir()' - Where the list of installed fonts is cached:
+// $XDG_CACHE_HOME/evalpdf, else ~/.cache/evalpdf (absolute only), else NULL.
+static char *find_cache_dir(void) {
+  const char *xdg = getenv("XDG_CACHE_HOME");
+  const char *home = getenv("HOME");
+  char buf[4096];
+  if (xdg && xdg[0] == '/')
+    snprintf(buf, sizeof buf, "%s/evalpdf", xdg);
+  else if (home && home[0] == '/')
+    snprintf(buf, sizeof buf, "%s/.cache/evalpdf", home);
+  else
+    return NULL;
+  return ep_xstrdup(buf);
+}
+
 // 'evalpdf_context_new()' - Create a context.
 evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context **out, char *err,
                                    size_t err_size) {
@@ -224,6 +244,7 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
   c->font_dir = ep_xstrdup(opts->font_dir);
   c->data_dir = find_data_dir(opts->data_dir, &c->data_source);
   c->user_dir = find_user_dir(opts->user_layout_dir);
+  c->cache_dir = find_cache_dir();
   ep_catalog_init(&c->catalog, c->user_dir, c->data_dir);
   if (opts->root && !is_dir(opts->root)) {
     if (err)
@@ -243,6 +264,9 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
 void evalpdf_context_free(evalpdf_context *ctx) {
   if (!ctx)
     return;
+  if (ctx->prep_on)
+    pthread_join(ctx->prep, NULL);
+  free(ctx->prep_path);
   for (size_t i = 0; i < ctx->nstyles; i++) {
     free(ctx->styles[i]->path);
     ep_style_free(ctx->styles[i]->style);
@@ -259,6 +283,7 @@ void evalpdf_context_free(evalpdf_context *ctx) {
   free(ctx->data_dir);
   free(ctx->font_dir);
   free(ctx->user_dir);
+  free(ctx->cache_dir);
   free(ctx);
 }
 
@@ -520,6 +545,7 @@ static const style_entry *get_style(evalpdf_context *ctx, const char *path, cons
     ep_fontset_options fo;
     ep_fontset_options_init(&fo);
     fo.font_dir = ctx->font_dir;
+    fo.cache_dir = ctx->cache_dir;
     char fonts[4096];
     snprintf(fonts, sizeof fonts, "%s/fonts", ctx->data_dir);
     fo.data_dir = fonts;
@@ -539,6 +565,65 @@ static const style_entry *get_style(evalpdf_context *ctx, const char *path, cons
   ctx->styles[ctx->nstyles++] = e;
   pthread_mutex_unlock(&ctx->lock);
   return e;
+}
+
+// 'style_faces()' - The faces the roles of style S use (PRIMARY: only each
+// role's first face), each once, in role order, into OUT (at most MAX);
+// returns how many.
+static size_t style_faces(const ep_style *s, bool primary, ep_face **out, size_t max) {
+  const ep_role *roles[2 * EP_TS__COUNT + 2];
+  size_t nroles = 0, n = 0;
+  for (int i = 0; i < EP_TS__COUNT; i++) {
+    roles[nroles++] = s->ts[i].role;
+    roles[nroles++] = s->ts[i].latin;
+  }
+  roles[nroles++] = s->pn_role;
+  roles[nroles++] = s->header ? s->hd_role : NULL;
+  for (size_t r = 0; r < nroles; r++)
+    for (size_t k = 0; roles[r] && k < ep_role_face_count(roles[r]) && (!primary || k == 0); k++) {
+      ep_face *f = ep_role_face(roles[r], k);
+      bool dup = false;
+      for (size_t i = 0; i < n && !dup; i++)
+        dup = out[i] == f;
+      if (!dup && n < max)
+        out[n++] = f;
+    }
+  return n;
+}
+
+// 'prepare_main()' - The prepare thread: build the style entry of the
+// layout; then, while the caller loads and lays out a document, load ICU's
+// Chinese word dictionary (the first title needs it) and pay each primary
+// face's first-subset costs (the PDF writer needs them last).
+static void *prepare_main(void *arg) {
+  evalpdf_context *ctx = arg;
+  const style_entry *e = get_style(ctx, ctx->prep_path, NULL);
+  ep_wordseg_warm();
+  ep_face *faces[64];
+  size_t n = e->style && e->fonts_ok ? style_faces(e->style, true, faces, sizeof faces / sizeof *faces) : 0;
+  for (size_t i = 0; i < n; i++)
+    ep_face_warm(faces[i]);
+  return NULL;
+}
+
+// 'evalpdf_context_prepare()' - Start loading a layout and its fonts in the background.
+evalpdf_status evalpdf_context_prepare(evalpdf_context *ctx, const char *layout) {
+  if (!ctx || ctx->prep_on)
+    return ctx ? EVALPDF_OK : EVALPDF_ERR_USAGE;
+  char *path = layout ? lookup_layout(ctx, layout, NULL, 0)
+               : ctx->layout_path ? ep_xstrdup(ctx->layout_path)
+                                  : (ep_catalog_find(&ctx->catalog, "official")
+                                         ? ep_xstrdup(ep_catalog_find(&ctx->catalog, "official"))
+                                         : NULL);
+  if (!path)
+    return EVALPDF_ERR_USAGE;
+  ctx->prep_path = path;
+  if (pthread_create(&ctx->prep, NULL, prepare_main, ctx) != 0) {
+    get_style(ctx, path, NULL); // no thread: load it now
+    return EVALPDF_OK;
+  }
+  ctx->prep_on = true;
+  return EVALPDF_OK;
 }
 
 // 'resolve_layout()' - The layout file a render of DOC (NULL: no report) with
@@ -624,6 +709,7 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
     dl->creator = "evalpdf " EVALPDF_VERSION;
     dl->source = doc->report->path;
     dl->epoch = opts && opts->creation_date >= 0 ? opts->creation_date : -1;
+    dl->serial = ctx->flags & EVALPDF_OPT_SERIAL;
     if (ep_diags_count_effective(&rd, EP_ERROR, strict))
       st = EVALPDF_ERR_INPUT;
   }
@@ -677,27 +763,14 @@ evalpdf_status evalpdf_document_render_inputs(evalpdf_document *doc, const evalp
   if (st != EVALPDF_OK)
     return st;
   fn(e->path, user);
-  const ep_style *s = e->style;
-  const ep_role *roles[EP_TS__COUNT + 2];
-  size_t nroles = 0;
-  for (int i = 0; i < EP_TS__COUNT; i++)
-    roles[nroles++] = s->ts[i].role;
-  roles[nroles++] = s->pn_role;
-  roles[nroles++] = s->header ? s->hd_role : NULL;
-  const char *seen[64];
-  size_t nseen = 0;
-  for (size_t r = 0; r < nroles; r++) {
-    for (size_t k = 0; roles[r] && k < ep_role_face_count(roles[r]); k++) {
-      const char *p = ep_face_path(ep_role_face(roles[r], k));
-      bool dup = false;
-      for (size_t i = 0; i < nseen && !dup; i++)
-        dup = !strcmp(seen[i], p);
-      if (dup)
-        continue;
-      if (nseen < sizeof seen / sizeof *seen)
-        seen[nseen++] = p;
-      fn(p, user);
-    }
+  ep_face *faces[64];
+  size_t n = style_faces(e->style, false, faces, sizeof faces / sizeof *faces);
+  for (size_t i = 0; i < n; i++) {
+    bool dup = false; // two faces of one .ttc: one file
+    for (size_t j = 0; j < i && !dup; j++)
+      dup = !strcmp(ep_face_path(faces[j]), ep_face_path(faces[i]));
+    if (!dup)
+      fn(ep_face_path(faces[i]), user);
   }
   return EVALPDF_OK;
 }

@@ -7,6 +7,7 @@
 #define _XOPEN_SOURCE 700 // realpath() (XSI in glibc's view)
 #endif
 #include "font.h"
+#include "fontcache.h"
 
 #include "util.h"
 
@@ -107,7 +108,8 @@ struct ep_role {
 struct ep_fontset {
   pthread_mutex_t lock; // guards faces[], roles[] and FT_Library use (FT_New_Face/FT_Done_Face)
   FT_Library ft;
-  FcConfig *fc;         // private config, loaded on first need (NULL until then or with no_system_fonts)
+  char *cache_dir;      // where the list of installed fonts is cached (NULL: not cached)
+  bool system_cached;   // the installed fonts came from that cache
   bool system_wanted;   // installed fonts may be used (not no_system_fonts)
   bool system_loaded;   // fontconfig was asked (once per font set)
   char *dirs[2];        // extra folders for relative file candidates, in order
@@ -292,18 +294,6 @@ static void face_display(ep_buf *b, const ep_face *face) {
 // ---------------------------------------------------------------------------
 // Catalog
 
-// 'pattern_int()' - An integer or double property of P as int, or DFLT.
-static int pattern_int(FcPattern *p, const char *object, int dflt) {
-  FcValue v;
-  if (FcPatternGet(p, object, 0, &v) != FcResultMatch)
-    return dflt;
-  if (v.type == FcTypeInteger)
-    return v.u.i;
-  if (v.type == FcTypeDouble)
-    return (int)v.u.d;
-  return dflt;
-}
-
 // 'pattern_families()' - Append every FC_FAMILY value of P to the list *V.
 static void pattern_families(FcPattern *p, char ***v, size_t *n) {
   FcChar8 *fam;
@@ -311,34 +301,16 @@ static void pattern_families(FcPattern *p, char ***v, size_t *n) {
     strv_push(v, n, (const char *)fam);
 }
 
-// 'catalog_add()' - Add the face described by fontconfig pattern P, when it is a
-// scalable sfnt face (TrueType or CFF outlines; CFF ones are kept so a role
-// that names them can say why they are skipped).
-static void catalog_add(ep_fontset *fs, FcPattern *p, cat_source source) {
-  FcChar8 *file, *format;
-  FcBool flag;
-  int index = 0;
-  if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch)
-    return;
-  if (FcPatternGetInteger(p, FC_INDEX, 0, &index) != FcResultMatch)
-    index = 0;
-  if (index < 0 || index > 0xFFFF) // a named instance of a variable font
-    return;
-  if (FcPatternGetBool(p, FC_VARIABLE, 0, &flag) == FcResultMatch && flag)
-    return;
-  if (FcPatternGetBool(p, FC_OUTLINE, 0, &flag) == FcResultMatch && !flag)
-    return;
-  if (FcPatternGetString(p, FC_FONTFORMAT, 0, &format) == FcResultMatch &&
-      strcmp((const char *)format, "TrueType") != 0 && strcmp((const char *)format, "CFF") != 0)
-    return;
+// 'catalog_add()' - Add face F (its strings move into the catalog) from SOURCE.
+static void catalog_add(ep_fontset *fs, ep_sysfont *f, cat_source source) {
   cat_entry e = {0};
-  pattern_families(p, &e.families, &e.n_families);
-  if (!e.n_families)
-    return;
-  e.path = ep_xstrdup((const char *)file);
-  e.index = (unsigned)index;
-  e.weight = pattern_int(p, FC_WEIGHT, FC_WEIGHT_REGULAR);
-  e.slant = pattern_int(p, FC_SLANT, FC_SLANT_ROMAN);
+  e.families = f->families;
+  e.n_families = f->n_families;
+  e.path = f->path;
+  e.index = f->index;
+  e.weight = f->weight;
+  e.slant = f->slant;
+  memset(f, 0, sizeof *f);
   e.source = source;
   e.seq = fs->n_cat;
   if (fs->n_cat == fs->cap_cat) {
@@ -354,8 +326,11 @@ static void catalog_add_file(ep_fontset *fs, const char *path, cat_source source
   if (!set)
     return;
   FcFreeTypeQueryAll((const FcChar8 *)path, (unsigned)-1, NULL, NULL, set);
-  for (int i = 0; i < set->nfont; i++)
-    catalog_add(fs, set->fonts[i], source);
+  for (int i = 0; i < set->nfont; i++) {
+    ep_sysfont f; // a scalable sfnt face (TrueType or CFF: CFF ones are kept so a role can say why they are skipped)
+    if (ep_sysfont_from_pattern(set->fonts[i], &f))
+      catalog_add(fs, &f, source);
+  }
   FcFontSetDestroy(set);
 }
 
@@ -445,10 +420,19 @@ bool ep_fontset_new(const ep_fontset_options *opts, ep_diags *diags, ep_fontset 
   if (opts->data_dir && catalog_scan_dir(fs, opts->data_dir, SRC_DATA_DIR, 0))
     fs->dirs[fs->n_dirs++] = ep_xstrdup(opts->data_dir);
   fs->system_wanted = !opts->no_system_fonts;
+  fs->cache_dir = opts->cache_dir ? ep_xstrdup(opts->cache_dir) : NULL;
   if (fs->n_cat)
     qsort(fs->cat, fs->n_cat, sizeof *fs->cat, cmp_cat);
   *out = fs;
   return true;
+}
+
+// 'ep_fontset_system_cached()' - True when the installed fonts came from the cache.
+bool ep_fontset_system_cached(ep_fontset *fs) {
+  pthread_mutex_lock(&fs->lock);
+  bool cached = fs->system_cached;
+  pthread_mutex_unlock(&fs->lock);
+  return cached;
 }
 
 // 'ep_fontset_system_loaded()' - True once fontconfig was asked.
@@ -469,13 +453,14 @@ static void load_system_fonts(ep_fontset *fs, ep_diags *diags) {
   if (!fs->system_wanted || fs->system_loaded)
     return;
   fs->system_loaded = true;
-  fs->fc = FcInitLoadConfigAndFonts();
-  FcFontSet *sys = fs->fc ? FcConfigGetFonts(fs->fc, FcSetSystem) : NULL;
-  if (!fs->fc)
+  ep_sysfont *sys = NULL;
+  size_t n = 0;
+  if (!ep_sysfonts_load(fs->cache_dir, &sys, &n, &fs->system_cached))
     ep_diag_add(diags, EP_WARNING, NULL, 0, "fontconfig-failed",
                 "fontconfig could not load its configuration; installed fonts are not used.");
-  for (int i = 0; sys && i < sys->nfont; i++)
-    catalog_add(fs, sys->fonts[i], SRC_SYSTEM);
+  for (size_t i = 0; i < n; i++)
+    catalog_add(fs, &sys[i], SRC_SYSTEM);
+  ep_sysfonts_free(sys, n);
   if (fs->n_cat)
     qsort(fs->cat, fs->n_cat, sizeof *fs->cat, cmp_cat);
 }
@@ -534,8 +519,7 @@ void ep_fontset_free(ep_fontset *fs) {
   free(fs->cat);
   for (size_t i = 0; i < fs->n_dirs; i++)
     free(fs->dirs[i]);
-  if (fs->fc)
-    FcConfigDestroy(fs->fc);
+  free(fs->cache_dir);
   if (fs->ft)
     FT_Done_FreeType(fs->ft);
   pthread_mutex_destroy(&fs->lock);
@@ -907,15 +891,23 @@ bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char 
   return ok;
 }
 
-// 'program_copy()' - Copies of entry E's data into the caller's pointers.
-static void program_copy(const program_entry *e, unsigned char **raw, size_t *raw_len, unsigned char **z,
-                         size_t *z_len) {
-  *raw = ep_xmalloc(e->raw_len);
-  memcpy(*raw, e->raw, e->raw_len);
-  *raw_len = e->raw_len;
-  *z = ep_xmalloc(e->z_len);
-  memcpy(*z, e->z, e->z_len);
-  *z_len = e->z_len;
+// 'ep_face_warm()' - Pay FACE's first-subset costs now: a small subset, discarded.
+void ep_face_warm(ep_face *face) {
+  // Digits, common marks and the first ideographs: enough to build HarfBuzz's
+  // table accelerators and read the tables every subset reads.
+  static const uint32_t cps[] = {0x30,   0x31,   0x32,   0x35,   0x39,   0x3001, 0x3002, 0x4E00,
+                                 0x4E0A, 0x4E2D, 0x5E74, 0x6708, 0x65E5, 0x91D1, 0x9879, 0xFF0C};
+  unsigned char *blob = NULL;
+  size_t len = 0;
+  if (face && face->state == FACE_OK && ep_face_subset(face, cps, sizeof cps / sizeof *cps, &blob, &len))
+    free(blob);
+}
+
+// 'copy_bytes()' - A malloc'd copy of LEN bytes at DATA in *OUT (*OUT_LEN).
+static void copy_bytes(const unsigned char *data, size_t len, unsigned char **out, size_t *out_len) {
+  *out = ep_xmalloc(len ? len : 1);
+  memcpy(*out, data, len);
+  *out_len = len;
 }
 
 // 'program_find()' - The cached entry of FACE for CPS[0..N-1], or NULL (FACE locked).
@@ -928,64 +920,107 @@ static program_entry *program_find(ep_face *face, const uint32_t *cps, size_t n)
   return NULL;
 }
 
-// 'ep_face_program()' - The font program of FACE for CPS: subset and deflate, cached.
-bool ep_face_program(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len,
-                     unsigned char **z, size_t *z_len) {
-  *raw = *z = NULL;
-  *raw_len = *z_len = 0;
+// 'program_store()' - The entry of FACE for CPS[0..N-1], made in the least
+// recently used slot (its old data freed) when there is none; marked used
+// (FACE locked).
+static program_entry *program_store(ep_face *face, const uint32_t *cps, size_t n) {
+  program_entry *e = program_find(face, cps, n);
+  if (!e) {
+    e = &face->programs[0];
+    for (size_t i = 1; i < PROGRAM_CACHE; i++)
+      if (face->programs[i].used < e->used)
+        e = &face->programs[i];
+    free(e->cps);
+    free(e->raw);
+    free(e->z);
+    memset(e, 0, sizeof *e);
+    e->cps = ep_xmalloc((n ? n : 1) * sizeof *cps);
+    memcpy(e->cps, cps, n * sizeof *cps);
+    e->n = n;
+  }
+  e->used = ++face->clock;
+  return e;
+}
+
+// 'ep_face_program_raw()' - The subset of FACE for CPS (cached).
+bool ep_face_program_raw(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len) {
+  *raw = NULL;
+  *raw_len = 0;
   if (!face || (n && !cps))
     return false;
   pthread_mutex_lock(&face->lock);
   program_entry *e = program_find(face, cps, n);
-  if (e) {
+  if (e && e->raw) {
     e->used = ++face->clock;
-    program_copy(e, raw, raw_len, z, z_len);
+    copy_bytes(e->raw, e->raw_len, raw, raw_len);
   }
   pthread_mutex_unlock(&face->lock);
-  if (e)
+  if (*raw)
     return true;
-  // Not cached: subset and compress outside the lock (other threads may use
-  // the face meanwhile), then keep the result in the least recently used slot.
-  program_entry made = {0};
-  if (!ep_face_subset(face, cps, n, &made.raw, &made.raw_len))
+  // Not cached: subset outside the lock (other threads may use the face meanwhile).
+  if (!ep_face_subset(face, cps, n, raw, raw_len))
     return false;
+  pthread_mutex_lock(&face->lock);
+  e = program_store(face, cps, n);
+  if (!e->raw)
+    copy_bytes(*raw, *raw_len, &e->raw, &e->raw_len);
+  pthread_mutex_unlock(&face->lock);
+  return true;
+}
+
+// 'ep_face_program_deflate()' - The deflate of RAW, FACE's subset for CPS (cached).
+bool ep_face_program_deflate(ep_face *face, const uint32_t *cps, size_t n, const unsigned char *raw,
+                             size_t raw_len, unsigned char **z, size_t *z_len) {
+  *z = NULL;
+  *z_len = 0;
+  if (!face || (n && !cps) || !raw || !raw_len)
+    return false;
+  pthread_mutex_lock(&face->lock);
+  program_entry *e = program_find(face, cps, n);
+  if (e && e->z) {
+    e->used = ++face->clock;
+    copy_bytes(e->z, e->z_len, z, z_len);
+  }
+  pthread_mutex_unlock(&face->lock);
+  if (*z)
+    return true;
   // Large programs (high-diversity text) at a fast level: deflate is then
   // most of the render, and the ratio differs by about 5%.
   struct libdeflate_compressor *c =
-      libdeflate_alloc_compressor(made.raw_len > PROGRAM_BIG ? PROGRAM_BIG_LEVEL : PROGRAM_LEVEL);
-  size_t bound = c ? libdeflate_zlib_compress_bound(c, made.raw_len) : 0;
-  made.z = c ? ep_xmalloc(bound) : NULL;
-  made.z_len = c ? libdeflate_zlib_compress(c, made.raw, made.raw_len, made.z, bound) : 0;
+      libdeflate_alloc_compressor(raw_len > PROGRAM_BIG ? PROGRAM_BIG_LEVEL : PROGRAM_LEVEL);
+  size_t bound = c ? libdeflate_zlib_compress_bound(c, raw_len) : 0;
+  *z = c ? ep_xmalloc(bound) : NULL;
+  *z_len = c ? libdeflate_zlib_compress(c, raw, raw_len, *z, bound) : 0;
   if (c)
     libdeflate_free_compressor(c);
-  if (made.z_len == 0) {
-    free(made.raw);
-    free(made.z);
+  if (*z_len == 0) {
+    free(*z);
+    *z = NULL;
     return false;
   }
-  made.cps = ep_xmalloc((n ? n : 1) * sizeof *cps);
-  memcpy(made.cps, cps, n * sizeof *cps);
-  made.n = n;
-  program_copy(&made, raw, raw_len, z, z_len);
   pthread_mutex_lock(&face->lock);
-  if (!program_find(face, cps, n)) {
-    program_entry *slot = &face->programs[0];
-    for (size_t i = 1; i < PROGRAM_CACHE; i++)
-      if (face->programs[i].used < slot->used)
-        slot = &face->programs[i];
-    free(slot->cps);
-    free(slot->raw);
-    free(slot->z);
-    *slot = made;
-    slot->used = ++face->clock;
-    made.cps = NULL;
-    made.raw = made.z = NULL;
-  }
+  e = program_store(face, cps, n);
+  if (!e->raw)
+    copy_bytes(raw, raw_len, &e->raw, &e->raw_len);
+  if (!e->z)
+    copy_bytes(*z, *z_len, &e->z, &e->z_len);
   pthread_mutex_unlock(&face->lock);
-  free(made.cps);
-  free(made.raw);
-  free(made.z);
   return true;
+}
+
+// 'ep_face_program()' - The font program of FACE for CPS: subset and deflate, cached.
+bool ep_face_program(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len,
+                     unsigned char **z, size_t *z_len) {
+  *z = NULL;
+  *z_len = 0;
+  if (!ep_face_program_raw(face, cps, n, raw, raw_len))
+    return false;
+  if (ep_face_program_deflate(face, cps, n, *raw, *raw_len, z, z_len))
+    return true;
+  free(*raw);
+  *raw = NULL;
+  *raw_len = 0;
+  return false;
 }
 
 // ---------------------------------------------------------------------------

@@ -35,6 +35,7 @@ typedef struct ep_fontset_options {
   const char *font_dir;  // the user's --font-dir DIR, searched first; NULL = none; must exist
   const char *data_dir;  // the project's fonts/ folder, searched next; NULL = none; may be missing
   bool no_system_fonts;  // true: ignore the fonts fontconfig knows (tests, sealed installs)
+  const char *cache_dir; // folder of the installed-font list cache (fontcache.h); NULL = none
 } ep_fontset_options;
 
 // 'ep_fontset_options_init()' - All fields zero: no extra folders, system fonts on.
@@ -54,6 +55,10 @@ bool ep_fontset_new(const ep_fontset_options *opts, ep_diags *diags, ep_fontset 
 // that no face of the font folders provides (never when every role resolves
 // from the folders' files or file paths).
 bool ep_fontset_system_loaded(ep_fontset *fs);
+
+// 'ep_fontset_system_cached()' - True when the installed fonts were read from
+// the cache in the options' cache_dir rather than from fontconfig.
+bool ep_fontset_system_cached(ep_fontset *fs);
 
 // 'ep_fontset_free()' - Free the set with all its faces and roles (NULL is ignored).
 void ep_fontset_free(ep_fontset *fs);
@@ -208,6 +213,26 @@ bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char 
 // once. Thread-safe: the subsetting runs outside the face's lock.
 bool ep_face_program(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len,
                      unsigned char **z, size_t *z_len);
+
+// 'ep_face_warm()' - Do now, on the calling thread, the one-time work of
+// FACE's first subset (opening its HarfBuzz face, HarfBuzz's table
+// accelerators, reading the tables), so that a later ep_face_program() of a
+// real document is faster. The result is discarded. Thread-safe; NULL and
+// unusable faces are ignored.
+void ep_face_warm(ep_face *face);
+
+// 'ep_face_program_raw()' - The first half of ep_face_program(): the subset
+// alone in *RAW (*RAW_LEN bytes, a malloc'd copy the caller free()s), from
+// the same cache. Thread-safe.
+bool ep_face_program_raw(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len);
+
+// 'ep_face_program_deflate()' - The second half of ep_face_program(): the
+// deflate of RAW (RAW_LEN bytes), which must be what ep_face_program_raw()
+// gave for FACE and CPS[0..N-1], in *Z (*Z_LEN bytes, a malloc'd copy the
+// caller free()s), from the same cache. Thread-safe: two threads may
+// subset one face and deflate another at the same time.
+bool ep_face_program_deflate(ep_face *face, const uint32_t *cps, size_t n, const unsigned char *raw,
+                             size_t raw_len, unsigned char **z, size_t *z_len);
 
 // How one candidate of a role resolved, for `evalpdf fonts`.
 typedef enum ep_font_cand_status {

@@ -344,7 +344,7 @@ static void host_add_table(void *user, struct ep_table *t) {
   li->table = t;
   li->count = 1;
 }
-static void host_add_drawing(void *user, size_t box0, size_t nbox, int rows) {
+static void host_add_drawing(void *user, size_t box0, size_t nbox, int rows, size_t alt0, size_t nalt, int alt_rows) {
   lay *L = user;
   L->para++;
   line_item *li = lay_new_line(L);
@@ -352,6 +352,9 @@ static void host_add_drawing(void *user, size_t box0, size_t nbox, int rows) {
   li->rows_h = rows;
   li->box0 = box0;
   li->nbox = nbox;
+  li->alt0 = alt0;
+  li->nalt = nalt;
+  li->alt_rows = alt_rows;
 }
 static ep_page *host_new_page(void *user, bool rotated) { return lay_new_page(user, rotated); }
 
@@ -446,7 +449,9 @@ static void numbered_items(lay *L, const ep_node *n, ep_kind kind) {
     ifmt f = lay_fmt_for(ts, L->char_ratio);
     char num[32];
     item_label(n, k, num, sizeof num);
-    lay_add_text(&L->in, &at, num, &f, c->file, c->line, true);
+    ifmt nf = f; // the number in the weight of the bold title it introduces
+    nf.bold = c->text && c->text[0];
+    lay_add_text(&L->in, &at, num, &nf, c->file, c->line, true);
     lay_add_lead(&L->in, &at, c, &f);
     lay_inline_text(&L->in, &at, c, &f, 0);
     lay_set_para(L, &at, ts->indent * ts->size * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
@@ -474,8 +479,9 @@ static void list_block(lay *L, const ep_node *n) {
     else
       item_label(n, k, label, sizeof label);
     atoms at = {0};
-    ifmt f = lay_fmt_for(ts, L->char_ratio);
-    lay_add_text(&L->in, &at, label, &f, c->file, c->line, true);
+    ifmt f = lay_fmt_for(ts, L->char_ratio), lf = f;
+    lf.bold = n->style != EP_LIST_BULLET && c->first && c->first->kind == EP_N_B; // "1." as bold as a bold lead
+    lay_add_text(&L->in, &at, label, &lf, c->file, c->line, true);
     double label_w = lay_width(&at);
     if (n->style == EP_LIST_BULLET) {
       // a half-em gap after the bullet, drawn as a fixed space
@@ -820,6 +826,29 @@ static void centred_line(lay *L, const char *text, const ep_text_style *ts, unsi
   free(at.s);
 }
 
+// 'title_parts()' - The report's title or subtitle TEXT in text style TS,
+// centred in a measure of W pt INSET in from the body's left edge: each part
+// the author ended with <br/> ('\n' in the model's title_lines) starts a new
+// line and is balanced on its own (balanced_para).
+static void title_parts(lay *L, const char *text, const ep_text_style *ts, double inset, double W,
+                        unsigned long line) {
+  for (const char *p = text; p && *p;) {
+    const char *nl = strchr(p, '\n');
+    size_t len = nl ? (size_t)(nl - p) : strlen(p);
+    char *part = ep_xmalloc(len + 1);
+    memcpy(part, p, len);
+    part[len] = 0;
+    atoms at = {0};
+    ifmt f = lay_fmt_for(ts, L->char_ratio);
+    lay_add_text(&L->in, &at, part, &f, L->r->path, line, false);
+    balanced_para(L, &at, inset, W, ts->size, true);
+    free(at.a);
+    free(at.s);
+    free(part);
+    p = nl ? nl + 1 : p + len;
+  }
+}
+
 // 'cover_page()' - A cover: the title a quarter down, the subtitle, the meta
 // fields as a block, and the issuer and date at the foot; the body starts on
 // the next page.
@@ -833,16 +862,9 @@ static void cover_page(lay *L) {
   line_item *li = lay_new_line(L);
   li->count = 1;
   blank_lines(L, rows / 4 - 1);
-  const ep_text_style *tt = &st->ts[EP_TS_TITLE];
-  if (m->title) {
-    atoms at = {0};
-    ifmt f = lay_fmt_for(tt, L->char_ratio);
-    lay_add_text(&L->in, &at, m->title, &f, L->r->path, m->title_line, false);
-    balanced_para(L, &at, st->body_w * 0.1, st->body_w * 0.8, tt->size, true); // a cover title keeps a margin
-    free(at.a);
-    free(at.s);
-  }
-  centred_line(L, m->subtitle, &st->ts[EP_TS_SUBTITLE], m->subtitle_line);
+  // a cover title keeps a margin
+  title_parts(L, m->title_lines, &st->ts[EP_TS_TITLE], st->body_w * 0.1, st->body_w * 0.8, m->title_line);
+  title_parts(L, m->subtitle_lines, &st->ts[EP_TS_SUBTITLE], 0, st->body_w, m->subtitle_line);
   blank_lines(L, 3);
   const ep_text_style *body = &st->ts[EP_TS_BODY];
   for (const ep_node *f = m->fields; f; f = f->next) {
@@ -880,23 +902,11 @@ static void title_block(lay *L) {
     return;
   }
   const ep_text_style *tt = &L->st->ts[EP_TS_TITLE];
-  if (m->title) {
-    atoms at = {0};
-    ifmt f = lay_fmt_for(tt, L->char_ratio);
-    lay_add_text(&L->in, &at, m->title, &f, L->r->path, m->title_line, false);
-    balanced_para(L, &at, 0, L->st->body_w, tt->size, true);
-    free(at.a);
-    free(at.s);
-  }
+  title_parts(L, m->title_lines, tt, 0, L->st->body_w, m->title_line);
   blank_lines(L, tt->space_after);
   if (m->subtitle) {
     const ep_text_style *st = &L->st->ts[EP_TS_SUBTITLE];
-    atoms at = {0};
-    ifmt f = lay_fmt_for(st, L->char_ratio);
-    lay_add_text(&L->in, &at, m->subtitle, &f, L->r->path, m->subtitle_line, false);
-    balanced_para(L, &at, 0, L->st->body_w, st->size, true);
-    free(at.a);
-    free(at.s);
+    title_parts(L, m->subtitle_lines, st, 0, L->st->body_w, m->subtitle_line);
     blank_lines(L, st->space_after);
   } else {
     blank_lines(L, 1);
@@ -1092,13 +1102,15 @@ static void paginate(lay *L) {
       continue;
     }
     if (li->rows_h > 0) {
-      // a drawing (chart): all its rows on one page
+      // a drawing (chart): all its rows on one page; at a page top, apart from
+      // its table, the version with its own caption
       if (row > 0 && row + li->rows_h > rows) {
         page = lay_new_page(L, false);
         row = 0;
       }
-      lay_copy_protos(&L->in, page, li->box0, li->nbox, top - row * st->pitch, false);
-      row += li->rows_h;
+      bool alt = row == 0 && li->alt_rows > 0;
+      lay_copy_protos(&L->in, page, alt ? li->alt0 : li->box0, alt ? li->nalt : li->nbox, top - row * st->pitch, false);
+      row += alt ? li->alt_rows : li->rows_h;
       if (row >= rows && i + 1 < L->nlines) {
         page = NULL;
         row = 0;

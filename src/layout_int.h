@@ -20,6 +20,8 @@ typedef struct line_item {
   bool num_start;       // page numbering starts on this line's page
   int span;             // grid rows the line takes (large type on a small pitch); 0 = 1
   int rows_h;           // > 0: a drawing RROWS_H grid rows tall; box y is relative to its top edge
+  size_t alt0, nalt;    // a drawing's version for a page top (own caption), ALT_ROWS tall
+  int alt_rows;
 } line_item;
 
 typedef struct lay {

@@ -20,8 +20,10 @@ typedef struct tbl_host {
   void (*caption)(void *user, atoms *at, double size);
   // table T (laid out) as the next item of the block flow
   void (*add_table)(void *user, struct ep_table *t);
-  // a drawing of proto boxes [BOX0, BOX0 + NBOX), ROWS grid rows tall, y from its top
-  void (*add_drawing)(void *user, size_t box0, size_t nbox, int rows);
+  // a drawing of proto boxes [BOX0, BOX0 + NBOX), ROWS grid rows tall, y from its top;
+  // [ALT0, ALT0 + NALT) (ALT_ROWS tall) is the version set when it starts a page
+  // (the chart apart from its table, with its own caption)
+  void (*add_drawing)(void *user, size_t box0, size_t nbox, int rows, size_t alt0, size_t nalt, int alt_rows);
   // a new page, ROTATED for a landscape table
   ep_page *(*new_page)(void *user, bool rotated);
 } tbl_host;

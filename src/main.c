@@ -565,6 +565,8 @@ static int cmd_render(cli_state *st) {
       cli_error("render - (standard input) needs -o OUT.pdf, or -o - for standard output.");
       return 2;
     }
+  // The layout and its fonts load on a second core while the first file loads.
+  evalpdf_context_prepare(st->ctx, st->render.layout);
   int rc = 0;
   for (size_t i = 0; i < st->nargs; i++) {
     evalpdf_document *doc;

@@ -189,6 +189,8 @@ struct ep_node {
 typedef struct ep_meta {
   bool present;
   const char *title, *subtitle, *issuer, *year, *date, *region;
+  const char *title_lines;    // the title with '\n' where the author put <br/> (else as title)
+  const char *subtitle_lines; // the subtitle the same way (NULL without a subtitle)
   unsigned long line, title_line, subtitle_line;
   int date_y, date_m, date_d; // parsed date (0 when absent)
   ep_node *fields;            // first EP_N_FIELD (chained by next), may be NULL

@@ -355,18 +355,50 @@ static void no_children(builder *b, xmlNodePtr el) {
   }
 }
 
+// 'text_lines()' - The text of <title> or <subtitle> EL, which may hold <br/>
+// (the author's line break): the text as the report's title (the break read
+// as a source line break: nothing between CJK, a space between Latin words)
+// in *PLAIN, and each part normalized on its own, joined by '\n', in *LINES
+// (may be NULL). LINES NULL: EL holds text only (a <br/> is misplaced there too).
+static void text_lines(builder *b, xmlNodePtr el, const char **plain, const char **lines) {
+  ep_buf raw, part, out;
+  ep_buf_init(&raw);
+  ep_buf_init(&part);
+  ep_buf_init(&out);
+  for (xmlNodePtr c = el->children;; c = c->next) {
+    bool br = lines && c && c->type == XML_ELEMENT_NODE && !c->ns && !strcmp(xname(c), "br");
+    if (!c || br) { // a part ends
+      const char *t = norm_text(&b->r->arena, ep_buf_str(&part));
+      if (t[0])
+        ep_buf_printf(&out, "%s%s", out.len ? "\n" : "", t);
+      part.len = 0;
+      if (part.data)
+        part.data[0] = 0;
+      if (!c)
+        break;
+      check_attrs(b, c, NULL, NULL);
+      no_children(b, c);
+      ep_buf_putc(&raw, '\n');
+    } else if (c->type == XML_ELEMENT_NODE) {
+      err(b, c, "misplaced-element", "<%s> holds %s only, but contains <%s>.", xname(el),
+          lines ? "text and <br/>" : "plain text", xname(c));
+    } else if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
+      ep_buf_puts(&raw, (const char *)c->content);
+      ep_buf_puts(&part, (const char *)c->content);
+    }
+  }
+  *plain = norm_text(&b->r->arena, ep_buf_str(&raw));
+  if (lines)
+    *lines = ep_arena_strdup(&b->r->arena, ep_buf_str(&out));
+  ep_buf_free(&raw);
+  ep_buf_free(&part);
+  ep_buf_free(&out);
+}
+
 // 'text_only()' - The normalized text of an element that may hold text only.
 static const char *text_only(builder *b, xmlNodePtr el) {
-  ep_buf raw;
-  ep_buf_init(&raw);
-  for (xmlNodePtr c = el->children; c; c = c->next) {
-    if (c->type == XML_ELEMENT_NODE)
-      err(b, c, "misplaced-element", "<%s> holds plain text only, but contains <%s>.", xname(el), xname(c));
-    else if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
-      ep_buf_puts(&raw, (const char *)c->content);
-  }
-  const char *r = norm_text(&b->r->arena, ep_buf_str(&raw));
-  ep_buf_free(&raw);
+  const char *r;
+  text_lines(b, el, &r, NULL);
   return r;
 }
 
@@ -1298,7 +1330,12 @@ static void build_meta(builder *b, xmlNodePtr el) {
       err(b, c, "duplicate-element", "<meta> has more than one <%s>.", n);
       continue;
     }
-    *slot = text_only(b, c);
+    if (slot == &m->title)
+      text_lines(b, c, slot, &m->title_lines);
+    else if (slot == &m->subtitle)
+      text_lines(b, c, slot, &m->subtitle_lines);
+    else
+      *slot = text_only(b, c);
     if (slot == &m->subtitle)
       m->subtitle_line = ep_xml_line(c);
     if (slot == &m->title) {

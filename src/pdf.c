@@ -23,6 +23,7 @@
 #include "pdf.h"
 
 #include "font.h"
+#include "program.h"
 #include "util.h"
 
 #include <errno.h>
@@ -95,6 +96,10 @@ typedef struct pdf_writer {
   struct libdeflate_compressor *zc; // compresses every stream libharu would deflate
   unsigned char *zbuf, *rbuf;       // scratch: compressed and raw stream data
   size_t zcap, rcap;
+  ep_programs *programs; // the fonts' programs, made with a helper thread
+  ep_face **prog_faces;  // the arrays programs borrows
+  const uint32_t **prog_cps;
+  size_t *prog_ns;
   pdf_font *fonts;      // in order of first use
   size_t nfonts, fonts_cap;
   pdf_dest *dests;      // sorted by id, then seq
@@ -376,6 +381,24 @@ static void collect(pdf_writer *w) {
   w->ndests = k;
 }
 
+// 'start_programs()' - Start subsetting and deflating the collected fonts
+// (on a helper thread and this one) while libharu work goes on here.
+static void start_programs(pdf_writer *w) {
+  size_t n = w->nfonts;
+  ep_face **faces = ep_xcalloc(n ? n : 1, sizeof *faces);
+  const uint32_t **cps = ep_xcalloc(n ? n : 1, sizeof *cps);
+  size_t *ns = ep_xcalloc(n ? n : 1, sizeof *ns);
+  for (size_t i = 0; i < n; i++) {
+    faces[i] = w->fonts[i].face;
+    cps[i] = w->fonts[i].cps;
+    ns[i] = w->fonts[i].n;
+  }
+  w->programs = ep_programs_start(faces, cps, ns, n, !w->dl->serial);
+  w->prog_faces = faces;
+  w->prog_cps = cps;
+  w->prog_ns = ns;
+}
+
 // 'err_text()' - strerror() into BUF, thread-safe.
 static const char *err_text(int err, char *buf, size_t size) {
 #if defined(_GNU_SOURCE)
@@ -654,43 +677,51 @@ static bool embed_program(pdf_writer *w, pdf_font *f, const unsigned char *z, si
          hp_ok(w, HPDF_Dict_Add(desc, "FontFile2", file), "embedding the font '%s'", family);
 }
 
-// 'load_font()' - Embed F: subset, parse, compact cmap, HPDF_GetFont, fix
-// ToUnicode, attach the font program.
-static bool load_font(pdf_writer *w, pdf_font *f) {
+// 'load_font()' - Make font I (F) usable for drawing: its subset parsed,
+// compact cmap, HPDF_GetFont, fixed ToUnicode. Its program is attached
+// later by embed_font(), once the helper thread has deflated it.
+static bool load_font(pdf_writer *w, size_t i, pdf_font *f) {
   const char *family = ep_face_family(f->face);
-  unsigned char *blob = NULL, *z = NULL;
-  size_t len = 0, z_len = 0;
-  if (!ep_face_program(f->face, f->cps, f->n, &blob, &len, &z, &z_len))
+  const unsigned char *blob = NULL;
+  size_t len = 0;
+  if (!ep_programs_raw(w->programs, i, &blob, &len))
     return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
                 "The font '%s' (%s, face %u) could not be cut down to the %zu characters the document "
                 "uses, so it cannot be embedded.",
                 family, ep_face_path(f->face), ep_face_index(f->face), f->n);
-  bool ok = load_def(w, f, blob, len) && compact_cmap(w, f);
-  if (ok) {
-    // libharu writes the CIDToGIDMap only for an embedded definition, and
-    // embeds through its own copy (and reads the font file for composite
-    // glyphs) only while the flag is on: on just for HPDF_GetFont.
-    HPDF_TTFontDefAttr ta = f->def->attr;
-    ta->embedding = HPDF_TRUE;
-    f->font = HPDF_GetFont(w->doc, f->key, "UTF-8");
-    ta->embedding = HPDF_FALSE;
-    if (f->font) {
-      // The font's streams are compressed here; libharu copies the font's
-      // filter to them at save time, so it is turned off.
-      HPDF_FontAttr fa = f->font->attr;
-      f->font->filter = HPDF_STREAM_FILTER_NONE;
-      char what[300];
-      snprintf(what, sizeof what, "the CID map of the font '%s'", family);
-      ok = replace_to_unicode(w, f) && embed_program(w, f, z, z_len, len) && precompress(w, fa->map_stream, what);
-      snprintf(what, sizeof what, "the ToUnicode map of the font '%s'", family);
-      ok = ok && precompress(w, fa->cmap_stream, what);
-    } else {
-      ok = hp_ok(w, HPDF_INVALID_FONT, "preparing the font '%s'", family);
-    }
-  }
-  free(blob);
-  free(z);
-  return ok;
+  if (!load_def(w, f, blob, len) || !compact_cmap(w, f))
+    return false;
+  // libharu writes the CIDToGIDMap only for an embedded definition, and
+  // embeds through its own copy (and reads the font file for composite
+  // glyphs) only while the flag is on: on just for HPDF_GetFont.
+  HPDF_TTFontDefAttr ta = f->def->attr;
+  ta->embedding = HPDF_TRUE;
+  f->font = HPDF_GetFont(w->doc, f->key, "UTF-8");
+  ta->embedding = HPDF_FALSE;
+  if (!f->font)
+    return hp_ok(w, HPDF_INVALID_FONT, "preparing the font '%s'", family);
+  // The font's streams are compressed here; libharu copies the font's
+  // filter to them at save time, so it is turned off.
+  f->font->filter = HPDF_STREAM_FILTER_NONE;
+  return replace_to_unicode(w, f);
+}
+
+// 'embed_font()' - Attach font I's (F's) deflated program and compress its
+// CID and ToUnicode maps.
+static bool embed_font(pdf_writer *w, size_t i, pdf_font *f) {
+  const char *family = ep_face_family(f->face);
+  const unsigned char *blob = NULL, *z = NULL;
+  size_t len = 0, z_len = 0;
+  if (!ep_programs_raw(w->programs, i, &blob, &len) || !ep_programs_deflated(w->programs, i, &z, &z_len))
+    return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
+                "The font '%s' (%s, face %u) could not be compressed for embedding.", family, ep_face_path(f->face),
+                ep_face_index(f->face));
+  HPDF_FontAttr fa = f->font->attr;
+  char what[300];
+  snprintf(what, sizeof what, "the CID map of the font '%s'", family);
+  bool ok = embed_program(w, f, z, z_len, len) && precompress(w, fa->map_stream, what);
+  snprintf(what, sizeof what, "the ToUnicode map of the font '%s'", family);
+  return ok && precompress(w, fa->cmap_stream, what);
 }
 
 // 'set_gray()' - Fill gray G on PAGE unless already set.
@@ -1191,11 +1222,14 @@ static bool build(pdf_writer *w, unsigned char **out, size_t *out_len) {
   if (!w->utf8)
     return hp_ok(w, HPDF_INVALID_ENCODER, "enabling UTF-8");
   for (size_t i = 0; i < w->nfonts; i++)
-    if (!load_font(w, &w->fonts[i]))
+    if (!load_font(w, i, &w->fonts[i]))
       return false;
   w->pages = ep_xcalloc(w->dl->npages ? w->dl->npages : 1, sizeof *w->pages);
   for (size_t i = 0; i < w->dl->npages; i++)
     if (!draw_page(w, i))
+      return false;
+  for (size_t i = 0; i < w->nfonts; i++)
+    if (!embed_font(w, i, &w->fonts[i]))
       return false;
   if (!add_links(w) || !add_outline(w) || !add_page_labels(w) || !add_info(w))
     return false;
@@ -1287,7 +1321,12 @@ static int build_pdf(const ep_dlist *dl, const char *destination, ep_diags *diag
   }
   ep_buf_init(&w.text);
   collect(&w);
+  start_programs(&w);
   bool built = build(&w, data, len);
+  ep_programs_free(w.programs);
+  free(w.prog_faces);
+  free(w.prog_cps);
+  free(w.prog_ns);
   if (w.doc)
     HPDF_Free(w.doc);
   int rc = built ? EP_PDF_OK : (w.rc ? w.rc : EP_PDF_LIB_ERROR);

@@ -71,3 +71,13 @@ bool ep_wordseg_inside(ep_wordseg *w, const uint32_t *cps, size_t n, bool *insid
   free(at);
   return ok;
 }
+
+// 'ep_wordseg_warm()' - Load ICU's word-break data and Chinese dictionary.
+void ep_wordseg_warm(void) {
+  static const uint32_t probe[] = {0x7EE9, 0x6548, 0x8BC4, 0x4EF7, 0x62A5, 0x544A}; // 绩效评价报告
+  enum { N = sizeof probe / sizeof *probe };
+  bool inside[N];
+  ep_wordseg *w = ep_wordseg_new();
+  ep_wordseg_inside(w, probe, N, inside);
+  ep_wordseg_free(w);
+}

@@ -26,4 +26,10 @@ void ep_wordseg_free(ep_wordseg *w);
 // Returns false (INSIDE all false) when W is NULL or ICU fails.
 bool ep_wordseg_inside(ep_wordseg *w, const uint32_t *cps, size_t n, bool *inside);
 
+// 'ep_wordseg_warm()' - Load ICU's word-break rules and Chinese dictionary
+// into ICU's process-wide caches (an iterator is opened, used on a short
+// text and closed), so that the next segmenter starts without waiting for
+// them. Thread-safe.
+void ep_wordseg_warm(void);
+
 #endif

@@ -53,7 +53,7 @@ judge() {
             "$tmp"/t|"$tmp"/t/*|"$binreal"|"$bin"|"$bindir"/*) ;; # the program and its libevalpdf.so
             /lib/*|/lib64/*|/usr/lib/*|/usr/lib64/*|/etc/ld.so.*|/usr/share/fonts|/usr/share/fonts/*) ;;
             /usr/local/share/fonts*|/etc/fonts|/etc/fonts/*|/usr/share/fontconfig*|/var/cache/fontconfig*) ;;
-            "$home"/.cache/fontconfig*|"$home"/.fontconfig*|"$home"/.config/fontconfig*|"$home"/.fonts*) ;;
+            "$home"/.cache/fontconfig*|"$home"/.cache/evalpdf*|"$home"/.fontconfig*|"$home"/.config/fontconfig*|"$home"/.fonts*) ;;
             "$home"/.local/share/fonts*|"$home"/.config/evalpdf*|"$home"/.local/share/evalpdf*) ;;
             /usr/share/locale*|/usr/lib/locale*|/usr/share/zoneinfo*|/etc/localtime) ;;
             /proc/self/*|/dev/null|/dev/urandom|/sys/devices/system/cpu*) ;;

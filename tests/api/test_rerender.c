@@ -177,6 +177,45 @@ int main(int argc, char **argv) {
   check(!strcmp(evalpdf_status_string((evalpdf_status)99), "unknown status"), "unknown status string");
   check(evalpdf_context_layout_count(ctx) >= 2, "at least the two shipped layouts");
 
+  // A prepared context (layout and fonts loaded on a background thread while
+  // the document loads) renders the same bytes and diagnostics; a bad layout
+  // name starts nothing; a context freed while preparing waits for it.
+  evalpdf_context *pctx = NULL;
+  check(evalpdf_context_new(NULL, &pctx, err, sizeof err) == EVALPDF_OK, "second context: %s", err);
+  check(evalpdf_context_prepare(pctx, "no-such-layout-name") == EVALPDF_ERR_USAGE, "prepare: unknown layout");
+  check(evalpdf_context_prepare(pctx, NULL) == EVALPDF_OK, "prepare the default layout");
+  check(evalpdf_context_prepare(pctx, NULL) == EVALPDF_OK, "a second prepare does nothing");
+  evalpdf_document *pdoc = NULL;
+  check(evalpdf_document_load(pctx, argv[1], &pdoc) == ls, "load in a preparing context");
+  unsigned char *ppdf = NULL;
+  size_t plen = 0;
+  check(pdoc && evalpdf_document_render_memory(pdoc, &ro, &ppdf, &plen) == EVALPDF_OK, "prepared render");
+  check(plen == len[0] && ppdf && !memcmp(ppdf, pdf[0], plen), "prepared render gives the same PDF");
+  char *pdiag = pdoc ? diags_text(pdoc) : NULL;
+  check(pdiag && !strcmp(pdiag, diag[0]), "prepared render gives the same diagnostics");
+  free(pdiag);
+  evalpdf_free(ppdf);
+  evalpdf_document_free(pdoc);
+  evalpdf_context_free(pctx);
+  evalpdf_options so;
+  evalpdf_options_init(&so);
+  so.flags = EVALPDF_OPT_SERIAL;
+  evalpdf_context *sctx = NULL;
+  check(evalpdf_context_new(&so, &sctx, err, sizeof err) == EVALPDF_OK, "serial context: %s", err);
+  evalpdf_document *sdoc = NULL;
+  check(evalpdf_document_load(sctx, argv[1], &sdoc) == ls, "load in a serial context");
+  unsigned char *spdf = NULL;
+  size_t slen = 0;
+  check(sdoc && evalpdf_document_render_memory(sdoc, &ro, &spdf, &slen) == EVALPDF_OK, "serial render");
+  check(slen == len[0] && spdf && !memcmp(spdf, pdf[0], slen), "a render without helper thread gives the same PDF");
+  evalpdf_free(spdf);
+  evalpdf_document_free(sdoc);
+  evalpdf_context_free(sctx);
+  evalpdf_context *qctx = NULL;
+  check(evalpdf_context_new(NULL, &qctx, err, sizeof err) == EVALPDF_OK, "third context: %s", err);
+  check(evalpdf_context_prepare(qctx, "compact") == EVALPDF_OK, "prepare compact");
+  evalpdf_context_free(qctx); // at once: joins the thread
+
   for (int i = 0; i < 3; i++) {
     evalpdf_free(pdf[i]);
     free(diag[i]);

@@ -106,9 +106,19 @@ def number_line(gap):
     return chars + even("年底，共发放资金" + body(CHARS - 12), LEFT + (4 + gap) * SIZE)
 
 
-def clean_pages(gap=0.0, latin=frozenset("0123456789")):
+def dash_line(joined):
+    """落实——情况。 with the two dashes shifted until their inks meet (JOINED; the ink of — in
+    AR PL SungtiL GB spans 73-952 of 1024 units) or at their natural places (a 0.14 em gap)."""
+    chars = even("落实——情况。")
+    if joined:
+        chars[2] = (chars[2][0] + 0.0703 * SIZE, "—")
+        chars[3] = (chars[3][0] - 0.0913 * SIZE, "—")
+    return chars
+
+
+def clean_pages(gap=0.0, latin=frozenset("0123456789"), dash_joined=True):
     """Three pages: a title and paragraphs; a full page of 22 lines; a short last page.
-    The digits in LATIN are set in the Latin font."""
+    The digits in LATIN are set in the Latin font; DASH_JOINED: —— drawn without a gap."""
     p1 = [text_line(even("困难群众救助补助工作经费", 150, 22), 800, 22),
           text_line(even("项目绩效评价报告", 190, 22), 770, 22)]
     y = TOP - 3 * PITCH
@@ -121,14 +131,14 @@ def clean_pages(gap=0.0, latin=frozenset("0123456789")):
     p1.append(text_line(even("保障基本生活。"), y - 3 * PITCH))
     p2 = [text_line(even(body(CHARS - 2), LEFT + 2 * SIZE), TOP)]
     p2 += [text_line(even(body(CHARS, i * 3)), TOP - i * PITCH) for i in range(1, LINES)]
-    p3 = [text_line(even(body(CHARS, 2)), TOP), text_line(even("落实情况。"), TOP - PITCH)]
+    p3 = [text_line(even(body(CHARS, 2)), TOP), text_line(dash_line(dash_joined), TOP - PITCH)]
     return [p1, p2, p3]
 
 
 def faulty_pages():
-    """The clean document with one fault of each kind, a space's gap inside 2022年 and its
-    digits in the CJK font."""
-    pages = clean_pages(gap=0.3, latin=frozenset())
+    """The clean document with one fault of each kind, a space's gap inside 2022年, its
+    digits in the CJK font and a gap inside ——."""
+    pages = clean_pages(gap=0.3, latin=frozenset(), dash_joined=False)
     p1 = pages[0]
     p1[0] = text_line(even("困难群众救助补助工作经费项目绩效评价报告福利彩", 60, 22), 800, 22)  # title: 彩|票
     p1[1] = text_line(even("票公益金", 190, 22), 770, 22)
@@ -157,7 +167,7 @@ def faulty_pages():
 CASES = [  # check, its arguments, whether it needs fontTools/jieba
     ("ragged", [], False), ("kinsoku", [], False), ("lastline", [], False), ("units", [], False),
     ("spacing", [], False), ("grid", [], False), ("extract", ["2022年"], False),
-    ("latin", [], False), ("ink", [], True), ("title", [], True),
+    ("latin", [], False), ("ink", [], True), ("title", [], True), ("dash", [], True),
 ]
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""title.py [-v] PDF... (needs python3-jieba): the report title on page 1 (the rows of the
-largest type there) breaks only between words, as jieba segments the whole title,
-and no title line holds a single character.
+"""title.py [-v] [--lines "LINE1/LINE2…"] PDF... (needs python3-jieba): the report title on
+page 1 (the rows of the largest type there) breaks only between words, as jieba segments
+the whole title, and no title line holds a single character. --lines: the title must be
+set in exactly these lines (an author's <br/> honoured).
 
 Prints one line per PDF with the title's lines; exit status 1 on a break inside a
 word or a one-character line.
@@ -24,7 +25,7 @@ def title_lines(pdf):
     return [Seg(1, r).text for r in rows_of([c for c in chars if abs(c.size - big) < 0.01])]
 
 
-def check(pdf, verbose):
+def check(pdf, verbose, want=None):
     lines = title_lines(pdf)
     title = "".join(lines)
     if not title:
@@ -40,6 +41,8 @@ def check(pdf, verbose):
         if pos not in bounds:
             bad.append("%s|%s" % (title[max(0, pos - 3):pos], title[pos:pos + 3]))
     bad += ["one-character line %s" % ln for ln in lines if len(ln) == 1]
+    if want is not None and lines != want:
+        bad.append("not the lines %s" % " / ".join(want))
     print("title: %s: '%s' in %d lines, %s" % (pdf, " / ".join(lines), len(lines),
                                                 "breaks between words" if not bad else "BAD: " + ", ".join(bad)))
     if verbose and bad:
@@ -50,11 +53,16 @@ def check(pdf, verbose):
 def main():
     args = sys.argv[1:]
     verbose = "-v" in args
+    want = None
+    if "--lines" in args and args.index("--lines") + 1 < len(args):
+        i = args.index("--lines")
+        want = [ln for ln in args[i + 1].split("/") if ln]
+        del args[i:i + 2]
     pdfs = [a for a in args if a != "-v"]
     if not pdfs or pdfs[0] in ("-h", "--help"):
         print(__doc__.strip())
         return 0 if pdfs else 2
-    return max(check(p, verbose) for p in pdfs)
+    return max(check(p, verbose, want) for p in pdfs)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@
 #define _XOPEN_SOURCE 700 // realpath(), symlink(), mkdtemp()
 #endif
 #include "font.h"
+#include "program.h"
 
 #include <check.h>
 #include <libdeflate.h>
@@ -675,6 +676,152 @@ START_TEST(font_program_is_cached_subset_and_deflate) {
 }
 END_TEST
 
+// Programs made with the helper thread equal ep_face_program()'s, whatever
+// order the items are asked for in, with a failing item (a NULL face) among
+// them, and when the object is freed before every item was asked for.
+START_TEST(programs_on_two_threads_equal_serial_programs) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  const char *c[] = {GBSN};
+  ep_role *r = add_role(fs, &d, "s", c, 1, NULL, NULL);
+  ck_assert_ptr_nonnull(r);
+  ep_face *face = ep_role_face(r, 0);
+  enum { N = 5 };
+  static uint32_t sets[N][60];
+  ep_face *faces[N];
+  const uint32_t *cps[N];
+  size_t ns[N];
+  for (size_t k = 0; k < N; k++) {
+    ns[k] = 10 + 12 * k; // different sizes: the helper takes the largest first
+    for (size_t i = 0; i < ns[k]; i++)
+      sets[k][i] = 0x5000u + (uint32_t)(k * 300 + 5 * i);
+    faces[k] = k == 2 ? NULL : face;
+    cps[k] = sets[k];
+  }
+  for (int round = 0; round < 3; round++) {
+    ep_programs *p = ep_programs_start(faces, cps, ns, N, round != 1); // round 1: no helper
+    for (size_t j = 0; j < N; j++) {
+      size_t k = round == 1 ? N - 1 - j : j;
+      const unsigned char *raw, *z;
+      size_t raw_len, z_len;
+      if (round == 2 && k == 3)
+        break; // freed with items left
+      if (k == 2) {
+        ck_assert(!ep_programs_raw(p, k, &raw, &raw_len));
+        ck_assert(!ep_programs_deflated(p, k, &z, &z_len));
+        continue;
+      }
+      ck_assert(ep_programs_deflated(p, k, &z, &z_len));
+      ck_assert(ep_programs_raw(p, k, &raw, &raw_len));
+      unsigned char *sraw, *sz;
+      size_t sraw_len, sz_len;
+      ck_assert(ep_face_program(face, sets[k], ns[k], &sraw, &sraw_len, &sz, &sz_len));
+      ck_assert_uint_eq(raw_len, sraw_len);
+      ck_assert_mem_eq(raw, sraw, raw_len);
+      ck_assert_uint_eq(z_len, sz_len);
+      ck_assert_mem_eq(z, sz, z_len);
+      free(sraw);
+      free(sz);
+    }
+    ep_programs_free(p);
+  }
+  ep_programs *none = ep_programs_start(NULL, NULL, NULL, 0, true);
+  const unsigned char *raw;
+  size_t raw_len;
+  ck_assert(!ep_programs_raw(none, 0, &raw, &raw_len));
+  ep_programs_free(none);
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
+// 'cached_set()' - A font set caching the installed fonts in DIR, a family
+// role resolved (which loads them); the role's face path, and whether the
+// installed fonts came from the cache, in *CACHED.
+static char *cached_set(const char *dir, bool *cached) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset_options o;
+  ep_fontset_options_init(&o);
+  o.cache_dir = dir;
+  ep_fontset *fs = NULL;
+  ck_assert(ep_fontset_new(&o, &d, &fs));
+  const char *c[] = {"WenQuanYi Zen Hei"};
+  ep_role *r = add_role(fs, &d, "h", c, 1, NULL, NULL);
+  ck_assert_ptr_nonnull(r);
+  char *path = strdup(ep_face_path(ep_role_face(r, 0)));
+  *cached = ep_fontset_system_cached(fs);
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+  return path;
+}
+
+// 'rewrite()' - Replace the first occurrence of FROM in file PATH by TO.
+static void rewrite(const char *path, const char *from, const char *to) {
+  FILE *f = fopen(path, "rb");
+  ck_assert_ptr_nonnull(f);
+  static char buf[1 << 20];
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  char *at = strstr(buf, from);
+  ck_assert_ptr_nonnull(at);
+  f = fopen(path, "wb");
+  fwrite(buf, 1, (size_t)(at - buf), f);
+  fputs(to, f);
+  fputs(at + strlen(from), f);
+  fclose(f);
+}
+
+// The installed-font list is cached: the second font set reads the cache and
+// resolves the same face; a corrupt, cut-short or stale cache (a font folder
+// changed) is ignored, fontconfig asked again and the cache rewritten.
+START_TEST(installed_font_list_is_cached_and_validated) {
+  char dir[] = "/tmp/evalpdf-fontcache-XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  char file[256];
+  snprintf(file, sizeof file, "%s/system-fonts.v1", dir);
+  bool cached = true;
+  char *first = cached_set(dir, &cached);
+  ck_assert(!cached);
+  struct stat st;
+  ck_assert_int_eq(stat(file, &st), 0);
+  ck_assert_int_eq(st.st_mode & 0777, 0600);
+  char *again = cached_set(dir, &cached);
+  ck_assert(cached);
+  ck_assert_str_eq(again, first);
+  free(again);
+  // A folder fontconfig scanned "changed": the cache is stale.
+  rewrite(file, "\ndir\t/usr/", "\ndir\t/nonexistent-evalpdf-folder/usr/"); // it existed
+  again = cached_set(dir, &cached);
+  ck_assert(!cached);
+  ck_assert_str_eq(again, first);
+  free(again);
+  again = cached_set(dir, &cached); // rewritten: valid again
+  ck_assert(cached);
+  free(again);
+  // Cut short (no end line), then garbage in a face line.
+  rewrite(file, "\nend\n", "\n");
+  again = cached_set(dir, &cached);
+  ck_assert(!cached);
+  free(again);
+  rewrite(file, "\nfont\t", "\nfont\tx");
+  again = cached_set(dir, &cached);
+  ck_assert(!cached);
+  ck_assert_str_eq(again, first);
+  free(again);
+  // A configuration file stamp that does not match.
+  rewrite(file, "\nstamp\t", "\nstamp\t/x");
+  again = cached_set(dir, &cached);
+  ck_assert(!cached);
+  free(again);
+  free(first);
+  unlink(file);
+  ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 typedef struct hammer_job {
   ep_face *face;
   const int *ref_adv;        // reference advances for U+0000..U+FFFF
@@ -851,6 +998,8 @@ static Suite *font_suite(void) {
   tcase_add_test(tc, file_path_with_face_index);
   tcase_add_test(tc, font_dirs_are_scanned_and_take_precedence);
   tcase_add_test(tc, font_program_is_cached_subset_and_deflate);
+  tcase_add_test(tc, programs_on_two_threads_equal_serial_programs);
+  tcase_add_test(tc, installed_font_list_is_cached_and_validated);
   tcase_add_test(tc, unknown_family_is_not_substituted);
   tcase_add_test(tc, fallback_follows_role_order_per_character);
   tcase_add_test(tc, missing_primary_gives_exactly_one_note);

@@ -1,0 +1,215 @@
+// Font programs made on two threads (see program.h). Each item has two tasks,
+// subset and deflate, each TODO → RUNNING → DONE or FAILED under one mutex;
+// whoever finds a task TODO claims it, so every task runs exactly once and
+// the results do not depend on which thread ran it.
+#include "program.h"
+
+#include "util.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum task_state { TASK_TODO = 0, TASK_RUNNING, TASK_DONE, TASK_FAILED } task_state;
+
+// One face's program.
+typedef struct prog_item {
+  ep_face *face;
+  const uint32_t *cps;
+  size_t n;
+  task_state sub, zip;
+  unsigned char *raw, *z;
+  size_t raw_len, z_len;
+} prog_item;
+
+struct ep_programs {
+  pthread_mutex_t lock;
+  pthread_cond_t cond; // broadcast whenever a task ends or stop is set
+  prog_item *items;
+  size_t n;
+  size_t *order; // item indices, largest code point set first
+  bool stop;
+  bool thread_on;
+  pthread_t thread;
+};
+
+// 'take_task()' - Claim the next task (P locked): a TODO subset, largest item
+// first, else a TODO deflate whose subset is done. Sets *ITEM and *ZIP and
+// returns true, or false when there is none now.
+static bool take_task(ep_programs *p, prog_item **item, bool *zip) {
+  for (size_t k = 0; k < p->n; k++) {
+    prog_item *it = &p->items[p->order[k]];
+    if (it->sub == TASK_TODO) {
+      it->sub = TASK_RUNNING;
+      *item = it;
+      *zip = false;
+      return true;
+    }
+  }
+  for (size_t k = 0; k < p->n; k++) {
+    prog_item *it = &p->items[p->order[k]];
+    if (it->zip == TASK_TODO && it->sub == TASK_DONE) {
+      it->zip = TASK_RUNNING;
+      *item = it;
+      *zip = true;
+      return true;
+    }
+  }
+  return false;
+}
+
+// 'run_task()' - Do the claimed task of IT (P locked on entry and exit; the
+// work runs unlocked), record its outcome and wake the waiters.
+static void run_task(ep_programs *p, prog_item *it, bool zip) {
+  pthread_mutex_unlock(&p->lock);
+  bool ok;
+  unsigned char *data = NULL;
+  size_t len = 0;
+  if (zip)
+    ok = ep_face_program_deflate(it->face, it->cps, it->n, it->raw, it->raw_len, &data, &len);
+  else
+    ok = ep_face_program_raw(it->face, it->cps, it->n, &data, &len);
+  pthread_mutex_lock(&p->lock);
+  if (zip) {
+    it->z = data;
+    it->z_len = len;
+    it->zip = ok ? TASK_DONE : TASK_FAILED;
+  } else {
+    it->raw = data;
+    it->raw_len = len;
+    it->sub = ok ? TASK_DONE : TASK_FAILED;
+    if (!ok)
+      it->zip = TASK_FAILED; // nothing to deflate
+  }
+  pthread_cond_broadcast(&p->cond);
+}
+
+// 'work_left()' - True while some deflate has not been claimed (P locked):
+// the helper waits for its subset rather than leave.
+static bool work_left(const ep_programs *p) {
+  for (size_t i = 0; i < p->n; i++)
+    if (p->items[i].zip == TASK_TODO)
+      return true;
+  return false;
+}
+
+// 'helper()' - The helper thread: take tasks until none is left or stop.
+static void *helper(void *arg) {
+  ep_programs *p = arg;
+  pthread_mutex_lock(&p->lock);
+  while (!p->stop) {
+    prog_item *it;
+    bool zip;
+    if (take_task(p, &it, &zip))
+      run_task(p, it, zip);
+    else if (work_left(p))
+      pthread_cond_wait(&p->cond, &p->lock);
+    else
+      break;
+  }
+  pthread_mutex_unlock(&p->lock);
+  return NULL;
+}
+
+// 'order_items()' - Fill P->order with item indices, largest set first (stable).
+static void order_items(ep_programs *p) {
+  for (size_t i = 0; i < p->n; i++) {
+    size_t k = i;
+    while (k > 0 && p->items[p->order[k - 1]].n < p->items[i].n) {
+      p->order[k] = p->order[k - 1];
+      k--;
+    }
+    p->order[k] = i;
+  }
+}
+
+// 'ep_programs_start()' - Items for the N faces, and the helper thread started.
+ep_programs *ep_programs_start(ep_face *const *faces, const uint32_t *const *cps, const size_t *ns, size_t n,
+                               bool use_helper) {
+  ep_programs *p = ep_xcalloc(1, sizeof *p);
+  pthread_mutex_init(&p->lock, NULL);
+  pthread_cond_init(&p->cond, NULL);
+  p->n = n;
+  p->items = ep_xcalloc(n ? n : 1, sizeof *p->items);
+  p->order = ep_xcalloc(n ? n : 1, sizeof *p->order);
+  for (size_t i = 0; i < n; i++)
+    p->items[i] = (prog_item){.face = faces[i], .cps = cps[i], .n = ns[i]};
+  order_items(p);
+  p->thread_on = use_helper && n > 0 && pthread_create(&p->thread, NULL, helper, p) == 0;
+  return p;
+}
+
+// 'finish()' - Wait until TASK of item I has ended (P locked), doing it
+// here if nobody has claimed it, and other tasks while it runs elsewhere.
+static task_state finish(ep_programs *p, size_t i, bool zip) {
+  prog_item *it = &p->items[i];
+  for (;;) {
+    task_state *st = zip ? &it->zip : &it->sub;
+    if (*st == TASK_DONE || *st == TASK_FAILED)
+      return *st;
+    if (*st == TASK_TODO && (!zip || it->sub == TASK_DONE)) {
+      *st = TASK_RUNNING;
+      run_task(p, it, zip);
+      continue;
+    }
+    prog_item *other;
+    bool ozip;
+    if (take_task(p, &other, &ozip))
+      run_task(p, other, ozip);
+    else
+      pthread_cond_wait(&p->cond, &p->lock);
+  }
+}
+
+// 'ep_programs_raw()' - Item I's subset, made or waited for.
+bool ep_programs_raw(ep_programs *p, size_t i, const unsigned char **raw, size_t *len) {
+  *raw = NULL;
+  *len = 0;
+  if (!p || i >= p->n)
+    return false;
+  pthread_mutex_lock(&p->lock);
+  bool ok = finish(p, i, false) == TASK_DONE;
+  if (ok) {
+    *raw = p->items[i].raw;
+    *len = p->items[i].raw_len;
+  }
+  pthread_mutex_unlock(&p->lock);
+  return ok;
+}
+
+// 'ep_programs_deflated()' - Item I's deflated subset, made or waited for.
+bool ep_programs_deflated(ep_programs *p, size_t i, const unsigned char **z, size_t *len) {
+  *z = NULL;
+  *len = 0;
+  if (!p || i >= p->n)
+    return false;
+  pthread_mutex_lock(&p->lock);
+  bool ok = finish(p, i, false) == TASK_DONE && finish(p, i, true) == TASK_DONE;
+  if (ok) {
+    *z = p->items[i].z;
+    *len = p->items[i].z_len;
+  }
+  pthread_mutex_unlock(&p->lock);
+  return ok;
+}
+
+// 'ep_programs_free()' - Stop and join the helper, free everything.
+void ep_programs_free(ep_programs *p) {
+  if (!p)
+    return;
+  pthread_mutex_lock(&p->lock);
+  p->stop = true;
+  pthread_cond_broadcast(&p->cond);
+  pthread_mutex_unlock(&p->lock);
+  if (p->thread_on)
+    pthread_join(p->thread, NULL);
+  for (size_t i = 0; i < p->n; i++) {
+    free(p->items[i].raw);
+    free(p->items[i].z);
+  }
+  free(p->items);
+  free(p->order);
+  pthread_cond_destroy(&p->cond);
+  pthread_mutex_destroy(&p->lock);
+  free(p);
+}

@@ -1,0 +1,39 @@
+// Font programs of one document, made on two threads: the subsets and their
+// deflates of several faces are work items that a helper thread and the
+// caller share, so the caller can go on with libharu (which is not
+// thread-safe and stays on the caller's thread) while the rest is made.
+#ifndef EVALPDF_PROGRAM_H
+#define EVALPDF_PROGRAM_H
+
+#include "font.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct ep_programs ep_programs;
+
+// 'ep_programs_start()' - Start making the font programs of N faces:
+// FACES[i] cut down to the sorted, unique code points CPS[i][0..NS[i]-1].
+// All arrays are borrowed and must stay valid until ep_programs_free().
+// With USE_HELPER a helper thread starts on the largest subsets at once (without
+// one, or when the thread cannot be made, the caller's thread does all the
+// work in the calls below). Returns a new object the caller frees with ep_programs_free().
+ep_programs *ep_programs_start(ep_face *const *faces, const uint32_t *const *cps, const size_t *ns, size_t n,
+                               bool use_helper);
+
+// 'ep_programs_raw()' - The subset of item I in *RAW (*LEN bytes), owned by P:
+// made now on this thread if nobody started it, else waited for (this
+// thread helps with other items meanwhile). False when it could not be made.
+bool ep_programs_raw(ep_programs *p, size_t i, const unsigned char **raw, size_t *len);
+
+// 'ep_programs_deflated()' - The zlib-format deflate of item I's subset in
+// *Z (*LEN bytes), owned by P; as ep_programs_raw(). False when the subset or
+// its deflate could not be made.
+bool ep_programs_deflated(ep_programs *p, size_t i, const unsigned char **z, size_t *len);
+
+// 'ep_programs_free()' - Stop the helper thread (after the item it is
+// working on) and free P with all its data. NULL is ignored.
+void ep_programs_free(ep_programs *p);
+
+#endif
