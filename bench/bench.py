@@ -298,6 +298,13 @@ def main():
             md.append("| evalpdf, %s layout | %s | %s–%s | %s | %.1f | %d | %.0f |" % (
                 lay, ms(r["med"]), ms(r["min"]), ms(r["max"]), ms(r["cpu"]), r["rss"], pages_of(out),
                 os.path.getsize(out) / 1000 if os.path.exists(out) else 0))
+        # Without the installed-font list cache (fontconfig parses its configuration every run).
+        nocache = dict(env, XDG_CACHE_HOME="/proc/evalpdf-bench-no-cache")
+        out = os.path.join(tmp, "example-nocache.pdf")
+        r = measure([binp, "render", "-q", EXAMPLE, "-o", out], runs, env=nocache)
+        md.append("| evalpdf, official layout, no font-list cache | %s | %s–%s | %s | %.1f | %d | %.0f |" % (
+            ms(r["med"]), ms(r["min"]), ms(r["max"]), ms(r["cpu"]), r["rss"], pages_of(out),
+            os.path.getsize(out) / 1000 if os.path.exists(out) else 0))
         r = measure([binp, "check", "-q", EXAMPLE], runs, env=env)
         md.append("| evalpdf check (no layout, no PDF) | %s | %s–%s | %s | %.1f | | |" % (
             ms(r["med"]), ms(r["min"]), ms(r["max"]), ms(r["cpu"]), r["rss"]))

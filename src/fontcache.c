@@ -27,6 +27,7 @@
 #define CACHE_NAME "system-fonts.v1"
 #define CACHE_LIMIT (16u << 20) // bytes; a larger file is not read
 #define HEADER "evalpdf-fontcache 1\n"
+#define CONF_FILE "/etc/fonts/fonts.conf" // fontconfig's default (FONTCONFIG_PATH unset)
 
 // 'sysfont_free()' - Free one face's strings.
 static void sysfont_free(ep_sysfont *f) {
@@ -143,16 +144,18 @@ static void stamp_dir(ep_buf *b, const char *dir) {
 static bool config_stamps(ep_buf *b) {
   if (getenv("FONTCONFIG_FILE") || getenv("FONTCONFIG_PATH") || getenv("FONTCONFIG_SYSROOT"))
     return false;
-  FcChar8 *conf = FcConfigFilename(NULL); // the main fonts.conf, without loading it
-  if (!conf)
-    return false;
+  // fontconfig's main file where Debian's fontconfig looks for it. Asking
+  // fontconfig (FcConfigFilename) would load its whole configuration, the
+  // very cost this cache avoids; elsewhere (no such file) nothing is cached.
+  const char *conf = CONF_FILE;
+  struct stat st;
   char dir[4096];
-  bool ok = !has_ctl((const char *)conf) && strlen((const char *)conf) < sizeof dir - 16;
+  bool ok = stat(conf, &st) == 0 && S_ISREG(st.st_mode);
   if (ok) {
     ep_buf_puts(b, HEADER);
     ep_buf_printf(b, "fontconfig\t%d\n", FcGetVersion());
-    stamp(b, (const char *)conf);
-    snprintf(dir, sizeof dir, "%s", (const char *)conf);
+    stamp(b, conf);
+    snprintf(dir, sizeof dir, "%s", conf);
     char *slash = strrchr(dir, '/');
     if (slash) {
       strcpy(slash, "/conf.d");
@@ -179,7 +182,6 @@ static bool config_stamps(ep_buf *b) {
       stamp_dir(b, dir);
     }
   }
-  FcStrFree(conf);
   return ok;
 }
 

@@ -18,7 +18,7 @@
 // 2.3.0 sources and guarded by the version test below.
 #if !defined(_XOPEN_SOURCE) || _XOPEN_SOURCE < 700
 #undef _XOPEN_SOURCE
-#define _XOPEN_SOURCE 700 // mkstemp(), fsync(), realpath(), gmtime_r(), strerror_r()
+#define _XOPEN_SOURCE 700 // mkstemp(), realpath(), gmtime_r(), strerror_r()
 #endif
 #include "pdf.h"
 
@@ -74,6 +74,10 @@ typedef struct pdf_font {
   HPDF_Dict file;     // its FontFile2 stream
   char key[32];       // the definition's unique name in this document
   size_t first_page;  // 0-based page of the first use
+  struct {            // what libharu reads the subset from (blob_read() and friends)
+    const unsigned char *data;
+    size_t len, pos;
+  } blob;
 } pdf_font;
 
 // One named destination (DEST box).
@@ -618,23 +622,53 @@ static void subset_tag(const pdf_font *f, char tag[7]) {
   tag[6] = 0;
 }
 
+// 'blob_read()' - libharu stream callback: up to *SIZE bytes of the
+// subset at the read position (fewer, and HPDF_STREAM_EOF, at its end).
+static HPDF_STATUS blob_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *size) {
+  pdf_font *f = s->attr;
+  size_t left = f->blob.len - f->blob.pos, n = *size < left ? *size : left;
+  memcpy(ptr, f->blob.data + f->blob.pos, n);
+  f->blob.pos += n;
+  bool short_read = n < *size;
+  *size = (HPDF_UINT)n;
+  return short_read ? HPDF_STREAM_EOF : HPDF_OK;
+}
+
+// 'blob_seek()' - libharu stream callback: move the read position.
+static HPDF_STATUS blob_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode) {
+  pdf_font *f = s->attr;
+  long long base = mode == HPDF_SEEK_CUR ? (long long)f->blob.pos : mode == HPDF_SEEK_END ? (long long)f->blob.len : 0;
+  long long to = base + pos;
+  if (to < 0 || to > (long long)f->blob.len)
+    return HPDF_STREAM_EOF;
+  f->blob.pos = (size_t)to;
+  return HPDF_OK;
+}
+
+// 'blob_tell()' - libharu stream callback: the read position.
+static HPDF_INT32 blob_tell(HPDF_Stream s) { return (HPDF_INT32)((pdf_font *)s->attr)->blob.pos; }
+
+// 'blob_size()' - libharu stream callback: the subset's size.
+static HPDF_UINT32 blob_size(HPDF_Stream s) { return (HPDF_UINT32)((pdf_font *)s->attr)->blob.len; }
+
 // 'load_def()' - Parse the subset BLOB (LEN bytes) into a libharu font
-// definition registered in the document under F's key. The data goes
-// through a memory stream of one buffer (libharu 2.3 has no
-// LoadTTFontFromMemory); libharu keeps only the parsed tables (embedding
-// off: the font program is written by embed_program(), not by libharu).
+// definition registered in the document under F's key. libharu 2.3 has no
+// LoadTTFontFromMemory: it reads BLOB in place through a callback stream
+// (BLOB outlives the document; a memory stream would copy it byte by byte).
+// libharu keeps only the parsed tables (embedding off: the font program is
+// written by embed_program(), not by libharu).
 static bool load_def(pdf_writer *w, pdf_font *f, const unsigned char *blob, size_t len) {
   const char *family = ep_face_family(f->face);
   if (len == 0 || len >= 0x7FFFFFFFu)
     return fail(w, EP_PDF_LIB_ERROR, "pdf-error", "The subset of the font '%s' has %zu bytes, which a PDF cannot embed.",
                 family, len);
   HPDF_MMgr mm = w->doc->mmgr;
-  HPDF_Stream in = HPDF_MemStream_New(mm, (HPDF_UINT)len + 1);
-  if (!in || !hp_ok(w, HPDF_Stream_Write(in, blob, (HPDF_UINT)len), "reading the subset of the font '%s'", family)) {
-    if (in)
-      HPDF_Stream_Free(in);
+  f->blob.data = blob;
+  f->blob.len = len;
+  f->blob.pos = 0;
+  HPDF_Stream in = HPDF_CallbackReader_New(mm, blob_read, blob_seek, blob_tell, blob_size, f);
+  if (!in)
     return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "reading the subset of the font '%s'", family);
-  }
   f->def = HPDF_TTFontDef_Load(mm, in, HPDF_FALSE); // frees IN in every case
   if (!f->def || f->def->type != HPDF_FONTDEF_TYPE_TRUETYPE)
     return hp_ok(w, HPDF_INVALID_FONTDEF_DATA, "reading the subset of the font '%s'", family);
@@ -1263,7 +1297,7 @@ static int write_direct(pdf_writer *w, const char *path, const unsigned char *da
 }
 
 // 'write_output()' - Write DATA to PATH atomically (temporary file next to
-// it, fsync, rename; a symbolic link is kept and its target replaced), into
+// it, rename; a symbolic link is kept and its target replaced), into
 // an existing device or pipe directly, or to stdout for "-". Returns an
 // EP_PDF_* value.
 static int write_output(pdf_writer *w, const char *path, const unsigned char *data, size_t len) {

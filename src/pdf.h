@@ -39,7 +39,7 @@ enum {
 //
 // Details:
 //  * A new file gets mode 0666 minus the process umask; a replaced file keeps
-//    its mode. The data is fsync()ed before the rename. When PATH is a
+//    its mode. The new file is renamed into place (not fsync()ed). When PATH is a
 //    symbolic link, the file it points to is replaced and the link kept. An
 //    existing PATH that is not a regular file (/dev/null, a pipe) is written
 //    into directly: it cannot be replaced, so that write is not atomic.

@@ -346,6 +346,7 @@ static void parse_text(ep_style *st, xmlNodePtr el, const char *path, double *bo
   t->role_name = sattr(el, "role");
   free((char *)t->latin_name);
   t->latin_name = sattr(el, "latin");
+  t->latin_line = t->latin_name ? ep_xml_line(el) : 0;
   t->size = 16;
   len_attr(el, "size", 0, 0, &R_SIZE, &t->size, path, d);
   if (k == EP_TS_BODY)
@@ -435,13 +436,14 @@ static ep_style *finish_style(ep_style *st, const char *path, size_t errors_befo
     st->ts[i] = st->ts[from];
     st->ts[i].role_name = ep_xstrdup(st->ts[from].role_name);
     st->ts[i].latin_name = ep_xstrdup(st->ts[from].latin_name);
+    st->ts[i].latin_line = 0; // inherited: reported where it was written
     st->ts[i].number = ep_xstrdup(st->ts[from].number);
     st->ts_set[i] = true;
   }
-  for (int i = 0; i < EP_TS__COUNT; i++) {
+  for (int i = 0; i < EP_TS__COUNT; i++) { // where it was written (inherited copies say nothing)
     const char *ln = st->ts[i].latin_name;
-    if (ln && strcmp(ln, "none") && !find_role(st, ln))
-      ep_diag_add(d, EP_ERROR, path, 0, "bad-layout",
+    if (ln && st->ts[i].latin_line && strcmp(ln, "none") && !find_role(st, ln))
+      ep_diag_add(d, EP_ERROR, path, st->ts[i].latin_line, "bad-layout",
                   "<text element=\"%s\" latin=\"%s\">: the layout defines no <role name=\"%s\"> (name a role, or write latin=\"none\").",
                   ts_names[i], ln, ln);
   }

@@ -20,6 +20,7 @@ typedef struct ep_text_style {
                           // (<text latin="…">; unset: the body's; "none" or NULL: none)
   ep_role *latin;         // resolved Latin role, NULL when none of its faces is installed
                           // (Latin is then set in the CJK role's faces)
+  unsigned long latin_line; // the layout line that wrote latin="…" (0: inherited)
   double size;           // pt
   ep_halign align;
   double indent;         // first-line indent in em

@@ -864,8 +864,6 @@ int ep_outfile_commit(ep_outfile *o) {
   int e = 0;
   if (fchmod(o->fd, o->mode) != 0)
     e = errno;
-  if (e == 0 && fsync(o->fd) != 0)
-    e = errno;
   if (e == 0)
     e = o->tmpname ? (rename(o->tmpname, o->target) == 0 ? 0 : errno) : link_in_place(o);
   if (e == 0) {

@@ -8,8 +8,18 @@
 #include <unicode/ubrk.h>
 #include <unicode/utf16.h>
 
+#define MEMO_SLOTS 512 // remembered segmentations (a power of two); titles and table headers repeat
+
+// One remembered segmentation: the code points and the inside[] flags.
+typedef struct memo_entry {
+  uint32_t *cps; // NULL: empty slot
+  bool *inside;
+  size_t n;
+} memo_entry;
+
 struct ep_wordseg {
   UBreakIterator *bi; // word iterator for "zh" (dictionary-based for Han)
+  memo_entry memo[MEMO_SLOTS];
 };
 
 // 'ep_wordseg_new()' - A Chinese word segmenter, or NULL.
@@ -30,8 +40,26 @@ ep_wordseg *ep_wordseg_new(void) {
 void ep_wordseg_free(ep_wordseg *w) {
   if (!w)
     return;
+  for (size_t i = 0; i < MEMO_SLOTS; i++) {
+    free(w->memo[i].cps);
+    free(w->memo[i].inside);
+  }
   ubrk_close(w->bi);
   free(w);
+}
+
+// 'memo_slot()' - The memo slot for CPS[0..N-1]: the one that holds it, or
+// the empty one to fill, or NULL when the probe sequence is full.
+static memo_entry *memo_slot(ep_wordseg *w, const uint32_t *cps, size_t n) {
+  uint32_t h = 2166136261u; // FNV-1a over the code points
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ cps[i]) * 16777619u;
+  for (size_t k = 0; k < 8; k++) {
+    memo_entry *e = &w->memo[(h + k) & (MEMO_SLOTS - 1)];
+    if (!e->cps || (e->n == n && !memcmp(e->cps, cps, n * sizeof *cps)))
+      return e;
+  }
+  return NULL;
 }
 
 // 'ep_wordseg_inside()' - Mark the code points that continue a word.
@@ -40,6 +68,11 @@ bool ep_wordseg_inside(ep_wordseg *w, const uint32_t *cps, size_t n, bool *insid
     memset(inside, 0, n * sizeof *inside);
   if (!w || n < 2 || n > (size_t)INT32_MAX / 2 - 1)
     return false;
+  memo_entry *m = memo_slot(w, cps, n);
+  if (m && m->cps) {
+    memcpy(inside, m->inside, n * sizeof *inside);
+    return true;
+  }
   UChar *u = ep_xmalloc(2 * n * sizeof *u);
   size_t *at = ep_xmalloc((2 * n + 1) * sizeof *at); // UTF-16 offset -> code point index
   int32_t len = 0;
@@ -69,6 +102,13 @@ bool ep_wordseg_inside(ep_wordseg *w, const uint32_t *cps, size_t n, bool *insid
   ubrk_setText(w->bi, NULL, 0, &e2); // drop the borrowed text
   free(u);
   free(at);
+  if (ok && m) {
+    m->cps = ep_xmalloc(n * sizeof *cps);
+    memcpy(m->cps, cps, n * sizeof *cps);
+    m->inside = ep_xmalloc(n * sizeof *inside);
+    memcpy(m->inside, inside, n * sizeof *inside);
+    m->n = n;
+  }
   return ok;
 }
 

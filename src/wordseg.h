@@ -23,7 +23,9 @@ void ep_wordseg_free(ep_wordseg *w);
 
 // 'ep_wordseg_inside()' - For the N code points CPS, set INSIDE[i] to true when
 // i > 0 and no word boundary falls between CPS[i-1] and CPS[i], else false.
-// Returns false (INSIDE all false) when W is NULL or ICU fails.
+// Returns false (INSIDE all false) when W is NULL or ICU fails. W remembers
+// the last few hundred texts it segmented (table headers and running titles
+// repeat), so a repeated text costs a hash look-up. One thread at a time per W.
 bool ep_wordseg_inside(ep_wordseg *w, const uint32_t *cps, size_t n, bool *inside);
 
 // 'ep_wordseg_warm()' - Load ICU's word-break rules and Chinese dictionary
