@@ -11,10 +11,10 @@
 # temporaries of file systems without O_TMPFILE). Then the cleanup of named
 # temporaries: a dead owner's file is removed even when its PID is alive
 # again (PID reuse, another machine); a live one is kept: a render paused by
-# strace in fsync with its temporary written and locked, and a file whose
+# strace in fchmod (after its write) with its temporary written and locked, and a file whose
 # lock another process holds (python3 fcntl.lockf, as an NFS client on
 # another machine would); an empty unlocked one only when a minute old; a
-# name off the pattern never. Last, a render killed while paused in fsync
+# name off the pattern never. Last, a render killed while paused in fchmod
 # with its whole PDF written, on both paths: nothing left with O_TMPFILE, a
 # named temporary that the next render removes.
 set -eu
@@ -109,8 +109,8 @@ else
     echo "SKIPPED: a temporary locked by another process (python3 is not installed)"
 fi
 if command -v strace >/dev/null 2>&1; then
-    # a live render paused in fsync (2 s) with its named temporary written and locked
-    EVALPDF_TEST_NAMED_TEMP=1 strace -f -qq -o /dev/null -e trace=fsync -e inject=fsync:delay_enter=2s \
+    # a live render paused in fchmod (2 s) with its named temporary written and locked
+    EVALPDF_TEST_NAMED_TEMP=1 strace -f -qq -o /dev/null -e trace=fchmod -e inject=fchmod:delay_enter=2s \
         "$bin" render "$src/examples/guangdong-2022-jiuzhu.xml" -o out.pdf 2>/dev/null &
     sp=$!
     n=0
@@ -128,10 +128,10 @@ if command -v strace >/dev/null 2>&1; then
         echo "FAIL the paused render did not finish with the reference output"; failed=$((failed + 1))
     fi
     rm -f other.pdf
-    # killed while paused in fsync with the whole PDF written: an O_TMPFILE
+    # killed while paused in fchmod with the whole PDF written: an O_TMPFILE
     # vanishes, a named temporary stays until the next render removes it
     for mode in 0 1; do
-        EVALPDF_TEST_NAMED_TEMP=$mode strace -f -qq -o /dev/null -e trace=fsync -e inject=fsync:delay_enter=5s \
+        EVALPDF_TEST_NAMED_TEMP=$mode strace -f -qq -o /dev/null -e trace=fchmod -e inject=fchmod:delay_enter=5s \
             "$bin" render "$src/examples/guangdong-2022-jiuzhu.xml" -o out.pdf 2>/dev/null &
         sp=$!
         n=0
@@ -145,12 +145,12 @@ if command -v strace >/dev/null 2>&1; then
         [ -n "$child" ] && kill -KILL "$child" 2>/dev/null || true
         wait "$sp" 2>/dev/null || true
         left=$(ls -A | grep -v '^out\.pdf$' || true)
-        cmp -s out.pdf "$tmp/reference.pdf" || { echo "FAIL killed in fsync (mode $mode): out.pdf changed"; failed=$((failed + 1)); }
+        cmp -s out.pdf "$tmp/reference.pdf" || { echo "FAIL killed in fchmod (mode $mode): out.pdf changed"; failed=$((failed + 1)); }
         case $mode:$left in
             0:) ;;
             1:.out.pdf.evalpdf-*) named=$((named + 1)); render
                [ "$(ls -A)" = out.pdf ] || { echo "FAIL the next render kept $left"; failed=$((failed + 1)); } ;;
-            *) echo "FAIL killed in fsync (mode $mode): left '$left'"; failed=$((failed + 1)) ;;
+            *) echo "FAIL killed in fchmod (mode $mode): left '$left'"; failed=$((failed + 1)) ;;
         esac
     done
 else
