@@ -235,11 +235,19 @@ void cli_sha256_hex(cli_sha256 *s, char hex[CLI_HEX_LEN]) {
     snprintf(hex + 8 * i, 9, "%08x", s->h[i]);
 }
 
-// 'cli_hash_file()' - SHA-256 of a file's content.
+// 'cli_hash_file()' - SHA-256 of a file's content. Only a regular file: a
+// FIFO or device swapped in under the name (after the library read it,
+// confined) fails at once instead of blocking or reading forever.
 int cli_hash_file(const char *path, char hex[CLI_HEX_LEN]) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0)
     return -1;
+  struct stat sb;
+  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    close(fd);
+    errno = EINVAL;
+    return -1;
+  }
   cli_sha256 s;
   cli_sha256_init(&s);
   unsigned char buf[1 << 16];

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fontconfig/fontconfig.h>
 #include <ft2build.h>
@@ -84,6 +85,7 @@ struct ep_face {
   pthread_mutex_t lock;           // guards ft and the creation of hb
   _Atomic(cache_page_ref *) pages; // lazily allocated PAGE_COUNT page pointers
   _Atomic(hb_face_t *) hb;        // lazily created HarfBuzz face for subsetting
+  hb_blob_t *blob;                // the file's bytes when read from a descriptor (face_get_fd), else NULL
   program_entry programs[PROGRAM_CACHE]; // guarded by lock
   unsigned long clock;            // guarded by lock
 };
@@ -481,6 +483,7 @@ static void face_free(ep_face *f) {
     free(f->programs[i].raw);
     free(f->programs[i].z);
   }
+  hb_blob_destroy(f->blob); // after FT_Done_Face: FreeType read these bytes
   pthread_mutex_destroy(&f->lock);
   strv_free(f->families, f->n_families);
   free(f->psname);
@@ -539,12 +542,18 @@ static void face_fail(ep_face *f, face_state state, const char *msg) {
 
 // 'face_load()' - Open F with FreeType (FS locked), check it is usable and read its metrics.
 static void face_load(ep_fontset *fs, ep_face *f) {
-  FT_Error err = FT_New_Face(fs->ft, f->path, (FT_Long)f->index, &f->ft);
+  FT_Open_Args args = {.flags = FT_OPEN_PATHNAME, .pathname = f->path};
+  if (f->blob) { // read from a descriptor: FreeType gets the bytes, never the path
+    unsigned n = 0;
+    args = (FT_Open_Args){.flags = FT_OPEN_MEMORY, .memory_base = (const FT_Byte *)hb_blob_get_data(f->blob, &n)};
+    args.memory_size = n;
+  }
+  FT_Error err = FT_Open_Face(fs->ft, &args, (FT_Long)f->index, &f->ft);
   if (err) {
     f->ft = NULL;
     char msg[160];
     FT_Face probe;
-    if (f->index > 0 && FT_New_Face(fs->ft, f->path, -1, &probe) == 0) {
+    if (f->index > 0 && FT_Open_Face(fs->ft, &args, -1, &probe) == 0) {
       snprintf(msg, sizeof msg, "it has no face #%u (it has %ld face%s)", f->index,
                (long)probe->num_faces, probe->num_faces == 1 ? "" : "s");
       FT_Done_Face(probe);
@@ -629,6 +638,37 @@ static ep_face *face_get(ep_fontset *fs, const char *path, unsigned index, char 
       FcPatternDestroy(p);
     }
   }
+  face_load(fs, f);
+  if (fs->n_faces == fs->cap_faces) {
+    fs->cap_faces = fs->cap_faces ? 2 * fs->cap_faces : 16;
+    fs->faces = ep_xrealloc(fs->faces, fs->cap_faces * sizeof *fs->faces);
+  }
+  fs->faces[fs->n_faces++] = f;
+  return f;
+}
+
+// 'face_get_fd()' - The face INDEX of the font file open on FD (FS locked; FD
+// is closed here): read into memory once, and FreeType and HarfBuzz get those
+// bytes, so the file is never opened again by path. SHOWN (taken over) names
+// the face in messages and identifies it for reuse.
+static ep_face *face_get_fd(ep_fontset *fs, int fd, unsigned index, char *shown) {
+  for (size_t i = 0; i < fs->n_faces; i++)
+    if (fs->faces[i]->blob && fs->faces[i]->index == index && strcmp(fs->faces[i]->path, shown) == 0) {
+      close(fd);
+      free(shown);
+      return fs->faces[i];
+    }
+  size_t len = 0;
+  unsigned char *data = ep_read_fd(fd, EP_MAX_FONT_BYTES, &len); // NULL: not a regular file, too big
+  close(fd);
+  ep_face *f = ep_xcalloc(1, sizeof *f);
+  f->path = shown;
+  f->index = index;
+  pthread_mutex_init(&f->lock, NULL);
+  atomic_init(&f->pages, NULL);
+  atomic_init(&f->hb, NULL);
+  f->blob = data ? hb_blob_create((const char *)data, (unsigned)len, HB_MEMORY_MODE_READONLY, data, free)
+                 : hb_blob_get_empty(); // FreeType then reports it unreadable
   face_load(fs, f);
   if (fs->n_faces == fs->cap_faces) {
     fs->cap_faces = fs->cap_faces ? 2 * fs->cap_faces : 16;
@@ -769,7 +809,7 @@ static hb_face_t *face_hb(ep_face *f) {
   pthread_mutex_lock(&f->lock);
   h = atomic_load_explicit(&f->hb, memory_order_relaxed);
   if (!h) {
-    hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
+    hb_blob_t *blob = f->blob ? hb_blob_reference(f->blob) : hb_blob_create_from_file_or_fail(f->path);
     if (blob) {
       h = hb_face_create(blob, f->index);
       hb_blob_destroy(blob);
@@ -1109,7 +1149,15 @@ static ep_face *resolve_file(ep_fontset *fs, const ep_role_def *def, cand_rec *c
   unsigned index;
   char *path = cand_split_file(c->text, &index);
   char *found = NULL;
-  if (path[0] == '/') {
+  ep_face *f = NULL;
+  if (def->open_file) { // a layout named by a report: its opener decides, the descriptor is read
+    char *shown = NULL;
+    int fd = def->open_file(def->open_arg, (const char *const *)fs->dirs, fs->n_dirs, path, &shown);
+    if (fd >= 0)
+      f = face_get_fd(fs, fd, index, shown ? shown : ep_xstrdup(path));
+    else
+      free(shown);
+  } else if (path[0] == '/') {
     if (is_regular_file(path))
       found = ep_xstrdup(path);
   } else {
@@ -1124,7 +1172,8 @@ static ep_face *resolve_file(ep_fontset *fs, const ep_role_def *def, cand_rec *c
       found = ep_xstrdup(path);
   }
   free(path);
-  ep_face *f = found ? face_get(fs, found, index, NULL, 0) : NULL;
+  if (found)
+    f = face_get(fs, found, index, NULL, 0);
   free(found);
   c->face = f;
   if (!f) {
@@ -1382,7 +1431,7 @@ static const char *const title_cands[] = {
     "WenQuanYi Zen Hei|文泉驿正黑", "AR PL SungtiL GB|文鼎ＰＬ简报宋", "AR PL UMing CN"};
 
 #define ROLE(name, cands, packages, usage)                                                     \
-  { name, cands, sizeof cands / sizeof cands[0], packages, usage, NULL, 0 }
+  { name, cands, sizeof cands / sizeof cands[0], packages, usage, NULL, 0, NULL, NULL }
 
 static const ep_role_def default_roles[] = {
     ROLE("song", song_cands, "fonts-arphic-gbsn00lp fonts-arphic-uming", "宋体 text"),

@@ -89,6 +89,12 @@ typedef struct ep_role_def {
                                   // "text in this role"
   const char *file;               // where the role is defined (layout file), for diagnostics;
   unsigned long line;             // NULL / 0 when built in
+  // A layout named by a report (style.c): when not NULL, a file candidate is
+  // opened only by OPEN_FILE(OPEN_ARG, DIRS, N_DIRS, NAME, &SHOWN) (DIRS: the
+  // font folders; returns a descriptor open for reading, or -1 for "missing";
+  // *SHOWN: a heap path for messages) and read from that descriptor, never by path.
+  int (*open_file)(void *arg, const char *const *dirs, size_t n_dirs, const char *name, char **shown);
+  void *open_arg;
 } ep_role_def;
 
 // 'ep_fontset_add_role()' - Resolve DEF and register it under DEF->name; DEF

@@ -156,6 +156,7 @@ void ep_style_free(ep_style *st) {
   free(st->name);
   free(st->description);
   free(st->path);
+  free(st->root);
   free(st);
 }
 
@@ -179,7 +180,7 @@ static void parse_role(ep_style *st, xmlNodePtr el, const char *file, bool confi
     if (fontfile && confined && (fontfile[0] == '/' || !strcmp(fontfile, "..") || !strncmp(fontfile, "../", 3) ||
                                  strstr(fontfile, "/../") || (strlen(fontfile) >= 3 && !strcmp(fontfile + strlen(fontfile) - 3, "/..")))) {
       ep_diag_add(d, EP_ERROR, file, ep_xml_line(f), "bad-layout",
-                  "<face file=\"%s\">: a layout inside the include root names font files by relative names without \"..\" (found in the font folders).",
+                  "<face file=\"%s\">: a layout inside the include root names font files by relative names without \"..\" (found in the font folders or beside the layout).",
                   fontfile);
     } else if (fontfile) {
       ep_buf_puts(&c, fontfile);
@@ -312,7 +313,10 @@ ep_style *ep_style_load_confined(const char *path, const char *include_root, ep_
   } else {
     doc = ep_xml_parse(path, path, d);
   }
-  return doc ? style_from_doc(doc, path, include_root != NULL, errors_before, d) : NULL;
+  ep_style *st = doc ? style_from_doc(doc, path, include_root != NULL, errors_before, d) : NULL;
+  if (st && include_root)
+    st->root = ep_xstrdup(include_root);
+  return st;
 }
 
 // 'ep_style_load_memory()' - Parse a layout held in memory (see style.h).
@@ -544,22 +548,61 @@ static ep_style_role *find_role(ep_style *st, const char *name) {
   return NULL;
 }
 
+// 'open_face_file()' - The <face file> opener of a layout named by a report
+// (ST; ep_role_def.open_file): NAME beneath each font folder, then beneath the
+// include root from the layout's folder, never following a symbolic link out
+// of the folder searched; a path that leads out counts as missing.
+static int open_face_file(void *arg, const char *const *dirs, size_t n_dirs, const char *name, char **shown) {
+  const ep_style *st = arg;
+  for (size_t i = 0; i < n_dirs; i++) {
+    int fd = ep_open_beneath_dir(dirs[i], name);
+    if (fd >= 0) {
+      ep_buf b;
+      ep_buf_init(&b);
+      ep_buf_printf(&b, "%s/%s", dirs[i], name);
+      *shown = b.data; // the buffer's heap string is handed over
+      return fd;
+    }
+  }
+  char *folder = ep_path_normalize("/", st->path), *slash = strrchr(folder, '/');
+  slash[slash == folder ? 1 : 0] = 0;
+  int fd = -1, e;
+  if (ep_open_confined(st->root, folder, name, shown, &fd, &e) != EP_CONFINED_OK)
+    fd = -1;
+  free(folder);
+  return fd;
+}
+
+// 'role_key()' - Start KB with the font-set name of role NAME of ST: under the
+// layout's name, or its path when a report named it (so that its roles never
+// stand in for a trusted layout's roles of the same names).
+static const char *role_key(const ep_style *st, const char *name, ep_buf *kb) {
+  ep_buf_init(kb);
+  ep_buf_printf(kb, "%s/%s", st->name && !st->root ? st->name : st->path, name ? name : "");
+  return ep_buf_str(kb);
+}
+
 // 'bind_one()' - Resolve role NAME (registering it in FS once) into *OUT.
 static bool bind_one(ep_style *st, ep_fontset *fs, const char *name, ep_role **out, ep_diags *d) {
-  char key[256];
-  snprintf(key, sizeof key, "%s/%s", st->name ? st->name : st->path, name ? name : "");
+  ep_buf kb;
+  const char *key = role_key(st, name, &kb);
   ep_role *r = ep_fontset_role(fs, key);
   if (!r) {
     ep_style_role *sr = find_role(st, name);
     if (!sr) {
       ep_diag_add(d, EP_ERROR, st->path, 0, "bad-layout", "the layout uses font role \"%s\" but defines no <role name=\"%s\">.",
                   name ? name : "", name ? name : "");
+      ep_buf_free(&kb);
       return false;
     }
-    ep_role_def def = {key, (const char *const *)sr->candidates, sr->ncand, sr->packages, NULL, st->path, sr->line};
-    if (!ep_fontset_add_role(fs, &def, d, &r))
+    ep_role_def def = {key, (const char *const *)sr->candidates, sr->ncand, sr->packages, NULL, st->path, sr->line,
+                       st->root ? open_face_file : NULL, st};
+    if (!ep_fontset_add_role(fs, &def, d, &r)) {
+      ep_buf_free(&kb);
       return false;
+    }
   }
+  ep_buf_free(&kb);
   *out = r;
   return r && ep_role_face_count(r) > 0;
 }
@@ -571,15 +614,17 @@ static void bind_latin(ep_style *st, ep_fontset *fs, const char *name, ep_role *
   *out = NULL;
   if (!name || !strcmp(name, "none"))
     return;
-  char key[256];
-  snprintf(key, sizeof key, "%s/%s", st->name ? st->name : st->path, name);
+  ep_buf kb;
+  const char *key = role_key(st, name, &kb);
   ep_role *r = ep_fontset_role(fs, key);
   if (!r) {
     ep_style_role *sr = find_role(st, name);
-    if (!sr)
+    if (!sr) {
+      ep_buf_free(&kb);
       return; // checked when the layout was loaded
+    }
     ep_role_def def = {key, (const char *const *)sr->candidates, sr->ncand, sr->packages, "the Latin text",
-                       st->path, sr->line};
+                       st->path, sr->line, st->root ? open_face_file : NULL, st};
     ep_diags tmp;
     ep_diags_init(&tmp);
     ep_fontset_add_role(fs, &def, &tmp, &r);
@@ -594,6 +639,7 @@ static void bind_latin(ep_style *st, ep_fontset *fs, const char *name, ep_role *
     ep_diags_free(&tmp);
     r = ep_fontset_role(fs, key);
   }
+  ep_buf_free(&kb);
   *out = r && ep_role_face_count(r) > 0 ? r : NULL;
 }
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -556,6 +557,18 @@ int ep_open_beneath(int dirfd, const char *rel) {
   return ep_open_beneath_walk(dirfd, rel);
 }
 
+// 'ep_open_beneath_dir()' - Open REL beneath the folder DIR (see util.h).
+int ep_open_beneath_dir(const char *dir, const char *rel) {
+  int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return -1;
+  int fd = ep_open_beneath(dfd, rel);
+  int e = errno;
+  close(dfd);
+  errno = e;
+  return fd;
+}
+
 // 'ep_open_confined()' - Open PATH beneath ROOT (see util.h).
 ep_confined_rc ep_open_confined(const char *root, const char *base, const char *path, char **abs,
                                 int *fd, int *err) {
@@ -673,31 +686,74 @@ static char *split_dir(const char *path, const char **base) {
   return d;
 }
 
-// 'remove_stale()' - Remove named temporaries ".X.evalpdf-PID-XXXXXX" in DIR
-// that belong to this user and whose process PID no longer exists.
-static void remove_stale(const char *dir) {
+// 'lock_file()' - Take an exclusive lock on the file open on FD without
+// waiting: an open-file-description lock (F_OFD_SETLK; it conflicts with every
+// other open of the file, in this process too, and NFS passes it to the server
+// so other machines see it), or flock() where the kernel has no OFD locks.
+// 0, or an errno value (EAGAIN/EACCES: someone holds it).
+static int lock_file(int fd) {
+  struct flock fl;
+  memset(&fl, 0, sizeof fl);
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET; // l_start = l_len = 0: the whole file, however long
+  if (fcntl(fd, F_OFD_SETLK, &fl) == 0)
+    return 0;
+  if (errno != EINVAL)
+    return errno;
+  return flock(fd, LOCK_EX | LOCK_NB) == 0 ? 0 : errno;
+}
+
+// 'stale_name()' - True when N is a named temporary ".X.evalpdf-PID-XXXXXX"
+// (PID digits, six letters or digits) of another process than this one.
+static bool stale_name(const char *n) {
+  const char *tag = n[0] == '.' ? strstr(n, TMP_TAG) : NULL;
+  while (tag && strstr(tag + 1, TMP_TAG))
+    tag = strstr(tag + 1, TMP_TAG);
+  if (!tag || tag == n)
+    return false;
+  const char *p = tag + strlen(TMP_TAG), *q = p;
+  while (*q >= '0' && *q <= '9')
+    q++;
+  if (q == p || q - p > 10 || *q != '-' || strlen(q + 1) != 6)
+    return false;
+  for (const char *c = q + 1; *c; c++)
+    if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
+      return false;
+  return strtol(p, NULL, 10) != (long)getpid(); // our own are live (belt and braces: they are locked)
+}
+
+// The age (by the folder's file system clock) below which an empty, unlocked
+// named temporary is left alone: its owner may be between creating and locking it.
+#define STALE_GRACE_SECONDS 60
+
+// 'remove_stale()' - Remove the named temporaries in DIR whose owner is gone.
+// A candidate must have the name of one (stale_name()), be a regular file of
+// this user, and its lock must be free: every writer holds it until it closes
+// the file, a killed process loses it, and NFS carries it between machines,
+// so neither PID reuse nor another machine's live file can mislead. An empty
+// one must also be STALE_GRACE_SECONDS older than NOW (the mtime of a file
+// this call's caller just created there, so both times come from one clock).
+// The name is checked to still be the file that was locked before it goes.
+static void remove_stale(const char *dir, const struct timespec *now) {
   DIR *d = opendir(dir);
   if (!d)
     return;
   struct dirent *de;
   while ((de = readdir(d)) != NULL) {
     const char *n = de->d_name;
-    const char *tag = n[0] == '.' ? strstr(n, TMP_TAG) : NULL;
-    while (tag && strstr(tag + 1, TMP_TAG))
-      tag = strstr(tag + 1, TMP_TAG);
-    if (!tag)
+    if (!stale_name(n))
       continue;
-    const char *p = tag + strlen(TMP_TAG);
-    char *end;
-    long pid = strtol(p, &end, 10);
-    if (end == p || *end != '-' || strlen(end + 1) != 6 || pid <= 0 || pid > INT_MAX)
+    int fd = openat(dirfd(d), n, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
       continue;
-    struct stat sb;
-    if (fstatat(dirfd(d), n, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sb.st_mode) ||
-        sb.st_uid != geteuid())
-      continue;
-    if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+    struct stat sb, again;
+    bool gone = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_uid == geteuid() && lock_file(fd) == 0 &&
+                (sb.st_size > 0 || now->tv_sec - sb.st_mtim.tv_sec >= STALE_GRACE_SECONDS) &&
+                fstatat(dirfd(d), n, &again, AT_SYMLINK_NOFOLLOW) == 0 && again.st_dev == sb.st_dev &&
+                again.st_ino == sb.st_ino;
+    if (gone)
       unlinkat(dirfd(d), n, 0);
+    close(fd); // releases the lock
   }
   closedir(d);
 }
@@ -736,8 +792,13 @@ int ep_outfile_open(ep_outfile *o, const char *target) {
   o->target = resolved ? resolved : ep_xstrdup(target);
   const char *base;
   char *dir = split_dir(o->target, &base);
-  remove_stale(dir);
-  int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  // EVALPDF_TEST_NAMED_TEMP (tests only, not a user option) takes the path of
+  // file systems without O_TMPFILE, so tests/run-kill.sh can try it anywhere.
+  const char *no_tmpfile = getenv("EVALPDF_TEST_NAMED_TEMP");
+  int fd = -1;
+  errno = EOPNOTSUPP;
+  if (!no_tmpfile || strcmp(no_tmpfile, "1") != 0)
+    fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOENT) {
     int e = errno;
     free(dir);
@@ -760,6 +821,13 @@ int ep_outfile_open(ep_outfile *o, const char *target) {
       return e;
     }
   }
+  // Held until the file is closed (a linked O_TMPFILE is locked before it has
+  // a name); where the file system has no locks, no other process can take
+  // one either, and remove_stale() then leaves every file alone.
+  (void)lock_file(fd);
+  struct stat mine;
+  if (fstat(fd, &mine) == 0)
+    remove_stale(dir, &mine.st_mtim);
   free(dir);
   o->fd = fd;
   return 0;

@@ -98,6 +98,8 @@ const char *ep_suggest(const char *word, const char *const *candidates, const ch
 
 // The largest file evalpdf reads as report XML or a layout (64 MiB).
 #define EP_MAX_FILE_BYTES (64L * 1024 * 1024)
+// The largest font file a layout named by a report may name (256 MiB; read into memory).
+#define EP_MAX_FONT_BYTES (256L * 1024 * 1024)
 
 // 'ep_path_normalize()' - PATH made absolute against BASE (an absolute folder;
 // ignored when PATH is absolute) and normalised lexically: "." and empty parts
@@ -120,6 +122,10 @@ int ep_open_beneath(int dirfd, const char *rel);
 // run it on kernels that have openat2): never follows an absolute symbolic
 // link, resolves relative ones itself, pops its own descriptors for "..".
 int ep_open_beneath_walk(int dirfd, const char *rel);
+
+// 'ep_open_beneath_dir()' - ep_open_beneath() of REL beneath the folder DIR
+// (absolute, or relative to the working directory); -1 with errno.
+int ep_open_beneath_dir(const char *dir, const char *rel);
 
 // Result of ep_open_confined().
 typedef enum ep_confined_rc {
@@ -144,8 +150,14 @@ unsigned char *ep_read_fd(int fd, size_t limit, size_t *len);
 // ---- Output files that a killed process never leaves behind -------------------
 
 // An output being written: an unnamed O_TMPFILE in the target's folder, or
-// (where the file system has none) a temporary name ".BASE.evalpdf-PID-XXXXXX"
-// that the next ep_outfile_open() in that folder removes once process PID is gone.
+// (where the file system has none) a temporary name ".BASE.evalpdf-PID-XXXXXX".
+// The writer holds an exclusive lock on the file (OFD lock, else flock) until
+// it closes it; the next ep_outfile_open() in that folder removes a temporary
+// of that name pattern only when it can take that lock itself (the owner is
+// gone; NFS carries the lock between machines, so PIDs are never trusted), and
+// an empty one only after a minute (its owner may not have locked it yet).
+// The environment variable EVALPDF_TEST_NAMED_TEMP=1 (for tests only) skips
+// O_TMPFILE.
 typedef struct ep_outfile {
   int fd;         // write here
   char *target;   // the file to replace (symbolic links resolved)

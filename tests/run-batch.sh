@@ -268,5 +268,12 @@ else
   cat watch.log
 fi
 
+# ---- every PDF the batches and watch wrote: independent validators --------
+pdfs=$(find . -name '*.pdf' ! -name good-a.pdf | sort)
+if sh "$src/tests/validate-pdf.sh" $pdfs >validate.log 2>&1 || [ $? = 77 ]; then ok; else
+  bad "validators: $(grep -c '^INVALID' validate.log) of $(echo "$pdfs" | wc -l) PDFs are invalid"; grep '^INVALID' validate.log | head -5
+fi
+echo "validators: $(grep -c '^VALID' validate.log) PDFs valid"
+
 echo "batch: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -7,7 +7,10 @@
 #  - every valid report renders on every layout `evalpdf layouts` lists, and each
 #    PDF passes `qpdf --check` and has every font embedded and subset (`pdffonts`);
 #    the first EVALPDF_CORPUS_LINES (10) valid reports' PDFs also pass the line
-#    checks of tests/pdfcheck/ (ragged.py, kinsoku.py, lastline.py);
+#    checks of tests/pdfcheck/ (ragged.py, kinsoku.py, lastline.py), and the
+#    first EVALPDF_CORPUS_VALIDATE (10; "all" for every one) valid reports' PDFs
+#    pass tests/validate-pdf.sh (qpdf, mutool draw, Ghostscript, pdffonts,
+#    pdftotext, nothing on stderr): 20 of the default 60 PDFs, about 1 s each;
 #  - every bad report is rejected with each diagnostic its .expect file names
 #    (FILE:LINE, severity, code); warnings must become errors under --strict.
 # EVALPDF_CORPUS_SEED, EVALPDF_CORPUS_COUNT, EVALPDF_CORPUS_BAD change the corpus;
@@ -25,6 +28,9 @@ seed=${EVALPDF_CORPUS_SEED:-1}
 count=${EVALPDF_CORPUS_COUNT:-30}
 nbad=${EVALPDF_CORPUS_BAD:-8}
 nlines=${EVALPDF_CORPUS_LINES:-10}
+nvalidate=${EVALPDF_CORPUS_VALIDATE:-10}
+[ "$nvalidate" = all ] && nvalidate=$((count + nbad))
+tovalidate=
 if [ -n "${EVALPDF_CORPUS_KEEP:-}" ]; then
   tmp=$EVALPDF_CORPUS_KEEP
   rm -rf "$tmp" && mkdir -p "$tmp"
@@ -68,12 +74,23 @@ for xml in "$tmp"/a/county-*.xml; do
     if pdffonts "$pdf" >"$tmp/fonts" 2>&1 && awk 'NR > 2 && ($(NF-4) != "yes" || $(NF-3) != "yes") { bad = 1 } END { exit bad || NR < 3 }' "$tmp/fonts"; then ok; else
       bad "$b ($layout): a font is not embedded and subset"; cat "$tmp/fonts"
     fi
+    [ "$nvalid" -le "$nvalidate" ] && tovalidate="$tovalidate $pdf"
     [ "$nvalid" -le "$nlines" ] || continue
     for check in ragged kinsoku lastline; do
       if python3 tests/pdfcheck/$check.py -v "$pdf" >"$tmp/check" 2>&1; then ok; else bad "$b ($layout): $check"; head -8 "$tmp/check"; fi
     done
   done
 done
+
+# A sample of the PDFs through every independent validator.
+nvalidated=0
+if [ -n "$tovalidate" ]; then
+  # shellcheck disable=SC2086  # a list of paths without spaces (mktemp)
+  if sh tests/validate-pdf.sh $tovalidate >"$tmp/validate" 2>&1 || [ $? = 77 ]; then ok; else
+    bad "validators: $(grep -c '^INVALID' "$tmp/validate") PDFs are invalid"; grep '^INVALID' "$tmp/validate" | head -5
+  fi
+  nvalidated=$(grep -c '^VALID' "$tmp/validate" || true)
+fi
 
 # Bad reports: each expected diagnostic at its FILE:LINE, with its severity and code.
 for expect in "$tmp"/a/county-*.expect; do
@@ -100,5 +117,5 @@ sys.exit(1 if problems else 0)
 PY
   then ok; else bad "$b: the expected diagnostics"; fi
 done
-echo "$nvalid valid reports, $rendered PDFs ($renderwarn render warnings), $nbad bad reports; $pass passed, $fail failed"
+echo "$nvalid valid reports, $rendered PDFs ($renderwarn render warnings, $nvalidated through every validator), $nbad bad reports; $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

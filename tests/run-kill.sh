@@ -7,6 +7,16 @@
 # byte-for-byte the reference, the folder holds nothing but out.pdf (an unnamed
 # O_TMPFILE vanishes with the process; a named fallback temporary is allowed
 # only until the next render, which must remove it), and $TMPDIR is empty.
+# The same KILL_RUNS kills again with EVALPDF_TEST_NAMED_TEMP=1 (the named
+# temporaries of file systems without O_TMPFILE). Then the cleanup of named
+# temporaries: a dead owner's file is removed even when its PID is alive
+# again (PID reuse, another machine); a live one is kept: a render paused by
+# strace in fchmod (after its write) with its temporary written and locked, and a file whose
+# lock another process holds (python3 fcntl.lockf, as an NFS client on
+# another machine would); an empty unlocked one only when a minute old; a
+# name off the pattern never. Last, a render killed while paused in fchmod
+# with its whole PDF written, on both paths: nothing left with O_TMPFILE, a
+# named temporary that the next render removes.
 set -eu
 . "$(dirname "$0")/script-args.sh"
 runs=${KILL_RUNS:-12}
@@ -23,7 +33,9 @@ cp out.pdf "$tmp/reference.pdf"
 failed=0
 named=0
 i=0
-while [ $i -lt "$runs" ]; do
+while [ $i -lt $((2 * runs)) ]; do
+    # the second half: named temporaries, as without O_TMPFILE
+    if [ $i -ge "$runs" ]; then export EVALPDF_TEST_NAMED_TEMP=1; fi
     delay=$(awk -v s="$i" -v ns="$ns" 'BEGIN { srand(s + 7); printf "%.3f", rand() * ns / 1e9 }')
     "$bin" render "$src/examples/guangdong-2022-jiuzhu.xml" -o out.pdf 2>/dev/null &
     pid=$!
@@ -46,12 +58,106 @@ while [ $i -lt "$runs" ]; do
     fi
     i=$((i + 1))
 done
+unset EVALPDF_TEST_NAMED_TEMP
 # the next render removes a named temporary whose process is gone
-"$bin" render "$src/examples/guangdong-2022-jiuzhu.xml" -o out.pdf 2>/dev/null
-: >".out.pdf.evalpdf-999999999-123456"
 "$bin" render "$src/examples/guangdong-2022-jiuzhu.xml" -o out.pdf 2>/dev/null
 if [ "$(ls -A)" != out.pdf ]; then
     echo "FAIL the next render left: $(ls -A | tr '\n' ' ')"; failed=$((failed + 1))
 fi
-echo "kill: $runs renders killed at random moments (render takes $((ns / 1000000)) ms); $named named temporaries seen; $failed failures"
+
+# ---- cleanup of named temporaries: dead owners only -------------------------
+render() { "$bin" render "$src/examples/guangdong-2022-jiuzhu.xml" -o out.pdf 2>/dev/null; }
+expect() { # expect DESCRIPTION NAME present|absent
+    if { [ "$3" = present ] && [ -e "$2" ]; } || { [ "$3" = absent ] && [ ! -e "$2" ]; }; then :; else
+        echo "FAIL $1: $2 is not $3"; failed=$((failed + 1))
+    fi
+}
+old=$(( $(date +%s) - 3600 ))
+head -c 5000 "$tmp/reference.pdf" >".out.pdf.evalpdf-$$-abc123"       # unlocked; its PID (this shell) lives
+: >".out.pdf.evalpdf-999999999-123456"                                   # empty, unlocked, a minute old
+touch -d "@$old" ".out.pdf.evalpdf-999999999-123456"
+: >".out.pdf.evalpdf-999999998-654321"                                   # empty, unlocked, new
+head -c 5000 "$tmp/reference.pdf" >".out.pdf.evalpdf-77-12345"          # off the pattern (5 characters)
+head -c 5000 "$tmp/reference.pdf" >"out.pdf.evalpdf-77-123456"          # off the pattern (no dot)
+touch -d "@$old" ".out.pdf.evalpdf-77-12345" "out.pdf.evalpdf-77-123456"
+render
+expect "a dead owner's temporary whose PID is alive again" ".out.pdf.evalpdf-$$-abc123" absent
+expect "an empty unlocked temporary a minute old" ".out.pdf.evalpdf-999999999-123456" absent
+expect "an empty unlocked temporary just made (its owner may lock it yet)" ".out.pdf.evalpdf-999999998-654321" present
+expect "a name off the pattern" ".out.pdf.evalpdf-77-12345" present
+expect "a name off the pattern" "out.pdf.evalpdf-77-123456" present
+rm -f ".out.pdf.evalpdf-999999998-654321" ".out.pdf.evalpdf-77-12345" "out.pdf.evalpdf-77-123456"
+lockers=0
+if command -v python3 >/dev/null 2>&1; then
+    # a live temporary of another machine: its lock is held (POSIX lock, as NFS passes it on)
+    live=".out.pdf.evalpdf-4242-live42"
+    head -c 5000 "$tmp/reference.pdf" >"$live"
+    touch -d "@$old" "$live"
+    python3 -c 'import fcntl, os, sys, time
+f = open(sys.argv[1], "r+"); fcntl.lockf(f, fcntl.LOCK_EX); open(sys.argv[2], "w").close()
+while os.path.exists(sys.argv[2]): time.sleep(0.05)' "$live" "$tmp/locked" &
+    lp=$!
+    while [ ! -e "$tmp/locked" ]; do sleep 0.05; done
+    EVALPDF_TEST_NAMED_TEMP=1 render
+    expect "a temporary whose lock another process holds" "$live" present
+    rm -f "$tmp/locked"
+    wait "$lp"
+    render
+    expect "the same temporary once its lock is released" "$live" absent
+    lockers=$((lockers + 1))
+else
+    echo "SKIPPED: a temporary locked by another process (python3 is not installed)"
+fi
+if command -v strace >/dev/null 2>&1; then
+    # a live render paused in fchmod (2 s) with its named temporary written and locked
+    EVALPDF_TEST_NAMED_TEMP=1 strace -f -qq -o /dev/null -e trace=fchmod -e inject=fchmod:delay_enter=2s \
+        "$bin" render "$src/examples/guangdong-2022-jiuzhu.xml" -o out.pdf 2>/dev/null &
+    sp=$!
+    n=0
+    while [ -z "$(ls -A | grep '^\.out\.pdf\.evalpdf-' || true)" ] && [ $n -lt 200 ]; do sleep 0.02; n=$((n + 1)); done
+    held=$(ls -A | grep '^\.out\.pdf\.evalpdf-' || true)
+    if [ -n "$held" ]; then
+        touch -d "@$old" "$held"
+        "$bin" render "$src/examples/guangdong-2022-jiuzhu.xml" -o other.pdf 2>/dev/null
+        expect "the temporary of a live render in that folder" "$held" present
+        lockers=$((lockers + 1))
+    else
+        echo "FAIL the paused render made no named temporary"; failed=$((failed + 1))
+    fi
+    if wait "$sp" && cmp -s out.pdf "$tmp/reference.pdf"; then :; else
+        echo "FAIL the paused render did not finish with the reference output"; failed=$((failed + 1))
+    fi
+    rm -f other.pdf
+    # killed while paused in fchmod with the whole PDF written: an O_TMPFILE
+    # vanishes, a named temporary stays until the next render removes it
+    for mode in 0 1; do
+        EVALPDF_TEST_NAMED_TEMP=$mode strace -f -qq -o /dev/null -e trace=fchmod -e inject=fchmod:delay_enter=5s \
+            "$bin" render "$src/examples/guangdong-2022-jiuzhu.xml" -o out.pdf 2>/dev/null &
+        sp=$!
+        n=0
+        child=
+        while [ $n -lt 300 ]; do # until the child holds its complete temporary (a file of this folder)
+            child=$(pgrep -P "$sp" || true)
+            [ -n "$child" ] && ls -l "/proc/$child/fd" 2>/dev/null | grep -q "$tmp/out/" && break
+            sleep 0.02
+            n=$((n + 1))
+        done
+        [ -n "$child" ] && kill -KILL "$child" 2>/dev/null || true
+        wait "$sp" 2>/dev/null || true
+        left=$(ls -A | grep -v '^out\.pdf$' || true)
+        cmp -s out.pdf "$tmp/reference.pdf" || { echo "FAIL killed in fchmod (mode $mode): out.pdf changed"; failed=$((failed + 1)); }
+        case $mode:$left in
+            0:) ;;
+            1:.out.pdf.evalpdf-*) named=$((named + 1)); render
+               [ "$(ls -A)" = out.pdf ] || { echo "FAIL the next render kept $left"; failed=$((failed + 1)); } ;;
+            *) echo "FAIL killed in fchmod (mode $mode): left '$left'"; failed=$((failed + 1)) ;;
+        esac
+    done
+else
+    echo "SKIPPED: a render paused with its temporary locked (strace is not installed)"
+fi
+if [ "$(ls -A)" != out.pdf ]; then
+    echo "FAIL left at the end: $(ls -A | tr '\n' ' ')"; failed=$((failed + 1))
+fi
+echo "kill: $runs renders killed at random moments with O_TMPFILE and $runs with named temporaries (render takes $((ns / 1000000)) ms); $named named temporaries seen; cleanup: 3 dead removed, 3 kept by name or age, $lockers live locked ones kept; $failed failures"
 [ "$failed" -eq 0 ]

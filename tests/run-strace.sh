@@ -12,7 +12,10 @@
 # the program's own folder: libevalpdf.so), fonts and
 # fontconfig, locale data, /proc/self, /dev/null, the temporary folder of the
 # render), or when any socket is created or connected. A self-test first
-# checks that reading an outside file is caught. Exit 77 (skipped) without strace.
+# checks that reading an outside file is caught. One more case: a report whose
+# layout names <face file="fonts/f.ttf"> where the layout's fonts/ is a
+# symbolic link to an outside folder holding f.ttf, run from that layout
+# folder: the outside font must never be opened. Exit 77 (skipped) without strace.
 set -eu
 . "$(dirname "$0")/script-args.sh"
 if ! command -v strace >/dev/null 2>&1; then
@@ -67,6 +70,30 @@ if [ -n "$(judge "$tmp/log")" ]; then
     passed=$((passed + 1)); echo "PASS self-test (an outside read is caught)"
 else
     failed=$((failed + 1)); echo "FAIL self-test: reading $tmp/a/outside.xml was not caught"
+fi
+
+# the font case: fontcase/lay/fonts -> an outside folder with a TrueType font
+fontfile=$(fc-list -f '%{file}\n' 'AR PL KaitiM GB' 2>/dev/null | head -1 || true)
+if [ -f "$fontfile" ]; then
+    mkdir -p "$work/fontcase/lay" "$tmp/a/outfonts"
+    cp "$fontfile" "$tmp/a/outfonts/f.ttf"
+    ln -s "$tmp/a/outfonts" "$work/fontcase/lay/fonts"
+    sed -e '/<face /d' -e 's|\(<role [^>]*>\)|\1<face file="fonts/f.ttf"/>|' "$src/layouts/official.xml" >"$work/fontcase/lay/l.xml"
+    printf '<?xml version="1.0" encoding="UTF-8"?>\n<report layout="lay/l.xml">\n  <meta><title>字体</title></meta>\n  <body><p>正文。</p></body>\n</report>\n' \
+        >"$work/fontcase/report.xml"
+    for cmd in render fonts; do
+        set -- render "$work/fontcase/report.xml" -o "$tmp/t/out.pdf"
+        [ "$cmd" = fonts ] && set -- render --dump-layout "$work/fontcase/report.xml"
+        (cd "$work/fontcase/lay" && TMPDIR=$tmp/t strace -f -qq -e trace=%file,%network -o "$tmp/log" "$bin" "$@" >/dev/null 2>&1 </dev/null) || true
+        bad=$(judge "$tmp/log")
+        if [ -z "$bad" ] && grep -q 'fonts/f.ttf"\|"fonts"' "$tmp/log"; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1)); echo "FAIL $* (a font file beside a layout, linked out):"; echo "${bad:-  fonts/f.ttf was never tried (the layout did not load?)}" | head -10
+        fi
+    done
+else
+    echo "SKIPPED: the font case (AR PL KaitiM GB is not installed)"
 fi
 
 cd "$work"
