@@ -85,7 +85,7 @@ struct ep_face {
   pthread_mutex_t lock;           // guards ft and the creation of hb
   _Atomic(cache_page_ref *) pages; // lazily allocated PAGE_COUNT page pointers
   _Atomic(hb_face_t *) hb;        // lazily created HarfBuzz face for subsetting
-  hb_blob_t *blob;                // the file's bytes when read from a descriptor (face_get_fd), else NULL
+  hb_blob_t *blob;                // the file: mapped (face_load) or read from a descriptor (face_get_fd)
   program_entry programs[PROGRAM_CACHE]; // guarded by lock
   unsigned long clock;            // guarded by lock
 };
@@ -543,7 +543,17 @@ static void face_fail(ep_face *f, face_state state, const char *msg) {
 // 'face_load()' - Open F with FreeType (FS locked), check it is usable and read its metrics.
 static void face_load(ep_fontset *fs, ep_face *f) {
   FT_Open_Args args = {.flags = FT_OPEN_PATHNAME, .pathname = f->path};
-  if (f->blob) { // read from a descriptor: FreeType gets the bytes, never the path
+  // A file found by path is mapped once, and FreeType and HarfBuzz read the
+  // same mapping (two would count every page they both touch twice in the
+  // resident set, and fault it in twice). Empty blob: FreeType opens the path.
+  if (!f->blob) {
+    hb_blob_t *map = hb_blob_create_from_file_or_fail(f->path);
+    if (map && hb_blob_get_length(map) > 0)
+      f->blob = map;
+    else
+      hb_blob_destroy(map);
+  }
+  if (f->blob) { // read from memory (a mapping, or a descriptor's bytes): FreeType never opens the path
     unsigned n = 0;
     args = (FT_Open_Args){.flags = FT_OPEN_MEMORY, .memory_base = (const FT_Byte *)hb_blob_get_data(f->blob, &n)};
     args.memory_size = n;

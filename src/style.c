@@ -115,19 +115,41 @@ static bool int_attr(xmlNodePtr el, const char *name, int lo, int hi, int *out, 
   return ok;
 }
 
-// 'align_of()' - Parse an alignment word.
-static ep_halign align_of(const char *s, ep_halign def) {
-  if (!s)
-    return def;
-  if (!strcmp(s, "left"))
-    return EP_H_LEFT;
-  if (!strcmp(s, "center"))
-    return EP_H_CENTER;
-  if (!strcmp(s, "right"))
-    return EP_H_RIGHT;
-  if (!strcmp(s, "justify"))
-    return EP_H_JUSTIFY;
-  return def;
+// 'word_attr()' - Attribute NAME of EL as the index of one of the words
+// WORDS (NULL-terminated), DFLT when absent; any other value is a
+// bad-layout error in D naming the words allowed (and gives DFLT).
+static int word_attr(xmlNodePtr el, const char *name, const char *const *words, int dflt, const char *path,
+                     ep_diags *d) {
+  char *v = sattr(el, name);
+  if (!v)
+    return dflt;
+  int found = -1;
+  for (int i = 0; words[i] && found < 0; i++)
+    if (!strcmp(v, words[i]))
+      found = i;
+  if (found < 0) {
+    ep_buf allowed;
+    ep_buf_init(&allowed);
+    for (int i = 0; words[i]; i++)
+      ep_buf_printf(&allowed, "%s\"%s\"", i == 0 ? "" : words[i + 1] ? ", " : " or ", words[i]);
+    ep_diag_add(d, EP_ERROR, path, ep_xml_line(el), "bad-layout", "<%s %s=\"%s\"> must be %s.", (const char *)el->name,
+                name, v, ep_buf_str(&allowed));
+    ep_buf_free(&allowed);
+  }
+  free(v);
+  return found < 0 ? dflt : found;
+}
+
+static const char *const align_words[] = {"left", "center", "right", "justify", NULL};
+static const ep_halign align_values[] = {EP_H_LEFT, EP_H_CENTER, EP_H_RIGHT, EP_H_JUSTIFY};
+static const char *const yes_no[] = {"no", "yes", NULL};
+
+// 'align_attr()' - Alignment attribute NAME of EL (JUSTIFY allowed or not), DFLT when absent.
+static ep_halign align_attr(xmlNodePtr el, const char *name, bool justify, ep_halign dflt, const char *path,
+                            ep_diags *d) {
+  static const char *const no_justify[] = {"left", "center", "right", NULL};
+  int i = word_attr(el, name, justify ? align_words : no_justify, -1, path, d);
+  return i < 0 ? dflt : align_values[i];
 }
 
 static const char *const ts_names[EP_TS__COUNT] = {"title", "subtitle", "body", "heading1", "heading2",
@@ -351,15 +373,11 @@ static void parse_text(ep_style *st, xmlNodePtr el, const char *path, double *bo
   len_attr(el, "size", 0, 0, &R_SIZE, &t->size, path, d);
   if (k == EP_TS_BODY)
     *body_size = t->size;
-  char *al = sattr(el, "align");
-  t->align = align_of(al, EP_H_JUSTIFY);
-  free(al);
+  t->align = align_attr(el, "align", true, EP_H_JUSTIFY, path, d);
   double ind = 0;
   if (len_attr(el, "indent", 1, 0, &R_EM, &ind, path, d))
     t->indent = ind;
-  char *b = sattr(el, "bold");
-  t->bold = b && !strcmp(b, "yes");
-  free(b);
+  t->bold = word_attr(el, "bold", yes_no, 0, path, d) == 1;
   free((char *)t->number);
   t->number = sattr(el, "number");
   double lines = 0;
@@ -377,18 +395,17 @@ static void parse_page_number(ep_style *st, xmlNodePtr el, const char *path, ep_
   len_attr(el, "size", 0, 0, &R_SIZE, &st->pn_size, path, d);
   free(st->pn_format);
   st->pn_format = sattr(el, "format");
+  if (st->pn_format && !strchr(st->pn_format, 'N'))
+    ep_diag_add(d, EP_ERROR, path, ep_xml_line(el), "bad-layout",
+                "<page-number format=\"%s\"> has no N where the page number goes.", st->pn_format);
   len_attr(el, "below", 0, 0, &R_BELOW, &st->pn_below, path, d);
-  char *o = sattr(el, "odd"), *v = sattr(el, "even");
-  st->pn_odd = align_of(o, EP_H_RIGHT);
-  st->pn_even = align_of(v, EP_H_LEFT);
-  free(o);
-  free(v);
+  st->pn_odd = align_attr(el, "odd", false, EP_H_RIGHT, path, d);
+  st->pn_even = align_attr(el, "even", false, EP_H_LEFT, path, d);
   double inset = 0;
   if (len_attr(el, "inset", 1, 0, &R_EM, &inset, path, d))
     st->pn_inset = inset;
-  char *sa = sattr(el, "start-after");
-  st->pn_start = sa && !strcmp(sa, "cover") ? 1 : sa && !strcmp(sa, "toc") ? 2 : 0;
-  free(sa);
+  static const char *const starts[] = {"none", "cover", "toc", NULL};
+  st->pn_start = word_attr(el, "start-after", starts, 0, path, d);
 }
 
 // 'parse_header()' - The <header> element (running header) of a layout into ST.
@@ -398,13 +415,9 @@ static void parse_header(ep_style *st, xmlNodePtr el, const char *path, ep_diags
   st->hd_role_name = sattr(el, "role");
   st->hd_size = 10.5;
   len_attr(el, "size", 0, 0, &R_SIZE, &st->hd_size, path, d);
-  char *o = sattr(el, "odd"), *v = sattr(el, "even"), *r = sattr(el, "rule");
-  st->hd_odd = align_of(o, EP_H_CENTER);
-  st->hd_even = align_of(v, EP_H_CENTER);
-  st->hd_rule = r && !strcmp(r, "yes");
-  free(o);
-  free(v);
-  free(r);
+  st->hd_odd = align_attr(el, "odd", false, EP_H_CENTER, path, d);
+  st->hd_even = align_attr(el, "even", false, EP_H_CENTER, path, d);
+  st->hd_rule = word_attr(el, "rule", yes_no, 0, path, d) == 1;
 }
 
 // 'finish_style()' - Check that ST has what every layout needs and fill in
@@ -517,9 +530,7 @@ static ep_style *style_from_doc(ep_xml_doc *doc, const char *path, bool confined
     } else if (!strcmp(n, "self-eval-form")) {
       parse_form_columns(st, el, path, d);
     } else if (!strcmp(n, "cover")) {
-      char *v = sattr(el, "page");
-      st->cover = !v || !strcmp(v, "yes");
-      free(v);
+      st->cover = word_attr(el, "page", yes_no, 1, path, d) == 1;
     } else if (!strcmp(n, "toc")) {
       int_attr(el, "depth", 1, 4, &st->toc_depth, path, d);
       char *o = sattr(el, "own-page");
