@@ -678,28 +678,37 @@ static int finish_streams(int rc, bool reported) {
 
 // 'main()' - Parse the command line and run one command.
 // 'tune_memory()' - The process's allocator policy. A render touches some
-// 10 MiB of fresh memory, and on virtual machines a page fault is costly
-// (45 us measured on the 2-core test machine, about 2,000 of them per render
-// of the example: more than the typesetting). So the heap grows in one
-// 32 MiB step that the kernel may back with transparent huge pages
-// (madvise mode), large blocks come from it too and freed memory stays for
-// reuse. With ONE_ARENA (one document: its two helper threads allocate
-// little) every thread uses that heap; batch workers keep arenas of their
-// own so they never wait for each other. Nothing here changes any output.
+// 10 MiB of fresh memory (a 100,000-section report 900 MiB), and on virtual
+// machines a page fault is costly (45 us measured on the 2-core test
+// machine; about 2,000 per render of the example, 240,000 for the large
+// report: more than the typesetting). So the heap is reserved in one large
+// step (virtual: nothing is resident until touched) that the kernel may
+// back with transparent huge pages (madvise mode), large blocks come from
+// it too, and freed memory stays for reuse. Where the reservation is refused
+// (strict overcommit, a small machine) a 32 MiB step is used instead. With
+// ONE_ARENA (one document: its two helper threads allocate little) every
+// thread uses that heap; batch workers keep arenas of their own (huge pages
+// there made -j2 slower). Nothing here changes any output.
 static void tune_memory(bool one_arena) {
   if (one_arena)
     mallopt(M_ARENA_MAX, 1);
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  mallopt(M_TOP_PAD, 32 << 20);
-  char *before = sbrk(0);
-  void *grow = malloc(1 << 20); // past the top chunk: the heap grows by 33 MiB
-  char *after = sbrk(0);
-  const uintptr_t huge = (uintptr_t)2 << 20;
-  uintptr_t from = ((uintptr_t)before + huge - 1) & ~(huge - 1);
-  if (grow && before != (char *)-1 && after > before && (uintptr_t)after > from + huge)
-    madvise((void *)from, ((uintptr_t)after - from) & ~(huge - 1), MADV_HUGEPAGE); // a hint: failure is harmless
-  free(grow);
+  const size_t steps[] = {(size_t)1 << 30, (size_t)32 << 20};
+  for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+    mallopt(M_TOP_PAD, (int)steps[i]);
+    char *before = sbrk(0);
+    void *grow = malloc(1 << 20); // past the top chunk: the heap grows by the step
+    char *after = sbrk(0);
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t from = ((uintptr_t)before + huge - 1) & ~(huge - 1);
+    bool grew = grow && before != (char *)-1 && (size_t)(after - before) >= steps[i] / 2;
+    if (grew && (uintptr_t)after > from + huge)
+      madvise((void *)from, ((uintptr_t)after - from) & ~(huge - 1), MADV_HUGEPAGE); // a hint: failure is harmless
+    free(grow);
+    if (grew)
+      return;
+  }
 }
 
 int main(int argc, char **argv) {
