@@ -112,6 +112,14 @@ void cli_sha256_update(cli_sha256 *s, const void *data, size_t len);
 void cli_sha256_hex(cli_sha256 *s, char hex[CLI_HEX_LEN]);
 // 'cli_hash_file()' - SHA-256 of the file at PATH into HEX; 0, or -1 with errno set.
 int cli_hash_file(const char *path, char hex[CLI_HEX_LEN]);
+
+// 'cli_hash_file_beneath()' - As cli_hash_file() for PATH (absolute), which
+// must lie beneath the folder ROOT (absolute): opened relative to ROOT with
+// openat2(RESOLVE_BENEATH), never by path, so a folder swapped for a link to
+// elsewhere after the report was loaded cannot make batch read (and record
+// the hash of) a file outside the include root. -1 with errno EXDEV when
+// PATH is not beneath ROOT, or as the open failed.
+int cli_hash_file_beneath(const char *root, const char *path, char hex[CLI_HEX_LEN]);
 // 'cli_hash_string()' - SHA-256 of the string S into HEX.
 void cli_hash_string(const char *s, char hex[CLI_HEX_LEN]);
 // 'cli_fnv1a64()' - 64-bit FNV-1a of the string S (the shard hash).

@@ -510,7 +510,8 @@ static bool entry_key(batch *b, const char *layout, char key[CLI_HEX_LEN]) {
 }
 
 // 'dep_hash()' - The current hash of dependency D: the report itself from
-// J's pre-load hash, other inputs fresh, layouts and fonts from the shared cache.
+// J's pre-load hash, other inputs fresh (beneath the include root), layouts
+// and fonts from the shared cache.
 static int dep_hash(batch *b, job *j, const cli_dep *d, char hex[CLI_HEX_LEN]) {
   if (d->kind != 'i')
     return shared_file_hash(b, d->path, hex);
@@ -518,7 +519,11 @@ static int dep_hash(batch *b, job *j, const cli_dep *d, char hex[CLI_HEX_LEN]) {
     memcpy(hex, j->in_hash, CLI_HEX_LEN);
     return j->have_in_hash ? 0 : -1;
   }
-  if (cli_hash_file(d->path, hex) != 0)
+  // An included file: opened beneath the include root only (see make_entry()).
+  char *root = b->o->root ? cli_path_absolute(b->o->root) : cli_path_dir(j->in->abs);
+  int rc = root ? cli_hash_file_beneath(root, d->path, hex) : -1;
+  free(root);
+  if (rc != 0)
     return -1;
   j->pre = cli_xrealloc(j->pre, (j->npre + 1) * sizeof *j->pre);
   j->pre[j->npre] = (cli_dep){'i', "", cli_xstrdup(d->path)};
@@ -655,6 +660,7 @@ static void make_entry(batch *b, job *j) {
   memset(&e, 0, sizeof e);
   bool ok = true;
   size_t n = evalpdf_document_input_count(j->doc);
+  char *root = b->o->root ? cli_path_absolute(b->o->root) : cli_path_dir(j->in->abs);
   for (size_t k = 0; k < n && ok; k++) {
     char *abs = cli_path_absolute(evalpdf_document_input(j->doc, k));
     ok = abs != NULL;
@@ -664,8 +670,12 @@ static void make_entry(batch *b, job *j) {
     cli_dep *d = &e.deps[e.ndeps++];
     *d = (cli_dep){'i', "", abs};
     const char *before = pre_hash(j, abs);
-    ok = cli_hash_file(abs, d->hash) == 0 && (!before || !strcmp(before, d->hash)) && (k > 0 || before);
+    // The report itself by path (the user named it); what it includes only
+    // beneath the include root, as the library read it.
+    ok = (k == 0 ? cli_hash_file(abs, d->hash) : root ? cli_hash_file_beneath(root, abs, d->hash) : -1) == 0 &&
+         (!before || !strcmp(before, d->hash)) && (k > 0 || before);
   }
+  free(root);
   size_t first = e.ndeps;
   cli_entry shared = {0};
   if (ok)
