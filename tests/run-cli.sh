@@ -192,5 +192,18 @@ grep -E '^  [a-z]+ +[0-9]+\. ' "$out" >"$tmp/fonts" || true
 check "fonts table aligned by display width" eval '[ $rc -eq 0 ] && [ -s "$tmp/fonts" ] &&
   sed -E "s/ (missing|primary|fallback|skipped) .*/ |/" "$tmp/fonts" >"$tmp/fonts2" && python3 "$tmp/width.py" "$tmp/fonts2" " |"'
 
+# Every PDF this test wrote goes through the independent validators too
+# (qpdf, mutool, Ghostscript, pdffonts, pdftotext: tests/validate-pdf.sh).
+pdfs=$(find "$tmp" -name '*.pdf' -type f -size +0 | sort | while read -r f; do
+  if [ "$(head -c 5 "$f")" = "%PDF-" ]; then printf '%s\n' "$f"; fi; done)
+if [ -n "$pdfs" ]; then
+  if sh "$src/tests/validate-pdf.sh" $pdfs >"$tmp/validate.log" 2>&1 || [ $? = 77 ]; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1)); echo "FAIL validators:"; grep '^INVALID' "$tmp/validate.log" | head -5
+  fi
+  echo "validators: $(printf '%s\n' "$pdfs" | wc -l) PDFs checked"
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
