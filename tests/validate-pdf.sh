@@ -1,5 +1,8 @@
 #!/bin/sh
 # Validate PDFs with independent readers: usage  sh tests/validate-pdf.sh FILE.pdf...
+#                                      or  sh tests/validate-pdf.sh --dir DIR
+# (--dir: every file under DIR that starts with "%PDF-", such as everything a
+# test wrote into its temporary folder; none found is a pass.)
 #
 # Each file must pass, with nothing on stderr:
 #   qpdf --check                       structure, xref, streams (warnings fail too)
@@ -10,6 +13,14 @@
 # A missing tool is reported as SKIPPED for that tool (and the script exits 77
 # when every tool is missing). Prints one line per file; exits 1 if any failed.
 set -u
+if [ $# -eq 2 ] && [ "$1" = "--dir" ]; then
+    list=$(find "$2" -type f -size +0 | sort | while read -r f; do
+        if [ "$(head -c 5 "$f" 2>/dev/null)" = "%PDF-" ]; then printf '%s\n' "$f"; fi; done)
+    echo "validators: $(printf '%s' "$list" | grep -c .) PDFs under $2"
+    [ -n "$list" ] || exit 0
+    # shellcheck disable=SC2086 # the names come from mktemp folders: no blanks
+    set -- $list
+fi
 if [ $# -eq 0 ]; then
     echo "usage: sh $0 FILE.pdf..." >&2
     exit 2
