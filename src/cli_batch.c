@@ -458,16 +458,24 @@ static void fail(job *j, evalpdf_status st, evalpdf_document *doc) {
 
 // 'hash_shared_file()' - cli_hash_cache callback: the content hash of the
 // file KEY names ("file:PATH").
+// USER is the include root (or NULL): a file beneath it (a layout, or a
+// font file, that a report named) is opened beneath it only, as the library
+// read it; installed layouts and fonts by path.
 static int hash_shared_file(const char *key, char *hex, void *user) {
-  (void)user;
-  return cli_hash_file(key + 5, hex);
+  const char *root = user, *path = key + 5;
+  size_t rl = root ? strlen(root) : 0;
+  if (root && !strncmp(path, root, rl) && path[rl] == '/')
+    return cli_hash_file_beneath(root, path, hex);
+  return cli_hash_file(path, hex);
 }
 
-// 'shared_file_hash()' - The content hash of the layout or font file PATH,
-// computed once per run.
-static int shared_file_hash(batch *b, const char *path, char hex[CLI_HEX_LEN]) {
+// 'shared_file_hash()' - The content hash of the layout or font file PATH
+// that job J used, computed once per run.
+static int shared_file_hash(batch *b, const job *j, const char *path, char hex[CLI_HEX_LEN]) {
   char *key = cli_xasprintf("file:%s", path);
-  int rc = cli_hash_cache_get(b->cache, key, hash_shared_file, NULL, hex);
+  char *root = b->o->root ? cli_path_absolute(b->o->root) : cli_path_dir(j->in->abs);
+  int rc = cli_hash_cache_get(b->cache, key, hash_shared_file, root, hex);
+  free(root);
   free(key);
   return rc;
 }
@@ -514,7 +522,7 @@ static bool entry_key(batch *b, const char *layout, char key[CLI_HEX_LEN]) {
 // and fonts from the shared cache.
 static int dep_hash(batch *b, job *j, const cli_dep *d, char hex[CLI_HEX_LEN]) {
   if (d->kind != 'i')
-    return shared_file_hash(b, d->path, hex);
+    return shared_file_hash(b, j, d->path, hex);
   if (!strcmp(d->path, j->in->abs)) {
     memcpy(hex, j->in_hash, CLI_HEX_LEN);
     return j->have_in_hash ? 0 : -1;
@@ -683,7 +691,7 @@ static void make_entry(batch *b, job *j) {
   for (size_t k = 0; k < shared.ndeps; k++) {
     e.deps = cli_xrealloc(e.deps, (e.ndeps + 1) * sizeof *e.deps);
     e.deps[e.ndeps] = shared.deps[k];
-    if (ok && shared_file_hash(b, shared.deps[k].path, e.deps[e.ndeps].hash) != 0)
+    if (ok && shared_file_hash(b, j, shared.deps[k].path, e.deps[e.ndeps].hash) != 0)
       ok = false;
     e.ndeps++;
   }
