@@ -114,7 +114,8 @@ void cli_sha256_hex(cli_sha256 *s, char hex[CLI_HEX_LEN]);
 int cli_hash_file(const char *path, char hex[CLI_HEX_LEN]);
 
 // 'cli_hash_file_beneath()' - As cli_hash_file() for PATH (absolute), which
-// must lie beneath the folder ROOT (absolute): opened relative to ROOT with
+// must lie beneath the folder ROOT (both absolute and normalized, as
+// cli_path_absolute() makes them): opened relative to ROOT with
 // openat2(RESOLVE_BENEATH), never by path, so a folder swapped for a link to
 // elsewhere after the report was loaded cannot make batch read (and record
 // the hash of) a file outside the include root. -1 with errno EXDEV when

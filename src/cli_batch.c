@@ -456,6 +456,12 @@ static void fail(job *j, evalpdf_status st, evalpdf_document *doc) {
   j->code = st == EVALPDF_ERR_INPUT ? 1 : 2;
 }
 
+// 'job_root()' - The include root job J's report was loaded under (as the
+// library confines it): --root, else the report's folder. Heap string, or NULL.
+static char *job_root(const batch *b, const job *j) {
+  return b->o->root ? cli_path_absolute(b->o->root) : cli_path_dir(j->in->abs);
+}
+
 // 'hash_shared_file()' - cli_hash_cache callback: the content hash of the
 // file KEY names ("file:PATH").
 // USER is the include root (or NULL): a file beneath it (a layout, or a
@@ -463,17 +469,17 @@ static void fail(job *j, evalpdf_status st, evalpdf_document *doc) {
 // read it; installed layouts and fonts by path.
 static int hash_shared_file(const char *key, char *hex, void *user) {
   const char *root = user, *path = key + 5;
-  size_t rl = root ? strlen(root) : 0;
-  if (root && !strncmp(path, root, rl) && path[rl] == '/')
-    return cli_hash_file_beneath(root, path, hex);
-  return cli_hash_file(path, hex);
+  char *rel = root ? cli_path_relative(path, root) : NULL; // NULL: an installed file
+  int rc = rel ? cli_hash_file_beneath(root, path, hex) : cli_hash_file(path, hex);
+  free(rel);
+  return rc;
 }
 
 // 'shared_file_hash()' - The content hash of the layout or font file PATH
 // that job J used, computed once per run.
 static int shared_file_hash(batch *b, const job *j, const char *path, char hex[CLI_HEX_LEN]) {
   char *key = cli_xasprintf("file:%s", path);
-  char *root = b->o->root ? cli_path_absolute(b->o->root) : cli_path_dir(j->in->abs);
+  char *root = job_root(b, j);
   int rc = cli_hash_cache_get(b->cache, key, hash_shared_file, root, hex);
   free(root);
   free(key);
@@ -528,7 +534,7 @@ static int dep_hash(batch *b, job *j, const cli_dep *d, char hex[CLI_HEX_LEN]) {
     return j->have_in_hash ? 0 : -1;
   }
   // An included file: opened beneath the include root only (see make_entry()).
-  char *root = b->o->root ? cli_path_absolute(b->o->root) : cli_path_dir(j->in->abs);
+  char *root = job_root(b, j);
   int rc = root ? cli_hash_file_beneath(root, d->path, hex) : -1;
   free(root);
   if (rc != 0)
@@ -668,7 +674,7 @@ static void make_entry(batch *b, job *j) {
   memset(&e, 0, sizeof e);
   bool ok = true;
   size_t n = evalpdf_document_input_count(j->doc);
-  char *root = b->o->root ? cli_path_absolute(b->o->root) : cli_path_dir(j->in->abs);
+  char *root = job_root(b, j);
   for (size_t k = 0; k < n && ok; k++) {
     char *abs = cli_path_absolute(evalpdf_document_input(j->doc, k));
     ok = abs != NULL;

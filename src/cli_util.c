@@ -251,27 +251,28 @@ int cli_hash_file(const char *path, char hex[CLI_HEX_LEN]) {
 // 'cli_hash_file_beneath()' - SHA-256 of PATH, a file beneath folder ROOT,
 // opened relative to ROOT and never by path (see cli.h).
 int cli_hash_file_beneath(const char *root, const char *path, char hex[CLI_HEX_LEN]) {
-  size_t rl = strlen(root);
-  while (rl > 1 && root[rl - 1] == '/')
-    rl--;
-  if (strncmp(path, root, rl) != 0 || path[rl] != '/' || !path[rl + 1]) {
+  char *rel = cli_path_relative(path, root);
+  if (!rel) {
     errno = EXDEV;
     return -1;
   }
 #if defined(SYS_openat2) && defined(RESOLVE_BENEATH)
   int dir = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0)
-    return -1;
-  struct open_how how;
-  memset(&how, 0, sizeof how);
-  how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
-  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-  long fd = syscall(SYS_openat2, dir, path + rl + 1, &how, sizeof how);
-  int e = errno;
-  close(dir);
-  errno = e;
+  long fd = -1;
+  if (dir >= 0) {
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    fd = syscall(SYS_openat2, dir, rel, &how, sizeof how);
+    int e = errno;
+    close(dir);
+    errno = e;
+  }
+  free(rel);
   return hash_fd(fd < 0 ? -1 : (int)fd, hex);
 #else
+  free(rel);
   errno = ENOSYS; // no confined open here: no hash, so the report renders again next time
   return -1;
 #endif

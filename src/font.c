@@ -952,29 +952,46 @@ static program_entry *program_store(ep_face *face, const uint32_t *cps, size_t n
   return e;
 }
 
+// 'program_cached()' - A copy of FACE's cached subset (ZIP false) or deflate
+// (ZIP true) for CPS in *OUT (*LEN bytes); false when it is not cached.
+static bool program_cached(ep_face *face, const uint32_t *cps, size_t n, bool zip, unsigned char **out,
+                           size_t *len) {
+  pthread_mutex_lock(&face->lock);
+  program_entry *e = program_find(face, cps, n);
+  const unsigned char *data = e ? (zip ? e->z : e->raw) : NULL;
+  if (data) {
+    e->used = ++face->clock;
+    copy_bytes(data, zip ? e->z_len : e->raw_len, out, len);
+  }
+  pthread_mutex_unlock(&face->lock);
+  return data != NULL;
+}
+
+// 'program_keep()' - Cache copies of RAW and (unless NULL) Z, FACE's subset
+// and deflate for CPS, where the entry lacks them.
+static void program_keep(ep_face *face, const uint32_t *cps, size_t n, const unsigned char *raw, size_t raw_len,
+                         const unsigned char *z, size_t z_len) {
+  pthread_mutex_lock(&face->lock);
+  program_entry *e = program_store(face, cps, n);
+  if (!e->raw)
+    copy_bytes(raw, raw_len, &e->raw, &e->raw_len);
+  if (z && !e->z)
+    copy_bytes(z, z_len, &e->z, &e->z_len);
+  pthread_mutex_unlock(&face->lock);
+}
+
 // 'ep_face_program_raw()' - The subset of FACE for CPS (cached).
 bool ep_face_program_raw(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len) {
   *raw = NULL;
   *raw_len = 0;
   if (!face || (n && !cps))
     return false;
-  pthread_mutex_lock(&face->lock);
-  program_entry *e = program_find(face, cps, n);
-  if (e && e->raw) {
-    e->used = ++face->clock;
-    copy_bytes(e->raw, e->raw_len, raw, raw_len);
-  }
-  pthread_mutex_unlock(&face->lock);
-  if (*raw)
+  if (program_cached(face, cps, n, false, raw, raw_len))
     return true;
   // Not cached: subset outside the lock (other threads may use the face meanwhile).
   if (!ep_face_subset(face, cps, n, raw, raw_len))
     return false;
-  pthread_mutex_lock(&face->lock);
-  e = program_store(face, cps, n);
-  if (!e->raw)
-    copy_bytes(*raw, *raw_len, &e->raw, &e->raw_len);
-  pthread_mutex_unlock(&face->lock);
+  program_keep(face, cps, n, *raw, *raw_len, NULL, 0);
   return true;
 }
 
@@ -985,14 +1002,7 @@ bool ep_face_program_deflate(ep_face *face, const uint32_t *cps, size_t n, const
   *z_len = 0;
   if (!face || (n && !cps) || !raw || !raw_len)
     return false;
-  pthread_mutex_lock(&face->lock);
-  program_entry *e = program_find(face, cps, n);
-  if (e && e->z) {
-    e->used = ++face->clock;
-    copy_bytes(e->z, e->z_len, z, z_len);
-  }
-  pthread_mutex_unlock(&face->lock);
-  if (*z)
+  if (program_cached(face, cps, n, true, z, z_len))
     return true;
   // Large programs (high-diversity text) at a fast level: deflate is then
   // most of the render, and the ratio differs by about 5%.
@@ -1008,13 +1018,7 @@ bool ep_face_program_deflate(ep_face *face, const uint32_t *cps, size_t n, const
     *z = NULL;
     return false;
   }
-  pthread_mutex_lock(&face->lock);
-  e = program_store(face, cps, n);
-  if (!e->raw)
-    copy_bytes(raw, raw_len, &e->raw, &e->raw_len);
-  if (!e->z)
-    copy_bytes(*z, *z_len, &e->z, &e->z_len);
-  pthread_mutex_unlock(&face->lock);
+  program_keep(face, cps, n, raw, raw_len, *z, *z_len);
   return true;
 }
 

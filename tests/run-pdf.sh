@@ -105,10 +105,8 @@ if [ "$(cat "$tmp/keep.pdf")" = "keep me" ]; then ok; else bad "the existing out
 ls "$tmp"/keep.pdf.* >/dev/null 2>&1 && bad "a temporary file was left behind" || ok
 # Every PDF this test wrote goes through the independent validators too
 # (qpdf, mutool, Ghostscript, pdffonts, pdftotext: tests/validate-pdf.sh).
-if sh "$src/tests/validate-pdf.sh" --dir "$tmp" >"$tmp/validate.log" 2>&1 || [ $? = 77 ]; then
-  pass=$((pass + 1))
-else
-  fail=$((fail + 1)); echo "FAIL validators:"; grep '^INVALID' "$tmp/validate.log" | head -5
+if sh "$src/tests/validate-pdf.sh" --dir "$tmp" >"$tmp/validate.log" 2>&1 || [ $? = 77 ]; then ok; else
+  bad "validators:"; grep '^INVALID' "$tmp/validate.log" | head -5
 fi
 head -1 "$tmp/validate.log"
 

@@ -628,16 +628,21 @@ START_TEST(subset_round_trips_through_freetype) {
 }
 END_TEST
 
+// 'gbsn_face()' - The face of a role "s" of FS made of gbsn00lp alone.
+static ep_face *gbsn_face(ep_fontset *fs, ep_diags *d) {
+  const char *c[] = {GBSN};
+  ep_role *r = add_role(fs, d, "s", c, 1, NULL, NULL);
+  ck_assert_ptr_nonnull(r);
+  return ep_role_face(r, 0);
+}
+
 // A font program is the subset and its deflate, the same bytes from the
 // cache as made fresh, for several code point sets (more than the cache holds).
 START_TEST(font_program_is_cached_subset_and_deflate) {
   ep_diags d;
   ep_diags_init(&d);
   ep_fontset *fs = new_set(&d);
-  const char *c[] = {GBSN};
-  ep_role *r = add_role(fs, &d, "s", c, 1, NULL, NULL);
-  ck_assert_ptr_nonnull(r);
-  ep_face *face = ep_role_face(r, 0);
+  ep_face *face = gbsn_face(fs, &d);
   struct libdeflate_decompressor *dz = libdeflate_alloc_decompressor();
   unsigned char *first[6] = {0};
   size_t first_len[6] = {0};
@@ -683,10 +688,7 @@ START_TEST(programs_on_two_threads_equal_serial_programs) {
   ep_diags d;
   ep_diags_init(&d);
   ep_fontset *fs = new_set(&d);
-  const char *c[] = {GBSN};
-  ep_role *r = add_role(fs, &d, "s", c, 1, NULL, NULL);
-  ck_assert_ptr_nonnull(r);
-  ep_face *face = ep_role_face(r, 0);
+  ep_face *face = gbsn_face(fs, &d);
   enum { N = 5 };
   static uint32_t sets[N][60];
   ep_face *faces[N];
