@@ -1,11 +1,10 @@
 // XML → model: walks the parsed document, enforces the vocabulary of report
 // XML v1 (unknown elements and attributes, nesting, enumerations, numbers,
-// depth limits), resolves confined XIncludes, and normalizes whitespace.
-#include "model.h"
-#include "xmlload.h"
+// depth limits) and normalizes whitespace; confined XIncludes are expanded
+// first (model_include.c).
+#include "model_build.h"
 
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,9 +15,6 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#define XI_NS_2001 "http://www.w3.org/2001/XInclude"
-#define XI_NS_2003 "http://www.w3.org/2003/XInclude"
-#define MAX_INCLUDE_DEPTH 16
 #define EP_MAX_TABLE_COLUMNS 100 // README "Limits"
 
 // Every element name of the vocabulary, for suggestions.
@@ -41,69 +37,8 @@ static const char *const element_aliases[] = {
     "appendices=appendix", "annex=appendix", "metadata=meta", "head=meta", "header=meta",
     "line-break=br", "superscript=sup", "subscript=sub", NULL};
 
-// Whitespace normalization state for one inline container.
-typedef struct wsnorm {
-  bool have_prev;
-  uint32_t prev;
-  bool pending;
-} wsnorm;
-
-typedef struct builder {
-  ep_report *r;
-  const char *file;     // display name of the file being walked
-  char *dir_real;       // directory of the file being walked (resolved)
-  const char *root_real;
-  const char *stack[MAX_INCLUDE_DEPTH + 2]; // "dev:ino" of each file in the include chain
-  int nstack;
-  ep_xml_doc **docs; // included documents, kept until the model is built
-  size_t ndocs;
-  int suggestions;   // "did you mean" searches left (bounded: each is linear in the ids)
-  bool fig_bad;      // set by num_attr when a present figure was malformed
-  wsnorm *ws;        // whitespace state of the inline content being built
-  int row_cols;      // columns (counting colspan) of the <tr> being built, up to the limit
-} builder;
 
 
-// 'xname()' - An element's local name as a C string.
-static const char *xname(xmlNodePtr el) { return (const char *)el->name; }
-
-// 'is_xinclude()' - True for an xi:include element (either XInclude namespace).
-static bool is_xinclude(xmlNodePtr el) {
-  return el->type == XML_ELEMENT_NODE && el->ns && el->ns->href &&
-         (!strcmp((const char *)el->ns->href, XI_NS_2001) ||
-          !strcmp((const char *)el->ns->href, XI_NS_2003)) &&
-         !strcmp(xname(el), "include");
-}
-
-// 'fileof()' - The file node N came from: the nearest element's mark set by XInclude
-// expansion, else the main input.
-static const char *fileof(const builder *b, xmlNodePtr n) {
-  for (int i = 0; n && i < 4; i++, n = n->parent)
-    if (n->type == XML_ELEMENT_NODE && n->_private)
-      return (const char *)n->_private;
-  return b->file;
-}
-
-// 'err()' - Report an error at element EL (in the file it came from).
-#define err(b, el, code, ...)                                                                     \
-  ep_diag_add(&(b)->r->diags, EP_ERROR, fileof(b, el), ep_xml_line(el), code, __VA_ARGS__)
-#define warn(b, el, code, ...)                                                                    \
-  ep_diag_add(&(b)->r->diags, EP_WARNING, fileof(b, el), ep_xml_line(el), code, __VA_ARGS__)
-
-// 'get_attr()' - The value of attribute NAME (no namespace) of EL, or NULL; heap copy freed by caller.
-static char *get_attr(xmlNodePtr el, const char *name) {
-  for (xmlAttrPtr a = el->properties; a; a = a->next) {
-    if (a->ns == NULL && !strcmp((const char *)a->name, name)) {
-      xmlChar *v = xmlNodeListGetString(el->doc, a->children, 1);
-      if (!v)
-        return ep_xstrdup("");
-      char *r = ep_xstrdup((const char *)v);
-      xmlFree(v);
-      return r;
-    }
-  }
-  return NULL;
-}
 
 // 'ws_feed_text()' - Append the normalized form of text S to BUF, updating WS.
 static void ws_feed_text(wsnorm *ws, const char *s, ep_buf *buf) {
@@ -148,10 +83,9 @@ static const char *attr_text(builder *b, xmlNodePtr el, const char *name) {
   return r;
 }
 
-// 'check_attrs()' - Report unknown attributes of EL (ALLOWED is NULL-terminated)
+// 'ep_build_check_attrs()' - Report unknown attributes of EL (ALLOWED is NULL-terminated)
 // and missing REQUIRED ones. Namespaced attributes (xml:*, xmlns) are accepted.
-static void check_attrs(builder *b, xmlNodePtr el, const char *const *allowed,
-                        const char *const *required) {
+void ep_build_check_attrs(builder *b, xmlNodePtr el, const char *const *allowed, const char *const *required) {
   for (xmlAttrPtr a = el->properties; a; a = a->next) {
     if (a->ns)
       continue;
@@ -376,7 +310,7 @@ static void text_lines(builder *b, xmlNodePtr el, const char **plain, const char
         part.data[0] = 0;
       if (!c)
         break;
-      check_attrs(b, c, NULL, NULL);
+      ep_build_check_attrs(b, c, NULL, NULL);
       no_children(b, c);
       ep_buf_putc(&raw, '\n');
     } else if (c->type == XML_ELEMENT_NODE) {
@@ -944,7 +878,7 @@ static void build_children(builder *b, const rule *ru, ep_node *n, xmlNodePtr el
 
 // 'build_element()' - Element EL by its rule RU into PARENT (may be NULL) at nesting DEPTH.
 static ep_node *build_element(builder *b, const rule *ru, ep_node *parent, xmlNodePtr el, int depth) {
-  check_attrs(b, el, ru->attrs, ru->required);
+  ep_build_check_attrs(b, el, ru->attrs, ru->required);
   if (ru->content == C_EMPTY)
     no_children(b, el);
   if (ru->once && parent && count_kinds(parent, KIND(ru->kind)))
@@ -1067,196 +1001,7 @@ static void build_blocks(builder *b, ep_node *parent, xmlNodePtr first_child, in
 }
 
 // ---------------------------------------------------------------------------
-// Blocks and includes
-
-// 'dir_of()' - The directory part of PATH (heap).
-static char *dir_of(const char *path) {
-  char *tmp = ep_xstrdup(path);
-  char *d = ep_xstrdup(dirname(tmp));
-  free(tmp);
-  return d;
-}
-
-// 'has_scheme()' - True when HREF starts with a URL scheme ("http:", "file:").
-static bool has_scheme(const char *href) {
-  const char *p = href;
-  if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
-    return false;
-  while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-         *p == '+' || *p == '.' || *p == '-')
-    p++;
-  return *p == ':';
-}
-
-// 'set_file()' - Mark every element of the tree at N (not yet marked) as coming from DISPLAY.
-static void set_file(xmlNodePtr n, const char *display) {
-  for (xmlNodePtr x = n; x;) {
-    if (x->type == XML_ELEMENT_NODE && !x->_private)
-      x->_private = (void *)display;
-    if (x->children && x->type == XML_ELEMENT_NODE) {
-      x = x->children;
-      continue;
-    }
-    while (x && x != n && !x->next)
-      x = x->parent;
-    if (!x || x == n)
-      break;
-    x = x->next;
-  }
-}
-
-// 'keep_doc()' - Keep an included document alive until the model is built.
-static void keep_doc(builder *b, ep_xml_doc *doc) {
-  b->docs = ep_xrealloc(b->docs, (b->ndocs + 1) * sizeof *b->docs);
-  b->docs[b->ndocs++] = doc;
-}
-
-static void expand_includes(builder *b, xmlNodePtr root, const char *display, const char *dir_real, int level);
-
-// 'note_include()' - Record REAL (a resolved included file) in R's include list, once.
-static void note_include(ep_report *r, const char *real) {
-  for (ep_strlist *l = r->includes; l; l = l->next)
-    if (!strcmp(l->s, real))
-      return;
-  ep_strlist *n = ep_arena_alloc(&r->arena, sizeof *n);
-  n->s = ep_arena_strdup(&r->arena, real);
-  if (r->includes_tail)
-    r->includes_tail->next = n;
-  else
-    r->includes = n;
-  r->includes_tail = n;
-  r->ninclude++;
-}
-
-// 'include_fd()' - Parse the include file open on FD (normalised path ABS,
-// named HREF in DISPLAY) and expand its own includes; its root element, or NULL.
-static xmlNodePtr include_fd(builder *b, xmlNodePtr el, int fd, const char *abs, const char *href,
-                             const char *display, int level) {
-  struct stat sb;
-  memset(&sb, 0, sizeof sb);
-  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-    err(b, el, "include-not-found", "<xi:include href=\"%s\">: the file cannot be read (%s).", href,
-        S_ISDIR(sb.st_mode) ? "Is a directory" : "not a regular file");
-    return NULL;
-  }
-  char id[64];
-  snprintf(id, sizeof id, "%ju:%ju", (uintmax_t)sb.st_dev, (uintmax_t)sb.st_ino);
-  for (int i = 0; i < b->nstack; i++)
-    if (!strcmp(b->stack[i], id)) {
-      err(b, el, "include-cycle", "<xi:include href=\"%s\"> includes a file that is already being included (a cycle).", href);
-      return NULL;
-    }
-  ep_buf disp;
-  ep_buf_init(&disp);
-  char *dd = dir_of(display);
-  if (href[0] != '/' && strcmp(dd, "."))
-    ep_buf_printf(&disp, "%s/%s", dd, href);
-  else
-    ep_buf_puts(&disp, href);
-  free(dd);
-  const char *sub_display = ep_arena_strdup(&b->r->arena, ep_buf_str(&disp));
-  ep_buf_free(&disp);
-  ep_xml_doc *doc = ep_xml_parse_fd(fd, sub_display, &b->r->diags, el->doc->dict);
-  if (!doc)
-    return NULL;
-  keep_doc(b, doc);
-  note_include(b->r, abs);
-  xmlNodePtr root = xmlDocGetRootElement(doc);
-  if (!root)
-    return NULL;
-  char *sub_dir = dir_of(abs);
-  b->stack[b->nstack++] = id;
-  set_file(root, sub_display);
-  expand_includes(b, root, sub_display, sub_dir, level + 1);
-  b->nstack--;
-  free(sub_dir);
-  root = xmlDocGetRootElement(doc);
-  if (root)
-    xmlUnlinkNode(root);
-  return root;
-}
-
-// 'include_one()' - Resolve and confine one xi:include; on success replace it by the
-// included document's root element (its own includes expanded), else remove it.
-static void include_one(builder *b, xmlNodePtr el, const char *display, const char *dir_real, int level) {
-  static const char *const at[] = {"href", "parse", "xpointer", "encoding", "accept",
-                                   "accept-language", NULL};
-  static const char *const req[] = {"href", NULL};
-  check_attrs(b, el, at, req);
-  char *href = get_attr(el, "href");
-  char *parse = get_attr(el, "parse");
-  char *xptr = get_attr(el, "xpointer");
-  xmlNodePtr replacement = NULL;
-  if (!href) {
-    /* reported by check_attrs */
-  } else if (has_scheme(href)) {
-    err(b, el, "include-network", "<xi:include href=\"%s\"> is a URL; evalpdf never fetches from the network, include a file inside the include root.", href);
-  } else if (!href[0]) {
-    err(b, el, "bad-include", "<xi:include href=\"\"> names no file.");
-  } else {
-    // Opened beneath the root first (race-free: no symbolic link out is
-    // followed at open time), so that an escape is named before other reasons.
-    int fd = -1, e = 0;
-    char *abs = NULL;
-    ep_confined_rc rc = ep_open_confined(b->root_real, dir_real, href, &abs, &fd, &e);
-    if (rc == EP_CONFINED_OUTSIDE)
-      err(b, el, "include-outside-root", "<xi:include href=\"%s\"> lies outside the include root %s (by its path or through a symbolic link); use --root to widen it.",
-          href, b->root_real);
-    if (parse && strcmp(parse, "xml"))
-      err(b, el, "bad-include", "<xi:include parse=\"%s\"> is not supported; only parse=\"xml\" includes report XML.", parse);
-    else if (xptr)
-      err(b, el, "bad-include", "<xi:include xpointer=\"…\"> is not supported; include a whole file.");
-    else if (rc == EP_CONFINED_OK && level >= MAX_INCLUDE_DEPTH)
-      err(b, el, "include-too-deep", "includes nest more than %d deep at href=\"%s\".", MAX_INCLUDE_DEPTH, href);
-    else if (rc == EP_CONFINED_OK)
-      replacement = include_fd(b, el, fd, abs, href, display, level);
-    else if (rc == EP_CONFINED_FAILED)
-      err(b, el, "include-not-found", "<xi:include href=\"%s\">: the file cannot be %s (%s).", href,
-          e == ENOENT ? "found" : "read", strerror(e));
-    if (fd >= 0)
-      close(fd);
-    free(abs);
-  }
-  free(href);
-  free(parse);
-  free(xptr);
-  if (replacement)
-    xmlReplaceNode(el, replacement);
-  else
-    xmlUnlinkNode(el);
-  xmlFreeNode(el);
-}
-
-// 'expand_includes()' - Replace every xi:include under ROOT (a file DISPLAY in DIR_REAL).
-static void expand_includes(builder *b, xmlNodePtr root, const char *display, const char *dir_real, int level) {
-  size_t n = 0, cap = 16;
-  xmlNodePtr *found = ep_xmalloc(cap * sizeof *found);
-  if (is_xinclude(root)) {
-    err(b, root, "bad-include", "the root element of %s is itself an <xi:include>.", display);
-    free(found);
-    return;
-  }
-  for (xmlNodePtr x = root; x;) {
-    if (x->type == XML_ELEMENT_NODE && is_xinclude(x)) {
-      if (n == cap) {
-        cap *= 2;
-        found = ep_xrealloc(found, cap * sizeof *found);
-      }
-      found[n++] = x;
-    } else if (x->type == XML_ELEMENT_NODE && x->children) {
-      x = x->children;
-      continue;
-    }
-    while (x && x != root && !x->next)
-      x = x->parent;
-    if (!x || x == root)
-      break;
-    x = x->next;
-  }
-  for (size_t i = 0; i < n; i++)
-    include_one(b, found[i], display, dir_real, level);
-  free(found);
-}
+// Blocks
 
 // ---------------------------------------------------------------------------
 // Report and meta
@@ -1283,7 +1028,7 @@ static bool parse_date(const char *s, int *y, int *m, int *d) {
 // 'build_meta()' - The <meta> element.
 static void build_meta(builder *b, xmlNodePtr el) {
   ep_meta *m = &b->r->meta;
-  check_attrs(b, el, NULL, NULL);
+  ep_build_check_attrs(b, el, NULL, NULL);
   m->present = true;
   m->line = ep_xml_line(el);
   static const char *const ctx[] = {"title", "subtitle", "issuer", "year", "date", "region", "field", NULL};
@@ -1325,7 +1070,7 @@ static void build_meta(builder *b, xmlNodePtr el) {
       unknown_element(b, c, "meta", ctx);
       continue;
     }
-    check_attrs(b, c, NULL, NULL);
+    ep_build_check_attrs(b, c, NULL, NULL);
     if (*slot) {
       err(b, c, "duplicate-element", "<meta> has more than one <%s>.", n);
       continue;
@@ -1381,7 +1126,7 @@ static void build_report(builder *b, xmlNodePtr root) {
     return;
   }
   static const char *const at[] = {"layout", "version", NULL};
-  check_attrs(b, root, at, NULL);
+  ep_build_check_attrs(b, root, at, NULL);
   b->r->layout = attr_text(b, root, "layout");
   b->r->layout_line = ep_xml_line(root);
   char *ver = get_attr(root, "version");
@@ -1410,7 +1155,7 @@ static void build_report(builder *b, xmlNodePtr root) {
         err(b, c, "duplicate-element", "<report> has more than one <body>.");
         continue;
       }
-      check_attrs(b, c, NULL, NULL);
+      ep_build_check_attrs(b, c, NULL, NULL);
       b->r->body = ep_node_new(b->r, EP_N_BODY, NULL, fileof(b, c), ep_xml_line(c));
       build_blocks(b, b->r->body, c->children, 1);
     } else {
@@ -1444,7 +1189,7 @@ static void build_from_doc(ep_report *r, ep_xml_doc *doc, const char *real, char
   b.suggestions = 200;
   xmlNodePtr root = xmlDocGetRootElement(doc);
   if (root) {
-    expand_includes(&b, root, r->path, b.dir_real, 0);
+    ep_build_expand_includes(&b, root, r->path, b.dir_real, 0);
     root = xmlDocGetRootElement(doc);
   }
   if (root)
@@ -1488,7 +1233,7 @@ ep_report *ep_report_load(const char *path, const ep_load_options *opt) {
     r->io_failed = true;
     return r;
   }
-  char *root_real = opt && opt->root ? resolve_root(r, opt->root) : dir_of(real);
+  char *root_real = opt && opt->root ? resolve_root(r, opt->root) : ep_build_dir_of(real);
   if (!root_real) {
     free(real);
     return r;
@@ -1498,7 +1243,7 @@ ep_report *ep_report_load(const char *path, const ep_load_options *opt) {
     if (r->diags.count && !strcmp(r->diags.items[r->diags.count - 1].code, "io-error"))
       r->io_failed = true;
   } else {
-    build_from_doc(r, doc, real, dir_of(real), root_real, opt);
+    build_from_doc(r, doc, real, ep_build_dir_of(real), root_real, opt);
   }
   free(real);
   free(root_real);
