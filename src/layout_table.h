@@ -1,5 +1,6 @@
-// The table engine (layout_table.c): one grid model for every table-like
-// block (general tables, funds with their bar chart, scoring, the
+// The table engine (layout_table.c; the bar chart in layout_chart.c): one
+// grid model for every table-like block (general tables, funds with their bar
+// chart, scoring, the
 // self-evaluation form, issues-and-measures). It builds on the inline text
 // (inline.h) and reaches the block layout that calls it only through the
 // host's callbacks, so block layout and tables form no circle.
@@ -31,6 +32,9 @@ typedef struct tbl_host {
 // 'lay_table_block()' - Build the table for block N (table, funds, scoring,
 // self-eval-form, issues-and-measures) and hand it (caption, chart) to the host.
 void lay_table_block(tbl_host *h, const ep_node *n);
+// 'lay_bar_chart()' - The bar chart of <funds chart="bar"> N, handed to the
+// host as a drawing (layout_chart.c; called by lay_table_block()).
+void lay_bar_chart(tbl_host *h, const ep_node *n);
 // 'lay_table_place()' - Place table T starting at *Y on *PAGE (pt from the page
 // bottom), breaking it over new pages as needed; *PAGE and *Y return where it ends.
 void lay_table_place(tbl_host *h, struct ep_table *t, ep_page **page, double *y);
