@@ -268,6 +268,42 @@ ep_xml_doc *ep_xml_parse_fd(int fd, const char *display, ep_diags *diags, void *
   return doc;
 }
 
+// 'check_utf8()' - Strict UTF-8 check of the N bytes at P before parsing, so
+// an invalid byte or a NUL is reported (one error in DIAGS, naming DISPLAY) at
+// its own line and column and never guessed at or replaced. True when valid.
+static bool check_utf8(const unsigned char *p, size_t n, const char *display, ep_diags *diags) {
+  unsigned long line = 1, col = 1;
+  for (size_t i = 0; i < n;) {
+    uint32_t cp;
+    size_t l = ep_utf8_decode(p + i, n - i, &cp);
+    if (!l) {
+      char bytes[32];
+      size_t k = 0, m = n - i < 4 ? n - i : 4;
+      for (size_t j = 0; j < m && k + 6 < sizeof bytes; j++) {
+        if (j > 0 && (p[i + j] & 0xC0) != 0x80)
+          break; // the next character starts here
+        k += (size_t)snprintf(bytes + k, sizeof bytes - k, "%s0x%02X", j ? " " : "", p[i + j]);
+      }
+      ep_diag_add(diags, EP_ERROR, display, line, "invalid-utf8",
+                  "invalid UTF-8 at column %lu (bytes %s); the file must be UTF-8.", col, bytes);
+      return false;
+    }
+    if (cp == 0) {
+      ep_diag_add(diags, EP_ERROR, display, line, "invalid-utf8",
+                  "a NUL byte at column %lu; the file must be UTF-8 text.", col);
+      return false;
+    }
+    if (cp == '\n') {
+      line++;
+      col = 1;
+    } else {
+      col++;
+    }
+    i += l;
+  }
+  return true;
+}
+
 // 'ep_xml_parse_memory()' - Parse the LEN bytes at BUF safely (the whole file;
 // borrowed); BASE names the document for libxml2 (may be NULL), DISPLAY for
 // diagnostics.
@@ -295,37 +331,8 @@ ep_xml_doc *ep_xml_parse_memory(const unsigned char *buf, size_t len, const char
                 enc, enc);
     return NULL;
   }
-  // Strict UTF-8 check first, so an invalid byte is reported at its own line
-  // and never guessed at or replaced.
-  unsigned long line = 1, col = 1;
-  for (size_t i = 0; i < n;) {
-    uint32_t cp;
-    size_t l = ep_utf8_decode(p + i, n - i, &cp);
-    if (!l) {
-      char bytes[32];
-      size_t k = 0, m = n - i < 4 ? n - i : 4;
-      for (size_t j = 0; j < m && k + 6 < sizeof bytes; j++) {
-        if (j > 0 && (p[i + j] & 0xC0) != 0x80)
-          break; // the next character starts here
-        k += (size_t)snprintf(bytes + k, sizeof bytes - k, "%s0x%02X", j ? " " : "", p[i + j]);
-      }
-      ep_diag_add(diags, EP_ERROR, display, line, "invalid-utf8",
-                  "invalid UTF-8 at column %lu (bytes %s); the file must be UTF-8.", col, bytes);
-      return NULL;
-    }
-    if (cp == 0) {
-      ep_diag_add(diags, EP_ERROR, display, line, "invalid-utf8",
-                  "a NUL byte at column %lu; the file must be UTF-8 text.", col);
-      return NULL;
-    }
-    if (cp == '\n') {
-      line++;
-      col = 1;
-    } else {
-      col++;
-    }
-    i += l;
-  }
+  if (!check_utf8(p, n, display, diags))
+    return NULL;
 
   xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
   if (!ctxt) {

@@ -32,7 +32,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 
 echo "== stage 2b: ThreadSanitizer: the public-API programs (one context, four threads)"
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DEVALPDF_WERROR=ON -DEVALPDF_TSAN=ON >/dev/null
-cmake --build build-tsan -j"$JOBS" --target api_test_threads api_test_rerender
+cmake --build build-tsan -j"$JOBS" --target api_test_threads api_test_rerender api_test_load_memory
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ctest --test-dir build-tsan -R '^api_' --output-on-failure
 
 echo "== stage 3: valgrind"
