@@ -10,8 +10,9 @@
 #   gs -sDEVICE=nullpage                Ghostscript renders it without an error or repair note
 #   pdffonts                            every font embedded
 #   pdftotext                           text extraction without warnings
-# A missing tool is reported as SKIPPED for that tool (and the script exits 77
-# when every tool is missing). Prints one line per file; exits 1 if any failed.
+# A missing tool is reported as SKIPPED for that tool; the others still run.
+# Prints one line per file; exits 1 if any file failed, else 77 (skipped, never
+# a pass) if any tool was missing, else 0.
 set -u
 if [ $# -eq 2 ] && [ "$1" = "--dir" ]; then
     list=$(find "$2" -type f -size +0 | sort | while read -r f; do
@@ -70,4 +71,5 @@ for pdf in "$@"; do
         echo "INVALID $pdf:$problems"
     fi
 done
-[ "$failed" -eq 0 ]
+[ "$failed" -eq 0 ] || exit 1
+[ "$ntools" -eq 5 ] || exit 77

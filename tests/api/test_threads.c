@@ -1,8 +1,8 @@
 // Public-API thread test, written only against include/evalpdf.h: one context
 // shared by four threads rendering different reports with different layouts
 // at the same time (the layouts and fonts parsed once, lazily, by whichever
-// thread comes first); every PDF must equal the one rendered alone. Run under
-// ThreadSanitizer by tests/check-all.sh.
+// thread comes first); every PDF and every document's diagnostics must equal
+// those of the render alone. Run under ThreadSanitizer by tests/check-all.sh.
 #include "evalpdf.h"
 
 #include <pthread.h>
@@ -19,6 +19,7 @@ typedef struct job {
   const char *layout;
   unsigned char *alone; // reference render
   size_t alone_len;
+  char *alone_diags; // reference diagnostics (load and render), one line each
   int failed;
 } job;
 
@@ -30,8 +31,28 @@ typedef struct shared {
   size_t next;
 } shared;
 
-// 'render_one()' - Load and render J's report with J's layout into *DATA/*LEN; status.
-static evalpdf_status render_one(evalpdf_context *ctx, const job *j, unsigned char **data, size_t *len) {
+// 'diags_text()' - Every diagnostic of DOC as one heap string, a line each.
+static char *diags_text(const evalpdf_document *doc) {
+  size_t cap = 256, len = 0;
+  char *s = malloc(cap);
+  s[0] = 0;
+  for (size_t i = 0; i < evalpdf_diag_count(doc); i++) {
+    evalpdf_diag d;
+    if (evalpdf_diag_get(doc, i, &d) != 0)
+      abort();
+    size_t need = strlen(d.file) + strlen(d.code) + strlen(d.message) + 64;
+    while (len + need >= cap)
+      s = realloc(s, cap *= 2);
+    len += (size_t)snprintf(s + len, cap - len, "%s:%lu:%d:%s:%s\n", d.file, d.line, (int)d.severity, d.code,
+                            d.message);
+  }
+  return s;
+}
+
+// 'render_one()' - Load and render J's report with J's layout into *DATA/*LEN
+// and the document's diagnostics into *DIAGS (heap); status.
+static evalpdf_status render_one(evalpdf_context *ctx, const job *j, unsigned char **data, size_t *len,
+                                 char **diags) {
   evalpdf_document *doc = NULL;
   evalpdf_status st = evalpdf_document_load(ctx, j->path, &doc);
   if (st == EVALPDF_OK) {
@@ -41,6 +62,7 @@ static evalpdf_status render_one(evalpdf_context *ctx, const job *j, unsigned ch
     ro.creation_date = 1700000000;
     st = evalpdf_document_render_memory(doc, &ro, data, len);
   }
+  *diags = diags_text(doc);
   evalpdf_document_free(doc);
   return st;
 }
@@ -57,15 +79,17 @@ static void *worker(void *arg) {
     job *j = &s->jobs[i % s->njobs];
     unsigned char *data = NULL;
     size_t len = 0;
-    evalpdf_status st = render_one(s->ctx, j, &data, &len);
-    if (st != EVALPDF_OK || len != j->alone_len || memcmp(data, j->alone, len)) {
-      fprintf(stderr, "FAIL %s with layout %s: status %d, %zu bytes (alone: %zu)\n", j->path, j->layout, st, len,
-              j->alone_len);
+    char *diags = NULL;
+    evalpdf_status st = render_one(s->ctx, j, &data, &len, &diags);
+    if (st != EVALPDF_OK || len != j->alone_len || memcmp(data, j->alone, len) || strcmp(diags, j->alone_diags)) {
+      fprintf(stderr, "FAIL %s with layout %s: status %d, %zu bytes (alone: %zu), diagnostics %s\n", j->path,
+              j->layout, st, len, j->alone_len, strcmp(diags, j->alone_diags) ? "differ" : "equal");
       pthread_mutex_lock(&s->lock);
       j->failed = 1;
       pthread_mutex_unlock(&s->lock);
     }
     evalpdf_free(data);
+    free(diags);
   }
 }
 
@@ -80,14 +104,14 @@ int main(int argc, char **argv) {
   size_t njobs = 0;
   for (int a = 1; a < argc; a++)
     for (int l = 0; l < 2; l++)
-      jobs[njobs++] = (job){argv[a], layouts[(a + l) % 2], NULL, 0, 0};
+      jobs[njobs++] = (job){argv[a], layouts[(a + l) % 2], NULL, 0, NULL, 0};
 
   // References: each job alone, in a context of its own.
   for (size_t i = 0; i < njobs; i++) {
     evalpdf_context *solo = NULL;
     if (evalpdf_context_new(NULL, &solo, NULL, 0) != EVALPDF_OK)
       return 1;
-    evalpdf_status st = render_one(solo, &jobs[i], &jobs[i].alone, &jobs[i].alone_len);
+    evalpdf_status st = render_one(solo, &jobs[i], &jobs[i].alone, &jobs[i].alone_len, &jobs[i].alone_diags);
     evalpdf_context_free(solo);
     if (st != EVALPDF_OK) {
       fprintf(stderr, "FAIL %s with layout %s alone: %s\n", jobs[i].path, jobs[i].layout, evalpdf_status_string(st));
@@ -108,6 +132,7 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < njobs; i++) {
     failed += jobs[i].failed;
     evalpdf_free(jobs[i].alone);
+    free(jobs[i].alone_diags);
   }
   printf("%zu renders on %d threads sharing one context: %d differed from the render alone\n", njobs * ROUNDS,
          THREADS, failed);
