@@ -156,8 +156,6 @@ unsigned char *ep_read_fd(int fd, size_t limit, size_t *len);
 // of that name pattern only when it can take that lock itself (the owner is
 // gone; NFS carries the lock between machines, so PIDs are never trusted), and
 // an empty one only after a minute (its owner may not have locked it yet).
-// The environment variable EVALPDF_TEST_NAMED_TEMP=1 (for tests only) skips
-// O_TMPFILE.
 typedef struct ep_outfile {
   int fd;         // write here
   char *target;   // the file to replace (symbolic links resolved)

@@ -7,8 +7,8 @@
 # byte-for-byte the reference, the folder holds nothing but out.pdf (an unnamed
 # O_TMPFILE vanishes with the process; a named fallback temporary is allowed
 # only until the next render, which must remove it), and $TMPDIR is empty.
-# The same KILL_RUNS kills again with EVALPDF_TEST_NAMED_TEMP=1 (the named
-# temporaries of file systems without O_TMPFILE). Then the cleanup of named
+# The same KILL_RUNS kills again with the named temporaries of file systems
+# without O_TMPFILE (tests/kill/no_tmpfile.c, preloaded, refuses O_TMPFILE). Then the cleanup of named
 # temporaries: a dead owner's file is removed even when its PID is alive
 # again (PID reuse, another machine); a live one is kept: a render paused by
 # strace in fchmod (after its write) with its temporary written and locked, and a file whose
@@ -24,6 +24,9 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/evalpdf-kill.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 mkdir "$tmp/out" "$tmp/tmpdir"
+# no O_TMPFILE: LD_PRELOAD=$notmp (each refusal is logged to $tmp/refused)
+notmp=$tmp/no_tmpfile.so
+${CC:-cc} -shared -fPIC -O2 -DREFUSED_LOG="\"$tmp/refused\"" -o "$notmp" "$src/tests/kill/no_tmpfile.c" -ldl
 export EVALPDF_DATA="$src" TMPDIR="$tmp/tmpdir" SOURCE_DATE_EPOCH=1700000000
 cd "$tmp/out"
 start=$(date +%s%N)
@@ -35,7 +38,7 @@ named=0
 i=0
 while [ $i -lt $((2 * runs)) ]; do
     # the second half: named temporaries, as without O_TMPFILE
-    if [ $i -ge "$runs" ]; then export EVALPDF_TEST_NAMED_TEMP=1; fi
+    if [ $i -ge "$runs" ]; then export LD_PRELOAD="$notmp"; fi
     delay=$(awk -v s="$i" -v ns="$ns" 'BEGIN { srand(s + 7); printf "%.3f", rand() * ns / 1e9 }')
     "$bin" render "$src/examples/guangdong-2022-jiuzhu.xml" -o out.pdf 2>/dev/null &
     pid=$!
@@ -58,7 +61,13 @@ while [ $i -lt $((2 * runs)) ]; do
     fi
     i=$((i + 1))
 done
-unset EVALPDF_TEST_NAMED_TEMP
+unset LD_PRELOAD
+# the shim was in use: without O_TMPFILE a render writes a named temporary
+rm -f "$tmp/refused"
+LD_PRELOAD=$notmp "$bin" render "$src/examples/guangdong-2022-jiuzhu.xml" -o out.pdf 2>/dev/null
+if [ ! -s "$tmp/refused" ] || ! cmp -s out.pdf "$tmp/reference.pdf"; then
+    echo "FAIL a render without O_TMPFILE (the preloaded shim) did not take the named path"; failed=$((failed + 1))
+fi
 # the next render removes a named temporary whose process is gone
 "$bin" render "$src/examples/guangdong-2022-jiuzhu.xml" -o out.pdf 2>/dev/null
 if [ "$(ls -A)" != out.pdf ]; then
@@ -99,7 +108,7 @@ f = open(sys.argv[1], "r+"); fcntl.lockf(f, fcntl.LOCK_EX); open(sys.argv[2], "w
 while os.path.exists(sys.argv[2]): time.sleep(0.05)' "$live" "$tmp/locked" &
     lp=$!
     while [ ! -e "$tmp/locked" ]; do sleep 0.05; done
-    EVALPDF_TEST_NAMED_TEMP=1 render
+    LD_PRELOAD=$notmp render
     expect "a temporary whose lock another process holds" "$live" present
     rm -f "$tmp/locked"
     wait "$lp"
@@ -111,7 +120,7 @@ else
 fi
 if command -v strace >/dev/null 2>&1; then
     # a live render paused in fchmod (2 s) with its named temporary written and locked
-    EVALPDF_TEST_NAMED_TEMP=1 strace -f -qq -o /dev/null -e trace=fchmod -e inject=fchmod:delay_enter=2s \
+    LD_PRELOAD=$notmp strace -f -qq -o /dev/null -e trace=fchmod -e inject=fchmod:delay_enter=2s \
         "$bin" render "$src/examples/guangdong-2022-jiuzhu.xml" -o out.pdf 2>/dev/null &
     sp=$!
     n=0
@@ -132,7 +141,8 @@ if command -v strace >/dev/null 2>&1; then
     # killed while paused in fchmod with the whole PDF written: an O_TMPFILE
     # vanishes, a named temporary stays until the next render removes it
     for mode in 0 1; do
-        EVALPDF_TEST_NAMED_TEMP=$mode strace -f -qq -o /dev/null -e trace=fchmod -e inject=fchmod:delay_enter=5s \
+        preload=; [ $mode = 1 ] && preload=$notmp
+        LD_PRELOAD=$preload strace -f -qq -o /dev/null -e trace=fchmod -e inject=fchmod:delay_enter=5s \
             "$bin" render "$src/examples/guangdong-2022-jiuzhu.xml" -o out.pdf 2>/dev/null &
         sp=$!
         n=0
