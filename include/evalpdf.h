@@ -2,9 +2,17 @@
 // 彩票公益金使用情况公开) from report XML to PDF.
 //
 // The one public header. All types are opaque; every function says who owns
-// what. The library has no global state and never reads the environment
-// except where a function says so (evalpdf_options.data_dir = NULL looks at
-// $EVALPDF_DATA and $XDG_DATA_HOME once, in evalpdf_context_new).
+// what. The library has no global state, never changes the environment and
+// reads it only for defaults, at two moments: evalpdf_context_new() reads
+// $EVALPDF_DATA when evalpdf_options.data_dir is NULL (so does
+// evalpdf_print_versions() without a context), $XDG_DATA_HOME and
+// $HOME when user_layout_dir is NULL, and $XDG_CACHE_HOME and $HOME for where
+// the list of installed fonts is cached; the first use of installed fonts in a
+// context (a render, prepare or evalpdf_print_fonts whose layout names a
+// family its own font files lack) loads fontconfig, which reads its own
+// variables ($FONTCONFIG_FILE, $FONTCONFIG_PATH, $FONTCONFIG_SYSROOT, $HOME,
+// $XDG_CONFIG_HOME, …), and checks the cached list against the same ones.
+// Nothing else: the PDF's date is a render option (never $SOURCE_DATE_EPOCH).
 //
 // Thread safety: one context may be shared by any number of threads at once;
 // it parses each layout file and the fonts once and shares them read-only

@@ -606,15 +606,20 @@ static void *prepare_main(void *arg) {
   return NULL;
 }
 
+static char *resolve_layout(evalpdf_context *ctx, const evalpdf_document *doc, const evalpdf_render_options *opts,
+                            ep_diags *diags);
+
 // 'evalpdf_context_prepare()' - Start loading a layout and its fonts in the background.
 evalpdf_status evalpdf_context_prepare(evalpdf_context *ctx, const char *layout) {
   if (!ctx || ctx->prep_on)
     return ctx ? EVALPDF_OK : EVALPDF_ERR_USAGE;
-  char *path = layout ? lookup_layout(ctx, layout, NULL, 0)
-               : ctx->layout_path ? ep_xstrdup(ctx->layout_path)
-                                  : (ep_catalog_find(&ctx->catalog, "official")
-                                         ? ep_xstrdup(ep_catalog_find(&ctx->catalog, "official"))
-                                         : NULL);
+  evalpdf_render_options ro;
+  evalpdf_render_options_init(&ro);
+  ro.layout = layout;
+  ep_diags unused; // a name that is no layout is reported by the renders that use it
+  ep_diags_init(&unused);
+  char *path = resolve_layout(ctx, NULL, &ro, &unused);
+  ep_diags_free(&unused);
   if (!path)
     return EVALPDF_ERR_USAGE;
   ctx->prep_path = path;
@@ -628,8 +633,9 @@ evalpdf_status evalpdf_context_prepare(evalpdf_context *ctx, const char *layout)
 
 // 'resolve_layout()' - The layout file a render of DOC (NULL: no report) with
 // OPTS uses: the render option, else the context's --layout, else the
-// report's layout attribute, else "official". Heap string, or NULL after an
-// "unknown-layout" error in DIAGS.
+// report's layout attribute, else "official" (the one place that chooses a
+// layout; names and paths are told apart by the catalog). Heap string, or
+// NULL after an "unknown-layout" error in DIAGS.
 static char *resolve_layout(evalpdf_context *ctx, const evalpdf_document *doc, const evalpdf_render_options *opts,
                             ep_diags *diags) {
   if (opts && opts->layout) {

@@ -61,6 +61,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s REPORT.xml SCRATCH_DIR\n", argv[0]);
     return 2;
   }
+  // The library never reads $SOURCE_DATE_EPOCH (the date is a render option):
+  // set here, before any thread exists, it must change nothing below.
+  setenv("SOURCE_DATE_EPOCH", "1600000000", 1);
   evalpdf_context *ctx = NULL;
   char err[512];
   check(evalpdf_context_new(NULL, &ctx, err, sizeof err) == EVALPDF_OK, "context: %s", err);
@@ -100,6 +103,9 @@ int main(int argc, char **argv) {
   check(evalpdf_document_render_memory(doc, &ro, &nodate, &nodate_len) == EVALPDF_OK, "render without date");
   check(nodate && !memmem(nodate, nodate_len, "CreationDate", 12), "no CreationDate without a date");
   check(memmem(pdf[0], len[0], "CreationDate", 12) != NULL, "CreationDate with a date");
+  // 1700000000 is 2023-11-14T22:13:20Z (D:20231114221320), 1600000000 2020-09-13
+  check(memmem(pdf[0], len[0], "D:2023111422132", 15) != NULL && !memmem(pdf[0], len[0], "D:20200913", 10),
+        "the date of the render options, not of $SOURCE_DATE_EPOCH");
   evalpdf_free(nodate);
   ro.creation_date = 1700000000;
 
