@@ -174,7 +174,7 @@ static int chart_draw(tbl_host *L, const ep_node *n, chart_label *labs, double m
       if (len > 0)
         chart_rect(L, x0, by, len, CH_BAR, f == 0 ? 0.75 : 0.3);
       if (c->eff[f].known)
-        chart_text(L, ep_dec_format_plain(c->eff[f].v, b, sizeof b), x0 + len + 3, by + 1.2, 7.5, false, c->file,
+        chart_text(L, ep_fig_text(c->eff[f], EP_VF_PLAIN, "", b, sizeof b), x0 + len + 3, by + 1.2, 7.5, false, c->file,
                    c->line);
     }
     y -= gh + CH_GROUP;

@@ -837,8 +837,11 @@ static void general_table(tbl_host *L, const ep_node *n) {
   free(tr);
 }
 
-// 'fig_text()' - Plain text of a figure or "" when unknown.
+// 'fig_text()' - Plain text of a figure or "" when unknown (BUF: 64 bytes).
 static const char *fig_text(ep_fig f, char *buf) { return ep_fig_text(f, EP_VF_PLAIN, "", buf, 64); }
+
+// 'dec_text()' - Plain text of a figure that is there (BUF: 64 bytes).
+static const char *dec_text(ep_dec d, char *buf) { return fig_text((ep_fig){true, d}, buf); }
 
 // 'num_cell()' - A right-aligned figure cell whose decimal point lines up with
 // the others of its column (MAXFRAC digits after the point).
@@ -869,7 +872,7 @@ static int maxfrac_items(const ep_node *n, int f, int m) {
       continue;
     if (c->eff[f].known) {
       char b[64];
-      const char *d = strchr(ep_dec_format_plain(c->eff[f].v, b, sizeof b), '.');
+      const char *d = strchr(fig_text(c->eff[f], b), '.');
       int k = d ? (int)strlen(d + 1) : 0;
       if (k > m)
         m = k;
@@ -935,7 +938,7 @@ static void funds_table(tbl_host *L, const ep_node *n) {
     fc.frac[f] = maxfrac_items(n, f, 0);
     if (n->eff[f].known) {
       char b[64];
-      const char *d = strchr(ep_dec_format_plain(n->eff[f].v, b, sizeof b), '.');
+      const char *d = strchr(fig_text(n->eff[f], b), '.');
       if (d && (int)strlen(d + 1) > fc.frac[f])
         fc.frac[f] = (int)strlen(d + 1);
     }
@@ -1037,11 +1040,11 @@ static void score_rows(tbl_host *L, score_ctx *sc, const ep_node *n, int level) 
     char b[64];
     tcell *wc = tbl_cell(t, r, wcol, rows, 1, EP_H_CENTER, false, c->file, c->line);
     if (c->eff_weight.known)
-      cell_text(L, t, wc, ep_dec_format_plain(c->eff_weight.v, b, sizeof b), false, true);
+      cell_text(L, t, wc, fig_text(c->eff_weight, b), false, true);
     if (leaf) {
       tcell *s = tbl_cell(t, r, 2 * sc->D, 1, 1, EP_H_CENTER, false, c->file, c->line);
       if (c->eff_score.known)
-        cell_text(L, t, s, ep_dec_format_plain(c->eff_score.v, b, sizeof b), false, true);
+        cell_text(L, t, s, fig_text(c->eff_score, b), false, true);
       if (sc->notes) {
         tcell *nt = tbl_cell(t, r, 2 * sc->D + 1, 1, 1, EP_H_LEFT, false, c->file, c->line);
         cell_text(L, t, nt, c->note, false, false);
@@ -1081,11 +1084,11 @@ static void scoring_table(tbl_host *L, const ep_node *n) {
   cell_text(L, t, tbl_cell(t, r, 0, 1, 1, EP_H_CENTER, false, n->file, n->line), "合计", true, false);
   tcell *w = tbl_cell(t, r, 1, 1, 1, EP_H_CENTER, false, n->file, n->line);
   if (n->eff_weight.known)
-    cell_text(L, t, w, ep_dec_format_plain(n->eff_weight.v, b, sizeof b), true, true);
+    cell_text(L, t, w, fig_text(n->eff_weight, b), true, true);
   if (sc.D > 1)
     tbl_cell(t, r, 2, 1, 2 * sc.D - 2, EP_H_CENTER, false, n->file, n->line);
   tcell *s = tbl_cell(t, r, 2 * sc.D, 1, 1, EP_H_CENTER, false, n->file, n->line);
-  cell_text(L, t, s, ep_dec_format_plain(n->eff_score.v, b, sizeof b), true, true);
+  cell_text(L, t, s, dec_text(n->eff_score.v, b), true, true);
   if (sc.notes)
     tbl_cell(t, r, 2 * sc.D + 1, 1, 1, EP_H_LEFT, false, n->file, n->line);
   r++;
@@ -1187,10 +1190,10 @@ static int form_indicators(tbl_host *L, ep_table *t, const ep_node *n, int r, in
     cell_text(L, t, tbl_cell(t, r, 5, 1, 1, EP_H_CENTER, false, c->file, c->line), c->actual, false, false);
     tcell *pc = tbl_cell(t, r, 6, 1, 1, EP_H_CENTER, false, c->file, c->line);
     if (c->has_points)
-      cell_text(L, t, pc, ep_dec_format_plain(c->points, b, sizeof b), false, true);
+      cell_text(L, t, pc, dec_text(c->points, b), false, true);
     tcell *sc = tbl_cell(t, r, 7, 1, 1, EP_H_CENTER, false, c->file, c->line);
     if (c->has_score)
-      cell_text(L, t, sc, ep_dec_format_plain(c->score, b, sizeof b), false, true);
+      cell_text(L, t, sc, dec_text(c->score, b), false, true);
     cell_text(L, t, tbl_cell(t, r, 8, 1, 1, EP_H_LEFT, false, c->file, c->line), c->deviation, false, false);
     prev = c;
     r++;
@@ -1243,9 +1246,9 @@ static void form_table(tbl_host *L, const ep_node *n) {
   for (int k = 0; k < EP_FF__COUNT; k++) {
     tcell *c = tbl_cell(t, r, 3 + k, 1, 1, EP_H_RIGHT, false, F, ln);
     if (bud && bud->has_fdecl[k])
-      num_cell(L, t, c, ep_dec_format_plain(bud->fdecl[k], b, sizeof b), 0);
+      num_cell(L, t, c, dec_text(bud->fdecl[k], b), 0);
   }
-  num_cell(L, t, tbl_cell(t, r, 6, 1, 1, EP_H_CENTER, false, F, ln), ep_dec_format_plain(n->points, b, sizeof b), 0);
+  num_cell(L, t, tbl_cell(t, r, 6, 1, 1, EP_H_CENTER, false, F, ln), dec_text(n->points, b), 0);
   tcell *rc = tbl_cell(t, r, 7, 1, 1, EP_H_CENTER, false, F, ln);
   if (n->form_rate_known)
     num_cell(L, t, rc, ep_ratio_format_percent(n->form_rate, b, sizeof b), 0);
@@ -1262,7 +1265,7 @@ static void form_table(tbl_host *L, const ep_node *n) {
       for (int k = 0; k < EP_FF__COUNT; k++) {
         tcell *c = tbl_cell(t, r, 3 + k, 1, 1, EP_H_RIGHT, false, s->file, s->line);
         if (s->has_fdecl[k])
-          num_cell(L, t, c, ep_dec_format_plain(s->fdecl[k], b, sizeof b), 0);
+          num_cell(L, t, c, dec_text(s->fdecl[k], b), 0);
       }
       for (int k = 6; k < 9; k++)
         cell_text(L, t, tbl_cell(t, r, k, 1, 1, EP_H_CENTER, false, s->file, s->line), "—", false, false);
@@ -1285,7 +1288,7 @@ static void form_table(tbl_host *L, const ep_node *n) {
   for (const ep_node *c = n->first; c; c = c->next)
     if (c->kind == EP_N_FORM_INDICATOR && c->has_points)
       ep_dec_add(total, c->points, &total);
-  cell_text(L, t, tbl_cell(t, r, 6, 1, 1, EP_H_CENTER, false, F, ln), ep_dec_format_plain(total, b, sizeof b), true, true);
+  cell_text(L, t, tbl_cell(t, r, 6, 1, 1, EP_H_CENTER, false, F, ln), dec_text(total, b), true, true);
   tcell *ts = tbl_cell(t, r, 7, 1, 1, EP_H_CENTER, false, F, ln);
   if (n->form_ok)
     cell_text(L, t, ts, ep_ratio_format_trimmed(n->form_score, 2, b, sizeof b), true, true);

@@ -1,9 +1,12 @@
 // The model's core: node allocation, the pre-order walk, element names of the
-// node kinds, the id index and freeing a report. Everything above the XML
-// loader (building, checks, dump, layout) uses these; this file depends on
-// nothing but the arena and the diagnostics list.
+// node kinds, the id index and freeing a report, and the one printer each of
+// a figure (ep_fig_text) and of a section number (ep_section_number).
+// Everything above the XML loader (building, checks, dump, layout) uses
+// these; this file depends on nothing but the arena, the diagnostics list and
+// the decimal formatters.
 #include "model.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,4 +145,20 @@ const char *ep_fig_text(ep_fig f, ep_vformat format, const char *unknown, char *
   default:
     return ep_dec_format_plain(f.v, buf, size);
   }
+}
+
+// 'ep_section_number()' - The one printer of a section number: the
+// default official numbering by LEVEL (一、 （一） 1. （1）).
+char *ep_section_number(int level, int ordinal, char *buf, size_t size) {
+  char cn[64];
+  if (level <= 1) {
+    snprintf(buf, size, "%s、", ep_format_chinese_ordinal(ordinal, cn, sizeof cn) ? cn : "?");
+  } else if (level == 2) {
+    snprintf(buf, size, "（%s）", ep_format_chinese_ordinal(ordinal, cn, sizeof cn) ? cn : "?");
+  } else if (level == 3) {
+    snprintf(buf, size, "%d.", ordinal);
+  } else {
+    snprintf(buf, size, "（%d）", ordinal);
+  }
+  return buf;
 }

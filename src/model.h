@@ -278,8 +278,10 @@ ep_node *ep_find_id(const ep_report *r, const char *id);
 // plain = the exact value, trailing fraction zeros dropped; 2 = two decimals,
 // half-up; percent = F x 100 with '%'; chinese = a whole number 0..99 in Chinese
 // numerals) into BUF (64 bytes suffice), returned. UNKNOWN when F is not known;
-// NULL when FORMAT cannot show F (chinese outside 0..99). Every figure the
-// model, its dump and the layout print goes through here.
+// NULL when FORMAT cannot show F (chinese outside 0..99). Every decimal figure
+// the model, its dump and the layout print goes through here; computed ratios
+// (rates, the form's scores) are printed by decimal.c's ep_ratio_format_percent
+// and ep_ratio_format_trimmed. No other code turns a figure into text.
 const char *ep_fig_text(ep_fig f, ep_vformat format, const char *unknown, char *buf, size_t size);
 
 // 'ep_grade_word()' - The grade word for SCORE (0..100 scale) in SCALE.

@@ -53,21 +53,6 @@ static const char *suggest_id(ep_report *r, const char *word, bool (*filter)(ep_
 // ---------------------------------------------------------------------------
 // Numbering
 
-// 'ep_section_number()' - Default official numbering by level.
-char *ep_section_number(int level, int ordinal, char *buf, size_t size) {
-  char cn[64];
-  if (level <= 1) {
-    snprintf(buf, size, "%s、", ep_format_chinese_ordinal(ordinal, cn, sizeof cn) ? cn : "?");
-  } else if (level == 2) {
-    snprintf(buf, size, "（%s）", ep_format_chinese_ordinal(ordinal, cn, sizeof cn) ? cn : "?");
-  } else if (level == 3) {
-    snprintf(buf, size, "%d.", ordinal);
-  } else {
-    snprintf(buf, size, "（%d）", ordinal);
-  }
-  return buf;
-}
-
 // 'number_sections()' - Ordinals and number strings for every section and appendix.
 static void number_sections(ep_report *r) {
   int appendix = 0;
