@@ -46,17 +46,17 @@ static void blank_lines(lay *L, int n) {
   }
 }
 
-// 'lay_set_para()' - Break AT into lines and append them as line items.
-// FIRST_INDENT / REST_INDENT in pt from the body's left edge; ALIGN for
 // 'line_span()' - Grid rows a line of type SIZE needs (1 unless the type is large for the pitch).
 static int line_span(const lay *L, double size) {
   int n = (int)ceil(size * 1.2 / L->st->pitch - 1e-9);
   return n < 1 ? 1 : n;
 }
 
+// 'lay_set_para()' - Break AT into lines and append them as line items.
+// FIRST_INDENT / REST_INDENT in pt from the body's left edge; ALIGN for
 // non-justified placement; KEEP marks heading lines.
 void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep_halign align, bool keep,
-                     const ep_node *section, double size, bool new_page) {
+                  const ep_node *section, double size, bool new_page) {
   L->para++;
   if (at->n == 0) {
     line_item *li = lay_new_line(L);

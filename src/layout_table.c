@@ -671,8 +671,9 @@ static void table_place_in(tbl_host *L, ep_table *t, ep_page **page, double *y) 
 
 static void inner_caption(tbl_host *L, ep_table *t, const char *text, const ep_node *n);
 
-// 'table_caption()' - The caption of T: a line above it, or inside it when landscape.
 static void caption_line(tbl_host *L, const char *text, const ep_node *n, const ep_node *inline_src);
+
+// 'table_caption()' - The caption of T: a line above it, or inside it when landscape.
 static void table_caption(tbl_host *L, ep_table *t, const char *text, const ep_node *n, const ep_node *inline_src) {
   const ep_node *up = n->parent;
   if (!inline_src && text && up && (up->kind == EP_N_SECTION || up->kind == EP_N_APPENDIX) && up->text &&
@@ -865,7 +866,8 @@ static void num_cell(tbl_host *L, ep_table *t, tcell *c, const char *text, int m
   }
 }
 
-// 'maxfrac_of()' - Most fraction digits of a figure slot over the items below N.
+// 'maxfrac_items()' - Most fraction digits of figure slot F over the items
+// directly below N, at least M.
 static int maxfrac_items(const ep_node *n, int f, int m) {
   for (const ep_node *c = n->first; c; c = c->next) {
     if (c->kind != EP_N_ITEM)
@@ -1009,6 +1011,8 @@ static int ind_leaves(const ep_node *n) {
   return k ? k : 1;
 }
 
+// 'ind_any_note()' - True when an indicator below N (at any depth) has a note
+// shown in the notes column (a leaf's non-empty note).
 static bool ind_any_note(const ep_node *n) {
   for (const ep_node *c = n->first; c; c = c->next)
     if (c->kind == EP_N_INDICATOR && ((c->note && c->note[0] && !c->first) || ind_any_note(c)))

@@ -1,7 +1,6 @@
 // The table engine (layout_table.c; the bar chart in layout_chart.c): one
 // grid model for every table-like block (general tables, funds with their bar
-// chart, scoring, the
-// self-evaluation form, issues-and-measures). It builds on the inline text
+// chart, scoring, the self-evaluation form, issues-and-measures). It builds on the inline text
 // (inline.h) and reaches the block layout that calls it only through the
 // host's callbacks, so block layout and tables form no circle.
 #ifndef EVALPDF_LAYOUT_TABLE_H

@@ -433,7 +433,7 @@ static void check_form(ep_report *r, ep_node *f) {
 // ---------------------------------------------------------------------------
 // References
 
-// 'is_issue()' / 'is_section()' - id filters for suggestions.
+// 'is_issue()' / 'is_section()' / 'is_figure_holder()' - id filters for suggestions.
 static bool is_issue(ep_kind k) { return k == EP_N_ISSUE; }
 static bool is_section(ep_kind k) { return k == EP_N_SECTION || k == EP_N_APPENDIX; }
 static bool is_figure_holder(ep_kind k) {
