@@ -1217,8 +1217,9 @@ static ep_report *new_report(const char *path) {
 static char *resolve_root(ep_report *r, const char *root) {
   char *root_real = realpath(root, NULL);
   if (!root_real) {
+    char eb[128];
     ep_diag_add(&r->diags, EP_ERROR, NULL, 0, "bad-root-dir", "the include root %s cannot be used: %s.", root,
-                strerror(errno));
+                ep_errno_text(errno, eb, sizeof eb));
     r->io_failed = true;
   }
   return root_real;
@@ -1229,7 +1230,9 @@ ep_report *ep_report_load(const char *path, const ep_load_options *opt) {
   ep_report *r = new_report(path);
   char *real = realpath(path, NULL);
   if (!real) {
-    ep_diag_add(&r->diags, EP_ERROR, path, 0, "io-error", "cannot read the file: %s.", strerror(errno));
+    char eb[128];
+    ep_diag_add(&r->diags, EP_ERROR, path, 0, "io-error", "cannot read the file: %s.",
+                ep_errno_text(errno, eb, sizeof eb));
     r->io_failed = true;
     return r;
   }

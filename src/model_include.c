@@ -151,9 +151,11 @@ static void include_one(builder *b, xmlNodePtr el, const char *display, const ch
       err(b, el, "include-too-deep", "includes nest more than %d deep at href=\"%s\".", MAX_INCLUDE_DEPTH, href);
     else if (rc == EP_CONFINED_OK)
       replacement = include_fd(b, el, fd, abs, href, display, level);
-    else if (rc == EP_CONFINED_FAILED)
+    else if (rc == EP_CONFINED_FAILED) {
+      char eb[128];
       err(b, el, "include-not-found", "<xi:include href=\"%s\">: the file cannot be %s (%s).", href,
-          e == ENOENT ? "found" : "read", strerror(e));
+          e == ENOENT ? "found" : "read", ep_errno_text(e, eb, sizeof eb));
+    }
     if (fd >= 0)
       close(fd);
     free(abs);

@@ -330,7 +330,8 @@ ep_style *ep_style_load_confined(const char *path, const char *include_root, ep_
       ep_diag_add(d, EP_ERROR, path, 0, "layout-outside-root",
                   "the layout file lies outside the include root %s (by its path or through a symbolic link).", include_root);
     } else {
-      ep_diag_add(d, EP_ERROR, path, 0, "io-error", "cannot read the layout file: %s.", strerror(e));
+      char eb[128];
+      ep_diag_add(d, EP_ERROR, path, 0, "io-error", "cannot read the layout file: %s.", ep_errno_text(e, eb, sizeof eb));
     }
   } else {
     doc = ep_xml_parse(path, path, d);

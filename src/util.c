@@ -884,3 +884,6 @@ void ep_outfile_abandon(ep_outfile *o) {
   memset(o, 0, sizeof *o);
   o->fd = -1;
 }
+
+// 'ep_errno_text()' - strerror() through strerror_r (GNU: may return a static string).
+const char *ep_errno_text(int err, char *buf, size_t size) { return strerror_r(err, buf, size); }

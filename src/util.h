@@ -64,6 +64,11 @@ size_t ep_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 // skipped alone. The one decoding loop step for text that is shown, not checked.
 uint32_t ep_utf8_next(const char *s, size_t len, size_t *i);
 
+// 'ep_errno_text()' - The message of errno value ERR, as strerror() gives it
+// but thread-safe (strerror may share one buffer between threads), written
+// into BUF (SIZE bytes; 128 is plenty) or a static string; returned.
+const char *ep_errno_text(int err, char *buf, size_t size);
+
 // 'ep_utf8_encode()' - Write CP as UTF-8 into OUT (4 bytes room); returns the length.
 size_t ep_utf8_encode(uint32_t cp, char *out);
 

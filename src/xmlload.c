@@ -235,9 +235,11 @@ static void read_error(ep_diags *diags, const char *display, int e) {
   if (e == EFBIG)
     ep_diag_add(diags, EP_ERROR, display, 0, "limit", "the file is larger than the limit of %ld bytes (64 MiB).",
                 EP_MAX_FILE_BYTES);
-  else
+  else {
+    char eb[128];
     ep_diag_add(diags, EP_ERROR, display, 0, "io-error", "cannot read the file: %s.",
-                e == EINVAL ? "not a regular file" : strerror(e));
+                e == EINVAL ? "not a regular file" : ep_errno_text(e, eb, sizeof eb));
+  }
 }
 
 // 'ep_xml_parse_dict()' - Parse FILE_PATH safely, interning names in DICT (the
