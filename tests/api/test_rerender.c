@@ -109,20 +109,30 @@ int main(int argc, char **argv) {
   evalpdf_free(nodate);
   ro.creation_date = 1700000000;
 
-  // A failed write: the document renders again afterwards, status unchanged, diagnostics replaced.
+  // Failed writes (a missing folder; a path through a file, which no one,
+  // not even root, can write): each adds one io-error to the first render's
+  // diagnostics (not to the previous one's), the status stays the load's,
+  // and the document renders again afterwards with the first render's diagnostics.
+  size_t render_count = evalpdf_diag_count(doc);
   char bad[1024];
   snprintf(bad, sizeof bad, "%s/no-such-folder/x.pdf", argv[2]);
-  evalpdf_status ws = evalpdf_document_render(doc, &ro, bad);
-  check(ws == EVALPDF_ERR_IO, "write into a missing folder: status %d", ws);
-  char *after_fail = diags_text(doc);
-  check(strstr(after_fail, "io-error") != NULL, "the failed write is diagnosed");
-  free(after_fail);
-  check(evalpdf_document_status(doc) == ls, "load status unchanged after a failed write");
+  const char *unwritable[] = {bad, "/dev/null/x.pdf", bad};
+  for (size_t k = 0; k < sizeof unwritable / sizeof *unwritable; k++) {
+    evalpdf_status ws = evalpdf_document_render(doc, &ro, unwritable[k]);
+    check(ws == EVALPDF_ERR_IO, "write to %s: status %d", unwritable[k], ws);
+    char *after_fail = diags_text(doc);
+    check(strstr(after_fail, "io-error") != NULL, "the failed write to %s is diagnosed", unwritable[k]);
+    free(after_fail);
+    check(evalpdf_diag_count(doc) == render_count + 1, "after failed write %zu: %zu diagnostics, not %zu + 1", k,
+          evalpdf_diag_count(doc), render_count);
+    check(evalpdf_document_status(doc) == ls, "load status unchanged after a failed write");
+  }
   char good[1024];
   snprintf(good, sizeof good, "%s/rerender.pdf", argv[2]);
   check(evalpdf_document_render(doc, &ro, good) == EVALPDF_OK, "renders again after a failed write");
   char *after_ok = diags_text(doc);
   check(!strcmp(after_ok, diag[0]), "diagnostics after the good write equal the first render's");
+  check(evalpdf_diag_count(doc) == render_count, "as many diagnostics after the good write as after the first render");
   free(after_ok);
   size_t flen = 0;
   char *file = read_file(good, &flen);
