@@ -4,6 +4,10 @@
 # includes a header of a higher layer or of another module of its own layer,
 # the CLI includes only the public header (and its own cli.h), and only pdf.c
 # includes <hpdf.h>. A file in no layer fails (place it when you add it).
+# Also the environment: only the CLI, evalpdf.c (the documented defaults of
+# evalpdf_context_new) and fontcache.c (fontconfig's own variables) may call
+# getenv/secure_getenv, and no library file may change the environment
+# (setenv/putenv/unsetenv/clearenv).
 # Before the real tree it checks small made-up trees with a cycle, an upward
 # include, a sideways include, a CLI reaching past the API, a stray <hpdf.h>
 # and an unplaced file, each of which must be caught, so the test cannot pass
@@ -51,6 +55,9 @@ check_tree() {
       echo "file $base"
       sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/inc \1/p; s/^[[:space:]]*#[[:space:]]*include[[:space:]]*<\(hpdf\.h\)>.*/sys \1/p' "$f" |
         sed "s|^|$base |"
+      # calls that read or change the environment (comments aside)
+      sed 's|//.*||' "$f" | grep -o '\b\(secure_getenv\|getenv\|setenv\|putenv\|unsetenv\|clearenv\)[[:space:]]*(' |
+        sed 's/[[:space:]]*($//' | sort -u | sed "s|^|$base env |"
     done | awk -v layers="$2" '
     BEGIN {
       while ((getline line < layers) > 0) {
@@ -66,6 +73,13 @@ check_tree() {
     function stem(name) { sub(/\.[ch]$/, "", name); return name }
     function problem(msg) { print msg; bad = 1 }
     $1 == "file" { files[$2] = 1; next }
+    $2 == "env" {
+      s = stem($1)
+      if (mod[s] == "cli") next
+      if ($3 ~ /getenv/ && (s == "evalpdf" || s == "fontcache")) next
+      problem($1 ": calls " $3 "(); the library reads the environment only in evalpdf.c and fontcache.c and never changes it")
+      next
+    }
     $2 == "sys" { if ($1 != "pdf.c") problem($1 ": includes <hpdf.h>; only pdf.c may (the PDF writer is the one user of libharu)"); next }
     $2 == "inc" {
       from = $1; to = $3; sub(/.*\//, "", to)
@@ -158,12 +172,15 @@ tree hpdf layout.h '#include <hpdf.h>\n'
 made_up hpdf 'layout.h: includes <hpdf.h>'
 tree stray newstage.c '#include "util.h"\n'
 made_up stray 'newstage.c: in no layer'
+tree env util.c '#include "util.h"\n// getenv() in a comment is fine\nint f(void) { return getenv ("X") != 0; }\n' main.c '#include "evalpdf.h"\nint g(void) { return setenv("A", "b", 1); }\n'
+made_up env 'util.c: calls getenv()'
+[ "$(grep -c 'calls' "$tmp/env.out")" = 1 ] || { echo "FAIL self-test env: the CLI or a comment was reported"; fails=$((fails + 1)); }
 
 # The real tree.
 if check_tree "$src" "$tmp/layers" >"$tmp/real.out"; then
   nfiles=$(find "$src/src" "$src/include" -maxdepth 1 -type f \( -name '*.c' -o -name '*.h' \) | wc -l)
   nedges=$(cat "$src"/src/*.[ch] "$src"/include/*.h | grep -c '^[[:space:]]*#[[:space:]]*include[[:space:]]*"')
-  echo "layers: $nfiles files, $nedges includes: no cycle, no upward or sideways include"
+  echo "layers: $nfiles files, $nedges includes: no cycle, no upward or sideways include; the library reads the environment only in evalpdf.c and fontcache.c"
 else
   echo "FAIL the include graph of src/:"; sed 's/^/  /' "$tmp/real.out"; fails=$((fails + 1))
 fi
