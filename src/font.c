@@ -624,6 +624,11 @@ static void face_load(ep_fontset *fs, ep_face *f) {
 // are queried from the file. NULL when PATH does not exist.
 static ep_face *face_get(ep_fontset *fs, const char *path, unsigned index, char **families,
                          size_t n_families) {
+  // A catalog path is usually canonical already: a face opened under it is
+  // found without realpath()'s readlink() per component.
+  for (size_t i = 0; i < fs->n_faces; i++)
+    if (fs->faces[i]->index == index && strcmp(fs->faces[i]->path, path) == 0)
+      return fs->faces[i];
   char *real = realpath(path, NULL);
   if (!real)
     return NULL;
