@@ -866,6 +866,12 @@ static void drop_other_tables(hb_face_t *src, hb_set_t *drop) {
   } while (start < total);
 }
 
+// 'cmp_u32()' - qsort() order of uint32_t values.
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
 // 'own_subset()' - FACE cut down to CPS by subset.c, the glyph ids from
 // FreeType (the same lookup that measured the text). False when subset.c
 // does not handle the face; hb-subset is tried then.
@@ -874,6 +880,20 @@ static bool own_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned ch
   const char *data = face->blob ? hb_blob_get_data(face->blob, &len) : NULL;
   if (!data || !len)
     return false;
+  // subset.c wants the characters ascending and unique; callers may repeat them.
+  uint32_t *sorted = NULL;
+  for (size_t i = 1; i < n && !sorted; i++)
+    if (cps[i] <= cps[i - 1]) {
+      sorted = ep_xmalloc(sizeof *sorted * n);
+      memcpy(sorted, cps, sizeof *sorted * n);
+      qsort(sorted, n, sizeof *sorted, cmp_u32);
+      size_t k = 0;
+      for (size_t j = 0; j < n; j++)
+        if (k == 0 || sorted[j] != sorted[k - 1])
+          sorted[k++] = sorted[j];
+      n = k;
+      cps = sorted;
+    }
   uint32_t *gids = ep_xmalloc(sizeof *gids * (n ? n : 1));
   pthread_mutex_lock(&face->lock);
   for (size_t i = 0; i < n; i++)
@@ -882,6 +902,7 @@ static bool own_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned ch
   bool ok = ep_ttf_subset((const unsigned char *)data, len, face->index, cps, gids, n, SUBSET_GLYPHS_MAX, out,
                           out_len);
   free(gids);
+  free(sorted);
   return ok;
 }
 

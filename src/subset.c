@@ -520,6 +520,9 @@ bool ep_ttf_subset(const unsigned char *data, size_t len, unsigned index, const 
   src_font t;
   if (!data || (n && (!cps || !gids)) || !find_tables(data, len, index, &t))
     return false;
+  for (size_t i = 1; i < n; i++)
+    if (cps[i] <= cps[i - 1])
+      return false;
   unsigned char *keep = ep_xcalloc(t.num_glyphs, 1);
   unsigned kept = close_glyphs(&t, gids, n, keep);
   if (kept == 0 || kept > max_glyphs || kept > 0xFFFF) {
