@@ -598,7 +598,76 @@ static int cmd_layouts(cli_state *st) {
   return 0;
 }
 
+// A diagnostic line of evalpdf_print_fonts() without a document: where it
+// points and how severe it is, parsed from "FILE[:LINE]: SEVERITY: MESSAGE".
+typedef struct text_diag {
+  const char *text; // the line, newline included
+  size_t len;
+  size_t file_len; // the FILE part ("evalpdf" when no file applies)
+  unsigned long line;
+  bool note;
+} text_diag;
+
+// 'parse_text_diag()' - Fill D from the LEN bytes at TEXT (one line). The
+// first ": note: ", ": warning: " or ": error: " ends the location.
+static void parse_text_diag(const char *text, size_t len, text_diag *d) {
+  static const char *const marks[] = {": note: ", ": warning: ", ": error: "};
+  *d = (text_diag){text, len, len, 0, false};
+  for (size_t m = 0; m < 3; m++) {
+    size_t n = strlen(marks[m]);
+    for (size_t i = 0; i + n <= len && i < d->file_len; i++)
+      if (!memcmp(text + i, marks[m], n)) {
+        d->file_len = i;
+        d->note = m == 0;
+        break;
+      }
+  }
+  size_t k = d->file_len;
+  while (k > 0 && text[k - 1] >= '0' && text[k - 1] <= '9')
+    k--;
+  if (k > 0 && k < d->file_len && text[k - 1] == ':') {
+    d->line = strtoul(text + k, NULL, 10);
+    d->file_len = k - 1;
+  }
+}
+
+// 'text_diag_cmp()' - Order by file, then line (qsort; stable enough: equal
+// keys are distinct messages of one line, kept in the order given by address).
+static int text_diag_cmp(const void *a, const void *b) {
+  const text_diag *x = a, *y = b;
+  size_t n = x->file_len < y->file_len ? x->file_len : y->file_len;
+  int c = memcmp(x->text, y->text, n);
+  if (c || x->file_len != y->file_len)
+    return c ? c : x->file_len < y->file_len ? -1 : 1;
+  if (x->line != y->line)
+    return x->line < y->line ? -1 : 1;
+  return x->text < y->text ? -1 : x->text > y->text;
+}
+
+// 'print_text_diags()' - Write the diagnostic lines in TEXT to stderr sorted
+// by file and line as every other command prints them, without the notes under -q.
+static void print_text_diags(const cli_state *st, const char *text, size_t len) {
+  size_t n = 0, cap = 16;
+  text_diag *d = xrealloc(NULL, cap * sizeof *d);
+  for (size_t at = 0; at < len;) {
+    const char *nl = memchr(text + at, '\n', len - at);
+    size_t l = nl ? (size_t)(nl - (text + at)) + 1 : len - at;
+    if (n == cap)
+      d = xrealloc(d, (cap *= 2) * sizeof *d);
+    parse_text_diag(text + at, l, &d[n]);
+    if (!(d[n].note && st->quiet))
+      n++;
+    at += l;
+  }
+  qsort(d, n, sizeof *d, text_diag_cmp);
+  for (size_t i = 0; i < n; i++)
+    fwrite(d[i].text, 1, d[i].len, stderr);
+  free(d);
+}
+
 // 'cmd_fonts()' - Font roles of the layout, and with a file its character coverage.
+// Without a file the layout's notes come as text from the library: under -q
+// they are left out (with a file they are the document's, as for render).
 static int cmd_fonts(cli_state *st) {
   evalpdf_document *doc = NULL;
   int rc = 0;
@@ -607,8 +676,16 @@ static int cmd_fonts(cli_state *st) {
     if (status == EVALPDF_ERR_IO || !doc)
       rc = 2;
   }
-  if (rc == 0 && evalpdf_print_fonts(st->ctx, doc, &st->render, stdout, stderr) != EVALPDF_OK)
+  char *text = NULL;
+  size_t len = 0;
+  FILE *err = doc ? NULL : open_memstream(&text, &len);
+  if (rc == 0 && evalpdf_print_fonts(st->ctx, doc, &st->render, stdout, err ? err : stderr) != EVALPDF_OK)
     rc = 2;
+  if (err) {
+    fclose(err);
+    print_text_diags(st, text, len);
+    free(text);
+  }
   cli_finish(st, doc);
   return rc;
 }
