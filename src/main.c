@@ -691,7 +691,8 @@ static int cmd_fonts(cli_state *st) {
 }
 
 // 'forward()' - Run batch or watch (FN) with ST's arguments (reached only
-// with options before the command, which main refuses for these two).
+// through "evalpdf -- batch ...": main hands other batch command lines to
+// run_batch()).
 static int forward(cli_state *st, const char *name, int (*fn)(int, char **)) {
   char **argv = xrealloc(NULL, (st->nargs + 2) * sizeof *argv);
   argv[0] = (char *)name;
@@ -788,17 +789,75 @@ static void tune_memory(bool one_arena) {
   }
 }
 
+// 'long_takes_value()' - For "--NAME[=V]" at ARG: 1 when the option (NAME
+// exact, or the unique option it abbreviates, as getopt_long reads it) takes a
+// value, 0 when not, -1 when it names no option or several.
+static int long_takes_value(const char *arg) {
+  size_t len = strcspn(arg + 2, "=");
+  const struct option *found = NULL;
+  for (const struct option *o = longopts; o->name; o++)
+    if (!strncmp(o->name, arg + 2, len)) {
+      if (strlen(o->name) == len)
+        return o->has_arg != no_argument;
+      if (found)
+        return -1;
+      found = o;
+    }
+  return found ? found->has_arg != no_argument : -1;
+}
+
+// 'batch_command()' - The index in ARGV of a batch or watch command given
+// after options only (evalpdf [OPTIONS] batch ...), else 0. Options before
+// the command are skipped as parse_args() reads them; anything it would not
+// accept there gives 0, and parse_args() reports it.
+static int batch_command(int argc, char **argv) {
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (a[0] != '-' || !a[1])
+      return !strcmp(a, "batch") || !strcmp(a, "watch") ? i : 0;
+    if (a[1] == '-') {
+      int v = a[2] ? long_takes_value(a) : -1; // "--" ends the options: 0 below
+      if (v < 0)
+        return 0;
+      i += v && !strchr(a, '=');
+      continue;
+    }
+    for (const char *c = a + 1; *c; c++) {
+      if (!strchr("qho", *c))
+        return 0;
+      if (*c == 'o') { // -o VALUE or -oVALUE
+        i += !c[1];
+        break;
+      }
+    }
+  }
+  return 0;
+}
+
+// 'run_batch()' - Run batch or watch at ARGV[AT] with its own argv: the
+// command, the options given before it, then the rest (batch and watch parse
+// their own options, cli_batch.c).
+static int run_batch(int argc, char **argv, int at) {
+  char **bargv = xrealloc(NULL, (size_t)argc * sizeof *bargv);
+  bargv[0] = argv[at];
+  memcpy(bargv + 1, argv + 1, (size_t)(at - 1) * sizeof *bargv);
+  memcpy(bargv + at, argv + at + 1, (size_t)(argc - at - 1) * sizeof *bargv);
+  bargv[argc - 1] = NULL;
+  int rc = argv[at][0] == 'b' ? evalpdf_cli_batch(argc - 1, bargv) : evalpdf_cli_watch(argc - 1, bargv);
+  free(bargv);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   open_std_fds();
-  tune_memory(!(argc > 1 && (!strcmp(argv[1], "batch") || !strcmp(argv[1], "watch"))));
+  int batch_at = batch_command(argc, argv);
+  tune_memory(!batch_at);
   if (argc < 2) {
     usage(stderr);
     return finish_streams(2, false);
   }
-  // batch and watch parse their own options (cli_batch.c).
-  if (!strcmp(argv[1], "batch") || !strcmp(argv[1], "watch"))
-    return finish_streams(argv[1][0] == 'b' ? evalpdf_cli_batch(argc - 1, argv + 1)
-                                            : evalpdf_cli_watch(argc - 1, argv + 1), false);
+  if (batch_at)
+    return finish_streams(run_batch(argc, argv, batch_at), false);
   cli_state st;
   memset(&st, 0, sizeof st);
   evalpdf_options_init(&st.opts);

@@ -76,6 +76,15 @@ run --strict -q check "$example"
 check "options before the command" eval '[ $rc -eq 0 ] && empty "$out" && empty "$err"'
 run --diagnostics=json --root "$src" check -q "$example"
 check "valued options before the command" eval '[ $rc -eq 0 ] && [ "$(cat "$err")" = "[]" ]'
+run -q render "$example" -o "$tmp/before.pdf"
+check "-q before render" eval '[ $rc -eq 0 ] && is_pdf "$tmp/before.pdf" && empty "$out" && empty "$err"'
+run --strict -q --root "$src/examples" batch -o "$tmp/batch-before" "$example"
+check "options before batch" eval '[ $rc -eq 0 ] && is_pdf "$tmp/batch-before/guangdong-2022-jiuzhu.pdf" &&
+  ! has ": note: " "$err"'
+run -qo "$tmp/watch-before" --dump-layout watch "$example"
+check "an option batch and watch lack, before the command" eval '[ $rc -eq 2 ] && has "\"--dump-layout\"" "$err"'
+run -- batch -q -o "$tmp/batch-dashes" "$example"
+check "-- batch" eval '[ $rc -eq 0 ] && is_pdf "$tmp/batch-dashes/guangdong-2022-jiuzhu.pdf"'
 run rendr "$example"
 check "did you mean render" eval '[ $rc -eq 2 ] && has "did you mean \"render\"" "$err"'
 run help chekc
