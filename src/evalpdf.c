@@ -125,8 +125,9 @@ static char *code_path(void) {
 }
 
 // 'installed_data_dir()' - The data directory of an installed evalpdf beside
-// SELF (code_path()): SELF/../../share/evalpdf, also one level further up for
-// multiarch library folders (lib/x86_64-linux-gnu). Heap string or NULL.
+// SELF (code_path()): DIR/../share/evalpdf for SELF's folder DIR, also one
+// level further up for multiarch library folders (lib/x86_64-linux-gnu).
+// Heap string or NULL.
 static char *installed_data_dir(const char *self) {
   char *result = NULL;
   char dir[4096];
