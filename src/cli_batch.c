@@ -115,7 +115,7 @@ int cli_batch_parse(int argc, char **argv, cli_batch_opts *o) {
       {"fail-fast", no_argument, NULL, OPT_FAIL_FAST}, {"shard", required_argument, NULL, OPT_SHARD},
       {"strict", no_argument, NULL, OPT_STRICT},       {"quiet", no_argument, NULL, 'q'},
       {"help", no_argument, NULL, 'h'},                {NULL, 0, NULL, 0}};
-  optind = 1;
+  optind = 0; // a full restart (glibc, musl): main may have run getopt in its "-" mode
   opterr = 0;
   int c;
   while ((c = getopt_long(argc, argv, ":j:o:rqh", longopts, NULL)) != -1) {

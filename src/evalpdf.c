@@ -12,6 +12,7 @@
 #include "wordseg.h"
 
 #include <dlfcn.h>
+#include <link.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -108,18 +109,26 @@ static bool has_layouts(const char *dir) {
   return is_dir(p);
 }
 
-// 'installed_data_dir()' - The data directory of an installed evalpdf, found
-// from the file this code was loaded from (the shared library, or the binary
-// it is linked into): BIN_OR_LIB/../share/evalpdf, also one level further up
-// for multiarch library folders (lib/x86_64-linux-gnu). Heap string or NULL.
-static char *installed_data_dir(void) {
+// 'code_path()' - The real path of the file this code was loaded from (the
+// shared library, or the program it is linked into), heap, or NULL. For the
+// main program dladdr gives only argv[0] (a bare "evalpdf" when run from
+// $PATH), so the program's path is read from /proc/self/exe instead.
+static char *code_path(void) {
   static const char anchor = 0; // an object of this library, for dladdr (read-only)
   Dl_info info;
-  if (!dladdr(&anchor, &info) || !info.dli_fname)
+  struct link_map *map = NULL;
+  if (!dladdr1(&anchor, &info, (void **)&map, RTLD_DL_LINKMAP) || !info.dli_fname)
     return NULL;
-  char *self = realpath(info.dli_fname, NULL);
-  if (!self)
-    return NULL;
+  if (map && map->l_name && !map->l_name[0])
+    return realpath("/proc/self/exe", NULL);
+  return realpath(info.dli_fname, NULL);
+}
+
+// 'installed_data_dir()' - The data directory of an installed evalpdf beside
+// SELF (code_path()): DIR/../share/evalpdf for SELF's folder DIR, also one
+// level further up for multiarch library folders (lib/x86_64-linux-gnu).
+// Heap string or NULL.
+static char *installed_data_dir(const char *self) {
   char *result = NULL;
   char dir[4096];
   snprintf(dir, sizeof dir, "%s", self);
@@ -133,13 +142,21 @@ static char *installed_data_dir(void) {
     if (has_layouts(cand))
       result = realpath(cand, NULL);
   }
-  free(self);
   return result;
 }
 
+// 'in_build_tree()' - True when SELF (code_path()) lies in the build folder
+// this code was compiled in: an uninstalled build, which reads the source tree.
+static bool in_build_tree(const char *self) {
+  size_t n = strlen(EVALPDF_BUILD_DIR);
+  return self && n > 1 && !strncmp(self, EVALPDF_BUILD_DIR, n) && self[n] == '/';
+}
+
 // 'find_data_dir()' - The data directory and its source by the documented
-// order: the option, $EVALPDF_DATA, beside the installed code, the configured
-// install prefix, the source tree (an uninstalled build). Heap string.
+// order: the option, $EVALPDF_DATA, beside the installed code, the source
+// tree for code still in its build folder (an uninstalled build), else the
+// configured install prefix (which may not exist: then no layouts are found).
+// An installed library or program never reads the source tree. Heap string.
 static char *find_data_dir(const char *option, const char **source) {
   if (option) {
     *source = "option";
@@ -150,17 +167,20 @@ static char *find_data_dir(const char *option, const char **source) {
     *source = "EVALPDF_DATA";
     return ep_xstrdup(env);
   }
-  char *inst = installed_data_dir();
+  char *self = code_path();
+  char *inst = self ? installed_data_dir(self) : NULL;
+  bool uninstalled = in_build_tree(self);
+  free(self);
   if (inst) {
     *source = "installed";
     return inst;
   }
-  if (has_layouts(EVALPDF_INSTALL_DATADIR)) {
-    *source = "installed";
-    return ep_xstrdup(EVALPDF_INSTALL_DATADIR);
+  if (uninstalled) {
+    *source = "source tree";
+    return ep_xstrdup(EVALPDF_SOURCE_DATADIR);
   }
-  *source = "source tree";
-  return ep_xstrdup(EVALPDF_SOURCE_DATADIR);
+  *source = "installed";
+  return ep_xstrdup(EVALPDF_INSTALL_DATADIR);
 }
 
 // 'find_user_dir()' - The user's layout folder: OPTION, else

@@ -8,6 +8,7 @@
 #endif
 #include "font.h"
 #include "fontcache.h"
+#include "subset.h"
 
 #include "util.h"
 
@@ -623,6 +624,11 @@ static void face_load(ep_fontset *fs, ep_face *f) {
 // are queried from the file. NULL when PATH does not exist.
 static ep_face *face_get(ep_fontset *fs, const char *path, unsigned index, char **families,
                          size_t n_families) {
+  // A catalog path is usually canonical already: a face opened under it is
+  // found without realpath()'s readlink() per component.
+  for (size_t i = 0; i < fs->n_faces; i++)
+    if (fs->faces[i]->index == index && strcmp(fs->faces[i]->path, path) == 0)
+      return fs->faces[i];
   char *real = realpath(path, NULL);
   if (!real)
     return NULL;
@@ -860,6 +866,46 @@ static void drop_other_tables(hb_face_t *src, hb_set_t *drop) {
   } while (start < total);
 }
 
+// 'cmp_u32()' - qsort() order of uint32_t values.
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+// 'own_subset()' - FACE cut down to CPS by subset.c, the glyph ids from
+// FreeType (the same lookup that measured the text). False when subset.c
+// does not handle the face; hb-subset is tried then.
+static bool own_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char **out, size_t *out_len) {
+  unsigned len = 0;
+  const char *data = face->blob ? hb_blob_get_data(face->blob, &len) : NULL;
+  if (!data || !len)
+    return false;
+  // subset.c wants the characters ascending and unique; callers may repeat them.
+  uint32_t *sorted = NULL;
+  for (size_t i = 1; i < n && !sorted; i++)
+    if (cps[i] <= cps[i - 1]) {
+      sorted = ep_xmalloc(sizeof *sorted * n);
+      memcpy(sorted, cps, sizeof *sorted * n);
+      qsort(sorted, n, sizeof *sorted, cmp_u32);
+      size_t k = 0;
+      for (size_t j = 0; j < n; j++)
+        if (k == 0 || sorted[j] != sorted[k - 1])
+          sorted[k++] = sorted[j];
+      n = k;
+      cps = sorted;
+    }
+  uint32_t *gids = ep_xmalloc(sizeof *gids * (n ? n : 1));
+  pthread_mutex_lock(&face->lock);
+  for (size_t i = 0; i < n; i++)
+    gids[i] = cps[i] < CP_LIMIT ? FT_Get_Char_Index(face->ft, cps[i]) : 0;
+  pthread_mutex_unlock(&face->lock);
+  bool ok = ep_ttf_subset((const unsigned char *)data, len, face->index, cps, gids, n, SUBSET_GLYPHS_MAX, out,
+                          out_len);
+  free(gids);
+  free(sorted);
+  return ok;
+}
+
 // 'ep_face_subset()' - A standalone TrueType subset of FACE for CPS.
 bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char **out,
                     size_t *out_len) {
@@ -867,6 +913,8 @@ bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char 
   *out_len = 0;
   if (!face || face->state != FACE_OK || (n && !cps))
     return false;
+  if (own_subset(face, cps, n, out, out_len))
+    return true;
   hb_face_t *src = face_hb(face);
   if (!src)
     return false;
@@ -903,14 +951,15 @@ bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char 
 
 // 'ep_face_warm()' - Pay FACE's first-subset costs now: a small subset, discarded.
 void ep_face_warm(ep_face *face) {
-  // Digits, common marks and the first ideographs: enough to build HarfBuzz's
-  // table accelerators and read the tables every subset reads.
+  // Digits, common marks and a few ideographs: enough to map the pages of
+  // the tables every subset reads (and, for a face subset.c does not
+  // handle, to build HarfBuzz's table accelerators).
   static const uint32_t cps[] = {0x30,   0x31,   0x32,   0x35,   0x39,   0x3001, 0x3002, 0x4E00,
                                  0x4E0A, 0x4E2D, 0x5E74, 0x6708, 0x65E5, 0x91D1, 0x9879, 0xFF0C};
   unsigned char *blob = NULL;
   size_t len = 0;
   if (face && face->state == FACE_OK && ep_face_subset(face, cps, sizeof cps / sizeof *cps, &blob, &len))
-    free(blob);
+    free(blob); // through subset.c when it handles the face, else hb-subset
 }
 
 // 'copy_bytes()' - A malloc'd copy of LEN bytes at DATA in *OUT (*OUT_LEN).

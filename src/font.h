@@ -2,7 +2,7 @@
 // groups them into roles ("song", "hei", "kai", "fangsong", "title") with
 // per-character fallback, answers coverage and advance questions from a
 // per-face cache, and cuts a face down to the characters a document uses
-// (HarfBuzz hb-subset) so the PDF writer can embed it.
+// (subset.c, hb-subset as the fallback) so the PDF writer can embed it.
 //
 // Only TrueType-outline ('glyf') faces are used: libharu 2.3 cannot embed CFF
 // outlines (Noto CJK), so such faces are skipped with a note.
@@ -187,8 +187,9 @@ int ep_face_advance(ep_face *face, uint32_t cp);
 bool ep_face_ink(ep_face *face, uint32_t cp, int *x_min, int *x_max);
 
 // 'ep_face_subset()' - Cut FACE down to the characters CPS[0..N-1] (duplicates
-// and characters the face lacks are ignored) with HarfBuzz hb-subset and
-// return a standalone TrueType font (one face, even from a .ttc) in *OUT
+// and characters the face lacks are ignored) with subset.c, or with HarfBuzz
+// hb-subset for a face subset.c does not handle, and return a standalone
+// TrueType font (one face, even from a .ttc) in *OUT
 // (malloc'd; the caller free()s it) and its size in *OUT_LEN. The subset holds
 // .notdef, the requested glyphs and the components of composite glyphs, with
 // glyph ids renumbered from 0 (no retain-gids), and only the tables cmap,

@@ -598,7 +598,76 @@ static int cmd_layouts(cli_state *st) {
   return 0;
 }
 
+// A diagnostic line of evalpdf_print_fonts() without a document: where it
+// points and how severe it is, parsed from "FILE[:LINE]: SEVERITY: MESSAGE".
+typedef struct text_diag {
+  const char *text; // the line, newline included
+  size_t len;
+  size_t file_len; // the FILE part ("evalpdf" when no file applies)
+  unsigned long line;
+  bool note;
+} text_diag;
+
+// 'parse_text_diag()' - Fill D from the LEN bytes at TEXT (one line). The
+// first ": note: ", ": warning: " or ": error: " ends the location.
+static void parse_text_diag(const char *text, size_t len, text_diag *d) {
+  static const char *const marks[] = {": note: ", ": warning: ", ": error: "};
+  *d = (text_diag){text, len, len, 0, false};
+  for (size_t m = 0; m < 3; m++) {
+    size_t n = strlen(marks[m]);
+    for (size_t i = 0; i + n <= len && i < d->file_len; i++)
+      if (!memcmp(text + i, marks[m], n)) {
+        d->file_len = i;
+        d->note = m == 0;
+        break;
+      }
+  }
+  size_t k = d->file_len;
+  while (k > 0 && text[k - 1] >= '0' && text[k - 1] <= '9')
+    k--;
+  if (k > 0 && k < d->file_len && text[k - 1] == ':') {
+    d->line = strtoul(text + k, NULL, 10);
+    d->file_len = k - 1;
+  }
+}
+
+// 'text_diag_cmp()' - Order by file, then line (qsort; stable enough: equal
+// keys are distinct messages of one line, kept in the order given by address).
+static int text_diag_cmp(const void *a, const void *b) {
+  const text_diag *x = a, *y = b;
+  size_t n = x->file_len < y->file_len ? x->file_len : y->file_len;
+  int c = memcmp(x->text, y->text, n);
+  if (c || x->file_len != y->file_len)
+    return c ? c : x->file_len < y->file_len ? -1 : 1;
+  if (x->line != y->line)
+    return x->line < y->line ? -1 : 1;
+  return x->text < y->text ? -1 : x->text > y->text;
+}
+
+// 'print_text_diags()' - Write the diagnostic lines in TEXT to stderr sorted
+// by file and line as every other command prints them, without the notes under -q.
+static void print_text_diags(const cli_state *st, const char *text, size_t len) {
+  size_t n = 0, cap = 16;
+  text_diag *d = xrealloc(NULL, cap * sizeof *d);
+  for (size_t at = 0; at < len;) {
+    const char *nl = memchr(text + at, '\n', len - at);
+    size_t l = nl ? (size_t)(nl - (text + at)) + 1 : len - at;
+    if (n == cap)
+      d = xrealloc(d, (cap *= 2) * sizeof *d);
+    parse_text_diag(text + at, l, &d[n]);
+    if (!(d[n].note && st->quiet))
+      n++;
+    at += l;
+  }
+  qsort(d, n, sizeof *d, text_diag_cmp);
+  for (size_t i = 0; i < n; i++)
+    fwrite(d[i].text, 1, d[i].len, stderr);
+  free(d);
+}
+
 // 'cmd_fonts()' - Font roles of the layout, and with a file its character coverage.
+// Without a file the layout's notes come as text from the library: under -q
+// they are left out (with a file they are the document's, as for render).
 static int cmd_fonts(cli_state *st) {
   evalpdf_document *doc = NULL;
   int rc = 0;
@@ -607,14 +676,23 @@ static int cmd_fonts(cli_state *st) {
     if (status == EVALPDF_ERR_IO || !doc)
       rc = 2;
   }
-  if (rc == 0 && evalpdf_print_fonts(st->ctx, doc, &st->render, stdout, stderr) != EVALPDF_OK)
+  char *text = NULL;
+  size_t len = 0;
+  FILE *err = doc ? NULL : open_memstream(&text, &len);
+  if (rc == 0 && evalpdf_print_fonts(st->ctx, doc, &st->render, stdout, err ? err : stderr) != EVALPDF_OK)
     rc = 2;
+  if (err) {
+    fclose(err);
+    print_text_diags(st, text, len);
+    free(text);
+  }
   cli_finish(st, doc);
   return rc;
 }
 
 // 'forward()' - Run batch or watch (FN) with ST's arguments (reached only
-// with options before the command, which main refuses for these two).
+// through "evalpdf -- batch ...": main hands other batch command lines to
+// run_batch()).
 static int forward(cli_state *st, const char *name, int (*fn)(int, char **)) {
   char **argv = xrealloc(NULL, (st->nargs + 2) * sizeof *argv);
   argv[0] = (char *)name;
@@ -679,8 +757,8 @@ static int finish_streams(int rc, bool reported) {
 // 'main()' - Parse the command line and run one command.
 // 'tune_memory()' - The process's allocator policy. A render touches some
 // 10 MiB of fresh memory (a 100,000-section report 900 MiB), and on virtual
-// machines a page fault is costly (45 us measured on the 2-core test
-// machine; about 2,000 per render of the example, 240,000 for the large
+// machines a page fault is costly (20-45 us measured on the 2-core test
+// machine, about 2,000 per render of the example, 240,000 for the large
 // report: more than the typesetting). So the heap is reserved in one large
 // step (virtual: nothing is resident until touched) that the kernel may
 // back with transparent huge pages (madvise mode), large blocks come from
@@ -689,39 +767,114 @@ static int finish_streams(int rc, bool reported) {
 // ONE_ARENA (one document: its two helper threads allocate little) every
 // thread uses that heap; batch workers keep arenas of their own (huge pages
 // there made -j2 slower). Nothing here changes any output.
+//
+// Two details decide whether the huge pages are used at all. The request
+// that grows the heap is just past the top chunk, so the only byte malloc
+// writes in the new part (the new top's header) lies next to the old break,
+// below the first huge-page boundary: a small page faulted inside a 2 MiB
+// range before the advice would keep that whole range in small pages. And
+// the part below the first boundary (up to 2 MiB, where every allocation
+// would otherwise land first) is carved off as one block that is never
+// touched or freed, so the working heap starts on the boundary.
 static void tune_memory(bool one_arena) {
   if (one_arena)
     mallopt(M_ARENA_MAX, 1);
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   const size_t steps[] = {(size_t)1 << 30, (size_t)32 << 20};
+  const uintptr_t huge = (uintptr_t)2 << 20;
   for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
     mallopt(M_TOP_PAD, (int)steps[i]);
     char *before = sbrk(0);
-    void *grow = malloc(1 << 20); // past the top chunk: the heap grows by the step
+    void *grow = malloc(mallinfo2().keepcost + 4096); // just past the top chunk
     char *after = sbrk(0);
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    uintptr_t from = ((uintptr_t)before + huge - 1) & ~(huge - 1);
     bool grew = grow && before != (char *)-1 && (size_t)(after - before) >= steps[i] / 2;
-    if (grew && (uintptr_t)after > from + huge)
+    uintptr_t from = ((uintptr_t)before + (64 << 10) + huge - 1) & ~(huge - 1);
+    if (grew && (uintptr_t)after > from + huge) {
       madvise((void *)from, ((uintptr_t)after - from) & ~(huge - 1), MADV_HUGEPAGE); // a hint: failure is harmless
+      // The top chunk begins after GROW's chunk (usable size + one 8-byte
+      // size field); a request of FROM - top - 8 bytes ends exactly at FROM.
+      uintptr_t top = (uintptr_t)grow + malloc_usable_size(grow) - 8;
+      void *volatile carved = NULL; // volatile: the compiler may not drop the unused block
+      if (from > top + 64)
+        carved = malloc(from - top - 8); // kept, never touched
+      (void)carved;
+    }
     free(grow);
     if (grew)
       return;
   }
 }
 
+// 'long_takes_value()' - For "--NAME[=V]" at ARG: 1 when the option (NAME
+// exact, or the unique option it abbreviates, as getopt_long reads it) takes a
+// value, 0 when not, -1 when it names no option or several.
+static int long_takes_value(const char *arg) {
+  size_t len = strcspn(arg + 2, "=");
+  const struct option *found = NULL;
+  for (const struct option *o = longopts; o->name; o++)
+    if (!strncmp(o->name, arg + 2, len)) {
+      if (strlen(o->name) == len)
+        return o->has_arg != no_argument;
+      if (found)
+        return -1;
+      found = o;
+    }
+  return found ? found->has_arg != no_argument : -1;
+}
+
+// 'batch_command()' - The index in ARGV of a batch or watch command given
+// after options only (evalpdf [OPTIONS] batch ...), else 0. Options before
+// the command are skipped as parse_args() reads them; anything it would not
+// accept there gives 0, and parse_args() reports it.
+static int batch_command(int argc, char **argv) {
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (a[0] != '-' || !a[1])
+      return !strcmp(a, "batch") || !strcmp(a, "watch") ? i : 0;
+    if (a[1] == '-') {
+      int v = a[2] ? long_takes_value(a) : -1; // "--" ends the options: 0 below
+      if (v < 0)
+        return 0;
+      i += v && !strchr(a, '=');
+      continue;
+    }
+    for (const char *c = a + 1; *c; c++) {
+      if (!strchr("qho", *c))
+        return 0;
+      if (*c == 'o') { // -o VALUE or -oVALUE
+        i += !c[1];
+        break;
+      }
+    }
+  }
+  return 0;
+}
+
+// 'run_batch()' - Run batch or watch at ARGV[AT] with its own argv: the
+// command, the options given before it, then the rest (batch and watch parse
+// their own options, cli_batch.c).
+static int run_batch(int argc, char **argv, int at) {
+  char **bargv = xrealloc(NULL, (size_t)argc * sizeof *bargv);
+  bargv[0] = argv[at];
+  memcpy(bargv + 1, argv + 1, (size_t)(at - 1) * sizeof *bargv);
+  memcpy(bargv + at, argv + at + 1, (size_t)(argc - at - 1) * sizeof *bargv);
+  bargv[argc - 1] = NULL;
+  int rc = argv[at][0] == 'b' ? evalpdf_cli_batch(argc - 1, bargv) : evalpdf_cli_watch(argc - 1, bargv);
+  free(bargv);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   open_std_fds();
-  tune_memory(!(argc > 1 && (!strcmp(argv[1], "batch") || !strcmp(argv[1], "watch"))));
+  int batch_at = batch_command(argc, argv);
+  tune_memory(!batch_at);
   if (argc < 2) {
     usage(stderr);
     return finish_streams(2, false);
   }
-  // batch and watch parse their own options (cli_batch.c).
-  if (!strcmp(argv[1], "batch") || !strcmp(argv[1], "watch"))
-    return finish_streams(argv[1][0] == 'b' ? evalpdf_cli_batch(argc - 1, argv + 1)
-                                            : evalpdf_cli_watch(argc - 1, argv + 1), false);
+  if (batch_at)
+    return finish_streams(run_batch(argc, argv, batch_at), false);
   cli_state st;
   memset(&st, 0, sizeof st);
   evalpdf_options_init(&st.opts);

@@ -75,17 +75,33 @@ sh tests/validate-pdf.sh build/validate/*.pdf $(find build/valgrind-batch -name 
 if command -v clang >/dev/null 2>&1; then
   echo "== stage 5: libFuzzer harnesses, regression inputs and a short run each"
   CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DEVALPDF_FUZZ=ON -DBUILD_TESTING=ON >/dev/null
-  cmake --build build-fuzz -j"$JOBS" --target fuzz_load fuzz_render fuzz_layout fuzz_linebreak
-  rm -rf build-fuzz/corpus-report build-fuzz/corpus-layout build-fuzz/corpus-lb
-  mkdir -p build-fuzz/corpus-report build-fuzz/corpus-layout build-fuzz/corpus-lb
+  cmake --build build-fuzz -j"$JOBS" --target fuzz_load fuzz_render fuzz_layout fuzz_linebreak fuzz_subset
+  rm -rf build-fuzz/corpus-report build-fuzz/corpus-layout build-fuzz/corpus-lb build-fuzz/corpus-subset
+  mkdir -p build-fuzz/corpus-report build-fuzz/corpus-layout build-fuzz/corpus-lb build-fuzz/corpus-subset
   cp examples/*.xml tests/golden/*.xml tests/bad/*.xml tests/bad/inc/*.xml tests/schema/*.xml build-fuzz/corpus-report/
   cp layouts/*.xml tests/bad/layouts/*.xml build-fuzz/corpus-layout/
   cp examples/*.xml tests/golden/*.xml build-fuzz/corpus-lb/
-  for h in load render layout linebreak; do
+  # Subsetter seeds: small cuts of installed fonts (fontTools; hinting kept in
+  # one, so instructions are there to strip; é and ü are composites).
+  for py in /usr/bin/python3 python3; do
+    "$py" -c 'import fontTools.subset' 2>/dev/null || continue
+    for f in /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf \
+             /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf; do
+      [ -f "$f" ] || continue
+      b=$(basename "$f" .ttf)
+      "$py" -m fontTools.subset "$f" --unicodes=U+41-43,U+E9,U+FC,U+4E00,U+3002 \
+        --output-file="build-fuzz/corpus-subset/$b.ttf" 2>/dev/null || true
+      "$py" -m fontTools.subset "$f" --unicodes=U+30-39,U+E8 --no-hinting \
+        --output-file="build-fuzz/corpus-subset/$b-nohint.ttf" 2>/dev/null || true
+    done
+    break
+  done
+  for h in load render layout linebreak subset; do
     case $h in
       load|render) corpus=build-fuzz/corpus-report dict=-dict=tests/fuzz/report.dict len=65536 ;;
       layout) corpus=build-fuzz/corpus-layout dict=-dict=tests/fuzz/layout.dict len=16384 ;;
       linebreak) corpus=build-fuzz/corpus-lb dict= len=4096 ;;
+      subset) corpus=build-fuzz/corpus-subset dict=-dict=tests/fuzz/font.dict len=16384 ;;
     esac
     if [ -d "tests/fuzz/regress/$h" ]; then
       build-fuzz/tests/fuzz/fuzz_$h tests/fuzz/regress/$h/* >build-fuzz/regress-$h.log 2>&1 ||

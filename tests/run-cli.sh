@@ -54,6 +54,17 @@ rc=0
 (cd "$tmp" && "$bin" check -q --root "$src/tests/schema" - <"$src/tests/schema/ok-xinclude.xml" >"$out" 2>"$err") ||
   rc=$?
 check "stdin includes from --root" eval '[ $rc -eq 0 ] && empty "$err"'
+mkdir -p "$tmp/in/root"
+printf '<section title="外"><p>外。</p></section>\n' >"$tmp/in/outside.xml"
+sed 's|inc/shared-section.xml|../outside.xml|' "$src/tests/schema/ok-xinclude.xml" >"$tmp/in/root/r.xml"
+rc=0
+(cd "$tmp/in/root" && "$bin" render - -o "$tmp/in/out.pdf" <r.xml >"$out" 2>"$err") || rc=$?
+check "stdin: an include outside the folder is refused" eval '[ $rc -eq 1 ] &&
+  has "^<stdin>:[0-9]*: error: .*\.\./outside.xml.* lies outside the include root $tmp/in/root" "$err" &&
+  [ ! -e "$tmp/in/out.pdf" ]'
+rc=0
+(cd "$tmp/in/root" && "$bin" check -q --diagnostics=json - <r.xml >"$out" 2>"$err") || rc=$?
+check "stdin: the refusal in JSON" eval '[ $rc -eq 1 ] && has "\"code\": \"include-outside-root\"" "$err"'
 run check - -
 check "stdin read once" eval '[ $rc -eq 2 ] && has "only once" "$err"'
 rc=0
@@ -65,6 +76,15 @@ run --strict -q check "$example"
 check "options before the command" eval '[ $rc -eq 0 ] && empty "$out" && empty "$err"'
 run --diagnostics=json --root "$src" check -q "$example"
 check "valued options before the command" eval '[ $rc -eq 0 ] && [ "$(cat "$err")" = "[]" ]'
+run -q render "$example" -o "$tmp/before.pdf"
+check "-q before render" eval '[ $rc -eq 0 ] && is_pdf "$tmp/before.pdf" && empty "$out" && empty "$err"'
+run --strict -q --root "$src/examples" batch -o "$tmp/batch-before" "$example"
+check "options before batch" eval '[ $rc -eq 0 ] && is_pdf "$tmp/batch-before/guangdong-2022-jiuzhu.pdf" &&
+  ! has ": note: " "$err"'
+run -qo "$tmp/watch-before" --dump-layout watch "$example"
+check "an option batch and watch lack, before the command" eval '[ $rc -eq 2 ] && has "\"--dump-layout\"" "$err"'
+run -- batch -q -o "$tmp/batch-dashes" "$example"
+check "-- batch" eval '[ $rc -eq 0 ] && is_pdf "$tmp/batch-dashes/guangdong-2022-jiuzhu.pdf"'
 run rendr "$example"
 check "did you mean render" eval '[ $rc -eq 2 ] && has "did you mean \"render\"" "$err"'
 run help chekc
@@ -91,6 +111,8 @@ run dump "$example" "$example"
 check "dump two files" eval '[ $rc -eq 2 ] && has "at most 1 argument" "$err" && empty "$out"'
 run help check render
 check "help two commands" eval '[ $rc -eq 2 ] && has "\"render\" is one too many" "$err"'
+run fonts a b
+check "fonts two files" eval '[ $rc -eq 2 ] && has "\"b\" is one too many" "$err" && empty "$out"'
 run check
 check "check without a file" eval '[ $rc -eq 2 ] && has "check needs a FILE" "$err"'
 
@@ -126,7 +148,33 @@ assert any(d["severity"] == "error" and d["file"].endswith(".xml") and "\\x" in 
 EOF
 check "JSON valid UTF-8 for a GBK file name" eval '[ $rc -eq 1 ] && python3 "$tmp/check_json.py" "$err"'
 
+# A failed write in JSON: the object names the report and follows the schema.
+rc=0
+"$bin" render --diagnostics=json "$tmp/one.xml" -o "$tmp/no/such/dir.pdf" >"$out" 2>"$err" || rc=$?
+cat >"$tmp/check_io.py" <<'END'
+import json, sys
+data = json.loads(open(sys.argv[1], "rb").read().decode("utf-8", "strict"))
+io = [d for d in data if d["code"] == "io-error"]
+assert len(io) == 1 and io[0]["severity"] == "error", data
+assert io[0]["file"] == sys.argv[2] and isinstance(io[0]["line"], int), io
+assert sys.argv[3] in io[0]["message"], io
+for d in data:
+    assert set(d) == {"file", "line", "severity", "code", "message"}, d
+END
+check "JSON write failure names its file" eval '[ $rc -eq 2 ] &&
+  python3 "$tmp/check_io.py" "$err" "$tmp/one.xml" "$tmp/no/such/dir.pdf"'
+
 # SOURCE_DATE_EPOCH.
+for v in 1e9 99999999999999999999 253402300800 " 5"; do
+  rc=0
+  SOURCE_DATE_EPOCH=$v "$bin" render -q "$tmp/one.xml" -o "$tmp/sde.pdf" >"$out" 2>"$err" || rc=$?
+  check "SOURCE_DATE_EPOCH=$v" eval '[ $rc -eq 2 ] && has "SOURCE_DATE_EPOCH=\"$v\" is not a whole number" "$err" &&
+    [ ! -e "$tmp/sde.pdf" ]'
+done
+rc=0
+SOURCE_DATE_EPOCH='' "$bin" render -q "$tmp/one.xml" -o "$tmp/sde.pdf" >"$out" 2>"$err" || rc=$?
+check "SOURCE_DATE_EPOCH empty: no date" eval '[ $rc -eq 0 ] && is_pdf "$tmp/sde.pdf" && ! grep -aq "CreationDate" "$tmp/sde.pdf"'
+rm -f "$tmp/sde.pdf"
 rc=0
 SOURCE_DATE_EPOCH=abc "$bin" render "$tmp/one.xml" -o "$tmp/sde.pdf" >"$out" 2>"$err" || rc=$?
 check "SOURCE_DATE_EPOCH=abc" eval '[ $rc -eq 2 ] && has "SOURCE_DATE_EPOCH=\"abc\"" "$err" && [ ! -e "$tmp/sde.pdf" ]'
@@ -191,6 +239,16 @@ run fonts
 grep -E '^  [a-z]+ +[0-9]+\. ' "$out" >"$tmp/fonts" || true
 check "fonts table aligned by display width" eval '[ $rc -eq 0 ] && [ -s "$tmp/fonts" ] &&
   sed -E "s/ (missing|primary|fallback|skipped) .*/ |/" "$tmp/fonts" >"$tmp/fonts2" && python3 "$tmp/width.py" "$tmp/fonts2" " |"'
+
+# fonts without a file: the layout's notes sorted by line, none under -q.
+run fonts
+grep ': note: ' "$err" | sed -E 's/^.*:([0-9]+): note: .*/\1/' >"$tmp/note-lines"
+check "fonts: notes sorted by line" eval '[ $rc -eq 0 ] && [ -s "$tmp/note-lines" ] && sort -n -c "$tmp/note-lines"'
+run fonts -q
+check "fonts -q: no notes" eval '[ $rc -eq 0 ] && has "^layout official" "$out" && empty "$err"'
+run fonts -q --layout "$src/tests/bad/layouts/bad-words.xml"
+check "fonts -q: errors still shown" eval '[ $rc -eq 2 ] && has "bad-words.xml:[0-9]*: error: " "$err" &&
+  ! has ": note: " "$err"'
 
 # Every PDF this test wrote goes through the independent validators too
 # (qpdf, mutool, Ghostscript, pdffonts, pdftotext: tests/validate-pdf.sh).

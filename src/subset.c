@@ -1,0 +1,617 @@
+// TrueType subsetting for embedding (see subset.h). The work is a few
+// linear passes: find the tables, close the glyph set over composite
+// components, copy the kept glyphs without their instructions, then write
+// the small tables and a cmap for the kept characters.
+#include "subset.h"
+
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TAG(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
+
+// Composite glyph component flags (OpenType 'glyf').
+#define ARG_1_AND_2_ARE_WORDS 0x0001
+#define WE_HAVE_A_SCALE 0x0008
+#define MORE_COMPONENTS 0x0020
+#define WE_HAVE_AN_X_AND_Y_SCALE 0x0040
+#define WE_HAVE_A_TWO_BY_TWO 0x0080
+#define WE_HAVE_INSTRUCTIONS 0x0100
+
+typedef struct span {
+  const unsigned char *p;
+  size_t len;
+} span;
+
+// The source face's tables this subsetter reads.
+typedef struct src_font {
+  span head, hhea, maxp, hmtx, loca, glyf, name, os2, post;
+  unsigned num_glyphs;
+  unsigned num_hmetrics;
+  bool long_loca;
+} src_font;
+
+// The output tables, in tag order (the order of the table directory).
+enum { T_OS2, T_CMAP, T_GLYF, T_HEAD, T_HHEA, T_HMTX, T_LOCA, T_MAXP, T_NAME, T_POST, T_COUNT };
+static const uint32_t out_tags[T_COUNT] = {TAG('O', 'S', '/', '2'), TAG('c', 'm', 'a', 'p'), TAG('g', 'l', 'y', 'f'),
+                                           TAG('h', 'e', 'a', 'd'), TAG('h', 'h', 'e', 'a'), TAG('h', 'm', 't', 'x'),
+                                           TAG('l', 'o', 'c', 'a'), TAG('m', 'a', 'x', 'p'), TAG('n', 'a', 'm', 'e'),
+                                           TAG('p', 'o', 's', 't')};
+
+// A growable big-endian output buffer.
+typedef struct obuf {
+  unsigned char *p;
+  size_t len, cap;
+} obuf;
+
+// 'rd16()' - The big-endian 16-bit value at P.
+static unsigned rd16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+
+// 'rd32()' - The big-endian 32-bit value at P.
+static uint32_t rd32(const unsigned char *p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+// 'wr16()' - Store V big-endian at P.
+static void wr16(unsigned char *p, unsigned v) {
+  p[0] = (unsigned char)(v >> 8);
+  p[1] = (unsigned char)v;
+}
+
+// 'wr32()' - Store V big-endian at P.
+static void wr32(unsigned char *p, uint32_t v) {
+  p[0] = (unsigned char)(v >> 24);
+  p[1] = (unsigned char)(v >> 16);
+  p[2] = (unsigned char)(v >> 8);
+  p[3] = (unsigned char)v;
+}
+
+// 'ob_room()' - Make room for N more bytes in B; returns where they go.
+static unsigned char *ob_room(obuf *b, size_t n) {
+  if (b->cap - b->len < n) {
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap - b->len < n)
+      cap *= 2;
+    b->p = ep_xrealloc(b->p, cap);
+    b->cap = cap;
+  }
+  unsigned char *at = b->p + b->len;
+  b->len += n;
+  return at;
+}
+
+// 'ob_put()' - Append N bytes at P to B.
+static void ob_put(obuf *b, const void *p, size_t n) {
+  if (n)
+    memcpy(ob_room(b, n), p, n);
+}
+
+// 'ob_16()' - Append V as a big-endian 16-bit value.
+static void ob_16(obuf *b, unsigned v) { wr16(ob_room(b, 2), v); }
+
+// 'ob_32()' - Append V as a big-endian 32-bit value.
+static void ob_32(obuf *b, uint32_t v) { wr32(ob_room(b, 4), v); }
+
+// 'find_tables()' - Locate face INDEX's tables in DATA (LEN bytes) into T.
+// False for a font this subsetter does not handle: not TrueType outlines
+// (CFF), variable (its glyphs would need gvar), or a table out of bounds or
+// too short.
+static bool find_tables(const unsigned char *data, size_t len, unsigned index, src_font *t) {
+  memset(t, 0, sizeof *t);
+  if (len < 12)
+    return false;
+  size_t off = 0;
+  if (rd32(data) == TAG('t', 't', 'c', 'f')) {
+    uint32_t faces = rd32(data + 8);
+    if (index >= faces || 12 + 4 * (size_t)faces > len)
+      return false;
+    off = rd32(data + 12 + 4 * (size_t)index);
+  } else if (index != 0) {
+    return false;
+  }
+  if (off > len - 12)
+    return false;
+  uint32_t version = rd32(data + off);
+  if (version != 0x00010000 && version != TAG('t', 'r', 'u', 'e'))
+    return false;
+  size_t n = rd16(data + off + 4);
+  if (16 * n > len - off - 12)
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    const unsigned char *rec = data + off + 12 + 16 * i;
+    uint32_t tag = rd32(rec), at = rd32(rec + 8), size = rd32(rec + 12);
+    span *s = tag == TAG('h', 'e', 'a', 'd')   ? &t->head
+              : tag == TAG('h', 'h', 'e', 'a') ? &t->hhea
+              : tag == TAG('m', 'a', 'x', 'p') ? &t->maxp
+              : tag == TAG('h', 'm', 't', 'x') ? &t->hmtx
+              : tag == TAG('l', 'o', 'c', 'a') ? &t->loca
+              : tag == TAG('g', 'l', 'y', 'f') ? &t->glyf
+              : tag == TAG('n', 'a', 'm', 'e') ? &t->name
+              : tag == TAG('O', 'S', '/', '2') ? &t->os2
+              : tag == TAG('p', 'o', 's', 't') ? &t->post
+                                               : NULL;
+    if (tag == TAG('C', 'F', 'F', ' ') || tag == TAG('C', 'F', 'F', '2') || tag == TAG('g', 'v', 'a', 'r') ||
+        tag == TAG('f', 'v', 'a', 'r'))
+      return false;
+    if (!s)
+      continue;
+    if (at > len || size > len - at)
+      return false;
+    s->p = data + at;
+    s->len = size;
+  }
+  if (t->head.len < 54 || t->hhea.len < 36 || t->maxp.len < 6 || !t->hmtx.p || !t->loca.p || !t->glyf.p)
+    return false;
+  if (rd16(t->head.p + 52) != 0) // glyphDataFormat
+    return false;
+  unsigned loca_format = rd16(t->head.p + 50);
+  if (loca_format > 1)
+    return false;
+  t->long_loca = loca_format == 1;
+  t->num_glyphs = rd16(t->maxp.p + 4);
+  t->num_hmetrics = rd16(t->hhea.p + 34);
+  if (t->num_glyphs == 0 || t->num_hmetrics == 0 || t->num_hmetrics > t->num_glyphs)
+    return false;
+  if (t->loca.len < (size_t)(t->num_glyphs + 1) * (t->long_loca ? 4 : 2))
+    return false;
+  if (t->hmtx.len < 4 * (size_t)t->num_hmetrics + 2 * (size_t)(t->num_glyphs - t->num_hmetrics))
+    return false;
+  if (t->os2.p && t->os2.len < 68)
+    t->os2.p = NULL;
+  if (t->post.p && t->post.len < 32)
+    t->post.p = NULL;
+  return true;
+}
+
+// 'glyph_data()' - Glyph GID's bytes in *G (empty for a glyph without
+// outline). False when loca points outside glyf or backwards.
+static bool glyph_data(const src_font *t, unsigned gid, span *g) {
+  size_t a, b;
+  if (t->long_loca) {
+    a = rd32(t->loca.p + 4 * (size_t)gid);
+    b = rd32(t->loca.p + 4 * (size_t)gid + 4);
+  } else {
+    a = 2 * (size_t)rd16(t->loca.p + 2 * (size_t)gid);
+    b = 2 * (size_t)rd16(t->loca.p + 2 * (size_t)gid + 2);
+  }
+  if (a > b || b > t->glyf.len)
+    return false;
+  g->p = t->glyf.p + a;
+  g->len = b - a;
+  return g->len == 0 || g->len >= 10;
+}
+
+// 'glyph_advance()' - The advance width of glyph GID.
+static unsigned glyph_advance(const src_font *t, unsigned gid) {
+  unsigned nh = t->num_hmetrics;
+  return rd16(t->hmtx.p + 4 * (size_t)(gid < nh ? gid : nh - 1));
+}
+
+// 'component_size()' - The length of the composite component record whose
+// flags are FLAGS (flags, glyph index, arguments, transform).
+static size_t component_size(unsigned flags) {
+  size_t n = 4 + ((flags & ARG_1_AND_2_ARE_WORDS) ? 4 : 2);
+  if (flags & WE_HAVE_A_SCALE)
+    n += 2;
+  else if (flags & WE_HAVE_AN_X_AND_Y_SCALE)
+    n += 4;
+  else if (flags & WE_HAVE_A_TWO_BY_TWO)
+    n += 8;
+  return n;
+}
+
+// 'close_glyphs()' - Mark in KEEP (one byte per glyph) .notdef, the glyphs of
+// GIDS[0..N-1] and, to any depth, the components of composite glyphs.
+// Returns the number of glyphs kept, or 0 when a glyph is malformed or a
+// component lies outside the font.
+static unsigned close_glyphs(const src_font *t, const uint32_t *gids, size_t n, unsigned char *keep) {
+  unsigned *stack = ep_xmalloc(sizeof *stack * t->num_glyphs);
+  size_t top = 0;
+  unsigned kept = 0;
+  keep[0] = 1;
+  stack[top++] = 0;
+  kept++;
+  for (size_t i = 0; i < n; i++)
+    if (gids[i] && gids[i] < t->num_glyphs && !keep[gids[i]]) {
+      keep[gids[i]] = 1;
+      stack[top++] = gids[i];
+      kept++;
+    }
+  while (top) {
+    span g;
+    if (!glyph_data(t, stack[--top], &g)) {
+      kept = 0;
+      break;
+    }
+    if (g.len == 0 || (int16_t)rd16(g.p) >= 0)
+      continue;
+    size_t at = 10;
+    unsigned flags;
+    do {
+      if (g.len - at < 4 || g.len - at < component_size(flags = rd16(g.p + at))) {
+        free(stack);
+        return 0;
+      }
+      unsigned c = rd16(g.p + at + 2);
+      if (c >= t->num_glyphs) {
+        free(stack);
+        return 0;
+      }
+      if (!keep[c]) {
+        keep[c] = 1;
+        stack[top++] = c;
+        kept++;
+      }
+      at += component_size(flags);
+    } while (flags & MORE_COMPONENTS);
+  }
+  free(stack);
+  return kept;
+}
+
+// 'simple_outline_size()' - The length of a simple glyph's flags and
+// coordinates for POINTS points at P (at most LEN bytes): the source's
+// padding after them is not copied. 0 when they do not fit in LEN.
+static size_t simple_outline_size(const unsigned char *p, size_t len, size_t points) {
+  size_t at = 0, coords = 0;
+  for (size_t done = 0; done < points;) {
+    if (at >= len)
+      return 0;
+    unsigned flag = p[at++];
+    size_t times = 1;
+    if (flag & 0x08) { // REPEAT_FLAG
+      if (at >= len)
+        return 0;
+      times += p[at++];
+    }
+    size_t each = ((flag & 0x02) ? 1 : (flag & 0x10) ? 0 : 2) + ((flag & 0x04) ? 1 : (flag & 0x20) ? 0 : 2);
+    coords += each * times;
+    done += times;
+  }
+  return coords > len - at ? 0 : at + coords;
+}
+
+// 'copy_glyph()' - Append glyph G to OUT without its instructions, component
+// glyph ids renumbered through NEW_ID, padded to an even length. False when
+// the glyph is malformed.
+static bool copy_glyph(span g, const uint16_t *new_id, obuf *out) {
+  if (g.len == 0)
+    return true;
+  int contours = (int16_t)rd16(g.p);
+  if (contours >= 0) {
+    size_t head = 10 + 2 * (size_t)contours;
+    if (g.len < head + 2)
+      return false;
+    size_t code = rd16(g.p + head);
+    if (g.len - head - 2 < code)
+      return false;
+    size_t points = contours ? rd16(g.p + head - 2) + (size_t)1 : 0;
+    size_t outline = simple_outline_size(g.p + head + 2 + code, g.len - head - 2 - code, points);
+    if (contours && !outline)
+      return false;
+    ob_put(out, g.p, head);
+    ob_16(out, 0); // instructionLength
+    ob_put(out, g.p + head + 2 + code, outline);
+  } else {
+    size_t at = 10;
+    unsigned flags;
+    ob_put(out, g.p, 10);
+    do {
+      flags = rd16(g.p + at); // bounds checked by close_glyphs()
+      size_t size = component_size(flags);
+      unsigned char *rec = ob_room(out, size);
+      memcpy(rec, g.p + at, size);
+      wr16(rec, flags & ~(unsigned)WE_HAVE_INSTRUCTIONS);
+      wr16(rec + 2, new_id[rd16(g.p + at + 2)]);
+      at += size;
+    } while (flags & MORE_COMPONENTS);
+  }
+  return true;
+}
+
+// 'pad_glyphs()' - Pad each of the KEPT glyphs in GLYF (starting at
+// OFFSETS[0..KEPT-1], ending at OFFSETS[KEPT]) to an even length, updating
+// OFFSETS.
+static void pad_glyphs(obuf *glyf, uint32_t *offsets, unsigned kept) {
+  obuf padded = {0};
+  ob_room(&padded, glyf->len + kept);
+  padded.len = 0;
+  for (unsigned k = 0; k < kept; k++) {
+    size_t len = offsets[k + 1] - offsets[k];
+    ob_put(&padded, glyf->p + offsets[k], len);
+    offsets[k] = (uint32_t)(padded.len - len);
+    if (len & 1)
+      *ob_room(&padded, 1) = 0;
+  }
+  offsets[kept] = (uint32_t)padded.len;
+  free(glyf->p);
+  *glyf = padded;
+}
+
+// 'write_cmap()' - A cmap of format 4 (the characters below U+FFFF) and, when
+// any is above, format 12, for CPS[0..N-1] mapped to NEW_GIDS (0: left out).
+// False when the format-4 subtable would exceed its 64 KiB limit.
+static bool write_cmap(const uint32_t *cps, const uint16_t *new_gids, size_t n, obuf *out) {
+  // Format 4: one segment per run of consecutive characters; a run whose
+  // glyphs are consecutive too uses idDelta, others the glyph id array.
+  obuf seg = {0}, ids = {0}; // seg: end, start, delta, (array index | 0x10000 flag) per segment
+  size_t segs = 0;
+  bool astral = false;
+  for (size_t i = 0; i < n;) {
+    if (!new_gids[i] || cps[i] >= 0xFFFF) {
+      astral |= new_gids[i] && cps[i] > 0xFFFF;
+      i++;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < n && new_gids[j] && cps[j] == cps[j - 1] + 1 && cps[j] < 0xFFFF)
+      j++;
+    bool linear = true;
+    for (size_t k = i + 1; k < j && linear; k++)
+      linear = new_gids[k] == new_gids[i] + (k - i);
+    ob_32(&seg, cps[j - 1]);
+    ob_32(&seg, cps[i]);
+    ob_32(&seg, linear ? (uint32_t)((new_gids[i] - cps[i]) & 0xFFFF) : 0);
+    ob_32(&seg, linear ? 0 : 0x10000u | (uint32_t)(ids.len / 2));
+    if (!linear)
+      for (size_t k = i; k < j; k++)
+        ob_16(&ids, new_gids[k]);
+    segs++;
+    i = j;
+  }
+  segs++; // the final 0xFFFF segment
+  size_t len4 = 16 + 8 * segs + ids.len;
+  if (len4 > 0xFFFF) {
+    free(seg.p);
+    free(ids.p);
+    return false;
+  }
+  unsigned entry = 0;
+  while ((2u << entry) <= segs)
+    entry++;
+  unsigned range = 2u << entry; // 2 * the largest power of two <= segs
+  ob_16(out, 0);                // version
+  ob_16(out, astral ? 2 : 1);
+  size_t off4 = 4 + 8 * (astral ? 2 : 1);
+  ob_16(out, 3), ob_16(out, 1), ob_32(out, (uint32_t)off4);
+  if (astral)
+    ob_16(out, 3), ob_16(out, 10), ob_32(out, (uint32_t)(off4 + len4));
+  size_t base = out->len;
+  ob_16(out, 4), ob_16(out, (unsigned)len4), ob_16(out, 0);
+  ob_16(out, (unsigned)(2 * segs)), ob_16(out, range), ob_16(out, entry), ob_16(out, (unsigned)(2 * segs - range));
+  size_t real = segs - 1;
+  for (size_t s = 0; s < real; s++)
+    ob_16(out, rd32(seg.p + 16 * s) & 0xFFFF);
+  ob_16(out, 0xFFFF);
+  ob_16(out, 0); // reservedPad
+  for (size_t s = 0; s < real; s++)
+    ob_16(out, rd32(seg.p + 16 * s + 4) & 0xFFFF);
+  ob_16(out, 0xFFFF);
+  for (size_t s = 0; s < real; s++)
+    ob_16(out, rd32(seg.p + 16 * s + 8) & 0xFFFF);
+  ob_16(out, 1);
+  for (size_t s = 0; s < real; s++) {
+    uint32_t r = rd32(seg.p + 16 * s + 12);
+    // idRangeOffset: bytes from this entry to the run's first glyph id.
+    ob_16(out, r ? (unsigned)(2 * (segs - s) + 2 * (r & 0xFFFF)) : 0);
+  }
+  ob_16(out, 0);
+  ob_put(out, ids.p, ids.len);
+  free(seg.p);
+  free(ids.p);
+  if (out->len - base != len4)
+    return false;
+  if (astral) {
+    // Format 12: groups of consecutive characters with consecutive glyphs.
+    size_t groups_at = out->len + 12, groups = 0;
+    ob_16(out, 12), ob_16(out, 0), ob_32(out, 0), ob_32(out, 0), ob_32(out, 0);
+    for (size_t i = 0; i < n;) {
+      if (!new_gids[i]) {
+        i++;
+        continue;
+      }
+      size_t j = i + 1;
+      while (j < n && new_gids[j] && cps[j] == cps[j - 1] + 1 && new_gids[j] == new_gids[j - 1] + 1)
+        j++;
+      ob_32(out, cps[i]), ob_32(out, cps[j - 1]), ob_32(out, new_gids[i]);
+      groups++;
+      i = j;
+    }
+    wr32(out->p + groups_at - 8, (uint32_t)(16 + 12 * groups)); // length
+    wr32(out->p + groups_at, (uint32_t)groups);
+  }
+  return true;
+}
+
+// 'write_name()' - The name records 0-6 of the Macintosh Roman and Windows
+// Unicode platforms (format 0), the strings copied: only the Windows English
+// ones when the font has a Windows English PostScript name. An absent or malformed
+// source gives an empty table.
+static void write_name(span src, obuf *out) {
+  size_t count = src.len >= 6 ? rd16(src.p + 2) : 0, strings = src.len >= 6 ? rd16(src.p + 4) : 0;
+  if (6 + 12 * count > src.len)
+    count = 0;
+  // English names when the font has any, else all of those records.
+  bool english = false;
+  for (size_t i = 0; i < count && !english; i++) {
+    const unsigned char *r = src.p + 6 + 12 * i;
+    english = rd16(r + 6) == 6 && rd16(r) == 3 && rd16(r + 2) == 1 && rd16(r + 4) == 0x409;
+  }
+  size_t keep = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    size_t head = out->len, string_at = 0;
+    if (pass == 1) {
+      ob_16(out, 0), ob_16(out, (unsigned)keep), ob_16(out, (unsigned)(6 + 12 * keep));
+      head = out->len;
+      ob_room(out, 12 * keep);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < count; i++) {
+      const unsigned char *r = src.p + 6 + 12 * i;
+      unsigned platform = rd16(r), encoding = rd16(r + 2), language = rd16(r + 4), id = rd16(r + 6);
+      size_t len = rd16(r + 8), off = strings + rd16(r + 10);
+      bool wanted = id <= 6 && (english ? platform == 3 && encoding == 1 && language == 0x409
+                                        : (platform == 1 && encoding == 0) ||
+                                              (platform == 3 && (encoding == 0 || encoding == 1) && language < 0x8000));
+      if (!wanted || off > src.len || len > src.len - off)
+        continue;
+      if (pass == 0) {
+        keep++;
+        continue;
+      }
+      unsigned char *rec = out->p + head + 12 * k++;
+      memcpy(rec, r, 8);
+      wr16(rec + 8, (unsigned)len);
+      wr16(rec + 10, (unsigned)string_at);
+      ob_put(out, src.p + off, len);
+      string_at += len;
+    }
+  }
+}
+
+// 'table_sum()' - The OpenType checksum of P (LEN bytes, zero-padded to 4).
+static uint32_t table_sum(const unsigned char *p, size_t len) {
+  uint32_t sum = 0;
+  size_t i = 0;
+  for (; i + 4 <= len; i += 4)
+    sum += rd32(p + i);
+  if (i < len) {
+    unsigned char last[4] = {0};
+    memcpy(last, p + i, len - i);
+    sum += rd32(last);
+  }
+  return sum;
+}
+
+// 'assemble()' - The font file of the tables TABLES (in tag order) in *OUT,
+// with checksums and head's checkSumAdjustment.
+static void assemble(obuf tables[T_COUNT], unsigned char **out, size_t *out_len) {
+  size_t total = 12 + 16 * T_COUNT;
+  for (int i = 0; i < T_COUNT; i++)
+    total += (tables[i].len + 3) & ~(size_t)3;
+  unsigned char *f = ep_xcalloc(total, 1);
+  wr32(f, 0x00010000);
+  wr16(f + 4, T_COUNT);
+  wr16(f + 6, 128), wr16(f + 8, 3), wr16(f + 10, 16 * T_COUNT - 128); // 8 <= 10 tables < 16
+  size_t at = 12 + 16 * T_COUNT;
+  size_t head_at = 0;
+  for (int i = 0; i < T_COUNT; i++) {
+    unsigned char *rec = f + 12 + 16 * i;
+    memcpy(f + at, tables[i].p, tables[i].len);
+    wr32(rec, out_tags[i]);
+    wr32(rec + 4, table_sum(f + at, tables[i].len));
+    wr32(rec + 8, (uint32_t)at);
+    wr32(rec + 12, (uint32_t)tables[i].len);
+    if (i == T_HEAD)
+      head_at = at;
+    at += (tables[i].len + 3) & ~(size_t)3;
+  }
+  wr32(f + head_at + 8, 0xB1B0AFBAu - table_sum(f, total));
+  *out = f;
+  *out_len = total;
+}
+
+// 'ep_ttf_subset()' - Subset one face to a set of characters (see subset.h).
+bool ep_ttf_subset(const unsigned char *data, size_t len, unsigned index, const uint32_t *cps,
+                   const uint32_t *gids, size_t n, unsigned max_glyphs, unsigned char **out, size_t *out_len) {
+  *out = NULL;
+  *out_len = 0;
+  src_font t;
+  if (!data || (n && (!cps || !gids)) || !find_tables(data, len, index, &t))
+    return false;
+  for (size_t i = 1; i < n; i++)
+    if (cps[i] <= cps[i - 1])
+      return false;
+  unsigned char *keep = ep_xcalloc(t.num_glyphs, 1);
+  unsigned kept = close_glyphs(&t, gids, n, keep);
+  if (kept == 0 || kept > max_glyphs || kept > 0xFFFF) {
+    free(keep);
+    return false;
+  }
+  uint16_t *new_id = ep_xmalloc(sizeof *new_id * t.num_glyphs);
+  unsigned *old_id = ep_xmalloc(sizeof *old_id * kept);
+  for (unsigned g = 0, k = 0; g < t.num_glyphs; g++)
+    if (keep[g]) {
+      new_id[g] = (uint16_t)k;
+      old_id[k++] = g;
+    }
+  free(keep);
+  obuf tb[T_COUNT] = {{0}};
+  bool ok = true;
+  // glyf and loca
+  obuf *loca = &tb[T_LOCA];
+  uint32_t *offsets = ep_xmalloc(sizeof *offsets * (kept + 1));
+  for (unsigned k = 0; k < kept && ok; k++) {
+    span g;
+    offsets[k] = (uint32_t)tb[T_GLYF].len;
+    ok = glyph_data(&t, old_id[k], &g) && copy_glyph(g, new_id, &tb[T_GLYF]);
+  }
+  offsets[kept] = (uint32_t)tb[T_GLYF].len;
+  // A short loca (offset / 2) needs every glyph at an even offset: pad
+  // each glyph to an even length, which may make the table too long for it.
+  bool long_loca = tb[T_GLYF].len + kept > 0x1FFFE;
+  if (!long_loca && ok)
+    pad_glyphs(&tb[T_GLYF], offsets, kept);
+  for (unsigned k = 0; k <= kept && ok; k++) {
+    if (long_loca)
+      ob_32(loca, offsets[k]);
+    else
+      ob_16(loca, offsets[k] / 2);
+  }
+  free(offsets);
+  // hmtx: full metrics up to the last change of advance, then only the
+  // left side bearings (the last advance applies to the rest).
+  unsigned metrics = kept;
+  while (metrics > 1 && glyph_advance(&t, old_id[metrics - 2]) == glyph_advance(&t, old_id[kept - 1]))
+    metrics--;
+  for (unsigned k = 0; k < kept && ok; k++) {
+    unsigned g = old_id[k], nh = t.num_hmetrics;
+    unsigned lsb = g < nh ? rd16(t.hmtx.p + 4 * (size_t)g + 2) : rd16(t.hmtx.p + 4 * (size_t)nh + 2 * (size_t)(g - nh));
+    if (k < metrics)
+      ob_16(&tb[T_HMTX], glyph_advance(&t, g));
+    ob_16(&tb[T_HMTX], lsb);
+  }
+  // cmap, for the characters whose glyph is kept
+  uint16_t *new_gids = ep_xmalloc(sizeof *new_gids * (n ? n : 1));
+  uint32_t first = 0xFFFF, last = 0;
+  for (size_t i = 0; i < n; i++) {
+    new_gids[i] = gids[i] && gids[i] < t.num_glyphs ? new_id[gids[i]] : 0;
+    if (new_gids[i]) {
+      first = cps[i] < first ? cps[i] : first;
+      last = cps[i] > last ? cps[i] : last;
+    }
+  }
+  ok = ok && write_cmap(cps, new_gids, n, &tb[T_CMAP]);
+  free(new_gids);
+  free(new_id);
+  free(old_id);
+  // The small tables, copied with the fields that change.
+  ob_put(&tb[T_HEAD], t.head.p, 54);
+  wr32(tb[T_HEAD].p + 8, 0); // checkSumAdjustment, set by assemble()
+  wr16(tb[T_HEAD].p + 50, long_loca ? 1 : 0);
+  ob_put(&tb[T_HHEA], t.hhea.p, 36);
+  wr16(tb[T_HHEA].p + 34, metrics);
+  ob_put(&tb[T_MAXP], t.maxp.p, t.maxp.len >= 32 ? 32 : 6);
+  wr16(tb[T_MAXP].p + 4, kept);
+  if (tb[T_MAXP].len >= 32)
+    wr16(tb[T_MAXP].p + 26, 0); // maxSizeOfInstructions: none are left
+  if (t.os2.p) {
+    ob_put(&tb[T_OS2], t.os2.p, t.os2.len);
+    wr16(tb[T_OS2].p + 64, first > last ? 0 : first);
+    wr16(tb[T_OS2].p + 66, first > last ? 0 : last > 0xFFFF ? 0xFFFF : last);
+  } else {
+    ok = false; // libharu needs OS/2 for the font flags; hb-subset decides
+  }
+  unsigned char post[32] = {0};
+  if (t.post.p)
+    memcpy(post, t.post.p, 32);
+  wr32(post, 0x00030000); // format 3: no glyph names
+  ob_put(&tb[T_POST], post, 32);
+  write_name(t.name, &tb[T_NAME]);
+  if (ok)
+    assemble(tb, out, out_len);
+  for (int i = 0; i < T_COUNT; i++)
+    free(tb[i].p);
+  return ok;
+}

@@ -1,0 +1,31 @@
+// A TrueType subsetter for embedding: cuts one face of a 'glyf' font (a
+// .ttf, or one face of a .ttc) down to a set of glyphs, for the PDF writer.
+// It does in one pass over the tables what hb-subset does for the case that
+// matters here, without building HarfBuzz's accelerators: the glyphs asked
+// for plus .notdef plus the components of composite glyphs (closed over any
+// depth), renumbered from 0 in their original order, hinting instructions
+// removed, and the tables cmap (new), glyf, loca, hmtx, hhea, head, maxp,
+// name (only the English and Macintosh names 0-6), OS/2 and post (format 3).
+//
+// Every offset and length read from the font is checked against the data;
+// a font it does not handle (CFF or variable outlines, a malformed table, a
+// component outside the font, too many glyphs) makes it return false, and
+// the caller falls back to hb-subset. Pure function of its inputs: no
+// globals, no I/O, safe on any thread.
+#ifndef EVALPDF_SUBSET_H
+#define EVALPDF_SUBSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+// 'ep_ttf_subset()' - Subset face INDEX of the font file DATA (LEN bytes) to
+// the characters CPS[0..N-1] (ascending, unique), whose glyph ids in that face
+// are GIDS[0..N-1] (0: the face lacks it; such characters are left out). At
+// most MAX_GLYPHS glyphs in the result. On success *OUT is a malloc'd
+// standalone TrueType font (*OUT_LEN bytes) the caller free()s; on failure
+// false with *OUT = NULL.
+bool ep_ttf_subset(const unsigned char *data, size_t len, unsigned index, const uint32_t *cps,
+                   const uint32_t *gids, size_t n, unsigned max_glyphs, unsigned char **out, size_t *out_len);
+
+#endif

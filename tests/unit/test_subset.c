@@ -1,0 +1,340 @@
+// Unit tests for src/subset.c, the TrueType subsetter: outlines, advances and
+// character mapping survive the cut (simple, composite and nested composite
+// glyphs), the tables are well formed (checksums, cmap formats 4 and 12,
+// short and long loca), and damaged or unsupported fonts are refused without
+// a crash (every truncation, bad offsets, out-of-range components, CFF).
+//
+// The fonts are Debian packages CI installs: fonts-liberation2 (composite
+// accented letters), fonts-arphic-uming (TTC; ǖ is a composite of a
+// composite), fonts-arphic-gbsn00lp (large glyf: long loca).
+#if !defined(_XOPEN_SOURCE) || _XOPEN_SOURCE < 700
+#undef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700
+#endif
+#include "subset.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_ADVANCES_H
+#include FT_OUTLINE_H
+
+#define SERIF "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
+#define UMING "/usr/share/fonts/truetype/arphic/uming.ttc"
+#define GBSN "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"
+
+// 'slurp()' - The whole file PATH (malloc'd) and its size in *LEN.
+static unsigned char *slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  ck_assert_msg(f != NULL, "%s is missing (a CI package)", path);
+  ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+  long size = ftell(f);
+  ck_assert_int_gt(size, 0);
+  rewind(f);
+  unsigned char *data = malloc((size_t)size);
+  ck_assert_uint_eq(fread(data, 1, (size_t)size, f), (size_t)size);
+  fclose(f);
+  *len = (size_t)size;
+  return data;
+}
+
+// 'rd16()' / 'rd32()' - Big-endian reads.
+static unsigned rd16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+static uint32_t rd32(const unsigned char *p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+// 'table()' - The offset of table TAG in the single-face font F, or 0.
+static size_t table(const unsigned char *f, size_t len, const char *tag, size_t *size) {
+  unsigned n = rd16(f + 4);
+  for (unsigned i = 0; i < n && 12 + 16 * (size_t)(i + 1) <= len; i++)
+    if (memcmp(f + 12 + 16 * i, tag, 4) == 0) {
+      *size = rd32(f + 12 + 16 * i + 12);
+      return rd32(f + 12 + 16 * i + 8);
+    }
+  return 0;
+}
+
+// 'same_outline()' - True when glyph A of face FA and glyph B of face FB have
+// the same unhinted outline (contours, points, tags) and advance.
+static bool same_outline(FT_Face fa, FT_UInt a, FT_Face fb, FT_UInt b) {
+  const FT_Int32 flags = FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP;
+  if (FT_Load_Glyph(fa, a, flags) != 0)
+    return false;
+  FT_Outline oa = fa->glyph->outline;
+  FT_Pos adv_a = fa->glyph->metrics.horiAdvance;
+  FT_Outline copy;
+  FT_Library lib = fa->glyph->library;
+  if (FT_Outline_New(lib, (FT_UInt)oa.n_points, oa.n_contours, &copy) != 0 || FT_Outline_Copy(&oa, &copy) != 0)
+    return false;
+  bool same = FT_Load_Glyph(fb, b, flags) == 0;
+  FT_Outline ob = fb->glyph->outline;
+  same = same && fb->glyph->metrics.horiAdvance == adv_a && ob.n_points == copy.n_points &&
+         ob.n_contours == copy.n_contours;
+  for (int i = 0; same && i < ob.n_points; i++)
+    same = ob.points[i].x == copy.points[i].x && ob.points[i].y == copy.points[i].y && ob.tags[i] == copy.tags[i];
+  for (int i = 0; same && i < ob.n_contours; i++)
+    same = ob.contours[i] == copy.contours[i];
+  FT_Outline_Done(lib, &copy);
+  return same;
+}
+
+// 'checksums_ok()' - Every table checksum and head's checkSumAdjustment of F.
+static bool checksums_ok(const unsigned char *f, size_t len) {
+  unsigned n = rd16(f + 4);
+  uint32_t whole = 0;
+  for (size_t i = 0; i + 4 <= len; i += 4)
+    whole += rd32(f + i);
+  if (len % 4 || whole != 0xB1B0AFBAu)
+    return false;
+  for (unsigned i = 0; i < n; i++) {
+    const unsigned char *rec = f + 12 + 16 * i;
+    uint32_t off = rd32(rec + 8), size = rd32(rec + 12), sum = 0;
+    if (off % 4 || off + (size_t)size > len)
+      return false;
+    unsigned char padded[4];
+    for (uint32_t k = 0; k < size; k += 4) {
+      memset(padded, 0, 4);
+      memcpy(padded, f + off + k, size - k < 4 ? size - k : 4);
+      sum += rd32(padded);
+    }
+    if (memcmp(rec, "head", 4) == 0)
+      sum -= rd32(f + off + 8);
+    if (sum != rd32(rec + 4))
+      return false;
+  }
+  return true;
+}
+
+// 'round_trip()' - Subset face INDEX of PATH to CPS (ascending) and check it
+// through FreeType: every covered character maps to a glyph with the
+// original outline and advance, nothing else is mapped, the checksums hold.
+// Returns the subset's glyph count; *LONG_LOCA tells the loca format.
+static long round_trip(const char *path, unsigned index, const uint32_t *cps, size_t n, bool *long_loca) {
+  size_t len;
+  unsigned char *data = slurp(path, &len);
+  FT_Library lib;
+  ck_assert_int_eq(FT_Init_FreeType(&lib), 0);
+  FT_Face orig, sub;
+  ck_assert_int_eq(FT_New_Memory_Face(lib, data, (FT_Long)len, index, &orig), 0);
+  uint32_t *gids = calloc(n + 1, sizeof *gids);
+  for (size_t i = 0; i < n; i++)
+    gids[i] = FT_Get_Char_Index(orig, cps[i]);
+  unsigned char *out = NULL;
+  size_t out_len = 0;
+  ck_assert(ep_ttf_subset(data, len, index, cps, gids, n, 32768, &out, &out_len));
+  ck_assert(checksums_ok(out, out_len));
+  ck_assert_int_eq(FT_New_Memory_Face(lib, out, (FT_Long)out_len, 0, &sub), 0);
+  ck_assert_int_eq(sub->units_per_EM, orig->units_per_EM);
+  for (size_t i = 0; i < n; i++) {
+    FT_UInt g = FT_Get_Char_Index(sub, cps[i]);
+    ck_assert_msg((g != 0) == (gids[i] != 0), "U+%04X: mapped %u in the subset, %u in the font", (unsigned)cps[i],
+                  g, (unsigned)gids[i]);
+    if (g)
+      ck_assert_msg(same_outline(orig, gids[i], sub, g), "U+%04X: outline or advance differs", (unsigned)cps[i]);
+  }
+  // Nothing but the requested characters is mapped.
+  FT_UInt g;
+  size_t mapped = 0;
+  for (FT_ULong c = FT_Get_First_Char(sub, &g); g; c = FT_Get_Next_Char(sub, c, &g))
+    mapped++;
+  size_t covered = 0;
+  for (size_t i = 0; i < n; i++)
+    covered += gids[i] != 0;
+  ck_assert_uint_eq(mapped, covered);
+  size_t head_len;
+  size_t head = table(out, out_len, "head", &head_len);
+  ck_assert_uint_ge(head_len, 54);
+  *long_loca = rd16(out + head + 50) == 1;
+  long glyphs = sub->num_glyphs;
+  FT_Done_Face(sub);
+  FT_Done_Face(orig);
+  FT_Done_FreeType(lib);
+  free(out);
+  free(gids);
+  free(data);
+  return glyphs;
+}
+
+// Latin with composite accented letters: the components come along.
+START_TEST(latin_composites_keep_their_outlines) {
+  static const uint32_t cps[] = {' ', '0', '9', 'A', 'a', 'e', 0xE8, 0xE9, 0xFC, 0x1EBF, 0x2014};
+  bool long_loca;
+  long glyphs = round_trip(SERIF, 0, cps, sizeof cps / sizeof *cps, &long_loca);
+  ck_assert_int_gt(glyphs, (long)(sizeof cps / sizeof *cps)); // components added
+  ck_assert(!long_loca);
+}
+END_TEST
+
+// UMing (face 0 of a TTC): ǖǘ are composites of a composite, plus Han.
+START_TEST(nested_composites_from_a_collection) {
+  static const uint32_t cps[] = {'1', 0xFC, 0x1D6, 0x1D8, 0x1DA, 0x1DC, 0x3002, 0x4E00, 0x6C49, 0x8FA6, 0xFF0C};
+  bool long_loca;
+  round_trip(UMING, 0, cps, sizeof cps / sizeof *cps, &long_loca);
+}
+END_TEST
+
+// A large subset needs the long loca; runs of consecutive characters and
+// glyphs exercise every cmap segment kind.
+START_TEST(large_subset_long_loca_and_cmap_runs) {
+  uint32_t cps[1500];
+  size_t n = 0;
+  for (uint32_t c = 0x4E00; n < 1200; c += (n % 7 == 0) ? 3 : 1)
+    cps[n++] = c;
+  for (uint32_t c = 0xFF01; c <= 0xFF5E && n < 1500; c++)
+    cps[n++] = c;
+  bool long_loca;
+  long glyphs = round_trip(GBSN, 0, cps, n, &long_loca);
+  ck_assert_int_gt(glyphs, 500); // gbsn00lp has the GB 2312 ones of these
+  ck_assert(long_loca);
+}
+END_TEST
+
+// Characters above U+FFFF get a format-12 subtable; .notdef alone works.
+START_TEST(astral_characters_and_empty_sets) {
+  size_t len;
+  unsigned char *data = slurp(SERIF, &len);
+  // subset.c trusts the caller's glyph ids: a run of consecutive characters
+  // whose glyphs are out of order (the cmap's glyph id array), and glyph 5
+  // claimed for U+1F600. Kept: 0, 5, 36, 38, 40, numbered 0-4.
+  uint32_t cps[] = {'A', 'B', 'C', 0x1F600}, gids[] = {40, 36, 38, 5};
+  unsigned char *out = NULL;
+  size_t out_len = 0;
+  ck_assert(ep_ttf_subset(data, len, 0, cps, gids, 4, 32768, &out, &out_len));
+  FT_Library lib;
+  ck_assert_int_eq(FT_Init_FreeType(&lib), 0);
+  FT_Face sub;
+  ck_assert_int_eq(FT_New_Memory_Face(lib, out, (FT_Long)out_len, 0, &sub), 0);
+  bool astral = false;
+  for (int i = 0; i < sub->num_charmaps; i++)
+    astral |= sub->charmaps[i]->platform_id == 3 && sub->charmaps[i]->encoding_id == 10;
+  ck_assert(astral);
+  ck_assert_int_eq(FT_Select_Charmap(sub, FT_ENCODING_UNICODE), 0);
+  ck_assert_uint_eq(FT_Get_Char_Index(sub, 0x1F600), 1);
+  ck_assert_uint_eq(FT_Get_Char_Index(sub, 'A'), 4);
+  ck_assert_uint_eq(FT_Get_Char_Index(sub, 'B'), 2);
+  ck_assert_uint_eq(FT_Get_Char_Index(sub, 'C'), 3);
+  ck_assert_int_eq(sub->num_glyphs, 5);
+  // The format-4 subtable alone (what libharu reads) says the same.
+  for (int i = 0; i < sub->num_charmaps; i++)
+    if (sub->charmaps[i]->platform_id == 3 && sub->charmaps[i]->encoding_id == 1) {
+      ck_assert_int_eq(FT_Set_Charmap(sub, sub->charmaps[i]), 0);
+      ck_assert_uint_eq(FT_Get_Char_Index(sub, 'A'), 4);
+      ck_assert_uint_eq(FT_Get_Char_Index(sub, 'B'), 2);
+      ck_assert_uint_eq(FT_Get_Char_Index(sub, 'C'), 3);
+      ck_assert_uint_eq(FT_Get_Char_Index(sub, 0x1F600), 0);
+    }
+  FT_Done_Face(sub);
+  free(out);
+  ck_assert(ep_ttf_subset(data, len, 0, NULL, NULL, 0, 32768, &out, &out_len));
+  ck_assert_int_eq(FT_New_Memory_Face(lib, out, (FT_Long)out_len, 0, &sub), 0);
+  ck_assert_int_eq(sub->num_glyphs, 1);
+  FT_Done_Face(sub);
+  FT_Done_FreeType(lib);
+  free(out);
+  // Characters not ascending: refused (the cmap would be wrong).
+  uint32_t back[] = {'B', 'A'};
+  ck_assert(!ep_ttf_subset(data, len, 0, back, gids, 2, 32768, &out, &out_len));
+  // Too many glyphs for the caller's limit: refused.
+  ck_assert(!ep_ttf_subset(data, len, 0, cps, gids, 4, 4, &out, &out_len));
+  ck_assert_ptr_null(out);
+  free(data);
+}
+END_TEST
+
+// Every truncation of a small font, and damaged tables, are refused or give
+// a font FreeType opens; never a crash or an out-of-bounds read (ASan).
+START_TEST(damaged_fonts_are_refused_safely) {
+  size_t len;
+  unsigned char *data = slurp(SERIF, &len);
+  uint32_t cps[] = {'A', 0xE9}, gids[] = {36, 0};
+  FT_Library lib;
+  ck_assert_int_eq(FT_Init_FreeType(&lib), 0);
+  FT_Face f;
+  ck_assert_int_eq(FT_New_Memory_Face(lib, data, (FT_Long)len, 0, &f), 0);
+  gids[1] = FT_Get_Char_Index(f, 0xE9);
+  FT_Done_Face(f);
+  unsigned char *small = NULL;
+  size_t small_len = 0;
+  ck_assert(ep_ttf_subset(data, len, 0, cps, gids, 2, 32768, &small, &small_len));
+  uint32_t sgids[] = {1, 2};
+  unsigned char *out = NULL;
+  size_t out_len;
+  for (size_t cut = 0; cut < small_len; cut++) {
+    unsigned char *part = malloc(cut ? cut : 1);
+    memcpy(part, small, cut);
+    if (ep_ttf_subset(part, cut, 0, cps, sgids, 2, 32768, &out, &out_len)) {
+      ck_assert_int_eq(FT_New_Memory_Face(lib, out, (FT_Long)out_len, 0, &f), 0);
+      FT_Done_Face(f);
+      free(out);
+    } else {
+      ck_assert_ptr_null(out);
+    }
+    free(part);
+  }
+  // A face index past a plain font, a component outside the font, loca
+  // pointing past glyf, a CFF table: refused.
+  ck_assert(!ep_ttf_subset(small, small_len, 1, cps, sgids, 2, 32768, &out, &out_len));
+  unsigned char *bad = malloc(small_len);
+  size_t glyf_len, loca_len, maxp_len;
+  size_t glyf = table(small, small_len, "glyf", &glyf_len);
+  size_t loca = table(small, small_len, "loca", &loca_len);
+  size_t maxp = table(small, small_len, "maxp", &maxp_len);
+  ck_assert(glyf && loca && maxp);
+  int composites = 0;
+  unsigned glyphs = rd16(small + maxp + 4);
+  uint32_t all_cps[16], all_gids[16]; // every glyph of the small font, so each is visited
+  ck_assert_uint_le(glyphs, 16);
+  for (unsigned g = 1; g < glyphs; g++)
+    all_cps[g - 1] = 0x41 + g, all_gids[g - 1] = g;
+  ck_assert(ep_ttf_subset(small, small_len, 0, all_cps, all_gids, glyphs - 1, 32768, &out, &out_len));
+  free(out);
+  for (unsigned g = 0; g < glyphs; g++) {
+    size_t at = glyf + 2 * (size_t)rd16(small + loca + 2 * g);
+    if (rd16(small + loca + 2 * g + 2) > rd16(small + loca + 2 * g) && (rd16(small + at) & 0x8000)) {
+      memcpy(bad, small, small_len);
+      bad[at + 12] = 0xFF, bad[at + 13] = 0xFF; // first component's glyph index
+      ck_assert(!ep_ttf_subset(bad, small_len, 0, all_cps, all_gids, glyphs - 1, 32768, &out, &out_len));
+      composites++;
+    }
+  }
+  ck_assert_int_gt(composites, 0); // é is a composite in Liberation Serif
+  memcpy(bad, small, small_len);
+  bad[loca + 2 * glyphs] = 0xFF, bad[loca + 2 * glyphs + 1] = 0xFF; // the end of the last glyph
+  ck_assert(!ep_ttf_subset(bad, small_len, 0, all_cps, all_gids, glyphs - 1, 32768, &out, &out_len));
+  memcpy(bad, small, small_len);
+  memcpy(bad + 12 + 16 * 1, "CFF ", 4); // the second table (cmap) renamed
+  ck_assert(!ep_ttf_subset(bad, small_len, 0, cps, sgids, 2, 32768, &out, &out_len));
+  free(bad);
+  free(small);
+  FT_Done_FreeType(lib);
+  free(data);
+}
+END_TEST
+
+// 'suite()' - All subset tests.
+static Suite *suite(void) {
+  Suite *s = suite_create("subset");
+  TCase *tc = tcase_create("subset");
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, latin_composites_keep_their_outlines);
+  tcase_add_test(tc, nested_composites_from_a_collection);
+  tcase_add_test(tc, large_subset_long_loca_and_cmap_runs);
+  tcase_add_test(tc, astral_characters_and_empty_sets);
+  tcase_add_test(tc, damaged_fonts_are_refused_safely);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+// 'main()' - Run the suite; the exit status is the failure count (capped).
+int main(void) {
+  SRunner *sr = srunner_create(suite());
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? 1 : 0;
+}
