@@ -9,6 +9,7 @@
 #include <evalpdf.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 
 // 'print_diagnostics()' - Print DOC's diagnostics to stderr, one line each.
 static void print_diagnostics(const evalpdf_document *doc) {
@@ -29,10 +30,18 @@ int main(int argc, char **argv) {
   printf("evalpdf header %s, library %s\n", EVALPDF_VERSION_STRING, evalpdf_version());
 
   // One context can be shared by many documents (and threads); it finds the
-  // installed layouts and fonts by itself.
+  // installed layouts and fonts by itself. The library reads no environment
+  // variable: a program that honours $EVALPDF_DATA (as evalpdf does) passes it.
+  evalpdf_options opts;
+  evalpdf_options_init(&opts);
+  const char *env = getenv("EVALPDF_DATA");
+  if (env && *env) {
+    opts.data_dir = env;
+    opts.data_dir_origin = "EVALPDF_DATA";
+  }
   evalpdf_context *ctx = NULL;
   char err[512];
-  if (evalpdf_context_new(NULL, &ctx, err, sizeof err) != EVALPDF_OK) {
+  if (evalpdf_context_new(&opts, &ctx, err, sizeof err) != EVALPDF_OK) {
     fprintf(stderr, "app: %s\n", err);
     return 1;
   }

@@ -2,17 +2,15 @@
 // 彩票公益金使用情况公开) from report XML to PDF.
 //
 // The one public header. All types are opaque; every function says who owns
-// what. The library has no global state, never changes the environment and
-// reads it only for defaults, at two moments: evalpdf_context_new() reads
-// $EVALPDF_DATA when evalpdf_options.data_dir is NULL (so does
-// evalpdf_print_versions() without a context), $XDG_DATA_HOME and
-// $HOME when user_layout_dir is NULL, and $XDG_CACHE_HOME and $HOME for where
-// the list of installed fonts is cached; the first use of installed fonts in a
-// context (a render, prepare or evalpdf_print_fonts whose layout names a
-// family its own font files lack) loads fontconfig, which reads its own
-// variables ($FONTCONFIG_FILE, $FONTCONFIG_PATH, $FONTCONFIG_SYSROOT, $HOME,
-// $XDG_CONFIG_HOME, …), and checks the cached list against the same ones.
-// Nothing else: the PDF's date is a render option (never $SOURCE_DATE_EPOCH).
+// what. The library has no global state and never reads or changes the
+// environment: everything a program might take from it (the data folder, the
+// user's layouts, where the installed-font list is cached, the PDF's date)
+// is an option, and the evalpdf program fills those options from
+// $EVALPDF_DATA, $XDG_DATA_HOME, $XDG_CACHE_HOME, $XDG_CONFIG_HOME, $HOME and
+// $SOURCE_DATE_EPOCH. The one exception is not the library's own: the first
+// use of installed fonts in a context (a render, prepare or
+// evalpdf_print_fonts whose layout names a family its own font files lack)
+// loads fontconfig, which reads its own variables ($FONTCONFIG_FILE, …).
 //
 // Thread safety: one context may be shared by any number of threads at once;
 // it parses each layout file and the fonts once and shares them read-only
@@ -72,11 +70,21 @@ typedef struct evalpdf_options {
   unsigned flags;       // EVALPDF_OPT_* bits
   const char *root;     // include root; NULL = each input's own directory
   const char *layout;   // layout name or path overriding the XML's layout attribute; NULL = none
-  const char *data_dir; // data directory (layouts/, fonts/); NULL = $EVALPDF_DATA, beside the
-                        // installed library, the source tree (uninstalled build)
+  const char *data_dir; // data directory (layouts/, fonts/); NULL = beside the installed library
+                        // or program, the source tree (uninstalled build)
   const char *font_dir; // extra font directory; NULL = none
-  const char *user_layout_dir; // the user's own layouts, found before the shipped ones; NULL =
-                               // $XDG_DATA_HOME/evalpdf/layouts or ~/.local/share/evalpdf/layouts
+  const char *user_layout_dir; // the user's own layouts, found before the shipped ones; NULL = none
+                               // (the program: $XDG_DATA_HOME/evalpdf/layouts or ~/.local/share/…)
+  // Since abi_version 2 (read only when the caller's evalpdf_options_init set it):
+  const char *data_dir_origin; // how data_dir is named where it is shown (evalpdf_print_versions,
+                               // e.g. "EVALPDF_DATA"); NULL = "option"
+  const char *font_cache_dir;  // folder where the list of installed fonts is cached between runs
+                               // (fontconfig's configuration costs milliseconds per start); NULL = no
+                               // cache. Leave NULL while $FONTCONFIG_FILE, $FONTCONFIG_PATH or
+                               // $FONTCONFIG_SYSROOT is set: the cache follows /etc/fonts only.
+  const char *fontconfig_user_dir; // the user's fontconfig folder ($XDG_CONFIG_HOME/fontconfig or
+                                   // ~/.config/fontconfig), whose files invalidate that cache; NULL = none
+  const char *home_dir;        // the user's home, whose ~/.fonts.conf(.d) invalidate it; NULL = none
 } evalpdf_options;
 
 // Options for one render. Initialize with evalpdf_render_options_init().

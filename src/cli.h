@@ -81,6 +81,18 @@ char *cli_output_path(const char *file);
 // 'cli_wrote()' - Name a written PDF on stderr (not under -q, not in JSON mode).
 void cli_wrote(cli_state *st, const char *path);
 
+// 'cli_env_options()' - Fill the options of O that come from the environment
+// (the library reads none): data_dir from $EVALPDF_DATA, user_layout_dir from
+// $XDG_DATA_HOME or $HOME, the installed-font list's cache from
+// $XDG_CACHE_HOME or $HOME (none while a $FONTCONFIG_* variable is set),
+// fontconfig_user_dir from $XDG_CONFIG_HOME or $HOME, home_dir from $HOME.
+// Fields already set are kept. The strings point into the environment or
+// into ENV, which must outlive the context's creation.
+typedef struct cli_env {
+  char user_layouts[4096], cache[4096], fc_user[4096];
+} cli_env;
+void cli_env_options(evalpdf_options *o, cli_env *env);
+
 // 'cli_error()' - Print "evalpdf: error: " and the formatted sentence on stderr.
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

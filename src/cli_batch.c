@@ -177,6 +177,8 @@ evalpdf_context *cli_context_new(const cli_batch_opts *o, bool serial) {
   eo.font_dir = o->font_dir;
   if (o->strict)
     eo.flags |= EVALPDF_OPT_STRICT;
+  cli_env env;
+  cli_env_options(&eo, &env);
   char err[1024] = "";
   evalpdf_context *ctx = NULL;
   if (evalpdf_context_new(&eo, &ctx, err, sizeof err) != EVALPDF_OK) {

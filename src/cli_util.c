@@ -1129,3 +1129,40 @@ bool cli_interrupted(void) { return interrupted != 0; }
 
 // 'cli_signal_fd()' - The read end of the signal pipe.
 int cli_signal_fd(void) { return signal_pipe[0]; }
+
+// 'env_abs()' - The value of environment variable NAME when it is an
+// absolute path, else NULL.
+static const char *env_abs(const char *name) {
+  const char *v = getenv(name);
+  return v && v[0] == '/' ? v : NULL;
+}
+
+// 'cli_env_options()' - The options the environment gives (see cli.h).
+void cli_env_options(evalpdf_options *o, cli_env *env) {
+  const char *data = getenv("EVALPDF_DATA");
+  if (!o->data_dir && data && data[0]) {
+    o->data_dir = data;
+    o->data_dir_origin = "EVALPDF_DATA";
+  }
+  const char *home = env_abs("HOME"), *xdg_data = env_abs("XDG_DATA_HOME");
+  const char *xdg_cache = env_abs("XDG_CACHE_HOME"), *xdg_config = env_abs("XDG_CONFIG_HOME");
+  if (!o->user_layout_dir && (xdg_data || home)) {
+    snprintf(env->user_layouts, sizeof env->user_layouts, "%s%s/evalpdf/layouts", xdg_data ? xdg_data : home,
+             xdg_data ? "" : "/.local/share");
+    o->user_layout_dir = env->user_layouts;
+  }
+  // fontconfig pointed elsewhere by its own variables: the cache, which
+  // follows /etc/fonts, is not used.
+  bool fc_moved = getenv("FONTCONFIG_FILE") || getenv("FONTCONFIG_PATH") || getenv("FONTCONFIG_SYSROOT");
+  if (!o->font_cache_dir && !fc_moved && (xdg_cache || home)) {
+    snprintf(env->cache, sizeof env->cache, "%s%s/evalpdf", xdg_cache ? xdg_cache : home, xdg_cache ? "" : "/.cache");
+    o->font_cache_dir = env->cache;
+  }
+  if (!o->fontconfig_user_dir && (xdg_config || home)) {
+    snprintf(env->fc_user, sizeof env->fc_user, "%s%s/fontconfig", xdg_config ? xdg_config : home,
+             xdg_config ? "" : "/.config");
+    o->fontconfig_user_dir = env->fc_user;
+  }
+  if (!o->home_dir)
+    o->home_dir = home;
+}

@@ -26,7 +26,7 @@
 #include <libxml/xmlreader.h>
 #include <libxml/xmlversion.h>
 
-#define EVALPDF_ABI 1
+#define EVALPDF_ABI 2 // 2: evalpdf_options gained data_dir_origin … home_dir
 
 // A layout file parsed once and bound to the context's fonts. Never changed
 // after it is built (under the context's lock), so documents read it freely.
@@ -48,10 +48,13 @@ struct evalpdf_context {
   char *root;
   char *layout_path; // resolved --layout, or NULL
   char *data_dir;
-  const char *data_source;
+  const char *data_source; // "option", origin, "installed" or "source tree"
+  char *origin;            // the data_dir_origin option (heap), or NULL
   char *font_dir;
   char *user_dir; // the user's layout folder (may not exist)
-  char *cache_dir; // $XDG_CACHE_HOME/evalpdf or ~/.cache/evalpdf (installed-font list), or NULL
+  char *cache_dir; // the installed-font list's cache folder (option), or NULL
+  char *fc_user_dir; // the user's fontconfig folder (option), or NULL
+  char *home_dir;    // the user's home (option), or NULL
   ep_catalog catalog;
   bool prep_on;      // a prepare thread was started (joined by evalpdf_context_free)
   pthread_t prep;
@@ -153,19 +156,15 @@ static bool in_build_tree(const char *self) {
 }
 
 // 'find_data_dir()' - The data directory and its source by the documented
-// order: the option, $EVALPDF_DATA, beside the installed code, the source
-// tree for code still in its build folder (an uninstalled build), else the
-// configured install prefix (which may not exist: then no layouts are found).
-// An installed library or program never reads the source tree. Heap string.
-static char *find_data_dir(const char *option, const char **source) {
+// order: the option (named ORIGIN, default "option"), beside the installed
+// code, the source tree for code still in its build folder (an uninstalled
+// build), else the configured install prefix (which may not exist: then no
+// layouts are found). An installed library or program never reads the
+// source tree. Heap string; *SOURCE is static or ORIGIN.
+static char *find_data_dir(const char *option, const char *origin, const char **source) {
   if (option) {
-    *source = "option";
+    *source = origin ? origin : "option";
     return ep_xstrdup(option);
-  }
-  const char *env = getenv("EVALPDF_DATA");
-  if (env && env[0]) {
-    *source = "EVALPDF_DATA";
-    return ep_xstrdup(env);
   }
   char *self = code_path();
   char *inst = self ? installed_data_dir(self) : NULL;
@@ -181,23 +180,6 @@ static char *find_data_dir(const char *option, const char **source) {
   }
   *source = "installed";
   return ep_xstrdup(EVALPDF_INSTALL_DATADIR);
-}
-
-// 'find_user_dir()' - The user's layout folder: OPTION, else
-// $XDG_DATA_HOME/evalpdf/layouts, else $HOME/.local/share/evalpdf/layouts; NULL when none applies.
-static char *find_user_dir(const char *option) {
-  if (option)
-    return ep_xstrdup(option);
-  char p[4096];
-  const char *xdg = getenv("XDG_DATA_HOME");
-  const char *home = getenv("HOME");
-  if (xdg && xdg[0] == '/')
-    snprintf(p, sizeof p, "%s/evalpdf/layouts", xdg);
-  else if (home && home[0])
-    snprintf(p, sizeof p, "%s/.local/share/evalpdf/layouts", home);
-  else
-    return NULL;
-  return ep_xstrdup(p);
 }
 
 // 'evalpdf_options_init()' - Defaults.
@@ -231,20 +213,8 @@ static char *lookup_layout(const evalpdf_context *c, const char *l, char *err, s
   return NULL;
 }
 
-// 'find_cache_dir()' - Where the list of installed fonts is cached:
-// $XDG_CACHE_HOME/evalpdf, else ~/.cache/evalpdf (absolute only), else NULL.
-static char *find_cache_dir(void) {
-  const char *xdg = getenv("XDG_CACHE_HOME");
-  const char *home = getenv("HOME");
-  char buf[4096];
-  if (xdg && xdg[0] == '/')
-    snprintf(buf, sizeof buf, "%s/evalpdf", xdg);
-  else if (home && home[0] == '/')
-    snprintf(buf, sizeof buf, "%s/.cache/evalpdf", home);
-  else
-    return NULL;
-  return ep_xstrdup(buf);
-}
+// 'dup_or_null()' - A heap copy of S, or NULL for NULL or "".
+static char *dup_or_null(const char *s) { return s && s[0] ? ep_xstrdup(s) : NULL; }
 
 // 'evalpdf_context_new()' - Create a context.
 evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context **out, char *err,
@@ -262,9 +232,13 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
   c->flags = opts->flags;
   c->root = ep_xstrdup(opts->root);
   c->font_dir = ep_xstrdup(opts->font_dir);
-  c->data_dir = find_data_dir(opts->data_dir, &c->data_source);
-  c->user_dir = find_user_dir(opts->user_layout_dir);
-  c->cache_dir = find_cache_dir();
+  bool v2 = opts->abi_version >= 2; // the fields after user_layout_dir exist
+  c->origin = v2 && opts->data_dir && opts->data_dir_origin ? ep_xstrdup(opts->data_dir_origin) : NULL;
+  c->data_dir = find_data_dir(opts->data_dir, c->origin, &c->data_source);
+  c->user_dir = dup_or_null(opts->user_layout_dir);
+  c->cache_dir = v2 ? dup_or_null(opts->font_cache_dir) : NULL;
+  c->fc_user_dir = v2 ? dup_or_null(opts->fontconfig_user_dir) : NULL;
+  c->home_dir = v2 ? dup_or_null(opts->home_dir) : NULL;
   ep_catalog_init(&c->catalog, c->user_dir, c->data_dir);
   if (opts->root && !is_dir(opts->root)) {
     if (err)
@@ -304,6 +278,9 @@ void evalpdf_context_free(evalpdf_context *ctx) {
   free(ctx->font_dir);
   free(ctx->user_dir);
   free(ctx->cache_dir);
+  free(ctx->fc_user_dir);
+  free(ctx->origin);
+  free(ctx->home_dir);
   free(ctx);
 }
 
@@ -543,7 +520,7 @@ void evalpdf_print_versions(const evalpdf_context *ctx, FILE *out) {
   }
   fprintf(out, "  HarfBuzz %s\n", hb_version_string());
   const char *src;
-  char *own = ctx ? NULL : find_data_dir(NULL, &src);
+  char *own = ctx ? NULL : find_data_dir(NULL, NULL, &src);
   const char *dir = ctx ? evalpdf_context_data_dir(ctx, &src) : own;
   fprintf(out, "  data: %s (%s)\n", dir, src);
   free(own);
@@ -566,6 +543,8 @@ static const style_entry *get_style(evalpdf_context *ctx, const char *path, cons
     ep_fontset_options_init(&fo);
     fo.font_dir = ctx->font_dir;
     fo.cache_dir = ctx->cache_dir;
+    fo.fc_user_dir = ctx->fc_user_dir;
+    fo.home_dir = ctx->home_dir;
     char fonts[4096];
     snprintf(fonts, sizeof fonts, "%s/fonts", ctx->data_dir);
     fo.data_dir = fonts;
@@ -672,8 +651,8 @@ static char *resolve_layout(evalpdf_context *ctx, const evalpdf_document *doc, c
   const char *p = ep_catalog_find(&ctx->catalog, "official");
   if (!p) {
     ep_diag_add(diags, EP_ERROR, NULL, 0, "unknown-layout",
-                "no layout is named \"official\" in %s/layouts or the user's layout folder; set EVALPDF_DATA to "
-                "evalpdf's data folder.",
+                "no layout is named \"official\" in %s/layouts or the user's layout folder; point the data "
+                "folder option (the evalpdf program: $EVALPDF_DATA) at evalpdf's data folder.",
                 ctx->data_dir);
     return NULL;
   }

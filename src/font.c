@@ -110,6 +110,8 @@ struct ep_fontset {
   pthread_mutex_t lock; // guards faces[], roles[] and FT_Library use (FT_New_Face/FT_Done_Face)
   FT_Library ft;
   char *cache_dir;      // where the list of installed fonts is cached (NULL: not cached)
+  char *fc_user_dir;    // the user's fontconfig folder (cache validity), or NULL
+  char *home_dir;       // the user's home (cache validity), or NULL
   bool system_cached;   // the installed fonts came from that cache
   bool system_wanted;   // installed fonts may be used (not no_system_fonts)
   bool system_loaded;   // fontconfig was asked (once per font set)
@@ -422,6 +424,8 @@ bool ep_fontset_new(const ep_fontset_options *opts, ep_diags *diags, ep_fontset 
     fs->dirs[fs->n_dirs++] = ep_xstrdup(opts->data_dir);
   fs->system_wanted = !opts->no_system_fonts;
   fs->cache_dir = opts->cache_dir ? ep_xstrdup(opts->cache_dir) : NULL;
+  fs->fc_user_dir = opts->fc_user_dir ? ep_xstrdup(opts->fc_user_dir) : NULL;
+  fs->home_dir = opts->home_dir ? ep_xstrdup(opts->home_dir) : NULL;
   if (fs->n_cat)
     qsort(fs->cat, fs->n_cat, sizeof *fs->cat, cmp_cat);
   *out = fs;
@@ -456,7 +460,8 @@ static void load_system_fonts(ep_fontset *fs, ep_diags *diags) {
   fs->system_loaded = true;
   ep_sysfont *sys = NULL;
   size_t n = 0;
-  if (!ep_sysfonts_load(fs->cache_dir, &sys, &n, &fs->system_cached))
+  ep_sysfont_cache cache = {fs->cache_dir, fs->fc_user_dir, fs->home_dir};
+  if (!ep_sysfonts_load(&cache, &sys, &n, &fs->system_cached))
     ep_diag_add(diags, EP_WARNING, NULL, 0, "fontconfig-failed",
                 "fontconfig could not load its configuration; installed fonts are not used.");
   for (size_t i = 0; i < n; i++)
@@ -521,6 +526,8 @@ void ep_fontset_free(ep_fontset *fs) {
   for (size_t i = 0; i < fs->n_dirs; i++)
     free(fs->dirs[i]);
   free(fs->cache_dir);
+  free(fs->fc_user_dir);
+  free(fs->home_dir);
   if (fs->ft)
     FT_Done_FreeType(fs->ft);
   pthread_mutex_destroy(&fs->lock);

@@ -36,6 +36,8 @@ typedef struct ep_fontset_options {
   const char *data_dir;  // the project's fonts/ folder, searched next; NULL = none; may be missing
   bool no_system_fonts;  // true: ignore the fonts fontconfig knows (tests, sealed installs)
   const char *cache_dir; // folder of the installed-font list cache (fontcache.h); NULL = none
+  const char *fc_user_dir; // the user's fontconfig folder, checked by that cache; NULL = none
+  const char *home_dir;    // the user's home (~/.fonts.conf…), checked by that cache; NULL = none
 } ep_fontset_options;
 
 // 'ep_fontset_options_init()' - All fields zero: no extra folders, system fonts on.

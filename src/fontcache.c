@@ -139,11 +139,9 @@ static void stamp_dir(ep_buf *b, const char *dir) {
 }
 
 // 'config_stamps()' - The header and stamp lines of fontconfig's
-// configuration now, in B; false when the cache must not be used (an
-// environment variable points fontconfig elsewhere, or a path is odd).
-static bool config_stamps(ep_buf *b) {
-  if (getenv("FONTCONFIG_FILE") || getenv("FONTCONFIG_PATH") || getenv("FONTCONFIG_SYSROOT"))
-    return false;
+// configuration now (its main files, and those of FC_USER_DIR and HOME when
+// given), in B; false when the cache must not be used (no main file).
+static bool config_stamps(ep_buf *b, const char *fc_user_dir, const char *home) {
   // fontconfig's main file where Debian's fontconfig looks for it. Asking
   // fontconfig (FcConfigFilename) would load its whole configuration, the
   // very cost this cache avoids; elsewhere (no such file) nothing is cached.
@@ -163,16 +161,10 @@ static bool config_stamps(ep_buf *b) {
       strcpy(slash, "/local.conf");
       stamp(b, dir);
     }
-    const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
-    char base[4096] = "";
-    if (xdg && xdg[0] == '/')
-      snprintf(base, sizeof base, "%s", xdg);
-    else if (home && home[0] == '/')
-      snprintf(base, sizeof base, "%s/.config", home);
-    if (base[0] && !has_ctl(base)) {
-      snprintf(dir, sizeof dir, "%.4000s/fontconfig/fonts.conf", base);
+    if (fc_user_dir && fc_user_dir[0] == '/' && !has_ctl(fc_user_dir)) {
+      snprintf(dir, sizeof dir, "%.4000s/fonts.conf", fc_user_dir);
       stamp(b, dir);
-      snprintf(dir, sizeof dir, "%.4000s/fontconfig/conf.d", base);
+      snprintf(dir, sizeof dir, "%.4000s/conf.d", fc_user_dir);
       stamp_dir(b, dir);
     }
     if (home && home[0] == '/' && !has_ctl(home)) {
@@ -368,7 +360,8 @@ static void cache_write(const char *cache_dir, const ep_buf *stamps, FcConfig *f
 }
 
 // 'ep_sysfonts_load()' - The installed faces, cached.
-bool ep_sysfonts_load(const char *cache_dir, ep_sysfont **out, size_t *n, bool *from_cache) {
+bool ep_sysfonts_load(const ep_sysfont_cache *cache, ep_sysfont **out, size_t *n, bool *from_cache) {
+  const char *cache_dir = cache ? cache->dir : NULL;
   *out = NULL;
   *n = 0;
   if (from_cache)
@@ -378,7 +371,7 @@ bool ep_sysfonts_load(const char *cache_dir, ep_sysfont **out, size_t *n, bool *
   char path[4200];
   bool cacheable = cache_dir && cache_dir[0] == '/' && !has_ctl(cache_dir) &&
                    (size_t)snprintf(path, sizeof path, "%s/" CACHE_NAME, cache_dir) < sizeof path &&
-                   config_stamps(&stamps);
+                   config_stamps(&stamps, cache->fc_user_dir, cache->home_dir);
   if (cacheable && cache_read(path, &stamps, out, n)) {
     if (from_cache)
       *from_cache = true;

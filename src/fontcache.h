@@ -7,8 +7,9 @@
 // (/etc/fonts/fonts.conf, each file of /etc/fonts/conf.d, the user's
 // fonts.conf and conf.d) and every folder fontconfig scanned (by its
 // modification time, the test fontconfig's own caches use) are unchanged;
-// with FONTCONFIG_FILE, FONTCONFIG_PATH or FONTCONFIG_SYSROOT set it is not
-// used. It is written atomically (a temporary file renamed), mode 0600.
+// the caller does not give a cache folder while FONTCONFIG_FILE,
+// FONTCONFIG_PATH or FONTCONFIG_SYSROOT is set (this file reads no
+// environment). It is written atomically (a temporary file renamed), mode 0600.
 #ifndef EVALPDF_FONTCACHE_H
 #define EVALPDF_FONTCACHE_H
 
@@ -32,12 +33,19 @@ typedef struct ep_sysfont {
 // with a family name; false (OUT untouched) otherwise.
 bool ep_sysfont_from_pattern(FcPattern *p, ep_sysfont *out);
 
+// Where the cache lives and what besides /etc/fonts invalidates it.
+typedef struct ep_sysfont_cache {
+  const char *dir;         // the cache folder (created when missing); NULL = no cache
+  const char *fc_user_dir; // the user's fontconfig folder (fonts.conf, conf.d); NULL = none
+  const char *home_dir;    // the user's home (~/.fonts.conf, ~/.fonts.conf.d); NULL = none
+} ep_sysfont_cache;
+
 // 'ep_sysfonts_load()' - The installed faces in *OUT (*N of them; free with
-// ep_sysfonts_free()): from the cache file in CACHE_DIR when it is valid,
-// else from fontconfig, after which the cache is rewritten (CACHE_DIR is
-// created when missing; NULL = no cache). *FROM_CACHE (may be NULL) says
-// which. False when fontconfig cannot load its configuration (*OUT empty).
-bool ep_sysfonts_load(const char *cache_dir, ep_sysfont **out, size_t *n, bool *from_cache);
+// ep_sysfonts_free()): from the cache file in CACHE->dir when it is valid,
+// else from fontconfig, after which the cache is rewritten. CACHE may be
+// NULL (no cache). *FROM_CACHE (may be NULL) says which. False when
+// fontconfig cannot load its configuration (*OUT empty).
+bool ep_sysfonts_load(const ep_sysfont_cache *cache, ep_sysfont **out, size_t *n, bool *from_cache);
 
 // 'ep_sysfonts_free()' - Free N faces V.
 void ep_sysfonts_free(ep_sysfont *v, size_t n);

@@ -323,6 +323,20 @@ static int set_option(cli_state *st, int c, const char *arg) {
   return 0;
 }
 
+// 'print_versions()' - `evalpdf --version`: the versions, and the data
+// folder a context made from ST's options and the environment would use.
+static void print_versions(const cli_state *st) {
+  evalpdf_options o = st->opts;
+  cli_env env;
+  cli_env_options(&o, &env);
+  evalpdf_context *ctx = NULL;
+  char err[1024];
+  if (evalpdf_context_new(&o, &ctx, err, sizeof err) != EVALPDF_OK)
+    ctx = NULL;
+  evalpdf_print_versions(ctx, stdout);
+  evalpdf_context_free(ctx);
+}
+
 // 'parse_args()' - Read options (anywhere: before or after the command) and
 // arguments into ST and *CMD. Returns -1 to run *CMD, else the exit status
 // (help, version, or a usage error already printed).
@@ -368,7 +382,7 @@ static int parse_args(int argc, char **argv, cli_state *st, const cli_command **
       return 2;
     }
   if (version) {
-    evalpdf_print_versions(NULL, stdout);
+    print_versions(st);
     return 0;
   }
   if (help) {
@@ -883,8 +897,10 @@ int main(int argc, char **argv) {
   int rc = parse_args(argc, argv, &st, &cmd);
   if (rc < 0 && (cmd->flags & CLI_F_DATE))
     rc = read_source_date(&st) ? 2 : -1;
+  cli_env env; // the environment's options (the library reads none)
   if (rc < 0 && (cmd->flags & CLI_F_CONTEXT)) {
     char err[1024] = "";
+    cli_env_options(&st.opts, &env);
     if (evalpdf_context_new(&st.opts, &st.ctx, err, sizeof err) != EVALPDF_OK) {
       cli_error("%s", err);
       rc = 2;
