@@ -26,6 +26,8 @@
 //     gaps, or squeeze: punctuation blanks first (evenly), gap shrink second.
 #include "linebreak.h"
 
+#include "util.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,11 +277,11 @@ static size_t lb_unit_len(const ep_lb_atom *A, size_t i, size_t n)
                                  0x79CD, 0x7BC7, 0x7C73, 0x7C7B, 0x9879, 0x9875, 0x95F4, 0x5143,
                                  0x5F20, 0x8F86, 0x65E5, 0x5B97, 0x6240, 0x4F4D};
   for (size_t k = 0; k < sizeof two / sizeof two[0] && i + 1 < n; k++) {
-    uint32_t a, b;
     const unsigned char *t = (const unsigned char *)two[k];
-    a = ((uint32_t)(t[0] & 0x0F) << 12) | ((uint32_t)(t[1] & 0x3F) << 6) | (t[2] & 0x3F);
-    b = ((uint32_t)(t[3] & 0x0F) << 12) | ((uint32_t)(t[4] & 0x3F) << 6) | (t[5] & 0x3F);
-    if (A[i].cp == a && A[i + 1].cp == b)
+    size_t len = strlen(two[k]), at;
+    uint32_t a = 0, b = 0;
+    if ((at = ep_utf8_decode(t, len, &a)) && ep_utf8_decode(t + at, len - at, &b) && A[i].cp == a &&
+        A[i + 1].cp == b)
       return 2;
   }
   for (size_t k = 0; k < sizeof one / sizeof one[0]; k++)
@@ -509,6 +511,85 @@ static void *lb_alloc(lb_ctx *c, size_t count, size_t size)
   return m;
 }
 
+// 'lb_autospace_runs()' - Spaces between CJK and Latin become the ¼ em gap
+// (the run's first space carries it, the others absorb nothing).
+static void lb_autospace_runs(lb_ctx *c)
+{
+  const ep_lb_atom *A = c->atoms;
+  lb_info *in = c->info;
+  size_t n = c->n;
+  for (size_t i = 0; i < n;) {
+    if (!lb_is_spacey(in[i].cls)) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    while (j < n && lb_is_spacey(in[j].cls))
+      j++;
+    if (i > 0 && j < n && !(A[j].flags & EP_LB_BREAK_BEFORE) && in[j].cls != LB_MARK &&
+        in[i - 1].cls != LB_JOIN && lb_autospace(c, i - 1, j)) {
+      double em = in[i - 1].bcls == LB_IDEO ? in[i - 1].em : in[j].em;
+      for (size_t k = i; k < j; k++) {
+        in[k].absorbed = k == i ? 1 : 2;
+        in[k].c = k == i ? c->gap_em * em : 0;
+      }
+    }
+    i = j;
+  }
+}
+
+// 'lb_mark_units()' - Mark the unit word after each number (spaces between
+// allowed): a line never breaks between them.
+static void lb_mark_units(lb_ctx *c)
+{
+  const ep_lb_atom *A = c->atoms;
+  lb_info *in = c->info;
+  size_t n = c->n;
+  for (size_t i = 0; i < n; i++) {
+    if (!lb_is_digit(A[i].cp) || (i + 1 < n && lb_is_digit(A[i + 1].cp)))
+      continue;
+    size_t j = i + 1;
+    while (j < n && lb_is_spacey(in[j].cls) && in[j].absorbed)
+      j++;
+    size_t u = j < n ? lb_unit_len(A, j, n) : 0;
+    for (size_t k = j; k < j + u; k++)
+      in[k].unit = 1;
+  }
+}
+
+// 'lb_prefix_sums()' - The first non-space atom at or after each position,
+// the last before it, and the prefix sums of cells, gaps, stretch, shrink,
+// optional blanks and characters that make each line's metrics O(1).
+static void lb_prefix_sums(lb_ctx *c)
+{
+  lb_info *in = c->info;
+  size_t n = c->n;
+  c->lead[n] = n;
+  for (size_t i = n; i-- > 0;)
+    c->lead[i] = in[i].cls == LB_SPACE ? c->lead[i + 1] : i;
+  c->trail[0] = 0;
+  for (size_t i = 1; i <= n; i++)
+    c->trail[i] = in[i - 1].cls == LB_SPACE ? c->trail[i - 1] : i;
+  c->pc_c[0] = c->pc_g[0] = c->pc_s[0] = c->pc_k[0] = c->pc_o[0] = 0;
+  c->pc_ch[0] = 0;
+  for (size_t i = 0; i < n; i++) {
+    lb_gap g = {0, 0, 0, 0};
+    if (i > 0)
+      lb_gap_at(c, i, &g);
+    double opt = in[i].bl + in[i].br;
+    if (in[i].pc == LB_PC_THIS_LEFT)
+      opt -= in[i].bl;
+    if (i + 1 < n && in[i + 1].pc == LB_PC_PREV_RIGHT)
+      opt -= in[i].br;
+    c->pc_c[i + 1] = c->pc_c[i] + in[i].c;
+    c->pc_g[i + 1] = c->pc_g[i] + g.base - g.pc;
+    c->pc_s[i + 1] = c->pc_s[i] + g.st;
+    c->pc_k[i + 1] = c->pc_k[i] + g.sh;
+    c->pc_o[i + 1] = c->pc_o[i] + opt;
+    c->pc_ch[i + 1] = c->pc_ch[i] + in[i].ischar;
+  }
+}
+
 // 'lb_prepare()' - Classify the atoms, find the breaks, gaps and compressions,
 // and build the prefix sums. WITH_NODES also allocates the search arrays.
 // Returns false when out of memory.
@@ -548,34 +629,8 @@ static bool lb_prepare(lb_ctx *c, bool with_nodes)
     if (f->cls == LB_CJK)
       ep_lb_blanks(&A[i], &f->bl, &f->br);
   }
-  for (size_t i = 0; i < n;) { // spaces between CJK and Latin become the ¼ em gap
-    if (!lb_is_spacey(in[i].cls)) {
-      i++;
-      continue;
-    }
-    size_t j = i;
-    while (j < n && lb_is_spacey(in[j].cls))
-      j++;
-    if (i > 0 && j < n && !(A[j].flags & EP_LB_BREAK_BEFORE) && in[j].cls != LB_MARK &&
-        in[i - 1].cls != LB_JOIN && lb_autospace(c, i - 1, j)) {
-      double em = in[i - 1].bcls == LB_IDEO ? in[i - 1].em : in[j].em;
-      for (size_t k = i; k < j; k++) {
-        in[k].absorbed = k == i ? 1 : 2;
-        in[k].c = k == i ? c->gap_em * em : 0;
-      }
-    }
-    i = j;
-  }
-  for (size_t i = 0; i < n; i++) { // the unit after a number (spaces between allowed)
-    if (!lb_is_digit(A[i].cp) || (i + 1 < n && lb_is_digit(A[i + 1].cp)))
-      continue;
-    size_t j = i + 1;
-    while (j < n && lb_is_spacey(in[j].cls) && in[j].absorbed)
-      j++;
-    size_t u = j < n ? lb_unit_len(A, j, n) : 0;
-    for (size_t k = j; k < j + u; k++)
-      in[k].unit = 1;
-  }
+  lb_autospace_runs(c);
+  lb_mark_units(c);
   size_t seg = 0;
   for (size_t i = 0; i < n; i++) { // breaks and pair compression
     if (i == 0) {
@@ -591,30 +646,7 @@ static bool lb_prepare(lb_ctx *c, bool with_nodes)
     else if (p->bl > 0 && in[i].bl > 0)
       in[i].pc = LB_PC_THIS_LEFT;  // （《 “《: the second loses its blank
   }
-  c->lead[n] = n;
-  for (size_t i = n; i-- > 0;)
-    c->lead[i] = in[i].cls == LB_SPACE ? c->lead[i + 1] : i;
-  c->trail[0] = 0;
-  for (size_t i = 1; i <= n; i++)
-    c->trail[i] = in[i - 1].cls == LB_SPACE ? c->trail[i - 1] : i;
-  c->pc_c[0] = c->pc_g[0] = c->pc_s[0] = c->pc_k[0] = c->pc_o[0] = 0;
-  c->pc_ch[0] = 0;
-  for (size_t i = 0; i < n; i++) {
-    lb_gap g = {0, 0, 0, 0};
-    if (i > 0)
-      lb_gap_at(c, i, &g);
-    double opt = in[i].bl + in[i].br;
-    if (in[i].pc == LB_PC_THIS_LEFT)
-      opt -= in[i].bl;
-    if (i + 1 < n && in[i + 1].pc == LB_PC_PREV_RIGHT)
-      opt -= in[i].br;
-    c->pc_c[i + 1] = c->pc_c[i] + in[i].c;
-    c->pc_g[i + 1] = c->pc_g[i] + g.base - g.pc;
-    c->pc_s[i + 1] = c->pc_s[i] + g.st;
-    c->pc_k[i + 1] = c->pc_k[i] + g.sh;
-    c->pc_o[i + 1] = c->pc_o[i] + opt;
-    c->pc_ch[i + 1] = c->pc_ch[i] + in[i].ischar;
-  }
+  lb_prefix_sums(c);
   return true;
 }
 

@@ -768,7 +768,6 @@ static int finish_streams(int rc, bool reported) {
   return rc;
 }
 
-// 'main()' - Parse the command line and run one command.
 // 'tune_memory()' - The process's allocator policy. A render touches some
 // 10 MiB of fresh memory (a 100,000-section report 900 MiB), and on virtual
 // machines a page fault is costly (20-45 us measured on the 2-core test
@@ -879,6 +878,9 @@ static int run_batch(int argc, char **argv, int at) {
   return rc;
 }
 
+// 'main()' - The evalpdf program: the allocator policy, then batch or watch,
+// or one command with its options (global ones before it too), a context
+// from those options and the environment, the command, and the exit status.
 int main(int argc, char **argv) {
   open_std_fds();
   int batch_at = batch_command(argc, argv);

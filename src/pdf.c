@@ -405,17 +405,6 @@ static void start_programs(pdf_writer *w) {
   w->prog_ns = ns;
 }
 
-// 'err_text()' - strerror() into BUF, thread-safe.
-static const char *err_text(int err, char *buf, size_t size) {
-#if defined(_GNU_SOURCE)
-  return strerror_r(err, buf, size);
-#else
-  if (strerror_r(err, buf, size) != 0)
-    snprintf(buf, size, "error %d", err);
-  return buf;
-#endif
-}
-
 // 'compact_cmap()' - Replace the parsed format-4 cmap of DEF by two segments:
 // [first used .. last used] through a glyph id array, and the 0xFFFF end.
 // HPDF_GetFont() looks up all 65,536 BMP code points, each by a linear scan
@@ -1292,7 +1281,7 @@ static int write_direct(pdf_writer *w, const char *path, const unsigned char *da
   if (fd >= 0 && close(fd) != 0 && e == 0)
     e = errno;
   if (e != 0) {
-    fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: %s.", path, err_text(e, eb, sizeof eb));
+    fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: %s.", path, ep_errno_text(e, eb, sizeof eb));
     return EP_PDF_IO_ERROR;
   }
   return EP_PDF_OK;
@@ -1308,7 +1297,7 @@ static int write_output(pdf_writer *w, const char *path, const unsigned char *da
     if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
       int e = errno;
       fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF cannot be written to standard output: %s.",
-           err_text(e, eb, sizeof eb));
+           ep_errno_text(e, eb, sizeof eb));
       return EP_PDF_IO_ERROR;
     }
     return EP_PDF_OK;
@@ -1323,7 +1312,7 @@ static int write_output(pdf_writer *w, const char *path, const unsigned char *da
   if (e != 0) {
     fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: %s%s.", path,
          e == EISDIR ? "" : "no temporary file can be created next to it: ",
-         e == EISDIR ? "it is a folder" : err_text(e, eb, sizeof eb));
+         e == EISDIR ? "it is a folder" : ep_errno_text(e, eb, sizeof eb));
     return EP_PDF_IO_ERROR;
   }
   e = ep_write_all(o.fd, data, len);
@@ -1332,7 +1321,7 @@ static int write_output(pdf_writer *w, const char *path, const unsigned char *da
   else
     e = ep_outfile_commit(&o);
   if (e != 0)
-    fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: %s.", path, err_text(e, eb, sizeof eb));
+    fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: %s.", path, ep_errno_text(e, eb, sizeof eb));
   return e ? EP_PDF_IO_ERROR : EP_PDF_OK;
 }
 

@@ -512,6 +512,51 @@ static void assemble(obuf tables[T_COUNT], unsigned char **out, size_t *out_len)
   *out_len = total;
 }
 
+// 'write_glyphs()' - The glyf and loca tables of the KEPT glyphs OLD_ID[]
+// (component ids renumbered through NEW_ID); *LONG_LOCA tells loca's format.
+// False when a glyph is malformed.
+static bool write_glyphs(const src_font *t, const unsigned *old_id, unsigned kept, const uint16_t *new_id, obuf *glyf,
+                         obuf *loca, bool *long_loca) {
+  bool ok = true;
+  uint32_t *offsets = ep_xmalloc(sizeof *offsets * (kept + 1));
+  for (unsigned k = 0; k < kept && ok; k++) {
+    span g;
+    offsets[k] = (uint32_t)glyf->len;
+    ok = glyph_data(t, old_id[k], &g) && copy_glyph(g, new_id, glyf);
+  }
+  offsets[kept] = (uint32_t)glyf->len;
+  // A short loca (offset / 2) needs every glyph at an even offset: pad
+  // each glyph to an even length, which may make the table too long for it.
+  *long_loca = glyf->len + kept > 0x1FFFE;
+  if (!*long_loca && ok)
+    pad_glyphs(glyf, offsets, kept);
+  for (unsigned k = 0; k <= kept && ok; k++) {
+    if (*long_loca)
+      ob_32(loca, offsets[k]);
+    else
+      ob_16(loca, offsets[k] / 2);
+  }
+  free(offsets);
+  return ok;
+}
+
+// 'write_hmtx()' - The hmtx table of the KEPT glyphs OLD_ID[]: full metrics
+// up to the last change of advance, then only the left side bearings (the
+// last advance applies to the rest). Returns hhea's numberOfHMetrics.
+static unsigned write_hmtx(const src_font *t, const unsigned *old_id, unsigned kept, obuf *hmtx) {
+  unsigned metrics = kept;
+  while (metrics > 1 && glyph_advance(t, old_id[metrics - 2]) == glyph_advance(t, old_id[kept - 1]))
+    metrics--;
+  for (unsigned k = 0; k < kept; k++) {
+    unsigned g = old_id[k], nh = t->num_hmetrics;
+    unsigned lsb = g < nh ? rd16(t->hmtx.p + 4 * (size_t)g + 2) : rd16(t->hmtx.p + 4 * (size_t)nh + 2 * (size_t)(g - nh));
+    if (k < metrics)
+      ob_16(hmtx, glyph_advance(t, g));
+    ob_16(hmtx, lsb);
+  }
+  return metrics;
+}
+
 // 'ep_ttf_subset()' - Subset one face to a set of characters (see subset.h).
 bool ep_ttf_subset(const unsigned char *data, size_t len, unsigned index, const uint32_t *cps,
                    const uint32_t *gids, size_t n, unsigned max_glyphs, unsigned char **out, size_t *out_len) {
@@ -538,40 +583,9 @@ bool ep_ttf_subset(const unsigned char *data, size_t len, unsigned index, const 
     }
   free(keep);
   obuf tb[T_COUNT] = {{0}};
-  bool ok = true;
-  // glyf and loca
-  obuf *loca = &tb[T_LOCA];
-  uint32_t *offsets = ep_xmalloc(sizeof *offsets * (kept + 1));
-  for (unsigned k = 0; k < kept && ok; k++) {
-    span g;
-    offsets[k] = (uint32_t)tb[T_GLYF].len;
-    ok = glyph_data(&t, old_id[k], &g) && copy_glyph(g, new_id, &tb[T_GLYF]);
-  }
-  offsets[kept] = (uint32_t)tb[T_GLYF].len;
-  // A short loca (offset / 2) needs every glyph at an even offset: pad
-  // each glyph to an even length, which may make the table too long for it.
-  bool long_loca = tb[T_GLYF].len + kept > 0x1FFFE;
-  if (!long_loca && ok)
-    pad_glyphs(&tb[T_GLYF], offsets, kept);
-  for (unsigned k = 0; k <= kept && ok; k++) {
-    if (long_loca)
-      ob_32(loca, offsets[k]);
-    else
-      ob_16(loca, offsets[k] / 2);
-  }
-  free(offsets);
-  // hmtx: full metrics up to the last change of advance, then only the
-  // left side bearings (the last advance applies to the rest).
-  unsigned metrics = kept;
-  while (metrics > 1 && glyph_advance(&t, old_id[metrics - 2]) == glyph_advance(&t, old_id[kept - 1]))
-    metrics--;
-  for (unsigned k = 0; k < kept && ok; k++) {
-    unsigned g = old_id[k], nh = t.num_hmetrics;
-    unsigned lsb = g < nh ? rd16(t.hmtx.p + 4 * (size_t)g + 2) : rd16(t.hmtx.p + 4 * (size_t)nh + 2 * (size_t)(g - nh));
-    if (k < metrics)
-      ob_16(&tb[T_HMTX], glyph_advance(&t, g));
-    ob_16(&tb[T_HMTX], lsb);
-  }
+  bool long_loca;
+  bool ok = write_glyphs(&t, old_id, kept, new_id, &tb[T_GLYF], &tb[T_LOCA], &long_loca);
+  unsigned metrics = write_hmtx(&t, old_id, kept, &tb[T_HMTX]);
   // cmap, for the characters whose glyph is kept
   uint16_t *new_gids = ep_xmalloc(sizeof *new_gids * (n ? n : 1));
   uint32_t first = 0xFFFF, last = 0;
