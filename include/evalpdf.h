@@ -62,6 +62,9 @@ const char *evalpdf_status_string(evalpdf_status status);
 #define EVALPDF_OPT_STRICT (1u << 0) // warnings count as errors
 #define EVALPDF_OPT_SERIAL (1u << 1) // a render uses no helper thread (for programs that render
                                      // several documents at once on threads of their own)
+#define EVALPDF_OPT_JSON (1u << 2)   // diagnostics the library prints itself (evalpdf_print_fonts
+                                     // without a document) are one JSON array, as
+                                     // evalpdf_print_diagnostics(…, json = 1, …) prints them
 
 // Options for a context. Initialize with evalpdf_options_init(), then set fields.
 // Strings are borrowed: they must outlive the evalpdf_context_new() call only.
@@ -276,7 +279,8 @@ evalpdf_status evalpdf_document_dump_layout(evalpdf_document *doc, const evalpdf
 // NULL (a loaded document), how many of the report's characters each face
 // covers and which characters no face covers. Problems with the layout or
 // fonts are added to DOC's render diagnostics when DOC is given, else written
-// to ERR (may be NULL). Returns EVALPDF_OK, or EVALPDF_ERR_FONT /
+// to ERR (may be NULL) as text lines, or as one JSON array (always, even when
+// empty) under EVALPDF_OPT_JSON. Returns EVALPDF_OK, or EVALPDF_ERR_FONT /
 // EVALPDF_ERR_USAGE as evalpdf_document_render.
 evalpdf_status evalpdf_print_fonts(evalpdf_context *ctx, evalpdf_document *doc,
                                    const evalpdf_render_options *opts, FILE *out, FILE *err);

@@ -48,6 +48,7 @@ typedef struct cli_state {
   size_t nnotes, notes_cap;
   evalpdf_document **json_docs; // documents whose diagnostics the JSON array prints at exit
   size_t njson, json_cap;
+  bool json_printed; // the library already wrote this run's JSON array (fonts without a file)
 } cli_state;
 
 // One command: add a row to the table in main.c and declare its function here.

@@ -922,6 +922,8 @@ evalpdf_status evalpdf_print_fonts(evalpdf_context *ctx, evalpdf_document *doc,
   evalpdf_status st = bound_style(ctx, doc, opts, &rd, &e);
   if (doc)
     set_render_diags(doc, &rd);
+  else if (err && (ctx->flags & EVALPDF_OPT_JSON))
+    ep_diags_print_json(&rd, ctx->flags & EVALPDF_OPT_STRICT, err);
   else if (err)
     ep_diags_print_text(&rd, ctx->flags & EVALPDF_OPT_STRICT, err);
   ep_diags_free(&rd);

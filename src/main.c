@@ -680,8 +680,9 @@ static void print_text_diags(const cli_state *st, const char *text, size_t len) 
 }
 
 // 'cmd_fonts()' - Font roles of the layout, and with a file its character coverage.
-// Without a file the layout's notes come as text from the library: under -q
-// they are left out (with a file they are the document's, as for render).
+// Without a file the layout's notes come from the library as text (under -q
+// they are left out) or, with --diagnostics=json, as one JSON array written
+// as it comes (with a file they are the document's, as for render).
 static int cmd_fonts(cli_state *st) {
   evalpdf_document *doc = NULL;
   int rc = 0;
@@ -692,7 +693,8 @@ static int cmd_fonts(cli_state *st) {
   }
   char *text = NULL;
   size_t len = 0;
-  FILE *err = doc ? NULL : open_memstream(&text, &len);
+  FILE *err = doc || st->json ? NULL : open_memstream(&text, &len);
+  st->json_printed = st->json && !doc && rc == 0; // the library writes the array itself
   if (rc == 0 && evalpdf_print_fonts(st->ctx, doc, &st->render, stdout, err ? err : stderr) != EVALPDF_OK)
     rc = 2;
   if (err) {
@@ -903,6 +905,8 @@ int main(int argc, char **argv) {
   if (rc < 0 && (cmd->flags & CLI_F_CONTEXT)) {
     char err[1024] = "";
     cli_env_options(&st.opts, &env);
+    if (st.json)
+      st.opts.flags |= EVALPDF_OPT_JSON; // what the library prints itself is JSON too
     if (evalpdf_context_new(&st.opts, &st.ctx, err, sizeof err) != EVALPDF_OK) {
       cli_error("%s", err);
       rc = 2;
@@ -910,7 +914,7 @@ int main(int argc, char **argv) {
   }
   if (rc < 0)
     rc = cmd->run(&st);
-  if (st.json) {
+  if (st.json && !st.json_printed) {
     evalpdf_print_diagnostics(st.json_docs, st.njson, 1, stderr);
     for (size_t i = 0; i < st.njson; i++)
       evalpdf_document_free(st.json_docs[i]);

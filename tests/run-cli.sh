@@ -250,6 +250,25 @@ run fonts -q --layout "$src/tests/bad/layouts/bad-words.xml"
 check "fonts -q: errors still shown" eval '[ $rc -eq 2 ] && has "bad-words.xml:[0-9]*: error: " "$err" &&
   ! has ": note: " "$err"'
 
+# fonts without a FILE under --diagnostics=json: stderr is one JSON array of the
+# layout's own diagnostics (codes included), with and without errors.
+cat >"$tmp/fonts_json.py" <<'EOF'
+import json, sys
+data = json.load(open(sys.argv[1], encoding="utf-8", errors="strict"))
+want = sys.argv[2]
+assert isinstance(data, list), data
+for d in data:
+    assert set(d) == {"file", "line", "severity", "code", "message"}, d
+    assert d["code"] and d["file"].endswith(".xml") and d["line"] > 0, d
+assert any(d["severity"] == want for d in data), (want, data)
+EOF
+run fonts --diagnostics=json --layout "$src/layouts/official.xml"
+check "fonts --diagnostics=json: layout notes as one JSON array" eval '[ $rc -eq 0 ] &&
+  python3 "$tmp/fonts_json.py" "$err" note && has "^layout official" "$out"'
+run fonts --diagnostics=json --layout "$src/tests/bad/layouts/bad-words.xml"
+check "fonts --diagnostics=json: layout errors as one JSON array" eval '[ $rc -eq 2 ] &&
+  python3 "$tmp/fonts_json.py" "$err" error'
+
 # Every PDF this test wrote goes through the independent validators too
 # (qpdf, mutool, Ghostscript, pdffonts, pdftotext: tests/validate-pdf.sh).
 # A missing validator makes the whole test report skipped (77), never passed.
