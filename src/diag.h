@@ -49,7 +49,11 @@ bool ep_diag_add(ep_diags *d, ep_severity sev, const char *file, unsigned long l
 #endif
     ;
 bool ep_diag_addv(ep_diags *d, ep_severity sev, const char *file, unsigned long line,
-                  const char *code, const char *fmt, va_list ap);
+                  const char *code, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 0)))
+#endif
+    ;
 
 // 'ep_diags_append()' - Copy every item of SRC onto the end of DST.
 bool ep_diags_append(ep_diags *dst, const ep_diags *src);

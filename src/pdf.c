@@ -133,6 +133,8 @@ static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *use
 }
 
 // 'failv()' - Report the first failure of the call: code CODE, return value RC.
+static bool failv(pdf_writer *w, int rc, const char *code, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 static bool failv(pdf_writer *w, int rc, const char *code, const char *fmt, va_list ap) {
   if (!w->failed) {
     w->failed = true;
