@@ -8,6 +8,7 @@
 #include "layout.h"
 #include "model.h"
 #include "pdf.h"
+#include "program.h"
 #include "style.h"
 #include "wordseg.h"
 
@@ -709,8 +710,14 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
   if (st == EVALPDF_OK)
     st = bound_style(ctx, doc, opts, &rd, &e);
   ep_dlist *dl = NULL;
+  ep_programs *programs = NULL;
   if (st == EVALPDF_OK) {
+    // A PDF's font programs get their helper thread now, so that it is
+    // running (not still being created) when the layout has named the glyphs.
+    if (!t->dump && !(ctx->flags & EVALPDF_OPT_SERIAL))
+      programs = ep_programs_new(true);
     dl = ep_layout_report(doc->report, e->style, &rd);
+    dl->programs = programs;
     dl->creator = "evalpdf " EVALPDF_VERSION;
     dl->source = doc->report->path;
     dl->epoch = opts && opts->creation_date >= 0 ? opts->creation_date : -1;
@@ -728,6 +735,7 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
       rc = ep_pdf_write(dl, t->path, &rd);
     st = rc == EP_PDF_OK ? EVALPDF_OK : rc == EP_PDF_IO_ERROR ? EVALPDF_ERR_IO : EVALPDF_ERR_PDF;
   }
+  ep_programs_free(programs);
   ep_dlist_free(dl);
   set_render_diags(doc, &rd);
   ep_diags_free(&rd);

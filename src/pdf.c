@@ -102,7 +102,8 @@ typedef struct pdf_writer {
   struct libdeflate_compressor *zc; // compresses every stream libharu would deflate
   unsigned char *zbuf, *rbuf;       // scratch: compressed and raw stream data
   size_t zcap, rcap;
-  ep_programs *programs; // the fonts' programs, made with a helper thread
+  ep_programs *programs;
+  bool own_programs;     // programs were started here (not handed over in the display list)
   ep_face **prog_faces;  // the arrays programs borrows
   const uint32_t **prog_cps;
   size_t *prog_ns;
@@ -401,7 +402,13 @@ static void start_programs(pdf_writer *w) {
     cps[i] = w->fonts[i].cps;
     ns[i] = w->fonts[i].n;
   }
-  w->programs = ep_programs_start(faces, cps, ns, n, !w->dl->serial);
+  if (w->dl->programs) { // started before the layout by the caller, who frees it
+    w->programs = w->dl->programs;
+    ep_programs_post(w->programs, faces, cps, ns, n);
+  } else {
+    w->programs = ep_programs_start(faces, cps, ns, n, !w->dl->serial);
+    w->own_programs = true;
+  }
   w->prog_faces = faces;
   w->prog_cps = cps;
   w->prog_ns = ns;
@@ -1350,7 +1357,9 @@ static int build_pdf(const ep_dlist *dl, const char *destination, ep_diags *diag
   collect(&w);
   start_programs(&w);
   bool built = build(&w, data, len);
-  ep_programs_free(w.programs);
+  ep_programs_stop(w.programs); // no task may run once the arrays it borrows are freed
+  if (w.own_programs)
+    ep_programs_free(w.programs);
   free(w.prog_faces);
   free(w.prog_cps);
   free(w.prog_ns);

@@ -29,6 +29,7 @@ struct ep_programs {
   size_t n;
   size_t *order; // item indices, largest code point set first
   bool stop;
+  bool posted; // the items are set (ep_programs_post)
   bool thread_on;
   pthread_t thread;
 };
@@ -100,7 +101,9 @@ static void *helper(void *arg) {
   while (!p->stop) {
     prog_item *it;
     bool zip;
-    if (take_task(p, &it, &zip))
+    if (!p->posted)
+      pthread_cond_wait(&p->cond, &p->lock); // started before the items were known
+    else if (take_task(p, &it, &zip))
       run_task(p, it, zip);
     else if (work_left(p))
       pthread_cond_wait(&p->cond, &p->lock);
@@ -123,19 +126,43 @@ static void order_items(ep_programs *p) {
   }
 }
 
-// 'ep_programs_start()' - Items for the N faces, and the helper thread started.
-ep_programs *ep_programs_start(ep_face *const *faces, const uint32_t *const *cps, const size_t *ns, size_t n,
-                               bool use_helper) {
+// 'ep_programs_new()' - No items yet; the helper thread started (USE_HELPER)
+// and waiting for them.
+ep_programs *ep_programs_new(bool use_helper) {
   ep_programs *p = ep_xcalloc(1, sizeof *p);
   pthread_mutex_init(&p->lock, NULL);
   pthread_cond_init(&p->cond, NULL);
-  p->n = n;
-  p->items = ep_xcalloc(n ? n : 1, sizeof *p->items);
-  p->order = ep_xcalloc(n ? n : 1, sizeof *p->order);
+  p->thread_on = use_helper && pthread_create(&p->thread, NULL, helper, p) == 0;
+  return p;
+}
+
+// 'ep_programs_post()' - Set the items for the N faces (once) and wake the helper.
+void ep_programs_post(ep_programs *p, ep_face *const *faces, const uint32_t *const *cps, const size_t *ns, size_t n) {
+  prog_item *items = ep_xcalloc(n ? n : 1, sizeof *items);
+  size_t *order = ep_xcalloc(n ? n : 1, sizeof *order);
   for (size_t i = 0; i < n; i++)
-    p->items[i] = (prog_item){.face = faces[i], .cps = cps[i], .n = ns[i]};
-  order_items(p);
-  p->thread_on = use_helper && n > 0 && pthread_create(&p->thread, NULL, helper, p) == 0;
+    items[i] = (prog_item){.face = faces[i], .cps = cps[i], .n = ns[i]};
+  pthread_mutex_lock(&p->lock);
+  if (!p->posted) {
+    p->items = items;
+    p->order = order;
+    p->n = n;
+    order_items(p);
+    p->posted = true;
+    items = NULL;
+    order = NULL;
+  }
+  pthread_cond_broadcast(&p->cond);
+  pthread_mutex_unlock(&p->lock);
+  free(items);
+  free(order);
+}
+
+// 'ep_programs_start()' - Items for the N faces, and the helper thread started.
+ep_programs *ep_programs_start(ep_face *const *faces, const uint32_t *const *cps, const size_t *ns, size_t n,
+                               bool use_helper) {
+  ep_programs *p = ep_programs_new(use_helper && n > 0);
+  ep_programs_post(p, faces, cps, ns, n);
   return p;
 }
 
@@ -193,8 +220,8 @@ bool ep_programs_deflated(ep_programs *p, size_t i, const unsigned char **z, siz
   return ok;
 }
 
-// 'ep_programs_free()' - Stop and join the helper, free everything.
-void ep_programs_free(ep_programs *p) {
+// 'ep_programs_stop()' - Stop and join the helper (after its current task).
+void ep_programs_stop(ep_programs *p) {
   if (!p)
     return;
   pthread_mutex_lock(&p->lock);
@@ -203,6 +230,14 @@ void ep_programs_free(ep_programs *p) {
   pthread_mutex_unlock(&p->lock);
   if (p->thread_on)
     pthread_join(p->thread, NULL);
+  p->thread_on = false;
+}
+
+// 'ep_programs_free()' - Stop and join the helper, free everything.
+void ep_programs_free(ep_programs *p) {
+  if (!p)
+    return;
+  ep_programs_stop(p);
   for (size_t i = 0; i < p->n; i++) {
     free(p->items[i].raw);
     free(p->items[i].z);

@@ -22,6 +22,18 @@ typedef struct ep_programs ep_programs;
 ep_programs *ep_programs_start(ep_face *const *faces, const uint32_t *const *cps, const size_t *ns, size_t n,
                                bool use_helper);
 
+// 'ep_programs_new()' - A programs object without items whose helper thread
+// (USE_HELPER) starts now and waits for them: a caller that knows it will
+// write a PDF starts it before the layout, so the thread is running when the
+// items arrive. Set the items once with ep_programs_post(). Free with
+// ep_programs_free() (also when no items were ever posted).
+ep_programs *ep_programs_new(bool use_helper);
+
+// 'ep_programs_post()' - Set the items of P made by ep_programs_new(), as
+// ep_programs_start() takes them (borrowed until ep_programs_free()); only
+// the first call counts.
+void ep_programs_post(ep_programs *p, ep_face *const *faces, const uint32_t *const *cps, const size_t *ns, size_t n);
+
 // 'ep_programs_raw()' - The subset of item I in *RAW (*LEN bytes), owned by P:
 // made now on this thread if nobody started it, else waited for (this
 // thread helps with other items meanwhile). False when it could not be made.
@@ -31,6 +43,10 @@ bool ep_programs_raw(ep_programs *p, size_t i, const unsigned char **raw, size_t
 // *Z (*LEN bytes), owned by P; as ep_programs_raw(). False when the subset or
 // its deflate could not be made.
 bool ep_programs_deflated(ep_programs *p, size_t i, const unsigned char **z, size_t *len);
+
+// 'ep_programs_stop()' - Stop the helper thread after the task it is doing
+// and wait for it; the results made so far stay readable. NULL is ignored.
+void ep_programs_stop(ep_programs *p);
 
 // 'ep_programs_free()' - Stop the helper thread (after the item it is
 // working on) and free P with all its data. NULL is ignored.
