@@ -626,6 +626,36 @@ static void face_load(ep_fontset *fs, ep_face *f) {
   f->state = FACE_OK;
 }
 
+// 'face_find()' - The face already made for PATH#INDEX (FS locked), or NULL.
+static ep_face *face_find(ep_fontset *fs, const char *path, unsigned index) {
+  for (size_t i = 0; i < fs->n_faces; i++)
+    if (fs->faces[i]->index == index && strcmp(fs->faces[i]->path, path) == 0)
+      return fs->faces[i];
+  return NULL;
+}
+
+// 'face_new()' - A new face for PATH (taken over) #INDEX, nothing loaded yet.
+static ep_face *face_new(char *path, unsigned index) {
+  ep_face *f = ep_xcalloc(1, sizeof *f);
+  f->path = path;
+  f->index = index;
+  pthread_mutex_init(&f->lock, NULL);
+  atomic_init(&f->pages, NULL);
+  atomic_init(&f->hb, NULL);
+  return f;
+}
+
+// 'face_keep()' - Load F (face_load()) and add it to FS's faces (FS locked); returns F.
+static ep_face *face_keep(ep_fontset *fs, ep_face *f) {
+  face_load(fs, f);
+  if (fs->n_faces == fs->cap_faces) {
+    fs->cap_faces = fs->cap_faces ? 2 * fs->cap_faces : 16;
+    fs->faces = ep_xrealloc(fs->faces, fs->cap_faces * sizeof *fs->faces);
+  }
+  fs->faces[fs->n_faces++] = f;
+  return f;
+}
+
 // 'face_get()' - The face for PATH#INDEX (FS locked): an existing one, or a new
 // one opened now. FAMILIES (may be NULL) come from the catalog; otherwise they
 // are queried from the file. NULL when PATH does not exist.
@@ -633,23 +663,17 @@ static ep_face *face_get(ep_fontset *fs, const char *path, unsigned index, char 
                          size_t n_families) {
   // A catalog path is usually canonical already: a face opened under it is
   // found without realpath()'s readlink() per component.
-  for (size_t i = 0; i < fs->n_faces; i++)
-    if (fs->faces[i]->index == index && strcmp(fs->faces[i]->path, path) == 0)
-      return fs->faces[i];
+  ep_face *known = face_find(fs, path, index);
+  if (known)
+    return known;
   char *real = realpath(path, NULL);
   if (!real)
     return NULL;
-  for (size_t i = 0; i < fs->n_faces; i++)
-    if (fs->faces[i]->index == index && strcmp(fs->faces[i]->path, real) == 0) {
-      free(real);
-      return fs->faces[i];
-    }
-  ep_face *f = ep_xcalloc(1, sizeof *f);
-  f->path = real;
-  f->index = index;
-  pthread_mutex_init(&f->lock, NULL);
-  atomic_init(&f->pages, NULL);
-  atomic_init(&f->hb, NULL);
+  if ((known = face_find(fs, real, index))) {
+    free(real);
+    return known;
+  }
+  ep_face *f = face_new(real, index);
   if (families) {
     for (size_t i = 0; i < n_families; i++)
       strv_push(&f->families, &f->n_families, families[i]);
@@ -661,13 +685,7 @@ static ep_face *face_get(ep_fontset *fs, const char *path, unsigned index, char 
       FcPatternDestroy(p);
     }
   }
-  face_load(fs, f);
-  if (fs->n_faces == fs->cap_faces) {
-    fs->cap_faces = fs->cap_faces ? 2 * fs->cap_faces : 16;
-    fs->faces = ep_xrealloc(fs->faces, fs->cap_faces * sizeof *fs->faces);
-  }
-  fs->faces[fs->n_faces++] = f;
-  return f;
+  return face_keep(fs, f);
 }
 
 // 'face_get_fd()' - The face INDEX of the font file open on FD (FS locked; FD
@@ -684,21 +702,10 @@ static ep_face *face_get_fd(ep_fontset *fs, int fd, unsigned index, char *shown)
   size_t len = 0;
   unsigned char *data = ep_read_fd(fd, EP_MAX_FONT_BYTES, &len); // NULL: not a regular file, too big
   close(fd);
-  ep_face *f = ep_xcalloc(1, sizeof *f);
-  f->path = shown;
-  f->index = index;
-  pthread_mutex_init(&f->lock, NULL);
-  atomic_init(&f->pages, NULL);
-  atomic_init(&f->hb, NULL);
+  ep_face *f = face_new(shown, index);
   f->blob = data ? hb_blob_create((const char *)data, (unsigned)len, HB_MEMORY_MODE_READONLY, data, free)
                  : hb_blob_get_empty(); // FreeType then reports it unreadable
-  face_load(fs, f);
-  if (fs->n_faces == fs->cap_faces) {
-    fs->cap_faces = fs->cap_faces ? 2 * fs->cap_faces : 16;
-    fs->faces = ep_xrealloc(fs->faces, fs->cap_faces * sizeof *fs->faces);
-  }
-  fs->faces[fs->n_faces++] = f;
-  return f;
+  return face_keep(fs, f);
 }
 
 // 'ep_face_path()' - The font file (absolute, symlinks resolved).
