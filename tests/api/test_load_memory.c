@@ -5,6 +5,7 @@
 // through a symbolic link or as a URL is an error that reads nothing; a root
 // that is no directory is an error too. Usage: test_load_memory SCRATCH_DIR
 #include "evalpdf.h"
+#include "api_check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,17 +14,6 @@
 #include <unistd.h>
 
 static int failures;
-
-// 'check()' - Count and report a failed expectation.
-#define check(cond, ...)                                                                           \
-  do {                                                                                             \
-    if (!(cond)) {                                                                                 \
-      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                         \
-      fprintf(stderr, __VA_ARGS__);                                                                \
-      fputc('\n', stderr);                                                                         \
-      failures++;                                                                                  \
-    }                                                                                              \
-  } while (0)
 
 // 'write_file()' - Write TEXT to PATH (abort on failure: a broken scratch folder).
 static void write_file(const char *path, const char *text) {

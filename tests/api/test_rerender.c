@@ -5,41 +5,13 @@
 // loading from memory equals loading from the file, and the creation date
 // comes from the render options only.
 #include "evalpdf.h"
+#include "api_check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static int failures;
-
-// 'check()' - Count and report a failed expectation.
-#define check(cond, ...)                                                                           \
-  do {                                                                                             \
-    if (!(cond)) {                                                                                 \
-      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                         \
-      fprintf(stderr, __VA_ARGS__);                                                                \
-      fputc('\n', stderr);                                                                         \
-      failures++;                                                                                  \
-    }                                                                                              \
-  } while (0)
-
-// 'diags_text()' - Every diagnostic of DOC as one heap string.
-static char *diags_text(const evalpdf_document *doc) {
-  size_t cap = 256, len = 0;
-  char *s = malloc(cap);
-  s[0] = 0;
-  for (size_t i = 0; i < evalpdf_diag_count(doc); i++) {
-    evalpdf_diag d;
-    if (evalpdf_diag_get(doc, i, &d) != 0)
-      abort();
-    size_t need = strlen(d.file) + strlen(d.code) + strlen(d.message) + 64;
-    while (len + need >= cap)
-      s = realloc(s, cap *= 2);
-    len += (size_t)snprintf(s + len, cap - len, "%s:%lu:%d:%s:%s\n", d.file, d.line, (int)d.severity, d.code,
-                            d.message);
-  }
-  return s;
-}
 
 // 'read_file()' - The whole file PATH (heap), length in *LEN; NULL when unreadable.
 static char *read_file(const char *path, size_t *len) {

@@ -4,6 +4,7 @@
 // thread comes first); every PDF and every document's diagnostics must equal
 // those of the render alone. Run under ThreadSanitizer by tests/check-all.sh.
 #include "evalpdf.h"
+#include "api_check.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -30,24 +31,6 @@ typedef struct shared {
   pthread_mutex_t lock; // guards next
   size_t next;
 } shared;
-
-// 'diags_text()' - Every diagnostic of DOC as one heap string, a line each.
-static char *diags_text(const evalpdf_document *doc) {
-  size_t cap = 256, len = 0;
-  char *s = malloc(cap);
-  s[0] = 0;
-  for (size_t i = 0; i < evalpdf_diag_count(doc); i++) {
-    evalpdf_diag d;
-    if (evalpdf_diag_get(doc, i, &d) != 0)
-      abort();
-    size_t need = strlen(d.file) + strlen(d.code) + strlen(d.message) + 64;
-    while (len + need >= cap)
-      s = realloc(s, cap *= 2);
-    len += (size_t)snprintf(s + len, cap - len, "%s:%lu:%d:%s:%s\n", d.file, d.line, (int)d.severity, d.code,
-                            d.message);
-  }
-  return s;
-}
 
 // 'render_one()' - Load and render J's report with J's layout into *DATA/*LEN
 // and the document's diagnostics into *DIAGS (heap); status.
