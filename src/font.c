@@ -619,6 +619,14 @@ static void face_load(ep_fontset *fs, ep_face *f) {
   }
   m->y_min = head->yMin;
   m->y_max = head->yMax;
+  m->x_min = head->xMin;
+  m->x_max = head->xMax;
+  m->cap_height = os2 && os2->version != 0xFFFFu && os2->version >= 2 && os2->sCapHeight > 0 ? os2->sCapHeight
+                                                                                           : m->ascender;
+  m->fs_type = os2 && os2->version != 0xFFFFu ? os2->fsType : 0;
+  TT_Postscript *post = FT_Get_Sfnt_Table(f->ft, FT_SFNT_POST);
+  m->fixed_pitch = post && post->isFixedPitch;
+  m->italic_angle = post ? (int)(post->italicAngle / 65536) : 0;
   const char *ps = FT_Get_Postscript_Name(f->ft);
   f->psname = ep_xstrdup(ps ? ps : "");
   if (!f->n_families && f->ft->family_name)

@@ -150,6 +150,12 @@ typedef struct ep_face_metrics {
   int win_descent;
   int y_min;          // head yMin / yMax: the glyph bounding box of the whole font
   int y_max;
+  int x_min;          // head xMin / xMax
+  int x_max;
+  int cap_height;     // OS/2 sCapHeight (version 2 and later), else the hhea ascender
+  unsigned fs_type;   // OS/2 fsType (embedding permissions); 0 without OS/2
+  bool fixed_pitch;   // post isFixedPitch
+  int italic_angle;   // post italicAngle, whole degrees
 } ep_face_metrics;
 
 // 'ep_face_path()' - The font file, as an absolute path without symlinks (borrowed).

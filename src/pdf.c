@@ -4,19 +4,21 @@
 // Order of work in one call (one HPDF_Doc, nothing shared but the faces):
 //  1. collect the faces TEXT boxes use, with their drawn code points, and the
 //     DEST boxes;
-//  2. start the font programs (program.c): each face's hb-subset and its
+//  2. start the font programs (program.c): each face's subset and its
 //     deflate, on a helper thread and this one;
-//  3. per face, as its subset is ready: libharu parses it in place (a
-//     callback stream), the definition gets a unique name, its in-memory
-//     cmap is compacted, HPDF_GetFont(…, "UTF-8"), ToUnicode replaced;
+//  3. per face, as its subset is ready: the Type0 font with Identity-H
+//     encoding and its CIDFontType2, /W, CIDToGIDMap, descriptor and
+//     ToUnicode, written as plain objects (CID 1 + i is the face's i-th
+//     drawn character; libharu's HPDF_GetFont is not used);
 //  4. per page: fills, rules and underlines first, then all text in one
-//     text object (so a fill never hides text);
+//     text object (so a fill never hides text), the text operators (Tf, Tj
+//     of two-byte CIDs) written into the page's content stream;
 //  5. per face: the deflated program attached as FontFile2, the maps
 //     compressed; links, outline, page labels, document information;
 //  6. save to memory, HPDF_Free, then write the file atomically.
 //
 // Several steps reach into libharu 2.3.0 internals that Debian installs
-// (hpdf_doc.h, hpdf_font.h, hpdf_fontdef.h): they are checked against the
+// (hpdf_doc.h, hpdf_pages.h, hpdf_streams.h): they are checked against the
 // 2.3.0 sources and guarded by the version test below.
 #if !defined(_XOPEN_SOURCE) || _XOPEN_SOURCE < 700
 #undef _XOPEN_SOURCE
@@ -26,6 +28,7 @@
 
 #include "font.h"
 #include "program.h"
+#include "subset.h"
 #include "util.h"
 
 #include <errno.h>
@@ -43,20 +46,18 @@
 
 #include <hpdf.h>
 #include <hpdf_doc.h>
-#include <hpdf_font.h>
-#include <hpdf_fontdef.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
 
 #if HPDF_VERSION_ID != 20300
-#error "pdf.c uses libharu 2.3.0 internals (font definitions, ToUnicode stream, page labels); check them against this libharu version first"
+#error "pdf.c uses libharu 2.3.0 internals (page content streams and font resources, stream data, page labels); check them against this libharu version first"
 #endif
 
 #define POS_EPS 0.001       // pt: how far a glyph may sit from its Tc-run position
-#define GROUP_MAX 2000      // glyphs per TextOut (libharu limits a string to 65535 bytes)
+#define GROUP_MAX 2000      // glyphs per Tj string (keeps content lines short)
 #define OUTLINE_DEPTH 16    // deeper outline levels hang under level 16
 #define TOUNICODE_BLOCK 100 // entries per beginbfrange/beginbfchar block (CMap limit)
-#define REPLACEMENT 0xFFFDu // drawn for what libharu 2.3 cannot encode
+#define REPLACEMENT 0xFFFDu // drawn for what drawn_cp() refuses
 #define DEFLATE_LEVEL 1 // libdeflate level of content, CID map, ToUnicode streams (6: -1.7 KB on the example)
 
 // What the libharu error handler saw first.
@@ -65,21 +66,23 @@ typedef struct hp_error {
   HPDF_STATUS detail_no;
 } hp_error;
 
-// One embedded face.
+// One embedded face. Its text is encoded with Identity-H in CIDs numbered
+// after the sorted code points: CID 1 + i is cps[i] (CID 0 is .notdef), so
+// the CIDToGIDMap, /W and ToUnicode cover just the characters drawn.
 typedef struct pdf_font {
   ep_face *face;      // borrowed from the font set
   uint32_t *cps;      // drawn code points, unique; sorted once collected
   size_t n, cap;
   unsigned char *seen; // bit set of the BMP code points in cps (drawn_cp keeps all below U+FFFE)
-  HPDF_FontDef def;   // libharu's definition of the subset
-  HPDF_Font font;     // the Type0 font (UTF-8 encoder)
-  HPDF_Dict file;     // its FontFile2 stream
-  char key[32];       // the definition's unique name in this document
+  HPDF_Dict type0;    // the Type0 font dictionary (the one pages name)
+  HPDF_Dict cid;      // its CIDFontType2 descendant
+  HPDF_Dict desc;     // the font descriptor
+  HPDF_Dict map;      // the CIDToGIDMap stream
+  HPDF_Dict to_unicode; // the ToUnicode CMap stream
+  HPDF_Dict file;     // the FontFile2 stream
+  char name[24];      // resource name on every page that uses it ("F1", ...)
+  size_t page_mark;   // 1 + the last page whose resources list it
   size_t first_page;  // 0-based page of the first use
-  struct {            // what libharu reads the subset from (blob_read() and friends)
-    const unsigned char *data;
-    size_t len, pos;
-  } blob;
 } pdf_font;
 
 // One named destination (DEST box).
@@ -98,7 +101,7 @@ typedef struct pdf_writer {
   bool failed;          // a failure was reported (only the first is)
   hp_error err;         // filled by the libharu error handler
   HPDF_Doc doc;
-  HPDF_Encoder utf8;
+  HPDF_Encoder utf8;    // for outline titles
   struct libdeflate_compressor *zc; // compresses every stream libharu would deflate
   unsigned char *zbuf, *rbuf;       // scratch: compressed and raw stream data
   size_t zcap, rcap;
@@ -118,7 +121,7 @@ typedef struct pdf_writer {
   size_t gcap;
   ep_buf text;
   // Drawing state of the current page.
-  HPDF_Font cur_font;
+  const pdf_font *cur_font;
   double cur_size, cur_tc, cur_lw, cur_gray;
   HPDF_TextRenderingMode cur_mode;
   bool round_join;      // line join set to round (for bold text, after all graphics)
@@ -205,8 +208,9 @@ static void warn_box(pdf_writer *w, const ep_box *b, const char *fmt, ...) {
   va_end(ap);
 }
 
-// 'drawn_cp()' - The code point drawn for CP: U+FFFD for what libharu 2.3's
-// UTF-8 encoder cannot carry (NUL, surrogates, U+FFFE/U+FFFF, above the BMP).
+// 'drawn_cp()' - The code point drawn for CP: U+FFFD for NUL, surrogates,
+// U+FFFE/U+FFFF and characters above the BMP (the layout measures those
+// with no face and warns; the per-font bit set covers the BMP only).
 static uint32_t drawn_cp(uint32_t cp) {
   if (cp == 0 || cp >= 0xFFFEu || (cp >= 0xD800u && cp <= 0xDFFFu))
     return REPLACEMENT;
@@ -361,7 +365,7 @@ static void collect(pdf_writer *w) {
         memset(f, 0, sizeof *f);
         f->face = b->face;
         f->first_page = pi;
-        snprintf(f->key, sizeof f->key, "evalpdf:font:%zu", w->nfonts);
+        snprintf(f->name, sizeof f->name, "F%zu", w->nfonts + 1);
         w->nfonts++;
       }
       if (!f->seen)
@@ -414,59 +418,6 @@ static void start_programs(pdf_writer *w) {
   w->prog_ns = ns;
 }
 
-// 'compact_cmap()' - Replace the parsed format-4 cmap of DEF by two segments:
-// [first used .. last used] through a glyph id array, and the 0xFFFF end.
-// HPDF_GetFont() looks up all 65,536 BMP code points, each by a linear scan
-// of the segments; afterwards each lookup is O(1). Unused code points map to
-// glyph 0. The embedded font program keeps its own cmap (libharu copies the
-// font file's table), so only libharu's lookups change.
-static bool compact_cmap(pdf_writer *w, pdf_font *f) {
-  HPDF_TTFontDefAttr attr = f->def->attr;
-  HPDF_TTF_CmapRange *cm = &attr->cmap;
-  if (cm->format != 4 || cm->seg_count_x2 == 0 || f->n == 0)
-    return true;
-  uint32_t lo = f->cps[0], hi = f->cps[f->n - 1]; // both below 0xFFFE (drawn_cp)
-  HPDF_UINT count = hi - lo + 1;
-  HPDF_MMgr mm = f->def->mmgr;
-  HPDF_UINT16 *ends = HPDF_GetMem(mm, 2 * sizeof *ends);
-  HPDF_UINT16 *starts = HPDF_GetMem(mm, 2 * sizeof *starts);
-  HPDF_INT16 *deltas = HPDF_GetMem(mm, 2 * sizeof *deltas);
-  HPDF_UINT16 *offsets = HPDF_GetMem(mm, 2 * sizeof *offsets);
-  HPDF_UINT16 *gids = HPDF_GetMem(mm, count * sizeof *gids);
-  if (!ends || !starts || !deltas || !offsets || !gids) {
-    void *all[] = {ends, starts, deltas, offsets, gids};
-    for (size_t i = 0; i < 5; i++)
-      if (all[i])
-        HPDF_FreeMem(mm, all[i]);
-    return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "preparing the font '%s'", ep_face_family(f->face));
-  }
-  memset(gids, 0, count * sizeof *gids);
-  for (size_t i = 0; i < f->n; i++)
-    gids[f->cps[i] - lo] = HPDF_TTFontDef_GetGlyphid(f->def, (HPDF_UINT16)f->cps[i]);
-  // Segment 0: idx = id_range_offset/2 + (cp - start) - (seg_count - 0) = cp - lo.
-  ends[0] = (HPDF_UINT16)hi;
-  starts[0] = (HPDF_UINT16)lo;
-  deltas[0] = 0;
-  offsets[0] = 4;
-  ends[1] = starts[1] = 0xFFFF;
-  deltas[1] = 1;
-  offsets[1] = 0;
-  HPDF_FreeMem(mm, cm->end_count);
-  HPDF_FreeMem(mm, cm->start_count);
-  HPDF_FreeMem(mm, cm->id_delta);
-  HPDF_FreeMem(mm, cm->id_range_offset);
-  if (cm->glyph_id_array)
-    HPDF_FreeMem(mm, cm->glyph_id_array);
-  cm->end_count = ends;
-  cm->start_count = starts;
-  cm->id_delta = deltas;
-  cm->id_range_offset = offsets;
-  cm->glyph_id_array = gids;
-  cm->glyph_id_array_count = count;
-  cm->seg_count_x2 = 4;
-  return true;
-}
-
 // 'cmap_entries()' - Print N entries of KIND ("bfrange"/"bfchar") from LINES
 // (one entry per '\n'-terminated line) into OUT in blocks of at most 100.
 static void cmap_entries(ep_buf *out, const char *kind, const ep_buf *lines, size_t n) {
@@ -484,61 +435,50 @@ static void cmap_entries(ep_buf *out, const char *kind, const ep_buf *lines, siz
   }
 }
 
-// 'replace_to_unicode()' - Rewrite the font's ToUnicode stream as a real
-// ToUnicode CMap. libharu 2.3 writes a copy of the encoding CMap there
-// ("begincidrange <0000> <FFFF> 0"), which poppler rejects with a warning.
-// With the UTF-8 encoder each CID is the code point itself, so the map sends
-// every used CID to the same value in UTF-16; consecutive CIDs that share a
-// high byte become one bfrange.
-static bool replace_to_unicode(pdf_writer *w, pdf_font *f) {
-  HPDF_FontAttr attr = f->font->attr;
-  HPDF_Dict cmap = attr->cmap_stream;
-  if (!cmap || !cmap->stream || HPDF_Dict_GetItem(f->font, "ToUnicode", HPDF_OCLASS_DICT) != cmap)
-    return hp_ok(w, HPDF_INVALID_FONT, "finding the ToUnicode map of the font '%s'", ep_face_family(f->face));
-  ep_buf ranges, chars, out;
+// 'to_unicode_text()' - F's ToUnicode CMap into OUT: CID 1 + i maps to
+// cps[i] in UTF-16; consecutive CIDs with consecutive characters, both
+// within one high byte, become one bfrange.
+static void to_unicode_text(const pdf_font *f, ep_buf *out) {
+  ep_buf ranges, chars;
   ep_buf_init(&ranges);
   ep_buf_init(&chars);
-  ep_buf_init(&out);
   size_t nranges = 0, nchars = 0;
   for (size_t i = 0; i < f->n;) {
     size_t j = i + 1;
-    while (j < f->n && f->cps[j] == f->cps[j - 1] + 1 && (f->cps[j] >> 8) == (f->cps[i] >> 8))
+    while (j < f->n && f->cps[j] == f->cps[j - 1] + 1 && f->cps[j] <= 0xFFFF &&
+           (f->cps[j] >> 8) == (f->cps[i] >> 8) && ((j + 1) >> 8) == ((i + 1) >> 8))
       j++;
-    if (j - i == 1) {
-      ep_buf_printf(&chars, "<%04X> <%04X>\n", (unsigned)f->cps[i], (unsigned)f->cps[i]);
+    uint32_t c = f->cps[i];
+    if (c > 0xFFFF) {
+      ep_buf_printf(&chars, "<%04X> <%04X%04X>\n", (unsigned)(i + 1), 0xD800 + ((c - 0x10000) >> 10),
+                    0xDC00 + ((c - 0x10000) & 0x3FF));
+      nchars++;
+    } else if (j - i == 1) {
+      ep_buf_printf(&chars, "<%04X> <%04X>\n", (unsigned)(i + 1), (unsigned)c);
       nchars++;
     } else {
-      ep_buf_printf(&ranges, "<%04X> <%04X> <%04X>\n", (unsigned)f->cps[i], (unsigned)f->cps[j - 1],
-                    (unsigned)f->cps[i]);
+      ep_buf_printf(&ranges, "<%04X> <%04X> <%04X>\n", (unsigned)(i + 1), (unsigned)j, (unsigned)c);
       nranges++;
     }
     i = j;
   }
-  ep_buf_puts(&out, "/CIDInit /ProcSet findresource begin\n"
-                    "12 dict begin\n"
-                    "begincmap\n"
-                    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-                    "/CMapName /Adobe-Identity-UCS def\n"
-                    "/CMapType 2 def\n"
-                    "1 begincodespacerange\n"
-                    "<0000> <FFFF>\n"
-                    "endcodespacerange\n");
-  cmap_entries(&out, "bfrange", &ranges, nranges);
-  cmap_entries(&out, "bfchar", &chars, nchars);
-  ep_buf_puts(&out, "endcmap\n"
-                    "CMapName currentdict /CMap defineresource pop\n"
-                    "end\n"
-                    "end\n");
-  // Empty the stream and drop the encoding-CMap keys libharu put on it.
-  HPDF_MemStream_FreeData(cmap->stream);
-  static const char *const keys[] = {"Type", "CMapName", "CIDSystemInfo", "WMode"};
-  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-    HPDF_Dict_RemoveElement(cmap, keys[i]); // HPDF_DICT_ITEM_NOT_FOUND is fine
-  HPDF_STATUS st = HPDF_Stream_Write(cmap->stream, (const HPDF_BYTE *)out.data, (HPDF_UINT)out.len);
+  ep_buf_puts(out, "/CIDInit /ProcSet findresource begin\n"
+                   "12 dict begin\n"
+                   "begincmap\n"
+                   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                   "/CMapName /Adobe-Identity-UCS def\n"
+                   "/CMapType 2 def\n"
+                   "1 begincodespacerange\n"
+                   "<0000> <FFFF>\n"
+                   "endcodespacerange\n");
+  cmap_entries(out, "bfrange", &ranges, nranges);
+  cmap_entries(out, "bfchar", &chars, nchars);
+  ep_buf_puts(out, "endcmap\n"
+                   "CMapName currentdict /CMap defineresource pop\n"
+                   "end\n"
+                   "end\n");
   ep_buf_free(&ranges);
   ep_buf_free(&chars);
-  ep_buf_free(&out);
-  return hp_ok(w, st, "writing the ToUnicode map of the font '%s'", ep_face_family(f->face));
 }
 
 // 'write_flate_key()' - Write hook of a stream dictionary whose data is
@@ -594,17 +534,17 @@ static bool precompress(pdf_writer *w, HPDF_Dict d, const char *what) {
   return set_deflated(w, d, w->zbuf, zn, what);
 }
 
-// 'embeddable()' - True when the OS/2 fsType of DEF allows embedding a subset
-// (no restricted-licence, no-subsetting or bitmap-only bit: the bits libharu
-// itself refuses when it embeds).
+// 'embeddable()' - True when the OS/2 fsType of F's face allows embedding a
+// subset (no restricted-licence, no-subsetting or bitmap-only bit: the bits
+// libharu itself refuses when it embeds).
 static bool embeddable(pdf_writer *w, const pdf_font *f) {
-  HPDF_TTFontDefAttr attr = f->def->attr;
-  if (!(attr->fs_type & (0x0002u | 0x0100u | 0x0200u)))
+  unsigned fs_type = ep_face_metrics_get(f->face)->fs_type;
+  if (!(fs_type & (0x0002u | 0x0100u | 0x0200u)))
     return true;
   return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
               "The font '%s' (%s, face %u) does not allow embedding (OS/2 fsType 0x%04X), so it cannot be "
               "used in a PDF; give its role another font.",
-              ep_face_family(f->face), ep_face_path(f->face), ep_face_index(f->face), (unsigned)attr->fs_type);
+              ep_face_family(f->face), ep_face_path(f->face), ep_face_index(f->face), fs_type);
 }
 
 // 'subset_tag()' - The six-letter subset tag of F (PDF 9.6.4): from a hash of
@@ -622,97 +562,127 @@ static void subset_tag(const pdf_font *f, char tag[7]) {
   tag[6] = 0;
 }
 
-// 'blob_read()' - libharu stream callback: up to *SIZE bytes of the
-// subset at the read position (fewer, and HPDF_STREAM_EOF, at its end).
-static HPDF_STATUS blob_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *size) {
-  pdf_font *f = s->attr;
-  size_t left = f->blob.len - f->blob.pos, n = *size < left ? *size : left;
-  memcpy(ptr, f->blob.data + f->blob.pos, n);
-  f->blob.pos += n;
-  bool short_read = n < *size;
-  *size = (HPDF_UINT)n;
-  return short_read ? HPDF_STREAM_EOF : HPDF_OK;
-}
-
-// 'blob_seek()' - libharu stream callback: move the read position.
-static HPDF_STATUS blob_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode) {
-  pdf_font *f = s->attr;
-  long long base = mode == HPDF_SEEK_CUR ? (long long)f->blob.pos : mode == HPDF_SEEK_END ? (long long)f->blob.len : 0;
-  long long to = base + pos;
-  if (to < 0 || to > (long long)f->blob.len)
-    return HPDF_STREAM_EOF;
-  f->blob.pos = (size_t)to;
-  return HPDF_OK;
-}
-
-// 'blob_tell()' - libharu stream callback: the read position.
-static HPDF_INT32 blob_tell(HPDF_Stream s) { return (HPDF_INT32)((pdf_font *)s->attr)->blob.pos; }
-
-// 'blob_size()' - libharu stream callback: the subset's size.
-static HPDF_UINT32 blob_size(HPDF_Stream s) { return (HPDF_UINT32)((pdf_font *)s->attr)->blob.len; }
-
-// 'load_def()' - Parse the subset BLOB (LEN bytes) into a libharu font
-// definition registered in the document under F's key. libharu 2.3 has no
-// LoadTTFontFromMemory: it reads BLOB in place through a callback stream
-// (BLOB outlives the document; a memory stream would copy it byte by byte).
-// libharu keeps only the parsed tables (embedding off: the font program is
-// written by embed_program(), not by libharu).
-static bool load_def(pdf_writer *w, pdf_font *f, const unsigned char *blob, size_t len) {
-  const char *family = ep_face_family(f->face);
-  if (len == 0 || len >= 0x7FFFFFFFu)
-    return fail(w, EP_PDF_LIB_ERROR, "pdf-error", "The subset of the font '%s' has %zu bytes, which a PDF cannot embed.",
-                family, len);
-  HPDF_MMgr mm = w->doc->mmgr;
-  f->blob.data = blob;
-  f->blob.len = len;
-  f->blob.pos = 0;
-  HPDF_Stream in = HPDF_CallbackReader_New(mm, blob_read, blob_seek, blob_tell, blob_size, f);
-  if (!in)
-    return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "reading the subset of the font '%s'", family);
-  f->def = HPDF_TTFontDef_Load(mm, in, HPDF_FALSE); // frees IN in every case
-  if (!f->def || f->def->type != HPDF_FONTDEF_TYPE_TRUETYPE)
-    return hp_ok(w, HPDF_INVALID_FONTDEF_DATA, "reading the subset of the font '%s'", family);
-  if (HPDF_List_Add(w->doc->fontdef_list, f->def) != HPDF_OK) {
-    HPDF_FontDef_Free(f->def);
-    f->def = NULL;
-    return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "registering the subset of the font '%s'", family);
-  }
-  // Fonts are found by name: each definition gets the document-unique key;
-  // the embedded name is the subset tag + the PostScript name.
+// 'base_font()' - F's /BaseFont and /FontName into BUF: the subset tag, '+'
+// and the PostScript name (else the family), kept to the characters a name
+// may hold without escapes.
+static void base_font(const pdf_font *f, char *buf, size_t size) {
   char tag[7];
   subset_tag(f, tag);
-  HPDF_TTFontDef_SetTagName(f->def, tag);
-  snprintf(f->def->base_font, sizeof f->def->base_font, "%s", f->key);
-  return embeddable(w, f);
+  const char *ps = ep_face_postscript_name(f->face);
+  const char *name = ps && *ps ? ps : ep_face_family(f->face);
+  size_t k = (size_t)snprintf(buf, size, "%s+", tag);
+  for (const char *p = name ? name : ""; *p && k + 1 < size && k < 70; p++)
+    if (*p > ' ' && *p < 0x7F && !strchr("()<>[]{}/%#", *p))
+      buf[k++] = *p;
+  if (buf[k - 1] == '+' && k + 5 < size)
+    k += (size_t)snprintf(buf + k, size - k, "Font");
+  buf[k] = 0;
 }
 
-// 'embed_program()' - Attach the subset BLOB as the FontFile2 of F's font
-// descriptor. The descriptor is created now through the font's own
-// before-write hook (libharu creates it at save time otherwise, and skips
-// that when it exists); BLOB is already a complete TrueType font, so it is
-// stored as it is instead of libharu's table-by-table copy (whose 2.3 code
-// fails when a table it requires is absent and the copy ends on a 4 KiB
-// boundary: HPDF_INVALID_OBJECT while saving).
-static bool embed_program(pdf_writer *w, pdf_font *f, const unsigned char *z, size_t z_len, size_t len) {
-  const char *family = ep_face_family(f->face);
-  HPDF_FontAttr fa = f->font->attr;
-  if (!fa->fontdef->descriptor && f->font->before_write_fn &&
-      !hp_ok(w, f->font->before_write_fn(f->font), "describing the font '%s'", family))
-    return false;
-  HPDF_Dict desc = fa->fontdef->descriptor;
-  HPDF_Dict file = desc ? HPDF_DictStream_New(w->doc->mmgr, w->doc->xref) : NULL;
-  if (!file)
-    return hp_ok(w, HPDF_INVALID_FONT, "embedding the font '%s'", family);
-  f->file = file;
-  char what[300];
-  snprintf(what, sizeof what, "the font program of '%s'", family);
-  return set_deflated(w, file, z, z_len, what) &&
-         hp_ok(w, HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len), "embedding the font '%s'", family) &&
-         hp_ok(w, HPDF_Dict_Add(desc, "FontFile2", file), "embedding the font '%s'", family);
+// 'font_widths()' - The /DW and /W of F: the commonest advance is the
+// default, the others are listed per run of consecutive CIDs. The advances
+// are the ones the layout placed the text with (ep_face_advance()).
+static HPDF_STATUS font_widths(pdf_writer *w, pdf_font *f) {
+  int *adv = ep_xmalloc(sizeof *adv * (f->n ? f->n : 1));
+  int dw = 1000, best = 0;
+  for (size_t i = 0; i < f->n; i++)
+    adv[i] = ep_face_advance(f->face, f->cps[i]);
+  for (size_t i = 0; i < f->n && best * 2 <= (int)f->n; i++) { // a majority wins early
+    int count = 0;
+    for (size_t j = i; j < f->n; j++)
+      count += adv[j] == adv[i];
+    if (count > best)
+      best = count, dw = adv[i];
+  }
+  HPDF_MMgr mm = w->doc->mmgr;
+  HPDF_Array list = HPDF_Array_New(mm), run = NULL;
+  HPDF_STATUS st = list ? HPDF_Dict_Add(f->cid, "W", list) : HPDF_FAILD_TO_ALLOC_MEM;
+  st = st ? st : HPDF_Dict_AddNumber(f->cid, "DW", dw);
+  for (size_t i = 0; i < f->n && st == HPDF_OK; i++) {
+    if (adv[i] == dw) {
+      run = NULL;
+      continue;
+    }
+    if (!run) {
+      st = HPDF_Array_AddNumber(list, (HPDF_INT32)(i + 1));
+      run = st == HPDF_OK ? HPDF_Array_New(mm) : NULL;
+      st = st ? st : run ? HPDF_Array_Add(list, run) : HPDF_FAILD_TO_ALLOC_MEM;
+    }
+    st = st ? st : HPDF_Array_AddNumber(run, adv[i]);
+  }
+  free(adv);
+  if (st == HPDF_OK && list->list->count == 0)
+    st = HPDF_Dict_RemoveElement(f->cid, "W"); // every width is the default
+  return st;
 }
 
-// 'load_font()' - Make font I (F) usable for drawing: its subset parsed,
-// compact cmap, HPDF_GetFont, fixed ToUnicode. Its program is attached
+// 'cid_to_gid()' - The CIDToGIDMap data of F into OUT: two bytes per CID,
+// the glyph of each character in the subset BLOB (LEN bytes) found through
+// the subset's own cmap. False when the subset has no Unicode cmap.
+static bool cid_to_gid(const pdf_font *f, const unsigned char *blob, size_t len, ep_buf *out) {
+  uint16_t *gids = ep_xmalloc(sizeof *gids * (f->n ? f->n : 1));
+  bool ok = ep_ttf_cmap_lookup(blob, len, f->cps, f->n, gids);
+  unsigned char zero[2] = {0, 0};
+  ep_buf_put(out, (const char *)zero, 2); // CID 0: .notdef
+  for (size_t i = 0; ok && i < f->n; i++) {
+    unsigned char be[2] = {(unsigned char)(gids[i] >> 8), (unsigned char)gids[i]};
+    ep_buf_put(out, (const char *)be, 2);
+  }
+  free(gids);
+  return ok;
+}
+
+// 'new_stream()' - A stream dictionary in the document holding LEN bytes of
+// DATA (compressed later by precompress()), added to DICT under KEY.
+static HPDF_Dict new_stream(pdf_writer *w, HPDF_Dict dict, const char *key, const char *data, size_t len,
+                            HPDF_STATUS *st) {
+  HPDF_Dict s = *st ? NULL : HPDF_DictStream_New(w->doc->mmgr, w->doc->xref);
+  if (!*st && !s)
+    *st = HPDF_FAILD_TO_ALLOC_MEM;
+  *st = *st ? *st : HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len);
+  *st = *st ? *st : HPDF_Dict_Add(dict, key, s);
+  return *st ? NULL : s;
+}
+
+// 'new_dict()' - A dictionary that is an indirect object of the document
+// (NULL with *ST set on failure; nothing done when *ST is already set).
+static HPDF_Dict new_dict(pdf_writer *w, HPDF_STATUS *st) {
+  HPDF_Dict d = *st ? NULL : HPDF_Dict_New(w->doc->mmgr);
+  if (!*st && !d)
+    *st = HPDF_FAILD_TO_ALLOC_MEM;
+  *st = *st ? *st : HPDF_Xref_Add(w->doc->xref, d); // frees D when it fails
+  return *st ? NULL : d;
+}
+
+// 'font_descriptor()' - F's font descriptor (without its FontFile2), from
+// the face's head, hhea, OS/2 and post values in 1/1000 em.
+static HPDF_STATUS font_descriptor(pdf_writer *w, pdf_font *f, const char *name) {
+  const ep_face_metrics *m = ep_face_metrics_get(f->face);
+  HPDF_STATUS st = HPDF_OK;
+  if (!(f->desc = new_dict(w, &st)))
+    return st;
+  long upem = m->units_per_em;
+  HPDF_Array bbox = HPDF_Array_New(w->doc->mmgr);
+  st = bbox ? HPDF_Dict_Add(f->desc, "FontBBox", bbox) : HPDF_FAILD_TO_ALLOC_MEM;
+  int box[4] = {m->x_min, m->y_min, m->x_max, m->y_max};
+  for (int i = 0; i < 4; i++)
+    st = st ? st : HPDF_Array_AddNumber(bbox, (HPDF_INT32)(box[i] * 1000L / upem));
+  st = st ? st : HPDF_Dict_AddName(f->desc, "Type", "FontDescriptor");
+  st = st ? st : HPDF_Dict_AddName(f->desc, "FontName", name);
+  st = st ? st : HPDF_Dict_AddNumber(f->desc, "Flags", 32 | (m->fixed_pitch ? 1 : 0) | (m->italic_angle ? 64 : 0));
+  st = st ? st : HPDF_Dict_AddNumber(f->desc, "ItalicAngle", m->italic_angle);
+  st = st ? st : HPDF_Dict_AddNumber(f->desc, "Ascent", m->ascent);
+  st = st ? st : HPDF_Dict_AddNumber(f->desc, "Descent", m->descent);
+  st = st ? st : HPDF_Dict_AddNumber(f->desc, "CapHeight", (HPDF_INT32)(m->cap_height * 1000L / upem));
+  st = st ? st : HPDF_Dict_AddNumber(f->desc, "StemV", 0);
+  return st;
+}
+
+// 'load_font()' - Make font I (F) usable for drawing, once its subset is
+// ready: the Type0 font (Identity-H), its CIDFontType2 with /W and the
+// CIDToGIDMap, the descriptor and the ToUnicode map. libharu's own font
+// path (HPDF_GetFont) is not used: it walks all 65,536 BMP code points per
+// font, twice, and writes a 128 KB CIDToGIDMap. The program is attached
 // later by embed_font(), once the helper thread has deflated it.
 static bool load_font(pdf_writer *w, size_t i, pdf_font *f) {
   const char *family = ep_face_family(f->face);
@@ -723,25 +693,54 @@ static bool load_font(pdf_writer *w, size_t i, pdf_font *f) {
                 "The font '%s' (%s, face %u) could not be cut down to the %zu characters the document "
                 "uses, so it cannot be embedded.",
                 family, ep_face_path(f->face), ep_face_index(f->face), f->n);
-  if (!load_def(w, f, blob, len) || !compact_cmap(w, f))
+  if (len == 0 || len >= 0x7FFFFFFFu)
+    return fail(w, EP_PDF_LIB_ERROR, "pdf-error", "The subset of the font '%s' has %zu bytes, which a PDF cannot embed.",
+                family, len);
+  if (!embeddable(w, f))
     return false;
-  // libharu writes the CIDToGIDMap only for an embedded definition, and
-  // embeds through its own copy (and reads the font file for composite
-  // glyphs) only while the flag is on: on just for HPDF_GetFont.
-  HPDF_TTFontDefAttr ta = f->def->attr;
-  ta->embedding = HPDF_TRUE;
-  f->font = HPDF_GetFont(w->doc, f->key, "UTF-8");
-  ta->embedding = HPDF_FALSE;
-  if (!f->font)
-    return hp_ok(w, HPDF_INVALID_FONT, "preparing the font '%s'", family);
-  // The font's streams are compressed here; libharu copies the font's
-  // filter to them at save time, so it is turned off.
-  f->font->filter = HPDF_STREAM_FILTER_NONE;
-  return replace_to_unicode(w, f);
+  ep_buf map;
+  ep_buf_init(&map);
+  if (!cid_to_gid(f, blob, len, &map)) {
+    ep_buf_free(&map);
+    return fail(w, EP_PDF_LIB_ERROR, "pdf-error", "The subset of the font '%s' has no Unicode character map.", family);
+  }
+  char name[96];
+  base_font(f, name, sizeof name);
+  HPDF_STATUS st = HPDF_OK;
+  f->type0 = new_dict(w, &st);
+  f->cid = new_dict(w, &st);
+  // Each new direct object goes into its parent at once (the parent then owns it).
+  HPDF_Array kids = st ? NULL : HPDF_Array_New(w->doc->mmgr);
+  st = st ? st : kids ? HPDF_Dict_Add(f->type0, "DescendantFonts", kids) : HPDF_FAILD_TO_ALLOC_MEM;
+  HPDF_Dict info = st ? NULL : HPDF_Dict_New(w->doc->mmgr);
+  st = st ? st : info ? HPDF_Dict_Add(f->cid, "CIDSystemInfo", info) : HPDF_FAILD_TO_ALLOC_MEM;
+  st = st ? st : HPDF_Dict_AddName(f->type0, "Type", "Font");
+  st = st ? st : HPDF_Dict_AddName(f->type0, "Subtype", "Type0");
+  st = st ? st : HPDF_Dict_AddName(f->type0, "BaseFont", name);
+  st = st ? st : HPDF_Dict_AddName(f->type0, "Encoding", "Identity-H");
+  st = st ? st : HPDF_Array_Add(kids, f->cid);
+  st = st ? st : HPDF_Dict_AddName(f->cid, "Type", "Font");
+  st = st ? st : HPDF_Dict_AddName(f->cid, "Subtype", "CIDFontType2");
+  st = st ? st : HPDF_Dict_AddName(f->cid, "BaseFont", name);
+  st = st ? st : HPDF_Dict_Add(info, "Registry", HPDF_String_New(w->doc->mmgr, "Adobe", NULL));
+  st = st ? st : HPDF_Dict_Add(info, "Ordering", HPDF_String_New(w->doc->mmgr, "Identity", NULL));
+  st = st ? st : HPDF_Dict_AddNumber(info, "Supplement", 0);
+  st = st ? st : font_widths(w, f);
+  st = st ? st : font_descriptor(w, f, name);
+  st = st ? st : HPDF_Dict_Add(f->cid, "FontDescriptor", f->desc);
+  f->map = new_stream(w, f->cid, "CIDToGIDMap", map.data, map.len, &st);
+  ep_buf_free(&map);
+  ep_buf cmap;
+  ep_buf_init(&cmap);
+  to_unicode_text(f, &cmap);
+  f->to_unicode = new_stream(w, f->type0, "ToUnicode", cmap.data, cmap.len, &st);
+  ep_buf_free(&cmap);
+  return hp_ok(w, st, "preparing the font '%s'", family);
 }
 
-// 'embed_font()' - Attach font I's (F's) deflated program and compress its
-// CID and ToUnicode maps.
+// 'embed_font()' - Attach font I's (F's) deflated program as the FontFile2
+// of its descriptor (the subset is a complete TrueType font, stored as it
+// is), and compress its CIDToGIDMap and ToUnicode map.
 static bool embed_font(pdf_writer *w, size_t i, pdf_font *f) {
   const char *family = ep_face_family(f->face);
   const unsigned char *blob = NULL, *z = NULL;
@@ -750,12 +749,20 @@ static bool embed_font(pdf_writer *w, size_t i, pdf_font *f) {
     return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
                 "The font '%s' (%s, face %u) could not be compressed for embedding.", family, ep_face_path(f->face),
                 ep_face_index(f->face));
-  HPDF_FontAttr fa = f->font->attr;
+  HPDF_Dict file = HPDF_DictStream_New(w->doc->mmgr, w->doc->xref);
+  if (!file)
+    return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "embedding the font '%s'", family);
+  f->file = file;
   char what[300];
+  snprintf(what, sizeof what, "the font program of '%s'", family);
+  if (!set_deflated(w, file, z, z_len, what) ||
+      !hp_ok(w, HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len), "embedding the font '%s'", family) ||
+      !hp_ok(w, HPDF_Dict_Add(f->desc, "FontFile2", file), "embedding the font '%s'", family))
+    return false;
   snprintf(what, sizeof what, "the CID map of the font '%s'", family);
-  bool ok = embed_program(w, f, z, z_len, len) && precompress(w, fa->map_stream, what);
+  bool ok = precompress(w, f->map, what);
   snprintf(what, sizeof what, "the ToUnicode map of the font '%s'", family);
-  return ok && precompress(w, fa->cmap_stream, what);
+  return ok && precompress(w, f->to_unicode, what);
 }
 
 // 'set_gray()' - Fill gray G on PAGE unless already set.
@@ -873,6 +880,71 @@ static size_t span_end(const ep_page *p, size_t bi) {
 
 static bool draw_text_runs(pdf_writer *w, HPDF_Page page, const ep_box *b, size_t pi);
 
+// 'cid_of()' - The CID of drawn code point CP in F (1 + its index in the
+// sorted cps), 0 when F does not hold it.
+static unsigned cid_of(const pdf_font *f, uint32_t cp) {
+  size_t lo = 0, hi = f->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (f->cps[mid] < cp)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < f->n && f->cps[lo] == cp ? (unsigned)(lo + 1) : 0;
+}
+
+// 'put_number()' - V into OUT as a PDF number: at most five decimals, no
+// trailing zeros (as libharu writes numbers).
+static void put_number(ep_buf *out, double v) {
+  char num[64];
+  int k = snprintf(num, sizeof num, "%.5f", fabs(v) < 1e-6 ? 0.0 : v);
+  while (k > 1 && num[k - 1] == '0')
+    num[--k] = 0;
+  if (k > 1 && num[k - 1] == '.')
+    num[--k] = 0;
+  ep_buf_puts(out, num);
+}
+
+// 'set_font()' - Select F at SIZE for the text of PAGE PI (a Tf operator),
+// naming F in the page's font resources on its first use there.
+static bool set_font(pdf_writer *w, HPDF_Page page, const pdf_font *f, double size, size_t pi) {
+  HPDF_PageAttr pa = page->attr;
+  pdf_font *mf = (pdf_font *)f;
+  HPDF_STATUS st = HPDF_OK;
+  if (mf->page_mark != pi + 1) {
+    mf->page_mark = pi + 1;
+    if (!pa->fonts) {
+      HPDF_Dict res = HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT);
+      HPDF_Dict fonts = res ? HPDF_Dict_New(page->mmgr) : NULL;
+      st = fonts ? HPDF_Dict_Add(res, "Font", fonts) : HPDF_INVALID_PAGE;
+      pa->fonts = st == HPDF_OK ? fonts : NULL;
+    }
+    st = st ? st : HPDF_Dict_Add(pa->fonts, f->name, f->type0);
+  }
+  w->text.len = 0;
+  ep_buf_printf(&w->text, "/%s ", f->name);
+  put_number(&w->text, size);
+  ep_buf_puts(&w->text, " Tf\012");
+  st = st ? st : HPDF_Stream_WriteStr(pa->stream, ep_buf_str(&w->text));
+  return hp_ok(w, st, "setting the font on page %zu", pi + 1);
+}
+
+// 'show_glyphs()' - Write the glyphs K..J-1 of the scratch arrays as one
+// string of F's two-byte CIDs (a Tj operator).
+static HPDF_STATUS show_glyphs(pdf_writer *w, HPDF_Page page, const pdf_font *f, size_t k, size_t j) {
+  static const char hex[] = "0123456789ABCDEF";
+  w->text.len = 0;
+  ep_buf_put(&w->text, "<", 1);
+  for (; k < j; k++) {
+    unsigned cid = cid_of(f, w->gcp[k]);
+    char c[4] = {hex[cid >> 12 & 15], hex[cid >> 8 & 15], hex[cid >> 4 & 15], hex[cid & 15]};
+    ep_buf_put(&w->text, c, 4);
+  }
+  ep_buf_puts(&w->text, "> Tj\012");
+  return HPDF_Stream_WriteStr(((HPDF_PageAttr)page->attr)->stream, ep_buf_str(&w->text));
+}
+
 // 'draw_text_runs()' - Place the glyphs of TEXT box B: runs of glyphs whose
 // spacing is the natural advance plus one constant go out as one string with
 // that constant as character spacing (Tc), each run positioned absolutely
@@ -882,11 +954,10 @@ static bool draw_text_runs(pdf_writer *w, HPDF_Page page, const ep_box *b, size_
   size_t n = load_glyphs(w, b, b->face);
   if (!f || n == 0)
     return true;
-  if (w->cur_font != f->font || w->cur_size != b->size) {
-    w->cur_font = f->font;
+  if (w->cur_font != f || w->cur_size != b->size) {
+    w->cur_font = f;
     w->cur_size = b->size;
-    if (!hp_ok(w, HPDF_Page_SetFontAndSize(page, f->font, (HPDF_REAL)b->size), "setting the font on page %zu",
-               pi + 1))
+    if (!set_font(w, page, f, b->size, pi))
       return false;
   }
   HPDF_TextRenderingMode mode = b->bold ? HPDF_FILL_THEN_STROKE : HPDF_FILL;
@@ -924,14 +995,9 @@ static bool draw_text_runs(pdf_writer *w, HPDF_Page page, const ep_box *b, size_
       if (!hp_ok(w, HPDF_Page_SetCharSpace(page, (HPDF_REAL)tc), "spacing text on page %zu", pi + 1))
         return false;
     }
-    w->text.len = 0;
-    if (w->text.data)
-      w->text.data[0] = '\0';
-    for (size_t k = i; k < j; k++)
-      ep_buf_put_cp(&w->text, w->gcp[k]);
     HPDF_STATUS st = HPDF_Page_SetTextMatrix(page, 1, 0, 0, 1, (HPDF_REAL)(b->x + w->gx[i]), (HPDF_REAL)b->y);
     if (st == HPDF_OK)
-      st = HPDF_Page_ShowText(page, ep_buf_str(&w->text));
+      st = show_glyphs(w, page, f, i, j);
     if (!hp_ok(w, st, "placing text on page %zu", pi + 1))
       return false;
     i = j;
@@ -1202,15 +1268,14 @@ static const char *object_role(const pdf_writer *w, const void *obj, char *buf, 
   }
   for (size_t i = 0; i < w->nfonts; i++) {
     const pdf_font *f = &w->fonts[i];
-    HPDF_FontAttr fa = f->font ? f->font->attr : NULL;
-    const char *part = obj == f->font                         ? "dictionary"
-                       : obj == f->file                       ? "font program"
-                       : !fa                                  ? NULL
-                       : obj == fa->descendant_font           ? "CID font"
-                       : obj == fa->map_stream                ? "CIDToGIDMap"
-                       : obj == fa->cmap_stream               ? "ToUnicode map"
-                       : obj == fa->fontdef->descriptor       ? "descriptor"
-                                                              : NULL;
+    const char *part = !obj                 ? NULL
+                       : obj == f->type0      ? "dictionary"
+                       : obj == f->file       ? "font program"
+                       : obj == f->cid        ? "CID font"
+                       : obj == f->map        ? "CIDToGIDMap"
+                       : obj == f->to_unicode ? "ToUnicode map"
+                       : obj == f->desc       ? "descriptor"
+                                              : NULL;
     if (part) {
       snprintf(buf, size, "the %s of the font '%s' (used from page %zu)", part, ep_face_family(f->face),
                f->first_page + 1);

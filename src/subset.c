@@ -629,3 +629,91 @@ bool ep_ttf_subset(const unsigned char *data, size_t len, unsigned index, const 
     free(tb[i].p);
   return ok;
 }
+
+// 'cmap4_glyph()' - Glyph id of CP in the format-4 subtable S (LEN bytes), 0 when unmapped.
+static unsigned cmap4_glyph(const unsigned char *s, size_t len, uint32_t cp) {
+  size_t segs = rd16(s + 6) / 2;
+  if (cp > 0xFFFF || len < 16 + 8 * segs)
+    return 0;
+  const unsigned char *ends = s + 14, *starts = ends + 2 * segs + 2, *deltas = starts + 2 * segs,
+                      *ranges = deltas + 2 * segs;
+  size_t lo = 0, hi = segs; // the first segment whose end is >= cp
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (rd16(ends + 2 * mid) < cp)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == segs || rd16(starts + 2 * lo) > cp)
+    return 0;
+  unsigned delta = rd16(deltas + 2 * lo), range = rd16(ranges + 2 * lo);
+  if (range == 0)
+    return (cp + delta) & 0xFFFF;
+  size_t at = (size_t)(ranges - s) + 2 * lo + range + 2 * (cp - rd16(starts + 2 * lo));
+  if (at + 2 > len)
+    return 0;
+  unsigned g = rd16(s + at);
+  return g ? (g + delta) & 0xFFFF : 0;
+}
+
+// 'cmap12_glyph()' - Glyph id of CP in the format-12 subtable S (LEN bytes), 0 when unmapped.
+static unsigned cmap12_glyph(const unsigned char *s, size_t len, uint32_t cp) {
+  uint32_t groups = rd32(s + 12);
+  if (groups > (len - 16) / 12)
+    return 0;
+  size_t lo = 0, hi = groups; // the first group whose end is >= cp
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (rd32(s + 16 + 12 * mid + 4) < cp)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == groups)
+    return 0;
+  const unsigned char *g = s + 16 + 12 * lo;
+  uint32_t start = rd32(g), id = rd32(g + 8) + (cp - start);
+  return cp >= start && id <= 0xFFFF ? id : 0;
+}
+
+// 'ep_ttf_cmap_lookup()' - The glyph ids of characters in a TrueType font's
+// Unicode cmap (see subset.h).
+bool ep_ttf_cmap_lookup(const unsigned char *data, size_t len, const uint32_t *cps, size_t n, uint16_t *gids) {
+  if (!data || len < 12 || (n && (!cps || !gids)))
+    return false;
+  size_t tables = rd16(data + 4);
+  span cmap = {0};
+  for (size_t i = 0; i < tables && 12 + 16 * (i + 1) <= len; i++) {
+    const unsigned char *rec = data + 12 + 16 * i;
+    uint32_t at = rd32(rec + 8), size = rd32(rec + 12);
+    if (rd32(rec) == TAG('c', 'm', 'a', 'p') && at <= len && size <= len - at)
+      cmap = (span){data + at, size};
+  }
+  if (cmap.len < 4)
+    return false;
+  // The best Unicode subtable: (3,10) format 12, else (3,1) or (0,*) format 4.
+  const unsigned char *best = NULL;
+  size_t best_len = 0;
+  unsigned best_format = 0;
+  size_t subtables = rd16(cmap.p + 2);
+  for (size_t i = 0; i < subtables && 4 + 8 * (i + 1) <= cmap.len; i++) {
+    const unsigned char *rec = cmap.p + 4 + 8 * i;
+    unsigned platform = rd16(rec), encoding = rd16(rec + 2);
+    uint32_t at = rd32(rec + 4);
+    if (at > cmap.len - 4 || !(platform == 0 || (platform == 3 && (encoding == 1 || encoding == 10))))
+      continue;
+    const unsigned char *s = cmap.p + at;
+    unsigned format = rd16(s);
+    size_t slen = format == 12 ? (at + 16 <= cmap.len ? rd32(s + 4) : 0) : rd16(s + 2);
+    if (slen > cmap.len - at || (format == 4 && slen < 16) || (format == 12 && slen < 16) ||
+        (format != 4 && format != 12) || (best_format == 12 && format == 4))
+      continue;
+    best = s, best_len = slen, best_format = format;
+  }
+  if (!best)
+    return false;
+  for (size_t i = 0; i < n; i++)
+    gids[i] = (uint16_t)(best_format == 12 ? cmap12_glyph(best, best_len, cps[i]) : cmap4_glyph(best, best_len, cps[i]));
+  return true;
+}

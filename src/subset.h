@@ -28,4 +28,12 @@
 bool ep_ttf_subset(const unsigned char *data, size_t len, unsigned index, const uint32_t *cps,
                    const uint32_t *gids, size_t n, unsigned max_glyphs, unsigned char **out, size_t *out_len);
 
+// 'ep_ttf_cmap_lookup()' - Look up the characters CPS[0..N-1] in the Unicode
+// cmap of the single-face TrueType font DATA (LEN bytes; a subset made by
+// ep_ttf_subset() or hb-subset): GIDS[i] is the glyph id of CPS[i], 0 when the
+// font does not map it. Reads the (3,10) format-12 subtable when there is one,
+// else a (3,1) or (0,*) format-4 one; every offset is checked against LEN.
+// False when the font has no such subtable (GIDS untouched).
+bool ep_ttf_cmap_lookup(const unsigned char *data, size_t len, const uint32_t *cps, size_t n, uint16_t *gids);
+
 #endif

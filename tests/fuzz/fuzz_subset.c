@@ -32,6 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cps[i] = 0x41 + 3 * i;
     gids[i] = i * 7 + first;
   }
+  // The cmap reader on the raw input: any answer, no out-of-bounds read.
+  uint16_t looked[64];
+  ep_ttf_cmap_lookup(data, size, cps, asked, looked);
   // The font is the input itself (its first two bytes are part of the header).
   unsigned char *out = NULL;
   size_t out_len = 0;
@@ -55,6 +58,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     abort(); // its own output must be readable
   if (again == glyphs - 1 && glyph_count(out2, out2_len) != glyphs)
     abort(); // every glyph asked again: the same count
+  // The subset's own cmap maps each character to a glyph inside it.
+  if (!ep_ttf_cmap_lookup(out, out_len, cps, asked, looked))
+    abort();
+  for (unsigned i = 0; i < asked; i++)
+    if (looked[i] >= glyphs)
+      abort();
   free(out2);
   free(out);
   return 0;

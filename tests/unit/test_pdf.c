@@ -860,6 +860,48 @@ START_TEST(non_bmp_and_nested_composites_survive) {
 }
 END_TEST
 
+// A font's maps cover only the characters drawn: CIDs are numbered after the
+// sorted code points (A B C 一 三 二 四 -> 1..7), so the CIDToGIDMap holds eight
+// entries (CID 0 is .notdef), the text is written in those CIDs, /W lists
+// the Latin widths only (the ideographs have the default width), and the
+// text still extracts exactly. (libharu's own font path wrote a 131,070-byte
+// map and /W entries keyed by code point.)
+START_TEST(font_maps_cover_only_drawn_characters) {
+  doc d;
+  doc_open(&d);
+  add_run(&d, ep_dlist_add_page(d.dl, A4_W, A4_H), d.song, 20, 72, 700, "一二三四一ABC", 0, 0, 0);
+  char path[512];
+  write_doc(&d, "m.pdf", path, sizeof path);
+  char *out = NULL;
+  ck_assert_int_eq(run(&out, NULL,
+                       "qpdf --qdf --object-streams=disable '%s' '%s.qdf' && n=$(grep -a -o '/CIDToGIDMap [0-9]*' "
+                       "'%s.qdf' | head -1 | cut -d' ' -f2) && qpdf --show-object=$n --filtered-stream-data '%s.qdf' | "
+                       "od -An -v -tx1 | tr -d ' \n'",
+                       path, path, path, path),
+                   0);
+  ck_assert_uint_eq(strlen(out), 8 * 4); // eight two-byte entries in hex
+  ck_assert_msg(strncmp(out, "0000", 4) == 0, "CID 0 maps to glyph %.4s", out);
+  for (size_t i = 4; i < 32; i += 4)
+    ck_assert_msg(strncmp(out + i, "0000", 4) != 0, "CID %zu maps to .notdef: %s", i / 4, out);
+  free(out);
+  ck_assert_int_eq(run(&out, NULL, "qpdf --qdf --object-streams=disable '%s' - | tr -s ' \n' ' '", path), 0);
+  ck_assert_ptr_nonnull(strstr(out, "<00040006000500070004000100020003> Tj"));
+  ck_assert_ptr_nonnull(strstr(out, "/W [ 1 ["));
+  ck_assert_ptr_null(strstr(out, "/W [ 4"));
+  ck_assert_ptr_nonnull(strstr(out, "/CIDToGIDMap"));
+  ck_assert_ptr_nonnull(strstr(out, "/Ordering (Identity)"));
+  free(out);
+  char *err = NULL;
+  ck_assert_int_eq(run(&out, &err, "pdftotext -enc UTF-8 '%s' -", path), 0);
+  ck_assert_str_eq(err, "");
+  ck_assert_str_eq(squeeze(out), "一二三四一ABC");
+  free(out);
+  free(err);
+  ck_assert_int_eq(run(NULL, NULL, "qpdf --check '%s'", path), 0);
+  doc_close(&d);
+}
+END_TEST
+
 // 'page_ink()' - Darkness of page PAGE of the PDF at PATH: the sum of 255 - gray
 // over a 10 dpi rendering.
 static long page_ink(const char *path, int page) {
@@ -1060,6 +1102,7 @@ static Suite *pdf_suite(void) {
   tcase_add_test(tc, inconsistent_list_warns_and_still_writes);
   tcase_add_test(tc, non_bmp_and_nested_composites_survive);
   tcase_add_test(tc, glyphs_are_the_faces_glyphs);
+  tcase_add_test(tc, font_maps_cover_only_drawn_characters);
   tcase_add_test(tc, threads_write_identical_files);
   tcase_add_test(tc, twenty_pages_in_reasonable_time);
   suite_add_tcase(s, tc);

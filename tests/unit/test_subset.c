@@ -137,6 +137,13 @@ static long round_trip(const char *path, unsigned index, const uint32_t *cps, si
     if (g)
       ck_assert_msg(same_outline(orig, gids[i], sub, g), "U+%04X: outline or advance differs", (unsigned)cps[i]);
   }
+  // ep_ttf_cmap_lookup() reads the subset's cmap as FreeType does.
+  uint16_t *looked = calloc(n + 1, sizeof *looked);
+  ck_assert(ep_ttf_cmap_lookup(out, out_len, cps, n, looked));
+  for (size_t i = 0; i < n; i++)
+    ck_assert_msg(looked[i] == FT_Get_Char_Index(sub, cps[i]), "U+%04X: cmap lookup %u, FreeType %u",
+                  (unsigned)cps[i], looked[i], FT_Get_Char_Index(sub, cps[i]));
+  free(looked);
   // Nothing but the requested characters is mapped.
   FT_UInt g;
   size_t mapped = 0;
@@ -228,6 +235,15 @@ START_TEST(astral_characters_and_empty_sets) {
       ck_assert_uint_eq(FT_Get_Char_Index(sub, 'C'), 3);
       ck_assert_uint_eq(FT_Get_Char_Index(sub, 0x1F600), 0);
     }
+  // The format-12 subtable is the one ep_ttf_cmap_lookup() reads.
+  uint16_t looked[5];
+  uint32_t ask[] = {'A', 'B', 'C', 'D', 0x1F600};
+  ck_assert(ep_ttf_cmap_lookup(out, out_len, ask, 5, looked));
+  ck_assert_uint_eq(looked[0], 4);
+  ck_assert_uint_eq(looked[1], 2);
+  ck_assert_uint_eq(looked[2], 3);
+  ck_assert_uint_eq(looked[3], 0);
+  ck_assert_uint_eq(looked[4], 1);
   FT_Done_Face(sub);
   free(out);
   ck_assert(ep_ttf_subset(data, len, 0, NULL, NULL, 0, 32768, &out, &out_len));
@@ -317,6 +333,71 @@ START_TEST(damaged_fonts_are_refused_safely) {
 END_TEST
 
 // 'suite()' - All subset tests.
+// ep_ttf_cmap_lookup() on whole fonts agrees with FreeType over the BMP
+// (format 4 with idDelta and glyph id array segments); a collection header,
+// every truncation of a subset and a damaged cmap give false or glyph ids,
+// never a read out of bounds (ASan).
+START_TEST(cmap_lookup_matches_freetype_and_is_safe) {
+  static const char *const fonts[] = {SERIF, GBSN};
+  FT_Library lib;
+  ck_assert_int_eq(FT_Init_FreeType(&lib), 0);
+  uint32_t *cps = malloc(sizeof *cps * 0xFFFF);
+  uint16_t *gids = malloc(sizeof *gids * 0xFFFF);
+  for (uint32_t c = 0; c < 0xFFFF; c++)
+    cps[c] = c + 1;
+  for (size_t fi = 0; fi < 2; fi++) {
+    size_t len;
+    unsigned char *data = slurp(fonts[fi], &len);
+    FT_Face f;
+    ck_assert_int_eq(FT_New_Memory_Face(lib, data, (FT_Long)len, 0, &f), 0);
+    ck_assert(ep_ttf_cmap_lookup(data, len, cps, 0xFFFF, gids));
+    size_t mapped = 0;
+    for (uint32_t c = 0; c < 0xFFFF; c++) {
+      ck_assert_msg(gids[c] == FT_Get_Char_Index(f, cps[c]), "%s U+%04X: %u, FreeType %u", fonts[fi],
+                    (unsigned)cps[c], gids[c], FT_Get_Char_Index(f, cps[c]));
+      mapped += gids[c] != 0;
+    }
+    ck_assert_uint_gt(mapped, 500);
+    FT_Done_Face(f);
+    free(data);
+  }
+  size_t len;
+  unsigned char *ttc = slurp(UMING, &len);
+  ck_assert(!ep_ttf_cmap_lookup(ttc, len, cps, 10, gids)); // a collection is not one face
+  free(ttc);
+  ck_assert(!ep_ttf_cmap_lookup(NULL, 0, cps, 1, gids));
+  // Every truncation of a small subset, and its cmap damaged byte by byte.
+  unsigned char *data = slurp(SERIF, &len);
+  uint32_t some[] = {'A', 'B', 'Z', 0xE9}, some_gids[] = {36, 37, 61, 0};
+  FT_Face f;
+  ck_assert_int_eq(FT_New_Memory_Face(lib, data, (FT_Long)len, 0, &f), 0);
+  some_gids[3] = FT_Get_Char_Index(f, 0xE9);
+  FT_Done_Face(f);
+  unsigned char *out = NULL;
+  size_t out_len = 0;
+  ck_assert(ep_ttf_subset(data, len, 0, some, some_gids, 4, 32768, &out, &out_len));
+  for (size_t cut = 0; cut < out_len; cut++) {
+    unsigned char *part = malloc(cut ? cut : 1);
+    memcpy(part, out, cut);
+    ep_ttf_cmap_lookup(part, cut, some, 4, gids);
+    free(part);
+  }
+  size_t cmap_len, cmap = table(out, out_len, "cmap", &cmap_len);
+  for (size_t i = 0; i < cmap_len; i++) {
+    unsigned char *bad = malloc(out_len);
+    memcpy(bad, out, out_len);
+    bad[cmap + i] ^= 0xFF;
+    ep_ttf_cmap_lookup(bad, out_len, some, 4, gids);
+    free(bad);
+  }
+  free(out);
+  free(data);
+  free(cps);
+  free(gids);
+  FT_Done_FreeType(lib);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("subset");
   TCase *tc = tcase_create("subset");
@@ -326,6 +407,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, large_subset_long_loca_and_cmap_runs);
   tcase_add_test(tc, astral_characters_and_empty_sets);
   tcase_add_test(tc, damaged_fonts_are_refused_safely);
+  tcase_add_test(tc, cmap_lookup_matches_freetype_and_is_safe);
   suite_add_tcase(s, tc);
   return s;
 }
