@@ -5,6 +5,7 @@
 #include "catalog.h"
 #include "display.h"
 #include "font.h"
+#include "hbsubset.h"
 #include "layout.h"
 #include "model.h"
 #include "pdf.h"
@@ -22,7 +23,6 @@
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
-#include <hb.h>
 #include <libxml/parser.h>
 #include <libxml/xmlreader.h>
 #include <libxml/xmlversion.h>
@@ -519,7 +519,8 @@ void evalpdf_print_versions(const evalpdf_context *ctx, FILE *out) {
     fprintf(out, "  FreeType %d.%d.%d\n", ma, mi, pa);
     FT_Done_FreeType(ft);
   }
-  fprintf(out, "  HarfBuzz %s\n", hb_version_string());
+  char hb[64];
+  fprintf(out, "  HarfBuzz %s (hb-subset, loaded when a font needs it)\n", ep_hb_version(hb, sizeof hb));
   const char *src;
   char *own = ctx ? NULL : find_data_dir(NULL, NULL, &src);
   const char *dir = ctx ? evalpdf_context_data_dir(ctx, &src) : own;

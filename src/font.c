@@ -8,6 +8,7 @@
 #endif
 #include "font.h"
 #include "fontcache.h"
+#include "hbsubset.h"
 #include "subset.h"
 
 #include "util.h"
@@ -17,7 +18,9 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,8 +30,6 @@
 #include FT_ADVANCES_H
 #include FT_TRUETYPE_TABLES_H
 #include FT_TRUETYPE_TAGS_H
-#include <hb-subset.h>
-#include <hb.h>
 #include <libdeflate.h>
 
 #define CP_LIMIT 0x110000u                 // one past the last Unicode code point
@@ -85,8 +86,11 @@ struct ep_face {
   FT_Face ft;                     // open while FACE_OK, else NULL
   pthread_mutex_t lock;           // guards ft and the creation of hb
   _Atomic(cache_page_ref *) pages; // lazily allocated PAGE_COUNT page pointers
-  _Atomic(hb_face_t *) hb;        // lazily created HarfBuzz face for subsetting
-  hb_blob_t *blob;                // the file: mapped (face_load) or read from a descriptor (face_get_fd)
+  _Atomic(ep_hb_face *) hb;       // lazily created HarfBuzz face (the fallback subsetter)
+  const unsigned char *data;      // the file's bytes: mapped (face_load) or read from a descriptor (face_get_fd)
+  size_t data_len;
+  bool mapped;                    // data is a mapping (munmap), else malloc'd
+  bool from_fd;                   // made by face_get_fd()
   program_entry programs[PROGRAM_CACHE]; // guarded by lock
   unsigned long clock;            // guarded by lock
 };
@@ -475,9 +479,7 @@ static void load_system_fonts(ep_fontset *fs, ep_diags *diags) {
 static void face_free(ep_face *f) {
   if (f->ft)
     FT_Done_Face(f->ft);
-  hb_face_t *hb = atomic_load(&f->hb);
-  if (hb)
-    hb_face_destroy(hb);
+  ep_hb_face_free(atomic_load(&f->hb));
   cache_page_ref *top = atomic_load(&f->pages);
   if (top) {
     for (size_t i = 0; i < PAGE_COUNT; i++)
@@ -489,7 +491,10 @@ static void face_free(ep_face *f) {
     free(f->programs[i].raw);
     free(f->programs[i].z);
   }
-  hb_blob_destroy(f->blob); // after FT_Done_Face: FreeType read these bytes
+  if (f->mapped) // after FT_Done_Face and the HarfBuzz face: both read these bytes
+    munmap((void *)f->data, f->data_len);
+  else
+    free((void *)f->data);
   pthread_mutex_destroy(&f->lock);
   strv_free(f->families, f->n_families);
   free(f->psname);
@@ -548,23 +553,35 @@ static void face_fail(ep_face *f, face_state state, const char *msg) {
   }
 }
 
+// 'map_file()' - Map F's file read-only into F->data (left NULL when it
+// cannot be opened or mapped, or is empty or too big).
+static void map_file(ep_face *f) {
+  int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0)
+    return;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size <= EP_MAX_FONT_BYTES) {
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p != MAP_FAILED) {
+      f->data = p;
+      f->data_len = (size_t)st.st_size;
+      f->mapped = true;
+    }
+  }
+  close(fd);
+}
+
 // 'face_load()' - Open F with FreeType (FS locked), check it is usable and read its metrics.
 static void face_load(ep_fontset *fs, ep_face *f) {
   FT_Open_Args args = {.flags = FT_OPEN_PATHNAME, .pathname = f->path};
-  // A file found by path is mapped once, and FreeType and HarfBuzz read the
-  // same mapping (two would count every page they both touch twice in the
-  // resident set, and fault it in twice). Empty blob: FreeType opens the path.
-  if (!f->blob) {
-    hb_blob_t *map = hb_blob_create_from_file_or_fail(f->path);
-    if (map && hb_blob_get_length(map) > 0)
-      f->blob = map;
-    else
-      hb_blob_destroy(map);
-  }
-  if (f->blob) { // read from memory (a mapping, or a descriptor's bytes): FreeType never opens the path
-    unsigned n = 0;
-    args = (FT_Open_Args){.flags = FT_OPEN_MEMORY, .memory_base = (const FT_Byte *)hb_blob_get_data(f->blob, &n)};
-    args.memory_size = n;
+  // A file found by path is mapped once, and FreeType, the subsetters and
+  // HarfBuzz read the same mapping (two would count every page they both
+  // touch twice in the resident set, and fault it in twice). No mapping:
+  // FreeType opens the path (and says why it cannot).
+  if (!f->data && !f->from_fd)
+    map_file(f);
+  if (f->data || f->from_fd) { // read from memory: FreeType never opens the path
+    args = (FT_Open_Args){.flags = FT_OPEN_MEMORY, .memory_base = f->data, .memory_size = (FT_Long)f->data_len};
   }
   FT_Error err = FT_Open_Face(fs->ft, &args, (FT_Long)f->index, &f->ft);
   if (err) {
@@ -702,7 +719,7 @@ static ep_face *face_get(ep_fontset *fs, const char *path, unsigned index, char 
 // the face in messages and identifies it for reuse.
 static ep_face *face_get_fd(ep_fontset *fs, int fd, unsigned index, char *shown) {
   for (size_t i = 0; i < fs->n_faces; i++)
-    if (fs->faces[i]->blob && fs->faces[i]->index == index && strcmp(fs->faces[i]->path, shown) == 0) {
+    if (fs->faces[i]->from_fd && fs->faces[i]->index == index && strcmp(fs->faces[i]->path, shown) == 0) {
       close(fd);
       free(shown);
       return fs->faces[i];
@@ -711,8 +728,9 @@ static ep_face *face_get_fd(ep_fontset *fs, int fd, unsigned index, char *shown)
   unsigned char *data = ep_read_fd(fd, EP_MAX_FONT_BYTES, &len); // NULL: not a regular file, too big
   close(fd);
   ep_face *f = face_new(shown, index);
-  f->blob = data ? hb_blob_create((const char *)data, (unsigned)len, HB_MEMORY_MODE_READONLY, data, free)
-                 : hb_blob_get_empty(); // FreeType then reports it unreadable
+  f->from_fd = true;
+  f->data = data; // NULL (length 0): FreeType then reports it unreadable
+  f->data_len = data ? len : 0;
   return face_keep(fs, f);
 }
 
@@ -839,53 +857,18 @@ bool ep_face_ink(ep_face *face, uint32_t cp, int *x_min, int *x_max) {
 // ---------------------------------------------------------------------------
 // Subsetting
 
-// 'face_hb()' - The face's HarfBuzz face (created once, immutable, shared), or NULL.
-static hb_face_t *face_hb(ep_face *f) {
-  hb_face_t *h = atomic_load_explicit(&f->hb, memory_order_acquire);
-  if (h)
+// 'face_hb()' - The face's HarfBuzz face (created once, immutable, shared),
+// or NULL when HarfBuzz cannot be loaded or reads no glyphs.
+static ep_hb_face *face_hb(ep_face *f) {
+  ep_hb_face *h = atomic_load_explicit(&f->hb, memory_order_acquire);
+  if (h || !f->data)
     return h;
   pthread_mutex_lock(&f->lock);
   h = atomic_load_explicit(&f->hb, memory_order_relaxed);
-  if (!h) {
-    hb_blob_t *blob = f->blob ? hb_blob_reference(f->blob) : hb_blob_create_from_file_or_fail(f->path);
-    if (blob) {
-      h = hb_face_create(blob, f->index);
-      hb_blob_destroy(blob);
-      if (hb_face_get_glyph_count(h) == 0) {
-        hb_face_destroy(h);
-        h = NULL;
-      } else {
-        hb_face_make_immutable(h);
-        atomic_store_explicit(&f->hb, h, memory_order_release);
-      }
-    }
-  }
+  if (!h && (h = ep_hb_face_new(f->data, f->data_len, f->index)))
+    atomic_store_explicit(&f->hb, h, memory_order_release);
   pthread_mutex_unlock(&f->lock);
   return h;
-}
-
-// 'table_is_kept()' - True when TAG is one of keep_tables.
-static bool table_is_kept(hb_tag_t tag) {
-  for (size_t i = 0; i < sizeof keep_tables / sizeof keep_tables[0]; i++)
-    if (tag == hb_tag_from_string(keep_tables[i], 4))
-      return true;
-  return false;
-}
-
-// 'drop_other_tables()' - Put every table tag of SRC that is not kept into DROP.
-static void drop_other_tables(hb_face_t *src, hb_set_t *drop) {
-  hb_tag_t tags[32];
-  unsigned start = 0, total;
-  do {
-    unsigned count = 32;
-    total = hb_face_get_table_tags(src, start, &count, tags);
-    for (unsigned i = 0; i < count; i++)
-      if (!table_is_kept(tags[i]))
-        hb_set_add(drop, tags[i]);
-    start += count;
-    if (!count)
-      break;
-  } while (start < total);
 }
 
 // 'cmp_u32()' - qsort() order of uint32_t values.
@@ -898,8 +881,8 @@ static int cmp_u32(const void *a, const void *b) {
 // FreeType (the same lookup that measured the text). False when subset.c
 // does not handle the face; hb-subset is tried then.
 static bool own_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char **out, size_t *out_len) {
-  unsigned len = 0;
-  const char *data = face->blob ? hb_blob_get_data(face->blob, &len) : NULL;
+  const unsigned char *data = face->data;
+  size_t len = face->data_len;
   if (!data || !len)
     return false;
   // subset.c wants the characters ascending and unique; callers may repeat them.
@@ -921,8 +904,7 @@ static bool own_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned ch
   for (size_t i = 0; i < n; i++)
     gids[i] = cps[i] < CP_LIMIT ? FT_Get_Char_Index(face->ft, cps[i]) : 0;
   pthread_mutex_unlock(&face->lock);
-  bool ok = ep_ttf_subset((const unsigned char *)data, len, face->index, cps, gids, n, SUBSET_GLYPHS_MAX, out,
-                          out_len);
+  bool ok = ep_ttf_subset(data, len, face->index, cps, gids, n, SUBSET_GLYPHS_MAX, out, out_len);
   free(gids);
   free(sorted);
   return ok;
@@ -937,38 +919,8 @@ bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char 
     return false;
   if (own_subset(face, cps, n, out, out_len))
     return true;
-  hb_face_t *src = face_hb(face);
-  if (!src)
-    return false;
-  hb_subset_input_t *in = hb_subset_input_create_or_fail();
-  if (!in)
-    return false;
-  hb_set_t *uni = hb_subset_input_unicode_set(in);
-  for (size_t i = 0; i < n; i++)
-    if (cps[i] < CP_LIMIT)
-      hb_set_add(uni, cps[i]);
-  drop_other_tables(src, hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG));
-  // Defaults kept as they are: no glyph names (post format 3), gids renumbered.
-  hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
-  hb_face_t *sub = hb_subset_or_fail(src, in);
-  hb_subset_input_destroy(in);
-  if (!sub)
-    return false;
-  hb_blob_t *blob = hb_face_reference_blob(sub);
-  hb_face_destroy(sub);
-  unsigned len = 0;
-  const char *data = hb_blob_get_data(blob, &len);
-  hb_face_t *check = hb_face_create(blob, 0);
-  unsigned glyphs = hb_face_get_glyph_count(check);
-  hb_face_destroy(check);
-  bool ok = data && len && glyphs > 0 && glyphs <= SUBSET_GLYPHS_MAX;
-  if (ok) {
-    *out = ep_xmalloc(len);
-    memcpy(*out, data, len);
-    *out_len = len;
-  }
-  hb_blob_destroy(blob);
-  return ok;
+  return ep_hb_face_subset(face_hb(face), cps, n, keep_tables, sizeof keep_tables / sizeof keep_tables[0],
+                           SUBSET_GLYPHS_MAX, out, out_len);
 }
 
 // 'ep_face_warm()' - Pay FACE's first-subset costs now: a small subset, discarded.

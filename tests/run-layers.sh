@@ -30,6 +30,7 @@ cat >"$tmp/layers" <<'EOF'
 2 fontcache fontcache
 2 catalog catalog
 2 subset subset
+2 hbsubset hbsubset
 3 font font
 3 xmlload xmlload
 4 program program
