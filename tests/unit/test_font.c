@@ -12,6 +12,7 @@
 #endif
 #include "font.h"
 #include "program.h"
+#include "subset.h"
 
 #include <check.h>
 #include <libdeflate.h>
@@ -628,6 +629,53 @@ START_TEST(subset_round_trips_through_freetype) {
 }
 END_TEST
 
+// A face subset.c refuses (a table directory that names 'fvar', as a
+// variable font's does) is cut by hb-subset instead, which the library
+// loads with dlopen() only then: the result passes the same checks.
+START_TEST(refused_face_goes_through_hb_subset) {
+  const char *serif = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf";
+  FILE *in = fopen(serif, "rb");
+  ck_assert_ptr_nonnull(in);
+  static unsigned char data[1 << 20];
+  size_t len = fread(data, 1, sizeof data, in);
+  fclose(in);
+  ck_assert(len > 1000 && len < sizeof data);
+  // 'gasp' -> 'fvar': the directory stays sorted (fpgm < fvar < glyf).
+  unsigned tables = (unsigned)(data[4] << 8 | data[5]);
+  bool renamed = false;
+  for (unsigned i = 0; i < tables && !renamed; i++)
+    if (memcmp(data + 12 + 16 * i, "gasp", 4) == 0) {
+      memcpy(data + 12 + 16 * i, "fvar", 4);
+      renamed = true;
+    }
+  ck_assert(renamed);
+  char dir[] = "/tmp/test_font-hb-XXXXXX", path[64];
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/var.ttf", dir);
+  FILE *out = fopen(path, "wb");
+  ck_assert_uint_eq(fwrite(data, 1, len, out), len);
+  fclose(out);
+  static const uint32_t cps[] = {'0', '9', 'A', 'a', 0xE9, 0xFC, 0x2014};
+  uint32_t gids[7];
+  for (int i = 0; i < 7; i++)
+    gids[i] = (uint32_t)i + 3;
+  unsigned char *own = NULL;
+  size_t own_len = 0;
+  ck_assert(!ep_ttf_subset(data, len, 0, cps, gids, 7, 32768, &own, &own_len)); // subset.c refuses it
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  const char *c[] = {path};
+  ep_role *r = add_role(fs, &d, "v", c, 1, NULL, NULL);
+  ck_assert_ptr_nonnull(r);
+  check_subset(ep_role_face(r, 0), path, 0, cps, 7);
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+  unlink(path);
+  rmdir(dir);
+}
+END_TEST
+
 // 'gbsn_face()' - The face of a role "s" of FS made of gbsn00lp alone.
 static ep_face *gbsn_face(ep_fontset *fs, ep_diags *d) {
   const char *c[] = {GBSN};
@@ -1011,6 +1059,7 @@ static Suite *font_suite(void) {
   tcase_add_test(tc, advances_and_coverage_gbsn00lp);
   tcase_add_test(tc, advances_match_freetype_for_uming_and_zenhei);
   tcase_add_test(tc, subset_round_trips_through_freetype);
+  tcase_add_test(tc, refused_face_goes_through_hb_subset);
   tcase_add_test(tc, cache_hammer_million_lookups);
   tcase_add_test(tc, describe_reports_every_candidate);
   tcase_add_test(tc, default_roles_resolve_on_debian_fonts);
