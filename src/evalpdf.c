@@ -690,6 +690,48 @@ static void set_render_diags(evalpdf_document *doc, const ep_diags *render) {
   ep_diags_sort(&doc->diags);
 }
 
+// 'add_chars()' - Mark the code points of TEXT (NULL is fine) in SEEN (a
+// bit per BMP code point) and append the new ones to CPS (*N of them).
+static void add_chars(const char *text, unsigned char *seen, uint32_t **cps, size_t *n, size_t *cap) {
+  if (!text)
+    return;
+  size_t len = strlen(text);
+  for (size_t i = 0; i < len;) {
+    uint32_t cp = ep_utf8_next(text, len, &i);
+    if (cp < 0x80 || cp > 0xFFFF || (seen[cp >> 3] & (1u << (cp & 7))))
+      continue; // ASCII lives in the Latin faces; the BMP is what the bit set holds
+    seen[cp >> 3] |= (unsigned char)(1u << (cp & 7));
+    if (*n == *cap) {
+      *cap = *cap ? *cap * 2 : 512;
+      *cps = ep_xrealloc(*cps, *cap * sizeof **cps);
+    }
+    (*cps)[(*n)++] = cp;
+  }
+}
+
+// 'prefetch_body_glyphs()' - Hand the font programs' helper thread, idle
+// until the layout is done, the document's characters in the body text's
+// primary face: it maps the pages of the font file the subset will read,
+// while this thread lays the document out. Only that face: the other roles
+// draw a few headings, and reading all the document's glyphs in them would
+// map far more of their files than their subsets use.
+static void prefetch_body_glyphs(ep_programs *programs, const ep_report *r, const ep_style *style) {
+  const ep_role *role = style->ts[EP_TS_BODY].role;
+  ep_face *face = role && ep_role_face_count(role) ? ep_role_face(role, 0) : NULL;
+  if (!face || !r->body)
+    return;
+  unsigned char *seen = ep_xcalloc(0x10000 / 8, 1);
+  uint32_t *cps = NULL;
+  size_t n = 0, cap = 0;
+  for (const ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
+    add_chars(x->text, seen, &cps, &n, &cap);
+    add_chars(x->name, seen, &cps, &n, &cap);
+  }
+  ep_programs_prefetch(programs, face, cps, n);
+  free(cps);
+  free(seen);
+}
+
 // Where one render goes.
 typedef struct render_target {
   const char *path;     // a file ("-" = stdout), or NULL
@@ -715,8 +757,10 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
   if (st == EVALPDF_OK) {
     // A PDF's font programs get their helper thread now, so that it is
     // running (not still being created) when the layout has named the glyphs.
-    if (!t->dump && !(ctx->flags & EVALPDF_OPT_SERIAL))
+    if (!t->dump && !(ctx->flags & EVALPDF_OPT_SERIAL)) {
       programs = ep_programs_new(true);
+      prefetch_body_glyphs(programs, doc->report, e->style);
+    }
     dl = ep_layout_report(doc->report, e->style, &rd);
     dl->programs = programs;
     dl->creator = "evalpdf " EVALPDF_VERSION;

@@ -30,14 +30,17 @@ struct ep_programs {
   size_t *order; // item indices, largest code point set first
   bool stop;
   bool posted; // the items are set (ep_programs_post)
+  ep_face *pre_face; // a prefetch job waiting for the helper (ep_programs_prefetch), or NULL
+  uint32_t *pre_cps;
+  size_t pre_n;
   bool thread_on;
   pthread_t thread;
 };
 
 // 'take_task()' - Claim the next task (P locked): a TODO subset, largest item
-// first, else a TODO deflate whose subset is done. Sets *ITEM and *ZIP and
-// returns true, or false when there is none now.
-static bool take_task(ep_programs *p, prog_item **item, bool *zip) {
+// first, else (unless SUBSETS_ONLY) a TODO deflate whose subset is done. Sets
+// *ITEM and *ZIP and returns true, or false when there is none now.
+static bool take_task(ep_programs *p, prog_item **item, bool *zip, bool subsets_only) {
   for (size_t k = 0; k < p->n; k++) {
     prog_item *it = &p->items[p->order[k]];
     if (it->sub == TASK_TODO) {
@@ -47,7 +50,7 @@ static bool take_task(ep_programs *p, prog_item **item, bool *zip) {
       return true;
     }
   }
-  for (size_t k = 0; k < p->n; k++) {
+  for (size_t k = 0; k < p->n && !subsets_only; k++) {
     prog_item *it = &p->items[p->order[k]];
     if (it->zip == TASK_TODO && it->sub == TASK_DONE) {
       it->zip = TASK_RUNNING;
@@ -101,9 +104,19 @@ static void *helper(void *arg) {
   while (!p->stop) {
     prog_item *it;
     bool zip;
-    if (!p->posted)
+    if (!p->posted && p->pre_face) {
+      ep_face *face = p->pre_face;
+      uint32_t *cps = p->pre_cps;
+      size_t n = p->pre_n;
+      p->pre_face = NULL;
+      p->pre_cps = NULL;
+      pthread_mutex_unlock(&p->lock);
+      ep_face_prefetch(face, cps, n); // while the caller lays the document out
+      free(cps);
+      pthread_mutex_lock(&p->lock);
+    } else if (!p->posted)
       pthread_cond_wait(&p->cond, &p->lock); // started before the items were known
-    else if (take_task(p, &it, &zip))
+    else if (take_task(p, &it, &zip, false))
       run_task(p, it, zip);
     else if (work_left(p))
       pthread_cond_wait(&p->cond, &p->lock);
@@ -134,6 +147,24 @@ ep_programs *ep_programs_new(bool use_helper) {
   pthread_cond_init(&p->cond, NULL);
   p->thread_on = use_helper && pthread_create(&p->thread, NULL, helper, p) == 0;
   return p;
+}
+
+// 'ep_programs_prefetch()' - Give the waiting helper a prefetch job (see program.h).
+void ep_programs_prefetch(ep_programs *p, ep_face *face, const uint32_t *cps, size_t n) {
+  if (!p || !face || !n || !p->thread_on)
+    return;
+  uint32_t *copy = ep_xmalloc(sizeof *copy * n);
+  memcpy(copy, cps, sizeof *copy * n);
+  pthread_mutex_lock(&p->lock);
+  if (!p->posted && !p->pre_face) {
+    p->pre_face = face;
+    p->pre_cps = copy;
+    p->pre_n = n;
+    copy = NULL;
+    pthread_cond_broadcast(&p->cond);
+  }
+  pthread_mutex_unlock(&p->lock);
+  free(copy);
 }
 
 // 'ep_programs_post()' - Set the items for the N faces (once) and wake the helper.
@@ -167,7 +198,10 @@ ep_programs *ep_programs_start(ep_face *const *faces, const uint32_t *const *cps
 }
 
 // 'finish()' - Wait until TASK of item I has ended (P locked), doing it
-// here if nobody has claimed it, and other tasks while it runs elsewhere.
+// here if nobody has claimed it, and other tasks while it runs elsewhere:
+// only subsets while the caller waits for a subset (it has the PDF's pages
+// to write next, and a large deflate taken now would hold them up while the
+// helper runs out of work), any task while it waits for a deflate.
 static task_state finish(ep_programs *p, size_t i, bool zip) {
   prog_item *it = &p->items[i];
   for (;;) {
@@ -181,7 +215,7 @@ static task_state finish(ep_programs *p, size_t i, bool zip) {
     }
     prog_item *other;
     bool ozip;
-    if (take_task(p, &other, &ozip))
+    if (take_task(p, &other, &ozip, !zip))
       run_task(p, other, ozip);
     else
       pthread_cond_wait(&p->cond, &p->lock);
@@ -244,6 +278,7 @@ void ep_programs_free(ep_programs *p) {
   }
   free(p->items);
   free(p->order);
+  free(p->pre_cps);
   pthread_cond_destroy(&p->cond);
   pthread_mutex_destroy(&p->lock);
   free(p);
