@@ -83,6 +83,7 @@ typedef struct ep_dlist {
   const char *source;   // the report's file, named in the writer's errors (NULL: none)
   long long epoch;      // creation time (SOURCE_DATE_EPOCH) or -1 for none
   bool serial;          // the writer makes the font programs on the calling thread only
+  int layout_passes;    // passes the layout made (more than one only while printed page numbers changed)
   struct ep_programs *programs; // font programs started by the caller before the layout (program.h),
                                 // which the writer posts its fonts to; NULL: the writer starts its own
 } ep_dlist;

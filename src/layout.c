@@ -1027,7 +1027,7 @@ static void place_heading(lay *L, ep_page *page, const ep_node *s, int page_inde
   int printed = page_index - L->first_num + 1;
   size_t k = sec_find(L, s);
   if (k != SIZE_MAX) {
-    if (L->sec_pages[k] != printed)
+    if (L->sec_pages[k] != printed && L->pages_shown)
       L->toc_changed = true;
     L->sec_pages[k] = printed;
   }
@@ -1248,12 +1248,17 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
   for (const ep_node *c = r->body ? r->body->first : NULL; c; c = c->next)
     if (c->kind == EP_N_TOC && c->toc_depth > 0)
       L.outline_depth = c->toc_depth;
-  for (const ep_node *x = r->body; x; x = ep_next_node(x, r->body))
+  for (const ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
     if (x->kind == EP_N_SECTION || x->kind == EP_N_APPENDIX)
       record_section(&L, x);
-  // Pass until the 目录's page numbers are stable (at most 5 passes). Only the
-  // last pass reports its warnings.
+    L.pages_shown |= x->kind == EP_N_TOC || (x->kind == EP_N_REF && x->page);
+  }
+  // Pass until the page numbers the report prints (目录, <ref page>) are
+  // stable (at most 5 passes); a report that prints none needs one pass.
+  // Only the last pass reports its warnings.
+  int passes = 0;
   for (int pass = 0; pass < 5; pass++) {
+    passes++;
     ep_diags_init(&scratch);
     L.in.diags = &scratch;
     if (dl)
@@ -1280,6 +1285,7 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
   for (size_t i = 0; i < L.nlines; i++)
     if (L.lines[i].table)
       lay_table_free(L.lines[i].table);
+  dl->layout_passes = passes;
   page_numbers(&L);
   ep_diags_append(diags, &scratch);
   ep_diags_free(&scratch);

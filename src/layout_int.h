@@ -39,6 +39,8 @@ typedef struct lay {
   size_t *sec_hash;     // index+1 into sec_nodes by node address (0 = empty), sec_hcap slots
   size_t sec_hcap;
   bool toc_changed;
+  bool pages_shown;     // the report prints section page numbers (a 目录, or a <ref page>): only then
+                        // does a changed page number need another pass
   bool overflow;      // lay_new_page() hit LAY_MAX_PAGES
   int first_num;      // index of the first numbered page (from the last pagination)
   bool want_num_start; // mark the next line as the start of page numbering

@@ -661,6 +661,35 @@ START_TEST(punctuation_ink_on_every_debian_face) {
 END_TEST
 
 // 'layout_suite()' - All layout tests.
+// The page numbers a report prints (目录, <ref page="yes">) take a second
+// layout pass once the first has placed the sections; a report that prints
+// none is laid out once. Either way the 目录 shows the right pages.
+START_TEST(second_pass_only_for_printed_page_numbers) {
+  static const char *const bodies[] = {
+      "<section title=\"一\"><p>正文。</p></section><section title=\"二\"><p>正文。</p></section>",
+      "<toc/><section title=\"一\"><p>正文。</p></section><section title=\"二\"><p>正文。</p></section>",
+      "<section title=\"一\" id=\"a\"><p>见<ref to=\"b\" page=\"yes\"/>。</p></section>"
+      "<section title=\"二\" id=\"b\"><p>正文。</p></section>",
+      "<section title=\"一\" id=\"a\"><p>见<ref to=\"b\"/>。</p></section>"
+      "<section title=\"二\" id=\"b\"><p>正文。</p></section>"};
+  static const int want[] = {1, 2, 2, 1};
+  for (int i = 0; i < 4; i++) {
+    char xml[1024];
+    snprintf(xml, sizeof xml,
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><report><meta><title>测试</title></meta><body>%s</body></report>",
+             bodies[i]);
+    env e;
+    env_open(&e);
+    ep_report *r = load_text(xml);
+    ck_assert_uint_eq(r->diags.count, 0);
+    ep_diags d;
+    ep_dlist *dl = lay_out(&e, r, &d);
+    ck_assert_msg(dl->layout_passes == want[i], "body %d: %d passes", i, dl->layout_passes);
+    done(&e, r, &d, dl);
+  }
+}
+END_TEST
+
 static Suite *layout_suite(void) {
   Suite *s = suite_create("layout");
   TCase *tc = tcase_create("layout");
@@ -679,6 +708,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, wide_table_warns_and_stays_inside_its_cells);
   tcase_add_test(tc, form_repeats_indicator_header_and_prints_caption_once);
   tcase_add_test(tc, too_many_pages_is_an_error_at_the_block);
+  tcase_add_test(tc, second_pass_only_for_printed_page_numbers);
   suite_add_tcase(s, tc);
   return s;
 }
