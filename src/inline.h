@@ -58,6 +58,7 @@ typedef struct inl {
   ep_box *protos;      // proto boxes of the current line(s), y relative to a baseline
   size_t nprotos, cprotos;
   ep_wordseg *ws;      // word segmenter for titles, headings and header cells (NULL: by character)
+  struct ep_lb_memo *lbmemo; // line breaks of the earlier passes (NULL: one pass, nothing kept)
   ink_entry *ink;      // ink boxes of the marks looked up so far
   size_t nink, cink;
   uint64_t *missing;   // missing glyph warnings already given (cp << 32 | line)

@@ -72,7 +72,7 @@ void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep
   if (align == EP_H_CENTER || align == EP_H_RIGHT)
     p.min_last_chars = 1;
   ep_lb_result res;
-  if (ep_linebreak(at->a, at->n, &p, &res) != 0) {
+  if (ep_linebreak_memo(L->in.lbmemo, at->a, at->n, &p, &res) != 0) {
     fprintf(stderr, "evalpdf: fatal: out of memory in line breaking\n");
     abort();
   }
@@ -223,7 +223,7 @@ static void balanced_para(lay *L, atoms *at, double inset, double W, double size
     ep_lb_params_init(&p, W);
     p.min_last_chars = 1;
     p.max_stretch = 1e-9;
-    if (ep_linebreak(at->a, at->n, &p, &res) != 0)
+    if (ep_linebreak_memo(L->in.lbmemo, at->a, at->n, &p, &res) != 0)
       abort();
   }
   for (size_t k = 0; k < res.nlines; k++) {
@@ -1253,6 +1253,8 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
       record_section(&L, x);
     L.pages_shown |= x->kind == EP_N_TOC || (x->kind == EP_N_REF && x->page);
   }
+  // A second pass sets the same paragraphs again, but for the page numbers.
+  L.in.lbmemo = L.pages_shown ? ep_lb_memo_new() : NULL;
   // Pass until the page numbers the report prints (目录, <ref page>) are
   // stable (at most 5 passes); a report that prints none needs one pass.
   // Only the last pass reports its warnings.
@@ -1297,6 +1299,7 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
   free(L.in.missing);
   free(L.in.ink);
   ep_wordseg_free(L.in.ws);
+  ep_lb_memo_free(L.in.lbmemo);
   dl->title = r->meta.title;
   dl->author = r->meta.issuer;
   dl->subject = r->meta.subtitle;

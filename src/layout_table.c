@@ -305,7 +305,7 @@ static void break_cells(tbl_host *L, ep_table *t) {
       ep_lb_params p;
       ep_lb_params_init(&p, w);
       p.max_stretch = CELL_STRETCH;
-      if (ep_linebreak(c->at.a, c->at.n, &p, &c->res) != 0)
+      if (ep_linebreak_memo(L->in->lbmemo, c->at.a, c->at.n, &p, &c->res) != 0)
         abort();
       for (size_t k = 0; k < c->res.nlines && !over && !t->overfull; k++)
         if (c->res.lines[k].overfull) {

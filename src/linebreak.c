@@ -1043,3 +1043,144 @@ int ep_lb_measure(const ep_lb_atom *atoms, size_t n, double *min, double *pref)
   lb_free_ctx(&c);
   return 0;
 }
+
+// ---------------------------------------------------------------------------
+// Memo of results across layout passes
+
+// One remembered result, found by two independent 64-bit hashes of its input.
+typedef struct lb_memo_entry {
+  uint64_t h1, h2;
+  size_t n;
+  ep_lb_result res;
+} lb_memo_entry;
+
+struct ep_lb_memo {
+  lb_memo_entry *e; // open addressing, cap slots (a power of two), n.res.x == NULL: empty
+  size_t count, cap;
+};
+
+// 'lb_mix()' - Fold the 64-bit word V into both hashes.
+static void lb_mix(uint64_t *h1, uint64_t *h2, uint64_t v)
+{
+  *h1 = (*h1 ^ v) * 0x100000001B3ull;                     // FNV-1a, one word at a time
+  *h2 = (*h2 + v) * 0x9E3779B97F4A7C15ull;                // a multiplicative mix
+  *h2 ^= *h2 >> 29;
+}
+
+// 'lb_bits()' - The bits of the double V (every field is hashed by value, so
+// padding bytes never matter).
+static uint64_t lb_bits(double v)
+{
+  uint64_t u;
+  memcpy(&u, &v, sizeof u);
+  return u;
+}
+
+// 'lb_hash()' - The two hashes of a ep_linebreak() input.
+static void lb_hash(const ep_lb_atom *a, size_t n, const ep_lb_params *p, uint64_t *h1, uint64_t *h2)
+{
+  *h1 = 0xCBF29CE484222325ull;
+  *h2 = 0x84222325CBF29CE4ull;
+  lb_mix(h1, h2, n);
+  lb_mix(h1, h2, lb_bits(p->first_width));
+  lb_mix(h1, h2, lb_bits(p->width));
+  lb_mix(h1, h2, (uint64_t)(int64_t)p->min_last_chars);
+  lb_mix(h1, h2, lb_bits(p->cjk_latin_gap));
+  lb_mix(h1, h2, (uint64_t)p->no_squeeze << 1 | (uint64_t)p->no_shrink);
+  lb_mix(h1, h2, lb_bits(p->max_stretch));
+  for (size_t i = 0; i < n; i++) {
+    lb_mix(h1, h2, (uint64_t)a[i].cp << 32 | a[i].flags);
+    lb_mix(h1, h2, lb_bits(a[i].advance));
+    lb_mix(h1, h2, lb_bits(a[i].em));
+    lb_mix(h1, h2, lb_bits(a[i].ink_l));
+    lb_mix(h1, h2, lb_bits(a[i].ink_r));
+  }
+}
+
+// 'lb_result_copy()' - A deep copy of SRC in *DST; false when out of memory.
+static bool lb_result_copy(const ep_lb_result *src, ep_lb_result *dst)
+{
+  *dst = *src;
+  dst->x = malloc(src->n * sizeof *dst->x);
+  dst->w = malloc(src->n * sizeof *dst->w);
+  dst->lines = malloc((src->nlines ? src->nlines : 1) * sizeof *dst->lines);
+  if (!dst->x || !dst->w || !dst->lines) {
+    ep_lb_result_free(dst);
+    return false;
+  }
+  memcpy(dst->x, src->x, src->n * sizeof *dst->x);
+  memcpy(dst->w, src->w, src->n * sizeof *dst->w);
+  memcpy(dst->lines, src->lines, src->nlines * sizeof *dst->lines);
+  return true;
+}
+
+// 'ep_lb_memo_new()' - An empty memo.
+ep_lb_memo *ep_lb_memo_new(void)
+{
+  return calloc(1, sizeof(ep_lb_memo));
+}
+
+// 'ep_lb_memo_free()' - Free M and every result it holds.
+void ep_lb_memo_free(ep_lb_memo *m)
+{
+  if (!m)
+    return;
+  for (size_t i = 0; i < m->cap; i++)
+    ep_lb_result_free(&m->e[i].res);
+  free(m->e);
+  free(m);
+}
+
+// 'lb_memo_slot()' - The slot of (H1, H2, N) in M: its entry, or the empty slot for it.
+static lb_memo_entry *lb_memo_slot(ep_lb_memo *m, uint64_t h1, uint64_t h2, size_t n)
+{
+  for (size_t i = (size_t)h1 & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+    lb_memo_entry *e = &m->e[i];
+    if (!e->res.x || (e->h1 == h1 && e->h2 == h2 && e->n == n))
+      return e;
+  }
+}
+
+// 'lb_memo_grow()' - Double M's table (or make its first); false when out of memory.
+static bool lb_memo_grow(ep_lb_memo *m)
+{
+  size_t cap = m->cap ? m->cap * 2 : 256;
+  lb_memo_entry *old = m->e, *e = calloc(cap, sizeof *e);
+  if (!e)
+    return false;
+  size_t old_cap = m->cap;
+  m->e = e;
+  m->cap = cap;
+  for (size_t i = 0; i < old_cap; i++)
+    if (old[i].res.x)
+      *lb_memo_slot(m, old[i].h1, old[i].h2, old[i].n) = old[i];
+  free(old);
+  return true;
+}
+
+// 'ep_linebreak_memo()' - ep_linebreak() through memo M (see linebreak.h).
+int ep_linebreak_memo(ep_lb_memo *m, const ep_lb_atom *atoms, size_t n, const ep_lb_params *p, ep_lb_result *out)
+{
+  if (!m || !out || !p || n == 0 || !atoms)
+    return ep_linebreak(atoms, n, p, out);
+  uint64_t h1, h2;
+  lb_hash(atoms, n, p, &h1, &h2);
+  if (m->cap) {
+    lb_memo_entry *e = lb_memo_slot(m, h1, h2, n);
+    if (e->res.x) {
+      memset(out, 0, sizeof *out);
+      return lb_result_copy(&e->res, out) ? 0 : -1;
+    }
+  }
+  int rc = ep_linebreak(atoms, n, p, out);
+  if (rc != 0 || ((m->count + 1) * 2 > m->cap && !lb_memo_grow(m)))
+    return rc; // not remembered: out of memory is no error here
+  lb_memo_entry *e = lb_memo_slot(m, h1, h2, n);
+  if (lb_result_copy(out, &e->res)) {
+    e->h1 = h1;
+    e->h2 = h2;
+    e->n = n;
+    m->count++;
+  }
+  return rc;
+}

@@ -142,6 +142,25 @@ void ep_lb_params_init(ep_lb_params *p, double width);
 int ep_linebreak(const ep_lb_atom *atoms, size_t n, const ep_lb_params *p,
                  ep_lb_result *out);
 
+// A memo of ep_linebreak() results, for a layout that runs several passes
+// over the same paragraphs (while the page numbers of its 目录 settle): a
+// paragraph with the same atoms and parameters gets a copy of the result
+// found before. Keys are two independent 64-bit hashes of every atom field
+// and parameter (plus the atom count), so a false match needs both 64-bit
+// hashes of two different paragraphs to agree. Not thread-safe: one per layout.
+typedef struct ep_lb_memo ep_lb_memo;
+
+// 'ep_lb_memo_new()' - An empty memo (NULL when out of memory); free with ep_lb_memo_free().
+ep_lb_memo *ep_lb_memo_new(void);
+
+// 'ep_lb_memo_free()' - Free M (NULL is fine) and every result it holds.
+void ep_lb_memo_free(ep_lb_memo *m);
+
+// 'ep_linebreak_memo()' - ep_linebreak(), answered from M when the same input
+// was broken before (and remembered in M otherwise); M NULL: plain
+// ep_linebreak(). *OUT is the caller's either way (ep_lb_result_free()).
+int ep_linebreak_memo(ep_lb_memo *m, const ep_lb_atom *atoms, size_t n, const ep_lb_params *p, ep_lb_result *out);
+
 // 'ep_lb_result_free()' - Free what ep_linebreak() allocated in R and zero R.
 // Safe on a zeroed result and on one already freed.
 void ep_lb_result_free(ep_lb_result *r);

@@ -1182,6 +1182,61 @@ START_TEST(zero_width_atoms_stay_linear)
 }
 END_TEST
 
+// 'same_result()' - True when A and B are the same result, field by field.
+static bool same_result(const ep_lb_result *a, const ep_lb_result *b)
+{
+  if (a->n != b->n || a->nlines != b->nlines || a->pass != b->pass)
+    return false;
+  for (size_t i = 0; i < a->n; i++)
+    if (a->x[i] != b->x[i] || a->w[i] != b->w[i])
+      return false;
+  for (size_t k = 0; k < a->nlines; k++) {
+    const ep_lb_line *p = &a->lines[k], *q = &b->lines[k];
+    if (p->start != q->start || p->end != q->end || p->measure != q->measure || p->width_used != q->width_used ||
+        p->last != q->last || p->forced != q->forced || p->overfull != q->overfull || p->relaxed != q->relaxed ||
+        p->ragged != q->ragged)
+      return false;
+  }
+  return true;
+}
+
+// The memo answers a repeated input with a copy of the first result (the
+// caller owns and frees each), and any change to an atom or a parameter is a
+// new input: 400 paragraphs x 2 widths, asked twice, grow the table and give
+// exactly ep_linebreak()'s results.
+START_TEST(memo_repeats_results_and_tells_inputs_apart)
+{
+  ep_lb_memo *m = ep_lb_memo_new();
+  ck_assert_ptr_nonnull(m);
+  for (int round = 0; round < 2; round++)
+    for (size_t i = 0; i < 400; i++) {
+      char *text = han(20 + i % 97);
+      size_t n;
+      ep_lb_atom *a = make_atoms(text, &n);
+      if (i % 3 == 0)
+        a[i % n].advance += 0.25; // a different atom, same text
+      for (int wi = 0; wi < 2; wi++) {
+        ep_lb_params p;
+        ep_lb_params_init(&p, wi ? 160 : 448);
+        p.min_last_chars = i % 5 == 0 ? 1 : 2;
+        ep_lb_result fresh, memo;
+        ck_assert_int_eq(ep_linebreak(a, n, &p, &fresh), 0);
+        ck_assert_int_eq(ep_linebreak_memo(m, a, n, &p, &memo), 0);
+        ck_assert_msg(same_result(&fresh, &memo), "paragraph %zu width %d round %d", i, wi, round);
+        ck_assert_ptr_ne(fresh.x, memo.x);
+        ep_lb_result_free(&fresh);
+        ep_lb_result_free(&memo);
+      }
+      free(a);
+      free(text);
+    }
+  ep_lb_result r;
+  ck_assert_int_eq(ep_linebreak_memo(m, NULL, 0, NULL, &r), -2);
+  ep_lb_memo_free(m);
+  ep_lb_memo_free(NULL);
+}
+END_TEST
+
 // 'linebreak_suite()' - Every test above.
 static Suite *linebreak_suite(void)
 {
@@ -1216,6 +1271,7 @@ static Suite *linebreak_suite(void)
   tcase_add_test(tc, measure_min_and_preferred);
   tcase_add_test(tc, blanks_follow_the_ink);
   tcase_add_test(tc, empty_spaces_and_bad_arguments);
+  tcase_add_test(tc, memo_repeats_results_and_tells_inputs_apart);
   suite_add_tcase(s, tc);
   TCase *big = tcase_create("scale");
   tcase_set_timeout(big, 120);
