@@ -134,6 +134,15 @@ int cli_hash_file(const char *path, char hex[CLI_HEX_LEN]);
 // the hash of) a file outside the include root. -1 with errno EXDEV when
 // PATH is not beneath ROOT, or as the open failed.
 int cli_hash_file_beneath(const char *root, const char *path, char hex[CLI_HEX_LEN]);
+
+// 'cli_file_identity()' - A SHA-256 that names the regular file at PATH as it
+// is now, from its path, device, inode, size, modification and change times
+// (the file is opened beneath ROOT, as cli_hash_file_beneath() does, when
+// ROOT is not NULL), without reading it: for font files, megabytes each,
+// where hashing the content took most of a batch's fixed cost. Writing to
+// the file or replacing it changes the change time or the inode, so the
+// identity changes; 0, or -1 with errno set.
+int cli_file_identity(const char *root, const char *path, char hex[CLI_HEX_LEN]);
 // 'cli_hash_string()' - SHA-256 of the string S into HEX.
 void cli_hash_string(const char *s, char hex[CLI_HEX_LEN]);
 // 'cli_fnv1a64()' - 64-bit FNV-1a of the string S (the shard hash).

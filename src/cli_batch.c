@@ -464,23 +464,26 @@ static char *job_root(const batch *b, const job *j) {
   return b->o->root ? cli_path_absolute(b->o->root) : cli_path_dir(j->in->abs);
 }
 
-// 'hash_shared_file()' - cli_hash_cache callback: the content hash of the
-// file KEY names ("file:PATH").
+// 'hash_shared_file()' - cli_hash_cache callback: the hash of the file KEY
+// names: "file:PATH" (a layout) by content, "font:PATH" (a font file, several
+// megabytes) by identity (cli_file_identity(): path, inode, size, times).
 // USER is the include root (or NULL): a file beneath it (a layout, or a
 // font file, that a report named) is opened beneath it only, as the library
 // read it; installed layouts and fonts by path.
 static int hash_shared_file(const char *key, char *hex, void *user) {
   const char *root = user, *path = key + 5;
   char *rel = root ? cli_path_relative(path, root) : NULL; // NULL: an installed file
-  int rc = rel ? cli_hash_file_beneath(root, path, hex) : cli_hash_file(path, hex);
+  int rc = !strncmp(key, "font:", 5) ? cli_file_identity(rel ? root : NULL, path, hex)
+           : rel                     ? cli_hash_file_beneath(root, path, hex)
+                                     : cli_hash_file(path, hex);
   free(rel);
   return rc;
 }
 
-// 'shared_file_hash()' - The content hash of the layout or font file PATH
-// that job J used, computed once per run.
-static int shared_file_hash(batch *b, const job *j, const char *path, char hex[CLI_HEX_LEN]) {
-  char *key = cli_xasprintf("file:%s", path);
+// 'shared_file_hash()' - The hash of the layout (KIND 'l') or font file
+// (KIND 'f') PATH that job J used, computed once per run.
+static int shared_file_hash(batch *b, const job *j, const char *path, char kind, char hex[CLI_HEX_LEN]) {
+  char *key = cli_xasprintf("%s:%s", kind == 'f' ? "font" : "file", path);
   char *root = job_root(b, j);
   int rc = cli_hash_cache_get(b->cache, key, hash_shared_file, root, hex);
   free(root);
@@ -530,7 +533,7 @@ static bool entry_key(batch *b, const char *layout, char key[CLI_HEX_LEN]) {
 // and fonts from the shared cache.
 static int dep_hash(batch *b, job *j, const cli_dep *d, char hex[CLI_HEX_LEN]) {
   if (d->kind != 'i')
-    return shared_file_hash(b, j, d->path, hex);
+    return shared_file_hash(b, j, d->path, d->kind, hex);
   if (!strcmp(d->path, j->in->abs)) {
     memcpy(hex, j->in_hash, CLI_HEX_LEN);
     return j->have_in_hash ? 0 : -1;
@@ -699,7 +702,7 @@ static void make_entry(batch *b, job *j) {
   for (size_t k = 0; k < shared.ndeps; k++) {
     e.deps = cli_xrealloc(e.deps, (e.ndeps + 1) * sizeof *e.deps);
     e.deps[e.ndeps] = shared.deps[k];
-    if (ok && shared_file_hash(b, j, shared.deps[k].path, e.deps[e.ndeps].hash) != 0)
+    if (ok && shared_file_hash(b, j, shared.deps[k].path, shared.deps[k].kind, e.deps[e.ndeps].hash) != 0)
       ok = false;
     e.ndeps++;
   }

@@ -248,9 +248,9 @@ int cli_hash_file(const char *path, char hex[CLI_HEX_LEN]) {
   return hash_fd(open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY), hex);
 }
 
-// 'cli_hash_file_beneath()' - SHA-256 of PATH, a file beneath folder ROOT,
-// opened relative to ROOT and never by path (see cli.h).
-int cli_hash_file_beneath(const char *root, const char *path, char hex[CLI_HEX_LEN]) {
+// 'open_beneath()' - PATH (absolute), a file beneath folder ROOT, opened for
+// reading relative to ROOT and never by path; -1 with errno set.
+static int open_beneath(const char *root, const char *path) {
   char *rel = cli_path_relative(path, root);
   if (!rel) {
     errno = EXDEV;
@@ -270,12 +270,40 @@ int cli_hash_file_beneath(const char *root, const char *path, char hex[CLI_HEX_L
     errno = e;
   }
   free(rel);
-  return hash_fd(fd < 0 ? -1 : (int)fd, hex);
+  return fd < 0 ? -1 : (int)fd;
 #else
   free(rel);
   errno = ENOSYS; // no confined open here: no hash, so the report renders again next time
   return -1;
 #endif
+}
+
+// 'cli_hash_file_beneath()' - SHA-256 of PATH, a file beneath folder ROOT,
+// opened relative to ROOT and never by path (see cli.h).
+int cli_hash_file_beneath(const char *root, const char *path, char hex[CLI_HEX_LEN]) {
+  return hash_fd(open_beneath(root, path), hex);
+}
+
+// 'cli_file_identity()' - The identity of the regular file at PATH (beneath
+// ROOT when ROOT is not NULL) in HEX (see cli.h).
+int cli_file_identity(const char *root, const char *path, char hex[CLI_HEX_LEN]) {
+  int fd = root ? open_beneath(root, path) : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0)
+    return -1;
+  struct stat sb;
+  int rc = fstat(fd, &sb);
+  close(fd);
+  if (rc != 0 || !S_ISREG(sb.st_mode)) {
+    errno = rc != 0 ? errno : EINVAL;
+    return -1;
+  }
+  char *id = cli_xasprintf("identity 1\n%s\n%llu %llu %lld\n%lld.%09ld %lld.%09ld\n", path,
+                           (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino, (long long)sb.st_size,
+                           (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec, (long long)sb.st_ctim.tv_sec,
+                           sb.st_ctim.tv_nsec);
+  cli_hash_string(id, hex);
+  free(id);
+  return 0;
 }
 
 // 'hash_fd()' - SHA-256 of the regular file open on FD (closed here; -1: fail).

@@ -212,11 +212,14 @@ static bool read_events(watcher *w, cli_hash_cache *cache) {
       bool m = set_has(&w->files, path) ||
                (set_has(&w->input_dirs, dir) && ((ev->mask & IN_ISDIR) || has_xml_suffix(ev->name)));
       if (m) {
-        char *k1 = cli_xasprintf("file:%s", path), *k2 = cli_xasprintf("fonts:%s", path);
+        char *k1 = cli_xasprintf("file:%s", path), *k2 = cli_xasprintf("fonts:%s", path),
+             *k3 = cli_xasprintf("font:%s", path);
         cli_hash_cache_forget(cache, k1);
         cli_hash_cache_forget(cache, k2);
+        cli_hash_cache_forget(cache, k3);
         free(k1);
         free(k2);
+        free(k3);
       }
       matters |= m;
       free(path);

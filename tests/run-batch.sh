@@ -2,7 +2,7 @@
 # evalpdf batch and watch: good and bad reports mixed (exit status, summary
 # counts, diagnostics, no partial PDF), notes once per run, name patterns and
 # collisions, -o mirroring, @lists, skipping and re-rendering after edits to a
-# report, a shared include and the layout, a half-written or foreign PDF,
+# report, a shared include, the layout and a font file, a half-written or foreign PDF,
 # byte identity across -j 1 / -j 2 and input orders, shards that partition
 # the inputs (and stay put when a file is added), and watch picking up an
 # edit, keeping the last good PDF on a broken one and ending on Ctrl-C.
@@ -164,6 +164,24 @@ check "same layout: skips all ($(summary lay2.log))" [ "$(summary lay2.log)" = "
 echo '<!-- edited -->' >>my-layout.xml
 run lay3.log -j 2 -o out --layout "$tmp/my-layout.xml" in
 check "layout edited: renders all ($(summary lay3.log))" [ "$(summary lay3.log)" = "rendered 4, skipped 0, failed 2, warnings 0" ]
+# A font file is known by its identity (path, inode, size, times), not hashed
+# whole: untouched, the reports are skipped; rewritten (even with the same
+# bytes), or replaced, every report that uses it renders again.
+mkdir -p fonts
+cp /usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf fonts/f.ttf
+sed -e '/<face /d' -e 's|\(<role [^>]*>\)|\1<face file="fonts/f.ttf"/>|' "$src/layouts/official.xml" >font-layout.xml
+run fnt1.log -j 2 -o fout1 --layout "$tmp/font-layout.xml" in
+check "font layout: renders all ($(summary fnt1.log))" [ "$(summary fnt1.log)" = "rendered 4, skipped 0, failed 2, warnings 0" ]
+check "font layout: the font is a dependency" grep -q "^dep f [0-9a-f]* $tmp/fonts/f.ttf\$" fout1/.evalpdf-manifest
+run fnt2.log -j 2 -o fout1 --layout "$tmp/font-layout.xml" in
+check "font untouched: skips all ($(summary fnt2.log))" [ "$(summary fnt2.log)" = "rendered 0, skipped 4, failed 2, warnings 0" ]
+sleep 0.05
+cp /usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf fonts/f.ttf
+run fnt3.log -j 2 -o fout1 --layout "$tmp/font-layout.xml" in
+check "font rewritten: renders all ($(summary fnt3.log))" [ "$(summary fnt3.log)" = "rendered 4, skipped 0, failed 2, warnings 0" ]
+cp fonts/f.ttf fonts/g.ttf && mv fonts/g.ttf fonts/f.ttf
+run fnt4.log -j 2 -o fout1 --layout "$tmp/font-layout.xml" in
+check "font replaced: renders all ($(summary fnt4.log))" [ "$(summary fnt4.log)" = "rendered 4, skipped 0, failed 2, warnings 0" ]
 SOURCE_DATE_EPOCH=1700000001 "$bin" batch -j 2 -o out --layout "$tmp/my-layout.xml" in 2>sde.log
 check "another SOURCE_DATE_EPOCH: renders all ($(summary sde.log))" [ "$(summary sde.log)" = "rendered 4, skipped 0, failed 2, warnings 0" ]
 rm -f out/.evalpdf-manifest
