@@ -27,8 +27,7 @@ void lay_push_atom(atoms *at, uint32_t cp, double adv, double em, unsigned flags
 }
 
 // 'warn_missing()' - One warning per character and source line that no face covers.
-static void warn_missing(inl *L, uint32_t cp, const ep_text_style *ts, const char *file, unsigned long line,
-                         bool nonbmp) {
+static void warn_missing(inl *L, uint32_t cp, const ep_text_style *ts, const char *file, unsigned long line) {
   uint64_t key = ((uint64_t)cp << 32) | (line & 0xFFFFFFFFu);
   for (size_t i = 0; i < L->nmissing; i++)
     if (L->missing[i] == key)
@@ -40,14 +39,9 @@ static void warn_missing(inl *L, uint32_t cp, const ep_text_style *ts, const cha
   L->missing[L->nmissing++] = key;
   char u[8] = {0};
   ep_utf8_encode(cp, u);
-  if (nonbmp)
-    ep_diag_add(L->diags, EP_WARNING, file, line, "missing-glyph",
-                "character “%s” (U+%04X) lies outside the Basic Multilingual Plane, which the PDF writer (libharu 2.3) cannot embed; it prints as a blank.",
-                u, (unsigned)cp);
-  else
-    ep_diag_add(L->diags, EP_WARNING, file, line, "missing-glyph",
-                "character “%s” (U+%04X) is in no font of role %s; it prints as an empty box (install a font that has it, or point the role at one).",
-                u, (unsigned)cp, ts->role_name ? ts->role_name : "?");
+  ep_diag_add(L->diags, EP_WARNING, file, line, "missing-glyph",
+              "character “%s” (U+%04X) is in no font of role %s; it prints as an empty box (install a font that has it, or point the role at one).",
+              u, (unsigned)cp, ts->role_name ? ts->role_name : "?");
 }
 
 // 'ink_of()' - The ink box of CP in FACE (1/1000 em), cached in L.
@@ -170,17 +164,14 @@ void lay_add_text(inl *L, atoms *at, const char *s, const ifmt *f, const char *f
     uint32_t cp = cps[i];
     atom_style as = {f->link, NULL, f->size, f->bold, f->underline, f->rise, file, line, 0};
     ep_face *face = NULL;
-    bool nonbmp = cp > 0xFFFF;
     if (lat[i] && f->ts->latin)
       face = ep_role_face_for(f->ts->latin, cp);
-    if (!face && !nonbmp)
+    if (!face) // any plane: rare characters of names (CJK extension B and later) too
       face = ep_role_face_for(f->ts->role, cp);
     if (!face) {
       if (cp != ' ')
-        warn_missing(L, cp, f->ts, file, line, nonbmp);
+        warn_missing(L, cp, f->ts, file, line);
       face = ep_role_face(f->ts->role, 0);
-      if (nonbmp)
-        cp = 0x3000; // an ideographic space keeps the measure
     }
     as.face = face;
     int adv1000 = face ? ep_face_advance(face, cp) : 1000;
@@ -361,8 +352,6 @@ void lay_emit_runs(inl *L, const atoms *at, const double *x, size_t s, size_t e,
       uint32_t p = cps[k - 1], q = cps[k];
       b->actual_text = (is_alnum_cp(p) && ep_is_cjk(q)) || (is_alnum_cp(q) && ep_is_cjk(p));
     }
-    for (size_t k = 0; k < n; k++)
-      b->actual_text = b->actual_text && cps[k] <= 0xFFFF; // what is drawn for the rest is a blank
     ep_buf_free(&t);
     size_t self = (size_t)(b - L->protos);
     if (prev != SIZE_MAX && script_edge(at, s, e, i)) { // "2022" | "年": one /ActualText over both

@@ -58,6 +58,7 @@
 #define OUTLINE_DEPTH 16    // deeper outline levels hang under level 16
 #define TOUNICODE_BLOCK 100 // entries per beginbfrange/beginbfchar block (CMap limit)
 #define REPLACEMENT 0xFFFDu // drawn for what drawn_cp() refuses
+#define CP_MAX 0x10FFFFu    // the last Unicode code point
 #define DEFLATE_LEVEL 1 // libdeflate level of content, CID map, ToUnicode streams (6: -1.7 KB on the example)
 
 // What the libharu error handler saw first.
@@ -73,7 +74,7 @@ typedef struct pdf_font {
   ep_face *face;      // borrowed from the font set
   uint32_t *cps;      // drawn code points, unique; sorted once collected
   size_t n, cap;
-  unsigned char *seen; // bit set of the BMP code points in cps (drawn_cp keeps all below U+FFFE)
+  unsigned char *seen; // bit set of the code points in cps (all of Unicode: 136 KiB, touched where set)
   HPDF_Dict type0;    // the Type0 font dictionary (the one pages name)
   HPDF_Dict cid;      // its CIDFontType2 descendant
   HPDF_Dict desc;     // the font descriptor
@@ -209,10 +210,10 @@ static void warn_box(pdf_writer *w, const ep_box *b, const char *fmt, ...) {
 }
 
 // 'drawn_cp()' - The code point drawn for CP: U+FFFD for NUL, surrogates,
-// U+FFFE/U+FFFF and characters above the BMP (the layout measures those
-// with no face and warns; the per-font bit set covers the BMP only).
+// U+FFFE/U+FFFF and what lies beyond Unicode; every other character of any
+// plane as it is (the CIDs are the font's own numbering, not the BMP).
 static uint32_t drawn_cp(uint32_t cp) {
-  if (cp == 0 || cp >= 0xFFFEu || (cp >= 0xD800u && cp <= 0xDFFFu))
+  if (cp == 0 || cp == 0xFFFEu || cp == 0xFFFFu || cp > CP_MAX || (cp >= 0xD800u && cp <= 0xDFFFu))
     return REPLACEMENT;
   return cp;
 }
@@ -369,7 +370,7 @@ static void collect(pdf_writer *w) {
         w->nfonts++;
       }
       if (!f->seen)
-        f->seen = ep_xcalloc(0x10000 / 8, 1);
+        f->seen = ep_xcalloc((CP_MAX + 1) / 8, 1);
       for (size_t i = 0; i < n; i++) {
         uint32_t cp = w->gcp[i];
         if (f->seen[cp >> 3] & (1u << (cp & 7)))
@@ -696,6 +697,10 @@ static bool load_font(pdf_writer *w, size_t i, pdf_font *f) {
   if (len == 0 || len >= 0x7FFFFFFFu)
     return fail(w, EP_PDF_LIB_ERROR, "pdf-error", "The subset of the font '%s' has %zu bytes, which a PDF cannot embed.",
                 family, len);
+  if (f->n > 0xFFFE) // two-byte CIDs, 0 being .notdef
+    return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
+                "The document draws %zu different characters in the font '%s'; a font in a PDF can carry at most 65,534.",
+                f->n, family);
   if (!embeddable(w, f))
     return false;
   ep_buf map;

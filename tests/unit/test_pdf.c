@@ -16,6 +16,7 @@
 
 #include "display.h"
 #include "font.h"
+#include "subset.h"
 #include "util.h"
 
 #include <check.h>
@@ -31,6 +32,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
 
 #define A4_W 595.28
 #define A4_H 841.89
@@ -842,7 +846,8 @@ START_TEST(non_bmp_and_nested_composites_survive) {
   doc d;
   doc_open(&d);
   ep_page *p = ep_dlist_add_page(d.dl, A4_W, A4_H);
-  // U+2000B is outside the BMP: drawn as U+FFFD. ǖǘǚǜ are nested composites in UMing.
+  // U+2000B (outside the BMP) is not in UMing: drawn as .notdef, still
+  // extracted as itself. ǖǘǚǜ are nested composites in UMing.
   ep_role *song = ep_fontset_role(d.fs, "song");
   ep_face *uming = ep_role_face_for(song, 0x01D6);
   ck_assert_ptr_nonnull(uming);
@@ -852,8 +857,73 @@ START_TEST(non_bmp_and_nested_composites_survive) {
   char *out = NULL, *err = NULL;
   ck_assert_int_eq(run(&out, &err, "pdftotext -enc UTF-8 '%s' -", path), 0);
   ck_assert_str_eq(err, "");
-  ck_assert_str_eq(squeeze(out), "lǖlǘlǚlǜ\xEF\xBF\xBD完");
+  ck_assert_str_eq(squeeze(out), "lǖlǘlǚlǜ𠀋完");
   free(out);
+  free(err);
+  ck_assert_int_eq(run(NULL, NULL, "qpdf --check '%s'", path), 0);
+  doc_close(&d);
+}
+END_TEST
+
+// A face that has a character outside the BMP draws it: a font made here
+// from UMing whose cmap (format 12) maps U+2000B 𠀋 to the glyph of 完. The
+// glyph is embedded (the page has 完's ink), the text extracts as 𠀋, in an
+// /ActualText span too (a digit beside it), and qpdf is content.
+static long page_ink(const char *path, int page);
+
+START_TEST(a_face_with_extension_b_draws_it) {
+  doc d;
+  doc_open(&d);
+  ep_role *song = ep_fontset_role(d.fs, "song");
+  ep_face *uming = ep_role_face_for(song, 0x01D6);
+  ck_assert_ptr_nonnull(uming);
+  FILE *in = fopen(ep_face_path(uming), "rb");
+  ck_assert_ptr_nonnull(in);
+  fseek(in, 0, SEEK_END);
+  size_t len = (size_t)ftell(in);
+  fseek(in, 0, SEEK_SET);
+  unsigned char *data = malloc(len);
+  ck_assert_uint_eq(fread(data, 1, len, in), len);
+  fclose(in);
+  uint32_t cps[] = {0x5B8C, 0x2000B}, gids[2];
+  FT_Library lib;
+  FT_Face ft;
+  ck_assert_int_eq(FT_Init_FreeType(&lib), 0);
+  ck_assert_int_eq(FT_New_Memory_Face(lib, data, (FT_Long)len, ep_face_index(uming), &ft), 0);
+  gids[0] = gids[1] = FT_Get_Char_Index(ft, 0x5B8C);
+  ck_assert_uint_gt(gids[0], 0);
+  FT_Done_Face(ft);
+  FT_Done_FreeType(lib);
+  unsigned char *font = NULL;
+  size_t font_len = 0;
+  ck_assert(ep_ttf_subset(data, len, ep_face_index(uming), cps, gids, 2, 32768, &font, &font_len));
+  free(data);
+  char fpath[512];
+  path_in(&d, "extb.ttf", fpath, sizeof fpath);
+  FILE *out = fopen(fpath, "wb");
+  ck_assert_uint_eq(fwrite(font, 1, font_len, out), font_len);
+  fclose(out);
+  free(font);
+  const char *cand[] = {fpath};
+  ep_role_def def = {"extb", cand, 1, NULL, NULL, NULL, 0, NULL, NULL};
+  ep_role *r = NULL;
+  ck_assert(ep_fontset_add_role(d.fs, &def, &d.diags, &r));
+  ep_face *extb = ep_role_face_for(r, 0x2000B);
+  ck_assert_ptr_nonnull(extb);
+  ep_page *p1 = ep_dlist_add_page(d.dl, A4_W, A4_H), *p2 = ep_dlist_add_page(d.dl, A4_W, A4_H);
+  add_run(&d, p1, extb, 400, 100, 300, "完", 0, 0, 0);
+  add_run(&d, p2, extb, 400, 100, 300, "𠀋", 0, 0, 0);
+  ep_box *b = add_run(&d, ep_dlist_add_page(d.dl, A4_W, A4_H), extb, 20, 72, 700, "𠀋完", 0, 0, 0);
+  b->actual_text = true;
+  char path[512];
+  write_doc(&d, "x.pdf", path, sizeof path);
+  long ink1 = page_ink(path, 1), ink2 = page_ink(path, 2);
+  ck_assert_msg(ink2 > 0 && ink1 == ink2, "完 %ld, 𠀋 %ld", ink1, ink2);
+  char *txt = NULL, *err = NULL;
+  ck_assert_int_eq(run(&txt, &err, "pdftotext -enc UTF-8 '%s' -", path), 0);
+  ck_assert_str_eq(err, "");
+  ck_assert_str_eq(squeeze(txt), "完𠀋𠀋完");
+  free(txt);
   free(err);
   ck_assert_int_eq(run(NULL, NULL, "qpdf --check '%s'", path), 0);
   doc_close(&d);
@@ -1101,6 +1171,7 @@ static Suite *pdf_suite(void) {
   tcase_add_test(tc, libharu_error_is_reported_and_no_file_left);
   tcase_add_test(tc, inconsistent_list_warns_and_still_writes);
   tcase_add_test(tc, non_bmp_and_nested_composites_survive);
+  tcase_add_test(tc, a_face_with_extension_b_draws_it);
   tcase_add_test(tc, glyphs_are_the_faces_glyphs);
   tcase_add_test(tc, font_maps_cover_only_drawn_characters);
   tcase_add_test(tc, threads_write_identical_files);
