@@ -739,7 +739,9 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
       if (c->runin && start && start->kind == EP_N_P)
         start = start->next;
       // lay out the remaining children
-      ep_node shell = *c;
+      ep_node shell; // a section has no figure part: copy what it has
+      memset(&shell, 0, sizeof shell);
+      memcpy(&shell, c, EP_NODE_LIGHT);
       shell.first = (ep_node *)start;
       layout_blocks(L, &shell, depth + 1);
       break;

@@ -10,6 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define EP_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define EP_ASAN 1
+#endif
+#endif
+#ifdef EP_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 static const char *const kind_names[EP_N__COUNT] = {
     "body", "section", "appendix", "p", "list", "li", "fields", "field", "table", "caption", "col",
     "thead", "tbody", "tr", "th", "td", "funds", "item", "total", "scoring", "indicator", "total",
@@ -22,10 +33,40 @@ const char *ep_kind_name(ep_kind kind) {
   return (kind >= 0 && kind < EP_N__COUNT) ? kind_names[kind] : "?";
 }
 
+// 'ep_kind_has_figures()' - True for the kinds with the figure part of ep_node.
+bool ep_kind_has_figures(ep_kind kind) {
+  switch (kind) {
+  case EP_N_FUNDS:
+  case EP_N_ITEM:
+  case EP_N_FUNDS_TOTAL:
+  case EP_N_SCORING:
+  case EP_N_INDICATOR:
+  case EP_N_SCORING_TOTAL:
+  case EP_N_FORM:
+  case EP_N_FORM_BUDGET:
+  case EP_N_FORM_SOURCE:
+  case EP_N_FORM_GOAL:
+  case EP_N_FORM_INDICATOR:
+  case EP_N_FORM_TOTAL:
+    return true;
+  default:
+    return false;
+  }
+}
+
 // 'ep_node_new()' - A new node owned by R's arena, appended to PARENT.
 ep_node *ep_node_new(ep_report *r, ep_kind kind, ep_node *parent, const char *file,
                      unsigned long line) {
+  bool full = ep_kind_has_figures(kind);
+#ifdef EP_ASAN
+  // The whole node, with the figure part poisoned when the kind has none: a
+  // read of it is reported instead of reading the next node's bytes.
   ep_node *n = ep_arena_alloc(&r->arena, sizeof *n);
+  if (!full)
+    ASAN_POISON_MEMORY_REGION((char *)n + EP_NODE_LIGHT, sizeof *n - EP_NODE_LIGHT);
+#else
+  ep_node *n = ep_arena_alloc(&r->arena, full ? sizeof *n : EP_NODE_LIGHT);
+#endif
   n->kind = kind;
   n->file = file;
   n->line = line;

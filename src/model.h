@@ -139,6 +139,28 @@ struct ep_node {
   const char *unit;
   bool chart;
 
+  // MEASURE / ISSUE
+  const char *for_id;     // MEASURE 'for'
+  ep_node *issue;         // MEASURE: the resolved issue
+  bool answered;          // ISSUE: some measure names it
+
+  // TOC
+  int toc_depth;
+
+  // VALUE / AMOUNT / REF
+  const char *ref;        // VALUE 'of' / REF 'to'
+  ep_node *target;        // resolved element
+  ep_prop prop;
+  ep_vformat format;
+  const char *result;     // VALUE / AMOUNT: the printed figure; REF: the printed number
+  bool page;              // REF page="yes"
+  ep_dec amount;          // AMOUNT value (valid when result is set)
+
+  // ---- The figure part. Only the kinds ep_kind_has_figures() names have
+  // it: every other node is allocated without these fields (EP_NODE_LIGHT
+  // bytes; a 100,000-section report has 300,000 such nodes), so code reads
+  // them only on those kinds. Sanitizer builds poison the missing part.
+
   // ITEM / FUNDS_TOTAL (declared), ITEM / FUNDS (effective)
   bool has_decl[EP_F__COUNT];
   ep_dec decl[EP_F__COUNT];
@@ -166,24 +188,14 @@ struct ep_node {
   bool form_ok;           // FORM: the figures below are known
   ep_ratio form_rate, budget_score, form_score;
   bool form_rate_known;
-
-  // MEASURE / ISSUE
-  const char *for_id;     // MEASURE 'for'
-  ep_node *issue;         // MEASURE: the resolved issue
-  bool answered;          // ISSUE: some measure names it
-
-  // TOC
-  int toc_depth;
-
-  // VALUE / AMOUNT / REF
-  const char *ref;        // VALUE 'of' / REF 'to'
-  ep_node *target;        // resolved element
-  ep_prop prop;
-  ep_vformat format;
-  const char *result;     // VALUE / AMOUNT: the printed figure; REF: the printed number
-  bool page;              // REF page="yes"
-  ep_dec amount;          // AMOUNT value (valid when result is set)
 };
+
+// The size of a node of a kind without the figure part.
+#define EP_NODE_LIGHT offsetof(ep_node, has_decl)
+
+// 'ep_kind_has_figures()' - True for the kinds whose nodes have the figure
+// part of ep_node (funds, scoring and the self-evaluation form, with their parts).
+bool ep_kind_has_figures(ep_kind kind);
 
 // Document metadata.
 typedef struct ep_meta {

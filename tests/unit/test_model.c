@@ -521,6 +521,27 @@ START_TEST(element_rules) {
 END_TEST
 
 // 'model_suite()' - All model tests.
+// Only funds, scoring and the self-evaluation form (with their parts) carry
+// the figure part of a node; every other kind is allocated without it, which
+// is most of a node (sanitizer builds poison the missing part, so a read of
+// it on such a node fails every test that reaches it).
+START_TEST(only_figure_kinds_have_the_figure_part) {
+  static const ep_kind with[] = {EP_N_FUNDS, EP_N_ITEM, EP_N_FUNDS_TOTAL, EP_N_SCORING, EP_N_INDICATOR,
+                                 EP_N_SCORING_TOTAL, EP_N_FORM, EP_N_FORM_BUDGET, EP_N_FORM_SOURCE,
+                                 EP_N_FORM_GOAL, EP_N_FORM_INDICATOR, EP_N_FORM_TOTAL};
+  size_t n = 0;
+  for (int k = 0; k < EP_N__COUNT; k++) {
+    bool want = false;
+    for (size_t i = 0; i < sizeof with / sizeof *with; i++)
+      want |= with[i] == (ep_kind)k;
+    ck_assert_msg(ep_kind_has_figures((ep_kind)k) == want, "kind %s", ep_kind_name((ep_kind)k));
+    n += want;
+  }
+  ck_assert_uint_eq(n, sizeof with / sizeof *with);
+  ck_assert_uint_lt(EP_NODE_LIGHT * 2, sizeof(ep_node)); // a light node is less than half
+}
+END_TEST
+
 static Suite *model_suite(void) {
   Suite *s = suite_create("model");
   TCase *tc = tcase_create("model");
@@ -557,6 +578,7 @@ static Suite *model_suite(void) {
   tcase_add_test(tc, amount_result);
   tcase_add_test(tc, element_rules);
   tcase_add_test(tc, utf8_next_replaces_bad_bytes);
+  tcase_add_test(tc, only_figure_kinds_have_the_figure_part);
   suite_add_tcase(s, tc);
   return s;
 }
