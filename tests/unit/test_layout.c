@@ -660,7 +660,6 @@ START_TEST(punctuation_ink_on_every_debian_face) {
 }
 END_TEST
 
-// 'layout_suite()' - All layout tests.
 // The page numbers a report prints (目录, <ref page="yes">) take a second
 // layout pass once the first has placed the sections; a report that prints
 // none is laid out once. Either way the 目录 shows the right pages.
@@ -690,6 +689,7 @@ START_TEST(second_pass_only_for_printed_page_numbers) {
 }
 END_TEST
 
+// 'layout_suite()' - All layout tests.
 static Suite *layout_suite(void) {
   Suite *s = suite_create("layout");
   TCase *tc = tcase_create("layout");

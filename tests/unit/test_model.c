@@ -520,7 +520,6 @@ START_TEST(element_rules) {
 }
 END_TEST
 
-// 'model_suite()' - All model tests.
 // Only funds, scoring and the self-evaluation form (with their parts) carry
 // the figure part of a node; every other kind is allocated without it, which
 // is most of a node (sanitizer builds poison the missing part, so a read of
@@ -542,6 +541,7 @@ START_TEST(only_figure_kinds_have_the_figure_part) {
 }
 END_TEST
 
+// 'model_suite()' - All model tests.
 static Suite *model_suite(void) {
   Suite *s = suite_create("model");
   TCase *tc = tcase_create("model");
