@@ -743,6 +743,16 @@ static bool lb_search(lb_ctx *c, int pass)
     bool ends_seg = brk == LB_B_END || brk == LB_B_FORCED;
     double best = INFINITY;
     size_t from = 0;
+    // Every candidate of B pays B's penalty, and a line with unjustifiable
+    // badness costs at least LOOSE more (demerits are never negative). The
+    // active nodes come oldest first, so the lines to B get shorter, and
+    // looser, along the list: once one is unjustifiable and the best so far
+    // costs less than any such line can, no later node can win.
+    const double loose = (LB_LINE_PEN + LB_BAD_MAX) * (LB_LINE_PEN + LB_BAD_MAX);
+    double penb = brk == LB_B_PEN       ? c->info[b].pen
+                  : brk == LB_B_KINSOKU ? LB_PEN_KINSOKU
+                  : brk == LB_B_TOKEN   ? LB_PEN_TOKEN
+                                        : 0;
     for (size_t k = head; k < tail; k++) {
       size_t a = c->act[k];
       lb_metrics m;
@@ -765,16 +775,13 @@ static bool lb_search(lb_ctx *c, int pass)
           continue;
         d += LB_PEN_ORPHAN;
       }
-      if (brk == LB_B_PEN)
-        d += c->info[b].pen;
-      else if (brk == LB_B_KINSOKU)
-        d += LB_PEN_KINSOKU;
-      else if (brk == LB_B_TOKEN)
-        d += LB_PEN_TOKEN;
+      d += penb;
       if (d < best) {
         best = d;
         from = a;
       }
+      if (!ends_seg && bad >= LB_BAD_MAX && best < loose + penb)
+        break;
     }
     if (best == INFINITY && pass == 2 && (head == tail || ends_seg)) {
       // Last resort, never expected: an overfull line from the newest node.
