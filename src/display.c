@@ -51,6 +51,17 @@ ep_box *ep_page_add(ep_dlist *dl, ep_page *p, ep_box_kind kind) {
   return b;
 }
 
+// 'ep_dlist_trim()' - Give back the unused room of every page's box array.
+void ep_dlist_trim(ep_dlist *dl) {
+  for (size_t i = 0; dl && i < dl->npages; i++) {
+    ep_page *p = &dl->pages[i];
+    if (p->n && p->cap > p->n) {
+      p->boxes = ep_xrealloc(p->boxes, p->n * sizeof *p->boxes);
+      p->cap = p->n;
+    }
+  }
+}
+
 // 'ep_dlist_add_outline()' - Append an outline entry.
 void ep_dlist_add_outline(ep_dlist *dl, int level, const char *title, int page, double y) {
   if (dl->noutline == dl->outline_cap) {

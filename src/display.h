@@ -97,6 +97,11 @@ void ep_dlist_free(ep_dlist *dl);
 // 'ep_dlist_add_page()' - Append a page of W × H pt and return it (valid until the next add).
 ep_page *ep_dlist_add_page(ep_dlist *dl, double w, double h);
 
+// 'ep_dlist_trim()' - Shrink every page's box array to its boxes (the layout
+// calls it when it is done; pages grow their arrays by doubling, so up to
+// half of each was spare: some 60 MB for a 9,000-page report).
+void ep_dlist_trim(ep_dlist *dl);
+
 // 'ep_page_add()' - Append a zeroed box of KIND to page P of DL and return it
 // (valid until the next add to that page).
 ep_box *ep_page_add(ep_dlist *dl, ep_page *p, ep_box_kind kind);

@@ -1291,6 +1291,7 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
       lay_table_free(L.lines[i].table);
   dl->layout_passes = passes;
   page_numbers(&L);
+  ep_dlist_trim(dl);
   ep_diags_append(diags, &scratch);
   ep_diags_free(&scratch);
   free(L.in.protos);
