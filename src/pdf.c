@@ -913,12 +913,11 @@ static void put_number(ep_buf *out, double v) {
 
 // 'set_font()' - Select F at SIZE for the text of PAGE PI (a Tf operator),
 // naming F in the page's font resources on its first use there.
-static bool set_font(pdf_writer *w, HPDF_Page page, const pdf_font *f, double size, size_t pi) {
+static bool set_font(pdf_writer *w, HPDF_Page page, pdf_font *f, double size, size_t pi) {
   HPDF_PageAttr pa = page->attr;
-  pdf_font *mf = (pdf_font *)f;
   HPDF_STATUS st = HPDF_OK;
-  if (mf->page_mark != pi + 1) {
-    mf->page_mark = pi + 1;
+  if (f->page_mark != pi + 1) {
+    f->page_mark = pi + 1;
     if (!pa->fonts) {
       HPDF_Dict res = HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT);
       HPDF_Dict fonts = res ? HPDF_Dict_New(page->mmgr) : NULL;
