@@ -580,21 +580,48 @@ static void base_font(const pdf_font *f, char *buf, size_t size) {
   buf[k] = 0;
 }
 
+// An advance and where it first appears.
+typedef struct width_at {
+  int w;
+  size_t i;
+} width_at;
+
+// 'cmp_width_at()' - qsort order of advances: by width, then by position.
+static int cmp_width_at(const void *a, const void *b) {
+  const width_at *x = a, *y = b;
+  if (x->w != y->w)
+    return x->w < y->w ? -1 : 1;
+  return x->i < y->i ? -1 : x->i > y->i;
+}
+
+// 'default_width()' - The commonest of the N advances ADV (of equally common
+// ones the first to appear; 1000 when N is 0), in O(N log N): thousands of
+// distinct proportional widths must not cost N squared.
+static int default_width(const int *adv, size_t n) {
+  width_at *s = ep_xmalloc(sizeof *s * (n ? n : 1));
+  for (size_t i = 0; i < n; i++)
+    s[i] = (width_at){adv[i], i};
+  qsort(s, n, sizeof *s, cmp_width_at);
+  int dw = 1000;
+  size_t best = 0, best_first = SIZE_MAX;
+  for (size_t a = 0, b; a < n; a = b) {
+    for (b = a + 1; b < n && s[b].w == s[a].w; b++)
+      ;
+    if (b - a > best || (b - a == best && s[a].i < best_first)) // s[a] is the group's first appearance
+      best = b - a, best_first = s[a].i, dw = s[a].w;
+  }
+  free(s);
+  return dw;
+}
+
 // 'font_widths()' - The /DW and /W of F: the commonest advance is the
 // default, the others are listed per run of consecutive CIDs. The advances
 // are the ones the layout placed the text with (ep_face_advance()).
 static HPDF_STATUS font_widths(pdf_writer *w, pdf_font *f) {
   int *adv = ep_xmalloc(sizeof *adv * (f->n ? f->n : 1));
-  int dw = 1000, best = 0;
   for (size_t i = 0; i < f->n; i++)
     adv[i] = ep_face_advance(f->face, f->cps[i]);
-  for (size_t i = 0; i < f->n && best * 2 <= (int)f->n; i++) { // a majority wins early
-    int count = 0;
-    for (size_t j = i; j < f->n; j++)
-      count += adv[j] == adv[i];
-    if (count > best)
-      best = count, dw = adv[i];
-  }
+  int dw = default_width(adv, f->n);
   HPDF_MMgr mm = w->doc->mmgr;
   HPDF_Array list = HPDF_Array_New(mm), run = NULL;
   HPDF_STATUS st = list ? HPDF_Dict_Add(f->cid, "W", list) : HPDF_FAILD_TO_ALLOC_MEM;
