@@ -690,22 +690,14 @@ static void set_render_diags(evalpdf_document *doc, const ep_diags *render) {
   ep_diags_sort(&doc->diags);
 }
 
-// 'add_chars()' - Mark the code points of TEXT (NULL is fine) in SEEN (a
-// bit per BMP code point) and append the new ones to CPS (*N of them).
-static void add_chars(const char *text, unsigned char *seen, uint32_t **cps, size_t *n, size_t *cap) {
-  if (!text)
-    return;
-  size_t len = strlen(text);
+// 'add_chars()' - Add the code points of TEXT (NULL is fine) to SET, ASCII
+// aside (it lives in the Latin faces).
+static void add_chars(const char *text, ep_cpset *set) {
+  size_t len = text ? strlen(text) : 0;
   for (size_t i = 0; i < len;) {
     uint32_t cp = ep_utf8_next(text, len, &i);
-    if (cp < 0x80 || cp > 0xFFFF || (seen[cp >> 3] & (1u << (cp & 7))))
-      continue; // ASCII lives in the Latin faces; the BMP is what the bit set holds
-    seen[cp >> 3] |= (unsigned char)(1u << (cp & 7));
-    if (*n == *cap) {
-      *cap = *cap ? *cap * 2 : 512;
-      *cps = ep_xrealloc(*cps, *cap * sizeof **cps);
-    }
-    (*cps)[(*n)++] = cp;
+    if (cp >= 0x80)
+      ep_cpset_add(set, cp);
   }
 }
 
@@ -720,16 +712,13 @@ static void prefetch_body_glyphs(ep_programs *programs, const ep_report *r, cons
   ep_face *face = role && ep_role_face_count(role) ? ep_role_face(role, 0) : NULL;
   if (!face || !r->body)
     return;
-  unsigned char *seen = ep_xcalloc(0x10000 / 8, 1);
-  uint32_t *cps = NULL;
-  size_t n = 0, cap = 0;
+  ep_cpset set = {0};
   for (const ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
-    add_chars(x->text, seen, &cps, &n, &cap);
-    add_chars(x->name, seen, &cps, &n, &cap);
+    add_chars(x->text, &set);
+    add_chars(x->name, &set);
   }
-  ep_programs_prefetch(programs, face, cps, n);
-  free(cps);
-  free(seen);
+  ep_programs_prefetch(programs, face, set.cps, set.n);
+  ep_cpset_free(&set);
 }
 
 // Where one render goes.

@@ -68,13 +68,11 @@ typedef struct hp_error {
 } hp_error;
 
 // One embedded face. Its text is encoded with Identity-H in CIDs numbered
-// after the sorted code points: CID 1 + i is cps[i] (CID 0 is .notdef), so
+// after the sorted code points: CID 1 + i is chars.cps[i] (CID 0 is .notdef), so
 // the CIDToGIDMap, /W and ToUnicode cover just the characters drawn.
 typedef struct pdf_font {
   ep_face *face;      // borrowed from the font set
-  uint32_t *cps;      // drawn code points, unique; sorted once collected
-  size_t n, cap;
-  unsigned char *seen; // bit set of the code points in cps (all of Unicode: 136 KiB, touched where set)
+  ep_cpset chars;     // the drawn code points (chars.cps sorted once collected)
   HPDF_Dict type0;    // the Type0 font dictionary (the one pages name)
   HPDF_Dict cid;      // its CIDFontType2 descendant
   HPDF_Dict desc;     // the font descriptor
@@ -369,23 +367,12 @@ static void collect(pdf_writer *w) {
         snprintf(f->name, sizeof f->name, "F%zu", w->nfonts + 1);
         w->nfonts++;
       }
-      if (!f->seen)
-        f->seen = ep_xcalloc((CP_MAX + 1) / 8, 1);
-      for (size_t i = 0; i < n; i++) {
-        uint32_t cp = w->gcp[i];
-        if (f->seen[cp >> 3] & (1u << (cp & 7)))
-          continue;
-        f->seen[cp >> 3] |= (unsigned char)(1u << (cp & 7));
-        if (f->n == f->cap) {
-          f->cap = f->cap ? f->cap * 2 : 256;
-          f->cps = ep_xrealloc(f->cps, f->cap * sizeof *f->cps);
-        }
-        f->cps[f->n++] = cp;
-      }
+      for (size_t i = 0; i < n; i++)
+        ep_cpset_add(&f->chars, w->gcp[i]);
     }
   }
   for (size_t i = 0; i < w->nfonts; i++)
-    qsort(w->fonts[i].cps, w->fonts[i].n, sizeof *w->fonts[i].cps, cmp_u32);
+    qsort(w->fonts[i].chars.cps, w->fonts[i].chars.n, sizeof *w->fonts[i].chars.cps, cmp_u32);
   if (w->ndests > 1)
     qsort(w->dests, w->ndests, sizeof *w->dests, cmp_dest);
   size_t k = 0;
@@ -404,8 +391,8 @@ static void start_programs(pdf_writer *w) {
   size_t *ns = ep_xcalloc(n ? n : 1, sizeof *ns);
   for (size_t i = 0; i < n; i++) {
     faces[i] = w->fonts[i].face;
-    cps[i] = w->fonts[i].cps;
-    ns[i] = w->fonts[i].n;
+    cps[i] = w->fonts[i].chars.cps;
+    ns[i] = w->fonts[i].chars.n;
   }
   if (w->dl->programs) { // started before the layout by the caller, who frees it
     w->programs = w->dl->programs;
@@ -444,12 +431,12 @@ static void to_unicode_text(const pdf_font *f, ep_buf *out) {
   ep_buf_init(&ranges);
   ep_buf_init(&chars);
   size_t nranges = 0, nchars = 0;
-  for (size_t i = 0; i < f->n;) {
+  for (size_t i = 0; i < f->chars.n;) {
     size_t j = i + 1;
-    while (j < f->n && f->cps[j] == f->cps[j - 1] + 1 && f->cps[j] <= 0xFFFF &&
-           (f->cps[j] >> 8) == (f->cps[i] >> 8) && ((j + 1) >> 8) == ((i + 1) >> 8))
+    while (j < f->chars.n && f->chars.cps[j] == f->chars.cps[j - 1] + 1 && f->chars.cps[j] <= 0xFFFF &&
+           (f->chars.cps[j] >> 8) == (f->chars.cps[i] >> 8) && ((j + 1) >> 8) == ((i + 1) >> 8))
       j++;
-    uint32_t c = f->cps[i];
+    uint32_t c = f->chars.cps[i];
     if (c > 0xFFFF) {
       ep_buf_printf(&chars, "<%04X> <%04X%04X>\n", (unsigned)(i + 1), 0xD800 + ((c - 0x10000) >> 10),
                     0xDC00 + ((c - 0x10000) & 0x3FF));
@@ -556,8 +543,8 @@ static void subset_tag(const pdf_font *f, char tag[7]) {
   const char *name = ep_face_postscript_name(f->face);
   for (const char *p = name ? name : ""; *p; p++)
     h = (h ^ (unsigned char)*p) * 1099511628211ull;
-  for (size_t i = 0; i < f->n; i++)
-    h = (h ^ f->cps[i]) * 1099511628211ull;
+  for (size_t i = 0; i < f->chars.n; i++)
+    h = (h ^ f->chars.cps[i]) * 1099511628211ull;
   for (int i = 0; i < 6; i++, h /= 26)
     tag[i] = (char)('A' + h % 26);
   tag[6] = 0;
@@ -618,15 +605,15 @@ static int default_width(const int *adv, size_t n) {
 // default, the others are listed per run of consecutive CIDs. The advances
 // are the ones the layout placed the text with (ep_face_advance()).
 static HPDF_STATUS font_widths(pdf_writer *w, pdf_font *f) {
-  int *adv = ep_xmalloc(sizeof *adv * (f->n ? f->n : 1));
-  for (size_t i = 0; i < f->n; i++)
-    adv[i] = ep_face_advance(f->face, f->cps[i]);
-  int dw = default_width(adv, f->n);
+  int *adv = ep_xmalloc(sizeof *adv * (f->chars.n ? f->chars.n : 1));
+  for (size_t i = 0; i < f->chars.n; i++)
+    adv[i] = ep_face_advance(f->face, f->chars.cps[i]);
+  int dw = default_width(adv, f->chars.n);
   HPDF_MMgr mm = w->doc->mmgr;
   HPDF_Array list = HPDF_Array_New(mm), run = NULL;
   HPDF_STATUS st = list ? HPDF_Dict_Add(f->cid, "W", list) : HPDF_FAILD_TO_ALLOC_MEM;
   st = st ? st : HPDF_Dict_AddNumber(f->cid, "DW", dw);
-  for (size_t i = 0; i < f->n && st == HPDF_OK; i++) {
+  for (size_t i = 0; i < f->chars.n && st == HPDF_OK; i++) {
     if (adv[i] == dw) {
       run = NULL;
       continue;
@@ -648,11 +635,11 @@ static HPDF_STATUS font_widths(pdf_writer *w, pdf_font *f) {
 // the glyph of each character in the subset BLOB (LEN bytes) found through
 // the subset's own cmap. False when the subset has no Unicode cmap.
 static bool cid_to_gid(const pdf_font *f, const unsigned char *blob, size_t len, ep_buf *out) {
-  uint16_t *gids = ep_xmalloc(sizeof *gids * (f->n ? f->n : 1));
-  bool ok = ep_ttf_cmap_lookup(blob, len, f->cps, f->n, gids);
+  uint16_t *gids = ep_xmalloc(sizeof *gids * (f->chars.n ? f->chars.n : 1));
+  bool ok = ep_ttf_cmap_lookup(blob, len, f->chars.cps, f->chars.n, gids);
   unsigned char zero[2] = {0, 0};
   ep_buf_put(out, (const char *)zero, 2); // CID 0: .notdef
-  for (size_t i = 0; ok && i < f->n; i++) {
+  for (size_t i = 0; ok && i < f->chars.n; i++) {
     unsigned char be[2] = {(unsigned char)(gids[i] >> 8), (unsigned char)gids[i]};
     ep_buf_put(out, (const char *)be, 2);
   }
@@ -720,14 +707,14 @@ static bool load_font(pdf_writer *w, size_t i, pdf_font *f) {
     return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
                 "The font '%s' (%s, face %u) could not be cut down to the %zu characters the document "
                 "uses, so it cannot be embedded.",
-                family, ep_face_path(f->face), ep_face_index(f->face), f->n);
+                family, ep_face_path(f->face), ep_face_index(f->face), f->chars.n);
   if (len == 0 || len >= 0x7FFFFFFFu)
     return fail(w, EP_PDF_LIB_ERROR, "pdf-error", "The subset of the font '%s' has %zu bytes, which a PDF cannot embed.",
                 family, len);
-  if (f->n > 0xFFFE) // two-byte CIDs, 0 being .notdef
+  if (f->chars.n > 0xFFFE) // two-byte CIDs, 0 being .notdef
     return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
                 "The document draws %zu different characters in the font '%s'; a font in a PDF can carry at most 65,534.",
-                f->n, family);
+                f->chars.n, family);
   if (!embeddable(w, f))
     return false;
   ep_buf map;
@@ -915,15 +902,15 @@ static bool draw_text_runs(pdf_writer *w, HPDF_Page page, const ep_box *b, size_
 // 'cid_of()' - The CID of drawn code point CP in F (1 + its index in the
 // sorted cps), 0 when F does not hold it.
 static unsigned cid_of(const pdf_font *f, uint32_t cp) {
-  size_t lo = 0, hi = f->n;
+  size_t lo = 0, hi = f->chars.n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (f->cps[mid] < cp)
+    if (f->chars.cps[mid] < cp)
       lo = mid + 1;
     else
       hi = mid;
   }
-  return lo < f->n && f->cps[lo] == cp ? (unsigned)(lo + 1) : 0;
+  return lo < f->chars.n && f->chars.cps[lo] == cp ? (unsigned)(lo + 1) : 0;
 }
 
 // 'put_number()' - V into OUT as a PDF number: at most five decimals, no
@@ -1468,8 +1455,7 @@ static int build_pdf(const ep_dlist *dl, const char *destination, ep_diags *diag
     *len = 0;
   }
   for (size_t i = 0; i < w.nfonts; i++) {
-    free(w.fonts[i].cps);
-    free(w.fonts[i].seen);
+    ep_cpset_free(&w.fonts[i].chars);
   }
   free(w.fonts);
   free(w.dests);

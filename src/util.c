@@ -127,6 +127,31 @@ char *ep_arena_strdup(ep_arena *a, const char *s) {
 // 'ep_buf_init()' - Empty buffer.
 void ep_buf_init(ep_buf *b) { memset(b, 0, sizeof *b); }
 
+// 'ep_cpset_add()' - Add CP to S; true when it was new.
+bool ep_cpset_add(ep_cpset *s, uint32_t cp) {
+  if (cp > 0x10FFFF)
+    return false;
+  if (!s->bits)
+    s->bits = ep_xcalloc((0x10FFFF + 1) / 8, 1);
+  unsigned char bit = (unsigned char)(1u << (cp & 7));
+  if (s->bits[cp >> 3] & bit)
+    return false;
+  s->bits[cp >> 3] |= bit;
+  if (s->n == s->cap) {
+    s->cap = s->cap ? s->cap * 2 : 256;
+    s->cps = ep_xrealloc(s->cps, s->cap * sizeof *s->cps);
+  }
+  s->cps[s->n++] = cp;
+  return true;
+}
+
+// 'ep_cpset_free()' - Release a code point set's memory.
+void ep_cpset_free(ep_cpset *s) {
+  free(s->bits);
+  free(s->cps);
+  memset(s, 0, sizeof *s);
+}
+
 // 'ep_buf_free()' - Release the buffer's memory.
 void ep_buf_free(ep_buf *b) {
   free(b->data);

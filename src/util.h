@@ -54,6 +54,20 @@ void ep_buf_printf(ep_buf *b, const char *fmt, ...)          // 'ep_buf_printf()
     ;
 const char *ep_buf_str(const ep_buf *b); // 'ep_buf_str()' - Contents ("" when empty); borrowed.
 
+// A set of code points (U+0000..U+10FFFF): a bit for each, allocated on the
+// first add (136 KiB, touched only where bits are set), and the members in the
+// order they were added. Zero-initialise; release with ep_cpset_free().
+typedef struct ep_cpset {
+  unsigned char *bits;
+  uint32_t *cps; // n members, in order of addition (heap; the set owns it)
+  size_t n, cap;
+} ep_cpset;
+
+// 'ep_cpset_add()' - Add CP to S (ignored above U+10FFFF); true when it was new.
+bool ep_cpset_add(ep_cpset *s, uint32_t cp);
+// 'ep_cpset_free()' - Release S's memory and zero it.
+void ep_cpset_free(ep_cpset *s);
+
 // 'ep_utf8_decode()' - Decode one code point from S (at most N bytes). Stores
 // the code point in *CP and returns its byte length (1..4), or 0 when the bytes
 // are not valid UTF-8 (overlong, surrogate, above U+10FFFF, truncated).
