@@ -15,7 +15,9 @@
 //     of two-byte CIDs) written into the page's content stream;
 //  5. per face: the deflated program attached as FontFile2, the maps
 //     compressed; links, outline, page labels, document information;
-//  6. save to memory, HPDF_Free, then write the file atomically.
+//  6. save: a regular file is written as libharu saves (into a temporary
+//     renamed over it once complete); standard output, devices and memory
+//     get the whole PDF from a buffer.
 //
 // Several steps reach into libharu 2.3.0 internals that Debian installs
 // (hpdf_doc.h, hpdf_pages.h, hpdf_streams.h): they are checked against the
@@ -48,6 +50,7 @@
 #include <hpdf_doc.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
+#include <hpdf_utils.h>
 
 #if HPDF_VERSION_ID != 20300
 #error "pdf.c uses libharu 2.3.0 internals (page content streams and font resources, stream data, page labels); check them against this libharu version first"
@@ -59,6 +62,7 @@
 #define TOUNICODE_BLOCK 100 // entries per beginbfrange/beginbfchar block (CMap limit)
 #define REPLACEMENT 0xFFFDu // drawn for what drawn_cp() refuses
 #define CP_MAX 0x10FFFFu    // the last Unicode code point
+#define SINK_BUFFER (256u << 10) // bytes written to the output file at a time
 #define DEFLATE_LEVEL 1 // libdeflate level of content, CID map, ToUnicode streams (6: -1.7 KB on the example)
 
 // What the libharu error handler saw first.
@@ -92,6 +96,30 @@ typedef struct pdf_dest {
   size_t seq;         // list order: the first of equal ids wins
 } pdf_dest;
 
+struct pdf_writer;
+
+// One outline entry as written (ols[0] is the /Outlines root). Links are
+// indices into the writer's ols; 0 = none (for parent: the root).
+typedef struct pdf_ol {
+  struct pdf_writer *w; // for the write hook, which gets only the object
+  HPDF_Dict dict;       // the entry's object: no entries of its own, a write hook
+  const char *title;    // borrowed from the display list
+  uint32_t parent, first, last, prev, next;
+  int32_t count;        // /Count (0: left out)
+  uint32_t page;        // 0-based
+  double y;             // clamped to the page
+  bool open;
+} pdf_ol;
+
+// Where the saved document goes: a file, through a buffer, or a buffer that
+// grows to hold the whole PDF (fd -1).
+typedef struct pdf_sink {
+  int fd;
+  unsigned char *data;
+  size_t len, cap;
+  int err;              // errno of the first failed write (then nothing more is written)
+} pdf_sink;
+
 // Everything one ep_pdf_write() call works with.
 typedef struct pdf_writer {
   const ep_dlist *dl;
@@ -100,10 +128,10 @@ typedef struct pdf_writer {
   bool failed;          // a failure was reported (only the first is)
   hp_error err;         // filled by the libharu error handler
   HPDF_Doc doc;
-  HPDF_Encoder utf8;    // for outline titles
   struct libdeflate_compressor *zc; // compresses every stream libharu would deflate
-  unsigned char *zbuf, *rbuf;       // scratch: compressed and raw stream data
-  size_t zcap, rcap;
+  unsigned char *zbuf;  // scratch: compressed stream data
+  size_t zcap;
+  ep_buf content;       // the current page's content stream (operators as libharu writes them)
   ep_programs *programs;
   bool own_programs;     // programs were started here (not handed over in the display list)
   ep_face **prog_faces;  // the arrays programs borrows
@@ -114,6 +142,7 @@ typedef struct pdf_writer {
   pdf_dest *dests;      // sorted by id, then seq
   size_t ndests, dests_cap;
   HPDF_Page *pages;
+  pdf_ol *ols;          // outline entries, root first (NULL: none)
   // Scratch for one TEXT box: drawn code points, advances and x offsets (pt).
   uint32_t *gcp;
   double *gadv, *gx;
@@ -477,46 +506,91 @@ static HPDF_STATUS write_flate_key(HPDF_Dict dict, HPDF_Stream out) {
   return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
-// 'set_deflated()' - Replace the data of stream dictionary D by the LEN bytes
-// of zlib-format DATA and mark it /FlateDecode (libharu no longer compresses it).
-static bool set_deflated(pdf_writer *w, HPDF_Dict d, const unsigned char *data, size_t len, const char *what) {
-  HPDF_MemStream_FreeData(d->stream);
-  d->filter = HPDF_STREAM_FILTER_NONE;
-  d->write_fn = write_flate_key;
-  return hp_ok(w, HPDF_Stream_Write(d->stream, data, (HPDF_UINT)len), "writing %s", what);
+// A stream's data held in one block (after the header); read with memcpy
+// (libharu's memory stream copies byte by byte into 4 KiB blocks, twice: in,
+// and out when the document is saved).
+typedef struct pdf_blob {
+  size_t len, pos;
+  unsigned char data[];
+} pdf_blob;
+
+// 'blob_read()' - libharu read function of a blob stream.
+static HPDF_STATUS blob_read(HPDF_Stream stream, HPDF_BYTE *ptr, HPDF_UINT *size) {
+  pdf_blob *b = stream->attr;
+  size_t n = b->len - b->pos < *size ? b->len - b->pos : *size;
+  memcpy(ptr, b->data + b->pos, n);
+  b->pos += n;
+  HPDF_STATUS st = n < *size ? HPDF_STREAM_EOF : HPDF_OK;
+  *size = (HPDF_UINT)n;
+  return st;
 }
 
-// 'precompress()' - Deflate the data of stream dictionary D now, with
-// libdeflate (several times faster than the zlib deflate libharu runs at
-// save time, at the same ratio). WHAT names it in errors.
-static bool precompress(pdf_writer *w, HPDF_Dict d, const char *what) {
-  if (!d || !d->stream || d->write_fn)
-    return true;
-  HPDF_UINT32 n = HPDF_Stream_Size(d->stream);
-  if (n == 0)
-    return true;
+// 'blob_seek()' - libharu seek function of a blob stream.
+static HPDF_STATUS blob_seek(HPDF_Stream stream, HPDF_INT pos, HPDF_WhenceMode mode) {
+  pdf_blob *b = stream->attr;
+  long long at = (long long)pos + (mode == HPDF_SEEK_CUR ? (long long)b->pos : mode == HPDF_SEEK_END ? (long long)b->len : 0);
+  if (at < 0 || at > (long long)b->len)
+    return HPDF_STREAM_EOF;
+  b->pos = (size_t)at;
+  return HPDF_OK;
+}
+
+// 'blob_tell()' - libharu tell function of a blob stream.
+static HPDF_INT32 blob_tell(HPDF_Stream stream) { return (HPDF_INT32)((pdf_blob *)stream->attr)->pos; }
+
+// 'blob_size()' - libharu size function of a blob stream.
+static HPDF_UINT32 blob_size(HPDF_Stream stream) { return (HPDF_UINT32)((pdf_blob *)stream->attr)->len; }
+
+// 'blob_free()' - libharu free function of a blob stream: release the data.
+static void blob_free(HPDF_Stream stream) { HPDF_FreeMem(stream->mmgr, stream->attr); }
+
+// 'set_deflated()' - Make the LEN bytes of zlib-format DATA the data of
+// stream dictionary D, marked /FlateDecode: a blob stream (a copy) replaces
+// its memory stream. WHAT names it in errors.
+static bool set_deflated(pdf_writer *w, HPDF_Dict d, const unsigned char *data, size_t len, const char *what) {
+  HPDF_MMgr m = d->mmgr;
+  if (len > 0x7FFFFFF0u)
+    return hp_ok(w, HPDF_STREAM_EOF, "writing %s (%zu bytes)", what, len);
+  pdf_blob *b = HPDF_GetMem(m, (HPDF_UINT)(sizeof *b + len));
+  HPDF_Stream s = b ? HPDF_GetMem(m, sizeof *s) : NULL;
+  if (!s) {
+    if (b)
+      HPDF_FreeMem(m, b);
+    return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "writing %s", what);
+  }
+  b->len = len;
+  b->pos = 0;
+  memcpy(b->data, data, len);
+  memset(s, 0, sizeof *s);
+  s->sig_bytes = HPDF_STREAM_SIG_BYTES;
+  s->type = HPDF_STREAM_UNKNOWN; // not HPDF_STREAM_MEMORY: libharu would read attr as its own
+  s->mmgr = m;
+  s->error = m->error;
+  s->read_fn = blob_read;
+  s->seek_fn = blob_seek;
+  s->tell_fn = blob_tell;
+  s->size_fn = blob_size;
+  s->free_fn = blob_free;
+  s->attr = b;
+  HPDF_Stream_Free(d->stream);
+  d->stream = s;
+  d->filter = HPDF_STREAM_FILTER_NONE;
+  d->write_fn = write_flate_key;
+  return true;
+}
+
+// 'deflate_into()' - Deflate the N bytes of DATA with libdeflate (several
+// times faster than the zlib deflate libharu runs at save time, at the same
+// ratio) and make them the data of stream dictionary D. WHAT names it in errors.
+static bool deflate_into(pdf_writer *w, HPDF_Dict d, const void *data, size_t n, const char *what) {
   if (!w->zc && !(w->zc = libdeflate_alloc_compressor(DEFLATE_LEVEL)))
     return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "compressing %s", what);
-  if (n > w->rcap) {
-    w->rcap = (size_t)n * 2;
-    w->rbuf = ep_xrealloc(w->rbuf, w->rcap);
-  }
-  // Gather the memory stream's buffers (libharu's own read copies byte by byte).
-  size_t got = 0;
-  for (HPDF_UINT i = 0; got < n; i++) {
-    HPDF_UINT len = 0;
-    const HPDF_BYTE *chunk = HPDF_MemStream_GetBufPtr(d->stream, i, &len);
-    if (!chunk || len == 0 || len > n - got)
-      return hp_ok(w, HPDF_STREAM_EOF, "reading %s", what);
-    memcpy(w->rbuf + got, chunk, len);
-    got += len;
-  }
   size_t bound = libdeflate_zlib_compress_bound(w->zc, n);
   if (bound > w->zcap) {
     w->zcap = bound * 2;
     w->zbuf = ep_xrealloc(w->zbuf, w->zcap);
   }
-  size_t zn = libdeflate_zlib_compress(w->zc, w->rbuf, n, w->zbuf, bound);
+  size_t zn = libdeflate_zlib_compress(w->zc, data, n, w->zbuf, bound);
   if (zn == 0)
     return hp_ok(w, HPDF_INVALID_STREAM, "compressing %s", what);
   return set_deflated(w, d, w->zbuf, zn, what);
@@ -648,13 +722,14 @@ static bool cid_to_gid(const pdf_font *f, const unsigned char *blob, size_t len,
 }
 
 // 'new_stream()' - A stream dictionary in the document holding LEN bytes of
-// DATA (compressed later by precompress()), added to DICT under KEY.
+// DATA (deflated now), added to DICT under KEY.
 static HPDF_Dict new_stream(pdf_writer *w, HPDF_Dict dict, const char *key, const char *data, size_t len,
                             HPDF_STATUS *st) {
   HPDF_Dict s = *st ? NULL : HPDF_DictStream_New(w->doc->mmgr, w->doc->xref);
   if (!*st && !s)
     *st = HPDF_FAILD_TO_ALLOC_MEM;
-  *st = *st ? *st : HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len);
+  if (!*st && !deflate_into(w, s, data, len, key))
+    *st = w->err.error_no ? w->err.error_no : HPDF_INVALID_STREAM;
   *st = *st ? *st : HPDF_Dict_Add(dict, key, s);
   return *st ? NULL : s;
 }
@@ -778,59 +853,72 @@ static bool embed_font(pdf_writer *w, size_t i, pdf_font *f) {
       !hp_ok(w, HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len), "embedding the font '%s'", family) ||
       !hp_ok(w, HPDF_Dict_Add(f->desc, "FontFile2", file), "embedding the font '%s'", family))
     return false;
-  snprintf(what, sizeof what, "the CID map of the font '%s'", family);
-  bool ok = precompress(w, f->map, what);
-  snprintf(what, sizeof what, "the ToUnicode map of the font '%s'", family);
-  return ok && precompress(w, f->to_unicode, what);
+  return true;
 }
 
-// 'set_gray()' - Fill gray G on PAGE unless already set.
-static bool set_gray(pdf_writer *w, HPDF_Page page, double g, size_t pi) {
+// 'put_real()' - Append V as libharu writes a number into a content stream
+// (HPDF_FToA of the float: at most five decimals, no trailing zeros).
+static void put_real(ep_buf *out, double v) {
+  char num[HPDF_REAL_LEN + 1];
+  *HPDF_FToA(num, (HPDF_REAL)v, num + sizeof num - 1) = 0; // not terminated by libharu
+  ep_buf_puts(out, num);
+}
+
+// 'put_reals()' - Append the N numbers of V separated by spaces, then OP (" re\n").
+static void put_reals(ep_buf *out, const double *v, size_t n, const char *op) {
+  for (size_t i = 0; i < n; i++) {
+    if (i)
+      ep_buf_putc(out, ' ');
+    put_real(out, v[i]);
+  }
+  ep_buf_puts(out, op);
+}
+
+// 'set_gray()' - Fill gray G unless already set.
+static void set_gray(pdf_writer *w, double g) {
   if (g == w->cur_gray)
-    return true;
+    return;
   w->cur_gray = g;
-  return hp_ok(w, HPDF_Page_SetGrayFill(page, (HPDF_REAL)g), "setting a fill color on page %zu", pi + 1);
+  put_real(&w->content, g);
+  ep_buf_puts(&w->content, " g\012");
 }
 
-// 'set_line_width()' - Line width LW on PAGE unless already set (libharu caps it at 100 pt).
-static bool set_line_width(pdf_writer *w, HPDF_Page page, double lw, size_t pi) {
+// 'set_line_width()' - Line width LW unless already set (capped at libharu's 100 pt).
+static void set_line_width(pdf_writer *w, double lw) {
   if (lw > HPDF_MAX_LINEWIDTH)
     lw = HPDF_MAX_LINEWIDTH;
   if (lw == w->cur_lw)
-    return true;
+    return;
   w->cur_lw = lw;
-  return hp_ok(w, HPDF_Page_SetLineWidth(page, (HPDF_REAL)lw), "setting a line width on page %zu", pi + 1);
+  put_real(&w->content, lw);
+  ep_buf_puts(&w->content, " w\012");
 }
 
 // 'draw_graphics()' - Rectangles, rules and underlines of page PI, in list order.
 // SEL: 0 every box, 1 the boxes turned with a rotated page's content, 2 the upright ones.
-static bool draw_graphics(pdf_writer *w, HPDF_Page page, const ep_page *p, size_t pi, int sel) {
+static void draw_graphics(pdf_writer *w, const ep_page *p, size_t pi, int sel) {
+  ep_buf *c = &w->content;
   for (size_t bi = 0; bi < p->n; bi++) {
     const ep_box *b = &p->boxes[bi];
-    HPDF_STATUS st = HPDF_OK;
     if (!box_is_finite(b) || (sel == 1 && b->upright) || (sel == 2 && !b->upright))
       continue;
     if (b->kind == EP_BOX_RECT) {
       bool filled = b->fill >= 0, stroked = b->line_width > 0;
       if (!filled && !stroked)
         continue;
-      if (filled && !set_gray(w, page, b->fill > 1 ? 1 : b->fill, pi))
-        return false;
-      if (stroked && !set_line_width(w, page, b->line_width, pi))
-        return false;
-      st = HPDF_Page_Rectangle(page, (HPDF_REAL)b->x, (HPDF_REAL)b->y, (HPDF_REAL)b->w, (HPDF_REAL)b->h);
-      if (st == HPDF_OK)
-        st = filled && stroked ? HPDF_Page_FillStroke(page) : filled ? HPDF_Page_Fill(page) : HPDF_Page_Stroke(page);
+      if (filled)
+        set_gray(w, b->fill > 1 ? 1 : b->fill);
+      if (stroked)
+        set_line_width(w, b->line_width);
+      put_reals(c, (double[]){b->x, b->y, b->w, b->h}, 4, " re\012");
+      ep_buf_puts(c, filled && stroked ? "B\012" : filled ? "f\012" : "S\012");
     } else if (b->kind == EP_BOX_RULE) {
       if (!(b->line_width > 0))
         continue;
-      if (!set_line_width(w, page, b->line_width, pi))
-        return false;
-      st = HPDF_Page_MoveTo(page, (HPDF_REAL)b->x, (HPDF_REAL)b->y);
-      if (st == HPDF_OK)
-        st = HPDF_Page_LineTo(page, (HPDF_REAL)(b->x + b->w), (HPDF_REAL)(b->y + b->h));
-      if (st == HPDF_OK)
-        st = HPDF_Page_Stroke(page);
+      set_line_width(w, b->line_width);
+      put_reals(c, (double[]){b->x, b->y}, 2, " m\012");
+      put_reals(c, (double[]){b->x + b->w, b->y + b->h}, 2, " l\012");
+      ep_buf_puts(c, "S\012");
     } else if (b->kind == EP_BOX_TEXT && b->underline && text_box_usable(w, b, pi, false)) {
       // A bar below the baseline, under the run's advance width; CJK glyphs
       // reach about 0.12 em below the baseline, so it sits just under them.
@@ -840,46 +928,33 @@ static bool draw_graphics(pdf_writer *w, HPDF_Page page, const ep_page *p, size_
         width = n ? w->gx[n - 1] + w->gadv[n - 1] : 0;
       }
       double thick = b->size / 18.0;
-      if (!(width > 0) || !set_gray(w, page, 0, pi))
+      if (!(width > 0))
         continue;
-      st = HPDF_Page_Rectangle(page, (HPDF_REAL)b->x, (HPDF_REAL)(b->y - 0.15 * b->size - thick),
-                               (HPDF_REAL)width, (HPDF_REAL)thick);
-      if (st == HPDF_OK)
-        st = HPDF_Page_Fill(page);
-    } else {
-      continue;
+      set_gray(w, 0);
+      put_reals(c, (double[]){b->x, b->y - 0.15 * b->size - thick, width, thick}, 4, " re\012");
+      ep_buf_puts(c, "f\012");
     }
-    if (!hp_ok(w, st, "drawing on page %zu", pi + 1))
-      return false;
   }
-  return true;
 }
 
 // 'actual_text()' - Open a /Span marked-content sequence whose /ActualText is
 // the text of the TEXT boxes FROM..TO of P (a run and the runs its
 // actual_join flags carry the span over), so a search for "2022年" finds it
 // although the CJK-Latin gaps are positioning (poppler and Acrobat honour it).
-// libharu 2.3 has no API for marked content: the operators go straight into
-// the page's content stream (EMC closes it, in draw_layer()).
-static bool actual_text(HPDF_Page page, const ep_page *p, size_t from, size_t to) {
-  HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
-  ep_buf h;
-  ep_buf_init(&h);
-  ep_buf_puts(&h, "/Span <</ActualText <FEFF");
+// (libharu 2.3 has no API for marked content; EMC closes it, in draw_layer().)
+static void actual_text(ep_buf *h, const ep_page *p, size_t from, size_t to) {
+  ep_buf_puts(h, "/Span <</ActualText <FEFF");
   for (size_t bi = from; bi <= to; bi++) {
     const ep_box *b = &p->boxes[bi];
     for (size_t i = 0; b->kind == EP_BOX_TEXT && i < b->n; i++) {
       uint32_t c = b->cps[i];
       if (c > 0xFFFF)
-        ep_buf_printf(&h, "%04X%04X", 0xD800 + ((c - 0x10000) >> 10), 0xDC00 + ((c - 0x10000) & 0x3FF));
+        ep_buf_printf(h, "%04X%04X", 0xD800 + ((c - 0x10000) >> 10), 0xDC00 + ((c - 0x10000) & 0x3FF));
       else
-        ep_buf_printf(&h, "%04X", (unsigned)c);
+        ep_buf_printf(h, "%04X", (unsigned)c);
     }
   }
-  ep_buf_puts(&h, ">>> BDC\012");
-  bool ok = HPDF_Stream_WriteStr(out, ep_buf_str(&h)) == HPDF_OK;
-  ep_buf_free(&h);
-  return ok;
+  ep_buf_puts(h, ">>> BDC\012");
 }
 
 // 'span_end()' - The last box of the /ActualText span that text box BI of P
@@ -940,27 +1015,23 @@ static bool set_font(pdf_writer *w, HPDF_Page page, pdf_font *f, double size, si
     }
     st = st ? st : HPDF_Dict_Add(pa->fonts, f->name, f->type0);
   }
-  w->text.len = 0;
-  ep_buf_printf(&w->text, "/%s ", f->name);
-  put_number(&w->text, size);
-  ep_buf_puts(&w->text, " Tf\012");
-  st = st ? st : HPDF_Stream_WriteStr(pa->stream, ep_buf_str(&w->text));
+  ep_buf_printf(&w->content, "/%s ", f->name);
+  put_number(&w->content, size);
+  ep_buf_puts(&w->content, " Tf\012");
   return hp_ok(w, st, "setting the font on page %zu", pi + 1);
 }
 
 // 'show_glyphs()' - Write the glyphs K..J-1 of the scratch arrays as one
 // string of F's two-byte CIDs (a Tj operator).
-static HPDF_STATUS show_glyphs(pdf_writer *w, HPDF_Page page, const pdf_font *f, size_t k, size_t j) {
+static void show_glyphs(pdf_writer *w, const pdf_font *f, size_t k, size_t j) {
   static const char hex[] = "0123456789ABCDEF";
-  w->text.len = 0;
-  ep_buf_put(&w->text, "<", 1);
+  ep_buf_put(&w->content, "<", 1);
   for (; k < j; k++) {
     unsigned cid = cid_of(f, w->gcp[k]);
     char c[4] = {hex[cid >> 12 & 15], hex[cid >> 8 & 15], hex[cid >> 4 & 15], hex[cid & 15]};
-    ep_buf_put(&w->text, c, 4);
+    ep_buf_put(&w->content, c, 4);
   }
-  ep_buf_puts(&w->text, "> Tj\012");
-  return HPDF_Stream_WriteStr(((HPDF_PageAttr)page->attr)->stream, ep_buf_str(&w->text));
+  ep_buf_puts(&w->content, "> Tj\012");
 }
 
 // 'draw_text_runs()' - Place the glyphs of TEXT box B: runs of glyphs whose
@@ -978,18 +1049,17 @@ static bool draw_text_runs(pdf_writer *w, HPDF_Page page, const ep_box *b, size_
     if (!set_font(w, page, f, b->size, pi))
       return false;
   }
+  ep_buf *c = &w->content;
   HPDF_TextRenderingMode mode = b->bold ? HPDF_FILL_THEN_STROKE : HPDF_FILL;
   if (mode != w->cur_mode) {
     w->cur_mode = mode;
-    if (!hp_ok(w, HPDF_Page_SetTextRenderingMode(page, mode), "setting bold text on page %zu", pi + 1))
-      return false;
+    ep_buf_printf(c, "%d Tr\012", (int)mode);
   }
-  if (b->bold && !set_line_width(w, page, b->size / 30.0, pi))
-    return false;
+  if (b->bold)
+    set_line_width(w, b->size / 30.0);
   if (b->bold && !w->round_join) { // no miter spikes at sharp stroke corners
     w->round_join = true;
-    if (!hp_ok(w, HPDF_Page_SetLineJoin(page, HPDF_ROUND_JOIN), "setting bold text on page %zu", pi + 1))
-      return false;
+    ep_buf_printf(c, "%d j\012", (int)HPDF_ROUND_JOIN);
   }
   for (size_t i = 0; i < n;) {
     size_t j = i + 1; // one past the run's last glyph
@@ -1010,14 +1080,11 @@ static bool draw_text_runs(pdf_writer *w, HPDF_Page page, const ep_box *b, size_
       tc = w->cur_tc; // one glyph: the spacing after it does not matter
     if (tc != w->cur_tc) {
       w->cur_tc = tc;
-      if (!hp_ok(w, HPDF_Page_SetCharSpace(page, (HPDF_REAL)tc), "spacing text on page %zu", pi + 1))
-        return false;
+      put_reals(c, &tc, 1, " Tc\012");
     }
-    HPDF_STATUS st = HPDF_Page_SetTextMatrix(page, 1, 0, 0, 1, (HPDF_REAL)(b->x + w->gx[i]), (HPDF_REAL)b->y);
-    if (st == HPDF_OK)
-      st = show_glyphs(w, page, f, i, j);
-    if (!hp_ok(w, st, "placing text on page %zu", pi + 1))
-      return false;
+    ep_buf_puts(c, "1 0 0 1 ");
+    put_reals(c, (double[]){b->x + w->gx[i], b->y}, 2, " Tm\012");
+    show_glyphs(w, f, i, j);
     i = j;
   }
   return true;
@@ -1026,8 +1093,7 @@ static bool draw_text_runs(pdf_writer *w, HPDF_Page page, const ep_box *b, size_
 // 'draw_layer()' - Graphics, then text, of the boxes of page PI that SEL selects
 // (0 all, 1 those turned with a rotated page's content, 2 the upright ones).
 static bool draw_layer(pdf_writer *w, HPDF_Page page, const ep_page *p, size_t pi, int sel) {
-  if (!draw_graphics(w, page, p, pi, sel))
-    return false;
+  draw_graphics(w, p, pi, sel);
   bool any = false;
   for (size_t bi = 0; bi < p->n && !any; bi++) {
     const ep_box *b = &p->boxes[bi];
@@ -1036,9 +1102,8 @@ static bool draw_layer(pdf_writer *w, HPDF_Page page, const ep_page *p, size_t p
   }
   if (!any)
     return true;
-  if (!set_gray(w, page, 0, pi) || !hp_ok(w, HPDF_Page_BeginText(page), "starting text on page %zu", pi + 1))
-    return false;
-  HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
+  set_gray(w, 0);
+  ep_buf_puts(&w->content, "BT\012");
   size_t span = SIZE_MAX; // the last box of the open /ActualText span
   for (size_t bi = 0; bi < p->n; bi++) {
     const ep_box *b = &p->boxes[bi];
@@ -1046,18 +1111,17 @@ static bool draw_layer(pdf_writer *w, HPDF_Page page, const ep_page *p, size_t p
       continue;
     if (b->kind == EP_BOX_TEXT && b->actual_text && span == SIZE_MAX) {
       span = span_end(p, bi);
-      if (!actual_text(page, p, bi, span))
-        return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "marking text on page %zu", pi + 1);
+      actual_text(&w->content, p, bi, span);
     }
     if (b->kind == EP_BOX_TEXT && text_box_usable(w, b, pi, false) && !draw_text_runs(w, page, b, pi))
       return false;
     if (bi == span) {
       span = SIZE_MAX;
-      if (HPDF_Stream_WriteStr(out, "EMC\012") != HPDF_OK)
-        return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "marking text on page %zu", pi + 1);
+      ep_buf_puts(&w->content, "EMC\012");
     }
   }
-  return hp_ok(w, HPDF_Page_EndText(page), "ending text on page %zu", pi + 1);
+  ep_buf_puts(&w->content, "ET\012");
+  return true;
 }
 
 // 'reset_state()' - Forget the graphics state tracked for a page (a new page,
@@ -1087,34 +1151,47 @@ static bool draw_page(pdf_writer *w, size_t pi) {
              pi + 1, p->height))
     return false;
   reset_state(w);
+  w->content.len = 0;
   if (!p->rotated) {
     if (!draw_layer(w, page, p, pi, 0))
       return false;
   } else {
     // Landscape content: turn it a quarter so its top lies along the left edge,
     // then draw the upright boxes (page numbers) in page coordinates.
-    if (!hp_ok(w, HPDF_Page_GSave(page), "rotating page %zu", pi + 1) ||
-        !hp_ok(w, HPDF_Page_Concat(page, 0, 1, -1, 0, (HPDF_REAL)p->width, 0), "rotating page %zu", pi + 1) ||
-        !draw_layer(w, page, p, pi, 1) || !hp_ok(w, HPDF_Page_GRestore(page), "rotating page %zu", pi + 1))
+    ep_buf_puts(&w->content, "q\012");
+    put_reals(&w->content, (double[]){0, 1, -1, 0, p->width, 0}, 6, " cm\012");
+    if (!draw_layer(w, page, p, pi, 1))
       return false;
+    ep_buf_puts(&w->content, "Q\012");
     reset_state(w);
     if (!draw_layer(w, page, p, pi, 2))
       return false;
   }
-  // The page is complete: its content is compressed now (and the raw
-  // operators freed), not all together at save time.
+  // The page is complete: its content, written here as libharu's operators
+  // would write it, is compressed now. The page's own memory stream goes
+  // (libharu writes nothing into it: no HPDF_Page_* operator is used).
   HPDF_PageAttr pa = page->attr;
   char what[64];
   snprintf(what, sizeof what, "the content of page %zu", pi + 1);
-  return precompress(w, pa->contents, what);
+  if (w->content.len == 0)
+    return true;
+  if (!deflate_into(w, pa->contents, w->content.data, w->content.len, what))
+    return false;
+  pa->stream = pa->contents->stream;
+  return true;
+}
+
+// 'dest_y()' - Height Y on page PI clamped to the page (NaN: its top).
+static double dest_y(const pdf_writer *w, size_t pi, double y) {
+  double h = w->dl->pages[pi].height;
+  return !isfinite(y) ? h : y < 0 ? 0 : y > h ? h : y;
 }
 
 // 'make_dest()' - A destination to height Y on page PI: [page /XYZ null Y
 // null], which keeps the reader's zoom and horizontal position. libharu's
 // SetXYZ cannot write null (zoom must be 0.08..32), so the array is rebuilt.
 static HPDF_Destination make_dest(pdf_writer *w, size_t pi, double y) {
-  double h = w->dl->pages[pi].height;
-  y = !isfinite(y) ? h : y < 0 ? 0 : y > h ? h : y;
+  y = dest_y(w, pi, y);
   HPDF_Destination d = HPDF_Page_CreateDestination(w->pages[pi]);
   if (!d || HPDF_Destination_SetXYZ(d, 0, (HPDF_REAL)y, 1) != HPDF_OK)
     return NULL;
@@ -1155,13 +1232,76 @@ static bool add_links(pdf_writer *w) {
   return true;
 }
 
+// 'put_ref()' - Append "/KEY N 0 R" for OBJ's object to OUT.
+static void put_ref(ep_buf *out, const char *key, HPDF_Dict obj) {
+  ep_buf_printf(out, "/%s %u 0 R\012", key, (unsigned)(obj->header.obj_id & 0x00FFFFFF));
+}
+
+// 'put_utf16_hex()' - Append UTF-8 text S as a PDF text string: <FEFF...>
+// (UTF-16BE, characters above the BMP as surrogate pairs).
+static void put_utf16_hex(ep_buf *out, const char *s) {
+  size_t len = strlen(s), i = 0;
+  ep_buf_puts(out, "<FEFF");
+  while (i < len) {
+    uint32_t cp = ep_utf8_next(s, len, &i);
+    if (cp > 0xFFFF)
+      ep_buf_printf(out, "%04X%04X", 0xD800u + ((cp - 0x10000) >> 10), 0xDC00u + ((cp - 0x10000) & 0x3FF));
+    else
+      ep_buf_printf(out, "%04X", (unsigned)cp);
+  }
+  ep_buf_putc(out, '>');
+}
+
+// 'write_outline_entry()' - libharu's write hook of an outline object (an
+// empty dictionary whose attr is its pdf_ol): print its entries. The root
+// (index 0) is the /Outlines dictionary; the others are bookmarks.
+static HPDF_STATUS write_outline_entry(HPDF_Dict obj, HPDF_Stream stream) {
+  const pdf_ol *o = obj->attr;
+  pdf_writer *w = o->w;
+  const pdf_ol *all = w->ols;
+  ep_buf *out = &w->text;
+  out->len = 0;
+  if (o == all) {
+    ep_buf_puts(out, "/Type /Outlines\012");
+  } else {
+    ep_buf_puts(out, "/Title ");
+    put_utf16_hex(out, o->title);
+    ep_buf_putc(out, '\012');
+    put_ref(out, "Parent", all[o->parent].dict);
+    if (o->prev)
+      put_ref(out, "Prev", all[o->prev].dict);
+    if (o->next)
+      put_ref(out, "Next", all[o->next].dict);
+  }
+  if (o->first) {
+    put_ref(out, "First", all[o->first].dict);
+    put_ref(out, "Last", all[o->last].dict);
+  }
+  if (o->count)
+    ep_buf_printf(out, "/Count %ld\012", (long)o->count);
+  if (o != all) {
+    // [page /XYZ null y null]: the reader keeps its zoom and horizontal position
+    char y[HPDF_REAL_LEN + 1];
+    *HPDF_FToA(y, (HPDF_REAL)o->y, y + sizeof y - 1) = 0; // libharu's own number format (not terminated)
+    ep_buf_printf(out, "/Dest [ %u 0 R /XYZ null %s null ]\012",
+                  (unsigned)(w->pages[o->page]->header.obj_id & 0x00FFFFFF), y);
+  }
+  return HPDF_Stream_Write(stream, (const HPDF_BYTE *)out->data, (HPDF_UINT)out->len);
+}
+
 // 'add_outline()' - Bookmarks nested by level (a skipped level hangs under
-// the nearest shallower entry); level-1 entries start open, deeper ones closed.
+// the nearest shallower entry); level-1 entries start open, deeper ones
+// closed. Each is an object of its own whose entries write_outline_entry()
+// prints when the document is saved: libharu's outline objects (a dictionary,
+// eight entries of 136 bytes or more, a destination array of five objects)
+// cost 2.3 KB each, 230 MB for a report of 100,000 sections.
 static bool add_outline(pdf_writer *w) {
   const ep_dlist *dl = w->dl;
   if (dl->noutline == 0)
     return true;
-  HPDF_Outline open[OUTLINE_DEPTH + 1] = {0}; // open[l]: the last entry of level l
+  w->ols = ep_xcalloc(dl->noutline + 1, sizeof *w->ols);
+  uint32_t open[OUTLINE_DEPTH + 1] = {0}; // open[l]: the last entry of level l (0 = none)
+  size_t n = 1;
   for (size_t i = 0; i < dl->noutline; i++) {
     const ep_outline *o = &dl->outline[i];
     if (o->page < 0 || (size_t)o->page >= dl->npages) {
@@ -1171,18 +1311,51 @@ static bool add_outline(pdf_writer *w) {
       continue;
     }
     int level = o->level < 1 ? 1 : o->level > OUTLINE_DEPTH ? OUTLINE_DEPTH : o->level;
-    HPDF_Outline parent = NULL;
+    uint32_t parent = 0;
     for (int l = level - 1; l >= 1 && !parent; l--)
       parent = open[l];
-    HPDF_Outline ol = HPDF_CreateOutline(w->doc, parent, o->title ? o->title : "", w->utf8);
-    HPDF_Destination dst = ol ? make_dest(w, (size_t)o->page, o->y) : NULL;
-    if (!dst || HPDF_Outline_SetDestination(ol, dst) != HPDF_OK ||
-        HPDF_Outline_SetOpened(ol, level == 1 ? HPDF_TRUE : HPDF_FALSE) != HPDF_OK)
-      return hp_ok(w, HPDF_INVALID_OUTLINE, "adding the bookmark '%s'", o->title ? o->title : "");
-    open[level] = ol;
+    pdf_ol *e = &w->ols[n], *p = &w->ols[parent];
+    e->title = o->title ? o->title : "";
+    e->page = (uint32_t)o->page;
+    e->y = dest_y(w, (size_t)o->page, o->y);
+    e->open = level == 1;
+    e->parent = parent;
+    if (p->last) {
+      w->ols[p->last].next = (uint32_t)n;
+      e->prev = p->last;
+    } else {
+      p->first = (uint32_t)n;
+    }
+    p->last = (uint32_t)n;
+    open[level] = (uint32_t)n;
     for (int l = level + 1; l <= OUTLINE_DEPTH; l++)
-      open[l] = NULL;
+      open[l] = 0;
+    n++;
   }
+  if (n == 1)
+    return true;
+  // /Count: the entries shown under an open one (negative when closed: those
+  // shown once it opens); children follow their parent, so one backward pass
+  long *shown = ep_xcalloc(n, sizeof *shown);
+  for (size_t i = n - 1; i >= 1; i--)
+    shown[w->ols[i].parent] += 1 + (w->ols[i].open ? shown[i] : 0);
+  w->ols[0].open = true;
+  HPDF_STATUS st = HPDF_OK;
+  for (size_t i = 0; i < n; i++) {
+    pdf_ol *e = &w->ols[i];
+    e->count = (int32_t)(e->open ? shown[i] : -shown[i]);
+    e->w = w;
+    e->dict = new_dict(w, &st);
+    if (e->dict) {
+      e->dict->attr = e;
+      e->dict->write_fn = write_outline_entry;
+    }
+  }
+  free(shown);
+  if (st == HPDF_OK)
+    st = HPDF_Dict_Add(w->doc->catalog, "Outlines", w->ols[0].dict);
+  if (!hp_ok(w, st, "adding the bookmarks"))
+    return false;
   return hp_ok(w, HPDF_SetPageMode(w->doc, HPDF_PAGE_MODE_USE_OUTLINE), "showing the bookmarks");
 }
 
@@ -1323,7 +1496,7 @@ static const char *failed_object(const pdf_writer *w, char *buf, size_t size) {
 }
 
 // 'build()' - Build the whole document and save it into *OUT / *OUT_LEN (malloc'd).
-static bool build(pdf_writer *w, unsigned char **out, size_t *out_len) {
+static bool build(pdf_writer *w) {
   if (strcmp(HPDF_GetVersion(), HPDF_VERSION_TEXT) != 0)
     return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
                 "libharu %s is installed, but evalpdf was built for libharu %s; rebuild evalpdf.",
@@ -1335,8 +1508,7 @@ static bool build(pdf_writer *w, unsigned char **out, size_t *out_len) {
       !hp_ok(w, HPDF_UseUTFEncodings(w->doc), "enabling UTF-8") ||
       !hp_ok(w, HPDF_SetCurrentEncoder(w->doc, "UTF-8"), "enabling UTF-8"))
     return false;
-  w->utf8 = HPDF_GetEncoder(w->doc, "UTF-8");
-  if (!w->utf8)
+  if (!HPDF_GetEncoder(w->doc, "UTF-8")) // the document information's text
     return hp_ok(w, HPDF_INVALID_ENCODER, "enabling UTF-8");
   for (size_t i = 0; i < w->nfonts; i++)
     if (!load_font(w, i, &w->fonts[i]))
@@ -1350,17 +1522,68 @@ static bool build(pdf_writer *w, unsigned char **out, size_t *out_len) {
       return false;
   if (!add_links(w) || !add_outline(w) || !add_page_labels(w) || !add_info(w))
     return false;
-  if (HPDF_SaveToStream(w->doc) != HPDF_OK || w->err.error_no) {
+  return true;
+}
+
+// 'sink_flush()' - Write the bytes SINK holds to its file; false (the errno
+// kept) when that fails.
+static bool sink_flush(pdf_sink *k) {
+  int e = k->err ? k->err : k->len ? ep_write_all(k->fd, k->data, k->len) : 0;
+  k->len = 0;
+  k->err = e;
+  return e == 0;
+}
+
+// 'sink_write()' - libharu's write function of the saved document's stream
+// (attr: the writer's pdf_sink): append to the buffer, which for a file is
+// written out whenever full. libharu's own memory stream copies byte by byte
+// into 4 KiB blocks, and the whole PDF was then copied once more.
+static HPDF_STATUS sink_write(HPDF_Stream stream, const HPDF_BYTE *ptr, HPDF_UINT size) {
+  pdf_sink *k = stream->attr;
+  if (k->err)
+    return HPDF_FILE_IO_ERROR;
+  if (k->fd >= 0 && k->len + size > k->cap && !sink_flush(k))
+    return HPDF_FILE_IO_ERROR;
+  if (k->fd >= 0 && size >= k->cap) { // larger than the buffer: write it as it is
+    k->err = ep_write_all(k->fd, ptr, size);
+    return k->err ? HPDF_FILE_IO_ERROR : HPDF_OK;
+  }
+  if (k->len + size > k->cap) { // memory: grow
+    size_t cap = k->cap ? k->cap : 64 << 10;
+    while (cap < k->len + size)
+      cap *= 2;
+    k->data = ep_xrealloc(k->data, cap);
+    k->cap = cap;
+  }
+  memcpy(k->data + k->len, ptr, size);
+  k->len += size;
+  return HPDF_OK;
+}
+
+// 'save()' - Write the built document into SINK (its fd, or its buffer when
+// the fd is -1). False with the problem reported when that fails.
+static bool save(pdf_writer *w, pdf_sink *k, const char *destination) {
+  if (k->fd >= 0) {
+    k->cap = SINK_BUFFER;
+    k->data = ep_xmalloc(k->cap);
+  }
+  // HPDF_SaveToStream() writes into the document's stream, a memory stream it
+  // makes when there is none yet; one of our own is used as it is (2.3.0).
+  w->doc->stream = HPDF_CallbackWriter_New(w->doc->mmgr, sink_write, k);
+  if (!w->doc->stream)
+    return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "saving the document");
+  HPDF_STATUS st = HPDF_SaveToStream(w->doc);
+  if (k->fd >= 0 && st == HPDF_OK)
+    sink_flush(k);
+  if (k->err) {
+    char eb[128];
+    return fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: %s.", destination,
+                ep_errno_text(k->err, eb, sizeof eb));
+  }
+  if (st != HPDF_OK || w->err.error_no) {
     char what[400];
     return hp_ok(w, HPDF_INVALID_DOCUMENT, "writing %s", failed_object(w, what, sizeof what));
   }
-  HPDF_UINT32 size = HPDF_GetStreamSize(w->doc);
-  *out = ep_xmalloc(size ? size : 1);
-  *out_len = size;
-  if (size > 0 && !hp_ok(w, HPDF_ReadFromStream(w->doc, *out, &size), "saving the document"))
-    return false;
-  if (size != *out_len)
-    return hp_ok(w, HPDF_STREAM_EOF, "saving the document");
   return true;
 }
 
@@ -1379,9 +1602,8 @@ static int write_direct(pdf_writer *w, const char *path, const unsigned char *da
   return EP_PDF_OK;
 }
 
-// 'write_output()' - Write DATA to PATH atomically (temporary file next to
-// it, rename; a symbolic link is kept and its target replaced), into
-// an existing device or pipe directly, or to stdout for "-". Returns an
+// 'write_output()' - Write DATA to standard output ("-") or into PATH, an
+// existing file that is not a regular file (a device, a pipe). Returns an
 // EP_PDF_* value.
 static int write_output(pdf_writer *w, const char *path, const unsigned char *data, size_t len) {
   char eb[128];
@@ -1394,41 +1616,44 @@ static int write_output(pdf_writer *w, const char *path, const unsigned char *da
     }
     return EP_PDF_OK;
   }
-  struct stat st;
-  if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
-    return write_direct(w, path, data, len);
-  // an unnamed temporary (O_TMPFILE) in the target's folder, linked in place
-  // and renamed over the target only when complete (util.h, ep_outfile)
-  ep_outfile o;
-  int e = ep_outfile_open(&o, path);
-  if (e != 0) {
-    fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: %s%s.", path,
-         e == EISDIR ? "" : "no temporary file can be created next to it: ",
-         e == EISDIR ? "it is a folder" : ep_errno_text(e, eb, sizeof eb));
-    return EP_PDF_IO_ERROR;
-  }
-  e = ep_write_all(o.fd, data, len);
-  if (e != 0)
-    ep_outfile_abandon(&o);
-  else
-    e = ep_outfile_commit(&o);
-  if (e != 0)
-    fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: %s.", path, ep_errno_text(e, eb, sizeof eb));
-  return e ? EP_PDF_IO_ERROR : EP_PDF_OK;
+  return write_direct(w, path, data, len);
 }
 
-// 'build_pdf()' - Build DL's PDF into a new buffer *DATA (*LEN bytes), with
-// problems in DIAGS (DESTINATION names the output in messages). Returns an
-// EP_PDF_* value; on failure *DATA is NULL.
-static int build_pdf(const ep_dlist *dl, const char *destination, ep_diags *diags, unsigned char **data,
-                     size_t *len) {
+// 'open_output()' - For a regular file PATH (or one that does not exist
+// yet), start its new version (util.h, ep_outfile: an unnamed temporary in
+// its folder, renamed over it only when complete) and return 1; 0 for
+// standard output and other files (written from memory once the PDF is
+// whole); -1 when the temporary cannot be made (reported).
+static int open_output(pdf_writer *w, const char *path, ep_outfile *o) {
+  struct stat st;
+  if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)))
+    return 0;
+  int e = ep_outfile_open(o, path);
+  if (e == 0)
+    return 1;
+  char eb[128];
+  fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: %s%s.", path,
+       e == EISDIR ? "" : "no temporary file can be created next to it: ",
+       e == EISDIR ? "it is a folder" : ep_errno_text(e, eb, sizeof eb));
+  return -1;
+}
+
+// 'build_pdf()' - Build DL's PDF and write it to PATH, or into a new buffer
+// *DATA (*LEN bytes) when PATH is NULL, with problems in DIAGS. A regular
+// file is written as the document is saved, into a temporary put in its
+// place only when complete; standard output and other files get the PDF once
+// it is whole. Returns an EP_PDF_* value; on failure *DATA is NULL and PATH
+// untouched.
+static int build_pdf(const ep_dlist *dl, const char *path, ep_diags *diags, unsigned char **data, size_t *len) {
   pdf_writer w;
   memset(&w, 0, sizeof w);
   w.dl = dl;
   w.diags = diags;
-  *data = NULL;
-  *len = 0;
-  if (!dl || !destination || !*destination) {
+  if (data) {
+    *data = NULL;
+    *len = 0;
+  }
+  if (!dl || (!path && !data) || (path && !*path)) {
     fail(&w, EP_PDF_IO_ERROR, "io-error", "No %s was given to write the PDF.", !dl ? "document" : "output path");
     return EP_PDF_IO_ERROR;
   }
@@ -1439,7 +1664,11 @@ static int build_pdf(const ep_dlist *dl, const char *destination, ep_diags *diag
   ep_buf_init(&w.text);
   collect(&w);
   start_programs(&w);
-  bool built = build(&w, data, len);
+  bool built = build(&w);
+  ep_outfile o;
+  int to_file = built && path ? open_output(&w, path, &o) : 0;
+  pdf_sink k = {.fd = to_file > 0 ? o.fd : -1};
+  built = built && to_file >= 0 && save(&w, &k, path ? path : "memory");
   ep_programs_stop(w.programs); // no task may run once the arrays it borrows are freed
   if (w.own_programs)
     ep_programs_free(w.programs);
@@ -1448,22 +1677,34 @@ static int build_pdf(const ep_dlist *dl, const char *destination, ep_diags *diag
   free(w.prog_ns);
   if (w.doc)
     HPDF_Free(w.doc);
-  int rc = built ? EP_PDF_OK : (w.rc ? w.rc : EP_PDF_LIB_ERROR);
-  if (!built) {
-    free(*data);
-    *data = NULL;
-    *len = 0;
+  if (to_file > 0 && !built) {
+    ep_outfile_abandon(&o);
+  } else if (to_file > 0) {
+    int e = ep_outfile_commit(&o);
+    char eb[128];
+    if (e != 0)
+      built = fail(&w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: %s.", path,
+                   ep_errno_text(e, eb, sizeof eb));
+  } else if (built && path) {
+    built = write_output(&w, path, k.data, k.len) == EP_PDF_OK;
+  } else if (built) {
+    *data = k.data ? k.data : ep_xmalloc(1);
+    *len = k.len;
+    k.data = NULL;
   }
+  int rc = built ? EP_PDF_OK : (w.rc ? w.rc : EP_PDF_LIB_ERROR);
+  free(k.data);
   for (size_t i = 0; i < w.nfonts; i++) {
     ep_cpset_free(&w.fonts[i].chars);
   }
   free(w.fonts);
   free(w.dests);
   free(w.pages);
+  free(w.ols);
   if (w.zc)
     libdeflate_free_compressor(w.zc);
   free(w.zbuf);
-  free(w.rbuf);
+  ep_buf_free(&w.content);
   free(w.gcp);
   free(w.gadv);
   free(w.gx);
@@ -1473,23 +1714,12 @@ static int build_pdf(const ep_dlist *dl, const char *destination, ep_diags *diag
 
 // 'ep_pdf_write()' - Write DL as a PDF to PATH atomically.
 int ep_pdf_write(const ep_dlist *dl, const char *path, ep_diags *diags) {
-  unsigned char *data = NULL;
-  size_t len = 0;
-  int rc = build_pdf(dl, path, diags, &data, &len);
-  if (rc == EP_PDF_OK) {
-    pdf_writer w;
-    memset(&w, 0, sizeof w);
-    w.dl = dl;
-    w.diags = diags;
-    rc = write_output(&w, path, data, len);
-  }
-  free(data);
-  return rc;
+  return build_pdf(dl, path ? path : "", diags, NULL, NULL);
 }
 
 // 'ep_pdf_write_memory()' - Build DL's PDF into a new heap buffer.
 int ep_pdf_write_memory(const ep_dlist *dl, unsigned char **data, size_t *len, ep_diags *diags) {
-  return build_pdf(dl, "memory", diags, data, len);
+  return build_pdf(dl, NULL, diags, data, len);
 }
 
 // 'ep_pdf_library_version()' - libharu's version string.

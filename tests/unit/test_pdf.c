@@ -294,6 +294,14 @@ static size_t count_str(const char *hay, const char *needle) {
   return n;
 }
 
+// 'count_bytes()' - Occurrences of NEEDLE in the LEN bytes of HAY (which may hold NULs).
+static size_t count_bytes(const char *hay, size_t len, const char *needle) {
+  size_t n = 0, k = strlen(needle);
+  for (size_t i = 0; k <= len && i <= len - k; i++)
+    n += memcmp(hay + i, needle, k) == 0;
+  return n;
+}
+
 // 'write_doc()' - Write D's list to DIR/NAME and assert success.
 static const char *write_doc(doc *d, const char *name, char *buf, size_t size) {
   path_in(d, name, buf, size);
@@ -400,6 +408,46 @@ START_TEST(no_dates_without_epoch) {
   ck_assert_int_eq(run(&out, NULL, "pdfinfo '%s'", p), 0);
   ck_assert_ptr_null(strstr(out, "CreationDate:"));
   ck_assert_ptr_null(strstr(out, "ModDate:"));
+  free(out);
+  doc_close(&d);
+}
+END_TEST
+
+// The outline's /Count entries (the entries shown under an open one, minus
+// for a closed one: those shown once it opens), a skipped level hanging under
+// the nearest shallower entry, and a title above the BMP written as a UTF-16
+// surrogate pair that reads back as the same character.
+START_TEST(outline_counts_skipped_levels_and_titles_beyond_the_bmp) {
+  doc d;
+  doc_build(&d); // 第一章 (open) > （一） (closed) > 1.; 第二章
+  ep_dlist_add_outline(d.dl, 1, "三、A", 2, 700);
+  ep_dlist_add_outline(d.dl, 3, "B", 2, 690); // level 2 skipped: under A
+  ep_dlist_add_outline(d.dl, 2, "C", 2, 680);
+  ep_dlist_add_outline(d.dl, 3, "D", 2, 670);
+  ep_dlist_add_outline(d.dl, 1, "E\xf0\xa0\x80\x8b", 2, 660); // E and U+2000B
+  char p[512];
+  write_doc(&d, "r.pdf", p, sizeof p);
+  size_t len = 0;
+  char *pdf = read_all(p, &len);
+  // the outline objects are not compressed
+  ck_assert_int_eq(count_bytes(pdf, len, "/Count 7\012"), 1);  // root: 第一章 2, 第二章 1, A 3, E 1
+  ck_assert_int_eq(count_bytes(pdf, len, "/Count 1\012"), 1);  // 第一章: （一） only
+  ck_assert_int_eq(count_bytes(pdf, len, "/Count -1\012"), 2); // （一） and C, closed over one
+  ck_assert_int_eq(count_bytes(pdf, len, "/Count 2\012"), 1);  // A: B and C
+  ck_assert_int_eq(count_bytes(pdf, len, "/Count "), 6); // and the page tree's /Count 3
+  ck_assert_int_eq(count_bytes(pdf, len, "/Title <FEFF0045D840DC0B>"), 1);
+  free(pdf);
+  char *out = NULL;
+  ck_assert_int_eq(run(&out, NULL, "qpdf --json=2 --json-key=outlines '%s'", p), 0);
+  char *s = squeeze(out);
+  // A's kids: B (no kids), then C (closed) whose one kid is D; E comes last
+  ck_assert_msg(strstr(s, "\"open\":true,\"title\":\"B\"},{\"dest\""), "B, then its sibling C: %s", s);
+  ck_assert_msg(strstr(s, "\"title\":\"D\"}],\"object\""), "D, C's only kid: %s", s);
+  ck_assert_msg(strstr(s, "\"open\":false,\"title\":\"C\"}],\"object\""), "C, A's last kid: %s", s);
+  ck_assert_msg(strstr(s, "\"open\":true,\"title\":\"三、A\"},{"), "%s", s);
+  ck_assert_msg(strstr(s, "\"title\":\"E\xf0\xa0\x80\x8b\"}]"), "E last, its title intact: %s", s);
+  free(out);
+  ck_assert_int_eq(run(&out, NULL, "qpdf --check '%s'", p), 0);
   free(out);
   doc_close(&d);
 }
@@ -1158,6 +1206,7 @@ static Suite *pdf_suite(void) {
   tcase_add_test(tc, pdfinfo_shows_chinese_info_and_pages);
   tcase_add_test(tc, no_dates_without_epoch);
   tcase_add_test(tc, outline_has_chinese_titles_nested_to_pages);
+  tcase_add_test(tc, outline_counts_skipped_levels_and_titles_beyond_the_bmp);
   tcase_add_test(tc, page_labels_roman_arabic_and_empty);
   tcase_add_test(tc, link_points_to_destination_on_page_2);
   tcase_add_test(tc, runs_group_glyphs_with_char_spacing);
