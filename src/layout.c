@@ -272,10 +272,17 @@ static const ep_text_style *heading_style(const lay *L, int level) {
   return &L->st->ts[EP_TS_H1 + k - 1];
 }
 
+// 'sec_slot()' - Home slot of section S in sec_hash: the high half of a
+// multiplicative hash of its address (the low bits of the product depend only
+// on the address's low bits, and nodes sit at regular strides in an arena).
+static size_t sec_slot(const lay *L, const ep_node *s) {
+  return (size_t)(((uint64_t)(uintptr_t)s * 0x9E3779B97F4A7C15ull) >> 32) & (L->sec_hcap - 1);
+}
+
 // 'sec_find()' - Index of section S in sec_nodes, or SIZE_MAX: a hash of
 // the node's address (linear probing), so 100k sections stay linear.
 static size_t sec_find(const lay *L, const ep_node *s) {
-  for (size_t h = L->sec_hcap ? (size_t)(((uintptr_t)s >> 4) * 0x9E3779B97F4A7C15ull) & (L->sec_hcap - 1) : 0;
+  for (size_t h = L->sec_hcap ? sec_slot(L, s) : 0;
        L->sec_hcap && L->sec_hash[h]; h = (h + 1) & (L->sec_hcap - 1))
     if (L->sec_nodes[L->sec_hash[h] - 1] == s)
       return L->sec_hash[h] - 1;
@@ -299,13 +306,13 @@ static void record_section(lay *L, const ep_node *s) {
     free(L->sec_hash);
     L->sec_hash = ep_xcalloc(L->sec_hcap, sizeof *L->sec_hash);
     for (size_t i = 0; i < L->nsec; i++) {
-      size_t h = (size_t)(((uintptr_t)L->sec_nodes[i] >> 4) * 0x9E3779B97F4A7C15ull) & (L->sec_hcap - 1);
+      size_t h = sec_slot(L, L->sec_nodes[i]);
       while (L->sec_hash[h])
         h = (h + 1) & (L->sec_hcap - 1);
       L->sec_hash[h] = i + 1;
     }
   } else {
-    size_t h = (size_t)(((uintptr_t)s >> 4) * 0x9E3779B97F4A7C15ull) & (L->sec_hcap - 1);
+    size_t h = sec_slot(L, s);
     while (L->sec_hash[h])
       h = (h + 1) & (L->sec_hcap - 1);
     L->sec_hash[h] = L->nsec;

@@ -435,6 +435,36 @@ static void start_programs(pdf_writer *w) {
   w->prog_ns = ns;
 }
 
+// 'put_uint()' - Append V in decimal (printf's cost adds up: numbers go out
+// for every text run and bookmark).
+static void put_uint(ep_buf *out, unsigned long long v) {
+  char d[24];
+  size_t n = sizeof d;
+  do {
+    d[--n] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  ep_buf_put(out, d + n, sizeof d - n);
+}
+
+// 'put_hex4()' - Append the low 16 bits of V as four uppercase hex digits.
+static void put_hex4(ep_buf *out, unsigned v) {
+  static const char hex[] = "0123456789ABCDEF";
+  char c[4] = {hex[v >> 12 & 15], hex[v >> 8 & 15], hex[v >> 4 & 15], hex[v & 15]};
+  ep_buf_put(out, c, 4);
+}
+
+// 'put_utf16()' - Append code point CP as UTF-16BE hex: four digits, or
+// eight for a surrogate pair above the BMP.
+static void put_utf16(ep_buf *out, uint32_t cp) {
+  if (cp > 0xFFFF) {
+    put_hex4(out, 0xD800u + ((cp - 0x10000) >> 10));
+    put_hex4(out, 0xDC00u + ((cp - 0x10000) & 0x3FF));
+  } else {
+    put_hex4(out, cp);
+  }
+}
+
 // 'cmap_entries()' - Print N entries of KIND ("bfrange"/"bfchar") from LINES
 // (one entry per '\n'-terminated line) into OUT in blocks of at most 100.
 static void cmap_entries(ep_buf *out, const char *kind, const ep_buf *lines, size_t n) {
@@ -947,11 +977,7 @@ static void actual_text(ep_buf *h, const ep_page *p, size_t from, size_t to) {
   for (size_t bi = from; bi <= to; bi++) {
     const ep_box *b = &p->boxes[bi];
     for (size_t i = 0; b->kind == EP_BOX_TEXT && i < b->n; i++) {
-      uint32_t c = b->cps[i];
-      if (c > 0xFFFF)
-        ep_buf_printf(h, "%04X%04X", 0xD800 + ((c - 0x10000) >> 10), 0xDC00 + ((c - 0x10000) & 0x3FF));
-      else
-        ep_buf_printf(h, "%04X", (unsigned)c);
+      put_utf16(h, b->cps[i]);
     }
   }
   ep_buf_puts(h, ">>> BDC\012");
@@ -991,8 +1017,27 @@ static unsigned cid_of(const pdf_font *f, uint32_t cp) {
 // 'put_number()' - V into OUT as a PDF number: at most five decimals, no
 // trailing zeros (as libharu writes numbers).
 static void put_number(ep_buf *out, double v) {
+  v = fabs(v) < 1e-6 ? 0.0 : v;
+  double k32 = v * 32;
+  if (fabs(v) < 1e9 && k32 == floor(k32)) { // a multiple of 1/32 (font sizes: 16, 10.5): exact in five decimals
+    long long k = (long long)k32;
+    if (k < 0)
+      ep_buf_putc(out, '-');
+    unsigned long long a = (unsigned long long)(k < 0 ? -k : k);
+    put_uint(out, a / 32);
+    unsigned frac = (unsigned)(a % 32) * 3125; // the five decimals, 1/32 = 0.03125
+    if (frac) {
+      char d[7] = {'.', (char)('0' + frac / 10000), (char)('0' + frac / 1000 % 10), (char)('0' + frac / 100 % 10),
+                   (char)('0' + frac / 10 % 10), (char)('0' + frac % 10), 0};
+      size_t n = 6;
+      while (d[n - 1] == '0')
+        n--;
+      ep_buf_put(out, d, n);
+    }
+    return;
+  }
   char num[64];
-  int k = snprintf(num, sizeof num, "%.5f", fabs(v) < 1e-6 ? 0.0 : v);
+  int k = snprintf(num, sizeof num, "%.5f", v);
   while (k > 1 && num[k - 1] == '0')
     num[--k] = 0;
   if (k > 1 && num[k - 1] == '.')
@@ -1015,7 +1060,9 @@ static bool set_font(pdf_writer *w, HPDF_Page page, pdf_font *f, double size, si
     }
     st = st ? st : HPDF_Dict_Add(pa->fonts, f->name, f->type0);
   }
-  ep_buf_printf(&w->content, "/%s ", f->name);
+  ep_buf_putc(&w->content, '/');
+  ep_buf_puts(&w->content, f->name);
+  ep_buf_putc(&w->content, ' ');
   put_number(&w->content, size);
   ep_buf_puts(&w->content, " Tf\012");
   return hp_ok(w, st, "setting the font on page %zu", pi + 1);
@@ -1234,7 +1281,11 @@ static bool add_links(pdf_writer *w) {
 
 // 'put_ref()' - Append "/KEY N 0 R" for OBJ's object to OUT.
 static void put_ref(ep_buf *out, const char *key, HPDF_Dict obj) {
-  ep_buf_printf(out, "/%s %u 0 R\012", key, (unsigned)(obj->header.obj_id & 0x00FFFFFF));
+  ep_buf_putc(out, '/');
+  ep_buf_puts(out, key);
+  ep_buf_putc(out, ' ');
+  put_uint(out, obj->header.obj_id & 0x00FFFFFF);
+  ep_buf_puts(out, " 0 R\012");
 }
 
 // 'put_utf16_hex()' - Append UTF-8 text S as a PDF text string: <FEFF...>
@@ -1243,11 +1294,7 @@ static void put_utf16_hex(ep_buf *out, const char *s) {
   size_t len = strlen(s), i = 0;
   ep_buf_puts(out, "<FEFF");
   while (i < len) {
-    uint32_t cp = ep_utf8_next(s, len, &i);
-    if (cp > 0xFFFF)
-      ep_buf_printf(out, "%04X%04X", 0xD800u + ((cp - 0x10000) >> 10), 0xDC00u + ((cp - 0x10000) & 0x3FF));
-    else
-      ep_buf_printf(out, "%04X", (unsigned)cp);
+    put_utf16(out, ep_utf8_next(s, len, &i));
   }
   ep_buf_putc(out, '>');
 }
@@ -1277,14 +1324,18 @@ static HPDF_STATUS write_outline_entry(HPDF_Dict obj, HPDF_Stream stream) {
     put_ref(out, "First", all[o->first].dict);
     put_ref(out, "Last", all[o->last].dict);
   }
-  if (o->count)
-    ep_buf_printf(out, "/Count %ld\012", (long)o->count);
+  if (o->count) {
+    ep_buf_puts(out, o->count < 0 ? "/Count -" : "/Count ");
+    put_uint(out, (unsigned long long)(o->count < 0 ? -(long long)o->count : o->count));
+    ep_buf_putc(out, '\012');
+  }
   if (o != all) {
     // [page /XYZ null y null]: the reader keeps its zoom and horizontal position
-    char y[HPDF_REAL_LEN + 1];
-    *HPDF_FToA(y, (HPDF_REAL)o->y, y + sizeof y - 1) = 0; // libharu's own number format (not terminated)
-    ep_buf_printf(out, "/Dest [ %u 0 R /XYZ null %s null ]\012",
-                  (unsigned)(w->pages[o->page]->header.obj_id & 0x00FFFFFF), y);
+    ep_buf_puts(out, "/Dest [ ");
+    put_uint(out, w->pages[o->page]->header.obj_id & 0x00FFFFFF);
+    ep_buf_puts(out, " 0 R /XYZ null ");
+    put_real(out, o->y);
+    ep_buf_puts(out, " null ]\012");
   }
   return HPDF_Stream_Write(stream, (const HPDF_BYTE *)out->data, (HPDF_UINT)out->len);
 }
