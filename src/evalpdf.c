@@ -764,9 +764,9 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
     if (t->dump)
       ep_dlist_dump(dl, t->dump);
     else if (t->data)
-      rc = ep_pdf_write_memory(dl, t->data, t->len, &rd);
+      rc = ep_pdf_write_memory_release(dl, t->data, t->len, &rd); // dl is freed next
     else
-      rc = ep_pdf_write(dl, t->path, &rd);
+      rc = ep_pdf_write_release(dl, t->path, &rd);
     st = rc == EP_PDF_OK ? EVALPDF_OK : rc == EP_PDF_IO_ERROR ? EVALPDF_ERR_IO : EVALPDF_ERR_PDF;
   }
   ep_programs_free(programs);

@@ -143,6 +143,10 @@ typedef struct pdf_writer {
   size_t ndests, dests_cap;
   HPDF_Page *pages;
   pdf_ol *ols;          // outline entries, root first (NULL: none)
+  ep_box *links;        // copies of the LINK boxes, in page order
+  size_t *link_pages;   // their 0-based pages
+  size_t nlinks, links_cap;
+  ep_dlist *release;    // when set (it is dl): free each page's boxes once drawn
   // Scratch for one TEXT box: drawn code points, advances and x offsets (pt).
   uint32_t *gcp;
   double *gadv, *gx;
@@ -376,6 +380,16 @@ static void collect(pdf_writer *w) {
         }
         w->dests[w->ndests] = (pdf_dest){b->dest_id, pi, b->y, w->ndests};
         w->ndests++;
+        continue;
+      }
+      if (b->kind == EP_BOX_LINK) { // kept: the page's boxes may be gone when links are made
+        if (w->nlinks == w->links_cap) {
+          w->links_cap = w->links_cap ? w->links_cap * 2 : 32;
+          w->links = ep_xrealloc(w->links, w->links_cap * sizeof *w->links);
+          w->link_pages = ep_xrealloc(w->link_pages, w->links_cap * sizeof *w->link_pages);
+        }
+        w->links[w->nlinks] = *b;
+        w->link_pages[w->nlinks++] = pi;
         continue;
       }
       if (b->kind != EP_BOX_TEXT || !text_box_usable(w, b, pi, true))
@@ -1254,27 +1268,24 @@ static HPDF_Destination make_dest(pdf_writer *w, size_t pi, double y) {
   return st == HPDF_OK ? d : NULL;
 }
 
-// 'add_links()' - Link annotations (no border) of every page to their DEST.
+// 'add_links()' - Link annotations (no border) of the LINK boxes collect()
+// kept, each to its DEST.
 static bool add_links(pdf_writer *w) {
-  for (size_t pi = 0; pi < w->dl->npages; pi++) {
-    const ep_page *p = &w->dl->pages[pi];
-    for (size_t bi = 0; bi < p->n; bi++) {
-      const ep_box *b = &p->boxes[bi];
-      if (b->kind != EP_BOX_LINK || !box_is_finite(b))
-        continue;
-      const pdf_dest *d = b->dest_id ? find_dest(w, b->dest_id) : NULL;
-      if (!d) {
-        warn_box(w, b, "The link on page %zu to '%s' was left out: there is no such destination.", pi + 1,
-                 b->dest_id ? b->dest_id : "");
-        continue;
-      }
-      HPDF_Rect r = {(HPDF_REAL)fmin(b->x, b->x + b->w), (HPDF_REAL)fmin(b->y, b->y + b->h),
-                     (HPDF_REAL)fmax(b->x, b->x + b->w), (HPDF_REAL)fmax(b->y, b->y + b->h)};
-      HPDF_Destination dst = make_dest(w, d->page, d->y);
-      HPDF_Annotation a = dst ? HPDF_Page_CreateLinkAnnot(w->pages[pi], r, dst) : NULL;
-      if (!a || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0) != HPDF_OK)
-        return hp_ok(w, HPDF_INVALID_ANNOTATION, "adding the link on page %zu to '%s'", pi + 1, b->dest_id);
+  for (size_t li = 0; li < w->nlinks; li++) {
+    const ep_box *b = &w->links[li];
+    size_t pi = w->link_pages[li];
+    const pdf_dest *d = b->dest_id ? find_dest(w, b->dest_id) : NULL;
+    if (!d) {
+      warn_box(w, b, "The link on page %zu to '%s' was left out: there is no such destination.", pi + 1,
+               b->dest_id ? b->dest_id : "");
+      continue;
     }
+    HPDF_Rect r = {(HPDF_REAL)fmin(b->x, b->x + b->w), (HPDF_REAL)fmin(b->y, b->y + b->h),
+                   (HPDF_REAL)fmax(b->x, b->x + b->w), (HPDF_REAL)fmax(b->y, b->y + b->h)};
+    HPDF_Destination dst = make_dest(w, d->page, d->y);
+    HPDF_Annotation a = dst ? HPDF_Page_CreateLinkAnnot(w->pages[pi], r, dst) : NULL;
+    if (!a || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0) != HPDF_OK)
+      return hp_ok(w, HPDF_INVALID_ANNOTATION, "adding the link on page %zu to '%s'", pi + 1, b->dest_id);
   }
   return true;
 }
@@ -1565,9 +1576,16 @@ static bool build(pdf_writer *w) {
     if (!load_font(w, i, &w->fonts[i]))
       return false;
   w->pages = ep_xcalloc(w->dl->npages ? w->dl->npages : 1, sizeof *w->pages);
-  for (size_t i = 0; i < w->dl->npages; i++)
+  for (size_t i = 0; i < w->dl->npages; i++) {
     if (!draw_page(w, i))
       return false;
+    if (w->release) { // drawn: its boxes are not read again (links were copied)
+      ep_page *p = &w->release->pages[i];
+      free(p->boxes);
+      p->boxes = NULL;
+      p->n = p->cap = 0;
+    }
+  }
   for (size_t i = 0; i < w->nfonts; i++)
     if (!embed_font(w, i, &w->fonts[i]))
       return false;
@@ -1690,15 +1708,18 @@ static int open_output(pdf_writer *w, const char *path, ep_outfile *o) {
 }
 
 // 'build_pdf()' - Build DL's PDF and write it to PATH, or into a new buffer
-// *DATA (*LEN bytes) when PATH is NULL, with problems in DIAGS. A regular
+// *DATA (*LEN bytes) when PATH is NULL, with problems in DIAGS; RELEASE
+// (DL itself, or NULL) has each page's boxes freed once the page is drawn. A regular
 // file is written as the document is saved, into a temporary put in its
 // place only when complete; standard output and other files get the PDF once
 // it is whole. Returns an EP_PDF_* value; on failure *DATA is NULL and PATH
 // untouched.
-static int build_pdf(const ep_dlist *dl, const char *path, ep_diags *diags, unsigned char **data, size_t *len) {
+static int build_pdf(const ep_dlist *dl, ep_dlist *release, const char *path, ep_diags *diags, unsigned char **data,
+                     size_t *len) {
   pdf_writer w;
   memset(&w, 0, sizeof w);
   w.dl = dl;
+  w.release = release;
   w.diags = diags;
   if (data) {
     *data = NULL;
@@ -1752,6 +1773,8 @@ static int build_pdf(const ep_dlist *dl, const char *path, ep_diags *diags, unsi
   free(w.dests);
   free(w.pages);
   free(w.ols);
+  free(w.links);
+  free(w.link_pages);
   if (w.zc)
     libdeflate_free_compressor(w.zc);
   free(w.zbuf);
@@ -1765,12 +1788,22 @@ static int build_pdf(const ep_dlist *dl, const char *path, ep_diags *diags, unsi
 
 // 'ep_pdf_write()' - Write DL as a PDF to PATH atomically.
 int ep_pdf_write(const ep_dlist *dl, const char *path, ep_diags *diags) {
-  return build_pdf(dl, path ? path : "", diags, NULL, NULL);
+  return build_pdf(dl, NULL, path ? path : "", diags, NULL, NULL);
 }
 
 // 'ep_pdf_write_memory()' - Build DL's PDF into a new heap buffer.
 int ep_pdf_write_memory(const ep_dlist *dl, unsigned char **data, size_t *len, ep_diags *diags) {
-  return build_pdf(dl, NULL, diags, data, len);
+  return build_pdf(dl, NULL, NULL, diags, data, len);
+}
+
+// 'ep_pdf_write_release()' - ep_pdf_write() freeing each page's boxes once drawn.
+int ep_pdf_write_release(ep_dlist *dl, const char *path, ep_diags *diags) {
+  return build_pdf(dl, dl, path ? path : "", diags, NULL, NULL);
+}
+
+// 'ep_pdf_write_memory_release()' - ep_pdf_write_memory() freeing each page's boxes once drawn.
+int ep_pdf_write_memory_release(ep_dlist *dl, unsigned char **data, size_t *len, ep_diags *diags) {
+  return build_pdf(dl, dl, NULL, diags, data, len);
 }
 
 // 'ep_pdf_library_version()' - libharu's version string.

@@ -2,9 +2,10 @@
 // 2.3.0. pdf.c is the only file of evalpdf that includes hpdf.h.
 //
 // What the PDF holds:
-//  * every face used by TEXT boxes, cut down with hb-subset to the characters
-//    drawn (CID = Unicode code point, Identity-H), with a correct ToUnicode
-//    CMap, so text can be selected, searched and extracted;
+//  * every face used by TEXT boxes, cut down to the characters drawn
+//    (subset.c, or hb-subset for faces it refuses; Identity-H, CIDs numbered
+//    after the sorted characters), with a ToUnicode CMap, so text can be
+//    selected, searched and extracted;
 //  * text placed glyph by glyph at x + dx[i], written as runs of glyphs that
 //    share one extra spacing (Tc), synthetic bold as fill-then-stroke text,
 //    underlines, rules and gray rectangles;
@@ -48,13 +49,23 @@ enum {
 //    face, an unknown page label style) are left out with a warning
 //    ("pdf-error") and the PDF is still written.
 //  * A list without pages is refused (2): a PDF needs at least one page.
-//  * Characters above U+FFFF (and invalid code points) cannot be shown by
-//    libharu 2.3: they are drawn as U+FFFD (the face's glyph or .notdef).
+//  * Characters above U+FFFF are drawn from the face when it has them
+//    (the font dictionaries are written by evalpdf, not libharu); invalid
+//    code points are drawn as U+FFFD (the face's glyph or .notdef).
 int ep_pdf_write(const ep_dlist *dl, const char *path, ep_diags *diags);
 
 // 'ep_pdf_write_memory()' - As ep_pdf_write, but the PDF goes into a new heap
 // buffer *DATA (free with free()) of *LEN bytes; on failure *DATA is NULL.
 int ep_pdf_write_memory(const ep_dlist *dl, unsigned char **data, size_t *len, ep_diags *diags);
+
+// 'ep_pdf_write_release()' / 'ep_pdf_write_memory_release()' - As
+// ep_pdf_write() and ep_pdf_write_memory(), but each page's boxes are freed
+// as soon as the page is drawn (DL's pages are left with no boxes; the rest
+// of DL stays valid until ep_dlist_free()). For a caller that frees DL right
+// after: a long document's peak memory drops by its boxes, which libharu's
+// page objects then reuse. DL must not be read by another thread meanwhile.
+int ep_pdf_write_release(ep_dlist *dl, const char *path, ep_diags *diags);
+int ep_pdf_write_memory_release(ep_dlist *dl, unsigned char **data, size_t *len, ep_diags *diags);
 
 // 'ep_pdf_library_version()' - The version of the libharu the writer runs with (static string).
 const char *ep_pdf_library_version(void);

@@ -417,6 +417,47 @@ END_TEST
 // for a closed one: those shown once it opens), a skipped level hanging under
 // the nearest shallower entry, and a title above the BMP written as a UTF-16
 // surrogate pair that reads back as the same character.
+// ep_pdf_write_release() frees every page's boxes as it goes and writes the
+// same bytes as ep_pdf_write(), the cover's link included (links are kept
+// before the boxes go); the same for the memory variant.
+START_TEST(release_frees_boxes_and_writes_the_same_pdf) {
+  doc a, b;
+  doc_build(&a);
+  doc_build(&b);
+  char pa[512], pb[512];
+  write_doc(&a, "a.pdf", pa, sizeof pa);
+  path_in(&b, "b.pdf", pb, sizeof pb);
+  ep_diags diags;
+  ep_diags_init(&diags);
+  ck_assert_int_eq(ep_pdf_write_release(b.dl, pb, &diags), 0);
+  ck_assert_uint_eq(diags.count, 0);
+  for (size_t i = 0; i < b.dl->npages; i++) {
+    ck_assert_uint_eq(b.dl->pages[i].n, 0);
+    ck_assert_ptr_null(b.dl->pages[i].boxes);
+  }
+  size_t la = 0, lb = 0;
+  char *da = read_all(pa, &la), *db = read_all(pb, &lb);
+  ck_assert_uint_eq(la, lb);
+  ck_assert_int_eq(memcmp(da, db, la), 0);
+  ck_assert_uint_eq(count_bytes(db, lb, "/Subtype /Link"), 1);
+  doc c;
+  doc_build(&c);
+  unsigned char *dc = NULL;
+  size_t lc = 0;
+  ck_assert_int_eq(ep_pdf_write_memory_release(c.dl, &dc, &lc, &diags), 0);
+  ck_assert_uint_eq(lc, la);
+  ck_assert_int_eq(memcmp(dc, da, la), 0);
+  ck_assert_uint_eq(c.dl->pages[0].n, 0);
+  free(dc);
+  free(da);
+  free(db);
+  ep_diags_free(&diags);
+  doc_close(&a);
+  doc_close(&b);
+  doc_close(&c);
+}
+END_TEST
+
 START_TEST(outline_counts_skipped_levels_and_titles_beyond_the_bmp) {
   doc d;
   doc_build(&d); // 第一章 (open) > （一） (closed) > 1.; 第二章
@@ -1206,6 +1247,7 @@ static Suite *pdf_suite(void) {
   tcase_add_test(tc, pdfinfo_shows_chinese_info_and_pages);
   tcase_add_test(tc, no_dates_without_epoch);
   tcase_add_test(tc, outline_has_chinese_titles_nested_to_pages);
+  tcase_add_test(tc, release_frees_boxes_and_writes_the_same_pdf);
   tcase_add_test(tc, outline_counts_skipped_levels_and_titles_beyond_the_bmp);
   tcase_add_test(tc, page_labels_roman_arabic_and_empty);
   tcase_add_test(tc, link_points_to_destination_on_page_2);
