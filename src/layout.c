@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PAGINATE_CHUNK 4096 // line items laid out ahead of the pagination before it places the settled ones
+
 // ---------------------------------------------------------------------------
 // Lines
 
@@ -372,6 +374,7 @@ static tbl_host table_host(lay *L) {
 }
 
 static void layout_blocks(lay *L, const ep_node *parent, int depth);
+static void paginate_ready(lay *L);
 
 // 'para_block()' - A paragraph-like block: optional LEAD (bold run-in text), then the inline content of N.
 static void para_block(lay *L, const ep_node *n, const char *lead, bool lead_bold, const ep_text_style *ts,
@@ -820,6 +823,7 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
     default:
       break;
     }
+    paginate_ready(L);
   }
 }
 
@@ -1018,6 +1022,10 @@ static void too_many_pages(lay *L, size_t i) {
     found = item_source(L, j, &file, &line);
   for (size_t j = i < L->nlines ? i : L->nlines; j-- > 0 && !found;)
     found = item_source(L, j, &file, &line);
+  if (!found && L->drop_line) { // the lines before were placed and dropped already
+    file = L->drop_file;
+    line = L->drop_line;
+  }
   ep_diag_add(L->in.diags, EP_ERROR, file, line, "too-many-pages",
               "the report needs more than %d pages by this block; evalpdf sets at most %d pages per report (split the report, or shorten this block).",
               LAY_MAX_PAGES, LAY_MAX_PAGES);
@@ -1051,18 +1059,19 @@ static void place_heading(lay *L, ep_page *page, const ep_node *s, int page_inde
   ep_buf_free(&t);
 }
 
-// 'paginate()' - Assign pages to line items and emit the display list.
-static void paginate(lay *L) {
+// 'paginate_lines()' - Place line items 0..UPTO-1 on pages, going on from the
+// page and row where the last call stopped, and emit their boxes.
+static void paginate_lines(lay *L, size_t upto) {
   const ep_style *st = L->st;
   int rows = st->lines > 0 ? st->lines : (int)floor(st->body_h / st->pitch);
   if (rows < 1)
     rows = 1;
   double top = st->page_h - st->top;
-  ep_page *page = NULL;
-  int row = 0;
+  ep_page *page = L->pg_page ? &L->in.dl->pages[L->pg_page - 1] : NULL;
+  int row = L->pg_row;
   int widows = st->widows > 0 ? st->widows : 1;
-  size_t last = L->nlines ? L->nlines - 1 : 0;
-  for (size_t i = 0; i < L->nlines; i++) {
+  size_t last = upto ? upto - 1 : 0;
+  for (size_t i = 0; i < upto; i++) {
     const line_item *li = &L->lines[i];
     if (L->overflow) {
       last = i - 1; // the item whose page was one too many
@@ -1144,8 +1153,86 @@ static void paginate(lay *L) {
       row = 0;
     }
   }
-  if (L->overflow)
-    too_many_pages(L, last);
+  L->pg_page = page ? (size_t)(page - L->in.dl->pages) + 1 : 0;
+  L->pg_row = row;
+  if (L->overflow) {
+    L->pg_stopped = true;
+    L->pg_last = last;
+  }
+}
+
+// 'lookahead_ok()' - True when placing line item I reads no line item past
+// the last one laid out so far (need_rows() follows a heading to what comes
+// after it, and stops at the end of the lines).
+static bool lookahead_ok(const lay *L, size_t i, int depth) {
+  const line_item *li = &L->lines[i];
+  if (li->table || li->rows_h > 0 || !li->keep_next || depth >= 8)
+    return true;
+  size_t j = i + (size_t)(li->count - li->idx);
+  while (j < L->nlines && L->lines[j].blank && !L->lines[j].new_page)
+    j++;
+  if (j >= L->nlines)
+    return false;
+  return L->lines[j].new_page || lookahead_ok(L, j, depth + 1);
+}
+
+// 'drop_lines()' - Forget the first K line items (placed on pages): their
+// tables, and the proto boxes no later item uses; the rest move to the front.
+static void drop_lines(lay *L, size_t k) {
+  size_t keep = L->in.nprotos; // the first proto box a remaining item uses
+  for (size_t i = k; i < L->nlines; i++) {
+    const line_item *li = &L->lines[i];
+    if (li->box0 < keep)
+      keep = li->box0;
+    if (li->nalt && li->alt0 < keep)
+      keep = li->alt0;
+  }
+  for (size_t i = k; i-- > 0;) {
+    const char *file = L->r->path;
+    unsigned long line = 0;
+    if (item_source(L, i, &file, &line)) {
+      L->drop_file = file;
+      L->drop_line = line;
+      break;
+    }
+  }
+  for (size_t i = 0; i < k; i++)
+    if (L->lines[i].table)
+      lay_table_free(L->lines[i].table);
+  memmove(L->lines, L->lines + k, (L->nlines - k) * sizeof *L->lines);
+  L->nlines -= k;
+  memmove(L->in.protos, L->in.protos + keep, (L->in.nprotos - keep) * sizeof *L->in.protos);
+  L->in.nprotos -= keep;
+  for (size_t i = 0; i < L->nlines; i++) {
+    L->lines[i].box0 -= keep;
+    if (L->lines[i].nalt)
+      L->lines[i].alt0 -= keep;
+  }
+}
+
+// 'paginate_ready()' - Between blocks: once L->chunk line items are
+// waiting, place those whose placement is settled (all but the last, and none
+// whose kept heading still waits for what follows it) and drop them. The
+// pages are the same as placing every line at the end.
+static void paginate_ready(lay *L) {
+  if (L->nlines < L->chunk || L->pg_stopped)
+    return;
+  size_t k = 0;
+  while (k + 1 < L->nlines && lookahead_ok(L, k, 0))
+    k++;
+  if (k == 0)
+    return;
+  paginate_lines(L, k);
+  if (!L->pg_stopped)
+    drop_lines(L, k);
+}
+
+// 'paginate()' - Place the line items that remain, after the layout.
+static void paginate(lay *L) {
+  if (!L->pg_stopped)
+    paginate_lines(L, L->nlines);
+  if (L->pg_stopped)
+    too_many_pages(L, L->pg_last);
   if (!L->in.dl->npages)
     lay_new_page(L, false);
   if (L->first_num >= (int)L->in.dl->npages)
@@ -1241,8 +1328,14 @@ static void page_numbers(lay *L) {
 
 // 'ep_layout_report()' - Lay out the whole report.
 ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *diags) {
+  return ep_layout_report_chunked(r, st, diags, PAGINATE_CHUNK);
+}
+
+// 'ep_layout_report_chunked()' - Lay out R, paginating CHUNK line items behind.
+ep_dlist *ep_layout_report_chunked(const ep_report *r, const ep_style *st, ep_diags *diags, size_t chunk) {
   lay L;
   memset(&L, 0, sizeof L);
+  L.chunk = chunk < 2 ? 2 : chunk;
   L.r = r;
   L.st = st;
   const ep_text_style *body = &st->ts[EP_TS_BODY];
@@ -1285,6 +1378,11 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
     L.want_num_start = L.want_new_page = false;
     L.overflow = false;
     L.toc_changed = false;
+    L.pg_page = 0;
+    L.pg_row = 0;
+    L.pg_stopped = false;
+    L.drop_file = NULL;
+    L.drop_line = 0;
     title_block(&L);
     if (r->body)
       layout_blocks(&L, r->body, 0);

@@ -14,4 +14,11 @@
 // their source lines. Returns a new display list (free with ep_dlist_free).
 ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *diags);
 
+// 'ep_layout_report_chunked()' - ep_layout_report() with the pagination
+// running CHUNK line items behind the layout (it places the settled ones and
+// drops them each time that many wait; ep_layout_report() uses 4096;
+// SIZE_MAX places every line at the end). The pages do not depend on CHUNK:
+// tests lay reports out with several and compare.
+ep_dlist *ep_layout_report_chunked(const ep_report *r, const ep_style *st, ep_diags *diags, size_t chunk);
+
 #endif

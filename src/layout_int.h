@@ -46,6 +46,16 @@ typedef struct lay {
   bool want_num_start; // mark the next line as the start of page numbering
   bool want_new_page;  // the next line starts a new page
   int outline_depth;   // bookmarks for sections up to this level (the 目录 depth)
+  // Pagination runs behind the layout (paginate_ready()): the lines it has
+  // placed are dropped with their proto boxes and tables, so a long report
+  // never holds all its lines at once. Its state between calls:
+  size_t chunk;        // line items waiting before the pagination places the settled ones
+  size_t pg_page;      // 1 + index of the page being filled (0: none yet)
+  int pg_row;          // grid rows used on it
+  bool pg_stopped;     // the page limit was hit: nothing more is placed
+  size_t pg_last;      // then: the line item that overflowed (too_many_pages())
+  const char *drop_file; // source of the last dropped line that had one (for too_many_pages())
+  unsigned long drop_line;
 } lay;
 
 

@@ -689,6 +689,90 @@ START_TEST(second_pass_only_for_printed_page_numbers) {
 }
 END_TEST
 
+// 'dump_of()' - The layout dump of R laid out with the pagination CHUNK line
+// items behind, and its diagnostics' count in *NDIAGS (heap string).
+static char *dump_of(env *e, const ep_report *r, size_t chunk, size_t *ndiags) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_dlist *dl = ep_layout_report_chunked(r, e->st, &d, chunk);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  ck_assert_ptr_nonnull(f);
+  ep_dlist_dump(dl, f);
+  for (size_t i = 0; i < dl->noutline; i++)
+    fprintf(f, "outline %d %s page %d y %.2f\n", dl->outline[i].level, dl->outline[i].title, dl->outline[i].page,
+            dl->outline[i].y);
+  fclose(f);
+  *ndiags = d.count;
+  ep_dlist_free(dl);
+  ep_diags_free(&d);
+  return buf;
+}
+
+// Pagination placing lines while the layout goes on (dropping what it placed)
+// gives the same pages, bookmarks and diagnostics as placing every line at
+// the end, whatever the distance: for the example, the golden reports
+// (tables across pages, landscape pages, charts, a 目录) and a report made for
+// it (kept headings in runs, multi-line paragraphs, page breaks, tables).
+START_TEST(pagination_behind_the_layout_gives_the_same_pages) {
+  env e;
+  env_open(&e);
+  ep_buf x;
+  ep_buf_init(&x);
+  ep_buf_puts(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><report><meta><title>分页测试</title></meta><body><toc/>");
+  for (int i = 0; i < 120; i++) {
+    ep_buf_printf(&x, "<section title=\"第%d部分\" id=\"s%d\">", i + 1, i);
+    if (i % 7 == 3)
+      ep_buf_printf(&x, "<section title=\"细项%d\"><section title=\"再细%d\"><p>短。</p></section></section>", i, i);
+    if (i % 5 == 2) // kept headings of several lines with nothing after them yet when their block ends
+      ep_buf_printf(&x, "<section title=\"关于第%d部分项目资金使用管理情况及绩效目标完成情况的专项说明和分析评价意见\">"
+                        "<section title=\"第%d部分下属项目资金使用管理情况及绩效目标完成情况的具体说明\"/></section>", i, i);
+    for (int k = 0; k < i % 4; k++)
+      ep_buf_puts(&x, "<p>本项目资金主要用于支持产业发展和民生保障，评价结论为良好，执行率较上年提高三个百分点，"
+                      "存在问题已逐项整改，改进措施已落实到位。见<ref to=\"s0\" page=\"yes\"/>。</p>");
+    if (i % 11 == 5)
+      ep_buf_puts(&x, "<table caption=\"表\"><thead><tr><th>编号</th><th>说明</th></tr></thead>"
+                      "<tr><td>1</td><td>甲</td></tr><tr><td>2</td><td>乙</td></tr><tr><td>3</td><td>丙</td></tr></table>");
+    if (i % 29 == 13)
+      ep_buf_puts(&x, "<pagebreak/>");
+    ep_buf_puts(&x, "</section>");
+  }
+  ep_buf_puts(&x, "</body></report>");
+  ep_report *made = load_text(ep_buf_str(&x));
+  ep_buf_free(&x);
+  ck_assert_uint_eq(made->diags.count, 0);
+  const char *files[] = {EVALPDF_TEST_SOURCE_DIR "/examples/guangdong-2022-jiuzhu.xml",
+                         EVALPDF_TEST_SOURCE_DIR "/tests/golden/tables.xml",
+                         EVALPDF_TEST_SOURCE_DIR "/tests/golden/full.xml",
+                         EVALPDF_TEST_SOURCE_DIR "/tests/golden/county-008.xml", NULL};
+  for (int fi = 0; fi < 5; fi++) {
+    ep_report *r = made;
+    if (files[fi]) {
+      ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
+      r = ep_report_load(files[fi], &o);
+      ck_assert_ptr_nonnull(r);
+    }
+    size_t nref = 0;
+    char *ref = dump_of(&e, r, SIZE_MAX, &nref);
+    ck_assert_ptr_nonnull(strstr(ref, "page 2 "));
+    const size_t chunks[] = {2, 3, 7, 64, 4096};
+    for (size_t c = 0; c < sizeof chunks / sizeof *chunks; c++) {
+      size_t n = 0;
+      char *got = dump_of(&e, r, chunks[c], &n);
+      ck_assert_msg(!strcmp(got, ref), "%s: chunk %zu lays out differently", files[fi] ? files[fi] : "made", chunks[c]);
+      ck_assert_uint_eq(n, nref);
+      free(got);
+    }
+    free(ref);
+    if (r != made)
+      ep_report_free(r);
+  }
+  ep_report_free(made);
+  env_close(&e);
+}
+END_TEST
+
 // 'layout_suite()' - All layout tests.
 static Suite *layout_suite(void) {
   Suite *s = suite_create("layout");
@@ -709,6 +793,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, form_repeats_indicator_header_and_prints_caption_once);
   tcase_add_test(tc, too_many_pages_is_an_error_at_the_block);
   tcase_add_test(tc, second_pass_only_for_printed_page_numbers);
+  tcase_add_test(tc, pagination_behind_the_layout_gives_the_same_pages);
   suite_add_tcase(s, tc);
   return s;
 }
