@@ -1557,7 +1557,26 @@ static const char *failed_object(const pdf_writer *w, char *buf, size_t size) {
   return "the start of the document";
 }
 
-// 'build()' - Build the whole document and save it into *OUT / *OUT_LEN (malloc'd).
+// 'reserve_lists()' - Let libharu's lists that grow with the document (its
+// objects, its pages, the page tree's /Kids) grow in one step: HPDF_List_Add
+// grows a list by a fixed block (1,024 objects, 256 pages, 20 kids), copying
+// it byte by byte each time, which is quadratic in the document's length.
+// Each list still grows as it must when the estimate is short.
+static void reserve_lists(pdf_writer *w) {
+  size_t np = w->dl->npages;
+  size_t objects = 64 + 8 * np + w->dl->noutline + 2 * w->nlinks + 16 * w->nfonts;
+  HPDF_UINT cap = objects > 0x1000000 ? 0x1000000 : (HPDF_UINT)objects;
+  HPDF_UINT pages = np > 0x1000000 ? 0x1000000 : (HPDF_UINT)np;
+  if (w->doc->xref->entries->items_per_block < cap)
+    w->doc->xref->entries->items_per_block = cap;
+  if (w->doc->page_list->items_per_block < pages)
+    w->doc->page_list->items_per_block = pages;
+  HPDF_Array kids = HPDF_Dict_GetItem(w->doc->root_pages, "Kids", HPDF_OCLASS_ARRAY);
+  if (kids && kids->list->items_per_block < pages)
+    kids->list->items_per_block = pages;
+}
+
+// 'build()' - Build the whole document in libharu (save() writes it out).
 static bool build(pdf_writer *w) {
   if (strcmp(HPDF_GetVersion(), HPDF_VERSION_TEXT) != 0)
     return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
@@ -1570,6 +1589,7 @@ static bool build(pdf_writer *w) {
       !hp_ok(w, HPDF_UseUTFEncodings(w->doc), "enabling UTF-8") ||
       !hp_ok(w, HPDF_SetCurrentEncoder(w->doc, "UTF-8"), "enabling UTF-8"))
     return false;
+  reserve_lists(w);
   if (!HPDF_GetEncoder(w->doc, "UTF-8")) // the document information's text
     return hp_ok(w, HPDF_INVALID_ENCODER, "enabling UTF-8");
   for (size_t i = 0; i < w->nfonts; i++)
