@@ -29,6 +29,7 @@
 #include "pdf.h"
 
 #include "font.h"
+#include "pdf_text.h"
 #include "program.h"
 #include "subset.h"
 #include "util.h"
@@ -59,7 +60,6 @@
 #define POS_EPS 0.001       // pt: how far a glyph may sit from its Tc-run position
 #define GROUP_MAX 2000      // glyphs per Tj string (keeps content lines short)
 #define OUTLINE_DEPTH 16    // deeper outline levels hang under level 16
-#define TOUNICODE_BLOCK 100 // entries per beginbfrange/beginbfchar block (CMap limit)
 #define REPLACEMENT 0xFFFDu // drawn for what drawn_cp() refuses
 #define CP_MAX 0x10FFFFu    // the last Unicode code point
 #define SINK_BUFFER (256u << 10) // bytes written to the output file at a time
@@ -449,99 +449,6 @@ static void start_programs(pdf_writer *w) {
   w->prog_ns = ns;
 }
 
-// 'put_uint()' - Append V in decimal (printf's cost adds up: numbers go out
-// for every text run and bookmark).
-static void put_uint(ep_buf *out, unsigned long long v) {
-  char d[24];
-  size_t n = sizeof d;
-  do {
-    d[--n] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  ep_buf_put(out, d + n, sizeof d - n);
-}
-
-// 'put_hex4()' - Append the low 16 bits of V as four uppercase hex digits.
-static void put_hex4(ep_buf *out, unsigned v) {
-  static const char hex[] = "0123456789ABCDEF";
-  char c[4] = {hex[v >> 12 & 15], hex[v >> 8 & 15], hex[v >> 4 & 15], hex[v & 15]};
-  ep_buf_put(out, c, 4);
-}
-
-// 'put_utf16()' - Append code point CP as UTF-16BE hex: four digits, or
-// eight for a surrogate pair above the BMP.
-static void put_utf16(ep_buf *out, uint32_t cp) {
-  if (cp > 0xFFFF) {
-    put_hex4(out, 0xD800u + ((cp - 0x10000) >> 10));
-    put_hex4(out, 0xDC00u + ((cp - 0x10000) & 0x3FF));
-  } else {
-    put_hex4(out, cp);
-  }
-}
-
-// 'cmap_entries()' - Print N entries of KIND ("bfrange"/"bfchar") from LINES
-// (one entry per '\n'-terminated line) into OUT in blocks of at most 100.
-static void cmap_entries(ep_buf *out, const char *kind, const ep_buf *lines, size_t n) {
-  const char *p = ep_buf_str(lines);
-  while (n > 0) {
-    size_t k = n < TOUNICODE_BLOCK ? n : TOUNICODE_BLOCK;
-    ep_buf_printf(out, "%zu begin%s\n", k, kind);
-    for (size_t i = 0; i < k; i++) {
-      const char *e = strchr(p, '\n') + 1;
-      ep_buf_put(out, p, (size_t)(e - p));
-      p = e;
-    }
-    ep_buf_printf(out, "end%s\n", kind);
-    n -= k;
-  }
-}
-
-// 'to_unicode_text()' - F's ToUnicode CMap into OUT: CID 1 + i maps to
-// cps[i] in UTF-16; consecutive CIDs with consecutive characters, both
-// within one high byte, become one bfrange.
-static void to_unicode_text(const pdf_font *f, ep_buf *out) {
-  ep_buf ranges, chars;
-  ep_buf_init(&ranges);
-  ep_buf_init(&chars);
-  size_t nranges = 0, nchars = 0;
-  for (size_t i = 0; i < f->chars.n;) {
-    size_t j = i + 1;
-    while (j < f->chars.n && f->chars.cps[j] == f->chars.cps[j - 1] + 1 && f->chars.cps[j] <= 0xFFFF &&
-           (f->chars.cps[j] >> 8) == (f->chars.cps[i] >> 8) && ((j + 1) >> 8) == ((i + 1) >> 8))
-      j++;
-    uint32_t c = f->chars.cps[i];
-    if (c > 0xFFFF) {
-      ep_buf_printf(&chars, "<%04X> <%04X%04X>\n", (unsigned)(i + 1), 0xD800 + ((c - 0x10000) >> 10),
-                    0xDC00 + ((c - 0x10000) & 0x3FF));
-      nchars++;
-    } else if (j - i == 1) {
-      ep_buf_printf(&chars, "<%04X> <%04X>\n", (unsigned)(i + 1), (unsigned)c);
-      nchars++;
-    } else {
-      ep_buf_printf(&ranges, "<%04X> <%04X> <%04X>\n", (unsigned)(i + 1), (unsigned)j, (unsigned)c);
-      nranges++;
-    }
-    i = j;
-  }
-  ep_buf_puts(out, "/CIDInit /ProcSet findresource begin\n"
-                   "12 dict begin\n"
-                   "begincmap\n"
-                   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-                   "/CMapName /Adobe-Identity-UCS def\n"
-                   "/CMapType 2 def\n"
-                   "1 begincodespacerange\n"
-                   "<0000> <FFFF>\n"
-                   "endcodespacerange\n");
-  cmap_entries(out, "bfrange", &ranges, nranges);
-  cmap_entries(out, "bfchar", &chars, nchars);
-  ep_buf_puts(out, "endcmap\n"
-                   "CMapName currentdict /CMap defineresource pop\n"
-                   "end\n"
-                   "end\n");
-  ep_buf_free(&ranges);
-  ep_buf_free(&chars);
-}
-
 // 'write_flate_key()' - Write hook of a stream dictionary whose data is
 // already deflated: libharu writes no /Filter for an unfiltered stream, so
 // the key is added here (the hook runs after the other keys).
@@ -685,40 +592,6 @@ static void base_font(const pdf_font *f, char *buf, size_t size) {
   buf[k] = 0;
 }
 
-// An advance and where it first appears.
-typedef struct width_at {
-  int w;
-  size_t i;
-} width_at;
-
-// 'cmp_width_at()' - qsort order of advances: by width, then by position.
-static int cmp_width_at(const void *a, const void *b) {
-  const width_at *x = a, *y = b;
-  if (x->w != y->w)
-    return x->w < y->w ? -1 : 1;
-  return x->i < y->i ? -1 : x->i > y->i;
-}
-
-// 'default_width()' - The commonest of the N advances ADV (of equally common
-// ones the first to appear; 1000 when N is 0), in O(N log N): thousands of
-// distinct proportional widths must not cost N squared.
-static int default_width(const int *adv, size_t n) {
-  width_at *s = ep_xmalloc(sizeof *s * (n ? n : 1));
-  for (size_t i = 0; i < n; i++)
-    s[i] = (width_at){adv[i], i};
-  qsort(s, n, sizeof *s, cmp_width_at);
-  int dw = 1000;
-  size_t best = 0, best_first = SIZE_MAX;
-  for (size_t a = 0, b; a < n; a = b) {
-    for (b = a + 1; b < n && s[b].w == s[a].w; b++)
-      ;
-    if (b - a > best || (b - a == best && s[a].i < best_first)) // s[a] is the group's first appearance
-      best = b - a, best_first = s[a].i, dw = s[a].w;
-  }
-  free(s);
-  return dw;
-}
-
 // 'font_widths()' - The /DW and /W of F: the commonest advance is the
 // default, the others are listed per run of consecutive CIDs. The advances
 // are the ones the layout placed the text with (ep_face_advance()).
@@ -726,7 +599,7 @@ static HPDF_STATUS font_widths(pdf_writer *w, pdf_font *f) {
   int *adv = ep_xmalloc(sizeof *adv * (f->chars.n ? f->chars.n : 1));
   for (size_t i = 0; i < f->chars.n; i++)
     adv[i] = ep_face_advance(f->face, f->chars.cps[i]);
-  int dw = default_width(adv, f->chars.n);
+  int dw = ep_pdf_default_width(adv, f->chars.n);
   HPDF_MMgr mm = w->doc->mmgr;
   HPDF_Array list = HPDF_Array_New(mm), run = NULL;
   HPDF_STATUS st = list ? HPDF_Dict_Add(f->cid, "W", list) : HPDF_FAILD_TO_ALLOC_MEM;
@@ -870,7 +743,7 @@ static bool load_font(pdf_writer *w, size_t i, pdf_font *f) {
   ep_buf_free(&map);
   ep_buf cmap;
   ep_buf_init(&cmap);
-  to_unicode_text(f, &cmap);
+  ep_pdf_to_unicode(f->chars.cps, f->chars.n, &cmap);
   f->to_unicode = new_stream(w, f->type0, "ToUnicode", cmap.data, cmap.len, &st);
   ep_buf_free(&cmap);
   return hp_ok(w, st, "preparing the font '%s'", family);
@@ -991,7 +864,7 @@ static void actual_text(ep_buf *h, const ep_page *p, size_t from, size_t to) {
   for (size_t bi = from; bi <= to; bi++) {
     const ep_box *b = &p->boxes[bi];
     for (size_t i = 0; b->kind == EP_BOX_TEXT && i < b->n; i++) {
-      put_utf16(h, b->cps[i]);
+      ep_pdf_put_utf16(h, b->cps[i]);
     }
   }
   ep_buf_puts(h, ">>> BDC\012");
@@ -1028,37 +901,6 @@ static unsigned cid_of(const pdf_font *f, uint32_t cp) {
   return lo < f->chars.n && f->chars.cps[lo] == cp ? (unsigned)(lo + 1) : 0;
 }
 
-// 'put_number()' - V into OUT as a PDF number: at most five decimals, no
-// trailing zeros (as libharu writes numbers).
-static void put_number(ep_buf *out, double v) {
-  v = fabs(v) < 1e-6 ? 0.0 : v;
-  double k32 = v * 32;
-  if (fabs(v) < 1e9 && k32 == floor(k32)) { // a multiple of 1/32 (font sizes: 16, 10.5): exact in five decimals
-    long long k = (long long)k32;
-    if (k < 0)
-      ep_buf_putc(out, '-');
-    unsigned long long a = (unsigned long long)(k < 0 ? -k : k);
-    put_uint(out, a / 32);
-    unsigned frac = (unsigned)(a % 32) * 3125; // the five decimals, 1/32 = 0.03125
-    if (frac) {
-      char d[7] = {'.', (char)('0' + frac / 10000), (char)('0' + frac / 1000 % 10), (char)('0' + frac / 100 % 10),
-                   (char)('0' + frac / 10 % 10), (char)('0' + frac % 10), 0};
-      size_t n = 6;
-      while (d[n - 1] == '0')
-        n--;
-      ep_buf_put(out, d, n);
-    }
-    return;
-  }
-  char num[64];
-  int k = snprintf(num, sizeof num, "%.5f", v);
-  while (k > 1 && num[k - 1] == '0')
-    num[--k] = 0;
-  if (k > 1 && num[k - 1] == '.')
-    num[--k] = 0;
-  ep_buf_puts(out, num);
-}
-
 // 'set_font()' - Select F at SIZE for the text of PAGE PI (a Tf operator),
 // naming F in the page's font resources on its first use there.
 static bool set_font(pdf_writer *w, HPDF_Page page, pdf_font *f, double size, size_t pi) {
@@ -1077,7 +919,7 @@ static bool set_font(pdf_writer *w, HPDF_Page page, pdf_font *f, double size, si
   ep_buf_putc(&w->content, '/');
   ep_buf_puts(&w->content, f->name);
   ep_buf_putc(&w->content, ' ');
-  put_number(&w->content, size);
+  ep_pdf_put_number(&w->content, size);
   ep_buf_puts(&w->content, " Tf\012");
   return hp_ok(w, st, "setting the font on page %zu", pi + 1);
 }
@@ -1295,19 +1137,8 @@ static void put_ref(ep_buf *out, const char *key, HPDF_Dict obj) {
   ep_buf_putc(out, '/');
   ep_buf_puts(out, key);
   ep_buf_putc(out, ' ');
-  put_uint(out, obj->header.obj_id & 0x00FFFFFF);
+  ep_pdf_put_uint(out, obj->header.obj_id & 0x00FFFFFF);
   ep_buf_puts(out, " 0 R\012");
-}
-
-// 'put_utf16_hex()' - Append UTF-8 text S as a PDF text string: <FEFF...>
-// (UTF-16BE, characters above the BMP as surrogate pairs).
-static void put_utf16_hex(ep_buf *out, const char *s) {
-  size_t len = strlen(s), i = 0;
-  ep_buf_puts(out, "<FEFF");
-  while (i < len) {
-    put_utf16(out, ep_utf8_next(s, len, &i));
-  }
-  ep_buf_putc(out, '>');
 }
 
 // 'write_outline_entry()' - libharu's write hook of an outline object (an
@@ -1323,7 +1154,7 @@ static HPDF_STATUS write_outline_entry(HPDF_Dict obj, HPDF_Stream stream) {
     ep_buf_puts(out, "/Type /Outlines\012");
   } else {
     ep_buf_puts(out, "/Title ");
-    put_utf16_hex(out, o->title);
+    ep_pdf_put_text_string(out, o->title);
     ep_buf_putc(out, '\012');
     put_ref(out, "Parent", all[o->parent].dict);
     if (o->prev)
@@ -1337,13 +1168,13 @@ static HPDF_STATUS write_outline_entry(HPDF_Dict obj, HPDF_Stream stream) {
   }
   if (o->count) {
     ep_buf_puts(out, o->count < 0 ? "/Count -" : "/Count ");
-    put_uint(out, (unsigned long long)(o->count < 0 ? -(long long)o->count : o->count));
+    ep_pdf_put_uint(out, (unsigned long long)(o->count < 0 ? -(long long)o->count : o->count));
     ep_buf_putc(out, '\012');
   }
   if (o != all) {
     // [page /XYZ null y null]: the reader keeps its zoom and horizontal position
     ep_buf_puts(out, "/Dest [ ");
-    put_uint(out, w->pages[o->page]->header.obj_id & 0x00FFFFFF);
+    ep_pdf_put_uint(out, w->pages[o->page]->header.obj_id & 0x00FFFFFF);
     ep_buf_puts(out, " 0 R /XYZ null ");
     put_real(out, o->y);
     ep_buf_puts(out, " null ]\012");

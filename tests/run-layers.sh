@@ -31,6 +31,7 @@ cat >"$tmp/layers" <<'EOF'
 2 catalog catalog
 2 subset subset
 2 hbsubset hbsubset
+2 pdf_text pdf_text
 3 font font
 3 xmlload xmlload
 4 program program

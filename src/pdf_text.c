@@ -1,0 +1,179 @@
+// PDF syntax that needs no libharu (see pdf_text.h).
+#include "pdf_text.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TOUNICODE_BLOCK 100 // entries per beginbfrange/beginbfchar block (CMap limit)
+
+// 'ep_pdf_put_uint()' - Append V in decimal (printf's cost adds up: numbers go out
+// for every text run and bookmark).
+void ep_pdf_put_uint(ep_buf *out, unsigned long long v) {
+  char d[24];
+  size_t n = sizeof d;
+  do {
+    d[--n] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  ep_buf_put(out, d + n, sizeof d - n);
+}
+
+// 'ep_pdf_put_hex4()' - Append the low 16 bits of V as four uppercase hex digits.
+void ep_pdf_put_hex4(ep_buf *out, unsigned v) {
+  static const char hex[] = "0123456789ABCDEF";
+  char c[4] = {hex[v >> 12 & 15], hex[v >> 8 & 15], hex[v >> 4 & 15], hex[v & 15]};
+  ep_buf_put(out, c, 4);
+}
+
+// 'ep_pdf_put_utf16()' - Append code point CP as UTF-16BE hex: four digits, or
+// eight for a surrogate pair above the BMP.
+void ep_pdf_put_utf16(ep_buf *out, uint32_t cp) {
+  if (cp > 0xFFFF) {
+    ep_pdf_put_hex4(out, 0xD800u + ((cp - 0x10000) >> 10));
+    ep_pdf_put_hex4(out, 0xDC00u + ((cp - 0x10000) & 0x3FF));
+  } else {
+    ep_pdf_put_hex4(out, cp);
+  }
+}
+
+// 'ep_pdf_put_number()' - V into OUT as a PDF number: at most five decimals, no
+// trailing zeros (as libharu writes numbers).
+void ep_pdf_put_number(ep_buf *out, double v) {
+  v = fabs(v) < 1e-6 ? 0.0 : v;
+  double k32 = v * 32;
+  if (fabs(v) < 1e9 && k32 == floor(k32)) { // a multiple of 1/32 (font sizes: 16, 10.5): exact in five decimals
+    long long k = (long long)k32;
+    if (k < 0)
+      ep_buf_putc(out, '-');
+    unsigned long long a = (unsigned long long)(k < 0 ? -k : k);
+    ep_pdf_put_uint(out, a / 32);
+    unsigned frac = (unsigned)(a % 32) * 3125; // the five decimals, 1/32 = 0.03125
+    if (frac) {
+      char d[7] = {'.', (char)('0' + frac / 10000), (char)('0' + frac / 1000 % 10), (char)('0' + frac / 100 % 10),
+                   (char)('0' + frac / 10 % 10), (char)('0' + frac % 10), 0};
+      size_t n = 6;
+      while (d[n - 1] == '0')
+        n--;
+      ep_buf_put(out, d, n);
+    }
+    return;
+  }
+  char num[64];
+  int k = snprintf(num, sizeof num, "%.5f", v);
+  while (k > 1 && num[k - 1] == '0')
+    num[--k] = 0;
+  if (k > 1 && num[k - 1] == '.')
+    num[--k] = 0;
+  ep_buf_puts(out, num);
+}
+
+// 'ep_pdf_put_text_string()' - Append UTF-8 text S as a PDF text string: <FEFF...>
+// (UTF-16BE, characters above the BMP as surrogate pairs).
+void ep_pdf_put_text_string(ep_buf *out, const char *s) {
+  size_t len = strlen(s), i = 0;
+  ep_buf_puts(out, "<FEFF");
+  while (i < len) {
+    ep_pdf_put_utf16(out, ep_utf8_next(s, len, &i));
+  }
+  ep_buf_putc(out, '>');
+}
+
+// 'cmap_entries()' - Print N entries of KIND ("bfrange"/"bfchar") from LINES
+// (one entry per '\n'-terminated line) into OUT in blocks of at most 100.
+static void cmap_entries(ep_buf *out, const char *kind, const ep_buf *lines, size_t n) {
+  const char *p = ep_buf_str(lines);
+  while (n > 0) {
+    size_t k = n < TOUNICODE_BLOCK ? n : TOUNICODE_BLOCK;
+    ep_buf_printf(out, "%zu begin%s\n", k, kind);
+    for (size_t i = 0; i < k; i++) {
+      const char *e = strchr(p, '\n') + 1;
+      ep_buf_put(out, p, (size_t)(e - p));
+      p = e;
+    }
+    ep_buf_printf(out, "end%s\n", kind);
+    n -= k;
+  }
+}
+
+// 'ep_pdf_to_unicode()' - The ToUnicode CMap of a font whose CID 1 + i is
+// the character CPS[i] (N sorted characters) into OUT, in UTF-16;
+// consecutive CIDs with consecutive characters, both within one high byte,
+// become one bfrange.
+void ep_pdf_to_unicode(const uint32_t *cps, size_t n, ep_buf *out) {
+  ep_buf ranges, chars;
+  ep_buf_init(&ranges);
+  ep_buf_init(&chars);
+  size_t nranges = 0, nchars = 0;
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && cps[j] == cps[j - 1] + 1 && cps[j] <= 0xFFFF &&
+           (cps[j] >> 8) == (cps[i] >> 8) && ((j + 1) >> 8) == ((i + 1) >> 8))
+      j++;
+    uint32_t c = cps[i];
+    if (c > 0xFFFF) {
+      ep_buf_printf(&chars, "<%04X> <%04X%04X>\n", (unsigned)(i + 1), 0xD800 + ((c - 0x10000) >> 10),
+                    0xDC00 + ((c - 0x10000) & 0x3FF));
+      nchars++;
+    } else if (j - i == 1) {
+      ep_buf_printf(&chars, "<%04X> <%04X>\n", (unsigned)(i + 1), (unsigned)c);
+      nchars++;
+    } else {
+      ep_buf_printf(&ranges, "<%04X> <%04X> <%04X>\n", (unsigned)(i + 1), (unsigned)j, (unsigned)c);
+      nranges++;
+    }
+    i = j;
+  }
+  ep_buf_puts(out, "/CIDInit /ProcSet findresource begin\n"
+                   "12 dict begin\n"
+                   "begincmap\n"
+                   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                   "/CMapName /Adobe-Identity-UCS def\n"
+                   "/CMapType 2 def\n"
+                   "1 begincodespacerange\n"
+                   "<0000> <FFFF>\n"
+                   "endcodespacerange\n");
+  cmap_entries(out, "bfrange", &ranges, nranges);
+  cmap_entries(out, "bfchar", &chars, nchars);
+  ep_buf_puts(out, "endcmap\n"
+                   "CMapName currentdict /CMap defineresource pop\n"
+                   "end\n"
+                   "end\n");
+  ep_buf_free(&ranges);
+  ep_buf_free(&chars);
+}
+
+// An advance and where it first appears.
+typedef struct width_at {
+  int w;
+  size_t i;
+} width_at;
+
+// 'cmp_width_at()' - qsort order of advances: by width, then by position.
+static int cmp_width_at(const void *a, const void *b) {
+  const width_at *x = a, *y = b;
+  if (x->w != y->w)
+    return x->w < y->w ? -1 : 1;
+  return x->i < y->i ? -1 : x->i > y->i;
+}
+
+// 'ep_pdf_default_width()' - The commonest of the N advances ADV (of equally common
+// ones the first to appear; 1000 when N is 0), in O(N log N): thousands of
+// distinct proportional widths must not cost N squared.
+int ep_pdf_default_width(const int *adv, size_t n) {
+  width_at *s = ep_xmalloc(sizeof *s * (n ? n : 1));
+  for (size_t i = 0; i < n; i++)
+    s[i] = (width_at){adv[i], i};
+  qsort(s, n, sizeof *s, cmp_width_at);
+  int dw = 1000;
+  size_t best = 0, best_first = SIZE_MAX;
+  for (size_t a = 0, b; a < n; a = b) {
+    for (b = a + 1; b < n && s[b].w == s[a].w; b++)
+      ;
+    if (b - a > best || (b - a == best && s[a].i < best_first)) // s[a] is the group's first appearance
+      best = b - a, best_first = s[a].i, dw = s[a].w;
+  }
+  free(s);
+  return dw;
+}

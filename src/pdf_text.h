@@ -1,0 +1,39 @@
+// PDF syntax that needs no libharu: numbers as libharu writes them, hex
+// strings, text strings, the ToUnicode CMap and a font's default width. The
+// PDF writer (pdf.c, the only user of libharu) writes them into its objects
+// and content streams; kept apart so that pdf.c holds only what needs libharu.
+#ifndef EVALPDF_PDF_TEXT_H
+#define EVALPDF_PDF_TEXT_H
+
+#include "util.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+// 'ep_pdf_put_uint()' - Append V in decimal to OUT.
+void ep_pdf_put_uint(ep_buf *out, unsigned long long v);
+
+// 'ep_pdf_put_hex4()' - Append the low 16 bits of V as four uppercase hex digits.
+void ep_pdf_put_hex4(ep_buf *out, unsigned v);
+
+// 'ep_pdf_put_utf16()' - Append code point CP as UTF-16BE hex: four digits,
+// or eight (a surrogate pair) above the BMP.
+void ep_pdf_put_utf16(ep_buf *out, uint32_t cp);
+
+// 'ep_pdf_put_number()' - Append V as a PDF number: "%.5f" without trailing
+// zeros (and without the point when nothing follows it); |V| < 1e-6 is 0.
+void ep_pdf_put_number(ep_buf *out, double v);
+
+// 'ep_pdf_put_text_string()' - Append UTF-8 text S (invalid bytes read as
+// U+FFFD) as a PDF text string: <FEFF...> in UTF-16BE hex.
+void ep_pdf_put_text_string(ep_buf *out, const char *s);
+
+// 'ep_pdf_to_unicode()' - Append the ToUnicode CMap of a font whose CID 1 + i
+// is the character CPS[i] (N sorted characters) to OUT.
+void ep_pdf_to_unicode(const uint32_t *cps, size_t n, ep_buf *out);
+
+// 'ep_pdf_default_width()' - The commonest of the N advances ADV (of equally
+// common ones the first to appear; 1000 when N is 0), in O(N log N).
+int ep_pdf_default_width(const int *adv, size_t n);
+
+#endif

@@ -1,0 +1,123 @@
+// Unit tests of pdf_text.c: numbers exactly as "%.5f" trimmed would print
+// them (the fast path for multiples of 1/32 and the general one), decimal and
+// hex pieces, text strings above the BMP, the ToUnicode CMap's ranges and
+// blocks, and a font's default width.
+#include "pdf_text.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+// 'reference()' - V as "%.5f" with trailing zeros (and a bare point) removed.
+static void reference(double v, char *out, size_t size) {
+  int k = snprintf(out, size, "%.5f", fabs(v) < 1e-6 ? 0.0 : v);
+  while (k > 1 && out[k - 1] == '0')
+    out[--k] = 0;
+  if (k > 1 && out[k - 1] == '.')
+    out[--k] = 0;
+}
+
+// 'number()' - ep_pdf_put_number(V) as a string in BUF.
+static const char *number(double v, char *buf, size_t size) {
+  ep_buf b;
+  ep_buf_init(&b);
+  ep_pdf_put_number(&b, v);
+  snprintf(buf, size, "%s", ep_buf_str(&b));
+  ep_buf_free(&b);
+  return buf;
+}
+
+START_TEST(numbers_match_printf) {
+  char want[64], got[64];
+  for (long i = -200000; i <= 200000; i += 7) { // multiples of 1/32: the fast path
+    double v = i / 32.0;
+    reference(v, want, sizeof want);
+    ck_assert_str_eq(number(v, got, sizeof got), want);
+  }
+  srand(7);
+  for (int i = 0; i < 200000; i++) { // anything else: printf's rounding
+    double v = (rand() / (double)RAND_MAX - 0.5) * 4000;
+    if (i % 3 == 0)
+      v = round(v * 100) / 100;
+    reference(v, want, sizeof want);
+    ck_assert_str_eq(number(v, got, sizeof got), want);
+  }
+  const double edge[] = {-0.0, 1e-7, -1e-7, 5e-6, 0.03125, -0.5, 999999999.96875, 1e9, 1e12, 10.5, 16};
+  for (size_t i = 0; i < sizeof edge / sizeof *edge; i++) {
+    reference(edge[i], want, sizeof want);
+    ck_assert_str_eq(number(edge[i], got, sizeof got), want);
+  }
+  ck_assert_str_eq(number(10.5, got, sizeof got), "10.5");
+  ck_assert_str_eq(number(-0.0, got, sizeof got), "0");
+}
+END_TEST
+
+START_TEST(uint_hex_and_text_strings) {
+  ep_buf b;
+  ep_buf_init(&b);
+  ep_pdf_put_uint(&b, 0);
+  ep_buf_putc(&b, ' ');
+  ep_pdf_put_uint(&b, 18446744073709551615ull);
+  ep_buf_putc(&b, ' ');
+  ep_pdf_put_hex4(&b, 0x1ABCD); // the low 16 bits
+  ep_buf_putc(&b, ' ');
+  ep_pdf_put_text_string(&b, "A\xe5\xae\x8c\xf0\xa0\x80\x8b\xff"); // A, 完, U+2000B, a stray byte
+  ck_assert_str_eq(ep_buf_str(&b), "0 18446744073709551615 ABCD <FEFF00415B8CD840DC0BFFFD>");
+  ep_buf_free(&b);
+}
+END_TEST
+
+START_TEST(to_unicode_ranges_chars_and_blocks) {
+  // 0x41..0x43 in a row: one bfrange; U+2000B: a surrogate pair; 0x4E00 alone.
+  const uint32_t cps[] = {0x41, 0x42, 0x43, 0x4E00, 0x2000B};
+  ep_buf b;
+  ep_buf_init(&b);
+  ep_pdf_to_unicode(cps, 5, &b);
+  const char *s = ep_buf_str(&b);
+  ck_assert_ptr_nonnull(strstr(s, "1 beginbfrange\n<0001> <0003> <0041>\nendbfrange\n"));
+  ck_assert_ptr_nonnull(strstr(s, "2 beginbfchar\n<0004> <4E00>\n<0005> <D840DC0B>\nendbfchar\n"));
+  ep_buf_free(&b);
+  // 250 characters that no range joins: blocks of at most 100 entries
+  uint32_t sparse[250];
+  for (int i = 0; i < 250; i++)
+    sparse[i] = 0x4E00 + 2 * (uint32_t)i;
+  ep_buf_init(&b);
+  ep_pdf_to_unicode(sparse, 250, &b);
+  s = ep_buf_str(&b);
+  ck_assert_ptr_nonnull(strstr(s, "100 beginbfchar\n"));
+  ck_assert_ptr_nonnull(strstr(s, "50 beginbfchar\n"));
+  ck_assert_ptr_null(strstr(s, "bfrange"));
+  ep_buf_free(&b);
+}
+END_TEST
+
+START_TEST(default_width_is_the_commonest_first_on_ties) {
+  const int a[] = {500, 1000, 500, 1000, 250};
+  ck_assert_int_eq(ep_pdf_default_width(a, 5), 500); // 500 and 1000 twice: 500 came first
+  const int b[] = {250, 1000, 1000};
+  ck_assert_int_eq(ep_pdf_default_width(b, 3), 1000);
+  ck_assert_int_eq(ep_pdf_default_width(NULL, 0), 1000);
+}
+END_TEST
+
+// 'pdf_text_suite()' - All pdf_text tests.
+static Suite *pdf_text_suite(void) {
+  Suite *s = suite_create("pdf_text");
+  TCase *tc = tcase_create("core");
+  tcase_add_test(tc, numbers_match_printf);
+  tcase_add_test(tc, uint_hex_and_text_strings);
+  tcase_add_test(tc, to_unicode_ranges_chars_and_blocks);
+  tcase_add_test(tc, default_width_is_the_commonest_first_on_ties);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) {
+  SRunner *sr = srunner_create(pdf_text_suite());
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
