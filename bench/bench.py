@@ -89,10 +89,15 @@ def report_xml(path, sections, paras_per_section, text_fn, title="性能测试�
 
 
 def text_chars(path):
-    """Characters of the section titles and paragraphs of a generated report."""
+    """Characters of the section titles and paragraphs of a generated report,
+    read line by line: the peak RSS a child reports includes this process's
+    resident size when it was started (exec from vfork), so this process stays small."""
+    n = 0
     with open(path, encoding="utf-8") as f:
-        s = f.read()
-    return sum(len(t) for t in re.findall(r'title="([^"]*)"', s)) + sum(len(t) for t in re.findall(r"<p>([^<]*)</p>", s))
+        for line in f:
+            n += sum(len(t) for t in re.findall(r'title="([^"]*)"', line))
+            n += sum(len(t) for t in re.findall(r"<p>([^<]*)</p>", line))
+    return n
 
 
 def gb2312_level1(n):
@@ -392,7 +397,7 @@ def main():
         cases += [("1k sections", 1000, 1, short), ("10k sections", 10000, 1, short)]
         if not a.quick:
             cases += [("50k sections", 50000, 1, short), ("100k sections", 100000, 1, short)]
-        times, chars = {}, {}
+        times, textlen = {}, {}
         for label, nsec, npara, fn in cases:
             xml = os.path.join(tmp, "scale.xml")
             report_xml(xml, nsec, npara, fn)
@@ -403,7 +408,8 @@ def main():
             big = nsec * npara >= 20000
             r = measure([binp, "render", "-q", xml, "-o", out], 5 if big else 3 if nsec >= 1000 else runs,
                         warm=not big, env=env)
-            chars[label] = text_chars(xml)
+            if big:
+                textlen[label] = text_chars(xml)
             pages = pages_of(out)
             times[label] = r["med"]
             md.append("| %s | %d | %.3f | %.3f–%.3f | %.2f | %.1f | %.1f |" % (
@@ -415,7 +421,7 @@ def main():
             md.append("100k sections / 50k sections: **%.2f×** (target ≤ 2.2×); the 100k report has %.3f× the "
                       "characters of the 50k one (its numbers are longer)." %
                       (times["100k sections"] / times["50k sections"],
-                       chars["100k sections"] / chars["50k sections"]))
+                       textlen["100k sections"] / textlen["50k sections"]))
         md.append("")
 
         # 4. High diversity.
