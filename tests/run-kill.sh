@@ -16,7 +16,9 @@
 # another machine would); an empty unlocked one only when a minute old; a
 # name off the pattern never. Last, a render killed while paused in fchmod
 # with its whole PDF written, on both paths: nothing left with O_TMPFILE, a
-# named temporary that the next render removes.
+# named temporary that the next render removes. And a disk that fills while
+# the PDF is written (tests/kill/full_disk.c): an io-error, out.pdf as it was,
+# nothing left, with and without O_TMPFILE.
 set -eu
 . "$(dirname "$0")/script-args.sh"
 runs=${KILL_RUNS:-12}
@@ -167,10 +169,27 @@ if command -v strace >/dev/null 2>&1; then
 else
     skipped="$skipped; a render paused with its temporary locked (strace is not installed)"
 fi
+# ---- a full disk: the render fails, out.pdf and the folder stay as they were --
+# tests/kill/full_disk.c (preloaded) lets a file in this folder reach 64 KiB and
+# then fails write() with ENOSPC; the PDF is written as libharu saves it, so
+# the failure comes in the middle of the document. With and without O_TMPFILE.
+full=$tmp/full_disk.so
+${CC:-cc} -shared -fPIC -O2 -DFULL_DIR="\"$tmp/out/\"" -DFULL_BYTES=65536 -DFULL_LOG="\"$tmp/full\"" \
+    -o "$full" "$src/tests/kill/full_disk.c" -ldl
+for preload in "$full" "$full $notmp"; do
+    rm -f "$tmp/full"
+    rc=0
+    LD_PRELOAD=$preload "$bin" render "$src/examples/guangdong-2022-jiuzhu.xml" -o out.pdf 2>"$tmp/full.err" || rc=$?
+    if [ "$rc" -eq 0 ] || ! grep -q "cannot be written: No space left on device" "$tmp/full.err" || [ ! -s "$tmp/full" ]; then
+        echo "FAIL full disk ($preload): exit $rc, $(cat "$tmp/full.err")"; failed=$((failed + 1))
+    fi
+    cmp -s out.pdf "$tmp/reference.pdf" || { echo "FAIL full disk ($preload): out.pdf changed"; failed=$((failed + 1)); }
+    [ "$(ls -A)" = out.pdf ] || { echo "FAIL full disk ($preload): left $(ls -A | tr '\n' ' ')"; failed=$((failed + 1)); }
+done
 if [ "$(ls -A)" != out.pdf ]; then
     echo "FAIL left at the end: $(ls -A | tr '\n' ' ')"; failed=$((failed + 1))
 fi
-echo "kill: $runs renders killed at random moments with O_TMPFILE and $runs with named temporaries (render takes $((ns / 1000000)) ms); $named named temporaries seen; cleanup: 3 dead removed, 3 kept by name or age, $lockers live locked ones kept; $failed failures"
+echo "kill: $runs renders killed at random moments with O_TMPFILE and $runs with named temporaries (render takes $((ns / 1000000)) ms); $named named temporaries seen; cleanup: 3 dead removed, 3 kept by name or age, $lockers live locked ones kept; a full disk on both paths; $failed failures"
 [ "$failed" -eq 0 ] || exit 1
 # a check this test names could not run: skipped (ctest SKIP_RETURN_CODE), not passed
 [ -z "$skipped" ] || { echo "SKIPPED$skipped"; exit 77; }
