@@ -20,8 +20,11 @@
 //     get the whole PDF from a buffer.
 //
 // Several steps reach into libharu 2.3.0 internals that Debian installs
-// (hpdf_doc.h, hpdf_pages.h, hpdf_streams.h): they are checked against the
-// 2.3.0 sources and guarded by the version test below.
+// (hpdf_doc.h, hpdf_pages.h, hpdf_streams.h, hpdf_utils.h): dictionary write
+// hooks (bookmarks, /Filter of deflated streams), stream records (blob
+// streams, the save's callback stream), list growth steps, page resources
+// and HPDF_FToA. They are checked against the 2.3.0 sources and guarded by
+// the version tests below (compile time and run time).
 #if !defined(_XOPEN_SOURCE) || _XOPEN_SOURCE < 700
 #undef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700 // mkstemp(), realpath(), gmtime_r(), strerror_r()
@@ -54,7 +57,7 @@
 #include <hpdf_utils.h>
 
 #if HPDF_VERSION_ID != 20300
-#error "pdf.c uses libharu 2.3.0 internals (page content streams and font resources, stream data, page labels); check them against this libharu version first"
+#error "pdf.c uses libharu 2.3.0 internals (dictionary write hooks, stream records, list growth, page resources, page labels, HPDF_FToA); check them against this libharu version first"
 #endif
 
 #define POS_EPS 0.001       // pt: how far a glyph may sit from its Tc-run position
