@@ -10,8 +10,7 @@
 # still writes the PDF.
 # Usage: run-extb.sh EVALPDF_BIN SOURCE_DIR
 set -u
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-src=$(cd "$2" && pwd)
+. "$(dirname "$0")/script-args.sh"
 pass=0
 fail=0
 tmp=$(mktemp -d)
