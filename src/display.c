@@ -26,6 +26,15 @@ void ep_dlist_free(ep_dlist *dl) {
   free(dl);
 }
 
+// 'page_trim()' - Shrink P's box array to its boxes plus SPARE (an array
+// already that small, or one that would become empty, is left as it is).
+static void page_trim(ep_page *p, size_t spare) {
+  if (p->n + spare > 0 && p->cap > p->n + spare) {
+    p->cap = p->n + spare;
+    p->boxes = ep_xrealloc(p->boxes, p->cap * sizeof *p->boxes);
+  }
+}
+
 // 'ep_dlist_add_page()' - Append a page.
 ep_page *ep_dlist_add_page(ep_dlist *dl, double w, double h) {
   // The page before is (nearly) complete: give back its box array's spare
@@ -33,13 +42,8 @@ ep_page *ep_dlist_add_page(ep_dlist *dl, double w, double h) {
   // (page number, running header). Trimming only at the end left each array
   // up to half empty while the layout went on: 71 MB of a 100,000-section
   // report's 177 MB of boxes, and the holes were not reused.
-  if (dl->npages) {
-    ep_page *last = &dl->pages[dl->npages - 1];
-    if (last->cap > last->n + PAGE_SPARE) {
-      last->cap = last->n + PAGE_SPARE;
-      last->boxes = ep_xrealloc(last->boxes, last->cap * sizeof *last->boxes);
-    }
-  }
+  if (dl->npages)
+    page_trim(&dl->pages[dl->npages - 1], PAGE_SPARE);
   if (dl->npages == dl->cap) {
     dl->cap = dl->cap ? dl->cap * 2 : 16;
     dl->pages = ep_xrealloc(dl->pages, dl->cap * sizeof *dl->pages);
@@ -67,13 +71,8 @@ ep_box *ep_page_add(ep_dlist *dl, ep_page *p, ep_box_kind kind) {
 
 // 'ep_dlist_trim()' - Give back the unused room of every page's box array.
 void ep_dlist_trim(ep_dlist *dl) {
-  for (size_t i = 0; dl && i < dl->npages; i++) {
-    ep_page *p = &dl->pages[i];
-    if (p->n && p->cap > p->n) {
-      p->boxes = ep_xrealloc(p->boxes, p->n * sizeof *p->boxes);
-      p->cap = p->n;
-    }
-  }
+  for (size_t i = 0; dl && i < dl->npages; i++)
+    page_trim(&dl->pages[i], 0);
 }
 
 // 'ep_dlist_add_outline()' - Append an outline entry.

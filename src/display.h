@@ -98,8 +98,8 @@ void ep_dlist_free(ep_dlist *dl);
 ep_page *ep_dlist_add_page(ep_dlist *dl, double w, double h);
 
 // 'ep_dlist_trim()' - Shrink every page's box array to its boxes (the layout
-// calls it when it is done; pages grow their arrays by doubling, so up to
-// half of each was spare: some 60 MB for a 9,000-page report).
+// calls it when it is done: ep_dlist_add_page() leaves each finished page
+// room for a few more, and the last page may be up to half spare).
 void ep_dlist_trim(ep_dlist *dl);
 
 // 'ep_page_add()' - Append a zeroed box of KIND to page P of DL and return it
