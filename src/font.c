@@ -877,6 +877,18 @@ static int cmp_u32(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+// 'face_glyph_ids()' - The glyph ids of the N code points CPS in FACE (a
+// new array; 0 for unmapped ones), looked up with FreeType, the same lookup
+// that measured the text.
+static uint32_t *face_glyph_ids(ep_face *face, const uint32_t *cps, size_t n) {
+  uint32_t *gids = ep_xmalloc(sizeof *gids * (n ? n : 1));
+  pthread_mutex_lock(&face->lock);
+  for (size_t i = 0; i < n; i++)
+    gids[i] = cps[i] < CP_LIMIT ? FT_Get_Char_Index(face->ft, cps[i]) : 0;
+  pthread_mutex_unlock(&face->lock);
+  return gids;
+}
+
 // 'own_subset()' - FACE cut down to CPS by subset.c, the glyph ids from
 // FreeType (the same lookup that measured the text). False when subset.c
 // does not handle the face; hb-subset is tried then.
@@ -899,11 +911,7 @@ static bool own_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned ch
       n = k;
       cps = sorted;
     }
-  uint32_t *gids = ep_xmalloc(sizeof *gids * (n ? n : 1));
-  pthread_mutex_lock(&face->lock);
-  for (size_t i = 0; i < n; i++)
-    gids[i] = cps[i] < CP_LIMIT ? FT_Get_Char_Index(face->ft, cps[i]) : 0;
-  pthread_mutex_unlock(&face->lock);
+  uint32_t *gids = face_glyph_ids(face, cps, n);
   bool ok = ep_ttf_subset(data, len, face->index, cps, gids, n, SUBSET_GLYPHS_MAX, out, out_len);
   free(gids);
   free(sorted);
@@ -928,11 +936,7 @@ bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char 
 size_t ep_face_prefetch(ep_face *face, const uint32_t *cps, size_t n) {
   if (!face || face->state != FACE_OK || !face->data || (n && !cps))
     return 0;
-  uint32_t *gids = ep_xmalloc(sizeof *gids * (n ? n : 1));
-  pthread_mutex_lock(&face->lock);
-  for (size_t i = 0; i < n; i++)
-    gids[i] = cps[i] < CP_LIMIT ? FT_Get_Char_Index(face->ft, cps[i]) : 0;
-  pthread_mutex_unlock(&face->lock);
+  uint32_t *gids = face_glyph_ids(face, cps, n);
   size_t touched = ep_ttf_touch_glyphs(face->data, face->data_len, face->index, gids, n);
   free(gids);
   return touched;
