@@ -20,11 +20,11 @@
 //     get the whole PDF from a buffer.
 //
 // Several steps reach into libharu 2.3.0 internals that Debian installs
-// (hpdf_doc.h, hpdf_pages.h, hpdf_streams.h, hpdf_utils.h): dictionary write
-// hooks (bookmarks, /Filter of deflated streams), stream records (blob
-// streams, the save's callback stream), list growth steps, page resources
-// and HPDF_FToA. They are checked against the 2.3.0 sources and guarded by
-// the version tests below (compile time and run time).
+// (hpdf_doc.h, hpdf_pages.h, hpdf_streams.h): dictionary write hooks
+// (bookmarks, /Filter of deflated streams), stream records (blob streams,
+// the save's callback stream), list growth steps and page resources. They
+// are checked against the 2.3.0 sources and guarded by the version tests
+// below (compile time and run time).
 #if !defined(_XOPEN_SOURCE) || _XOPEN_SOURCE < 700
 #undef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700 // mkstemp(), realpath(), gmtime_r(), strerror_r()
@@ -32,21 +32,19 @@
 #include "pdf.h"
 
 #include "font.h"
+#include "pdf_out.h"
 #include "pdf_text.h"
 #include "program.h"
 #include "subset.h"
 #include "util.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <libdeflate.h>
 
@@ -54,10 +52,9 @@
 #include <hpdf_doc.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
-#include <hpdf_utils.h>
 
 #if HPDF_VERSION_ID != 20300
-#error "pdf.c uses libharu 2.3.0 internals (dictionary write hooks, stream records, list growth, page resources, page labels, HPDF_FToA); check them against this libharu version first"
+#error "pdf.c uses libharu 2.3.0 internals (dictionary write hooks, stream records, list growth, page resources, page labels); check them against this libharu version first"
 #endif
 
 #define POS_EPS 0.001       // pt: how far a glyph may sit from its Tc-run position
@@ -65,7 +62,6 @@
 #define OUTLINE_DEPTH 16    // deeper outline levels hang under level 16
 #define REPLACEMENT 0xFFFDu // drawn for what drawn_cp() refuses
 #define CP_MAX 0x10FFFFu    // the last Unicode code point
-#define SINK_BUFFER (256u << 10) // bytes written to the output file at a time
 #define DEFLATE_LEVEL 1 // libdeflate level of content, CID map, ToUnicode streams (6: -1.7 KB on the example)
 
 // What the libharu error handler saw first.
@@ -113,15 +109,6 @@ typedef struct pdf_ol {
   double y;             // clamped to the page
   bool open;
 } pdf_ol;
-
-// Where the saved document goes: a file, through a buffer, or a buffer that
-// grows to hold the whole PDF (fd -1).
-typedef struct pdf_sink {
-  int fd;
-  unsigned char *data;
-  size_t len, cap;
-  int err;              // errno of the first failed write (then nothing more is written)
-} pdf_sink;
 
 // Everything one ep_pdf_write() call works with.
 typedef struct pdf_writer {
@@ -776,30 +763,12 @@ static bool embed_font(pdf_writer *w, size_t i, pdf_font *f) {
   return true;
 }
 
-// 'put_real()' - Append V as libharu writes a number into a content stream
-// (HPDF_FToA of the float: at most five decimals, no trailing zeros).
-static void put_real(ep_buf *out, double v) {
-  char num[HPDF_REAL_LEN + 1];
-  *HPDF_FToA(num, (HPDF_REAL)v, num + sizeof num - 1) = 0; // not terminated by libharu
-  ep_buf_puts(out, num);
-}
-
-// 'put_reals()' - Append the N numbers of V separated by spaces, then OP (" re\n").
-static void put_reals(ep_buf *out, const double *v, size_t n, const char *op) {
-  for (size_t i = 0; i < n; i++) {
-    if (i)
-      ep_buf_putc(out, ' ');
-    put_real(out, v[i]);
-  }
-  ep_buf_puts(out, op);
-}
-
 // 'set_gray()' - Fill gray G unless already set.
 static void set_gray(pdf_writer *w, double g) {
   if (g == w->cur_gray)
     return;
   w->cur_gray = g;
-  put_real(&w->content, g);
+  ep_pdf_put_real(&w->content, g);
   ep_buf_puts(&w->content, " g\012");
 }
 
@@ -810,7 +779,7 @@ static void set_line_width(pdf_writer *w, double lw) {
   if (lw == w->cur_lw)
     return;
   w->cur_lw = lw;
-  put_real(&w->content, lw);
+  ep_pdf_put_real(&w->content, lw);
   ep_buf_puts(&w->content, " w\012");
 }
 
@@ -830,14 +799,14 @@ static void draw_graphics(pdf_writer *w, const ep_page *p, size_t pi, int sel) {
         set_gray(w, b->fill > 1 ? 1 : b->fill);
       if (stroked)
         set_line_width(w, b->line_width);
-      put_reals(c, (double[]){b->x, b->y, b->w, b->h}, 4, " re\012");
+      ep_pdf_put_reals(c, (double[]){b->x, b->y, b->w, b->h}, 4, " re\012");
       ep_buf_puts(c, filled && stroked ? "B\012" : filled ? "f\012" : "S\012");
     } else if (b->kind == EP_BOX_RULE) {
       if (!(b->line_width > 0))
         continue;
       set_line_width(w, b->line_width);
-      put_reals(c, (double[]){b->x, b->y}, 2, " m\012");
-      put_reals(c, (double[]){b->x + b->w, b->y + b->h}, 2, " l\012");
+      ep_pdf_put_reals(c, (double[]){b->x, b->y}, 2, " m\012");
+      ep_pdf_put_reals(c, (double[]){b->x + b->w, b->y + b->h}, 2, " l\012");
       ep_buf_puts(c, "S\012");
     } else if (b->kind == EP_BOX_TEXT && b->underline && text_box_usable(w, b, pi, false)) {
       // A bar below the baseline, under the run's advance width; CJK glyphs
@@ -851,7 +820,7 @@ static void draw_graphics(pdf_writer *w, const ep_page *p, size_t pi, int sel) {
       if (!(width > 0))
         continue;
       set_gray(w, 0);
-      put_reals(c, (double[]){b->x, b->y - 0.15 * b->size - thick, width, thick}, 4, " re\012");
+      ep_pdf_put_reals(c, (double[]){b->x, b->y - 0.15 * b->size - thick, width, thick}, 4, " re\012");
       ep_buf_puts(c, "f\012");
     }
   }
@@ -986,10 +955,10 @@ static bool draw_text_runs(pdf_writer *w, HPDF_Page page, const ep_box *b, size_
       tc = w->cur_tc; // one glyph: the spacing after it does not matter
     if (tc != w->cur_tc) {
       w->cur_tc = tc;
-      put_reals(c, &tc, 1, " Tc\012");
+      ep_pdf_put_reals(c, &tc, 1, " Tc\012");
     }
     ep_buf_puts(c, "1 0 0 1 ");
-    put_reals(c, (double[]){b->x + w->gx[i], b->y}, 2, " Tm\012");
+    ep_pdf_put_reals(c, (double[]){b->x + w->gx[i], b->y}, 2, " Tm\012");
     show_glyphs(w, f, i, j);
     i = j;
   }
@@ -1065,7 +1034,7 @@ static bool draw_page(pdf_writer *w, size_t pi) {
     // Landscape content: turn it a quarter so its top lies along the left edge,
     // then draw the upright boxes (page numbers) in page coordinates.
     ep_buf_puts(&w->content, "q\012");
-    put_reals(&w->content, (double[]){0, 1, -1, 0, p->width, 0}, 6, " cm\012");
+    ep_pdf_put_reals(&w->content, (double[]){0, 1, -1, 0, p->width, 0}, 6, " cm\012");
     if (!draw_layer(w, page, p, pi, 1))
       return false;
     ep_buf_puts(&w->content, "Q\012");
@@ -1179,7 +1148,7 @@ static HPDF_STATUS write_outline_entry(HPDF_Dict obj, HPDF_Stream stream) {
     ep_buf_puts(out, "/Dest [ ");
     ep_pdf_put_uint(out, w->pages[o->page]->header.obj_id & 0x00FFFFFF);
     ep_buf_puts(out, " 0 R /XYZ null ");
-    put_real(out, o->y);
+    ep_pdf_put_real(out, o->y);
     ep_buf_puts(out, " null ]\012");
   }
   return HPDF_Stream_Write(stream, (const HPDF_BYTE *)out->data, (HPDF_UINT)out->len);
@@ -1448,117 +1417,45 @@ static bool build(pdf_writer *w) {
   return true;
 }
 
-// 'sink_flush()' - Write the bytes SINK holds to its file; false (the errno
-// kept) when that fails.
-static bool sink_flush(pdf_sink *k) {
-  int e = k->err ? k->err : k->len ? ep_write_all(k->fd, k->data, k->len) : 0;
-  k->len = 0;
-  k->err = e;
-  return e == 0;
-}
-
 // 'sink_write()' - libharu's write function of the saved document's stream
-// (attr: the writer's pdf_sink): append to the buffer, which for a file is
-// written out whenever full. libharu's own memory stream copies byte by byte
-// into 4 KiB blocks, and the whole PDF was then copied once more.
+// (attr: the output, pdf_out.h). libharu's own memory stream copies byte by
+// byte into 4 KiB blocks, and the whole PDF was then copied once more.
 static HPDF_STATUS sink_write(HPDF_Stream stream, const HPDF_BYTE *ptr, HPDF_UINT size) {
-  pdf_sink *k = stream->attr;
-  if (k->err)
-    return HPDF_FILE_IO_ERROR;
-  if (k->fd >= 0 && k->len + size > k->cap && !sink_flush(k))
-    return HPDF_FILE_IO_ERROR;
-  if (k->fd >= 0 && size >= k->cap) { // larger than the buffer: write it as it is
-    k->err = ep_write_all(k->fd, ptr, size);
-    return k->err ? HPDF_FILE_IO_ERROR : HPDF_OK;
-  }
-  if (k->len + size > k->cap) { // memory: grow
-    size_t cap = k->cap ? k->cap : 64 << 10;
-    while (cap < k->len + size)
-      cap *= 2;
-    k->data = ep_xrealloc(k->data, cap);
-    k->cap = cap;
-  }
-  memcpy(k->data + k->len, ptr, size);
-  k->len += size;
-  return HPDF_OK;
+  return ep_pdf_out_put(stream->attr, ptr, size) ? HPDF_OK : HPDF_FILE_IO_ERROR;
 }
 
-// 'save()' - Write the built document into SINK (its fd, or its buffer when
-// the fd is -1). False with the problem reported when that fails.
-static bool save(pdf_writer *w, pdf_sink *k, const char *destination) {
-  if (k->fd >= 0) {
-    k->cap = SINK_BUFFER;
-    k->data = ep_xmalloc(k->cap);
-  }
+// 'output_failed()' - Report that the PDF cannot go to PATH (NULL: memory)
+// for errno value E; OPENING: the temporary beside it could not be made.
+// Returns false.
+static bool output_failed(pdf_writer *w, const char *path, int e, bool opening) {
+  char eb[128];
+  if (opening)
+    return fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: %s%s.", path,
+                e == EISDIR ? "" : "no temporary file can be created next to it: ",
+                e == EISDIR ? "it is a folder" : ep_errno_text(e, eb, sizeof eb));
+  if (path && strcmp(path, "-") == 0)
+    return fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF cannot be written to standard output: %s.",
+                ep_errno_text(e, eb, sizeof eb));
+  return fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: %s.", path ? path : "memory",
+              ep_errno_text(e, eb, sizeof eb));
+}
+
+// 'save()' - Write the built document into OUT. False with the problem
+// reported when that fails.
+static bool save(pdf_writer *w, ep_pdf_out *out) {
   // HPDF_SaveToStream() writes into the document's stream, a memory stream it
   // makes when there is none yet; one of our own is used as it is (2.3.0).
-  w->doc->stream = HPDF_CallbackWriter_New(w->doc->mmgr, sink_write, k);
+  w->doc->stream = HPDF_CallbackWriter_New(w->doc->mmgr, sink_write, out);
   if (!w->doc->stream)
     return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "saving the document");
   HPDF_STATUS st = HPDF_SaveToStream(w->doc);
-  if (k->fd >= 0 && st == HPDF_OK)
-    sink_flush(k);
-  if (k->err) {
-    char eb[128];
-    return fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: %s.", destination,
-                ep_errno_text(k->err, eb, sizeof eb));
-  }
+  if (out->err)
+    return output_failed(w, out->path, out->err, false);
   if (st != HPDF_OK || w->err.error_no) {
     char what[400];
     return hp_ok(w, HPDF_INVALID_DOCUMENT, "writing %s", failed_object(w, what, sizeof what));
   }
   return true;
-}
-
-// 'write_direct()' - Write DATA into PATH, an existing file that is not a
-// regular file (a device, a pipe): it must not be replaced by a rename.
-static int write_direct(pdf_writer *w, const char *path, const unsigned char *data, size_t len) {
-  char eb[128];
-  int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-  int e = fd < 0 ? errno : ep_write_all(fd, data, len);
-  if (fd >= 0 && close(fd) != 0 && e == 0)
-    e = errno;
-  if (e != 0) {
-    fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: %s.", path, ep_errno_text(e, eb, sizeof eb));
-    return EP_PDF_IO_ERROR;
-  }
-  return EP_PDF_OK;
-}
-
-// 'write_output()' - Write DATA to standard output ("-") or into PATH, an
-// existing file that is not a regular file (a device, a pipe). Returns an
-// EP_PDF_* value.
-static int write_output(pdf_writer *w, const char *path, const unsigned char *data, size_t len) {
-  char eb[128];
-  if (strcmp(path, "-") == 0) {
-    if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
-      int e = errno;
-      fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF cannot be written to standard output: %s.",
-           ep_errno_text(e, eb, sizeof eb));
-      return EP_PDF_IO_ERROR;
-    }
-    return EP_PDF_OK;
-  }
-  return write_direct(w, path, data, len);
-}
-
-// 'open_output()' - For a regular file PATH (or one that does not exist
-// yet), start its new version (util.h, ep_outfile: an unnamed temporary in
-// its folder, renamed over it only when complete) and return 1; 0 for
-// standard output and other files (written from memory once the PDF is
-// whole); -1 when the temporary cannot be made (reported).
-static int open_output(pdf_writer *w, const char *path, ep_outfile *o) {
-  struct stat st;
-  if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)))
-    return 0;
-  int e = ep_outfile_open(o, path);
-  if (e == 0)
-    return 1;
-  char eb[128];
-  fail(w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: %s%s.", path,
-       e == EISDIR ? "" : "no temporary file can be created next to it: ",
-       e == EISDIR ? "it is a folder" : ep_errno_text(e, eb, sizeof eb));
-  return -1;
 }
 
 // 'build_pdf()' - Build DL's PDF and write it to PATH, or into a new buffer
@@ -1591,10 +1488,12 @@ static int build_pdf(const ep_dlist *dl, ep_dlist *release, const char *path, ep
   collect(&w);
   start_programs(&w);
   bool built = build(&w);
-  ep_outfile o;
-  int to_file = built && path ? open_output(&w, path, &o) : 0;
-  pdf_sink k = {.fd = to_file > 0 ? o.fd : -1};
-  built = built && to_file >= 0 && save(&w, &k, path ? path : "memory");
+  ep_pdf_out out;
+  memset(&out, 0, sizeof out);
+  int e = built ? ep_pdf_out_open(&out, path) : 0;
+  if (e != 0)
+    built = output_failed(&w, path, e, true);
+  built = built && save(&w, &out);
   ep_programs_stop(w.programs); // no task may run once the arrays it borrows are freed
   if (w.own_programs)
     ep_programs_free(w.programs);
@@ -1603,23 +1502,15 @@ static int build_pdf(const ep_dlist *dl, ep_dlist *release, const char *path, ep
   free(w.prog_ns);
   if (w.doc)
     HPDF_Free(w.doc);
-  if (to_file > 0 && !built) {
-    ep_outfile_abandon(&o);
-  } else if (to_file > 0) {
-    int e = ep_outfile_commit(&o);
-    char eb[128];
-    if (e != 0)
-      built = fail(&w, EP_PDF_IO_ERROR, "io-error", "The PDF '%s' cannot be written: %s.", path,
-                   ep_errno_text(e, eb, sizeof eb));
-  } else if (built && path) {
-    built = write_output(&w, path, k.data, k.len) == EP_PDF_OK;
-  } else if (built) {
-    *data = k.data ? k.data : ep_xmalloc(1);
-    *len = k.len;
-    k.data = NULL;
+  if (built && (e = ep_pdf_out_finish(&out)) != 0)
+    built = output_failed(&w, path, e, false);
+  if (built && !path) {
+    *data = out.data ? out.data : ep_xmalloc(1);
+    *len = out.len;
+    out.data = NULL;
   }
+  ep_pdf_out_abandon(&out); // frees what is left; a file not put in place is removed
   int rc = built ? EP_PDF_OK : (w.rc ? w.rc : EP_PDF_LIB_ERROR);
-  free(k.data);
   for (size_t i = 0; i < w.nfonts; i++) {
     ep_cpset_free(&w.fonts[i].chars);
   }

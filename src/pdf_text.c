@@ -69,6 +69,54 @@ void ep_pdf_put_number(ep_buf *out, double v) {
   ep_buf_puts(out, num);
 }
 
+// 'ep_pdf_put_real()' - Append V as libharu 2.3 writes a real (HPDF_FToA):
+// the value as a float, clamped to +-32767, with at most five decimals,
+// no trailing zeros. The same arithmetic, in the same types, as libharu's.
+void ep_pdf_put_real(ep_buf *out, double v) {
+  float val = (float)v;
+  if (val > 32767.0f)
+    val = 32767.0f;
+  else if (val < -32767.0f)
+    val = -32767.0f;
+  char num[24];
+  size_t k = 0;
+  if (val < 0) {
+    num[k++] = '-';
+    val = -val;
+  }
+  int32_t int_val = (int32_t)(val + 0.000005);
+  int32_t fpart_val = (int32_t)((float)(val - (float)int_val + 0.000005) * 100000);
+  char digits[16]; // the integer part, then '.', then five decimals: filled from the end
+  size_t d = sizeof digits;
+  for (int i = 0; i < 5; i++) {
+    digits[--d] = (char)('0' + fpart_val % 10);
+    fpart_val /= 10;
+  }
+  digits[--d] = '.';
+  if (int_val == 0)
+    digits[--d] = '0';
+  for (; int_val > 0; int_val /= 10)
+    digits[--d] = (char)('0' + int_val % 10);
+  size_t end = sizeof digits;
+  while (end > d && digits[end - 1] == '0') // trailing zeros of the decimals, then a bare point
+    end--;
+  if (digits[end - 1] == '.')
+    end--;
+  memcpy(num + k, digits + d, end - d);
+  ep_buf_put(out, num, k + end - d);
+}
+
+// 'ep_pdf_put_reals()' - Append the N numbers of V as ep_pdf_put_real() does,
+// separated by spaces, then OP (an operator such as " re\n").
+void ep_pdf_put_reals(ep_buf *out, const double *v, size_t n, const char *op) {
+  for (size_t i = 0; i < n; i++) {
+    if (i)
+      ep_buf_putc(out, ' ');
+    ep_pdf_put_real(out, v[i]);
+  }
+  ep_buf_puts(out, op);
+}
+
 // 'ep_pdf_put_text_string()' - Append UTF-8 text S as a PDF text string: <FEFF...>
 // (UTF-16BE, characters above the BMP as surrogate pairs).
 void ep_pdf_put_text_string(ep_buf *out, const char *s) {

@@ -24,6 +24,15 @@ void ep_pdf_put_utf16(ep_buf *out, uint32_t cp);
 // zeros (and without the point when nothing follows it); |V| < 1e-6 is 0.
 void ep_pdf_put_number(ep_buf *out, double v);
 
+// 'ep_pdf_put_real()' - Append V exactly as libharu 2.3 writes a real into
+// a content stream (HPDF_FToA: V as a float, clamped to +-32767, at most
+// five decimals, no trailing zeros; a tiny negative value is "-0").
+void ep_pdf_put_real(ep_buf *out, double v);
+
+// 'ep_pdf_put_reals()' - Append the N numbers of V (ep_pdf_put_real())
+// separated by spaces, then OP (an operator such as " re\n").
+void ep_pdf_put_reals(ep_buf *out, const double *v, size_t n, const char *op);
+
 // 'ep_pdf_put_text_string()' - Append UTF-8 text S (invalid bytes read as
 // U+FFFD) as a PDF text string: <FEFF...> in UTF-16BE hex.
 void ep_pdf_put_text_string(ep_buf *out, const char *s);

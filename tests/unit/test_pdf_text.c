@@ -1,10 +1,13 @@
 // Unit tests of pdf_text.c: numbers exactly as "%.5f" trimmed would print
-// them (the fast path for multiples of 1/32 and the general one), decimal and
+// them (the fast path for multiples of 1/32 and the general one), reals
+// exactly as libharu's HPDF_FToA writes them (compared with it), decimal and
 // hex pieces, text strings above the BMP, the ToUnicode CMap's ranges and
 // blocks, and a font's default width.
 #include "pdf_text.h"
 
 #include <check.h>
+#include <hpdf.h>
+#include <hpdf_utils.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +54,45 @@ START_TEST(numbers_match_printf) {
   }
   ck_assert_str_eq(number(10.5, got, sizeof got), "10.5");
   ck_assert_str_eq(number(-0.0, got, sizeof got), "0");
+}
+END_TEST
+
+// 'libharu_real()' - V as libharu's HPDF_FToA writes the float (HPDF_REAL) V.
+static const char *libharu_real(double v, char *buf, size_t size) {
+  char num[HPDF_REAL_LEN + 1];
+  *HPDF_FToA(num, (HPDF_REAL)v, num + sizeof num - 1) = 0; // it does not terminate the string
+  snprintf(buf, size, "%s", num);
+  return buf;
+}
+
+START_TEST(reals_match_libharu) {
+  char want[64];
+  ep_buf b;
+  ep_buf_init(&b);
+  srand(11);
+  for (long i = 0; i < 600000; i++) {
+    double v;
+    switch (i % 4) {
+    case 0: v = (rand() / (double)RAND_MAX - 0.5) * 90000; break;      // beyond the +-32767 clamp too
+    case 1: v = round((rand() / (double)RAND_MAX - 0.5) * 2e6) / 100; break; // two decimals
+    case 2: v = (rand() / (double)RAND_MAX - 0.5) * 2e-3; break;       // tiny, both signs
+    default: v = (double)(i / 4 % 70000) - 35000 + (i % 8 == 3 ? 0.999995 : 0.000004); break;
+    }
+    b.len = 0;
+    ep_pdf_put_real(&b, v);
+    ck_assert_msg(!strcmp(ep_buf_str(&b), libharu_real(v, want, sizeof want)), "%.17g: %s, libharu %s", v,
+                  ep_buf_str(&b), want);
+  }
+  const double edge[] = {0, -0.0, 1e-7, -1e-7, 0.5, -0.5, 32767, -32767, 32768, -1e9, 1e9, 10.5, 732.45288, 1.0 / 3};
+  for (size_t i = 0; i < sizeof edge / sizeof *edge; i++) {
+    b.len = 0;
+    ep_pdf_put_real(&b, edge[i]);
+    ck_assert_str_eq(ep_buf_str(&b), libharu_real(edge[i], want, sizeof want));
+  }
+  b.len = 0;
+  ep_pdf_put_reals(&b, (double[]){1, 0, 0.25}, 3, " Tm\n");
+  ck_assert_str_eq(ep_buf_str(&b), "1 0 0.25 Tm\n");
+  ep_buf_free(&b);
 }
 END_TEST
 
@@ -107,6 +149,7 @@ static Suite *pdf_text_suite(void) {
   Suite *s = suite_create("pdf_text");
   TCase *tc = tcase_create("core");
   tcase_add_test(tc, numbers_match_printf);
+  tcase_add_test(tc, reals_match_libharu);
   tcase_add_test(tc, uint_hex_and_text_strings);
   tcase_add_test(tc, to_unicode_ranges_chars_and_blocks);
   tcase_add_test(tc, default_width_is_the_commonest_first_on_ties);

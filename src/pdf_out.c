@@ -1,0 +1,109 @@
+// Where a written PDF goes (see pdf_out.h).
+#if !defined(_XOPEN_SOURCE) || _XOPEN_SOURCE < 700
+#undef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700
+#endif
+#include "pdf_out.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define FILE_BUFFER (256u << 10) // bytes written to an output file at a time
+
+// 'ep_pdf_out_open()' - Start output to PATH (see pdf_out.h).
+int ep_pdf_out_open(ep_pdf_out *o, const char *path) {
+  memset(o, 0, sizeof *o);
+  o->path = path;
+  struct stat st;
+  if (!path || strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)))
+    return 0; // memory, standard output, a device or pipe: the whole PDF from the buffer
+  int e = ep_outfile_open(&o->file, path);
+  if (e != 0)
+    return e;
+  o->to_file = true;
+  o->cap = FILE_BUFFER;
+  o->data = ep_xmalloc(o->cap);
+  return 0;
+}
+
+// 'flush()' - Write the bytes O holds to its file; false (the errno kept) when that fails.
+static bool flush(ep_pdf_out *o) {
+  int e = o->err ? o->err : o->len ? ep_write_all(o->file.fd, o->data, o->len) : 0;
+  o->len = 0;
+  o->err = e;
+  return e == 0;
+}
+
+// 'ep_pdf_out_put()' - Append N bytes at P (see pdf_out.h): a file's buffer is
+// written out whenever full; any other buffer grows.
+bool ep_pdf_out_put(ep_pdf_out *o, const void *p, size_t n) {
+  if (o->err)
+    return false;
+  if (o->to_file && o->len + n > o->cap && !flush(o))
+    return false;
+  if (o->to_file && n >= o->cap) { // larger than the buffer: written as it is
+    o->err = ep_write_all(o->file.fd, p, n);
+    return o->err == 0;
+  }
+  if (o->len + n > o->cap) {
+    size_t cap = o->cap ? o->cap : 64 << 10;
+    while (cap < o->len + n)
+      cap *= 2;
+    o->data = ep_xrealloc(o->data, cap);
+    o->cap = cap;
+  }
+  memcpy(o->data + o->len, p, n);
+  o->len += n;
+  return true;
+}
+
+// 'write_whole()' - Write O's buffer to standard output or into its path, an
+// existing file that is not a regular file (it must not be replaced by a
+// rename); 0 or an errno value.
+static int write_whole(const ep_pdf_out *o) {
+  if (strcmp(o->path, "-") == 0) {
+    if (fwrite(o->data, 1, o->len, stdout) != o->len || fflush(stdout) != 0)
+      return errno ? errno : EIO;
+    return 0;
+  }
+  int fd = open(o->path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+  int e = fd < 0 ? errno : ep_write_all(fd, o->data, o->len);
+  if (fd >= 0 && close(fd) != 0 && e == 0)
+    e = errno;
+  return e;
+}
+
+// 'ep_pdf_out_finish()' - Complete the output (see pdf_out.h).
+int ep_pdf_out_finish(ep_pdf_out *o) {
+  if (!o->to_file) {
+    int e = o->path ? write_whole(o) : 0;
+    if (o->path) {
+      free(o->data);
+      o->data = NULL;
+    }
+    return e;
+  }
+  bool written = flush(o);
+  o->to_file = false;
+  free(o->data);
+  o->data = NULL;
+  if (!written) {
+    ep_outfile_abandon(&o->file);
+    return o->err;
+  }
+  return ep_outfile_commit(&o->file);
+}
+
+// 'ep_pdf_out_abandon()' - Discard the output (see pdf_out.h).
+void ep_pdf_out_abandon(ep_pdf_out *o) {
+  if (o->to_file)
+    ep_outfile_abandon(&o->file);
+  o->to_file = false;
+  free(o->data);
+  o->data = NULL;
+}
