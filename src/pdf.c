@@ -550,38 +550,6 @@ static bool embeddable(pdf_writer *w, const pdf_font *f) {
               ep_face_family(f->face), ep_face_path(f->face), ep_face_index(f->face), fs_type);
 }
 
-// 'subset_tag()' - The six-letter subset tag of F (PDF 9.6.4): from a hash of
-// the face and its code points, so equal subsets get equal tags and the
-// output does not depend on the order fonts are loaded in other documents.
-static void subset_tag(const pdf_font *f, char tag[7]) {
-  uint64_t h = 1469598103934665603ull; // FNV-1a
-  const char *name = ep_face_postscript_name(f->face);
-  for (const char *p = name ? name : ""; *p; p++)
-    h = (h ^ (unsigned char)*p) * 1099511628211ull;
-  for (size_t i = 0; i < f->chars.n; i++)
-    h = (h ^ f->chars.cps[i]) * 1099511628211ull;
-  for (int i = 0; i < 6; i++, h /= 26)
-    tag[i] = (char)('A' + h % 26);
-  tag[6] = 0;
-}
-
-// 'base_font()' - F's /BaseFont and /FontName into BUF: the subset tag, '+'
-// and the PostScript name (else the family), kept to the characters a name
-// may hold without escapes.
-static void base_font(const pdf_font *f, char *buf, size_t size) {
-  char tag[7];
-  subset_tag(f, tag);
-  const char *ps = ep_face_postscript_name(f->face);
-  const char *name = ps && *ps ? ps : ep_face_family(f->face);
-  size_t k = (size_t)snprintf(buf, size, "%s+", tag);
-  for (const char *p = name ? name : ""; *p && k + 1 < size && k < 70; p++)
-    if (*p > ' ' && *p < 0x7F && !strchr("()<>[]{}/%#", *p))
-      buf[k++] = *p;
-  if (buf[k - 1] == '+' && k + 5 < size)
-    k += (size_t)snprintf(buf + k, size - k, "Font");
-  buf[k] = 0;
-}
-
 // 'font_widths()' - The /DW and /W of F: the commonest advance is the
 // default, the others are listed per run of consecutive CIDs. The advances
 // are the ones the layout placed the text with (ep_face_advance()).
@@ -610,22 +578,6 @@ static HPDF_STATUS font_widths(pdf_writer *w, pdf_font *f) {
   if (st == HPDF_OK && list->list->count == 0)
     st = HPDF_Dict_RemoveElement(f->cid, "W"); // every width is the default
   return st;
-}
-
-// 'cid_to_gid()' - The CIDToGIDMap data of F into OUT: two bytes per CID,
-// the glyph of each character in the subset BLOB (LEN bytes) found through
-// the subset's own cmap. False when the subset has no Unicode cmap.
-static bool cid_to_gid(const pdf_font *f, const unsigned char *blob, size_t len, ep_buf *out) {
-  uint16_t *gids = ep_xmalloc(sizeof *gids * (f->chars.n ? f->chars.n : 1));
-  bool ok = ep_ttf_cmap_lookup(blob, len, f->chars.cps, f->chars.n, gids);
-  unsigned char zero[2] = {0, 0};
-  ep_buf_put(out, (const char *)zero, 2); // CID 0: .notdef
-  for (size_t i = 0; ok && i < f->chars.n; i++) {
-    unsigned char be[2] = {(unsigned char)(gids[i] >> 8), (unsigned char)gids[i]};
-    ep_buf_put(out, (const char *)be, 2);
-  }
-  free(gids);
-  return ok;
 }
 
 // 'new_stream()' - A stream dictionary in the document holding LEN bytes of
@@ -701,12 +653,13 @@ static bool load_font(pdf_writer *w, size_t i, pdf_font *f) {
     return false;
   ep_buf map;
   ep_buf_init(&map);
-  if (!cid_to_gid(f, blob, len, &map)) {
+  if (!ep_pdf_cid_to_gid(f->chars.cps, f->chars.n, blob, len, &map)) {
     ep_buf_free(&map);
     return fail(w, EP_PDF_LIB_ERROR, "pdf-error", "The subset of the font '%s' has no Unicode character map.", family);
   }
   char name[96];
-  base_font(f, name, sizeof name);
+  ep_pdf_base_font(ep_face_postscript_name(f->face), ep_face_family(f->face), f->chars.cps, f->chars.n, name,
+                   sizeof name);
   HPDF_STATUS st = HPDF_OK;
   f->type0 = new_dict(w, &st);
   f->cid = new_dict(w, &st);
@@ -859,20 +812,6 @@ static size_t span_end(const ep_page *p, size_t bi) {
 
 static bool draw_text_runs(pdf_writer *w, HPDF_Page page, const ep_box *b, size_t pi);
 
-// 'cid_of()' - The CID of drawn code point CP in F (1 + its index in the
-// sorted cps), 0 when F does not hold it.
-static unsigned cid_of(const pdf_font *f, uint32_t cp) {
-  size_t lo = 0, hi = f->chars.n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (f->chars.cps[mid] < cp)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo < f->chars.n && f->chars.cps[lo] == cp ? (unsigned)(lo + 1) : 0;
-}
-
 // 'set_font()' - Select F at SIZE for the text of PAGE PI (a Tf operator),
 // naming F in the page's font resources on its first use there.
 static bool set_font(pdf_writer *w, HPDF_Page page, pdf_font *f, double size, size_t pi) {
@@ -899,13 +838,9 @@ static bool set_font(pdf_writer *w, HPDF_Page page, pdf_font *f, double size, si
 // 'show_glyphs()' - Write the glyphs K..J-1 of the scratch arrays as one
 // string of F's two-byte CIDs (a Tj operator).
 static void show_glyphs(pdf_writer *w, const pdf_font *f, size_t k, size_t j) {
-  static const char hex[] = "0123456789ABCDEF";
   ep_buf_put(&w->content, "<", 1);
-  for (; k < j; k++) {
-    unsigned cid = cid_of(f, w->gcp[k]);
-    char c[4] = {hex[cid >> 12 & 15], hex[cid >> 8 & 15], hex[cid >> 4 & 15], hex[cid & 15]};
-    ep_buf_put(&w->content, c, 4);
-  }
+  for (; k < j; k++)
+    ep_pdf_put_hex4(&w->content, ep_pdf_cid_of(f->chars.cps, f->chars.n, w->gcp[k]));
   ep_buf_puts(&w->content, "> Tj\012");
 }
 

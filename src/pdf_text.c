@@ -1,6 +1,8 @@
 // PDF syntax that needs no libharu (see pdf_text.h).
 #include "pdf_text.h"
 
+#include "subset.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,4 +226,61 @@ int ep_pdf_default_width(const int *adv, size_t n) {
   }
   free(s);
   return dw;
+}
+
+// 'ep_pdf_base_font()' - The /BaseFont of a subset (see pdf_text.h): a
+// six-letter tag (PDF 9.6.4) from an FNV-1a hash of PSNAME and the
+// characters, so equal subsets get equal tags and the output does not
+// depend on the order fonts are loaded in other documents; '+'; PSNAME
+// (else FAMILY) kept to the characters a name may hold without escapes.
+void ep_pdf_base_font(const char *psname, const char *family, const uint32_t *cps, size_t n, char *buf,
+                      size_t size) {
+  uint64_t h = 1469598103934665603ull;
+  for (const char *p = psname ? psname : ""; *p; p++)
+    h = (h ^ (unsigned char)*p) * 1099511628211ull;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ cps[i]) * 1099511628211ull;
+  char tag[7];
+  for (int i = 0; i < 6; i++, h /= 26)
+    tag[i] = (char)('A' + h % 26);
+  tag[6] = 0;
+  const char *name = psname && *psname ? psname : family;
+  size_t k = (size_t)snprintf(buf, size, "%s+", tag);
+  for (const char *p = name ? name : ""; *p && k + 1 < size && k < 70; p++)
+    if (*p > ' ' && *p < 0x7F && !strchr("()<>[]{}/%#", *p))
+      buf[k++] = *p;
+  if (buf[k - 1] == '+' && k + 5 < size)
+    k += (size_t)snprintf(buf + k, size - k, "Font");
+  buf[k] = 0;
+}
+
+// 'ep_pdf_cid_of()' - The CID of CP in a font whose CID 1 + i is CPS[i] (N
+// sorted characters): 1 + its index, 0 when the font does not hold it.
+unsigned ep_pdf_cid_of(const uint32_t *cps, size_t n, uint32_t cp) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (cps[mid] < cp)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < n && cps[lo] == cp ? (unsigned)(lo + 1) : 0;
+}
+
+// 'ep_pdf_cid_to_gid()' - The CIDToGIDMap data of a font whose CID 1 + i is
+// CPS[i] into OUT: two bytes per CID (CID 0: .notdef), the glyph of each
+// character in the subset SUBSET (LEN bytes) found through the subset's own
+// cmap. False when the subset has no Unicode cmap.
+bool ep_pdf_cid_to_gid(const uint32_t *cps, size_t n, const unsigned char *subset, size_t len, ep_buf *out) {
+  uint16_t *gids = ep_xmalloc(sizeof *gids * (n ? n : 1));
+  bool ok = ep_ttf_cmap_lookup(subset, len, cps, n, gids);
+  unsigned char zero[2] = {0, 0};
+  ep_buf_put(out, (const char *)zero, 2);
+  for (size_t i = 0; ok && i < n; i++) {
+    unsigned char be[2] = {(unsigned char)(gids[i] >> 8), (unsigned char)gids[i]};
+    ep_buf_put(out, (const char *)be, 2);
+  }
+  free(gids);
+  return ok;
 }

@@ -1,7 +1,8 @@
 // PDF syntax that needs no libharu: numbers as libharu writes them, hex
-// strings, text strings, the ToUnicode CMap and a font's default width. The
-// PDF writer (pdf.c, the only user of libharu) writes them into its objects
-// and content streams; kept apart so that pdf.c holds only what needs libharu.
+// strings, text strings, and a subset font's /BaseFont, CIDs, CIDToGIDMap,
+// ToUnicode CMap and default width. The PDF writer (pdf.c, the only user of
+// libharu) writes them into its objects and content streams; kept apart so
+// that pdf.c holds only what needs libharu.
 #ifndef EVALPDF_PDF_TEXT_H
 #define EVALPDF_PDF_TEXT_H
 
@@ -44,5 +45,21 @@ void ep_pdf_to_unicode(const uint32_t *cps, size_t n, ep_buf *out);
 // 'ep_pdf_default_width()' - The commonest of the N advances ADV (of equally
 // common ones the first to appear; 1000 when N is 0), in O(N log N).
 int ep_pdf_default_width(const int *adv, size_t n);
+
+// 'ep_pdf_base_font()' - The /BaseFont (and /FontName) of a subset of the
+// face named PSNAME (else FAMILY; either may be NULL) for the N characters
+// CPS into BUF (SIZE bytes): "ABCDEF+Name", the tag a hash of PSNAME and
+// CPS, the name without characters a PDF name would have to escape.
+void ep_pdf_base_font(const char *psname, const char *family, const uint32_t *cps, size_t n, char *buf,
+                      size_t size);
+
+// 'ep_pdf_cid_of()' - The CID of CP in a font whose CID 1 + i is CPS[i] (N
+// sorted characters), 0 when CP is not among them.
+unsigned ep_pdf_cid_of(const uint32_t *cps, size_t n, uint32_t cp);
+
+// 'ep_pdf_cid_to_gid()' - Append the CIDToGIDMap of such a font to OUT: the
+// glyph of each character in the subset SUBSET (LEN bytes) through its own
+// cmap, two bytes per CID. False when the subset has no Unicode cmap.
+bool ep_pdf_cid_to_gid(const uint32_t *cps, size_t n, const unsigned char *subset, size_t len, ep_buf *out);
 
 #endif

@@ -31,9 +31,9 @@ cat >"$tmp/layers" <<'EOF'
 2 catalog catalog
 2 subset subset
 2 hbsubset hbsubset
-2 pdf_text pdf_text
 2 pdf_out pdf_out
 3 font font
+3 pdf_text pdf_text
 3 xmlload xmlload
 4 program program
 4 display display
