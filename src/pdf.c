@@ -1385,7 +1385,7 @@ static bool save(pdf_writer *w, ep_pdf_out *out) {
     return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "saving the document");
   HPDF_STATUS st = HPDF_SaveToStream(w->doc);
   if (out->err)
-    return output_failed(w, out->path, out->err, false);
+    return output_failed(w, out->path, out->err, out->open_failed);
   if (st != HPDF_OK || w->err.error_no) {
     char what[400];
     return hp_ok(w, HPDF_INVALID_DOCUMENT, "writing %s", failed_object(w, what, sizeof what));
@@ -1438,7 +1438,7 @@ static int build_pdf(const ep_dlist *dl, ep_dlist *release, const char *path, ep
   if (w.doc)
     HPDF_Free(w.doc);
   if (built && (e = ep_pdf_out_finish(&out)) != 0)
-    built = output_failed(&w, path, e, false);
+    built = output_failed(&w, path, e, out.open_failed);
   if (built && !path) {
     *data = out.data ? out.data : ep_xmalloc(1);
     *len = out.len;

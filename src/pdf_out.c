@@ -20,19 +20,25 @@ int ep_pdf_out_open(ep_pdf_out *o, const char *path) {
   memset(o, 0, sizeof *o);
   o->path = path;
   struct stat st;
-  if (!path || strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)))
+  bool exists = path && stat(path, &st) == 0;
+  if (!path || strcmp(path, "-") == 0 || (exists && !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)))
     return 0; // memory, standard output, a device or pipe: the whole PDF from the buffer
-  int e = ep_outfile_open(&o->file, path);
-  if (e != 0)
-    return e;
+  if (exists && S_ISDIR(st.st_mode))
+    return EISDIR;
   o->to_file = true;
   o->cap = FILE_BUFFER;
   o->data = ep_xmalloc(o->cap);
   return 0;
 }
 
-// 'flush()' - Write the bytes O holds to its file; false (the errno kept) when that fails.
+// 'flush()' - Write the bytes O holds to its file, making the file first
+// when this is the first time; false (the errno kept) when that fails.
 static bool flush(ep_pdf_out *o) {
+  if (!o->err && !o->opened) {
+    o->err = ep_outfile_open(&o->file, o->path);
+    o->open_failed = o->err != 0;
+    o->opened = o->err == 0;
+  }
   int e = o->err ? o->err : o->len ? ep_write_all(o->file.fd, o->data, o->len) : 0;
   o->len = 0;
   o->err = e;
@@ -47,6 +53,8 @@ bool ep_pdf_out_put(ep_pdf_out *o, const void *p, size_t n) {
   if (o->to_file && o->len + n > o->cap && !flush(o))
     return false;
   if (o->to_file && n >= o->cap) { // larger than the buffer: written as it is
+    if (!o->opened && !flush(o))
+      return false;
     o->err = ep_write_all(o->file.fd, p, n);
     return o->err == 0;
   }
@@ -93,17 +101,20 @@ int ep_pdf_out_finish(ep_pdf_out *o) {
   free(o->data);
   o->data = NULL;
   if (!written) {
-    ep_outfile_abandon(&o->file);
+    if (o->opened)
+      ep_outfile_abandon(&o->file);
+    o->opened = false;
     return o->err;
   }
+  o->opened = false;
   return ep_outfile_commit(&o->file);
 }
 
 // 'ep_pdf_out_abandon()' - Discard the output (see pdf_out.h).
 void ep_pdf_out_abandon(ep_pdf_out *o) {
-  if (o->to_file)
+  if (o->opened)
     ep_outfile_abandon(&o->file);
-  o->to_file = false;
+  o->opened = o->to_file = false;
   free(o->data);
   o->data = NULL;
 }

@@ -1,8 +1,12 @@
 // Where a written PDF goes (no libharu; the PDF writer, pdf.c, feeds it as
 // libharu saves the document). A regular file, or one that does not exist
-// yet, is written while the document is saved, through a buffer, into an
-// unnamed temporary in its folder (util.h, ep_outfile) that is put in its
-// place only when complete. Standard output ("-"), other existing files
+// yet, is written through a buffer into an unnamed temporary in its folder
+// (util.h, ep_outfile) that is put in its place only when complete; the
+// temporary is made when the buffer first fills (or at the end), so its
+// first bytes follow at once, as they did when the whole PDF was written in
+// one go: a render killed while it saves leaves a temporary with bytes in it,
+// which the next render removes (an empty one is kept a minute, its owner
+// may not have locked it yet). Standard output ("-"), other existing files
 // (devices, pipes: they cannot be replaced) and memory get the PDF from one
 // growing buffer once it is whole.
 #ifndef EVALPDF_PDF_OUT_H
@@ -16,6 +20,8 @@
 typedef struct ep_pdf_out {
   const char *path;    // borrowed; NULL: memory
   bool to_file;        // written through FILE as it comes
+  bool opened;         // FILE is made (at the first full buffer, or at the end)
+  bool open_failed;    // err is the errno of making FILE (EISDIR: the path is a folder)
   ep_outfile file;
   unsigned char *data; // the buffer: a file's pending bytes, or the whole PDF
   size_t len, cap;
@@ -23,13 +29,13 @@ typedef struct ep_pdf_out {
 } ep_pdf_out;
 
 // 'ep_pdf_out_open()' - Start output to PATH (borrowed until the output is
-// finished or abandoned; NULL: memory) in *O. Returns 0, or the errno value
-// of the temporary that could not be made (EISDIR: PATH is a folder); *O is
-// then safe to abandon.
+// finished or abandoned; NULL: memory) in *O. Returns 0, or EISDIR when PATH
+// is a folder (*O is then safe to abandon). A temporary that cannot be made
+// later shows as a failed put or finish with o->open_failed set.
 int ep_pdf_out_open(ep_pdf_out *o, const char *path);
 
-// 'ep_pdf_out_put()' - Append the N bytes at P; false once a write to the
-// file has failed (o->err holds its errno).
+// 'ep_pdf_out_put()' - Append the N bytes at P; false once making or
+// writing the file has failed (o->err holds its errno).
 bool ep_pdf_out_put(ep_pdf_out *o, const void *p, size_t n);
 
 // 'ep_pdf_out_finish()' - Complete the output: a file's last bytes are
