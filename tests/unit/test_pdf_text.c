@@ -59,8 +59,8 @@ END_TEST
 
 // 'libharu_real()' - V as libharu's HPDF_FToA writes the float (HPDF_REAL) V.
 static const char *libharu_real(double v, char *buf, size_t size) {
-  char num[HPDF_REAL_LEN + 1];
-  *HPDF_FToA(num, (HPDF_REAL)v, num + sizeof num - 1) = 0; // it does not terminate the string
+  char num[32]; // room for its longest ("-12345.12345") and the NUL it does not write
+  *HPDF_FToA(num, (HPDF_REAL)v, num + sizeof num - 1) = 0;
   snprintf(buf, size, "%s", num);
   return buf;
 }
