@@ -148,6 +148,7 @@ END_TEST
 static Suite *pdf_text_suite(void) {
   Suite *s = suite_create("pdf_text");
   TCase *tc = tcase_create("core");
+  tcase_set_timeout(tc, 120); // hundreds of thousands of comparisons, several times slower under the sanitizers
   tcase_add_test(tc, numbers_match_printf);
   tcase_add_test(tc, reals_match_libharu);
   tcase_add_test(tc, uint_hex_and_text_strings);
