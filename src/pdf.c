@@ -447,19 +447,25 @@ static HPDF_STATUS write_flate_key(HPDF_Dict dict, HPDF_Stream out) {
   return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
-// A stream's data held in one block (after the header); read with memcpy
-// (libharu's memory stream copies byte by byte into 4 KiB blocks, twice: in,
-// and out when the document is saved).
+// A stream's data held in one block; read with memcpy (libharu's memory
+// stream copies byte by byte into 4 KiB blocks, twice: in, and out when the
+// document is saved). Either a copy after the header (OWN), or a font
+// program's deflate that the programs object owns, fetched when libharu
+// starts writing the stream (fetch_program()).
 typedef struct pdf_blob {
   size_t len, pos;
-  unsigned char data[];
+  const unsigned char *data; // OWN, or the program; NULL until fetched
+  pdf_writer *w;             // a program's: its writer and item (font index)
+  size_t item;
+  unsigned char own[];
 } pdf_blob;
 
 // 'blob_read()' - libharu read function of a blob stream.
 static HPDF_STATUS blob_read(HPDF_Stream stream, HPDF_BYTE *ptr, HPDF_UINT *size) {
   pdf_blob *b = stream->attr;
   size_t n = b->len - b->pos < *size ? b->len - b->pos : *size;
-  memcpy(ptr, b->data + b->pos, n);
+  if (n)
+    memcpy(ptr, b->data + b->pos, n);
   b->pos += n;
   HPDF_STATUS st = n < *size ? HPDF_STREAM_EOF : HPDF_OK;
   *size = (HPDF_UINT)n;
@@ -485,23 +491,25 @@ static HPDF_UINT32 blob_size(HPDF_Stream stream) { return (HPDF_UINT32)((pdf_blo
 // 'blob_free()' - libharu free function of a blob stream: release the data.
 static void blob_free(HPDF_Stream stream) { HPDF_FreeMem(stream->mmgr, stream->attr); }
 
-// 'set_deflated()' - Make the LEN bytes of zlib-format DATA the data of
-// stream dictionary D, marked /FlateDecode: a blob stream (a copy) replaces
-// its memory stream. WHAT names it in errors.
-static bool set_deflated(pdf_writer *w, HPDF_Dict d, const unsigned char *data, size_t len, const char *what) {
+// 'set_blob()' - Make a blob stream of OWN_LEN bytes of its own (filled by
+// the caller) the data of stream dictionary D, marked /FlateDecode: it
+// replaces D's memory stream. WHAT names it in errors. Returns the blob, or
+// NULL with the failure reported.
+static pdf_blob *set_blob(pdf_writer *w, HPDF_Dict d, size_t own_len, const char *what) {
   HPDF_MMgr m = d->mmgr;
-  if (len > 0x7FFFFFF0u)
-    return hp_ok(w, HPDF_STREAM_EOF, "writing %s (%zu bytes)", what, len);
-  pdf_blob *b = HPDF_GetMem(m, (HPDF_UINT)(sizeof *b + len));
+  if (own_len > 0x7FFFFFF0u) {
+    hp_ok(w, HPDF_STREAM_EOF, "writing %s (%zu bytes)", what, own_len);
+    return NULL;
+  }
+  pdf_blob *b = HPDF_GetMem(m, (HPDF_UINT)(sizeof *b + own_len));
   HPDF_Stream s = b ? HPDF_GetMem(m, sizeof *s) : NULL;
   if (!s) {
     if (b)
       HPDF_FreeMem(m, b);
-    return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "writing %s", what);
+    hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "writing %s", what);
+    return NULL;
   }
-  b->len = len;
-  b->pos = 0;
-  memcpy(b->data, data, len);
+  memset(b, 0, sizeof *b);
   memset(s, 0, sizeof *s);
   s->sig_bytes = HPDF_STREAM_SIG_BYTES;
   s->type = HPDF_STREAM_UNKNOWN; // not HPDF_STREAM_MEMORY: libharu would read attr as its own
@@ -517,7 +525,41 @@ static bool set_deflated(pdf_writer *w, HPDF_Dict d, const unsigned char *data, 
   d->stream = s;
   d->filter = HPDF_STREAM_FILTER_NONE;
   d->write_fn = write_flate_key;
+  return b;
+}
+
+// 'set_deflated()' - Make (a copy of) the LEN bytes of zlib-format DATA the
+// data of stream dictionary D, marked /FlateDecode. WHAT names it in errors.
+static bool set_deflated(pdf_writer *w, HPDF_Dict d, const unsigned char *data, size_t len, const char *what) {
+  pdf_blob *b = set_blob(w, d, len, what);
+  if (!b)
+    return false;
+  memcpy(b->own, data, len);
+  b->data = b->own;
+  b->len = len;
   return true;
+}
+
+// 'fetch_program()' - libharu's before-write hook of a font program's stream
+// dictionary D: its deflate, waited for now (the helper thread may still be
+// making it while the pages before it are saved; this thread helps with
+// other fonts meanwhile). An error status when it could not be made.
+static HPDF_STATUS fetch_program(HPDF_Dict d) {
+  pdf_blob *b = d->stream->attr;
+  const unsigned char *z = NULL;
+  size_t z_len = 0;
+  if (!b->data && !ep_programs_deflated(b->w->programs, b->item, &z, &z_len)) {
+    const pdf_font *f = &b->w->fonts[b->item];
+    fail(b->w, EP_PDF_LIB_ERROR, "pdf-error", "The font '%s' (%s, face %u) could not be compressed for embedding.",
+         ep_face_family(f->face), ep_face_path(f->face), ep_face_index(f->face));
+    return HPDF_INVALID_STREAM;
+  }
+  if (!b->data) {
+    b->data = z;
+    b->len = z_len;
+    b->pos = 0;
+  }
+  return HPDF_OK;
 }
 
 // 'deflate_into()' - Deflate the N bytes of DATA with libdeflate (several
@@ -692,14 +734,15 @@ static bool load_font(pdf_writer *w, size_t i, pdf_font *f) {
   return hp_ok(w, st, "preparing the font '%s'", family);
 }
 
-// 'embed_font()' - Attach font I's (F's) deflated program as the FontFile2
-// of its descriptor (the subset is a complete TrueType font, stored as it
-// is), and compress its CIDToGIDMap and ToUnicode map.
+// 'embed_font()' - Attach font I's (F's) program as the FontFile2 of its
+// descriptor (the subset is a complete TrueType font, stored as it is),
+// deflated: fetched when the save reaches it, so the pages are built and
+// saved while the helper thread may still be deflating it.
 static bool embed_font(pdf_writer *w, size_t i, pdf_font *f) {
   const char *family = ep_face_family(f->face);
-  const unsigned char *blob = NULL, *z = NULL;
-  size_t len = 0, z_len = 0;
-  if (!ep_programs_raw(w->programs, i, &blob, &len) || !ep_programs_deflated(w->programs, i, &z, &z_len))
+  const unsigned char *blob = NULL;
+  size_t len = 0;
+  if (!ep_programs_raw(w->programs, i, &blob, &len)) // made before the pages: load_font()
     return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
                 "The font '%s' (%s, face %u) could not be compressed for embedding.", family, ep_face_path(f->face),
                 ep_face_index(f->face));
@@ -709,7 +752,13 @@ static bool embed_font(pdf_writer *w, size_t i, pdf_font *f) {
   f->file = file;
   char what[300];
   snprintf(what, sizeof what, "the font program of '%s'", family);
-  if (!set_deflated(w, file, z, z_len, what) ||
+  pdf_blob *b = set_blob(w, file, 0, what);
+  if (b) { // the deflate is fetched when the save reaches it
+    b->w = w;
+    b->item = i;
+    file->before_write_fn = fetch_program;
+  }
+  if (!b ||
       !hp_ok(w, HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len), "embedding the font '%s'", family) ||
       !hp_ok(w, HPDF_Dict_Add(f->desc, "FontFile2", file), "embedding the font '%s'", family))
     return false;

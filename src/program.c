@@ -37,9 +37,12 @@ struct ep_programs {
   pthread_t thread;
 };
 
-// 'take_task()' - Claim the next task (P locked): a TODO subset, largest item
-// first, else (unless SUBSETS_ONLY) a TODO deflate whose subset is done. Sets
-// *ITEM and *ZIP and returns true, or false when there is none now.
+// 'take_task()' - Claim the next task (P locked): the first one that can
+// start, largest item first, each item's subset before its deflate (unless
+// SUBSETS_ONLY: subsets only). The largest item's deflate is the longest
+// task of all and ends the document, so it starts as soon as its subset is
+// made while the other thread makes the smaller subsets. Sets *ITEM and
+// *ZIP and returns true, or false when there is none now.
 static bool take_task(ep_programs *p, prog_item **item, bool *zip, bool subsets_only) {
   for (size_t k = 0; k < p->n; k++) {
     prog_item *it = &p->items[p->order[k]];
@@ -49,10 +52,7 @@ static bool take_task(ep_programs *p, prog_item **item, bool *zip, bool subsets_
       *zip = false;
       return true;
     }
-  }
-  for (size_t k = 0; k < p->n && !subsets_only; k++) {
-    prog_item *it = &p->items[p->order[k]];
-    if (it->zip == TASK_TODO && it->sub == TASK_DONE) {
+    if (!subsets_only && it->zip == TASK_TODO && it->sub == TASK_DONE) {
       it->zip = TASK_RUNNING;
       *item = it;
       *zip = true;
