@@ -11,6 +11,7 @@
 #include "pdf.h"
 #include "program.h"
 #include "style.h"
+#include "thread.h"
 #include "wordseg.h"
 
 #include <dlfcn.h>
@@ -593,17 +594,18 @@ static size_t style_faces(const ep_style *s, bool primary, ep_face **out, size_t
 }
 
 // 'prepare_main()' - The prepare thread: build the style entry of the
-// layout; then, while the caller loads and lays out a document, load ICU's
-// Chinese word dictionary (the first title needs it) and pay each primary
-// face's first-subset costs (the PDF writer needs them last).
+// layout; then, while the caller loads and lays out a document, pay each
+// primary face's first-subset costs (the PDF writer needs them last) and
+// load ICU's Chinese word dictionary, unless the caller's render has done
+// that meanwhile (render() loads it while this thread builds the style).
 static void *prepare_main(void *arg) {
   evalpdf_context *ctx = arg;
   const style_entry *e = get_style(ctx, ctx->prep_path, NULL);
-  ep_wordseg_warm();
   ep_face *faces[64];
   size_t n = e->style && e->fonts_ok ? style_faces(e->style, true, faces, sizeof faces / sizeof *faces) : 0;
   for (size_t i = 0; i < n; i++)
     ep_face_warm(faces[i]);
+  ep_wordseg_warm();
   return NULL;
 }
 
@@ -624,7 +626,7 @@ evalpdf_status evalpdf_context_prepare(evalpdf_context *ctx, const char *layout)
   if (!path)
     return EVALPDF_ERR_USAGE;
   ctx->prep_path = path;
-  if (pthread_create(&ctx->prep, NULL, prepare_main, ctx) != 0) {
+  if (ep_thread_start(&ctx->prep, prepare_main, ctx) != 0) {
     get_style(ctx, path, NULL); // no thread: load it now
     return EVALPDF_OK;
   }
@@ -739,6 +741,11 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
   ep_diags_init(&rd);
   evalpdf_status st = doc->status;
   const style_entry *e = NULL;
+  // ICU's word dictionary (the layout's first title needs it) loads here,
+  // while a prepared style may still be building on its own thread: 2.6 ms
+  // of the example's render, once per process (then it costs microseconds).
+  if (st == EVALPDF_OK)
+    ep_wordseg_warm();
   if (st == EVALPDF_OK)
     st = bound_style(ctx, doc, opts, &rd, &e);
   ep_dlist *dl = NULL;

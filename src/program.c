@@ -4,6 +4,7 @@
 // the results do not depend on which thread ran it.
 #include "program.h"
 
+#include "thread.h"
 #include "util.h"
 
 #include <pthread.h>
@@ -145,7 +146,7 @@ ep_programs *ep_programs_new(bool use_helper) {
   ep_programs *p = ep_xcalloc(1, sizeof *p);
   pthread_mutex_init(&p->lock, NULL);
   pthread_cond_init(&p->cond, NULL);
-  p->thread_on = use_helper && pthread_create(&p->thread, NULL, helper, p) == 0;
+  p->thread_on = use_helper && ep_thread_start(&p->thread, helper, p) == 0;
   return p;
 }
 
