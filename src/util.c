@@ -127,16 +127,22 @@ char *ep_arena_strdup(ep_arena *a, const char *s) {
 // 'ep_buf_init()' - Empty buffer.
 void ep_buf_init(ep_buf *b) { memset(b, 0, sizeof *b); }
 
+#define CPSET_BLOCK_CPS 4096u                           // code points per bitmap block (512 bytes)
+#define CPSET_BLOCKS ((0x10FFFFu + 1) / CPSET_BLOCK_CPS) // 272 blocks cover U+0000..U+10FFFF
+
 // 'ep_cpset_add()' - Add CP to S; true when it was new.
 bool ep_cpset_add(ep_cpset *s, uint32_t cp) {
   if (cp > 0x10FFFF)
     return false;
-  if (!s->bits)
-    s->bits = ep_xcalloc((0x10FFFF + 1) / 8, 1);
-  unsigned char bit = (unsigned char)(1u << (cp & 7));
-  if (s->bits[cp >> 3] & bit)
+  if (!s->blocks)
+    s->blocks = ep_xcalloc(CPSET_BLOCKS, sizeof *s->blocks);
+  unsigned char **block = &s->blocks[cp / CPSET_BLOCK_CPS];
+  if (!*block)
+    *block = ep_xcalloc(CPSET_BLOCK_CPS / 8, 1);
+  unsigned char bit = (unsigned char)(1u << (cp & 7)), *byte = *block + (cp % CPSET_BLOCK_CPS) / 8;
+  if (*byte & bit)
     return false;
-  s->bits[cp >> 3] |= bit;
+  *byte |= bit;
   if (s->n == s->cap) {
     s->cap = s->cap ? s->cap * 2 : 256;
     s->cps = ep_xrealloc(s->cps, s->cap * sizeof *s->cps);
@@ -147,7 +153,9 @@ bool ep_cpset_add(ep_cpset *s, uint32_t cp) {
 
 // 'ep_cpset_free()' - Release a code point set's memory.
 void ep_cpset_free(ep_cpset *s) {
-  free(s->bits);
+  for (size_t i = 0; s->blocks && i < CPSET_BLOCKS; i++)
+    free(s->blocks[i]);
+  free(s->blocks);
   free(s->cps);
   memset(s, 0, sizeof *s);
 }

@@ -54,12 +54,14 @@ void ep_buf_printf(ep_buf *b, const char *fmt, ...)          // 'ep_buf_printf()
     ;
 const char *ep_buf_str(const ep_buf *b); // 'ep_buf_str()' - Contents ("" when empty); borrowed.
 
-// A set of code points (U+0000..U+10FFFF): a bit for each, allocated on the
-// first add (136 KiB, touched only where bits are set), and the members in the
-// order they were added. Zero-initialise; release with ep_cpset_free().
+// A set of code points (U+0000..U+10FFFF): a bit for each, in 512-byte
+// blocks of 4,096 code points allocated when a member first falls in them
+// (a document's Chinese text needs a handful; one 136 KiB bitmap per set was
+// zeroed and so touched in full), and the members in the order they were
+// added. Zero-initialise; release with ep_cpset_free().
 typedef struct ep_cpset {
-  unsigned char *bits;
-  uint32_t *cps; // n members, in order of addition (heap; the set owns it)
+  unsigned char **blocks; // 272 block pointers, allocated on the first add; NULL: empty block
+  uint32_t *cps;          // n members, in order of addition (heap; the set owns it)
   size_t n, cap;
 } ep_cpset;
 

@@ -1,5 +1,6 @@
 // Unit tests: confined opening (openat2 and the O_NOFOLLOW walk), lexical
-// path normalisation, reading from a descriptor, and output files.
+// path normalisation, reading from a descriptor, output files, and code
+// point sets (util.c).
 #define _GNU_SOURCE
 #include "util.h"
 
@@ -214,6 +215,44 @@ START_TEST(test_outfile) {
 }
 END_TEST
 
+// A code point set against a plain bitmap: members at the edges of its
+// blocks and of Unicode, values beyond U+10FFFF ignored, repeats reported as
+// not new, and the members kept in the order they were first added.
+START_TEST(test_cpset) {
+  static unsigned char ref[0x110000 / 8];
+  memset(ref, 0, sizeof ref);
+  ep_cpset s = {0};
+  uint32_t order[5000];
+  size_t n = 0;
+  const uint32_t edges[] = {0, 1, 0xFFF, 0x1000, 0x1FFF, 0x4E00, 0x9FFF, 0xFFFF, 0x10000, 0x20000, 0x10FFFF, 0x1000};
+  uint32_t x = 12345;
+  for (size_t i = 0; i < 4000; i++) {
+    uint32_t cp;
+    if (i < sizeof edges / sizeof *edges)
+      cp = edges[i];
+    else {
+      x = x * 1103515245u + 12345u;
+      cp = (x >> 8) % 3 == 0 ? 0x4E00 + (x >> 12) % 3000 : (x >> 4) % 0x110000; // many repeats in one block
+    }
+    bool fresh = !(ref[cp / 8] & (1u << (cp % 8)));
+    ck_assert_int_eq(ep_cpset_add(&s, cp), fresh);
+    if (fresh) {
+      ref[cp / 8] |= (unsigned char)(1u << (cp % 8));
+      order[n++] = cp;
+    }
+  }
+  ck_assert(!ep_cpset_add(&s, 0x110000));
+  ck_assert(!ep_cpset_add(&s, UINT32_MAX));
+  ck_assert_uint_eq(s.n, n);
+  for (size_t i = 0; i < n; i++)
+    ck_assert_uint_eq(s.cps[i], order[i]);
+  ep_cpset_free(&s);
+  ck_assert_uint_eq(s.n, 0);
+  ck_assert(ep_cpset_add(&s, 0x4E00)); // usable again after free
+  ep_cpset_free(&s);
+}
+END_TEST
+
 // 'confine_suite()' - The suite.
 static Suite *confine_suite(void) {
   Suite *s = suite_create("confine");
@@ -226,6 +265,7 @@ static Suite *confine_suite(void) {
   tcase_add_test(tc, test_confined);
   tcase_add_test(tc, test_read_limit);
   tcase_add_test(tc, test_outfile);
+  tcase_add_test(tc, test_cpset);
   suite_add_tcase(s, tc);
   return s;
 }
