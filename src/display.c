@@ -126,3 +126,17 @@ void ep_dlist_dump(const ep_dlist *dl, FILE *out) {
     fprintf(out, "outline level=%d page=%d y=%.2f \"%s\"\n", dl->outline[i].level, dl->outline[i].page + 1,
             dl->outline[i].y, dl->outline[i].title);
 }
+
+// 'ep_page_span_end()' - Where BI's /ActualText span ends (see display.h).
+size_t ep_page_span_end(const ep_page *p, size_t bi) {
+  size_t end = bi;
+  while (p->boxes[end].actual_join) {
+    size_t k = end + 1;
+    while (k < p->n && p->boxes[k].kind != EP_BOX_TEXT)
+      k++;
+    if (k == p->n || p->boxes[k].upright != p->boxes[bi].upright)
+      break;
+    end = k;
+  }
+  return end;
+}

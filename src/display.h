@@ -106,6 +106,11 @@ void ep_dlist_trim(ep_dlist *dl);
 // (valid until the next add to that page).
 ep_box *ep_page_add(ep_dlist *dl, ep_page *p, ep_box_kind kind);
 
+// 'ep_page_span_end()' - The last box of the /ActualText span that TEXT box
+// BI of P opens: BI itself, or the last TEXT box its actual_join chain
+// reaches (the chain stops at a box turned otherwise than BI).
+size_t ep_page_span_end(const ep_page *p, size_t bi);
+
 // 'ep_dlist_add_outline()' - Append an outline entry (TITLE copied).
 void ep_dlist_add_outline(ep_dlist *dl, int level, const char *title, int page, double y);
 

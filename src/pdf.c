@@ -13,8 +13,9 @@
 //  4. per page: fills, rules and underlines first, then all text in one
 //     text object (so a fill never hides text), the text operators (Tf, Tj
 //     of two-byte CIDs) written into the page's content stream;
-//  5. per face: the deflated program attached as FontFile2, the maps
-//     compressed; links, outline, page labels, document information;
+//  5. per face: the program attached as FontFile2 (its deflate is waited
+//     for when the save reaches it), the maps compressed; links, outline,
+//     page labels, document information;
 //  6. save: a regular file is written as libharu saves (into a temporary
 //     renamed over it once complete); standard output, devices and memory
 //     get the whole PDF from a buffer.
@@ -491,17 +492,18 @@ static HPDF_UINT32 blob_size(HPDF_Stream stream) { return (HPDF_UINT32)((pdf_blo
 // 'blob_free()' - libharu free function of a blob stream: release the data.
 static void blob_free(HPDF_Stream stream) { HPDF_FreeMem(stream->mmgr, stream->attr); }
 
-// 'set_blob()' - Make a blob stream of OWN_LEN bytes of its own (filled by
-// the caller) the data of stream dictionary D, marked /FlateDecode: it
-// replaces D's memory stream. WHAT names it in errors. Returns the blob, or
-// NULL with the failure reported.
-static pdf_blob *set_blob(pdf_writer *w, HPDF_Dict d, size_t own_len, const char *what) {
+// 'set_blob()' - Make a blob stream the data of stream dictionary D, marked
+// /FlateDecode (it replaces D's memory stream): a copy of the LEN bytes of
+// zlib-format DATA, or with DATA NULL one whose program the caller names for
+// fetch_program(). WHAT names it in errors. The blob, or NULL with the
+// failure reported.
+static pdf_blob *set_blob(pdf_writer *w, HPDF_Dict d, const unsigned char *data, size_t len, const char *what) {
   HPDF_MMgr m = d->mmgr;
-  if (own_len > 0x7FFFFFF0u) {
-    hp_ok(w, HPDF_STREAM_EOF, "writing %s (%zu bytes)", what, own_len);
+  if (len > 0x7FFFFFF0u) {
+    hp_ok(w, HPDF_STREAM_EOF, "writing %s (%zu bytes)", what, len);
     return NULL;
   }
-  pdf_blob *b = HPDF_GetMem(m, (HPDF_UINT)(sizeof *b + own_len));
+  pdf_blob *b = HPDF_GetMem(m, (HPDF_UINT)(sizeof *b + (data ? len : 0)));
   HPDF_Stream s = b ? HPDF_GetMem(m, sizeof *s) : NULL;
   if (!s) {
     if (b)
@@ -510,6 +512,10 @@ static pdf_blob *set_blob(pdf_writer *w, HPDF_Dict d, size_t own_len, const char
     return NULL;
   }
   memset(b, 0, sizeof *b);
+  if (data) {
+    b->data = memcpy(b->own, data, len);
+    b->len = len;
+  }
   memset(s, 0, sizeof *s);
   s->sig_bytes = HPDF_STREAM_SIG_BYTES;
   s->type = HPDF_STREAM_UNKNOWN; // not HPDF_STREAM_MEMORY: libharu would read attr as its own
@@ -528,38 +534,18 @@ static pdf_blob *set_blob(pdf_writer *w, HPDF_Dict d, size_t own_len, const char
   return b;
 }
 
-// 'set_deflated()' - Make (a copy of) the LEN bytes of zlib-format DATA the
-// data of stream dictionary D, marked /FlateDecode. WHAT names it in errors.
-static bool set_deflated(pdf_writer *w, HPDF_Dict d, const unsigned char *data, size_t len, const char *what) {
-  pdf_blob *b = set_blob(w, d, len, what);
-  if (!b)
-    return false;
-  memcpy(b->own, data, len);
-  b->data = b->own;
-  b->len = len;
-  return true;
-}
-
 // 'fetch_program()' - libharu's before-write hook of a font program's stream
 // dictionary D: its deflate, waited for now (the helper thread may still be
 // making it while the pages before it are saved; this thread helps with
 // other fonts meanwhile). An error status when it could not be made.
 static HPDF_STATUS fetch_program(HPDF_Dict d) {
   pdf_blob *b = d->stream->attr;
-  const unsigned char *z = NULL;
-  size_t z_len = 0;
-  if (!b->data && !ep_programs_deflated(b->w->programs, b->item, &z, &z_len)) {
-    const pdf_font *f = &b->w->fonts[b->item];
-    fail(b->w, EP_PDF_LIB_ERROR, "pdf-error", "The font '%s' (%s, face %u) could not be compressed for embedding.",
-         ep_face_family(f->face), ep_face_path(f->face), ep_face_index(f->face));
-    return HPDF_INVALID_STREAM;
-  }
-  if (!b->data) {
-    b->data = z;
-    b->len = z_len;
-    b->pos = 0;
-  }
-  return HPDF_OK;
+  if (b->data || ep_programs_deflated(b->w->programs, b->item, &b->data, &b->len))
+    return HPDF_OK;
+  const pdf_font *f = &b->w->fonts[b->item];
+  fail(b->w, EP_PDF_LIB_ERROR, "pdf-error", "The font '%s' (%s, face %u) could not be compressed for embedding.",
+       ep_face_family(f->face), ep_face_path(f->face), ep_face_index(f->face));
+  return HPDF_INVALID_STREAM;
 }
 
 // 'deflate_into()' - Deflate the N bytes of DATA with libdeflate (several
@@ -576,7 +562,7 @@ static bool deflate_into(pdf_writer *w, HPDF_Dict d, const void *data, size_t n,
   size_t zn = libdeflate_zlib_compress(w->zc, data, n, w->zbuf, bound);
   if (zn == 0)
     return hp_ok(w, HPDF_INVALID_STREAM, "compressing %s", what);
-  return set_deflated(w, d, w->zbuf, zn, what);
+  return set_blob(w, d, w->zbuf, zn, what) != NULL;
 }
 
 // 'embeddable()' - True when the OS/2 fsType of F's face allows embedding a
@@ -752,7 +738,7 @@ static bool embed_font(pdf_writer *w, size_t i, pdf_font *f) {
   f->file = file;
   char what[300];
   snprintf(what, sizeof what, "the font program of '%s'", family);
-  pdf_blob *b = set_blob(w, file, 0, what);
+  pdf_blob *b = set_blob(w, file, NULL, 0, what);
   if (b) { // the deflate is fetched when the save reaches it
     b->w = w;
     b->item = i;
@@ -842,21 +828,6 @@ static void actual_text(ep_buf *h, const ep_page *p, size_t from, size_t to) {
     }
   }
   ep_buf_puts(h, ">>> BDC\012");
-}
-
-// 'span_end()' - The last box of the /ActualText span that text box BI of P
-// opens: BI itself, or the last TEXT box its actual_join chain reaches.
-static size_t span_end(const ep_page *p, size_t bi) {
-  size_t end = bi;
-  while (p->boxes[end].actual_join) {
-    size_t k = end + 1;
-    while (k < p->n && p->boxes[k].kind != EP_BOX_TEXT)
-      k++;
-    if (k == p->n || p->boxes[k].upright != p->boxes[bi].upright)
-      break;
-    end = k;
-  }
-  return end;
 }
 
 static bool draw_text_runs(pdf_writer *w, HPDF_Page page, const ep_box *b, size_t pi);
@@ -969,7 +940,7 @@ static bool draw_layer(pdf_writer *w, HPDF_Page page, const ep_page *p, size_t p
     if ((sel == 1 && b->upright) || (sel == 2 && !b->upright))
       continue;
     if (b->kind == EP_BOX_TEXT && b->actual_text && span == SIZE_MAX) {
-      span = span_end(p, bi);
+      span = ep_page_span_end(p, bi);
       actual_text(&w->content, p, bi, span);
     }
     if (b->kind == EP_BOX_TEXT && text_box_usable(w, b, pi, false) && !draw_text_runs(w, page, b, pi))
