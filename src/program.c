@@ -23,6 +23,13 @@ typedef struct prog_item {
   size_t raw_len, z_len;
 } prog_item;
 
+// Glyphs of FACE to map for the characters CPS[0..N-1] (heap, the job's own).
+typedef struct prefetch_job {
+  ep_face *face;
+  uint32_t *cps;
+  size_t n;
+} prefetch_job;
+
 struct ep_programs {
   pthread_mutex_t lock;
   pthread_cond_t cond; // broadcast whenever a task ends or stop is set
@@ -31,9 +38,8 @@ struct ep_programs {
   size_t *order; // item indices, largest code point set first
   bool stop;
   bool posted; // the items are set (ep_programs_post)
-  ep_face *pre_face; // a prefetch job waiting for the helper (ep_programs_prefetch), or NULL
-  uint32_t *pre_cps;
-  size_t pre_n;
+  prefetch_job *jobs; // prefetch jobs waiting for the helper (ep_programs_prefetch), oldest first
+  size_t njobs, cjobs, next_job; // jobs[next_job..njobs-1] wait
   bool thread_on;
   pthread_t thread;
 };
@@ -105,15 +111,11 @@ static void *helper(void *arg) {
   while (!p->stop) {
     prog_item *it;
     bool zip;
-    if (!p->posted && p->pre_face) {
-      ep_face *face = p->pre_face;
-      uint32_t *cps = p->pre_cps;
-      size_t n = p->pre_n;
-      p->pre_face = NULL;
-      p->pre_cps = NULL;
+    if (!p->posted && p->next_job < p->njobs) {
+      prefetch_job job = p->jobs[p->next_job++];
       pthread_mutex_unlock(&p->lock);
-      ep_face_prefetch(face, cps, n); // while the caller lays the document out
-      free(cps);
+      ep_face_prefetch(job.face, job.cps, job.n); // while the caller lays the document out
+      free(job.cps);
       pthread_mutex_lock(&p->lock);
     } else if (!p->posted)
       pthread_cond_wait(&p->cond, &p->lock); // started before the items were known
@@ -150,17 +152,19 @@ ep_programs *ep_programs_new(bool use_helper) {
   return p;
 }
 
-// 'ep_programs_prefetch()' - Give the waiting helper a prefetch job (see program.h).
+// 'ep_programs_prefetch()' - Queue a prefetch job for the waiting helper (see program.h).
 void ep_programs_prefetch(ep_programs *p, ep_face *face, const uint32_t *cps, size_t n) {
   if (!p || !face || !n || !p->thread_on)
     return;
   uint32_t *copy = ep_xmalloc(sizeof *copy * n);
   memcpy(copy, cps, sizeof *copy * n);
   pthread_mutex_lock(&p->lock);
-  if (!p->posted && !p->pre_face) {
-    p->pre_face = face;
-    p->pre_cps = copy;
-    p->pre_n = n;
+  if (!p->posted) {
+    if (p->njobs == p->cjobs) {
+      p->cjobs = p->cjobs ? 2 * p->cjobs : 16;
+      p->jobs = ep_xrealloc(p->jobs, p->cjobs * sizeof *p->jobs);
+    }
+    p->jobs[p->njobs++] = (prefetch_job){face, copy, n};
     copy = NULL;
     pthread_cond_broadcast(&p->cond);
   }
@@ -279,7 +283,9 @@ void ep_programs_free(ep_programs *p) {
   }
   free(p->items);
   free(p->order);
-  free(p->pre_cps);
+  for (size_t i = p->next_job; i < p->njobs; i++)
+    free(p->jobs[i].cps); // never run: the items came first
+  free(p->jobs);
   pthread_cond_destroy(&p->cond);
   pthread_mutex_destroy(&p->lock);
   free(p);

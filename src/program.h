@@ -32,8 +32,9 @@ ep_programs *ep_programs_new(bool use_helper);
 // 'ep_programs_prefetch()' - Before the items are posted, let P's waiting
 // helper thread read the glyph data of FACE for the characters CPS[0..N-1]
 // (copied) through ep_face_prefetch(), so the pages of the font file the
-// subset will read are mapped while the caller lays the document out. Only
-// the first job counts; none runs once items are posted or without a helper.
+// subset will read are mapped while the caller lays the document out. Jobs
+// run in the order given; those still waiting when the items are posted are
+// dropped (the subsets read the glyphs then). Nothing runs without a helper.
 void ep_programs_prefetch(ep_programs *p, ep_face *face, const uint32_t *cps, size_t n);
 
 // 'ep_programs_post()' - Set the items of P made by ep_programs_new(), as

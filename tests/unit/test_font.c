@@ -786,6 +786,51 @@ START_TEST(programs_on_two_threads_equal_serial_programs) {
 }
 END_TEST
 
+// Prefetch jobs queued on a waiting helper (some run, the rest are dropped
+// when the items come) change nothing in the programs; a programs object
+// freed with jobs waiting and never posted leaks nothing (the ASan build).
+START_TEST(prefetch_jobs_queue_and_leave_programs_unchanged) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  ep_face *face = gbsn_face(fs, &d);
+  static uint32_t set[80];
+  for (size_t i = 0; i < 80; i++)
+    set[i] = 0x4E00u + (uint32_t)(37 * i);
+  ep_face *faces[1] = {face};
+  const uint32_t *cps[1] = {set};
+  size_t ns[1] = {80};
+  for (int round = 0; round < 3; round++) {
+    ep_programs *p = ep_programs_new(round != 1); // round 1: no helper, prefetch does nothing
+    for (size_t j = 0; j < 40; j++)
+      ep_programs_prefetch(p, face, set + j, 1 + j % 40);
+    ep_programs_prefetch(p, NULL, set, 3); // no face: ignored
+    if (round == 2) { // never posted: the waiting jobs are freed with it
+      ep_programs_free(p);
+      continue;
+    }
+    ep_programs_post(p, faces, cps, ns, 1);
+    ep_programs_prefetch(p, face, set, 80); // after the items: ignored
+    const unsigned char *raw, *z;
+    size_t raw_len, z_len;
+    ck_assert(ep_programs_deflated(p, 0, &z, &z_len));
+    ck_assert(ep_programs_raw(p, 0, &raw, &raw_len));
+    unsigned char *sraw, *sz;
+    size_t sraw_len, sz_len;
+    ck_assert(ep_face_program(face, set, 80, &sraw, &sraw_len, &sz, &sz_len));
+    ck_assert_uint_eq(raw_len, sraw_len);
+    ck_assert_mem_eq(raw, sraw, raw_len);
+    ck_assert_uint_eq(z_len, sz_len);
+    ck_assert_mem_eq(z, sz, z_len);
+    free(sraw);
+    free(sz);
+    ep_programs_free(p);
+  }
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
 // 'cached_set()' - A font set caching the installed fonts in DIR, a family
 // role resolved (which loads them); the role's face path, and whether the
 // installed fonts came from the cache, in *CACHED.
@@ -1049,6 +1094,7 @@ static Suite *font_suite(void) {
   tcase_add_test(tc, font_dirs_are_scanned_and_take_precedence);
   tcase_add_test(tc, font_program_is_cached_subset_and_deflate);
   tcase_add_test(tc, programs_on_two_threads_equal_serial_programs);
+  tcase_add_test(tc, prefetch_jobs_queue_and_leave_programs_unchanged);
   tcase_add_test(tc, installed_font_list_is_cached_and_validated);
   tcase_add_test(tc, unknown_family_is_not_substituted);
   tcase_add_test(tc, fallback_follows_role_order_per_character);
