@@ -595,9 +595,10 @@ static size_t style_faces(const ep_style *s, bool primary, ep_face **out, size_t
 
 // 'prepare_main()' - The prepare thread: build the style entry of the
 // layout; then, while the caller loads and lays out a document, pay each
-// primary face's first-subset costs (the PDF writer needs them last) and
-// load ICU's Chinese word dictionary, unless the caller's render has done
-// that meanwhile (render() loads it while this thread builds the style).
+// primary face's first-subset costs (the PDF writer needs them last), load
+// ICU's Chinese word dictionary unless the caller's render has done that
+// meanwhile (render() loads it while this thread builds the style), and
+// libharu's first-use costs.
 static void *prepare_main(void *arg) {
   evalpdf_context *ctx = arg;
   const style_entry *e = get_style(ctx, ctx->prep_path, NULL);
@@ -606,6 +607,7 @@ static void *prepare_main(void *arg) {
   for (size_t i = 0; i < n; i++)
     ep_face_warm(faces[i]);
   ep_wordseg_warm();
+  ep_pdf_warm();
   return NULL;
 }
 

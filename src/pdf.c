@@ -1372,6 +1372,20 @@ static bool build(pdf_writer *w) {
   return true;
 }
 
+// 'ep_pdf_warm()' - Make and free a document as build() starts one (see pdf.h).
+void ep_pdf_warm(void) {
+  hp_error err = {0};
+  HPDF_Doc doc = HPDF_New(on_hpdf_error, &err);
+  if (!doc)
+    return;
+  if (HPDF_SetCompressionMode(doc, HPDF_COMP_ALL) == HPDF_OK && HPDF_UseUTFEncodings(doc) == HPDF_OK &&
+      HPDF_SetCurrentEncoder(doc, "UTF-8") == HPDF_OK && HPDF_GetEncoder(doc, "UTF-8")) {
+    HPDF_Page page = HPDF_AddPage(doc); // the page tree and a page's dictionaries
+    (void)page;
+  }
+  HPDF_Free(doc);
+}
+
 // 'sink_write()' - libharu's write function of the saved document's stream
 // (attr: the output, pdf_out.h). libharu's own memory stream copies byte by
 // byte into 4 KiB blocks, and the whole PDF was then copied once more.

@@ -698,6 +698,37 @@ START_TEST(rewrite_is_byte_identical) {
 }
 END_TEST
 
+// 'warm_loop()' - Thread body: ep_pdf_warm() a few times.
+static void *warm_loop(void *arg) {
+  (void)arg;
+  for (int i = 0; i < 20; i++)
+    ep_pdf_warm();
+  return NULL;
+}
+
+// ep_pdf_warm() (libharu's first-use costs, run by the prepare thread) may run
+// beside writes and changes nothing in them.
+START_TEST(warm_beside_a_write_changes_nothing) {
+  doc d;
+  doc_build(&d);
+  char p[512], q[512];
+  write_doc(&d, "a.pdf", p, sizeof p);
+  pthread_t t;
+  ck_assert_int_eq(pthread_create(&t, NULL, warm_loop, NULL), 0);
+  write_doc(&d, "b.pdf", q, sizeof q);
+  pthread_join(t, NULL);
+  ep_pdf_warm();
+  size_t la = 0, lb = 0;
+  char *a = read_all(p, &la), *b = read_all(q, &lb);
+  ck_assert_uint_gt(la, 1000);
+  ck_assert_uint_eq(la, lb);
+  ck_assert(memcmp(a, b, la) == 0);
+  free(a);
+  free(b);
+  doc_close(&d);
+}
+END_TEST
+
 // 'count_entries()' - Number of entries in folder DIR besides . and ..
 static size_t count_entries(const char *dir) {
   DIR *dd = opendir(dir);
@@ -1254,6 +1285,7 @@ static Suite *pdf_suite(void) {
   tcase_add_test(tc, runs_group_glyphs_with_char_spacing);
   tcase_add_test(tc, glyphs_sit_at_their_offsets);
   tcase_add_test(tc, rewrite_is_byte_identical);
+  tcase_add_test(tc, warm_beside_a_write_changes_nothing);
   tcase_add_test(tc, unwritable_directory_keeps_existing_file);
   tcase_add_test(tc, folder_or_missing_folder_fails_cleanly);
   tcase_add_test(tc, symlink_is_kept_and_pipe_written_directly);
