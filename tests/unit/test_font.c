@@ -729,6 +729,24 @@ START_TEST(font_program_is_cached_subset_and_deflate) {
 }
 END_TEST
 
+// 'same_as_serial()' - Item K of P (deflate waited for first) equals the
+// program ep_face_program() makes of FACE for CPS[0..N-1] on this thread.
+static void same_as_serial(ep_programs *p, size_t k, ep_face *face, const uint32_t *cps, size_t n) {
+  const unsigned char *raw, *z;
+  size_t raw_len, z_len;
+  ck_assert(ep_programs_deflated(p, k, &z, &z_len));
+  ck_assert(ep_programs_raw(p, k, &raw, &raw_len));
+  unsigned char *sraw, *sz;
+  size_t sraw_len, sz_len;
+  ck_assert(ep_face_program(face, cps, n, &sraw, &sraw_len, &sz, &sz_len));
+  ck_assert_uint_eq(raw_len, sraw_len);
+  ck_assert_mem_eq(raw, sraw, raw_len);
+  ck_assert_uint_eq(z_len, sz_len);
+  ck_assert_mem_eq(z, sz, z_len);
+  free(sraw);
+  free(sz);
+}
+
 // Programs made with the helper thread equal ep_face_program()'s, whatever
 // order the items are asked for in, with a failing item (a NULL face) among
 // them, and when the object is freed before every item was asked for.
@@ -762,17 +780,7 @@ START_TEST(programs_on_two_threads_equal_serial_programs) {
         ck_assert(!ep_programs_deflated(p, k, &z, &z_len));
         continue;
       }
-      ck_assert(ep_programs_deflated(p, k, &z, &z_len));
-      ck_assert(ep_programs_raw(p, k, &raw, &raw_len));
-      unsigned char *sraw, *sz;
-      size_t sraw_len, sz_len;
-      ck_assert(ep_face_program(face, sets[k], ns[k], &sraw, &sraw_len, &sz, &sz_len));
-      ck_assert_uint_eq(raw_len, sraw_len);
-      ck_assert_mem_eq(raw, sraw, raw_len);
-      ck_assert_uint_eq(z_len, sz_len);
-      ck_assert_mem_eq(z, sz, z_len);
-      free(sraw);
-      free(sz);
+      same_as_serial(p, k, face, sets[k], ns[k]);
     }
     ep_programs_free(p);
   }
@@ -811,19 +819,7 @@ START_TEST(prefetch_jobs_queue_and_leave_programs_unchanged) {
     }
     ep_programs_post(p, faces, cps, ns, 1);
     ep_programs_prefetch(p, face, set, 80); // after the items: ignored
-    const unsigned char *raw, *z;
-    size_t raw_len, z_len;
-    ck_assert(ep_programs_deflated(p, 0, &z, &z_len));
-    ck_assert(ep_programs_raw(p, 0, &raw, &raw_len));
-    unsigned char *sraw, *sz;
-    size_t sraw_len, sz_len;
-    ck_assert(ep_face_program(face, set, 80, &sraw, &sraw_len, &sz, &sz_len));
-    ck_assert_uint_eq(raw_len, sraw_len);
-    ck_assert_mem_eq(raw, sraw, raw_len);
-    ck_assert_uint_eq(z_len, sz_len);
-    ck_assert_mem_eq(z, sz, z_len);
-    free(sraw);
-    free(sz);
+    same_as_serial(p, 0, face, set, 80);
     ep_programs_free(p);
   }
   ep_fontset_free(fs);
