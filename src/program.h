@@ -33,8 +33,9 @@ ep_programs *ep_programs_new(bool use_helper);
 // helper thread read the glyph data of FACE for the characters CPS[0..N-1]
 // (copied) through ep_face_prefetch(), so the pages of the font file the
 // subset will read are mapped while the caller lays the document out. Jobs
-// run in the order given; those still waiting when the items are posted are
-// dropped (the subsets read the glyphs then). Nothing runs without a helper.
+// (of at most 64 characters: a long call makes several) run in the order
+// given; those still waiting when the items are posted are dropped (the
+// subsets read the glyphs then). Nothing runs without a helper.
 void ep_programs_prefetch(ep_programs *p, ep_face *face, const uint32_t *cps, size_t n);
 
 // 'ep_programs_post()' - Set the items of P made by ep_programs_new(), as
