@@ -88,10 +88,6 @@ typedef struct ep_dlist {
                                 // which the writer posts its fonts to; NULL: the writer starts its own
 } ep_dlist;
 
-// 'ep_run_fn' - Told of a text run the layout makes, in FACE, with the code
-// points CPS[0..N-1] (borrowed for the call); USER is the caller's.
-typedef void (*ep_run_fn)(void *user, ep_face *face, const uint32_t *cps, size_t n);
-
 // 'ep_dlist_new()' - An empty display list (free with ep_dlist_free).
 ep_dlist *ep_dlist_new(void);
 

@@ -705,81 +705,24 @@ static void add_chars(const char *text, ep_cpset *set) {
   }
 }
 
-#define PREFETCH_FACES 16 // faces whose runs are followed (more are not prefetched)
-#define PREFETCH_BATCH 16 // new characters of a face handed over together
-
-// The characters of each face the layout has drawn so far, and those not yet
-// handed to the font programs' helper thread.
-typedef struct run_prefetch {
-  ep_programs *programs;
-  size_t nfaces;
-  struct {
-    ep_face *face;
-    ep_cpset seen; // handed over (or to be)
-    size_t sent;   // seen.cps[0..sent-1] were handed over
-  } f[PREFETCH_FACES];
-} run_prefetch;
-
-// 'prefetch_flush()' - Hand face K's characters not yet handed over to the helper.
-static void prefetch_flush(run_prefetch *rp, size_t k) {
-  size_t n = rp->f[k].seen.n - rp->f[k].sent;
-  if (n)
-    ep_programs_prefetch(rp->programs, rp->f[k].face, rp->f[k].seen.cps + rp->f[k].sent, n);
-  rp->f[k].sent = rp->f[k].seen.n;
-}
-
-// 'prefetch_face()' - RP's entry of FACE (made if new), or SIZE_MAX when full.
-static size_t prefetch_face(run_prefetch *rp, ep_face *face) {
-  for (size_t k = 0; k < rp->nfaces; k++)
-    if (rp->f[k].face == face)
-      return k;
-  if (rp->nfaces == PREFETCH_FACES)
-    return SIZE_MAX;
-  memset(&rp->f[rp->nfaces], 0, sizeof rp->f[rp->nfaces]);
-  rp->f[rp->nfaces].face = face;
-  return rp->nfaces++;
-}
-
-// 'prefetch_run()' - The layout's run hook (ep_run_fn): note the run's new
-// characters in FACE and hand them over in batches, so the helper thread,
-// idle until the layout is done, maps the glyph pages each face's subset
-// will read (the heading faces' too) while this thread goes on.
-static void prefetch_run(void *user, ep_face *face, const uint32_t *cps, size_t n) {
-  run_prefetch *rp = user;
-  size_t k = face ? prefetch_face(rp, face) : SIZE_MAX;
-  if (k == SIZE_MAX)
-    return;
-  for (size_t i = 0; i < n; i++)
-    ep_cpset_add(&rp->f[k].seen, cps[i]);
-  if (rp->f[k].seen.n - rp->f[k].sent >= PREFETCH_BATCH)
-    prefetch_flush(rp, k);
-}
-
-// 'prefetch_start()' - Start RP for PROGRAMS: first the document's
-// characters in the body text's primary face, read from the report (the
-// layout's runs only add what it generates, such as numbers); the runs
-// report the other faces' characters as they are set.
-static void prefetch_start(run_prefetch *rp, ep_programs *programs, const ep_report *r, const ep_style *style) {
-  memset(rp, 0, sizeof *rp);
-  rp->programs = programs;
+// 'prefetch_body_glyphs()' - Hand the font programs' helper thread, idle
+// until the layout is done, the document's characters in the body text's
+// primary face: it maps the pages of the font file the subset will read,
+// while this thread lays the document out. Only that face: the other roles
+// draw a few headings, and reading all the document's glyphs in them would
+// map far more of their files than their subsets use.
+static void prefetch_body_glyphs(ep_programs *programs, const ep_report *r, const ep_style *style) {
   const ep_role *role = style->ts[EP_TS_BODY].role;
   ep_face *face = role && ep_role_face_count(role) ? ep_role_face(role, 0) : NULL;
   if (!face || !r->body)
     return;
-  size_t k = prefetch_face(rp, face);
+  ep_cpset set = {0};
   for (const ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
-    add_chars(x->text, &rp->f[k].seen);
-    add_chars(x->name, &rp->f[k].seen);
+    add_chars(x->text, &set);
+    add_chars(x->name, &set);
   }
-  prefetch_flush(rp, k);
-}
-
-// 'prefetch_end()' - Free RP's sets. What was not handed over stays with the
-// subsets: a job handed over now would hold the helper up when the largest
-// subset should start.
-static void prefetch_end(run_prefetch *rp) {
-  for (size_t k = 0; k < rp->nfaces; k++)
-    ep_cpset_free(&rp->f[k].seen);
+  ep_programs_prefetch(programs, face, set.cps, set.n);
+  ep_cpset_free(&set);
 }
 
 // Where one render goes.
@@ -812,14 +755,11 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
   if (st == EVALPDF_OK) {
     // A PDF's font programs get their helper thread now, so that it is
     // running (not still being created) when the layout has named the glyphs.
-    run_prefetch rp;
     if (!t->dump && !(ctx->flags & EVALPDF_OPT_SERIAL)) {
       programs = ep_programs_new(true);
-      prefetch_start(&rp, programs, doc->report, e->style);
+      prefetch_body_glyphs(programs, doc->report, e->style);
     }
-    dl = ep_layout_report_with(doc->report, e->style, &rd, programs ? prefetch_run : NULL, &rp);
-    if (programs)
-      prefetch_end(&rp);
+    dl = ep_layout_report(doc->report, e->style, &rd);
     dl->programs = programs;
     dl->creator = "evalpdf " EVALPDF_VERSION;
     dl->source = doc->report->path;

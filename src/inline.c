@@ -346,8 +346,6 @@ void lay_emit_runs(inl *L, const atoms *at, const double *x, size_t s, size_t e,
     b->n = n;
     b->cps = cps;
     b->dx = dx;
-    if (L->on_run)
-      L->on_run(L->on_run_user, b->face, cps, n);
     b->w = x[j - 1] - x[i] - st->off + at->a[j - 1].advance;
     b->text = ep_arena_strdup(&L->dl->arena, ep_buf_str(&t));
     for (size_t k = 1; k < n && !b->actual_text; k++) { // an ideograph beside a Latin letter or digit

@@ -67,8 +67,6 @@ typedef struct inl {
   const char *(*ref_id)(void *user, const ep_node *section);
   int (*ref_page)(void *user, const ep_node *section);
   void *user;
-  ep_run_fn on_run; // told of each text run made (NULL: nobody), with on_run_user
-  void *on_run_user;
 } inl;
 
 // 'lay_push_atom()' - Append one atom with its style.

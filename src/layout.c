@@ -1328,31 +1328,13 @@ static void page_numbers(lay *L) {
 
 // 'ep_layout_report()' - Lay out the whole report.
 ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *diags) {
-  return ep_layout_report_with(r, st, diags, NULL, NULL);
+  return ep_layout_report_chunked(r, st, diags, PAGINATE_CHUNK);
 }
-
-static ep_dlist *layout_report(const ep_report *r, const ep_style *st, ep_diags *diags, size_t chunk,
-                               ep_run_fn on_run, void *user);
 
 // 'ep_layout_report_chunked()' - Lay out R, paginating CHUNK line items behind.
 ep_dlist *ep_layout_report_chunked(const ep_report *r, const ep_style *st, ep_diags *diags, size_t chunk) {
-  return layout_report(r, st, diags, chunk, NULL, NULL);
-}
-
-// 'ep_layout_report_with()' - Lay out R, telling ON_RUN of each text run.
-ep_dlist *ep_layout_report_with(const ep_report *r, const ep_style *st, ep_diags *diags, ep_run_fn on_run,
-                                void *user) {
-  return layout_report(r, st, diags, PAGINATE_CHUNK, on_run, user);
-}
-
-// 'layout_report()' - Lay out R, paginating CHUNK line items behind, telling
-// ON_RUN (if any) of each text run.
-static ep_dlist *layout_report(const ep_report *r, const ep_style *st, ep_diags *diags, size_t chunk,
-                               ep_run_fn on_run, void *user) {
   lay L;
   memset(&L, 0, sizeof L);
-  L.in.on_run = on_run;
-  L.in.on_run_user = user;
   L.chunk = chunk < 2 ? 2 : chunk;
   L.r = r;
   L.st = st;

@@ -21,12 +21,4 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
 // tests lay reports out with several and compare.
 ep_dlist *ep_layout_report_chunked(const ep_report *r, const ep_style *st, ep_diags *diags, size_t chunk);
 
-// 'ep_layout_report_with()' - ep_layout_report() that calls ON_RUN(USER,
-// face, cps, n) on this thread for each text run it makes, as it makes it
-// (the code points are borrowed for the call): the runs of all passes and
-// trial fits, so a run may be reported again or not end up on a page. The
-// PDF writer's helper thread maps the runs' glyph pages meanwhile.
-ep_dlist *ep_layout_report_with(const ep_report *r, const ep_style *st, ep_diags *diags, ep_run_fn on_run,
-                                void *user);
-
 #endif

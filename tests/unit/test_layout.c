@@ -773,89 +773,6 @@ START_TEST(pagination_behind_the_layout_gives_the_same_pages) {
 }
 END_TEST
 
-// What the run hook was told: (face, code point) pairs, and the calls.
-typedef struct heard {
-  const ep_face *face[4096];
-  uint32_t cp[4096];
-  size_t n, calls;
-} heard;
-
-// 'hear_run()' - An ep_run_fn that records each distinct (face, code point).
-static void hear_run(void *user, ep_face *face, const uint32_t *cps, size_t n) {
-  heard *h = user;
-  h->calls++;
-  for (size_t i = 0; i < n; i++) {
-    size_t k = 0;
-    while (k < h->n && !(h->face[k] == face && h->cp[k] == cps[i]))
-      k++;
-    if (k == h->n && h->n < 4096) {
-      h->face[h->n] = face;
-      h->cp[h->n++] = cps[i];
-    }
-  }
-}
-
-// The run hook hears every character a TEXT box draws, in that box's face,
-// and laying out with it gives the same pages as without (the example: body,
-// headings, tables and the title in several faces).
-START_TEST(run_hook_hears_every_drawn_character) {
-  env e;
-  env_open(&e);
-  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
-  ep_report *r = ep_report_load(EVALPDF_TEST_SOURCE_DIR "/examples/guangdong-2022-jiuzhu.xml", &o);
-  ck_assert_ptr_nonnull(r);
-  static heard h;
-  memset(&h, 0, sizeof h);
-  ep_diags d1, d2;
-  ep_diags_init(&d1);
-  ep_diags_init(&d2);
-  ep_dlist *plain = ep_layout_report(r, e.st, &d1);
-  ep_dlist *with = ep_layout_report_with(r, e.st, &d2, hear_run, &h);
-  ck_assert_uint_gt(h.calls, 100);
-  size_t faces = 0, boxes = 0;
-  const ep_face *seen[16];
-  for (size_t pi = 0; pi < with->npages; pi++)
-    for (size_t bi = 0; bi < with->pages[pi].n; bi++) {
-      const ep_box *b = &with->pages[pi].boxes[bi];
-      if (b->kind != EP_BOX_TEXT || !b->n)
-        continue;
-      boxes++;
-      size_t f = 0;
-      while (f < faces && seen[f] != b->face)
-        f++;
-      if (f == faces && faces < 16)
-        seen[faces++] = b->face;
-      for (size_t i = 0; i < b->n; i++) {
-        if (b->cps[i] >= 0x30 && b->cps[i] <= 0x39 && pi > 0 && b->y < 80)
-          continue; // page numbers are set by the pagination, not as runs
-        size_t k = 0;
-        while (k < h.n && !(h.face[k] == b->face && h.cp[k] == b->cps[i]))
-          k++;
-        ck_assert_msg(k < h.n, "page %zu: U+%04X in a box the hook never heard of", pi + 1, (unsigned)b->cps[i]);
-      }
-    }
-  ck_assert_uint_gt(boxes, 100);
-  ck_assert_uint_ge(faces, 3);
-  char *a = NULL, *b = NULL;
-  size_t la = 0, lb = 0;
-  FILE *fa = open_memstream(&a, &la), *fb = open_memstream(&b, &lb);
-  ep_dlist_dump(plain, fa);
-  ep_dlist_dump(with, fb);
-  fclose(fa);
-  fclose(fb);
-  ck_assert_str_eq(a, b);
-  ck_assert_uint_eq(d1.count, d2.count);
-  free(a);
-  free(b);
-  ep_dlist_free(plain);
-  ep_dlist_free(with);
-  ep_diags_free(&d1);
-  ep_diags_free(&d2);
-  ep_report_free(r);
-  env_close(&e);
-}
-END_TEST
-
 // 'layout_suite()' - All layout tests.
 static Suite *layout_suite(void) {
   Suite *s = suite_create("layout");
@@ -877,7 +794,6 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, too_many_pages_is_an_error_at_the_block);
   tcase_add_test(tc, second_pass_only_for_printed_page_numbers);
   tcase_add_test(tc, pagination_behind_the_layout_gives_the_same_pages);
-  tcase_add_test(tc, run_hook_hears_every_drawn_character);
   suite_add_tcase(s, tc);
   return s;
 }
