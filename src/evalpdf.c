@@ -725,6 +725,24 @@ static void prefetch_body_glyphs(ep_programs *programs, const ep_report *r, cons
   ep_cpset_free(&set);
 }
 
+// 'speculate_pass()' - The layout's pass hook (ep_pass_fn): hand the font
+// programs' helper the faces and characters of a pass that another pass
+// follows, which (numbered as the last pass will be) most often are the
+// final ones: the helper makes those programs during the last pass, and the
+// writer finds them in each face's cache (same bytes either way).
+static void speculate_pass(void *user, const ep_dlist *dl) {
+  ep_face **faces;
+  uint32_t **cps;
+  size_t *ns;
+  size_t n = ep_pdf_font_sets(dl, &faces, &cps, &ns);
+  ep_programs_speculate(user, faces, (const uint32_t *const *)cps, ns, n);
+  for (size_t i = 0; i < n; i++)
+    free(cps[i]);
+  free(faces);
+  free(cps);
+  free(ns);
+}
+
 // Where one render goes.
 typedef struct render_target {
   const char *path;     // a file ("-" = stdout), or NULL
@@ -759,7 +777,7 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
       programs = ep_programs_new(true);
       prefetch_body_glyphs(programs, doc->report, e->style);
     }
-    dl = ep_layout_report(doc->report, e->style, &rd);
+    dl = ep_layout_report_with(doc->report, e->style, &rd, programs ? speculate_pass : NULL, programs);
     dl->programs = programs;
     dl->creator = "evalpdf " EVALPDF_VERSION;
     dl->source = doc->report->path;

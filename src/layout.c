@@ -1328,11 +1328,27 @@ static void page_numbers(lay *L) {
 
 // 'ep_layout_report()' - Lay out the whole report.
 ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *diags) {
-  return ep_layout_report_chunked(r, st, diags, PAGINATE_CHUNK);
+  return ep_layout_report_with(r, st, diags, NULL, NULL);
 }
+
+static ep_dlist *layout_report(const ep_report *r, const ep_style *st, ep_diags *diags, size_t chunk,
+                               ep_pass_fn on_pass, void *user);
 
 // 'ep_layout_report_chunked()' - Lay out R, paginating CHUNK line items behind.
 ep_dlist *ep_layout_report_chunked(const ep_report *r, const ep_style *st, ep_diags *diags, size_t chunk) {
+  return layout_report(r, st, diags, chunk, NULL, NULL);
+}
+
+// 'ep_layout_report_with()' - Lay out R, telling ON_PASS of each pass another follows.
+ep_dlist *ep_layout_report_with(const ep_report *r, const ep_style *st, ep_diags *diags, ep_pass_fn on_pass,
+                                void *user) {
+  return layout_report(r, st, diags, PAGINATE_CHUNK, on_pass, user);
+}
+
+// 'layout_report()' - Lay out R, paginating CHUNK line items behind, telling
+// ON_PASS (if any) of each pass another pass follows.
+static ep_dlist *layout_report(const ep_report *r, const ep_style *st, ep_diags *diags, size_t chunk,
+                               ep_pass_fn on_pass, void *user) {
   lay L;
   memset(&L, 0, sizeof L);
   L.chunk = chunk < 2 ? 2 : chunk;
@@ -1389,6 +1405,10 @@ ep_dlist *ep_layout_report_chunked(const ep_report *r, const ep_style *st, ep_di
     paginate(&L);
     if (!L.toc_changed || pass == 4)
       break;
+    if (on_pass) { // numbered as the last pass will number it: its text is complete
+      page_numbers(&L);
+      on_pass(user, dl);
+    }
     ep_diags_free(&scratch);
   }
   for (size_t i = 0; i < L.nlines; i++)

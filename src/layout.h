@@ -21,4 +21,16 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
 // tests lay reports out with several and compare.
 ep_dlist *ep_layout_report_chunked(const ep_report *r, const ep_style *st, ep_diags *diags, size_t chunk);
 
+// 'ep_pass_fn' - Told of a layout pass that another pass will follow (the
+// report prints page numbers that changed), with that pass's display list
+// complete with its page numbers and running headers (borrowed for the call).
+// When the next pass moves no page, the last pass draws the same text.
+typedef void (*ep_pass_fn)(void *user, const ep_dlist *dl);
+
+// 'ep_layout_report_with()' - ep_layout_report() calling ON_PASS(USER, dl)
+// on this thread after each pass that another pass follows: render() starts
+// the font programs of that pass's text on the helper thread meanwhile.
+ep_dlist *ep_layout_report_with(const ep_report *r, const ep_style *st, ep_diags *diags, ep_pass_fn on_pass,
+                                void *user);
+
 #endif

@@ -1372,6 +1372,38 @@ static bool build(pdf_writer *w) {
   return true;
 }
 
+// 'ep_pdf_font_sets()' - The faces and characters a write of DL embeds (see pdf.h).
+size_t ep_pdf_font_sets(const ep_dlist *dl, ep_face ***faces, uint32_t ***cps, size_t **ns) {
+  pdf_writer w;
+  memset(&w, 0, sizeof w);
+  ep_diags quiet; // collect()'s warnings: the write reports its own
+  ep_diags_init(&quiet);
+  w.dl = dl;
+  w.diags = &quiet;
+  collect(&w);
+  size_t n = w.nfonts;
+  *faces = ep_xcalloc(n ? n : 1, sizeof **faces);
+  *cps = ep_xcalloc(n ? n : 1, sizeof **cps);
+  *ns = ep_xcalloc(n ? n : 1, sizeof **ns);
+  for (size_t i = 0; i < n; i++) {
+    (*faces)[i] = w.fonts[i].face;
+    (*ns)[i] = w.fonts[i].chars.n;
+    (*cps)[i] = ep_xmalloc(sizeof ***cps * (w.fonts[i].chars.n ? w.fonts[i].chars.n : 1));
+    memcpy((*cps)[i], w.fonts[i].chars.cps, sizeof ***cps * w.fonts[i].chars.n);
+    ep_cpset_free(&w.fonts[i].chars);
+  }
+  free(w.fonts);
+  free(w.dests);
+  free(w.links);
+  free(w.link_pages);
+  free(w.gcp);
+  free(w.gadv);
+  free(w.gx);
+  ep_buf_free(&w.text);
+  ep_diags_free(&quiet);
+  return n;
+}
+
 // 'ep_pdf_warm()' - Make and free a document as build() starts one (see pdf.h).
 void ep_pdf_warm(void) {
   hp_error err = {0};

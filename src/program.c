@@ -32,6 +32,17 @@ typedef struct prefetch_job {
   size_t n;
 } prefetch_job;
 
+// A program made ahead of the items (ep_programs_speculate()): FACE cut down
+// to CPS[0..N-1] (heap, the job's own) into the face's program cache, where
+// an item with the same face and characters then finds it.
+typedef enum spec_step { SPEC_SUBSET = 0, SPEC_SUBSETTING, SPEC_DEFLATE, SPEC_DEFLATING, SPEC_OVER } spec_step;
+typedef struct spec_job {
+  ep_face *face;
+  uint32_t *cps;
+  size_t n;
+  spec_step step;
+} spec_job;
+
 struct ep_programs {
   pthread_mutex_t lock;
   pthread_cond_t cond; // broadcast whenever a task ends or stop is set
@@ -42,6 +53,8 @@ struct ep_programs {
   bool posted; // the items are set (ep_programs_post)
   prefetch_job *jobs; // prefetch jobs waiting for the helper (ep_programs_prefetch), oldest first
   size_t njobs, cjobs, next_job; // jobs[next_job..njobs-1] wait
+  spec_job *specs; // programs made ahead (ep_programs_speculate), largest first
+  size_t nspecs;
   bool thread_on;
   pthread_t thread;
 };
@@ -52,16 +65,18 @@ struct ep_programs {
 // task of all and ends the document, so it starts as soon as its subset is
 // made while the other thread makes the smaller subsets. Sets *ITEM and
 // *ZIP and returns true, or false when there is none now.
+static bool awaits_spec(const ep_programs *p, const prog_item *it, bool zip);
+
 static bool take_task(ep_programs *p, prog_item **item, bool *zip, bool subsets_only) {
   for (size_t k = 0; k < p->n; k++) {
     prog_item *it = &p->items[p->order[k]];
-    if (it->sub == TASK_TODO) {
+    if (it->sub == TASK_TODO && !awaits_spec(p, it, false)) {
       it->sub = TASK_RUNNING;
       *item = it;
       *zip = false;
       return true;
     }
-    if (!subsets_only && it->zip == TASK_TODO && it->sub == TASK_DONE) {
+    if (!subsets_only && it->zip == TASK_TODO && it->sub == TASK_DONE && !awaits_spec(p, it, true)) {
       it->zip = TASK_RUNNING;
       *item = it;
       *zip = true;
@@ -69,6 +84,46 @@ static bool take_task(ep_programs *p, prog_item **item, bool *zip, bool subsets_
     }
   }
   return false;
+}
+
+// 'awaits_spec()' - True while a program made ahead for IT's face and
+// characters is at the step of IT's task (its deflate when ZIP, else its
+// subset) (P locked): the task waits for it, then finds the result in the
+// face's cache.
+static bool awaits_spec(const ep_programs *p, const prog_item *it, bool zip) {
+  for (size_t k = 0; k < p->nspecs; k++) {
+    const spec_job *s = &p->specs[k];
+    if (s->step == (zip ? SPEC_DEFLATING : SPEC_SUBSETTING) && s->face == it->face && s->n == it->n &&
+        (!s->n || !memcmp(s->cps, it->cps, s->n * sizeof *s->cps)))
+      return true;
+  }
+  return false;
+}
+
+// 'run_spec()' - Do the next step of a program made ahead, if one can start
+// (P locked on entry and exit; the work runs unlocked): its subset, then its
+// deflate, each kept in the face's program cache. False when none is left.
+static bool run_spec(ep_programs *p) {
+  spec_job *s = NULL;
+  for (size_t k = 0; k < p->nspecs && !s; k++)
+    if (p->specs[k].step == SPEC_SUBSET || p->specs[k].step == SPEC_DEFLATE)
+      s = &p->specs[k];
+  if (!s)
+    return false;
+  bool zip = s->step == SPEC_DEFLATE;
+  s->step = zip ? SPEC_DEFLATING : SPEC_SUBSETTING;
+  pthread_mutex_unlock(&p->lock);
+  unsigned char *raw = NULL, *z = NULL;
+  size_t raw_len = 0, z_len = 0;
+  bool ok = ep_face_program_raw(s->face, s->cps, s->n, &raw, &raw_len); // cached after the first step
+  if (ok && zip)
+    ok = ep_face_program_deflate(s->face, s->cps, s->n, raw, raw_len, &z, &z_len);
+  free(raw);
+  free(z);
+  pthread_mutex_lock(&p->lock);
+  s->step = ok && !zip ? SPEC_DEFLATE : SPEC_OVER;
+  pthread_cond_broadcast(&p->cond);
+  return true;
 }
 
 // 'run_task()' - Do the claimed task of IT (P locked on entry and exit; the
@@ -113,6 +168,8 @@ static void *helper(void *arg) {
   while (!p->stop) {
     prog_item *it;
     bool zip;
+    if (!p->posted && run_spec(p))
+      continue;
     if (!p->posted && p->next_job < p->njobs) {
       prefetch_job job = p->jobs[p->next_job++];
       pthread_mutex_unlock(&p->lock);
@@ -175,6 +232,29 @@ void ep_programs_prefetch(ep_programs *p, ep_face *face, const uint32_t *cps, si
   pthread_mutex_unlock(&p->lock);
 }
 
+// 'ep_programs_speculate()' - Queue programs to make ahead (see program.h).
+void ep_programs_speculate(ep_programs *p, ep_face *const *faces, const uint32_t *const *cps, const size_t *ns,
+                           size_t n) {
+  if (!p || !p->thread_on || !n)
+    return;
+  pthread_mutex_lock(&p->lock);
+  if (!p->posted && !p->specs) {
+    p->specs = ep_xcalloc(n, sizeof *p->specs);
+    for (size_t i = 0; i < n; i++) {
+      spec_job s = {faces[i], ep_xmalloc(sizeof *s.cps * (ns[i] ? ns[i] : 1)), ns[i], faces[i] ? SPEC_SUBSET : SPEC_OVER};
+      memcpy(s.cps, cps[i], sizeof *s.cps * ns[i]);
+      size_t k = p->nspecs++;
+      while (k > 0 && p->specs[k - 1].n < s.n) { // largest first (stable)
+        p->specs[k] = p->specs[k - 1];
+        k--;
+      }
+      p->specs[k] = s;
+    }
+    pthread_cond_broadcast(&p->cond);
+  }
+  pthread_mutex_unlock(&p->lock);
+}
+
 // 'ep_programs_post()' - Set the items for the N faces (once) and wake the helper.
 void ep_programs_post(ep_programs *p, ep_face *const *faces, const uint32_t *const *cps, const size_t *ns, size_t n) {
   prog_item *items = ep_xcalloc(n ? n : 1, sizeof *items);
@@ -216,7 +296,7 @@ static task_state finish(ep_programs *p, size_t i, bool zip) {
     task_state *st = zip ? &it->zip : &it->sub;
     if (*st == TASK_DONE || *st == TASK_FAILED)
       return *st;
-    if (*st == TASK_TODO && (!zip || it->sub == TASK_DONE)) {
+    if (*st == TASK_TODO && (!zip || it->sub == TASK_DONE) && !awaits_spec(p, it, zip)) {
       *st = TASK_RUNNING;
       run_task(p, it, zip);
       continue;
@@ -289,6 +369,9 @@ void ep_programs_free(ep_programs *p) {
   for (size_t i = p->next_job; i < p->njobs; i++)
     free(p->jobs[i].cps); // never run: the items came first
   free(p->jobs);
+  for (size_t i = 0; i < p->nspecs; i++)
+    free(p->specs[i].cps);
+  free(p->specs);
   pthread_cond_destroy(&p->cond);
   pthread_mutex_destroy(&p->lock);
   free(p);

@@ -38,6 +38,17 @@ ep_programs *ep_programs_new(bool use_helper);
 // subsets read the glyphs then). Nothing runs without a helper.
 void ep_programs_prefetch(ep_programs *p, ep_face *face, const uint32_t *cps, size_t n);
 
+// 'ep_programs_speculate()' - Before the items are posted, let P's helper
+// make the programs of FACES[i] cut down to CPS[i][0..NS[i]-1] (sorted and
+// unique, as items have them; copied), largest first, into each face's
+// program cache, ahead of any prefetch job: an item posted later with the
+// same face and characters then finds its program made, or waits for the
+// step being made. Steps not started when the items are posted are dropped.
+// Only the first call counts; nothing runs without a helper. The output does
+// not depend on it: an item's program is the same bytes either way.
+void ep_programs_speculate(ep_programs *p, ep_face *const *faces, const uint32_t *const *cps, const size_t *ns,
+                           size_t n);
+
 // 'ep_programs_post()' - Set the items of P made by ep_programs_new(), as
 // ep_programs_start() takes them (borrowed until ep_programs_free()); only
 // the first call counts.

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <ft2build.h>
@@ -827,6 +828,44 @@ START_TEST(prefetch_jobs_queue_and_leave_programs_unchanged) {
 }
 END_TEST
 
+// Programs made ahead (ep_programs_speculate()) change nothing in the items:
+// a matching item finds its program (or waits for the step being made), a
+// different one is made as usual, and an object freed with programs queued
+// ahead and never posted leaks nothing (the ASan build).
+START_TEST(speculated_programs_leave_items_unchanged) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  ep_face *face = gbsn_face(fs, &d);
+  static uint32_t a[90], b[70];
+  for (size_t i = 0; i < 90; i++)
+    a[i] = 0x5100u + (uint32_t)(11 * i);
+  for (size_t i = 0; i < 70; i++)
+    b[i] = 0x6100u + (uint32_t)(13 * i);
+  ep_face *faces[2] = {face, face};
+  const uint32_t *ahead[2] = {a, b}, *posted[2] = {a, b};
+  size_t ns[2] = {90, 70}, pns[2] = {90, 69}; // the second item differs from what was made ahead
+  for (int round = 0; round < 4; round++) {
+    ep_programs *p = ep_programs_new(round != 1); // round 1: no helper, nothing is made ahead
+    ep_programs_prefetch(p, face, b, 70);
+    ep_programs_speculate(p, faces, ahead, ns, 2);
+    ep_programs_speculate(p, faces, ahead, ns, 1); // only the first call counts
+    if (round == 3) { // never posted
+      ep_programs_free(p);
+      continue;
+    }
+    if (round == 2)
+      nanosleep(&(struct timespec){0, 20000000}, NULL); // the helper is well into the programs made ahead
+    ep_programs_post(p, faces, posted, pns, 2);
+    same_as_serial(p, 0, face, a, 90);
+    same_as_serial(p, 1, face, b, 69);
+    ep_programs_free(p);
+  }
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
 // 'cached_set()' - A font set caching the installed fonts in DIR, a family
 // role resolved (which loads them); the role's face path, and whether the
 // installed fonts came from the cache, in *CACHED.
@@ -1091,6 +1130,7 @@ static Suite *font_suite(void) {
   tcase_add_test(tc, font_program_is_cached_subset_and_deflate);
   tcase_add_test(tc, programs_on_two_threads_equal_serial_programs);
   tcase_add_test(tc, prefetch_jobs_queue_and_leave_programs_unchanged);
+  tcase_add_test(tc, speculated_programs_leave_items_unchanged);
   tcase_add_test(tc, installed_font_list_is_cached_and_validated);
   tcase_add_test(tc, unknown_family_is_not_substituted);
   tcase_add_test(tc, fallback_follows_role_order_per_character);

@@ -3,6 +3,7 @@
 // (28 characters, 22 lines, pitch), the measure, kinsoku at line starts and
 // ends, headings never last on a page, no overlap, page numbers.
 #include "layout.h"
+#include "pdf.h"
 #include "linebreak.h"
 
 #include <check.h>
@@ -773,6 +774,93 @@ START_TEST(pagination_behind_the_layout_gives_the_same_pages) {
 }
 END_TEST
 
+// What the pass hook saw: the calls, and the font sets of the last pass it was told of.
+typedef struct passes_seen {
+  int calls;
+  size_t n;
+  ep_face **faces;
+  uint32_t **cps;
+  size_t *ns;
+} passes_seen;
+
+// 'free_sets()' - Free font sets made by ep_pdf_font_sets().
+static void free_sets(size_t n, ep_face **faces, uint32_t **cps, size_t *ns) {
+  for (size_t i = 0; i < n; i++)
+    free(cps[i]);
+  free(faces);
+  free(cps);
+  free(ns);
+}
+
+// 'see_pass()' - An ep_pass_fn keeping the pass's font sets.
+static void see_pass(void *user, const ep_dlist *dl) {
+  passes_seen *ps = user;
+  ps->calls++;
+  if (ps->faces)
+    free_sets(ps->n, ps->faces, ps->cps, ps->ns);
+  ps->n = ep_pdf_font_sets(dl, &ps->faces, &ps->cps, &ps->ns);
+}
+
+// The pass hook is told of each pass another follows (the example, which
+// prints page numbers in its 目录: once), never of the last one (a report
+// without printed page numbers: not at all); laying out with it gives the
+// same pages; and the example's first pass, numbered, draws exactly the
+// final faces and characters (what render() makes ahead).
+START_TEST(pass_hook_sees_the_final_fonts_before_the_last_pass) {
+  env e;
+  env_open(&e);
+  const char *files[] = {EVALPDF_TEST_SOURCE_DIR "/examples/guangdong-2022-jiuzhu.xml",
+                         EVALPDF_TEST_SOURCE_DIR "/tests/golden/tables.xml"};
+  for (int fi = 0; fi < 2; fi++) {
+    ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
+    ep_report *r = ep_report_load(files[fi], &o);
+    ck_assert_ptr_nonnull(r);
+    passes_seen ps = {0};
+    ep_diags d1, d2;
+    ep_diags_init(&d1);
+    ep_diags_init(&d2);
+    ep_dlist *plain = ep_layout_report(r, e.st, &d1);
+    ep_dlist *with = ep_layout_report_with(r, e.st, &d2, see_pass, &ps);
+    ck_assert_int_eq(ps.calls, with->layout_passes - 1);
+    ck_assert_int_eq(ps.calls, fi == 0 ? 1 : 0);
+    char *a = NULL, *b = NULL;
+    size_t la = 0, lb = 0;
+    FILE *fa = open_memstream(&a, &la), *fb = open_memstream(&b, &lb);
+    ep_dlist_dump(plain, fa);
+    ep_dlist_dump(with, fb);
+    fclose(fa);
+    fclose(fb);
+    ck_assert_str_eq(a, b);
+    ck_assert_uint_eq(d1.count, d2.count);
+    if (fi == 0) {
+      ep_face **faces;
+      uint32_t **cps;
+      size_t *ns;
+      size_t n = ep_pdf_font_sets(with, &faces, &cps, &ns);
+      ck_assert_uint_ge(n, 3);
+      ck_assert_uint_eq(ps.n, n);
+      for (size_t i = 0; i < n; i++) {
+        ck_assert_ptr_eq(ps.faces[i], faces[i]);
+        ck_assert_uint_eq(ps.ns[i], ns[i]);
+        ck_assert_mem_eq(ps.cps[i], cps[i], ns[i] * sizeof *cps[i]);
+        for (size_t k = 1; k < ns[i]; k++)
+          ck_assert_uint_lt(cps[i][k - 1], cps[i][k]); // sorted and unique
+      }
+      free_sets(n, faces, cps, ns);
+      free_sets(ps.n, ps.faces, ps.cps, ps.ns);
+    }
+    free(a);
+    free(b);
+    ep_dlist_free(plain);
+    ep_dlist_free(with);
+    ep_diags_free(&d1);
+    ep_diags_free(&d2);
+    ep_report_free(r);
+  }
+  env_close(&e);
+}
+END_TEST
+
 // 'layout_suite()' - All layout tests.
 static Suite *layout_suite(void) {
   Suite *s = suite_create("layout");
@@ -794,6 +882,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, too_many_pages_is_an_error_at_the_block);
   tcase_add_test(tc, second_pass_only_for_printed_page_numbers);
   tcase_add_test(tc, pagination_behind_the_layout_gives_the_same_pages);
+  tcase_add_test(tc, pass_hook_sees_the_final_fonts_before_the_last_pass);
   suite_add_tcase(s, tc);
   return s;
 }
