@@ -795,44 +795,13 @@ START_TEST(programs_on_two_threads_equal_serial_programs) {
 }
 END_TEST
 
-// Prefetch jobs queued on a waiting helper (some run, the rest are dropped
-// when the items come) change nothing in the programs; a programs object
-// freed with jobs waiting and never posted leaks nothing (the ASan build).
-START_TEST(prefetch_jobs_queue_and_leave_programs_unchanged) {
-  ep_diags d;
-  ep_diags_init(&d);
-  ep_fontset *fs = new_set(&d);
-  ep_face *face = gbsn_face(fs, &d);
-  static uint32_t set[80];
-  for (size_t i = 0; i < 80; i++)
-    set[i] = 0x4E00u + (uint32_t)(37 * i);
-  ep_face *faces[1] = {face};
-  const uint32_t *cps[1] = {set};
-  size_t ns[1] = {80};
-  for (int round = 0; round < 3; round++) {
-    ep_programs *p = ep_programs_new(round != 1); // round 1: no helper, prefetch does nothing
-    for (size_t j = 0; j < 40; j++)
-      ep_programs_prefetch(p, face, set + j, 1 + j % 40);
-    ep_programs_prefetch(p, NULL, set, 3); // no face: ignored
-    if (round == 2) { // never posted: the waiting jobs are freed with it
-      ep_programs_free(p);
-      continue;
-    }
-    ep_programs_post(p, faces, cps, ns, 1);
-    ep_programs_prefetch(p, face, set, 80); // after the items: ignored
-    same_as_serial(p, 0, face, set, 80);
-    ep_programs_free(p);
-  }
-  ep_fontset_free(fs);
-  ep_diags_free(&d);
-}
-END_TEST
-
-// Programs made ahead (ep_programs_speculate()) change nothing in the items:
+// Prefetch jobs (some run, the rest are dropped when the items come) and
+// programs made ahead (ep_programs_speculate()) change nothing in the items:
 // a matching item finds its program (or waits for the step being made), a
-// different one is made as usual, and an object freed with programs queued
-// ahead and never posted leaks nothing (the ASan build).
-START_TEST(speculated_programs_leave_items_unchanged) {
+// different one is made as usual; calls without a face or after the items
+// are ignored; and an object freed with jobs and programs queued and never
+// posted leaks nothing (the ASan build).
+START_TEST(prefetch_and_speculation_leave_items_unchanged) {
   ep_diags d;
   ep_diags_init(&d);
   ep_fontset *fs = new_set(&d);
@@ -847,7 +816,9 @@ START_TEST(speculated_programs_leave_items_unchanged) {
   size_t ns[2] = {90, 70}, pns[2] = {90, 69}; // the second item differs from what was made ahead
   for (int round = 0; round < 4; round++) {
     ep_programs *p = ep_programs_new(round != 1); // round 1: no helper, nothing is made ahead
-    ep_programs_prefetch(p, face, b, 70);
+    for (size_t j = 0; j < 40; j++)
+      ep_programs_prefetch(p, face, b + j, 1 + j % 30);
+    ep_programs_prefetch(p, NULL, b, 3); // no face: ignored
     ep_programs_speculate(p, faces, ahead, ns, 2);
     ep_programs_speculate(p, faces, ahead, ns, 1); // only the first call counts
     if (round == 3) { // never posted
@@ -857,6 +828,8 @@ START_TEST(speculated_programs_leave_items_unchanged) {
     if (round == 2)
       nanosleep(&(struct timespec){0, 20000000}, NULL); // the helper is well into the programs made ahead
     ep_programs_post(p, faces, posted, pns, 2);
+    ep_programs_prefetch(p, face, a, 90);          // after the items: ignored
+    ep_programs_speculate(p, faces, posted, pns, 2); // likewise
     same_as_serial(p, 0, face, a, 90);
     same_as_serial(p, 1, face, b, 69);
     ep_programs_free(p);
@@ -1129,8 +1102,7 @@ static Suite *font_suite(void) {
   tcase_add_test(tc, font_dirs_are_scanned_and_take_precedence);
   tcase_add_test(tc, font_program_is_cached_subset_and_deflate);
   tcase_add_test(tc, programs_on_two_threads_equal_serial_programs);
-  tcase_add_test(tc, prefetch_jobs_queue_and_leave_programs_unchanged);
-  tcase_add_test(tc, speculated_programs_leave_items_unchanged);
+  tcase_add_test(tc, prefetch_and_speculation_leave_items_unchanged);
   tcase_add_test(tc, installed_font_list_is_cached_and_validated);
   tcase_add_test(tc, unknown_family_is_not_substituted);
   tcase_add_test(tc, fallback_follows_role_order_per_character);
