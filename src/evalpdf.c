@@ -9,6 +9,7 @@
 #include "layout.h"
 #include "model.h"
 #include "pdf.h"
+#include "pdf_survey.h"
 #include "program.h"
 #include "style.h"
 #include "thread.h"

@@ -34,6 +34,7 @@
 
 #include "font.h"
 #include "pdf_out.h"
+#include "pdf_survey.h"
 #include "pdf_text.h"
 #include "program.h"
 #include "subset.h"
@@ -54,6 +55,8 @@
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
 
+_Static_assert(HPDF_MAX_FONTSIZE == EP_PDF_MAX_FONT_SIZE, "pdf_survey.c's font size limit is libharu's");
+
 #if HPDF_VERSION_ID != 20300
 #error "pdf.c uses libharu 2.3.0 internals (dictionary write hooks, stream records, list growth, page resources, page labels); check them against this libharu version first"
 #endif
@@ -61,8 +64,6 @@
 #define POS_EPS 0.001       // pt: how far a glyph may sit from its Tc-run position
 #define GROUP_MAX 2000      // glyphs per Tj string (keeps content lines short)
 #define OUTLINE_DEPTH 16    // deeper outline levels hang under level 16
-#define REPLACEMENT 0xFFFDu // drawn for what drawn_cp() refuses
-#define CP_MAX 0x10FFFFu    // the last Unicode code point
 #define DEFLATE_LEVEL 1 // libdeflate level of content, CID map, ToUnicode streams (6: -1.7 KB on the example)
 
 // What the libharu error handler saw first.
@@ -87,14 +88,6 @@ typedef struct pdf_font {
   size_t page_mark;   // 1 + the last page whose resources list it
   size_t first_page;  // 0-based page of the first use
 } pdf_font;
-
-// One named destination (DEST box).
-typedef struct pdf_dest {
-  const char *id;
-  size_t page;        // 0-based
-  double y;
-  size_t seq;         // list order: the first of equal ids wins
-} pdf_dest;
 
 struct pdf_writer;
 
@@ -129,19 +122,11 @@ typedef struct pdf_writer {
   const uint32_t **prog_cps;
   size_t *prog_ns;
   pdf_font *fonts;      // in order of first use
-  size_t nfonts, fonts_cap;
-  pdf_dest *dests;      // sorted by id, then seq
-  size_t ndests, dests_cap;
+  size_t nfonts;
+  ep_survey sv;         // the display list's destinations and links; glyph scratch (its fonts move to FONTS)
   HPDF_Page *pages;
   pdf_ol *ols;          // outline entries, root first (NULL: none)
-  ep_box *links;        // copies of the LINK boxes, in page order
-  size_t *link_pages;   // their 0-based pages
-  size_t nlinks, links_cap;
   ep_dlist *release;    // when set (it is dl): free each page's boxes once drawn
-  // Scratch for one TEXT box: drawn code points, advances and x offsets (pt).
-  uint32_t *gcp;
-  double *gadv, *gx;
-  size_t gcap;
   ep_buf text;
   // Drawing state of the current page.
   const pdf_font *cur_font;
@@ -218,70 +203,6 @@ static bool hp_ok(pdf_writer *w, HPDF_STATUS status, const char *fmt, ...) {
   return false;
 }
 
-// 'warn_box()' - A warning about box B of the display list (code "pdf-error").
-static void warn_box(pdf_writer *w, const ep_box *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-static void warn_box(pdf_writer *w, const ep_box *b, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  ep_diag_addv(w->diags, EP_WARNING, b ? b->src_file : NULL, b ? b->src_line : 0, "pdf-error", fmt, ap);
-  va_end(ap);
-}
-
-// 'drawn_cp()' - The code point drawn for CP: U+FFFD for NUL, surrogates,
-// U+FFFE/U+FFFF and what lies beyond Unicode; every other character of any
-// plane as it is (the CIDs are the font's own numbering, not the BMP).
-static uint32_t drawn_cp(uint32_t cp) {
-  if (cp == 0 || cp == 0xFFFEu || cp == 0xFFFFu || cp > CP_MAX || (cp >= 0xD800u && cp <= 0xDFFFu))
-    return REPLACEMENT;
-  return cp;
-}
-
-// 'scratch_reserve()' - Room for N glyphs in the per-box scratch arrays.
-static void scratch_reserve(pdf_writer *w, size_t n) {
-  if (n <= w->gcap)
-    return;
-  w->gcap = n < 256 ? 256 : n * 2;
-  w->gcp = ep_xrealloc(w->gcp, w->gcap * sizeof *w->gcp);
-  w->gadv = ep_xrealloc(w->gadv, w->gcap * sizeof *w->gadv);
-  w->gx = ep_xrealloc(w->gx, w->gcap * sizeof *w->gx);
-}
-
-// 'load_glyphs()' - Fill the scratch arrays with box B's drawn code points,
-// and, when FACE is given, their natural advances and x offsets (from dx, or
-// natural when dx is missing). Uses cps, or decodes text when cps is NULL.
-// Returns the glyph count.
-static size_t load_glyphs(pdf_writer *w, const ep_box *b, ep_face *face) {
-  size_t n = 0;
-  if (b->cps) {
-    scratch_reserve(w, b->n);
-    for (; n < b->n; n++)
-      w->gcp[n] = drawn_cp(b->cps[n]);
-  } else if (b->text) {
-    const unsigned char *s = (const unsigned char *)b->text;
-    size_t len = strlen(b->text);
-    scratch_reserve(w, len);
-    for (size_t i = 0; i < len;) {
-      uint32_t cp = 0;
-      size_t k = ep_utf8_decode(s + i, len - i, &cp);
-      w->gcp[n++] = k ? drawn_cp(cp) : REPLACEMENT;
-      i += k ? k : 1;
-    }
-  }
-  if (face) {
-    double pen = 0;
-    for (size_t i = 0; i < n; i++) {
-      w->gadv[i] = ep_face_advance(face, w->gcp[i]) * b->size / 1000.0;
-      w->gx[i] = b->cps && b->dx && isfinite(b->dx[i]) ? b->dx[i] : pen;
-      pen += w->gadv[i];
-    }
-  }
-  return n;
-}
-
 // 'font_of()' - The embedded font for FACE, or NULL.
 static pdf_font *font_of(pdf_writer *w, const ep_face *face) {
   for (size_t i = 0; i < w->nfonts; i++)
@@ -290,130 +211,21 @@ static pdf_font *font_of(pdf_writer *w, const ep_face *face) {
   return NULL;
 }
 
-// 'box_is_finite()' - True when B's numbers are finite (libharu cannot write NaN or infinity).
-static bool box_is_finite(const ep_box *b) {
-  return isfinite(b->x) && isfinite(b->y) && isfinite(b->w) && isfinite(b->h) && isfinite(b->line_width) &&
-         isfinite(b->fill) && (b->kind != EP_BOX_TEXT || isfinite(b->size));
-}
-
-// 'text_box_usable()' - True when TEXT box B can be drawn; warns once (WARN) when not.
-static bool text_box_usable(pdf_writer *w, const ep_box *b, size_t page, bool warn) {
-  const char *why = NULL;
-  if (!box_is_finite(b))
-    why = "has a position that is not a number";
-  else if (!b->face)
-    why = "has no font";
-  else if (!(b->size > 0 && b->size <= HPDF_MAX_FONTSIZE))
-    why = "has a font size outside 0..600 pt";
-  else if (!b->cps && !b->text)
-    why = "has no characters";
-  else if (!ep_face_is_truetype(b->face))
-    why = "uses a face without TrueType outlines";
-  if (why && warn)
-    warn_box(w, b, "A text run on page %zu %s and was left out of the PDF.", page + 1, why);
-  return why == NULL;
-}
-
-// 'cmp_u32()' - qsort order of code points.
-static int cmp_u32(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return x < y ? -1 : x > y;
-}
-
-// 'cmp_dest()' - qsort order of destinations: id, then list order.
-static int cmp_dest(const void *a, const void *b) {
-  const pdf_dest *x = a, *y = b;
-  int c = strcmp(x->id, y->id);
-  if (c)
-    return c;
-  return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-// 'find_dest()' - The destination named ID, or NULL.
-static const pdf_dest *find_dest(const pdf_writer *w, const char *id) {
-  size_t lo = 0, hi = w->ndests;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int c = strcmp(w->dests[mid].id, id);
-    if (c < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo < w->ndests && strcmp(w->dests[lo].id, id) == 0 ? &w->dests[lo] : NULL;
-}
-
-// 'collect()' - First pass: the faces with their drawn code points (in order
-// of first use), and the destinations. Warns about boxes that will be skipped.
+// 'collect()' - First pass (pdf_survey.c): the faces with their drawn code
+// points (in order of first use; each set moves into FONTS), the
+// destinations and the links. Warns about boxes that will be skipped.
 static void collect(pdf_writer *w) {
-  const ep_dlist *dl = w->dl;
-  for (size_t pi = 0; pi < dl->npages; pi++) {
-    const ep_page *p = &dl->pages[pi];
-    for (size_t bi = 0; bi < p->n; bi++) {
-      const ep_box *b = &p->boxes[bi];
-      if (b->kind != EP_BOX_TEXT && !box_is_finite(b)) {
-        warn_box(w, b, "A %s on page %zu has a position that is not a number and was left out.",
-                 b->kind == EP_BOX_RULE   ? "rule"
-                 : b->kind == EP_BOX_RECT ? "rectangle"
-                 : b->kind == EP_BOX_LINK ? "link"
-                                          : "destination",
-                 pi + 1);
-        continue;
-      }
-      if (b->kind == EP_BOX_DEST) {
-        if (!b->dest_id) {
-          warn_box(w, b, "A destination on page %zu has no name and was left out.", pi + 1);
-          continue;
-        }
-        if (w->ndests == w->dests_cap) {
-          w->dests_cap = w->dests_cap ? w->dests_cap * 2 : 32;
-          w->dests = ep_xrealloc(w->dests, w->dests_cap * sizeof *w->dests);
-        }
-        w->dests[w->ndests] = (pdf_dest){b->dest_id, pi, b->y, w->ndests};
-        w->ndests++;
-        continue;
-      }
-      if (b->kind == EP_BOX_LINK) { // kept: the page's boxes may be gone when links are made
-        if (w->nlinks == w->links_cap) {
-          w->links_cap = w->links_cap ? w->links_cap * 2 : 32;
-          w->links = ep_xrealloc(w->links, w->links_cap * sizeof *w->links);
-          w->link_pages = ep_xrealloc(w->link_pages, w->links_cap * sizeof *w->link_pages);
-        }
-        w->links[w->nlinks] = *b;
-        w->link_pages[w->nlinks++] = pi;
-        continue;
-      }
-      if (b->kind != EP_BOX_TEXT || !text_box_usable(w, b, pi, true))
-        continue;
-      size_t n = load_glyphs(w, b, NULL);
-      if (n == 0)
-        continue;
-      pdf_font *f = font_of(w, b->face);
-      if (!f) {
-        if (w->nfonts == w->fonts_cap) {
-          w->fonts_cap = w->fonts_cap ? w->fonts_cap * 2 : 8;
-          w->fonts = ep_xrealloc(w->fonts, w->fonts_cap * sizeof *w->fonts);
-        }
-        f = &w->fonts[w->nfonts];
-        memset(f, 0, sizeof *f);
-        f->face = b->face;
-        f->first_page = pi;
-        snprintf(f->name, sizeof f->name, "F%zu", w->nfonts + 1);
-        w->nfonts++;
-      }
-      for (size_t i = 0; i < n; i++)
-        ep_cpset_add(&f->chars, w->gcp[i]);
-    }
+  ep_survey_make(&w->sv, w->dl, w->diags);
+  w->nfonts = w->sv.nfonts;
+  w->fonts = ep_xcalloc(w->nfonts ? w->nfonts : 1, sizeof *w->fonts);
+  for (size_t i = 0; i < w->nfonts; i++) {
+    pdf_font *f = &w->fonts[i];
+    f->face = w->sv.fonts[i].face;
+    f->chars = w->sv.fonts[i].chars;
+    f->first_page = w->sv.fonts[i].first_page;
+    snprintf(f->name, sizeof f->name, "F%zu", i + 1);
+    memset(&w->sv.fonts[i].chars, 0, sizeof w->sv.fonts[i].chars);
   }
-  for (size_t i = 0; i < w->nfonts; i++)
-    qsort(w->fonts[i].chars.cps, w->fonts[i].chars.n, sizeof *w->fonts[i].chars.cps, cmp_u32);
-  if (w->ndests > 1)
-    qsort(w->dests, w->ndests, sizeof *w->dests, cmp_dest);
-  size_t k = 0;
-  for (size_t j = 0; j < w->ndests; j++)
-    if (k == 0 || strcmp(w->dests[k - 1].id, w->dests[j].id) != 0)
-      w->dests[k++] = w->dests[j];
-  w->ndests = k;
 }
 
 // 'start_programs()' - Start subsetting and deflating the collected fonts
@@ -777,7 +589,7 @@ static void draw_graphics(pdf_writer *w, const ep_page *p, size_t pi, int sel) {
   ep_buf *c = &w->content;
   for (size_t bi = 0; bi < p->n; bi++) {
     const ep_box *b = &p->boxes[bi];
-    if (!box_is_finite(b) || (sel == 1 && b->upright) || (sel == 2 && !b->upright))
+    if (!ep_pdf_box_finite(b) || (sel == 1 && b->upright) || (sel == 2 && !b->upright))
       continue;
     if (b->kind == EP_BOX_RECT) {
       bool filled = b->fill >= 0, stroked = b->line_width > 0;
@@ -796,13 +608,13 @@ static void draw_graphics(pdf_writer *w, const ep_page *p, size_t pi, int sel) {
       ep_pdf_put_reals(c, (double[]){b->x, b->y}, 2, " m\012");
       ep_pdf_put_reals(c, (double[]){b->x + b->w, b->y + b->h}, 2, " l\012");
       ep_buf_puts(c, "S\012");
-    } else if (b->kind == EP_BOX_TEXT && b->underline && text_box_usable(w, b, pi, false)) {
+    } else if (b->kind == EP_BOX_TEXT && b->underline && !ep_pdf_text_box_problem(b)) {
       // A bar below the baseline, under the run's advance width; CJK glyphs
       // reach about 0.12 em below the baseline, so it sits just under them.
       double width = b->w;
       if (!(width > 0)) {
-        size_t n = load_glyphs(w, b, b->face);
-        width = n ? w->gx[n - 1] + w->gadv[n - 1] : 0;
+        size_t n = ep_glyphs_load(&w->sv.g, b, b->face);
+        width = n ? w->sv.g.x[n - 1] + w->sv.g.adv[n - 1] : 0;
       }
       double thick = b->size / 18.0;
       if (!(width > 0))
@@ -860,7 +672,7 @@ static bool set_font(pdf_writer *w, HPDF_Page page, pdf_font *f, double size, si
 static void show_glyphs(pdf_writer *w, const pdf_font *f, size_t k, size_t j) {
   ep_buf_put(&w->content, "<", 1);
   for (; k < j; k++)
-    ep_pdf_put_hex4(&w->content, ep_pdf_cid_of(f->chars.cps, f->chars.n, w->gcp[k]));
+    ep_pdf_put_hex4(&w->content, ep_pdf_cid_of(f->chars.cps, f->chars.n, w->sv.g.cp[k]));
   ep_buf_puts(&w->content, "> Tj\012");
 }
 
@@ -870,7 +682,7 @@ static void show_glyphs(pdf_writer *w, const pdf_font *f, size_t k, size_t j) {
 // with the text matrix.
 static bool draw_text_runs(pdf_writer *w, HPDF_Page page, const ep_box *b, size_t pi) {
   pdf_font *f = font_of(w, b->face);
-  size_t n = load_glyphs(w, b, b->face);
+  size_t n = ep_glyphs_load(&w->sv.g, b, b->face);
   if (!f || n == 0)
     return true;
   if (w->cur_font != f || w->cur_size != b->size) {
@@ -895,13 +707,13 @@ static bool draw_text_runs(pdf_writer *w, HPDF_Page page, const ep_box *b, size_
     size_t j = i + 1; // one past the run's last glyph
     double tc = w->cur_tc;
     if (j < n) {
-      double gap = w->gx[j] - w->gx[i] - w->gadv[i];
+      double gap = w->sv.g.x[j] - w->sv.g.x[i] - w->sv.g.adv[i];
       if (gap >= HPDF_MIN_CHARSPACE && gap <= HPDF_MAX_CHARSPACE) {
         tc = round(gap * 1e5) / 1e5; // libharu writes five decimals
-        double pred = w->gx[i];
+        double pred = w->sv.g.x[i];
         for (; j < n && j - i < GROUP_MAX; j++) {
-          pred += w->gadv[j - 1] + tc;
-          if (fabs(pred - w->gx[j]) > POS_EPS)
+          pred += w->sv.g.adv[j - 1] + tc;
+          if (fabs(pred - w->sv.g.x[j]) > POS_EPS)
             break;
         }
       }
@@ -913,7 +725,7 @@ static bool draw_text_runs(pdf_writer *w, HPDF_Page page, const ep_box *b, size_
       ep_pdf_put_reals(c, &tc, 1, " Tc\012");
     }
     ep_buf_puts(c, "1 0 0 1 ");
-    ep_pdf_put_reals(c, (double[]){b->x + w->gx[i], b->y}, 2, " Tm\012");
+    ep_pdf_put_reals(c, (double[]){b->x + w->sv.g.x[i], b->y}, 2, " Tm\012");
     show_glyphs(w, f, i, j);
     i = j;
   }
@@ -943,7 +755,7 @@ static bool draw_layer(pdf_writer *w, HPDF_Page page, const ep_page *p, size_t p
       span = ep_page_span_end(p, bi);
       actual_text(&w->content, p, bi, span);
     }
-    if (b->kind == EP_BOX_TEXT && text_box_usable(w, b, pi, false) && !draw_text_runs(w, page, b, pi))
+    if (b->kind == EP_BOX_TEXT && !ep_pdf_text_box_problem(b) && !draw_text_runs(w, page, b, pi))
       return false;
     if (bi == span) {
       span = SIZE_MAX;
@@ -1040,12 +852,12 @@ static HPDF_Destination make_dest(pdf_writer *w, size_t pi, double y) {
 // 'add_links()' - Link annotations (no border) of the LINK boxes collect()
 // kept, each to its DEST.
 static bool add_links(pdf_writer *w) {
-  for (size_t li = 0; li < w->nlinks; li++) {
-    const ep_box *b = &w->links[li];
-    size_t pi = w->link_pages[li];
-    const pdf_dest *d = b->dest_id ? find_dest(w, b->dest_id) : NULL;
+  for (size_t li = 0; li < w->sv.nlinks; li++) {
+    const ep_box *b = &w->sv.links[li];
+    size_t pi = w->sv.link_pages[li];
+    const ep_survey_dest *d = b->dest_id ? ep_survey_find_dest(&w->sv, b->dest_id) : NULL;
     if (!d) {
-      warn_box(w, b, "The link on page %zu to '%s' was left out: there is no such destination.", pi + 1,
+      ep_pdf_warn_box(w->diags, b, "The link on page %zu to '%s' was left out: there is no such destination.", pi + 1,
                b->dest_id ? b->dest_id : "");
       continue;
     }
@@ -1322,7 +1134,7 @@ static const char *failed_object(const pdf_writer *w, char *buf, size_t size) {
 // Each list still grows as it must when the estimate is short.
 static void reserve_lists(pdf_writer *w) {
   size_t np = w->dl->npages;
-  size_t objects = 64 + 8 * np + w->dl->noutline + 2 * w->nlinks + 16 * w->nfonts;
+  size_t objects = 64 + 8 * np + w->dl->noutline + 2 * w->sv.nlinks + 16 * w->nfonts;
   HPDF_UINT cap = objects > 0x1000000 ? 0x1000000 : (HPDF_UINT)objects;
   HPDF_UINT pages = np > 0x1000000 ? 0x1000000 : (HPDF_UINT)np;
   if (w->doc->xref->entries->items_per_block < cap)
@@ -1370,38 +1182,6 @@ static bool build(pdf_writer *w) {
   if (!add_links(w) || !add_outline(w) || !add_page_labels(w) || !add_info(w))
     return false;
   return true;
-}
-
-// 'ep_pdf_font_sets()' - The faces and characters a write of DL embeds (see pdf.h).
-size_t ep_pdf_font_sets(const ep_dlist *dl, ep_face ***faces, uint32_t ***cps, size_t **ns) {
-  pdf_writer w;
-  memset(&w, 0, sizeof w);
-  ep_diags quiet; // collect()'s warnings: the write reports its own
-  ep_diags_init(&quiet);
-  w.dl = dl;
-  w.diags = &quiet;
-  collect(&w);
-  size_t n = w.nfonts;
-  *faces = ep_xcalloc(n ? n : 1, sizeof **faces);
-  *cps = ep_xcalloc(n ? n : 1, sizeof **cps);
-  *ns = ep_xcalloc(n ? n : 1, sizeof **ns);
-  for (size_t i = 0; i < n; i++) {
-    (*faces)[i] = w.fonts[i].face;
-    (*ns)[i] = w.fonts[i].chars.n;
-    (*cps)[i] = ep_xmalloc(sizeof ***cps * (w.fonts[i].chars.n ? w.fonts[i].chars.n : 1));
-    memcpy((*cps)[i], w.fonts[i].chars.cps, sizeof ***cps * w.fonts[i].chars.n);
-    ep_cpset_free(&w.fonts[i].chars);
-  }
-  free(w.fonts);
-  free(w.dests);
-  free(w.links);
-  free(w.link_pages);
-  free(w.gcp);
-  free(w.gadv);
-  free(w.gx);
-  ep_buf_free(&w.text);
-  ep_diags_free(&quiet);
-  return n;
 }
 
 // 'ep_pdf_warm()' - Make and free a document as build() starts one (see pdf.h).
@@ -1516,18 +1296,13 @@ static int build_pdf(const ep_dlist *dl, ep_dlist *release, const char *path, ep
     ep_cpset_free(&w.fonts[i].chars);
   }
   free(w.fonts);
-  free(w.dests);
+  ep_survey_free(&w.sv);
   free(w.pages);
   free(w.ols);
-  free(w.links);
-  free(w.link_pages);
   if (w.zc)
     libdeflate_free_compressor(w.zc);
   free(w.zbuf);
   ep_buf_free(&w.content);
-  free(w.gcp);
-  free(w.gadv);
-  free(w.gx);
   ep_buf_free(&w.text);
   return rc;
 }

@@ -67,13 +67,6 @@ int ep_pdf_write_memory(const ep_dlist *dl, unsigned char **data, size_t *len, e
 int ep_pdf_write_release(ep_dlist *dl, const char *path, ep_diags *diags);
 int ep_pdf_write_memory_release(ep_dlist *dl, unsigned char **data, size_t *len, ep_diags *diags);
 
-// 'ep_pdf_font_sets()' - What ep_pdf_write() would cut each face of DL down
-// to: the faces DL's usable text boxes use, in order of first use, in
-// *FACES, each with its drawn code points (sorted, unique) in (*CPS)[i]
-// ((*NS)[i] of them). Returns the number of faces; the caller frees each
-// (*CPS)[i] and the three arrays. No diagnostics.
-size_t ep_pdf_font_sets(const ep_dlist *dl, ep_face ***faces, uint32_t ***cps, size_t **ns);
-
 // 'ep_pdf_warm()' - Pay libharu's first-use costs now: a document is made
 // (its encoders set up as a write does) and freed, so the library's code
 // pages are mapped and its symbols bound before a write needs them (1-1.6 ms

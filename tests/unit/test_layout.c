@@ -4,6 +4,7 @@
 // ends, headings never last on a page, no overlap, page numbers.
 #include "layout.h"
 #include "pdf.h"
+#include "pdf_survey.h"
 #include "linebreak.h"
 
 #include <check.h>
