@@ -53,11 +53,13 @@ struct ep_programs {
   bool posted; // the items are set (ep_programs_post)
   prefetch_job *jobs; // prefetch jobs waiting for the helper (ep_programs_prefetch), oldest first
   size_t njobs, cjobs, next_job; // jobs[next_job..njobs-1] wait
-  spec_job *specs; // programs made ahead (ep_programs_speculate), largest first
+  spec_job *specs; // programs made ahead (ep_programs_speculate), in the order given
   size_t nspecs;
   bool thread_on;
   pthread_t thread;
 };
+
+static bool awaits_spec(const ep_programs *p, const prog_item *it, bool zip);
 
 // 'take_task()' - Claim the next task (P locked): the first one that can
 // start, largest item first, each item's subset before its deflate (unless
@@ -65,8 +67,6 @@ struct ep_programs {
 // task of all and ends the document, so it starts as soon as its subset is
 // made while the other thread makes the smaller subsets. Sets *ITEM and
 // *ZIP and returns true, or false when there is none now.
-static bool awaits_spec(const ep_programs *p, const prog_item *it, bool zip);
-
 static bool take_task(ep_programs *p, prog_item **item, bool *zip, bool subsets_only) {
   for (size_t k = 0; k < p->n; k++) {
     prog_item *it = &p->items[p->order[k]];
@@ -101,12 +101,13 @@ static bool awaits_spec(const ep_programs *p, const prog_item *it, bool zip) {
 }
 
 // 'run_spec()' - Do the next step of a program made ahead, if one can start
-// (P locked on entry and exit; the work runs unlocked): its subset, then its
-// deflate, each kept in the face's program cache. False when none is left.
+// (P locked on entry and exit; the work runs unlocked): the largest one's
+// subset, then its deflate, each kept in the face's program cache. False
+// when none is left.
 static bool run_spec(ep_programs *p) {
   spec_job *s = NULL;
-  for (size_t k = 0; k < p->nspecs && !s; k++)
-    if (p->specs[k].step == SPEC_SUBSET || p->specs[k].step == SPEC_DEFLATE)
+  for (size_t k = 0; k < p->nspecs; k++)
+    if ((p->specs[k].step == SPEC_SUBSET || p->specs[k].step == SPEC_DEFLATE) && (!s || p->specs[k].n > s->n))
       s = &p->specs[k];
   if (!s)
     return false;
@@ -240,15 +241,11 @@ void ep_programs_speculate(ep_programs *p, ep_face *const *faces, const uint32_t
   pthread_mutex_lock(&p->lock);
   if (!p->posted && !p->specs) {
     p->specs = ep_xcalloc(n, sizeof *p->specs);
+    p->nspecs = n;
     for (size_t i = 0; i < n; i++) {
-      spec_job s = {faces[i], ep_xmalloc(sizeof *s.cps * (ns[i] ? ns[i] : 1)), ns[i], faces[i] ? SPEC_SUBSET : SPEC_OVER};
-      memcpy(s.cps, cps[i], sizeof *s.cps * ns[i]);
-      size_t k = p->nspecs++;
-      while (k > 0 && p->specs[k - 1].n < s.n) { // largest first (stable)
-        p->specs[k] = p->specs[k - 1];
-        k--;
-      }
-      p->specs[k] = s;
+      spec_job *s = &p->specs[i];
+      *s = (spec_job){faces[i], ep_xmalloc(sizeof *s->cps * (ns[i] ? ns[i] : 1)), ns[i], faces[i] ? SPEC_SUBSET : SPEC_OVER};
+      memcpy(s->cps, cps[i], sizeof *s->cps * ns[i]);
     }
     pthread_cond_broadcast(&p->cond);
   }
