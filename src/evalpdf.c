@@ -763,9 +763,11 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
   evalpdf_status st = doc->status;
   const style_entry *e = NULL;
   // ICU's word dictionary (the layout's first title needs it) loads here,
-  // while a prepared style may still be building on its own thread: 2.6 ms
-  // of the example's render, once per process (then it costs microseconds).
-  if (st == EVALPDF_OK)
+  // while the prepared style may still be building on its own thread: 2.6 ms
+  // of the example's render, once per process. Without a prepare thread
+  // there is nothing to overlap (a batch's renders, most API renders): the
+  // layout loads it when it first needs it.
+  if (st == EVALPDF_OK && ctx->prep_on)
     ep_wordseg_warm();
   if (st == EVALPDF_OK)
     st = bound_style(ctx, doc, opts, &rd, &e);
