@@ -86,6 +86,8 @@ typedef struct ep_dlist {
   int layout_passes;    // passes the layout made (more than one only while printed page numbers changed)
   struct ep_programs *programs; // font programs started by the caller before the layout (program.h),
                                 // which the writer posts its fonts to; NULL: the writer starts its own
+  ep_sweeps *sweeps;    // borrowed: the folders whose stale temporaries were removed lately (util.h),
+                        // or NULL to sweep the output's folder every time
 } ep_dlist;
 
 // 'ep_dlist_new()' - An empty display list (free with ep_dlist_free).

@@ -59,6 +59,7 @@ struct evalpdf_context {
   char *fc_user_dir; // the user's fontconfig folder (option), or NULL
   char *home_dir;    // the user's home (option), or NULL
   ep_catalog catalog;
+  ep_sweeps sweeps;  // output folders swept of stale temporaries lately (guarded internally)
   bool prep_on;      // a prepare thread was started (joined by evalpdf_context_free)
   pthread_t prep;
   char *prep_path;   // the layout it loads
@@ -231,6 +232,7 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
   xmlInitParser(); // thread-safe, idempotent; the parser hooks refuse entities per document
   evalpdf_context *c = ep_xcalloc(1, sizeof *c);
   pthread_mutex_init(&c->lock, NULL);
+  ep_sweeps_init(&c->sweeps);
   ep_diags_init(&c->font_diags);
   c->flags = opts->flags;
   c->root = ep_xstrdup(opts->root);
@@ -275,6 +277,7 @@ void evalpdf_context_free(evalpdf_context *ctx) {
   ep_diags_free(&ctx->font_diags);
   ep_catalog_free(&ctx->catalog);
   pthread_mutex_destroy(&ctx->lock);
+  ep_sweeps_free(&ctx->sweeps);
   free(ctx->root);
   free(ctx->layout_path);
   free(ctx->data_dir);
@@ -786,6 +789,7 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
     dl->source = doc->report->path;
     dl->epoch = opts && opts->creation_date >= 0 ? opts->creation_date : -1;
     dl->serial = ctx->flags & EVALPDF_OPT_SERIAL;
+    dl->sweeps = &ctx->sweeps;
     if (ep_diags_count_effective(&rd, EP_ERROR, strict))
       st = EVALPDF_ERR_INPUT;
   }

@@ -1271,7 +1271,7 @@ static int build_pdf(const ep_dlist *dl, ep_dlist *release, const char *path, ep
   bool built = build(&w);
   ep_pdf_out out;
   memset(&out, 0, sizeof out);
-  int e = built ? ep_pdf_out_open(&out, path) : 0;
+  int e = built ? ep_pdf_out_open(&out, path, dl->sweeps) : 0;
   if (e != 0)
     built = output_failed(&w, path, e, true);
   built = built && save(&w, &out);

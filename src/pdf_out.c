@@ -16,9 +16,10 @@
 #define FILE_BUFFER (256u << 10) // bytes written to an output file at a time
 
 // 'ep_pdf_out_open()' - Start output to PATH (see pdf_out.h).
-int ep_pdf_out_open(ep_pdf_out *o, const char *path) {
+int ep_pdf_out_open(ep_pdf_out *o, const char *path, ep_sweeps *sweeps) {
   memset(o, 0, sizeof *o);
   o->path = path;
+  o->sweeps = sweeps;
   struct stat st;
   bool exists = path && stat(path, &st) == 0;
   if (!path || strcmp(path, "-") == 0 || (exists && !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)))
@@ -35,7 +36,7 @@ int ep_pdf_out_open(ep_pdf_out *o, const char *path) {
 // when this is the first time; false (the errno kept) when that fails.
 static bool flush(ep_pdf_out *o) {
   if (!o->err && !o->opened) {
-    o->err = ep_outfile_open(&o->file, o->path);
+    o->err = ep_outfile_open(&o->file, o->path, o->sweeps);
     o->open_failed = o->err != 0;
     o->opened = o->err == 0;
   }

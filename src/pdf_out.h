@@ -19,6 +19,7 @@
 
 typedef struct ep_pdf_out {
   const char *path;    // borrowed; NULL: memory
+  ep_sweeps *sweeps;   // borrowed (may be NULL): handed to ep_outfile_open()
   bool to_file;        // written through FILE as it comes
   bool opened;         // FILE is made (at the first full buffer, or at the end)
   bool open_failed;    // err is the errno of making FILE (EISDIR: the path is a folder)
@@ -29,10 +30,12 @@ typedef struct ep_pdf_out {
 } ep_pdf_out;
 
 // 'ep_pdf_out_open()' - Start output to PATH (borrowed until the output is
-// finished or abandoned; NULL: memory) in *O. Returns 0, or EISDIR when PATH
+// finished or abandoned; NULL: memory) in *O; SWEEPS (borrowed likewise, may
+// be NULL) tells whether the folder's stale temporaries were removed lately
+// (util.h). Returns 0, or EISDIR when PATH
 // is a folder (*O is then safe to abandon). A temporary that cannot be made
 // later shows as a failed put or finish with o->open_failed set.
-int ep_pdf_out_open(ep_pdf_out *o, const char *path);
+int ep_pdf_out_open(ep_pdf_out *o, const char *path, ep_sweeps *sweeps);
 
 // 'ep_pdf_out_put()' - Append the N bytes at P; false once making or
 // writing the file has failed (o->err holds its errno).

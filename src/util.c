@@ -16,6 +16,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #if defined(__linux__) && __has_include(<linux/openat2.h>)
 #include <linux/openat2.h>
@@ -810,8 +811,51 @@ static unsigned process_umask(void) {
   return mask;
 }
 
+// 'ep_sweeps_init()' - An empty set of swept folders (see util.h).
+void ep_sweeps_init(ep_sweeps *s) {
+  memset(s, 0, sizeof *s);
+  pthread_mutex_init(&s->lock, NULL);
+}
+
+// 'ep_sweeps_free()' - Free the folder names the set holds.
+void ep_sweeps_free(ep_sweeps *s) {
+  for (unsigned i = 0; i < EP_SWEEP_SLOTS; i++)
+    free(s->dir[i]);
+  pthread_mutex_destroy(&s->lock);
+  memset(s, 0, sizeof *s);
+}
+
+// 'sweep_due()' - Whether DIR's stale temporaries are to be removed now: yes
+// without a set S, or when S has not seen DIR in the last EP_SWEEP_SECONDS.
+// A yes is recorded at once, so that threads writing into the same folder
+// sweep it once between them.
+static bool sweep_due(ep_sweeps *s, const char *dir) {
+  if (!s)
+    return true;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  int64_t now = (int64_t)ts.tv_sec;
+  bool due = true;
+  pthread_mutex_lock(&s->lock);
+  unsigned i = 0;
+  while (i < EP_SWEEP_SLOTS && !(s->dir[i] && strcmp(s->dir[i], dir) == 0))
+    i++;
+  if (i < EP_SWEEP_SLOTS) {
+    due = now - s->at[i] >= EP_SWEEP_SECONDS;
+  } else {
+    i = s->next;
+    s->next = (s->next + 1) % EP_SWEEP_SLOTS;
+    free(s->dir[i]);
+    s->dir[i] = ep_xstrdup(dir);
+  }
+  if (due)
+    s->at[i] = now;
+  pthread_mutex_unlock(&s->lock);
+  return due;
+}
+
 // 'ep_outfile_open()' - Start a new version of TARGET (see util.h).
-int ep_outfile_open(ep_outfile *o, const char *target) {
+int ep_outfile_open(ep_outfile *o, const char *target, ep_sweeps *sweeps) {
   memset(o, 0, sizeof *o);
   o->fd = -1;
   o->mode = 0666 & ~process_umask();
@@ -855,7 +899,7 @@ int ep_outfile_open(ep_outfile *o, const char *target) {
   // one either, and remove_stale() then leaves every file alone.
   (void)lock_file(fd);
   struct stat mine;
-  if (fstat(fd, &mine) == 0)
+  if (sweep_due(sweeps, dir) && fstat(fd, &mine) == 0)
     remove_stale(dir, &mine.st_mtim);
   free(dir);
   o->fd = fd;

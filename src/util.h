@@ -6,6 +6,7 @@
 #ifndef EVALPDF_UTIL_H
 #define EVALPDF_UTIL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -184,10 +185,34 @@ typedef struct ep_outfile {
   unsigned mode;  // permissions the result gets
 } ep_outfile;
 
+// The folders whose stale temporaries an owner (a context, shared by its
+// threads) removed lately. Reading a folder costs time in proportion to its
+// entries, so a batch writing thousands of files into one folder would read
+// it once per file, quadratic in the batch; through this set each folder is
+// swept at most once every EP_SWEEP_SECONDS (a long-lived program still sees
+// the temporaries of processes killed since). Up to EP_SWEEP_SLOTS folders
+// are remembered, the oldest entry replaced first; a forgotten folder is
+// just swept again.
+#define EP_SWEEP_SLOTS 64
+#define EP_SWEEP_SECONDS 60
+typedef struct ep_sweeps {
+  pthread_mutex_t lock;
+  char *dir[EP_SWEEP_SLOTS];  // owned; NULL: a free slot
+  int64_t at[EP_SWEEP_SLOTS]; // when it was swept (CLOCK_MONOTONIC seconds)
+  unsigned next;              // the slot taken next when the folder is new
+} ep_sweeps;
+
+// 'ep_sweeps_init()' - An empty set in *S (free it with ep_sweeps_free()).
+void ep_sweeps_init(ep_sweeps *s);
+
+// 'ep_sweeps_free()' - Free the folder names S holds (S itself is the caller's).
+void ep_sweeps_free(ep_sweeps *s);
+
 // 'ep_outfile_open()' - Start writing a new version of regular file TARGET
 // (it may not exist yet; a symbolic link is kept and its target replaced).
-// Returns 0 or an errno value.
-int ep_outfile_open(ep_outfile *o, const char *target);
+// The folder's stale temporaries are removed first, unless SWEEPS (may be
+// NULL: always) says they were lately. Returns 0 or an errno value.
+int ep_outfile_open(ep_outfile *o, const char *target, ep_sweeps *sweeps);
 
 // 'ep_outfile_commit()' - Put the new file in place of the target atomically
 // (a reader sees the old file or the whole new one; a killed process leaves

@@ -191,11 +191,11 @@ START_TEST(test_outfile) {
   char target[PATH_MAX + 64];
   snprintf(target, sizeof target, "%s/o/out.pdf", base);
   ep_outfile o;
-  ck_assert_int_eq(ep_outfile_open(&o, target), 0);
+  ck_assert_int_eq(ep_outfile_open(&o, target, NULL), 0);
   ck_assert_int_eq(ep_write_all(o.fd, "half", 4), 0);
   ep_outfile_abandon(&o); // the old file stays, nothing else
   ck_assert_int_eq(count_entries("o"), 1);
-  ck_assert_int_eq(ep_outfile_open(&o, target), 0);
+  ck_assert_int_eq(ep_outfile_open(&o, target, NULL), 0);
   ck_assert_int_eq(ep_write_all(o.fd, "new", 3), 0);
   ck_assert_int_eq(ep_outfile_commit(&o), 0);
   ck_assert_int_eq(count_entries("o"), 1);
@@ -208,10 +208,61 @@ START_TEST(test_outfile) {
   // a named temporary of a process that is gone is removed by the next open
   put("o/.out.pdf.evalpdf-999999999-123456", "stale");
   put("o/.other.evalpdf-notapid-123456", "kept");
-  ck_assert_int_eq(ep_outfile_open(&o, target), 0);
+  ck_assert_int_eq(ep_outfile_open(&o, target, NULL), 0);
   ep_outfile_abandon(&o);
   ck_assert_int_eq(access(at("o/.out.pdf.evalpdf-999999999-123456"), F_OK), -1);
   ck_assert_int_eq(access(at("o/.other.evalpdf-notapid-123456"), F_OK), 0);
+}
+END_TEST
+
+// With a set of swept folders, a folder's stale temporaries are removed by
+// the first output there and not read again by the next ones until
+// EP_SWEEP_SECONDS have passed; another folder is swept on its own first
+// output, and a folder the set has forgotten (more than EP_SWEEP_SLOTS newer
+// ones) is swept again.
+START_TEST(test_outfile_sweeps) {
+  mkdir(at("s"), 0700);
+  mkdir(at("t"), 0700);
+  char target[PATH_MAX + 64], other[PATH_MAX + 64];
+  snprintf(target, sizeof target, "%s/s/out.pdf", base);
+  snprintf(other, sizeof other, "%s/t/out.pdf", base);
+  const char *stale = "s/.out.pdf.evalpdf-999999999-abcdef", *stale_t = "t/.out.pdf.evalpdf-999999998-abcdef";
+  ep_sweeps sw;
+  ep_sweeps_init(&sw);
+  ep_outfile o;
+  put(stale, "stale");
+  ck_assert_int_eq(ep_outfile_open(&o, target, &sw), 0);
+  ep_outfile_abandon(&o);
+  ck_assert_int_eq(access(at(stale), F_OK), -1); // the first output sweeps
+  put(stale, "stale");
+  put(stale_t, "stale");
+  ck_assert_int_eq(ep_outfile_open(&o, target, &sw), 0);
+  ep_outfile_abandon(&o);
+  ck_assert_int_eq(access(at(stale), F_OK), 0); // swept lately: not read again
+  ck_assert_int_eq(ep_outfile_open(&o, other, &sw), 0);
+  ep_outfile_abandon(&o);
+  ck_assert_int_eq(access(at(stale_t), F_OK), -1); // another folder: swept
+  for (unsigned i = 0; i < EP_SWEEP_SLOTS; i++) // a minute later
+    sw.at[i] -= EP_SWEEP_SECONDS;
+  ck_assert_int_eq(ep_outfile_open(&o, target, &sw), 0);
+  ck_assert_int_eq(ep_write_all(o.fd, "new", 3), 0);
+  ck_assert_int_eq(ep_outfile_commit(&o), 0);
+  ck_assert_int_eq(access(at(stale), F_OK), -1);
+  // EP_SWEEP_SLOTS other folders push "s" out of the set: it is swept again
+  put(stale, "stale");
+  for (unsigned i = 0; i < EP_SWEEP_SLOTS; i++) {
+    char rel[32], path[PATH_MAX + 64];
+    snprintf(rel, sizeof rel, "s%u", i);
+    mkdir(at(rel), 0700);
+    snprintf(path, sizeof path, "%s/%s/x.pdf", base, rel);
+    ck_assert_int_eq(ep_outfile_open(&o, path, &sw), 0);
+    ep_outfile_abandon(&o);
+  }
+  ck_assert_int_eq(access(at(stale), F_OK), 0);
+  ck_assert_int_eq(ep_outfile_open(&o, target, &sw), 0);
+  ep_outfile_abandon(&o);
+  ck_assert_int_eq(access(at(stale), F_OK), -1);
+  ep_sweeps_free(&sw);
 }
 END_TEST
 
@@ -265,6 +316,7 @@ static Suite *confine_suite(void) {
   tcase_add_test(tc, test_confined);
   tcase_add_test(tc, test_read_limit);
   tcase_add_test(tc, test_outfile);
+  tcase_add_test(tc, test_outfile_sweeps);
   tcase_add_test(tc, test_cpset);
   suite_add_tcase(s, tc);
   return s;
