@@ -257,8 +257,9 @@ void evalpdf_document_dump(const evalpdf_document *doc, FILE *out);
 // diagnostics and never changes evalpdf_document_status(). Returns EVALPDF_OK;
 // EVALPDF_ERR_INPUT when DOC has errors (nothing written); EVALPDF_ERR_FONT
 // when a font role has no usable face; EVALPDF_ERR_USAGE for an unknown or
-// broken layout; EVALPDF_ERR_IO or EVALPDF_ERR_PDF when writing fails (an
-// existing OUT_PATH is then left untouched).
+// broken layout, or when OUT_PATH is a file the render reads (the report, an
+// included file, the layout or a font: nothing written); EVALPDF_ERR_IO or
+// EVALPDF_ERR_PDF when writing fails (an existing OUT_PATH is then left untouched).
 evalpdf_status evalpdf_document_render(evalpdf_document *doc, const evalpdf_render_options *opts,
                                        const char *out_path);
 

@@ -755,6 +755,41 @@ typedef struct render_target {
   size_t *len;
 } render_target;
 
+// 'same_file()' - Whether PATH names the file whose identity is ST.
+static bool same_file(const char *path, const struct stat *st) {
+  struct stat s;
+  return path && stat(path, &s) == 0 && s.st_dev == st->st_dev && s.st_ino == st->st_ino;
+}
+
+// 'output_is_input()' - Whether the PDF's path OUT (an existing file, reached
+// through symbolic links as the writer reaches it) is a file the render of
+// DOC with style entry E reads: the report, a file it includes, the layout or
+// a font. The PDF would replace it, so that is reported in RD.
+static bool output_is_input(const evalpdf_document *doc, const style_entry *e, const char *out, ep_diags *rd) {
+  struct stat st;
+  if (stat(out, &st) != 0 || !S_ISREG(st.st_mode))
+    return false; // a new file, or one the writer does not replace (a device, a pipe)
+  const char *what = NULL, *which = NULL;
+  const ep_report *r = doc->report;
+  if (same_file(r->path, &st))
+    what = "the report", which = r->path;
+  for (const ep_strlist *l = r->includes; l && !what; l = l->next)
+    if (same_file(l->s, &st))
+      what = "the included file", which = l->s;
+  if (!what && same_file(e->path, &st))
+    what = "the layout file", which = e->path;
+  ep_face *faces[64];
+  size_t n = what ? 0 : style_faces(e->style, false, faces, sizeof faces / sizeof *faces);
+  for (size_t i = 0; i < n && !what; i++)
+    if (same_file(ep_face_path(faces[i]), &st))
+      what = "the font file", which = ep_face_path(faces[i]);
+  if (what)
+    ep_diag_add(rd, EP_ERROR, r->path, 0, "output-is-input",
+                "The PDF '%s' would overwrite %s %s, which this render reads; choose another output file.", out,
+                what, which);
+  return what != NULL;
+}
+
 // 'render()' - Lay out DOC with OPTS and send the result to T; the render's
 // diagnostics replace the previous render's. The shared body of the three
 // public render functions.
@@ -774,6 +809,8 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
     ep_wordseg_warm();
   if (st == EVALPDF_OK)
     st = bound_style(ctx, doc, opts, &rd, &e);
+  if (st == EVALPDF_OK && t->path && strcmp(t->path, "-") && output_is_input(doc, e, t->path, &rd))
+    st = EVALPDF_ERR_USAGE;
   ep_dlist *dl = NULL;
   ep_programs *programs = NULL;
   if (st == EVALPDF_OK) {

@@ -17,6 +17,11 @@
 #define XI_NS_2001 "http://www.w3.org/2001/XInclude"
 #define XI_NS_2003 "http://www.w3.org/2003/XInclude"
 #define MAX_INCLUDE_DEPTH 16
+// What all the includes of one report may add up to, each inclusion of a file
+// counted again: a few small files that each include the next one ten times
+// would otherwise expand to millions of elements (an "include bomb").
+#define MAX_INCLUDES 10000
+#define MAX_INCLUDED_BYTES EP_MAX_FILE_BYTES
 
 // Whitespace normalization state for one inline container.
 typedef struct wsnorm {
@@ -32,6 +37,9 @@ typedef struct builder {
   const char *root_real;
   const char *stack[MAX_INCLUDE_DEPTH + 2]; // "dev:ino" of each file in the include chain
   int nstack;
+  size_t nincluded;        // inclusions made so far (a file included twice counts twice)
+  uint64_t included_bytes; // and the bytes of their files
+  bool include_budget_hit; // MAX_INCLUDES or MAX_INCLUDED_BYTES was reached: no more inclusions
   ep_xml_doc **docs; // included documents, kept until the model is built
   size_t ndocs;
   int suggestions;   // "did you mean" searches left (bounded: each is linear in the ids)

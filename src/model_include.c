@@ -80,6 +80,24 @@ static xmlNodePtr include_fd(builder *b, xmlNodePtr el, int fd, const char *abs,
         S_ISDIR(sb.st_mode) ? "Is a directory" : "not a regular file");
     return NULL;
   }
+  if (b->nincluded + 1 > MAX_INCLUDES) {
+    err(b, el, "include-too-much",
+        "<xi:include href=\"%s\"> would be inclusion number %zu, and a report may make at most %d in all (a "
+        "file included again counts again); evalpdf includes nothing more.",
+        href, b->nincluded + 1, MAX_INCLUDES);
+    b->include_budget_hit = true;
+    return NULL;
+  }
+  if (b->included_bytes + (uint64_t)sb.st_size > MAX_INCLUDED_BYTES) {
+    err(b, el, "include-too-much",
+        "<xi:include href=\"%s\"> (%llu bytes) would take the included files past %d MiB in all (%llu bytes "
+        "so far; a file included again counts again); evalpdf includes nothing more.",
+        href, (unsigned long long)sb.st_size, (int)(MAX_INCLUDED_BYTES >> 20), (unsigned long long)b->included_bytes);
+    b->include_budget_hit = true;
+    return NULL;
+  }
+  b->nincluded++;
+  b->included_bytes += (uint64_t)sb.st_size;
   char id[64];
   snprintf(id, sizeof id, "%ju:%ju", (uintmax_t)sb.st_dev, (uintmax_t)sb.st_ino);
   for (int i = 0; i < b->nstack; i++)
@@ -123,6 +141,11 @@ static void include_one(builder *b, xmlNodePtr el, const char *display, const ch
   static const char *const at[] = {"href", "parse", "xpointer", "encoding", "accept",
                                    "accept-language", NULL};
   static const char *const req[] = {"href", NULL};
+  if (b->include_budget_hit) { // reported once where it was reached
+    xmlUnlinkNode(el);
+    xmlFreeNode(el);
+    return;
+  }
   ep_build_check_attrs(b, el, at, req);
   char *href = get_attr(el, "href");
   char *parse = get_attr(el, "parse");
@@ -149,7 +172,7 @@ static void include_one(builder *b, xmlNodePtr el, const char *display, const ch
       err(b, el, "bad-include", "<xi:include xpointer=\"…\"> is not supported; include a whole file.");
     else if (rc == EP_CONFINED_OK && level >= MAX_INCLUDE_DEPTH)
       err(b, el, "include-too-deep", "includes nest more than %d deep at href=\"%s\".", MAX_INCLUDE_DEPTH, href);
-    else if (rc == EP_CONFINED_OK)
+    else if (rc == EP_CONFINED_OK && !b->include_budget_hit)
       replacement = include_fd(b, el, fd, abs, href, display, level);
     else if (rc == EP_CONFINED_FAILED) {
       char eb[128];

@@ -3,7 +3,8 @@
 # before the command, "did you mean", the offending option named, extra
 # arguments refused, -q silence, notes once per run, PDFs named on stderr,
 # JSON diagnostics valid UTF-8 (a GBK-named file), SOURCE_DATE_EPOCH checked,
-# failed writes to stdout (exit 2), user layouts, aligned tables.
+# failed writes to stdout (exit 2), user layouts, aligned tables, no PDF over
+# a file the render reads.
 # Usage: run-cli.sh EVALPDF_BIN SOURCE_DIR
 set -eu
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -268,6 +269,39 @@ check "fonts --diagnostics=json: layout notes as one JSON array" eval '[ $rc -eq
 run fonts --diagnostics=json --layout "$src/tests/bad/layouts/bad-words.xml"
 check "fonts --diagnostics=json: layout errors as one JSON array" eval '[ $rc -eq 2 ] &&
   python3 "$tmp/fonts_json.py" "$err" error'
+
+# A PDF never replaces a file its render reads: the report (also through a
+# symbolic link), a file it includes, the layout; render and batch refuse
+# with exit 2 and leave the file as it was.
+mkdir -p "$tmp/ow/common"
+printf '<p>引入的段落。</p>\n' >"$tmp/ow/common/intro.xml"
+cat >"$tmp/ow/r.xml" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<report xmlns:xi="http://www.w3.org/2001/XInclude">
+  <meta><title>测试报告</title></meta>
+  <body><section title="基本情况"><xi:include href="common/intro.xml"/></section></body>
+</report>
+EOF
+cp "$tmp/ow/r.xml" "$tmp/ow/r.keep"
+cp "$tmp/ow/common/intro.xml" "$tmp/ow/intro.keep"
+ln -s r.xml "$tmp/ow/link.pdf"
+cp "$src/layouts/official.xml" "$tmp/ow/my-layout.xml"
+cp "$tmp/ow/my-layout.xml" "$tmp/ow/layout.keep"
+run render "$tmp/ow/r.xml" -o "$tmp/ow/r.xml"
+check "render -o the report itself" eval '[ $rc -eq 2 ] && has "would overwrite the report" "$err" && cmp -s "$tmp/ow/r.xml" "$tmp/ow/r.keep"'
+run render "$tmp/ow/r.xml" -o "$tmp/ow/link.pdf"
+check "render -o a link to the report" eval '[ $rc -eq 2 ] && has "would overwrite the report" "$err" && cmp -s "$tmp/ow/r.xml" "$tmp/ow/r.keep"'
+run render "$tmp/ow/r.xml" -o "$tmp/ow/common/intro.xml"
+check "render -o an included file" eval '[ $rc -eq 2 ] && has "would overwrite the included file" "$err" &&
+  cmp -s "$tmp/ow/common/intro.xml" "$tmp/ow/intro.keep"'
+run render --layout "$tmp/ow/my-layout.xml" "$tmp/ow/r.xml" -o "$tmp/ow/my-layout.xml"
+check "render -o the layout file" eval '[ $rc -eq 2 ] && has "would overwrite the layout file" "$err" &&
+  cmp -s "$tmp/ow/my-layout.xml" "$tmp/ow/layout.keep"'
+run batch -q -o "$tmp/ow" --name common/intro.xml "$tmp/ow/r.xml"
+check "batch onto an included file" eval '[ $rc -eq 2 ] && has "would overwrite the included file" "$err" &&
+  cmp -s "$tmp/ow/common/intro.xml" "$tmp/ow/intro.keep"'
+run render -q "$tmp/ow/r.xml" -o "$tmp/ow/r.pdf"
+check "render next to them still works" eval '[ $rc -eq 0 ] && is_pdf "$tmp/ow/r.pdf"'
 
 # Every PDF this test wrote goes through the independent validators too
 # (qpdf, mutool, Ghostscript, pdffonts, pdftotext: tests/validate-pdf.sh).
