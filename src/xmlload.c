@@ -306,6 +306,27 @@ static bool check_utf8(const unsigned char *p, size_t n, const char *display, ep
   return true;
 }
 
+// 'lf_only()' - The N bytes at P with XML's end-of-line handling applied
+// (XML 1.0 section 2.11: each CR LF pair and each CR alone become one LF), in
+// a new heap buffer of *OUT_N bytes; NULL when P has no CR. The parse is the
+// same either way, but libxml2 counts lines by LF only: a file with CR line
+// ends would have every diagnostic on line 1. Byte-wise is safe before the
+// UTF-8 check: 0x0D is never part of a multi-byte sequence.
+static unsigned char *lf_only(const unsigned char *p, size_t n, size_t *out_n) {
+  if (!memchr(p, '\r', n))
+    return NULL;
+  unsigned char *q = ep_xmalloc(n ? n : 1);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (p[i] != '\r')
+      q[k++] = p[i];
+    else if (i + 1 >= n || p[i + 1] != '\n')
+      q[k++] = '\n';
+  }
+  *out_n = k;
+  return q;
+}
+
 // 'ep_xml_parse_memory()' - Parse the LEN bytes at BUF safely (the whole file;
 // borrowed); BASE names the document for libxml2 (may be NULL), DISPLAY for
 // diagnostics.
@@ -333,12 +354,18 @@ ep_xml_doc *ep_xml_parse_memory(const unsigned char *buf, size_t len, const char
                 enc, enc);
     return NULL;
   }
-  if (!check_utf8(p, n, display, diags))
-    return NULL;
-
-  xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+  size_t lf_n = 0;
+  unsigned char *lf = lf_only(p, n, &lf_n);
+  if (lf) {
+    p = lf;
+    n = lf_n;
+  }
+  bool utf8_ok = check_utf8(p, n, display, diags); // (says why when not)
+  xmlParserCtxtPtr ctxt = utf8_ok ? xmlNewParserCtxt() : NULL;
   if (!ctxt) {
-    ep_diag_add(diags, EP_ERROR, display, 0, "out-of-memory", "out of memory creating the XML parser.");
+    if (utf8_ok)
+      ep_diag_add(diags, EP_ERROR, display, 0, "out-of-memory", "out of memory creating the XML parser.");
+    free(lf);
     return NULL;
   }
   if (dict) {
@@ -387,6 +414,7 @@ ep_xml_doc *ep_xml_parse_memory(const unsigned char *buf, size_t len, const char
       first_error(&st, 1, "xml-not-well-formed", "the file is not well-formed XML.");
   }
   xmlFreeParserCtxt(ctxt);
+  free(lf); // the document copied what it keeps
   return doc;
 }
 
