@@ -792,6 +792,80 @@ static void check_layout(ep_report *r, const ep_load_options *opt) {
   ep_catalog_free(&own);
 }
 
+// 'add_row()' - Append row TR to the growing array *ROWS (*N, *CAP).
+static void add_row(const ep_node ***rows, size_t *n, size_t *cap, const ep_node *tr) {
+  if (*n == *cap)
+    *rows = ep_xrealloc(*rows, (*cap = *cap ? 2 * *cap : 16) * sizeof **rows);
+  (*rows)[(*n)++] = tr;
+}
+
+// 'check_table()' - The cells of <table> T as the layout places them (rows of
+// <thead> first, then the others; each cell in the next column that no
+// rowspan from above still takes): a cell whose colspan runs into a column
+// such a rowspan takes is an error at the cell, naming the other cell's line;
+// a rowspan reaching past the last row is a warning (it is cut there).
+static void check_table(ep_report *r, const ep_node *t) {
+  const ep_node **rows = NULL;
+  size_t nr = 0, cap = 0;
+  for (int head = 1; head >= 0; head--)
+    for (const ep_node *c = t->first; c; c = c->next) {
+      if ((c->kind == EP_N_THEAD) != (head == 1))
+        continue;
+      if (c->kind == EP_N_THEAD || c->kind == EP_N_TBODY) {
+        for (const ep_node *tr = c->first; tr; tr = tr->next)
+          if (tr->kind == EP_N_TR)
+            add_row(&rows, &nr, &cap, tr);
+      } else if (c->kind == EP_N_TR) {
+        add_row(&rows, &nr, &cap, c);
+      }
+    }
+  size_t ncols = 0;
+  size_t *until = NULL; // per column: the row before which a cell above takes it
+  const ep_node **owner = NULL;
+  for (size_t ri = 0; ri < nr; ri++) {
+    size_t col = 0;
+    for (const ep_node *cell = rows[ri]->first; cell; cell = cell->next) {
+      if (cell->kind != EP_N_TH && cell->kind != EP_N_TD)
+        continue;
+      const char *tag = cell->kind == EP_N_TH ? "th" : "td";
+      while (col < ncols && until[col] > ri)
+        col++;
+      size_t cs = cell->colspan > 0 ? (size_t)cell->colspan : 1, rs = cell->rowspan > 0 ? (size_t)cell->rowspan : 1;
+      if (rs > nr - ri) {
+        if (nr - ri == 1)
+          WARN(r, cell, "table-span", "<%s rowspan=\"%zu\"> reaches past the table's last row; it spans only its own row.",
+               tag, rs);
+        else
+          WARN(r, cell, "table-span",
+               "<%s rowspan=\"%zu\"> reaches past the table's last row; it spans the %zu rows left, its own included.",
+               tag, rs, nr - ri);
+        rs = nr - ri;
+      }
+      if (col + cs > ncols) {
+        until = ep_xrealloc(until, (col + cs) * sizeof *until);
+        owner = ep_xrealloc(owner, (col + cs) * sizeof *owner);
+        for (size_t k = ncols; k < col + cs; k++)
+          until[k] = 0, owner[k] = NULL;
+        ncols = col + cs;
+      }
+      for (size_t k = col + 1; k < col + cs; k++)
+        if (until[k] > ri) {
+          ERR(r, cell, "table-overlap",
+              "<%s colspan=\"%zu\"> runs into column %zu of this row, which the <%s rowspan=\"%d\"> of line %lu "
+              "still takes; shorten one of the two spans.",
+              tag, cs, k + 1, owner[k]->kind == EP_N_TH ? "th" : "td", owner[k]->rowspan, owner[k]->line);
+          break;
+        }
+      for (size_t k = col; k < col + cs; k++)
+        until[k] = ri + rs, owner[k] = cell;
+      col += cs;
+    }
+  }
+  free(until);
+  free(owner);
+  free(rows);
+}
+
 // 'ep_report_check()' - Run every computation and check.
 void ep_report_check(ep_report *r, const ep_load_options *opt) {
   r->suggest_left = 200;
@@ -805,6 +879,8 @@ void ep_report_check(ep_report *r, const ep_load_options *opt) {
         check_scoring(r, x);
       else if (x->kind == EP_N_FORM)
         check_form(r, x);
+      else if (x->kind == EP_N_TABLE)
+        check_table(r, x);
     }
     check_measures(r);
     for (ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {

@@ -88,7 +88,8 @@ static xmlNodePtr include_fd(builder *b, xmlNodePtr el, int fd, const char *abs,
     b->include_budget_hit = true;
     return NULL;
   }
-  if (b->included_bytes + (uint64_t)sb.st_size > MAX_INCLUDED_BYTES) {
+  // (a file over the limit on its own is refused by the parse, which says so)
+  if ((uint64_t)sb.st_size <= MAX_INCLUDED_BYTES && b->included_bytes + (uint64_t)sb.st_size > MAX_INCLUDED_BYTES) {
     err(b, el, "include-too-much",
         "<xi:include href=\"%s\"> (%llu bytes) would take the included files past %d MiB in all (%llu bytes "
         "so far; a file included again counts again); evalpdf includes nothing more.",
