@@ -29,6 +29,7 @@ typedef struct tcell {
   ep_lb_result res;
   double height;      // content height (lines × leading)
   size_t done;        // lines already drawn (a row split over pages)
+  bool cut;           // lines were left out for want of room (reported once)
 } tcell;
 
 typedef struct ep_table {
@@ -417,12 +418,29 @@ static void draw_cell(tbl_host *L, ep_table *t, tcell *c, ep_page *page, double 
   rc->fill = c->header && !c->noborder ? 0.92 : -1;
   if (!c->res.nlines)
     return;
+  // A merged cell whose rows are spread over pages shows its text in the
+  // part on each page (as 续表 repeat it). Lines that do not fit that part
+  // are left out, never drawn over the rows below or the page's foot; the
+  // cell is reported once.
+  size_t n = c->res.nlines;
+  size_t fit = ytop - ybot > 2 * PAD_V ? (size_t)((ytop - ybot - 2 * PAD_V) / t->lead + 0.01) : 0;
+  if (fit < 1)
+    fit = 1;
+  if (n > fit) {
+    if (!c->cut)
+      ep_diag_add(L->in->diags, EP_WARNING, c->file, c->line, "cell-cut",
+                  "this merged cell of the <%s> (over %d rows) needs %zu lines, but only %zu fit in its part on a "
+                  "page; the rest is left out: shorten its text or spread it over more rows.",
+                  t->kind, c->rowspan, n, fit);
+    c->cut = true;
+    n = fit;
+  }
   // text vertically centred in the visible part of the cell
-  double text_h = (double)c->res.nlines * t->lead;
+  double text_h = (double)n * t->lead;
   double top = ytop - ((ytop - ybot) - text_h) / 2;
   if (top > ytop - PAD_V)
     top = ytop - PAD_V;
-  for (size_t k = 0; k < c->res.nlines; k++) {
+  for (size_t k = 0; k < n; k++) {
     const ep_lb_line *ln = &c->res.lines[k];
     double left = line_left(c, ln, x0, x1);
     size_t s = ln->start, e = ln->end;

@@ -472,6 +472,45 @@ START_TEST(wide_table_warns_and_stays_inside_its_cells) {
 }
 END_TEST
 
+// A merged cell with more text than fits in its rows on any page: its lines
+// that do not fit are left out with a cell-cut warning at its line, and no
+// line is drawn below its box (over the rows under it or the page's foot).
+START_TEST(merged_cell_taller_than_a_page_is_cut_inside_its_box) {
+  env e;
+  env_open(&e);
+  static char xml[1 << 18];
+  strcpy(xml, "<report><meta><title>T</title></meta><body><table>\n<tr><td rowspan=\"3\">");
+  for (int i = 0; i < 3000; i++)
+    strcat(xml, "合并单元格文字");
+  strcat(xml, "</td><td>a</td></tr><tr><td>b</td></tr><tr><td>c</td></tr></table></body></report>");
+  ep_report *r = load_text(xml);
+  ck_assert_uint_eq(r->diags.errors, 0);
+  ep_diags d;
+  ep_dlist *dl = lay_out(&e, r, &d);
+  bool warned = false;
+  for (size_t i = 0; i < d.count; i++)
+    warned |= !strcmp(d.items[i].code, "cell-cut") && d.items[i].line == 2;
+  ck_assert_msg(warned, "no cell-cut warning at the merged cell's line");
+  for (size_t p = 0; p < dl->npages; p++) { // every cell line lies inside a cell box
+    const ep_page *pg = &dl->pages[p];
+    for (size_t k = 0; k < pg->n; k++) {
+      const ep_box *b = &pg->boxes[k];
+      if (b->kind != EP_BOX_TEXT || b->size >= 12 || !strcmp(b->text, "续表"))
+        continue;
+      bool inside = false;
+      for (size_t j = 0; j < pg->n && !inside; j++) {
+        const ep_box *c = &pg->boxes[j];
+        inside = c->kind == EP_BOX_RECT && b->x >= c->x - 0.01 && b->x + b->w <= c->x + c->w + 0.01 &&
+                 b->y >= c->y && b->y <= c->y + c->h;
+      }
+      ck_assert_msg(inside, "cell text “%s” lies outside every cell box on page %zu", b->text, p + 1);
+    }
+  }
+  check_boxes(&e, dl);
+  done(&e, r, &d, dl);
+}
+END_TEST
+
 START_TEST(form_repeats_indicator_header_and_prints_caption_once) {
   env e;
   env_open(&e);
@@ -879,6 +918,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, punctuation_ink_on_every_debian_face);
   tcase_add_test(tc, long_heading_wraps_like_a_paragraph);
   tcase_add_test(tc, wide_table_warns_and_stays_inside_its_cells);
+  tcase_add_test(tc, merged_cell_taller_than_a_page_is_cut_inside_its_box);
   tcase_add_test(tc, form_repeats_indicator_header_and_prints_caption_once);
   tcase_add_test(tc, too_many_pages_is_an_error_at_the_block);
   tcase_add_test(tc, second_pass_only_for_printed_page_numbers);
