@@ -148,6 +148,21 @@ static void latin_flags(const uint32_t *cps, size_t n, uint32_t prev, bool *lat)
       lat[i] = true;
 }
 
+// 'invisible()' - True for a default-ignorable code point (Unicode's
+// Default_Ignorable_Code_Point: soft hyphen, zero-width spaces and joiners,
+// bidirectional controls, variation selectors, tags, ...): such a character
+// is never drawn, so it gets no atom (fonts that map one would print a
+// visible box, and fonts that do not would warn about it).
+static bool invisible(uint32_t cp) {
+  if (cp < 0xAD)
+    return false;
+  return cp == 0xAD || cp == 0x34F || cp == 0x61C || (cp >= 0x115F && cp <= 0x1160) || (cp >= 0x17B4 && cp <= 0x17B5) ||
+         (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2060 && cp <= 0x206F) || cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF ||
+         cp == 0xFFA0 || (cp >= 0xFFF0 && cp <= 0xFFF8) || (cp >= 0x1BCA0 && cp <= 0x1BCA3) ||
+         (cp >= 0x1D173 && cp <= 0x1D17A) || (cp >= 0xE0000 && cp <= 0xE0FFF);
+}
+
 // 'lay_add_text()' - Append the characters of UTF-8 S as atoms in format F.
 // GLUE: no break inside S (a figure or a number). Latin letters and digits
 // (see latin_flags) take the text style's Latin face when it has one and
@@ -156,8 +171,13 @@ void lay_add_text(inl *L, atoms *at, const char *s, const ifmt *f, const char *f
                      bool glue) {
   size_t len = strlen(s), n = 0;
   uint32_t *cps = ep_xmalloc((len + 1) * sizeof *cps);
-  for (size_t i = 0; i < len;)
-    cps[n++] = ep_utf8_next(s, len, &i);
+  for (size_t i = 0; i < len;) {
+    uint32_t cp = ep_utf8_next(s, len, &i);
+    if (cp == 0x2028 || cp == 0x2029) // line and paragraph separators: white space
+      cp = ' ';
+    if (!invisible(cp))
+      cps[n++] = cp;
+  }
   bool *lat = ep_xmalloc((n + 1) * sizeof *lat);
   latin_flags(cps, n, at->n ? at->a[at->n - 1].cp : 0, lat);
   for (size_t i = 0; i < n; i++) {

@@ -472,6 +472,32 @@ START_TEST(wide_table_warns_and_stays_inside_its_cells) {
 }
 END_TEST
 
+// Default-ignorable characters (zero-width space and joiner, soft hyphen,
+// a variation selector, bidirectional controls, a byte-order mark) are never
+// drawn and never warned about; a line separator is a space.
+START_TEST(invisible_characters_are_not_drawn) {
+  env e;
+  env_open(&e);
+  ep_report *r = load_text("<report><meta><title>T</title></meta><body><p>零宽\xE2\x80\x8B空格"
+                           "\xE2\x80\x8D连接\xC2\xAD软连字\xEF\xB8\x8F变体\xE2\x80\xAE反向\xE2\x80\xAC"
+                           "\xEF\xBB\xBF标记\xE2\x80\xA8分隔</p></body></report>");
+  ck_assert_uint_eq(r->diags.errors, 0);
+  ep_diags d;
+  ep_dlist *dl = lay_out(&e, r, &d);
+  for (size_t i = 0; i < d.count; i++)
+    ck_assert_msg(strcmp(d.items[i].code, "missing-glyph"), "warned: %s", d.items[i].message);
+  static char t[65536];
+  page_text(dl, 0, t, sizeof t);
+  static const char *const never[] = {"\xE2\x80\x8B", "\xE2\x80\x8D", "\xC2\xAD", "\xEF\xB8\x8F",
+                                      "\xE2\x80\xAE", "\xE2\x80\xAC", "\xEF\xBB\xBF", "\xE2\x80\xA8"};
+  for (size_t i = 0; i < sizeof never / sizeof *never; i++)
+    ck_assert_msg(!strstr(t, never[i]), "an invisible character (entry %zu) was drawn", i);
+  ck_assert_msg(strstr(t, "零宽空格连接软连字变体反向标记"), "the visible text changed: %s", t);
+  check_boxes(&e, dl);
+  done(&e, r, &d, dl);
+}
+END_TEST
+
 // A merged cell with more text than fits in its rows on any page: its lines
 // that do not fit are left out with a cell-cut warning at its line, and no
 // line is drawn below its box (over the rows under it or the page's foot).
@@ -919,6 +945,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, long_heading_wraps_like_a_paragraph);
   tcase_add_test(tc, wide_table_warns_and_stays_inside_its_cells);
   tcase_add_test(tc, merged_cell_taller_than_a_page_is_cut_inside_its_box);
+  tcase_add_test(tc, invisible_characters_are_not_drawn);
   tcase_add_test(tc, form_repeats_indicator_header_and_prints_caption_once);
   tcase_add_test(tc, too_many_pages_is_an_error_at_the_block);
   tcase_add_test(tc, second_pass_only_for_printed_page_numbers);
