@@ -89,12 +89,22 @@ static void number_sections(ep_report *r) {
 // 'fmt_dec()' - Plain text of D in a caller buffer.
 static const char *fmt_dec(ep_dec d, char *buf) { return ep_dec_format_plain(d, buf, 64); }
 
-// 'add_checked()' - *ACC += V, reporting overflow at N once.
-static bool add_checked(ep_report *r, const ep_node *n, ep_dec *acc, ep_dec v) {
-  if (ep_dec_add(*acc, v, acc))
+// 'add_checked()' - *ACC += V, V being N's WHAT figure (e.g. "budget") summed
+// for OWNER (NULL: for the table as a whole); an overflow is reported at N,
+// where the sum passes the limit.
+static bool add_checked(ep_report *r, const ep_node *n, ep_dec *acc, ep_dec v, const char *what,
+                        const ep_node *owner) {
+  ep_dec before = *acc;
+  if (ep_dec_add(before, v, acc))
     return true;
-  ERR(r, n, "number-overflow", "a sum at <%s> exceeds the largest figure evalpdf handles (10^12).",
-      ep_kind_name(n->kind));
+  *acc = before;
+  char a[64], b[64], in[96] = "";
+  if (owner && owner != n)
+    snprintf(in, sizeof in, " for the <%s> of line %lu", ep_kind_name(owner->kind), owner->line);
+  ERR(r, n, "number-overflow",
+      "the sum of %s figures%s passes the largest figure evalpdf handles (10^12) when this <%s>'s %s (%s) is "
+      "added to %s.",
+      what, in, ep_kind_name(n->kind), what, fmt_dec(v, a), fmt_dec(before, b));
   return false;
 }
 
@@ -146,7 +156,7 @@ static void sum_children(ep_report *r, ep_node *n, const ep_node *decl_src) {
         continue;
       if (c->eff[f].known) {
         any = true;
-        ok = ok && add_checked(r, c, &sum, c->eff[f].v);
+        ok = ok && add_checked(r, c, &sum, c->eff[f].v, fig_label[f], n);
       } else {
         all = false;
       }
@@ -233,11 +243,11 @@ static void check_indicator(ep_report *r, ep_node *in, ep_dec *leaf_sum, bool *a
     check_indicator(r, c, leaf_sum, any_score);
     if (c->eff_weight.known) {
       wany = true;
-      add_checked(r, c, &wsum, c->eff_weight.v);
+      add_checked(r, c, &wsum, c->eff_weight.v, "weight", in);
     }
     if (c->eff_score.known) {
       sany = true;
-      add_checked(r, c, &ssum, c->eff_score.v);
+      add_checked(r, c, &ssum, c->eff_score.v, "score", in);
     }
   }
   for (ep_node *c = in->first; c; c = c->next)
@@ -252,7 +262,7 @@ static void check_indicator(ep_report *r, ep_node *in, ep_dec *leaf_sum, bool *a
     in->eff_score.v = in->score;
     if (in->bad_fig) {
       if (in->has_score)
-        add_checked(r, in, leaf_sum, in->score);
+        add_checked(r, in, leaf_sum, in->score, "score", NULL);
       return;
     }
     if (in->has_score && !in->has_weight)
@@ -267,7 +277,7 @@ static void check_indicator(ep_report *r, ep_node *in, ep_dec *leaf_sum, bool *a
            "indicator \"%s\" has weight %s but no score; it is shown unscored and adds nothing to the total score.",
            in->name ? in->name : "", fmt_dec(in->weight, a));
     if (in->has_score) {
-      add_checked(r, in, leaf_sum, in->score);
+      add_checked(r, in, leaf_sum, in->score, "score", NULL);
       *any_score = true;
     }
     return;
@@ -314,7 +324,7 @@ static void check_scoring(ep_report *r, ep_node *s) {
     s->bad_score |= c->bad_score;
     if (c->eff_weight.known) {
       wany = true;
-      add_checked(r, c, &wsum, c->eff_weight.v);
+      add_checked(r, c, &wsum, c->eff_weight.v, "weight", s);
     }
   }
   s->eff_weight.known = wany;
@@ -354,7 +364,7 @@ static void check_form(ep_report *r, ep_node *f) {
       total = c;
     else if (c->kind == EP_N_FORM_INDICATOR && c->bad_fig) {
       if (c->has_score)
-        overflow |= !add_checked(r, c, &isum, c->score);
+        overflow |= !add_checked(r, c, &isum, c->score, "score", f);
     } else if (c->kind == EP_N_FORM_INDICATOR) {
       if (c->has_score && !c->has_points)
         ERR(r, c, "score-without-points", "indicator \"%s\" has score %s but no points; give it points=\"…\".",
@@ -363,12 +373,12 @@ static void check_form(ep_report *r, ep_node *f) {
         ERR(r, c, "score-exceeds-points", "indicator \"%s\": score %s exceeds its points %s.",
             c->name ? c->name : "", fmt_dec(c->score, a), fmt_dec(c->points, b));
       if (c->has_score)
-        overflow |= !add_checked(r, c, &isum, c->score);
+        overflow |= !add_checked(r, c, &isum, c->score, "score", f);
       if (c->has_points)
-        overflow |= !add_checked(r, c, &psum, c->points);
+        overflow |= !add_checked(r, c, &psum, c->points, "points", f);
     }
   }
-  overflow |= !add_checked(r, f, &psum, f->points);
+  overflow |= !add_checked(r, f, &psum, f->points, "points", f);
   ep_dec hundred;
   ep_dec_from_int(100, &hundred);
   bool has_ind = false;
@@ -387,7 +397,7 @@ static void check_form(ep_report *r, ep_node *f) {
     for (ep_node *s = bud->first; s; s = s->next)
       if (s->kind == EP_N_FORM_SOURCE && s->has_fdecl[k]) {
         any = true;
-        add_checked(r, s, &sum, s->fdecl[k]);
+        add_checked(r, s, &sum, s->fdecl[k], names[k], bud);
       }
     if (!bud->bad_fig && any && bud->has_fdecl[k] && ep_dec_cmp(sum, bud->fdecl[k]) != 0)
       WARN(r, bud, "source-sum-mismatch",
