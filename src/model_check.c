@@ -555,8 +555,14 @@ static bool format_ratio_value(ep_report *r, ep_node *v, ep_ratio q, bool is_rat
 
 // 'format_dec_value()' - Print a decimal-valued property by FORMAT.
 static bool format_dec_value(ep_report *r, ep_node *v, ep_dec d, char *buf) {
-  if (ep_fig_text((ep_fig){true, d}, v->format, NULL, buf, 64))
+  if (ep_fig_text((ep_fig){true, d}, v->format, NULL, buf, 64)) {
+    if (v->format == EP_VF_PERCENT)
+      WARN(r, v, "percent-of-non-ratio",
+           "<value of=\"%s\" format=\"percent\">: %s is a figure, not a ratio, so it prints as %s (100 times "
+           "its value); percent is meant for rates.",
+           v->ref, strrchr(v->ref, '.') + 1, buf);
     return true;
+  }
   char t[64];
   ERR(r, v, "bad-chinese-format", "<value of=\"%s\" format=\"chinese\">: the value %s is not a whole number from 0 to 99.",
       v->ref, fmt_dec(d, t));
