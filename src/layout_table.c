@@ -630,6 +630,8 @@ static void table_place_in(tbl_host *L, ep_table *t, ep_page **page, double *y) 
   double bottom = top - st->body_h;
   int r = t->nhead;
   bool first = true;
+  bool fresh = false; // *PAGE was started by this loop and holds nothing of T's body yet
+  bool told = false;  // a row that fits no page was reported
   if (r >= t->nrows) { // a header-only table
     *y = draw_rows(L, t, *page, *y, r, r, true);
     return;
@@ -655,30 +657,49 @@ static void table_place_in(tbl_host *L, ep_table *t, ep_page **page, double *y) 
       split_row(L, t, page, y, r, bottom, top);
       r++;
       first = false;
+      fresh = false;
       if (r < t->nrows) {
         *page = L->new_page(L->user, t->landscape);
         *y = top - continued_line(L, t, *page, top);
+        fresh = true;
       }
       continue;
     }
+    if (b == r && !fresh && (!first || *y < top - 0.01)) {
+      // nothing fits here: continue on a new page
+      *page = L->new_page(L->user, t->landscape);
+      *y = top;
+      if (!first)
+        *y -= continued_line(L, t, *page, *y);
+      first = false;
+      fresh = true;
+      continue;
+    }
     if (b == r) {
-      if (!first || *y < top - 0.01) {
-        // nothing fits here: continue on a new page
-        *page = L->new_page(L->user, t->landscape);
-        *y = top;
-        if (!first)
-          *y -= continued_line(L, t, *page, *y);
-        first = false;
-        continue;
+      // Not even an empty page holds the header and this row (nor a line of
+      // it): the layout's table sizes are too large for its page. Drawn
+      // anyway, past the page's foot, so that the layout ends; an error.
+      if (!told) {
+        const tcell *c0 = NULL;
+        for (size_t i = 0; i < t->ncells && !c0; i++)
+          if (t->cells[i].row == r)
+            c0 = &t->cells[i];
+        ep_diag_add(L->in->diags, EP_ERROR, c0 ? c0->file : t->file, c0 ? c0->line : t->line, "table-too-tall",
+                    "with this layout a row of this <%s> and the header rows above it need %.0f pt, but a page "
+                    "holds %.0f pt of table: use a smaller table text size or a larger page.",
+                    t->kind, head + t->rowh[r], top - bottom);
+        told = true;
       }
-      b = r + 1; // cannot happen: taller rows are split above
+      b = r + 1;
     }
     *y = draw_rows(L, t, *page, *y, r, b, true);
     r = b;
+    fresh = false;
     if (r < t->nrows) {
       *page = L->new_page(L->user, t->landscape);
       *y = top;
       *y -= continued_line(L, t, *page, *y);
+      fresh = true;
     }
     first = false;
   }

@@ -87,5 +87,31 @@ for d in data-empty data-hostile no-such-data; do
     fi
     rm -f d.pdf
 done
+# table sizes too large for the page (in range, each of them): the render ends
+# with a table-too-tall error instead of adding pages forever
+sed 's|<text element="table" role="fangsong" size="10.5pt"/>|<text element="table" role="fangsong" size="72pt"/>|' \
+    "$src/layouts/official.xml" >big-table.xml
+grep -q 'size="72pt"' big-table.xml
+cat >score72.xml <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<report>
+  <meta><title>测试报告</title></meta>
+  <body><section title="评分">
+    <scoring id="s">
+      <indicator name="投入" weight="100">
+        <indicator name="项目立项" weight="60" score="50"/>
+        <indicator name="资金落实" weight="40" score="30"/>
+      </indicator>
+    </scoring>
+  </section></body>
+</report>
+EOF
+rc=0
+timeout 60 "$bin" render --layout big-table.xml score72.xml -o big.pdf >out 2>err </dev/null || rc=$?
+if [ "$rc" = 1 ] && [ ! -e big.pdf ] && grep -q 'score72.xml:6: error: with this layout a row of this <scoring>' err; then
+    passed=$((passed + 1)); echo "PASS a table row no page holds: an error, no endless pages"
+else
+    failed=$((failed + 1)); echo "FAIL table row no page holds: exit $rc"; head -5 err
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
