@@ -192,6 +192,11 @@ static void parse_role(ep_style *st, xmlNodePtr el, const char *file, bool confi
   r->line = ep_xml_line(el);
   if (!r->name)
     ep_diag_add(d, EP_ERROR, file, r->line, "bad-layout", "<role> needs a name.");
+  for (size_t i = 0; r->name && i + 1 < st->nroles; i++)
+    if (st->roles[i].name && !strcmp(st->roles[i].name, r->name))
+      ep_diag_add(d, EP_ERROR, file, r->line, "bad-layout",
+                  "<role name=\"%s\"> is defined twice (first at line %lu); role names must differ.", r->name,
+                  st->roles[i].line);
   for (xmlNodePtr f = el->children; f; f = f->next) {
     if (f->type != XML_ELEMENT_NODE || strcmp((const char *)f->name, "face"))
       continue;
@@ -370,6 +375,7 @@ static void parse_text(ep_style *st, xmlNodePtr el, const char *path, double *bo
   free((char *)t->latin_name);
   t->latin_name = sattr(el, "latin");
   t->latin_line = t->latin_name ? ep_xml_line(el) : 0;
+  t->role_line = ep_xml_line(el);
   t->size = 16;
   len_attr(el, "size", 0, 0, &R_SIZE, &t->size, path, d);
   if (k == EP_TS_BODY)
@@ -392,6 +398,7 @@ static void parse_text(ep_style *st, xmlNodePtr el, const char *path, double *bo
 static void parse_page_number(ep_style *st, xmlNodePtr el, const char *path, ep_diags *d) {
   free((char *)st->pn_role_name);
   st->pn_role_name = sattr(el, "role");
+  st->pn_role_line = st->pn_role_name ? ep_xml_line(el) : 0;
   st->pn_size = 14;
   len_attr(el, "size", 0, 0, &R_SIZE, &st->pn_size, path, d);
   free(st->pn_format);
@@ -414,11 +421,46 @@ static void parse_header(ep_style *st, xmlNodePtr el, const char *path, ep_diags
   st->header = true;
   free((char *)st->hd_role_name);
   st->hd_role_name = sattr(el, "role");
+  st->hd_role_line = st->hd_role_name ? ep_xml_line(el) : 0;
   st->hd_size = 10.5;
   len_attr(el, "size", 0, 0, &R_SIZE, &st->hd_size, path, d);
   st->hd_odd = align_attr(el, "odd", false, EP_H_CENTER, path, d);
   st->hd_even = align_attr(el, "even", false, EP_H_CENTER, path, d);
   st->hd_rule = word_attr(el, "rule", yes_no, 0, path, d) == 1;
+}
+
+// 'check_roles()' - Every role a <text> (role= and latin=), <page-number> or
+// <header> of ST names is defined, and names one: reported at the line that
+// names it, with every other problem of the layout (so that check finds it
+// as render does, all in one run).
+static void check_roles(ep_style *st, const char *path, ep_diags *d) {
+  for (int i = 0; i < EP_TS__COUNT; i++) {
+    const char *rn = st->ts[i].role_name;
+    if (!st->ts_set[i] || !st->ts[i].role_line)
+      continue;
+    if (!rn)
+      ep_diag_add(d, EP_ERROR, path, st->ts[i].role_line, "bad-layout",
+                  "<text element=\"%s\"> names no role; write role=\"…\" with one of the layout's <role> names.",
+                  ts_names[i]);
+    else if (!find_role(st, rn))
+      ep_diag_add(d, EP_ERROR, path, st->ts[i].role_line, "bad-layout",
+                  "<text element=\"%s\" role=\"%s\">: the layout defines no <role name=\"%s\">.", ts_names[i], rn,
+                  rn);
+  }
+  if (st->pn_role_line && !find_role(st, st->pn_role_name))
+    ep_diag_add(d, EP_ERROR, path, st->pn_role_line, "bad-layout",
+                "<page-number role=\"%s\">: the layout defines no <role name=\"%s\">.", st->pn_role_name,
+                st->pn_role_name);
+  if (st->hd_role_line && !find_role(st, st->hd_role_name))
+    ep_diag_add(d, EP_ERROR, path, st->hd_role_line, "bad-layout",
+                "<header role=\"%s\">: the layout defines no <role name=\"%s\">.", st->hd_role_name, st->hd_role_name);
+  for (int i = 0; i < EP_TS__COUNT; i++) { // where it was written (inherited copies say nothing)
+    const char *ln = st->ts[i].latin_name;
+    if (ln && st->ts[i].latin_line && strcmp(ln, "none") && !find_role(st, ln))
+      ep_diag_add(d, EP_ERROR, path, st->ts[i].latin_line, "bad-layout",
+                  "<text element=\"%s\" latin=\"%s\">: the layout defines no <role name=\"%s\"> (name a role, or write latin=\"none\").",
+                  ts_names[i], ln, ln);
+  }
 }
 
 // 'finish_style()' - Check that ST has what every layout needs and fill in
@@ -451,19 +493,9 @@ static ep_style *finish_style(ep_style *st, const char *path, size_t errors_befo
     st->ts[i].role_name = ep_xstrdup(st->ts[from].role_name);
     st->ts[i].latin_name = ep_xstrdup(st->ts[from].latin_name);
     st->ts[i].latin_line = 0; // inherited: reported where it was written
+    st->ts[i].role_line = 0;
     st->ts[i].number = ep_xstrdup(st->ts[from].number);
     st->ts_set[i] = true;
-  }
-  for (int i = 0; i < EP_TS__COUNT; i++) { // where it was written (inherited copies say nothing)
-    const char *ln = st->ts[i].latin_name;
-    if (ln && st->ts[i].latin_line && strcmp(ln, "none") && !find_role(st, ln))
-      ep_diag_add(d, EP_ERROR, path, st->ts[i].latin_line, "bad-layout",
-                  "<text element=\"%s\" latin=\"%s\">: the layout defines no <role name=\"%s\"> (name a role, or write latin=\"none\").",
-                  ts_names[i], ln, ln);
-  }
-  if (d->errors > errors_before) {
-    ep_style_free(st);
-    return NULL;
   }
   if (!st->pn_format)
     st->pn_format = ep_xstrdup("N");
@@ -545,6 +577,7 @@ static ep_style *style_from_doc(ep_xml_doc *doc, const char *path, bool confined
   }
   xmlFreeDoc(doc);
   check_geometry(st, body_size, page_line, grid_line, path, d);
+  check_roles(st, path, d);
   if (d->errors > errors_before) {
     ep_style_free(st); // the values reported wrong are unset: no "needs" errors on top
     return NULL;

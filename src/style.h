@@ -21,6 +21,7 @@ typedef struct ep_text_style {
   ep_role *latin;         // resolved Latin role, NULL when none of its faces is installed
                           // (Latin is then set in the CJK role's faces)
   unsigned long latin_line; // the layout line that wrote latin="…" (0: inherited)
+  unsigned long role_line;  // the layout line of the <text> that set this style (0: inherited)
   double size;           // pt
   ep_halign align;
   double indent;         // first-line indent in em
@@ -56,6 +57,7 @@ typedef struct ep_style {
   bool ts_set[EP_TS__COUNT];
   // page numbers
   const char *pn_role_name;
+  unsigned long pn_role_line; // the line of <page-number role="…"> (0: none written)
   ep_role *pn_role;
   double pn_size;
   char *pn_format;         // with N for the number, e.g. "— N —"
@@ -69,6 +71,7 @@ typedef struct ep_style {
   // running header: the report title above the 版心 on numbered pages
   bool header;
   const char *hd_role_name;
+  unsigned long hd_role_line; // the line of <header role="…"> (0: none written)
   ep_role *hd_role;
   double hd_size;
   ep_halign hd_odd, hd_even;
