@@ -23,6 +23,11 @@
 // Memory: internal allocations abort the process on out-of-memory (as cmark
 // does); functions never return NULL for lack of memory. Memory the library
 // hands over is freed with evalpdf_free().
+//
+// NULL: a pointer argument may be NULL only where its comment says so. The
+// entry points check their context, document, output and callback pointers
+// anyway and return EVALPDF_ERR_USAGE (or -1, 0) instead of crashing;
+// DATA may be NULL when LEN is 0.
 #ifndef EVALPDF_H
 #define EVALPDF_H
 

@@ -228,6 +228,8 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
     evalpdf_options_init(&def);
     opts = &def;
   }
+  if (!out)
+    return EVALPDF_ERR_USAGE;
   *out = NULL;
   xmlInitParser(); // thread-safe, idempotent; the parser hooks refuse entities per document
   evalpdf_context *c = ep_xcalloc(1, sizeof *c);
@@ -293,17 +295,17 @@ void evalpdf_context_free(evalpdf_context *ctx) {
 // 'evalpdf_context_data_dir()' - Data directory and its source.
 const char *evalpdf_context_data_dir(const evalpdf_context *ctx, const char **source) {
   if (source)
-    *source = ctx->data_source;
-  return ctx->data_dir;
+    *source = ctx ? ctx->data_source : NULL;
+  return ctx ? ctx->data_dir : NULL;
 }
 
 // 'evalpdf_context_layout_count()' - Number of named layouts.
-size_t evalpdf_context_layout_count(const evalpdf_context *ctx) { return ctx->catalog.count; }
+size_t evalpdf_context_layout_count(const evalpdf_context *ctx) { return ctx ? ctx->catalog.count : 0; }
 
 // 'evalpdf_context_layout()' - Layout I's name, file and source.
 int evalpdf_context_layout(const evalpdf_context *ctx, size_t i, const char **name, const char **path,
                            const char **source) {
-  if (i >= ctx->catalog.count)
+  if (!ctx || i >= ctx->catalog.count)
     return -1;
   const ep_catalog_entry *e = &ctx->catalog.items[i];
   if (name)
@@ -317,6 +319,8 @@ int evalpdf_context_layout(const evalpdf_context *ctx, size_t i, const char **na
 
 // 'evalpdf_context_layouts()' - One line per layout.
 void evalpdf_context_layouts(const evalpdf_context *ctx, FILE *out) {
+  if (!ctx || !out)
+    return;
   size_t width = 0; // names aligned by display width (a user layout may have a Chinese name)
   for (size_t i = 0; i < ctx->catalog.count; i++)
     if (ep_display_width(ctx->catalog.items[i].name) > width)
@@ -330,7 +334,7 @@ void evalpdf_context_layouts(const evalpdf_context *ctx, FILE *out) {
 
 // 'evalpdf_file_is_report()' - Sniff the root element of PATH.
 int evalpdf_file_is_report(const char *path) {
-  if (!is_file(path))
+  if (!path || !is_file(path))
     return -1;
   FILE *f = fopen(path, "rb");
   if (!f)
@@ -405,6 +409,10 @@ static evalpdf_status finish_load(evalpdf_context *ctx, ep_report *r, evalpdf_do
 
 // 'evalpdf_document_load()' - Load and check one report.
 evalpdf_status evalpdf_document_load(evalpdf_context *ctx, const char *path, evalpdf_document **out) {
+  if (out)
+    *out = NULL;
+  if (!ctx || !out)
+    return EVALPDF_ERR_USAGE;
   ep_load_options lo = load_options(ctx, ctx->root);
   return finish_load(ctx, ep_report_load(path, &lo), out);
 }
@@ -413,6 +421,12 @@ evalpdf_status evalpdf_document_load(evalpdf_context *ctx, const char *path, eva
 evalpdf_status evalpdf_document_load_memory(evalpdf_context *ctx, const char *data, size_t len,
                                             const char *name, const char *root,
                                             evalpdf_document **out) {
+  if (out)
+    *out = NULL;
+  if (!ctx || !out || (!data && len))
+    return EVALPDF_ERR_USAGE;
+  if (!data)
+    data = ""; // an empty report (reported as such)
   ep_load_options lo = load_options(ctx, root ? root : ctx->root);
   return finish_load(ctx, ep_report_load_memory(data, len, name ? name : "<memory>", &lo), out);
 }
@@ -427,13 +441,15 @@ void evalpdf_document_free(evalpdf_document *doc) {
 }
 
 // 'evalpdf_document_status()' - Load status.
-evalpdf_status evalpdf_document_status(const evalpdf_document *doc) { return doc->status; }
+evalpdf_status evalpdf_document_status(const evalpdf_document *doc) { return doc ? doc->status : EVALPDF_ERR_USAGE; }
 
 // 'evalpdf_document_path()' - The name the document was loaded under.
-const char *evalpdf_document_path(const evalpdf_document *doc) { return doc->report->path; }
+const char *evalpdf_document_path(const evalpdf_document *doc) { return doc ? doc->report->path : NULL; }
 
 // 'evalpdf_document_meta()' - One <meta> child's text.
 const char *evalpdf_document_meta(const evalpdf_document *doc, const char *key) {
+  if (!doc)
+    return NULL;
   const ep_meta *m = &doc->report->meta;
   static const struct {
     const char *key;
@@ -448,10 +464,12 @@ const char *evalpdf_document_meta(const evalpdf_document *doc, const char *key) 
 }
 
 // 'evalpdf_document_input_count()' - The report and its included files.
-size_t evalpdf_document_input_count(const evalpdf_document *doc) { return 1 + doc->report->ninclude; }
+size_t evalpdf_document_input_count(const evalpdf_document *doc) { return doc ? 1 + doc->report->ninclude : 0; }
 
 // 'evalpdf_document_input()' - Input file I.
 const char *evalpdf_document_input(const evalpdf_document *doc, size_t i) {
+  if (!doc)
+    return NULL;
   if (i == 0)
     return doc->report->path;
   ep_strlist *l = doc->report->includes;
@@ -462,6 +480,13 @@ const char *evalpdf_document_input(const evalpdf_document *doc, size_t i) {
 
 // 'evalpdf_document_counts()' - Printed error/warning counts.
 void evalpdf_document_counts(const evalpdf_document *doc, size_t *errors, size_t *warnings) {
+  if (!doc) {
+    if (errors)
+      *errors = 0;
+    if (warnings)
+      *warnings = 0;
+    return;
+  }
   bool strict = doc->ctx->flags & EVALPDF_OPT_STRICT;
   if (errors)
     *errors = ep_diags_count_effective(&doc->diags, EP_ERROR, strict);
@@ -470,11 +495,11 @@ void evalpdf_document_counts(const evalpdf_document *doc, size_t *errors, size_t
 }
 
 // 'evalpdf_diag_count()' - Number of diagnostics.
-size_t evalpdf_diag_count(const evalpdf_document *doc) { return doc->diags.count; }
+size_t evalpdf_diag_count(const evalpdf_document *doc) { return doc ? doc->diags.count : 0; }
 
 // 'evalpdf_diag_get()' - One diagnostic as data.
 int evalpdf_diag_get(const evalpdf_document *doc, size_t i, evalpdf_diag *out) {
-  if (i >= doc->diags.count)
+  if (!doc || !out || i >= doc->diags.count)
     return -1;
   const ep_diag_item *it = &doc->diags.items[i];
   out->file = it->file;
@@ -505,14 +530,21 @@ void evalpdf_print_diagnostics(evalpdf_document *const *docs, size_t n, int json
 
 // 'evalpdf_document_print_summary()' - The check summary.
 void evalpdf_document_print_summary(const evalpdf_document *doc, FILE *out) {
+  if (!doc || !out)
+    return;
   ep_report_summary(doc->report, doc->ctx->flags & EVALPDF_OPT_STRICT, out);
 }
 
 // 'evalpdf_document_dump()' - The model dump.
-void evalpdf_document_dump(const evalpdf_document *doc, FILE *out) { ep_report_dump(doc->report, out); }
+void evalpdf_document_dump(const evalpdf_document *doc, FILE *out) {
+  if (doc && out)
+    ep_report_dump(doc->report, out);
+}
 
 // 'evalpdf_print_versions()' - Versions of evalpdf and its libraries.
 void evalpdf_print_versions(const evalpdf_context *ctx, FILE *out) {
+  if (!out)
+    return;
   fprintf(out, "evalpdf %s\n", EVALPDF_VERSION);
   fprintf(out, "  libharu %s\n", ep_pdf_library_version());
   int xv = atoi(xmlParserVersion);
@@ -850,6 +882,8 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
 // 'evalpdf_document_render()' - Lay out and write one document to a file.
 evalpdf_status evalpdf_document_render(evalpdf_document *doc, const evalpdf_render_options *opts,
                                        const char *out_path) {
+  if (!doc || !out_path)
+    return EVALPDF_ERR_USAGE;
   render_target t = {out_path, NULL, NULL, NULL};
   return render(doc, opts, &t);
 }
@@ -857,8 +891,12 @@ evalpdf_status evalpdf_document_render(evalpdf_document *doc, const evalpdf_rend
 // 'evalpdf_document_render_memory()' - Lay out and write one document to memory.
 evalpdf_status evalpdf_document_render_memory(evalpdf_document *doc, const evalpdf_render_options *opts,
                                               unsigned char **data, size_t *len) {
-  *data = NULL;
-  *len = 0;
+  if (data)
+    *data = NULL;
+  if (len)
+    *len = 0;
+  if (!doc || !data || !len)
+    return EVALPDF_ERR_USAGE;
   render_target t = {NULL, NULL, data, len};
   return render(doc, opts, &t);
 }
@@ -866,6 +904,8 @@ evalpdf_status evalpdf_document_render_memory(evalpdf_document *doc, const evalp
 // 'evalpdf_document_dump_layout()' - Lay out one document and print its display list.
 evalpdf_status evalpdf_document_dump_layout(evalpdf_document *doc, const evalpdf_render_options *opts,
                                             FILE *out) {
+  if (!doc || !out)
+    return EVALPDF_ERR_USAGE;
   render_target t = {NULL, out, NULL, NULL};
   return render(doc, opts, &t);
 }
@@ -873,6 +913,8 @@ evalpdf_status evalpdf_document_dump_layout(evalpdf_document *doc, const evalpdf
 // 'evalpdf_document_render_inputs()' - The layout file and the font files a render reads.
 evalpdf_status evalpdf_document_render_inputs(evalpdf_document *doc, const evalpdf_render_options *opts,
                                               void (*fn)(const char *path, void *user), void *user) {
+  if (!doc || !fn)
+    return EVALPDF_ERR_USAGE;
   ep_diags rd;
   ep_diags_init(&rd);
   const style_entry *e = NULL;
@@ -1029,6 +1071,8 @@ static void print_coverage(const ep_style *st, const ep_report *r, FILE *out) {
 // 'evalpdf_print_fonts()' - Role resolution and character coverage.
 evalpdf_status evalpdf_print_fonts(evalpdf_context *ctx, evalpdf_document *doc,
                                    const evalpdf_render_options *opts, FILE *out, FILE *err) {
+  if (!ctx || !out)
+    return EVALPDF_ERR_USAGE;
   ep_diags rd;
   ep_diags_init(&rd);
   const style_entry *e = NULL;

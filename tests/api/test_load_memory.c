@@ -132,6 +132,32 @@ int main(int argc, char **argv) {
   check(st != EVALPDF_OK && evalpdf_diag_count(doc) >= 1, "a file as the root is refused (status %d)", st);
   evalpdf_document_free(doc);
 
+  // Missing pointers are usage errors, not crashes; an empty buffer may be NULL.
+  doc = (evalpdf_document *)1;
+  check(evalpdf_document_load(NULL, "x.xml", &doc) == EVALPDF_ERR_USAGE && !doc, "a NULL context is refused");
+  check(evalpdf_document_load(ctx, "x.xml", NULL) == EVALPDF_ERR_USAGE, "a NULL output is refused");
+  check(evalpdf_document_load_memory(ctx, NULL, 10, "m.xml", NULL, &doc) == EVALPDF_ERR_USAGE && !doc,
+        "NULL data of 10 bytes is refused");
+  st = evalpdf_document_load_memory(ctx, NULL, 0, "empty.xml", NULL, &doc);
+  check(st == EVALPDF_ERR_INPUT && doc && evalpdf_diag_count(doc) >= 1, "NULL data of 0 bytes is an empty report (status %d)", st);
+  unsigned char *data = (unsigned char *)1;
+  size_t dlen = 7;
+  check(evalpdf_document_render_memory(doc, NULL, &data, NULL) == EVALPDF_ERR_USAGE && !data,
+        "render_memory without a length pointer is refused");
+  check(evalpdf_document_render_memory(NULL, NULL, &data, &dlen) == EVALPDF_ERR_USAGE && !data && !dlen,
+        "render_memory without a document is refused");
+  check(evalpdf_document_render(doc, NULL, NULL) == EVALPDF_ERR_USAGE, "render without a path is refused");
+  check(evalpdf_document_render_inputs(doc, NULL, NULL, NULL) == EVALPDF_ERR_USAGE, "render_inputs without a callback");
+  check(evalpdf_diag_get(doc, 0, NULL) == -1, "diag_get without an output");
+  evalpdf_document_free(doc);
+  check(evalpdf_document_status(NULL) == EVALPDF_ERR_USAGE && evalpdf_diag_count(NULL) == 0 &&
+            evalpdf_document_path(NULL) == NULL && evalpdf_document_input_count(NULL) == 0 &&
+            evalpdf_context_layout_count(NULL) == 0 && evalpdf_file_is_report(NULL) == -1,
+        "queries on NULL answer without crashing");
+  evalpdf_options o;
+  evalpdf_options_init(&o);
+  check(evalpdf_context_new(&o, NULL, NULL, 0) == EVALPDF_ERR_USAGE, "context_new without an output");
+
   evalpdf_context_free(ctx);
   snprintf(p, sizeof p, "%s/link.xml", root);
   unlink(p);
