@@ -463,6 +463,59 @@ static void check_roles(ep_style *st, const char *path, ep_diags *d) {
   }
 }
 
+// The elements of a layout file and their attributes (layouts/README.md).
+typedef struct layout_el {
+  const char *name;
+  const char *parent; // the element it stands in
+  const char *attrs[12];
+} layout_el;
+static const layout_el layout_els[] = {
+    {"layout", NULL, {"name", "description"}},
+    {"page", "layout", {"width", "height", "top", "left", "body-width", "body-height"}},
+    {"grid", "layout", {"chars", "lines", "pitch", "orphans", "widows"}},
+    {"roles", "layout", {NULL}},
+    {"role", "roles", {"name", "packages"}},
+    {"face", "role", {"family", "aliases", "file", "index"}},
+    {"text", "layout",
+     {"element", "role", "latin", "size", "align", "indent", "number", "bold", "space-before", "space-after"}},
+    {"page-number", "layout", {"role", "size", "format", "below", "odd", "even", "inset", "start-after"}},
+    {"list", "layout", {"continuation"}},
+    {"self-eval-form", "layout", {"columns"}},
+    {"cover", "layout", {"page"}},
+    {"toc", "layout", {"depth", "own-page"}},
+    {"header", "layout", {"role", "size", "odd", "even", "rule"}},
+};
+
+// 'check_names()' - Warn (layout-unknown) about each element under EL that a
+// layout has not there, and each attribute its element does not take: they
+// are ignored, and a typo (widht="…") would otherwise pass unnoticed.
+static void check_names(xmlNodePtr el, const char *path, ep_diags *d) {
+  for (xmlNodePtr c = el->children; c; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE)
+      continue;
+    const layout_el *k = NULL;
+    for (size_t i = 0; i < sizeof layout_els / sizeof *layout_els && !k; i++)
+      if (!c->ns && !strcmp(layout_els[i].name, (const char *)c->name) && layout_els[i].parent &&
+          !strcmp(layout_els[i].parent, (const char *)el->name))
+        k = &layout_els[i];
+    if (!k) {
+      ep_diag_add(d, EP_WARNING, path, ep_xml_line(c), "layout-unknown",
+                  "<%s> is not an element of a layout inside <%s>; it is ignored.", (const char *)c->name,
+                  (const char *)el->name);
+      continue;
+    }
+    for (xmlAttrPtr a = c->properties; a; a = a->next) {
+      bool known = a->ns != NULL; // (xml:… and other namespaces are not the layout's)
+      for (size_t i = 0; !known && i < sizeof k->attrs / sizeof *k->attrs && k->attrs[i]; i++)
+        known = !strcmp(k->attrs[i], (const char *)a->name);
+      if (!known)
+        ep_diag_add(d, EP_WARNING, path, ep_xml_line(c), "layout-unknown",
+                    "<%s> has no attribute %s; it is ignored.", (const char *)c->name, (const char *)a->name);
+    }
+    check_names(c, path, d);
+  }
+}
+
 // 'finish_style()' - Check that ST has what every layout needs and fill in
 // the defaults (unset text styles inherit from body, headings from the
 // deepest set one). Frees ST and returns NULL when errors were added to D
@@ -524,6 +577,11 @@ static ep_style *style_from_doc(ep_xml_doc *doc, const char *path, bool confined
   }
   st->name = sattr(root, "name");
   st->description = sattr(root, "description");
+  for (xmlAttrPtr a = root->properties; a; a = a->next)
+    if (!a->ns && strcmp((const char *)a->name, "name") && strcmp((const char *)a->name, "description"))
+      ep_diag_add(d, EP_WARNING, path, ep_xml_line(root), "layout-unknown", "<layout> has no attribute %s; it is ignored.",
+                  (const char *)a->name);
+  check_names(root, path, d);
   double body_size = 16;
   unsigned long page_line = 0, grid_line = 0;
   for (xmlNodePtr el = root->children; el; el = el->next) {
