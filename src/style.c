@@ -209,6 +209,11 @@ static void parse_role(ep_style *st, xmlNodePtr el, const char *file, bool confi
       ep_diag_add(d, EP_ERROR, file, ep_xml_line(f), "bad-layout",
                   "<face file=\"%s\">: a layout inside the include root names font files by relative names without \"..\" (found in the font folders or beside the layout).",
                   fontfile);
+    } else if (fontfile && index && (strspn(index, "0123456789") != strlen(index) || !index[0] || strlen(index) > 5 ||
+                                     atoi(index) > 65535)) {
+      ep_diag_add(d, EP_ERROR, file, ep_xml_line(f), "bad-layout",
+                  "<face index=\"%s\"> must be a whole number from 0 to 65535 (the face's number in a .ttc file).",
+                  index);
     } else if (fontfile) {
       ep_buf_puts(&c, fontfile);
       if (index)
