@@ -102,7 +102,9 @@ typedef struct evalpdf_render_options {
   const char *layout;      // layout name or path; NULL = the context's layout option, else the
                            // report's layout attribute, else "official"
   long long creation_date; // seconds since 1970-01-01 UTC written as the PDF's creation and
-                           // modification date; -1 (the default) = no date in the PDF
+                           // modification date, 0 to 253402300799 (9999-12-31 23:59:59);
+                           // -1 (the default) = no date in the PDF; anything else is
+                           // EVALPDF_ERR_USAGE
 } evalpdf_render_options;
 
 typedef struct evalpdf_context evalpdf_context;

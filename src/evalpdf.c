@@ -839,6 +839,12 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
   // layout loads it when it first needs it.
   if (st == EVALPDF_OK && ctx->prep_on)
     ep_wordseg_warm();
+  if (st == EVALPDF_OK && opts && (opts->creation_date < -1 || opts->creation_date > 253402300799LL)) {
+    ep_diag_add(&rd, EP_ERROR, NULL, 0, "bad-option",
+                "creation_date %lld is neither -1 (no date) nor a time from 1970 to 9999 (0 to 253402300799).",
+                opts->creation_date);
+    st = EVALPDF_ERR_USAGE;
+  }
   if (st == EVALPDF_OK)
     st = bound_style(ctx, doc, opts, &rd, &e);
   if (st == EVALPDF_OK && t->path && strcmp(t->path, "-") && output_is_input(doc, e, t->path, &rd))

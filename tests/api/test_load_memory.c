@@ -157,6 +157,20 @@ int main(int argc, char **argv) {
   evalpdf_options o;
   evalpdf_options_init(&o);
   check(evalpdf_context_new(&o, NULL, NULL, 0) == EVALPDF_ERR_USAGE, "context_new without an output");
+  // A creation date outside -1 and 0..9999-12-31 is refused, with a diagnostic.
+  doc = load_with(ctx, "outside.xml", "mem.xml", base, &st);
+  evalpdf_render_options ro;
+  evalpdf_render_options_init(&ro);
+  const long long bad_dates[] = {-2, 253402300800LL};
+  for (size_t i = 0; i < 2; i++) {
+    ro.creation_date = bad_dates[i];
+    st = evalpdf_document_render_memory(doc, &ro, &data, &dlen);
+    char *t = diags_text(doc);
+    check(st == EVALPDF_ERR_USAGE && !data && strstr(t, "creation_date"), "creation_date %lld refused (status %d): %s",
+          bad_dates[i], st, t);
+    free(t);
+  }
+  evalpdf_document_free(doc);
 
   evalpdf_context_free(ctx);
   snprintf(p, sizeof p, "%s/link.xml", root);
