@@ -838,6 +838,8 @@ static void check_table(ep_report *r, const ep_node *t) {
   size_t ncols = 0;
   size_t *until = NULL; // per column: the row before which a cell above takes it
   const ep_node **owner = NULL;
+  size_t *width = ep_xcalloc(nr ? nr : 1, sizeof *width); // per row: the columns it fills
+  bool overlap = false;
   for (size_t ri = 0; ri < nr; ri++) {
     size_t col = 0;
     for (const ep_node *cell = rows[ri]->first; cell; cell = cell->next) {
@@ -870,13 +872,34 @@ static void check_table(ep_report *r, const ep_node *t) {
               "<%s colspan=\"%zu\"> runs into column %zu of this row, which the <%s rowspan=\"%d\"> of line %lu "
               "still takes; shorten one of the two spans.",
               tag, cs, k + 1, owner[k]->kind == EP_N_TH ? "th" : "td", owner[k]->rowspan, owner[k]->line);
+          overlap = true;
           break;
         }
       for (size_t k = col; k < col + cs; k++)
         until[k] = ri + rs, owner[k] = cell;
       col += cs;
     }
+    for (size_t k = 0; k < ncols; k++) // its own cells and those reaching into it from above
+      if (until[k] > ri)
+        width[ri] = k + 1;
   }
+  // A row that fills fewer columns than the table has leaves a hole at its
+  // end: reported at the first such row, with how many there are (not after
+  // an overlap, which shifts the columns).
+  size_t short_rows = 0, first = 0;
+  for (size_t ri = 0; ri < nr && !overlap; ri++)
+    if (width[ri] < ncols && !short_rows++)
+      first = ri;
+  if (short_rows == 1)
+    WARN(r, rows[first], "table-ragged",
+         "this <tr> fills %zu of the table's %zu columns; the rest of the row is left empty (add cells, or a colspan).",
+         width[first], ncols);
+  else if (short_rows)
+    WARN(r, rows[first], "table-ragged",
+         "this <tr> fills %zu of the table's %zu columns, and %zu more rows fill fewer than all; the rest of each is "
+         "left empty (add cells, or a colspan).",
+         width[first], ncols, short_rows - 1);
+  free(width);
   free(until);
   free(owner);
   free(rows);

@@ -372,8 +372,11 @@ static void parse_text(ep_style *st, xmlNodePtr el, const char *path, double *bo
     free(e);
     return;
   }
-  free(e);
   ep_text_style *t = &st->ts[k];
+  if (st->ts_set[k])
+    ep_diag_add(d, EP_WARNING, path, ep_xml_line(el), "layout-unknown",
+                "a second <text element=\"%s\"> replaces the one at line %lu.", e, t->role_line);
+  free(e);
   st->ts_set[k] = true;
   free((char *)t->role_name);
   t->role_name = sattr(el, "role");
