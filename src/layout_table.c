@@ -784,97 +784,40 @@ static double parse_width(const char *s, double W) {
   return v;
 }
 
-// 'general_table()' - <table>: HTML-style placement of rowspan/colspan cells.
+// 'general_table()' - <table>: its cells where ep_table_place() puts them
+// (HTML-style placement of rowspan/colspan cells, as the checks see them).
 static void general_table(tbl_host *L, const ep_node *n) {
-  int ncols = 0; // the widest row after spans
-  // gather rows in order: thead rows first (header), then tbody / bare rows
-  size_t cap = 64, nr = 0;
-  const ep_node **tr = ep_xmalloc(cap * sizeof *tr);
-  int nhead = 0;
-  for (int pass = 0; pass < 2; pass++)
-    for (const ep_node *c = n->first; c; c = c->next) {
-      bool head = c->kind == EP_N_THEAD;
-      if (pass == 0 && !head)
-        continue;
-      if (pass == 1 && head)
-        continue;
-      if (c->kind == EP_N_THEAD || c->kind == EP_N_TBODY) {
-        for (const ep_node *r = c->first; r; r = r->next)
-          if (r->kind == EP_N_TR) {
-            if (nr == cap)
-              tr = ep_xrealloc(tr, (cap *= 2) * sizeof *tr);
-            tr[nr++] = r;
-            if (head)
-              nhead++;
-          }
-      } else if (c->kind == EP_N_TR) {
-        if (nr == cap)
-          tr = ep_xrealloc(tr, (cap *= 2) * sizeof *tr);
-        tr[nr++] = c;
-      }
-    }
-  // occupancy: per column, the row until which it is taken by a rowspan
-  int *busy = NULL;
-  int nbusy = 0;
-  // first pass to find the column count
-  for (int pass = 0; pass < 2; pass++) {
-    ep_table *t = pass ? tbl_new(L, ncols > 0 ? ncols : 1, n) : NULL;
-    if (t) {
-      t->nhead = nhead;
-      int k = 0;
-      for (const ep_node *c = n->first; c && k < t->ncols; c = c->next)
-        if (c->kind == EP_N_COL)
-          t->spec[k++] = parse_width(c->width, L->st->body_w);
-    }
-    free(busy);
-    nbusy = 64;
-    busy = ep_xcalloc((size_t)nbusy, sizeof *busy);
-    for (size_t r = 0; r < nr; r++) {
-      int col = 0;
-      for (const ep_node *cell = tr[r]->first; cell; cell = cell->next) {
-        if (cell->kind != EP_N_TH && cell->kind != EP_N_TD)
-          continue;
-        while (col < nbusy && busy[col] > (int)r)
-          col++;
-        int cs = cell->colspan, rs = cell->rowspan;
-        if (rs > (int)(nr - r))
-          rs = (int)(nr - r);
-        if (col + cs > nbusy) {
-          int nb = (col + cs) * 2;
-          busy = ep_xrealloc(busy, (size_t)nb * sizeof *busy);
-          memset(busy + nbusy, 0, (size_t)(nb - nbusy) * sizeof *busy);
-          nbusy = nb;
-        }
-        for (int k = col; k < col + cs; k++)
-          busy[k] = (int)r + rs;
-        if (!pass) {
-          if (col + cs > ncols)
-            ncols = col + cs;
-        } else {
-          ep_halign al = cell->align == EP_ALIGN_LEFT ? EP_H_LEFT
-                         : cell->align == EP_ALIGN_CENTER ? EP_H_CENTER
-                         : cell->align == EP_ALIGN_RIGHT ? EP_H_RIGHT
-                         : cell->kind == EP_N_TH ? EP_H_CENTER : EP_H_LEFT;
-          tcell *tc = tbl_cell(t, (int)r, col, rs, cs, al, cell->kind == EP_N_TH || (int)r < nhead, cell->file,
-                               cell->line);
-          cell_inline(L, t, tc, cell);
-        }
-        col += cs;
-      }
-    }
-    if (pass) {
-      if (t->nrows < (int)nr)
-        t->nrows = (int)nr;
-      const ep_node *cap_el = NULL;
-      for (const ep_node *c = n->first; c; c = c->next)
-        if (c->kind == EP_N_CAPTION)
-          cap_el = c;
-      table_caption(L, t, n->text, n, cap_el);
-      push_table(L, t);
-    }
+  const ep_node **rows;
+  ep_table_slot *slots;
+  size_t nr, nhead, ns;
+  size_t ncols = ep_table_place(n, &rows, &nr, &nhead, &slots, &ns);
+  ep_table *t = tbl_new(L, ncols > 0 ? (int)ncols : 1, n);
+  t->nhead = (int)nhead;
+  int k = 0;
+  for (const ep_node *c = n->first; c && k < t->ncols; c = c->next)
+    if (c->kind == EP_N_COL)
+      t->spec[k++] = parse_width(c->width, L->st->body_w);
+  for (size_t i = 0; i < ns; i++) {
+    const ep_table_slot *sl = &slots[i];
+    const ep_node *cell = sl->cell;
+    ep_halign al = cell->align == EP_ALIGN_LEFT ? EP_H_LEFT
+                   : cell->align == EP_ALIGN_CENTER ? EP_H_CENTER
+                   : cell->align == EP_ALIGN_RIGHT ? EP_H_RIGHT
+                   : cell->kind == EP_N_TH ? EP_H_CENTER : EP_H_LEFT;
+    tcell *tc = tbl_cell(t, (int)sl->row, (int)sl->col, (int)sl->rowspan, (int)sl->colspan, al,
+                         cell->kind == EP_N_TH || sl->row < nhead, cell->file, cell->line);
+    cell_inline(L, t, tc, cell);
   }
-  free(busy);
-  free(tr);
+  if (t->nrows < (int)nr)
+    t->nrows = (int)nr;
+  const ep_node *cap_el = NULL;
+  for (const ep_node *c = n->first; c; c = c->next)
+    if (c->kind == EP_N_CAPTION)
+      cap_el = c;
+  table_caption(L, t, n->text, n, cap_el);
+  push_table(L, t);
+  free(slots);
+  free(rows);
 }
 
 // 'fig_text()' - Plain text of a figure or "" when unknown (BUF: 64 bytes).

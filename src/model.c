@@ -83,6 +83,75 @@ ep_node *ep_node_new(ep_report *r, ep_kind kind, ep_node *parent, const char *fi
   return n;
 }
 
+// 'add_row()' - Append row TR to the growing array *ROWS (*N, *CAP).
+static void add_row(const ep_node ***rows, size_t *n, size_t *cap, const ep_node *tr) {
+  if (*n == *cap)
+    *rows = ep_xrealloc(*rows, (*cap = *cap ? 2 * *cap : 16) * sizeof **rows);
+  (*rows)[(*n)++] = tr;
+}
+
+// 'ep_table_place()' - The rows and the placed cells of <table> T (see model.h).
+size_t ep_table_place(const ep_node *t, const ep_node ***rows_out, size_t *nrows, size_t *nhead, ep_table_slot **slots,
+                      size_t *nslots) {
+  const ep_node **rows = NULL;
+  size_t nr = 0, cap = 0;
+  *nhead = 0;
+  for (int head = 1; head >= 0; head--)
+    for (const ep_node *c = t->first; c; c = c->next) {
+      if ((c->kind == EP_N_THEAD) != (head == 1))
+        continue;
+      if (c->kind == EP_N_THEAD || c->kind == EP_N_TBODY) {
+        for (const ep_node *tr = c->first; tr; tr = tr->next)
+          if (tr->kind == EP_N_TR) {
+            add_row(&rows, &nr, &cap, tr);
+            *nhead += head;
+          }
+      } else if (c->kind == EP_N_TR) {
+        add_row(&rows, &nr, &cap, c);
+      }
+    }
+  size_t ncols = 0, n = 0, scap = 0;
+  size_t *until = NULL; // per column: the row before which a cell above takes it
+  const ep_node **owner = NULL;
+  ep_table_slot *s = NULL;
+  for (size_t ri = 0; ri < nr; ri++) {
+    size_t col = 0;
+    for (const ep_node *cell = rows[ri]->first; cell; cell = cell->next) {
+      if (cell->kind != EP_N_TH && cell->kind != EP_N_TD)
+        continue;
+      while (col < ncols && until[col] > ri)
+        col++;
+      size_t cs = cell->colspan > 0 ? (size_t)cell->colspan : 1, rs = cell->rowspan > 0 ? (size_t)cell->rowspan : 1;
+      if (rs > nr - ri)
+        rs = nr - ri;
+      if (col + cs > ncols) {
+        until = ep_xrealloc(until, (col + cs) * sizeof *until);
+        owner = ep_xrealloc(owner, (col + cs) * sizeof *owner);
+        for (size_t k = ncols; k < col + cs; k++)
+          until[k] = 0, owner[k] = NULL;
+        ncols = col + cs;
+      }
+      if (n == scap)
+        s = ep_xrealloc(s, (scap = scap ? 2 * scap : 64) * sizeof *s);
+      ep_table_slot *sl = &s[n++];
+      *sl = (ep_table_slot){cell, ri, col, rs, cs, NULL, 0};
+      for (size_t k = col + 1; k < col + cs && !sl->overlap; k++)
+        if (until[k] > ri)
+          sl->overlap = owner[k], sl->overlap_col = k;
+      for (size_t k = col; k < col + cs; k++)
+        until[k] = ri + rs, owner[k] = cell;
+      col += cs;
+    }
+  }
+  free(until);
+  free(owner);
+  *rows_out = rows;
+  *nrows = nr;
+  *slots = s;
+  *nslots = n;
+  return ncols;
+}
+
 // 'ep_next_node()' - Pre-order successor of N below ROOT (iterative: no recursion).
 ep_node *ep_next_node(const ep_node *n, const ep_node *root) {
   if (n->first)

@@ -275,6 +275,24 @@ void ep_report_check(ep_report *r, const ep_load_options *opt);
 // from const only lets callers that own a mutable tree keep walking it.
 ep_node *ep_next_node(const ep_node *n, const ep_node *root);
 
+// One cell of a <table> where the HTML placement puts it (see ep_table_place()).
+typedef struct ep_table_slot {
+  const ep_node *cell;      // the <th> or <td>
+  size_t row, col;          // 0-based, rows in ep_table_place()'s order
+  size_t rowspan, colspan;  // rowspan cut at the last row
+  const ep_node *overlap;   // a cell above whose rowspan still takes a column CELL's
+                            // colspan runs into (the first such), or NULL
+  size_t overlap_col;       // that column (0-based)
+} ep_table_slot;
+
+// 'ep_table_place()' - Place the cells of <table> T as a table is laid out:
+// the rows of <thead> first (*NHEAD of them), then those of <tbody> and bare
+// <tr>s (*ROWS, *NROWS; heap); each cell in the next column that no rowspan
+// from above still takes. The cells go into *SLOTS (*NSLOTS; heap), row by
+// row in document order. Returns the number of columns (the widest row).
+size_t ep_table_place(const ep_node *t, const ep_node ***rows, size_t *nrows, size_t *nhead, ep_table_slot **slots,
+                      size_t *nslots);
+
 // A callback told of AGAIN, a later holder of the id that FIRST holds.
 typedef void (*ep_dup_id_fn)(ep_report *r, ep_node *again, const ep_node *first);
 

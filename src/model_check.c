@@ -808,84 +808,46 @@ static void check_layout(ep_report *r, const ep_load_options *opt) {
   ep_catalog_free(&own);
 }
 
-// 'add_row()' - Append row TR to the growing array *ROWS (*N, *CAP).
-static void add_row(const ep_node ***rows, size_t *n, size_t *cap, const ep_node *tr) {
-  if (*n == *cap)
-    *rows = ep_xrealloc(*rows, (*cap = *cap ? 2 * *cap : 16) * sizeof **rows);
-  (*rows)[(*n)++] = tr;
-}
-
-// 'check_table()' - The cells of <table> T as the layout places them (rows of
-// <thead> first, then the others; each cell in the next column that no
-// rowspan from above still takes): a cell whose colspan runs into a column
-// such a rowspan takes is an error at the cell, naming the other cell's line;
-// a rowspan reaching past the last row is a warning (it is cut there).
+// 'check_table()' - The cells of <table> T as the layout places them
+// (ep_table_place()): a cell whose colspan runs into a column that a rowspan
+// from above still takes is an error at the cell, naming the other cell's
+// line; a rowspan reaching past the last row is a warning (it is cut there);
+// so is a row that fills fewer columns than the table has (counting the
+// cells that reach into it from above), which leaves a hole at its end.
 static void check_table(ep_report *r, const ep_node *t) {
-  const ep_node **rows = NULL;
-  size_t nr = 0, cap = 0;
-  for (int head = 1; head >= 0; head--)
-    for (const ep_node *c = t->first; c; c = c->next) {
-      if ((c->kind == EP_N_THEAD) != (head == 1))
-        continue;
-      if (c->kind == EP_N_THEAD || c->kind == EP_N_TBODY) {
-        for (const ep_node *tr = c->first; tr; tr = tr->next)
-          if (tr->kind == EP_N_TR)
-            add_row(&rows, &nr, &cap, tr);
-      } else if (c->kind == EP_N_TR) {
-        add_row(&rows, &nr, &cap, c);
-      }
-    }
-  size_t ncols = 0;
-  size_t *until = NULL; // per column: the row before which a cell above takes it
-  const ep_node **owner = NULL;
-  size_t *width = ep_xcalloc(nr ? nr : 1, sizeof *width); // per row: the columns it fills
+  const ep_node **rows;
+  ep_table_slot *slots;
+  size_t nr, nhead, ns;
+  size_t ncols = ep_table_place(t, &rows, &nr, &nhead, &slots, &ns);
+  size_t *width = ep_xcalloc(nr ? nr : 1, sizeof *width); // per row: the columns its cells reach
   bool overlap = false;
-  for (size_t ri = 0; ri < nr; ri++) {
-    size_t col = 0;
-    for (const ep_node *cell = rows[ri]->first; cell; cell = cell->next) {
-      if (cell->kind != EP_N_TH && cell->kind != EP_N_TD)
-        continue;
-      const char *tag = cell->kind == EP_N_TH ? "th" : "td";
-      while (col < ncols && until[col] > ri)
-        col++;
-      size_t cs = cell->colspan > 0 ? (size_t)cell->colspan : 1, rs = cell->rowspan > 0 ? (size_t)cell->rowspan : 1;
-      if (rs > nr - ri) {
-        if (nr - ri == 1)
-          WARN(r, cell, "table-span", "<%s rowspan=\"%zu\"> reaches past the table's last row; it spans only its own row.",
-               tag, rs);
-        else
-          WARN(r, cell, "table-span",
-               "<%s rowspan=\"%zu\"> reaches past the table's last row; it spans the %zu rows left, its own included.",
-               tag, rs, nr - ri);
-        rs = nr - ri;
-      }
-      if (col + cs > ncols) {
-        until = ep_xrealloc(until, (col + cs) * sizeof *until);
-        owner = ep_xrealloc(owner, (col + cs) * sizeof *owner);
-        for (size_t k = ncols; k < col + cs; k++)
-          until[k] = 0, owner[k] = NULL;
-        ncols = col + cs;
-      }
-      for (size_t k = col + 1; k < col + cs; k++)
-        if (until[k] > ri) {
-          ERR(r, cell, "table-overlap",
-              "<%s colspan=\"%zu\"> runs into column %zu of this row, which the <%s rowspan=\"%d\"> of line %lu "
-              "still takes; shorten one of the two spans.",
-              tag, cs, k + 1, owner[k]->kind == EP_N_TH ? "th" : "td", owner[k]->rowspan, owner[k]->line);
-          overlap = true;
-          break;
-        }
-      for (size_t k = col; k < col + cs; k++)
-        until[k] = ri + rs, owner[k] = cell;
-      col += cs;
+  for (size_t i = 0; i < ns; i++) {
+    const ep_table_slot *sl = &slots[i];
+    const ep_node *cell = sl->cell;
+    const char *tag = cell->kind == EP_N_TH ? "th" : "td";
+    if ((size_t)cell->rowspan > sl->rowspan) {
+      if (sl->rowspan == 1)
+        WARN(r, cell, "table-span", "<%s rowspan=\"%d\"> reaches past the table's last row; it spans only its own row.",
+             tag, cell->rowspan);
+      else
+        WARN(r, cell, "table-span",
+             "<%s rowspan=\"%d\"> reaches past the table's last row; it spans the %zu rows left, its own included.",
+             tag, cell->rowspan, sl->rowspan);
     }
-    for (size_t k = 0; k < ncols; k++) // its own cells and those reaching into it from above
-      if (until[k] > ri)
-        width[ri] = k + 1;
+    if (sl->overlap) {
+      ERR(r, cell, "table-overlap",
+          "<%s colspan=\"%zu\"> runs into column %zu of this row, which the <%s rowspan=\"%d\"> of line %lu "
+          "still takes; shorten one of the two spans.",
+          tag, sl->colspan, sl->overlap_col + 1, sl->overlap->kind == EP_N_TH ? "th" : "td", sl->overlap->rowspan,
+          sl->overlap->line);
+      overlap = true;
+    }
+    for (size_t k = sl->row; k < sl->row + sl->rowspan; k++)
+      if (width[k] < sl->col + sl->colspan)
+        width[k] = sl->col + sl->colspan;
   }
-  // A row that fills fewer columns than the table has leaves a hole at its
-  // end: reported at the first such row, with how many there are (not after
-  // an overlap, which shifts the columns).
+  // The short rows are reported at the first, with how many there are (not
+  // after an overlap, which shifts the columns).
   size_t short_rows = 0, first = 0;
   for (size_t ri = 0; ri < nr && !overlap; ri++)
     if (width[ri] < ncols && !short_rows++)
@@ -900,8 +862,7 @@ static void check_table(ep_report *r, const ep_node *t) {
          "left empty (add cells, or a colspan).",
          width[first], ncols, short_rows - 1);
   free(width);
-  free(until);
-  free(owner);
+  free(slots);
   free(rows);
 }
 
