@@ -280,6 +280,35 @@ static void page_text(const ep_dlist *dl, size_t p, char *buf, size_t size) {
       strncat(buf, dl->pages[p].boxes[k].text, size - strlen(buf) - 1);
 }
 
+// 'has_diag()' - Whether D has a diagnostic with CODE at LINE.
+static bool has_diag(const ep_diags *d, const char *code, unsigned long line) {
+  for (size_t i = 0; i < d->count; i++)
+    if (!strcmp(d->items[i].code, code) && d->items[i].line == line)
+      return true;
+  return false;
+}
+
+// 'check_cell_text_inside()' - Every small text run of DL (a table's cell
+// text; the 续表 line above a continuation excepted) lies inside a cell box
+// of its page: none runs over its rule or below its cell.
+static void check_cell_text_inside(const ep_dlist *dl) {
+  for (size_t p = 0; p < dl->npages; p++) {
+    const ep_page *pg = &dl->pages[p];
+    for (size_t k = 0; k < pg->n; k++) {
+      const ep_box *b = &pg->boxes[k];
+      if (b->kind != EP_BOX_TEXT || b->size >= 12 || !strcmp(b->text, "续表"))
+        continue;
+      bool inside = false;
+      for (size_t j = 0; j < pg->n && !inside; j++) {
+        const ep_box *c = &pg->boxes[j];
+        inside = c->kind == EP_BOX_RECT && b->x >= c->x - 0.01 && b->x + b->w <= c->x + c->w + 0.01 &&
+                 b->y >= c->y && b->y <= c->y + c->h;
+      }
+      ck_assert_msg(inside, "cell text “%s” lies outside every cell box on page %zu", b->text, p + 1);
+    }
+  }
+}
+
 // 'check_boxes()' - Every box inside the 版心 horizontally and above the page-number
 // zone; no two cell rectangles of a page overlap (beyond shared borders).
 static void check_boxes(const env *e, const ep_dlist *dl) {
@@ -448,25 +477,8 @@ START_TEST(wide_table_warns_and_stays_inside_its_cells) {
   ep_report *r = load_text(xml);
   ep_diags d;
   ep_dlist *dl = lay_out(&e, r, &d);
-  bool warned = false;
-  for (size_t i = 0; i < d.count; i++)
-    warned |= !strcmp(d.items[i].code, "cell-overfull") && d.items[i].line == 1;
-  ck_assert_msg(warned, "no cell-overfull warning at the table's line");
-  for (size_t p = 0; p < dl->npages; p++) { // every cell run ends inside the cell it starts in
-    const ep_page *pg = &dl->pages[p];
-    for (size_t k = 0; k < pg->n; k++) {
-      const ep_box *b = &pg->boxes[k];
-      if (b->kind != EP_BOX_TEXT || b->size >= 12)
-        continue;
-      bool inside = false;
-      for (size_t j = 0; j < pg->n && !inside; j++) {
-        const ep_box *c = &pg->boxes[j];
-        inside = c->kind == EP_BOX_RECT && b->x >= c->x - 0.01 && b->x + b->w <= c->x + c->w + 0.01 &&
-                 b->y >= c->y && b->y <= c->y + c->h;
-      }
-      ck_assert_msg(inside, "cell text “%s” runs over its rule on page %zu", b->text, p + 1);
-    }
-  }
+  ck_assert_msg(has_diag(&d, "cell-overfull", 1), "no cell-overfull warning at the table's line");
+  check_cell_text_inside(dl);
   check_boxes(&e, dl);
   done(&e, r, &d, dl);
 }
@@ -513,25 +525,8 @@ START_TEST(merged_cell_taller_than_a_page_is_cut_inside_its_box) {
   ck_assert_uint_eq(r->diags.errors, 0);
   ep_diags d;
   ep_dlist *dl = lay_out(&e, r, &d);
-  bool warned = false;
-  for (size_t i = 0; i < d.count; i++)
-    warned |= !strcmp(d.items[i].code, "cell-cut") && d.items[i].line == 2;
-  ck_assert_msg(warned, "no cell-cut warning at the merged cell's line");
-  for (size_t p = 0; p < dl->npages; p++) { // every cell line lies inside a cell box
-    const ep_page *pg = &dl->pages[p];
-    for (size_t k = 0; k < pg->n; k++) {
-      const ep_box *b = &pg->boxes[k];
-      if (b->kind != EP_BOX_TEXT || b->size >= 12 || !strcmp(b->text, "续表"))
-        continue;
-      bool inside = false;
-      for (size_t j = 0; j < pg->n && !inside; j++) {
-        const ep_box *c = &pg->boxes[j];
-        inside = c->kind == EP_BOX_RECT && b->x >= c->x - 0.01 && b->x + b->w <= c->x + c->w + 0.01 &&
-                 b->y >= c->y && b->y <= c->y + c->h;
-      }
-      ck_assert_msg(inside, "cell text “%s” lies outside every cell box on page %zu", b->text, p + 1);
-    }
-  }
+  ck_assert_msg(has_diag(&d, "cell-cut", 2), "no cell-cut warning at the merged cell's line");
+  check_cell_text_inside(dl);
   check_boxes(&e, dl);
   done(&e, r, &d, dl);
 }
