@@ -212,15 +212,19 @@ static bool is_regular_file(const char *path) {
   return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-// 'not_regular()' - What PATH is when it exists but is no regular file ("a
-// folder", "a device", "a FIFO", "a socket"), else NULL; ST is scratch.
-static const char *not_regular(const char *path, struct stat *st) {
-  if (stat(path, st) != 0 || S_ISREG(st->st_mode))
+// 'file_kind()' - What PATH is (one stat): NULL when nothing is there, ""
+// for a regular file, else "a folder", "a device", "a FIFO", "a socket" or
+// "a special file".
+static const char *file_kind(const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0)
     return NULL;
-  return S_ISDIR(st->st_mode) ? "a folder"
-         : S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode) ? "a device"
-         : S_ISFIFO(st->st_mode) ? "a FIFO"
-         : S_ISSOCK(st->st_mode) ? "a socket" : "a special file";
+  return S_ISREG(st.st_mode)                            ? ""
+         : S_ISDIR(st.st_mode)                          ? "a folder"
+         : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+         : S_ISFIFO(st.st_mode)                         ? "a FIFO"
+         : S_ISSOCK(st.st_mode)                         ? "a socket"
+                                                        : "a special file";
 }
 
 // 'group_split()' - Split a family group "A|B|C" into trimmed, non-empty names.
@@ -1216,8 +1220,7 @@ static ep_face *resolve_file(ep_fontset *fs, const ep_role_def *def, cand_rec *c
   unsigned index;
   char *path = cand_split_file(c->text, &index);
   char *found = NULL;
-  const char *what = NULL; // PATH exists but is this instead of a regular file
-  struct stat st;
+  const char *what = NULL; // what PATH is (file_kind()) when read as named
   ep_face *f = NULL;
   if (def->open_file) { // a layout named by a report: its opener decides, the descriptor is read
     char *shown = NULL;
@@ -1227,10 +1230,7 @@ static ep_face *resolve_file(ep_fontset *fs, const ep_role_def *def, cand_rec *c
     else
       free(shown);
   } else if (path[0] == '/') {
-    if (is_regular_file(path))
-      found = ep_xstrdup(path);
-    else
-      what = not_regular(path, &st);
+    what = file_kind(path);
   } else {
     for (size_t i = 0; i < fs->n_dirs && !found; i++) {
       char *p = path_join(fs->dirs[i], path);
@@ -1239,12 +1239,12 @@ static ep_face *resolve_file(ep_fontset *fs, const ep_role_def *def, cand_rec *c
       else
         free(p);
     }
-    if (!found && is_regular_file(path))
-      found = ep_xstrdup(path);
-    else if (!found)
-      what = not_regular(path, &st);
+    if (!found)
+      what = file_kind(path);
   }
-  if (!found && what) { // it is there, but no file to read a font from
+  if (what && !*what)
+    found = ep_xstrdup(path);
+  else if (what) { // it is there, but no file to read a font from
     ep_diag_add(diags, EP_WARNING, def->file, def->line, "font-file-unreadable",
                 "role %s: cannot use the font file %s: it is %s, not a regular file.", def->name, path, what);
     free(path);
