@@ -631,10 +631,8 @@ static size_t style_faces(const ep_style *s, bool primary, ep_face **out, size_t
 
 // 'prepare_main()' - The prepare thread: build the style entry of the
 // layout; then, while the caller loads and lays out a document, pay each
-// primary face's first-subset costs (the PDF writer needs them last), load
-// ICU's Chinese word dictionary unless the caller's render has done that
-// meanwhile (render() loads it while this thread builds the style), and
-// libharu's first-use costs.
+// primary face's first-subset costs (the PDF writer needs them last), open
+// ICU's Chinese word dictionary, and pay libharu's first-use costs.
 static void *prepare_main(void *arg) {
   evalpdf_context *ctx = arg;
   const style_entry *e = get_style(ctx, ctx->prep_path, NULL);
@@ -832,13 +830,6 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
   ep_diags_init(&rd);
   evalpdf_status st = doc->status;
   const style_entry *e = NULL;
-  // ICU's word dictionary (the layout's first title needs it) loads here,
-  // while the prepared style may still be building on its own thread: 2.6 ms
-  // of the example's render, once per process. Without a prepare thread
-  // there is nothing to overlap (a batch's renders, most API renders): the
-  // layout loads it when it first needs it.
-  if (st == EVALPDF_OK && ctx->prep_on)
-    ep_wordseg_warm();
   if (st == EVALPDF_OK && opts && (opts->creation_date < -1 || opts->creation_date > 253402300799LL)) {
     ep_diag_add(&rd, EP_ERROR, NULL, 0, "bad-option",
                 "creation_date %lld is neither -1 (no date) nor a time from 1970 to 9999 (0 to 253402300799).",
