@@ -22,6 +22,7 @@ void ep_dlist_free(ep_dlist *dl) {
     free(dl->pages[i].boxes);
   free(dl->pages);
   free(dl->outline);
+  free(dl->hint_cps);
   ep_arena_free(&dl->arena);
   free(dl);
 }

@@ -88,6 +88,13 @@ typedef struct ep_dlist {
                                 // which the writer posts its fonts to; NULL: the writer starts its own
   ep_sweeps *sweeps;    // borrowed: the folders whose stale temporaries were removed lately (util.h),
                         // or NULL to sweep the output's folder every time
+  // The body text's face and the characters of the report it may draw
+  // (sorted, unique; heap, owned by the list): the PDF embeds this face
+  // with these characters besides those drawn, so its font program is known
+  // before the layout and can be made during it. NULL/0: none.
+  ep_face *hint_face;
+  uint32_t *hint_cps;
+  size_t hint_n;
 } ep_dlist;
 
 // 'ep_dlist_new()' - An empty display list (free with ep_dlist_free).

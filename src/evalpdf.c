@@ -19,6 +19,7 @@
 #include <link.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -63,6 +64,8 @@ struct evalpdf_context {
   bool prep_on;      // a prepare thread was started (joined by evalpdf_context_free)
   pthread_t prep;
   char *prep_path;   // the layout it loads
+  atomic_bool prep_styled;   // the prepare thread has built its style entry
+  atomic_bool pdf_warm_taken; // a thread has taken on libharu's first-use costs
 };
 
 struct evalpdf_document {
@@ -636,12 +639,14 @@ static size_t style_faces(const ep_style *s, bool primary, ep_face **out, size_t
 static void *prepare_main(void *arg) {
   evalpdf_context *ctx = arg;
   const style_entry *e = get_style(ctx, ctx->prep_path, NULL);
+  atomic_store(&ctx->prep_styled, true);
   ep_face *faces[64];
   size_t n = e->style && e->fonts_ok ? style_faces(e->style, true, faces, sizeof faces / sizeof *faces) : 0;
   for (size_t i = 0; i < n; i++)
     ep_face_warm(faces[i]);
   ep_wordseg_warm();
-  ep_pdf_warm();
+  if (!atomic_exchange(&ctx->pdf_warm_taken, true))
+    ep_pdf_warm();
   return NULL;
 }
 
@@ -728,48 +733,48 @@ static void set_render_diags(evalpdf_document *doc, const ep_diags *render) {
   ep_diags_sort(&doc->diags);
 }
 
-// 'add_chars()' - Add the code points of TEXT (NULL is fine) to SET, ASCII
-// aside (it lives in the Latin faces).
-static void add_chars(const char *text, ep_cpset *set) {
-  size_t len = text ? strlen(text) : 0;
-  for (size_t i = 0; i < len;) {
-    uint32_t cp = ep_utf8_next(text, len, &i);
-    if (cp >= 0x80)
-      ep_cpset_add(set, cp);
-  }
-}
+// The body text's hint for a render (ep_layout_body_hint()) and the
+// render's font programs, the pass hook's user data.
+typedef struct body_hint {
+  ep_face *face; // NULL: none
+  uint32_t *cps; // heap, sorted
+  size_t n;
+  ep_programs *programs; // the render's, or NULL
+} body_hint;
 
-// 'prefetch_body_glyphs()' - Hand the font programs' helper thread, idle
-// until the layout is done, the document's characters in the body text's
-// primary face: it maps the pages of the font file the subset will read,
-// while this thread lays the document out. Only that face: the other roles
-// draw a few headings, and reading all the document's glyphs in them would
-// map far more of their files than their subsets use.
-static void prefetch_body_glyphs(ep_programs *programs, const ep_report *r, const ep_style *style) {
-  const ep_role *role = style->ts[EP_TS_BODY].role;
-  ep_face *face = role && ep_role_face_count(role) ? ep_role_face(role, 0) : NULL;
-  if (!face || !r->body)
-    return;
-  ep_cpset set = {0};
-  for (const ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
-    add_chars(x->text, &set);
-    add_chars(x->name, &set);
-  }
-  ep_programs_prefetch(programs, face, set.cps, set.n);
-  ep_cpset_free(&set);
+// 'merge_cps()' - The union of sorted, unique A[0..NA-1] and B[0..NB-1],
+// sorted and unique (heap), its length in *N.
+static uint32_t *merge_cps(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, size_t *n) {
+  uint32_t *out = ep_xmalloc((na + nb + 1) * sizeof *out);
+  size_t i = 0, j = 0, k = 0;
+  while (i < na || j < nb)
+    out[k++] = j >= nb || (i < na && a[i] < b[j]) ? a[i++] : i >= na || b[j] < a[i] ? b[j++] : (j++, a[i++]);
+  *n = k;
+  return out;
 }
 
 // 'speculate_pass()' - The layout's pass hook (ep_pass_fn): hand the font
 // programs' helper the faces and characters of a pass that another pass
 // follows, which (numbered as the last pass will be) most often are the
 // final ones: the helper makes those programs during the last pass, and the
-// writer finds them in each face's cache (same bytes either way).
+// writer finds them in each face's cache (same bytes either way). The body
+// face gets the hint's characters too, as the writer gives them (USER: the
+// render's body_hint).
 static void speculate_pass(void *user, const ep_dlist *dl) {
+  const body_hint *h = user;
   ep_face **faces;
   uint32_t **cps;
   size_t *ns;
   size_t n = ep_pdf_font_sets(dl, &faces, &cps, &ns);
-  ep_programs_speculate(user, faces, (const uint32_t *const *)cps, ns, n);
+  for (size_t i = 0; i < n; i++)
+    if (h->face && faces[i] == h->face) {
+      size_t m;
+      uint32_t *u = merge_cps(cps[i], ns[i], h->cps, h->n, &m);
+      free(cps[i]);
+      cps[i] = u;
+      ns[i] = m;
+    }
+  ep_programs_speculate(h->programs, faces, (const uint32_t *const *)cps, ns, n);
   for (size_t i = 0; i < n; i++)
     free(cps[i]);
   free(faces);
@@ -830,6 +835,12 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
   ep_diags_init(&rd);
   evalpdf_status st = doc->status;
   const style_entry *e = NULL;
+  // A render that would wait for the prepared style meanwhile pays
+  // libharu's first-use costs itself, which the prepare thread would
+  // otherwise pay during the layout, on the core the layout's helpers use.
+  if (st == EVALPDF_OK && ctx->prep_on && !t->dump && !atomic_load(&ctx->prep_styled) &&
+      !atomic_exchange(&ctx->pdf_warm_taken, true))
+    ep_pdf_warm();
   if (st == EVALPDF_OK && opts && (opts->creation_date < -1 || opts->creation_date > 253402300799LL)) {
     ep_diag_add(&rd, EP_ERROR, NULL, 0, "bad-option",
                 "creation_date %lld is neither -1 (no date) nor a time from 1970 to 9999 (0 to 253402300799).",
@@ -845,12 +856,22 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
   if (st == EVALPDF_OK) {
     // A PDF's font programs get their helper thread now, so that it is
     // running (not still being created) when the layout has named the glyphs.
+    // The body font's program is known now (the hint), so the helper makes
+    // it while this thread lays the document out.
+    body_hint hint = {0};
+    if (!t->dump)
+      hint.face = ep_layout_body_hint(doc->report, e->style, &hint.cps, &hint.n);
     if (!t->dump && !(ctx->flags & EVALPDF_OPT_SERIAL)) {
       programs = ep_programs_new(true);
-      prefetch_body_glyphs(programs, doc->report, e->style);
+      hint.programs = programs;
+      if (hint.face)
+        ep_programs_speculate(programs, &hint.face, (const uint32_t *const *)&hint.cps, &hint.n, 1);
     }
-    dl = ep_layout_report_with(doc->report, e->style, &rd, programs ? speculate_pass : NULL, programs);
+    dl = ep_layout_report_with(doc->report, e->style, &rd, programs ? speculate_pass : NULL, &hint);
     dl->programs = programs;
+    dl->hint_face = hint.face;
+    dl->hint_cps = hint.cps; // the list owns it now
+    dl->hint_n = hint.n;
     dl->creator = "evalpdf " EVALPDF_VERSION;
     dl->source = doc->report->path;
     dl->epoch = opts && opts->creation_date >= 0 ? opts->creation_date : -1;

@@ -946,17 +946,6 @@ bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char 
                            SUBSET_GLYPHS_MAX, out, out_len);
 }
 
-// 'ep_face_prefetch()' - Map the pages of FACE's file that a subset for CPS
-// will read (see font.h).
-size_t ep_face_prefetch(ep_face *face, const uint32_t *cps, size_t n) {
-  if (!face || face->state != FACE_OK || !face->data || (n && !cps))
-    return 0;
-  uint32_t *gids = face_glyph_ids(face, cps, n);
-  size_t touched = ep_ttf_touch_glyphs(face->data, face->data_len, face->index, gids, n);
-  free(gids);
-  return touched;
-}
-
 // 'ep_face_warm()' - Pay FACE's first-subset costs now: a small subset, discarded.
 void ep_face_warm(ep_face *face) {
   // Digits, common marks and a few ideographs: enough to map the pages of

@@ -223,13 +223,6 @@ bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char 
 bool ep_face_program(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len,
                      unsigned char **z, size_t *z_len);
 
-// 'ep_face_prefetch()' - Read, one byte per page, the glyph data a later
-// subset of FACE for the characters CPS[0..N-1] reads, so the pages of a
-// mapped font file are faulted in now (by an idle thread) rather than then.
-// Thread-safe. Returns how many glyphs were read (0 when the face is not
-// mapped or not one subset.c handles).
-size_t ep_face_prefetch(ep_face *face, const uint32_t *cps, size_t n);
-
 // 'ep_face_warm()' - Do now, on the calling thread, the one-time work of
 // FACE's first subset (opening its HarfBuzz face, HarfBuzz's table
 // accelerators, reading the tables), so that a later ep_face_program() of a

@@ -21,6 +21,19 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
 // tests lay reports out with several and compare.
 ep_dlist *ep_layout_report_chunked(const ep_report *r, const ep_style *st, ep_diags *diags, size_t chunk);
 
+// 'ep_layout_own_text()' - Call ADD(USER, text) with the text the layout
+// usually prints of its own for R, besides the report's text: the labels of
+// the kinds of blocks R has (table headers, 续表), list labels, dates,
+// punctuation (layout_hint.c).
+void ep_layout_own_text(const ep_report *r, void (*add)(void *user, const char *text), void *user);
+
+// 'ep_layout_body_hint()' - The body text's face of ST (NULL: none) and, in
+// *CPS (sorted, unique, heap: the caller frees it; *N of them), the
+// characters of R it may draw: R's printed text and the layout's own that
+// the face has. A render promises the PDF writer this set before the
+// layout (ep_dlist's hint), so the face's font program is made meanwhile.
+ep_face *ep_layout_body_hint(const ep_report *r, const ep_style *st, uint32_t **cps, size_t *n);
+
 // 'ep_pass_fn' - Told of a layout pass that another pass will follow (the
 // report prints page numbers that changed), with that pass's display list
 // complete with its page numbers and running headers (borrowed for the call).

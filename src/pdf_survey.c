@@ -181,8 +181,12 @@ void ep_survey_make(ep_survey *s, const ep_dlist *dl, ep_diags *diags) {
         ep_cpset_add(&f->chars, s->g.cp[i]);
     }
   }
-  for (size_t i = 0; i < s->nfonts; i++)
+  for (size_t i = 0; i < s->nfonts; i++) {
+    if (dl->hint_face && s->fonts[i].face == dl->hint_face) // the characters promised ahead (display.h)
+      for (size_t k = 0; k < dl->hint_n; k++)
+        ep_cpset_add(&s->fonts[i].chars, dl->hint_cps[k]);
     qsort(s->fonts[i].chars.cps, s->fonts[i].chars.n, sizeof *s->fonts[i].chars.cps, cmp_u32);
+  }
   if (s->ndests > 1)
     qsort(s->dests, s->ndests, sizeof *s->dests, cmp_dest);
   size_t k = 0;

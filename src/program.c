@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PREFETCH_JOB 64 // characters per prefetch job (about 0.1-0.2 ms of page faults)
 
 typedef enum task_state { TASK_TODO = 0, TASK_RUNNING, TASK_DONE, TASK_FAILED } task_state;
 
@@ -24,13 +23,6 @@ typedef struct prog_item {
   unsigned char *raw, *z;
   size_t raw_len, z_len;
 } prog_item;
-
-// Glyphs of FACE to map for the characters CPS[0..N-1] (heap, the job's own).
-typedef struct prefetch_job {
-  ep_face *face;
-  uint32_t *cps;
-  size_t n;
-} prefetch_job;
 
 // A program made ahead of the items (ep_programs_speculate()): FACE cut down
 // to CPS[0..N-1] (heap, the job's own) into the face's program cache, where
@@ -51,8 +43,6 @@ struct ep_programs {
   size_t *order; // item indices, largest code point set first
   bool stop;
   bool posted; // the items are set (ep_programs_post)
-  prefetch_job *jobs; // prefetch jobs waiting for the helper (ep_programs_prefetch), oldest first
-  size_t njobs, cjobs, next_job; // jobs[next_job..njobs-1] wait
   spec_job *specs; // programs made ahead (ep_programs_speculate), in the order given
   size_t nspecs;
   bool thread_on;
@@ -105,24 +95,26 @@ static bool awaits_spec(const ep_programs *p, const prog_item *it, bool zip) {
 // subset, then its deflate, each kept in the face's program cache. False
 // when none is left.
 static bool run_spec(ep_programs *p) {
-  spec_job *s = NULL;
+  size_t at = SIZE_MAX; // an index: ep_programs_speculate() may move the array meanwhile
   for (size_t k = 0; k < p->nspecs; k++)
-    if ((p->specs[k].step == SPEC_SUBSET || p->specs[k].step == SPEC_DEFLATE) && (!s || p->specs[k].n > s->n))
-      s = &p->specs[k];
-  if (!s)
+    if ((p->specs[k].step == SPEC_SUBSET || p->specs[k].step == SPEC_DEFLATE) &&
+        (at == SIZE_MAX || p->specs[k].n > p->specs[at].n))
+      at = k;
+  if (at == SIZE_MAX)
     return false;
-  bool zip = s->step == SPEC_DEFLATE;
-  s->step = zip ? SPEC_DEFLATING : SPEC_SUBSETTING;
+  spec_job s = p->specs[at]; // its face and characters stay as they are
+  bool zip = s.step == SPEC_DEFLATE;
+  p->specs[at].step = zip ? SPEC_DEFLATING : SPEC_SUBSETTING;
   pthread_mutex_unlock(&p->lock);
   unsigned char *raw = NULL, *z = NULL;
   size_t raw_len = 0, z_len = 0;
-  bool ok = ep_face_program_raw(s->face, s->cps, s->n, &raw, &raw_len); // cached after the first step
+  bool ok = ep_face_program_raw(s.face, s.cps, s.n, &raw, &raw_len); // cached after the first step
   if (ok && zip)
-    ok = ep_face_program_deflate(s->face, s->cps, s->n, raw, raw_len, &z, &z_len);
+    ok = ep_face_program_deflate(s.face, s.cps, s.n, raw, raw_len, &z, &z_len);
   free(raw);
   free(z);
   pthread_mutex_lock(&p->lock);
-  s->step = ok && !zip ? SPEC_DEFLATE : SPEC_OVER;
+  p->specs[at].step = ok && !zip ? SPEC_DEFLATE : SPEC_OVER;
   pthread_cond_broadcast(&p->cond);
   return true;
 }
@@ -171,13 +163,7 @@ static void *helper(void *arg) {
     bool zip;
     if (!p->posted && run_spec(p))
       continue;
-    if (!p->posted && p->next_job < p->njobs) {
-      prefetch_job job = p->jobs[p->next_job++];
-      pthread_mutex_unlock(&p->lock);
-      ep_face_prefetch(job.face, job.cps, job.n); // while the caller lays the document out
-      free(job.cps);
-      pthread_mutex_lock(&p->lock);
-    } else if (!p->posted)
+    if (!p->posted)
       pthread_cond_wait(&p->cond, &p->lock); // started before the items were known
     else if (take_task(p, &it, &zip, false))
       run_task(p, it, zip);
@@ -212,43 +198,25 @@ ep_programs *ep_programs_new(bool use_helper) {
   return p;
 }
 
-// 'ep_programs_prefetch()' - Queue prefetch jobs for the waiting helper (see
-// program.h), of at most PREFETCH_JOB characters each: the helper finishes
-// the job it is doing before it turns to the items, so none may be long.
-void ep_programs_prefetch(ep_programs *p, ep_face *face, const uint32_t *cps, size_t n) {
-  if (!p || !face || !n || !p->thread_on)
-    return;
-  pthread_mutex_lock(&p->lock);
-  for (size_t at = 0; at < n && !p->posted; at += PREFETCH_JOB) {
-    size_t k = n - at < PREFETCH_JOB ? n - at : PREFETCH_JOB;
-    uint32_t *copy = ep_xmalloc(sizeof *copy * k);
-    memcpy(copy, cps + at, sizeof *copy * k);
-    if (p->njobs == p->cjobs) {
-      p->cjobs = p->cjobs ? 2 * p->cjobs : 16;
-      p->jobs = ep_xrealloc(p->jobs, p->cjobs * sizeof *p->jobs);
-    }
-    p->jobs[p->njobs++] = (prefetch_job){face, copy, k};
-  }
-  pthread_cond_broadcast(&p->cond);
-  pthread_mutex_unlock(&p->lock);
-}
-
 // 'ep_programs_speculate()' - Queue programs to make ahead (see program.h).
 void ep_programs_speculate(ep_programs *p, ep_face *const *faces, const uint32_t *const *cps, const size_t *ns,
                            size_t n) {
   if (!p || !p->thread_on || !n)
     return;
   pthread_mutex_lock(&p->lock);
-  if (!p->posted && !p->specs) {
-    p->specs = ep_xcalloc(n, sizeof *p->specs);
-    p->nspecs = n;
-    for (size_t i = 0; i < n; i++) {
-      spec_job *s = &p->specs[i];
-      *s = (spec_job){faces[i], ep_xmalloc(sizeof *s->cps * (ns[i] ? ns[i] : 1)), ns[i], faces[i] ? SPEC_SUBSET : SPEC_OVER};
-      memcpy(s->cps, cps[i], sizeof *s->cps * ns[i]);
-    }
-    pthread_cond_broadcast(&p->cond);
+  for (size_t i = 0; i < n && !p->posted; i++) {
+    bool known = !faces[i];
+    for (size_t k = 0; k < p->nspecs && !known; k++) // asked for before: one program each
+      known = p->specs[k].face == faces[i] && p->specs[k].n == ns[i] &&
+              (!ns[i] || !memcmp(p->specs[k].cps, cps[i], ns[i] * sizeof *cps[i]));
+    if (known)
+      continue;
+    p->specs = ep_xrealloc(p->specs, (p->nspecs + 1) * sizeof *p->specs);
+    spec_job *s = &p->specs[p->nspecs++];
+    *s = (spec_job){faces[i], ep_xmalloc(sizeof *s->cps * (ns[i] ? ns[i] : 1)), ns[i], SPEC_SUBSET};
+    memcpy(s->cps, cps[i], sizeof *s->cps * ns[i]);
   }
+  pthread_cond_broadcast(&p->cond);
   pthread_mutex_unlock(&p->lock);
 }
 
@@ -363,9 +331,6 @@ void ep_programs_free(ep_programs *p) {
   }
   free(p->items);
   free(p->order);
-  for (size_t i = p->next_job; i < p->njobs; i++)
-    free(p->jobs[i].cps); // never run: the items came first
-  free(p->jobs);
   for (size_t i = 0; i < p->nspecs; i++)
     free(p->specs[i].cps);
   free(p->specs);

@@ -29,23 +29,16 @@ ep_programs *ep_programs_start(ep_face *const *faces, const uint32_t *const *cps
 // ep_programs_free() (also when no items were ever posted).
 ep_programs *ep_programs_new(bool use_helper);
 
-// 'ep_programs_prefetch()' - Before the items are posted, let P's waiting
-// helper thread read the glyph data of FACE for the characters CPS[0..N-1]
-// (copied) through ep_face_prefetch(), so the pages of the font file the
-// subset will read are mapped while the caller lays the document out. Jobs
-// (of at most 64 characters: a long call makes several) run in the order
-// given; those still waiting when the items are posted are dropped (the
-// subsets read the glyphs then). Nothing runs without a helper.
-void ep_programs_prefetch(ep_programs *p, ep_face *face, const uint32_t *cps, size_t n);
-
 // 'ep_programs_speculate()' - Before the items are posted, let P's helper
 // make the programs of FACES[i] cut down to CPS[i][0..NS[i]-1] (sorted and
 // unique, as items have them; copied), largest first, into each face's
-// program cache, ahead of any prefetch job: an item posted later with the
-// same face and characters then finds its program made, or waits for the
-// step being made. Steps not started when the items are posted are dropped.
-// Only the first call counts; nothing runs without a helper. The output does
-// not depend on it: an item's program is the same bytes either way.
+// program cache: an item posted later with the same face and characters
+// then finds its program made, or waits for the step being made. Steps not
+// started when the items are posted are dropped. Each call adds the
+// programs not asked for before (render() asks for the body font's before
+// the layout, and for a pass's fonts after it); nothing runs without a
+// helper. The output does not depend on it: an item's program is the same
+// bytes either way.
 void ep_programs_speculate(ep_programs *p, ep_face *const *faces, const uint32_t *const *cps, const size_t *ns,
                            size_t n);
 

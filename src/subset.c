@@ -717,27 +717,3 @@ bool ep_ttf_cmap_lookup(const unsigned char *data, size_t len, const uint32_t *c
     gids[i] = (uint16_t)(best_format == 12 ? cmap12_glyph(best, best_len, cps[i]) : cmap4_glyph(best, best_len, cps[i]));
   return true;
 }
-
-// 'ep_ttf_touch_glyphs()' - Read the bytes ep_ttf_subset() will read for
-// GIDS (see subset.h).
-size_t ep_ttf_touch_glyphs(const unsigned char *data, size_t len, unsigned index, const uint32_t *gids, size_t n) {
-  src_font t;
-  if (!data || (n && !gids) || !find_tables(data, len, index, &t))
-    return 0;
-  unsigned sum = 0;
-  size_t touched = 0;
-  for (size_t i = 0; i < n; i++) {
-    span g;
-    if (gids[i] == 0 || gids[i] >= t.num_glyphs || !glyph_data(&t, gids[i], &g))
-      continue;
-    sum += glyph_advance(&t, gids[i]);
-    for (size_t at = 0; at < g.len; at += 4096)
-      sum += g.p[at];
-    if (g.len)
-      sum += g.p[g.len - 1];
-    touched++;
-  }
-  volatile unsigned sink = sum; // the reads must happen
-  (void)sink;
-  return touched;
-}

@@ -36,12 +36,4 @@ bool ep_ttf_subset(const unsigned char *data, size_t len, unsigned index, const 
 // False when the font has no such subtable (GIDS untouched).
 bool ep_ttf_cmap_lookup(const unsigned char *data, size_t len, const uint32_t *cps, size_t n, uint16_t *gids);
 
-// 'ep_ttf_touch_glyphs()' - Read the outline and metrics bytes of glyphs
-// GIDS[0..N-1] of face INDEX of DATA (LEN bytes), one byte per 4 KiB: run on
-// an idle thread, this maps the pages of a mapped font file that a later
-// ep_ttf_subset() of those glyphs reads (their page faults are then paid off
-// the critical path). Glyphs out of range are skipped. Returns how many
-// glyphs were read (0 for a font ep_ttf_subset() does not handle).
-size_t ep_ttf_touch_glyphs(const unsigned char *data, size_t len, unsigned index, const uint32_t *gids, size_t n);
-
 #endif

@@ -923,6 +923,71 @@ START_TEST(pass_hook_sees_the_final_fonts_before_the_last_pass) {
 END_TEST
 
 // 'layout_suite()' - All layout tests.
+// The body font's hint (ep_layout_body_hint()) foresees every character the
+// layout draws in the body face of the bundled and golden reports on both
+// shipped layouts (else the font program made during the layout is thrown
+// away), and adds few it does not draw (each is a glyph in the subset).
+START_TEST(body_hint_foresees_the_drawn_characters) {
+  static const char *const reports[] = {"examples/guangdong-2022-jiuzhu.xml", "tests/golden/full.xml",
+                                        "tests/golden/county-008.xml", "tests/golden/tables.xml"};
+  static const char *const layouts[] = {"layouts/official.xml", "layouts/compact.xml"};
+  for (size_t li = 0; li < 2; li++) {
+    env e;
+    ep_diags_init(&e.diags);
+    ep_fontset_options fo;
+    ep_fontset_options_init(&fo);
+    ck_assert(ep_fontset_new(&fo, &e.diags, &e.fs));
+    char lpath[1024];
+    snprintf(lpath, sizeof lpath, "%s/%s", EVALPDF_TEST_SOURCE_DIR, layouts[li]);
+    e.st = ep_style_load(lpath, &e.diags);
+    ck_assert_ptr_nonnull(e.st);
+    ck_assert(ep_style_bind_fonts(e.st, e.fs, &e.diags));
+    for (size_t ri = 0; ri < sizeof reports / sizeof *reports; ri++) {
+      char path[1024];
+      snprintf(path, sizeof path, "%s/%s", EVALPDF_TEST_SOURCE_DIR, reports[ri]);
+      ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
+      ep_report *r = ep_report_load(path, &o);
+      ck_assert_uint_eq(r->diags.errors, 0);
+      uint32_t *hint;
+      size_t nhint;
+      ep_face *face = ep_layout_body_hint(r, e.st, &hint, &nhint);
+      ck_assert_ptr_nonnull(face);
+      for (size_t i = 1; i < nhint; i++)
+        ck_assert_uint_lt(hint[i - 1], hint[i]); // sorted, unique
+      ep_diags d;
+      ep_dlist *dl = lay_out(&e, r, &d);
+      ep_face **faces;
+      uint32_t **cps;
+      size_t *ns, nf = ep_pdf_font_sets(dl, &faces, &cps, &ns), used = 0;
+      for (size_t f = 0; f < nf; f++) {
+        if (faces[f] == face) {
+          used = ns[f];
+          for (size_t k = 0, h = 0; k < ns[f]; k++) {
+            while (h < nhint && hint[h] < cps[f][k])
+              h++;
+            ck_assert_msg(h < nhint && hint[h] == cps[f][k],
+                          "%s on %s: U+%04X is drawn in the body face but not foreseen", reports[ri], layouts[li],
+                          (unsigned)cps[f][k]);
+          }
+        }
+        free(cps[f]);
+      }
+      ck_assert_uint_gt(used, 100);
+      ck_assert_msg(nhint - used <= 12 || nhint - used <= used / 20, "%s on %s: %zu foreseen, %zu drawn",
+                    reports[ri], layouts[li], nhint, used);
+      free(faces);
+      free(cps);
+      free(ns);
+      free(hint);
+      ep_dlist_free(dl);
+      ep_diags_free(&d);
+      ep_report_free(r);
+    }
+    env_close(&e);
+  }
+}
+END_TEST
+
 static Suite *layout_suite(void) {
   Suite *s = suite_create("layout");
   TCase *tc = tcase_create("layout");
@@ -946,6 +1011,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, second_pass_only_for_printed_page_numbers);
   tcase_add_test(tc, pagination_behind_the_layout_gives_the_same_pages);
   tcase_add_test(tc, pass_hook_sees_the_final_fonts_before_the_last_pass);
+  tcase_add_test(tc, body_hint_foresees_the_drawn_characters);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -402,30 +402,6 @@ START_TEST(cmap_lookup_matches_freetype_and_is_safe) {
 }
 END_TEST
 
-// ep_ttf_touch_glyphs() reads the glyphs a subset would (counting those with
-// data), skips .notdef, ids out of range and empty glyphs, and reads nothing
-// of a font ep_ttf_subset() refuses or of truncated data.
-START_TEST(touch_reads_the_glyphs_a_subset_reads) {
-  size_t len;
-  unsigned char *data = slurp(GBSN, &len);
-  FT_Library lib;
-  ck_assert_int_eq(FT_Init_FreeType(&lib), 0);
-  FT_Face f;
-  ck_assert_int_eq(FT_New_Memory_Face(lib, data, (FT_Long)len, 0, &f), 0);
-  uint32_t gids[6] = {FT_Get_Char_Index(f, 0x4E00), FT_Get_Char_Index(f, 0x7EE9), FT_Get_Char_Index(f, 0x6548), 0,
-                      0xFFFFu, (uint32_t)f->num_glyphs};
-  ck_assert_uint_gt(gids[0] * gids[1] * gids[2], 0);
-  ck_assert_uint_eq(ep_ttf_touch_glyphs(data, len, 0, gids, 6), 3);
-  ck_assert_uint_eq(ep_ttf_touch_glyphs(data, len, 0, gids, 0), 0);
-  ck_assert_uint_eq(ep_ttf_touch_glyphs(data, len, 1, gids, 6), 0); // no face 1 in a .ttf
-  ck_assert_uint_eq(ep_ttf_touch_glyphs(data, 100, 0, gids, 6), 0);
-  ck_assert_uint_eq(ep_ttf_touch_glyphs(NULL, 0, 0, gids, 6), 0);
-  FT_Done_Face(f);
-  FT_Done_FreeType(lib);
-  free(data);
-}
-END_TEST
-
 // 'suite()' - All subset tests.
 static Suite *suite(void) {
   Suite *s = suite_create("subset");
@@ -437,7 +413,6 @@ static Suite *suite(void) {
   tcase_add_test(tc, astral_characters_and_empty_sets);
   tcase_add_test(tc, damaged_fonts_are_refused_safely);
   tcase_add_test(tc, cmap_lookup_matches_freetype_and_is_safe);
-  tcase_add_test(tc, touch_reads_the_glyphs_a_subset_reads);
   suite_add_tcase(s, tc);
   return s;
 }

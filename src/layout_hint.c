@@ -1,0 +1,135 @@
+// The body font's hint (layout.h): the characters a report's body text
+// face will draw, known before the layout, so that the PDF writer's largest
+// task, that face's font program, can be made while the layout runs. The
+// PDF embeds the face with these characters and those drawn (display.h);
+// a character drawn but not foreseen costs speed, never correctness, and
+// one foreseen but not drawn costs a glyph in the subset.
+#include "layout.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+// The text the layout prints of its own, by the kind of block that prints
+// it: only what is usual for that kind, since each character foreseen but
+// not drawn adds a glyph (test_layout checks the golden reports are
+// foreseen in full).
+static const struct own_text {
+  ep_kind kind; // EP_N__COUNT: every report
+  const char *text;
+} own_texts[] = {
+  {EP_N__COUNT, "。；：年月日"}, // lead-ins and 一是…；, labels, dates
+  {EP_N_TOC, "…"},              // leaders (the title is a heading's)
+  {EP_N_REF, "第页"},
+  {EP_N_ISSUES, "一二三四五六七八九十是"}, // 一是 二是
+  {EP_N_MEASURES, "一二三四五六七八九十是"},
+  {EP_N_APPENDIX, "附件"},
+  {EP_N_TABLE, "续表"},
+  {EP_N_FUNDS, "续表项目万元年初预算数执行率结余结转合计"},
+  {EP_N_SCORING, "续表一级二级三级四级指标权重得分说明合计等级"},
+  {EP_N_ISSUES_AND_MEASURES, "存在问题改进措施"},
+  {EP_N_FORM, "续表项目支出绩效自评表名称主管部门实施单位资金（万元）年初全年预算数执行数率分值得分度总额其中："
+              "总体目标预期实际完成情况指标一级二级三级值偏差原因分析及改进措施总分等级"},
+};
+
+// 'ep_layout_own_text()' - Call ADD(USER, text) with the text the layout may
+// print of its own for R (see layout.h): the labels of the kinds of blocks
+// R has, with the list labels of its lists.
+void ep_layout_own_text(const ep_report *r, void (*add)(void *user, const char *text), void *user) {
+  bool has[EP_N__COUNT + 1] = {false};
+  has[EP_N__COUNT] = true;
+  bool bullets = false, yishi = false;
+  for (const ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
+    has[x->kind < EP_N__COUNT ? x->kind : EP_N__COUNT] = true;
+    bullets |= x->kind == EP_N_LIST && x->style == EP_LIST_BULLET;
+    yishi |= x->kind == EP_N_LIST && x->style == EP_LIST_YISHI;
+  }
+  for (size_t i = 0; i < sizeof own_texts / sizeof *own_texts; i++)
+    if (has[own_texts[i].kind])
+      add(user, own_texts[i].text);
+  if (bullets)
+    add(user, "●");
+  if (yishi)
+    add(user, "一二三四五六七八九十是");
+  if (r->meta.issuer) // between the issuer and the date under the title
+    add(user, "　");
+}
+
+// A set being filled: the face whose characters count, and whether ASCII
+// letters and digits do (not when the body text has a Latin face).
+typedef struct hint_set {
+  ep_face *face;
+  bool all_ascii;
+  ep_cpset set;
+} hint_set;
+
+// 'add_chars()' - Add the code points of TEXT (NULL is fine) that H's face
+// has to H's set; of ASCII only the marks unless H takes all ASCII.
+static void add_chars(hint_set *h, const char *text) {
+  size_t len = text ? strlen(text) : 0;
+  for (size_t i = 0; i < len;) {
+    uint32_t cp = ep_utf8_next(text, len, &i);
+    bool ok = cp >= 0x80 || (cp >= 0x20 && cp < 0x7F && (h->all_ascii || !isalnum((int)cp)));
+    if (ok && ep_face_has(h->face, cp))
+      ep_cpset_add(&h->set, cp);
+  }
+}
+
+// 'add_own()' - ep_layout_own_text()'s callback (USER: a hint_set).
+static void add_own(void *user, const char *text) { add_chars(user, text); }
+
+// 'add_tree()' - add_chars() for the printed strings of the nodes under N.
+static void add_tree(hint_set *h, const ep_node *n) {
+  for (const ep_node *x = n; x; x = ep_next_node(x, n)) {
+    const char *s[] = {x->text, x->name, x->number, x->unit, x->result};
+    for (size_t i = 0; i < sizeof s / sizeof *s; i++)
+      add_chars(h, s[i]);
+    if (!ep_kind_has_figures(x->kind)) // only these nodes have the fields below
+      continue;
+    const char *f[] = {x->note,   x->grade,        x->project, x->department, x->unit_name, x->level1,
+                       x->level2, x->target_value, x->actual,  x->deviation,  x->planned,   x->achieved};
+    for (size_t i = 0; i < sizeof f / sizeof *f; i++)
+      add_chars(h, f[i]);
+  }
+}
+
+// 'cmp_cp()' - qsort order of code points.
+static int cmp_cp(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+// 'ep_layout_body_hint()' - The body text's face of ST and the characters
+// of R it may draw (see layout.h).
+ep_face *ep_layout_body_hint(const ep_report *r, const ep_style *st, uint32_t **cps, size_t *n) {
+  *cps = NULL;
+  *n = 0;
+  const ep_role *role = st->ts[EP_TS_BODY].role;
+  ep_face *face = role && ep_role_face_count(role) ? ep_role_face(role, 0) : NULL;
+  if (!face || !r->body)
+    return NULL;
+  hint_set h = {face, st->ts[EP_TS_BODY].latin == NULL, {0}};
+  add_tree(&h, r->body);
+  for (const ep_node *f = r->meta.fields; f; f = f->next)
+    add_tree(&h, f);
+  const char *meta[] = {r->meta.title, r->meta.subtitle, r->meta.issuer, r->meta.year, r->meta.date, r->meta.region};
+  for (size_t i = 0; i < sizeof meta / sizeof *meta; i++)
+    add_chars(&h, meta[i]);
+  char *pn = st->pn_format ? ep_xstrdup(st->pn_format) : NULL; // the page number's format
+  for (char *p = pn; p && *p; p++)
+    if (*p == 'N') // stands for the number
+      *p = ' ';
+  add_chars(&h, pn);
+  free(pn);
+  ep_layout_own_text(r, add_own, &h);
+  // The space after list labels and the figure space of table columns are
+  // set in the body face whether it has them or not.
+  ep_cpset_add(&h.set, 0x2002);
+  ep_cpset_add(&h.set, 0x2007);
+  qsort(h.set.cps, h.set.n, sizeof *h.set.cps, cmp_cp);
+  *cps = h.set.cps;
+  *n = h.set.n;
+  h.set.cps = NULL;
+  ep_cpset_free(&h.set);
+  return face;
+}
