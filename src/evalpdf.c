@@ -642,8 +642,11 @@ static void *prepare_main(void *arg) {
   atomic_store(&ctx->prep_styled, true);
   ep_face *faces[64];
   size_t n = e->style && e->fonts_ok ? style_faces(e->style, true, faces, sizeof faces / sizeof *faces) : 0;
+  const ep_role *body = e->style && e->fonts_ok ? e->style->ts[EP_TS_BODY].role : NULL;
+  ep_face *body_face = body && ep_role_face_count(body) ? ep_role_face(body, 0) : NULL;
   for (size_t i = 0; i < n; i++)
-    ep_face_warm(faces[i]);
+    if (faces[i] != body_face) // a render subsets that one during its layout (the body text's hint)
+      ep_face_warm(faces[i]);
   ep_wordseg_warm();
   if (!atomic_exchange(&ctx->pdf_warm_taken, true))
     ep_pdf_warm();
