@@ -171,11 +171,14 @@ void lay_add_text(inl *L, atoms *at, const char *s, const ifmt *f, const char *f
                      bool glue) {
   size_t len = strlen(s), n = 0;
   uint32_t *cps = ep_xmalloc((len + 1) * sizeof *cps);
+  bool *zwsp = ep_xcalloc(len + 1, sizeof *zwsp); // a zero-width space stood before cps[i]
   for (size_t i = 0; i < len;) {
     uint32_t cp = ep_utf8_next(s, len, &i);
     if (cp == 0x2028 || cp == 0x2029) // line and paragraph separators: white space
       cp = ' ';
-    if (!invisible(cp))
+    if (cp == 0x200B) // not drawn, but a break opportunity (in a long URL or Latin word)
+      zwsp[n] = true;
+    else if (!invisible(cp))
       cps[n++] = cp;
   }
   bool *lat = ep_xmalloc((n + 1) * sizeof *lat);
@@ -200,12 +203,15 @@ void lay_add_text(inl *L, atoms *at, const char *s, const ifmt *f, const char *f
       adv = f->size * f->ratio;
     if (cp == '\t' || cp == '\n')
       cp = ' ';
-    unsigned flags = (glue && i > 0) ? EP_LB_GLUE_PREV : 0;
+    unsigned flags = (glue && i > 0) ? EP_LB_GLUE_PREV : zwsp[i] ? EP_LB_BREAK_OK : 0;
     lay_push_atom(at, cp, adv, f->size, flags, &as);
     set_mark_cell(L, &at->a[at->n - 1], &at->s[at->n - 1], face, f->size, f->size * f->ratio);
   }
+  if (zwsp[n] && !glue) // at the end: before the next text's first atom
+    at->pending_flags |= EP_LB_BREAK_OK;
   join_dashes(L, at, at->n - n > 0 ? at->n - n - 1 : 0);
   free(cps);
+  free(zwsp);
   free(lat);
 }
 

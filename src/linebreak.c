@@ -436,6 +436,8 @@ static unsigned char lb_break_class(lb_ctx *c, size_t i, size_t seg)
   if ((A[i].flags & EP_LB_GLUE_PREV) || nk == LB_NBSP || nk == LB_JOIN || nk == LB_MARK ||
       pk == LB_NBSP || pk == LB_JOIN)
     return LB_B_TOKEN;
+  if (A[i].flags & EP_LB_BREAK_OK) // the author's zero-width space
+    return ep_lb_is_no_start(A[i].cp) || ep_lb_is_no_end(A[pb].cp) ? LB_B_KINSOKU : LB_B_OK;
   if (in[i].unit) {
     c->info[i].pen = (float)LB_PEN_UNIT;
     return LB_B_PEN; // 116.38万元, 2022年: only when no line could be set otherwise

@@ -43,7 +43,10 @@ enum {
   EP_LB_LATIN = 1u << 2,        // treat this atom (e.g. an opaque box) as a Latin
                                 // letter/digit: no break inside a Latin run, and
                                 // the CJK-Latin gap applies
-  EP_LB_NO_AUTOSPACE = 1u << 3  // no CJK-Latin gap on either side of this atom
+  EP_LB_NO_AUTOSPACE = 1u << 3, // no CJK-Latin gap on either side of this atom
+  EP_LB_BREAK_OK = 1u << 4      // a break may come before this atom even inside a
+                                // word or number (a zero-width space stood there);
+                                // the line-start and line-end rules still hold
 };
 
 // One glyph or one unbreakable inline box. Borrowed: ep_linebreak() only

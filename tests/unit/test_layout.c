@@ -510,6 +510,54 @@ START_TEST(invisible_characters_are_not_drawn) {
 }
 END_TEST
 
+// A zero-width space is not drawn but lets a long Latin word (a path, an
+// identifier) break there: no overfull line, and every line of the word
+// ends where one stood.
+START_TEST(zero_width_space_breaks_a_long_word) {
+  static char xml[8192], word[4096];
+  char *w = word;
+  for (int k = 0; k < 12; k++)
+    w += sprintf(w, "%sSegmentNumber%02dOfALongIdentifier", k ? "\xE2\x80\x8B" : "", k);
+  snprintf(xml, sizeof xml, "<report><meta><title>T</title></meta><body><p>系统标识%s说明</p></body></report>", word);
+  for (int with = 1; with >= 0; with--) {
+    env e;
+    env_open(&e);
+    if (!with) { // the same word without its zero-width spaces
+      char *p;
+      while ((p = strstr(xml, "\xE2\x80\x8B")))
+        memmove(p, p + 3, strlen(p + 3) + 1);
+    }
+    ep_report *r = load_text(xml);
+    ck_assert_uint_eq(r->diags.errors, 0);
+    ep_diags d;
+    ep_dlist *dl = lay_out(&e, r, &d);
+    bool overfull = false;
+    for (size_t i = 0; i < d.count; i++)
+      overfull |= !strcmp(d.items[i].code, "overfull-line");
+    ck_assert_msg(overfull == !with, with ? "the zero-width spaces gave no break" : "no overfull line without them");
+    static char t[65536];
+    page_text(dl, 0, t, sizeof t);
+    ck_assert(!strstr(t, "\xE2\x80\x8B"));
+    if (with) {
+      size_t n;
+      rline *L = collect_lines(dl, &n);
+      size_t broken = 0;
+      for (size_t i = 0; i + 1 < n; i++) { // a line ending inside the word ends a segment
+        size_t len = strlen(L[i].text);
+        if (len > 20 && strstr(L[i].text, "Segment")) {
+          broken++;
+          ck_assert_msg(len >= 10 && !strcmp(L[i].text + len - 10, "Identifier"), "line ends: %s", L[i].text);
+        }
+      }
+      ck_assert_uint_ge(broken, 1);
+      free(L);
+    }
+    check_boxes(&e, dl);
+    done(&e, r, &d, dl);
+  }
+}
+END_TEST
+
 // A merged cell with more text than fits in its rows on any page: its lines
 // that do not fit are left out with a cell-cut warning at its line, and no
 // line is drawn below its box (over the rows under it or the page's foot).
@@ -1006,6 +1054,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, wide_table_warns_and_stays_inside_its_cells);
   tcase_add_test(tc, merged_cell_taller_than_a_page_is_cut_inside_its_box);
   tcase_add_test(tc, invisible_characters_are_not_drawn);
+  tcase_add_test(tc, zero_width_space_breaks_a_long_word);
   tcase_add_test(tc, form_repeats_indicator_header_and_prints_caption_once);
   tcase_add_test(tc, too_many_pages_is_an_error_at_the_block);
   tcase_add_test(tc, second_pass_only_for_printed_page_numbers);

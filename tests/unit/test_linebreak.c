@@ -784,6 +784,57 @@ START_TEST(overlong_token_broken_by_char_and_flagged)
 }
 END_TEST
 
+// 'zero_width_space_lets_a_long_word_break' - EP_LB_BREAK_OK (a zero-width
+// space in the source) lets a word wider than the measure break there, with
+// no overfull line; it is never taken before a mark that may not start a line.
+START_TEST(zero_width_space_lets_a_long_word_break)
+{
+  char *latin = repeat_text("a", 100); // 800 pt: wider than the measure
+  char *h = han(5);
+  char *s = concat3(h, latin, h);
+  size_t n;
+  ep_lb_atom *a = make_atoms(s, &n);
+  for (size_t k = 5 + 25; k < 5 + 100; k += 25)
+    a[k].flags |= EP_LB_BREAK_OK; // aaa…a|aaa…a|aaa…a|aaa…a
+  ep_lb_result r;
+  run(a, n, MEASURE, MEASURE, &r);
+  ck_assert_int_eq(r.pass, 1);
+  for (size_t k = 0; k < r.nlines; k++) {
+    ck_assert(!r.lines[k].overfull);
+    size_t b = r.lines[k].start; // every break inside the word is at a zero-width space
+    if (k > 0 && b > 5 && b < 105)
+      ck_assert_msg(a[b].flags & EP_LB_BREAK_OK, "line %zu starts at atom %zu", k, b);
+  }
+  ck_assert_uint_ge(r.nlines, 2);
+  ep_lb_result_free(&r);
+  free(a);
+  free(s);
+  // Before a closing mark the flag gives no break: in 20 ideographs and 40
+  // letters with a comma among them, no line starts at the comma.
+  char *h20 = han(20), *l40 = repeat_text("a", 40);
+  s = concat3(h20, l40, h20);
+  a = make_atoms(s, &n);
+  for (size_t c = 30; c < 55; c += 8) {
+    a[c].cp = 0xFF0C;
+    a[c].advance = PITCH;
+    a[c].flags |= EP_LB_BREAK_OK;
+  }
+  for (size_t w = 300; w <= 440; w += 20) {
+    run(a, n, w, w, &r);
+    ck_assert_int_eq(r.pass, 1);
+    for (size_t k = 1; k < r.nlines; k++)
+      ck_assert_msg(a[r.lines[k].start].cp != 0xFF0C, "measure %zu: a line starts with the comma", w);
+    ep_lb_result_free(&r);
+  }
+  free(h20);
+  free(l40);
+  free(a);
+  free(s);
+  free(h);
+  free(latin);
+}
+END_TEST
+
 // 'box_wider_than_measure_is_overfull' - An opaque box wider than the measure sits on an overfull line.
 START_TEST(box_wider_than_measure_is_overfull)
 {
@@ -1259,6 +1310,7 @@ static Suite *linebreak_suite(void)
   tcase_add_test(tc, forced_break_ends_line_unjustified);
   tcase_add_test(tc, forced_break_short_segments);
   tcase_add_test(tc, overlong_token_broken_by_char_and_flagged);
+  tcase_add_test(tc, zero_width_space_lets_a_long_word_break);
   tcase_add_test(tc, box_wider_than_measure_is_overfull);
   tcase_add_test(tc, impossible_kinsoku_is_relaxed);
   tcase_add_test(tc, opening_bracket_at_line_start_loses_its_blank);
