@@ -60,6 +60,25 @@ def measure(cmd, runs, warm=True, **kw):
             "cpu": statistics.median(cpus), "rss": max(rss) / 1024.0, "rc": rc, "runs": runs}
 
 
+def measure_pair(cmd_a, cmd_b, runs, env_a=None, env_b=None):
+    """CMD_A and CMD_B run alternately RUNS times each (after one warm-up of each), so that both see
+    the same moments of a machine whose speed drifts; measure()'s figures for each."""
+    run_once(cmd_a, env=env_a)
+    run_once(cmd_b, env=env_b)
+    res = ([], []), ([], [])
+    rss = [0, 0]
+    rc = [0, 0]
+    for _ in range(runs):
+        for k, (cmd, env) in enumerate(((cmd_a, env_a), (cmd_b, env_b))):
+            w, c, r, rc[k] = run_once(cmd, env=env)
+            res[k][0].append(w)
+            res[k][1].append(c)
+            rss[k] = max(rss[k], r)
+    return [{"med": statistics.median(res[k][0]), "min": min(res[k][0]), "max": max(res[k][0]),
+             "cpu": statistics.median(res[k][1]), "rss": rss[k] / 1024.0, "rc": rc[k], "runs": runs}
+            for k in (0, 1)]
+
+
 def ms(s):
     return f"{s * 1000:.1f}"
 
@@ -325,6 +344,7 @@ def main():
             ms(r["med"]), ms(r["min"]), ms(r["max"]), ms(r["cpu"]), r["rss"]))
         base = ours.get("official") or next(iter(ours.values()))
         peers = []
+        typst_cmd = None
         tdir = typst_available()
         if tdir and shutil.which("node"):
             src = os.path.join(tmp, "example.typ")
@@ -336,6 +356,7 @@ def main():
             r = measure(["node", js, src, out], max(3, runs // 2), env=nenv)
             if r["rc"] == 0:
                 peers.append(("Typst (typst-ts-node-compiler, one process)", r, out))
+                typst_cmd = (["node", js, src, out], nenv)
             else:
                 md.append("| Typst | failed (exit %d) | | | | | |" % r["rc"])
         else:
@@ -353,8 +374,17 @@ def main():
                 label, ms(r["med"]), ms(r["min"]), ms(r["max"]), ms(r["cpu"]), r["rss"], pages_of(out),
                 os.path.getsize(out) / 1000 if os.path.exists(out) else 0))
         for label, r, _ in peers:
-            md.append("\n%s / evalpdf (official): **%.1f×** wall, %.1f× CPU, %.1f× RSS." % (
+            md.append("\n%s / evalpdf (official): %.1f× wall, %.1f× CPU, %.1f× RSS (each measured on its own)." % (
                 label, r["med"] / base["med"], r["cpu"] / max(base["cpu"], 1e-9), r["rss"] / base["rss"]))
+        if typst_cmd:
+            # Side by side: the two alternate, so a drift in the machine's speed reaches both alike.
+            out = os.path.join(tmp, "example-pair.pdf")
+            e, t = measure_pair([binp, "render", "-q", EXAMPLE, "-o", out], typst_cmd[0], 2 * runs, env, typst_cmd[1])
+            if e["rc"] == 0 and t["rc"] == 0:
+                md.append("\nSide by side (%d alternating runs of each): evalpdf %s ms (%s–%s), Typst %s ms (%s–%s): "
+                          "**%.1f×** wall, %.1f× CPU." % (e["runs"], ms(e["med"]), ms(e["min"]), ms(e["max"]),
+                                                        ms(t["med"]), ms(t["min"]), ms(t["max"]),
+                                                        t["med"] / e["med"], t["cpu"] / max(e["cpu"], 1e-9)))
         md.append("")
 
         # 2. Batch.
