@@ -642,8 +642,7 @@ static void *prepare_main(void *arg) {
   atomic_store(&ctx->prep_styled, true);
   ep_face *faces[64];
   size_t n = e->style && e->fonts_ok ? style_faces(e->style, true, faces, sizeof faces / sizeof *faces) : 0;
-  const ep_role *body = e->style && e->fonts_ok ? e->style->ts[EP_TS_BODY].role : NULL;
-  ep_face *body_face = body && ep_role_face_count(body) ? ep_role_face(body, 0) : NULL;
+  ep_face *body_face = e->style && e->fonts_ok ? ep_layout_body_face(e->style) : NULL;
   for (size_t i = 0; i < n; i++)
     if (faces[i] != body_face) // a render subsets that one during its layout (the body text's hint)
       ep_face_warm(faces[i]);
@@ -745,38 +744,23 @@ typedef struct body_hint {
   ep_programs *programs; // the render's, or NULL
 } body_hint;
 
-// 'merge_cps()' - The union of sorted, unique A[0..NA-1] and B[0..NB-1],
-// sorted and unique (heap), its length in *N.
-static uint32_t *merge_cps(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, size_t *n) {
-  uint32_t *out = ep_xmalloc((na + nb + 1) * sizeof *out);
-  size_t i = 0, j = 0, k = 0;
-  while (i < na || j < nb)
-    out[k++] = j >= nb || (i < na && a[i] < b[j]) ? a[i++] : i >= na || b[j] < a[i] ? b[j++] : (j++, a[i++]);
-  *n = k;
-  return out;
-}
-
 // 'speculate_pass()' - The layout's pass hook (ep_pass_fn): hand the font
 // programs' helper the faces and characters of a pass that another pass
 // follows, which (numbered as the last pass will be) most often are the
 // final ones: the helper makes those programs during the last pass, and the
-// writer finds them in each face's cache (same bytes either way). The body
-// face gets the hint's characters too, as the writer gives them (USER: the
-// render's body_hint).
+// writer finds them in each face's cache (same bytes either way). The
+// pass's list is read with the render's hint, so the body face's set is the
+// one the writer will make (USER: the render's body_hint).
 static void speculate_pass(void *user, const ep_dlist *dl) {
   const body_hint *h = user;
+  ep_dlist view = *dl; // a shallow copy, only read: the pass's pages with the hint
+  view.hint_face = h->face;
+  view.hint_cps = h->cps;
+  view.hint_n = h->n;
   ep_face **faces;
   uint32_t **cps;
   size_t *ns;
-  size_t n = ep_pdf_font_sets(dl, &faces, &cps, &ns);
-  for (size_t i = 0; i < n; i++)
-    if (h->face && faces[i] == h->face) {
-      size_t m;
-      uint32_t *u = merge_cps(cps[i], ns[i], h->cps, h->n, &m);
-      free(cps[i]);
-      cps[i] = u;
-      ns[i] = m;
-    }
+  size_t n = ep_pdf_font_sets(&view, &faces, &cps, &ns);
   ep_programs_speculate(h->programs, faces, (const uint32_t *const *)cps, ns, n);
   for (size_t i = 0; i < n; i++)
     free(cps[i]);

@@ -21,11 +21,9 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
 // tests lay reports out with several and compare.
 ep_dlist *ep_layout_report_chunked(const ep_report *r, const ep_style *st, ep_diags *diags, size_t chunk);
 
-// 'ep_layout_own_text()' - Call ADD(USER, text) with the text the layout
-// usually prints of its own for R, besides the report's text: the labels of
-// the kinds of blocks R has (table headers, 续表), list labels, dates,
-// punctuation (layout_hint.c).
-void ep_layout_own_text(const ep_report *r, void (*add)(void *user, const char *text), void *user);
+// 'ep_layout_body_face()' - The primary face of ST's body text role (the
+// face ep_layout_body_hint() foresees characters for), or NULL.
+ep_face *ep_layout_body_face(const ep_style *st);
 
 // 'ep_layout_body_hint()' - The body text's face of ST (NULL: none) and, in
 // *CPS (sorted, unique, heap: the caller frees it; *N of them), the

@@ -32,29 +32,6 @@ static const struct own_text {
               "总体目标预期实际完成情况指标一级二级三级值偏差原因分析及改进措施总分等级"},
 };
 
-// 'ep_layout_own_text()' - Call ADD(USER, text) with the text the layout may
-// print of its own for R (see layout.h): the labels of the kinds of blocks
-// R has, with the list labels of its lists.
-void ep_layout_own_text(const ep_report *r, void (*add)(void *user, const char *text), void *user) {
-  bool has[EP_N__COUNT + 1] = {false};
-  has[EP_N__COUNT] = true;
-  bool bullets = false, yishi = false;
-  for (const ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
-    has[x->kind < EP_N__COUNT ? x->kind : EP_N__COUNT] = true;
-    bullets |= x->kind == EP_N_LIST && x->style == EP_LIST_BULLET;
-    yishi |= x->kind == EP_N_LIST && x->style == EP_LIST_YISHI;
-  }
-  for (size_t i = 0; i < sizeof own_texts / sizeof *own_texts; i++)
-    if (has[own_texts[i].kind])
-      add(user, own_texts[i].text);
-  if (bullets)
-    add(user, "●");
-  if (yishi)
-    add(user, "一二三四五六七八九十是");
-  if (r->meta.issuer) // between the issuer and the date under the title
-    add(user, "　");
-}
-
 // A set being filled: the face whose characters count, and whether ASCII
 // letters and digits do (not when the body text has a Latin face).
 typedef struct hint_set {
@@ -75,8 +52,28 @@ static void add_chars(hint_set *h, const char *text) {
   }
 }
 
-// 'add_own()' - ep_layout_own_text()'s callback (USER: a hint_set).
-static void add_own(void *user, const char *text) { add_chars(user, text); }
+// 'add_labels()' - add_chars() for the text the layout usually prints of
+// its own for R, besides the report's text: the labels of the kinds of
+// blocks R has (table headers, 续表), list labels, dates, punctuation.
+static void add_labels(hint_set *h, const ep_report *r) {
+  bool has[EP_N__COUNT + 1] = {false};
+  has[EP_N__COUNT] = true;
+  bool bullets = false, yishi = false;
+  for (const ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
+    has[x->kind < EP_N__COUNT ? x->kind : EP_N__COUNT] = true;
+    bullets |= x->kind == EP_N_LIST && x->style == EP_LIST_BULLET;
+    yishi |= x->kind == EP_N_LIST && x->style == EP_LIST_YISHI;
+  }
+  for (size_t i = 0; i < sizeof own_texts / sizeof *own_texts; i++)
+    if (has[own_texts[i].kind])
+      add_chars(h, own_texts[i].text);
+  if (bullets)
+    add_chars(h, "●");
+  if (yishi)
+    add_chars(h, "一二三四五六七八九十是");
+  if (r->meta.issuer) // between the issuer and the date under the title
+    add_chars(h, "　");
+}
 
 // 'add_tree()' - add_chars() for the printed strings of the nodes under N.
 static void add_tree(hint_set *h, const ep_node *n) {
@@ -93,6 +90,12 @@ static void add_tree(hint_set *h, const ep_node *n) {
   }
 }
 
+// 'ep_layout_body_face()' - The primary face of ST's body text role, or NULL.
+ep_face *ep_layout_body_face(const ep_style *st) {
+  const ep_role *role = st->ts[EP_TS_BODY].role;
+  return role && ep_role_face_count(role) ? ep_role_face(role, 0) : NULL;
+}
+
 // 'cmp_cp()' - qsort order of code points.
 static int cmp_cp(const void *a, const void *b) {
   uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -104,8 +107,7 @@ static int cmp_cp(const void *a, const void *b) {
 ep_face *ep_layout_body_hint(const ep_report *r, const ep_style *st, uint32_t **cps, size_t *n) {
   *cps = NULL;
   *n = 0;
-  const ep_role *role = st->ts[EP_TS_BODY].role;
-  ep_face *face = role && ep_role_face_count(role) ? ep_role_face(role, 0) : NULL;
+  ep_face *face = ep_layout_body_face(st);
   if (!face || !r->body)
     return NULL;
   hint_set h = {face, st->ts[EP_TS_BODY].latin == NULL, {0}};
@@ -121,7 +123,7 @@ ep_face *ep_layout_body_hint(const ep_report *r, const ep_style *st, uint32_t **
       *p = ' ';
   add_chars(&h, pn);
   free(pn);
-  ep_layout_own_text(r, add_own, &h);
+  add_labels(&h, r);
   // The space after list labels and the figure space of table columns are
   // set in the body face whether it has them or not.
   ep_cpset_add(&h.set, 0x2002);

@@ -20,16 +20,19 @@ typedef struct env {
   ep_diags diags;
 } env;
 
-// 'env_open()' - Font set and the official layout.
-static void env_open(env *e) {
+// 'env_open_layout()' - Font set and the layout file LAYOUT, its fonts bound.
+static void env_open_layout(env *e, const char *layout) {
   ep_diags_init(&e->diags);
   ep_fontset_options fo;
   ep_fontset_options_init(&fo);
   ck_assert(ep_fontset_new(&fo, &e->diags, &e->fs));
-  e->st = ep_style_load(EVALPDF_TEST_SOURCE_DIR "/layouts/official.xml", &e->diags);
-  ck_assert_ptr_nonnull(e->st);
+  e->st = ep_style_load(layout, &e->diags);
+  ck_assert_msg(e->st != NULL, "layout %s", layout);
   ck_assert(ep_style_bind_fonts(e->st, e->fs, &e->diags));
 }
+
+// 'env_open()' - Font set and the official layout.
+static void env_open(env *e) { env_open_layout(e, EVALPDF_TEST_SOURCE_DIR "/layouts/official.xml"); }
 
 // 'env_close()' - Free the environment.
 static void env_close(env *e) {
@@ -738,14 +741,8 @@ START_TEST(punctuation_ink_on_every_debian_face) {
                "<page-number role=\"song\" size=\"14pt\" format=\"— N —\" below=\"7mm\" odd=\"right\" even=\"left\"/></layout>");
     fclose(o);
     env e;
-    ep_diags_init(&e.diags);
-    ep_fontset_options fo;
-    ep_fontset_options_init(&fo);
-    ck_assert(ep_fontset_new(&fo, &e.diags, &e.fs));
-    e.st = ep_style_load(layout, &e.diags);
+    env_open_layout(&e, layout);
     unlink(layout);
-    ck_assert_msg(e.st != NULL, "layout for %s", faces[f]);
-    ck_assert(ep_style_bind_fonts(e.st, e.fs, &e.diags));
     static char xml[1 << 16];
     strcpy(xml, "<report><meta><title>标点</title></meta><body>");
     for (int rep = 0; rep < 6; rep++)
@@ -981,15 +978,9 @@ START_TEST(body_hint_foresees_the_drawn_characters) {
   static const char *const layouts[] = {"layouts/official.xml", "layouts/compact.xml"};
   for (size_t li = 0; li < 2; li++) {
     env e;
-    ep_diags_init(&e.diags);
-    ep_fontset_options fo;
-    ep_fontset_options_init(&fo);
-    ck_assert(ep_fontset_new(&fo, &e.diags, &e.fs));
     char lpath[1024];
     snprintf(lpath, sizeof lpath, "%s/%s", EVALPDF_TEST_SOURCE_DIR, layouts[li]);
-    e.st = ep_style_load(lpath, &e.diags);
-    ck_assert_ptr_nonnull(e.st);
-    ck_assert(ep_style_bind_fonts(e.st, e.fs, &e.diags));
+    env_open_layout(&e, lpath);
     for (size_t ri = 0; ri < sizeof reports / sizeof *reports; ri++) {
       char path[1024];
       snprintf(path, sizeof path, "%s/%s", EVALPDF_TEST_SOURCE_DIR, reports[ri]);
