@@ -822,6 +822,18 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
   ep_diags_init(&rd);
   evalpdf_status st = doc->status;
   const style_entry *e = NULL;
+  // Before the layout is known (it may still be loading on the prepare
+  // thread): the PDF's font programs get their helper thread, so that it is
+  // running when there is work for it, and the characters the report may
+  // print are gathered for the body font's hint.
+  ep_programs *programs = NULL;
+  uint32_t *chars = NULL;
+  size_t nchars = 0;
+  if (st == EVALPDF_OK && !t->dump) {
+    if (!(ctx->flags & EVALPDF_OPT_SERIAL))
+      programs = ep_programs_new(true);
+    ep_layout_report_chars(doc->report, &chars, &nchars);
+  }
   // A render that would wait for the prepared style meanwhile pays
   // libharu's first-use costs itself, which the prepare thread would
   // otherwise pay during the layout, on the core the layout's helpers use.
@@ -839,21 +851,15 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
   if (st == EVALPDF_OK && t->path && strcmp(t->path, "-") && output_is_input(doc, e, t->path, &rd))
     st = EVALPDF_ERR_USAGE;
   ep_dlist *dl = NULL;
-  ep_programs *programs = NULL;
   if (st == EVALPDF_OK) {
-    // A PDF's font programs get their helper thread now, so that it is
-    // running (not still being created) when the layout has named the glyphs.
     // The body font's program is known now (the hint), so the helper makes
     // it while this thread lays the document out.
     body_hint hint = {0};
     if (!t->dump)
-      hint.face = ep_layout_body_hint(doc->report, e->style, &hint.cps, &hint.n);
-    if (!t->dump && !(ctx->flags & EVALPDF_OPT_SERIAL)) {
-      programs = ep_programs_new(true);
-      hint.programs = programs;
-      if (hint.face)
-        ep_programs_speculate(programs, &hint.face, (const uint32_t *const *)&hint.cps, &hint.n, 1);
-    }
+      hint.face = ep_layout_body_hint(chars, nchars, e->style, &hint.cps, &hint.n);
+    hint.programs = programs;
+    if (programs && hint.face)
+      ep_programs_speculate(programs, &hint.face, (const uint32_t *const *)&hint.cps, &hint.n, 1);
     dl = ep_layout_report_with(doc->report, e->style, &rd, programs ? speculate_pass : NULL, &hint);
     dl->programs = programs;
     dl->hint_face = hint.face;
@@ -878,6 +884,7 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
     st = rc == EP_PDF_OK ? EVALPDF_OK : rc == EP_PDF_IO_ERROR ? EVALPDF_ERR_IO : EVALPDF_ERR_PDF;
   }
   ep_programs_free(programs);
+  free(chars);
   ep_dlist_free(dl);
   set_render_diags(doc, &rd);
   ep_diags_free(&rd);

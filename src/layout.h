@@ -25,12 +25,21 @@ ep_dlist *ep_layout_report_chunked(const ep_report *r, const ep_style *st, ep_di
 // face ep_layout_body_hint() foresees characters for), or NULL.
 ep_face *ep_layout_body_face(const ep_style *st);
 
-// 'ep_layout_body_hint()' - The body text's face of ST (NULL: none) and, in
-// *CPS (sorted, unique, heap: the caller frees it; *N of them), the
-// characters of R it may draw: R's printed text and the layout's own that
-// the face has. A render promises the PDF writer this set before the
-// layout (ep_dlist's hint), so the face's font program is made meanwhile.
-ep_face *ep_layout_body_hint(const ep_report *r, const ep_style *st, uint32_t **cps, size_t *n);
+// 'ep_layout_report_chars()' - The characters a layout of R may print, in
+// *CPS (sorted, unique, heap: the caller frees it; *N of them): R's printed
+// text and what the layout usually prints of its own for R's kinds of
+// blocks (labels, table headers, list labels). Needs no layout, so a render
+// finds them while its layout is still being loaded.
+void ep_layout_report_chars(const ep_report *r, uint32_t **cps, size_t *n);
+
+// 'ep_layout_body_hint()' - The body text's face of ST (NULL: none, or no
+// characters) and, in *CPS (sorted, unique, heap: the caller frees it; *N
+// of them), the characters it may draw: those of REPORT_CPS[0..NREPORT-1]
+// (ep_layout_report_chars()) and of ST's page numbers that the face has. A
+// render promises the PDF writer this set before the layout (ep_dlist's
+// hint), so the face's font program is made meanwhile.
+ep_face *ep_layout_body_hint(const uint32_t *report_cps, size_t nreport, const ep_style *st, uint32_t **cps,
+                             size_t *n);
 
 // 'ep_pass_fn' - Told of a layout pass that another pass will follow (the
 // report prints page numbers that changed), with that pass's display list

@@ -32,30 +32,20 @@ static const struct own_text {
               "总体目标预期实际完成情况指标一级二级三级值偏差原因分析及改进措施总分等级"},
 };
 
-// A set being filled: the face whose characters count, and whether ASCII
-// letters and digits do (not when the body text has a Latin face).
-typedef struct hint_set {
-  ep_face *face;
-  bool all_ascii;
-  ep_cpset set;
-} hint_set;
-
-// 'add_chars()' - Add the code points of TEXT (NULL is fine) that H's face
-// has to H's set; of ASCII only the marks unless H takes all ASCII.
-static void add_chars(hint_set *h, const char *text) {
+// 'add_chars()' - Add the printable code points of TEXT (NULL is fine) to SET.
+static void add_chars(ep_cpset *set, const char *text) {
   size_t len = text ? strlen(text) : 0;
   for (size_t i = 0; i < len;) {
     uint32_t cp = ep_utf8_next(text, len, &i);
-    bool ok = cp >= 0x80 || (cp >= 0x20 && cp < 0x7F && (h->all_ascii || !isalnum((int)cp)));
-    if (ok && ep_face_has(h->face, cp))
-      ep_cpset_add(&h->set, cp);
+    if (cp >= 0x80 || (cp >= 0x20 && cp < 0x7F))
+      ep_cpset_add(set, cp);
   }
 }
 
 // 'add_labels()' - add_chars() for the text the layout usually prints of
 // its own for R, besides the report's text: the labels of the kinds of
 // blocks R has (table headers, 续表), list labels, dates, punctuation.
-static void add_labels(hint_set *h, const ep_report *r) {
+static void add_labels(ep_cpset *h, const ep_report *r) {
   bool has[EP_N__COUNT + 1] = {false};
   has[EP_N__COUNT] = true;
   bool bullets = false, yishi = false;
@@ -76,7 +66,7 @@ static void add_labels(hint_set *h, const ep_report *r) {
 }
 
 // 'add_tree()' - add_chars() for the printed strings of the nodes under N.
-static void add_tree(hint_set *h, const ep_node *n) {
+static void add_tree(ep_cpset *h, const ep_node *n) {
   for (const ep_node *x = n; x; x = ep_next_node(x, n)) {
     const char *s[] = {x->text, x->name, x->number, x->unit, x->result};
     for (size_t i = 0; i < sizeof s / sizeof *s; i++)
@@ -102,36 +92,63 @@ static int cmp_cp(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+// 'ep_layout_report_chars()' - The characters R prints and the layout
+// usually prints for it (see layout.h).
+void ep_layout_report_chars(const ep_report *r, uint32_t **cps, size_t *n) {
+  ep_cpset set = {0};
+  if (r->body) {
+    add_tree(&set, r->body);
+    for (const ep_node *f = r->meta.fields; f; f = f->next)
+      add_tree(&set, f);
+    const char *meta[] = {r->meta.title, r->meta.subtitle, r->meta.issuer, r->meta.year, r->meta.date, r->meta.region};
+    for (size_t i = 0; i < sizeof meta / sizeof *meta; i++)
+      add_chars(&set, meta[i]);
+    add_labels(&set, r);
+  }
+  qsort(set.cps, set.n, sizeof *set.cps, cmp_cp);
+  *cps = set.cps;
+  *n = set.n;
+  set.cps = NULL;
+  ep_cpset_free(&set);
+}
+
+// 'body_draws()' - Whether the body text's FACE may draw CP: it has CP, and
+// CP is no ASCII letter or digit unless the body text has no Latin face
+// (ALL_ASCII).
+static bool body_draws(ep_face *face, bool all_ascii, uint32_t cp) {
+  return (cp >= 0x80 || all_ascii || !isalnum((int)cp)) && ep_face_has(face, cp);
+}
+
 // 'ep_layout_body_hint()' - The body text's face of ST and the characters
-// of R it may draw (see layout.h).
-ep_face *ep_layout_body_hint(const ep_report *r, const ep_style *st, uint32_t **cps, size_t *n) {
+// of REPORT_CPS (ep_layout_report_chars()) it may draw (see layout.h).
+ep_face *ep_layout_body_hint(const uint32_t *report_cps, size_t nreport, const ep_style *st, uint32_t **cps,
+                             size_t *n) {
   *cps = NULL;
   *n = 0;
   ep_face *face = ep_layout_body_face(st);
-  if (!face || !r->body)
+  if (!face || !nreport)
     return NULL;
-  hint_set h = {face, st->ts[EP_TS_BODY].latin == NULL, {0}};
-  add_tree(&h, r->body);
-  for (const ep_node *f = r->meta.fields; f; f = f->next)
-    add_tree(&h, f);
-  const char *meta[] = {r->meta.title, r->meta.subtitle, r->meta.issuer, r->meta.year, r->meta.date, r->meta.region};
-  for (size_t i = 0; i < sizeof meta / sizeof *meta; i++)
-    add_chars(&h, meta[i]);
-  char *pn = st->pn_format ? ep_xstrdup(st->pn_format) : NULL; // the page number's format
-  for (char *p = pn; p && *p; p++)
-    if (*p == 'N') // stands for the number
-      *p = ' ';
-  add_chars(&h, pn);
-  free(pn);
-  add_labels(&h, r);
+  bool all_ascii = st->ts[EP_TS_BODY].latin == NULL;
+  ep_cpset set = {0};
+  for (size_t i = 0; i < nreport; i++)
+    if (body_draws(face, all_ascii, report_cps[i]))
+      ep_cpset_add(&set, report_cps[i]);
+  ep_cpset pn = {0}; // the page number's format
+  add_chars(&pn, st->pn_format);
+  for (size_t i = 0; i < pn.n; i++) {
+    uint32_t cp = pn.cps[i] == 'N' ? ' ' : pn.cps[i]; // N stands for the number
+    if (body_draws(face, all_ascii, cp))
+      ep_cpset_add(&set, cp);
+  }
+  ep_cpset_free(&pn);
   // The space after list labels and the figure space of table columns are
   // set in the body face whether it has them or not.
-  ep_cpset_add(&h.set, 0x2002);
-  ep_cpset_add(&h.set, 0x2007);
-  qsort(h.set.cps, h.set.n, sizeof *h.set.cps, cmp_cp);
-  *cps = h.set.cps;
-  *n = h.set.n;
-  h.set.cps = NULL;
-  ep_cpset_free(&h.set);
+  ep_cpset_add(&set, 0x2002);
+  ep_cpset_add(&set, 0x2007);
+  qsort(set.cps, set.n, sizeof *set.cps, cmp_cp);
+  *cps = set.cps;
+  *n = set.n;
+  set.cps = NULL;
+  ep_cpset_free(&set);
   return face;
 }

@@ -987,9 +987,11 @@ START_TEST(body_hint_foresees_the_drawn_characters) {
       ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
       ep_report *r = ep_report_load(path, &o);
       ck_assert_uint_eq(r->diags.errors, 0);
-      uint32_t *hint;
-      size_t nhint;
-      ep_face *face = ep_layout_body_hint(r, e.st, &hint, &nhint);
+      uint32_t *hint, *chars;
+      size_t nhint, nchars;
+      ep_layout_report_chars(r, &chars, &nchars);
+      ep_face *face = ep_layout_body_hint(chars, nchars, e.st, &hint, &nhint);
+      free(chars);
       ck_assert_ptr_nonnull(face);
       for (size_t i = 1; i < nhint; i++)
         ck_assert_uint_lt(hint[i - 1], hint[i]); // sorted, unique
