@@ -152,7 +152,9 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
 
 // 'evalpdf_context_prepare()' - Start loading the layout LAYOUT (a name or a
 // path; NULL = the context's layout option, else "official") and the fonts it
-// names on a background thread, and return at once, so that a program that
+// names: the layout file is parsed on the calling thread (about a
+// millisecond) while a background thread builds the font list, then that
+// thread binds the fonts while this call returns, so that a program that
 // loads a document meanwhile finds them ready at its first render (which
 // waits for them if they are not). Optional: renders load what they need
 // anyway. At most one prepare per context; a later call does nothing.

@@ -65,6 +65,13 @@ struct evalpdf_context {
   pthread_t prep;
   char *prep_path;   // the layout it loads
   atomic_bool prep_styled;   // the prepare thread has built its style entry
+  // The layout as evalpdf_context_prepare() parsed it, handed to the prepare
+  // thread (which builds the font set meanwhile) under prep_mx.
+  pthread_mutex_t prep_mx;
+  pthread_cond_t prep_cv;
+  bool prep_parsed;     // the three below are set
+  ep_style *prep_style; // NULL when it failed to load; the thread takes it
+  ep_diags prep_diags;  // what parsing reported
   atomic_bool pdf_warm_taken; // a thread has taken on libharu's first-use costs
 };
 
@@ -237,6 +244,9 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
   xmlInitParser(); // thread-safe, idempotent; the parser hooks refuse entities per document
   evalpdf_context *c = ep_xcalloc(1, sizeof *c);
   pthread_mutex_init(&c->lock, NULL);
+  pthread_mutex_init(&c->prep_mx, NULL);
+  pthread_cond_init(&c->prep_cv, NULL);
+  ep_diags_init(&c->prep_diags);
   ep_sweeps_init(&c->sweeps);
   ep_diags_init(&c->font_diags);
   c->flags = opts->flags;
@@ -282,6 +292,10 @@ void evalpdf_context_free(evalpdf_context *ctx) {
   ep_diags_free(&ctx->font_diags);
   ep_catalog_free(&ctx->catalog);
   pthread_mutex_destroy(&ctx->lock);
+  ep_style_free(ctx->prep_style);
+  ep_diags_free(&ctx->prep_diags);
+  pthread_cond_destroy(&ctx->prep_cv);
+  pthread_mutex_destroy(&ctx->prep_mx);
   ep_sweeps_free(&ctx->sweeps);
   free(ctx->root);
   free(ctx->layout_path);
@@ -568,42 +582,68 @@ void evalpdf_print_versions(const evalpdf_context *ctx, FILE *out) {
   free(own);
 }
 
-// 'get_style()' - The parsed, font-bound layout at PATH: cached, built once
-// under the context's lock; the entry is never changed afterwards. ROOT: the
-// include root when the report names the layout file (opened beneath it).
-static const style_entry *get_style(evalpdf_context *ctx, const char *path, const char *root) {
-  pthread_mutex_lock(&ctx->lock);
+// 'find_style()' - The cached entry of the layout at PATH, or NULL (CTX locked).
+static const style_entry *find_style(const evalpdf_context *ctx, const char *path) {
   for (size_t i = 0; i < ctx->nstyles; i++)
-    if (!strcmp(ctx->styles[i]->path, path)) {
-      const style_entry *found = ctx->styles[i];
-      pthread_mutex_unlock(&ctx->lock);
-      return found;
-    }
-  if (!ctx->fonts_tried) {
-    ctx->fonts_tried = true;
-    ep_fontset_options fo;
-    ep_fontset_options_init(&fo);
-    fo.font_dir = ctx->font_dir;
-    fo.cache_dir = ctx->cache_dir;
-    fo.fc_user_dir = ctx->fc_user_dir;
-    fo.home_dir = ctx->home_dir;
-    char fonts[4096];
-    snprintf(fonts, sizeof fonts, "%s/fonts", ctx->data_dir);
-    fo.data_dir = fonts;
-    if (!ep_fontset_new(&fo, &ctx->font_diags, &ctx->fonts))
-      ctx->fonts = NULL;
-  }
+    if (!strcmp(ctx->styles[i]->path, path))
+      return ctx->styles[i];
+  return NULL;
+}
+
+// 'try_fonts()' - Build the context's font set, the first time only (CTX locked).
+static void try_fonts(evalpdf_context *ctx) {
+  if (ctx->fonts_tried)
+    return;
+  ctx->fonts_tried = true;
+  ep_fontset_options fo;
+  ep_fontset_options_init(&fo);
+  fo.font_dir = ctx->font_dir;
+  fo.cache_dir = ctx->cache_dir;
+  fo.fc_user_dir = ctx->fc_user_dir;
+  fo.home_dir = ctx->home_dir;
+  char fonts[4096];
+  snprintf(fonts, sizeof fonts, "%s/fonts", ctx->data_dir);
+  fo.data_dir = fonts;
+  if (!ep_fontset_new(&fo, &ctx->font_diags, &ctx->fonts))
+    ctx->fonts = NULL;
+}
+
+// 'add_style()' - Cache the entry of the layout at PATH (CTX locked, its
+// fonts tried): STYLE (taken; NULL: it failed to load), as parsing it
+// reported in PARSE, bound to the context's fonts. Without fonts the layout
+// is dropped, unused, with what its parsing reported.
+static const style_entry *add_style(evalpdf_context *ctx, const char *path, ep_style *style, const ep_diags *parse) {
   style_entry *e = ep_xcalloc(1, sizeof *e);
   e->path = ep_xstrdup(path);
   ep_diags_init(&e->diags);
   ep_diags_append(&e->diags, &ctx->font_diags);
   if (ctx->fonts) {
-    e->style = ep_style_load_confined(path, root, &e->diags);
+    e->style = style;
+    ep_diags_append(&e->diags, parse);
     if (e->style)
       e->fonts_ok = ep_style_bind_fonts(e->style, ctx->fonts, &e->diags);
+  } else {
+    ep_style_free(style);
   }
   ctx->styles = ep_xrealloc(ctx->styles, (ctx->nstyles + 1) * sizeof *ctx->styles);
   ctx->styles[ctx->nstyles++] = e;
+  return e;
+}
+
+// 'get_style()' - The parsed, font-bound layout at PATH: cached, built once
+// under the context's lock; the entry is never changed afterwards. ROOT: the
+// include root when the report names the layout file (opened beneath it).
+static const style_entry *get_style(evalpdf_context *ctx, const char *path, const char *root) {
+  pthread_mutex_lock(&ctx->lock);
+  const style_entry *e = find_style(ctx, path);
+  if (!e) {
+    try_fonts(ctx);
+    ep_diags parse;
+    ep_diags_init(&parse);
+    ep_style *style = ctx->fonts ? ep_style_load_confined(path, root, &parse) : NULL;
+    e = add_style(ctx, path, style, &parse);
+    ep_diags_free(&parse);
+  }
   pthread_mutex_unlock(&ctx->lock);
   return e;
 }
@@ -632,13 +672,30 @@ static size_t style_faces(const ep_style *s, bool primary, ep_face **out, size_t
   return n;
 }
 
-// 'prepare_main()' - The prepare thread: build the style entry of the
-// layout; then, while the caller loads and lays out a document, pay each
-// primary face's first-subset costs (the PDF writer needs them last), open
-// ICU's Chinese word dictionary, and pay libharu's first-use costs.
+// 'prepare_main()' - The prepare thread: build the font set while
+// evalpdf_context_prepare() parses the layout, then the style entry from
+// the two (a render asking for the layout meanwhile waits for the
+// context's lock); then, while the caller loads and lays out a document,
+// pay each primary face's first-subset costs (the PDF writer needs them
+// last), open ICU's Chinese word dictionary, and pay libharu's first-use
+// costs.
 static void *prepare_main(void *arg) {
   evalpdf_context *ctx = arg;
-  const style_entry *e = get_style(ctx, ctx->prep_path, NULL);
+  pthread_mutex_lock(&ctx->lock);
+  const style_entry *e = find_style(ctx, ctx->prep_path); // a render may have been first
+  if (!e)
+    try_fonts(ctx);
+  pthread_mutex_lock(&ctx->prep_mx);
+  while (!ctx->prep_parsed)
+    pthread_cond_wait(&ctx->prep_cv, &ctx->prep_mx);
+  ep_style *parsed = ctx->prep_style;
+  ctx->prep_style = NULL;
+  pthread_mutex_unlock(&ctx->prep_mx);
+  if (!e)
+    e = add_style(ctx, ctx->prep_path, parsed, &ctx->prep_diags);
+  else
+    ep_style_free(parsed);
+  pthread_mutex_unlock(&ctx->lock);
   atomic_store(&ctx->prep_styled, true);
   ep_face *faces[64];
   size_t n = e->style && e->fonts_ok ? style_faces(e->style, true, faces, sizeof faces / sizeof *faces) : 0;
@@ -674,6 +731,18 @@ evalpdf_status evalpdf_context_prepare(evalpdf_context *ctx, const char *layout)
     return EVALPDF_OK;
   }
   ctx->prep_on = true;
+  // The layout is parsed here while the thread builds the font set (each
+  // takes about a millisecond); the thread binds the two.
+  ep_diags parse;
+  ep_diags_init(&parse);
+  ep_style *style = ep_style_load_confined(path, NULL, &parse);
+  pthread_mutex_lock(&ctx->prep_mx);
+  ctx->prep_style = style;
+  ep_diags_append(&ctx->prep_diags, &parse);
+  ctx->prep_parsed = true;
+  pthread_cond_signal(&ctx->prep_cv);
+  pthread_mutex_unlock(&ctx->prep_mx);
+  ep_diags_free(&parse);
   return EVALPDF_OK;
 }
 
