@@ -37,9 +37,20 @@
 typedef struct style_entry {
   char *path;
   ep_style *style; // NULL when it failed to load
-  ep_diags diags;  // what loading and binding reported (copied into each render's list)
+  // What building it reported, copied into each render's list: the font
+  // list's diagnostics, the layout file's (left out for a document whose
+  // load reported them: see bound_style()), the binding's.
+  ep_diags fonts, parse, bind;
   bool fonts_ok;
 } style_entry;
+
+// What loading a layout file reported (without fonts), remembered per
+// file and include root: each document's load reports its layout's
+// problems (finish_load()), and one context parses each file once.
+typedef struct layout_check {
+  char *path, *root; // root NULL: opened as named
+  ep_diags diags;
+} layout_check;
 
 struct evalpdf_context {
   pthread_mutex_t lock; // guards the lazily built font set and the style cache
@@ -73,6 +84,10 @@ struct evalpdf_context {
   ep_style *prep_style; // NULL when it failed to load; the thread takes it
   ep_diags prep_diags;  // what parsing reported
   atomic_bool pdf_warm_taken; // a thread has taken on libharu's first-use costs
+  atomic_bool ws_warm_taken;  // a thread has taken on opening ICU's word dictionary
+  pthread_mutex_t check_mx;   // guards checks (never held while parsing)
+  layout_check *checks;
+  size_t nchecks;
 };
 
 struct evalpdf_document {
@@ -80,6 +95,7 @@ struct evalpdf_document {
   ep_report *report;
   evalpdf_status status; // of the load; never changed afterwards
   ep_diags diags;        // the load's diagnostics, then the last render's, sorted
+  char *checked, *checked_root; // the layout file (and root) whose problems the load reported, or NULL
 };
 
 // 'evalpdf_version()' - Library version.
@@ -245,6 +261,7 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
   evalpdf_context *c = ep_xcalloc(1, sizeof *c);
   pthread_mutex_init(&c->lock, NULL);
   pthread_mutex_init(&c->prep_mx, NULL);
+  pthread_mutex_init(&c->check_mx, NULL);
   pthread_cond_init(&c->prep_cv, NULL);
   ep_diags_init(&c->prep_diags);
   ep_sweeps_init(&c->sweeps);
@@ -284,10 +301,19 @@ void evalpdf_context_free(evalpdf_context *ctx) {
   for (size_t i = 0; i < ctx->nstyles; i++) {
     free(ctx->styles[i]->path);
     ep_style_free(ctx->styles[i]->style);
-    ep_diags_free(&ctx->styles[i]->diags);
+    ep_diags_free(&ctx->styles[i]->fonts);
+    ep_diags_free(&ctx->styles[i]->parse);
+    ep_diags_free(&ctx->styles[i]->bind);
     free(ctx->styles[i]);
   }
   free(ctx->styles);
+  for (size_t i = 0; i < ctx->nchecks; i++) {
+    free(ctx->checks[i].path);
+    free(ctx->checks[i].root);
+    ep_diags_free(&ctx->checks[i].diags);
+  }
+  free(ctx->checks);
+  pthread_mutex_destroy(&ctx->check_mx);
   ep_fontset_free(ctx->fonts);
   ep_diags_free(&ctx->font_diags);
   ep_catalog_free(&ctx->catalog);
@@ -399,16 +425,58 @@ static const char *report_layout_root(const evalpdf_context *ctx, const evalpdf_
 static char *resolve_layout(evalpdf_context *ctx, const evalpdf_document *doc, const evalpdf_render_options *opts,
                             ep_diags *diags);
 
+// 'same_str()' - Whether A and B are both NULL or equal strings.
+static bool same_str(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+// 'remember_check()' - Keep what loading the layout file PATH beneath ROOT
+// (NULL: as named) reported, D, unless it is known already.
+static void remember_check(evalpdf_context *ctx, const char *path, const char *root, const ep_diags *d) {
+  pthread_mutex_lock(&ctx->check_mx);
+  bool known = false;
+  for (size_t i = 0; i < ctx->nchecks && !known; i++)
+    known = !strcmp(ctx->checks[i].path, path) && same_str(ctx->checks[i].root, root);
+  if (!known) {
+    ctx->checks = ep_xrealloc(ctx->checks, (ctx->nchecks + 1) * sizeof *ctx->checks);
+    layout_check *c = &ctx->checks[ctx->nchecks++];
+    c->path = ep_xstrdup(path);
+    c->root = root ? ep_xstrdup(root) : NULL;
+    ep_diags_init(&c->diags);
+    ep_diags_append(&c->diags, d);
+  }
+  pthread_mutex_unlock(&ctx->check_mx);
+}
+
+// 'check_layout()' - Append to D what loading the layout file PATH beneath
+// ROOT reports: remembered from an earlier load (evalpdf_context_prepare()
+// or another document's), else loaded now and remembered.
+static void check_layout(evalpdf_context *ctx, const char *path, const char *root, ep_diags *d) {
+  pthread_mutex_lock(&ctx->check_mx);
+  for (size_t i = 0; i < ctx->nchecks; i++)
+    if (!strcmp(ctx->checks[i].path, path) && same_str(ctx->checks[i].root, root)) {
+      ep_diags_append(d, &ctx->checks[i].diags);
+      pthread_mutex_unlock(&ctx->check_mx);
+      return;
+    }
+  pthread_mutex_unlock(&ctx->check_mx);
+  ep_diags mine;
+  ep_diags_init(&mine);
+  ep_style_check(path, root, &mine);
+  remember_check(ctx, path, root, &mine);
+  ep_diags_append(d, &mine);
+  ep_diags_free(&mine);
+}
+
 // 'finish_load()' - Wrap report R into a new document in *OUT and compute its status.
 static evalpdf_status finish_load(evalpdf_context *ctx, ep_report *r, evalpdf_document **out) {
   evalpdf_document *d = ep_xcalloc(1, sizeof *d);
   d->ctx = ctx;
   d->report = r;
   if (r->wellformed) { // the layout is loaded and validated as a render loads it
-    char *lp = resolve_layout(ctx, d, NULL, &r->diags);
-    if (lp)
-      ep_style_check(lp, report_layout_root(ctx, d), &r->diags);
-    free(lp);
+    d->checked = resolve_layout(ctx, d, NULL, &r->diags);
+    const char *root = d->checked ? report_layout_root(ctx, d) : NULL;
+    d->checked_root = root ? ep_xstrdup(root) : NULL;
+    if (d->checked)
+      check_layout(ctx, d->checked, root, &r->diags);
   }
   ep_diags_sort(&r->diags);
   ep_diags_init(&d->diags);
@@ -454,6 +522,8 @@ void evalpdf_document_free(evalpdf_document *doc) {
     return;
   ep_report_free(doc->report);
   ep_diags_free(&doc->diags);
+  free(doc->checked);
+  free(doc->checked_root);
   free(doc);
 }
 
@@ -615,13 +685,15 @@ static void try_fonts(evalpdf_context *ctx) {
 static const style_entry *add_style(evalpdf_context *ctx, const char *path, ep_style *style, const ep_diags *parse) {
   style_entry *e = ep_xcalloc(1, sizeof *e);
   e->path = ep_xstrdup(path);
-  ep_diags_init(&e->diags);
-  ep_diags_append(&e->diags, &ctx->font_diags);
+  ep_diags_init(&e->fonts);
+  ep_diags_init(&e->parse);
+  ep_diags_init(&e->bind);
+  ep_diags_append(&e->fonts, &ctx->font_diags);
   if (ctx->fonts) {
     e->style = style;
-    ep_diags_append(&e->diags, parse);
+    ep_diags_append(&e->parse, parse);
     if (e->style)
-      e->fonts_ok = ep_style_bind_fonts(e->style, ctx->fonts, &e->diags);
+      e->fonts_ok = ep_style_bind_fonts(e->style, ctx->fonts, &e->bind);
   } else {
     ep_style_free(style);
   }
@@ -703,7 +775,8 @@ static void *prepare_main(void *arg) {
   for (size_t i = 0; i < n; i++)
     if (faces[i] != body_face) // a render subsets that one during its layout (the body text's hint)
       ep_face_warm(faces[i]);
-  ep_wordseg_warm();
+  if (!atomic_exchange(&ctx->ws_warm_taken, true))
+    ep_wordseg_warm();
   if (!atomic_exchange(&ctx->pdf_warm_taken, true))
     ep_pdf_warm();
   return NULL;
@@ -736,6 +809,7 @@ evalpdf_status evalpdf_context_prepare(evalpdf_context *ctx, const char *layout)
   ep_diags parse;
   ep_diags_init(&parse);
   ep_style *style = ep_style_load_confined(path, NULL, &parse);
+  remember_check(ctx, path, NULL, &parse); // a document's load reports them from there
   pthread_mutex_lock(&ctx->prep_mx);
   ctx->prep_style = style;
   ep_diags_append(&ctx->prep_diags, &parse);
@@ -784,9 +858,16 @@ static evalpdf_status bound_style(evalpdf_context *ctx, const evalpdf_document *
   char *path = resolve_layout(ctx, doc, opts, diags);
   if (!path)
     return EVALPDF_ERR_USAGE;
-  const style_entry *e = get_style(ctx, path, opts && opts->layout ? NULL : report_layout_root(ctx, doc));
+  const char *root = opts && opts->layout ? NULL : report_layout_root(ctx, doc);
+  const style_entry *e = get_style(ctx, path, root);
+  // The layout file's own problems: already in the list of a document
+  // whose load reported them (finish_load()), so not twice.
+  bool reported = doc && doc->checked && !strcmp(doc->checked, path) && same_str(doc->checked_root, root);
   free(path);
-  ep_diags_append(diags, &e->diags);
+  ep_diags_append(diags, &e->fonts);
+  if (!reported)
+    ep_diags_append(diags, &e->parse);
+  ep_diags_append(diags, &e->bind);
   if (!ctx->fonts || (e->style && !e->fonts_ok))
     return EVALPDF_ERR_FONT;
   if (!e->style)
@@ -904,11 +985,15 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
     ep_layout_report_chars(doc->report, &chars, &nchars);
   }
   // A render that would wait for the prepared style meanwhile pays
-  // libharu's first-use costs itself, which the prepare thread would
-  // otherwise pay during the layout, on the core the layout's helpers use.
-  if (st == EVALPDF_OK && ctx->prep_on && !t->dump && !atomic_load(&ctx->prep_styled) &&
-      !atomic_exchange(&ctx->pdf_warm_taken, true))
-    ep_pdf_warm();
+  // libharu's first-use costs and opens ICU's word dictionary itself, which
+  // the prepare thread would otherwise do during the layout, on the core the
+  // layout's helpers use.
+  if (st == EVALPDF_OK && ctx->prep_on && !t->dump && !atomic_load(&ctx->prep_styled)) {
+    if (!atomic_exchange(&ctx->pdf_warm_taken, true))
+      ep_pdf_warm();
+    if (!atomic_load(&ctx->prep_styled) && !atomic_exchange(&ctx->ws_warm_taken, true))
+      ep_wordseg_warm();
+  }
   if (st == EVALPDF_OK && opts && (opts->creation_date < -1 || opts->creation_date > 253402300799LL)) {
     ep_diag_add(&rd, EP_ERROR, NULL, 0, "bad-option",
                 "creation_date %lld is neither -1 (no date) nor a time from 1970 to 9999 (0 to 253402300799).",

@@ -228,6 +228,18 @@ EOF
 check "layouts aligned by display width" python3 "$tmp/width.py" "$out" "$tmp/"
 run render -q --layout mine "$tmp/one.xml" -o "$tmp/mine.pdf"
 check "render with a user layout" eval '[ $rc -eq 0 ] && is_pdf "$tmp/mine.pdf"'
+# A layout's own problems are reported once by a render (its load and the
+# render read the same file), by check, and by a render that names its
+# layout in the report.
+sed 's/<page /<page bogus="1" /' "$src/layouts/official.xml" >"$tmp/bogus.xml"
+run render --layout "$tmp/bogus.xml" "$example" -o "$tmp/bogus.pdf"
+check "a layout warning once in render" eval '[ $rc -eq 0 ] && [ "$(grep -c "has no attribute bogus" "$err")" = 1 ]'
+run check --layout "$tmp/bogus.xml" "$example"
+check "a layout warning once in check" eval '[ $rc -eq 0 ] && [ "$(grep -c "has no attribute bogus" "$err")" = 1 ]'
+sed "s|<report|<report layout=\"bogus.xml\"|" "$tmp/one.xml" >"$tmp/names-bogus.xml"
+run render "$tmp/names-bogus.xml" -o "$tmp/names-bogus.pdf"
+check "a layout warning once when the report names it" eval '[ $rc -eq 0 ] &&
+  [ "$(grep -c "has no attribute bogus" "$err")" = 1 ]'
 mkdir -p "$HOME/.local/share/evalpdf/layouts"
 cp "$XDG_DATA_HOME/evalpdf/layouts/mine.xml" "$HOME/.local/share/evalpdf/layouts/homely.xml"
 rc=0
