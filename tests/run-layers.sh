@@ -33,7 +33,7 @@ cat >"$tmp/layers" <<'EOF'
 2 hbsubset hbsubset
 2 pdf_out pdf_out
 2 thread thread
-3 font font
+3 font font font_face font_program
 3 pdf_text pdf_text
 3 xmlload xmlload
 4 program program

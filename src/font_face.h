@@ -1,0 +1,62 @@
+// The face record shared by font.c (catalog, faces, roles) and
+// font_program.c (subsets and the font program cache): private to the font
+// module; everything else sees ep_face through font.h only.
+#ifndef EVALPDF_FONT_FACE_H
+#define EVALPDF_FONT_FACE_H
+
+#include "font.h"
+#include "hbsubset.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+
+#define CP_LIMIT 0x110000u                 // one past the last Unicode code point
+#define PAGE_BITS 8                        // cache page = 256 code points
+#define PAGE_SIZE (1u << PAGE_BITS)
+#define PAGE_COUNT (CP_LIMIT >> PAGE_BITS) // 4352 page pointers per face
+#define PROGRAM_CACHE 4                    // font programs kept per face (last used)
+
+// One cache slot per code point: 0 = not looked up yet, otherwise
+// ((advance + 1) << 1) | covered, advance in 1/1000 em (always >= 0).
+typedef _Atomic(int32_t) cache_slot;
+typedef _Atomic(cache_slot *) cache_page_ref;
+
+typedef enum face_state { FACE_OK = 0, FACE_NOT_TRUETYPE, FACE_UNREADABLE } face_state;
+
+// One cached font program: the subset for a set of code points, and its deflate.
+typedef struct program_entry {
+  uint32_t *cps;        // the sorted, unique code points (NULL: empty slot)
+  size_t n;
+  unsigned char *raw, *z;
+  size_t raw_len, z_len;
+  unsigned long used;   // face clock at the last use
+} program_entry;
+
+struct ep_face {
+  char *path;                     // realpath() of the file
+  unsigned index;                 // face index
+  char **families;                // declared family names, first = display name
+  size_t n_families;
+  char *psname;                   // PostScript name or ""
+  face_state state;
+  char *error;                    // why FACE_UNREADABLE, else NULL
+  ep_face_metrics metrics;
+  FT_Face ft;                     // open while FACE_OK, else NULL
+  pthread_mutex_t lock;           // guards ft and the creation of hb
+  _Atomic(cache_page_ref *) pages; // lazily allocated PAGE_COUNT page pointers
+  _Atomic(ep_hb_face *) hb;       // lazily created HarfBuzz face (the fallback subsetter)
+  const unsigned char *data;      // the file's bytes: mapped (face_load) or read from a descriptor (face_get_fd)
+  size_t data_len;
+  bool mapped;                    // data is a mapping (munmap), else malloc'd
+  bool from_fd;                   // made by face_get_fd()
+  program_entry programs[PROGRAM_CACHE]; // guarded by lock
+  unsigned long clock;            // guarded by lock
+};
+
+#endif

@@ -1,0 +1,232 @@
+// Font programs for embedding (see font.h): a face cut down to a set of
+// characters, by subset.c or else hb-subset, deflated, and the last few of
+// each face kept for reuse across documents and threads.
+#include "font_face.h"
+#include "subset.h"
+
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libdeflate.h>
+
+#define SUBSET_GLYPHS_MAX 32768u           // libharu 2.3: component gids are signed 16-bit
+#define PROGRAM_BIG (512u << 10)           // a program above this size (bytes) is "large"
+#define PROGRAM_BIG_LEVEL 1                // libdeflate level of large font programs
+#define PROGRAM_LEVEL 5                    // libdeflate level of font programs (6: -1.3% size, +5% time)
+
+// The tables a subset keeps; everything else in the source face is dropped.
+static const char keep_tables[][5] = {"cmap", "glyf", "loca", "hmtx", "hhea",
+                                      "head", "maxp", "name", "OS/2", "post"};
+
+// 'face_hb()' - The face's HarfBuzz face (created once, immutable, shared),
+// or NULL when HarfBuzz cannot be loaded or reads no glyphs.
+static ep_hb_face *face_hb(ep_face *f) {
+  ep_hb_face *h = atomic_load_explicit(&f->hb, memory_order_acquire);
+  if (h || !f->data)
+    return h;
+  pthread_mutex_lock(&f->lock);
+  h = atomic_load_explicit(&f->hb, memory_order_relaxed);
+  if (!h && (h = ep_hb_face_new(f->data, f->data_len, f->index)))
+    atomic_store_explicit(&f->hb, h, memory_order_release);
+  pthread_mutex_unlock(&f->lock);
+  return h;
+}
+
+// 'cmp_u32()' - qsort() order of uint32_t values.
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+// 'face_glyph_ids()' - The glyph ids of the N code points CPS in FACE (a
+// new array; 0 for unmapped ones), looked up with FreeType, the same lookup
+// that measured the text.
+static uint32_t *face_glyph_ids(ep_face *face, const uint32_t *cps, size_t n) {
+  uint32_t *gids = ep_xmalloc(sizeof *gids * (n ? n : 1));
+  pthread_mutex_lock(&face->lock);
+  for (size_t i = 0; i < n; i++)
+    gids[i] = cps[i] < CP_LIMIT ? FT_Get_Char_Index(face->ft, cps[i]) : 0;
+  pthread_mutex_unlock(&face->lock);
+  return gids;
+}
+
+// 'own_subset()' - FACE cut down to CPS by subset.c, the glyph ids from
+// FreeType (the same lookup that measured the text). False when subset.c
+// does not handle the face; hb-subset is tried then.
+static bool own_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char **out, size_t *out_len) {
+  const unsigned char *data = face->data;
+  size_t len = face->data_len;
+  if (!data || !len)
+    return false;
+  // subset.c wants the characters ascending and unique; callers may repeat them.
+  uint32_t *sorted = NULL;
+  for (size_t i = 1; i < n && !sorted; i++)
+    if (cps[i] <= cps[i - 1]) {
+      sorted = ep_xmalloc(sizeof *sorted * n);
+      memcpy(sorted, cps, sizeof *sorted * n);
+      qsort(sorted, n, sizeof *sorted, cmp_u32);
+      size_t k = 0;
+      for (size_t j = 0; j < n; j++)
+        if (k == 0 || sorted[j] != sorted[k - 1])
+          sorted[k++] = sorted[j];
+      n = k;
+      cps = sorted;
+    }
+  uint32_t *gids = face_glyph_ids(face, cps, n);
+  bool ok = ep_ttf_subset(data, len, face->index, cps, gids, n, SUBSET_GLYPHS_MAX, out, out_len);
+  free(gids);
+  free(sorted);
+  return ok;
+}
+
+// 'ep_face_subset()' - A standalone TrueType subset of FACE for CPS.
+bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char **out,
+                    size_t *out_len) {
+  *out = NULL;
+  *out_len = 0;
+  if (!face || face->state != FACE_OK || (n && !cps))
+    return false;
+  if (own_subset(face, cps, n, out, out_len))
+    return true;
+  return ep_hb_face_subset(face_hb(face), cps, n, keep_tables, sizeof keep_tables / sizeof keep_tables[0],
+                           SUBSET_GLYPHS_MAX, out, out_len);
+}
+
+// 'ep_face_warm()' - Pay FACE's first-subset costs now: a small subset, discarded.
+void ep_face_warm(ep_face *face) {
+  // Digits, common marks and a few ideographs: enough to map the pages of
+  // the tables every subset reads (and, for a face subset.c does not
+  // handle, to build HarfBuzz's table accelerators).
+  static const uint32_t cps[] = {0x30,   0x31,   0x32,   0x35,   0x39,   0x3001, 0x3002, 0x4E00,
+                                 0x4E0A, 0x4E2D, 0x5E74, 0x6708, 0x65E5, 0x91D1, 0x9879, 0xFF0C};
+  unsigned char *blob = NULL;
+  size_t len = 0;
+  if (face && face->state == FACE_OK && ep_face_subset(face, cps, sizeof cps / sizeof *cps, &blob, &len))
+    free(blob); // through subset.c when it handles the face, else hb-subset
+}
+
+// 'copy_bytes()' - A malloc'd copy of LEN bytes at DATA in *OUT (*OUT_LEN).
+static void copy_bytes(const unsigned char *data, size_t len, unsigned char **out, size_t *out_len) {
+  *out = ep_xmalloc(len ? len : 1);
+  memcpy(*out, data, len);
+  *out_len = len;
+}
+
+// 'program_find()' - The cached entry of FACE for CPS[0..N-1], or NULL (FACE locked).
+static program_entry *program_find(ep_face *face, const uint32_t *cps, size_t n) {
+  for (size_t i = 0; i < PROGRAM_CACHE; i++) {
+    program_entry *e = &face->programs[i];
+    if (e->cps && e->n == n && memcmp(e->cps, cps, n * sizeof *cps) == 0)
+      return e;
+  }
+  return NULL;
+}
+
+// 'program_store()' - The entry of FACE for CPS[0..N-1], made in the least
+// recently used slot (its old data freed) when there is none; marked used
+// (FACE locked).
+static program_entry *program_store(ep_face *face, const uint32_t *cps, size_t n) {
+  program_entry *e = program_find(face, cps, n);
+  if (!e) {
+    e = &face->programs[0];
+    for (size_t i = 1; i < PROGRAM_CACHE; i++)
+      if (face->programs[i].used < e->used)
+        e = &face->programs[i];
+    free(e->cps);
+    free(e->raw);
+    free(e->z);
+    memset(e, 0, sizeof *e);
+    e->cps = ep_xmalloc((n ? n : 1) * sizeof *cps);
+    memcpy(e->cps, cps, n * sizeof *cps);
+    e->n = n;
+  }
+  e->used = ++face->clock;
+  return e;
+}
+
+// 'program_cached()' - A copy of FACE's cached subset (ZIP false) or deflate
+// (ZIP true) for CPS in *OUT (*LEN bytes); false when it is not cached.
+static bool program_cached(ep_face *face, const uint32_t *cps, size_t n, bool zip, unsigned char **out,
+                           size_t *len) {
+  pthread_mutex_lock(&face->lock);
+  program_entry *e = program_find(face, cps, n);
+  const unsigned char *data = e ? (zip ? e->z : e->raw) : NULL;
+  if (data) {
+    e->used = ++face->clock;
+    copy_bytes(data, zip ? e->z_len : e->raw_len, out, len);
+  }
+  pthread_mutex_unlock(&face->lock);
+  return data != NULL;
+}
+
+// 'program_keep()' - Cache copies of RAW and (unless NULL) Z, FACE's subset
+// and deflate for CPS, where the entry lacks them.
+static void program_keep(ep_face *face, const uint32_t *cps, size_t n, const unsigned char *raw, size_t raw_len,
+                         const unsigned char *z, size_t z_len) {
+  pthread_mutex_lock(&face->lock);
+  program_entry *e = program_store(face, cps, n);
+  if (!e->raw)
+    copy_bytes(raw, raw_len, &e->raw, &e->raw_len);
+  if (z && !e->z)
+    copy_bytes(z, z_len, &e->z, &e->z_len);
+  pthread_mutex_unlock(&face->lock);
+}
+
+// 'ep_face_program_raw()' - The subset of FACE for CPS (cached).
+bool ep_face_program_raw(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len) {
+  *raw = NULL;
+  *raw_len = 0;
+  if (!face || (n && !cps))
+    return false;
+  if (program_cached(face, cps, n, false, raw, raw_len))
+    return true;
+  // Not cached: subset outside the lock (other threads may use the face meanwhile).
+  if (!ep_face_subset(face, cps, n, raw, raw_len))
+    return false;
+  program_keep(face, cps, n, *raw, *raw_len, NULL, 0);
+  return true;
+}
+
+// 'ep_face_program_deflate()' - The deflate of RAW, FACE's subset for CPS (cached).
+bool ep_face_program_deflate(ep_face *face, const uint32_t *cps, size_t n, const unsigned char *raw,
+                             size_t raw_len, unsigned char **z, size_t *z_len) {
+  *z = NULL;
+  *z_len = 0;
+  if (!face || (n && !cps) || !raw || !raw_len)
+    return false;
+  if (program_cached(face, cps, n, true, z, z_len))
+    return true;
+  // Large programs (high-diversity text) at a fast level: deflate is then
+  // most of the render, and the ratio differs by about 5%.
+  struct libdeflate_compressor *c =
+      libdeflate_alloc_compressor(raw_len > PROGRAM_BIG ? PROGRAM_BIG_LEVEL : PROGRAM_LEVEL);
+  size_t bound = c ? libdeflate_zlib_compress_bound(c, raw_len) : 0;
+  *z = c ? ep_xmalloc(bound) : NULL;
+  *z_len = c ? libdeflate_zlib_compress(c, raw, raw_len, *z, bound) : 0;
+  if (c)
+    libdeflate_free_compressor(c);
+  if (*z_len == 0) {
+    free(*z);
+    *z = NULL;
+    return false;
+  }
+  program_keep(face, cps, n, raw, raw_len, *z, *z_len);
+  return true;
+}
+
+// 'ep_face_program()' - The font program of FACE for CPS: subset and deflate, cached.
+bool ep_face_program(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len,
+                     unsigned char **z, size_t *z_len) {
+  *z = NULL;
+  *z_len = 0;
+  if (!ep_face_program_raw(face, cps, n, raw, raw_len))
+    return false;
+  if (ep_face_program_deflate(face, cps, n, *raw, *raw_len, z, z_len))
+    return true;
+  free(*raw);
+  *raw = NULL;
+  *raw_len = 0;
+  return false;
+}
