@@ -7,7 +7,8 @@ whole-process wall time, CPU time and peak RSS for:
     document when they are installed, with the ratios);
   * documents per second of `evalpdf batch -j1` / `-j2` over generated county reports
     (only when the binary has a `batch` command);
-  * reports of 5, 50, 500 and 5,000 pages and of 1k, 10k and 100k sections (per page);
+  * reports of 5, 50, 500 and 5,000 pages and of 1k, 10k, 50k and 100k sections (per page),
+    and the 100k/50k ratio again from alternating runs of the two;
   * a high-diversity 20-page report (about 2,000 distinct characters);
   * the example PDF's size broken down (each font program, CID maps, content, other).
 Writes the tables as markdown to bench/RESULTS.md (or --out FILE) and prints them.
@@ -452,6 +453,20 @@ def main():
                       "characters of the 50k one (its numbers are longer)." %
                       (times["100k sections"] / times["50k sections"],
                        textlen["100k sections"] / textlen["50k sections"]))
+            # The same two reports in alternating runs: the rows above are
+            # measured minutes apart, and this machine's speed (above all the
+            # cost of memory a process touches first) drifts meanwhile.
+            pair = []
+            for nsec in (50000, 100000):
+                xml = os.path.join(tmp, "pair-%d.xml" % nsec)
+                report_xml(xml, nsec, 1, short)
+                pair.append(([binp, "render", "-q", xml, "-o", os.path.join(tmp, "pair-%d.pdf" % nsec)], xml))
+            r50, r100 = measure_pair(pair[0][0], pair[1][0], 5, env, env)
+            md.append("Side by side (5 alternating runs of each): 50k sections %.3f s (%.3f–%.3f), 100k sections "
+                      "%.3f s (%.3f–%.3f): **%.2f×**." % (r50["med"], r50["min"], r50["max"], r100["med"],
+                                                          r100["min"], r100["max"], r100["med"] / r50["med"]))
+            for _, xml in pair:
+                os.remove(xml)
         md.append("")
 
         # 4. High diversity.
