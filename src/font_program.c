@@ -34,12 +34,6 @@ static ep_hb_face *face_hb(ep_face *f) {
   return h;
 }
 
-// 'cmp_u32()' - qsort() order of uint32_t values.
-static int cmp_u32(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return x < y ? -1 : x > y;
-}
-
 // 'face_glyph_ids()' - The glyph ids of the N code points CPS in FACE (a
 // new array; 0 for unmapped ones), looked up with FreeType, the same lookup
 // that measured the text.
@@ -66,7 +60,7 @@ static bool own_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned ch
     if (cps[i] <= cps[i - 1]) {
       sorted = ep_xmalloc(sizeof *sorted * n);
       memcpy(sorted, cps, sizeof *sorted * n);
-      qsort(sorted, n, sizeof *sorted, cmp_u32);
+      qsort(sorted, n, sizeof *sorted, ep_cmp_u32);
       size_t k = 0;
       for (size_t j = 0; j < n; j++)
         if (k == 0 || sorted[j] != sorted[k - 1])

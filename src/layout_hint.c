@@ -86,12 +86,6 @@ ep_face *ep_layout_body_face(const ep_style *st) {
   return role && ep_role_face_count(role) ? ep_role_face(role, 0) : NULL;
 }
 
-// 'cmp_cp()' - qsort order of code points.
-static int cmp_cp(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return x < y ? -1 : x > y;
-}
-
 // 'ep_layout_report_chars()' - The characters R prints and the layout
 // usually prints for it (see layout.h).
 void ep_layout_report_chars(const ep_report *r, uint32_t **cps, size_t *n) {
@@ -105,11 +99,7 @@ void ep_layout_report_chars(const ep_report *r, uint32_t **cps, size_t *n) {
       add_chars(&set, meta[i]);
     add_labels(&set, r);
   }
-  qsort(set.cps, set.n, sizeof *set.cps, cmp_cp);
-  *cps = set.cps;
-  *n = set.n;
-  set.cps = NULL;
-  ep_cpset_free(&set);
+  *cps = ep_cpset_take_sorted(&set, n);
 }
 
 // 'body_draws()' - Whether the body text's FACE may draw CP: it has CP, and
@@ -133,22 +123,18 @@ ep_face *ep_layout_body_hint(const uint32_t *report_cps, size_t nreport, const e
   for (size_t i = 0; i < nreport; i++)
     if (body_draws(face, all_ascii, report_cps[i]))
       ep_cpset_add(&set, report_cps[i]);
-  ep_cpset pn = {0}; // the page number's format
-  add_chars(&pn, st->pn_format);
-  for (size_t i = 0; i < pn.n; i++) {
-    uint32_t cp = pn.cps[i] == 'N' ? ' ' : pn.cps[i]; // N stands for the number
-    if (body_draws(face, all_ascii, cp))
+  const char *pn = st->pn_format ? st->pn_format : ""; // the page number's format
+  for (size_t i = 0, len = strlen(pn); i < len;) {
+    uint32_t cp = ep_utf8_next(pn, len, &i);
+    if (cp == 'N') // it stands for the number
+      cp = ' ';
+    if ((cp >= 0x80 || (cp >= 0x20 && cp < 0x7F)) && body_draws(face, all_ascii, cp))
       ep_cpset_add(&set, cp);
   }
-  ep_cpset_free(&pn);
   // The space after list labels and the figure space of table columns are
   // set in the body face whether it has them or not.
   ep_cpset_add(&set, 0x2002);
   ep_cpset_add(&set, 0x2007);
-  qsort(set.cps, set.n, sizeof *set.cps, cmp_cp);
-  *cps = set.cps;
-  *n = set.n;
-  set.cps = NULL;
-  ep_cpset_free(&set);
+  *cps = ep_cpset_take_sorted(&set, n);
   return face;
 }

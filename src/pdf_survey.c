@@ -96,12 +96,6 @@ void ep_pdf_warn_box(ep_diags *diags, const ep_box *b, const char *fmt, ...) {
   va_end(ap);
 }
 
-// 'cmp_u32()' - qsort order of code points.
-static int cmp_u32(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return x < y ? -1 : x > y;
-}
-
 // 'cmp_dest()' - qsort order of destinations: id, then list order.
 static int cmp_dest(const void *a, const void *b) {
   const ep_survey_dest *x = a, *y = b;
@@ -185,7 +179,7 @@ void ep_survey_make(ep_survey *s, const ep_dlist *dl, ep_diags *diags) {
     if (dl->hint_face && s->fonts[i].face == dl->hint_face) // the characters promised ahead (display.h)
       for (size_t k = 0; k < dl->hint_n; k++)
         ep_cpset_add(&s->fonts[i].chars, dl->hint_cps[k]);
-    qsort(s->fonts[i].chars.cps, s->fonts[i].chars.n, sizeof *s->fonts[i].chars.cps, cmp_u32);
+    qsort(s->fonts[i].chars.cps, s->fonts[i].chars.n, sizeof *s->fonts[i].chars.cps, ep_cmp_u32);
   }
   if (s->ndests > 1)
     qsort(s->dests, s->ndests, sizeof *s->dests, cmp_dest);

@@ -161,6 +161,23 @@ void ep_cpset_free(ep_cpset *s) {
   memset(s, 0, sizeof *s);
 }
 
+// 'ep_cmp_u32()' - qsort() order of uint32_t values.
+int ep_cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+// 'ep_cpset_take_sorted()' - The members, ascending; the set is freed.
+uint32_t *ep_cpset_take_sorted(ep_cpset *s, size_t *n) {
+  uint32_t *cps = s->cps;
+  *n = s->n;
+  if (cps)
+    qsort(cps, *n, sizeof *cps, ep_cmp_u32);
+  s->cps = NULL;
+  ep_cpset_free(s);
+  return cps;
+}
+
 // 'ep_buf_free()' - Release the buffer's memory.
 void ep_buf_free(ep_buf *b) {
   free(b->data);

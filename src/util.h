@@ -70,6 +70,11 @@ typedef struct ep_cpset {
 bool ep_cpset_add(ep_cpset *s, uint32_t cp);
 // 'ep_cpset_free()' - Release S's memory and zero it.
 void ep_cpset_free(ep_cpset *s);
+// 'ep_cpset_take_sorted()' - S's members in ascending order (heap: the caller
+// frees it; *N of them, NULL for none); S is freed and zeroed.
+uint32_t *ep_cpset_take_sorted(ep_cpset *s, size_t *n);
+// 'ep_cmp_u32()' - qsort() order of uint32_t values (code points, glyph ids).
+int ep_cmp_u32(const void *a, const void *b);
 
 // 'ep_utf8_decode()' - Decode one code point from S (at most N bytes). Stores
 // the code point in *CP and returns its byte length (1..4), or 0 when the bytes
