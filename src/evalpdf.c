@@ -37,10 +37,10 @@
 typedef struct style_entry {
   char *path;
   ep_style *style; // NULL when it failed to load
-  // What building it reported, copied into each render's list: the font
-  // list's diagnostics, the layout file's (left out for a document whose
-  // load reported them: see bound_style()), the binding's.
-  ep_diags fonts, parse, bind;
+  // What building it reported, copied into each render's list after the
+  // font list's (the context's font_diags): the layout file's (left out for
+  // a document whose load reported them: see bound_style()), the binding's.
+  ep_diags parse, bind;
   bool fonts_ok;
 } style_entry;
 
@@ -301,7 +301,6 @@ void evalpdf_context_free(evalpdf_context *ctx) {
   for (size_t i = 0; i < ctx->nstyles; i++) {
     free(ctx->styles[i]->path);
     ep_style_free(ctx->styles[i]->style);
-    ep_diags_free(&ctx->styles[i]->fonts);
     ep_diags_free(&ctx->styles[i]->parse);
     ep_diags_free(&ctx->styles[i]->bind);
     free(ctx->styles[i]);
@@ -428,14 +427,20 @@ static char *resolve_layout(evalpdf_context *ctx, const evalpdf_document *doc, c
 // 'same_str()' - Whether A and B are both NULL or equal strings.
 static bool same_str(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
 
+// 'find_check()' - What loading the layout file PATH beneath ROOT (NULL:
+// as named) reported, if it is known (CTX->check_mx held), else NULL.
+static const layout_check *find_check(const evalpdf_context *ctx, const char *path, const char *root) {
+  for (size_t i = 0; i < ctx->nchecks; i++)
+    if (!strcmp(ctx->checks[i].path, path) && same_str(ctx->checks[i].root, root))
+      return &ctx->checks[i];
+  return NULL;
+}
+
 // 'remember_check()' - Keep what loading the layout file PATH beneath ROOT
 // (NULL: as named) reported, D, unless it is known already.
 static void remember_check(evalpdf_context *ctx, const char *path, const char *root, const ep_diags *d) {
   pthread_mutex_lock(&ctx->check_mx);
-  bool known = false;
-  for (size_t i = 0; i < ctx->nchecks && !known; i++)
-    known = !strcmp(ctx->checks[i].path, path) && same_str(ctx->checks[i].root, root);
-  if (!known) {
+  if (!find_check(ctx, path, root)) {
     ctx->checks = ep_xrealloc(ctx->checks, (ctx->nchecks + 1) * sizeof *ctx->checks);
     layout_check *c = &ctx->checks[ctx->nchecks++];
     c->path = ep_xstrdup(path);
@@ -451,13 +456,12 @@ static void remember_check(evalpdf_context *ctx, const char *path, const char *r
 // or another document's), else loaded now and remembered.
 static void check_layout(evalpdf_context *ctx, const char *path, const char *root, ep_diags *d) {
   pthread_mutex_lock(&ctx->check_mx);
-  for (size_t i = 0; i < ctx->nchecks; i++)
-    if (!strcmp(ctx->checks[i].path, path) && same_str(ctx->checks[i].root, root)) {
-      ep_diags_append(d, &ctx->checks[i].diags);
-      pthread_mutex_unlock(&ctx->check_mx);
-      return;
-    }
+  const layout_check *known = find_check(ctx, path, root);
+  if (known)
+    ep_diags_append(d, &known->diags);
   pthread_mutex_unlock(&ctx->check_mx);
+  if (known)
+    return;
   ep_diags mine;
   ep_diags_init(&mine);
   ep_style_check(path, root, &mine);
@@ -685,10 +689,8 @@ static void try_fonts(evalpdf_context *ctx) {
 static const style_entry *add_style(evalpdf_context *ctx, const char *path, ep_style *style, const ep_diags *parse) {
   style_entry *e = ep_xcalloc(1, sizeof *e);
   e->path = ep_xstrdup(path);
-  ep_diags_init(&e->fonts);
   ep_diags_init(&e->parse);
   ep_diags_init(&e->bind);
-  ep_diags_append(&e->fonts, &ctx->font_diags);
   if (ctx->fonts) {
     e->style = style;
     ep_diags_append(&e->parse, parse);
@@ -864,7 +866,7 @@ static evalpdf_status bound_style(evalpdf_context *ctx, const evalpdf_document *
   // whose load reported them (finish_load()), so not twice.
   bool reported = doc && doc->checked && !strcmp(doc->checked, path) && same_str(doc->checked_root, root);
   free(path);
-  ep_diags_append(diags, &e->fonts);
+  ep_diags_append(diags, &ctx->font_diags); // complete once a style entry exists (try_fonts())
   if (!reported)
     ep_diags_append(diags, &e->parse);
   ep_diags_append(diags, &e->bind);
