@@ -10,6 +10,7 @@
 #define _DEFAULT_SOURCE 1 // madvise(), MADV_POPULATE_READ
 #include "font_face.h"
 #include "fontcache.h"
+#include "subset.h"
 
 #include "util.h"
 
@@ -533,17 +534,8 @@ static void populate_tables(const unsigned char *data, size_t len, unsigned inde
   static const char tags[][5] = {"head", "hhea", "maxp", "OS/2", "name", "cmap", "post", "hmtx", "loca"};
   enum { MAX_RANGES = 16 };
   size_t from[MAX_RANGES + 1], to[MAX_RANGES + 1], n = 0;
-  size_t dir = 0;
-  if (len >= 16 && !memcmp(data, "ttcf", 4)) {
-    uint32_t count = be32(data + 8);
-    if (index >= count || 12 + 4 * (size_t)index + 4 > len)
-      return;
-    dir = be32(data + 12 + 4 * (size_t)index);
-  }
-  if (dir > len || len - dir < 12)
-    return;
-  size_t ntables = (size_t)data[dir + 4] << 8 | data[dir + 5];
-  if (ntables > (len - dir - 12) / 16)
+  size_t dir, ntables;
+  if (!ep_sfnt_directory(data, len, index, &dir, &ntables))
     return;
   from[n] = dir;
   to[n++] = dir + 12 + 16 * ntables;

@@ -93,12 +93,8 @@ static void ob_16(obuf *b, unsigned v) { wr16(ob_room(b, 2), v); }
 // 'ob_32()' - Append V as a big-endian 32-bit value.
 static void ob_32(obuf *b, uint32_t v) { wr32(ob_room(b, 4), v); }
 
-// 'find_tables()' - Locate face INDEX's tables in DATA (LEN bytes) into T.
-// False for a font this subsetter does not handle: not TrueType outlines
-// (CFF), variable (its glyphs would need gvar), or a table out of bounds or
-// too short.
-static bool find_tables(const unsigned char *data, size_t len, unsigned index, src_font *t) {
-  memset(t, 0, sizeof *t);
+// 'ep_sfnt_directory()' - Face INDEX's table directory in DATA (see subset.h).
+bool ep_sfnt_directory(const unsigned char *data, size_t len, unsigned index, size_t *at, size_t *n) {
   if (len < 12)
     return false;
   size_t off = 0;
@@ -112,11 +108,25 @@ static bool find_tables(const unsigned char *data, size_t len, unsigned index, s
   }
   if (off > len - 12)
     return false;
+  size_t count = rd16(data + off + 4);
+  if (16 * count > len - off - 12)
+    return false;
+  *at = off;
+  *n = count;
+  return true;
+}
+
+// 'find_tables()' - Locate face INDEX's tables in DATA (LEN bytes) into T.
+// False for a font this subsetter does not handle: not TrueType outlines
+// (CFF), variable (its glyphs would need gvar), or a table out of bounds or
+// too short.
+static bool find_tables(const unsigned char *data, size_t len, unsigned index, src_font *t) {
+  memset(t, 0, sizeof *t);
+  size_t off, n;
+  if (!ep_sfnt_directory(data, len, index, &off, &n))
+    return false;
   uint32_t version = rd32(data + off);
   if (version != 0x00010000 && version != TAG('t', 'r', 'u', 'e'))
-    return false;
-  size_t n = rd16(data + off + 4);
-  if (16 * n > len - off - 12)
     return false;
   for (size_t i = 0; i < n; i++) {
     const unsigned char *rec = data + off + 12 + 16 * i;

@@ -28,6 +28,13 @@
 bool ep_ttf_subset(const unsigned char *data, size_t len, unsigned index, const uint32_t *cps,
                    const uint32_t *gids, size_t n, unsigned max_glyphs, unsigned char **out, size_t *out_len);
 
+// 'ep_sfnt_directory()' - Where the table directory of face INDEX of the
+// font file DATA (LEN bytes: a .ttf, .otf or one face of a .ttc) starts, in
+// *AT (its 12-byte header; the 16-byte records follow), and how many records
+// it has, in *N. False when there is no such face or the directory does not
+// fit in LEN. Records' own offsets are the caller's to check.
+bool ep_sfnt_directory(const unsigned char *data, size_t len, unsigned index, size_t *at, size_t *n);
+
 // 'ep_ttf_cmap_lookup()' - Look up the characters CPS[0..N-1] in the Unicode
 // cmap of the single-face TrueType font DATA (LEN bytes; a subset made by
 // ep_ttf_subset() or hb-subset): GIDS[i] is the glyph id of CPS[i], 0 when the
