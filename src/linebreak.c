@@ -31,6 +31,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uchar.h>
 
 #define LB_EPS 1e-6             // pt: width comparisons
 #define LB_LINE_PEN 10.0        // Knuth's line penalty: prefer fewer lines
@@ -114,6 +115,7 @@ typedef struct lb_ctx {
   double *dem;         // n+1 node demerits (INFINITY = unreached)
   size_t *prev;        // n+1 node predecessor
   size_t *act;         // n+1 active node queue
+  unsigned char *block; // the one allocation every array above is carved from
   size_t max_active;
   size_t work_bytes;
 } lb_ctx;
@@ -268,22 +270,17 @@ static bool lb_is_digit(uint32_t cp)
 // none): the measures a number is never cut from (万元, 人次, 年, 号, ...).
 static size_t lb_unit_len(const ep_lb_atom *A, size_t i, size_t n)
 {
-  static const char *const two[] = {"万元", "亿元", "千元", "万人", "人次", "户次", "万户", "小时", "公里",
-                                    "万亩", "个月", "余人", "余户", "余万", "多万", "平方"};
+  static const char32_t two[][3] = {U"万元", U"亿元", U"千元", U"万人", U"人次", U"户次", U"万户", U"小时",
+                                    U"公里", U"万亩", U"个月", U"余人", U"余户", U"余万", U"多万", U"平方"};
   static const uint32_t one[] = {0x4E07, 0x4E2A, 0x4EBA, 0x4EA9, 0x4EBF, 0x4EF6, 0x4EFD, 0x500D,
                                  0x518C, 0x540D, 0x5428, 0x53F7, 0x53F0, 0x5468, 0x5904, 0x573A,
                                  0x5957, 0x5929, 0x5BB6, 0x5C81, 0x5E74, 0x5EA7, 0x6237, 0x6240,
                                  0x6279, 0x671F, 0x6708, 0x672C, 0x6761, 0x6B21, 0x7247, 0x7968,
                                  0x79CD, 0x7BC7, 0x7C73, 0x7C7B, 0x9879, 0x9875, 0x95F4, 0x5143,
                                  0x5F20, 0x8F86, 0x65E5, 0x5B97, 0x6240, 0x4F4D};
-  for (size_t k = 0; k < sizeof two / sizeof two[0] && i + 1 < n; k++) {
-    const unsigned char *t = (const unsigned char *)two[k];
-    size_t len = strlen(two[k]), at;
-    uint32_t a = 0, b = 0;
-    if ((at = ep_utf8_decode(t, len, &a)) && ep_utf8_decode(t + at, len - at, &b) && A[i].cp == a &&
-        A[i + 1].cp == b)
+  for (size_t k = 0; k < sizeof two / sizeof two[0] && i + 1 < n; k++)
+    if (A[i].cp == two[k][0] && A[i + 1].cp == two[k][1])
       return 2;
-  }
   for (size_t k = 0; k < sizeof one / sizeof one[0]; k++)
     if (A[i].cp == one[k])
       return 1;
@@ -487,30 +484,47 @@ static unsigned char lb_break_class(lb_ctx *c, size_t i, size_t seg)
 // 'lb_free_ctx()' - Free the scratch arrays of C.
 static void lb_free_ctx(lb_ctx *c)
 {
-  free(c->info);
-  free(c->lead);
-  free(c->trail);
-  free(c->pc_c);
-  free(c->pc_g);
-  free(c->pc_s);
-  free(c->pc_k);
-  free(c->pc_o);
-  free(c->pc_ch);
-  free(c->dem);
-  free(c->prev);
-  free(c->act);
+  free(c->block);
+  c->block = NULL;
 }
 
-// 'lb_alloc()' - malloc(COUNT * SIZE) with overflow check, counted in C's work_bytes.
-static void *lb_alloc(lb_ctx *c, size_t count, size_t size)
+// 'lb_alloc_arrays()' - The scratch arrays of C for its N atoms (the node
+// arrays dem, prev and act too when WITH_NODES), carved from one allocation
+// (short paragraphs and table cells make most of a report's calls: one
+// malloc instead of twelve) and counted in C's work_bytes. The callers keep
+// N below SIZE_MAX / 64. False when out of memory.
+static bool lb_alloc_arrays(lb_ctx *c, size_t n, bool with_nodes)
 {
-  if (size != 0 && count > SIZE_MAX / size)
-    return NULL;
-  size_t bytes = count * size;
-  void *m = malloc(bytes > 0 ? bytes : 1);
-  if (m)
-    c->work_bytes += bytes;
-  return m;
+  enum { ALIGN = 16 };
+  _Static_assert(sizeof(size_t) == 8 && sizeof(double) == 8, "the arrays after info have 8-byte elements");
+  size_t m = n + 1, want = with_nodes ? 12 : 9;
+  size_t bytes[12], off[12], total = 0;
+  bytes[0] = (n ? n : 1) * sizeof *c->info;
+  for (size_t i = 1; i < want; i++)
+    bytes[i] = m * 8;
+  for (size_t i = 0; i < want; i++) {
+    off[i] = total;
+    total += (bytes[i] + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+    c->work_bytes += bytes[i];
+  }
+  unsigned char *b = c->block = malloc(total);
+  if (!b)
+    return false;
+  c->info = (lb_info *)(b + off[0]);
+  c->lead = (size_t *)(b + off[1]);
+  c->trail = (size_t *)(b + off[2]);
+  c->pc_c = (double *)(b + off[3]);
+  c->pc_g = (double *)(b + off[4]);
+  c->pc_s = (double *)(b + off[5]);
+  c->pc_k = (double *)(b + off[6]);
+  c->pc_o = (double *)(b + off[7]);
+  c->pc_ch = (size_t *)(b + off[8]);
+  if (with_nodes) {
+    c->dem = (double *)(b + off[9]);
+    c->prev = (size_t *)(b + off[10]);
+    c->act = (size_t *)(b + off[11]);
+  }
+  return true;
 }
 
 // 'lb_autospace_runs()' - Spaces between CJK and Latin become the ¼ em gap
@@ -597,26 +611,9 @@ static void lb_prefix_sums(lb_ctx *c)
 // Returns false when out of memory.
 static bool lb_prepare(lb_ctx *c, bool with_nodes)
 {
-  size_t n = c->n, m = n + 1;
-  c->info = lb_alloc(c, n ? n : 1, sizeof *c->info);
-  c->lead = lb_alloc(c, m, sizeof(size_t));
-  c->trail = lb_alloc(c, m, sizeof(size_t));
-  c->pc_c = lb_alloc(c, m, sizeof(double));
-  c->pc_g = lb_alloc(c, m, sizeof(double));
-  c->pc_s = lb_alloc(c, m, sizeof(double));
-  c->pc_k = lb_alloc(c, m, sizeof(double));
-  c->pc_o = lb_alloc(c, m, sizeof(double));
-  c->pc_ch = lb_alloc(c, m, sizeof(size_t));
-  if (!c->info || !c->lead || !c->trail || !c->pc_c || !c->pc_g || !c->pc_s || !c->pc_k ||
-      !c->pc_o || !c->pc_ch)
+  size_t n = c->n;
+  if (!lb_alloc_arrays(c, n, with_nodes))
     return false;
-  if (with_nodes) {
-    c->dem = lb_alloc(c, m, sizeof(double));
-    c->prev = lb_alloc(c, m, sizeof(size_t));
-    c->act = lb_alloc(c, m, sizeof(size_t));
-    if (!c->dem || !c->prev || !c->act)
-      return false;
-  }
   const ep_lb_atom *A = c->atoms;
   lb_info *in = c->info;
   for (size_t i = 0; i < n; i++) { // classes, cells, blanks
