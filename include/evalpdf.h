@@ -13,8 +13,11 @@
 // loads fontconfig, which reads its own variables ($FONTCONFIG_FILE, …).
 //
 // Thread safety: one context may be shared by any number of threads at once;
-// it parses each layout file and the fonts once and shares them read-only
-// (guarded internally). A document belongs to one thread at a time: distinct
+// it parses each layout file once per version and reads the fonts once, and
+// shares them read-only (guarded internally). A layout file edited while the
+// context lives (a new size or modification time, or another file renamed
+// over it) is parsed again by the next load or render that uses it; each
+// version parsed stays in memory until the context is freed. A document belongs to one thread at a time: distinct
 // documents may be loaded, rendered and freed concurrently from different
 // threads; one document must not be used by two threads at once. Strings a
 // document lends (diagnostics, meta) stay valid until the next render of that

@@ -32,10 +32,24 @@
 
 #define EVALPDF_ABI 2 // 2: evalpdf_options gained data_dir_origin … home_dir
 
-// A layout file parsed once and bound to the context's fonts. Never changed
-// after it is built (under the context's lock), so documents read it freely.
+// Which version of a file was read: a layout file edited while a context
+// lives (another file renamed over it, a new size or modification time) is
+// read again by the next load or render that uses it.
+typedef struct file_stamp {
+  bool ok; // false: the file could not be examined (then every field is 0)
+  dev_t dev;
+  ino_t ino;
+  off_t size;
+  long long sec, nsec; // modification time
+} file_stamp;
+
+// A layout file parsed once per version (file_stamp) and bound to the
+// context's fonts. Never changed after it is built (under the context's
+// lock), so documents read it freely; an entry of an older version stays
+// until the context is freed (a render on another thread may be using it).
 typedef struct style_entry {
   char *path;
+  file_stamp stamp; // the version parsed
   ep_style *style; // NULL when it failed to load
   // What building it reported, copied into each render's list after the
   // font list's (the context's font_diags): the layout file's (left out for
@@ -49,6 +63,7 @@ typedef struct style_entry {
 // problems (finish_load()), and one context parses each file once.
 typedef struct layout_check {
   char *path, *root; // root NULL: opened as named
+  file_stamp stamp;  // the version loaded
   ep_diags diags;
 } layout_check;
 
@@ -75,6 +90,7 @@ struct evalpdf_context {
   bool prep_on;      // a prepare thread was started (joined by evalpdf_context_free)
   pthread_t prep;
   char *prep_path;   // the layout it loads
+  file_stamp prep_stamp; // the version of it parsed
   atomic_bool prep_styled;   // the prepare thread has built its style entry
   // The layout as evalpdf_context_prepare() parsed it, handed to the prepare
   // thread (which builds the font set meanwhile) under prep_mx.
@@ -96,6 +112,7 @@ struct evalpdf_document {
   evalpdf_status status; // of the load; never changed afterwards
   ep_diags diags;        // the load's diagnostics, then the last render's, sorted
   char *checked, *checked_root; // the layout file (and root) whose problems the load reported, or NULL
+  file_stamp checked_stamp;     // the version of it checked
 };
 
 // 'evalpdf_version()' - Library version.
@@ -427,24 +444,52 @@ static char *resolve_layout(evalpdf_context *ctx, const evalpdf_document *doc, c
 // 'same_str()' - Whether A and B are both NULL or equal strings.
 static bool same_str(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
 
-// 'find_check()' - What loading the layout file PATH beneath ROOT (NULL:
-// as named) reported, if it is known (CTX->check_mx held), else NULL.
-static const layout_check *find_check(const evalpdf_context *ctx, const char *path, const char *root) {
+// 'stamp_of()' - The version of the file PATH now (not opened: stat() only).
+static file_stamp stamp_of(const char *path) {
+  file_stamp s;
+  memset(&s, 0, sizeof s);
+  struct stat st;
+  if (stat(path, &st) == 0) {
+    s.ok = true;
+    s.dev = st.st_dev;
+    s.ino = st.st_ino;
+    s.size = st.st_size;
+    s.sec = (long long)st.st_mtim.tv_sec;
+    s.nsec = st.st_mtim.tv_nsec;
+  }
+  return s;
+}
+
+// 'same_stamp()' - Whether A and B are the same version of a file (two
+// failed stamps are: a file still missing is not read again).
+static bool same_stamp(const file_stamp *a, const file_stamp *b) {
+  return a->ok == b->ok && a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->sec == b->sec &&
+         a->nsec == b->nsec;
+}
+
+// 'find_check()' - What loading version STAMP of the layout file PATH
+// beneath ROOT (NULL: as named) reported, if it is known (CTX->check_mx
+// held), else NULL.
+static const layout_check *find_check(const evalpdf_context *ctx, const char *path, const char *root,
+                                      const file_stamp *stamp) {
   for (size_t i = 0; i < ctx->nchecks; i++)
-    if (!strcmp(ctx->checks[i].path, path) && same_str(ctx->checks[i].root, root))
+    if (!strcmp(ctx->checks[i].path, path) && same_str(ctx->checks[i].root, root) &&
+        same_stamp(&ctx->checks[i].stamp, stamp))
       return &ctx->checks[i];
   return NULL;
 }
 
-// 'remember_check()' - Keep what loading the layout file PATH beneath ROOT
-// (NULL: as named) reported, D, unless it is known already.
-static void remember_check(evalpdf_context *ctx, const char *path, const char *root, const ep_diags *d) {
+// 'remember_check()' - Keep what loading version STAMP of the layout file
+// PATH beneath ROOT (NULL: as named) reported, D, unless it is known already.
+static void remember_check(evalpdf_context *ctx, const char *path, const char *root, const file_stamp *stamp,
+                           const ep_diags *d) {
   pthread_mutex_lock(&ctx->check_mx);
-  if (!find_check(ctx, path, root)) {
+  if (!find_check(ctx, path, root, stamp)) {
     ctx->checks = ep_xrealloc(ctx->checks, (ctx->nchecks + 1) * sizeof *ctx->checks);
     layout_check *c = &ctx->checks[ctx->nchecks++];
     c->path = ep_xstrdup(path);
     c->root = root ? ep_xstrdup(root) : NULL;
+    c->stamp = *stamp;
     ep_diags_init(&c->diags);
     ep_diags_append(&c->diags, d);
   }
@@ -452,11 +497,14 @@ static void remember_check(evalpdf_context *ctx, const char *path, const char *r
 }
 
 // 'check_layout()' - Append to D what loading the layout file PATH beneath
-// ROOT reports: remembered from an earlier load (evalpdf_context_prepare()
-// or another document's), else loaded now and remembered.
-static void check_layout(evalpdf_context *ctx, const char *path, const char *root, ep_diags *d) {
+// ROOT reports, its version now in *STAMP: remembered from an earlier load
+// of that version (evalpdf_context_prepare() or another document's), else
+// loaded now and remembered.
+static void check_layout(evalpdf_context *ctx, const char *path, const char *root, file_stamp *stamp,
+                         ep_diags *d) {
+  *stamp = stamp_of(path);
   pthread_mutex_lock(&ctx->check_mx);
-  const layout_check *known = find_check(ctx, path, root);
+  const layout_check *known = find_check(ctx, path, root, stamp);
   if (known)
     ep_diags_append(d, &known->diags);
   pthread_mutex_unlock(&ctx->check_mx);
@@ -465,7 +513,7 @@ static void check_layout(evalpdf_context *ctx, const char *path, const char *roo
   ep_diags mine;
   ep_diags_init(&mine);
   ep_style_check(path, root, &mine);
-  remember_check(ctx, path, root, &mine);
+  remember_check(ctx, path, root, stamp, &mine);
   ep_diags_append(d, &mine);
   ep_diags_free(&mine);
 }
@@ -480,7 +528,7 @@ static evalpdf_status finish_load(evalpdf_context *ctx, ep_report *r, evalpdf_do
     const char *root = d->checked ? report_layout_root(ctx, d) : NULL;
     d->checked_root = root ? ep_xstrdup(root) : NULL;
     if (d->checked)
-      check_layout(ctx, d->checked, root, &r->diags);
+      check_layout(ctx, d->checked, root, &d->checked_stamp, &r->diags);
   }
   ep_diags_sort(&r->diags);
   ep_diags_init(&d->diags);
@@ -656,10 +704,11 @@ void evalpdf_print_versions(const evalpdf_context *ctx, FILE *out) {
   free(own);
 }
 
-// 'find_style()' - The cached entry of the layout at PATH, or NULL (CTX locked).
-static const style_entry *find_style(const evalpdf_context *ctx, const char *path) {
-  for (size_t i = 0; i < ctx->nstyles; i++)
-    if (!strcmp(ctx->styles[i]->path, path))
+// 'find_style()' - The cached entry of version STAMP of the layout at PATH,
+// or NULL (CTX locked).
+static const style_entry *find_style(const evalpdf_context *ctx, const char *path, const file_stamp *stamp) {
+  for (size_t i = ctx->nstyles; i-- > 0;) // newest first: an edited file's entry is the last of its path
+    if (!strcmp(ctx->styles[i]->path, path) && same_stamp(&ctx->styles[i]->stamp, stamp))
       return ctx->styles[i];
   return NULL;
 }
@@ -682,13 +731,15 @@ static void try_fonts(evalpdf_context *ctx) {
     ctx->fonts = NULL;
 }
 
-// 'add_style()' - Cache the entry of the layout at PATH (CTX locked, its
-// fonts tried): STYLE (taken; NULL: it failed to load), as parsing it
-// reported in PARSE, bound to the context's fonts. Without fonts the layout
-// is dropped, unused, with what its parsing reported.
-static const style_entry *add_style(evalpdf_context *ctx, const char *path, ep_style *style, const ep_diags *parse) {
+// 'add_style()' - Cache the entry of version STAMP of the layout at PATH
+// (CTX locked, its fonts tried): STYLE (taken; NULL: it failed to load), as
+// parsing it reported in PARSE, bound to the context's fonts. Without fonts
+// the layout is dropped, unused, with what its parsing reported.
+static const style_entry *add_style(evalpdf_context *ctx, const char *path, const file_stamp *stamp,
+                                    ep_style *style, const ep_diags *parse) {
   style_entry *e = ep_xcalloc(1, sizeof *e);
   e->path = ep_xstrdup(path);
+  e->stamp = *stamp;
   ep_diags_init(&e->parse);
   ep_diags_init(&e->bind);
   if (ctx->fonts) {
@@ -705,17 +756,19 @@ static const style_entry *add_style(evalpdf_context *ctx, const char *path, ep_s
 }
 
 // 'get_style()' - The parsed, font-bound layout at PATH: cached, built once
-// under the context's lock; the entry is never changed afterwards. ROOT: the
-// include root when the report names the layout file (opened beneath it).
+// per version of the file under the context's lock; the entry is never
+// changed afterwards. ROOT: the include root when the report names the
+// layout file (opened beneath it).
 static const style_entry *get_style(evalpdf_context *ctx, const char *path, const char *root) {
+  file_stamp stamp = stamp_of(path);
   pthread_mutex_lock(&ctx->lock);
-  const style_entry *e = find_style(ctx, path);
+  const style_entry *e = find_style(ctx, path, &stamp);
   if (!e) {
     try_fonts(ctx);
     ep_diags parse;
     ep_diags_init(&parse);
     ep_style *style = ctx->fonts ? ep_style_load_confined(path, root, &parse) : NULL;
-    e = add_style(ctx, path, style, &parse);
+    e = add_style(ctx, path, &stamp, style, &parse);
     ep_diags_free(&parse);
   }
   pthread_mutex_unlock(&ctx->lock);
@@ -756,7 +809,7 @@ static size_t style_faces(const ep_style *s, bool primary, ep_face **out, size_t
 static void *prepare_main(void *arg) {
   evalpdf_context *ctx = arg;
   pthread_mutex_lock(&ctx->lock);
-  const style_entry *e = find_style(ctx, ctx->prep_path); // a render may have been first
+  const style_entry *e = find_style(ctx, ctx->prep_path, &ctx->prep_stamp); // a render may have been first
   if (!e)
     try_fonts(ctx);
   pthread_mutex_lock(&ctx->prep_mx);
@@ -766,7 +819,7 @@ static void *prepare_main(void *arg) {
   ctx->prep_style = NULL;
   pthread_mutex_unlock(&ctx->prep_mx);
   if (!e)
-    e = add_style(ctx, ctx->prep_path, parsed, &ctx->prep_diags);
+    e = add_style(ctx, ctx->prep_path, &ctx->prep_stamp, parsed, &ctx->prep_diags);
   else
     ep_style_free(parsed);
   pthread_mutex_unlock(&ctx->lock);
@@ -801,6 +854,7 @@ evalpdf_status evalpdf_context_prepare(evalpdf_context *ctx, const char *layout)
   if (!path)
     return EVALPDF_ERR_USAGE;
   ctx->prep_path = path;
+  ctx->prep_stamp = stamp_of(path); // before the thread starts: it reads the stamp
   if (ep_thread_start(&ctx->prep, prepare_main, ctx) != 0) {
     get_style(ctx, path, NULL); // no thread: load it now
     return EVALPDF_OK;
@@ -811,7 +865,7 @@ evalpdf_status evalpdf_context_prepare(evalpdf_context *ctx, const char *layout)
   ep_diags parse;
   ep_diags_init(&parse);
   ep_style *style = ep_style_load_confined(path, NULL, &parse);
-  remember_check(ctx, path, NULL, &parse); // a document's load reports them from there
+  remember_check(ctx, path, NULL, &ctx->prep_stamp, &parse); // a document's load reports them from there
   pthread_mutex_lock(&ctx->prep_mx);
   ctx->prep_style = style;
   ep_diags_append(&ctx->prep_diags, &parse);
@@ -864,7 +918,8 @@ static evalpdf_status bound_style(evalpdf_context *ctx, const evalpdf_document *
   const style_entry *e = get_style(ctx, path, root);
   // The layout file's own problems: already in the list of a document
   // whose load reported them (finish_load()), so not twice.
-  bool reported = doc && doc->checked && !strcmp(doc->checked, path) && same_str(doc->checked_root, root);
+  bool reported = doc && doc->checked && !strcmp(doc->checked, path) && same_str(doc->checked_root, root) &&
+                  same_stamp(&doc->checked_stamp, &e->stamp);
   free(path);
   ep_diags_append(diags, &ctx->font_diags); // complete once a style entry exists (try_fonts())
   if (!reported)

@@ -3,10 +3,12 @@
 // diagnostics, the load status never changes, a failed write does not stop
 // the next render, a render's diagnostics replace the previous render's,
 // loading from memory equals loading from the file, and the creation date
-// comes from the render options only.
+// comes from the render options only, and a layout file edited while the
+// context lives is read again by the next render (as a new context reads it).
 #include "evalpdf.h"
 #include "api_check.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,117 @@ static char *read_file(const char *path, size_t *len) {
   *len = fread(buf, 1, (size_t)n, f);
   fclose(f);
   return buf;
+}
+
+// 'write_file()' - Write LEN bytes of DATA to PATH, through a temporary
+// renamed over it when RENAME (as editors save), else in place. False on failure.
+static bool write_file(const char *path, const char *data, size_t len, bool rename_over) {
+  char tmp[1200];
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  const char *to = rename_over ? tmp : path;
+  FILE *f = fopen(to, "wb");
+  if (!f)
+    return false;
+  bool ok = fwrite(data, 1, len, f) == len;
+  ok = fclose(f) == 0 && ok;
+  return ok && (!rename_over || rename(tmp, path) == 0);
+}
+
+// 'replace_once()' - A heap copy of the LEN bytes of S with the first FROM
+// replaced by TO (*OUT_LEN bytes); NULL when FROM does not occur.
+static char *replace_once(const char *s, size_t len, const char *from, const char *to, size_t *out_len) {
+  const char *at = memmem(s, len, from, strlen(from));
+  if (!at)
+    return NULL;
+  size_t head = (size_t)(at - s), fl = strlen(from), tl = strlen(to);
+  char *r = malloc(len - fl + tl + 1);
+  memcpy(r, s, head);
+  memcpy(r + head, to, tl);
+  memcpy(r + head + tl, at + fl, len - head - fl);
+  *out_len = len - fl + tl;
+  r[*out_len] = 0;
+  return r;
+}
+
+// 'fresh_render()' - DOC_PATH rendered with layout LAYOUT in a new context
+// (the reference for a layout edited under a living one), or NULL.
+static unsigned char *fresh_render(const char *doc_path, const char *layout, size_t *len) {
+  evalpdf_context *c = NULL;
+  evalpdf_document *d = NULL;
+  unsigned char *out = NULL;
+  *len = 0;
+  evalpdf_render_options ro;
+  evalpdf_render_options_init(&ro);
+  ro.creation_date = 1700000000;
+  ro.layout = layout;
+  if (evalpdf_context_new(NULL, &c, NULL, 0) == EVALPDF_OK && evalpdf_document_load(c, doc_path, &d) == EVALPDF_OK &&
+      evalpdf_document_render_memory(d, &ro, &out, len) != EVALPDF_OK)
+    out = NULL;
+  evalpdf_document_free(d);
+  evalpdf_context_free(c);
+  return out;
+}
+
+// 'check_layout_edits()' - A layout file edited between renders of one
+// document in one context: each render uses the file as it is then (the
+// same bytes as a new context gives), a broken edit is reported at the next
+// render and a repaired one renders again. SCRATCH: a writable folder.
+static void check_layout_edits(evalpdf_context *ctx, evalpdf_document *doc, const char *scratch) {
+  const char *official = NULL;
+  for (size_t i = 0; i < evalpdf_context_layout_count(ctx); i++) {
+    const char *name, *path, *source;
+    if (evalpdf_context_layout(ctx, i, &name, &path, &source) == 0 && !strcmp(name, "official"))
+      official = path;
+  }
+  check(official != NULL, "the official layout is listed");
+  size_t olen = 0;
+  char *orig = official ? read_file(official, &olen) : NULL;
+  check(orig != NULL, "the official layout can be read");
+  if (!orig)
+    return;
+  size_t elen = 0, blen = 0;
+  char *edited = replace_once(orig, olen, "lines=\"22\"", "lines=\"18\"   ", &elen); // another size
+  char *broken = replace_once(orig, olen, "<roles>", "<roles", &blen);
+  check(edited && broken, "the official layout has a 22-line grid and roles");
+  char layout[1024];
+  snprintf(layout, sizeof layout, "%s/edited-layout.xml", scratch);
+  evalpdf_render_options ro;
+  evalpdf_render_options_init(&ro);
+  ro.creation_date = 1700000000;
+  ro.layout = layout;
+  unsigned char *a = NULL, *b = NULL, *ref = NULL;
+  size_t alen = 0, blen2 = 0, rlen = 0;
+  check(write_file(layout, orig, olen, false), "write %s", layout);
+  check(evalpdf_document_render_memory(doc, &ro, &a, &alen) == EVALPDF_OK, "render with the copied layout");
+  // An edit saved by renaming a new file over the old one.
+  check(edited && write_file(layout, edited, elen, true), "edit %s (rename)", layout);
+  check(evalpdf_document_render_memory(doc, &ro, &b, &blen2) == EVALPDF_OK, "render after the edit");
+  check(a && b && (alen != blen2 || memcmp(a, b, alen)), "the edited layout changes the PDF");
+  ref = fresh_render(evalpdf_document_path(doc), layout, &rlen);
+  check(ref && b && rlen == blen2 && !memcmp(ref, b, rlen), "the render after the edit equals a new context's");
+  evalpdf_free(ref);
+  // A broken edit in place: an error now, not the cached layout.
+  check(broken && write_file(layout, broken, blen, false), "break %s (in place)", layout);
+  unsigned char *none = NULL;
+  size_t nlen = 0;
+  evalpdf_status bs = evalpdf_document_render_memory(doc, &ro, &none, &nlen);
+  check(bs == EVALPDF_ERR_USAGE && none == NULL, "a broken layout edit is reported at the next render (status %d)", bs);
+  char *bd = diags_text(doc);
+  check(strstr(bd, "edited-layout.xml") != NULL, "the diagnostics name the broken layout:\n%s", bd);
+  free(bd);
+  // Repaired: the first version again, the first bytes again.
+  check(write_file(layout, orig, olen, true), "repair %s", layout);
+  unsigned char *c = NULL;
+  size_t clen = 0;
+  check(evalpdf_document_render_memory(doc, &ro, &c, &clen) == EVALPDF_OK, "render after the repair");
+  check(a && c && clen == alen && !memcmp(a, c, alen), "the repaired layout renders the first PDF again");
+  evalpdf_free(a);
+  evalpdf_free(b);
+  evalpdf_free(c);
+  free(edited);
+  free(broken);
+  free(orig);
+  remove(layout);
 }
 
 // 'main()' - Usage: test_rerender REPORT.xml SCRATCH_DIR
@@ -164,6 +277,7 @@ int main(int argc, char **argv) {
   check(strcmp(evalpdf_status_string(EVALPDF_ERR_PDF), "unknown status") != 0, "status strings");
   check(!strcmp(evalpdf_status_string((evalpdf_status)99), "unknown status"), "unknown status string");
   check(evalpdf_context_layout_count(ctx) >= 2, "at least the two shipped layouts");
+  check_layout_edits(ctx, doc, argv[2]);
 
   // A prepared context (layout and fonts loaded on a background thread while
   // the document loads) renders the same bytes and diagnostics; a bad layout
