@@ -65,8 +65,9 @@ ep_box *ep_page_add(ep_dlist *dl, ep_page *p, ep_box_kind kind) {
   }
   ep_box *b = &p->boxes[p->n++];
   memset(b, 0, sizeof *b);
-  b->kind = kind;
-  b->fill = -1;
+  b->kind = (uint8_t)kind;
+  if (kind == EP_BOX_RULE || kind == EP_BOX_RECT)
+    b->fill = -1; // TEXT, LINK and DEST keep that room for their own fields
   return b;
 }
 
@@ -119,7 +120,7 @@ void ep_dlist_dump(const ep_dlist *dl, FILE *out) {
         break;
       }
       if (b->src_line)
-        fprintf(out, " @%lu", b->src_line);
+        fprintf(out, " @%lu", (unsigned long)b->src_line);
       fputc('\n', out);
     }
   }

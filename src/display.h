@@ -24,32 +24,39 @@ typedef enum ep_box_kind {
 } ep_box_kind;
 
 typedef struct ep_box {
-  ep_box_kind kind;
   double x, y;         // TEXT: baseline start of the first glyph; others: lower-left / start
   double w, h;         // TEXT: advance width of the run and font size; others: extent
   // TEXT
   ep_face *face;       // borrowed from the context's fontset
-  double size;         // font size in pt
-  bool bold;           // synthetic bold: fill and stroke (text stays selectable)
-  bool underline;      // draw an underline below the run
-  double rise;         // baseline shift (sup/sub) already applied to y; kept for the dump
   const char *text;    // UTF-8 of the run, exactly the glyphs in order (for the dump and extraction checks)
-  size_t n;            // glyph count
   const uint32_t *cps; // n code points (the characters drawn; one glyph each)
   const double *dx;    // n x offsets of each glyph from x (justification already applied)
-  // RULE / RECT
-  double line_width;   // pt
-  double fill;         // RECT gray level 0 (black) .. 1 (white); < 0 = no fill
-  // LINK / DEST
-  const char *dest_id; // destination name
+  // Provenance
+  const char *src_file;
+  // What only some kinds have shares its room: a display list holds about
+  // 80 boxes a page. Set these after ep_page_add() / lay_proto(), which set
+  // fill to -1 for RULE and RECT only.
+  union {
+    struct {             // TEXT
+      double size;       // font size in pt
+      double rise;       // baseline shift (sup/sub) already applied to y; kept for the dump
+    };
+    struct {             // RULE / RECT
+      double line_width; // pt
+      double fill;       // RECT gray level 0 (black) .. 1 (white); < 0 = no fill
+    };
+    const char *dest_id; // LINK / DEST: destination name
+  };
+  uint32_t n;            // TEXT: glyph count
+  uint32_t src_line;     // provenance (saturated at UINT32_MAX)
+  uint8_t kind;          // ep_box_kind
+  bool bold;             // TEXT: synthetic bold: fill and stroke (text stays selectable)
+  bool underline;        // TEXT: draw an underline below the run
   bool upright;        // on a rotated page: drawn in page coordinates, not turned with the content
   bool actual_text;    // TEXT: its CJK-Latin gaps are positioning, not spaces: the writer
                        // wraps it in a /Span with the run's text as /ActualText
   bool actual_join;    // TEXT: that /Span goes on over the next TEXT box of the page (a
                        // Latin run in its own face beside CJK: one /ActualText for both)
-  // Provenance
-  const char *src_file;
-  unsigned long src_line;
 } ep_box;
 
 typedef struct ep_page {
@@ -96,6 +103,9 @@ typedef struct ep_dlist {
   uint32_t *hint_cps;
   size_t hint_n;
 } ep_dlist;
+
+// 'ep_box_line()' - A source line as a box keeps it (saturated at UINT32_MAX).
+static inline uint32_t ep_box_line(unsigned long line) { return line > UINT32_MAX ? UINT32_MAX : (uint32_t)line; }
 
 // 'ep_dlist_new()' - An empty display list (free with ep_dlist_free).
 ep_dlist *ep_dlist_new(void);

@@ -1205,10 +1205,11 @@ static uint32_t *report_chars(const ep_report *r, size_t *n) {
       collect_cps(c->kind == EP_N_TEXT ? c->text : c->result, &set, n, &cap);
   }
   for (ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
-    collect_cps(x->kind == EP_N_TEXT ? x->text : x->result, &set, n, &cap);
-    collect_cps(x->kind == EP_N_TEXT ? NULL : x->text, &set, n, &cap);
-    collect_cps(x->name, &set, n, &cap);
-    collect_cps(x->number, &set, n, &cap);
+    bool text = x->kind == EP_N_TEXT; // a TEXT node has no fields after text (EP_NODE_TEXT)
+    collect_cps(text ? x->text : x->result, &set, n, &cap);
+    collect_cps(text ? NULL : x->text, &set, n, &cap);
+    collect_cps(text ? NULL : x->name, &set, n, &cap);
+    collect_cps(text ? NULL : x->number, &set, n, &cap);
   }
   return set;
 }

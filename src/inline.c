@@ -310,8 +310,9 @@ ep_box *lay_proto(inl *L, ep_box_kind kind) {
   }
   ep_box *b = &L->protos[L->nprotos++];
   memset(b, 0, sizeof *b);
-  b->kind = kind;
-  b->fill = -1;
+  b->kind = (uint8_t)kind;
+  if (kind == EP_BOX_RULE || kind == EP_BOX_RECT)
+    b->fill = -1; // TEXT, LINK and DEST keep that room for their own fields
   return b;
 }
 
@@ -358,27 +359,29 @@ void lay_emit_runs(inl *L, const atoms *at, const double *x, size_t s, size_t e,
     b->y = st->rise;
     b->h = st->size;
     b->src_file = st->file;
-    b->src_line = st->line;
+    b->src_line = ep_box_line(st->line);
     size_t n = j - i;
-    uint32_t *cps = ep_arena_alloc(&L->dl->arena, n * sizeof *cps);
-    double *dx = ep_arena_alloc(&L->dl->arena, n * sizeof *dx);
-    ep_buf t;
-    ep_buf_init(&t);
+    uint32_t *cps = ep_arena_alloc_aligned(&L->dl->arena, n * sizeof *cps, _Alignof(uint32_t));
+    double *dx = ep_arena_alloc_aligned(&L->dl->arena, n * sizeof *dx, _Alignof(double));
+    size_t bytes = 0;
+    char u8[4];
     for (size_t k = 0; k < n; k++) {
       cps[k] = at->a[i + k].cp;
       dx[k] = x[i + k] + at->s[i + k].off - x[i] - st->off;
-      ep_buf_put_cp(&t, cps[k]);
+      bytes += ep_utf8_encode(cps[k], u8);
     }
-    b->n = n;
+    char *text = ep_arena_alloc_aligned(&L->dl->arena, bytes + 1, 1); // zeroed: terminated
+    for (size_t k = 0, o = 0; k < n; k++)
+      o += ep_utf8_encode(cps[k], text + o);
+    b->n = (uint32_t)n; // a run is part of one line
     b->cps = cps;
     b->dx = dx;
     b->w = x[j - 1] - x[i] - st->off + at->a[j - 1].advance;
-    b->text = ep_arena_strdup(&L->dl->arena, ep_buf_str(&t));
+    b->text = text;
     for (size_t k = 1; k < n && !b->actual_text; k++) { // an ideograph beside a Latin letter or digit
       uint32_t p = cps[k - 1], q = cps[k];
       b->actual_text = (is_alnum_cp(p) && ep_is_cjk(q)) || (is_alnum_cp(q) && ep_is_cjk(p));
     }
-    ep_buf_free(&t);
     size_t self = (size_t)(b - L->protos);
     if (prev != SIZE_MAX && script_edge(at, s, e, i)) { // "2022" | "年": one /ActualText over both
       L->protos[prev].actual_text = L->protos[prev].actual_join = true;

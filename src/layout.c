@@ -1040,7 +1040,7 @@ static void place_heading(lay *L, ep_page *page, const ep_node *s, int page_inde
   d->y = top;
   d->dest_id = sec_id(L, s);
   d->src_file = s->file;
-  d->src_line = s->line;
+  d->src_line = ep_box_line(s->line);
   int printed = page_index - L->first_num + 1;
   size_t k = sec_find(L, s);
   if (k != SIZE_MAX) {

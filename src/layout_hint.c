@@ -68,6 +68,10 @@ static void add_labels(ep_cpset *h, const ep_report *r) {
 // 'add_tree()' - add_chars() for the printed strings of the nodes under N.
 static void add_tree(ep_cpset *h, const ep_node *n) {
   for (const ep_node *x = n; x; x = ep_next_node(x, n)) {
+    if (x->kind == EP_N_TEXT) { // it has no fields after text (EP_NODE_TEXT)
+      add_chars(h, x->text);
+      continue;
+    }
     const char *s[] = {x->text, x->name, x->number, x->unit, x->result};
     for (size_t i = 0; i < sizeof s / sizeof *s; i++)
       add_chars(h, s[i]);

@@ -57,20 +57,21 @@ bool ep_kind_has_figures(ep_kind kind) {
 // 'ep_node_new()' - A new node owned by R's arena, appended to PARENT.
 ep_node *ep_node_new(ep_report *r, ep_kind kind, ep_node *parent, const char *file,
                      unsigned long line) {
-  bool full = ep_kind_has_figures(kind);
+  size_t size = ep_kind_has_figures(kind) ? sizeof(ep_node) : kind == EP_N_TEXT ? EP_NODE_TEXT : EP_NODE_LIGHT;
 #ifdef EP_ASAN
-  // The whole node, with the figure part poisoned when the kind has none: a
-  // read of it is reported instead of reading the next node's bytes.
+  // The whole node, with the part its kind lacks poisoned: a read of it is
+  // reported instead of reading the next node's bytes.
   ep_node *n = ep_arena_alloc(&r->arena, sizeof *n);
-  if (!full)
-    ASAN_POISON_MEMORY_REGION((char *)n + EP_NODE_LIGHT, sizeof *n - EP_NODE_LIGHT);
+  if (size < sizeof *n)
+    ASAN_POISON_MEMORY_REGION((char *)n + size, sizeof *n - size);
 #else
-  ep_node *n = ep_arena_alloc(&r->arena, full ? sizeof *n : EP_NODE_LIGHT);
+  ep_node *n = ep_arena_alloc(&r->arena, size);
 #endif
   n->kind = kind;
   n->file = file;
   n->line = line;
-  n->rowspan = n->colspan = 1;
+  if (kind != EP_N_TEXT)
+    n->rowspan = n->colspan = 1;
   if (parent) {
     n->parent = parent;
     n->prev = parent->last;

@@ -192,6 +192,10 @@ struct ep_node {
 
 // The size of a node of a kind without the figure part.
 #define EP_NODE_LIGHT offsetof(ep_node, has_decl)
+// The size of a TEXT node: the fields up to text (a 100,000-section report
+// has a TEXT node in every paragraph), so code reads name and every field
+// after it only on other kinds.
+#define EP_NODE_TEXT offsetof(ep_node, name)
 
 // 'ep_kind_has_figures()' - True for the kinds whose nodes have the figure
 // part of ep_node (funds, scoring and the self-evaluation form, with their parts).

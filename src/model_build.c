@@ -40,9 +40,8 @@ static const char *const element_aliases[] = {
 
 
 
-// 'ws_feed_text()' - Append the normalized form of text S to BUF, updating WS.
-static void ws_feed_text(wsnorm *ws, const char *s, ep_buf *buf) {
-  size_t len = strlen(s);
+// 'ws_feed_text()' - Append the normalized form of the LEN bytes of text S to BUF, updating WS.
+static void ws_feed_text(wsnorm *ws, const char *s, size_t len, ep_buf *buf) {
   for (size_t i = 0; i < len;) {
     size_t at = i;
     uint32_t cp = ep_utf8_next(s, len, &i);
@@ -67,7 +66,7 @@ static char *norm_text(ep_arena *a, const char *s) {
   ep_buf out;
   ep_buf_init(&out);
   wsnorm ws = {0};
-  ws_feed_text(&ws, s, &out);
+  ws_feed_text(&ws, s, strlen(s), &out);
   char *r = ep_arena_strdup(a, ep_buf_str(&out));
   ep_buf_free(&out);
   return r;
@@ -938,11 +937,10 @@ static void build_inlines(builder *b, ep_node *parent, xmlNodePtr first_child, w
       while (*t) {
         const char *nl = strchr(t, '\n');
         size_t seg = nl ? (size_t)(nl - t) : strlen(t);
-        char *piece = ep_arena_strndup(&b->r->arena, t, seg);
         buf.len = 0;
         if (buf.data)
           buf.data[0] = 0;
-        ws_feed_text(ws, piece, &buf);
+        ws_feed_text(ws, t, seg, &buf); // read in place: no copy of the raw line is kept
         if (nl)
           ws->pending = true;
         if (buf.len) {

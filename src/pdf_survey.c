@@ -67,8 +67,9 @@ void ep_glyphs_free(ep_glyphs *g) {
 
 // 'ep_pdf_box_finite()' - True when B's numbers are finite.
 bool ep_pdf_box_finite(const ep_box *b) {
-  return isfinite(b->x) && isfinite(b->y) && isfinite(b->w) && isfinite(b->h) && isfinite(b->line_width) &&
-         isfinite(b->fill) && (b->kind != EP_BOX_TEXT || isfinite(b->size));
+  bool graphic = b->kind == EP_BOX_RULE || b->kind == EP_BOX_RECT;
+  return isfinite(b->x) && isfinite(b->y) && isfinite(b->w) && isfinite(b->h) &&
+         (!graphic || (isfinite(b->line_width) && isfinite(b->fill))) && (b->kind != EP_BOX_TEXT || isfinite(b->size));
 }
 
 // 'ep_pdf_text_box_problem()' - Why B cannot be drawn, or NULL.

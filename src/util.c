@@ -85,17 +85,21 @@ void ep_arena_free(ep_arena *a) {
   a->head = NULL;
 }
 
-// 'ep_arena_alloc()' - N zeroed, aligned bytes from the arena.
-void *ep_arena_alloc(ep_arena *a, size_t n) {
-  size_t need = (n + 15) & ~(size_t)15;
-  if (need < n)
-    oom(n);
+// 'ep_arena_alloc_aligned()' - N zeroed bytes aligned to ALIGN from the arena.
+void *ep_arena_alloc_aligned(ep_arena *a, size_t n, size_t align) {
+  if (align == 0 || align > 16 || (align & (align - 1)))
+    align = 16;
+  size_t need = n ? n : 1;
   ep_arena_block *b = a->head;
-  if (!b || b->size - b->used < need) {
+  size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+  if (!b || at > b->size || b->size - at < need) {
+    if (need > SIZE_MAX - sizeof *b - 16)
+      oom(n);
     size_t size = need > ARENA_BLOCK / 2 ? need : ARENA_BLOCK;
-    b = ep_xmalloc(sizeof *b + size);
+    b = ep_xmalloc(sizeof *b + size); // data is 16-byte aligned
     b->size = size;
     b->used = 0;
+    at = 0;
     if (need > ARENA_BLOCK / 2 && a->head) {
       // A large allocation gets a block of its own behind the current one.
       b->next = a->head->next;
@@ -105,15 +109,20 @@ void *ep_arena_alloc(ep_arena *a, size_t n) {
       a->head = b;
     }
   }
-  void *p = b->data + b->used;
-  b->used += need;
+  void *p = b->data + at;
+  b->used = at + need;
   memset(p, 0, n);
   return p;
 }
 
+// 'ep_arena_alloc()' - N zeroed, 16-byte aligned bytes from the arena.
+void *ep_arena_alloc(ep_arena *a, size_t n) { return ep_arena_alloc_aligned(a, n, 16); }
+
 // 'ep_arena_strndup()' - Copy N bytes into the arena.
 char *ep_arena_strndup(ep_arena *a, const char *s, size_t n) {
-  char *r = ep_arena_alloc(a, n + 1);
+  if (n == SIZE_MAX)
+    oom(n);
+  char *r = ep_arena_alloc_aligned(a, n + 1, 1);
   if (n)
     memcpy(r, s, n);
   r[n] = 0;

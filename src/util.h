@@ -30,6 +30,9 @@ void ep_arena_init(ep_arena *a);
 void ep_arena_free(ep_arena *a);
 // 'ep_arena_alloc()' - N zeroed bytes, 16-byte aligned, owned by A.
 void *ep_arena_alloc(ep_arena *a, size_t n);
+// 'ep_arena_alloc_aligned()' - N zeroed bytes aligned to ALIGN (a power of
+// two, at most 16), owned by A: small arrays of narrow elements waste no room.
+void *ep_arena_alloc_aligned(ep_arena *a, size_t n, size_t align);
 // 'ep_arena_strdup()' - A copy of S (NULL → NULL) owned by A.
 char *ep_arena_strdup(ep_arena *a, const char *s);
 // 'ep_arena_strndup()' - A NUL-terminated copy of N bytes of S owned by A.
