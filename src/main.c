@@ -771,50 +771,45 @@ static int finish_streams(int rc, bool reported) {
 }
 
 // 'tune_memory()' - The process's allocator policy. A render touches some
-// 10 MiB of fresh memory (a 100,000-section report 900 MiB), and on virtual
-// machines a page fault is costly (20-45 us measured on the 2-core test
-// machine, about 2,000 per render of the example, 240,000 for the large
-// report: more than the typesetting). So the heap is reserved in one large
-// step (virtual: nothing is resident until touched) that the kernel may
-// back with transparent huge pages (madvise mode), large blocks come from
-// it too, and freed memory stays for reuse. Where the reservation is refused
-// (strict overcommit, a small machine) a 32 MiB step is used instead. With
-// ONE_ARENA (one document: its two helper threads allocate little) every
-// thread uses that heap; batch workers keep arenas of their own (huge pages
-// there made -j2 slower). Nothing here changes any output.
+// 10 MiB of fresh memory (a 100,000-section report about 250 MiB), and on
+// virtual machines a page fault is costly (20-45 us measured on the 2-core
+// test machine). So the heap is reserved in one large step (virtual: nothing
+// is resident until touched), large blocks come from it too, and freed
+// memory stays for reuse. Where the reservation is refused (strict
+// overcommit, a small machine) a 32 MiB step is used instead. With ONE_ARENA
+// (one document: its two helper threads allocate little) every thread uses
+// that heap; batch workers keep arenas of their own (huge pages there made
+// -j2 slower). Nothing here changes any output.
 //
-// Two details decide whether the huge pages are used at all. The request
-// that grows the heap is just past the top chunk, so the only byte malloc
-// writes in the new part (the new top's header) lies next to the old break,
-// below the first huge-page boundary: a small page faulted inside a 2 MiB
-// range before the advice would keep that whole range in small pages. And
-// the part below the first boundary (up to 2 MiB, where every allocation
-// would otherwise land first) is carved off as one block that is never
-// touched or freed, so the working heap starts on the boundary.
+// The heap beyond its first SMALL_HEAP bytes may be backed with transparent
+// huge pages (madvise mode): a large report then takes a fault per 2 MiB
+// instead of per 4 KiB (without them, 100,000 sections took 3.2-3.9 s
+// instead of 2.0 s). The first part stays in small pages, which fault in
+// only what is used: a huge page is zeroed whole, and memory the host has
+// taken back (another program ran, or the machine was idle) makes that
+// dear. On the test machine the example, whose heap stays below it, took
+// 29.0 ms with huge pages from the start against 20.3 ms like this when run
+// two seconds after the previous render, and 21.7 against 17.0 ms right
+// after a Typst run; only back to back, in a loop, were huge pages 1-2 ms
+// faster. The advised range starts on a huge-page boundary past the old
+// break, so malloc's first write into the new part (the new top's header,
+// next to the old break) cannot hold a 2 MiB range in small pages.
 static void tune_memory(bool one_arena) {
   if (one_arena)
     mallopt(M_ARENA_MAX, 1);
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   const size_t steps[] = {(size_t)1 << 30, (size_t)32 << 20};
-  const uintptr_t huge = (uintptr_t)2 << 20;
+  const uintptr_t huge = (uintptr_t)2 << 20, small_heap = (uintptr_t)8 << 20;
   for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
     mallopt(M_TOP_PAD, (int)steps[i]);
     char *before = sbrk(0);
     void *grow = malloc(mallinfo2().keepcost + 4096); // just past the top chunk
     char *after = sbrk(0);
     bool grew = grow && before != (char *)-1 && (size_t)(after - before) >= steps[i] / 2;
-    uintptr_t from = ((uintptr_t)before + (64 << 10) + huge - 1) & ~(huge - 1);
-    if (grew && (uintptr_t)after > from + huge) {
+    uintptr_t from = ((uintptr_t)before + small_heap + huge - 1) & ~(huge - 1);
+    if (grew && (uintptr_t)after > from + huge)
       madvise((void *)from, ((uintptr_t)after - from) & ~(huge - 1), MADV_HUGEPAGE); // a hint: failure is harmless
-      // The top chunk begins after GROW's chunk (usable size + one 8-byte
-      // size field); a request of FROM - top - 8 bytes ends exactly at FROM.
-      uintptr_t top = (uintptr_t)grow + malloc_usable_size(grow) - 8;
-      void *volatile carved = NULL; // volatile: the compiler may not drop the unused block
-      if (from > top + 64)
-        carved = malloc(from - top - 8); // kept, never touched
-      (void)carved;
-    }
     free(grow);
     if (grew)
       return;
