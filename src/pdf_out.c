@@ -43,6 +43,8 @@ static bool flush(ep_pdf_out *o) {
   int e = o->err ? o->err : o->len ? ep_write_all(o->file.fd, o->data, o->len) : 0;
   o->len = 0;
   o->err = e;
+  if (e == 0)
+    ep_outfile_sweep(&o->file); // after the first bytes (util.h); later calls do nothing
   return e == 0;
 }
 
@@ -57,6 +59,8 @@ bool ep_pdf_out_put(ep_pdf_out *o, const void *p, size_t n) {
     if (!o->opened && !flush(o))
       return false;
     o->err = ep_write_all(o->file.fd, p, n);
+    if (o->err == 0)
+      ep_outfile_sweep(&o->file);
     return o->err == 0;
   }
   if (o->len + n > o->cap) {

@@ -924,12 +924,24 @@ int ep_outfile_open(ep_outfile *o, const char *target, ep_sweeps *sweeps) {
   // a name); where the file system has no locks, no other process can take
   // one either, and remove_stale() then leaves every file alone.
   (void)lock_file(fd);
-  struct stat mine;
-  if (sweep_due(sweeps, dir) && fstat(fd, &mine) == 0)
-    remove_stale(dir, &mine.st_mtim);
   free(dir);
   o->fd = fd;
+  o->sweeps = sweeps;
+  o->sweep_due = true;
   return 0;
+}
+
+// 'ep_outfile_sweep()' - Remove the stale temporaries of O's folder (see util.h).
+void ep_outfile_sweep(ep_outfile *o) {
+  if (!o->sweep_due || o->fd < 0 || !o->target)
+    return;
+  o->sweep_due = false;
+  const char *base;
+  char *dir = split_dir(o->target, &base);
+  struct stat mine;
+  if (sweep_due(o->sweeps, dir) && fstat(o->fd, &mine) == 0)
+    remove_stale(dir, &mine.st_mtim);
+  free(dir);
 }
 
 // 'link_in_place()' - Give the O_TMPFILE on O->fd a recognisable temporary

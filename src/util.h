@@ -191,6 +191,8 @@ typedef struct ep_outfile {
   char *target;   // the file to replace (symbolic links resolved)
   char *tmpname;  // the named temporary, or NULL for an O_TMPFILE
   unsigned mode;  // permissions the result gets
+  struct ep_sweeps *sweeps; // borrowed from ep_outfile_open() (may be NULL)
+  bool sweep_due;    // ep_outfile_sweep() has not run yet
 } ep_outfile;
 
 // The folders whose stale temporaries an owner (a context, shared by its
@@ -218,9 +220,16 @@ void ep_sweeps_free(ep_sweeps *s);
 
 // 'ep_outfile_open()' - Start writing a new version of regular file TARGET
 // (it may not exist yet; a symbolic link is kept and its target replaced).
-// The folder's stale temporaries are removed first, unless SWEEPS (may be
-// NULL: always) says they were lately. Returns 0 or an errno value.
+// SWEEPS (borrowed until the outfile is committed or abandoned; may be NULL)
+// is for ep_outfile_sweep(). Returns 0 or an errno value.
 int ep_outfile_open(ep_outfile *o, const char *target, ep_sweeps *sweeps);
+
+// 'ep_outfile_sweep()' - Remove the folder's stale temporaries, unless the
+// outfile's SWEEPS says they were lately; only the first call does anything.
+// Call it once the first bytes are written: a named temporary stays empty
+// (and, its owner killed, is kept for a minute as one that may not be locked
+// yet) only from its creation to that write, not while the folder is read.
+void ep_outfile_sweep(ep_outfile *o);
 
 // 'ep_outfile_commit()' - Put the new file in place of the target atomically
 // (a reader sees the old file or the whole new one; a killed process leaves

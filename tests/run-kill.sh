@@ -16,7 +16,10 @@
 # another machine would); an empty unlocked one only when a minute old; a
 # name off the pattern never. Last, a render killed while paused in fchmod
 # with its whole PDF written, on both paths: nothing left with O_TMPFILE, a
-# named temporary that the next render removes. And a disk that fills while
+# named temporary that the next render removes; and one killed while it
+# reads its folder for stale temporaries (a named temporary must already hold
+# its bytes then: an empty one is kept a minute), which the next render
+# removes. And a disk that fills while
 # the PDF is written (tests/kill/full_disk.c): an io-error, out.pdf as it was,
 # nothing left, with and without O_TMPFILE.
 set -eu
@@ -166,6 +169,32 @@ if command -v strace >/dev/null 2>&1; then
             *) echo "FAIL killed in fchmod (mode $mode): left '$left'"; failed=$((failed + 1)) ;;
         esac
     done
+    # killed while it reads the folder for stale temporaries (strace delays
+    # opening this folder): a named temporary must hold its bytes by then,
+    # since an empty one is kept for a minute as one its owner may not have
+    # locked yet, and the next render must remove it
+    LD_PRELOAD=$notmp strace -f -qq -o /dev/null -P "$tmp/out" -e trace=openat -e inject=openat:delay_enter=5s \
+        "$bin" render "$src/examples/guangdong-2022-jiuzhu.xml" -o out.pdf 2>/dev/null &
+    sp=$!
+    n=0
+    held=
+    while [ -z "$held" ] && [ $n -lt 300 ]; do
+        held=$(ls -A | grep '^\.out\.pdf\.evalpdf-' || true)
+        sleep 0.02
+        n=$((n + 1))
+    done
+    sleep 0.2 # the child is in the delayed openat of the folder by now
+    child=$(pgrep -P "$sp" || true)
+    [ -n "$child" ] && kill -KILL "$child" 2>/dev/null || true
+    wait "$sp" 2>/dev/null || true
+    if [ -z "$held" ]; then
+        echo "FAIL the render paused reading its folder made no named temporary"; failed=$((failed + 1))
+    else
+        named=$((named + 1))
+        [ -s "$held" ] || { echo "FAIL killed while reading its folder: $held was empty"; failed=$((failed + 1)); }
+        render
+        [ "$(ls -A)" = out.pdf ] || { echo "FAIL the next render kept $(ls -A | tr '\n' ' ')"; failed=$((failed + 1)); }
+    fi
 else
     skipped="$skipped; a render paused with its temporary locked (strace is not installed)"
 fi

@@ -209,6 +209,11 @@ START_TEST(test_outfile) {
   put("o/.out.pdf.evalpdf-999999999-123456", "stale");
   put("o/.other.evalpdf-notapid-123456", "kept");
   ck_assert_int_eq(ep_outfile_open(&o, target, NULL), 0);
+  // not before the first bytes are written (an empty temporary of a killed
+  // writer is kept a minute): the folder is read after that write
+  ck_assert_int_eq(access(at("o/.out.pdf.evalpdf-999999999-123456"), F_OK), 0);
+  ck_assert_int_eq(ep_write_all(o.fd, "x", 1), 0);
+  ep_outfile_sweep(&o);
   ep_outfile_abandon(&o);
   ck_assert_int_eq(access(at("o/.out.pdf.evalpdf-999999999-123456"), F_OK), -1);
   ck_assert_int_eq(access(at("o/.other.evalpdf-notapid-123456"), F_OK), 0);
@@ -232,19 +237,23 @@ START_TEST(test_outfile_sweeps) {
   ep_outfile o;
   put(stale, "stale");
   ck_assert_int_eq(ep_outfile_open(&o, target, &sw), 0);
+  ep_outfile_sweep(&o);
   ep_outfile_abandon(&o);
   ck_assert_int_eq(access(at(stale), F_OK), -1); // the first output sweeps
   put(stale, "stale");
   put(stale_t, "stale");
   ck_assert_int_eq(ep_outfile_open(&o, target, &sw), 0);
+  ep_outfile_sweep(&o);
   ep_outfile_abandon(&o);
   ck_assert_int_eq(access(at(stale), F_OK), 0); // swept lately: not read again
   ck_assert_int_eq(ep_outfile_open(&o, other, &sw), 0);
+  ep_outfile_sweep(&o);
   ep_outfile_abandon(&o);
   ck_assert_int_eq(access(at(stale_t), F_OK), -1); // another folder: swept
   for (unsigned i = 0; i < EP_SWEEP_SLOTS; i++) // a minute later
     sw.at[i] -= EP_SWEEP_SECONDS;
   ck_assert_int_eq(ep_outfile_open(&o, target, &sw), 0);
+  ep_outfile_sweep(&o);
   ck_assert_int_eq(ep_write_all(o.fd, "new", 3), 0);
   ck_assert_int_eq(ep_outfile_commit(&o), 0);
   ck_assert_int_eq(access(at(stale), F_OK), -1);
@@ -256,10 +265,12 @@ START_TEST(test_outfile_sweeps) {
     mkdir(at(rel), 0700);
     snprintf(path, sizeof path, "%s/%s/x.pdf", base, rel);
     ck_assert_int_eq(ep_outfile_open(&o, path, &sw), 0);
+    ep_outfile_sweep(&o);
     ep_outfile_abandon(&o);
   }
   ck_assert_int_eq(access(at(stale), F_OK), 0);
   ck_assert_int_eq(ep_outfile_open(&o, target, &sw), 0);
+  ep_outfile_sweep(&o);
   ep_outfile_abandon(&o);
   ck_assert_int_eq(access(at(stale), F_OK), -1);
   ep_sweeps_free(&sw);
