@@ -263,7 +263,10 @@ const cli_entry *cli_manifest_find(const cli_manifest *m, const char *input);
 void cli_manifest_put(cli_manifest *m, cli_entry *e);
 // 'cli_manifest_save()' - Merge the recorded entries into the manifest on
 // disk (under a lock on the folder, so shards sharing -o DIR lose nothing),
-// dropping entries whose report no longer exists; 0, or -1 with a message on ERR.
+// dropping entries whose report no longer exists; the entries written are
+// no longer recorded. Thread-safe, and M's entries (the run's view from its
+// start) are not changed, so a batch saves while its jobs run. 0, or -1 with
+// a message on ERR (may be NULL: none).
 int cli_manifest_save(cli_manifest *m, FILE *err);
 void cli_manifest_close(cli_manifest *m);
 void cli_entry_free(cli_entry *e);

@@ -398,7 +398,12 @@ typedef struct batch {
   size_t nnotes, capnotes;
   size_t rendered, skipped, failed, warnings, not_run;
   int status;
+  double saved_at; // when the manifests were last written (under LOCK)
+  bool saving;     // a thread is writing them now (under LOCK)
 } batch;
+
+// Seconds between the manifests' saves while a batch runs (save_now_and_then()).
+#define MANIFEST_EVERY 2.0
 
 // Documents loaded for their names stay loaded for rendering up to this
 // many (about 0.4 MB each); the others are loaded again.
@@ -670,6 +675,27 @@ static const char *pre_hash(const job *j, const char *path) {
   return NULL;
 }
 
+// 'save_now_and_then()' - Write the manifests when MANIFEST_EVERY seconds
+// have passed since the run started or they were last written (one thread
+// at a time; the others go on), so that a batch killed outright (SIGKILL, a
+// crash, a power cut) keeps what it rendered until then: the next run skips
+// those reports. SIGINT and SIGTERM end the run with a save anyway.
+static void save_now_and_then(batch *b) {
+  pthread_mutex_lock(&b->lock);
+  bool due = !b->saving && now() - b->saved_at >= MANIFEST_EVERY;
+  if (due)
+    b->saving = true;
+  pthread_mutex_unlock(&b->lock);
+  if (!due)
+    return;
+  for (size_t i = 0; i < b->nmans; i++)
+    (void)cli_manifest_save(&b->mans[i], NULL); // a failure is reported by the save at the end
+  pthread_mutex_lock(&b->lock);
+  b->saved_at = now();
+  b->saving = false;
+  pthread_mutex_unlock(&b->lock);
+}
+
 // 'make_entry()' - Record J's freshly written PDF in its manifest: the hash of
 // every file it came from, the key and the PDF's own hash. A file that changed
 // while the report was rendered (it differs from its hash before loading)
@@ -722,6 +748,7 @@ static void make_entry(batch *b, job *j) {
   e.input = cli_xstrdup(j->in->abs);
   e.output = cli_xstrdup(j->out_rel);
   cli_manifest_put(j->man, &e);
+  save_now_and_then(b);
 }
 
 // 'phase_render()' - Worker step 2 for job I: load (unless step 1 did),
@@ -1139,6 +1166,7 @@ void cli_batch_run(evalpdf_context *ctx, const cli_batch_opts *o, cli_hash_cache
   b.want_paths = want_paths;
   b.tty = isatty(2);
   b.t0 = now();
+  b.saved_at = b.t0;
   atomic_init(&b.stop, false);
   atomic_init(&b.kept, 0);
   pthread_mutex_init(&b.lock, NULL);

@@ -1061,44 +1061,83 @@ static int write_file_atomic(const char *path, const char *text) {
   return rc;
 }
 
+// 'entry_copy()' - A deep copy of E.
+static cli_entry entry_copy(const cli_entry *e) {
+  cli_entry c = *e;
+  c.input = cli_xstrdup(e->input);
+  c.output = cli_xstrdup(e->output);
+  c.deps = cli_xmalloc((e->ndeps ? e->ndeps : 1) * sizeof *c.deps);
+  for (size_t k = 0; k < e->ndeps; k++) {
+    c.deps[k] = e->deps[k];
+    c.deps[k].path = cli_xstrdup(e->deps[k].path);
+  }
+  return c;
+}
+
+// 'str_ptr_cmp()' - qsort/bsearch order of string pointers (bytes).
+static int str_ptr_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
 // 'cli_manifest_save()' - Merge and write the manifest under a folder lock.
 int cli_manifest_save(cli_manifest *m, FILE *err) {
-  if (m->nputs == 0)
+  pthread_mutex_lock(&m->lock); // workers record entries meanwhile (cli_manifest_put)
+  if (m->nputs == 0) {
+    pthread_mutex_unlock(&m->lock);
     return 0;
+  }
   int dfd = open(m->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0)
     while (flock(dfd, LOCK_EX) != 0 && errno == EINTR)
       ;
-  manifest_load(m); // what other runs wrote meanwhile
-  // A new entry replaces the old one of its report and any other that wrote the same PDF.
+  // The file as it is now (other runs may have written it), read into a
+  // list of its own: M's entries are the run's view from its start, which
+  // the jobs point into, so they stay as they are.
+  cli_manifest cur;
+  memset(&cur, 0, sizeof cur);
+  cur.file = m->file;
+  manifest_load(&cur);
+  // A recorded entry replaces the old one of its report and any other that
+  // wrote the same PDF (looked up in sorted lists: a batch of thousands
+  // saves often); entries of reports that are gone go too.
+  const char **ins = cli_xmalloc(m->nputs * sizeof *ins), **outs = cli_xmalloc(m->nputs * sizeof *outs);
   for (size_t k = 0; k < m->nputs; k++) {
-    size_t keep = 0;
-    for (size_t i = 0; i < m->count; i++) {
-      if (!strcmp(m->items[i].input, m->puts[k].input) || !strcmp(m->items[i].output, m->puts[k].output))
-        cli_entry_free(&m->items[i]);
-      else
-        m->items[keep++] = m->items[i];
-    }
-    m->count = keep;
-    manifest_add(&m->items, &m->count, &m->cap, &m->puts[k]);
+    ins[k] = m->puts[k].input;
+    outs[k] = m->puts[k].output;
   }
-  m->nputs = 0;
-  // Entries of reports that are gone go too.
+  qsort(ins, m->nputs, sizeof *ins, str_ptr_cmp);
+  qsort(outs, m->nputs, sizeof *outs, str_ptr_cmp);
   size_t keep = 0;
-  for (size_t i = 0; i < m->count; i++) {
-    if (access(m->items[i].input, F_OK) != 0)
-      cli_entry_free(&m->items[i]);
+  for (size_t i = 0; i < cur.count; i++) {
+    const cli_entry *e = &cur.items[i];
+    if (bsearch(&e->input, ins, m->nputs, sizeof *ins, str_ptr_cmp) ||
+        bsearch(&e->output, outs, m->nputs, sizeof *outs, str_ptr_cmp) || access(e->input, F_OK) != 0)
+      cli_entry_free(&cur.items[i]);
     else
-      m->items[keep++] = m->items[i];
+      cur.items[keep++] = cur.items[i];
   }
-  m->count = keep;
-  char *text = manifest_text(m);
+  cur.count = keep;
+  free(ins);
+  free(outs);
+  for (size_t k = 0; k < m->nputs; k++)
+    if (access(m->puts[k].input, F_OK) == 0) {
+      cli_entry c = entry_copy(&m->puts[k]);
+      manifest_add(&cur.items, &cur.count, &cur.cap, &c);
+    }
+  char *text = manifest_text(&cur);
   int rc = write_file_atomic(m->file, text);
-  if (rc != 0)
+  if (rc == 0) { // written: a later save reads them from the file
+    for (size_t k = 0; k < m->nputs; k++)
+      cli_entry_free(&m->puts[k]);
+    m->nputs = 0;
+  } else if (err) {
     fprintf(err, "evalpdf: error: cannot write %s: %s.\n", m->file, strerror(errno));
+  }
   free(text);
+  for (size_t i = 0; i < cur.count; i++)
+    cli_entry_free(&cur.items[i]);
+  free(cur.items);
   if (dfd >= 0)
     close(dfd); // releases the lock
+  pthread_mutex_unlock(&m->lock);
   return rc;
 }
 

@@ -7,7 +7,8 @@
 # the inputs (and stay put when a file is added), and watch picking up an
 # edit, keeping the last good PDF on a broken one and ending on Ctrl-C.
 # With tests/gen/genreport.py present, also a generated corpus (valid and bad
-# reports, shared includes).
+# reports, shared includes), and a batch of 400 killed outright whose saved
+# manifest the next run uses.
 # Usage: run-batch.sh EVALPDF_BIN SOURCE_DIR
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -244,6 +245,36 @@ if [ -f "$gen" ] && command -v python3 >/dev/null 2>&1; then
     got=$(sed -n 's/^rendered \(gen\/[^ ]*\) -> .*/\1/p' gen3.log | sort | tr '\n' ' ')
     check "generated: editing $f re-renders exactly its users ($got)" [ "$got" = "$users" ]
   done
+  # A batch killed outright (SIGKILL) keeps what it rendered until then: the
+  # manifest is written every 2 s while the run goes on, each entry's PDF is
+  # there with the hash it records, and the next run skips those reports.
+  python3 "$gen" --seed 6 --count 400 --out many2 >/dev/null
+  "$bin" batch -q -j 1 -o kout many2 >/dev/null 2>&1 &
+  kp=$!
+  n=0
+  while [ ! -e kout/.evalpdf-manifest ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n + 1)); done
+  kill -KILL "$kp" 2>/dev/null
+  wait "$kp" 2>/dev/null
+  krc=$?
+  if [ "$krc" != 137 ]; then
+    skip "killed batch: the batch ended (exit $krc) before it could be killed"
+  else
+    saved=$(grep -c '^entry ' kout/.evalpdf-manifest 2>/dev/null)
+    total=$(ls many2/*.xml | wc -l)
+    check "killed batch: the manifest was written while it ran (${saved:-0} of $total entries)" \
+      [ "${saved:-0}" -gt 0 ] && [ "${saved:-0}" -lt "$total" ]
+    if command -v sha256sum >/dev/null 2>&1; then
+      bad_pdf=$(awk '$1 == "entry" { print $3, $5 }' kout/.evalpdf-manifest | while read -r h o; do
+        [ "$(sha256sum "kout/$o" 2>/dev/null | cut -d' ' -f1)" = "$h" ] || echo "$o"; done)
+      check "killed batch: every saved entry's PDF has its hash ($bad_pdf)" [ -z "$bad_pdf" ]
+    else
+      skip "killed batch: PDF hashes (sha256sum is not installed)"
+    fi
+    run kill2.log -j 2 -o kout many2
+    check "killed batch: the next run skips the saved reports ($(summary kill2.log))" \
+      [ "$(summary kill2.log | sed 's/, warnings.*//')" = "rendered $((total - saved)), skipped $saved, failed 0" ]
+  fi
+  rm -rf kout many2 # 400 more PDFs are not for the validators below
 else
   skip "generated corpus (tests/gen/genreport.py or python3 missing)"
 fi
