@@ -783,8 +783,23 @@ static bool stale_name(const char *n) {
 }
 
 // The age (by the folder's file system clock) below which an empty, unlocked
-// named temporary is left alone: its owner may be between creating and locking it.
+// named temporary is left alone while the process its name gives runs: its
+// owner may be between creating and locking it.
 #define STALE_GRACE_SECONDS 60
+
+// 'name_pid_gone()' - True when the PID in the named temporary N (a
+// stale_name()) is no process on this machine. A writer killed while it
+// writes its first bytes leaves an empty file: removed at once then, not a
+// minute later. (On a file system shared between machines the PID may be
+// another machine's: an empty file there is only ever one being created,
+// and its owner is between two calls.)
+static bool name_pid_gone(const char *n) {
+  const char *tag = strstr(n, TMP_TAG), *next;
+  while (tag && (next = strstr(tag + 1, TMP_TAG)) != NULL)
+    tag = next;
+  long pid = tag ? strtol(tag + strlen(TMP_TAG), NULL, 10) : 0;
+  return pid > 0 && pid <= INT_MAX && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
 
 // 'remove_stale()' - Remove the named temporaries in DIR whose owner is gone.
 // A candidate must have the name of one (stale_name()), be a regular file of
@@ -792,7 +807,8 @@ static bool stale_name(const char *n) {
 // the file, a killed process loses it, and NFS carries it between machines,
 // so neither PID reuse nor another machine's live file can mislead. An empty
 // one must also be STALE_GRACE_SECONDS older than NOW (the mtime of a file
-// this call's caller just created there, so both times come from one clock).
+// this call's caller just created there, so both times come from one clock),
+// or name a PID that no process of this machine has (name_pid_gone()).
 // The name is checked to still be the file that was locked before it goes.
 static void remove_stale(const char *dir, const struct timespec *now) {
   DIR *d = opendir(dir);
@@ -808,7 +824,7 @@ static void remove_stale(const char *dir, const struct timespec *now) {
       continue;
     struct stat sb, again;
     bool gone = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_uid == geteuid() && lock_file(fd) == 0 &&
-                (sb.st_size > 0 || now->tv_sec - sb.st_mtim.tv_sec >= STALE_GRACE_SECONDS) &&
+                (sb.st_size > 0 || now->tv_sec - sb.st_mtim.tv_sec >= STALE_GRACE_SECONDS || name_pid_gone(n)) &&
                 fstatat(dirfd(d), n, &again, AT_SYMLINK_NOFOLLOW) == 0 && again.st_dev == sb.st_dev &&
                 again.st_ino == sb.st_ino;
     if (gone)

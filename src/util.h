@@ -184,8 +184,10 @@ unsigned char *ep_read_fd(int fd, size_t limit, size_t *len);
 // The writer holds an exclusive lock on the file (OFD lock, else flock) until
 // it closes it; the next ep_outfile_open() in that folder removes a temporary
 // of that name pattern only when it can take that lock itself (the owner is
-// gone; NFS carries the lock between machines, so PIDs are never trusted), and
-// an empty one only after a minute (its owner may not have locked it yet).
+// gone; NFS carries the lock between machines, so PIDs are never trusted for
+// a file with bytes), and an empty one only after a minute (its owner may not
+// have locked it yet) unless no process of this machine has the PID its name
+// gives (a writer killed in its first write).
 typedef struct ep_outfile {
   int fd;         // write here
   char *target;   // the file to replace (symbolic links resolved)
