@@ -992,7 +992,8 @@ void cli_manifest_open(cli_manifest *m, const char *dir) {
   m->file = cli_path_join(dir, CLI_MANIFEST_NAME);
   pthread_mutex_init(&m->lock, NULL);
   manifest_load(m);
-  qsort(m->items, m->count, sizeof *m->items, entry_input_cmp);
+  if (m->count > 1) // qsort() may not be given the NULL list of an empty manifest
+    qsort(m->items, m->count, sizeof *m->items, entry_input_cmp);
 }
 
 // 'cli_manifest_find()' - The entry of a report (one of them, should a file
@@ -1023,7 +1024,8 @@ static int entry_cmp(const void *a, const void *b) {
 
 // 'manifest_text()' - M's entries as the file's text (sorted by output). Heap string.
 static char *manifest_text(cli_manifest *m) {
-  qsort(m->items, m->count, sizeof *m->items, entry_cmp);
+  if (m->count > 1) // may be empty (NULL): every report gone
+    qsort(m->items, m->count, sizeof *m->items, entry_cmp);
   cli_buf b = {0};
   cli_buf_printf(&b, "evalpdf-manifest 1\n");
   for (size_t i = 0; i < m->count; i++) {
