@@ -47,27 +47,17 @@ def run_once(cmd, cwd=None, env=None):
     return t1 - t0, ru.ru_utime + ru.ru_stime, ru.ru_maxrss, p.returncode
 
 
-def measure(cmd, runs, warm=True, **kw):
-    """Median/min/max of wall, median CPU and max RSS over RUNS runs (after one warm-up)."""
+def measure(cmd, runs, warm=True, gap=0.0, **kw):
+    """Median/min/max of wall, median CPU and max RSS over RUNS runs (after one warm-up). With
+    GAP, each run starts GAP seconds after the one before: a render as a user starts one, after a
+    pause, when caches are cold and a virtual machine's host may have taken back the memory the
+    last process freed."""
     if warm:
         run_once(cmd, **kw)
     walls, cpus, rss, rc = [], [], [], 0
     for _ in range(runs):
-        w, c, r, rc = run_once(cmd, **kw)
-        walls.append(w)
-        cpus.append(c)
-        rss.append(r)
-    return {"med": statistics.median(walls), "min": min(walls), "max": max(walls),
-            "cpu": statistics.median(cpus), "rss": max(rss) / 1024.0, "rc": rc, "runs": runs}
-
-
-def measure_spaced(cmd, runs, gap, **kw):
-    """measure() of RUNS runs each GAP seconds after the one before (no warm-up): a render as a
-    user starts one, after a pause, when caches are cold and a virtual machine's host may have
-    taken back the memory the last process freed."""
-    walls, cpus, rss, rc = [], [], [], 0
-    for _ in range(runs):
-        time.sleep(gap)
+        if gap:
+            time.sleep(gap)
         w, c, r, rc = run_once(cmd, **kw)
         walls.append(w)
         cpus.append(c)
@@ -347,7 +337,7 @@ def main():
                 os.path.getsize(out) / 1000 if os.path.exists(out) else 0))
         # Each run 2 s after the one before, as a user renders one report.
         out = os.path.join(tmp, "example-spaced.pdf")
-        r = measure_spaced([binp, "render", "-q", EXAMPLE, "-o", out], 5 if a.quick else 9, 2.0, env=env)
+        r = measure([binp, "render", "-q", EXAMPLE, "-o", out], 5 if a.quick else 9, warm=False, gap=2.0, env=env)
         md.append("| evalpdf, official layout, each run 2 s after the last | %s | %s–%s | %s | %.1f | %d | %.0f |" % (
             ms(r["med"]), ms(r["min"]), ms(r["max"]), ms(r["cpu"]), r["rss"], pages_of(out),
             os.path.getsize(out) / 1000 if os.path.exists(out) else 0))

@@ -64,10 +64,7 @@ ep_box *ep_page_add(ep_dlist *dl, ep_page *p, ep_box_kind kind) {
     p->boxes = ep_xrealloc(p->boxes, p->cap * sizeof *p->boxes);
   }
   ep_box *b = &p->boxes[p->n++];
-  memset(b, 0, sizeof *b);
-  b->kind = (uint8_t)kind;
-  if (kind == EP_BOX_RULE || kind == EP_BOX_RECT)
-    b->fill = -1; // TEXT, LINK and DEST keep that room for their own fields
+  ep_box_start(b, kind);
   return b;
 }
 

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 typedef enum ep_box_kind {
   EP_BOX_TEXT, // a run of glyphs on one baseline, one face and size
@@ -34,8 +35,8 @@ typedef struct ep_box {
   // Provenance
   const char *src_file;
   // What only some kinds have shares its room: a display list holds about
-  // 80 boxes a page. Set these after ep_page_add() / lay_proto(), which set
-  // fill to -1 for RULE and RECT only.
+  // 80 boxes a page. Set these after ep_box_start() (ep_page_add(),
+  // lay_proto()), which sets fill to -1 for RULE and RECT only.
   union {
     struct {             // TEXT
       double size;       // font size in pt
@@ -103,6 +104,16 @@ typedef struct ep_dlist {
   uint32_t *hint_cps;
   size_t hint_n;
 } ep_dlist;
+
+// 'ep_box_start()' - Make *B an empty box of KIND: zeroed, fill -1 (none)
+// for RULE and RECT, whose union room TEXT, LINK and DEST use for their own
+// fields. ep_page_add() and lay_proto() start every box with it.
+static inline void ep_box_start(ep_box *b, ep_box_kind kind) {
+  memset(b, 0, sizeof *b);
+  b->kind = (uint8_t)kind;
+  if (kind == EP_BOX_RULE || kind == EP_BOX_RECT)
+    b->fill = -1;
+}
 
 // 'ep_box_line()' - A source line as a box keeps it (saturated at UINT32_MAX).
 static inline uint32_t ep_box_line(unsigned long line) { return line > UINT32_MAX ? UINT32_MAX : (uint32_t)line; }

@@ -309,10 +309,7 @@ ep_box *lay_proto(inl *L, ep_box_kind kind) {
     L->protos = ep_xrealloc(L->protos, L->cprotos * sizeof *L->protos);
   }
   ep_box *b = &L->protos[L->nprotos++];
-  memset(b, 0, sizeof *b);
-  b->kind = (uint8_t)kind;
-  if (kind == EP_BOX_RULE || kind == EP_BOX_RECT)
-    b->fill = -1; // TEXT, LINK and DEST keep that room for their own fields
+  ep_box_start(b, kind);
   return b;
 }
 

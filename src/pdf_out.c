@@ -32,6 +32,16 @@ int ep_pdf_out_open(ep_pdf_out *o, const char *path, ep_sweeps *sweeps) {
   return 0;
 }
 
+// 'file_write()' - Write N bytes at P to O's file (made already); once bytes
+// are in it, its folder's stale temporaries are swept (ep_outfile_sweep():
+// the first call only). 0 or an errno value.
+static int file_write(ep_pdf_out *o, const void *p, size_t n) {
+  int e = ep_write_all(o->file.fd, p, n);
+  if (e == 0)
+    ep_outfile_sweep(&o->file);
+  return e;
+}
+
 // 'flush()' - Write the bytes O holds to its file, making the file first
 // when this is the first time; false (the errno kept) when that fails.
 static bool flush(ep_pdf_out *o) {
@@ -40,11 +50,9 @@ static bool flush(ep_pdf_out *o) {
     o->open_failed = o->err != 0;
     o->opened = o->err == 0;
   }
-  int e = o->err ? o->err : o->len ? ep_write_all(o->file.fd, o->data, o->len) : 0;
+  int e = o->err ? o->err : o->len ? file_write(o, o->data, o->len) : 0;
   o->len = 0;
   o->err = e;
-  if (e == 0)
-    ep_outfile_sweep(&o->file); // after the first bytes (util.h); later calls do nothing
   return e == 0;
 }
 
@@ -58,9 +66,7 @@ bool ep_pdf_out_put(ep_pdf_out *o, const void *p, size_t n) {
   if (o->to_file && n >= o->cap) { // larger than the buffer: written as it is
     if (!o->opened && !flush(o))
       return false;
-    o->err = ep_write_all(o->file.fd, p, n);
-    if (o->err == 0)
-      ep_outfile_sweep(&o->file);
+    o->err = file_write(o, p, n);
     return o->err == 0;
   }
   if (o->len + n > o->cap) {

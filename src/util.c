@@ -763,15 +763,21 @@ static int lock_file(int fd) {
   return flock(fd, LOCK_EX | LOCK_NB) == 0 ? 0 : errno;
 }
 
+// 'pid_field()' - Where the PID of the named temporary N starts (just after
+// the last TMP_TAG), or NULL when N has no tag past its first character.
+static const char *pid_field(const char *n) {
+  const char *tag = strstr(n, TMP_TAG), *next;
+  while (tag && (next = strstr(tag + 1, TMP_TAG)) != NULL)
+    tag = next;
+  return tag && tag != n ? tag + strlen(TMP_TAG) : NULL;
+}
+
 // 'stale_name()' - True when N is a named temporary ".X.evalpdf-PID-XXXXXX"
 // (PID digits, six letters or digits) of another process than this one.
 static bool stale_name(const char *n) {
-  const char *tag = n[0] == '.' ? strstr(n, TMP_TAG) : NULL;
-  while (tag && strstr(tag + 1, TMP_TAG))
-    tag = strstr(tag + 1, TMP_TAG);
-  if (!tag || tag == n)
+  const char *p = n[0] == '.' ? pid_field(n) : NULL, *q = p;
+  if (!p)
     return false;
-  const char *p = tag + strlen(TMP_TAG), *q = p;
   while (*q >= '0' && *q <= '9')
     q++;
   if (q == p || q - p > 10 || *q != '-' || strlen(q + 1) != 6)
@@ -794,10 +800,8 @@ static bool stale_name(const char *n) {
 // another machine's: an empty file there is only ever one being created,
 // and its owner is between two calls.)
 static bool name_pid_gone(const char *n) {
-  const char *tag = strstr(n, TMP_TAG), *next;
-  while (tag && (next = strstr(tag + 1, TMP_TAG)) != NULL)
-    tag = next;
-  long pid = tag ? strtol(tag + strlen(TMP_TAG), NULL, 10) : 0;
+  const char *p = pid_field(n);
+  long pid = p ? strtol(p, NULL, 10) : 0;
   return pid > 0 && pid <= INT_MAX && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
 
@@ -942,16 +946,15 @@ int ep_outfile_open(ep_outfile *o, const char *target, ep_sweeps *sweeps) {
   (void)lock_file(fd);
   free(dir);
   o->fd = fd;
-  o->sweeps = sweeps;
-  o->sweep_due = true;
+  o->sweeps = sweeps; // o->swept is false: the open zeroed *O
   return 0;
 }
 
 // 'ep_outfile_sweep()' - Remove the stale temporaries of O's folder (see util.h).
 void ep_outfile_sweep(ep_outfile *o) {
-  if (!o->sweep_due || o->fd < 0 || !o->target)
+  if (o->swept || o->fd < 0 || !o->target)
     return;
-  o->sweep_due = false;
+  o->swept = true;
   const char *base;
   char *dir = split_dir(o->target, &base);
   struct stat mine;

@@ -194,7 +194,7 @@ typedef struct ep_outfile {
   char *tmpname;  // the named temporary, or NULL for an O_TMPFILE
   unsigned mode;  // permissions the result gets
   struct ep_sweeps *sweeps; // borrowed from ep_outfile_open() (may be NULL)
-  bool sweep_due;    // ep_outfile_sweep() has not run yet
+  bool swept;        // ep_outfile_sweep() has run
 } ep_outfile;
 
 // The folders whose stale temporaries an owner (a context, shared by its
