@@ -772,48 +772,57 @@ static int finish_streams(int rc, bool reported) {
 
 // 'tune_memory()' - The process's allocator policy. A render touches some
 // 10 MiB of fresh memory (a 100,000-section report about 250 MiB), and on
-// virtual machines a page fault is costly (20-45 us measured on the 2-core
-// test machine). So the heap is reserved in one large step (virtual: nothing
-// is resident until touched), large blocks come from it too, and freed
-// memory stays for reuse. Where the reservation is refused (strict
-// overcommit, a small machine) a 32 MiB step is used instead. With ONE_ARENA
-// (one document: its two helper threads allocate little) every thread uses
-// that heap; batch workers keep arenas of their own (huge pages there made
-// -j2 slower). Nothing here changes any output.
+// virtual machines a page fault is costly: on the 2-core test machines a
+// first touch of a 4 KiB page took 10-14 us, and of a 2 MiB huge page about
+// 0.15 us per 4 KiB. So the heap is reserved in one large step (virtual:
+// nothing is resident until touched), large blocks come from it too, freed
+// memory stays for reuse, and the reserved part is backed with transparent
+// huge pages (madvise mode; a hint that may be refused). Where the
+// reservation is refused (strict overcommit, a small machine) a 32 MiB step
+// is used instead. With ONE_ARENA (one document: its two helper threads
+// allocate little) every thread uses that heap; batch workers keep arenas
+// of their own (huge pages there made -j2 slower). Nothing here changes any
+// output.
 //
-// The heap beyond its first SMALL_HEAP bytes may be backed with transparent
-// huge pages (madvise mode): a large report then takes a fault per 2 MiB
-// instead of per 4 KiB (without them, 100,000 sections took 3.2-3.9 s
-// instead of 2.0 s). The first part stays in small pages, which fault in
-// only what is used: a huge page is zeroed whole, and memory the host has
-// taken back (another program ran, or the machine was idle) makes that
-// dear. On the test machine the example, whose heap stays below it, took
-// 29.0 ms with huge pages from the start against 20.3 ms like this when run
-// two seconds after the previous render, and 21.7 against 17.0 ms right
-// after a Typst run; only back to back, in a loop, were huge pages 1-2 ms
-// faster. The advised range starts on a huge-page boundary past the old
-// break, so malloc's first write into the new part (the new top's header,
-// next to the old break) cannot hold a 2 MiB range in small pages.
-static void tune_memory(bool one_arena) {
+// Huge pages come in aligned 2 MiB blocks, and the heap's start (where the
+// C library and the loader have put their first blocks) is not aligned: the
+// part of the reservation below the first boundary is taken by one block
+// that is never written, so that everything allocated later comes from the
+// huge pages. Measured on the example (interleaved runs, 2026-12-02): 35.3
+// ms with the first 8 MiB in small pages (the previous policy) against 26.0
+// ms like this, 1,300 page faults against 380; 37.0 against 33.0 ms with two
+// seconds between runs, and 36.5 against 33.9 ms right after a Typst run.
+// Another VM of the same kind (2026-12-01) had made zeroing huge pages dear
+// after idle; that one is why the previous policy kept small pages first.
+// Returns that block (to be freed at exit), or NULL.
+static void *tune_memory(bool one_arena) {
   if (one_arena)
     mallopt(M_ARENA_MAX, 1);
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   const size_t steps[] = {(size_t)1 << 30, (size_t)32 << 20};
-  const uintptr_t huge = (uintptr_t)2 << 20, small_heap = (uintptr_t)8 << 20;
+  const uintptr_t huge = (uintptr_t)2 << 20;
   for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
     mallopt(M_TOP_PAD, (int)steps[i]);
     char *before = sbrk(0);
     void *grow = malloc(mallinfo2().keepcost + 4096); // just past the top chunk
     char *after = sbrk(0);
     bool grew = grow && before != (char *)-1 && (size_t)(after - before) >= steps[i] / 2;
-    uintptr_t from = ((uintptr_t)before + small_heap + huge - 1) & ~(huge - 1);
-    if (grew && (uintptr_t)after > from + huge)
-      madvise((void *)from, ((uintptr_t)after - from) & ~(huge - 1), MADV_HUGEPAGE); // a hint: failure is harmless
     free(grow);
-    if (grew)
-      return;
+    if (!grew)
+      continue;
+    uintptr_t from = ((uintptr_t)before + huge - 1) & ~(huge - 1);
+    if ((uintptr_t)after <= from + huge)
+      return NULL;
+    madvise((void *)from, ((uintptr_t)after - from) & ~(huge - 1), MADV_HUGEPAGE); // a hint: failure is harmless
+    // The free top chunk now runs from TOP to the break; a block ending at
+    // FROM leaves the next allocation there. It is never freed (it would be
+    // reused before exit), costs address space only, and its header is the
+    // one byte range it writes, next to the old break.
+    uintptr_t top = (uintptr_t)after - mallinfo2().keepcost;
+    return top < from && from - top > 4096 && from - top < 2 * huge ? malloc(from - top - 2 * sizeof(size_t)) : NULL;
   }
+  return NULL;
 }
 
 // 'long_takes_value()' - For "--NAME[=V]" at ARG: 1 when the option (NAME
@@ -875,13 +884,10 @@ static int run_batch(int argc, char **argv, int at) {
   return rc;
 }
 
-// 'main()' - The evalpdf program: the allocator policy, then batch or watch,
-// or one command with its options (global ones before it too), a context
-// from those options and the environment, the command, and the exit status.
-int main(int argc, char **argv) {
-  open_std_fds();
-  int batch_at = batch_command(argc, argv);
-  tune_memory(!batch_at);
+// 'run()' - Batch or watch (BATCH_AT: where the command is, or 0), or one
+// command with its options (global ones before it too), a context from
+// those options and the environment, the command; the exit status.
+static int run(int argc, char **argv, int batch_at) {
   if (argc < 2) {
     usage(stderr);
     return finish_streams(2, false);
@@ -921,4 +927,14 @@ int main(int argc, char **argv) {
   free(st.args);
   evalpdf_context_free(st.ctx);
   return finish_streams(rc, st.stdout_failed);
+}
+
+// 'main()' - The evalpdf program: the allocator policy, then run().
+int main(int argc, char **argv) {
+  open_std_fds();
+  int batch_at = batch_command(argc, argv);
+  void *below_huge = tune_memory(!batch_at);
+  int rc = run(argc, argv, batch_at);
+  free(below_huge);
+  return rc;
 }
