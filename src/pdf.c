@@ -467,36 +467,20 @@ static HPDF_STATUS font_descriptor(pdf_writer *w, pdf_font *f, const char *name)
   return st;
 }
 
-// 'load_font()' - Make font I (F) usable for drawing, once its subset is
-// ready: the Type0 font (Identity-H), its CIDFontType2 with /W and the
-// CIDToGIDMap, the descriptor and the ToUnicode map. libharu's own font
-// path (HPDF_GetFont) is not used: it walks all 65,536 BMP code points per
-// font, twice, and writes a 128 KB CIDToGIDMap. The program is attached
-// later by embed_font(), once the helper thread has deflated it.
-static bool load_font(pdf_writer *w, size_t i, pdf_font *f) {
+// 'load_font()' - Make font I (F) usable for drawing: the Type0 font
+// (Identity-H), its CIDFontType2 with /W, the descriptor and the ToUnicode
+// map, none of which needs the subset, so the pages are drawn while the
+// helper thread may still be making it; map_font() adds the rest. libharu's
+// own font path (HPDF_GetFont) is not used: it walks all 65,536 BMP code
+// points per font, twice, and writes a 128 KB CIDToGIDMap.
+static bool load_font(pdf_writer *w, pdf_font *f) {
   const char *family = ep_face_family(f->face);
-  const unsigned char *blob = NULL;
-  size_t len = 0;
-  if (!ep_programs_raw(w->programs, i, &blob, &len))
-    return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
-                "The font '%s' (%s, face %u) could not be cut down to the %zu characters the document "
-                "uses, so it cannot be embedded.",
-                family, ep_face_path(f->face), ep_face_index(f->face), f->chars.n);
-  if (len == 0 || len >= 0x7FFFFFFFu)
-    return fail(w, EP_PDF_LIB_ERROR, "pdf-error", "The subset of the font '%s' has %zu bytes, which a PDF cannot embed.",
-                family, len);
   if (f->chars.n > 0xFFFE) // two-byte CIDs, 0 being .notdef
     return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
                 "The document draws %zu different characters in the font '%s'; a font in a PDF can carry at most 65,534.",
                 f->chars.n, family);
   if (!embeddable(w, f))
     return false;
-  ep_buf map;
-  ep_buf_init(&map);
-  if (!ep_pdf_cid_to_gid(f->chars.cps, f->chars.n, blob, len, &map)) {
-    ep_buf_free(&map);
-    return fail(w, EP_PDF_LIB_ERROR, "pdf-error", "The subset of the font '%s' has no Unicode character map.", family);
-  }
   char name[96];
   ep_pdf_base_font(ep_face_postscript_name(f->face), ep_face_family(f->face), f->chars.cps, f->chars.n, name,
                    sizeof name);
@@ -522,13 +506,37 @@ static bool load_font(pdf_writer *w, size_t i, pdf_font *f) {
   st = st ? st : font_widths(w, f);
   st = st ? st : font_descriptor(w, f, name);
   st = st ? st : HPDF_Dict_Add(f->cid, "FontDescriptor", f->desc);
-  f->map = new_stream(w, f->cid, "CIDToGIDMap", map.data, map.len, &st);
-  ep_buf_free(&map);
   ep_buf cmap;
   ep_buf_init(&cmap);
   ep_pdf_to_unicode(f->chars.cps, f->chars.n, &cmap);
   f->to_unicode = new_stream(w, f->type0, "ToUnicode", cmap.data, cmap.len, &st);
   ep_buf_free(&cmap);
+  return hp_ok(w, st, "preparing the font '%s'", family);
+}
+
+// 'map_font()' - Give font I (F), loaded by load_font(), its CIDToGIDMap,
+// once its subset is ready (made or waited for here).
+static bool map_font(pdf_writer *w, size_t i, pdf_font *f) {
+  const char *family = ep_face_family(f->face);
+  const unsigned char *blob = NULL;
+  size_t len = 0;
+  if (!ep_programs_raw(w->programs, i, &blob, &len))
+    return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
+                "The font '%s' (%s, face %u) could not be cut down to the %zu characters the document "
+                "uses, so it cannot be embedded.",
+                family, ep_face_path(f->face), ep_face_index(f->face), f->chars.n);
+  if (len == 0 || len >= 0x7FFFFFFFu)
+    return fail(w, EP_PDF_LIB_ERROR, "pdf-error", "The subset of the font '%s' has %zu bytes, which a PDF cannot embed.",
+                family, len);
+  ep_buf map;
+  ep_buf_init(&map);
+  if (!ep_pdf_cid_to_gid(f->chars.cps, f->chars.n, blob, len, &map)) {
+    ep_buf_free(&map);
+    return fail(w, EP_PDF_LIB_ERROR, "pdf-error", "The subset of the font '%s' has no Unicode character map.", family);
+  }
+  HPDF_STATUS st = HPDF_OK;
+  f->map = new_stream(w, f->cid, "CIDToGIDMap", map.data, map.len, &st);
+  ep_buf_free(&map);
   return hp_ok(w, st, "preparing the font '%s'", family);
 }
 
@@ -540,7 +548,7 @@ static bool embed_font(pdf_writer *w, size_t i, pdf_font *f) {
   const char *family = ep_face_family(f->face);
   const unsigned char *blob = NULL;
   size_t len = 0;
-  if (!ep_programs_raw(w->programs, i, &blob, &len)) // made before the pages: load_font()
+  if (!ep_programs_raw(w->programs, i, &blob, &len)) // made by now: map_font()
     return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
                 "The font '%s' (%s, face %u) could not be compressed for embedding.", family, ep_face_path(f->face),
                 ep_face_index(f->face));
@@ -1163,7 +1171,7 @@ static bool build(pdf_writer *w) {
   if (!HPDF_GetEncoder(w->doc, "UTF-8")) // the document information's text
     return hp_ok(w, HPDF_INVALID_ENCODER, "enabling UTF-8");
   for (size_t i = 0; i < w->nfonts; i++)
-    if (!load_font(w, i, &w->fonts[i]))
+    if (!load_font(w, &w->fonts[i]))
       return false;
   w->pages = ep_xcalloc(w->dl->npages ? w->dl->npages : 1, sizeof *w->pages);
   for (size_t i = 0; i < w->dl->npages; i++) {
@@ -1177,7 +1185,7 @@ static bool build(pdf_writer *w) {
     }
   }
   for (size_t i = 0; i < w->nfonts; i++)
-    if (!embed_font(w, i, &w->fonts[i]))
+    if (!map_font(w, i, &w->fonts[i]) || !embed_font(w, i, &w->fonts[i]))
       return false;
   if (!add_links(w) || !add_outline(w) || !add_page_labels(w) || !add_info(w))
     return false;
