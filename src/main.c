@@ -808,18 +808,19 @@ static void *tune_memory(bool one_arena) {
     void *grow = malloc(mallinfo2().keepcost + 4096); // just past the top chunk
     char *after = sbrk(0);
     bool grew = grow && before != (char *)-1 && (size_t)(after - before) >= steps[i] / 2;
-    free(grow);
+    uintptr_t from = ((uintptr_t)before + huge - 1) & ~(huge - 1);
+    if (grew && (uintptr_t)after > from + huge)
+      madvise((void *)from, ((uintptr_t)after - from) & ~(huge - 1), MADV_HUGEPAGE); // a hint: failure is harmless
+    free(grow); // back into the top chunk (the 1 GiB pad keeps free() from trimming it)
     if (!grew)
       continue;
-    uintptr_t from = ((uintptr_t)before + huge - 1) & ~(huge - 1);
     if ((uintptr_t)after <= from + huge)
       return NULL;
-    madvise((void *)from, ((uintptr_t)after - from) & ~(huge - 1), MADV_HUGEPAGE); // a hint: failure is harmless
     // The free top chunk now runs from TOP to the break; a block ending at
-    // FROM leaves the next allocation there. It is never freed (it would be
-    // reused before exit), costs address space only, and its header is the
-    // one byte range it writes, next to the old break.
-    uintptr_t top = (uintptr_t)after - mallinfo2().keepcost;
+    // FROM leaves the next allocation there. It is never used (it is freed
+    // at exit), costs address space only, and its header is the one byte
+    // range it writes, next to the old break.
+    uintptr_t top = (uintptr_t)sbrk(0) - mallinfo2().keepcost;
     return top < from && from - top > 4096 && from - top < 2 * huge ? malloc(from - top - 2 * sizeof(size_t)) : NULL;
   }
   return NULL;
