@@ -792,8 +792,9 @@ static int finish_streams(int rc, bool reported) {
 // ms with the first 8 MiB in small pages (the previous policy) against 26.0
 // ms like this, 1,300 page faults against 380; 37.0 against 33.0 ms with two
 // seconds between runs, and 36.5 against 33.9 ms right after a Typst run.
-// Another VM of the same kind (2026-12-01) had made zeroing huge pages dear
-// after idle; that one is why the previous policy kept small pages first.
+// The VM of an earlier session (2026-12-02 11:00 UTC) had made zeroing huge
+// pages dear after idle; that one is why the previous policy kept small
+// pages first.
 // Returns that block (to be freed at exit), or NULL.
 static void *tune_memory(bool one_arena) {
   if (one_arena)
