@@ -467,7 +467,7 @@ static HPDF_STATUS font_descriptor(pdf_writer *w, pdf_font *f, const char *name)
   return st;
 }
 
-// 'load_font()' - Make font I (F) usable for drawing: the Type0 font
+// 'load_font()' - Make font F usable for drawing: the Type0 font
 // (Identity-H), its CIDFontType2 with /W, the descriptor and the ToUnicode
 // map, none of which needs the subset, so the pages are drawn while the
 // helper thread may still be making it; map_font() adds the rest. libharu's
@@ -515,8 +515,9 @@ static bool load_font(pdf_writer *w, pdf_font *f) {
 }
 
 // 'map_font()' - Give font I (F), loaded by load_font(), its CIDToGIDMap,
-// once its subset is ready (made or waited for here).
-static bool map_font(pdf_writer *w, size_t i, pdf_font *f) {
+// once its subset is ready (made or waited for here); the subset's size in
+// *RAW_LEN (embed_font()'s /Length1).
+static bool map_font(pdf_writer *w, size_t i, pdf_font *f, size_t *raw_len) {
   const char *family = ep_face_family(f->face);
   const unsigned char *blob = NULL;
   size_t len = 0;
@@ -537,21 +538,17 @@ static bool map_font(pdf_writer *w, size_t i, pdf_font *f) {
   HPDF_STATUS st = HPDF_OK;
   f->map = new_stream(w, f->cid, "CIDToGIDMap", map.data, map.len, &st);
   ep_buf_free(&map);
+  *raw_len = len;
   return hp_ok(w, st, "preparing the font '%s'", family);
 }
 
-// 'embed_font()' - Attach font I's (F's) program as the FontFile2 of its
-// descriptor (the subset is a complete TrueType font, stored as it is),
-// deflated: fetched when the save reaches it, so the pages are built and
-// saved while the helper thread may still be deflating it.
-static bool embed_font(pdf_writer *w, size_t i, pdf_font *f) {
+// 'embed_font()' - Attach font I's (F's) program, a subset of RAW_LEN bytes
+// (map_font()), as the FontFile2 of its descriptor (the subset is a complete
+// TrueType font, stored as it is), deflated: fetched when the save reaches
+// it, so the pages are built and saved while the helper thread may still be
+// deflating it.
+static bool embed_font(pdf_writer *w, size_t i, pdf_font *f, size_t raw_len) {
   const char *family = ep_face_family(f->face);
-  const unsigned char *blob = NULL;
-  size_t len = 0;
-  if (!ep_programs_raw(w->programs, i, &blob, &len)) // made by now: map_font()
-    return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
-                "The font '%s' (%s, face %u) could not be compressed for embedding.", family, ep_face_path(f->face),
-                ep_face_index(f->face));
   HPDF_Dict file = HPDF_DictStream_New(w->doc->mmgr, w->doc->xref);
   if (!file)
     return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "embedding the font '%s'", family);
@@ -565,7 +562,7 @@ static bool embed_font(pdf_writer *w, size_t i, pdf_font *f) {
     file->before_write_fn = fetch_program;
   }
   if (!b ||
-      !hp_ok(w, HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len), "embedding the font '%s'", family) ||
+      !hp_ok(w, HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)raw_len), "embedding the font '%s'", family) ||
       !hp_ok(w, HPDF_Dict_Add(f->desc, "FontFile2", file), "embedding the font '%s'", family))
     return false;
   return true;
@@ -1184,9 +1181,11 @@ static bool build(pdf_writer *w) {
       p->n = p->cap = 0;
     }
   }
-  for (size_t i = 0; i < w->nfonts; i++)
-    if (!map_font(w, i, &w->fonts[i]) || !embed_font(w, i, &w->fonts[i]))
+  for (size_t i = 0; i < w->nfonts; i++) {
+    size_t raw_len = 0;
+    if (!map_font(w, i, &w->fonts[i], &raw_len) || !embed_font(w, i, &w->fonts[i], raw_len))
       return false;
+  }
   if (!add_links(w) || !add_outline(w) || !add_page_labels(w) || !add_info(w))
     return false;
   return true;
