@@ -460,6 +460,8 @@ static void face_free(ep_face *f) {
     munmap((void *)f->data, f->data_len);
   else
     free((void *)f->data);
+  if (f->fd >= 0)
+    close(f->fd);
   pthread_mutex_destroy(&f->lock);
   strv_free(f->families, f->n_families);
   free(f->psname);
@@ -580,7 +582,8 @@ static void populate_tables(const unsigned char *data, size_t len, unsigned inde
 }
 
 // 'map_file()' - Map F's file read-only into F->data (left NULL when it
-// cannot be opened or mapped, or is empty or too big).
+// cannot be opened or mapped, or is empty or too big), the file kept open
+// in F->fd.
 static void map_file(ep_face *f) {
   int fd = open(f->path, O_RDONLY | O_CLOEXEC);
   struct stat st;
@@ -592,7 +595,9 @@ static void map_file(ep_face *f) {
       f->data = p;
       f->data_len = (size_t)st.st_size;
       f->mapped = true;
+      f->fd = fd; // kept: subsets read their glyphs with it (ep_face_program_raw())
       populate_tables(f->data, f->data_len, f->index);
+      return;
     }
   }
   close(fd);
@@ -691,6 +696,7 @@ static ep_face *face_new(char *path, unsigned index) {
   ep_face *f = ep_xcalloc(1, sizeof *f);
   f->path = path;
   f->index = index;
+  f->fd = -1;
   pthread_mutex_init(&f->lock, NULL);
   atomic_init(&f->pages, NULL);
   atomic_init(&f->hb, NULL);

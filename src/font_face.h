@@ -54,6 +54,7 @@ struct ep_face {
   const unsigned char *data;      // the file's bytes: mapped (face_load) or read from a descriptor (face_get_fd)
   size_t data_len;
   bool mapped;                    // data is a mapping (munmap), else malloc'd
+  int fd;                         // the mapped file, open for reading glyphs (subsets); else -1
   bool from_fd;                   // made by face_get_fd()
   program_entry programs[PROGRAM_CACHE]; // guarded by lock
   unsigned long clock;            // guarded by lock

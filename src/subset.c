@@ -24,12 +24,35 @@ typedef struct span {
   size_t len;
 } span;
 
+// A growable big-endian output buffer.
+typedef struct obuf {
+  unsigned char *p;
+  size_t len, cap;
+} obuf;
+
+// The glyph outlines of a subset whose caller reads them (ep_ttf_subset_read()):
+// each glyph kept is read once, in runs of nearby glyphs, into BYTES.
+typedef struct glyph_src {
+  ep_subset_read_fn read;
+  void *user;
+  uint64_t glyf_at;       // the glyf table's offset in the file
+  uint32_t *at;           // per glyph: 1 + its offset in BYTES; 0: not read
+  obuf bytes;             // the glyphs read, one after another
+  unsigned char *scratch; // GLYPH_RUN_MAX bytes: one run as read
+} glyph_src;
+
+// Glyphs less than GLYPH_GAP bytes apart are read in one call, in runs of at
+// most GLYPH_RUN_MAX bytes: a call costs about as much as copying 10 KB more.
+#define GLYPH_GAP (8u << 10)
+#define GLYPH_RUN_MAX (64u << 10)
+
 // The source face's tables this subsetter reads.
 typedef struct src_font {
   span head, hhea, maxp, hmtx, loca, glyf, name, os2, post;
   unsigned num_glyphs;
   unsigned num_hmetrics;
   bool long_loca;
+  glyph_src *src; // where the glyphs' bytes are read from; NULL: glyf itself
 } src_font;
 
 // The output tables, in tag order (the order of the table directory).
@@ -38,12 +61,6 @@ static const uint32_t out_tags[T_COUNT] = {TAG('O', 'S', '/', '2'), TAG('c', 'm'
                                            TAG('h', 'e', 'a', 'd'), TAG('h', 'h', 'e', 'a'), TAG('h', 'm', 't', 'x'),
                                            TAG('l', 'o', 'c', 'a'), TAG('m', 'a', 'x', 'p'), TAG('n', 'a', 'm', 'e'),
                                            TAG('p', 'o', 's', 't')};
-
-// A growable big-endian output buffer.
-typedef struct obuf {
-  unsigned char *p;
-  size_t len, cap;
-} obuf;
 
 // 'rd16()' - The big-endian 16-bit value at P.
 static unsigned rd16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
@@ -174,22 +191,34 @@ static bool find_tables(const unsigned char *data, size_t len, unsigned index, s
   return true;
 }
 
+// 'glyph_range()' - Where glyph GID's bytes lie in glyf: [*A, *B). False
+// when loca points outside glyf or backwards, or the glyph is too short.
+static bool glyph_range(const src_font *t, unsigned gid, size_t *a, size_t *b) {
+  if (t->long_loca) {
+    *a = rd32(t->loca.p + 4 * (size_t)gid);
+    *b = rd32(t->loca.p + 4 * (size_t)gid + 4);
+  } else {
+    *a = 2 * (size_t)rd16(t->loca.p + 2 * (size_t)gid);
+    *b = 2 * (size_t)rd16(t->loca.p + 2 * (size_t)gid + 2);
+  }
+  return *a <= *b && *b <= t->glyf.len && (*b == *a || *b - *a >= 10);
+}
+
 // 'glyph_data()' - Glyph GID's bytes in *G (empty for a glyph without
-// outline). False when loca points outside glyf or backwards.
+// outline): in glyf, or where they were read to (read_glyphs()). False when
+// loca points outside glyf or backwards, or the glyph was not read.
 static bool glyph_data(const src_font *t, unsigned gid, span *g) {
   size_t a, b;
-  if (t->long_loca) {
-    a = rd32(t->loca.p + 4 * (size_t)gid);
-    b = rd32(t->loca.p + 4 * (size_t)gid + 4);
-  } else {
-    a = 2 * (size_t)rd16(t->loca.p + 2 * (size_t)gid);
-    b = 2 * (size_t)rd16(t->loca.p + 2 * (size_t)gid + 2);
-  }
-  if (a > b || b > t->glyf.len)
+  if (!glyph_range(t, gid, &a, &b))
     return false;
-  g->p = t->glyf.p + a;
+  g->p = t->glyf.p + a; // not read through when empty
   g->len = b - a;
-  return g->len == 0 || g->len >= 10;
+  if (!t->src || g->len == 0)
+    return true;
+  if (!t->src->at[gid])
+    return false;
+  g->p = t->src->bytes.p + (t->src->at[gid] - 1);
+  return true;
 }
 
 // 'glyph_advance()' - The advance width of glyph GID.
@@ -211,13 +240,79 @@ static size_t component_size(unsigned flags) {
   return n;
 }
 
+// One glyph to read: its bytes [a, b) in glyf.
+typedef struct glyph_want {
+  size_t a, b;
+  unsigned gid;
+} glyph_want;
+
+// 'cmp_want()' - qsort comparator: glyph_want by offset.
+static int cmp_want(const void *pa, const void *pb) {
+  const glyph_want *a = pa, *b = pb;
+  return a->a < b->a ? -1 : a->a > b->a ? 1 : 0;
+}
+
+// 'read_glyphs()' - Read those of the N glyphs LIST that are not read yet,
+// through T's reader, in offset order, nearby ones in one call. False when
+// a glyph's loca entry is bad or the reader fails.
+static bool read_glyphs(const src_font *t, const unsigned *list, size_t n) {
+  glyph_src *r = t->src;
+  glyph_want *v = ep_xmalloc(sizeof *v * (n ? n : 1));
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t a, b;
+    if (!glyph_range(t, list[i], &a, &b)) {
+      free(v);
+      return false;
+    }
+    if (b > a && !r->at[list[i]])
+      v[m++] = (glyph_want){a, b, list[i]};
+  }
+  qsort(v, m, sizeof *v, cmp_want);
+  // Runs: glyphs that overlap always share one; nearby ones while it stays
+  // within the scratch buffer. Runs do not overlap, so at most glyf's size is kept.
+  bool ok = true;
+  for (size_t i = 0; i < m && ok;) {
+    size_t from = v[i].a, to = v[i].b, j = i + 1;
+    while (j < m && (v[j].a < to || (v[j].a <= to + GLYPH_GAP && (v[j].b > to ? v[j].b : to) - from <= GLYPH_RUN_MAX))) {
+      if (v[j].b > to)
+        to = v[j].b;
+      j++;
+    }
+    if (to - from > GLYPH_RUN_MAX) { // larger than the scratch buffer: read where it is kept, whole
+      size_t at = r->bytes.len;
+      ok = r->read(r->user, r->glyf_at + from, to - from, ob_room(&r->bytes, to - from));
+      for (size_t k = i; k < j; k++)
+        r->at[v[k].gid] = (uint32_t)(at + (v[k].a - from)) + 1;
+    } else if ((ok = r->read(r->user, r->glyf_at + from, to - from, r->scratch))) {
+      // Only the glyphs' bytes are kept, overlapping ones once.
+      size_t seg_from = 0, seg_to = 0, seg_at = 0;
+      for (size_t k = i; k < j; k++) {
+        if (k == i || v[k].a >= seg_to) {
+          seg_from = v[k].a;
+          seg_to = v[k].b;
+          seg_at = r->bytes.len;
+          ob_put(&r->bytes, r->scratch + (seg_from - from), seg_to - seg_from);
+        } else if (v[k].b > seg_to) {
+          ob_put(&r->bytes, r->scratch + (seg_to - from), v[k].b - seg_to);
+          seg_to = v[k].b;
+        }
+        r->at[v[k].gid] = (uint32_t)(seg_at + (v[k].a - seg_from)) + 1;
+      }
+    }
+    i = j;
+  }
+  free(v);
+  return ok;
+}
+
 // 'close_glyphs()' - Mark in KEEP (one byte per glyph) .notdef, the glyphs of
 // GIDS[0..N-1] and, to any depth, the components of composite glyphs.
 // Returns the number of glyphs kept, or 0 when a glyph is malformed or a
 // component lies outside the font.
 static unsigned close_glyphs(const src_font *t, const uint32_t *gids, size_t n, unsigned char *keep) {
   unsigned *stack = ep_xmalloc(sizeof *stack * t->num_glyphs);
-  size_t top = 0;
+  size_t top = 0, read_upto = 0; // with a reader, stack[0..read_upto-1] are read
   unsigned kept = 0;
   keep[0] = 1;
   stack[top++] = 0;
@@ -230,6 +325,15 @@ static unsigned close_glyphs(const src_font *t, const uint32_t *gids, size_t n, 
     }
   while (top) {
     span g;
+    if (t->src && read_upto < top) { // those not read yet, all at once (the components of the last ones popped)
+      if (!read_glyphs(t, stack + read_upto, top - read_upto)) {
+        kept = 0;
+        break;
+      }
+      read_upto = top;
+    }
+    if (read_upto == top)
+      read_upto--;
     if (!glyph_data(t, stack[--top], &g)) {
       kept = 0;
       break;
@@ -567,9 +671,26 @@ static unsigned write_hmtx(const src_font *t, const unsigned *old_id, unsigned k
   return metrics;
 }
 
+static bool subset_tables(const src_font *tp, const uint32_t *cps, const uint32_t *gids, size_t n,
+                          unsigned max_glyphs, unsigned char **out, size_t *out_len);
+
 // 'ep_ttf_subset()' - Subset one face to a set of characters (see subset.h).
 bool ep_ttf_subset(const unsigned char *data, size_t len, unsigned index, const uint32_t *cps,
                    const uint32_t *gids, size_t n, unsigned max_glyphs, unsigned char **out, size_t *out_len) {
+  return ep_ttf_subset_read(data, len, index, cps, gids, n, max_glyphs, NULL, NULL, out, out_len);
+}
+
+// 'glyph_src_free()' - Release what reading glyphs allocated (S may be unused).
+static void glyph_src_free(glyph_src *s) {
+  free(s->at);
+  free(s->bytes.p);
+  free(s->scratch);
+}
+
+// 'ep_ttf_subset_read()' - Subset one face, its glyphs read by the caller (see subset.h).
+bool ep_ttf_subset_read(const unsigned char *data, size_t len, unsigned index, const uint32_t *cps,
+                        const uint32_t *gids, size_t n, unsigned max_glyphs, ep_subset_read_fn read, void *user,
+                        unsigned char **out, size_t *out_len) {
   *out = NULL;
   *out_len = 0;
   src_font t;
@@ -578,6 +699,24 @@ bool ep_ttf_subset(const unsigned char *data, size_t len, unsigned index, const 
   for (size_t i = 1; i < n; i++)
     if (cps[i] <= cps[i - 1])
       return false;
+  glyph_src src = {0};
+  if (read) {
+    src.read = read;
+    src.user = user;
+    src.glyf_at = (uint64_t)(t.glyf.p - data);
+    src.at = ep_xcalloc(t.num_glyphs, sizeof *src.at);
+    src.scratch = ep_xmalloc(GLYPH_RUN_MAX);
+    t.src = &src;
+  }
+  bool ok = subset_tables(&t, cps, gids, n, max_glyphs, out, out_len);
+  glyph_src_free(&src);
+  return ok;
+}
+
+// 'subset_tables()' - The body of ep_ttf_subset_read(), the tables found in T.
+static bool subset_tables(const src_font *tp, const uint32_t *cps, const uint32_t *gids, size_t n,
+                          unsigned max_glyphs, unsigned char **out, size_t *out_len) {
+  const src_font t = *tp;
   unsigned char *keep = ep_xcalloc(t.num_glyphs, 1);
   unsigned kept = close_glyphs(&t, gids, n, keep);
   if (kept == 0 || kept > max_glyphs || kept > 0xFFFF) {

@@ -11,7 +11,8 @@
 // a font it does not handle (CFF or variable outlines, a malformed table, a
 // component outside the font, too many glyphs) makes it return false, and
 // the caller falls back to hb-subset. Pure function of its inputs: no
-// globals, no I/O, safe on any thread.
+// globals, no I/O of its own (a caller may read the glyphs for it), safe on
+// any thread.
 #ifndef EVALPDF_SUBSET_H
 #define EVALPDF_SUBSET_H
 
@@ -27,6 +28,20 @@
 // false with *OUT = NULL.
 bool ep_ttf_subset(const unsigned char *data, size_t len, unsigned index, const uint32_t *cps,
                    const uint32_t *gids, size_t n, unsigned max_glyphs, unsigned char **out, size_t *out_len);
+
+// 'ep_subset_read_fn' - Read LEN bytes at offset AT of the font file into
+// DST (the caller's buffer); false when they cannot all be read.
+typedef bool (*ep_subset_read_fn)(void *user, uint64_t at, size_t len, unsigned char *dst);
+
+// 'ep_ttf_subset_read()' - ep_ttf_subset(), but the kept glyphs' outlines
+// are read with READ(USER, ...) from the file that DATA holds, rather than
+// through DATA: once each, in offset order, nearby glyphs in one call. For
+// a file mapped into memory, where touching some hundreds of scattered pages
+// costs more than reading them (on a virtual machine, several times more).
+// The other tables are read from DATA. READ NULL: ep_ttf_subset().
+bool ep_ttf_subset_read(const unsigned char *data, size_t len, unsigned index, const uint32_t *cps,
+                        const uint32_t *gids, size_t n, unsigned max_glyphs, ep_subset_read_fn read, void *user,
+                        unsigned char **out, size_t *out_len);
 
 // 'ep_sfnt_directory()' - Where the table directory of face INDEX of the
 // font file DATA (LEN bytes: a .ttf, .otf or one face of a .ttc) starts, in

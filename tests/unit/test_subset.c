@@ -110,6 +110,64 @@ static bool checksums_ok(const unsigned char *f, size_t len) {
   return true;
 }
 
+// A glyph reader (ep_subset_read_fn) over a font file in memory that counts
+// what it is asked and fails from call FAIL_AT on (0: never).
+typedef struct mem_reader {
+  const unsigned char *data;
+  size_t len;
+  size_t calls, bytes, fail_at;
+} mem_reader;
+
+// 'mem_read()' - Copy LEN bytes at AT of R's file into DST, unless told to fail.
+static bool mem_read(void *user, uint64_t at, size_t len, unsigned char *dst) {
+  mem_reader *r = user;
+  r->calls++;
+  ck_assert_msg(at <= r->len && len <= r->len - at, "read of %zu bytes at %llu beyond the file", len,
+                (unsigned long long)at);
+  if (r->fail_at && r->calls >= r->fail_at)
+    return false;
+  memcpy(dst, r->data + at, len);
+  r->bytes += len;
+  return true;
+}
+
+// 'glyf_size()' - The length of face INDEX's glyf table in DATA.
+static size_t glyf_size(const unsigned char *data, unsigned index) {
+  size_t dir = 0;
+  if (rd32(data) == 0x74746366) // 'ttcf'
+    dir = rd32(data + 12 + 4 * index);
+  unsigned n = rd16(data + dir + 4);
+  for (unsigned i = 0; i < n; i++)
+    if (memcmp(data + dir + 12 + 16 * i, "glyf", 4) == 0)
+      return rd32(data + dir + 12 + 16 * i + 12);
+  return 0;
+}
+
+// 'same_when_read()' - ep_ttf_subset_read() with a reader gives the bytes
+// ep_ttf_subset() gave (OUT, OUT_LEN), reading each byte of glyf at most
+// once, in fewer calls than glyphs; and a reader that fails at any of its
+// calls makes it fail cleanly. Returns the number of calls.
+static size_t same_when_read(const unsigned char *data, size_t len, unsigned index, const uint32_t *cps,
+                             const uint32_t *gids, size_t n, const unsigned char *out, size_t out_len) {
+  mem_reader r = {data, len, 0, 0, 0};
+  unsigned char *got = NULL;
+  size_t got_len = 0;
+  ck_assert(ep_ttf_subset_read(data, len, index, cps, gids, n, 32768, mem_read, &r, &got, &got_len));
+  ck_assert_uint_eq(got_len, out_len);
+  ck_assert(memcmp(got, out, out_len) == 0);
+  free(got);
+  ck_assert_uint_le(r.bytes, glyf_size(data, index));
+  ck_assert_uint_le(r.calls, n + 1);
+  size_t calls = r.calls;
+  for (size_t k = 1; k <= calls; k++) {
+    mem_reader bad = {data, len, 0, 0, k};
+    got = (unsigned char *)"x";
+    ck_assert(!ep_ttf_subset_read(data, len, index, cps, gids, n, 32768, mem_read, &bad, &got, &got_len));
+    ck_assert_ptr_null(got);
+  }
+  return calls;
+}
+
 // 'round_trip()' - Subset face INDEX of PATH to CPS (ascending) and check it
 // through FreeType: every covered character maps to a glyph with the
 // original outline and advance, nothing else is mapped, the checksums hold.
@@ -128,6 +186,9 @@ static long round_trip(const char *path, unsigned index, const uint32_t *cps, si
   size_t out_len = 0;
   ck_assert(ep_ttf_subset(data, len, index, cps, gids, n, 32768, &out, &out_len));
   ck_assert(checksums_ok(out, out_len));
+  size_t calls = same_when_read(data, len, index, cps, gids, n, out, out_len);
+  if (n > 100)
+    ck_assert_uint_lt(calls, n / 4); // nearby glyphs share a call
   ck_assert_int_eq(FT_New_Memory_Face(lib, out, (FT_Long)out_len, 0, &sub), 0);
   ck_assert_int_eq(sub->units_per_EM, orig->units_per_EM);
   for (size_t i = 0; i < n; i++) {
@@ -258,6 +319,38 @@ START_TEST(astral_characters_and_empty_sets) {
   // Too many glyphs for the caller's limit: refused.
   ck_assert(!ep_ttf_subset(data, len, 0, cps, gids, 4, 4, &out, &out_len));
   ck_assert_ptr_null(out);
+  free(data);
+}
+END_TEST
+
+// Glyphs whose bytes overlap (a damaged or odd loca) are read once, and the
+// subset read through a reader is the one made from memory.
+START_TEST(overlapping_glyphs_are_read_once) {
+  size_t len;
+  unsigned char *data = slurp(SERIF, &len);
+  size_t head_len, loca_len;
+  size_t head = table(data, len, "head", &head_len), loca = table(data, len, "loca", &loca_len);
+  ck_assert(head && loca);
+  bool long_loca = rd16(data + head + 50) == 1;
+  // Glyph 36 is made to end where glyph 39 ends: it then holds 37-39 too.
+  unsigned g = 36;
+  if (long_loca)
+    memcpy(data + loca + 4 * (g + 1), data + loca + 4 * (g + 4), 4);
+  else
+    memcpy(data + loca + 2 * (g + 1), data + loca + 2 * (g + 4), 2);
+  uint32_t cps[] = {'A', 'B'}, gids[] = {g, g + 3};
+  unsigned char *out = NULL;
+  size_t out_len = 0;
+  ck_assert(ep_ttf_subset(data, len, 0, cps, gids, 2, 32768, &out, &out_len));
+  mem_reader r = {data, len, 0, 0, 0};
+  unsigned char *got = NULL;
+  size_t got_len = 0;
+  ck_assert(ep_ttf_subset_read(data, len, 0, cps, gids, 2, 32768, mem_read, &r, &got, &got_len));
+  ck_assert_uint_eq(got_len, out_len);
+  ck_assert(memcmp(got, out, out_len) == 0);
+  ck_assert_uint_le(r.calls, 2); // .notdef, and the two overlapping glyphs in one call
+  free(got);
+  free(out);
   free(data);
 }
 END_TEST
@@ -412,6 +505,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, large_subset_long_loca_and_cmap_runs);
   tcase_add_test(tc, astral_characters_and_empty_sets);
   tcase_add_test(tc, damaged_fonts_are_refused_safely);
+  tcase_add_test(tc, overlapping_glyphs_are_read_once);
   tcase_add_test(tc, cmap_lookup_matches_freetype_and_is_safe);
   suite_add_tcase(s, tc);
   return s;
