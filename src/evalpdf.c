@@ -282,6 +282,7 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
   pthread_cond_init(&c->prep_cv, NULL);
   ep_diags_init(&c->prep_diags);
   ep_sweeps_init(&c->sweeps);
+  c->sweeps.start = ep_thread_start; // a replaced PDF is released on the other core
   ep_diags_init(&c->font_diags);
   c->flags = opts->flags;
   c->root = ep_xstrdup(opts->root);

@@ -865,10 +865,36 @@ void ep_sweeps_init(ep_sweeps *s) {
 
 // 'ep_sweeps_free()' - Free the folder names the set holds.
 void ep_sweeps_free(ep_sweeps *s) {
+  if (s->releasing)
+    pthread_join(s->releaser, NULL);
   for (unsigned i = 0; i < EP_SWEEP_SLOTS; i++)
     free(s->dir[i]);
   pthread_mutex_destroy(&s->lock);
   memset(s, 0, sizeof *s);
+}
+
+// 'release_main()' - The releasing thread: close the descriptor ARG holds.
+static void *release_main(void *arg) {
+  close((int)(intptr_t)arg);
+  return NULL;
+}
+
+// 'ep_sweeps_release()' - Close a replaced file's last reference off the caller's path (see util.h).
+void ep_sweeps_release(ep_sweeps *s, int fd) {
+  if (fd < 0)
+    return;
+  if (!s) {
+    close(fd);
+    return;
+  }
+  pthread_mutex_lock(&s->lock);
+  if (s->releasing) // the previous one: long done, as a rule
+    pthread_join(s->releaser, NULL);
+  s->releasing = (s->start ? s->start(&s->releaser, release_main, (void *)(intptr_t)fd)
+                            : pthread_create(&s->releaser, NULL, release_main, (void *)(intptr_t)fd)) == 0;
+  pthread_mutex_unlock(&s->lock);
+  if (!s->releasing)
+    close(fd);
 }
 
 // 'sweep_due()' - Whether DIR's stale temporaries are to be removed now: yes
@@ -904,12 +930,14 @@ static bool sweep_due(ep_sweeps *s, const char *dir) {
 int ep_outfile_open(ep_outfile *o, const char *target, ep_sweeps *sweeps) {
   memset(o, 0, sizeof *o);
   o->fd = -1;
-  o->mode = 0666 & ~process_umask();
   struct stat st;
   if (stat(target, &st) == 0) {
     if (S_ISDIR(st.st_mode))
       return EISDIR;
     o->mode = st.st_mode & 07777;
+    o->replaces = S_ISREG(st.st_mode);
+  } else {
+    o->mode = 0666 & ~process_umask(); // a new file (reading the umask costs a /proc read)
   }
   char *resolved = realpath(target, NULL); // keep a symbolic link: replace what it points to
   o->target = resolved ? resolved : ep_xstrdup(target);
@@ -994,8 +1022,12 @@ int ep_outfile_commit(ep_outfile *o) {
   int e = 0;
   if (fchmod(o->fd, o->mode) != 0)
     e = errno;
+  // A reference to the file being replaced, so that the rename does not
+  // free it: that is left to the sweeps' releasing thread.
+  int old = e == 0 && o->replaces ? open(o->target, O_PATH | O_CLOEXEC) : -1;
   if (e == 0)
     e = o->tmpname ? (rename(o->tmpname, o->target) == 0 ? 0 : errno) : link_in_place(o);
+  ep_sweeps_release(o->sweeps, old);
   if (e == 0) {
     free(o->tmpname);
     o->tmpname = NULL; // in place: nothing to remove

@@ -277,6 +277,62 @@ START_TEST(test_outfile_sweeps) {
 }
 END_TEST
 
+// The release of a replaced file: counted and optionally refused thread starts.
+static int starts, last_fd, refuse_start;
+
+// 'counting_start()' - ep_sweeps' START: count, remember ARG's descriptor, maybe refuse.
+static int counting_start(pthread_t *t, void *(*fn)(void *), void *arg) {
+  starts++;
+  last_fd = (int)(intptr_t)arg;
+  return refuse_start ? EAGAIN : pthread_create(t, NULL, fn, arg);
+}
+
+// Replacing an existing output hands the old file's last reference to the
+// sweeps' thread, which has closed it once the set is freed; a new output
+// has nothing to release; a thread that cannot start means it is closed at
+// once. The new content is in place each time.
+START_TEST(test_outfile_release) {
+  mkdir(at("r"), 0700);
+  char target[PATH_MAX + 64];
+  snprintf(target, sizeof target, "%s/r/out.pdf", base);
+  ep_sweeps sw;
+  ep_sweeps_init(&sw);
+  sw.start = counting_start;
+  starts = 0;
+  refuse_start = 0;
+  ep_outfile o;
+  ck_assert_int_eq(ep_outfile_open(&o, target, &sw), 0); // a new file
+  ck_assert_int_eq(ep_write_all(o.fd, "one", 3), 0);
+  ck_assert_int_eq(ep_outfile_commit(&o), 0);
+  ck_assert_int_eq(starts, 0);
+  ck_assert_int_eq(ep_outfile_open(&o, target, &sw), 0); // replaces it
+  ck_assert_int_eq(ep_write_all(o.fd, "two", 3), 0);
+  ck_assert_int_eq(ep_outfile_commit(&o), 0);
+  ck_assert_int_eq(starts, 1);
+  ck_assert_int_ge(last_fd, 0);
+  ep_sweeps_free(&sw);
+  ck_assert_int_eq(fcntl(last_fd, F_GETFD), -1); // closed by the thread
+  ck_assert_int_eq(errno, EBADF);
+  int fd = open(target, O_RDONLY);
+  size_t len;
+  unsigned char *b = ep_read_fd(fd, 100, &len);
+  close(fd);
+  ck_assert_str_eq((char *)b, "two");
+  free(b);
+  ep_sweeps_init(&sw);
+  sw.start = counting_start;
+  refuse_start = 1;
+  ck_assert_int_eq(ep_outfile_open(&o, target, &sw), 0);
+  ck_assert_int_eq(ep_write_all(o.fd, "three", 5), 0);
+  ck_assert_int_eq(ep_outfile_commit(&o), 0);
+  ck_assert_int_eq(starts, 2);
+  ck_assert_int_eq(fcntl(last_fd, F_GETFD), -1); // closed at once
+  ck_assert_int_eq(count_entries("r"), 1);
+  ep_sweeps_free(&sw);
+  refuse_start = 0;
+}
+END_TEST
+
 // A code point set against a plain bitmap: members at the edges of its
 // blocks and of Unicode, values beyond U+10FFFF ignored, repeats reported as
 // not new, and the members kept in the order they were first added.
@@ -328,6 +384,7 @@ static Suite *confine_suite(void) {
   tcase_add_test(tc, test_read_limit);
   tcase_add_test(tc, test_outfile);
   tcase_add_test(tc, test_outfile_sweeps);
+  tcase_add_test(tc, test_outfile_release);
   tcase_add_test(tc, test_cpset);
   suite_add_tcase(s, tc);
   return s;
