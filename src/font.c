@@ -700,6 +700,7 @@ static ep_face *face_new(char *path, unsigned index) {
   pthread_mutex_init(&f->lock, NULL);
   atomic_init(&f->pages, NULL);
   atomic_init(&f->hb, NULL);
+  atomic_init(&f->subsets, 0);
   return f;
 }
 

@@ -55,6 +55,7 @@ struct ep_face {
   size_t data_len;
   bool mapped;                    // data is a mapping (munmap), else malloc'd
   int fd;                         // the mapped file, open for reading glyphs (subsets); else -1
+  atomic_uint subsets;            // subsets made by subset.c so far (font_program.c)
   bool from_fd;                   // made by face_get_fd()
   program_entry programs[PROGRAM_CACHE]; // guarded by lock
   unsigned long clock;            // guarded by lock
