@@ -73,6 +73,11 @@ const char *evalpdf_status_string(evalpdf_status status);
 #define EVALPDF_OPT_JSON (1u << 2)   // diagnostics the library prints itself (evalpdf_print_fonts
                                      // without a document) are one JSON array, as
                                      // evalpdf_print_diagnostics(…, json = 1, …) prints them
+#define EVALPDF_OPT_PREPARE (1u << 3) // evalpdf_context_new() starts building the font list on a
+                                     // background thread at once, for a program that calls
+                                     // evalpdf_context_prepare() next: the thread's start-up
+                                     // overlaps the context's own (the thread then waits for the
+                                     // layout; without a prepare it ends at evalpdf_context_free())
 
 // Options for a context. Initialize with evalpdf_options_init(), then set fields.
 // Strings are borrowed: they must outlive the evalpdf_context_new() call only.

@@ -88,6 +88,8 @@ struct evalpdf_context {
   ep_catalog catalog;
   ep_sweeps sweeps;  // output folders swept of stale temporaries lately (guarded internally)
   bool prep_on;      // a prepare thread was started (joined by evalpdf_context_free)
+  bool prep_early;   // started by evalpdf_context_new() (EVALPDF_OPT_PREPARE): it waits for prep_given
+  bool prep_called;  // evalpdf_context_prepare() was called
   pthread_t prep;
   char *prep_path;   // the layout it loads
   file_stamp prep_stamp; // the version of it parsed
@@ -96,6 +98,8 @@ struct evalpdf_context {
   // thread (which builds the font set meanwhile) under prep_mx.
   pthread_mutex_t prep_mx;
   pthread_cond_t prep_cv;
+  bool prep_given;      // an early thread's layout (prep_path, prep_stamp) is set
+  bool prep_cancel;     // an early thread gets no layout: the context is being freed
   bool prep_parsed;     // the three below are set
   ep_style *prep_style; // NULL when it failed to load; the thread takes it
   ep_diags prep_diags;  // what parsing reported
@@ -263,6 +267,8 @@ static char *lookup_layout(const evalpdf_context *c, const char *l, char *err, s
 // 'dup_or_null()' - A heap copy of S, or NULL for NULL or "".
 static char *dup_or_null(const char *s) { return s && s[0] ? ep_xstrdup(s) : NULL; }
 
+static void *prepare_main(void *arg);
+
 // 'evalpdf_context_new()' - Create a context.
 evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context **out, char *err,
                                    size_t err_size) {
@@ -274,7 +280,6 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
   if (!out)
     return EVALPDF_ERR_USAGE;
   *out = NULL;
-  xmlInitParser(); // thread-safe, idempotent; the parser hooks refuse entities per document
   evalpdf_context *c = ep_xcalloc(1, sizeof *c);
   pthread_mutex_init(&c->lock, NULL);
   pthread_mutex_init(&c->prep_mx, NULL);
@@ -294,6 +299,13 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
   c->cache_dir = v2 ? dup_or_null(opts->font_cache_dir) : NULL;
   c->fc_user_dir = v2 ? dup_or_null(opts->fontconfig_user_dir) : NULL;
   c->home_dir = v2 ? dup_or_null(opts->home_dir) : NULL;
+  if (opts->flags & EVALPDF_OPT_PREPARE) { // what the font list needs is set above
+    c->prep_early = true;                  // read by the thread
+    c->prep_on = ep_thread_start(&c->prep, prepare_main, c) == 0;
+    if (!c->prep_on)
+      c->prep_early = false; // (written only when no thread reads it)
+  }
+  xmlInitParser(); // thread-safe, idempotent; the parser hooks refuse entities per document
   ep_catalog_init(&c->catalog, c->user_dir, c->data_dir);
   if (opts->root && !is_dir(opts->root)) {
     if (err)
@@ -313,6 +325,12 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
 void evalpdf_context_free(evalpdf_context *ctx) {
   if (!ctx)
     return;
+  if (ctx->prep_on && ctx->prep_early) { // one still waiting for a layout gets none
+    pthread_mutex_lock(&ctx->prep_mx);
+    ctx->prep_cancel = true;
+    pthread_cond_signal(&ctx->prep_cv);
+    pthread_mutex_unlock(&ctx->prep_mx);
+  }
   if (ctx->prep_on)
     pthread_join(ctx->prep, NULL);
   free(ctx->prep_path);
@@ -809,6 +827,23 @@ static size_t style_faces(const ep_style *s, bool primary, ep_face **out, size_t
 // costs.
 static void *prepare_main(void *arg) {
   evalpdf_context *ctx = arg;
+  if (ctx->prep_early) { // started with the context: the font set first, then the layout
+    pthread_mutex_lock(&ctx->lock);
+    try_fonts(ctx);
+    // The installed fonts too, when their cache is valid: the layout is
+    // mostly parsed by then, and a wait for it would cost this thread a
+    // wake-up (half a millisecond on a virtual machine).
+    if (ctx->fonts)
+      ep_fontset_preload_system(ctx->fonts);
+    pthread_mutex_unlock(&ctx->lock);
+    pthread_mutex_lock(&ctx->prep_mx);
+    while (!ctx->prep_given && !ctx->prep_cancel)
+      pthread_cond_wait(&ctx->prep_cv, &ctx->prep_mx);
+    bool given = ctx->prep_given;
+    pthread_mutex_unlock(&ctx->prep_mx);
+    if (!given)
+      return NULL;
+  }
   pthread_mutex_lock(&ctx->lock);
   const style_entry *e = find_style(ctx, ctx->prep_path, &ctx->prep_stamp); // a render may have been first
   if (!e)
@@ -843,7 +878,7 @@ static char *resolve_layout(evalpdf_context *ctx, const evalpdf_document *doc, c
 
 // 'evalpdf_context_prepare()' - Start loading a layout and its fonts in the background.
 evalpdf_status evalpdf_context_prepare(evalpdf_context *ctx, const char *layout) {
-  if (!ctx || ctx->prep_on)
+  if (!ctx || ctx->prep_called)
     return ctx ? EVALPDF_OK : EVALPDF_ERR_USAGE;
   evalpdf_render_options ro;
   evalpdf_render_options_init(&ro);
@@ -854,13 +889,23 @@ evalpdf_status evalpdf_context_prepare(evalpdf_context *ctx, const char *layout)
   ep_diags_free(&unused);
   if (!path)
     return EVALPDF_ERR_USAGE;
-  ctx->prep_path = path;
-  ctx->prep_stamp = stamp_of(path); // before the thread starts: it reads the stamp
-  if (ep_thread_start(&ctx->prep, prepare_main, ctx) != 0) {
-    get_style(ctx, path, NULL); // no thread: load it now
-    return EVALPDF_OK;
+  ctx->prep_called = true;
+  if (ctx->prep_early) { // the thread is running: it reads these once given
+    pthread_mutex_lock(&ctx->prep_mx);
+    ctx->prep_path = path;
+    ctx->prep_stamp = stamp_of(path);
+    ctx->prep_given = true;
+    pthread_cond_signal(&ctx->prep_cv);
+    pthread_mutex_unlock(&ctx->prep_mx);
+  } else {
+    ctx->prep_path = path;
+    ctx->prep_stamp = stamp_of(path); // before the thread starts: it reads the stamp
+    if (ep_thread_start(&ctx->prep, prepare_main, ctx) != 0) {
+      get_style(ctx, path, NULL); // no thread: load it now
+      return EVALPDF_OK;
+    }
+    ctx->prep_on = true;
   }
-  ctx->prep_on = true;
   // The layout is parsed here while the thread builds the font set (each
   // takes about a millisecond); the thread binds the two.
   ep_diags parse;

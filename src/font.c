@@ -440,6 +440,28 @@ static void load_system_fonts(ep_fontset *fs, ep_diags *diags) {
     qsort(fs->cat, fs->n_cat, sizeof *fs->cat, cmp_cat);
 }
 
+// 'ep_fontset_preload_system()' - Add the installed fonts from a valid cache
+// now (see font.h).
+bool ep_fontset_preload_system(ep_fontset *fs) {
+  pthread_mutex_lock(&fs->lock);
+  bool done = fs->system_loaded;
+  if (fs->system_wanted && !fs->system_loaded) {
+    ep_sysfont *sys = NULL;
+    size_t n = 0;
+    ep_sysfont_cache cache = {fs->cache_dir, fs->fc_user_dir, fs->home_dir};
+    if (ep_sysfonts_load_cached(&cache, &sys, &n)) {
+      fs->system_loaded = fs->system_cached = done = true;
+      for (size_t i = 0; i < n; i++)
+        catalog_add(fs, &sys[i], SRC_SYSTEM);
+      ep_sysfonts_free(sys, n);
+      if (fs->n_cat)
+        qsort(fs->cat, fs->n_cat, sizeof *fs->cat, cmp_cat);
+    }
+  }
+  pthread_mutex_unlock(&fs->lock);
+  return done;
+}
+
 // 'face_free()' - Release a face: FreeType face, HarfBuzz face, cache pages.
 static void face_free(ep_face *f) {
   if (f->ft)

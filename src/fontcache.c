@@ -359,6 +359,27 @@ static void cache_write(const char *cache_dir, const ep_buf *stamps, FcConfig *f
   ep_buf_free(&b);
 }
 
+// 'cache_path()' - The cache file of CACHE in PATH (SIZE bytes) and its
+// stamp lines in STAMPS; false when nothing can be cached.
+static bool cache_path(const ep_sysfont_cache *cache, char *path, size_t size, ep_buf *stamps) {
+  const char *cache_dir = cache ? cache->dir : NULL;
+  return cache_dir && cache_dir[0] == '/' && !has_ctl(cache_dir) &&
+         (size_t)snprintf(path, size, "%s/" CACHE_NAME, cache_dir) < size &&
+         config_stamps(stamps, cache->fc_user_dir, cache->home_dir);
+}
+
+// 'ep_sysfonts_load_cached()' - The installed faces from a valid cache only.
+bool ep_sysfonts_load_cached(const ep_sysfont_cache *cache, ep_sysfont **out, size_t *n) {
+  *out = NULL;
+  *n = 0;
+  ep_buf stamps;
+  ep_buf_init(&stamps);
+  char path[4200];
+  bool ok = cache_path(cache, path, sizeof path, &stamps) && cache_read(path, &stamps, out, n);
+  ep_buf_free(&stamps);
+  return ok;
+}
+
 // 'ep_sysfonts_load()' - The installed faces, cached.
 bool ep_sysfonts_load(const ep_sysfont_cache *cache, ep_sysfont **out, size_t *n, bool *from_cache) {
   const char *cache_dir = cache ? cache->dir : NULL;
@@ -369,9 +390,7 @@ bool ep_sysfonts_load(const ep_sysfont_cache *cache, ep_sysfont **out, size_t *n
   ep_buf stamps;
   ep_buf_init(&stamps);
   char path[4200];
-  bool cacheable = cache_dir && cache_dir[0] == '/' && !has_ctl(cache_dir) &&
-                   (size_t)snprintf(path, sizeof path, "%s/" CACHE_NAME, cache_dir) < sizeof path &&
-                   config_stamps(&stamps, cache->fc_user_dir, cache->home_dir);
+  bool cacheable = cache_path(cache, path, sizeof path, &stamps);
   if (cacheable && cache_read(path, &stamps, out, n)) {
     if (from_cache)
       *from_cache = true;

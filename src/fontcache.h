@@ -47,6 +47,11 @@ typedef struct ep_sysfont_cache {
 // fontconfig cannot load its configuration (*OUT empty).
 bool ep_sysfonts_load(const ep_sysfont_cache *cache, ep_sysfont **out, size_t *n, bool *from_cache);
 
+// 'ep_sysfonts_load_cached()' - ep_sysfonts_load(), but only from a valid
+// cache file: false (nothing returned, fontconfig not asked, nothing
+// written) when there is none.
+bool ep_sysfonts_load_cached(const ep_sysfont_cache *cache, ep_sysfont **out, size_t *n);
+
 // 'ep_sysfonts_free()' - Free N faces V.
 void ep_sysfonts_free(ep_sysfont *v, size_t n);
 

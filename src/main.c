@@ -910,6 +910,8 @@ static int run(int argc, char **argv, int batch_at) {
     cli_env_options(&st.opts, &env);
     if (st.json)
       st.opts.flags |= EVALPDF_OPT_JSON; // what the library prints itself is JSON too
+    if (cmd->run == cmd_render) // it prepares the layout first: the font list starts at once
+      st.opts.flags |= EVALPDF_OPT_PREPARE;
     if (evalpdf_context_new(&st.opts, &st.ctx, err, sizeof err) != EVALPDF_OK) {
       cli_error("%s", err);
       rc = 2;

@@ -317,6 +317,39 @@ int main(int argc, char **argv) {
   check(evalpdf_context_new(NULL, &qctx, err, sizeof err) == EVALPDF_OK, "third context: %s", err);
   check(evalpdf_context_prepare(qctx, "compact") == EVALPDF_OK, "prepare compact");
   evalpdf_context_free(qctx); // at once: joins the thread
+  // EVALPDF_OPT_PREPARE: the font list starts with the context. Prepared
+  // next (after a bad name, which starts nothing), it renders the same bytes
+  // and diagnostics; never prepared, it renders the same too (the waiting
+  // thread is ended by evalpdf_context_free(), not joined forever); freed
+  // at once, it ends as well.
+  for (int mode = 0; mode < 3; mode++) {
+    evalpdf_options eo;
+    evalpdf_options_init(&eo);
+    eo.flags = EVALPDF_OPT_PREPARE;
+    evalpdf_context *ectx = NULL;
+    check(evalpdf_context_new(&eo, &ectx, err, sizeof err) == EVALPDF_OK, "early context %d: %s", mode, err);
+    if (mode == 2) {
+      evalpdf_context_free(ectx);
+      continue;
+    }
+    if (mode == 0) {
+      check(evalpdf_context_prepare(ectx, "no-such-layout-name") == EVALPDF_ERR_USAGE, "early: unknown layout");
+      check(evalpdf_context_prepare(ectx, NULL) == EVALPDF_OK, "early: prepare the default layout");
+      check(evalpdf_context_prepare(ectx, "compact") == EVALPDF_OK, "early: a second prepare does nothing");
+    }
+    evalpdf_document *edoc = NULL;
+    check(evalpdf_document_load(ectx, argv[1], &edoc) == ls, "load in an early context %d", mode);
+    unsigned char *epdf = NULL;
+    size_t elen = 0;
+    check(edoc && evalpdf_document_render_memory(edoc, &ro, &epdf, &elen) == EVALPDF_OK, "early render %d", mode);
+    check(elen == len[0] && epdf && !memcmp(epdf, pdf[0], elen), "early render %d gives the same PDF", mode);
+    char *ediag = edoc ? diags_text(edoc) : NULL;
+    check(ediag && !strcmp(ediag, diag[0]), "early render %d gives the same diagnostics", mode);
+    free(ediag);
+    evalpdf_free(epdf);
+    evalpdf_document_free(edoc);
+    evalpdf_context_free(ectx);
+  }
 
   for (int i = 0; i < 3; i++) {
     evalpdf_free(pdf[i]);
