@@ -417,6 +417,16 @@ bool ep_fontset_system_loaded(ep_fontset *fs) {
   return loaded;
 }
 
+// 'add_system_fonts()' - Add the N installed faces SYS (freed here) to FS's
+// catalog, in rank order (FS locked).
+static void add_system_fonts(ep_fontset *fs, ep_sysfont *sys, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    catalog_add(fs, &sys[i], SRC_SYSTEM);
+  ep_sysfonts_free(sys, n);
+  if (fs->n_cat)
+    qsort(fs->cat, fs->n_cat, sizeof *fs->cat, cmp_cat);
+}
+
 // 'load_system_fonts()' - Ask fontconfig for the installed fonts, once per
 // font set and only when a family is not found among the font folders'
 // faces (FS locked): loading fontconfig's configuration is the costliest
@@ -433,33 +443,23 @@ static void load_system_fonts(ep_fontset *fs, ep_diags *diags) {
   if (!ep_sysfonts_load(&cache, &sys, &n, &fs->system_cached))
     ep_diag_add(diags, EP_WARNING, NULL, 0, "fontconfig-failed",
                 "fontconfig could not load its configuration; installed fonts are not used.");
-  for (size_t i = 0; i < n; i++)
-    catalog_add(fs, &sys[i], SRC_SYSTEM);
-  ep_sysfonts_free(sys, n);
-  if (fs->n_cat)
-    qsort(fs->cat, fs->n_cat, sizeof *fs->cat, cmp_cat);
+  add_system_fonts(fs, sys, n);
 }
 
 // 'ep_fontset_preload_system()' - Add the installed fonts from a valid cache
 // now (see font.h).
-bool ep_fontset_preload_system(ep_fontset *fs) {
+void ep_fontset_preload_system(ep_fontset *fs) {
   pthread_mutex_lock(&fs->lock);
-  bool done = fs->system_loaded;
   if (fs->system_wanted && !fs->system_loaded) {
     ep_sysfont *sys = NULL;
     size_t n = 0;
     ep_sysfont_cache cache = {fs->cache_dir, fs->fc_user_dir, fs->home_dir};
     if (ep_sysfonts_load_cached(&cache, &sys, &n)) {
-      fs->system_loaded = fs->system_cached = done = true;
-      for (size_t i = 0; i < n; i++)
-        catalog_add(fs, &sys[i], SRC_SYSTEM);
-      ep_sysfonts_free(sys, n);
-      if (fs->n_cat)
-        qsort(fs->cat, fs->n_cat, sizeof *fs->cat, cmp_cat);
+      fs->system_loaded = fs->system_cached = true;
+      add_system_fonts(fs, sys, n);
     }
   }
   pthread_mutex_unlock(&fs->lock);
-  return done;
 }
 
 // 'face_free()' - Release a face: FreeType face, HarfBuzz face, cache pages.

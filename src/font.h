@@ -56,8 +56,7 @@ bool ep_fontset_new(const ep_fontset_options *opts, ep_diags *diags, ep_fontset 
 // the cache of them is valid (a background thread's head start: the layout's
 // roles are not known yet); fontconfig itself is never asked here, and a
 // missing or stale cache leaves them to the first family that needs them.
-// True when they are loaded (now or before).
-bool ep_fontset_preload_system(ep_fontset *fs);
+void ep_fontset_preload_system(ep_fontset *fs);
 
 // 'ep_fontset_system_loaded()' - True once fontconfig was asked for the
 // installed fonts. That happens at most once per set, on the first family

@@ -890,10 +890,11 @@ void ep_sweeps_release(ep_sweeps *s, int fd) {
   pthread_mutex_lock(&s->lock);
   if (s->releasing) // the previous one: long done, as a rule
     pthread_join(s->releaser, NULL);
-  s->releasing = (s->start ? s->start(&s->releaser, release_main, (void *)(intptr_t)fd)
-                            : pthread_create(&s->releaser, NULL, release_main, (void *)(intptr_t)fd)) == 0;
+  bool started = (s->start ? s->start(&s->releaser, release_main, (void *)(intptr_t)fd)
+                           : pthread_create(&s->releaser, NULL, release_main, (void *)(intptr_t)fd)) == 0;
+  s->releasing = started;
   pthread_mutex_unlock(&s->lock);
-  if (!s->releasing)
+  if (!started) // (read after the unlock, s->releasing may be another caller's)
     close(fd);
 }
 

@@ -185,6 +185,16 @@ static int count_entries(const char *rel) {
   return -1;
 }
 
+// 'assert_content()' - PATH holds the text WANT.
+static void assert_content(const char *path, const char *want) {
+  int fd = open(path, O_RDONLY);
+  size_t len;
+  unsigned char *b = ep_read_fd(fd, 100, &len);
+  close(fd);
+  ck_assert_str_eq((char *)b, want);
+  free(b);
+}
+
 START_TEST(test_outfile) {
   mkdir(at("o"), 0700);
   put("o/out.pdf", "old");
@@ -199,12 +209,7 @@ START_TEST(test_outfile) {
   ck_assert_int_eq(ep_write_all(o.fd, "new", 3), 0);
   ck_assert_int_eq(ep_outfile_commit(&o), 0);
   ck_assert_int_eq(count_entries("o"), 1);
-  int fd = open(target, O_RDONLY);
-  size_t len;
-  unsigned char *b = ep_read_fd(fd, 100, &len);
-  close(fd);
-  ck_assert_str_eq((char *)b, "new");
-  free(b);
+  assert_content(target, "new");
   // a named temporary of a process that is gone is removed by the next open
   put("o/.out.pdf.evalpdf-999999999-123456", "stale");
   put("o/.other.evalpdf-notapid-123456", "kept");
@@ -313,12 +318,7 @@ START_TEST(test_outfile_release) {
   ep_sweeps_free(&sw);
   ck_assert_int_eq(fcntl(last_fd, F_GETFD), -1); // closed by the thread
   ck_assert_int_eq(errno, EBADF);
-  int fd = open(target, O_RDONLY);
-  size_t len;
-  unsigned char *b = ep_read_fd(fd, 100, &len);
-  close(fd);
-  ck_assert_str_eq((char *)b, "two");
-  free(b);
+  assert_content(target, "two");
   ep_sweeps_init(&sw);
   sw.start = counting_start;
   refuse_start = 1;
