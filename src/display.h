@@ -29,9 +29,12 @@ typedef struct ep_box {
   double w, h;         // TEXT: advance width of the run and font size; others: extent
   // TEXT
   ep_face *face;       // borrowed from the context's fontset
-  const char *text;    // UTF-8 of the run, exactly the glyphs in order (for the dump and extraction checks)
-  const uint32_t *cps; // n code points (the characters drawn; one glyph each)
-  const double *dx;    // n x offsets of each glyph from x (justification already applied)
+  const char *text;    // UTF-8 of the run: n code points, one glyph each, in order (each as
+                       // ep_drawn_cp() gives it); what the PDF draws and extracts, and the dump prints
+  const double *dx;    // n x offsets of each glyph from x (justification already applied), or
+                       // NULL when every glyph sits at its natural pen position: the sum of the
+                       // ep_natural_advance() of the glyphs before it (a display list of short
+                       // unjustified lines keeps no offsets)
   // Provenance
   const char *src_file;
   // What only some kinds have shares its room: a display list holds about
@@ -104,6 +107,23 @@ typedef struct ep_dlist {
   uint32_t *hint_cps;
   size_t hint_n;
 } ep_dlist;
+
+// 'ep_drawn_cp()' - The code point a TEXT box draws for CP: U+FFFD for NUL,
+// surrogates, U+FFFE/U+FFFF and what lies beyond Unicode; every other
+// character of any plane as it is.
+static inline uint32_t ep_drawn_cp(uint32_t cp) {
+  if (cp == 0 || cp == 0xFFFEu || cp == 0xFFFFu || cp > 0x10FFFFu || (cp >= 0xD800u && cp <= 0xDFFFu))
+    return 0xFFFDu;
+  return cp;
+}
+
+// 'ep_natural_advance()' - The pen step in pt after drawn code point CP of
+// FACE at SIZE pt: what a TEXT box without dx advances by. The layout and
+// the PDF writer both compute it here, so that a box whose offsets equal
+// these steps can drop them and be drawn at the same positions.
+static inline double ep_natural_advance(ep_face *face, uint32_t cp, double size) {
+  return ep_face_advance(face, cp) * size / 1000.0;
+}
 
 // 'ep_box_start()' - Make *B an empty box of KIND: zeroed, fill -1 (none)
 // for RULE and RECT, whose union room TEXT, LINK and DEST use for their own

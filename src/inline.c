@@ -358,25 +358,35 @@ void lay_emit_runs(inl *L, const atoms *at, const double *x, size_t s, size_t e,
     b->src_file = st->file;
     b->src_line = ep_box_line(st->line);
     size_t n = j - i;
-    uint32_t *cps = ep_arena_alloc_aligned(&L->dl->arena, n * sizeof *cps, _Alignof(uint32_t));
-    double *dx = ep_arena_alloc_aligned(&L->dl->arena, n * sizeof *dx, _Alignof(double));
+    // The offsets are kept only when some glyph is off its natural pen
+    // position (justified lines, CJK cells, punctuation compression): they
+    // are the largest part of a long report's display list otherwise.
+    double *dx = NULL, pen = 0;
     size_t bytes = 0;
     char u8[4];
     for (size_t k = 0; k < n; k++) {
-      cps[k] = at->a[i + k].cp;
-      dx[k] = x[i + k] + at->s[i + k].off - x[i] - st->off;
-      bytes += ep_utf8_encode(cps[k], u8);
+      uint32_t cp = ep_drawn_cp(at->a[i + k].cp);
+      double d = x[i + k] + at->s[i + k].off - x[i] - st->off;
+      if (!dx && (!st->face || d != pen || signbit(d) != signbit(pen))) {
+        dx = ep_arena_alloc_aligned(&L->dl->arena, n * sizeof *dx, _Alignof(double));
+        for (size_t m = 0; m < k; m++) // the same values as the pen positions they equalled
+          dx[m] = x[i + m] + at->s[i + m].off - x[i] - st->off;
+      }
+      if (dx)
+        dx[k] = d;
+      else
+        pen += ep_natural_advance(st->face, cp, st->size);
+      bytes += ep_utf8_encode(cp, u8);
     }
     char *text = ep_arena_alloc_aligned(&L->dl->arena, bytes + 1, 1); // zeroed: terminated
     for (size_t k = 0, o = 0; k < n; k++)
-      o += ep_utf8_encode(cps[k], text + o);
+      o += ep_utf8_encode(ep_drawn_cp(at->a[i + k].cp), text + o);
     b->n = (uint32_t)n; // a run is part of one line
-    b->cps = cps;
     b->dx = dx;
     b->w = x[j - 1] - x[i] - st->off + at->a[j - 1].advance;
     b->text = text;
     for (size_t k = 1; k < n && !b->actual_text; k++) { // an ideograph beside a Latin letter or digit
-      uint32_t p = cps[k - 1], q = cps[k];
+      uint32_t p = at->a[i + k - 1].cp, q = at->a[i + k].cp;
       b->actual_text = (is_alnum_cp(p) && ep_is_cjk(q)) || (is_alnum_cp(q) && ep_is_cjk(p));
     }
     size_t self = (size_t)(b - L->protos);

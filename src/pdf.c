@@ -640,9 +640,9 @@ static void actual_text(ep_buf *h, const ep_page *p, size_t from, size_t to) {
   ep_buf_puts(h, "/Span <</ActualText <FEFF");
   for (size_t bi = from; bi <= to; bi++) {
     const ep_box *b = &p->boxes[bi];
-    for (size_t i = 0; b->kind == EP_BOX_TEXT && i < b->n; i++) {
-      ep_pdf_put_utf16(h, b->cps[i]);
-    }
+    size_t len = b->kind == EP_BOX_TEXT && b->text ? strlen(b->text) : 0;
+    for (size_t i = 0; i < len;)
+      ep_pdf_put_utf16(h, ep_utf8_next(b->text, len, &i));
   }
   ep_buf_puts(h, ">>> BDC\012");
 }

@@ -6,17 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REPLACEMENT 0xFFFDu // drawn for what drawn_cp() refuses
-#define CP_MAX 0x10FFFFu    // the last Unicode code point
-
-// 'drawn_cp()' - The code point drawn for CP: U+FFFD for NUL, surrogates,
-// U+FFFE/U+FFFF and what lies beyond Unicode; every other character of any
-// plane as it is (the CIDs are the font's own numbering, not the BMP).
-static uint32_t drawn_cp(uint32_t cp) {
-  if (cp == 0 || cp == 0xFFFEu || cp == 0xFFFFu || cp > CP_MAX || (cp >= 0xD800u && cp <= 0xDFFFu))
-    return REPLACEMENT;
-  return cp;
-}
+#define REPLACEMENT 0xFFFDu // drawn for bytes that are not UTF-8
 
 // 'reserve()' - Room for N glyphs in G.
 static void reserve(ep_glyphs *g, size_t n) {
@@ -31,26 +21,23 @@ static void reserve(ep_glyphs *g, size_t n) {
 // 'ep_glyphs_load()' - B's drawn glyphs into G (see pdf_survey.h).
 size_t ep_glyphs_load(ep_glyphs *g, const ep_box *b, ep_face *face) {
   size_t n = 0;
-  if (b->cps) {
-    reserve(g, b->n);
-    for (; n < b->n; n++)
-      g->cp[n] = drawn_cp(b->cps[n]);
-  } else if (b->text) {
+  if (b->text) {
     const unsigned char *s = (const unsigned char *)b->text;
     size_t len = strlen(b->text);
     reserve(g, len);
     for (size_t i = 0; i < len;) {
       uint32_t cp = 0;
       size_t k = ep_utf8_decode(s + i, len - i, &cp);
-      g->cp[n++] = k ? drawn_cp(cp) : REPLACEMENT;
+      g->cp[n++] = k ? ep_drawn_cp(cp) : REPLACEMENT;
       i += k ? k : 1;
     }
   }
+  bool offsets = b->dx && n == b->n; // dx has one offset per glyph of the text
   if (face) {
     double pen = 0;
     for (size_t i = 0; i < n; i++) {
-      g->adv[i] = ep_face_advance(face, g->cp[i]) * b->size / 1000.0;
-      g->x[i] = b->cps && b->dx && isfinite(b->dx[i]) ? b->dx[i] : pen;
+      g->adv[i] = ep_natural_advance(face, g->cp[i], b->size);
+      g->x[i] = offsets && isfinite(b->dx[i]) ? b->dx[i] : pen;
       pen += g->adv[i];
     }
   }
@@ -80,7 +67,7 @@ const char *ep_pdf_text_box_problem(const ep_box *b) {
     return "has no font";
   if (!(b->size > 0 && b->size <= EP_PDF_MAX_FONT_SIZE))
     return "has a font size outside 0..600 pt";
-  if (!b->cps && !b->text)
+  if (!b->text)
     return "has no characters";
   if (!ep_face_is_truetype(b->face))
     return "uses a face without TrueType outlines";

@@ -27,11 +27,11 @@ typedef struct ep_glyphs {
   size_t cap;
 } ep_glyphs;
 
-// 'ep_glyphs_load()' - Fill G with TEXT box B's drawn code points (U+FFFD for
-// NUL, surrogates, U+FFFE/U+FFFF and what lies beyond Unicode; B's cps, or
-// its text decoded when cps is NULL), and, when FACE is given, their natural
-// advances and x offsets (from dx, or natural when dx is missing). Returns
-// the glyph count.
+// 'ep_glyphs_load()' - Fill G with TEXT box B's drawn code points (its text
+// decoded, each as ep_drawn_cp() gives it; U+FFFD for bytes that are not
+// UTF-8), and, when FACE is given, their natural advances and x offsets
+// (from dx; the natural pen positions when dx is NULL, or does not match the
+// text's glyph count). Returns the glyph count.
 size_t ep_glyphs_load(ep_glyphs *g, const ep_box *b, ep_face *face);
 
 // 'ep_glyphs_free()' - Free G's arrays and zero it.

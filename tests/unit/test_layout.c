@@ -76,6 +76,17 @@ typedef struct rline {
   uint32_t first, last;
 } rline;
 
+// 'box_cp()' - The code point of glyph I of TEXT box B (its text decoded; I < B->n).
+static uint32_t box_cp(const ep_box *b, size_t i) {
+  size_t len = strlen(b->text), at = 0;
+  uint32_t cp = 0;
+  for (size_t k = 0; k <= i; k++) {
+    ck_assert_uint_lt(at, len);
+    cp = ep_utf8_next(b->text, len, &at);
+  }
+  return cp;
+}
+
 // 'collect_lines()' - Group text boxes of body size (16 pt) by page and baseline.
 static rline *collect_lines(const ep_dlist *dl, size_t *n) {
   size_t cap = 1024;
@@ -104,15 +115,15 @@ static rline *collect_lines(const ep_dlist *dl, size_t *n) {
         l->y = b->y;
         l->x0 = b->x;
         l->x1 = b->x + b->w;
-        l->first = b->cps[0];
+        l->first = box_cp(b, 0);
       }
       if (b->x < l->x0) {
         l->x0 = b->x;
-        l->first = b->cps[0];
+        l->first = box_cp(b, 0);
       }
       if (b->x + b->w >= l->x1) {
         l->x1 = b->x + b->w;
-        l->last = b->cps[b->n - 1];
+        l->last = box_cp(b, b->n - 1);
       }
       strncat(l->text, b->text, sizeof l->text - strlen(l->text) - 1);
     }
@@ -167,6 +178,45 @@ START_TEST(example_grid_and_kinsoku) {
   }
   ck_assert_uint_ge(full, 100);
   free(L);
+  done(&e, r, &d, dl);
+}
+END_TEST
+
+START_TEST(offsets_kept_only_off_the_pen) {
+  // A text run keeps its glyph offsets only when some glyph is off its
+  // natural pen position; the example has both kinds (justified lines and
+  // headings, short last lines and table cells).
+  env e;
+  env_open(&e);
+  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
+  ep_report *r = ep_report_load(EVALPDF_TEST_SOURCE_DIR "/examples/guangdong-2022-jiuzhu.xml", &o);
+  ck_assert_uint_eq(r->diags.errors, 0);
+  ep_diags d;
+  ep_dlist *dl = lay_out(&e, r, &d);
+  size_t kept = 0, dropped = 0;
+  ep_glyphs g = {0};
+  for (size_t p = 0; p < dl->npages; p++)
+    for (size_t k = 0; k < dl->pages[p].n; k++) {
+      const ep_box *b = &dl->pages[p].boxes[k];
+      if (b->kind != EP_BOX_TEXT)
+        continue;
+      ck_assert_uint_eq(ep_glyphs_load(&g, b, b->face), b->n);
+      if (!b->dx) {
+        dropped++;
+        continue;
+      }
+      kept++;
+      double pen = 0;
+      bool off = false;
+      for (size_t i = 0; i < b->n; i++) {
+        off = off || b->dx[i] != pen || signbit(b->dx[i]) != signbit(pen);
+        pen += ep_natural_advance(b->face, g.cp[i], b->size);
+      }
+      ck_assert_msg(off, "page %zu: \"%s\" keeps offsets that are its pen positions", p + 1, b->text);
+    }
+  ep_glyphs_free(&g);
+  ck_assert_uint_gt(kept, 100);
+  ck_assert_uint_gt(dropped, 100);
   done(&e, r, &d, dl);
 }
 END_TEST
@@ -673,14 +723,16 @@ static double min_mark_white(const ep_dlist *dl, size_t *pairs, char *where, siz
     const ep_page *pg = &dl->pages[p];
     size_t n = 0, cap = 256;
     glyph *g = malloc(cap * sizeof *g);
+    ep_glyphs gl = {0};
     for (size_t k = 0; k < pg->n; k++) {
       const ep_box *b = &pg->boxes[k];
       if (b->kind != EP_BOX_TEXT)
         continue;
+      ck_assert_uint_eq(ep_glyphs_load(&gl, b, b->face), b->n);
       for (size_t i = 0; i < b->n; i++) {
         if (n == cap)
           g = realloc(g, (cap *= 2) * sizeof *g);
-        g[n++] = (glyph){b->x + b->dx[i], b->y, b->size, b->cps[i], b->face};
+        g[n++] = (glyph){b->x + gl.x[i], b->y, b->size, gl.cp[i], b->face};
       }
     }
     qsort(g, n, sizeof *g, glyph_cmp);
@@ -707,6 +759,7 @@ static double min_mark_white(const ep_dlist *dl, size_t *pairs, char *where, siz
       }
     }
     free(g);
+    ep_glyphs_free(&gl);
   }
   return worst;
 }
@@ -1035,6 +1088,7 @@ static Suite *layout_suite(void) {
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, example_grid_and_kinsoku);
   tcase_add_test(tc, plain_lines_hold_28);
+  tcase_add_test(tc, offsets_kept_only_off_the_pen);
   tcase_add_test(tc, heading_never_last_on_page);
   tcase_add_test(tc, missing_glyph_warns_with_line);
   tcase_add_test(tc, page_numbers_odd_right_even_left);

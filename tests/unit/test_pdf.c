@@ -13,6 +13,7 @@
 #define _XOPEN_SOURCE 700 // mkdtemp(), fork()
 #endif
 #include "pdf.h"
+#include "pdf_survey.h"
 
 #include "display.h"
 #include "font.h"
@@ -64,7 +65,6 @@ static ep_box *add_run(doc *d, ep_page *p, ep_face *face, double size, double x,
                        double extra, size_t split, double extra2) {
   ep_box *b = ep_page_add(d->dl, p, EP_BOX_TEXT);
   size_t len = strlen(utf8), n = 0;
-  uint32_t *cps = ep_arena_alloc(&d->dl->arena, (len + 1) * sizeof *cps);
   double *dx = ep_arena_alloc(&d->dl->arena, (len + 1) * sizeof *dx);
   double pen = 0;
   for (size_t i = 0; i < len;) {
@@ -72,7 +72,6 @@ static ep_box *add_run(doc *d, ep_page *p, ep_face *face, double size, double x,
     size_t k = ep_utf8_decode((const unsigned char *)utf8 + i, len - i, &cp);
     ck_assert_uint_gt(k, 0);
     i += k;
-    cps[n] = cp;
     dx[n] = pen;
     pen += ep_face_advance(face, cp) * size / 1000.0 + (split && n >= split ? extra2 : extra);
     n++;
@@ -85,7 +84,6 @@ static ep_box *add_run(doc *d, ep_page *p, ep_face *face, double size, double x,
   b->size = size;
   b->text = ep_arena_strdup(&d->dl->arena, utf8);
   b->n = n;
-  b->cps = cps;
   b->dx = dx;
   ep_buf_puts(&d->expect, utf8);
   d->runs++;
@@ -632,6 +630,48 @@ START_TEST(runs_group_glyphs_with_char_spacing) {
 }
 END_TEST
 
+START_TEST(runs_without_offsets_sit_at_their_pen_positions) {
+  // A TEXT box without dx is drawn at its natural pen positions: the same
+  // PDF, byte for byte, as the box whose dx holds exactly those positions
+  // (add_run with no extra spacing). The layout drops such offsets.
+  doc d;
+  doc_open(&d);
+  d.dl->epoch = 1700000000;
+  ep_page *p = ep_dlist_add_page(d.dl, A4_W, A4_H);
+  ep_box *runs[] = {add_run(&d, p, d.song, 16, 79.37, 700, "第1部分情况说明", 0, 0, 0),
+                    add_run(&d, p, d.kai, 11, 80, 650, "资金到位率（含结转）为98.5%。", 0, 0, 0),
+                    add_run(&d, p, d.hei, 22, 120, 600, "“十四五”——规划", 0, 0, 0)};
+  char with[512], without[512];
+  write_doc(&d, "with.pdf", with, sizeof with);
+  for (size_t i = 0; i < sizeof runs / sizeof *runs; i++)
+    runs[i]->dx = NULL;
+  write_doc(&d, "without.pdf", without, sizeof without);
+  size_t la = 0, lb = 0;
+  char *a = read_all(with, &la), *b = read_all(without, &lb);
+  ck_assert_ptr_nonnull(a);
+  ck_assert_ptr_nonnull(b);
+  ck_assert_uint_gt(la, 1000);
+  ck_assert_msg(la == lb && !memcmp(a, b, la), "the PDFs differ (%zu and %zu bytes)", la, lb);
+  free(a);
+  free(b);
+  // One glyph off its pen position changes the drawing.
+  double *dx = ep_arena_alloc(&d.dl->arena, runs[1]->n * sizeof *dx);
+  ep_glyphs g = {0};
+  ck_assert_uint_eq(ep_glyphs_load(&g, runs[1], runs[1]->face), runs[1]->n);
+  memcpy(dx, g.x, runs[1]->n * sizeof *dx);
+  dx[3] += 0.5;
+  runs[1]->dx = dx;
+  write_doc(&d, "moved.pdf", with, sizeof with);
+  a = read_all(with, &la);
+  b = read_all(without, &lb);
+  ck_assert_msg(la != lb || memcmp(a, b, la), "moving a glyph left the PDF as it was");
+  free(a);
+  free(b);
+  ep_glyphs_free(&g);
+  doc_close(&d);
+}
+END_TEST
+
 START_TEST(glyphs_sit_at_their_offsets) {
   // Gaps of 6 pt and more make pdftotext report every glyph as a word of its
   // own, with its box: the left edge must be x + dx[i]. Run A has one
@@ -642,9 +682,10 @@ START_TEST(glyphs_sit_at_their_offsets) {
   const ep_box *a = add_run(&d, p, d.song, 12, 72.3, 700, "评价指标体系完善，结论为A级。", 6.125, 0, 0);
   ep_box *b = add_run(&d, p, d.kai, 11, 80, 650, "专项资金使用效益明显提高", 0, 0, 0);
   double *dx = (double *)b->dx, pen = 0;
+  size_t len = strlen(b->text), at = 0;
   for (size_t i = 0; i < b->n; i++) {
     dx[i] = pen;
-    pen += ep_face_advance(d.kai, b->cps[i]) * 11 / 1000.0 + 6 + 0.37 * (double)(i % 4);
+    pen += ep_face_advance(d.kai, ep_utf8_next(b->text, len, &at)) * 11 / 1000.0 + 6 + 0.37 * (double)(i % 4);
   }
   char path[512];
   write_doc(&d, "r.pdf", path, sizeof path);
@@ -655,6 +696,7 @@ START_TEST(glyphs_sit_at_their_offsets) {
   for (size_t r = 0; r < 2; r++) {
     const ep_box *x = boxes[r];
     double ymin0 = -1;
+    size_t xlen = strlen(x->text), xat = 0;
     for (size_t i = 0; i < x->n; i++) {
       q = strstr(q, "<word xMin=\"");
       ck_assert_msg(q != NULL, "run %zu glyph %zu missing", r, i);
@@ -662,7 +704,7 @@ START_TEST(glyphs_sit_at_their_offsets) {
       ck_assert_int_eq(sscanf(q, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\">", &x0, &y0, &x1, &y1), 4);
       q = strchr(q, '>') + 1;
       char want[8];
-      want[ep_utf8_encode(x->cps[i], want)] = '\0';
+      want[ep_utf8_encode(ep_utf8_next(x->text, xlen, &xat), want)] = '\0';
       ck_assert_msg(!strncmp(q, want, strlen(want)) && !strncmp(q + strlen(want), "</word>", 7),
                     "run %zu glyph %zu: %.20s", r, i, q);
       ck_assert_msg(fabs(x0 - (x->x + x->dx[i])) < 0.01, "run %zu glyph %zu at %.4f, want %.4f", r, i, x0,
@@ -1278,6 +1320,7 @@ static Suite *pdf_suite(void) {
   tcase_add_test(tc, link_points_to_destination_on_page_2);
   tcase_add_test(tc, runs_group_glyphs_with_char_spacing);
   tcase_add_test(tc, glyphs_sit_at_their_offsets);
+  tcase_add_test(tc, runs_without_offsets_sit_at_their_pen_positions);
   tcase_add_test(tc, rewrite_is_byte_identical);
   tcase_add_test(tc, unwritable_directory_keeps_existing_file);
   tcase_add_test(tc, folder_or_missing_folder_fails_cleanly);
