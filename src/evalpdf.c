@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -89,11 +90,11 @@ struct evalpdf_context {
   ep_sweeps sweeps;  // output folders swept of stale temporaries lately (guarded internally)
   bool prep_on;      // a prepare thread was started (joined by evalpdf_context_free)
   bool prep_early;   // started by evalpdf_context_new() (EVALPDF_OPT_PREPARE): it waits for prep_given
-  bool prep_called;  // evalpdf_context_prepare() was called
+  atomic_bool prep_called; // evalpdf_context_prepare() was called (a render may read it on another thread)
   pthread_t prep;
   char *prep_path;   // the layout it loads
   file_stamp prep_stamp; // the version of it parsed
-  atomic_bool prep_styled;   // the prepare thread has built its style entry
+  atomic_uint prep_styled;   // 1 once the prepare thread has built its style entry (else 0)
   // The layout as evalpdf_context_prepare() parsed it, handed to the prepare
   // thread (which builds the font set meanwhile) under prep_mx.
   pthread_mutex_t prep_mx;
@@ -859,7 +860,7 @@ static void *prepare_main(void *arg) {
   else
     ep_style_free(parsed);
   pthread_mutex_unlock(&ctx->lock);
-  atomic_store(&ctx->prep_styled, true);
+  atomic_store(&ctx->prep_styled, 1u);
   ep_face *faces[64];
   size_t n = e->style && e->fonts_ok ? style_faces(e->style, true, faces, sizeof faces / sizeof *faces) : 0;
   ep_face *body_face = e->style && e->fonts_ok ? ep_layout_body_face(e->style) : NULL;
@@ -1036,6 +1037,8 @@ static bool same_file(const char *path, const struct stat *st) {
   return path && stat(path, &s) == 0 && s.st_dev == st->st_dev && s.st_ino == st->st_ino;
 }
 
+#define STYLE_SPIN_NS 15000000L // how long a render waits awake for the prepare thread's style
+
 // 'output_is_input()' - Whether the PDF's path OUT (an existing file, reached
 // through symbolic links as the writer reaches it) is a file the render of
 // DOC with style entry E reads: the report, a file it includes, the layout or
@@ -1097,6 +1100,10 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
     if (!atomic_load(&ctx->prep_styled) && !atomic_exchange(&ctx->ws_warm_taken, true))
       ep_wordseg_warm();
   }
+  // Then it waits for the style awake rather than asleep on the context's
+  // lock, which the prepare thread holds while it binds the fonts.
+  if (st == EVALPDF_OK && ctx->prep_on && ctx->prep_called)
+    ep_spin_while(&ctx->prep_styled, 0, STYLE_SPIN_NS);
   if (st == EVALPDF_OK && opts && (opts->creation_date < -1 || opts->creation_date > 253402300799LL)) {
     ep_diag_add(&rd, EP_ERROR, NULL, 0, "bad-option",
                 "creation_date %lld is neither -1 (no date) nor a time from 1970 to 9999 (0 to 253402300799).",

@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,9 +36,12 @@ typedef struct spec_job {
   spec_step step;
 } spec_job;
 
+#define FINISH_SPIN_NS 10000000L // how long a caller waits awake for a task running elsewhere
+
 struct ep_programs {
   pthread_mutex_t lock;
-  pthread_cond_t cond; // broadcast whenever a task ends or stop is set
+  pthread_cond_t cond; // broadcast whenever a task ends or stop is set (wake())
+  atomic_uint wakes;   // how many times cond was broadcast, for waiters that spin
   prog_item *items;
   size_t n;
   size_t *order; // item indices, largest code point set first
@@ -50,6 +54,12 @@ struct ep_programs {
 };
 
 static bool awaits_spec(const ep_programs *p, const prog_item *it, bool zip);
+
+// 'wake()' - Tell every waiter that something changed (P locked).
+static void wake(ep_programs *p) {
+  atomic_fetch_add_explicit(&p->wakes, 1, memory_order_release);
+  pthread_cond_broadcast(&p->cond);
+}
 
 // 'take_task()' - Claim the next task (P locked): the first one that can
 // start, largest item first, each item's subset before its deflate (unless
@@ -115,7 +125,7 @@ static bool run_spec(ep_programs *p) {
   free(z);
   pthread_mutex_lock(&p->lock);
   p->specs[at].step = ok && !zip ? SPEC_DEFLATE : SPEC_OVER;
-  pthread_cond_broadcast(&p->cond);
+  wake(p);
   return true;
 }
 
@@ -142,7 +152,7 @@ static void run_task(ep_programs *p, prog_item *it, bool zip) {
     if (!ok)
       it->zip = TASK_FAILED; // nothing to deflate
   }
-  pthread_cond_broadcast(&p->cond);
+  wake(p);
 }
 
 // 'work_left()' - True while some deflate has not been claimed (P locked):
@@ -216,7 +226,7 @@ void ep_programs_speculate(ep_programs *p, ep_face *const *faces, const uint32_t
     *s = (spec_job){faces[i], ep_xmalloc(sizeof *s->cps * (ns[i] ? ns[i] : 1)), ns[i], SPEC_SUBSET};
     memcpy(s->cps, cps[i], sizeof *s->cps * ns[i]);
   }
-  pthread_cond_broadcast(&p->cond);
+  wake(p);
   pthread_mutex_unlock(&p->lock);
 }
 
@@ -236,7 +246,7 @@ void ep_programs_post(ep_programs *p, ep_face *const *faces, const uint32_t *con
     items = NULL;
     order = NULL;
   }
-  pthread_cond_broadcast(&p->cond);
+  wake(p);
   pthread_mutex_unlock(&p->lock);
   free(items);
   free(order);
@@ -257,6 +267,7 @@ ep_programs *ep_programs_start(ep_face *const *faces, const uint32_t *const *cps
 // helper runs out of work), any task while it waits for a deflate.
 static task_state finish(ep_programs *p, size_t i, bool zip) {
   prog_item *it = &p->items[i];
+  bool block = false; // the last awake wait timed out: block on the condition
   for (;;) {
     task_state *st = zip ? &it->zip : &it->sub;
     if (*st == TASK_DONE || *st == TASK_FAILED)
@@ -268,10 +279,16 @@ static task_state finish(ep_programs *p, size_t i, bool zip) {
     }
     prog_item *other;
     bool ozip;
-    if (take_task(p, &other, &ozip, !zip))
+    if (take_task(p, &other, &ozip, !zip)) {
       run_task(p, other, ozip);
-    else
+    } else if (block) {
       pthread_cond_wait(&p->cond, &p->lock);
+    } else { // the task runs on the helper: wait for its end awake (thread.h), then look again
+      unsigned seen = atomic_load_explicit(&p->wakes, memory_order_relaxed);
+      pthread_mutex_unlock(&p->lock);
+      block = !ep_spin_while(&p->wakes, seen, FINISH_SPIN_NS);
+      pthread_mutex_lock(&p->lock);
+    }
   }
 }
 
@@ -313,7 +330,7 @@ void ep_programs_stop(ep_programs *p) {
     return;
   pthread_mutex_lock(&p->lock);
   p->stop = true;
-  pthread_cond_broadcast(&p->cond);
+  wake(p);
   pthread_mutex_unlock(&p->lock);
   if (p->thread_on)
     pthread_join(p->thread, NULL);

@@ -1,9 +1,10 @@
-// Starting helper threads on another core (see thread.h).
+// Starting helper threads on another core, and waiting for them awake (see thread.h).
 #define _GNU_SOURCE // sched_getcpu(), CPU_* macros, pthread_attr_setaffinity_np()
 #include "thread.h"
 
 #include <sched.h>
 #include <stdbool.h>
+#include <time.h>
 
 // 'ep_thread_start()' - Start FN(ARG) on the caller's other cores (see thread.h).
 int ep_thread_start(pthread_t *t, void *(*fn)(void *), void *arg) {
@@ -23,4 +24,22 @@ int ep_thread_start(pthread_t *t, void *(*fn)(void *), void *arg) {
     e = pthread_create(t, NULL, fn, arg);
   pthread_attr_destroy(&attr);
   return e;
+}
+
+// 'ep_spin_while()' - Spin while *V is OLD, at most LIMIT_NS (see thread.h).
+bool ep_spin_while(const atomic_uint *v, unsigned old, long limit_ns) {
+  struct timespec t0, t;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  for (unsigned i = 1; atomic_load_explicit(v, memory_order_acquire) == old; i++) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+    if (i % 256 == 0) { // some microseconds: give way to a thread waiting for this core
+      sched_yield();
+      clock_gettime(CLOCK_MONOTONIC, &t);
+      if ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) > limit_ns)
+        return false;
+    }
+  }
+  return true;
 }

@@ -2,16 +2,19 @@
 // path normalisation, reading from a descriptor, output files, and code
 // point sets (util.c).
 #define _GNU_SOURCE
+#include "thread.h"
 #include "util.h"
 
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static char base[PATH_MAX]; // TMP/t: root/ and outside/ inside it
@@ -296,6 +299,37 @@ static int counting_start(pthread_t *t, void *(*fn)(void *), void *arg) {
 // sweeps' thread, which has closed it once the set is freed; a new output
 // has nothing to release; a thread that cannot start means it is closed at
 // once. The new content is in place each time.
+// 'bump_later()' - Thread body: add 1 to the atomic_uint ARG after 2 ms.
+static void *bump_later(void *arg) {
+  struct timespec d = {0, 2000000};
+  nanosleep(&d, NULL);
+  atomic_fetch_add((atomic_uint *)arg, 1);
+  return NULL;
+}
+
+// 'now_ns()' - CLOCK_MONOTONIC in nanoseconds.
+static long long now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+// An awake wait: false only after its time limit, true as soon as the value
+// differs (at once when it already does), and it sees another thread's change.
+START_TEST(test_spin_while) {
+  atomic_uint v = 7;
+  long long t0 = now_ns();
+  ck_assert(!ep_spin_while(&v, 7, 3000000));
+  ck_assert_int_ge(now_ns() - t0, 3000000);
+  ck_assert(ep_spin_while(&v, 6, 3000000));
+  pthread_t t;
+  ck_assert_int_eq(pthread_create(&t, NULL, bump_later, &v), 0);
+  ck_assert(ep_spin_while(&v, 7, 60000000000L)); // a minute: the change comes first
+  pthread_join(t, NULL);
+  ck_assert_uint_eq(atomic_load(&v), 8);
+}
+END_TEST
+
 START_TEST(test_outfile_release) {
   mkdir(at("r"), 0700);
   char target[PATH_MAX + 64];
@@ -385,6 +419,7 @@ static Suite *confine_suite(void) {
   tcase_add_test(tc, test_outfile);
   tcase_add_test(tc, test_outfile_sweeps);
   tcase_add_test(tc, test_outfile_release);
+  tcase_add_test(tc, test_spin_while);
   tcase_add_test(tc, test_cpset);
   suite_add_tcase(s, tc);
   return s;
