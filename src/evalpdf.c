@@ -88,7 +88,8 @@ struct evalpdf_context {
   char *home_dir;    // the user's home (option), or NULL
   ep_catalog catalog;
   ep_sweeps sweeps;  // output folders swept of stale temporaries lately (guarded internally)
-  bool prep_on;      // a prepare thread was started (joined by evalpdf_context_free)
+  atomic_bool prep_on; // a prepare thread was started (joined by evalpdf_context_free; a render
+                       // may read it on another thread)
   bool prep_early;   // started by evalpdf_context_new() (EVALPDF_OPT_PREPARE): it waits for prep_given
   atomic_bool prep_called; // evalpdf_context_prepare() was called (a render may read it on another thread)
   pthread_t prep;
@@ -879,8 +880,10 @@ static char *resolve_layout(evalpdf_context *ctx, const evalpdf_document *doc, c
 
 // 'evalpdf_context_prepare()' - Start loading a layout and its fonts in the background.
 evalpdf_status evalpdf_context_prepare(evalpdf_context *ctx, const char *layout) {
-  if (!ctx || ctx->prep_called)
-    return ctx ? EVALPDF_OK : EVALPDF_ERR_USAGE;
+  if (!ctx)
+    return EVALPDF_ERR_USAGE;
+  if (atomic_exchange(&ctx->prep_called, true)) // one prepare per context, also when two threads call
+    return EVALPDF_OK;
   evalpdf_render_options ro;
   evalpdf_render_options_init(&ro);
   ro.layout = layout;
@@ -888,9 +891,10 @@ evalpdf_status evalpdf_context_prepare(evalpdf_context *ctx, const char *layout)
   ep_diags_init(&unused);
   char *path = resolve_layout(ctx, NULL, &ro, &unused);
   ep_diags_free(&unused);
-  if (!path)
+  if (!path) {
+    atomic_store(&ctx->prep_called, false); // nothing started: a later call may try another name
     return EVALPDF_ERR_USAGE;
-  ctx->prep_called = true;
+  }
   if (ctx->prep_early) { // the thread is running: it reads these once given
     pthread_mutex_lock(&ctx->prep_mx);
     ctx->prep_path = path;

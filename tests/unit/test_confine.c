@@ -285,20 +285,6 @@ START_TEST(test_outfile_sweeps) {
 }
 END_TEST
 
-// The release of a replaced file: counted and optionally refused thread starts.
-static int starts, last_fd, refuse_start;
-
-// 'counting_start()' - ep_sweeps' START: count, remember ARG's descriptor, maybe refuse.
-static int counting_start(pthread_t *t, void *(*fn)(void *), void *arg) {
-  starts++;
-  last_fd = (int)(intptr_t)arg;
-  return refuse_start ? EAGAIN : pthread_create(t, NULL, fn, arg);
-}
-
-// Replacing an existing output hands the old file's last reference to the
-// sweeps' thread, which has closed it once the set is freed; a new output
-// has nothing to release; a thread that cannot start means it is closed at
-// once. The new content is in place each time.
 // 'bump_later()' - Thread body: add 1 to the atomic_uint ARG after 2 ms.
 static void *bump_later(void *arg) {
   struct timespec d = {0, 2000000};
@@ -325,11 +311,25 @@ START_TEST(test_spin_while) {
   pthread_t t;
   ck_assert_int_eq(pthread_create(&t, NULL, bump_later, &v), 0);
   ck_assert(ep_spin_while(&v, 7, 60000000000L)); // a minute: the change comes first
+  ck_assert_uint_eq(atomic_load(&v), 8);         // and it returned because of it
   pthread_join(t, NULL);
-  ck_assert_uint_eq(atomic_load(&v), 8);
 }
 END_TEST
 
+// The release of a replaced file: counted and optionally refused thread starts.
+static int starts, last_fd, refuse_start;
+
+// 'counting_start()' - ep_sweeps' START: count, remember ARG's descriptor, maybe refuse.
+static int counting_start(pthread_t *t, void *(*fn)(void *), void *arg) {
+  starts++;
+  last_fd = (int)(intptr_t)arg;
+  return refuse_start ? EAGAIN : pthread_create(t, NULL, fn, arg);
+}
+
+// Replacing an existing output hands the old file's last reference to the
+// sweeps' thread, which has closed it once the set is freed; a new output
+// has nothing to release; a thread that cannot start means it is closed at
+// once. The new content is in place each time.
 START_TEST(test_outfile_release) {
   mkdir(at("r"), 0700);
   char target[PATH_MAX + 64];

@@ -2,6 +2,7 @@
 // the official layout and the display list is checked line by line: the grid
 // (28 characters, 22 lines, pitch), the measure, kinsoku at line starts and
 // ends, headings never last on a page, no overlap, page numbers.
+#include "inline.h"
 #include "layout.h"
 #include "pdf.h"
 #include "pdf_survey.h"
@@ -218,6 +219,83 @@ START_TEST(offsets_kept_only_off_the_pen) {
   ck_assert_uint_gt(kept, 100);
   ck_assert_uint_gt(dropped, 100);
   done(&e, r, &d, dl);
+}
+END_TEST
+
+// 'lcg()' - A small deterministic pseudo-random sequence (*S the state).
+static uint32_t lcg(uint32_t *s) {
+  *s = *s * 1664525u + 1013904223u;
+  return *s >> 8;
+}
+
+START_TEST(emitted_runs_sit_exactly_where_the_layout_put_them) {
+  // Whether a run keeps its offsets or not, the positions the PDF writer
+  // reads back (ep_glyphs_load: dx, or the natural pen) are bit for bit the
+  // layout's own (x[i] + off[i] - x[s] - off[s]): lines of natural steps from
+  // random starts, with random glyphs moved by as little as 1e-9 pt, some
+  // by an opening quote's cell offset, across a face change.
+  env e;
+  env_open(&e);
+  ep_face *body = ep_layout_body_face(e.st);
+  ep_face *latin = ep_role_face(e.st->ts[EP_TS_BODY].latin, 0);
+  ck_assert_ptr_nonnull(body);
+  ck_assert_ptr_nonnull(latin);
+  static const uint32_t text[] = {0x4E2D, 0x56FD, 0x3001, 0x201C, 0x8D44, 0x91D1, 0x201D, 0xFF0C, 0x9879, 0x76EE,
+                                  '2',    '0',    '2',    '2',    0x5E74, 0x3002, 0x6267, 0x884C, 0x7387, 0xFF05};
+  const size_t n = sizeof text / sizeof *text;
+  uint32_t seed = 12345;
+  size_t kept = 0, dropped = 0;
+  ep_glyphs g = {0};
+  for (int round = 0; round < 400; round++) {
+    inl L;
+    memset(&L, 0, sizeof L);
+    L.dl = ep_dlist_new();
+    atoms at;
+    memset(&at, 0, sizeof at);
+    double x[sizeof text / sizeof *text], pen = (double)(lcg(&seed) % 40000) / 97.0;
+    for (size_t k = 0; k < n; k++) {
+      bool lat = text[k] < 0x80;
+      atom_style st = {NULL, lat ? latin : body, 16, false, false, 0, "t.xml", 1, 0};
+      if (text[k] == 0x201C && round % 3 == 0)
+        st.off = 8.3; // an opening quote set against its cell's right edge
+      uint32_t cp = ep_drawn_cp(text[k]);
+      double adv = ep_natural_advance(st.face, cp, st.size);
+      lay_push_atom(&at, text[k], adv, 16, 0, &st);
+      x[k] = pen;
+      uint32_t r = lcg(&seed) % 16;
+      if (r == 0)
+        x[k] += 1e-9;
+      else if (r == 1)
+        x[k] -= 0.25;
+      pen += adv;
+    }
+    lay_emit_runs(&L, &at, x, 0, n, 0);
+    ck_assert_uint_ge(L.nprotos, 2);
+    size_t i = 0;
+    for (size_t b = 0; b < L.nprotos; b++) {
+      const ep_box *box = &L.protos[b];
+      if (box->kind != EP_BOX_TEXT)
+        continue;
+      ck_assert_uint_eq(ep_glyphs_load(&g, box, box->face), box->n);
+      for (size_t k = 0; k < box->n; k++) {
+        double want = x[i + k] + at.s[i + k].off - x[i] - at.s[i].off;
+        ck_assert_msg(g.x[k] == want && signbit(g.x[k]) == signbit(want),
+                      "round %d box %zu glyph %zu at %.17g, the layout put it at %.17g (%s)", round, b, k, g.x[k],
+                      want, box->dx ? "offsets kept" : "no offsets");
+      }
+      box->dx ? kept++ : dropped++;
+      i += box->n;
+    }
+    ck_assert_uint_eq(i, n);
+    free(L.protos);
+    free(at.a);
+    free(at.s);
+    ep_dlist_free(L.dl);
+  }
+  ck_assert_uint_gt(kept, 50);
+  ck_assert_uint_gt(dropped, 50);
+  ep_glyphs_free(&g);
+  env_close(&e);
 }
 END_TEST
 
@@ -1089,6 +1167,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, example_grid_and_kinsoku);
   tcase_add_test(tc, plain_lines_hold_28);
   tcase_add_test(tc, offsets_kept_only_off_the_pen);
+  tcase_add_test(tc, emitted_runs_sit_exactly_where_the_layout_put_them);
   tcase_add_test(tc, heading_never_last_on_page);
   tcase_add_test(tc, missing_glyph_warns_with_line);
   tcase_add_test(tc, page_numbers_odd_right_even_left);
