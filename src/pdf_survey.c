@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REPLACEMENT 0xFFFDu // drawn for bytes that are not UTF-8
-
 // 'reserve()' - Room for N glyphs in G.
 static void reserve(ep_glyphs *g, size_t n) {
   if (n <= g->cap)
@@ -22,15 +20,10 @@ static void reserve(ep_glyphs *g, size_t n) {
 size_t ep_glyphs_load(ep_glyphs *g, const ep_box *b, ep_face *face) {
   size_t n = 0;
   if (b->text) {
-    const unsigned char *s = (const unsigned char *)b->text;
     size_t len = strlen(b->text);
     reserve(g, len);
-    for (size_t i = 0; i < len;) {
-      uint32_t cp = 0;
-      size_t k = ep_utf8_decode(s + i, len - i, &cp);
-      g->cp[n++] = k ? ep_drawn_cp(cp) : REPLACEMENT;
-      i += k ? k : 1;
-    }
+    for (size_t i = 0; i < len;) // a byte that is not UTF-8: U+FFFD
+      g->cp[n++] = ep_drawn_cp(ep_utf8_next(b->text, len, &i));
   }
   bool offsets = b->dx && n == b->n; // dx has one offset per glyph of the text
   if (face) {

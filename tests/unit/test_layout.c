@@ -48,6 +48,16 @@ static ep_dlist *lay_out(env *e, ep_report *r, ep_diags *d) {
   return ep_layout_report(r, e->st, d);
 }
 
+// 'lay_out_example()' - E opened on the official layout, the example report
+// loaded without errors into *R, and laid out (layout diagnostics into D).
+static ep_dlist *lay_out_example(env *e, ep_report **r, ep_diags *d) {
+  env_open(e);
+  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
+  *r = ep_report_load(EVALPDF_TEST_SOURCE_DIR "/examples/guangdong-2022-jiuzhu.xml", &o);
+  ck_assert_uint_eq((*r)->diags.errors, 0);
+  return lay_out(e, *r, d);
+}
+
 // 'done()' - Free what a test made: the display list, diagnostics, report and environment.
 static void done(env *e, ep_report *r, ep_diags *d, ep_dlist *dl) {
   ep_dlist_free(dl);
@@ -134,12 +144,9 @@ static rline *collect_lines(const ep_dlist *dl, size_t *n) {
 
 START_TEST(example_grid_and_kinsoku) {
   env e;
-  env_open(&e);
-  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
-  ep_report *r = ep_report_load(EVALPDF_TEST_SOURCE_DIR "/examples/guangdong-2022-jiuzhu.xml", &o);
-  ck_assert_uint_eq(r->diags.errors, 0);
+  ep_report *r;
   ep_diags d;
-  ep_dlist *dl = lay_out(&e, r, &d);
+  ep_dlist *dl = lay_out_example(&e, &r, &d);
   ck_assert_uint_ge(dl->npages, 10);
   size_t n;
   rline *L = collect_lines(dl, &n);
@@ -188,12 +195,9 @@ START_TEST(offsets_kept_only_off_the_pen) {
   // natural pen position; the example has both kinds (justified lines and
   // headings, short last lines and table cells).
   env e;
-  env_open(&e);
-  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
-  ep_report *r = ep_report_load(EVALPDF_TEST_SOURCE_DIR "/examples/guangdong-2022-jiuzhu.xml", &o);
-  ck_assert_uint_eq(r->diags.errors, 0);
+  ep_report *r;
   ep_diags d;
-  ep_dlist *dl = lay_out(&e, r, &d);
+  ep_dlist *dl = lay_out_example(&e, &r, &d);
   size_t kept = 0, dropped = 0;
   ep_glyphs g = {0};
   for (size_t p = 0; p < dl->npages; p++)
@@ -495,11 +499,9 @@ END_TEST
 
 START_TEST(example_tables_show_model_figures) {
   env e;
-  env_open(&e);
-  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
-  ep_report *r = ep_report_load(EVALPDF_TEST_SOURCE_DIR "/examples/guangdong-2022-jiuzhu.xml", &o);
+  ep_report *r;
   ep_diags d;
-  ep_dlist *dl = lay_out(&e, r, &d);
+  ep_dlist *dl = lay_out_example(&e, &r, &d);
   static char all[1 << 20];
   all[0] = 0;
   static char pg[65536];
