@@ -95,6 +95,7 @@ typedef struct ep_dlist {
   long long epoch;      // creation time (SOURCE_DATE_EPOCH) or -1 for none
   bool serial;          // the writer makes the font programs on the calling thread only
   int layout_passes;    // passes the layout made (more than one only while printed page numbers changed)
+  bool toc_patched;     // the last pass's 目录 was set again with the pages it found (instead of a pass)
   struct ep_programs *programs; // font programs started by the caller before the layout (program.h),
                                 // which the writer posts its fonts to; NULL: the writer starts its own
   ep_sweeps *sweeps;    // borrowed: the folders whose stale temporaries were removed lately (util.h),

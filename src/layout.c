@@ -572,86 +572,93 @@ static void toc_title(lay *L, const ep_node *toc, const ep_text_style *hs) {
   free(at.s);
 }
 
+// 'toc_entry()' - The 目录 lines of section X in style TS: its number and
+// title, broken to leave room on the last line for dot leaders and its page
+// number (from the previous pass), and a link over the whole entry.
+static void toc_entry(lay *L, const ep_node *x, const ep_text_style *ts) {
+  double em = ts->size;
+  int level = x->kind == EP_N_APPENDIX ? 1 : x->level;
+  atoms at = {0};
+  ifmt f = lay_fmt_for(ts, L->char_ratio);
+  ep_buf t;
+  ep_buf_init(&t);
+  if (x->number)
+    ep_buf_printf(&t, "%s%s", x->number, x->kind == EP_N_APPENDIX ? " " : "");
+  ep_buf_puts(&t, x->text ? x->text : "");
+  lay_add_text(&L->in, &at, ep_buf_str(&t), &f, x->file, x->line, false);
+  ep_buf_free(&t);
+  double indent = (level - 1) * em;
+  int pg = page_of(L, x);
+  char pn[32];
+  snprintf(pn, sizeof pn, "%d", pg);
+  // measure the page number
+  atoms pa = {0};
+  lay_add_text(&L->in, &pa, pn, &f, x->file, x->line, true);
+  double pw = lay_width(&pa);
+  // Lines of the entry text, leaving room for leaders and the number on the last line.
+  double reserve = pw + 2 * em;
+  L->para++;
+  ep_lb_params p;
+  ep_lb_params_init(&p, L->st->body_w - indent - reserve);
+  p.min_last_chars = 1;
+  ep_lb_result res;
+  if (ep_linebreak(at.a, at.n, &p, &res) != 0)
+    abort();
+  for (size_t k = 0; k < res.nlines; k++) {
+    const ep_lb_line *ln = &res.lines[k];
+    line_item *li = lay_new_line(L);
+    li->idx = (int)k;
+    li->count = (int)res.nlines;
+    li->size = ts->size;
+    li->toc_of = x;
+    double left = L->st->left + indent;
+    lay_emit_runs(&L->in, &at, res.x, ln->start, ln->end, left);
+    if (k + 1 == res.nlines) {
+      double text_end = left + ln->width_used;
+      double num_x = L->st->left + L->st->body_w - pw;
+      // leaders: middle dots every half em between the text and the number
+      atoms lead = {0};
+      double step = em / 2;
+      double x0 = ceil((text_end + em / 4 - L->st->left) / step) * step + L->st->left;
+      int nd = (int)floor((num_x - em / 4 - x0) / step);
+      if (nd > 0) {
+        for (int d = 0; d < nd; d++)
+          lay_add_text(&L->in, &lead, ".", &f, x->file, x->line, true);
+        double *xs = ep_xmalloc(lead.n * sizeof *xs);
+        for (size_t d = 0; d < lead.n; d++)
+          xs[d] = (double)d * step;
+        lay_emit_runs(&L->in, &lead, xs, 0, lead.n, x0);
+        free(xs);
+      }
+      free(lead.a);
+      free(lead.s);
+      lay_emit_natural(&L->in, &pa, num_x);
+      // a link over the whole entry
+      ep_box *lk = lay_proto(&L->in, EP_BOX_LINK);
+      lk->x = left;
+      lk->y = -ts->size * 0.2;
+      lk->w = L->st->left + L->st->body_w - left;
+      lk->h = ts->size * 1.1;
+      lk->dest_id = sec_id(L, x);
+    }
+    li->nbox = L->in.nprotos - li->box0;
+  }
+  ep_lb_result_free(&res);
+  free(at.a);
+  free(at.s);
+  free(pa.a);
+  free(pa.s);
+}
+
 // 'toc_block()' - The 目录: title, then one entry per section up to the depth, with dot leaders and page numbers.
 static void toc_block(lay *L, const ep_node *toc) {
   const ep_text_style *ts = &L->st->ts[EP_TS_TOC];
   const ep_text_style *hs = &L->st->ts[EP_TS_H1];
   int maxdepth = toc->toc_depth > 0 ? toc->toc_depth : L->st->toc_depth;
   toc_title(L, toc, hs);
-  double em = ts->size;
   for (const ep_node *x = L->r->body; x;) {
-    if ((x->kind == EP_N_SECTION && x->level <= maxdepth) || x->kind == EP_N_APPENDIX) {
-      int level = x->kind == EP_N_APPENDIX ? 1 : x->level;
-      atoms at = {0};
-      ifmt f = lay_fmt_for(ts, L->char_ratio);
-      ep_buf t;
-      ep_buf_init(&t);
-      if (x->number)
-        ep_buf_printf(&t, "%s%s", x->number, x->kind == EP_N_APPENDIX ? " " : "");
-      ep_buf_puts(&t, x->text ? x->text : "");
-      lay_add_text(&L->in, &at, ep_buf_str(&t), &f, x->file, x->line, false);
-      ep_buf_free(&t);
-      double indent = (level - 1) * em;
-      int pg = page_of(L, x);
-      char pn[32];
-      snprintf(pn, sizeof pn, "%d", pg);
-      // measure the page number
-      atoms pa = {0};
-      lay_add_text(&L->in, &pa, pn, &f, x->file, x->line, true);
-      double pw = lay_width(&pa);
-      // Lines of the entry text, leaving room for leaders and the number on the last line.
-      double reserve = pw + 2 * em;
-      L->para++;
-      ep_lb_params p;
-      ep_lb_params_init(&p, L->st->body_w - indent - reserve);
-      p.min_last_chars = 1;
-      ep_lb_result res;
-      if (ep_linebreak(at.a, at.n, &p, &res) != 0)
-        abort();
-      for (size_t k = 0; k < res.nlines; k++) {
-        const ep_lb_line *ln = &res.lines[k];
-        line_item *li = lay_new_line(L);
-        li->idx = (int)k;
-        li->count = (int)res.nlines;
-        li->size = ts->size;
-        double left = L->st->left + indent;
-        lay_emit_runs(&L->in, &at, res.x, ln->start, ln->end, left);
-        if (k + 1 == res.nlines) {
-          double text_end = left + ln->width_used;
-          double num_x = L->st->left + L->st->body_w - pw;
-          // leaders: middle dots every half em between the text and the number
-          atoms lead = {0};
-          double step = em / 2;
-          double x0 = ceil((text_end + em / 4 - L->st->left) / step) * step + L->st->left;
-          int nd = (int)floor((num_x - em / 4 - x0) / step);
-          if (nd > 0) {
-            for (int d = 0; d < nd; d++)
-              lay_add_text(&L->in, &lead, ".", &f, x->file, x->line, true);
-            double *xs = ep_xmalloc(lead.n * sizeof *xs);
-            for (size_t d = 0; d < lead.n; d++)
-              xs[d] = (double)d * step;
-            lay_emit_runs(&L->in, &lead, xs, 0, lead.n, x0);
-            free(xs);
-          }
-          free(lead.a);
-          free(lead.s);
-          lay_emit_natural(&L->in, &pa, num_x);
-          // a link over the whole entry
-          ep_box *lk = lay_proto(&L->in, EP_BOX_LINK);
-          lk->x = left;
-          lk->y = -ts->size * 0.2;
-          lk->w = L->st->left + L->st->body_w - left;
-          lk->h = ts->size * 1.1;
-          lk->dest_id = sec_id(L, x);
-        }
-        li->nbox = L->in.nprotos - li->box0;
-      }
-      ep_lb_result_free(&res);
-      free(at.a);
-      free(at.s);
-      free(pa.a);
-      free(pa.s);
-    }
+    if ((x->kind == EP_N_SECTION && x->level <= maxdepth) || x->kind == EP_N_APPENDIX)
+      toc_entry(L, x, ts);
     // pre-order walk over sections only
     const ep_node *next = NULL;
     if ((x->kind == EP_N_BODY || x->kind == EP_N_SECTION) && x->first)
@@ -1144,6 +1151,14 @@ static void paginate_lines(lay *L, size_t upto) {
     double cell_bottom = top - (row + span) * st->pitch;
     double baseline = cell_bottom + (span * st->pitch - size) / 2 + 0.12 * size;
     int page_index = (int)L->in.dl->npages - 1;
+    if (li->toc_of) { // where toc_patch() finds it
+      if (L->ntocs == L->ctocs) {
+        L->ctocs = L->ctocs ? L->ctocs * 2 : 32;
+        L->tocs = ep_xrealloc(L->tocs, L->ctocs * sizeof *L->tocs);
+      }
+      L->tocs[L->ntocs++] = (toc_place){li->toc_of, (size_t)(page - L->in.dl->pages), page->n, li->nbox, baseline,
+                                        li->idx, li->count};
+    }
     lay_copy_protos(&L->in, page, li->box0, li->nbox, baseline, false);
     if (li->section)
       place_heading(L, page, li->section, page_index, baseline + size);
@@ -1332,23 +1347,87 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
 }
 
 static ep_dlist *layout_report(const ep_report *r, const ep_style *st, ep_diags *diags, size_t chunk,
-                               ep_pass_fn on_pass, void *user);
+                               ep_pass_fn on_pass, void *user, bool patch_toc);
 
 // 'ep_layout_report_chunked()' - Lay out R, paginating CHUNK line items behind.
 ep_dlist *ep_layout_report_chunked(const ep_report *r, const ep_style *st, ep_diags *diags, size_t chunk) {
-  return layout_report(r, st, diags, chunk, NULL, NULL);
+  return layout_report(r, st, diags, chunk, NULL, NULL, true);
+}
+
+// 'ep_layout_report_full_passes()' - Lay out R without the 目录 patch.
+ep_dlist *ep_layout_report_full_passes(const ep_report *r, const ep_style *st, ep_diags *diags) {
+  return layout_report(r, st, diags, PAGINATE_CHUNK, NULL, NULL, false);
 }
 
 // 'ep_layout_report_with()' - Lay out R, telling ON_PASS of each pass another follows.
 ep_dlist *ep_layout_report_with(const ep_report *r, const ep_style *st, ep_diags *diags, ep_pass_fn on_pass,
                                 void *user) {
-  return layout_report(r, st, diags, PAGINATE_CHUNK, on_pass, user);
+  return layout_report(r, st, diags, PAGINATE_CHUNK, on_pass, user, true);
+}
+
+// 'toc_patch()' - After a pass that placed sections on other pages than its
+// 目录 printed: set the 目录's entries again with the pages just found and put
+// them in place of the old ones, when each entry keeps its number of lines.
+// The pagination is then what another pass would make, so that pass is not
+// needed. False, with the pages untouched, when some entry would change its
+// lines, some <ref page> may move body text, or setting the entries again
+// reports something new; another pass is needed then.
+static bool toc_patch(lay *L) {
+  if (L->refs_shown || L->pg_stopped || L->overflow || !L->ntocs)
+    return false;
+  for (size_t i = 0; i < L->nlines; i++)
+    if (L->lines[i].table)
+      lay_table_free(L->lines[i].table);
+  L->nlines = 0;
+  L->in.nprotos = 0;
+  bool num_start = L->want_num_start, new_page = L->want_new_page;
+  L->want_num_start = L->want_new_page = false;
+  size_t ndiags = L->in.diags->count;
+  bool ok = true;
+  for (size_t i = 0; i < L->ntocs && ok;) {
+    const toc_place *t = &L->tocs[i];
+    ok = t->idx == 0 && t->count > 0 && (size_t)t->count <= L->ntocs - i;
+    for (int k = 0; ok && k < t->count; k++)
+      ok = L->tocs[i + (size_t)k].sec == t->sec && L->tocs[i + (size_t)k].idx == k;
+    if (!ok)
+      break;
+    size_t first = L->nlines;
+    toc_entry(L, t->sec, &L->st->ts[EP_TS_TOC]);
+    ok = L->nlines - first == (size_t)t->count;
+    i += (size_t)t->count;
+  }
+  L->want_num_start = num_start;
+  L->want_new_page = new_page;
+  if (!ok || L->in.diags->count != ndiags)
+    return false;
+  // Each line's boxes replace the old line's, last first, so that the places
+  // of the lines before it on its page stay valid.
+  for (size_t j = L->ntocs; j-- > 0;) {
+    const toc_place *t = &L->tocs[j];
+    const line_item *li = &L->lines[j];
+    ep_page *page = &L->in.dl->pages[t->page];
+    size_t n = page->n - t->nb + li->nbox;
+    if (n > page->cap) {
+      page->cap = n;
+      page->boxes = ep_xrealloc(page->boxes, page->cap * sizeof *page->boxes);
+    }
+    memmove(page->boxes + t->b0 + li->nbox, page->boxes + t->b0 + t->nb,
+            (page->n - t->b0 - t->nb) * sizeof *page->boxes);
+    page->n = n;
+    for (size_t k = 0; k < li->nbox; k++) {
+      ep_box *b = &page->boxes[t->b0 + k];
+      *b = L->in.protos[li->box0 + k];
+      b->y += t->baseline;
+    }
+  }
+  return true;
 }
 
 // 'layout_report()' - Lay out R, paginating CHUNK line items behind, telling
-// ON_PASS (if any) of each pass another pass follows.
+// ON_PASS (if any) of each pass another pass follows; PATCH_TOC: a 目录 that
+// only needs its page numbers set again is patched (toc_patch()) instead.
 static ep_dlist *layout_report(const ep_report *r, const ep_style *st, ep_diags *diags, size_t chunk,
-                               ep_pass_fn on_pass, void *user) {
+                               ep_pass_fn on_pass, void *user, bool patch_toc) {
   lay L;
   memset(&L, 0, sizeof L);
   L.chunk = chunk < 2 ? 2 : chunk;
@@ -1370,8 +1449,10 @@ static ep_dlist *layout_report(const ep_report *r, const ep_style *st, ep_diags 
     if (x->kind == EP_N_SECTION || x->kind == EP_N_APPENDIX)
       record_section(&L, x);
     L.pages_shown |= x->kind == EP_N_TOC || (x->kind == EP_N_REF && x->page);
+    L.refs_shown |= x->kind == EP_N_REF && x->page;
   }
-  // A second pass sets the same paragraphs again, but for the page numbers.
+  // A second pass sets the same paragraphs again, but for the page numbers
+  // (a 目录 alone whose entries keep their lines is patched: toc_patch()).
   L.in.lbmemo = L.pages_shown ? ep_lb_memo_new() : NULL;
   // Pass until the page numbers the report prints (目录, <ref page>) are
   // stable (at most 5 passes); a report that prints none needs one pass.
@@ -1399,12 +1480,17 @@ static ep_dlist *layout_report(const ep_report *r, const ep_style *st, ep_diags 
     L.pg_stopped = false;
     L.drop_file = NULL;
     L.drop_line = 0;
+    L.ntocs = 0;
     title_block(&L);
     if (r->body)
       layout_blocks(&L, r->body, 0);
     paginate(&L);
     if (!L.toc_changed || pass == 4)
       break;
+    if (patch_toc && toc_patch(&L)) {
+      dl->toc_patched = true;
+      break;
+    }
     if (on_pass) { // numbered as the last pass will number it: its text is complete
       page_numbers(&L);
       on_pass(user, dl);
@@ -1423,6 +1509,7 @@ static ep_dlist *layout_report(const ep_report *r, const ep_style *st, ep_diags 
   free(L.lines);
   free(L.sec_nodes);
   free(L.sec_pages);
+  free(L.tocs);
   free(L.sec_hash);
   free(L.in.missing);
   free(L.in.ink);

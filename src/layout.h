@@ -21,6 +21,11 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
 // tests lay reports out with several and compare.
 ep_dlist *ep_layout_report_chunked(const ep_report *r, const ep_style *st, ep_diags *diags, size_t chunk);
 
+// 'ep_layout_report_full_passes()' - ep_layout_report() without setting a
+// changed 目录 again in place: every pass lays out the whole report (for
+// tests: the patched 目录 must give exactly these pages).
+ep_dlist *ep_layout_report_full_passes(const ep_report *r, const ep_style *st, ep_diags *diags);
+
 // 'ep_layout_body_face()' - The primary face of ST's body text role (the
 // face ep_layout_body_hint() foresees characters for), or NULL.
 ep_face *ep_layout_body_face(const ep_style *st);

@@ -22,7 +22,17 @@ typedef struct line_item {
   int rows_h;           // > 0: a drawing RROWS_H grid rows tall; box y is relative to its top edge
   size_t alt0, nalt;    // a drawing's version for a page top (own caption), ALT_ROWS tall
   int alt_rows;
+  const ep_node *toc_of; // a 目录 entry's line: the section it lists (toc_patch())
 } line_item;
+
+// Where the pagination put a 目录 entry's line: its boxes are BOXES [B0,
+// B0+NB) of page PAGE (an index), set on BASELINE; line IDX of COUNT.
+typedef struct toc_place {
+  const ep_node *sec;
+  size_t page, b0, nb;
+  double baseline;
+  int idx, count;
+} toc_place;
 
 typedef struct lay {
   const ep_report *r;
@@ -41,6 +51,9 @@ typedef struct lay {
   bool toc_changed;
   bool pages_shown;     // the report prints section page numbers (a 目录, or a <ref page>): only then
                         // does a changed page number need another pass
+  bool refs_shown;     // some <ref page="yes">: a changed page number can move body text
+  toc_place *tocs;      // this pass's 目录 lines as placed, in order (toc_patch())
+  size_t ntocs, ctocs;
   bool overflow;      // lay_new_page() hit LAY_MAX_PAGES
   int first_num;      // index of the first numbered page (from the last pagination)
   bool want_num_start; // mark the next line as the start of page numbering

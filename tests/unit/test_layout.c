@@ -7,6 +7,7 @@
 #include "pdf.h"
 #include "pdf_survey.h"
 #include "linebreak.h"
+#include "util.h"
 
 #include <check.h>
 #include <math.h>
@@ -901,8 +902,9 @@ START_TEST(punctuation_ink_on_every_debian_face) {
 END_TEST
 
 // The page numbers a report prints (目录, <ref page="yes">) take a second
-// layout pass once the first has placed the sections; a report that prints
-// none is laid out once. Either way the 目录 shows the right pages.
+// layout pass once the first has placed the sections, but a 目录 whose
+// entries keep their lines is only set again in place (no pass); a report
+// that prints none is laid out once.
 START_TEST(second_pass_only_for_printed_page_numbers) {
   static const char *const bodies[] = {
       "<section title=\"一\"><p>正文。</p></section><section title=\"二\"><p>正文。</p></section>",
@@ -911,7 +913,8 @@ START_TEST(second_pass_only_for_printed_page_numbers) {
       "<section title=\"二\" id=\"b\"><p>正文。</p></section>",
       "<section title=\"一\" id=\"a\"><p>见<ref to=\"b\"/>。</p></section>"
       "<section title=\"二\" id=\"b\"><p>正文。</p></section>"};
-  static const int want[] = {1, 2, 2, 1};
+  static const int want[] = {1, 1, 2, 1};
+  static const bool patched[] = {false, true, false, false};
   for (int i = 0; i < 4; i++) {
     char xml[1024];
     snprintf(xml, sizeof xml,
@@ -924,8 +927,112 @@ START_TEST(second_pass_only_for_printed_page_numbers) {
     ep_diags d;
     ep_dlist *dl = lay_out(&e, r, &d);
     ck_assert_msg(dl->layout_passes == want[i], "body %d: %d passes", i, dl->layout_passes);
+    ck_assert_msg(dl->toc_patched == patched[i], "body %d: 目录 patched %d", i, dl->toc_patched);
     done(&e, r, &d, dl);
   }
+}
+END_TEST
+
+// 'toc_report()' - A report with a 目录 (depth DEPTH) and N sections, made
+// from SEED: titles of 2 to 34 characters (some with a bracketed year, so
+// that some entries fill their line), each section one to four paragraphs
+// and sometimes a subsection, so that page numbers reach two or three
+// digits (heap string).
+static char *toc_report(unsigned seed, int depth, int n) {
+  static const char *const pool[] = {"的", "一", "是", "在", "不", "了", "有", "和", "人", "这", "中", "大",
+                                     "为", "上", "国", "以", "要", "时", "来", "用", "们", "生", "到", "作",
+                                     "地", "于", "出", "分", "对", "成", "会", "可", "能", "得", "后", "多",
+                                     "年", "经", "发", "工", "同", "行", "部", "现", "所", "关", "理", "点",
+                                     "方", "政", "第", "务", "社", "心", "救", "助", "资", "金", "项", "目"};
+  const size_t npool = sizeof pool / sizeof *pool;
+  unsigned long long x = seed * 2654435761ull + 1;
+  ep_buf b;
+  ep_buf_init(&b);
+  ep_buf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><report><meta><title>目录%u</title></meta><body>"
+                    "<toc depth=\"%d\"/>", seed, depth);
+#define TOC_RND(m) ((x = x * 6364136223846793005ull + 1442695040888963407ull), (size_t)((x >> 33) % (m)))
+  for (int i = 0; i < n; i++) {
+    int open = 0;
+    for (int level = 0; level < 2; level++, open++) {
+      if (level == 1 && TOC_RND(2))
+        break;
+      ep_buf_puts(&b, "<section title=\"");
+      for (size_t k = 2 + TOC_RND(33); k > 0; k--)
+        ep_buf_puts(&b, pool[TOC_RND(npool)]);
+      if (TOC_RND(5) == 0)
+        ep_buf_puts(&b, "（2022年度）");
+      ep_buf_puts(&b, "\">");
+      for (size_t p = 1 + TOC_RND(4); p > 0; p--) {
+        ep_buf_puts(&b, "<p>");
+        for (size_t k = 20 + TOC_RND(380); k > 0; k--)
+          ep_buf_puts(&b, pool[TOC_RND(npool)]);
+        ep_buf_puts(&b, "。</p>");
+      }
+    }
+    while (open-- > 0)
+      ep_buf_puts(&b, "</section>");
+  }
+#undef TOC_RND
+  ep_buf_puts(&b, "</body></report>");
+  char *xml = strdup(ep_buf_str(&b));
+  ep_buf_free(&b);
+  return xml;
+}
+
+// A 目录 patched with the pages the first pass found (toc_patch()) gives
+// byte for byte the PDF, and the diagnostics, of a second full pass: on the
+// example and golden reports, and on reports made so that page numbers
+// reach three digits and some entries fill their line (those change their
+// lines when their numbers grow: a full pass then). Both cases occur.
+START_TEST(patched_toc_equals_a_full_pass) {
+  env e;
+  env_open(&e);
+  int patched = 0, full = 0;
+  for (int i = 0; i < 10; i++) {
+    ep_report *r;
+    if (i < 3) {
+      static const char *const files[] = {"/examples/guangdong-2022-jiuzhu.xml", "/tests/golden/county-008.xml",
+                                          "/tests/golden/full.xml"};
+      char path[1024];
+      snprintf(path, sizeof path, "%s%s", EVALPDF_TEST_SOURCE_DIR, files[i]);
+      ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
+      r = ep_report_load(path, &o);
+    } else {
+      char *xml = toc_report((unsigned)i, 1 + i % 3, i % 2 ? 30 : 90);
+      r = load_text(xml);
+      free(xml);
+    }
+    ck_assert_ptr_nonnull(r);
+    ck_assert_msg(r->diags.errors == 0, "report %d: %zu errors", i, r->diags.errors);
+    ep_diags d1, d2;
+    ep_diags_init(&d1);
+    ep_diags_init(&d2);
+    ep_dlist *a = ep_layout_report(r, e.st, &d1);
+    ep_dlist *b = ep_layout_report_full_passes(r, e.st, &d2);
+    ck_assert(!b->toc_patched);
+    patched += a->toc_patched;
+    full += !a->toc_patched && a->layout_passes > 1;
+    ck_assert_int_eq(a->npages, b->npages);
+    ck_assert_uint_eq(d1.count, d2.count);
+    for (size_t k = 0; k < d1.count; k++)
+      ck_assert_str_eq(d1.items[k].message, d2.items[k].message);
+    unsigned char *pa = NULL, *pb = NULL;
+    size_t la = 0, lb = 0;
+    ck_assert_int_eq(ep_pdf_write_memory(a, &pa, &la, &d1), 0);
+    ck_assert_int_eq(ep_pdf_write_memory(b, &pb, &lb, &d2), 0);
+    ck_assert_msg(la == lb && memcmp(pa, pb, la) == 0, "report %d (patched %d): the PDFs differ", i,
+                  a->toc_patched);
+    free(pa);
+    free(pb);
+    ep_dlist_free(a);
+    ep_dlist_free(b);
+    ep_diags_free(&d1);
+    ep_diags_free(&d2);
+    ep_report_free(r);
+  }
+  ck_assert_int_ge(patched, 3);
+  ck_assert_int_ge(full, 1);
+  env_close(&e);
 }
 END_TEST
 
@@ -1040,15 +1147,15 @@ static void see_pass(void *user, const ep_dlist *dl) {
   ps->n = ep_pdf_font_sets(dl, &ps->faces, &ps->cps, &ps->ns);
 }
 
-// The pass hook is told of each pass another follows (the example, which
-// prints page numbers in its 目录: once), never of the last one (a report
+// The pass hook is told of each pass another follows (full.xml, whose
+// <ref page> takes a second pass: once), never of the last one (a report
 // without printed page numbers: not at all); laying out with it gives the
-// same pages; and the example's first pass, numbered, draws exactly the
-// final faces and characters (what render() makes ahead).
+// same pages; and full.xml's first pass, numbered, draws exactly the final
+// faces and characters (what render() makes ahead).
 START_TEST(pass_hook_sees_the_final_fonts_before_the_last_pass) {
   env e;
   env_open(&e);
-  const char *files[] = {EVALPDF_TEST_SOURCE_DIR "/examples/guangdong-2022-jiuzhu.xml",
+  const char *files[] = {EVALPDF_TEST_SOURCE_DIR "/tests/golden/full.xml",
                          EVALPDF_TEST_SOURCE_DIR "/tests/golden/tables.xml"};
   for (int fi = 0; fi < 2; fi++) {
     ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
@@ -1186,6 +1293,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, form_repeats_indicator_header_and_prints_caption_once);
   tcase_add_test(tc, too_many_pages_is_an_error_at_the_block);
   tcase_add_test(tc, second_pass_only_for_printed_page_numbers);
+  tcase_add_test(tc, patched_toc_equals_a_full_pass);
   tcase_add_test(tc, pagination_behind_the_layout_gives_the_same_pages);
   tcase_add_test(tc, pass_hook_sees_the_final_fonts_before_the_last_pass);
   tcase_add_test(tc, body_hint_foresees_the_drawn_characters);
