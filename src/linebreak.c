@@ -17,7 +17,10 @@
 //     lines infeasible (infinite penalty). Active nodes are dropped as soon as
 //     the line from them cannot be shrunk to the measure, so the work is
 //     O(n * break opportunities per line) and the memory O(n); a hard cap
-//     (LB_MAX_ACTIVE) keeps zero-width input linear too.
+//     (LB_MAX_ACTIVE) keeps zero-width input linear too. Past the first
+//     line to a break that fits, the search stops as soon as no later node
+//     can beat the best so far: its least possible demerits come from the
+//     suffix minima of the active nodes' demerits (kept in a monotone queue).
 //  4. If pass 1 finds no way through (a token wider than the measure, a run
 //     of closing marks, an unavoidable 孤字), pass 2 repeats the search with
 //     those breaks allowed at huge finite penalties; a single atom wider than
@@ -107,6 +110,7 @@ typedef struct lb_ctx {
   bool squeeze;
   double max_stretch;  // em; 0 = always justify
   bool shrink;         // gaps may shrink
+  bool exhaustive;     // never stop the search over the active nodes early
   lb_info *info;       // n
   size_t *lead;        // n+1: first non-space index >= i (or n)
   size_t *trail;       // n+1: start of the run of spaces ending at i
@@ -115,6 +119,7 @@ typedef struct lb_ctx {
   double *dem;         // n+1 node demerits (INFINITY = unreached)
   size_t *prev;        // n+1 node predecessor
   size_t *act;         // n+1 active node queue
+  size_t *mq;          // n+1 positions in act whose demerits ascend: the minima of act's suffixes
   unsigned char *block; // the one allocation every array above is carved from
   size_t max_active;
   size_t work_bytes;
@@ -489,7 +494,7 @@ static void lb_free_ctx(lb_ctx *c)
 }
 
 // 'lb_alloc_arrays()' - The scratch arrays of C for its N atoms (the node
-// arrays dem, prev and act too when WITH_NODES), carved from one allocation
+// arrays dem, prev, act and mq too when WITH_NODES), carved from one allocation
 // (short paragraphs and table cells make most of a report's calls: one
 // malloc instead of twelve) and counted in C's work_bytes. The callers keep
 // N below SIZE_MAX / 64. False when out of memory.
@@ -497,8 +502,8 @@ static bool lb_alloc_arrays(lb_ctx *c, size_t n, bool with_nodes)
 {
   enum { ALIGN = 16 };
   _Static_assert(sizeof(size_t) == 8 && sizeof(double) == 8, "the arrays after info have 8-byte elements");
-  size_t m = n + 1, want = with_nodes ? 12 : 9;
-  size_t bytes[12], off[12], total = 0;
+  size_t m = n + 1, want = with_nodes ? 13 : 9;
+  size_t bytes[13], off[13], total = 0;
   bytes[0] = (n ? n : 1) * sizeof *c->info;
   for (size_t i = 1; i < want; i++)
     bytes[i] = m * 8;
@@ -523,6 +528,7 @@ static bool lb_alloc_arrays(lb_ctx *c, size_t n, bool with_nodes)
     c->dem = (double *)(b + off[9]);
     c->prev = (size_t *)(b + off[10]);
     c->act = (size_t *)(b + off[11]);
+    c->mq = (size_t *)(b + off[12]);
   }
   return true;
 }
@@ -735,6 +741,10 @@ static bool lb_search(lb_ctx *c, int pass)
   c->dem[0] = 0;
   c->prev[0] = 0;
   c->act[tail++] = 0;
+  // mq[qh..qt): the active positions no later one undercuts, demerits ascending;
+  // the first past position k holds the least demerits of the nodes after k.
+  size_t qh = 0, qt = 0;
+  c->mq[qt++] = 0;
   for (size_t b = 1; b <= n; b++) {
     unsigned char brk = b == n ? LB_B_END : c->info[b].brk;
     if (brk == LB_B_NEVER || (pass == 1 && (brk == LB_B_KINSOKU || brk == LB_B_TOKEN)))
@@ -752,6 +762,9 @@ static bool lb_search(lb_ctx *c, int pass)
                   : brk == LB_B_KINSOKU ? LB_PEN_KINSOKU
                   : brk == LB_B_TOKEN   ? LB_PEN_TOKEN
                                         : 0;
+    while (qh < qt && c->mq[qh] < head)
+      qh++;
+    size_t qc = qh;
     for (size_t k = head; k < tail; k++) {
       size_t a = c->act[k];
       lb_metrics m;
@@ -781,6 +794,20 @@ static bool lb_search(lb_ctx *c, int pass)
       }
       if (!ends_seg && bad >= LB_BAD_MAX && best < loose + penb)
         break;
+      // Past the first line from K that fits, the lines from later nodes
+      // hold less and only get looser (nodes after the first share one
+      // measure), so none beats BEST once the least demerits after K plus
+      // this line's cannot (with room for rounding: the result is exactly
+      // that of trying them all).
+      if (!ends_seg && !c->exhaustive && a != 0 && !too_wide && m.nat <= lb_measure_of(c, a) + LB_EPS) {
+        while (qc < qt && c->mq[qc] <= k)
+          qc++;
+        if (qc == qt)
+          break;
+        double floor_d = c->dem[c->act[c->mq[qc]]] + (LB_LINE_PEN + bad) * (LB_LINE_PEN + bad) + penb;
+        if (floor_d > best + 1e-9 * (1 + fabs(best)))
+          break;
+      }
     }
     if (best == INFINITY && pass == 2 && (head == tail || ends_seg)) {
       // Last resort, never expected: an overfull line from the newest node.
@@ -792,6 +819,9 @@ static bool lb_search(lb_ctx *c, int pass)
       c->prev[b] = from;
       if (ends_seg)
         head = tail; // nothing breaks across a forced break
+      while (qt > qh && c->dem[c->act[c->mq[qt - 1]]] >= best)
+        qt--;
+      c->mq[qt++] = tail;
       c->act[tail++] = b;
     } else if (ends_seg) {
       return false;
@@ -913,6 +943,7 @@ static void lb_ctx_init(lb_ctx *c, const ep_lb_atom *atoms, size_t n, const ep_l
   c->squeeze = !p->no_squeeze;
   c->max_stretch = isfinite(p->max_stretch) && p->max_stretch > 0 ? p->max_stretch : 0;
   c->shrink = !p->no_shrink;
+  c->exhaustive = p->exhaustive;
 }
 
 // 'lb_fill_result()' - Walk the chosen breaks back from the end and lay out

@@ -94,6 +94,8 @@ typedef struct ep_lb_params {
   double max_stretch;  // > 0 (em): a line that justification would open by more than
                        // this between two characters is set at its natural width
                        // instead (ep_lb_line.ragged); table cells use 0.1. 0 = always justify
+  bool exhaustive;     // true: the search tries every active node, never stopping early
+                       // (for tests: stopping early must not change any result)
 } ep_lb_params;
 
 // One line: atoms [start, end). Spaces at a break (trailing, and leading after a
