@@ -134,6 +134,9 @@ static double lb_sane(double v)
 // 'lb_in_set()' - True when CP is in the sorted array SET of N code points.
 static bool lb_in_set(uint32_t cp, const uint32_t *set, size_t n)
 {
+  if (cp >= 0x3100 && cp < 0xFE00)
+    return false; // ideographs at once: no set below has a member from U+3100 to U+FDFF
+                  // (kinsoku_sets_match_the_checker holds the two kinsoku sets to the checker's)
   size_t lo = 0, hi = n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
@@ -297,6 +300,8 @@ static unsigned char lb_classify(uint32_t cp, unsigned flags)
 {
   if (flags & EP_LB_LATIN)
     return LB_WORD;
+  if (cp >= 0x4E00 && cp <= 0x9FFF)
+    return LB_IDEO; // the common case first (the ranges below give the same)
   if (cp == EP_LB_OBJECT)
     return LB_IDEO;
   if (cp == 0x20 || cp == 0x09 || cp == 0x0A || cp == 0x0D || cp == 0x1680 ||

@@ -84,6 +84,8 @@ typedef struct pdf_font {
   HPDF_Dict map;      // the CIDToGIDMap stream
   HPDF_Dict to_unicode; // the ToUnicode CMap stream
   HPDF_Dict file;     // the FontFile2 stream
+  uint64_t *cid_slots; // chars' CIDs by code point, open addressing: (cp + 1) << 32 | CID; 0 = empty
+  size_t cid_mask;     // slots - 1 (a power of two, at least twice the characters)
   char name[24];      // resource name on every page that uses it ("F1", ...)
   size_t page_mark;   // 1 + the last page whose resources list it
   size_t first_page;  // 0-based page of the first use
@@ -211,6 +213,39 @@ static pdf_font *font_of(pdf_writer *w, const ep_face *face) {
   return NULL;
 }
 
+// 'cid_slot()' - The first slot of code point CP in F's CID index.
+static size_t cid_slot(const pdf_font *f, uint32_t cp) {
+  return (size_t)(((uint64_t)cp * 0x9E3779B97F4A7C15ull) >> 32) & f->cid_mask;
+}
+
+// 'index_cids()' - Build F's CID index over its sorted characters: each glyph
+// the pages draw finds its CID in about one probe (ep_pdf_cid_of() is a
+// binary search).
+static void index_cids(pdf_font *f) {
+  size_t cap = 16;
+  while (cap < 2 * f->chars.n)
+    cap *= 2;
+  f->cid_slots = ep_xcalloc(cap, sizeof *f->cid_slots);
+  f->cid_mask = cap - 1;
+  for (size_t i = 0; i < f->chars.n; i++) {
+    uint32_t cp = f->chars.cps[i];
+    size_t h = cid_slot(f, cp);
+    while (f->cid_slots[h])
+      h = (h + 1) & f->cid_mask;
+    f->cid_slots[h] = ((uint64_t)cp + 1) << 32 | (uint64_t)(i + 1);
+  }
+}
+
+// 'font_cid()' - The CID of CP in F (0: not among its characters), as
+// ep_pdf_cid_of() gives it.
+static unsigned font_cid(const pdf_font *f, uint32_t cp) {
+  uint64_t key = (uint64_t)cp + 1;
+  for (size_t h = cid_slot(f, cp); f->cid_slots[h]; h = (h + 1) & f->cid_mask)
+    if (f->cid_slots[h] >> 32 == key)
+      return (unsigned)(f->cid_slots[h] & 0xFFFFFFFFu);
+  return 0;
+}
+
 // 'collect()' - First pass (pdf_survey.c): the faces with their drawn code
 // points (in order of first use; each set moves into FONTS), the
 // destinations and the links. Warns about boxes that will be skipped.
@@ -225,6 +260,7 @@ static void collect(pdf_writer *w) {
     f->first_page = w->sv.fonts[i].first_page;
     snprintf(f->name, sizeof f->name, "F%zu", i + 1);
     memset(&w->sv.fonts[i].chars, 0, sizeof w->sv.fonts[i].chars);
+    index_cids(f);
   }
 }
 
@@ -677,7 +713,7 @@ static bool set_font(pdf_writer *w, HPDF_Page page, pdf_font *f, double size, si
 static void show_glyphs(pdf_writer *w, const pdf_font *f, size_t k, size_t j) {
   ep_buf_put(&w->content, "<", 1);
   for (; k < j; k++)
-    ep_pdf_put_hex4(&w->content, ep_pdf_cid_of(f->chars.cps, f->chars.n, w->sv.g.cp[k]));
+    ep_pdf_put_hex4(&w->content, font_cid(f, w->sv.g.cp[k]));
   ep_buf_puts(&w->content, "> Tj\012");
 }
 
@@ -1050,24 +1086,52 @@ static bool add_page_labels(pdf_writer *w) {
   return ok;
 }
 
-// 'add_info()' - Title, Author, Subject, Keywords, Creator, Producer (UTF-8
-// through the current encoder) and, when dl->epoch >= 0, the dates in UTC.
+// 'set_info_text()' - Set the document information entry TYPE (KEY) to
+// UTF-8 VALUE as a UTF-16BE text string (<FEFF...>, characters above the BMP
+// as surrogate pairs). libharu places the entry (its order in the dictionary
+// and the dictionary itself as it always does); its text is then replaced,
+// which keeps the place: libharu's own UTF-8 encoder, which this saves,
+// costs every document a quarter megabyte set byte by byte.
+static bool set_info_text(pdf_writer *w, HPDF_InfoType type, const char *key, const char *value) {
+  if (!hp_ok(w, HPDF_SetInfoAttr(w->doc, type, "-"), "setting the document information"))
+    return false;
+  size_t len = strlen(value), i = 0;
+  ep_buf b;
+  ep_buf_init(&b);
+  ep_buf_put(&b, "\xfe\xff", 2);
+  while (i < len) {
+    uint32_t cp = ep_utf8_next(value, len, &i);
+    uint32_t u[2] = {cp, 0};
+    if (cp > 0xFFFF)
+      u[0] = 0xD800u + ((cp - 0x10000) >> 10), u[1] = 0xDC00u + ((cp - 0x10000) & 0x3FF);
+    for (int k = 0; k < 2 && u[k]; k++) {
+      char be[2] = {(char)(u[k] >> 8), (char)(u[k] & 0xFF)};
+      ep_buf_put(&b, be, 2);
+    }
+  }
+  HPDF_Binary text = HPDF_Binary_New(w->doc->mmgr, (HPDF_BYTE *)ep_buf_str(&b), (HPDF_UINT)b.len);
+  ep_buf_free(&b);
+  return hp_ok(w, text && w->doc->info ? HPDF_Dict_Add(w->doc->info, key, text) : HPDF_FAILD_TO_ALLOC_MEM,
+               "setting the document information");
+}
+
+// 'add_info()' - Title, Author, Subject, Keywords, Creator, Producer (UTF-16BE
+// text strings) and, when dl->epoch >= 0, the dates in UTC.
 static bool add_info(pdf_writer *w) {
   const ep_dlist *dl = w->dl;
   const struct {
     HPDF_InfoType type;
-    const char *value;
-  } items[] = {{HPDF_INFO_TITLE, dl->title},       {HPDF_INFO_AUTHOR, dl->author},
-               {HPDF_INFO_SUBJECT, dl->subject},   {HPDF_INFO_KEYWORDS, dl->keywords},
-               {HPDF_INFO_CREATOR, dl->creator}};
+    const char *key, *value;
+  } items[] = {{HPDF_INFO_TITLE, "Title", dl->title},          {HPDF_INFO_AUTHOR, "Author", dl->author},
+               {HPDF_INFO_SUBJECT, "Subject", dl->subject},    {HPDF_INFO_KEYWORDS, "Keywords", dl->keywords},
+               {HPDF_INFO_CREATOR, "Creator", dl->creator}};
   for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
-    if (items[i].value && *items[i].value &&
-        !hp_ok(w, HPDF_SetInfoAttr(w->doc, items[i].type, items[i].value), "setting the document information"))
+    if (items[i].value && *items[i].value && !set_info_text(w, items[i].type, items[i].key, items[i].value))
       return false;
   char producer[200];
   snprintf(producer, sizeof producer, "%s (libharu %s)", dl->creator && *dl->creator ? dl->creator : "evalpdf",
            HPDF_GetVersion());
-  if (!hp_ok(w, HPDF_SetInfoAttr(w->doc, HPDF_INFO_PRODUCER, producer), "setting the document information"))
+  if (!set_info_text(w, HPDF_INFO_PRODUCER, "Producer", producer))
     return false;
   if (dl->epoch < 0)
     return true;
@@ -1160,13 +1224,9 @@ static bool build(pdf_writer *w) {
   w->doc = HPDF_New(on_hpdf_error, &w->err);
   if (!w->doc)
     return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "creating the document");
-  if (!hp_ok(w, HPDF_SetCompressionMode(w->doc, HPDF_COMP_ALL), "setting compression") ||
-      !hp_ok(w, HPDF_UseUTFEncodings(w->doc), "enabling UTF-8") ||
-      !hp_ok(w, HPDF_SetCurrentEncoder(w->doc, "UTF-8"), "enabling UTF-8"))
+  if (!hp_ok(w, HPDF_SetCompressionMode(w->doc, HPDF_COMP_ALL), "setting compression"))
     return false;
   reserve_lists(w);
-  if (!HPDF_GetEncoder(w->doc, "UTF-8")) // the document information's text
-    return hp_ok(w, HPDF_INVALID_ENCODER, "enabling UTF-8");
   for (size_t i = 0; i < w->nfonts; i++)
     if (!load_font(w, &w->fonts[i]))
       return false;
@@ -1197,8 +1257,7 @@ void ep_pdf_warm(void) {
   HPDF_Doc doc = HPDF_New(on_hpdf_error, &err);
   if (!doc)
     return;
-  if (HPDF_SetCompressionMode(doc, HPDF_COMP_ALL) == HPDF_OK && HPDF_UseUTFEncodings(doc) == HPDF_OK &&
-      HPDF_SetCurrentEncoder(doc, "UTF-8") == HPDF_OK && HPDF_GetEncoder(doc, "UTF-8")) {
+  if (HPDF_SetCompressionMode(doc, HPDF_COMP_ALL) == HPDF_OK) {
     HPDF_Page page = HPDF_AddPage(doc); // the page tree and a page's dictionaries
     (void)page;
   }
@@ -1301,6 +1360,7 @@ static int build_pdf(const ep_dlist *dl, ep_dlist *release, const char *path, ep
   int rc = built ? EP_PDF_OK : (w.rc ? w.rc : EP_PDF_LIB_ERROR);
   for (size_t i = 0; i < w.nfonts; i++) {
     ep_cpset_free(&w.fonts[i].chars);
+    free(w.fonts[i].cid_slots);
   }
   free(w.fonts);
   ep_survey_free(&w.sv);

@@ -68,7 +68,7 @@ int ep_pdf_write_release(ep_dlist *dl, const char *path, ep_diags *diags);
 int ep_pdf_write_memory_release(ep_dlist *dl, unsigned char **data, size_t *len, ep_diags *diags);
 
 // 'ep_pdf_warm()' - Pay libharu's first-use costs now: a document is made
-// (its encoders set up as a write does) and freed, so the library's code
+// (as a write starts one) and freed, so the library's code
 // pages are mapped and its symbols bound before a write needs them (1-1.6 ms
 // of the example's render). For an idle thread; safe beside writes.
 void ep_pdf_warm(void);

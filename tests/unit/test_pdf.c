@@ -393,6 +393,20 @@ START_TEST(pdfinfo_shows_chinese_info_and_pages) {
   free(out);
   free(err);
   doc_close(&d);
+  // A title above the BMP is a surrogate pair in the Info dictionary too
+  // (written without libharu's UTF-8 encoder), and reads back intact.
+  doc_build(&d);
+  d.dl->title = "标题\xf0\xa0\x80\x8b";
+  write_doc(&d, "r.pdf", p, sizeof p);
+  size_t len = 0;
+  char *pdf = read_all(p, &len);
+  ck_assert_int_eq(count_bytes(pdf, len, "/Title <FEFF68079898D840DC0B>"), 1);
+  free(pdf);
+  ck_assert_int_eq(run(&out, &err, "pdfinfo -enc UTF-8 '%s'", p), 0);
+  ck_assert_msg(strstr(out, "Title:           标题\xf0\xa0\x80\x8b\n"), "%s", out);
+  free(out);
+  free(err);
+  doc_close(&d);
 }
 END_TEST
 
