@@ -147,6 +147,20 @@ static void cmap_entries(ep_buf *out, const char *kind, const ep_buf *lines, siz
   }
 }
 
+// 'put_code()' - Append V as <XXXX> (uppercase hex, at least four digits, as
+// printf's %04X) and then the byte AFTER.
+static void put_code(ep_buf *out, unsigned long v, char after) {
+  static const char hex[] = "0123456789ABCDEF";
+  char d[20];
+  size_t k = sizeof d;
+  d[--k] = after;
+  d[--k] = '>';
+  for (int digits = 0; digits < 4 || v; digits++, v >>= 4)
+    d[--k] = hex[v & 15];
+  d[--k] = '<';
+  ep_buf_put(out, d + k, sizeof d - k);
+}
+
 // 'ep_pdf_to_unicode()' - The ToUnicode CMap of a font whose CID 1 + i is
 // the character CPS[i] (N sorted characters) into OUT, in UTF-16;
 // consecutive CIDs with consecutive characters, both within one high byte,
@@ -162,15 +176,18 @@ void ep_pdf_to_unicode(const uint32_t *cps, size_t n, ep_buf *out) {
            (cps[j] >> 8) == (cps[i] >> 8) && ((j + 1) >> 8) == ((i + 1) >> 8))
       j++;
     uint32_t c = cps[i];
-    if (c > 0xFFFF) {
-      ep_buf_printf(&chars, "<%04X> <%04X%04X>\n", (unsigned)(i + 1), 0xD800 + ((c - 0x10000) >> 10),
-                    0xDC00 + ((c - 0x10000) & 0x3FF));
+    if (c > 0xFFFF) { // a surrogate pair
+      put_code(&chars, i + 1, ' ');
+      put_code(&chars, (0xD800ul + ((c - 0x10000) >> 10)) << 16 | (0xDC00ul + ((c - 0x10000) & 0x3FF)), '\n');
       nchars++;
     } else if (j - i == 1) {
-      ep_buf_printf(&chars, "<%04X> <%04X>\n", (unsigned)(i + 1), (unsigned)c);
+      put_code(&chars, i + 1, ' ');
+      put_code(&chars, c, '\n');
       nchars++;
     } else {
-      ep_buf_printf(&ranges, "<%04X> <%04X> <%04X>\n", (unsigned)(i + 1), (unsigned)j, (unsigned)c);
+      put_code(&ranges, i + 1, ' ');
+      put_code(&ranges, j, ' ');
+      put_code(&ranges, c, '\n');
       nranges++;
     }
     i = j;
