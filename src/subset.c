@@ -368,6 +368,22 @@ static unsigned close_glyphs(const src_font *t, const uint32_t *gids, size_t n, 
 // coordinates for POINTS points at P (at most LEN bytes): the source's
 // padding after them is not copied. 0 when they do not fit in LEN.
 static size_t simple_outline_size(const unsigned char *p, size_t len, size_t points) {
+  // Coordinate bytes of one point by its flag's bits 0x02, 0x04, 0x10, 0x20
+  // (x short, y short, x same or positive, y same or positive): x takes 1
+  // byte when short, else 0 when the same, else 2; y likewise.
+  static const unsigned char each_of[64] = {
+#define X(f) (((f) & 0x02) ? 1 : ((f) & 0x10) ? 0 : 2)
+#define Y(f) (((f) & 0x04) ? 1 : ((f) & 0x20) ? 0 : 2)
+#define E(f) (unsigned char)(X(f) + Y(f))
+#define E4(f) E(f), E((f) + 1), E((f) + 2), E((f) + 3)
+#define E16(f) E4(f), E4((f) + 4), E4((f) + 8), E4((f) + 12)
+      E16(0), E16(16), E16(32), E16(48)
+#undef E16
+#undef E4
+#undef E
+#undef Y
+#undef X
+  };
   size_t at = 0, coords = 0;
   for (size_t done = 0; done < points;) {
     if (at >= len)
@@ -379,8 +395,7 @@ static size_t simple_outline_size(const unsigned char *p, size_t len, size_t poi
         return 0;
       times += p[at++];
     }
-    size_t each = ((flag & 0x02) ? 1 : (flag & 0x10) ? 0 : 2) + ((flag & 0x04) ? 1 : (flag & 0x20) ? 0 : 2);
-    coords += each * times;
+    coords += each_of[flag & 0x3F] * times;
     done += times;
   }
   return coords > len - at ? 0 : at + coords;
@@ -588,8 +603,14 @@ static void write_name(span src, obuf *out) {
 static uint32_t table_sum(const unsigned char *p, size_t len) {
   uint32_t sum = 0;
   size_t i = 0;
-  for (; i + 4 <= len; i += 4)
-    sum += rd32(p + i);
+  for (; i + 4 <= len; i += 4) { // one load per word (the sum of the big-endian words)
+    uint32_t w;
+    memcpy(&w, p + i, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    w = __builtin_bswap32(w);
+#endif
+    sum += w;
+  }
   if (i < len) {
     unsigned char last[4] = {0};
     memcpy(last, p + i, len - i);
