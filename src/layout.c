@@ -1406,14 +1406,16 @@ static bool toc_patch(lay *L) {
     const toc_place *t = &L->tocs[j];
     const line_item *li = &L->lines[j];
     ep_page *page = &L->in.dl->pages[t->page];
-    size_t n = page->n - t->nb + li->nbox;
-    if (n > page->cap) {
-      page->cap = n;
-      page->boxes = ep_xrealloc(page->boxes, page->cap * sizeof *page->boxes);
+    if (li->nbox != t->nb) { // the boxes after the line move
+      size_t n = page->n - t->nb + li->nbox;
+      if (n > page->cap) {
+        page->cap = n;
+        page->boxes = ep_xrealloc(page->boxes, page->cap * sizeof *page->boxes);
+      }
+      memmove(page->boxes + t->b0 + li->nbox, page->boxes + t->b0 + t->nb,
+              (page->n - t->b0 - t->nb) * sizeof *page->boxes);
+      page->n = n;
     }
-    memmove(page->boxes + t->b0 + li->nbox, page->boxes + t->b0 + t->nb,
-            (page->n - t->b0 - t->nb) * sizeof *page->boxes);
-    page->n = n;
     for (size_t k = 0; k < li->nbox; k++) {
       ep_box *b = &page->boxes[t->b0 + k];
       *b = L->in.protos[li->box0 + k];
