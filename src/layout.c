@@ -593,7 +593,9 @@ static void toc_entry(lay *L, const ep_node *x, const ep_text_style *ts) {
   snprintf(pn, sizeof pn, "%d", pg);
   // measure the page number
   atoms pa = {0};
+  size_t nd0 = L->in.diags->count;
   lay_add_text(&L->in, &pa, pn, &f, x->file, x->line, true);
+  L->toc_num_diags += L->in.diags->count - nd0;
   double pw = lay_width(&pa);
   // Lines of the entry text, leaving room for leaders and the number on the last line.
   double reserve = pw + 2 * em;
@@ -622,8 +624,10 @@ static void toc_entry(lay *L, const ep_node *x, const ep_text_style *ts) {
       double x0 = ceil((text_end + em / 4 - L->st->left) / step) * step + L->st->left;
       int nd = (int)floor((num_x - em / 4 - x0) / step);
       if (nd > 0) {
+        size_t ld0 = L->in.diags->count;
         for (int d = 0; d < nd; d++)
           lay_add_text(&L->in, &lead, ".", &f, x->file, x->line, true);
+        L->toc_num_diags += L->in.diags->count - ld0;
         double *xs = ep_xmalloc(lead.n * sizeof *xs);
         for (size_t d = 0; d < lead.n; d++)
           xs[d] = (double)d * step;
@@ -1049,6 +1053,7 @@ static void place_heading(lay *L, ep_page *page, const ep_node *s, int page_inde
   d->src_file = s->file;
   d->src_line = ep_box_line(s->line);
   int printed = page_index - L->first_num + 1;
+  L->early_heading |= !L->num_seen; // numbered before this pass found where numbering starts
   size_t k = sec_find(L, s);
   if (k != SIZE_MAX) {
     if (L->sec_pages[k] != printed && L->pages_shown)
@@ -1088,8 +1093,10 @@ static void paginate_lines(lay *L, size_t upto) {
       page = lay_new_page(L, false);
       row = 0;
     }
-    if (li->num_start)
+    if (li->num_start) {
       L->first_num = (int)L->in.dl->npages - 1;
+      L->num_seen = true;
+    }
     if (li->blank && row == 0)
       continue; // no empty lines at the top of a page
     int need = need_rows(L, i, 0);
@@ -1370,10 +1377,14 @@ ep_dlist *ep_layout_report_with(const ep_report *r, const ep_style *st, ep_diags
 // them in place of the old ones, when each entry keeps its number of lines.
 // The pagination is then what another pass would make, so that pass is not
 // needed. False, with the pages untouched, when some entry would change its
-// lines, some <ref page> may move body text, or setting the entries again
-// reports something new; another pass is needed then.
+// lines, some <ref page> may move text, headings before the page numbering
+// began were numbered with an earlier pass's start, the pass's page numbers
+// or leaders reported something (a missing digit: another pass might not),
+// or setting the entries again reports something new; another pass is
+// needed then.
 static bool toc_patch(lay *L) {
-  if (L->refs_shown || L->pg_stopped || L->overflow || !L->ntocs)
+  if (L->refs_shown || L->pg_stopped || L->overflow || !L->ntocs ||
+      (L->early_heading && L->first_num != L->pass_first_num) || L->toc_num_diags)
     return false;
   for (size_t i = 0; i < L->nlines; i++)
     if (L->lines[i].table)
@@ -1453,6 +1464,10 @@ static ep_dlist *layout_report(const ep_report *r, const ep_style *st, ep_diags 
     L.pages_shown |= x->kind == EP_N_TOC || (x->kind == EP_N_REF && x->page);
     L.refs_shown |= x->kind == EP_N_REF && x->page;
   }
+  for (const ep_node *f = r->meta.fields; f; f = f->next) // the title block's fields print refs too
+    for (const ep_node *x = f; x; x = ep_next_node(x, f))
+      if (x->kind == EP_N_REF && x->page)
+        L.pages_shown = L.refs_shown = true;
   // A second pass sets the same paragraphs again, but for the page numbers
   // (a 目录 alone whose entries keep their lines is patched: toc_patch()).
   L.in.lbmemo = L.pages_shown ? ep_lb_memo_new() : NULL;
@@ -1483,6 +1498,9 @@ static ep_dlist *layout_report(const ep_report *r, const ep_style *st, ep_diags 
     L.drop_file = NULL;
     L.drop_line = 0;
     L.ntocs = 0;
+    L.toc_num_diags = 0;
+    L.pass_first_num = L.first_num;
+    L.num_seen = L.early_heading = false;
     title_block(&L);
     if (r->body)
       layout_blocks(&L, r->body, 0);

@@ -51,7 +51,11 @@ typedef struct lay {
   bool toc_changed;
   bool pages_shown;     // the report prints section page numbers (a 目录, or a <ref page>): only then
                         // does a changed page number need another pass
-  bool refs_shown;     // some <ref page="yes">: a changed page number can move body text
+  bool refs_shown;     // some <ref page="yes"> (body or meta field): a changed page number can move text
+  int pass_first_num;   // first_num when this pass began: headings placed before this pass
+  bool num_seen;        // reached its numbering start were numbered with it (early_heading)
+  bool early_heading;
+  size_t toc_num_diags; // diagnostics this pass's 目录 page numbers and leaders reported
   toc_place *tocs;      // this pass's 目录 lines as placed, in order (toc_patch())
   size_t ntocs, ctocs;
   bool overflow;      // lay_new_page() hit LAY_MAX_PAGES

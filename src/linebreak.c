@@ -123,6 +123,7 @@ typedef struct lb_ctx {
   unsigned char *block; // the one allocation every array above is carved from
   size_t max_active;
   size_t work_bytes;
+  size_t tried;        // lines weighed by lb_search()
 } lb_ctx;
 
 // 'lb_sane()' - V if it is finite and positive, else 0.
@@ -772,6 +773,7 @@ static bool lb_search(lb_ctx *c, int pass)
     size_t qc = qh;
     for (size_t k = head; k < tail; k++) {
       size_t a = c->act[k];
+      c->tried++;
       lb_metrics m;
       lb_line_metrics(c, a, b, &m);
       bool too_wide;
@@ -1026,6 +1028,7 @@ int ep_linebreak(const ep_lb_atom *atoms, size_t n, const ep_lb_params *p,
   }
   out->max_active = c.max_active;
   out->work_bytes = c.work_bytes;
+  out->tried = c.tried;
   bool ok = c.dem[n] < INFINITY && lb_fill_result(&c, out);
   lb_free_ctx(&c);
   if (!ok) {

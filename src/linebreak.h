@@ -133,6 +133,7 @@ typedef struct ep_lb_result {
   int pass;          // 1: every rule held; 2: some rule had to be relaxed (see lines)
   size_t max_active; // diagnostics: largest set of active break nodes
   size_t work_bytes; // diagnostics: scratch memory used, in bytes (linear in n)
+  size_t tried;      // diagnostics: lines from an active node to a break the search weighed
 } ep_lb_result;
 
 // 'ep_lb_params_init()' - Defaults for measure WIDTH: first_width = width,

@@ -1095,7 +1095,8 @@ static bool add_page_labels(pdf_writer *w) {
 static bool set_info_text(pdf_writer *w, HPDF_InfoType type, const char *key, const char *value) {
   if (!hp_ok(w, HPDF_SetInfoAttr(w->doc, type, "-"), "setting the document information"))
     return false;
-  size_t len = strlen(value), i = 0;
+  size_t len = strlen(value), i = 0, chars = 0, kept = 0;
+  bool cut = false;
   ep_buf b;
   ep_buf_init(&b);
   ep_buf_put(&b, "\xfe\xff", 2);
@@ -1104,11 +1105,22 @@ static bool set_info_text(pdf_writer *w, HPDF_InfoType type, const char *key, co
     uint32_t u[2] = {cp, 0};
     if (cp > 0xFFFF)
       u[0] = 0xD800u + ((cp - 0x10000) >> 10), u[1] = 0xDC00u + ((cp - 0x10000) & 0x3FF);
+    chars++;
+    if (cut || b.len + (u[1] ? 4 : 2) > HPDF_LIMIT_MAX_STRING_LEN) {
+      cut = true; // libharu's longest string: the rest is counted, not kept
+      continue;
+    }
+    kept++;
     for (int k = 0; k < 2 && u[k]; k++) {
       char be[2] = {(char)(u[k] >> 8), (char)(u[k] & 0xFF)};
       ep_buf_put(&b, be, 2);
     }
   }
+  if (kept < chars)
+    ep_diag_add(w->diags, EP_WARNING, NULL, 0, "pdf-error",
+                "The document information's %s has %zu characters; the PDF keeps the first %zu (a PDF string "
+                "holds at most %d bytes).",
+                key, chars, kept, HPDF_LIMIT_MAX_STRING_LEN);
   HPDF_Binary text = HPDF_Binary_New(w->doc->mmgr, (HPDF_BYTE *)ep_buf_str(&b), (HPDF_UINT)b.len);
   ep_buf_free(&b);
   return hp_ok(w, text && w->doc->info ? HPDF_Dict_Add(w->doc->info, key, text) : HPDF_FAILD_TO_ALLOC_MEM,

@@ -933,12 +933,13 @@ START_TEST(second_pass_only_for_printed_page_numbers) {
 }
 END_TEST
 
-// 'toc_report()' - A report with a 目录 (depth DEPTH) and N sections, made
-// from SEED: titles of 2 to 34 characters (some with a bracketed year, so
-// that some entries fill their line), each section one to four paragraphs
-// and sometimes a subsection, so that page numbers reach two or three
-// digits (heap string).
-static char *toc_report(unsigned seed, int depth, int n) {
+// 'toc_report()' - A report with a 目录 (depth DEPTH) before section TOC_AT
+// of its N sections, made from SEED: titles of 2 to 34 characters (some with
+// a bracketed year, so that some entries fill their line), each section one
+// to four paragraphs and sometimes a subsection, so that page numbers reach
+// two or three digits; META_REF: a meta field refers to the last section's
+// page (heap string).
+static char *toc_report(unsigned seed, int depth, int n, int toc_at, bool meta_ref) {
   static const char *const pool[] = {"的", "一", "是", "在", "不", "了", "有", "和", "人", "这", "中", "大",
                                      "为", "上", "国", "以", "要", "时", "来", "用", "们", "生", "到", "作",
                                      "地", "于", "出", "分", "对", "成", "会", "可", "能", "得", "后", "多",
@@ -948,15 +949,17 @@ static char *toc_report(unsigned seed, int depth, int n) {
   unsigned long long x = seed * 2654435761ull + 1;
   ep_buf b;
   ep_buf_init(&b);
-  ep_buf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><report><meta><title>目录%u</title></meta><body>"
-                    "<toc depth=\"%d\"/>", seed, depth);
+  ep_buf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><report><meta><title>目录%u</title>%s</meta><body>",
+                seed, meta_ref ? "<field label=\"参见\">见<ref to=\"last\" page=\"yes\"/></field>" : "");
 #define TOC_RND(m) ((x = x * 6364136223846793005ull + 1442695040888963407ull), (size_t)((x >> 33) % (m)))
   for (int i = 0; i < n; i++) {
+    if (i == toc_at)
+      ep_buf_printf(&b, "<toc depth=\"%d\"/>", depth);
     int open = 0;
     for (int level = 0; level < 2; level++, open++) {
       if (level == 1 && TOC_RND(2))
         break;
-      ep_buf_puts(&b, "<section title=\"");
+      ep_buf_puts(&b, level == 0 && i == n - 1 ? "<section id=\"last\" title=\"" : "<section title=\"");
       for (size_t k = 2 + TOC_RND(33); k > 0; k--)
         ep_buf_puts(&b, pool[TOC_RND(npool)]);
       if (TOC_RND(5) == 0)
@@ -980,17 +983,36 @@ static char *toc_report(unsigned seed, int depth, int n) {
 }
 
 // A 目录 patched with the pages the first pass found (toc_patch()) gives
-// byte for byte the PDF, and the diagnostics, of a second full pass: on the
+// byte for byte the PDF, and the diagnostics, of a second full pass, on both
+// shipped layouts (compact numbers pages from after the 目录): on the
 // example and golden reports, and on reports made so that page numbers
 // reach three digits and some entries fill their line (those change their
-// lines when their numbers grow: a full pass then). Both cases occur.
+// lines when their numbers grow: a full pass then), with sections before
+// the 目录 (numbered before the pass knew where numbering starts) and a
+// meta field that prints a section's page. Both cases occur on each layout.
 START_TEST(patched_toc_equals_a_full_pass) {
+  for (int lo = 0; lo < 2; lo++) {
   env e;
-  env_open(&e);
+  env_open_layout(&e, lo ? EVALPDF_TEST_SOURCE_DIR "/layouts/compact.xml"
+                         : EVALPDF_TEST_SOURCE_DIR "/layouts/official.xml");
   int patched = 0, full = 0;
-  for (int i = 0; i < 10; i++) {
+  for (int i = 0; i < 15; i++) {
     ep_report *r;
-    if (i < 3) {
+    if (i == 14) { // short titles (entries keep their lines), a meta field printing a page
+      ep_buf b;
+      ep_buf_init(&b);
+      ep_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><report><meta><title>测试</title>"
+                      "<field label=\"参见\">见<ref to=\"s7\" page=\"yes\"/></field></meta><body><toc/>");
+      for (int k = 0; k < 9; k++) {
+        ep_buf_printf(&b, "<section title=\"第%d部分\" id=\"s%d\"><p>", k, k);
+        for (int c = 0; c < 700; c++)
+          ep_buf_puts(&b, c % 37 == 36 ? "。" : "工作");
+        ep_buf_puts(&b, "</p></section>");
+      }
+      ep_buf_puts(&b, "</body></report>");
+      r = load_text(ep_buf_str(&b));
+      ep_buf_free(&b);
+    } else if (i < 3) {
       static const char *const files[] = {"/examples/guangdong-2022-jiuzhu.xml", "/tests/golden/county-008.xml",
                                           "/tests/golden/full.xml"};
       char path[1024];
@@ -998,7 +1020,8 @@ START_TEST(patched_toc_equals_a_full_pass) {
       ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
       r = ep_report_load(path, &o);
     } else {
-      char *xml = toc_report((unsigned)i, 1 + i % 3, i % 2 ? 30 : 90);
+      int n = i % 2 ? 30 : 90;
+      char *xml = toc_report((unsigned)i, 1 + i % 3, n, i < 10 ? 0 : i < 12 ? 3 : n / 2, i == 13);
       r = load_text(xml);
       free(xml);
     }
@@ -1020,7 +1043,7 @@ START_TEST(patched_toc_equals_a_full_pass) {
     size_t la = 0, lb = 0;
     ck_assert_int_eq(ep_pdf_write_memory(a, &pa, &la, &d1), 0);
     ck_assert_int_eq(ep_pdf_write_memory(b, &pb, &lb, &d2), 0);
-    ck_assert_msg(la == lb && memcmp(pa, pb, la) == 0, "report %d (patched %d): the PDFs differ", i,
+    ck_assert_msg(la == lb && memcmp(pa, pb, la) == 0, "layout %d report %d (patched %d): the PDFs differ", lo, i,
                   a->toc_patched);
     free(pa);
     free(pb);
@@ -1033,6 +1056,7 @@ START_TEST(patched_toc_equals_a_full_pass) {
   ck_assert_int_ge(patched, 3);
   ck_assert_int_ge(full, 1);
   env_close(&e);
+  }
 }
 END_TEST
 

@@ -407,6 +407,37 @@ START_TEST(pdfinfo_shows_chinese_info_and_pages) {
   free(out);
   free(err);
   doc_close(&d);
+  // A subject longer than a PDF string holds (32,766 UTF-16 units after the
+  // byte order mark) is cut at a whole character, with a warning, and the
+  // PDF is still written: 32,765 ASCII letters and then one character above
+  // the BMP (two units) keep the letters only.
+  doc_build(&d);
+  size_t n = 32765;
+  char *big = malloc(n + 4 + 40000 + 1);
+  ck_assert_ptr_nonnull(big);
+  memset(big, 'a', n);
+  memcpy(big + n, "\xf0\xa0\x80\x8b", 4);
+  memset(big + n + 4, 'b', 40000);
+  big[n + 4 + 40000] = 0;
+  d.dl->subject = big;
+  path_in(&d, "long.pdf", p, sizeof p);
+  ep_diags diags;
+  ep_diags_init(&diags);
+  ck_assert_int_eq(ep_pdf_write(d.dl, p, &diags), 0);
+  ck_assert_uint_eq(diags.count, 1);
+  ck_assert_msg(strstr(diags.items[0].message, "Subject has 72766 characters; the PDF keeps the first 32765"), "%s",
+                diags.items[0].message);
+  ep_diags_free(&diags);
+  ck_assert_int_eq(run(&out, &err, "pdfinfo -enc UTF-8 '%s'", p), 0);
+  const char *sub = strstr(out, "Subject:         ");
+  ck_assert_ptr_nonnull(sub);
+  sub += strlen("Subject:         ");
+  ck_assert_uint_eq(strcspn(sub, "\n"), n);
+  ck_assert_int_eq(sub[0], 'a');
+  free(out);
+  free(err);
+  free(big);
+  doc_close(&d);
 }
 END_TEST
 
