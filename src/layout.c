@@ -331,15 +331,20 @@ static const char *sec_id(lay *L, const ep_node *s) {
   return ep_arena_strdup(&L->in.dl->arena, id);
 }
 
-// 'page_of()' - Printed page of section S from the previous pass (0 = unknown).
-static int page_of(const lay *L, const ep_node *s) {
+// 'page_of()' - Printed page of section S from the previous pass (0 = not
+// known yet; 0 or less, with *NUMBERED false, for a page before the page
+// numbering starts: it carries no number). NUMBERED may be NULL.
+static int page_of(const lay *L, const ep_node *s, bool *numbered) {
   size_t i = sec_find(L, s);
-  return i == SIZE_MAX ? 0 : L->sec_pages[i];
+  int at = i == SIZE_MAX ? 0 : L->sec_pages[i];
+  if (numbered)
+    *numbered = !at || at - 1 >= L->toc_first_num;
+  return at ? at - 1 - L->toc_first_num + 1 : 0;
 }
 
 // 'ref_id()' / 'ref_page()' - sec_id() and page_of() for the inline text's <ref>.
 static const char *ref_id(void *user, const ep_node *s) { return sec_id(user, s); }
-static int ref_page(void *user, const ep_node *s) { return page_of(user, s); }
+static int ref_page(void *user, const ep_node *s) { return page_of(user, s, NULL); }
 
 // 'host_caption()', 'host_add_table()', 'host_add_drawing()', 'host_new_page()' -
 // The block layout's side of the table engine's host interface.
@@ -588,9 +593,11 @@ static void toc_entry(lay *L, const ep_node *x, const ep_text_style *ts) {
   lay_add_text(&L->in, &at, ep_buf_str(&t), &f, x->file, x->line, false);
   ep_buf_free(&t);
   double indent = (level - 1) * em;
-  int pg = page_of(L, x);
-  char pn[32];
-  snprintf(pn, sizeof pn, "%d", pg);
+  bool numbered;
+  int pg = page_of(L, x, &numbered);
+  char pn[32] = "";
+  if (numbered) // a section on a page without a number gets neither number nor leaders
+    snprintf(pn, sizeof pn, "%d", pg);
   // measure the page number
   atoms pa = {0};
   size_t nd0 = L->in.diags->count;
@@ -622,7 +629,7 @@ static void toc_entry(lay *L, const ep_node *x, const ep_text_style *ts) {
       atoms lead = {0};
       double step = em / 2;
       double x0 = ceil((text_end + em / 4 - L->st->left) / step) * step + L->st->left;
-      int nd = (int)floor((num_x - em / 4 - x0) / step);
+      int nd = numbered ? (int)floor((num_x - em / 4 - x0) / step) : 0;
       if (nd > 0) {
         size_t ld0 = L->in.diags->count;
         for (int d = 0; d < nd; d++)
@@ -636,7 +643,8 @@ static void toc_entry(lay *L, const ep_node *x, const ep_text_style *ts) {
       }
       free(lead.a);
       free(lead.s);
-      lay_emit_natural(&L->in, &pa, num_x);
+      if (pa.n)
+        lay_emit_natural(&L->in, &pa, num_x);
       // a link over the whole entry
       ep_box *lk = lay_proto(&L->in, EP_BOX_LINK);
       lk->x = left;
@@ -1052,13 +1060,11 @@ static void place_heading(lay *L, ep_page *page, const ep_node *s, int page_inde
   d->dest_id = sec_id(L, s);
   d->src_file = s->file;
   d->src_line = ep_box_line(s->line);
-  int printed = page_index - L->first_num + 1;
-  L->early_heading |= !L->num_seen; // numbered before this pass found where numbering starts
   size_t k = sec_find(L, s);
   if (k != SIZE_MAX) {
-    if (L->sec_pages[k] != printed && L->pages_shown)
+    if (L->sec_pages[k] != page_index + 1 && L->pages_shown)
       L->toc_changed = true;
-    L->sec_pages[k] = printed;
+    L->sec_pages[k] = page_index + 1;
   }
   ep_buf t;
   ep_buf_init(&t);
@@ -1093,10 +1099,8 @@ static void paginate_lines(lay *L, size_t upto) {
       page = lay_new_page(L, false);
       row = 0;
     }
-    if (li->num_start) {
+    if (li->num_start)
       L->first_num = (int)L->in.dl->npages - 1;
-      L->num_seen = true;
-    }
     if (li->blank && row == 0)
       continue; // no empty lines at the top of a page
     int need = need_rows(L, i, 0);
@@ -1377,15 +1381,15 @@ ep_dlist *ep_layout_report_with(const ep_report *r, const ep_style *st, ep_diags
 // them in place of the old ones, when each entry keeps its number of lines.
 // The pagination is then what another pass would make, so that pass is not
 // needed. False, with the pages untouched, when some entry would change its
-// lines, some <ref page> may move text, headings before the page numbering
-// began were numbered with an earlier pass's start, the pass's page numbers
-// or leaders reported something (a missing digit: another pass might not),
-// or setting the entries again reports something new; another pass is
-// needed then.
+// lines, some <ref page> may move text, the pass's page numbers or leaders
+// reported something (a missing digit: another pass might not), or setting
+// the entries again reports something new; another pass is needed then.
+// The entries print with the numbering start this pass found, as the next
+// pass would.
 static bool toc_patch(lay *L) {
-  if (L->refs_shown || L->pg_stopped || L->overflow || !L->ntocs ||
-      (L->early_heading && L->first_num != L->pass_first_num) || L->toc_num_diags)
+  if (L->refs_shown || L->pg_stopped || L->overflow || !L->ntocs || L->toc_num_diags)
     return false;
+  L->toc_first_num = L->first_num;
   for (size_t i = 0; i < L->nlines; i++)
     if (L->lines[i].table)
       lay_table_free(L->lines[i].table);
@@ -1499,12 +1503,13 @@ static ep_dlist *layout_report(const ep_report *r, const ep_style *st, ep_diags 
     L.drop_line = 0;
     L.ntocs = 0;
     L.toc_num_diags = 0;
-    L.pass_first_num = L.first_num;
-    L.num_seen = L.early_heading = false;
+    L.toc_first_num = L.first_num; // the previous pass's (0 in the first)
     title_block(&L);
     if (r->body)
       layout_blocks(&L, r->body, 0);
     paginate(&L);
+    if (L.pages_shown && L.first_num != L.toc_first_num)
+      L.toc_changed = true; // every printed page number moves with the numbering start
     if (!L.toc_changed || pass == 4)
       break;
     if (patch_toc && toc_patch(&L)) {

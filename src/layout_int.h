@@ -42,7 +42,9 @@ typedef struct lay {
   line_item *lines;
   size_t nlines, clines;
   int para;
-  // TOC support: page (1-based printed number) of each section, from the previous pass
+  // TOC support: where each section's heading was placed in the previous
+  // pass (1 + page index; 0 = not yet), and that pass's numbering start
+  // (toc_first_num): its printed page number follows from the two (page_of())
   const ep_node **sec_nodes;
   int *sec_pages;
   size_t nsec, csec;
@@ -52,9 +54,7 @@ typedef struct lay {
   bool pages_shown;     // the report prints section page numbers (a 目录, or a <ref page>): only then
                         // does a changed page number need another pass
   bool refs_shown;     // some <ref page="yes"> (body or meta field): a changed page number can move text
-  int pass_first_num;   // first_num when this pass began: headings placed before this pass
-  bool num_seen;        // reached its numbering start were numbered with it (early_heading)
-  bool early_heading;
+  int toc_first_num;    // the numbering start the 目录 and <ref page> print with (page_of())
   size_t toc_num_diags; // diagnostics this pass's 目录 page numbers and leaders reported
   toc_place *tocs;      // this pass's 目录 lines as placed, in order (toc_patch())
   size_t ntocs, ctocs;

@@ -1060,6 +1060,67 @@ START_TEST(patched_toc_equals_a_full_pass) {
 }
 END_TEST
 
+// 'toc_line_text()' - The text of the boxes on the 目录 page of DL at the
+// baseline of the first box after the 目录's title whose text contains
+// NEEDLE, concatenated in order (into BUF); false when there is no such box.
+static bool toc_line_text(const ep_dlist *dl, const char *needle, char *buf, size_t size) {
+  buf[0] = 0;
+  for (size_t pi = 0; pi < dl->npages; pi++) {
+    const ep_page *p = &dl->pages[pi];
+    size_t from = p->n; // the boxes after the 目录's title
+    for (size_t k = 0; k < p->n && from == p->n; k++)
+      if (p->boxes[k].kind == EP_BOX_TEXT && p->boxes[k].text && !strcmp(p->boxes[k].text, "目录"))
+        from = k + 1;
+    for (size_t k = from; k < p->n; k++) {
+      const ep_box *b = &p->boxes[k];
+      if (b->kind != EP_BOX_TEXT || !b->text || !strstr(b->text, needle))
+        continue;
+      for (size_t j = 0; j < p->n; j++)
+        if (p->boxes[j].kind == EP_BOX_TEXT && p->boxes[j].text && fabs(p->boxes[j].y - b->y) < 0.01 &&
+            strlen(buf) + strlen(p->boxes[j].text) + 1 < size)
+          strcat(buf, p->boxes[j].text);
+      return true;
+    }
+  }
+  return false;
+}
+
+// A 目录 entry whose section sits on a page without a number (before the
+// numbering starts: a 前言 before the 目录 in the compact layout, which
+// numbers pages from after the 目录) has neither leaders nor a number (it
+// had 0 or -1); the sections after it count from 1.
+START_TEST(toc_entry_on_an_unnumbered_page_has_no_number) {
+  env e;
+  env_open_layout(&e, EVALPDF_TEST_SOURCE_DIR "/layouts/compact.xml");
+  ep_buf b;
+  ep_buf_init(&b);
+  ep_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><report><meta><title>测试</title></meta><body>"
+                  "<section title=\"前言\"><p>");
+  for (int c = 0; c < 300; c++)
+    ep_buf_puts(&b, "前言");
+  ep_buf_puts(&b, "</p></section><toc/>");
+  static const char *const names[] = {"正文甲", "正文乙", "正文丙"};
+  for (int k = 0; k < 3; k++) {
+    ep_buf_printf(&b, "<section title=\"%s\"><p>", names[k]);
+    for (int c = 0; c < 900; c++)
+      ep_buf_puts(&b, "正文");
+    ep_buf_puts(&b, "</p></section>");
+  }
+  ep_buf_puts(&b, "</body></report>");
+  ep_report *r = load_text(ep_buf_str(&b));
+  ep_buf_free(&b);
+  ck_assert_uint_eq(r->diags.errors, 0);
+  ep_diags d;
+  ep_dlist *dl = lay_out(&e, r, &d);
+  char line[4096];
+  ck_assert(toc_line_text(dl, "前言", line, sizeof line));
+  ck_assert_msg(!strchr(line, '.') && !strpbrk(line, "0123456789-"), "the 前言 entry: \"%s\"", line);
+  ck_assert(toc_line_text(dl, "正文甲", line, sizeof line));
+  ck_assert_msg(strstr(line, "...") && line[strlen(line) - 1] == '1', "the 正文甲 entry: \"%s\"", line);
+  done(&e, r, &d, dl);
+}
+END_TEST
+
 // 'dump_of()' - The layout dump of R laid out with the pagination CHUNK line
 // items behind, and its diagnostics' count in *NDIAGS (heap string).
 static char *dump_of(env *e, const ep_report *r, size_t chunk, size_t *ndiags) {
@@ -1318,6 +1379,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, too_many_pages_is_an_error_at_the_block);
   tcase_add_test(tc, second_pass_only_for_printed_page_numbers);
   tcase_add_test(tc, patched_toc_equals_a_full_pass);
+  tcase_add_test(tc, toc_entry_on_an_unnumbered_page_has_no_number);
   tcase_add_test(tc, pagination_behind_the_layout_gives_the_same_pages);
   tcase_add_test(tc, pass_hook_sees_the_final_fonts_before_the_last_pass);
   tcase_add_test(tc, body_hint_foresees_the_drawn_characters);
