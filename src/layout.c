@@ -336,10 +336,10 @@ static const char *sec_id(lay *L, const ep_node *s) {
 // numbering starts: it carries no number). NUMBERED may be NULL.
 static int page_of(const lay *L, const ep_node *s, bool *numbered) {
   size_t i = sec_find(L, s);
-  int at = i == SIZE_MAX ? 0 : L->sec_pages[i];
+  int at = i == SIZE_MAX ? 0 : L->sec_pages[i]; // 1 + the page's index
   if (numbered)
-    *numbered = !at || at - 1 >= L->toc_first_num;
-  return at ? at - 1 - L->toc_first_num + 1 : 0;
+    *numbered = !at || at > L->toc_first_num;
+  return at ? at - L->toc_first_num : 0;
 }
 
 // 'ref_id()' / 'ref_page()' - sec_id() and page_of() for the inline text's <ref>.

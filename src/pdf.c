@@ -218,9 +218,9 @@ static size_t cid_slot(const pdf_font *f, uint32_t cp) {
   return (size_t)(((uint64_t)cp * 0x9E3779B97F4A7C15ull) >> 32) & f->cid_mask;
 }
 
-// 'index_cids()' - Build F's CID index over its sorted characters: each glyph
-// the pages draw finds its CID in about one probe (ep_pdf_cid_of() is a
-// binary search).
+// 'index_cids()' - Build F's CID index over its sorted characters (CID 1 + i
+// is chars.cps[i]): each glyph the pages draw finds its CID in about one
+// probe.
 static void index_cids(pdf_font *f) {
   size_t cap = 16;
   while (cap < 2 * f->chars.n)
@@ -236,8 +236,7 @@ static void index_cids(pdf_font *f) {
   }
 }
 
-// 'font_cid()' - The CID of CP in F (0: not among its characters), as
-// ep_pdf_cid_of() gives it.
+// 'font_cid()' - The CID of CP in F (0: not among its characters).
 static unsigned font_cid(const pdf_font *f, uint32_t cp) {
   uint64_t key = (uint64_t)cp + 1;
   for (size_t h = cid_slot(f, cp); f->cid_slots[h]; h = (h + 1) & f->cid_mask)
@@ -1101,17 +1100,15 @@ static bool set_info_text(pdf_writer *w, HPDF_InfoType type, const char *key, co
   ep_buf_init(&b);
   ep_buf_put(&b, "\xfe\xff", 2);
   while (i < len) {
-    uint32_t cp = ep_utf8_next(value, len, &i);
-    uint32_t u[2] = {cp, 0};
-    if (cp > 0xFFFF)
-      u[0] = 0xD800u + ((cp - 0x10000) >> 10), u[1] = 0xDC00u + ((cp - 0x10000) & 0x3FF);
+    uint16_t u[2];
+    int units = ep_pdf_utf16(ep_utf8_next(value, len, &i), u);
     chars++;
-    if (cut || b.len + (u[1] ? 4 : 2) > HPDF_LIMIT_MAX_STRING_LEN) {
+    if (cut || b.len + 2 * (size_t)units > HPDF_LIMIT_MAX_STRING_LEN) {
       cut = true; // libharu's longest string: the rest is counted, not kept
       continue;
     }
     kept++;
-    for (int k = 0; k < 2 && u[k]; k++) {
+    for (int k = 0; k < units; k++) {
       char be[2] = {(char)(u[k] >> 8), (char)(u[k] & 0xFF)};
       ep_buf_put(&b, be, 2);
     }

@@ -29,15 +29,23 @@ void ep_pdf_put_hex4(ep_buf *out, unsigned v) {
   ep_buf_put(out, c, 4);
 }
 
+// 'ep_pdf_utf16()' - CP as one UTF-16 code unit, or a surrogate pair above the BMP.
+int ep_pdf_utf16(uint32_t cp, uint16_t u[2]) {
+  if (cp <= 0xFFFF) {
+    u[0] = (uint16_t)cp;
+    return 1;
+  }
+  u[0] = (uint16_t)(0xD800u + ((cp - 0x10000) >> 10));
+  u[1] = (uint16_t)(0xDC00u + ((cp - 0x10000) & 0x3FF));
+  return 2;
+}
+
 // 'ep_pdf_put_utf16()' - Append code point CP as UTF-16BE hex: four digits, or
 // eight for a surrogate pair above the BMP.
 void ep_pdf_put_utf16(ep_buf *out, uint32_t cp) {
-  if (cp > 0xFFFF) {
-    ep_pdf_put_hex4(out, 0xD800u + ((cp - 0x10000) >> 10));
-    ep_pdf_put_hex4(out, 0xDC00u + ((cp - 0x10000) & 0x3FF));
-  } else {
-    ep_pdf_put_hex4(out, cp);
-  }
+  uint16_t u[2];
+  for (int k = 0, n = ep_pdf_utf16(cp, u); k < n; k++)
+    ep_pdf_put_hex4(out, u[k]);
 }
 
 // 'ep_pdf_put_number()' - V into OUT as a PDF number: at most five decimals, no
@@ -177,8 +185,10 @@ void ep_pdf_to_unicode(const uint32_t *cps, size_t n, ep_buf *out) {
       j++;
     uint32_t c = cps[i];
     if (c > 0xFFFF) { // a surrogate pair
+      uint16_t u[2];
+      ep_pdf_utf16(c, u);
       put_code(&chars, i + 1, ' ');
-      put_code(&chars, (0xD800ul + ((c - 0x10000) >> 10)) << 16 | (0xDC00ul + ((c - 0x10000) & 0x3FF)), '\n');
+      put_code(&chars, (unsigned long)u[0] << 16 | u[1], '\n');
       nchars++;
     } else if (j - i == 1) {
       put_code(&chars, i + 1, ' ');
@@ -269,20 +279,6 @@ void ep_pdf_base_font(const char *psname, const char *family, const uint32_t *cp
   if (buf[k - 1] == '+' && k + 5 < size)
     k += (size_t)snprintf(buf + k, size - k, "Font");
   buf[k] = 0;
-}
-
-// 'ep_pdf_cid_of()' - The CID of CP in a font whose CID 1 + i is CPS[i] (N
-// sorted characters): 1 + its index, 0 when the font does not hold it.
-unsigned ep_pdf_cid_of(const uint32_t *cps, size_t n, uint32_t cp) {
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (cps[mid] < cp)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo < n && cps[lo] == cp ? (unsigned)(lo + 1) : 0;
 }
 
 // 'ep_pdf_cid_to_gid()' - The CIDToGIDMap data of a font whose CID 1 + i is

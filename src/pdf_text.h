@@ -17,6 +17,10 @@ void ep_pdf_put_uint(ep_buf *out, unsigned long long v);
 // 'ep_pdf_put_hex4()' - Append the low 16 bits of V as four uppercase hex digits.
 void ep_pdf_put_hex4(ep_buf *out, unsigned v);
 
+// 'ep_pdf_utf16()' - Code point CP as UTF-16 code units in U: returns 1, or
+// 2 for a surrogate pair above the BMP.
+int ep_pdf_utf16(uint32_t cp, uint16_t u[2]);
+
 // 'ep_pdf_put_utf16()' - Append code point CP as UTF-16BE hex: four digits,
 // or eight (a surrogate pair) above the BMP.
 void ep_pdf_put_utf16(ep_buf *out, uint32_t cp);
@@ -52,10 +56,6 @@ int ep_pdf_default_width(const int *adv, size_t n);
 // CPS, the name without characters a PDF name would have to escape.
 void ep_pdf_base_font(const char *psname, const char *family, const uint32_t *cps, size_t n, char *buf,
                       size_t size);
-
-// 'ep_pdf_cid_of()' - The CID of CP in a font whose CID 1 + i is CPS[i] (N
-// sorted characters), 0 when CP is not among them.
-unsigned ep_pdf_cid_of(const uint32_t *cps, size_t n, uint32_t cp);
 
 // 'ep_pdf_cid_to_gid()' - Append the CIDToGIDMap of such a font to OUT: the
 // glyph of each character in the subset SUBSET (LEN bytes) through its own
