@@ -33,6 +33,13 @@ enum {
   CLI_F_DATE = 1u << 1     // renders: reads SOURCE_DATE_EPOCH into render.creation_date
 };
 
+// The free part of the heap's reservation that is backed by huge pages
+// (main.c tune_memory()), or {NULL, 0}.
+typedef struct cli_heap {
+  char *start;
+  size_t len;
+} cli_heap;
+
 // State of one run: the parsed command line, the context, and what was printed.
 typedef struct cli_state {
   evalpdf_options opts;          // context options (borrowed strings from argv)
@@ -49,6 +56,7 @@ typedef struct cli_state {
   evalpdf_document **json_docs; // documents whose diagnostics the JSON array prints at exit
   size_t njson, json_cap;
   bool json_printed; // the library already wrote this run's JSON array (fonts without a file)
+  cli_heap heap;      // memory a large render may have faulted in ahead on another core
 } cli_state;
 
 // One command: add a row to the table in main.c and declare its function here.
