@@ -297,13 +297,14 @@ static HPDF_STATUS write_flate_key(HPDF_Dict dict, HPDF_Stream out) {
 
 // A stream's data held in one block; read with memcpy (libharu's memory
 // stream copies byte by byte into 4 KiB blocks, twice: in, and out when the
-// document is saved). Either a copy after the header (OWN), or a font
-// program's deflate that the programs object owns, fetched when libharu
-// starts writing the stream (fetch_program()).
+// document is saved). Either a copy after the header (OWN), or a deflate
+// that the programs object owns (a font program's or a page content's),
+// fetched when libharu starts writing the stream (fetch_program(),
+// fetch_content()).
 typedef struct pdf_blob {
   size_t len, pos;
-  const unsigned char *data; // OWN, or the program; NULL until fetched
-  pdf_writer *w;             // a program's: its writer and item (font index)
+  const unsigned char *data; // OWN, or the programs object's; NULL until fetched
+  pdf_writer *w;             // a fetched one's: its writer and item (font index or stream number)
   size_t item;
   unsigned char own[];
 } pdf_blob;
@@ -392,6 +393,17 @@ static HPDF_STATUS fetch_program(HPDF_Dict d) {
   const pdf_font *f = &b->w->fonts[b->item];
   fail(b->w, EP_PDF_LIB_ERROR, "pdf-error", "The font '%s' (%s, face %u) could not be compressed for embedding.",
        ep_face_family(f->face), ep_face_path(f->face), ep_face_index(f->face));
+  return HPDF_INVALID_STREAM;
+}
+
+// 'fetch_content()' - libharu's before-write hook of a page's content stream
+// dictionary D: its deflate, made on the helper thread or here now
+// (ep_programs_stream()). An error status when it could not be made.
+static HPDF_STATUS fetch_content(HPDF_Dict d) {
+  pdf_blob *b = d->stream->attr;
+  if (b->data || ep_programs_stream(b->w->programs, b->item, &b->data, &b->len))
+    return HPDF_OK;
+  fail(b->w, EP_PDF_LIB_ERROR, "pdf-error", "The content of a page could not be compressed: out of memory.");
   return HPDF_INVALID_STREAM;
 }
 
@@ -852,13 +864,21 @@ static bool draw_page(pdf_writer *w, size_t pi) {
   // The page is complete: its content, written here as libharu's operators
   // would write it, is compressed now. The page's own memory stream goes
   // (libharu writes nothing into it: no HPDF_Page_* operator is used).
+  // Its deflate is made on the fonts' helper thread when that is free (the
+  // caller's thread goes on with the next page) and fetched when the save
+  // reaches it (fetch_content()).
   HPDF_PageAttr pa = page->attr;
   char what[64];
   snprintf(what, sizeof what, "the content of page %zu", pi + 1);
   if (w->content.len == 0)
     return true;
-  if (!deflate_into(w, pa->contents, w->content.data, w->content.len, what))
+  pdf_blob *b = set_blob(w, pa->contents, NULL, 0, what);
+  if (!b)
     return false;
+  b->w = w;
+  unsigned char *raw = memcpy(ep_xmalloc(w->content.len), w->content.data, w->content.len);
+  b->item = ep_programs_add_stream(w->programs, raw, w->content.len, DEFLATE_LEVEL);
+  pa->contents->before_write_fn = fetch_content;
   pa->stream = pa->contents->stream;
   return true;
 }
@@ -1241,8 +1261,10 @@ static bool build(pdf_writer *w) {
       return false;
   w->pages = ep_xcalloc(w->dl->npages ? w->dl->npages : 1, sizeof *w->pages);
   for (size_t i = 0; i < w->dl->npages; i++) {
-    if (!draw_page(w, i))
+    if (!draw_page(w, i)) {
+      ep_programs_streams_end(w->programs);
       return false;
+    }
     if (w->release) { // drawn: its boxes are not read again (links were copied)
       ep_page *p = &w->release->pages[i];
       free(p->boxes);
@@ -1250,6 +1272,7 @@ static bool build(pdf_writer *w) {
       p->n = p->cap = 0;
     }
   }
+  ep_programs_streams_end(w->programs);
   for (size_t i = 0; i < w->nfonts; i++) {
     size_t raw_len = 0;
     if (!map_font(w, i, &w->fonts[i], &raw_len) || !embed_font(w, i, &w->fonts[i], raw_len))

@@ -57,6 +57,23 @@ bool ep_programs_raw(ep_programs *p, size_t i, const unsigned char **raw, size_t
 // its deflate could not be made.
 bool ep_programs_deflated(ep_programs *p, size_t i, const unsigned char **z, size_t *len);
 
+// 'ep_programs_add_stream()' - Hand P the LEN bytes at DATA (taken over:
+// P frees them) to be deflated in zlib format at libdeflate LEVEL, and
+// return the stream's number (0 for the first, and so on). The helper thread
+// deflates the streams in order when it has no font task it can take, so
+// the caller goes on drawing; without a helper the deflate is made here, now.
+// Until ep_programs_streams_end() is called the helper waits for more rather
+// than leave when its work is done. An output does not depend on which
+// thread made a stream: the bytes are the same.
+size_t ep_programs_add_stream(ep_programs *p, unsigned char *data, size_t len, int level);
+// 'ep_programs_streams_end()' - No more streams will be added to P: its
+// helper may leave once its work is done.
+void ep_programs_streams_end(ep_programs *p);
+// 'ep_programs_stream()' - The deflate of stream K in *Z (*LEN bytes), owned
+// by P: made now on this thread if nobody started it, else waited for
+// (this thread helps with other work meanwhile). False when it could not be
+// made (out of memory).
+bool ep_programs_stream(ep_programs *p, size_t k, const unsigned char **z, size_t *len);
 // 'ep_programs_stop()' - Stop the helper thread after the task it is doing
 // and wait for it; the results made so far stay readable. NULL is ignored.
 void ep_programs_stop(ep_programs *p);

@@ -795,6 +795,71 @@ START_TEST(programs_on_two_threads_equal_serial_programs) {
 }
 END_TEST
 
+// Streams handed to a programs object (ep_programs_add_stream()) come back
+// as the bytes libdeflate makes of them on one thread, at their level,
+// whether the helper made them or the caller (asked for in any order, some
+// while the font items are still being made, with no helper at all), and
+// the object may be freed with streams never asked for.
+START_TEST(streams_deflate_as_on_one_thread) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  ep_face *face = gbsn_face(fs, &d);
+  static uint32_t set[40];
+  for (size_t i = 0; i < 40; i++)
+    set[i] = 0x5000u + (uint32_t)(7 * i);
+  ep_face *faces[1] = {face};
+  const uint32_t *cps[1] = {set};
+  size_t ns[1] = {40};
+  enum { NS = 9 };
+  for (int round = 0; round < 3; round++) {
+    ep_programs *p = round == 2 ? ep_programs_new(true) : ep_programs_start(faces, cps, ns, 1, round == 0);
+    unsigned char *copies[NS];
+    size_t lens[NS];
+    for (size_t k = 0; k < NS; k++) {
+      lens[k] = 1000 + 3000 * k; // text-like bytes, different for each stream
+      copies[k] = malloc(lens[k]);
+      for (size_t i = 0; i < lens[k]; i++)
+        copies[k][i] = (unsigned char)("BT /F1 16 Tf <0a1b> Tj ET\n"[i % 26] + (i / 977 + k) % 3);
+      unsigned char *data = malloc(lens[k]);
+      memcpy(data, copies[k], lens[k]);
+      ck_assert_uint_eq(ep_programs_add_stream(p, data, lens[k], 1 + (int)(k % 3)), k);
+    }
+    if (round == 2)
+      ep_programs_post(p, faces, cps, ns, 1); // items after the streams
+    ep_programs_streams_end(p);
+    for (size_t j = 0; j < NS; j++) {
+      size_t k = round == 1 ? NS - 1 - j : j;
+      if (round == 2 && k == NS - 2)
+        break; // freed with streams never asked for
+      const unsigned char *z;
+      size_t z_len;
+      ck_assert(ep_programs_stream(p, k, &z, &z_len));
+      struct libdeflate_compressor *c = libdeflate_alloc_compressor(1 + (int)(k % 3));
+      size_t bound = libdeflate_zlib_compress_bound(c, lens[k]);
+      unsigned char *want = malloc(bound);
+      size_t want_len = libdeflate_zlib_compress(c, copies[k], lens[k], want, bound);
+      ck_assert_uint_gt(want_len, 0);
+      ck_assert_uint_eq(z_len, want_len);
+      ck_assert_mem_eq(z, want, want_len);
+      free(want);
+      libdeflate_free_compressor(c);
+      if (k == 3)
+        same_as_serial(p, 0, face, set, 40); // a font item between the streams
+    }
+    const unsigned char *z;
+    size_t z_len;
+    ck_assert(!ep_programs_stream(p, NS, &z, &z_len)); // no such stream
+    ck_assert_ptr_null(z);
+    ep_programs_free(p);
+    for (size_t k = 0; k < NS; k++)
+      free(copies[k]);
+  }
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+}
+END_TEST
+
 // Programs made ahead (ep_programs_speculate(), called twice as render()
 // calls it: the second call adds only the programs not asked for before)
 // change nothing in the items: a matching item finds its program (or waits
@@ -1103,6 +1168,7 @@ static Suite *font_suite(void) {
   tcase_add_test(tc, font_program_is_cached_subset_and_deflate);
   tcase_add_test(tc, programs_on_two_threads_equal_serial_programs);
   tcase_add_test(tc, speculation_leaves_items_unchanged);
+  tcase_add_test(tc, streams_deflate_as_on_one_thread);
   tcase_add_test(tc, installed_font_list_is_cached_and_validated);
   tcase_add_test(tc, unknown_family_is_not_substituted);
   tcase_add_test(tc, fallback_follows_role_order_per_character);
