@@ -98,6 +98,15 @@ static unsigned char *ob_room(obuf *b, size_t n) {
   return at;
 }
 
+// 'ob_reserve()' - Make room for N more bytes in B in one step (its length
+// unchanged), so that appending them copies nothing already there.
+static void ob_reserve(obuf *b, size_t n) {
+  if (b->cap - b->len < n) {
+    b->p = ep_xrealloc(b->p, b->len + n);
+    b->cap = b->len + n;
+  }
+}
+
 // 'ob_put()' - Append N bytes at P to B.
 static void ob_put(obuf *b, const void *p, size_t n) {
   if (n)
@@ -269,6 +278,10 @@ static bool read_glyphs(const src_font *t, const unsigned *list, size_t n) {
       v[m++] = (glyph_want){a, b, list[i]};
   }
   qsort(v, m, sizeof *v, cmp_want);
+  size_t want = 0; // at most what is kept below (overlapping glyphs are kept once)
+  for (size_t i = 0; i < m; i++)
+    want += v[i].b - v[i].a;
+  ob_reserve(&r->bytes, want);
   // Runs: glyphs that overlap always share one; nearby ones while it stays
   // within the scratch buffer. Runs do not overlap, so at most glyf's size is kept.
   bool ok = true;
@@ -620,29 +633,38 @@ static uint32_t table_sum(const unsigned char *p, size_t len) {
 }
 
 // 'assemble()' - The font file of the tables TABLES (in tag order) in *OUT,
-// with checksums and head's checkSumAdjustment.
+// with checksums and head's checkSumAdjustment. The whole file's sum is
+// that of the directory plus the tables' own (each starts at a multiple of
+// 4 and is padded with zeros), so no byte is summed twice.
 static void assemble(obuf tables[T_COUNT], unsigned char **out, size_t *out_len) {
   size_t total = 12 + 16 * T_COUNT;
   for (int i = 0; i < T_COUNT; i++)
     total += (tables[i].len + 3) & ~(size_t)3;
-  unsigned char *f = ep_xcalloc(total, 1);
+  unsigned char *f = ep_xmalloc(total);
   wr32(f, 0x00010000);
   wr16(f + 4, T_COUNT);
   wr16(f + 6, 128), wr16(f + 8, 3), wr16(f + 10, 16 * T_COUNT - 128); // 8 <= 10 tables < 16
   size_t at = 12 + 16 * T_COUNT;
   size_t head_at = 0;
+  uint32_t sum = 0;
   for (int i = 0; i < T_COUNT; i++) {
     unsigned char *rec = f + 12 + 16 * i;
-    memcpy(f + at, tables[i].p, tables[i].len);
+    size_t len = tables[i].len, padded = (len + 3) & ~(size_t)3;
+    if (len)
+      memcpy(f + at, tables[i].p, len);
+    memset(f + at + len, 0, padded - len);
+    uint32_t table = table_sum(f + at, len);
+    sum += table;
     wr32(rec, out_tags[i]);
-    wr32(rec + 4, table_sum(f + at, tables[i].len));
+    wr32(rec + 4, table);
     wr32(rec + 8, (uint32_t)at);
-    wr32(rec + 12, (uint32_t)tables[i].len);
+    wr32(rec + 12, (uint32_t)len);
     if (i == T_HEAD)
       head_at = at;
-    at += (tables[i].len + 3) & ~(size_t)3;
+    at += padded;
   }
-  wr32(f + head_at + 8, 0xB1B0AFBAu - table_sum(f, total));
+  sum += table_sum(f, 12 + 16 * T_COUNT);
+  wr32(f + head_at + 8, 0xB1B0AFBAu - sum);
   *out = f;
   *out_len = total;
 }
@@ -654,6 +676,13 @@ static bool write_glyphs(const src_font *t, const unsigned *old_id, unsigned kep
                          obuf *loca, bool *long_loca) {
   bool ok = true;
   uint32_t *offsets = ep_xmalloc(sizeof *offsets * (kept + 1));
+  size_t most = 0; // a glyph loses its instructions and gains at most a pad byte
+  for (unsigned k = 0; k < kept; k++) {
+    size_t a, b;
+    if (glyph_range(t, old_id[k], &a, &b))
+      most += b - a + 1;
+  }
+  ob_reserve(glyf, most);
   for (unsigned k = 0; k < kept && ok; k++) {
     span g;
     offsets[k] = (uint32_t)glyf->len;
