@@ -45,10 +45,13 @@ typedef struct stream_job {
   task_state st;
 } stream_job;
 
-// A thread's compressor for streams, made when first needed.
+// A thread's compressor for streams, made when first needed, and the
+// buffer it compresses into (a deflate is kept in a block of its own size).
 typedef struct stream_zc {
   struct libdeflate_compressor *c;
   int level;
+  unsigned char *buf;
+  size_t cap;
 } stream_zc;
 
 #define FINISH_SPIN_NS 10000000L // how long a caller waits awake for a task running elsewhere
@@ -190,13 +193,23 @@ static bool deflate_stream(stream_zc *zc, int level, const unsigned char *raw, s
     return false;
   zc->level = level;
   size_t bound = libdeflate_zlib_compress_bound(zc->c, len);
-  *z = ep_xmalloc(bound ? bound : 1);
-  *z_len = libdeflate_zlib_compress(zc->c, raw, len, *z, bound);
-  if (*z_len)
-    return true;
-  free(*z);
-  *z = NULL;
-  return false;
+  if (bound > zc->cap) {
+    zc->cap = bound;
+    zc->buf = ep_xrealloc(zc->buf, bound);
+  }
+  size_t n = libdeflate_zlib_compress(zc->c, raw, len, zc->buf, bound);
+  if (!n)
+    return false;
+  *z = memcpy(ep_xmalloc(n), zc->buf, n);
+  *z_len = n;
+  return true;
+}
+
+// 'stream_zc_free()' - Release ZC's compressor and buffer.
+static void stream_zc_free(stream_zc *zc) {
+  if (zc->c)
+    libdeflate_free_compressor(zc->c);
+  free(zc->buf);
 }
 
 // 'run_stream()' - Deflate stream K, claimed (RUNNING) by this thread with
@@ -246,7 +259,7 @@ static bool work_left(const ep_programs *p) {
 // it slept through a whole 1.8 ms PDF build), then asleep.
 static void *helper(void *arg) {
   ep_programs *p = arg;
-  stream_zc zc = {NULL, 0};
+  stream_zc zc = {NULL, 0, NULL, 0};
   bool block = false; // the last awake wait timed out: sleep until woken
   pthread_mutex_lock(&p->lock);
   while (!p->stop) {
@@ -273,8 +286,7 @@ static void *helper(void *arg) {
     }
   }
   pthread_mutex_unlock(&p->lock);
-  if (zc.c)
-    libdeflate_free_compressor(zc.c);
+  stream_zc_free(&zc);
   return NULL;
 }
 
@@ -517,8 +529,7 @@ void ep_programs_free(ep_programs *p) {
     free(p->streams[k].z);
   }
   free(p->streams);
-  if (p->caller_zc.c)
-    libdeflate_free_compressor(p->caller_zc.c);
+  stream_zc_free(&p->caller_zc);
   pthread_cond_destroy(&p->cond);
   pthread_mutex_destroy(&p->lock);
   free(p);
