@@ -289,10 +289,17 @@ void lay_inline_text(inl *L, atoms *at, const ep_node *n, const ifmt *f, int dep
           lf.link = L->ref_id(L->user, c->target); // the number and the page link to the section
         lay_add_text(L, at, c->result, &lf, c->file, c->line, true);
         if (c->page && c->target) {
-          int pg = L->ref_page ? L->ref_page(L->user, c->target) : 0;
+          bool numbered = true;
+          int pg = L->ref_page ? L->ref_page(L->user, c->target, &numbered) : 0;
           char b[32];
           snprintf(b, sizeof b, "第%d页", pg);
-          lay_add_text(L, at, b, &lf, c->file, c->line, true);
+          if (numbered)
+            lay_add_text(L, at, b, &lf, c->file, c->line, true);
+          else // a page before the numbering starts has no number to print
+            ep_diag_add(L->diags, EP_WARNING, c->file, c->line, "ref-page-unnumbered",
+                        "<ref to=\"%s\" page=\"yes\"/> refers to a section on a page without a page number "
+                        "(the numbering starts later), so only the section's number %s is printed.",
+                        c->ref ? c->ref : "", c->result);
         }
       }
       break;

@@ -64,8 +64,10 @@ typedef struct inl {
   uint64_t *missing;   // missing glyph warnings already given (cp << 32 | line)
   size_t nmissing, cmissing;
   // <ref to page="yes">: the destination name and printed page of a section
+  // (0 while not known yet); *NUMBERED false when that page carries no
+  // number (it comes before the page numbering starts)
   const char *(*ref_id)(void *user, const ep_node *section);
-  int (*ref_page)(void *user, const ep_node *section);
+  int (*ref_page)(void *user, const ep_node *section, bool *numbered);
   void *user;
 } inl;
 

@@ -344,7 +344,7 @@ static int page_of(const lay *L, const ep_node *s, bool *numbered) {
 
 // 'ref_id()' / 'ref_page()' - sec_id() and page_of() for the inline text's <ref>.
 static const char *ref_id(void *user, const ep_node *s) { return sec_id(user, s); }
-static int ref_page(void *user, const ep_node *s) { return page_of(user, s, NULL); }
+static int ref_page(void *user, const ep_node *s, bool *numbered) { return page_of(user, s, numbered); }
 
 // 'host_caption()', 'host_add_table()', 'host_add_drawing()', 'host_new_page()' -
 // The block layout's side of the table engine's host interface.

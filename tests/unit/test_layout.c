@@ -1121,6 +1121,45 @@ START_TEST(toc_entry_on_an_unnumbered_page_has_no_number) {
 }
 END_TEST
 
+// A <ref page="yes"> to a section on a page before the page numbering
+// starts prints the section's number without a page (it has none: no 第0页
+// or 第-1页) and warns at the ref's line; one to a numbered page prints it.
+START_TEST(ref_to_an_unnumbered_page_prints_no_page) {
+  env e;
+  env_open_layout(&e, EVALPDF_TEST_SOURCE_DIR "/layouts/compact.xml");
+  ep_buf b;
+  ep_buf_init(&b);
+  ep_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><report><meta><title>测试</title></meta><body>"
+                  "<section title=\"前言\" id=\"qy\"><p>");
+  for (int c = 0; c < 300; c++)
+    ep_buf_puts(&b, "前言");
+  ep_buf_puts(&b, "</p></section><toc/>\n<section title=\"正文甲\" id=\"zw\"><p>见<ref to=\"qy\" page=\"yes\"/>"
+                  "与<ref to=\"zw\" page=\"yes\"/>。");
+  for (int c = 0; c < 900; c++)
+    ep_buf_puts(&b, "正文");
+  ep_buf_puts(&b, "</p></section></body></report>");
+  ep_report *r = load_text(ep_buf_str(&b));
+  ep_buf_free(&b);
+  ck_assert_uint_eq(r->diags.errors, 0);
+  ep_diags d;
+  ep_dlist *dl = lay_out(&e, r, &d);
+  char t[65536];
+  bool seen = false;
+  for (size_t p = 0; p < dl->npages && !seen; p++) {
+    page_text(dl, p, t, sizeof t);
+    char *at = strstr(t, "见一");
+    if (!at)
+      continue;
+    seen = true;
+    ck_assert_msg(!strncmp(at, "见一与二第1页。", strlen("见一与二第1页。")), "the refs print: \"%.60s\"", at);
+  }
+  ck_assert(seen);
+  ck_assert(has_diag(&d, "ref-page-unnumbered", 2));
+  ck_assert_uint_eq(d.count, 1);
+  done(&e, r, &d, dl);
+}
+END_TEST
+
 // 'dump_of()' - The layout dump of R laid out with the pagination CHUNK line
 // items behind, and its diagnostics' count in *NDIAGS (heap string).
 static char *dump_of(env *e, const ep_report *r, size_t chunk, size_t *ndiags) {
@@ -1380,6 +1419,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, second_pass_only_for_printed_page_numbers);
   tcase_add_test(tc, patched_toc_equals_a_full_pass);
   tcase_add_test(tc, toc_entry_on_an_unnumbered_page_has_no_number);
+  tcase_add_test(tc, ref_to_an_unnumbered_page_prints_no_page);
   tcase_add_test(tc, pagination_behind_the_layout_gives_the_same_pages);
   tcase_add_test(tc, pass_hook_sees_the_final_fonts_before_the_last_pass);
   tcase_add_test(tc, body_hint_foresees_the_drawn_characters);
