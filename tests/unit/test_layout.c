@@ -1085,6 +1085,18 @@ static bool toc_line_text(const ep_dlist *dl, const char *needle, char *buf, siz
   return false;
 }
 
+// 'preface_then_toc()' - Start B with a report whose body opens with a
+// 前言 section (ATTRS added to its tag) a page long, then the 目录: with the
+// compact layout the page numbers start after it.
+static void preface_then_toc(ep_buf *b, const char *attrs) {
+  ep_buf_init(b);
+  ep_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><report><meta><title>测试</title></meta><body>"
+                   "<section title=\"前言\"%s><p>", attrs);
+  for (int c = 0; c < 300; c++)
+    ep_buf_puts(b, "前言");
+  ep_buf_puts(b, "</p></section><toc/>");
+}
+
 // A 目录 entry whose section sits on a page without a number (before the
 // numbering starts: a 前言 before the 目录 in the compact layout, which
 // numbers pages from after the 目录) has neither leaders nor a number (it
@@ -1093,12 +1105,7 @@ START_TEST(toc_entry_on_an_unnumbered_page_has_no_number) {
   env e;
   env_open_layout(&e, EVALPDF_TEST_SOURCE_DIR "/layouts/compact.xml");
   ep_buf b;
-  ep_buf_init(&b);
-  ep_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><report><meta><title>测试</title></meta><body>"
-                  "<section title=\"前言\"><p>");
-  for (int c = 0; c < 300; c++)
-    ep_buf_puts(&b, "前言");
-  ep_buf_puts(&b, "</p></section><toc/>");
+  preface_then_toc(&b, "");
   static const char *const names[] = {"正文甲", "正文乙", "正文丙"};
   for (int k = 0; k < 3; k++) {
     ep_buf_printf(&b, "<section title=\"%s\"><p>", names[k]);
@@ -1128,12 +1135,8 @@ START_TEST(ref_to_an_unnumbered_page_prints_no_page) {
   env e;
   env_open_layout(&e, EVALPDF_TEST_SOURCE_DIR "/layouts/compact.xml");
   ep_buf b;
-  ep_buf_init(&b);
-  ep_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><report><meta><title>测试</title></meta><body>"
-                  "<section title=\"前言\" id=\"qy\"><p>");
-  for (int c = 0; c < 300; c++)
-    ep_buf_puts(&b, "前言");
-  ep_buf_puts(&b, "</p></section><toc/>\n<section title=\"正文甲\" id=\"zw\"><p>见<ref to=\"qy\" page=\"yes\"/>"
+  preface_then_toc(&b, " id=\"qy\"");
+  ep_buf_puts(&b, "\n<section title=\"正文甲\" id=\"zw\"><p>见<ref to=\"qy\" page=\"yes\"/>"
                   "与<ref to=\"zw\" page=\"yes\"/>。");
   for (int c = 0; c < 900; c++)
     ep_buf_puts(&b, "正文");
