@@ -580,11 +580,12 @@ typedef struct heap_job {
 } heap_job;
 
 // 'heap_estimate()' - The heap a render of the report at PATH will use, in
-// bytes, from its size and its number of tags (each '<'): 6 bytes per
-// input byte and 240 per tag, some 80% of what generated reports of 500 to
+// bytes, from its size and its number of tags (each '<'): 7 bytes per
+// input byte and 280 per tag, some 92% of what generated reports of 500 to
 // 5,000 pages and 10k to 100k sections used (7.6 and 288, with 15 MiB of the
 // peak resident set not on the heap), so that little is faulted in that
-// the render does not use. 0 when it cannot be read.
+// the render does not use (what it does use beyond is faulted in as usual;
+// 6 and 240 left 100k sections 5% slower). 0 when it cannot be read.
 static size_t heap_estimate(const char *path) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
@@ -600,7 +601,7 @@ static size_t heap_estimate(const char *path) {
   }
   close(fd);
   free(buf);
-  return got < 0 || !buf ? 0 : bytes * 6 + tags * 240;
+  return got < 0 || !buf ? 0 : bytes * 7 + tags * 280;
 }
 
 // 'populate_main()' - Thread body of heap_ahead(): estimate the render's
