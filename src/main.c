@@ -885,7 +885,8 @@ static int finish_streams(int rc, bool reported) {
 // The VM of an earlier session (2026-12-02 11:00 UTC) had made zeroing huge
 // pages dear after idle; that one is why the previous policy kept small
 // pages first.
-// Returns that block (to be freed at exit), or NULL.
+// Returns that block (to be freed at exit), or NULL; *HEAP is set to the
+// reservation's part in huge pages (for heap_ahead()) when there is one.
 static void *tune_memory(bool one_arena, cli_heap *heap) {
   if (one_arena)
     mallopt(M_ARENA_MAX, 1);
