@@ -239,8 +239,8 @@ void ep_buf_printf(ep_buf *b, const char *fmt, ...) {
 // 'ep_buf_str()' - Contents or "".
 const char *ep_buf_str(const ep_buf *b) { return b->data ? b->data : ""; }
 
-// 'ep_utf8_decode()' - Decode one strict UTF-8 sequence.
-size_t ep_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {
+// 'ep_utf8_decode_any()' - Decode one strict UTF-8 sequence of any length.
+size_t ep_utf8_decode_any(const unsigned char *s, size_t n, uint32_t *cp) {
   if (n == 0)
     return 0;
   unsigned c = s[0];
@@ -276,18 +276,6 @@ size_t ep_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {
     return 0;
   *cp = v;
   return len;
-}
-
-// 'ep_utf8_next()' - Decode at S[*I] and advance; U+FFFD for an invalid byte.
-uint32_t ep_utf8_next(const char *s, size_t len, size_t *i) {
-  uint32_t cp;
-  size_t l = ep_utf8_decode((const unsigned char *)s + *i, len - *i, &cp);
-  if (!l) {
-    cp = 0xFFFD;
-    l = 1;
-  }
-  *i += l;
-  return cp;
 }
 
 // 'ep_utf8_encode()' - Encode CP (invalid → U+FFFD) as UTF-8.

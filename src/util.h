@@ -79,15 +79,43 @@ uint32_t *ep_cpset_take_sorted(ep_cpset *s, size_t *n);
 // 'ep_cmp_u32()' - qsort() order of uint32_t values (code points, glyph ids).
 int ep_cmp_u32(const void *a, const void *b);
 
+// 'ep_utf8_decode_any()' - ep_utf8_decode() for every kind of sequence, out
+// of line (ep_utf8_decode() does ASCII and three-byte sequences itself).
+size_t ep_utf8_decode_any(const unsigned char *s, size_t n, uint32_t *cp);
+
 // 'ep_utf8_decode()' - Decode one code point from S (at most N bytes). Stores
 // the code point in *CP and returns its byte length (1..4), or 0 when the bytes
 // are not valid UTF-8 (overlong, surrogate, above U+10FFFF, truncated).
-size_t ep_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+// Inline for ASCII and the three-byte sequences of Chinese text (most of
+// what is decoded; a unit test compares it with ep_utf8_decode_any()).
+static inline size_t ep_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {
+  if (n && s[0] < 0x80) {
+    *cp = s[0];
+    return 1;
+  }
+  if (n >= 3 && (s[0] & 0xF0) == 0xE0 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
+    uint32_t v = (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (uint32_t)(s[2] & 0x3F);
+    if (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF)) // overlong, or a surrogate
+      return 0;
+    *cp = v;
+    return 3;
+  }
+  return ep_utf8_decode_any(s, n, cp);
+}
 
 // 'ep_utf8_next()' - The code point at S[*I] (S has LEN bytes, *I < LEN), moving
 // *I past it; a byte that does not start valid UTF-8 reads as U+FFFD and is
 // skipped alone. The one decoding loop step for text that is shown, not checked.
-uint32_t ep_utf8_next(const char *s, size_t len, size_t *i);
+static inline uint32_t ep_utf8_next(const char *s, size_t len, size_t *i) {
+  uint32_t cp;
+  size_t l = ep_utf8_decode((const unsigned char *)s + *i, len - *i, &cp);
+  if (!l) {
+    cp = 0xFFFD;
+    l = 1;
+  }
+  *i += l;
+  return cp;
+}
 
 // 'ep_errno_text()' - The message of errno value ERR, as strerror() gives it
 // but thread-safe (strerror may share one buffer between threads), written

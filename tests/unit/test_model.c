@@ -491,6 +491,37 @@ START_TEST(utf8_next_replaces_bad_bytes) {
 }
 END_TEST
 
+// The inline decoder agrees with the general one on every sequence of one
+// to three bytes, each also cut short, and on four-byte ones around the
+// limits: the same length, and the same code point when valid.
+START_TEST(utf8_inline_decode_equals_the_general_one) {
+  unsigned char b[4];
+  uint32_t c1 = 0, c2 = 0;
+  unsigned long checked = 0;
+  for (uint32_t x = 0; x < (1u << 24); x++) {
+    b[0] = (unsigned char)(x >> 16), b[1] = (unsigned char)(x >> 8), b[2] = (unsigned char)x, b[3] = 0x80;
+    for (size_t n = x < 256 ? 1 : 3; n <= 3; n++) {
+      size_t l1 = ep_utf8_decode(b, n, &c1), l2 = ep_utf8_decode_any(b, n, &c2);
+      if (l1 != l2 || (l1 && c1 != c2)) // (ck_assert costs a system call each)
+        ck_abort_msg("%02X %02X %02X (n=%zu): %zu U+%04X against %zu U+%04X", b[0], b[1], b[2], n, l1, c1, l2, c2);
+      checked++;
+    }
+  }
+  static const unsigned char four[][4] = {{0xF0, 0x90, 0x80, 0x80}, {0xF0, 0x8F, 0xBF, 0xBF}, {0xF4, 0x8F, 0xBF, 0xBF},
+                                          {0xF4, 0x90, 0x80, 0x80}, {0xF0, 0xA0, 0x80, 0x80}, {0xF5, 0x80, 0x80, 0x80}};
+  for (size_t k = 0; k < sizeof four / sizeof *four; k++)
+    for (size_t n = 0; n <= 4; n++) {
+      size_t l1 = ep_utf8_decode(four[k], n, &c1), l2 = ep_utf8_decode_any(four[k], n, &c2);
+      ck_assert(l1 == l2 && (!l1 || c1 == c2));
+    }
+  ck_assert_uint_eq(ep_utf8_decode((const unsigned char *)"\xE4\xB8\x80", 3, &c1), 3);
+  ck_assert_uint_eq(c1, 0x4E00);
+  ck_assert_uint_eq(ep_utf8_decode((const unsigned char *)"\xED\xA0\x80", 3, &c1), 0); // a surrogate
+  ck_assert_uint_eq(ep_utf8_decode((const unsigned char *)"\xE0\x9F\xBF", 3, &c1), 0); // overlong
+  ck_assert_uint_gt(checked, 1u << 24);
+}
+END_TEST
+
 // The element rules: once-only children, required children, rows of table
 // sections counted for the table, the column limit reported once per row, and
 // levels taken from the enclosing node.
@@ -578,6 +609,7 @@ static Suite *model_suite(void) {
   tcase_add_test(tc, amount_result);
   tcase_add_test(tc, element_rules);
   tcase_add_test(tc, utf8_next_replaces_bad_bytes);
+  tcase_add_test(tc, utf8_inline_decode_equals_the_general_one);
   tcase_add_test(tc, only_figure_kinds_have_the_figure_part);
   suite_add_tcase(s, tc);
   return s;
