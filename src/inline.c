@@ -9,13 +9,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+// 'reserve_atoms()' - Make room in AT for MORE atoms: at least doubled, so
+// that a text's atoms are added with one reallocation at most.
+static void reserve_atoms(atoms *at, size_t more) {
+  if (at->cap - at->n >= more)
+    return;
+  size_t cap = at->cap ? at->cap * 2 : 16;
+  if (cap < at->n + more)
+    cap = at->n + more;
+  at->a = ep_xrealloc(at->a, cap * sizeof *at->a);
+  at->s = ep_xrealloc(at->s, cap * sizeof *at->s);
+  at->cap = cap;
+}
+
 // 'lay_push_atom()' - Append one atom with its style.
 void lay_push_atom(atoms *at, uint32_t cp, double adv, double em, unsigned flags, const atom_style *s) {
-  if (at->n == at->cap) {
-    at->cap = at->cap ? at->cap * 2 : 16;
-    at->a = ep_xrealloc(at->a, at->cap * sizeof *at->a);
-    at->s = ep_xrealloc(at->s, at->cap * sizeof *at->s);
-  }
+  if (at->n == at->cap)
+    reserve_atoms(at, 1);
   at->a[at->n].cp = cp;
   at->a[at->n].advance = adv;
   at->a[at->n].em = em;
@@ -170,8 +180,14 @@ static bool invisible(uint32_t cp) {
 void lay_add_text(inl *L, atoms *at, const char *s, const ifmt *f, const char *file, unsigned long line,
                      bool glue) {
   size_t len = strlen(s), n = 0;
-  uint32_t *cps = ep_xmalloc((len + 1) * sizeof *cps);
-  bool *zwsp = ep_xcalloc(len + 1, sizeof *zwsp); // a zero-width space stood before cps[i]
+  // Most texts are short: their scratch arrays live on the stack.
+  enum { SHORT_TEXT = 256 };
+  uint32_t cps_short[SHORT_TEXT + 1];
+  bool zwsp_short[SHORT_TEXT + 1], lat_short[SHORT_TEXT + 1];
+  bool small = len <= SHORT_TEXT;
+  uint32_t *cps = small ? cps_short : ep_xmalloc((len + 1) * sizeof *cps);
+  bool *zwsp = small ? zwsp_short : ep_xmalloc((len + 1) * sizeof *zwsp); // a zero-width space stood before cps[i]
+  memset(zwsp, 0, (len + 1) * sizeof *zwsp);
   for (size_t i = 0; i < len;) {
     uint32_t cp = ep_utf8_next(s, len, &i);
     if (cp == 0x2028 || cp == 0x2029) // line and paragraph separators: white space
@@ -181,8 +197,9 @@ void lay_add_text(inl *L, atoms *at, const char *s, const ifmt *f, const char *f
     else if (!invisible(cp))
       cps[n++] = cp;
   }
-  bool *lat = ep_xmalloc((n + 1) * sizeof *lat);
+  bool *lat = small ? lat_short : ep_xmalloc((n + 1) * sizeof *lat);
   latin_flags(cps, n, at->n ? at->a[at->n - 1].cp : 0, lat);
+  reserve_atoms(at, n);
   for (size_t i = 0; i < n; i++) {
     uint32_t cp = cps[i];
     atom_style as = {f->link, NULL, f->size, f->bold, f->underline, f->rise, file, line, 0};
@@ -210,9 +227,11 @@ void lay_add_text(inl *L, atoms *at, const char *s, const ifmt *f, const char *f
   if (zwsp[n] && !glue) // at the end: before the next text's first atom
     at->pending_flags |= EP_LB_BREAK_OK;
   join_dashes(L, at, at->n - n > 0 ? at->n - n - 1 : 0);
-  free(cps);
-  free(zwsp);
-  free(lat);
+  if (!small) {
+    free(cps);
+    free(zwsp);
+    free(lat);
+  }
 }
 
 // 'is_han()' - True for a Han ideograph (the characters words are made of here).

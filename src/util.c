@@ -193,8 +193,8 @@ void ep_buf_free(ep_buf *b) {
   ep_buf_init(b);
 }
 
-// 'ep_buf_put()' - Append N bytes.
-void ep_buf_put(ep_buf *b, const char *s, size_t n) {
+// 'ep_buf_grow()' - Make room for N more bytes and the NUL (doubling).
+void ep_buf_grow(ep_buf *b, size_t n) {
   if (b->len + n + 1 > b->cap) {
     size_t cap = b->cap ? b->cap : 64;
     while (cap < b->len + n + 1)
@@ -202,17 +202,10 @@ void ep_buf_put(ep_buf *b, const char *s, size_t n) {
     b->data = ep_xrealloc(b->data, cap);
     b->cap = cap;
   }
-  if (n)
-    memcpy(b->data + b->len, s, n);
-  b->len += n;
-  b->data[b->len] = 0;
 }
 
 // 'ep_buf_puts()' - Append a C string.
 void ep_buf_puts(ep_buf *b, const char *s) { ep_buf_put(b, s, strlen(s)); }
-
-// 'ep_buf_putc()' - Append one byte.
-void ep_buf_putc(ep_buf *b, char c) { ep_buf_put(b, &c, 1); }
 
 // 'ep_buf_put_cp()' - Append a code point as UTF-8.
 void ep_buf_put_cp(ep_buf *b, uint32_t cp) {

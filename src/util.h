@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 // 'ep_xmalloc()' / 'ep_xcalloc()' / 'ep_xrealloc()' / 'ep_xstrdup()' - Allocate or abort.
 void *ep_xmalloc(size_t n);
@@ -47,9 +48,28 @@ typedef struct ep_buf {
 
 void ep_buf_init(ep_buf *b);                                 // 'ep_buf_init()' - Empty buffer.
 void ep_buf_free(ep_buf *b);                                 // 'ep_buf_free()' - Release memory.
-void ep_buf_put(ep_buf *b, const char *s, size_t n);         // 'ep_buf_put()' - Append N bytes.
+void ep_buf_grow(ep_buf *b, size_t n);                       // 'ep_buf_grow()' - Room for N more bytes and a NUL.
+
+// 'ep_buf_put()' - Append N bytes (inline: the PDF writer appends a few
+// bytes at a time, hundreds of thousands of times per document).
+static inline void ep_buf_put(ep_buf *b, const char *s, size_t n) {
+  if (b->len + n + 1 > b->cap)
+    ep_buf_grow(b, n);
+  if (n)
+    memcpy(b->data + b->len, s, n);
+  b->len += n;
+  b->data[b->len] = 0;
+}
+
+// 'ep_buf_putc()' - Append a byte.
+static inline void ep_buf_putc(ep_buf *b, char c) {
+  if (b->len + 2 > b->cap)
+    ep_buf_grow(b, 1);
+  b->data[b->len++] = c;
+  b->data[b->len] = 0;
+}
+
 void ep_buf_puts(ep_buf *b, const char *s);                  // 'ep_buf_puts()' - Append a C string.
-void ep_buf_putc(ep_buf *b, char c);                         // 'ep_buf_putc()' - Append a byte.
 void ep_buf_put_cp(ep_buf *b, uint32_t cp);                  // 'ep_buf_put_cp()' - Append a code point as UTF-8.
 void ep_buf_printf(ep_buf *b, const char *fmt, ...)          // 'ep_buf_printf()' - Append formatted text.
 #if defined(__GNUC__)
