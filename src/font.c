@@ -469,8 +469,11 @@ static void face_free(ep_face *f) {
   ep_hb_face_free(atomic_load(&f->hb));
   cache_page_ref *top = atomic_load(&f->pages);
   if (top) {
-    for (size_t i = 0; i < PAGE_COUNT; i++)
-      free(atomic_load(&top[i]));
+    for (size_t i = 0; i < PAGE_COUNT; i++) {
+      cache_slot *page = atomic_load(&top[i]);
+      if (page) // most of the code space never had a page
+        free(page);
+    }
     free(top);
   }
   for (size_t i = 0; i < PROGRAM_CACHE; i++) {
