@@ -319,23 +319,33 @@ static bool read_glyphs(const src_font *t, const unsigned *list, size_t n) {
   return ok;
 }
 
-// 'close_glyphs()' - Mark in KEEP (one byte per glyph) .notdef, the glyphs of
-// GIDS[0..N-1] and, to any depth, the components of composite glyphs.
-// Returns the number of glyphs kept, or 0 when a glyph is malformed or a
-// component lies outside the font.
-static unsigned close_glyphs(const src_font *t, const uint32_t *gids, size_t n, unsigned char *keep) {
+// 'keep_glyph()' - Mark glyph G in the bit set KEEP and append it to
+// LIST[*KEPT]; false when it was marked already.
+static bool keep_glyph(unsigned char *keep, uint32_t *list, unsigned *kept, unsigned g) {
+  unsigned char bit = (unsigned char)(1u << (g & 7));
+  if (keep[g >> 3] & bit)
+    return false;
+  keep[g >> 3] |= bit;
+  list[(*kept)++] = g;
+  return true;
+}
+
+// 'close_glyphs()' - The glyphs to keep, in LIST (room for every glyph of
+// the font; unordered): .notdef, the glyphs of GIDS[0..N-1] and, to any
+// depth, the components of composite glyphs. Returns how many, or 0 when a
+// glyph is malformed or a component lies outside the font. A bit set marks
+// them (not a byte per glyph: a CJK font has up to 65,535 glyphs, a subset
+// a few hundred).
+static unsigned close_glyphs(const src_font *t, const uint32_t *gids, size_t n, uint32_t *list) {
+  unsigned char *keep = ep_xcalloc((t->num_glyphs + 7) / 8 + 1, 1);
   unsigned *stack = ep_xmalloc(sizeof *stack * t->num_glyphs);
   size_t top = 0, read_upto = 0; // with a reader, stack[0..read_upto-1] are read
   unsigned kept = 0;
-  keep[0] = 1;
+  keep_glyph(keep, list, &kept, 0);
   stack[top++] = 0;
-  kept++;
   for (size_t i = 0; i < n; i++)
-    if (gids[i] && gids[i] < t->num_glyphs && !keep[gids[i]]) {
-      keep[gids[i]] = 1;
+    if (gids[i] && gids[i] < t->num_glyphs && keep_glyph(keep, list, &kept, gids[i]))
       stack[top++] = gids[i];
-      kept++;
-    }
   while (top) {
     span g;
     if (t->src && read_upto < top) { // those not read yet, all at once (the components of the last ones popped)
@@ -357,23 +367,23 @@ static unsigned close_glyphs(const src_font *t, const uint32_t *gids, size_t n, 
     unsigned flags;
     do {
       if (g.len - at < 4 || g.len - at < component_size(flags = rd16(g.p + at))) {
-        free(stack);
-        return 0;
+        kept = 0;
+        break;
       }
       unsigned c = rd16(g.p + at + 2);
       if (c >= t->num_glyphs) {
-        free(stack);
-        return 0;
+        kept = 0;
+        break;
       }
-      if (!keep[c]) {
-        keep[c] = 1;
+      if (keep_glyph(keep, list, &kept, c))
         stack[top++] = c;
-        kept++;
-      }
       at += component_size(flags);
     } while (flags & MORE_COMPONENTS);
+    if (!kept)
+      break;
   }
   free(stack);
+  free(keep);
   return kept;
 }
 
@@ -767,20 +777,21 @@ bool ep_ttf_subset_read(const unsigned char *data, size_t len, unsigned index, c
 static bool subset_tables(const src_font *tp, const uint32_t *cps, const uint32_t *gids, size_t n,
                           unsigned max_glyphs, unsigned char **out, size_t *out_len) {
   const src_font t = *tp;
-  unsigned char *keep = ep_xcalloc(t.num_glyphs, 1);
-  unsigned kept = close_glyphs(&t, gids, n, keep);
+  uint32_t *list = ep_xmalloc(sizeof *list * (t.num_glyphs + 1));
+  unsigned kept = close_glyphs(&t, gids, n, list);
   if (kept == 0 || kept > max_glyphs || kept > 0xFFFF) {
-    free(keep);
+    free(list);
     return false;
   }
+  // Kept glyphs in glyph id order; only their entries of NEW_ID are read.
+  qsort(list, kept, sizeof *list, ep_cmp_u32);
   uint16_t *new_id = ep_xmalloc(sizeof *new_id * t.num_glyphs);
   unsigned *old_id = ep_xmalloc(sizeof *old_id * kept);
-  for (unsigned g = 0, k = 0; g < t.num_glyphs; g++)
-    if (keep[g]) {
-      new_id[g] = (uint16_t)k;
-      old_id[k++] = g;
-    }
-  free(keep);
+  for (unsigned k = 0; k < kept; k++) {
+    new_id[list[k]] = (uint16_t)k;
+    old_id[k] = list[k];
+  }
+  free(list);
   obuf tb[T_COUNT] = {{0}};
   bool long_loca;
   bool ok = write_glyphs(&t, old_id, kept, new_id, &tb[T_GLYF], &tb[T_LOCA], &long_loca);
