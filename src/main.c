@@ -604,6 +604,41 @@ static size_t heap_estimate(const char *path) {
   return got < 0 || !buf ? 0 : bytes * 7 + tags * 280;
 }
 
+// 'number_in()' - The first decimal number in the file at PATH after the text
+// KEY (NULL: at its start), or 0 when there is none.
+static unsigned long long number_in(const char *path, const char *key) {
+  char buf[4096];
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 0;
+  ssize_t got = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (got <= 0)
+    return 0;
+  buf[got] = 0;
+  const char *at = key ? strstr(buf, key) : buf;
+  if (!at)
+    return 0;
+  at += key ? strlen(key) : 0;
+  while (*at == ' ' || *at == '\t')
+    at++;
+  return strtoull(at, NULL, 10);
+}
+
+// 'memory_room()' - Bytes this process may fault in without pressing on
+// memory: the available memory (/proc/meminfo) or the memory cgroup's limit
+// (v2 or v1, as a container sees them) if lower; 0 when none is known.
+static unsigned long long memory_room(void) {
+  unsigned long long room = number_in("/proc/meminfo", "MemAvailable:") * 1024;
+  const char *limits[] = {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"};
+  for (size_t i = 0; i < sizeof limits / sizeof *limits; i++) {
+    unsigned long long l = number_in(limits[i], NULL);
+    if (l && (!room || l < room))
+      room = l;
+  }
+  return room;
+}
+
 // 'populate_main()' - Thread body of heap_ahead(): estimate the render's
 // heap, then fault in that much of the reservation (MADV_POPULATE_WRITE:
 // each page is made resident as a write would, its contents unchanged, so
@@ -616,6 +651,12 @@ static void *populate_main(void *arg) {
   size_t want = (heap_estimate(j->path) + huge - 1) & ~(huge - 1);
   if (want > j->heap.len)
     want = j->heap.len;
+  // Never more than a quarter of the memory there is room for: a report that
+  // is mostly comments or white space needs far less than its estimate, and
+  // faulted-in memory counts against a container's limit.
+  unsigned long long room = memory_room() / 4;
+  if (want > room)
+    want = (size_t)room & ~(huge - 1);
   if (want)
     madvise(j->heap.start, want, MADV_POPULATE_WRITE);
 #endif
