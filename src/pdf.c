@@ -48,7 +48,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <libdeflate.h>
 
 #include <hpdf.h>
 #include <hpdf_doc.h>
@@ -114,9 +113,6 @@ typedef struct pdf_writer {
   bool failed;          // a failure was reported (only the first is)
   hp_error err;         // filled by the libharu error handler
   HPDF_Doc doc;
-  struct libdeflate_compressor *zc; // compresses every stream libharu would deflate
-  unsigned char *zbuf;  // scratch: compressed stream data
-  size_t zcap;
   ep_buf content;       // the current page's content stream (operators as libharu writes them)
   ep_programs *programs;
   bool own_programs;     // programs were started here (not handed over in the display list)
@@ -297,16 +293,14 @@ static HPDF_STATUS write_flate_key(HPDF_Dict dict, HPDF_Stream out) {
 
 // A stream's data held in one block; read with memcpy (libharu's memory
 // stream copies byte by byte into 4 KiB blocks, twice: in, and out when the
-// document is saved). Either a copy after the header (OWN), or a deflate
-// that the programs object owns (a font program's or a page content's),
-// fetched when libharu starts writing the stream (fetch_program(),
-// fetch_content()).
+// document is saved): a deflate that the programs object owns (a font
+// program's, or another stream's), fetched when libharu starts writing the
+// stream (fetch_program(), fetch_stream()).
 typedef struct pdf_blob {
   size_t len, pos;
-  const unsigned char *data; // OWN, or the programs object's; NULL until fetched
-  pdf_writer *w;             // a fetched one's: its writer and item (font index or stream number)
+  const unsigned char *data; // the programs object's; NULL until fetched
+  pdf_writer *w;             // its writer and item (font index or stream number)
   size_t item;
-  unsigned char own[];
 } pdf_blob;
 
 // 'blob_read()' - libharu read function of a blob stream.
@@ -340,18 +334,13 @@ static HPDF_UINT32 blob_size(HPDF_Stream stream) { return (HPDF_UINT32)((pdf_blo
 // 'blob_free()' - libharu free function of a blob stream: release the data.
 static void blob_free(HPDF_Stream stream) { HPDF_FreeMem(stream->mmgr, stream->attr); }
 
-// 'set_blob()' - Make a blob stream the data of stream dictionary D, marked
-// /FlateDecode (it replaces D's memory stream): a copy of the LEN bytes of
-// zlib-format DATA, or with DATA NULL one whose program the caller names for
-// fetch_program(). WHAT names it in errors. The blob, or NULL with the
-// failure reported.
-static pdf_blob *set_blob(pdf_writer *w, HPDF_Dict d, const unsigned char *data, size_t len, const char *what) {
+// 'set_blob()' - Make an empty blob stream the data of stream dictionary D,
+// marked /FlateDecode (it replaces D's memory stream); the caller names the
+// deflate its before-write hook fetches (fetch_program(), fetch_stream()).
+// WHAT names it in errors. The blob, or NULL with the failure reported.
+static pdf_blob *set_blob(pdf_writer *w, HPDF_Dict d, const char *what) {
   HPDF_MMgr m = d->mmgr;
-  if (len > 0x7FFFFFF0u) {
-    hp_ok(w, HPDF_STREAM_EOF, "writing %s (%zu bytes)", what, len);
-    return NULL;
-  }
-  pdf_blob *b = HPDF_GetMem(m, (HPDF_UINT)(sizeof *b + (data ? len : 0)));
+  pdf_blob *b = HPDF_GetMem(m, (HPDF_UINT)sizeof *b);
   HPDF_Stream s = b ? HPDF_GetMem(m, sizeof *s) : NULL;
   if (!s) {
     if (b)
@@ -360,10 +349,6 @@ static pdf_blob *set_blob(pdf_writer *w, HPDF_Dict d, const unsigned char *data,
     return NULL;
   }
   memset(b, 0, sizeof *b);
-  if (data) {
-    b->data = memcpy(b->own, data, len);
-    b->len = len;
-  }
   memset(s, 0, sizeof *s);
   s->sig_bytes = HPDF_STREAM_SIG_BYTES;
   s->type = HPDF_STREAM_UNKNOWN; // not HPDF_STREAM_MEMORY: libharu would read attr as its own
@@ -396,32 +381,38 @@ static HPDF_STATUS fetch_program(HPDF_Dict d) {
   return HPDF_INVALID_STREAM;
 }
 
-// 'fetch_content()' - libharu's before-write hook of a page's content stream
-// dictionary D: its deflate, made on the helper thread or here now
-// (ep_programs_stream()). An error status when it could not be made.
-static HPDF_STATUS fetch_content(HPDF_Dict d) {
+// 'fetch_stream()' - libharu's before-write hook of a stream dictionary D
+// given to deflate_into(): its deflate, made on the helper thread or here
+// now (ep_programs_stream()). An error status when it could not be made.
+static HPDF_STATUS fetch_stream(HPDF_Dict d) {
   pdf_blob *b = d->stream->attr;
-  if (b->data || ep_programs_stream(b->w->programs, b->item, &b->data, &b->len))
+  if (b->data)
     return HPDF_OK;
-  fail(b->w, EP_PDF_LIB_ERROR, "pdf-error", "The content of a page could not be compressed: out of memory.");
-  return HPDF_INVALID_STREAM;
+  if (!ep_programs_stream(b->w->programs, b->item, &b->data, &b->len)) {
+    fail(b->w, EP_PDF_LIB_ERROR, "pdf-error", "A stream of the PDF could not be compressed: out of memory.");
+    return HPDF_INVALID_STREAM;
+  }
+  if (b->len > 0x7FFFFFF0u) { // libharu's stream sizes are 32-bit
+    fail(b->w, EP_PDF_LIB_ERROR, "pdf-error", "A stream of the PDF is %zu bytes compressed, more than a PDF can hold.",
+         b->len);
+    return HPDF_STREAM_EOF;
+  }
+  return HPDF_OK;
 }
 
-// 'deflate_into()' - Deflate the N bytes of DATA with libdeflate (several
-// times faster than the zlib deflate libharu runs at save time, at the same
-// ratio) and make them the data of stream dictionary D. WHAT names it in errors.
+// 'deflate_into()' - Make the N bytes of DATA (copied) the data of stream
+// dictionary D, deflated with libdeflate (several times faster than the zlib
+// deflate libharu runs at save time, at the same ratio) on the fonts' helper
+// thread when it is free, or on this one when the save reaches D first
+// (fetch_stream()): the bytes are the same either way. WHAT names it in errors.
 static bool deflate_into(pdf_writer *w, HPDF_Dict d, const void *data, size_t n, const char *what) {
-  if (!w->zc && !(w->zc = libdeflate_alloc_compressor(DEFLATE_LEVEL)))
-    return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "compressing %s", what);
-  size_t bound = libdeflate_zlib_compress_bound(w->zc, n);
-  if (bound > w->zcap) {
-    w->zcap = bound * 2;
-    w->zbuf = ep_xrealloc(w->zbuf, w->zcap);
-  }
-  size_t zn = libdeflate_zlib_compress(w->zc, data, n, w->zbuf, bound);
-  if (zn == 0)
-    return hp_ok(w, HPDF_INVALID_STREAM, "compressing %s", what);
-  return set_blob(w, d, w->zbuf, zn, what) != NULL;
+  pdf_blob *b = set_blob(w, d, what);
+  if (!b)
+    return false;
+  b->w = w;
+  b->item = ep_programs_add_stream(w->programs, memcpy(ep_xmalloc(n ? n : 1), data, n), n, DEFLATE_LEVEL);
+  d->before_write_fn = fetch_stream;
+  return true;
 }
 
 // 'embeddable()' - True when the OS/2 fsType of F's face allows embedding a
@@ -468,7 +459,7 @@ static HPDF_STATUS font_widths(pdf_writer *w, pdf_font *f) {
 }
 
 // 'new_stream()' - A stream dictionary in the document holding LEN bytes of
-// DATA (deflated now), added to DICT under KEY.
+// DATA (deflated by deflate_into()), added to DICT under KEY.
 static HPDF_Dict new_stream(pdf_writer *w, HPDF_Dict dict, const char *key, const char *data, size_t len,
                             HPDF_STATUS *st) {
   HPDF_Dict s = *st ? NULL : HPDF_DictStream_New(w->doc->mmgr, w->doc->xref);
@@ -602,7 +593,7 @@ static bool embed_font(pdf_writer *w, size_t i, pdf_font *f, size_t raw_len) {
   f->file = file;
   char what[300];
   snprintf(what, sizeof what, "the font program of '%s'", family);
-  pdf_blob *b = set_blob(w, file, NULL, 0, what);
+  pdf_blob *b = set_blob(w, file, what);
   if (b) { // the deflate is fetched when the save reaches it
     b->w = w;
     b->item = i;
@@ -862,23 +853,16 @@ static bool draw_page(pdf_writer *w, size_t pi) {
       return false;
   }
   // The page is complete: its content, written here as libharu's operators
-  // would write it, is compressed now. The page's own memory stream goes
-  // (libharu writes nothing into it: no HPDF_Page_* operator is used).
-  // Its deflate is made on the fonts' helper thread when that is free (the
-  // caller's thread goes on with the next page) and fetched when the save
-  // reaches it (fetch_content()).
+  // would write it, is handed over to be deflated (the caller's thread goes
+  // on with the next page). The page's own memory stream goes (libharu
+  // writes nothing into it: no HPDF_Page_* operator is used).
   HPDF_PageAttr pa = page->attr;
   char what[64];
   snprintf(what, sizeof what, "the content of page %zu", pi + 1);
   if (w->content.len == 0)
     return true;
-  pdf_blob *b = set_blob(w, pa->contents, NULL, 0, what);
-  if (!b)
+  if (!deflate_into(w, pa->contents, w->content.data, w->content.len, what))
     return false;
-  b->w = w;
-  unsigned char *raw = memcpy(ep_xmalloc(w->content.len), w->content.data, w->content.len);
-  b->item = ep_programs_add_stream(w->programs, raw, w->content.len, DEFLATE_LEVEL);
-  pa->contents->before_write_fn = fetch_content;
   pa->stream = pa->contents->stream;
   return true;
 }
@@ -1261,10 +1245,8 @@ static bool build(pdf_writer *w) {
       return false;
   w->pages = ep_xcalloc(w->dl->npages ? w->dl->npages : 1, sizeof *w->pages);
   for (size_t i = 0; i < w->dl->npages; i++) {
-    if (!draw_page(w, i)) {
-      ep_programs_streams_end(w->programs);
+    if (!draw_page(w, i))
       return false;
-    }
     if (w->release) { // drawn: its boxes are not read again (links were copied)
       ep_page *p = &w->release->pages[i];
       free(p->boxes);
@@ -1272,12 +1254,12 @@ static bool build(pdf_writer *w) {
       p->n = p->cap = 0;
     }
   }
-  ep_programs_streams_end(w->programs);
   for (size_t i = 0; i < w->nfonts; i++) {
     size_t raw_len = 0;
     if (!map_font(w, i, &w->fonts[i], &raw_len) || !embed_font(w, i, &w->fonts[i], raw_len))
       return false;
   }
+  ep_programs_streams_end(w->programs); // (a build that fails stops the helper: ep_programs_stop())
   if (!add_links(w) || !add_outline(w) || !add_page_labels(w) || !add_info(w))
     return false;
   return true;
@@ -1398,9 +1380,6 @@ static int build_pdf(const ep_dlist *dl, ep_dlist *release, const char *path, ep
   ep_survey_free(&w.sv);
   free(w.pages);
   free(w.ols);
-  if (w.zc)
-    libdeflate_free_compressor(w.zc);
-  free(w.zbuf);
   ep_buf_free(&w.content);
   ep_buf_free(&w.text);
   return rc;
