@@ -1097,6 +1097,24 @@ static void preface_then_toc(ep_buf *b, const char *attrs) {
   ep_buf_puts(b, "</p></section><toc/>");
 }
 
+// 'long_text_then_close()' - Append to B 1,800 characters of body text,
+// then end the paragraph and its section.
+static void long_text_then_close(ep_buf *b) {
+  for (int c = 0; c < 900; c++)
+    ep_buf_puts(b, "正文");
+  ep_buf_puts(b, "</p></section>");
+}
+
+// 'close_and_lay_out()' - End the report in B (freed), load it (no errors)
+// into *R and lay it out with E's layout, diagnostics in D.
+static ep_dlist *close_and_lay_out(env *e, ep_buf *b, ep_report **r, ep_diags *d) {
+  ep_buf_puts(b, "</body></report>");
+  *r = load_text(ep_buf_str(b));
+  ep_buf_free(b);
+  ck_assert_uint_eq((*r)->diags.errors, 0);
+  return lay_out(e, *r, d);
+}
+
 // A 目录 entry whose section sits on a page without a number (before the
 // numbering starts: a 前言 before the 目录 in the compact layout, which
 // numbers pages from after the 目录) has neither leaders nor a number (it
@@ -1109,16 +1127,11 @@ START_TEST(toc_entry_on_an_unnumbered_page_has_no_number) {
   static const char *const names[] = {"正文甲", "正文乙", "正文丙"};
   for (int k = 0; k < 3; k++) {
     ep_buf_printf(&b, "<section title=\"%s\"><p>", names[k]);
-    for (int c = 0; c < 900; c++)
-      ep_buf_puts(&b, "正文");
-    ep_buf_puts(&b, "</p></section>");
+    long_text_then_close(&b);
   }
-  ep_buf_puts(&b, "</body></report>");
-  ep_report *r = load_text(ep_buf_str(&b));
-  ep_buf_free(&b);
-  ck_assert_uint_eq(r->diags.errors, 0);
+  ep_report *r;
   ep_diags d;
-  ep_dlist *dl = lay_out(&e, r, &d);
+  ep_dlist *dl = close_and_lay_out(&e, &b, &r, &d);
   char line[4096];
   ck_assert(toc_line_text(dl, "前言", line, sizeof line));
   ck_assert_msg(!strchr(line, '.') && !strpbrk(line, "0123456789-"), "the 前言 entry: \"%s\"", line);
@@ -1138,14 +1151,10 @@ START_TEST(ref_to_an_unnumbered_page_prints_no_page) {
   preface_then_toc(&b, " id=\"qy\"");
   ep_buf_puts(&b, "\n<section title=\"正文甲\" id=\"zw\"><p>见<ref to=\"qy\" page=\"yes\"/>"
                   "与<ref to=\"zw\" page=\"yes\"/>。");
-  for (int c = 0; c < 900; c++)
-    ep_buf_puts(&b, "正文");
-  ep_buf_puts(&b, "</p></section></body></report>");
-  ep_report *r = load_text(ep_buf_str(&b));
-  ep_buf_free(&b);
-  ck_assert_uint_eq(r->diags.errors, 0);
+  long_text_then_close(&b);
+  ep_report *r;
   ep_diags d;
-  ep_dlist *dl = lay_out(&e, r, &d);
+  ep_dlist *dl = close_and_lay_out(&e, &b, &r, &d);
   char t[65536];
   bool seen = false;
   for (size_t p = 0; p < dl->npages && !seen; p++) {
