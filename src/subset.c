@@ -409,6 +409,20 @@ static size_t simple_outline_size(const unsigned char *p, size_t len, size_t poi
   };
   size_t at = 0, coords = 0;
   for (size_t done = 0; done < points;) {
+    // Eight flags at a time while none of them repeats (most of them; the
+    // sum does not depend on the byte order of the load).
+    if (points - done >= 8 && len - at >= 8) {
+      uint64_t w;
+      memcpy(&w, p + at, 8);
+      if (!(w & 0x0808080808080808u)) {
+        coords += (size_t)each_of[w & 0x3F] + each_of[(w >> 8) & 0x3F] + each_of[(w >> 16) & 0x3F] +
+                  each_of[(w >> 24) & 0x3F] + each_of[(w >> 32) & 0x3F] + each_of[(w >> 40) & 0x3F] +
+                  each_of[(w >> 48) & 0x3F] + each_of[(w >> 56) & 0x3F];
+        at += 8;
+        done += 8;
+        continue;
+      }
+    }
     if (at >= len)
       return 0;
     unsigned flag = p[at++];
@@ -626,14 +640,32 @@ static void write_name(span src, obuf *out) {
 static uint32_t table_sum(const unsigned char *p, size_t len) {
   uint32_t sum = 0;
   size_t i = 0;
-  for (; i + 4 <= len; i += 4) { // one load per word (the sum of the big-endian words)
-    uint32_t w;
-    memcpy(&w, p + i, 4);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    w = __builtin_bswap32(w);
-#endif
-    sum += w;
+  // The sum of the big-endian words is that of their bytes, each weighted by
+  // its place in its word (2^24, 2^16, 2^8, 1): each place's bytes are summed
+  // in 16-bit lanes, eight bytes per load, and the lanes emptied before one
+  // can overflow (256 loads add at most 256 * 255 to a lane).
+  uint64_t place[4] = {0, 0, 0, 0};
+  while (len - i >= 8) {
+    uint64_t even = 0, odd = 0; // lanes of bytes 0, 2, 4, 6 and of bytes 1, 3, 5, 7
+    size_t steps = (len - i) / 8 < 256 ? (len - i) / 8 : 256;
+    const unsigned char *q = p + i;
+    for (size_t k = 0; k < steps; k++) {
+      uint64_t x;
+      memcpy(&x, q + 8 * k, 8);
+      even += x & 0x00FF00FF00FF00FFu;
+      odd += x >> 8 & 0x00FF00FF00FF00FFu;
+    }
+    i += 8 * steps;
+    place[0] += (even & 0xFFFF) + (even >> 32 & 0xFFFF);
+    place[2] += (even >> 16 & 0xFFFF) + (even >> 48 & 0xFFFF);
+    place[1] += (odd & 0xFFFF) + (odd >> 32 & 0xFFFF);
+    place[3] += (odd >> 16 & 0xFFFF) + (odd >> 48 & 0xFFFF);
   }
+  sum = (uint32_t)(place[0] << 24) + (uint32_t)(place[1] << 16) + (uint32_t)(place[2] << 8) + (uint32_t)place[3];
+#endif
+  for (; i + 4 <= len; i += 4)
+    sum += rd32(p + i);
   if (i < len) {
     unsigned char last[4] = {0};
     memcpy(last, p + i, len - i);
