@@ -116,6 +116,8 @@ typedef struct pdf_writer {
   ep_buf content;       // the current page's content stream (operators as libharu writes them)
   ep_programs *programs;
   bool own_programs;     // programs were started here (not handed over in the display list)
+  ep_pdf_out *out;       // where the save goes (save()), or NULL
+  bool out_flushed;      // the output was flushed before the first font program's wait
   ep_face **prog_faces;  // the arrays programs borrows
   const uint32_t **prog_cps;
   size_t *prog_ns;
@@ -373,6 +375,14 @@ static pdf_blob *set_blob(pdf_writer *w, HPDF_Dict d, const char *what) {
 // other fonts meanwhile). An error status when it could not be made.
 static HPDF_STATUS fetch_program(HPDF_Dict d) {
   pdf_blob *b = d->stream->attr;
+  // The first wait (the body font's deflate, as a rule, still running on the
+  // helper) makes the output file with the bytes so far and sweeps its
+  // folder, which the end of the save would wait for otherwise. A failure
+  // stays in the output and is reported when the save ends.
+  if (!b->data && !b->w->out_flushed && b->w->out) {
+    b->w->out_flushed = true;
+    (void)ep_pdf_out_flush(b->w->out);
+  }
   if (b->data || ep_programs_deflated(b->w->programs, b->item, &b->data, &b->len))
     return HPDF_OK;
   const pdf_font *f = &b->w->fonts[b->item];
@@ -1306,10 +1316,12 @@ static bool output_failed(pdf_writer *w, const char *path, int e, bool opening) 
 static bool save(pdf_writer *w, ep_pdf_out *out) {
   // HPDF_SaveToStream() writes into the document's stream, a memory stream it
   // makes when there is none yet; one of our own is used as it is (2.3.0).
+  w->out = out;
   w->doc->stream = HPDF_CallbackWriter_New(w->doc->mmgr, sink_write, out);
   if (!w->doc->stream)
     return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "saving the document");
   HPDF_STATUS st = HPDF_SaveToStream(w->doc);
+  w->out = NULL;
   if (out->err)
     return output_failed(w, out->path, out->err, out->open_failed);
   if (st != HPDF_OK || w->err.error_no) {

@@ -56,6 +56,13 @@ static bool flush(ep_pdf_out *o) {
   return e == 0;
 }
 
+// 'ep_pdf_out_flush()' - Write a file's pending bytes now (see pdf_out.h).
+bool ep_pdf_out_flush(ep_pdf_out *o) {
+  if (o->err)
+    return false;
+  return !o->to_file || o->len == 0 || flush(o);
+}
+
 // 'ep_pdf_out_put()' - Append N bytes at P (see pdf_out.h): a file's buffer is
 // written out whenever full; any other buffer grows.
 bool ep_pdf_out_put(ep_pdf_out *o, const void *p, size_t n) {

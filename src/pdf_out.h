@@ -2,8 +2,9 @@
 // libharu saves the document). A regular file, or one that does not exist
 // yet, is written through a buffer into an unnamed temporary in its folder
 // (util.h, ep_outfile) that is put in its place only when complete; the
-// temporary is made when the buffer first fills (or at the end), so its
-// first bytes follow at once, as they did when the whole PDF was written in
+// temporary is made when the buffer first fills, when the writer flushes it
+// before a wait (ep_pdf_out_flush()) or at the end, so its first bytes
+// follow at once, as they did when the whole PDF was written in
 // one go: a render killed while it saves leaves a temporary with bytes in it,
 // which the next render removes (an empty one is kept a minute, its owner
 // may not have locked it yet). Standard output ("-"), other existing files
@@ -40,6 +41,13 @@ int ep_pdf_out_open(ep_pdf_out *o, const char *path, ep_sweeps *sweeps);
 // 'ep_pdf_out_put()' - Append the N bytes at P; false once making or
 // writing the file has failed (o->err holds its errno).
 bool ep_pdf_out_put(ep_pdf_out *o, const void *p, size_t n);
+
+// 'ep_pdf_out_flush()' - Write a file's pending bytes now, making the file
+// when it is not made yet (and sweeping its folder, util.h), so that the
+// work is done while the caller would wait anyway; nothing for other outputs
+// or with nothing pending. False once making or writing the file has failed
+// (o->err holds its errno, as after a failed put).
+bool ep_pdf_out_flush(ep_pdf_out *o);
 
 // 'ep_pdf_out_finish()' - Complete the output: a file's last bytes are
 // written and it replaces PATH; standard output or a device gets the whole
