@@ -96,6 +96,13 @@ struct evalpdf_context {
   char *prep_path;   // the layout it loads
   file_stamp prep_stamp; // the version of it parsed
   atomic_uint prep_styled;   // 1 once the prepare thread has built its style entry (else 0)
+  // 1 once the prepare thread knows its layout's body text face (the first
+  // role it binds: body_bound()) or has built its style entry (else 0); the
+  // three below are set before it.
+  atomic_uint prep_body;
+  const ep_style *prep_body_style; // that layout (bound further meanwhile), or NULL
+  ep_face *prep_body_face;         // its body text's primary face, or NULL
+  bool prep_body_ascii;            // whether its body text has no Latin role (a guess until bound)
   // The layout as evalpdf_context_prepare() parsed it, handed to the prepare
   // thread (which builds the font set meanwhile) under prep_mx.
   pthread_mutex_t prep_mx;
@@ -752,12 +759,27 @@ static void try_fonts(evalpdf_context *ctx) {
     ctx->fonts = NULL;
 }
 
+// 'body_bound()' - The prepare thread's hook once its layout ST's body text
+// has its primary face FACE (ep_style_bind_fonts_ex()): a render waiting
+// for the style may make the body font's hint now (USER: the context). Its
+// Latin role is not bound yet: one is assumed when the layout names one.
+static void body_bound(const ep_style *st, ep_face *face, void *user) {
+  evalpdf_context *ctx = user;
+  const char *latin = st->ts[EP_TS_BODY].latin_name;
+  ctx->prep_body_style = st;
+  ctx->prep_body_face = face;
+  ctx->prep_body_ascii = !latin || !strcmp(latin, "none");
+  atomic_store_explicit(&ctx->prep_body, 1u, memory_order_release);
+}
+
 // 'add_style()' - Cache the entry of version STAMP of the layout at PATH
 // (CTX locked, its fonts tried): STYLE (taken; NULL: it failed to load), as
 // parsing it reported in PARSE, bound to the context's fonts. Without fonts
-// the layout is dropped, unused, with what its parsing reported.
+// the layout is dropped, unused, with what its parsing reported. PREP: the
+// prepare thread's layout, whose body face is told to renders as soon as it
+// is known (body_bound()).
 static const style_entry *add_style(evalpdf_context *ctx, const char *path, const file_stamp *stamp,
-                                    ep_style *style, const ep_diags *parse) {
+                                    ep_style *style, const ep_diags *parse, bool prep) {
   style_entry *e = ep_xcalloc(1, sizeof *e);
   e->path = ep_xstrdup(path);
   e->stamp = *stamp;
@@ -767,7 +789,7 @@ static const style_entry *add_style(evalpdf_context *ctx, const char *path, cons
     e->style = style;
     ep_diags_append(&e->parse, parse);
     if (e->style)
-      e->fonts_ok = ep_style_bind_fonts(e->style, ctx->fonts, &e->bind);
+      e->fonts_ok = ep_style_bind_fonts_ex(e->style, ctx->fonts, &e->bind, prep ? body_bound : NULL, ctx);
   } else {
     ep_style_free(style);
   }
@@ -789,7 +811,7 @@ static const style_entry *get_style(evalpdf_context *ctx, const char *path, cons
     ep_diags parse;
     ep_diags_init(&parse);
     ep_style *style = ctx->fonts ? ep_style_load_confined(path, root, &parse) : NULL;
-    e = add_style(ctx, path, &stamp, style, &parse);
+    e = add_style(ctx, path, &stamp, style, &parse, false);
     ep_diags_free(&parse);
   }
   pthread_mutex_unlock(&ctx->lock);
@@ -857,10 +879,11 @@ static void *prepare_main(void *arg) {
   ctx->prep_style = NULL;
   pthread_mutex_unlock(&ctx->prep_mx);
   if (!e)
-    e = add_style(ctx, ctx->prep_path, &ctx->prep_stamp, parsed, &ctx->prep_diags);
+    e = add_style(ctx, ctx->prep_path, &ctx->prep_stamp, parsed, &ctx->prep_diags, true);
   else
     ep_style_free(parsed);
   pthread_mutex_unlock(&ctx->lock);
+  atomic_store(&ctx->prep_body, 1u); // (set already when the body text's roles were bound)
   atomic_store(&ctx->prep_styled, 1u);
   ep_face *faces[64];
   size_t n = e->style && e->fonts_ok ? style_faces(e->style, true, faces, sizeof faces / sizeof *faces) : 0;
@@ -1094,6 +1117,25 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
       programs = ep_programs_new(true);
     ep_layout_report_chars(doc->report, &chars, &nchars);
   }
+  // The body font's program can start once the prepare thread knows the
+  // body text's face (the first role it binds): its hint is made now, and
+  // the helper cuts and deflates it while the other roles are bound. The
+  // hint is kept when the bound layout is the same and gives the same one.
+  ep_face *early_face = NULL;
+  uint32_t *early_cps = NULL;
+  size_t early_n = 0;
+  const ep_style *early_style = NULL;
+  bool early_ascii = false;
+  if (st == EVALPDF_OK && programs && ctx->prep_on && ctx->prep_called &&
+      ep_spin_while(&ctx->prep_body, 0, STYLE_SPIN_NS) &&
+      atomic_load_explicit(&ctx->prep_body, memory_order_acquire) && ctx->prep_body_face) {
+    early_style = ctx->prep_body_style;
+    early_ascii = ctx->prep_body_ascii;
+    early_face = ep_layout_body_hint_with(chars, nchars, early_style, ctx->prep_body_face, early_ascii, &early_cps,
+                                          &early_n);
+    if (early_face)
+      ep_programs_speculate(programs, &early_face, (const uint32_t *const *)&early_cps, &early_n, 1);
+  }
   // A render that would wait for the prepared style meanwhile pays
   // libharu's first-use costs and opens ICU's word dictionary itself, which
   // the prepare thread would otherwise do during the layout, on the core the
@@ -1123,11 +1165,18 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
     // The body font's program is known now (the hint), so the helper makes
     // it while this thread lays the document out.
     body_hint hint = {0};
-    if (!t->dump)
+    if (early_face && e->style == early_style && ep_layout_body_face(e->style) == early_face &&
+        (e->style->ts[EP_TS_BODY].latin == NULL) == early_ascii) { // made above, as it would be now
+      hint.face = early_face;
+      hint.cps = early_cps;
+      hint.n = early_n;
+      early_cps = NULL;
+    } else if (!t->dump) {
       hint.face = ep_layout_body_hint(chars, nchars, e->style, &hint.cps, &hint.n);
+      if (programs && hint.face)
+        ep_programs_speculate(programs, &hint.face, (const uint32_t *const *)&hint.cps, &hint.n, 1);
+    }
     hint.programs = programs;
-    if (programs && hint.face)
-      ep_programs_speculate(programs, &hint.face, (const uint32_t *const *)&hint.cps, &hint.n, 1);
     dl = ep_layout_report_with(doc->report, e->style, &rd, programs ? speculate_pass : NULL, &hint);
     dl->programs = programs;
     dl->hint_face = hint.face;
@@ -1152,6 +1201,7 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
     st = rc == EP_PDF_OK ? EVALPDF_OK : rc == EP_PDF_IO_ERROR ? EVALPDF_ERR_IO : EVALPDF_ERR_PDF;
   }
   ep_programs_free(programs);
+  free(early_cps);
   free(chars);
   ep_dlist_free(dl);
   set_render_diags(doc, &rd);

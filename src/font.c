@@ -1166,6 +1166,7 @@ bool ep_fontset_add_role(ep_fontset *fs, const ep_role_def *def, ep_diags *diags
   r->name = ep_xstrdup(def->name);
   r->n_cands = def->n_candidates;
   r->cands = ep_xcalloc(r->n_cands ? r->n_cands : 1, sizeof *r->cands);
+  bool told = false; // def->on_first_face was called
   for (size_t i = 0; i < r->n_cands; i++) {
     cand_rec *c = &r->cands[i];
     c->text = ep_xstrdup(def->candidates[i] ? def->candidates[i] : "");
@@ -1174,6 +1175,10 @@ bool ep_fontset_add_role(ep_fontset *fs, const ep_role_def *def, ep_diags *diags
     if (f) {
       c->face = f;
       c->status = role_push_face(r, f);
+      if (r->n_faces == 1 && !told && def->on_first_face) {
+        told = true;
+        def->on_first_face(r->faces[0], def->first_face_user);
+      }
     }
   }
   if (fs->n_roles == fs->cap_roles) {
@@ -1330,7 +1335,7 @@ static const char *const title_cands[] = {
     "WenQuanYi Zen Hei|文泉驿正黑", "AR PL SungtiL GB|文鼎ＰＬ简报宋", "AR PL UMing CN"};
 
 #define ROLE(name, cands, packages, usage)                                                     \
-  { name, cands, sizeof cands / sizeof cands[0], packages, usage, NULL, 0, NULL, NULL }
+  { name, cands, sizeof cands / sizeof cands[0], packages, usage, NULL, 0, NULL, NULL, NULL, NULL }
 
 static const ep_role_def default_roles[] = {
     ROLE("song", song_cands, "fonts-arphic-gbsn00lp fonts-arphic-uming", "宋体 text"),

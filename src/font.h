@@ -103,6 +103,11 @@ typedef struct ep_role_def {
   // *SHOWN: a heap path for messages) and read from that descriptor, never by path.
   int (*open_file)(void *arg, const char *const *dirs, size_t n_dirs, const char *name, char **shown);
   void *open_arg;
+  // When not NULL: told of the role's first usable face as soon as it is
+  // known, before the other candidates are resolved (called once, with the
+  // set locked: it must not call into the set).
+  void (*on_first_face)(ep_face *face, void *user);
+  void *first_face_user;
 } ep_role_def;
 
 // 'ep_fontset_add_role()' - Resolve DEF and register it under DEF->name; DEF

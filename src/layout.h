@@ -46,6 +46,14 @@ void ep_layout_report_chars(const ep_report *r, uint32_t **cps, size_t *n);
 ep_face *ep_layout_body_hint(const uint32_t *report_cps, size_t nreport, const ep_style *st, uint32_t **cps,
                              size_t *n);
 
+// 'ep_layout_body_hint_with()' - ep_layout_body_hint() before ST's roles are
+// bound: FACE is the body text's primary face, ALL_ASCII whether it has no
+// Latin face (its letters and digits are then its own). Reads only ST's
+// parsed fields. The same set as ep_layout_body_hint() when FACE and
+// ALL_ASCII are what binding gives.
+ep_face *ep_layout_body_hint_with(const uint32_t *report_cps, size_t nreport, const ep_style *st, ep_face *face,
+                                  bool all_ascii, uint32_t **cps, size_t *n);
+
 // 'ep_pass_fn' - Told of a layout pass that another pass will follow (the
 // report prints page numbers that changed), with that pass's display list
 // complete with its page numbers and running headers (borrowed for the call).

@@ -117,12 +117,18 @@ static bool body_draws(ep_face *face, bool all_ascii, uint32_t cp) {
 // of REPORT_CPS (ep_layout_report_chars()) it may draw (see layout.h).
 ep_face *ep_layout_body_hint(const uint32_t *report_cps, size_t nreport, const ep_style *st, uint32_t **cps,
                              size_t *n) {
+  ep_face *face = ep_layout_body_face(st);
+  return ep_layout_body_hint_with(report_cps, nreport, st, face, st->ts[EP_TS_BODY].latin == NULL, cps, n);
+}
+
+// 'ep_layout_body_hint_with()' - ep_layout_body_hint() for body face FACE,
+// with or without a Latin face (see layout.h).
+ep_face *ep_layout_body_hint_with(const uint32_t *report_cps, size_t nreport, const ep_style *st, ep_face *face,
+                                  bool all_ascii, uint32_t **cps, size_t *n) {
   *cps = NULL;
   *n = 0;
-  ep_face *face = ep_layout_body_face(st);
   if (!face || !nreport)
     return NULL;
-  bool all_ascii = st->ts[EP_TS_BODY].latin == NULL;
   ep_cpset set = {0};
   for (size_t i = 0; i < nreport; i++)
     if (body_draws(face, all_ascii, report_cps[i]))

@@ -693,8 +693,23 @@ static const char *role_key(const ep_style *st, const char *name, ep_buf *kb) {
   return ep_buf_str(kb);
 }
 
-// 'bind_one()' - Resolve role NAME (registering it in FS once) into *OUT.
-static bool bind_one(ep_style *st, ep_fontset *fs, const char *name, ep_role **out, ep_diags *d) {
+// The hook of ep_style_bind_fonts_ex(), with its style, for ep_role_def.
+typedef struct body_hook {
+  const ep_style *st;
+  void (*fn)(const ep_style *st, ep_face *face, void *user);
+  void *user;
+} body_hook;
+
+// 'tell_body()' - ep_role_def's on_first_face for the body text's role.
+static void tell_body(ep_face *face, void *user) {
+  const body_hook *h = user;
+  h->fn(h->st, face, h->user);
+}
+
+// 'bind_one()' - Resolve role NAME (registering it in FS once) into *OUT;
+// HOOK (may be NULL) is told of its first face.
+static bool bind_one(ep_style *st, ep_fontset *fs, const char *name, ep_role **out, ep_diags *d,
+                     body_hook *hook) {
   ep_buf kb;
   const char *key = role_key(st, name, &kb);
   ep_role *r = ep_fontset_role(fs, key);
@@ -707,11 +722,13 @@ static bool bind_one(ep_style *st, ep_fontset *fs, const char *name, ep_role **o
       return false;
     }
     ep_role_def def = {key, (const char *const *)sr->candidates, sr->ncand, sr->packages, NULL, st->path, sr->line,
-                       st->root ? open_face_file : NULL, st};
+                       st->root ? open_face_file : NULL, st, hook ? tell_body : NULL, hook};
     if (!ep_fontset_add_role(fs, &def, d, &r)) {
       ep_buf_free(&kb);
       return false;
     }
+  } else if (hook && ep_role_face_count(r) > 0) { // bound before: its face is known
+    hook->fn(st, ep_role_face(r, 0), hook->user);
   }
   ep_buf_free(&kb);
   *out = r;
@@ -735,7 +752,7 @@ static void bind_latin(ep_style *st, ep_fontset *fs, const char *name, ep_role *
       return; // checked when the layout was loaded
     }
     ep_role_def def = {key, (const char *const *)sr->candidates, sr->ncand, sr->packages, "the Latin text",
-                       st->path, sr->line, st->root ? open_face_file : NULL, st};
+                       st->path, sr->line, st->root ? open_face_file : NULL, st, NULL, NULL};
     ep_diags tmp;
     ep_diags_init(&tmp);
     ep_fontset_add_role(fs, &def, &tmp, &r);
@@ -756,13 +773,23 @@ static void bind_latin(ep_style *st, ep_fontset *fs, const char *name, ep_role *
 
 // 'ep_style_bind_fonts()' - Resolve the roles the styles use.
 bool ep_style_bind_fonts(ep_style *st, ep_fontset *fs, ep_diags *d) {
-  bool ok = true;
+  return ep_style_bind_fonts_ex(st, fs, d, NULL, NULL);
+}
+
+// 'ep_style_bind_fonts_ex()' - Resolve the roles, the body text's first (see style.h).
+bool ep_style_bind_fonts_ex(ep_style *st, ep_fontset *fs, ep_diags *d,
+                            void (*on_body)(const ep_style *st, ep_face *face, void *user), void *user) {
+  body_hook hook = {st, on_body, user};
+  bool ok = bind_one(st, fs, st->ts[EP_TS_BODY].role_name, &st->ts[EP_TS_BODY].role, d, on_body ? &hook : NULL);
+  bind_latin(st, fs, st->ts[EP_TS_BODY].latin_name, &st->ts[EP_TS_BODY].latin, d);
   for (int i = 0; i < EP_TS__COUNT; i++) {
-    ok = bind_one(st, fs, st->ts[i].role_name, &st->ts[i].role, d) && ok;
+    if (i == EP_TS_BODY)
+      continue;
+    ok = bind_one(st, fs, st->ts[i].role_name, &st->ts[i].role, d, NULL) && ok;
     bind_latin(st, fs, st->ts[i].latin_name, &st->ts[i].latin, d);
   }
-  ok = bind_one(st, fs, st->pn_role_name, &st->pn_role, d) && ok;
+  ok = bind_one(st, fs, st->pn_role_name, &st->pn_role, d, NULL) && ok;
   if (st->header)
-    ok = bind_one(st, fs, st->hd_role_name, &st->hd_role, d) && ok;
+    ok = bind_one(st, fs, st->hd_role_name, &st->hd_role, d, NULL) && ok;
   return ok;
 }

@@ -112,4 +112,13 @@ void ep_style_free(ep_style *st);
 // so, and Latin is set in the CJK faces.
 bool ep_style_bind_fonts(ep_style *st, ep_fontset *fs, ep_diags *diags);
 
+// 'ep_style_bind_fonts_ex()' - ep_style_bind_fonts() that binds the body
+// text's role first and calls ON_BODY(ST, FACE, USER) (when not NULL) with
+// its primary face as soon as that is known (with FS locked: it must not
+// call into FS), so that another thread may use the face while the rest is
+// bound. Until this returns, that thread may read ST's parsed fields only
+// (its names, formats and sizes), not the roles being bound.
+bool ep_style_bind_fonts_ex(ep_style *st, ep_fontset *fs, ep_diags *diags,
+                            void (*on_body)(const ep_style *st, ep_face *face, void *user), void *user);
+
 #endif

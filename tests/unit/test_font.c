@@ -55,7 +55,7 @@ static ep_fontset *new_set(ep_diags *d) {
 // 'add_role()' - Define role NAME from N candidates; the role or NULL.
 static ep_role *add_role(ep_fontset *fs, ep_diags *d, const char *name, const char *const *cands,
                          size_t n, const char *packages, const char *usage) {
-  ep_role_def def = {name, cands, n, packages, usage, NULL, 0, NULL, NULL};
+  ep_role_def def = {name, cands, n, packages, usage, NULL, 0, NULL, NULL, NULL, NULL};
   ep_role *r = NULL;
   bool ok = ep_fontset_add_role(fs, &def, d, &r);
   ck_assert(ok == (r != NULL));
@@ -360,7 +360,7 @@ START_TEST(all_missing_is_an_error_with_package_hint) {
   ep_fontset *fs = new_set(&d);
   const char *c[] = {"EvalPDF Missing Kai|评估缺失楷体", "/nonexistent/evalpdf/kai.ttf#1"};
   ep_role_def def = {"kai", c, 2, "fonts-arphic-gkai00mp fonts-arphic-ukai", NULL,
-                     "layouts/test.xml", 12, NULL, NULL};
+                     "layouts/test.xml", 12, NULL, NULL, NULL, NULL};
   ep_role *r = (ep_role *)&d; // must be reset to NULL
   ck_assert(!ep_fontset_add_role(fs, &def, &d, &r));
   ck_assert_ptr_null(r);

@@ -1405,6 +1405,81 @@ START_TEST(body_hint_foresees_the_drawn_characters) {
 }
 END_TEST
 
+// What early_body() saw when ep_style_bind_fonts_ex() told it of the body face.
+typedef struct early_seen {
+  int calls;
+  ep_face *face;
+  const ep_style *st;
+  bool title_bound; // the title's role was bound already then
+} early_seen;
+
+// 'early_body()' - ep_style_bind_fonts_ex()'s hook: record what it was given.
+static void early_body(const ep_style *st, ep_face *face, void *user) {
+  early_seen *s = user;
+  s->calls++;
+  s->face = face;
+  s->st = st;
+  s->title_bound = st->ts[EP_TS_TITLE].role != NULL;
+}
+
+// ep_style_bind_fonts_ex() tells of the body text's primary face once, as
+// soon as it is known (before the roles bound after it), also when the role
+// was bound before by another style; the hint made from that face and the
+// layout's Latin role name is the one the bound style gives, on both layouts.
+START_TEST(body_face_is_told_before_the_other_roles) {
+  static const char *const layouts[] = {"layouts/official.xml", "layouts/compact.xml"};
+  char path[1024];
+  snprintf(path, sizeof path, "%s/examples/guangdong-2022-jiuzhu.xml", EVALPDF_TEST_SOURCE_DIR);
+  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
+  ep_report *r = ep_report_load(path, &o);
+  ck_assert_uint_eq(r->diags.errors, 0);
+  uint32_t *chars;
+  size_t nchars;
+  ep_layout_report_chars(r, &chars, &nchars);
+  for (size_t li = 0; li < 2; li++) {
+    char lpath[1024];
+    snprintf(lpath, sizeof lpath, "%s/%s", EVALPDF_TEST_SOURCE_DIR, layouts[li]);
+    ep_diags d;
+    ep_diags_init(&d);
+    ep_fontset_options fo;
+    ep_fontset_options_init(&fo);
+    ep_fontset *fs;
+    ck_assert(ep_fontset_new(&fo, &d, &fs));
+    for (int round = 0; round < 2; round++) { // the second: its roles are registered already
+      ep_style *st = ep_style_load(lpath, &d);
+      ck_assert_ptr_nonnull(st);
+      early_seen seen = {0};
+      ck_assert(ep_style_bind_fonts_ex(st, fs, &d, early_body, &seen));
+      ck_assert_int_eq(seen.calls, 1);
+      ck_assert_ptr_eq(seen.st, st);
+      ck_assert_ptr_eq(seen.face, ep_layout_body_face(st));
+      ck_assert(round == 1 || !seen.title_bound);
+      const char *latin = st->ts[EP_TS_BODY].latin_name;
+      bool ascii = !latin || !strcmp(latin, "none");
+      ck_assert(ascii == (st->ts[EP_TS_BODY].latin == NULL)); // the guess holds for the shipped layouts
+      uint32_t *a, *b;
+      size_t na, nb;
+      ck_assert_ptr_eq(ep_layout_body_hint(chars, nchars, st, &a, &na), seen.face);
+      ck_assert_ptr_eq(ep_layout_body_hint_with(chars, nchars, st, seen.face, ascii, &b, &nb), seen.face);
+      ck_assert_uint_eq(na, nb);
+      ck_assert(na > 100 && memcmp(a, b, na * sizeof *a) == 0);
+      uint32_t *c;
+      size_t nc;
+      ep_layout_body_hint_with(chars, nchars, st, seen.face, !ascii, &c, &nc); // the other guess differs
+      ck_assert(nc != na || memcmp(a, c, na * sizeof *a) != 0);
+      free(a);
+      free(b);
+      free(c);
+      ep_style_free(st);
+    }
+    ep_fontset_free(fs);
+    ep_diags_free(&d);
+  }
+  free(chars);
+  ep_report_free(r);
+}
+END_TEST
+
 static Suite *layout_suite(void) {
   Suite *s = suite_create("layout");
   TCase *tc = tcase_create("layout");
@@ -1435,6 +1510,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, pagination_behind_the_layout_gives_the_same_pages);
   tcase_add_test(tc, pass_hook_sees_the_final_fonts_before_the_last_pass);
   tcase_add_test(tc, body_hint_foresees_the_drawn_characters);
+  tcase_add_test(tc, body_face_is_told_before_the_other_roles);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -1106,7 +1106,7 @@ START_TEST(a_face_with_extension_b_draws_it) {
   fclose(out);
   free(font);
   const char *cand[] = {fpath};
-  ep_role_def def = {"extb", cand, 1, NULL, NULL, NULL, 0, NULL, NULL};
+  ep_role_def def = {"extb", cand, 1, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL};
   ep_role *r = NULL;
   ck_assert(ep_fontset_add_role(d.fs, &def, &d.diags, &r));
   ep_face *extb = ep_role_face_for(r, 0x2000B);
