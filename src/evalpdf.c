@@ -846,9 +846,9 @@ static size_t style_faces(const ep_style *s, bool primary, ep_face **out, size_t
 // evalpdf_context_prepare() parses the layout, then the style entry from
 // the two (a render asking for the layout meanwhile waits for the
 // context's lock); then, while the caller loads and lays out a document,
-// pay each primary face's first-subset costs (the PDF writer needs them
-// last), open ICU's Chinese word dictionary, and pay libharu's first-use
-// costs.
+// pay the first-subset costs of each primary face hb-subset cuts (the PDF
+// writer needs them last; ep_face_warm()), open ICU's Chinese word
+// dictionary, and pay libharu's first-use costs.
 static void *prepare_main(void *arg) {
   evalpdf_context *ctx = arg;
   if (ctx->prep_early) { // started with the context: the font set first, then the layout

@@ -235,10 +235,10 @@ bool ep_face_program(ep_face *face, const uint32_t *cps, size_t n, unsigned char
                      unsigned char **z, size_t *z_len);
 
 // 'ep_face_warm()' - Do now, on the calling thread, the one-time work of
-// FACE's first subset (opening its HarfBuzz face, HarfBuzz's table
-// accelerators, reading the tables), so that a later ep_face_program() of a
-// real document is faster. The result is discarded. Thread-safe; NULL and
-// unusable faces are ignored.
+// FACE's first subset when hb-subset makes it (opening its HarfBuzz face,
+// HarfBuzz's table accelerators, reading the tables), so that a later
+// ep_face_program() of a real document is faster. The result is discarded.
+// Thread-safe; NULL and unusable faces, and faces subset.c cuts, are ignored.
 void ep_face_warm(ep_face *face);
 
 // 'ep_face_program_raw()' - The first half of ep_face_program(): the subset

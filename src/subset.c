@@ -805,6 +805,12 @@ bool ep_ttf_subset_read(const unsigned char *data, size_t len, unsigned index, c
   return ok;
 }
 
+// 'ep_ttf_subset_handles()' - Whether this subsetter reads the face (see subset.h).
+bool ep_ttf_subset_handles(const unsigned char *data, size_t len, unsigned index) {
+  src_font t;
+  return data && find_tables(data, len, index, &t);
+}
+
 // 'subset_tables()' - The body of ep_ttf_subset_read(), the tables found in T.
 static bool subset_tables(const src_font *tp, const uint32_t *cps, const uint32_t *gids, size_t n,
                           unsigned max_glyphs, unsigned char **out, size_t *out_len) {

@@ -43,6 +43,11 @@ bool ep_ttf_subset_read(const unsigned char *data, size_t len, unsigned index, c
                         const uint32_t *gids, size_t n, unsigned max_glyphs, ep_subset_read_fn read, void *user,
                         unsigned char **out, size_t *out_len);
 
+// 'ep_ttf_subset_handles()' - Whether ep_ttf_subset() reads face INDEX of
+// DATA (LEN bytes): TrueType outlines, not variable, its tables in bounds.
+// (A subset may still fail on a malformed glyph or too many glyphs.)
+bool ep_ttf_subset_handles(const unsigned char *data, size_t len, unsigned index);
+
 // 'ep_sfnt_directory()' - Where the table directory of face INDEX of the
 // font file DATA (LEN bytes: a .ttf, .otf or one face of a .ttc) starts, in
 // *AT (its 12-byte header; the 16-byte records follow), and how many records

@@ -386,10 +386,17 @@ START_TEST(damaged_fonts_are_refused_safely) {
   uint32_t sgids[] = {1, 2};
   unsigned char *out = NULL;
   size_t out_len;
+  ck_assert(ep_ttf_subset_handles(small, small_len, 0));
+  ck_assert(!ep_ttf_subset_handles(small, small_len, 1));
+  ck_assert(!ep_ttf_subset_handles(NULL, 0, 0));
   for (size_t cut = 0; cut < small_len; cut++) {
     unsigned char *part = malloc(cut ? cut : 1);
     memcpy(part, small, cut);
+    bool handled = ep_ttf_subset_handles(part, cut, 0);
+    if (cut < 12)
+      ck_assert(!handled);
     if (ep_ttf_subset(part, cut, 0, cps, sgids, 2, 32768, &out, &out_len)) {
+      ck_assert(handled); // what it cuts, it says it handles
       ck_assert_int_eq(FT_New_Memory_Face(lib, out, (FT_Long)out_len, 0, &f), 0);
       FT_Done_Face(f);
       free(out);
@@ -431,6 +438,7 @@ START_TEST(damaged_fonts_are_refused_safely) {
   memcpy(bad, small, small_len);
   memcpy(bad + 12 + 16 * 1, "CFF ", 4); // the second table (cmap) renamed
   ck_assert(!ep_ttf_subset(bad, small_len, 0, cps, sgids, 2, 32768, &out, &out_len));
+  ck_assert(!ep_ttf_subset_handles(bad, small_len, 0)); // CFF outlines: hb-subset's
   free(bad);
   free(small);
   FT_Done_FreeType(lib);
