@@ -99,14 +99,50 @@ bool ep_sysfont_from_pattern(FcPattern *p, ep_sysfont *out) {
 // 'has_ctl()' - True when S contains a tab or a line break (it cannot be a field).
 static bool has_ctl(const char *s) { return strpbrk(s, "\t\n\r") != NULL; }
 
+// 'put_uint()' - Append V in decimal, at least WIDTH digits (zero-padded).
+static void put_uint(ep_buf *b, unsigned long long v, int width) {
+  char d[24];
+  int k = 0;
+  do
+    d[k++] = (char)('0' + v % 10);
+  while ((v /= 10) != 0 && k < 24);
+  while (k < width && k < 24)
+    d[k++] = '0';
+  while (k > 0)
+    ep_buf_putc(b, d[--k]);
+}
+
+// 'put_int()' - Append V in decimal.
+static void put_int(ep_buf *b, long long v) {
+  if (v < 0)
+    ep_buf_putc(b, '-');
+  put_uint(b, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v, 1);
+}
+
+// 'stamp_line()' - Append PATH's stamp line from ST (its modification time
+// and size), or with "none" when ST is NULL: as printf's
+// "stamp\t%s\t%lld.%09ld\t%lld\n" writes it, with fewer instructions (a
+// cache check writes some 60 of them).
+static void stamp_line(ep_buf *b, const char *path, const struct stat *st) {
+  ep_buf_puts(b, "stamp\t");
+  ep_buf_puts(b, path);
+  if (!st) {
+    ep_buf_puts(b, "\tnone\n");
+    return;
+  }
+  ep_buf_putc(b, '\t');
+  put_int(b, (long long)st->st_mtim.tv_sec);
+  ep_buf_putc(b, '.');
+  put_uint(b, (unsigned long long)st->st_mtim.tv_nsec, 9);
+  ep_buf_putc(b, '\t');
+  put_int(b, (long long)st->st_size);
+  ep_buf_putc(b, '\n');
+}
+
 // 'stamp()' - Append PATH's stamp line (modification time and size, or "none").
 static void stamp(ep_buf *b, const char *path) {
   struct stat st;
-  if (stat(path, &st) == 0)
-    ep_buf_printf(b, "stamp\t%s\t%lld.%09ld\t%lld\n", path, (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec,
-                  (long long)st.st_size);
-  else
-    ep_buf_printf(b, "stamp\t%s\tnone\n", path);
+  stamp_line(b, path, stat(path, &st) == 0 ? &st : NULL);
 }
 
 // 'cmp_name()' - qsort comparator for char *.
@@ -126,16 +162,20 @@ static void stamp_dir(ep_buf *b, const char *dir) {
     names = ep_xrealloc(names, (n + 1) * sizeof *names);
     names[n++] = ep_xstrdup(e->d_name);
   }
-  closedir(d);
   if (n)
     qsort(names, n, sizeof *names, cmp_name);
+  // Each entry is looked up in the open folder (fstatat(): one name, not
+  // the whole path again), following symbolic links as stat() does.
+  int fd = dirfd(d);
   for (size_t i = 0; i < n; i++) {
     char path[4096];
+    struct stat st;
     if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, names[i]) < sizeof path && !has_ctl(path))
-      stamp(b, path);
+      stamp_line(b, path, fstatat(fd, names[i], &st, 0) == 0 ? &st : NULL);
     free(names[i]);
   }
   free(names);
+  closedir(d);
 }
 
 // 'config_stamps()' - The header and stamp lines of fontconfig's

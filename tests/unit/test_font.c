@@ -956,6 +956,32 @@ START_TEST(installed_font_list_is_cached_and_validated) {
   struct stat st;
   ck_assert_int_eq(stat(file, &st), 0);
   ck_assert_int_eq(st.st_mode & 0777, 0600);
+  // Each configuration file's stamp line is what printf writes from stat()
+  // (the cache writes them without printf): its time, nanoseconds and size.
+  FILE *cf = fopen(file, "r");
+  ck_assert_ptr_nonnull(cf);
+  char line[4400];
+  int stamps = 0;
+  while (fgets(line, sizeof line, cf)) {
+    if (strncmp(line, "stamp\t", 6) != 0)
+      continue;
+    char path[4200];
+    size_t plen = strcspn(line + 6, "\t");
+    ck_assert_uint_lt(plen, sizeof path);
+    memcpy(path, line + 6, plen);
+    path[plen] = 0;
+    char want[4400];
+    struct stat ps;
+    if (stat(path, &ps) == 0)
+      snprintf(want, sizeof want, "stamp\t%s\t%lld.%09ld\t%lld\n", path, (long long)ps.st_mtim.tv_sec,
+               (long)ps.st_mtim.tv_nsec, (long long)ps.st_size);
+    else
+      snprintf(want, sizeof want, "stamp\t%s\tnone\n", path);
+    ck_assert_str_eq(line, want);
+    stamps++;
+  }
+  fclose(cf);
+  ck_assert_int_gt(stamps, 10); // fonts.conf, conf.d and its entries, the user's files
   char *again = cached_set(dir, &cached);
   ck_assert(cached);
   ck_assert_str_eq(again, first);
