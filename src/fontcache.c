@@ -99,24 +99,37 @@ bool ep_sysfont_from_pattern(FcPattern *p, ep_sysfont *out) {
 // 'has_ctl()' - True when S contains a tab or a line break (it cannot be a field).
 static bool has_ctl(const char *s) { return strpbrk(s, "\t\n\r") != NULL; }
 
-// 'put_uint()' - Append V in decimal, at least WIDTH digits (zero-padded).
-static void put_uint(ep_buf *b, unsigned long long v, int width) {
-  char d[24];
+// 'fmt_uint()' - V in decimal, at least WIDTH (at most 20) digits, zero-padded,
+// into OUT (at least 21 bytes, not terminated); returns the length.
+static size_t fmt_uint(char *out, unsigned long long v, int width) {
+  char d[21];
   int k = 0;
   do
     d[k++] = (char)('0' + v % 10);
-  while ((v /= 10) != 0 && k < 24);
-  while (k < width && k < 24)
+  while ((v /= 10) != 0);
+  while (k < width && k < 20)
     d[k++] = '0';
-  while (k > 0)
-    ep_buf_putc(b, d[--k]);
+  for (int i = 0; i < k; i++)
+    out[i] = d[k - 1 - i];
+  return (size_t)k;
 }
 
-// 'put_int()' - Append V in decimal.
-static void put_int(ep_buf *b, long long v) {
-  if (v < 0)
-    ep_buf_putc(b, '-');
-  put_uint(b, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v, 1);
+// 'fmt_int()' - V in decimal into OUT (at least 22 bytes, not terminated);
+// returns the length.
+static size_t fmt_int(char *out, long long v) {
+  if (v >= 0)
+    return fmt_uint(out, (unsigned long long)v, 1);
+  out[0] = '-';
+  return 1 + fmt_uint(out + 1, 0ull - (unsigned long long)v, 1);
+}
+
+// 'fmt_mtime()' - ST's modification time as printf's "%lld.%09ld" writes it,
+// into OUT (at least 32 bytes), terminated.
+static void fmt_mtime(char *out, const struct stat *st) {
+  size_t k = fmt_int(out, (long long)st->st_mtim.tv_sec);
+  out[k++] = '.';
+  k += fmt_uint(out + k, (unsigned long long)st->st_mtim.tv_nsec, 9);
+  out[k] = 0;
 }
 
 // 'stamp_line()' - Append PATH's stamp line from ST (its modification time
@@ -130,12 +143,12 @@ static void stamp_line(ep_buf *b, const char *path, const struct stat *st) {
     ep_buf_puts(b, "\tnone\n");
     return;
   }
+  char num[32];
+  fmt_mtime(num, st);
   ep_buf_putc(b, '\t');
-  put_int(b, (long long)st->st_mtim.tv_sec);
-  ep_buf_putc(b, '.');
-  put_uint(b, (unsigned long long)st->st_mtim.tv_nsec, 9);
+  ep_buf_puts(b, num);
   ep_buf_putc(b, '\t');
-  put_int(b, (long long)st->st_size);
+  ep_buf_put(b, num, fmt_int(num, (long long)st->st_size));
   ep_buf_putc(b, '\n');
 }
 
@@ -217,12 +230,14 @@ static bool config_stamps(ep_buf *b, const char *fc_user_dir, const char *home) 
   return ok;
 }
 
-// 'mtime_text()' - PATH's modification time as text in BUF, or "none".
+// 'mtime_text()' - PATH's modification time as text in BUF (SIZE bytes, at
+// least 32), or "none": as printf's "%lld.%09ld" writes it (the cache check
+// reads some 20 folders' times).
 static const char *mtime_text(const char *path, char *buf, size_t size) {
   struct stat st;
-  if (stat(path, &st) != 0)
+  if (stat(path, &st) != 0 || size < 32)
     return "none";
-  snprintf(buf, size, "%lld.%09ld", (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+  fmt_mtime(buf, &st);
   return buf;
 }
 

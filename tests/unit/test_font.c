@@ -962,7 +962,24 @@ START_TEST(installed_font_list_is_cached_and_validated) {
   ck_assert_ptr_nonnull(cf);
   char line[4400];
   int stamps = 0;
+  int dirs = 0;
   while (fgets(line, sizeof line, cf)) {
+    if (strncmp(line, "dir\t", 4) == 0) { // a font folder and its time
+      char dpath[4200], want[4400];
+      size_t dlen = strcspn(line + 4, "\t");
+      ck_assert_uint_lt(dlen, sizeof dpath);
+      memcpy(dpath, line + 4, dlen);
+      dpath[dlen] = 0;
+      struct stat ds;
+      if (stat(dpath, &ds) == 0)
+        snprintf(want, sizeof want, "dir\t%s\t%lld.%09ld\n", dpath, (long long)ds.st_mtim.tv_sec,
+                 (long)ds.st_mtim.tv_nsec);
+      else
+        snprintf(want, sizeof want, "dir\t%s\tnone\n", dpath);
+      ck_assert_str_eq(line, want);
+      dirs++;
+      continue;
+    }
     if (strncmp(line, "stamp\t", 6) != 0)
       continue;
     char path[4200];
@@ -982,6 +999,7 @@ START_TEST(installed_font_list_is_cached_and_validated) {
   }
   fclose(cf);
   ck_assert_int_gt(stamps, 10); // fonts.conf, conf.d and its entries, the user's files
+  ck_assert_int_gt(dirs, 0);
   char *again = cached_set(dir, &cached);
   ck_assert(cached);
   ck_assert_str_eq(again, first);
