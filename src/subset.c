@@ -714,7 +714,7 @@ static void assemble(obuf tables[T_COUNT], unsigned char **out, size_t *out_len)
 // 'write_glyphs()' - The glyf and loca tables of the KEPT glyphs OLD_ID[]
 // (component ids renumbered through NEW_ID); *LONG_LOCA tells loca's format.
 // False when a glyph is malformed.
-static bool write_glyphs(const src_font *t, const unsigned *old_id, unsigned kept, const uint16_t *new_id, obuf *glyf,
+static bool write_glyphs(const src_font *t, const uint32_t *old_id, unsigned kept, const uint16_t *new_id, obuf *glyf,
                          obuf *loca, bool *long_loca) {
   bool ok = true;
   uint32_t *offsets = ep_xmalloc(sizeof *offsets * (kept + 1));
@@ -749,7 +749,7 @@ static bool write_glyphs(const src_font *t, const unsigned *old_id, unsigned kep
 // 'write_hmtx()' - The hmtx table of the KEPT glyphs OLD_ID[]: full metrics
 // up to the last change of advance, then only the left side bearings (the
 // last advance applies to the rest). Returns hhea's numberOfHMetrics.
-static unsigned write_hmtx(const src_font *t, const unsigned *old_id, unsigned kept, obuf *hmtx) {
+static unsigned write_hmtx(const src_font *t, const uint32_t *old_id, unsigned kept, obuf *hmtx) {
   unsigned metrics = kept;
   while (metrics > 1 && glyph_advance(t, old_id[metrics - 2]) == glyph_advance(t, old_id[kept - 1]))
     metrics--;
@@ -821,15 +821,13 @@ static bool subset_tables(const src_font *tp, const uint32_t *cps, const uint32_
     free(list);
     return false;
   }
-  // Kept glyphs in glyph id order; only their entries of NEW_ID are read.
+  // Kept glyphs in glyph id order: the subset's glyph K is the font's
+  // OLD_ID[K]; only the kept glyphs' entries of NEW_ID are read.
   qsort(list, kept, sizeof *list, ep_cmp_u32);
+  const uint32_t *old_id = list;
   uint16_t *new_id = ep_xmalloc(sizeof *new_id * t.num_glyphs);
-  unsigned *old_id = ep_xmalloc(sizeof *old_id * kept);
-  for (unsigned k = 0; k < kept; k++) {
-    new_id[list[k]] = (uint16_t)k;
-    old_id[k] = list[k];
-  }
-  free(list);
+  for (unsigned k = 0; k < kept; k++)
+    new_id[old_id[k]] = (uint16_t)k;
   obuf tb[T_COUNT] = {{0}};
   bool long_loca;
   bool ok = write_glyphs(&t, old_id, kept, new_id, &tb[T_GLYF], &tb[T_LOCA], &long_loca);
@@ -847,7 +845,7 @@ static bool subset_tables(const src_font *tp, const uint32_t *cps, const uint32_
   ok = ok && write_cmap(cps, new_gids, n, &tb[T_CMAP]);
   free(new_gids);
   free(new_id);
-  free(old_id);
+  free(list);
   // The small tables, copied with the fields that change.
   ob_put(&tb[T_HEAD], t.head.p, 54);
   wr32(tb[T_HEAD].p + 8, 0); // checkSumAdjustment, set by assemble()
