@@ -562,8 +562,8 @@ static bool load_font(pdf_writer *w, pdf_font *f) {
   return hp_ok(w, st, "preparing the font '%s'", family);
 }
 
-// 'map_font()' - Give font I (F), loaded by load_font(), its CIDToGIDMap,
-// once its subset is ready (made or waited for here); the subset's size in
+// 'map_font()' - Give font I (F), loaded by load_font(), its CIDToGIDMap
+// (/Identity, or a stream for an hb-subset subset), once its subset is ready (made or waited for here); the subset's size in
 // *RAW_LEN (embed_font()'s /Length1).
 static bool map_font(pdf_writer *w, size_t i, pdf_font *f, size_t *raw_len) {
   const char *family = ep_face_family(f->face);
@@ -579,12 +579,19 @@ static bool map_font(pdf_writer *w, size_t i, pdf_font *f, size_t *raw_len) {
                 family, len);
   ep_buf map;
   ep_buf_init(&map);
-  if (!ep_pdf_cid_to_gid(f->chars.cps, f->chars.n, blob, len, &map)) {
+  bool identity;
+  if (!ep_pdf_cid_to_gid(f->chars.cps, f->chars.n, blob, len, &identity, &map)) {
     ep_buf_free(&map);
-    return fail(w, EP_PDF_LIB_ERROR, "pdf-error", "The subset of the font '%s' has no Unicode character map.", family);
+    return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
+                "The subset of the font '%s' has neither a glyph for each of its %zu characters nor a Unicode "
+                "character map.",
+                family, f->chars.n);
   }
   HPDF_STATUS st = HPDF_OK;
-  f->map = new_stream(w, f->cid, "CIDToGIDMap", map.data, map.len, &st);
+  if (identity) // subset.c's: glyph 1 + i draws CID 1 + i
+    st = HPDF_Dict_AddName(f->cid, "CIDToGIDMap", "Identity");
+  else
+    f->map = new_stream(w, f->cid, "CIDToGIDMap", map.data, map.len, &st);
   ep_buf_free(&map);
   *raw_len = len;
   return hp_ok(w, st, "preparing the font '%s'", family);

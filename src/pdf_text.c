@@ -281,11 +281,35 @@ void ep_pdf_base_font(const char *psname, const char *family, const uint32_t *cp
   buf[k] = 0;
 }
 
-// 'ep_pdf_cid_to_gid()' - The CIDToGIDMap data of a font whose CID 1 + i is
-// CPS[i] into OUT: two bytes per CID (CID 0: .notdef), the glyph of each
-// character in the subset SUBSET (LEN bytes) found through the subset's own
-// cmap. False when the subset has no Unicode cmap.
-bool ep_pdf_cid_to_gid(const uint32_t *cps, size_t n, const unsigned char *subset, size_t len, ep_buf *out) {
+// 'sfnt_table()' - Where the table TAG of the single-face font DATA (LEN
+// bytes) lies: *AT and *SIZE, checked against LEN. False when it has none.
+static bool sfnt_table(const unsigned char *data, size_t len, const char tag[4], size_t *at, size_t *size) {
+  size_t dir, n;
+  if (!ep_sfnt_directory(data, len, 0, &dir, &n))
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    const unsigned char *r = data + dir + 12 + 16 * i;
+    if (memcmp(r, tag, 4) != 0)
+      continue;
+    *at = (size_t)r[8] << 24 | (size_t)r[9] << 16 | (size_t)r[10] << 8 | r[11];
+    *size = (size_t)r[12] << 24 | (size_t)r[13] << 16 | (size_t)r[14] << 8 | r[15];
+    return *at <= len && *size <= len - *at;
+  }
+  return false;
+}
+
+// 'ep_pdf_cid_to_gid()' - The CIDToGIDMap of a font whose CID 1 + i is
+// CPS[i]: identity for subset.c's subsets, else through the cmap.
+bool ep_pdf_cid_to_gid(const uint32_t *cps, size_t n, const unsigned char *subset, size_t len, bool *identity,
+                       ep_buf *out) {
+  size_t at, size;
+  *identity = false;
+  if (!sfnt_table(subset, len, "cmap", &at, &size)) {
+    if (!sfnt_table(subset, len, "maxp", &at, &size) || size < 6)
+      return false;
+    *identity = (size_t)(subset[at + 4] << 8 | subset[at + 5]) >= n + 1;
+    return *identity;
+  }
   uint16_t *gids = ep_xmalloc(sizeof *gids * (n ? n : 1));
   bool ok = ep_ttf_cmap_lookup(subset, len, cps, n, gids);
   unsigned char zero[2] = {0, 0};

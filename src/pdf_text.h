@@ -57,9 +57,13 @@ int ep_pdf_default_width(const int *adv, size_t n);
 void ep_pdf_base_font(const char *psname, const char *family, const uint32_t *cps, size_t n, char *buf,
                       size_t size);
 
-// 'ep_pdf_cid_to_gid()' - Append the CIDToGIDMap of such a font to OUT: the
-// glyph of each character in the subset SUBSET (LEN bytes) through its own
-// cmap, two bytes per CID. False when the subset has no Unicode cmap.
-bool ep_pdf_cid_to_gid(const uint32_t *cps, size_t n, const unsigned char *subset, size_t len, ep_buf *out);
+// 'ep_pdf_cid_to_gid()' - The CIDToGIDMap of such a font, whose program is
+// the subset SUBSET (LEN bytes). A subset without a cmap table is one of
+// subset.c's, whose glyph 1 + i draws CPS[i]: *IDENTITY is set (CID = glyph
+// id) when it has the N + 1 glyphs that needs. Otherwise (hb-subset's) the
+// map is appended to OUT, two bytes per CID: each character's glyph through
+// the subset's Unicode cmap. False when neither holds.
+bool ep_pdf_cid_to_gid(const uint32_t *cps, size_t n, const unsigned char *subset, size_t len, bool *identity,
+                       ep_buf *out);
 
 #endif

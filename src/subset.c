@@ -1,7 +1,7 @@
 // TrueType subsetting for embedding (see subset.h). The work is a few
 // linear passes: find the tables, close the glyph set over composite
-// components, copy the kept glyphs without their instructions, then write
-// the small tables and a cmap for the kept characters.
+// components, copy the kept glyphs without their instructions in the
+// characters' order, then write the small tables.
 #include "subset.h"
 
 #include "util.h"
@@ -56,11 +56,11 @@ typedef struct src_font {
 } src_font;
 
 // The output tables, in tag order (the order of the table directory).
-enum { T_OS2, T_CMAP, T_GLYF, T_HEAD, T_HHEA, T_HMTX, T_LOCA, T_MAXP, T_NAME, T_POST, T_COUNT };
-static const uint32_t out_tags[T_COUNT] = {TAG('O', 'S', '/', '2'), TAG('c', 'm', 'a', 'p'), TAG('g', 'l', 'y', 'f'),
-                                           TAG('h', 'e', 'a', 'd'), TAG('h', 'h', 'e', 'a'), TAG('h', 'm', 't', 'x'),
-                                           TAG('l', 'o', 'c', 'a'), TAG('m', 'a', 'x', 'p'), TAG('n', 'a', 'm', 'e'),
-                                           TAG('p', 'o', 's', 't')};
+// No cmap: the PDF selects glyphs by CID, which is the glyph id here.
+enum { T_OS2, T_GLYF, T_HEAD, T_HHEA, T_HMTX, T_LOCA, T_MAXP, T_NAME, T_POST, T_COUNT };
+static const uint32_t out_tags[T_COUNT] = {TAG('O', 'S', '/', '2'), TAG('g', 'l', 'y', 'f'), TAG('h', 'e', 'a', 'd'),
+                                           TAG('h', 'h', 'e', 'a'), TAG('h', 'm', 't', 'x'), TAG('l', 'o', 'c', 'a'),
+                                           TAG('m', 'a', 'x', 'p'), TAG('n', 'a', 'm', 'e'), TAG('p', 'o', 's', 't')};
 
 // 'rd16()' - The big-endian 16-bit value at P.
 static unsigned rd16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
@@ -495,101 +495,6 @@ static void pad_glyphs(obuf *glyf, uint32_t *offsets, unsigned kept) {
   *glyf = padded;
 }
 
-// 'write_cmap()' - A cmap of format 4 (the characters below U+FFFF) and, when
-// any is above, format 12, for CPS[0..N-1] mapped to NEW_GIDS (0: left out).
-// False when the format-4 subtable would exceed its 64 KiB limit.
-static bool write_cmap(const uint32_t *cps, const uint16_t *new_gids, size_t n, obuf *out) {
-  // Format 4: one segment per run of consecutive characters; a run whose
-  // glyphs are consecutive too uses idDelta, others the glyph id array.
-  obuf seg = {0}, ids = {0}; // seg: end, start, delta, (array index | 0x10000 flag) per segment
-  size_t segs = 0;
-  bool astral = false;
-  for (size_t i = 0; i < n;) {
-    if (!new_gids[i] || cps[i] >= 0xFFFF) {
-      astral |= new_gids[i] && cps[i] > 0xFFFF;
-      i++;
-      continue;
-    }
-    size_t j = i + 1;
-    while (j < n && new_gids[j] && cps[j] == cps[j - 1] + 1 && cps[j] < 0xFFFF)
-      j++;
-    bool linear = true;
-    for (size_t k = i + 1; k < j && linear; k++)
-      linear = new_gids[k] == new_gids[i] + (k - i);
-    ob_32(&seg, cps[j - 1]);
-    ob_32(&seg, cps[i]);
-    ob_32(&seg, linear ? (uint32_t)((new_gids[i] - cps[i]) & 0xFFFF) : 0);
-    ob_32(&seg, linear ? 0 : 0x10000u | (uint32_t)(ids.len / 2));
-    if (!linear)
-      for (size_t k = i; k < j; k++)
-        ob_16(&ids, new_gids[k]);
-    segs++;
-    i = j;
-  }
-  segs++; // the final 0xFFFF segment
-  size_t len4 = 16 + 8 * segs + ids.len;
-  if (len4 > 0xFFFF) {
-    free(seg.p);
-    free(ids.p);
-    return false;
-  }
-  unsigned entry = 0;
-  while ((2u << entry) <= segs)
-    entry++;
-  unsigned range = 2u << entry; // 2 * the largest power of two <= segs
-  ob_16(out, 0);                // version
-  ob_16(out, astral ? 2 : 1);
-  size_t off4 = 4 + 8 * (astral ? 2 : 1);
-  ob_16(out, 3), ob_16(out, 1), ob_32(out, (uint32_t)off4);
-  if (astral)
-    ob_16(out, 3), ob_16(out, 10), ob_32(out, (uint32_t)(off4 + len4));
-  size_t base = out->len;
-  ob_16(out, 4), ob_16(out, (unsigned)len4), ob_16(out, 0);
-  ob_16(out, (unsigned)(2 * segs)), ob_16(out, range), ob_16(out, entry), ob_16(out, (unsigned)(2 * segs - range));
-  size_t real = segs - 1;
-  for (size_t s = 0; s < real; s++)
-    ob_16(out, rd32(seg.p + 16 * s) & 0xFFFF);
-  ob_16(out, 0xFFFF);
-  ob_16(out, 0); // reservedPad
-  for (size_t s = 0; s < real; s++)
-    ob_16(out, rd32(seg.p + 16 * s + 4) & 0xFFFF);
-  ob_16(out, 0xFFFF);
-  for (size_t s = 0; s < real; s++)
-    ob_16(out, rd32(seg.p + 16 * s + 8) & 0xFFFF);
-  ob_16(out, 1);
-  for (size_t s = 0; s < real; s++) {
-    uint32_t r = rd32(seg.p + 16 * s + 12);
-    // idRangeOffset: bytes from this entry to the run's first glyph id.
-    ob_16(out, r ? (unsigned)(2 * (segs - s) + 2 * (r & 0xFFFF)) : 0);
-  }
-  ob_16(out, 0);
-  ob_put(out, ids.p, ids.len);
-  free(seg.p);
-  free(ids.p);
-  if (out->len - base != len4)
-    return false;
-  if (astral) {
-    // Format 12: groups of consecutive characters with consecutive glyphs.
-    size_t groups_at = out->len + 12, groups = 0;
-    ob_16(out, 12), ob_16(out, 0), ob_32(out, 0), ob_32(out, 0), ob_32(out, 0);
-    for (size_t i = 0; i < n;) {
-      if (!new_gids[i]) {
-        i++;
-        continue;
-      }
-      size_t j = i + 1;
-      while (j < n && new_gids[j] && cps[j] == cps[j - 1] + 1 && new_gids[j] == new_gids[j - 1] + 1)
-        j++;
-      ob_32(out, cps[i]), ob_32(out, cps[j - 1]), ob_32(out, new_gids[i]);
-      groups++;
-      i = j;
-    }
-    wr32(out->p + groups_at - 8, (uint32_t)(16 + 12 * groups)); // length
-    wr32(out->p + groups_at, (uint32_t)groups);
-  }
-  return true;
-}
-
 // 'write_name()' - The name records 0-6 of the Macintosh Roman and Windows
 // Unicode platforms (format 0), the strings copied: only the Windows English
 // ones when the font has a Windows English PostScript name. An absent or malformed
@@ -817,35 +722,54 @@ static bool subset_tables(const src_font *tp, const uint32_t *cps, const uint32_
   const src_font t = *tp;
   uint32_t *list = ep_xmalloc(sizeof *list * (t.num_glyphs + 1));
   unsigned kept = close_glyphs(&t, gids, n, list);
-  if (kept == 0 || kept > max_glyphs || kept > 0xFFFF) {
+  if (kept == 0) {
     free(list);
     return false;
   }
-  // Kept glyphs in glyph id order: the subset's glyph K is the font's
-  // OLD_ID[K]; only the kept glyphs' entries of NEW_ID are read.
+  // The subset's glyphs: .notdef, then one per character in the callers's
+  // order (glyph 1 + i draws CPS[i]: a character the face lacks gets a copy
+  // of .notdef, one that shares another's glyph a copy of it), then the
+  // components no character draws, in glyph id order. OLD_ID[K] is the
+  // font's glyph that the subset's glyph K copies; NEW_ID[G] the first
+  // subset glyph copying the font's glyph G (read for kept glyphs only).
   qsort(list, kept, sizeof *list, ep_cmp_u32);
-  const uint32_t *old_id = list;
+  unsigned char *slot = ep_xcalloc((t.num_glyphs + 7) / 8 + 1, 1); // the glyphs of characters
+  size_t total = 1 + n;
+  for (size_t i = 0; i < n; i++)
+    if (gids[i] && gids[i] < t.num_glyphs)
+      slot[gids[i] >> 3] |= (unsigned char)(1u << (gids[i] & 7));
+  for (unsigned k = 1; k < kept; k++) // list[0] is .notdef
+    total += !(slot[list[k] >> 3] & 1u << (list[k] & 7));
+  if (total > max_glyphs || total > 0xFFFF) {
+    free(slot);
+    free(list);
+    return false;
+  }
+  uint32_t *old_id = ep_xmalloc(sizeof *old_id * total);
+  size_t at = 0;
+  old_id[at++] = 0;
+  for (size_t i = 0; i < n; i++)
+    old_id[at++] = gids[i] < t.num_glyphs ? gids[i] : 0;
+  for (unsigned k = 1; k < kept; k++)
+    if (!(slot[list[k] >> 3] & 1u << (list[k] & 7)))
+      old_id[at++] = list[k];
+  free(slot);
+  free(list);
   uint16_t *new_id = ep_xmalloc(sizeof *new_id * t.num_glyphs);
-  for (unsigned k = 0; k < kept; k++)
+  for (size_t k = total; k-- > 0;) // the first copy of each wins
     new_id[old_id[k]] = (uint16_t)k;
   obuf tb[T_COUNT] = {{0}};
   bool long_loca;
-  bool ok = write_glyphs(&t, old_id, kept, new_id, &tb[T_GLYF], &tb[T_LOCA], &long_loca);
-  unsigned metrics = write_hmtx(&t, old_id, kept, &tb[T_HMTX]);
-  // cmap, for the characters whose glyph is kept
-  uint16_t *new_gids = ep_xmalloc(sizeof *new_gids * (n ? n : 1));
-  uint32_t first = 0xFFFF, last = 0;
-  for (size_t i = 0; i < n; i++) {
-    new_gids[i] = gids[i] && gids[i] < t.num_glyphs ? new_id[gids[i]] : 0;
-    if (new_gids[i]) {
+  bool ok = write_glyphs(&t, old_id, (unsigned)total, new_id, &tb[T_GLYF], &tb[T_LOCA], &long_loca);
+  unsigned metrics = write_hmtx(&t, old_id, (unsigned)total, &tb[T_HMTX]);
+  free(new_id);
+  free(old_id);
+  uint32_t first = 0xFFFF, last = 0; // OS/2's first and last character drawn
+  for (size_t i = 0; i < n; i++)
+    if (gids[i] && gids[i] < t.num_glyphs) {
       first = cps[i] < first ? cps[i] : first;
       last = cps[i] > last ? cps[i] : last;
     }
-  }
-  ok = ok && write_cmap(cps, new_gids, n, &tb[T_CMAP]);
-  free(new_gids);
-  free(new_id);
-  free(list);
   // The small tables, copied with the fields that change.
   ob_put(&tb[T_HEAD], t.head.p, 54);
   wr32(tb[T_HEAD].p + 8, 0); // checkSumAdjustment, set by assemble()
@@ -853,7 +777,7 @@ static bool subset_tables(const src_font *tp, const uint32_t *cps, const uint32_
   ob_put(&tb[T_HHEA], t.hhea.p, 36);
   wr16(tb[T_HHEA].p + 34, metrics);
   ob_put(&tb[T_MAXP], t.maxp.p, t.maxp.len >= 32 ? 32 : 6);
-  wr16(tb[T_MAXP].p + 4, kept);
+  wr16(tb[T_MAXP].p + 4, (unsigned)total);
   if (tb[T_MAXP].len >= 32)
     wr16(tb[T_MAXP].p + 26, 0); // maxSizeOfInstructions: none are left
   if (t.os2.p) {

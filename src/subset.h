@@ -1,11 +1,13 @@
 // A TrueType subsetter for embedding: cuts one face of a 'glyf' font (a
 // .ttf, or one face of a .ttc) down to a set of glyphs, for the PDF writer.
 // It does in one pass over the tables what hb-subset does for the case that
-// matters here, without building HarfBuzz's accelerators: the glyphs asked
-// for plus .notdef plus the components of composite glyphs (closed over any
-// depth), renumbered from 0 in their original order, hinting instructions
-// removed, and the tables cmap (new), glyf, loca, hmtx, hhea, head, maxp,
-// name (only the English and Macintosh names 0-6), OS/2 and post (format 3).
+// matters here, without building HarfBuzz's accelerators: .notdef, then one
+// glyph per character in the order given (so that a PDF's CID 1 + i, the
+// i-th character, is glyph 1 + i: /CIDToGIDMap /Identity, and no cmap
+// table), then the components of composite glyphs (closed over any depth)
+// that no character draws, in their original order; hinting instructions
+// removed; the tables glyf, loca, hmtx, hhea, head, maxp, name (only the
+// English and Macintosh names 0-6), OS/2 and post (format 3).
 //
 // Every offset and length read from the font is checked against the data;
 // a font it does not handle (CFF or variable outlines, a malformed table, a
@@ -22,7 +24,8 @@
 
 // 'ep_ttf_subset()' - Subset face INDEX of the font file DATA (LEN bytes) to
 // the characters CPS[0..N-1] (ascending, unique), whose glyph ids in that face
-// are GIDS[0..N-1] (0: the face lacks it; such characters are left out). At
+// are GIDS[0..N-1] (0: the face lacks it, and the subset's glyph for it is a
+// copy of .notdef). The subset's glyph 1 + i draws CPS[i]; it has no cmap. At
 // most MAX_GLYPHS glyphs in the result. On success *OUT is a malloc'd
 // standalone TrueType font (*OUT_LEN bytes) the caller free()s; on failure
 // false with *OUT = NULL.
@@ -57,7 +60,7 @@ bool ep_sfnt_directory(const unsigned char *data, size_t len, unsigned index, si
 
 // 'ep_ttf_cmap_lookup()' - Look up the characters CPS[0..N-1] in the Unicode
 // cmap of the single-face TrueType font DATA (LEN bytes; a subset made by
-// ep_ttf_subset() or hb-subset): GIDS[i] is the glyph id of CPS[i], 0 when the
+// hb-subset): GIDS[i] is the glyph id of CPS[i], 0 when the
 // font does not map it. Reads the (3,10) format-12 subtable when there is one,
 // else a (3,1) or (0,*) format-4 one; every offset is checked against LEN.
 // False when the font has no such subtable (GIDS untouched).
