@@ -782,7 +782,8 @@ static bool draw_text_runs(pdf_writer *w, HPDF_Page page, const ep_box *b, size_
       tc = w->cur_tc; // one glyph: the spacing after it does not matter
     if (tc != w->cur_tc) {
       w->cur_tc = tc;
-      ep_pdf_put_reals(c, &tc, 1, " Tc\012");
+      ep_pdf_put_number(c, tc); // five decimals: it adds up over a justified line
+      ep_buf_puts(c, " Tc\012");
     }
     ep_buf_puts(c, "1 0 0 1 ");
     ep_pdf_put_reals(c, (double[]){b->x + w->sv.g.x[i], b->y}, 2, " Tm\012");

@@ -79,41 +79,30 @@ void ep_pdf_put_number(ep_buf *out, double v) {
   ep_buf_puts(out, num);
 }
 
-// 'ep_pdf_put_real()' - Append V as libharu 2.3 writes a real (HPDF_FToA):
-// the value as a float, clamped to +-32767, with at most five decimals,
-// no trailing zeros. The same arithmetic, in the same types, as libharu's.
+// 'ep_pdf_put_real()' - Append V as a content stream's number: rounded to
+// the nearest thousandth (half away from zero), clamped to +-32767, no
+// trailing zeros, no "-0".
 void ep_pdf_put_real(ep_buf *out, double v) {
-  float val = (float)v;
-  if (val > 32767.0f)
-    val = 32767.0f;
-  else if (val < -32767.0f)
-    val = -32767.0f;
-  char num[24];
-  size_t k = 0;
-  if (val < 0) {
-    num[k++] = '-';
-    val = -val;
-  }
-  int32_t int_val = (int32_t)(val + 0.000005);
-  int32_t fpart_val = (int32_t)((float)(val - (float)int_val + 0.000005) * 100000);
-  char digits[16]; // the integer part, then '.', then five decimals: filled from the end
-  size_t d = sizeof digits;
-  for (int i = 0; i < 5; i++) {
-    digits[--d] = (char)('0' + fpart_val % 10);
-    fpart_val /= 10;
-  }
+  double a = fabs(v);
+  if (!(a < 32767.0)) // NaN too
+    a = 32767.0;
+  uint32_t m = (uint32_t)(a * 1000.0 + 0.5); // at most 32,767,000
+  char digits[16];                           // the integer part, '.', three decimals: filled from the end
+  size_t d = sizeof digits, end = sizeof digits;
+  uint32_t frac = m % 1000, whole = m / 1000;
+  for (int i = 0; i < 3; i++, frac /= 10)
+    digits[--d] = (char)('0' + frac % 10);
   digits[--d] = '.';
-  if (int_val == 0)
-    digits[--d] = '0';
-  for (; int_val > 0; int_val /= 10)
-    digits[--d] = (char)('0' + int_val % 10);
-  size_t end = sizeof digits;
-  while (end > d && digits[end - 1] == '0') // trailing zeros of the decimals, then a bare point
+  do
+    digits[--d] = (char)('0' + whole % 10);
+  while ((whole /= 10) > 0);
+  while (digits[end - 1] == '0') // trailing zeros of the decimals, then a bare point
     end--;
   if (digits[end - 1] == '.')
     end--;
-  memcpy(num + k, digits + d, end - d);
-  ep_buf_put(out, num, k + end - d);
+  if (v < 0 && m)
+    digits[--d] = '-';
+  ep_buf_put(out, digits + d, end - d);
 }
 
 // 'ep_pdf_put_reals()' - Append the N numbers of V as ep_pdf_put_real() does,

@@ -29,9 +29,11 @@ void ep_pdf_put_utf16(ep_buf *out, uint32_t cp);
 // zeros (and without the point when nothing follows it); |V| < 1e-6 is 0.
 void ep_pdf_put_number(ep_buf *out, double v);
 
-// 'ep_pdf_put_real()' - Append V exactly as libharu 2.3 writes a real into
-// a content stream (HPDF_FToA: V as a float, clamped to +-32767, at most
-// five decimals, no trailing zeros; a tiny negative value is "-0").
+// 'ep_pdf_put_real()' - Append V as a number of a content stream: to the
+// nearest thousandth of a point (0.35 micrometres; libharu writes five
+// decimals of a float, and the extra digits cost the example 1.3 KB
+// deflated), clamped to +-32767 as libharu clamps, no trailing zeros, never
+// "-0".
 void ep_pdf_put_real(ep_buf *out, double v);
 
 // 'ep_pdf_put_reals()' - Append the N numbers of V (ep_pdf_put_real())

@@ -664,7 +664,7 @@ START_TEST(runs_group_glyphs_with_char_spacing) {
   ck_assert_ptr_nonnull(strstr(s, "\n-0.8 Tc\n"));
   ck_assert_ptr_nonnull(strstr(s, "\n2.25 Tc\n"));
   // Bold: fill then stroke with a line width of size/30, round joins; back to fill.
-  ck_assert_ptr_nonnull(strstr(s, "\n2 Tr\n0.73333 w\n1 j\n"));
+  ck_assert_ptr_nonnull(strstr(s, "\n2 Tr\n0.733 w\n1 j\n"));
   ck_assert_ptr_nonnull(strstr(s, "\n0 Tr\n"));
   ck_assert_ptr_nonnull(strstr(s, "\n2 Tr\n0.35 w\n1 j\n"));
   // The gray box, filled and stroked; the fill is reset before the text.
