@@ -745,19 +745,27 @@ static ep_face *face_keep(ep_fontset *fs, ep_face *f) {
 // are queried from the file. NULL when PATH does not exist.
 static ep_face *face_get(ep_fontset *fs, const char *path, unsigned index, char **families,
                          size_t n_families) {
-  // A catalog path is usually canonical already: a face opened under it is
-  // found without realpath()'s readlink() per component.
   ep_face *known = face_find(fs, path, index);
   if (known)
     return known;
-  char *real = realpath(path, NULL);
+  // Two names of one file (a symbolic link, a second path) share a face:
+  // files are told apart by device and inode, one stat() (realpath() made a
+  // readlink() per path component, some 40 per render, on the font thread).
+  struct stat st;
+  if (stat(path, &st) != 0)
+    return NULL;
+  for (size_t i = 0; i < fs->n_faces; i++) {
+    ep_face *g = fs->faces[i];
+    if (g->has_id && g->dev == st.st_dev && g->ino == st.st_ino && g->index == index)
+      return g;
+  }
+  char *real = path[0] == '/' ? ep_xstrdup(path) : realpath(path, NULL); // messages show it absolute
   if (!real)
     return NULL;
-  if ((known = face_find(fs, real, index))) {
-    free(real);
-    return known;
-  }
   ep_face *f = face_new(real, index);
+  f->dev = st.st_dev;
+  f->ino = st.st_ino;
+  f->has_id = true;
   if (families) {
     for (size_t i = 0; i < n_families; i++)
       strv_push(&f->families, &f->n_families, families[i]);
@@ -793,7 +801,7 @@ static ep_face *face_get_fd(ep_fontset *fs, int fd, unsigned index, char *shown)
   return face_keep(fs, f);
 }
 
-// 'ep_face_path()' - The font file (absolute, symlinks resolved).
+// 'ep_face_path()' - The font file (absolute, as found).
 const char *ep_face_path(const ep_face *face) { return face->path; }
 
 // 'ep_face_index()' - The face index inside the file.

@@ -169,7 +169,8 @@ typedef struct ep_face_metrics {
   int italic_angle;   // post italicAngle, whole degrees
 } ep_face_metrics;
 
-// 'ep_face_path()' - The font file, as an absolute path without symlinks (borrowed).
+// 'ep_face_path()' - The font file, as an absolute path (borrowed): the path it
+// was found under (one face per file and index, whatever the path).
 const char *ep_face_path(const ep_face *face);
 
 // 'ep_face_index()' - The face index inside the file (0 for a plain .ttf).

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -39,7 +40,10 @@ typedef struct program_entry {
 } program_entry;
 
 struct ep_face {
-  char *path;                     // realpath() of the file
+  char *path;                     // the file, absolute, as found (a link not resolved)
+  dev_t dev;                      // its device and inode (has_id): one face per file and index
+  ino_t ino;
+  bool has_id;
   unsigned index;                 // face index
   char **families;                // declared family names, first = display name
   size_t n_families;
