@@ -1,5 +1,6 @@
-// Layout internals of layout.c (block layout, pagination): line items and the
-// layout state. The table engine (layout_table.h) and the inline text
+// Layout internals shared by layout.c (block layout) and layout_page.c
+// (pagination, the sections' page bookkeeping): line items and the layout
+// state. The table engine (layout_table.h) and the inline text
 // (inline.h) lie below it and never call back into it.
 #ifndef EVALPDF_LAYOUT_INT_H
 #define EVALPDF_LAYOUT_INT_H
@@ -44,7 +45,7 @@ typedef struct lay {
   int para;
   // TOC support: where each section's heading was placed in the previous
   // pass (1 + page index; 0 = not yet), and that pass's numbering start
-  // (toc_first_num): its printed page number follows from the two (page_of())
+  // (toc_first_num): its printed page number follows from the two (lay_page_of())
   const ep_node **sec_nodes;
   int *sec_pages;
   size_t nsec, csec;
@@ -54,7 +55,7 @@ typedef struct lay {
   bool pages_shown;     // the report prints section page numbers (a 目录, or a <ref page>): only then
                         // does a changed page number need another pass
   bool refs_shown;     // some <ref page="yes"> (body or meta field): a changed page number can move text
-  int toc_first_num;    // the numbering start the 目录 and <ref page> print with (page_of())
+  int toc_first_num;    // the numbering start the 目录 and <ref page> print with (lay_page_of())
   size_t toc_num_diags; // diagnostics this pass's 目录 page numbers and leaders reported
   toc_place *tocs;      // this pass's 目录 lines as placed, in order (toc_patch())
   size_t ntocs, ctocs;
@@ -85,7 +86,24 @@ line_item *lay_new_line(lay *L);
 // 'lay_set_para()' - Break AT into lines and append them as line items.
 void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep_halign align, bool keep,
                   const ep_node *section, double size, bool new_page);
+
+// layout_page.c:
 // 'lay_new_page()' - Append a page (ROTATED for a landscape block).
 ep_page *lay_new_page(lay *L, bool rotated);
+// 'lay_record_section()' - Register section S for page bookkeeping.
+void lay_record_section(lay *L, const ep_node *s);
+// 'lay_sec_id()' - The destination name of section S (in the list's arena).
+const char *lay_sec_id(lay *L, const ep_node *s);
+// 'lay_page_of()' - Printed page of section S from the previous pass (0 = not
+// known yet); *NUMBERED (may be NULL) false for a page before the numbering.
+int lay_page_of(const lay *L, const ep_node *s, bool *numbered);
+// 'lay_table_host()' - The table engine's view of L.
+tbl_host lay_table_host(lay *L);
+// 'lay_paginate_ready()' - Between blocks: place the settled line items once enough wait.
+void lay_paginate_ready(lay *L);
+// 'lay_paginate()' - Place the line items that remain, after the layout.
+void lay_paginate(lay *L);
+// 'lay_page_numbers()' - Print the page numbers and running headers.
+void lay_page_numbers(lay *L);
 
 #endif
