@@ -53,7 +53,58 @@ static const char *suggest_id(ep_report *r, const char *word, bool (*filter)(ep_
 // ---------------------------------------------------------------------------
 // Numbering
 
-// 'number_sections()' - Ordinals and number strings for every section and appendix.
+// 'utf8_is()' - Whether the UTF-8 text at *P starts with the character S
+// (itself UTF-8); *P moves past it when it does.
+static bool utf8_is(const char **p, const char *s) {
+  size_t n = strlen(s);
+  if (strncmp(*p, s, n) != 0)
+    return false;
+  *p += n;
+  return true;
+}
+
+// 'chinese_digits()' - Skip a run of Chinese numeral characters at *P; false
+// when there is none.
+static bool chinese_digits(const char **p) {
+  static const char *const digits[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "百", "〇", "零"};
+  const char *start = *p;
+  for (bool more = true; more;) {
+    more = false;
+    for (size_t i = 0; i < sizeof digits / sizeof *digits && !more; i++)
+      more = utf8_is(p, digits[i]);
+  }
+  return *p != start;
+}
+
+// 'ascii_digits()' - Skip a run of ASCII digits at *P; false when there is none.
+static bool ascii_digits(const char **p) {
+  const char *start = *p;
+  while (**p >= '0' && **p <= '9')
+    (*p)++;
+  return *p != start;
+}
+
+// 'title_number_len()' - The length in bytes of a section number that TITLE
+// starts with, in one of the forms the layouts generate (一、 （一） (一)
+// 1. 1． 1、 （1） (1)), or 0. "1.5亿元" and "2022年" are no numbers: after
+// "1." or "1、" comes no digit, and a bare number is not one.
+static size_t title_number_len(const char *title) {
+  const char *p = title;
+  if (chinese_digits(&p) && utf8_is(&p, "、"))
+    return (size_t)(p - title);
+  p = title;
+  if ((utf8_is(&p, "（") || utf8_is(&p, "(")) && (chinese_digits(&p) || ascii_digits(&p)) &&
+      (utf8_is(&p, "）") || utf8_is(&p, ")")))
+    return (size_t)(p - title);
+  p = title;
+  if (ascii_digits(&p) && (utf8_is(&p, ".") || utf8_is(&p, "．") || utf8_is(&p, "、")) && !(*p >= '0' && *p <= '9'))
+    return (size_t)(p - title);
+  return 0;
+}
+
+// 'number_sections()' - Ordinals and number strings for every section and
+// appendix; a numbered section whose title carries a number of its own is
+// warned about (it would print twice: 一、一、基本情况).
 static void number_sections(ep_report *r) {
   int appendix = 0;
   for (ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
@@ -80,6 +131,13 @@ static void number_sections(ep_report *r) {
     x->ordinal = ord;
     char buf[64];
     x->number = ep_arena_strdup(&r->arena, ep_section_number(x->level, ord, buf, sizeof buf));
+    size_t own = x->text ? title_number_len(x->text) : 0;
+    if (own)
+      WARN(r, x, "title-number",
+           "the section title “%s” starts with a number, “%.*s”, and sections are numbered automatically, so "
+           "its number would print twice, as in “%s%s”; take the number out of the title, or add "
+           "number=\"none\" to keep it.",
+           x->text, (int)own, x->text, x->number, x->text);
   }
 }
 
