@@ -434,17 +434,12 @@ static void job_add_path(batch *b, job *j, const char *path) {
 
 // 'take_diagnostics()' - Add DOC's diagnostics to J's lines; its counts.
 static void take_diagnostics(job *j, evalpdf_document *doc) {
-  static const char *const sev_names[] = {"note", "warning", "error"};
   size_t n = evalpdf_diag_count(doc);
   for (size_t i = 0; i < n; i++) {
     evalpdf_diag d;
     if (evalpdf_diag_get(doc, i, &d) != 0)
       continue;
-    const char *sev = sev_names[d.severity <= EVALPDF_ERROR ? d.severity : EVALPDF_ERROR];
-    char *t = !d.file[0]    ? cli_xasprintf("evalpdf: %s: %s", sev, d.message)
-              : d.line == 0 ? cli_xasprintf("%s: %s: %s", d.file, sev, d.message)
-                            : cli_xasprintf("%s:%lu: %s: %s", d.file, d.line, sev, d.message);
-    job_add_line(j, d.severity, t);
+    job_add_line(j, d.severity, cli_diag_line(&d));
   }
   evalpdf_document_counts(doc, &j->errors, &j->warnings);
 }

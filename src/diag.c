@@ -187,17 +187,42 @@ const char *ep_severity_name(ep_severity sev) {
   }
 }
 
+// 'text_out()' - Write S to OUT: valid UTF-8 as it is, each byte that is
+// not part of valid UTF-8 (a GBK or Latin-1 file name, say) as the four
+// characters \xHH, as the JSON form writes it, so a terminal never gets a
+// broken character.
+static void text_out(const char *s, FILE *out) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t n = strlen(s), run = 0; // P[run..i) is valid and not written yet
+  for (size_t i = 0; i < n;) {
+    uint32_t cp;
+    size_t l = p[i] < 0x80 ? 1 : ep_utf8_decode(p + i, n - i, &cp);
+    if (l) {
+      i += l;
+      continue;
+    }
+    fwrite(p + run, 1, i - run, out);
+    fprintf(out, "\\x%02X", p[i]);
+    run = ++i;
+  }
+  fwrite(p + run, 1, n - run, out);
+}
+
 // 'ep_diags_print_text()' - GCC-style lines on OUT.
 void ep_diags_print_text(const ep_diags *d, bool strict, FILE *out) {
   for (size_t i = 0; i < d->count; i++) {
     const ep_diag_item *it = &d->items[i];
     const char *sev = ep_severity_name(ep_diag_effective(it, strict));
-    if (!it->file[0])
-      fprintf(out, "evalpdf: %s: %s\n", sev, it->message);
-    else if (it->line == 0)
-      fprintf(out, "%s: %s: %s\n", it->file, sev, it->message);
-    else
-      fprintf(out, "%s:%lu: %s: %s\n", it->file, it->line, sev, it->message);
+    if (!it->file[0]) {
+      fputs("evalpdf", out);
+    } else {
+      text_out(it->file, out);
+      if (it->line)
+        fprintf(out, ":%lu", it->line);
+    }
+    fprintf(out, ": %s: ", sev);
+    text_out(it->message, out);
+    fputc('\n', out);
   }
   if (d->oom)
     fprintf(out, "evalpdf: error: out of memory; some diagnostics were lost\n");

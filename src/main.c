@@ -461,21 +461,6 @@ evalpdf_status cli_load(cli_state *st, const char *file, evalpdf_document **out)
   return status;
 }
 
-// 'format_diag()' - D as one text line (no newline), newly allocated, in the
-// library's text format: FILE:LINE: SEVERITY: MESSAGE.
-static char *format_diag(const evalpdf_diag *d) {
-  static const char *const sev_names[] = {"note", "warning", "error"};
-  const char *sev = (unsigned)d->severity < 3 ? sev_names[d->severity] : "error";
-  char lineno[32] = "";
-  if (d->line)
-    snprintf(lineno, sizeof lineno, ":%lu", d->line);
-  const char *file = d->file[0] ? d->file : "evalpdf";
-  size_t n = strlen(file) + strlen(lineno) + strlen(sev) + strlen(d->message) + 8;
-  char *line = xrealloc(NULL, n);
-  snprintf(line, n, "%s%s: %s: %s", file, lineno, sev, d->message);
-  return line;
-}
-
 // 'note_seen()' - Whether LINE was printed before in this run (remembers it if not; takes LINE).
 static bool note_seen(cli_state *st, char *line) {
   for (size_t i = 0; i < st->nnotes; i++)
@@ -504,7 +489,7 @@ void cli_finish(cli_state *st, evalpdf_document *doc) {
     evalpdf_diag d;
     if (evalpdf_diag_get(doc, i, &d) != 0 || (d.severity == EVALPDF_NOTE && st->quiet))
       continue;
-    char *line = format_diag(&d);
+    char *line = cli_diag_line(&d);
     if (d.severity == EVALPDF_NOTE) {
       if (!note_seen(st, line))
         fprintf(stderr, "%s\n", line);

@@ -148,6 +148,13 @@ for d in data:
 assert any(d["severity"] == "error" and d["file"].endswith(".xml") and "\\x" in d["file"] for d in data), data
 EOF
 check "JSON valid UTF-8 for a GBK file name" eval '[ $rc -eq 1 ] && python3 "$tmp/check_json.py" "$err"'
+# Text diagnostics of check and batch: the name's bytes as \xHH, never raw.
+run check -q "$tmp/$gbk.xml"
+check "text diagnostics escape a GBK file name" eval '[ $rc -eq 1 ] &&
+  grep -q "\\\\xB1\\\\xA8\\\\xB8\\\\xE6\.xml:[0-9]*: error: " "$err" && ! grep -q "$gbk" "$err"'
+run batch -o "$tmp/gbk-out" "$tmp/$gbk.xml"
+check "batch diagnostics escape a GBK file name" eval '[ $rc -eq 1 ] &&
+  grep -q "\\\\xB1\\\\xA8\\\\xB8\\\\xE6\.xml:[0-9]*: error: " "$err" && ! grep -q "$gbk.xml:" "$err"'
 
 # A failed write in JSON: the object names the report and follows the schema.
 rc=0

@@ -572,6 +572,27 @@ START_TEST(only_figure_kinds_have_the_figure_part) {
 }
 END_TEST
 
+// Text diagnostics write a byte that is not valid UTF-8 (a Latin-1 or GBK
+// file name) as the four characters \xHH, as the JSON form does; valid UTF-8
+// and a file without a line pass as they are.
+START_TEST(text_diagnostics_escape_bytes_that_are_not_utf8) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_diag_add(&d, EP_ERROR, "bad\xE9.xml", 3, "x", "标题\xFF缺失, %s", "\xF0\x9F\x98\x80 \xED\xA0\x80");
+  ep_diag_add(&d, EP_WARNING, "好.xml", 0, "y", "完");
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  ck_assert_ptr_nonnull(f);
+  ep_diags_print_text(&d, false, f);
+  fclose(f);
+  ck_assert_str_eq(text, "bad\\xE9.xml:3: error: 标题\\xFF缺失, \xF0\x9F\x98\x80 \\xED\\xA0\\x80\n"
+                         "好.xml: warning: 完\n");
+  free(text);
+  ep_diags_free(&d);
+}
+END_TEST
+
 // 'model_suite()' - All model tests.
 static Suite *model_suite(void) {
   Suite *s = suite_create("model");
@@ -611,6 +632,7 @@ static Suite *model_suite(void) {
   tcase_add_test(tc, utf8_next_replaces_bad_bytes);
   tcase_add_test(tc, utf8_inline_decode_equals_the_general_one);
   tcase_add_test(tc, only_figure_kinds_have_the_figure_part);
+  tcase_add_test(tc, text_diagnostics_escape_bytes_that_are_not_utf8);
   suite_add_tcase(s, tc);
   return s;
 }
