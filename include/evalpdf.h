@@ -255,6 +255,14 @@ size_t evalpdf_diag_count(const evalpdf_document *doc);
 // then order of report) into *OUT. Returns 0, or -1 when I is out of range.
 int evalpdf_diag_get(const evalpdf_document *doc, size_t i, evalpdf_diag *out);
 
+// 'evalpdf_diag_line()' - D as the line of text evalpdf_print_diagnostics()
+// prints for it, without the newline: "FILE:LINE: SEVERITY: MESSAGE"
+// ("FILE: …" without a line, "evalpdf: …" without a file), each byte of the
+// file name or message that is not valid UTF-8 written as the four
+// characters \xHH. A new string the caller frees with evalpdf_free(); NULL
+// when D is NULL.
+char *evalpdf_diag_line(const evalpdf_diag *d);
+
 // 'evalpdf_print_diagnostics()' - Convenience: print the diagnostics of N
 // documents to OUT: as text lines "FILE:LINE: error: …", or with JSON non-zero
 // as one JSON array of {file, line, severity, code, message} (valid UTF-8:

@@ -175,7 +175,7 @@ void *cli_xmalloc(size_t n);
 void *cli_xrealloc(void *p, size_t n);
 char *cli_xstrdup(const char *s);
 char *cli_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-// 'cli_diag_line()' - Diagnostic D as one line of text, invalid UTF-8 escaped as \xHH (caller frees).
+// 'cli_diag_line()' - Diagnostic D as one line of text (evalpdf_diag_line(): invalid UTF-8 as \xHH); free() it.
 char *cli_diag_line(const evalpdf_diag *d);
 
 // A growing text buffer.

@@ -62,58 +62,16 @@ char *cli_xasprintf(const char *fmt, ...) {
   return s;
 }
 
-// 'utf8_len()' - The length of the valid UTF-8 sequence at P (N bytes left;
-// shortest form, no surrogates, at most U+10FFFF), or 0.
-static size_t utf8_len(const unsigned char *p, size_t n) {
-  unsigned c = p[0];
-  if (c < 0x80)
-    return 1;
-  size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-  if (!len || len > n)
-    return 0;
-  unsigned lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80, hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
-  if (p[1] < lo || p[1] > hi)
-    return 0;
-  for (size_t i = 2; i < len; i++)
-    if (p[i] < 0x80 || p[i] > 0xBF)
-      return 0;
-  return len;
-}
-
-// 'cli_diag_line()' - D as a line of text (no newline; the caller frees
-// it): "FILE:LINE: SEVERITY: MESSAGE", "FILE: ..." without a line, "evalpdf:
-// ..." without a file. A byte that is not part of valid UTF-8 (a GBK or
-// Latin-1 file name) is written as the four characters \xHH, as the JSON
-// form writes it, so that a terminal never gets a broken character.
+// 'cli_diag_line()' - D as a line of text, as the library writes it (see cli.h).
 char *cli_diag_line(const evalpdf_diag *d) {
-  static const char *const sev_names[] = {"note", "warning", "error"};
-  const char *sev = (unsigned)d->severity <= EVALPDF_ERROR ? sev_names[d->severity] : "error";
-  char *raw = !d->file[0]    ? cli_xasprintf("evalpdf: %s: %s", sev, d->message)
-              : d->line == 0 ? cli_xasprintf("%s: %s: %s", d->file, sev, d->message)
-                             : cli_xasprintf("%s:%lu: %s: %s", d->file, d->line, sev, d->message);
-  const unsigned char *p = (const unsigned char *)raw;
-  size_t n = strlen(raw), bad = 0;
-  for (size_t i = 0; i < n;) {
-    size_t l = utf8_len(p + i, n - i);
-    bad += !l;
-    i += l ? l : 1;
+  char *lib = evalpdf_diag_line(d);
+  if (!lib) {
+    fputs("evalpdf: error: out of memory.\n", stderr);
+    exit(2);
   }
-  if (!bad)
-    return raw;
-  char *out = cli_xmalloc(n + 3 * bad + 1), *o = out;
-  for (size_t i = 0; i < n;) {
-    size_t l = utf8_len(p + i, n - i);
-    if (l) {
-      memcpy(o, p + i, l);
-      o += l;
-      i += l;
-    } else {
-      o += sprintf(o, "\\x%02X", p[i++]);
-    }
-  }
-  *o = 0;
-  free(raw);
-  return out;
+  char *line = cli_xstrdup(lib); // the CLI's lines are freed with free()
+  evalpdf_free(lib);
+  return line;
 }
 
 // 'cli_buf_printf()' - Append formatted text to B.

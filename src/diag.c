@@ -187,13 +187,13 @@ const char *ep_severity_name(ep_severity sev) {
   }
 }
 
-// 'text_out()' - Write S to OUT: valid UTF-8 as it is, each byte that is
+// 'put_text()' - Append S to B: valid UTF-8 as it is, each byte that is
 // not part of valid UTF-8 (a GBK or Latin-1 file name, say) as the four
 // characters \xHH, as the JSON form writes it, so a terminal never gets a
 // broken character.
-static void text_out(const char *s, FILE *out) {
+static void put_text(ep_buf *b, const char *s) {
   const unsigned char *p = (const unsigned char *)s;
-  size_t n = strlen(s), run = 0; // P[run..i) is valid and not written yet
+  size_t n = strlen(s), run = 0; // P[run..i) is valid and not appended yet
   for (size_t i = 0; i < n;) {
     uint32_t cp;
     size_t l = p[i] < 0x80 ? 1 : ep_utf8_decode(p + i, n - i, &cp);
@@ -201,29 +201,38 @@ static void text_out(const char *s, FILE *out) {
       i += l;
       continue;
     }
-    fwrite(p + run, 1, i - run, out);
-    fprintf(out, "\\x%02X", p[i]);
+    ep_buf_put(b, s + run, i - run);
+    ep_buf_printf(b, "\\x%02X", p[i]);
     run = ++i;
   }
-  fwrite(p + run, 1, n - run, out);
+  ep_buf_put(b, s + run, n - run);
+}
+
+// 'ep_diag_line()' - Append one diagnostic's text line to B (see diag.h).
+void ep_diag_line(ep_buf *b, const char *file, unsigned long line, ep_severity sev, const char *message) {
+  if (!file || !file[0]) {
+    ep_buf_puts(b, "evalpdf");
+  } else {
+    put_text(b, file);
+    if (line)
+      ep_buf_printf(b, ":%lu", line);
+  }
+  ep_buf_printf(b, ": %s: ", ep_severity_name(sev));
+  put_text(b, message ? message : "");
 }
 
 // 'ep_diags_print_text()' - GCC-style lines on OUT.
 void ep_diags_print_text(const ep_diags *d, bool strict, FILE *out) {
+  ep_buf line;
+  ep_buf_init(&line);
   for (size_t i = 0; i < d->count; i++) {
     const ep_diag_item *it = &d->items[i];
-    const char *sev = ep_severity_name(ep_diag_effective(it, strict));
-    if (!it->file[0]) {
-      fputs("evalpdf", out);
-    } else {
-      text_out(it->file, out);
-      if (it->line)
-        fprintf(out, ":%lu", it->line);
-    }
-    fprintf(out, ": %s: ", sev);
-    text_out(it->message, out);
-    fputc('\n', out);
+    line.len = 0;
+    ep_diag_line(&line, it->file, it->line, ep_diag_effective(it, strict), it->message);
+    ep_buf_putc(&line, '\n');
+    fwrite(line.data, 1, line.len, out);
   }
+  ep_buf_free(&line);
   if (d->oom)
     fprintf(out, "evalpdf: error: out of memory; some diagnostics were lost\n");
 }

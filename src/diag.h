@@ -4,6 +4,8 @@
 #ifndef EVALPDF_DIAG_H
 #define EVALPDF_DIAG_H
 
+#include "util.h"
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -67,6 +69,12 @@ ep_severity ep_diag_effective(const ep_diag_item *item, bool strict);
 
 // 'ep_diags_count_effective()' - How many items print as SEV under STRICT.
 size_t ep_diags_count_effective(const ep_diags *d, ep_severity sev, bool strict);
+
+// 'ep_diag_line()' - Append to B the text line of a diagnostic, without a
+// newline: "FILE:LINE: SEVERITY: MESSAGE" ("FILE: ..." when LINE is 0,
+// "evalpdf: ..." when FILE is NULL or empty); a byte of FILE or MESSAGE that
+// is not valid UTF-8 is written as the four characters \xHH.
+void ep_diag_line(ep_buf *b, const char *file, unsigned long line, ep_severity sev, const char *message);
 
 // 'ep_diags_print_text()' - One line per item, "FILE:LINE: error: message"
 // ("FILE: ..." without a line, "evalpdf: ..." without a file), to OUT.

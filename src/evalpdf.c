@@ -677,6 +677,17 @@ int evalpdf_diag_get(const evalpdf_document *doc, size_t i, evalpdf_diag *out) {
   return 0;
 }
 
+// 'evalpdf_diag_line()' - One diagnostic as a line of text (see evalpdf.h).
+char *evalpdf_diag_line(const evalpdf_diag *d) {
+  if (!d)
+    return NULL;
+  ep_buf b;
+  ep_buf_init(&b);
+  ep_severity sev = d->severity == EVALPDF_NOTE ? EP_NOTE : d->severity == EVALPDF_WARNING ? EP_WARNING : EP_ERROR;
+  ep_diag_line(&b, d->file, d->line, sev, d->message); // never empty: B holds the line
+  return b.data;
+}
+
 // 'evalpdf_print_diagnostics()' - Text lines or one JSON array for N documents.
 void evalpdf_print_diagnostics(evalpdf_document *const *docs, size_t n, int json, FILE *out) {
   ep_diags all;

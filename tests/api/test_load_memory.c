@@ -149,6 +149,16 @@ int main(int argc, char **argv) {
   check(evalpdf_document_render(doc, NULL, NULL) == EVALPDF_ERR_USAGE, "render without a path is refused");
   check(evalpdf_document_render_inputs(doc, NULL, NULL, NULL) == EVALPDF_ERR_USAGE, "render_inputs without a callback");
   check(evalpdf_diag_get(doc, 0, NULL) == -1, "diag_get without an output");
+  // A diagnostic as a line of text: its parts, an invalid byte of the name as \xHH.
+  evalpdf_diag dd = {"bad\xE9.xml", 7, EVALPDF_WARNING, "x", "标题缺失"};
+  char *dl = evalpdf_diag_line(&dd);
+  check(dl && !strcmp(dl, "bad\\xE9.xml:7: warning: 标题缺失"), "diag_line: %s", dl ? dl : "(null)");
+  evalpdf_free(dl);
+  dd = (evalpdf_diag){"", 0, EVALPDF_ERROR, "y", "no file"};
+  dl = evalpdf_diag_line(&dd);
+  check(dl && !strcmp(dl, "evalpdf: error: no file"), "diag_line without a file: %s", dl ? dl : "(null)");
+  evalpdf_free(dl);
+  check(evalpdf_diag_line(NULL) == NULL, "diag_line of NULL");
   evalpdf_document_free(doc);
   check(evalpdf_document_status(NULL) == EVALPDF_ERR_USAGE && evalpdf_diag_count(NULL) == 0 &&
             evalpdf_document_path(NULL) == NULL && evalpdf_document_input_count(NULL) == 0 &&
