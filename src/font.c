@@ -756,7 +756,7 @@ static ep_face *face_get(ep_fontset *fs, const char *path, unsigned index, char 
     return NULL;
   for (size_t i = 0; i < fs->n_faces; i++) {
     ep_face *g = fs->faces[i];
-    if (g->has_id && g->dev == st.st_dev && g->ino == st.st_ino && g->index == index)
+    if (!g->from_fd && g->dev == st.st_dev && g->ino == st.st_ino && g->index == index)
       return g;
   }
   char *real = path[0] == '/' ? ep_xstrdup(path) : realpath(path, NULL); // messages show it absolute
@@ -765,7 +765,6 @@ static ep_face *face_get(ep_fontset *fs, const char *path, unsigned index, char 
   ep_face *f = face_new(real, index);
   f->dev = st.st_dev;
   f->ino = st.st_ino;
-  f->has_id = true;
   if (families) {
     for (size_t i = 0; i < n_families; i++)
       strv_push(&f->families, &f->n_families, families[i]);

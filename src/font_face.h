@@ -41,9 +41,8 @@ typedef struct program_entry {
 
 struct ep_face {
   char *path;                     // the file, absolute, as found (a link not resolved)
-  dev_t dev;                      // its device and inode (has_id): one face per file and index
+  dev_t dev;                      // its device and inode (not from_fd): one face per file and index
   ino_t ino;
-  bool has_id;
   unsigned index;                 // face index
   char **families;                // declared family names, first = display name
   size_t n_families;

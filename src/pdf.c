@@ -48,7 +48,6 @@
 #include <string.h>
 #include <time.h>
 
-
 #include <hpdf.h>
 #include <hpdf_doc.h>
 #include <hpdf_pages.h>
@@ -563,8 +562,9 @@ static bool load_font(pdf_writer *w, pdf_font *f) {
 }
 
 // 'map_font()' - Give font I (F), loaded by load_font(), its CIDToGIDMap
-// (/Identity, or a stream for an hb-subset subset), once its subset is ready (made or waited for here); the subset's size in
-// *RAW_LEN (embed_font()'s /Length1).
+// (/Identity, or a stream for an hb-subset subset), once its subset is
+// ready (made or waited for here); the subset's size in *RAW_LEN
+// (embed_font()'s /Length1).
 static bool map_font(pdf_writer *w, size_t i, pdf_font *f, size_t *raw_len) {
   const char *family = ep_face_family(f->face);
   const unsigned char *blob = NULL;

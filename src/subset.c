@@ -735,9 +735,13 @@ static bool subset_tables(const src_font *tp, const uint32_t *cps, const uint32_
   qsort(list, kept, sizeof *list, ep_cmp_u32);
   unsigned char *slot = ep_xcalloc((t.num_glyphs + 7) / 8 + 1, 1); // the glyphs of characters
   size_t total = 1 + n;
+  uint32_t first = 0xFFFF, last = 0; // OS/2's first and last character drawn
   for (size_t i = 0; i < n; i++)
-    if (gids[i] && gids[i] < t.num_glyphs)
+    if (gids[i] && gids[i] < t.num_glyphs) {
       slot[gids[i] >> 3] |= (unsigned char)(1u << (gids[i] & 7));
+      first = cps[i] < first ? cps[i] : first;
+      last = cps[i] > last ? cps[i] : last;
+    }
   for (unsigned k = 1; k < kept; k++) // list[0] is .notdef
     total += !(slot[list[k] >> 3] & 1u << (list[k] & 7));
   if (total > max_glyphs || total > 0xFFFF) {
@@ -764,12 +768,6 @@ static bool subset_tables(const src_font *tp, const uint32_t *cps, const uint32_
   unsigned metrics = write_hmtx(&t, old_id, (unsigned)total, &tb[T_HMTX]);
   free(new_id);
   free(old_id);
-  uint32_t first = 0xFFFF, last = 0; // OS/2's first and last character drawn
-  for (size_t i = 0; i < n; i++)
-    if (gids[i] && gids[i] < t.num_glyphs) {
-      first = cps[i] < first ? cps[i] : first;
-      last = cps[i] > last ? cps[i] : last;
-    }
   // The small tables, copied with the fields that change.
   ob_put(&tb[T_HEAD], t.head.p, 54);
   wr32(tb[T_HEAD].p + 8, 0); // checkSumAdjustment, set by assemble()
