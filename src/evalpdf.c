@@ -776,10 +776,9 @@ static void try_fonts(evalpdf_context *ctx) {
 // Latin role is not bound yet: one is assumed when the layout names one.
 static void body_bound(const ep_style *st, ep_face *face, void *user) {
   evalpdf_context *ctx = user;
-  const char *latin = st->ts[EP_TS_BODY].latin_name;
   ctx->prep_body_style = st;
   ctx->prep_body_face = face;
-  ctx->prep_body_ascii = !latin || !strcmp(latin, "none");
+  ctx->prep_body_ascii = !ep_style_names_latin(st->ts[EP_TS_BODY].latin_name);
   atomic_store_explicit(&ctx->prep_body, 1u, memory_order_release);
 }
 

@@ -464,7 +464,7 @@ static void check_roles(ep_style *st, const char *path, ep_diags *d) {
                 "<header role=\"%s\">: the layout defines no <role name=\"%s\">.", st->hd_role_name, st->hd_role_name);
   for (int i = 0; i < EP_TS__COUNT; i++) { // where it was written (inherited copies say nothing)
     const char *ln = st->ts[i].latin_name;
-    if (ln && st->ts[i].latin_line && strcmp(ln, "none") && !find_role(st, ln))
+    if (ep_style_names_latin(ln) && st->ts[i].latin_line && !find_role(st, ln))
       ep_diag_add(d, EP_ERROR, path, st->ts[i].latin_line, "bad-layout",
                   "<text element=\"%s\" latin=\"%s\">: the layout defines no <role name=\"%s\"> (name a role, or write latin=\"none\").",
                   ts_names[i], ln, ln);
@@ -735,12 +735,15 @@ static bool bind_one(ep_style *st, ep_fontset *fs, const char *name, ep_role **o
   return r && ep_role_face_count(r) > 0;
 }
 
+// 'ep_style_names_latin()' - Whether NAME names a Latin role (see style.h).
+bool ep_style_names_latin(const char *name) { return name && strcmp(name, "none") != 0; }
+
 // 'bind_latin()' - Resolve the Latin role NAME of a text style into *OUT, or
 // NULL when NAME is NULL or "none" or none of its faces is installed: that is
 // a note, not an error (Latin is then set in the CJK faces, as without one).
 static void bind_latin(ep_style *st, ep_fontset *fs, const char *name, ep_role **out, ep_diags *d) {
   *out = NULL;
-  if (!name || !strcmp(name, "none"))
+  if (!ep_style_names_latin(name))
     return;
   ep_buf kb;
   const char *key = role_key(st, name, &kb);

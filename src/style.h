@@ -105,6 +105,10 @@ bool ep_style_check(const char *path, const char *root, ep_diags *diags);
 // 'ep_style_free()' - Free a style (NULL is allowed).
 void ep_style_free(ep_style *st);
 
+// 'ep_style_names_latin()' - Whether a text style's latin attribute NAME
+// names a Latin role: not absent, and not "none" (Latin set in the CJK faces).
+bool ep_style_names_latin(const char *name);
+
 // 'ep_style_bind_fonts()' - Resolve every role of ST in FS (registering them
 // under "LAYOUTNAME/ROLE"), and point each text style at its role. Notes and
 // errors go to DIAGS. Returns false when a role used by a text style has no face.
