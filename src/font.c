@@ -478,8 +478,8 @@ static void face_free(ep_face *f) {
   }
   for (size_t i = 0; i < PROGRAM_CACHE; i++) {
     free(f->programs[i].cps);
-    free(f->programs[i].raw);
-    free(f->programs[i].z);
+    ep_blob_unref(f->programs[i].raw);
+    ep_blob_unref(f->programs[i].z);
   }
   if (f->mapped) // after FT_Done_Face and the HarfBuzz face: both read these bytes
     munmap((void *)f->data, f->data_len);

@@ -26,6 +26,8 @@
 
 #include "diag.h"
 
+typedef struct ep_blob ep_blob; // shared immutable bytes (util.h)
+
 typedef struct ep_fontset ep_fontset; // FreeType library, fontconfig config, catalog, faces, roles
 typedef struct ep_face ep_face;       // one face of one font file (TTC face index)
 typedef struct ep_role ep_role;       // an ordered list of faces with per-character fallback
@@ -227,13 +229,13 @@ bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char 
 
 // 'ep_face_program()' - The embeddable font program of FACE for the sorted,
 // unique code points CPS[0..N-1]: the subset of ep_face_subset() in *RAW
-// (*RAW_LEN bytes) and its zlib-format deflate (libdeflate level 5, level 1
-// above 512 KiB; ready for a /FlateDecode stream) in *Z (*Z_LEN bytes); both
-// malloc'd copies the caller free()s. The last four programs of each face are cached, so the
-// documents of a batch that use the same characters subset and compress
-// once. Thread-safe: the subsetting runs outside the face's lock.
-bool ep_face_program(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len,
-                     unsigned char **z, size_t *z_len);
+// and its zlib-format deflate (libdeflate level 1, ready for a /FlateDecode
+// stream) in *Z, each a new reference to a shared, immutable blob the caller
+// drops with ep_blob_unref(). The last four programs of each face are cached,
+// so the documents of a batch that use the same characters subset and
+// compress once, and share the bytes. Thread-safe: the subsetting runs
+// outside the face's lock.
+bool ep_face_program(ep_face *face, const uint32_t *cps, size_t n, ep_blob **raw, ep_blob **z);
 
 // 'ep_face_warm()' - Do now, on the calling thread, the one-time work of
 // FACE's first subset when hb-subset makes it (opening its HarfBuzz face,
@@ -243,17 +245,16 @@ bool ep_face_program(ep_face *face, const uint32_t *cps, size_t n, unsigned char
 void ep_face_warm(ep_face *face);
 
 // 'ep_face_program_raw()' - The first half of ep_face_program(): the subset
-// alone in *RAW (*RAW_LEN bytes, a malloc'd copy the caller free()s), from
-// the same cache. Thread-safe.
-bool ep_face_program_raw(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len);
+// alone in *RAW (a new reference the caller drops), from the same cache.
+// Thread-safe.
+bool ep_face_program_raw(ep_face *face, const uint32_t *cps, size_t n, ep_blob **raw);
 
 // 'ep_face_program_deflate()' - The second half of ep_face_program(): the
-// deflate of RAW (RAW_LEN bytes), which must be what ep_face_program_raw()
-// gave for FACE and CPS[0..N-1], in *Z (*Z_LEN bytes, a malloc'd copy the
-// caller free()s), from the same cache. Thread-safe: two threads may
-// subset one face and deflate another at the same time.
-bool ep_face_program_deflate(ep_face *face, const uint32_t *cps, size_t n, const unsigned char *raw,
-                             size_t raw_len, unsigned char **z, size_t *z_len);
+// deflate of RAW, which must be what ep_face_program_raw() gave for FACE and
+// CPS[0..N-1], in *Z (a new reference the caller drops), from the same
+// cache. Thread-safe: two threads may subset one face and deflate another at
+// the same time.
+bool ep_face_program_deflate(ep_face *face, const uint32_t *cps, size_t n, const ep_blob *raw, ep_blob **z);
 
 // How one candidate of a role resolved, for `evalpdf fonts`.
 typedef enum ep_font_cand_status {

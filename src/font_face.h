@@ -34,8 +34,7 @@ typedef enum face_state { FACE_OK = 0, FACE_NOT_TRUETYPE, FACE_UNREADABLE } face
 typedef struct program_entry {
   uint32_t *cps;        // the sorted, unique code points (NULL: empty slot)
   size_t n;
-  unsigned char *raw, *z;
-  size_t raw_len, z_len;
+  ep_blob *raw, *z;     // a reference each (NULL: not made yet); holders may keep theirs
   unsigned long used;   // face clock at the last use
 } program_entry;
 

@@ -139,13 +139,6 @@ void ep_face_warm(ep_face *face) {
     free(blob); // through subset.c when it handles the face, else hb-subset
 }
 
-// 'copy_bytes()' - A malloc'd copy of LEN bytes at DATA in *OUT (*OUT_LEN).
-static void copy_bytes(const unsigned char *data, size_t len, unsigned char **out, size_t *out_len) {
-  *out = ep_xmalloc(len ? len : 1);
-  memcpy(*out, data, len);
-  *out_len = len;
-}
-
 // 'program_find()' - The cached entry of FACE for CPS[0..N-1], or NULL (FACE locked).
 static program_entry *program_find(ep_face *face, const uint32_t *cps, size_t n) {
   for (size_t i = 0; i < PROGRAM_CACHE; i++) {
@@ -157,8 +150,8 @@ static program_entry *program_find(ep_face *face, const uint32_t *cps, size_t n)
 }
 
 // 'program_store()' - The entry of FACE for CPS[0..N-1], made in the least
-// recently used slot (its old data freed) when there is none; marked used
-// (FACE locked).
+// recently used slot (its old references dropped) when there is none;
+// marked used (FACE locked).
 static program_entry *program_store(ep_face *face, const uint32_t *cps, size_t n) {
   program_entry *e = program_find(face, cps, n);
   if (!e) {
@@ -167,8 +160,8 @@ static program_entry *program_store(ep_face *face, const uint32_t *cps, size_t n
       if (face->programs[i].used < e->used)
         e = &face->programs[i];
     free(e->cps);
-    free(e->raw);
-    free(e->z);
+    ep_blob_unref(e->raw);
+    ep_blob_unref(e->z);
     memset(e, 0, sizeof *e);
     e->cps = ep_xmalloc((n ? n : 1) * sizeof *cps);
     memcpy(e->cps, cps, n * sizeof *cps);
@@ -178,84 +171,86 @@ static program_entry *program_store(ep_face *face, const uint32_t *cps, size_t n
   return e;
 }
 
-// 'program_cached()' - A copy of FACE's cached subset (ZIP false) or deflate
-// (ZIP true) for CPS in *OUT (*LEN bytes); false when it is not cached.
-static bool program_cached(ep_face *face, const uint32_t *cps, size_t n, bool zip, unsigned char **out,
-                           size_t *len) {
+// 'program_cached()' - A new reference to FACE's cached subset (ZIP false)
+// or deflate (ZIP true) for CPS, or NULL when it is not cached.
+static ep_blob *program_cached(ep_face *face, const uint32_t *cps, size_t n, bool zip) {
   pthread_mutex_lock(&face->lock);
   program_entry *e = program_find(face, cps, n);
-  const unsigned char *data = e ? (zip ? e->z : e->raw) : NULL;
-  if (data) {
+  ep_blob *b = e ? (zip ? e->z : e->raw) : NULL;
+  if (b) {
     e->used = ++face->clock;
-    copy_bytes(data, zip ? e->z_len : e->raw_len, out, len);
+    ep_blob_ref(b);
   }
   pthread_mutex_unlock(&face->lock);
-  return data != NULL;
+  return b;
 }
 
-// 'program_keep()' - Cache copies of RAW and (unless NULL) Z, FACE's subset
-// and deflate for CPS, where the entry lacks them.
-static void program_keep(ep_face *face, const uint32_t *cps, size_t n, const unsigned char *raw, size_t raw_len,
-                         const unsigned char *z, size_t z_len) {
+// 'program_keep()' - Cache B, FACE's subset (ZIP false) or deflate (ZIP
+// true) for CPS, where the entry lacks it; returns the blob to use, with a
+// reference the caller owns: B (its reference taken over), or the one
+// another thread cached first (B dropped: both hold the same bytes).
+static ep_blob *program_keep(ep_face *face, const uint32_t *cps, size_t n, bool zip, ep_blob *b) {
   pthread_mutex_lock(&face->lock);
   program_entry *e = program_store(face, cps, n);
-  if (!e->raw)
-    copy_bytes(raw, raw_len, &e->raw, &e->raw_len);
-  if (z && !e->z)
-    copy_bytes(z, z_len, &e->z, &e->z_len);
+  ep_blob **slot = zip ? &e->z : &e->raw;
+  if (*slot) {
+    ep_blob_unref(b);
+    b = *slot;
+  } else {
+    *slot = b;
+  }
+  ep_blob_ref(b); // the cache's own, or the caller's of the one found
   pthread_mutex_unlock(&face->lock);
+  return b;
 }
 
 // 'ep_face_program_raw()' - The subset of FACE for CPS (cached).
-bool ep_face_program_raw(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len) {
+bool ep_face_program_raw(ep_face *face, const uint32_t *cps, size_t n, ep_blob **raw) {
   *raw = NULL;
-  *raw_len = 0;
   if (!face || (n && !cps))
     return false;
-  if (program_cached(face, cps, n, false, raw, raw_len))
+  if ((*raw = program_cached(face, cps, n, false)) != NULL)
     return true;
   // Not cached: subset outside the lock (other threads may use the face meanwhile).
-  if (!ep_face_subset(face, cps, n, raw, raw_len))
+  unsigned char *data;
+  size_t len;
+  if (!ep_face_subset(face, cps, n, &data, &len))
     return false;
-  program_keep(face, cps, n, *raw, *raw_len, NULL, 0);
+  *raw = program_keep(face, cps, n, false, ep_blob_take(data, len));
   return true;
 }
 
 // 'ep_face_program_deflate()' - The deflate of RAW, FACE's subset for CPS (cached).
-bool ep_face_program_deflate(ep_face *face, const uint32_t *cps, size_t n, const unsigned char *raw,
-                             size_t raw_len, unsigned char **z, size_t *z_len) {
+bool ep_face_program_deflate(ep_face *face, const uint32_t *cps, size_t n, const ep_blob *raw, ep_blob **z) {
   *z = NULL;
-  *z_len = 0;
-  if (!face || (n && !cps) || !raw || !raw_len)
+  if (!face || (n && !cps) || !raw || !raw->len)
     return false;
-  if (program_cached(face, cps, n, true, z, z_len))
+  if ((*z = program_cached(face, cps, n, true)) != NULL)
     return true;
   struct libdeflate_compressor *c = libdeflate_alloc_compressor(PROGRAM_LEVEL);
-  size_t bound = c ? libdeflate_zlib_compress_bound(c, raw_len) : 0;
-  *z = c ? ep_xmalloc(bound) : NULL;
-  *z_len = c ? libdeflate_zlib_compress(c, raw, raw_len, *z, bound) : 0;
-  if (c)
-    libdeflate_free_compressor(c);
-  if (*z_len == 0) {
-    free(*z);
-    *z = NULL;
+  if (!c)
+    return false;
+  size_t bound = libdeflate_zlib_compress_bound(c, raw->len);
+  unsigned char *data = ep_xmalloc(bound);
+  size_t len = libdeflate_zlib_compress(c, raw->data, raw->len, data, bound);
+  libdeflate_free_compressor(c);
+  if (len == 0) {
+    free(data);
     return false;
   }
-  program_keep(face, cps, n, raw, raw_len, *z, *z_len);
+  data = ep_xrealloc(data, len); // gives the bound's tail back (it shrinks in place)
+  *z = program_keep(face, cps, n, true, ep_blob_take(data, len));
   return true;
 }
 
 // 'ep_face_program()' - The font program of FACE for CPS: subset and deflate, cached.
-bool ep_face_program(ep_face *face, const uint32_t *cps, size_t n, unsigned char **raw, size_t *raw_len,
-                     unsigned char **z, size_t *z_len) {
+bool ep_face_program(ep_face *face, const uint32_t *cps, size_t n, ep_blob **raw, ep_blob **z) {
   *z = NULL;
-  *z_len = 0;
-  if (!ep_face_program_raw(face, cps, n, raw, raw_len))
+  if (!ep_face_program_raw(face, cps, n, raw))
     return false;
-  if (ep_face_program_deflate(face, cps, n, *raw, *raw_len, z, z_len))
+  if (ep_face_program_deflate(face, cps, n, *raw, z))
     return true;
-  free(*raw);
+  ep_blob_unref(*raw);
   *raw = NULL;
-  *raw_len = 0;
   return false;
 }

@@ -22,8 +22,7 @@ typedef struct prog_item {
   const uint32_t *cps;
   size_t n;
   task_state sub, zip;
-  unsigned char *raw, *z;
-  size_t raw_len, z_len;
+  ep_blob *raw, *z; // a reference each, once made
 } prog_item;
 
 // A program made ahead of the items (ep_programs_speculate()): FACE cut down
@@ -154,13 +153,12 @@ static bool run_spec(ep_programs *p) {
   bool zip = s.step == SPEC_DEFLATE;
   p->specs[at].step = zip ? SPEC_DEFLATING : SPEC_SUBSETTING;
   pthread_mutex_unlock(&p->lock);
-  unsigned char *raw = NULL, *z = NULL;
-  size_t raw_len = 0, z_len = 0;
-  bool ok = ep_face_program_raw(s.face, s.cps, s.n, &raw, &raw_len); // cached after the first step
+  ep_blob *raw = NULL, *z = NULL;
+  bool ok = ep_face_program_raw(s.face, s.cps, s.n, &raw); // cached after the first step
   if (ok && zip)
-    ok = ep_face_program_deflate(s.face, s.cps, s.n, raw, raw_len, &z, &z_len);
-  free(raw);
-  free(z);
+    ok = ep_face_program_deflate(s.face, s.cps, s.n, raw, &z);
+  ep_blob_unref(raw);
+  ep_blob_unref(z);
   pthread_mutex_lock(&p->lock);
   p->specs[at].step = ok && !zip ? SPEC_DEFLATE : SPEC_OVER;
   wake(p);
@@ -172,20 +170,17 @@ static bool run_spec(ep_programs *p) {
 static void run_task(ep_programs *p, prog_item *it, bool zip) {
   pthread_mutex_unlock(&p->lock);
   bool ok;
-  unsigned char *data = NULL;
-  size_t len = 0;
+  ep_blob *made = NULL;
   if (zip)
-    ok = ep_face_program_deflate(it->face, it->cps, it->n, it->raw, it->raw_len, &data, &len);
+    ok = ep_face_program_deflate(it->face, it->cps, it->n, it->raw, &made);
   else
-    ok = ep_face_program_raw(it->face, it->cps, it->n, &data, &len);
+    ok = ep_face_program_raw(it->face, it->cps, it->n, &made);
   pthread_mutex_lock(&p->lock);
   if (zip) {
-    it->z = data;
-    it->z_len = len;
+    it->z = made;
     it->zip = ok ? TASK_DONE : TASK_FAILED;
   } else {
-    it->raw = data;
-    it->raw_len = len;
+    it->raw = made;
     it->sub = ok ? TASK_DONE : TASK_FAILED;
     if (!ok)
       it->zip = TASK_FAILED; // nothing to deflate
@@ -414,8 +409,8 @@ bool ep_programs_raw(ep_programs *p, size_t i, const unsigned char **raw, size_t
   pthread_mutex_lock(&p->lock);
   bool ok = finish(p, i, false) == TASK_DONE;
   if (ok) {
-    *raw = p->items[i].raw;
-    *len = p->items[i].raw_len;
+    *raw = p->items[i].raw->data;
+    *len = p->items[i].raw->len;
   }
   pthread_mutex_unlock(&p->lock);
   return ok;
@@ -430,8 +425,8 @@ bool ep_programs_deflated(ep_programs *p, size_t i, const unsigned char **z, siz
   pthread_mutex_lock(&p->lock);
   bool ok = finish(p, i, false) == TASK_DONE && finish(p, i, true) == TASK_DONE;
   if (ok) {
-    *z = p->items[i].z;
-    *len = p->items[i].z_len;
+    *z = p->items[i].z->data;
+    *len = p->items[i].z->len;
   }
   pthread_mutex_unlock(&p->lock);
   return ok;
@@ -516,8 +511,8 @@ void ep_programs_free(ep_programs *p) {
     return;
   ep_programs_stop(p);
   for (size_t i = 0; i < p->n; i++) {
-    free(p->items[i].raw);
-    free(p->items[i].z);
+    ep_blob_unref(p->items[i].raw);
+    ep_blob_unref(p->items[i].z);
   }
   free(p->items);
   free(p->order);

@@ -476,23 +476,29 @@ static bool copy_glyph(span g, const uint16_t *new_id, obuf *out) {
   return true;
 }
 
-// 'pad_glyphs()' - Pad each of the KEPT glyphs in GLYF (starting at
-// OFFSETS[0..KEPT-1], ending at OFFSETS[KEPT]) to an even length, updating
-// OFFSETS.
-static void pad_glyphs(obuf *glyf, uint32_t *offsets, unsigned kept) {
-  obuf padded = {0};
-  ob_room(&padded, glyf->len + kept);
-  padded.len = 0;
-  for (unsigned k = 0; k < kept; k++) {
-    size_t len = offsets[k + 1] - offsets[k];
-    ob_put(&padded, glyf->p + offsets[k], len);
-    offsets[k] = (uint32_t)(padded.len - len);
+// 'pad_glyphs()' - Pad each of the KEPT glyphs of FILE (starting at
+// OFFSETS[0..KEPT-1] past AT, ending at OFFSETS[KEPT]) to an even length
+// where they are, moving them up from the last (FILE has room for KEPT more
+// bytes), and update OFFSETS.
+static void pad_glyphs(obuf *file, size_t at, uint32_t *offsets, unsigned kept) {
+  size_t odd = 0;
+  for (unsigned k = 0; k < kept; k++)
+    odd += (offsets[k + 1] - offsets[k]) & 1;
+  unsigned char *g = file->p + at;
+  uint32_t end = offsets[kept];
+  offsets[kept] = (uint32_t)(end + odd);
+  for (unsigned k = kept; k-- > 0;) { // glyph K moves up by the odd glyphs before it
+    size_t len = end - offsets[k];
+    end = offsets[k];
+    odd -= len & 1;
+    uint32_t to = (uint32_t)(offsets[k] + odd);
     if (len & 1)
-      *ob_room(&padded, 1) = 0;
+      g[to + len] = 0;
+    if (to != offsets[k])
+      memmove(g + to, g + offsets[k], len);
+    offsets[k] = to;
   }
-  offsets[kept] = (uint32_t)padded.len;
-  free(glyf->p);
-  *glyf = padded;
+  file->len = at + offsets[kept];
 }
 
 // 'write_name()' - The name records 0-6 of the Macintosh Roman and Windows
@@ -579,15 +585,21 @@ static uint32_t table_sum(const unsigned char *p, size_t len) {
   return sum;
 }
 
-// 'assemble()' - The font file of the tables TABLES (in tag order) in *OUT,
-// with checksums and head's checkSumAdjustment. The whole file's sum is
-// that of the directory plus the tables' own (each starts at a multiple of
-// 4 and is padded with zeros), so no byte is summed twice.
-static void assemble(obuf tables[T_COUNT], unsigned char **out, size_t *out_len) {
+// 'assemble()' - The font file of the tables TABLES (in tag order) in
+// *OUT: FILE, which holds the glyf table from GLYF_AT (12 + 16 * T_COUNT
+// plus OS/2's padded length: where it goes) to its end and has room for the
+// rest, gets the directory, OS/2 before glyf and the other tables after it,
+// with checksums and head's checkSumAdjustment (the glyphs are never
+// copied). The whole file's sum is that of the directory plus the tables'
+// own (each starts at a multiple of 4 and is padded with zeros), so no byte
+// is summed twice.
+static void assemble(obuf *file, size_t glyf_at, obuf tables[T_COUNT], unsigned char **out, size_t *out_len) {
+  size_t glyf_len = file->len - glyf_at;
   size_t total = 12 + 16 * T_COUNT;
   for (int i = 0; i < T_COUNT; i++)
-    total += (tables[i].len + 3) & ~(size_t)3;
-  unsigned char *f = ep_xmalloc(total);
+    total += ((i == T_GLYF ? glyf_len : tables[i].len) + 3) & ~(size_t)3;
+  ob_reserve(file, total - file->len);
+  unsigned char *f = file->p;
   wr32(f, 0x00010000);
   wr16(f + 4, T_COUNT);
   wr16(f + 6, 128), wr16(f + 8, 3), wr16(f + 10, 16 * T_COUNT - 128); // 8 <= 10 tables < 16
@@ -596,8 +608,8 @@ static void assemble(obuf tables[T_COUNT], unsigned char **out, size_t *out_len)
   uint32_t sum = 0;
   for (int i = 0; i < T_COUNT; i++) {
     unsigned char *rec = f + 12 + 16 * i;
-    size_t len = tables[i].len, padded = (len + 3) & ~(size_t)3;
-    if (len)
+    size_t len = i == T_GLYF ? glyf_len : tables[i].len, padded = (len + 3) & ~(size_t)3;
+    if (i != T_GLYF && len)
       memcpy(f + at, tables[i].p, len);
     memset(f + at + len, 0, padded - len);
     uint32_t table = table_sum(f + at, len);
@@ -614,13 +626,16 @@ static void assemble(obuf tables[T_COUNT], unsigned char **out, size_t *out_len)
   wr32(f + head_at + 8, 0xB1B0AFBAu - sum);
   *out = f;
   *out_len = total;
+  *file = (obuf){0}; // taken
 }
 
-// 'write_glyphs()' - The glyf and loca tables of the KEPT glyphs OLD_ID[]
-// (component ids renumbered through NEW_ID); *LONG_LOCA tells loca's format.
-// False when a glyph is malformed.
-static bool write_glyphs(const src_font *t, const uint32_t *old_id, unsigned kept, const uint16_t *new_id, obuf *glyf,
-                         obuf *loca, bool *long_loca) {
+// 'write_glyphs()' - The glyf table of the KEPT glyphs OLD_ID[] (component
+// ids renumbered through NEW_ID), appended to FILE from its length on
+// (room is made for EXTRA bytes more, the tables that follow it), and
+// the loca table; *LONG_LOCA tells loca's format. False when a glyph is
+// malformed.
+static bool write_glyphs(const src_font *t, const uint32_t *old_id, unsigned kept, const uint16_t *new_id, obuf *file,
+                         size_t extra, obuf *loca, bool *long_loca) {
   bool ok = true;
   uint32_t *offsets = ep_xmalloc(sizeof *offsets * (kept + 1));
   size_t most = 0; // a glyph loses its instructions and gains at most a pad byte
@@ -629,18 +644,19 @@ static bool write_glyphs(const src_font *t, const uint32_t *old_id, unsigned kep
     if (glyph_range(t, old_id[k], &a, &b))
       most += b - a + 1;
   }
-  ob_reserve(glyf, most);
+  ob_reserve(file, most + extra);
+  size_t at = file->len;
   for (unsigned k = 0; k < kept && ok; k++) {
     span g;
-    offsets[k] = (uint32_t)glyf->len;
-    ok = glyph_data(t, old_id[k], &g) && copy_glyph(g, new_id, glyf);
+    offsets[k] = (uint32_t)(file->len - at);
+    ok = glyph_data(t, old_id[k], &g) && copy_glyph(g, new_id, file);
   }
-  offsets[kept] = (uint32_t)glyf->len;
+  offsets[kept] = (uint32_t)(file->len - at);
   // A short loca (offset / 2) needs every glyph at an even offset: pad
   // each glyph to an even length, which may make the table too long for it.
-  *long_loca = glyf->len + kept > 0x1FFFE;
+  *long_loca = offsets[kept] + kept > 0x1FFFE;
   if (!*long_loca && ok)
-    pad_glyphs(glyf, offsets, kept);
+    pad_glyphs(file, at, offsets, kept);
   for (unsigned k = 0; k <= kept && ok; k++) {
     if (*long_loca)
       ob_32(loca, offsets[k]);
@@ -762,28 +778,24 @@ static bool subset_tables(const src_font *tp, const uint32_t *cps, const uint32_
   uint16_t *new_id = ep_xmalloc(sizeof *new_id * t.num_glyphs);
   for (size_t k = total; k-- > 0;) // the first copy of each wins
     new_id[old_id[k]] = (uint16_t)k;
+  // The small tables first, copied with the fields that change: their
+  // sizes give the room the file needs after glyf, which is written in
+  // place (loca, sized by glyf, is made with it).
   obuf tb[T_COUNT] = {{0}};
-  bool long_loca;
-  bool ok = write_glyphs(&t, old_id, (unsigned)total, new_id, &tb[T_GLYF], &tb[T_LOCA], &long_loca);
   unsigned metrics = write_hmtx(&t, old_id, (unsigned)total, &tb[T_HMTX]);
-  free(new_id);
-  free(old_id);
-  // The small tables, copied with the fields that change.
   ob_put(&tb[T_HEAD], t.head.p, 54);
   wr32(tb[T_HEAD].p + 8, 0); // checkSumAdjustment, set by assemble()
-  wr16(tb[T_HEAD].p + 50, long_loca ? 1 : 0);
   ob_put(&tb[T_HHEA], t.hhea.p, 36);
   wr16(tb[T_HHEA].p + 34, metrics);
   ob_put(&tb[T_MAXP], t.maxp.p, t.maxp.len >= 32 ? 32 : 6);
   wr16(tb[T_MAXP].p + 4, (unsigned)total);
   if (tb[T_MAXP].len >= 32)
     wr16(tb[T_MAXP].p + 26, 0); // maxSizeOfInstructions: none are left
-  if (t.os2.p) {
+  bool ok = t.os2.p != NULL; // libharu needs OS/2 for the font flags; hb-subset decides
+  if (ok) {
     ob_put(&tb[T_OS2], t.os2.p, t.os2.len);
     wr16(tb[T_OS2].p + 64, first > last ? 0 : first);
     wr16(tb[T_OS2].p + 66, first > last ? 0 : last > 0xFFFF ? 0xFFFF : last);
-  } else {
-    ok = false; // libharu needs OS/2 for the font flags; hb-subset decides
   }
   unsigned char post[32] = {0};
   if (t.post.p)
@@ -791,8 +803,22 @@ static bool subset_tables(const src_font *tp, const uint32_t *cps, const uint32_
   wr32(post, 0x00030000); // format 3: no glyph names
   ob_put(&tb[T_POST], post, 32);
   write_name(t.name, &tb[T_NAME]);
+  size_t glyf_at = 12 + 16 * T_COUNT + ((tb[T_OS2].len + 3) & ~(size_t)3);
+  size_t after = (4 * (total + 1) + 3) & ~(size_t)3; // loca, long at most
+  for (int i = T_GLYF + 1; i < T_COUNT; i++)
+    after += i == T_LOCA ? 0 : (tb[i].len + 3) & ~(size_t)3;
+  obuf file = {0};
+  bool long_loca = false;
+  if (ok) {
+    ob_room(&file, glyf_at); // the directory and OS/2, written by assemble()
+    ok = write_glyphs(&t, old_id, (unsigned)total, new_id, &file, after + 3, &tb[T_LOCA], &long_loca);
+  }
+  free(new_id);
+  free(old_id);
+  wr16(tb[T_HEAD].p + 50, long_loca ? 1 : 0);
   if (ok)
-    assemble(tb, out, out_len);
+    assemble(&file, glyf_at, tb, out, out_len);
+  free(file.p);
   for (int i = 0; i < T_COUNT; i++)
     free(tb[i].p);
   return ok;

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,30 @@ void *ep_xrealloc(void *p, size_t n) {
   if (!r)
     oom(n);
   return r;
+}
+
+// 'ep_blob_take()' - A blob owning DATA (see util.h).
+ep_blob *ep_blob_take(unsigned char *data, size_t len) {
+  ep_blob *b = ep_xmalloc(sizeof *b);
+  atomic_init(&b->refs, 1);
+  b->len = len;
+  b->data = data;
+  return b;
+}
+
+// 'ep_blob_ref()' - Add a reference (see util.h).
+ep_blob *ep_blob_ref(ep_blob *b) {
+  if (b)
+    atomic_fetch_add_explicit(&b->refs, 1, memory_order_relaxed);
+  return b;
+}
+
+// 'ep_blob_unref()' - Drop a reference (see util.h).
+void ep_blob_unref(ep_blob *b) {
+  if (b && atomic_fetch_sub_explicit(&b->refs, 1, memory_order_acq_rel) == 1) {
+    free(b->data);
+    free(b);
+  }
 }
 
 // 'ep_xstrdup()' - strdup or abort (NULL → NULL).

@@ -19,6 +19,24 @@ void *ep_xcalloc(size_t count, size_t size);
 void *ep_xrealloc(void *p, size_t n);
 char *ep_xstrdup(const char *s);
 
+// A shared, immutable byte block with a reference count: a font program
+// that a face's cache and the documents using it hold at once, never copied.
+// Its bytes never change once made; each holder drops its reference with
+// ep_blob_unref(), the last one frees it. Thread-safe.
+typedef struct ep_blob {
+  _Atomic size_t refs;
+  size_t len;
+  unsigned char *data; // malloc'd, owned by the blob
+} ep_blob;
+
+// 'ep_blob_take()' - A new blob of LEN bytes at DATA (malloc'd; taken over,
+// also when the blob is the only thing that frees it) with one reference.
+ep_blob *ep_blob_take(unsigned char *data, size_t len);
+// 'ep_blob_ref()' - One more reference to B (NULL: NULL); returns B.
+ep_blob *ep_blob_ref(ep_blob *b);
+// 'ep_blob_unref()' - Drop one reference to B, freeing it with the last (NULL: nothing).
+void ep_blob_unref(ep_blob *b);
+
 // An arena: many small allocations freed together. Owned by whoever created it.
 typedef struct ep_arena_block ep_arena_block;
 typedef struct ep_arena {

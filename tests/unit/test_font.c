@@ -13,6 +13,7 @@
 #include "font.h"
 #include "program.h"
 #include "subset.h"
+#include "util.h"
 
 #include <check.h>
 #include <libdeflate.h>
@@ -719,35 +720,41 @@ START_TEST(font_program_is_cached_subset_and_deflate) {
   ep_fontset *fs = new_set(&d);
   ep_face *face = gbsn_face(fs, &d);
   struct libdeflate_decompressor *dz = libdeflate_alloc_decompressor();
-  unsigned char *first[6] = {0};
-  size_t first_len[6] = {0};
+  ep_blob *first[6] = {0};
   for (int round = 0; round < 2; round++)
     for (uint32_t set = 0; set < 6; set++) {
       uint32_t cps[40];
       for (uint32_t i = 0; i < 40; i++)
         cps[i] = 0x4E00u + set * 100u + 3u * i;
-      unsigned char *raw = NULL, *z = NULL, *sub = NULL;
-      size_t raw_len = 0, z_len = 0, sub_len = 0;
-      ck_assert(ep_face_program(face, cps, 40, &raw, &raw_len, &z, &z_len));
+      ep_blob *raw = NULL, *z = NULL;
+      unsigned char *sub = NULL;
+      size_t sub_len = 0;
+      ck_assert(ep_face_program(face, cps, 40, &raw, &z));
       ck_assert(ep_face_subset(face, cps, 40, &sub, &sub_len));
-      ck_assert_uint_eq(raw_len, sub_len);
-      ck_assert_mem_eq(raw, sub, sub_len);
-      unsigned char *back = malloc(raw_len);
+      ck_assert_uint_eq(raw->len, sub_len);
+      ck_assert_mem_eq(raw->data, sub, sub_len);
+      unsigned char *back = malloc(raw->len);
       size_t back_len = 0;
-      ck_assert_int_eq(libdeflate_zlib_decompress(dz, z, z_len, back, raw_len, &back_len), LIBDEFLATE_SUCCESS);
-      ck_assert_uint_eq(back_len, raw_len);
-      ck_assert_mem_eq(back, raw, raw_len);
+      ck_assert_int_eq(libdeflate_zlib_decompress(dz, z->data, z->len, back, raw->len, &back_len),
+                       LIBDEFLATE_SUCCESS);
+      ck_assert_uint_eq(back_len, raw->len);
+      ck_assert_mem_eq(back, raw->data, raw->len);
+      ep_blob *again_raw = NULL, *again_z = NULL; // just made: the cached bytes, shared rather than copied
+      ck_assert(ep_face_program(face, cps, 40, &again_raw, &again_z));
+      ck_assert_ptr_eq(again_raw, raw);
+      ck_assert_ptr_eq(again_z, z);
+      ep_blob_unref(again_raw);
+      ep_blob_unref(again_z);
       if (round == 0) {
         first[set] = z;
-        first_len[set] = z_len;
-      } else {
-        ck_assert_uint_eq(z_len, first_len[set]);
-        ck_assert_mem_eq(z, first[set], z_len);
-        free(first[set]);
-        free(z);
+      } else { // six sets through four cache slots: made again, the same bytes
+        ck_assert_uint_eq(z->len, first[set]->len);
+        ck_assert_mem_eq(z->data, first[set]->data, z->len);
+        ep_blob_unref(first[set]);
+        ep_blob_unref(z);
       }
       free(back);
-      free(raw);
+      ep_blob_unref(raw);
       free(sub);
     }
   libdeflate_free_decompressor(dz);
@@ -763,15 +770,14 @@ static void same_as_serial(ep_programs *p, size_t k, ep_face *face, const uint32
   size_t raw_len, z_len;
   ck_assert(ep_programs_deflated(p, k, &z, &z_len));
   ck_assert(ep_programs_raw(p, k, &raw, &raw_len));
-  unsigned char *sraw, *sz;
-  size_t sraw_len, sz_len;
-  ck_assert(ep_face_program(face, cps, n, &sraw, &sraw_len, &sz, &sz_len));
-  ck_assert_uint_eq(raw_len, sraw_len);
-  ck_assert_mem_eq(raw, sraw, raw_len);
-  ck_assert_uint_eq(z_len, sz_len);
-  ck_assert_mem_eq(z, sz, z_len);
-  free(sraw);
-  free(sz);
+  ep_blob *sraw, *sz;
+  ck_assert(ep_face_program(face, cps, n, &sraw, &sz));
+  ck_assert_uint_eq(raw_len, sraw->len);
+  ck_assert_mem_eq(raw, sraw->data, raw_len);
+  ck_assert_uint_eq(z_len, sz->len);
+  ck_assert_mem_eq(z, sz->data, z_len);
+  ep_blob_unref(sraw);
+  ep_blob_unref(sz);
 }
 
 // Programs made with the helper thread equal ep_face_program()'s, whatever
@@ -1085,13 +1091,12 @@ static void *hammer(void *arg) {
         len == 0)
       j->mismatches++;
     // The cached program of the same set, made while other threads use the face.
-    unsigned char *raw = NULL, *z = NULL;
-    size_t raw_len = 0, z_len = 0;
-    if (!ep_face_program(j->face, cps, 64, &raw, &raw_len, &z, &z_len) || raw_len != len ||
-        (blob && memcmp(raw, blob, len) != 0) || z_len == 0)
+    ep_blob *raw = NULL, *z = NULL;
+    if (!ep_face_program(j->face, cps, 64, &raw, &z) || raw->len != len ||
+        (blob && memcmp(raw->data, blob, len) != 0) || z->len == 0)
       j->mismatches++;
-    free(raw);
-    free(z);
+    ep_blob_unref(raw);
+    ep_blob_unref(z);
     free(blob);
   }
   for (size_t i = 0; i < j->lookups; i++) {
