@@ -116,6 +116,7 @@ typedef struct lb_ctx {
   size_t *trail;       // n+1: start of the run of spaces ending at i
   double *pc_c, *pc_g, *pc_s, *pc_k, *pc_o; // n+1 prefix sums
   size_t *pc_ch;       // n+1 prefix count of characters
+  lb_gap *gap;         // n: the gap before each atom (lb_gap_at(); gap[0] is zero)
   double *dem;         // n+1 node demerits (INFINITY = unreached)
   size_t *prev;        // n+1 node predecessor
   size_t *act;         // n+1 active node queue
@@ -508,10 +509,11 @@ static bool lb_alloc_arrays(lb_ctx *c, size_t n, bool with_nodes)
 {
   enum { ALIGN = 16 };
   _Static_assert(sizeof(size_t) == 8 && sizeof(double) == 8, "the arrays after info have 8-byte elements");
-  size_t m = n + 1, want = with_nodes ? 13 : 9;
-  size_t bytes[13], off[13], total = 0;
+  size_t m = n + 1, want = with_nodes ? 14 : 10;
+  size_t bytes[14], off[14], total = 0;
   bytes[0] = (n ? n : 1) * sizeof *c->info;
-  for (size_t i = 1; i < want; i++)
+  bytes[1] = (n ? n : 1) * sizeof *c->gap;
+  for (size_t i = 2; i < want; i++)
     bytes[i] = m * 8;
   for (size_t i = 0; i < want; i++) {
     off[i] = total;
@@ -522,19 +524,20 @@ static bool lb_alloc_arrays(lb_ctx *c, size_t n, bool with_nodes)
   if (!b)
     return false;
   c->info = (lb_info *)(b + off[0]);
-  c->lead = (size_t *)(b + off[1]);
-  c->trail = (size_t *)(b + off[2]);
-  c->pc_c = (double *)(b + off[3]);
-  c->pc_g = (double *)(b + off[4]);
-  c->pc_s = (double *)(b + off[5]);
-  c->pc_k = (double *)(b + off[6]);
-  c->pc_o = (double *)(b + off[7]);
-  c->pc_ch = (size_t *)(b + off[8]);
+  c->gap = (lb_gap *)(b + off[1]);
+  c->lead = (size_t *)(b + off[2]);
+  c->trail = (size_t *)(b + off[3]);
+  c->pc_c = (double *)(b + off[4]);
+  c->pc_g = (double *)(b + off[5]);
+  c->pc_s = (double *)(b + off[6]);
+  c->pc_k = (double *)(b + off[7]);
+  c->pc_o = (double *)(b + off[8]);
+  c->pc_ch = (size_t *)(b + off[9]);
   if (with_nodes) {
-    c->dem = (double *)(b + off[9]);
-    c->prev = (size_t *)(b + off[10]);
-    c->act = (size_t *)(b + off[11]);
-    c->mq = (size_t *)(b + off[12]);
+    c->dem = (double *)(b + off[10]);
+    c->prev = (size_t *)(b + off[11]);
+    c->act = (size_t *)(b + off[12]);
+    c->mq = (size_t *)(b + off[13]);
   }
   return true;
 }
@@ -604,6 +607,7 @@ static void lb_prefix_sums(lb_ctx *c)
     lb_gap g = {0, 0, 0, 0};
     if (i > 0)
       lb_gap_at(c, i, &g);
+    c->gap[i] = g; // for lb_layout_line()
     double opt = in[i].bl + in[i].br;
     if (in[i].pc == LB_PC_THIS_LEFT)
       opt -= in[i].bl;
@@ -686,37 +690,6 @@ static void lb_line_metrics(const lb_ctx *c, size_t a, size_t b, lb_metrics *m)
   m->chars = c->pc_ch[e] - c->pc_ch[s];
 }
 
-// 'lb_badness()' - Badness of setting line M to MEASURE (JUSTIFY: stretch it to
-// fill). Sets *TOO_WIDE when even full compression leaves it too wide.
-static double lb_badness(const lb_metrics *m, double measure, bool justify, bool *too_wide)
-{
-  *too_wide = false;
-  if (m->nat <= measure + LB_EPS) {
-    double slack = measure - m->nat;
-    if (!justify || slack <= LB_EPS)
-      return 0;
-    // Unjustifiable lines all cap at LB_BAD_MAX; among them the one with less
-    // room left over is better (a narrow table cell: 年初|预算数, not 年|初预算数).
-    double room = measure > 0 ? slack / measure : 0;
-    if (m->st <= 0)
-      return LB_BAD_MAX + 1000 * room;
-    double r = slack / m->st, b = 100 * r * r * r;
-    return b < LB_BAD_MAX ? b : LB_BAD_MAX + 1000 * room;
-  }
-  double need = m->nat - measure;
-  double p = need < m->opt ? need : m->opt;
-  double b = m->opt > 0 ? LB_SQUEEZE_COST * p / m->opt : 0;
-  double rest = need - p;
-  if (rest <= LB_EPS)
-    return b;
-  if (rest > m->sh + LB_EPS) {
-    *too_wide = true;
-    return LB_BAD_MAX;
-  }
-  double r = rest / m->sh;
-  return b + 100 * r * r * r;
-}
-
 // 'lb_measure_of()' - The measure of the line that starts at node A.
 static double lb_measure_of(const lb_ctx *c, size_t a)
 {
@@ -734,6 +707,58 @@ static bool lb_is_seg_start(const lb_ctx *c, size_t a)
 static bool lb_is_orphan(const lb_ctx *c, size_t a, const lb_metrics *m)
 {
   return c->min_last > 1 && !lb_is_seg_start(c, a) && m->chars < (size_t)c->min_last;
+}
+
+// 'lb_fit()' - The badness of setting the line from node A to the break
+// before atom B (lb_line_metrics()) to its measure (JUSTIFY: stretched to
+// fill it), the search's inner loop: each prefix sum is read only when the
+// badness needs it. Sets *TOO_WIDE when even full compression leaves it too
+// wide; the content's ends go to *S and *E, its natural width to *NAT.
+// Unjustifiable lines all cap at LB_BAD_MAX; among them the one with less
+// room left over is better (a narrow table cell: 年初|预算数, not 年|初预算数).
+static inline double lb_fit(const lb_ctx *c, size_t a, size_t b, bool justify, bool *too_wide, size_t *s,
+                            size_t *e, double *nat)
+{
+  const lb_info *in = c->info;
+  size_t x = c->lead[a] < b ? c->lead[a] : b;
+  size_t y = c->trail[b] > x ? c->trail[b] : x;
+  double measure = lb_measure_of(c, a), w = 0;
+  if (y != x)
+    w = c->pc_c[y] - c->pc_c[x] + c->pc_g[y] - c->pc_g[x + 1] - in[x].bl;
+  *s = x;
+  *e = y;
+  *nat = w;
+  *too_wide = false;
+  if (w <= measure + LB_EPS) {
+    double slack = measure - w;
+    if (!justify || slack <= LB_EPS)
+      return 0;
+    double room = measure > 0 ? slack / measure : 0;
+    double st = y != x ? c->pc_s[y] - c->pc_s[x + 1] : 0;
+    if (st <= 0)
+      return LB_BAD_MAX + 1000 * room;
+    double r = slack / st, bad = 100 * r * r * r;
+    return bad < LB_BAD_MAX ? bad : LB_BAD_MAX + 1000 * room;
+  }
+  double sh = c->pc_k[y] - c->pc_k[x + 1]; // y != x: an empty line is never too wide
+  double opt = c->pc_o[y] - c->pc_o[x];
+  if (in[x].pc != LB_PC_THIS_LEFT)
+    opt -= in[x].bl;
+  if (!(y < c->n && in[y].pc == LB_PC_PREV_RIGHT))
+    opt -= in[y - 1].br;
+  opt = c->squeeze && opt > 0 ? opt : 0;
+  double need = w - measure;
+  double p = need < opt ? need : opt;
+  double bad = opt > 0 ? LB_SQUEEZE_COST * p / opt : 0;
+  double rest = need - p;
+  if (rest <= LB_EPS)
+    return bad;
+  if (rest > sh + LB_EPS) {
+    *too_wide = true;
+    return LB_BAD_MAX;
+  }
+  double r = rest / sh;
+  return bad + 100 * r * r * r;
 }
 
 // 'lb_search()' - One Knuth-Plass pass (PASS 1: forbidden breaks and 孤字 are
@@ -774,13 +799,13 @@ static bool lb_search(lb_ctx *c, int pass)
     for (size_t k = head; k < tail; k++) {
       size_t a = c->act[k];
       c->tried++;
-      lb_metrics m;
-      lb_line_metrics(c, a, b, &m);
+      size_t ms, me;
+      double nat;
       bool too_wide;
-      double bad = lb_badness(&m, lb_measure_of(c, a), !ends_seg, &too_wide);
+      double bad = lb_fit(c, a, b, !ends_seg, &too_wide, &ms, &me, &nat);
       double d = c->dem[a] + (LB_LINE_PEN + bad) * (LB_LINE_PEN + bad);
       if (too_wide) {
-        if (pass == 1 || m.e - m.s > 1) {
+        if (pass == 1 || me - ms > 1) {
           if (k == head) { // lines from it only get wider: retire it
             gone = a;
             head++;
@@ -789,7 +814,8 @@ static bool lb_search(lb_ctx *c, int pass)
         }
         d += LB_PEN_OVERFULL; // pass 2: a lone atom wider than the measure
       }
-      if (ends_seg && lb_is_orphan(c, a, &m)) {
+      if (ends_seg && c->min_last > 1 && !lb_is_seg_start(c, a) &&
+          (me != ms ? c->pc_ch[me] - c->pc_ch[ms] : 0) < (size_t)c->min_last) { // lb_is_orphan()
         if (pass == 1)
           continue;
         d += LB_PEN_ORPHAN;
@@ -806,7 +832,7 @@ static bool lb_search(lb_ctx *c, int pass)
       // measure), so none beats BEST once the least demerits after K plus
       // this line's cannot (with room for rounding: the result is exactly
       // that of trying them all).
-      if (!ends_seg && !c->exhaustive && a != 0 && !too_wide && m.nat <= lb_measure_of(c, a) + LB_EPS) {
+      if (!ends_seg && !c->exhaustive && a != 0 && !too_wide && nat <= lb_measure_of(c, a) + LB_EPS) {
         while (qc < qt && c->mq[qc] <= k)
           qc++;
         if (qc == qt)
@@ -858,7 +884,7 @@ static double lb_layout_line(const lb_ctx *c, size_t s, size_t e, double measure
   for (size_t i = s; i < e; i++) { // totals, exactly as the line will be walked
     lb_gap g = {0, 0, 0, 0};
     if (i > s) {
-      lb_gap_at(c, i, &g);
+      g = c->gap[i];
       ngaps++;
     }
     double rl = i == s ? in[i].bl : (in[i].pc == LB_PC_THIS_LEFT ? in[i].bl : 0);
@@ -901,9 +927,8 @@ static double lb_layout_line(const lb_ctx *c, size_t s, size_t e, double measure
   double pen = 0;
   for (size_t i = s; i < e; i++) {
     if (i > s) {
-      lb_gap g;
-      lb_gap_at(c, i, &g);
-      pen += g.base + kst * g.st + even - ksh * g.sh;
+      const lb_gap *g = &c->gap[i];
+      pen += g->base + kst * g->st + even - ksh * g->sh;
     }
     double rl = i == s ? in[i].bl : (in[i].pc == LB_PC_THIS_LEFT ? in[i].bl : 0);
     double rr = (i + 1 < e && in[i + 1].pc == LB_PC_PREV_RIGHT) ? in[i].br : 0;
