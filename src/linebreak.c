@@ -713,11 +713,12 @@ static bool lb_is_orphan(const lb_ctx *c, size_t a, const lb_metrics *m)
 // before atom B (lb_line_metrics()) to its measure (JUSTIFY: stretched to
 // fill it), the search's inner loop: each prefix sum is read only when the
 // badness needs it. Sets *TOO_WIDE when even full compression leaves it too
-// wide; the content's ends go to *S and *E, its natural width to *NAT.
+// wide; the content's ends go to *S and *E, and *FITS tells whether its
+// natural width is within the measure.
 // Unjustifiable lines all cap at LB_BAD_MAX; among them the one with less
 // room left over is better (a narrow table cell: 年初|预算数, not 年|初预算数).
 static inline double lb_fit(const lb_ctx *c, size_t a, size_t b, bool justify, bool *too_wide, size_t *s,
-                            size_t *e, double *nat)
+                            size_t *e, bool *fits)
 {
   const lb_info *in = c->info;
   size_t x = c->lead[a] < b ? c->lead[a] : b;
@@ -727,9 +728,9 @@ static inline double lb_fit(const lb_ctx *c, size_t a, size_t b, bool justify, b
     w = c->pc_c[y] - c->pc_c[x] + c->pc_g[y] - c->pc_g[x + 1] - in[x].bl;
   *s = x;
   *e = y;
-  *nat = w;
   *too_wide = false;
-  if (w <= measure + LB_EPS) {
+  *fits = w <= measure + LB_EPS;
+  if (*fits) {
     double slack = measure - w;
     if (!justify || slack <= LB_EPS)
       return 0;
@@ -766,7 +767,7 @@ static inline double lb_fit(const lb_ctx *c, size_t a, size_t b, bool justify, b
 // allowed). Fills dem/prev; returns true when the paragraph end was reached.
 static bool lb_search(lb_ctx *c, int pass)
 {
-  size_t n = c->n, head = 0, tail = 0, gone = 0;
+  size_t n = c->n, head = 0, tail = 0, gone = 0, tried = 0;
   for (size_t i = 0; i <= n; i++)
     c->dem[i] = INFINITY;
   c->dem[0] = 0;
@@ -798,11 +799,10 @@ static bool lb_search(lb_ctx *c, int pass)
     size_t qc = qh;
     for (size_t k = head; k < tail; k++) {
       size_t a = c->act[k];
-      c->tried++;
+      tried++;
       size_t ms, me;
-      double nat;
-      bool too_wide;
-      double bad = lb_fit(c, a, b, !ends_seg, &too_wide, &ms, &me, &nat);
+      bool too_wide, fits;
+      double bad = lb_fit(c, a, b, !ends_seg, &too_wide, &ms, &me, &fits);
       double d = c->dem[a] + (LB_LINE_PEN + bad) * (LB_LINE_PEN + bad);
       if (too_wide) {
         if (pass == 1 || me - ms > 1) {
@@ -832,7 +832,7 @@ static bool lb_search(lb_ctx *c, int pass)
       // measure), so none beats BEST once the least demerits after K plus
       // this line's cannot (with room for rounding: the result is exactly
       // that of trying them all).
-      if (!ends_seg && !c->exhaustive && a != 0 && !too_wide && nat <= lb_measure_of(c, a) + LB_EPS) {
+      if (!ends_seg && !c->exhaustive && a != 0 && fits) { // (a line that fits is not too wide)
         while (qc < qt && c->mq[qc] <= k)
           qc++;
         if (qc == qt)
@@ -857,15 +857,19 @@ static bool lb_search(lb_ctx *c, int pass)
       c->mq[qt++] = tail;
       c->act[tail++] = b;
     } else if (ends_seg) {
+      c->tried += tried;
       return false;
     }
-    if (head == tail)
+    if (head == tail) {
+      c->tried += tried;
       return false;
+    }
     if (tail - head > LB_MAX_ACTIVE)
       gone = c->act[head++];
     if (tail - head > c->max_active)
       c->max_active = tail - head;
   }
+  c->tried += tried;
   return c->dem[n] < INFINITY;
 }
 
