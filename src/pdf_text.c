@@ -70,6 +70,26 @@ void ep_pdf_put_number(ep_buf *out, double v) {
     }
     return;
   }
+  // Other values (a justified line's character spacing): v * 100000 rounded
+  // is what "%.5f" prints unless that product lies near a half, where its
+  // own rounding error could decide (snprintf below decides there).
+  double a = fabs(v), p = a * 100000.0;
+  if (a < 1e6 && fabs(p - floor(p) - 0.5) > 1e-4) {
+    unsigned long long m = (unsigned long long)(p + 0.5);
+    if (v < 0)
+      ep_buf_putc(out, '-'); // "%.5f" keeps the sign of a negative value that rounds to 0
+    ep_pdf_put_uint(out, m / 100000);
+    unsigned frac = (unsigned)(m % 100000);
+    if (frac) {
+      char d[7] = {'.', (char)('0' + frac / 10000), (char)('0' + frac / 1000 % 10), (char)('0' + frac / 100 % 10),
+                   (char)('0' + frac / 10 % 10), (char)('0' + frac % 10), 0};
+      size_t n = 6;
+      while (d[n - 1] == '0')
+        n--;
+      ep_buf_put(out, d, n);
+    }
+    return;
+  }
   char num[64];
   int k = snprintf(num, sizeof num, "%.5f", v);
   while (k > 1 && num[k - 1] == '0')

@@ -45,7 +45,15 @@ START_TEST(numbers_match_printf) {
     reference(v, want, sizeof want);
     ck_assert_str_eq(number(v, got, sizeof got), want);
   }
-  const double edge[] = {-0.0, 1e-7, -1e-7, 5e-6, 0.03125, -0.5, 999999999.96875, 1e9, 1e12, 10.5, 16};
+  for (int i = 0; i < 400000; i++) { // character spacings: small, many digits, half-way cases among them
+    double v = (rand() / (double)RAND_MAX - 0.5) * (i % 2 ? 2 : 40);
+    if (i % 5 == 0)
+      v = (round(v * 100000) + (i % 10 == 0 ? 0.5 : -0.5)) / 100000; // on a half of the fifth decimal
+    reference(v, want, sizeof want);
+    ck_assert_str_eq(number(v, got, sizeof got), want);
+  }
+  const double edge[] = {-0.0, 1e-7, -1e-7, 5e-6, -4e-6, -5e-6, 0.03125, -0.5, 999999999.96875, 1e9, 1e12, 10.5, 16,
+                         999999.999995, 1e6, -0.000015, 0.000025, 123456.789015};
   for (size_t i = 0; i < sizeof edge / sizeof *edge; i++) {
     reference(edge[i], want, sizeof want);
     ck_assert_str_eq(number(edge[i], got, sizeof got), want);
