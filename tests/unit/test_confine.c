@@ -398,9 +398,26 @@ START_TEST(test_cpset) {
   ck_assert_uint_eq(s.n, n);
   for (size_t i = 0; i < n; i++)
     ck_assert_uint_eq(s.cps[i], order[i]);
-  ep_cpset_free(&s);
+  // Taken sorted (read from the bitmap): every member once, ascending, the set emptied.
+  size_t taken_n = 0;
+  uint32_t *taken = ep_cpset_take_sorted(&s, &taken_n);
+  ck_assert_uint_eq(taken_n, n);
+  qsort(order, n, sizeof *order, ep_cmp_u32);
+  for (size_t i = 0; i < n; i++)
+    ck_assert_uint_eq(taken[i], order[i]);
+  free(taken);
   ck_assert_uint_eq(s.n, 0);
+  ck_assert_ptr_null(ep_cpset_take_sorted(&s, &taken_n)); // an empty set: nothing
+  ck_assert_uint_eq(taken_n, 0);
   ck_assert(ep_cpset_add(&s, 0x4E00)); // usable again after free
+  ck_assert(ep_cpset_add(&s, 0x10FFFF));
+  ck_assert(ep_cpset_add(&s, 0));
+  taken = ep_cpset_take_sorted(&s, &taken_n);
+  ck_assert_uint_eq(taken_n, 3);
+  ck_assert_uint_eq(taken[0], 0);
+  ck_assert_uint_eq(taken[1], 0x4E00);
+  ck_assert_uint_eq(taken[2], 0x10FFFF);
+  free(taken);
   ep_cpset_free(&s);
 }
 END_TEST
