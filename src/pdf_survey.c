@@ -160,7 +160,7 @@ void ep_survey_make(ep_survey *s, const ep_dlist *dl, ep_diags *diags) {
     if (dl->hint_face && s->fonts[i].face == dl->hint_face) // the characters promised ahead (display.h)
       for (size_t k = 0; k < dl->hint_n; k++)
         ep_cpset_add(&s->fonts[i].chars, dl->hint_cps[k]);
-    qsort(s->fonts[i].chars.cps, s->fonts[i].chars.n, sizeof *s->fonts[i].chars.cps, ep_cmp_u32);
+    ep_cpset_sort(&s->fonts[i].chars);
   }
   if (s->ndests > 1)
     qsort(s->dests, s->ndests, sizeof *s->dests, cmp_dest);

@@ -201,21 +201,26 @@ int ep_cmp_u32(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-// 'ep_cpset_take_sorted()' - The members, ascending; the set is freed.
-uint32_t *ep_cpset_take_sorted(ep_cpset *s, size_t *n) {
-  uint32_t *cps = s->cps;
-  *n = s->n;
+// 'ep_cpset_sort()' - Put S's member list in ascending order (see util.h).
+void ep_cpset_sort(ep_cpset *s) {
   size_t k = 0; // the bitmap read in order: the members sorted, with no comparisons
-  for (size_t b = 0; cps && b < CPSET_BLOCKS && k < *n; b++) {
+  for (size_t b = 0; s->cps && b < CPSET_BLOCKS && k < s->n; b++) {
     const unsigned char *block = s->blocks[b];
     for (size_t i = 0; block && i < CPSET_BLOCK_CPS / 8; i += 8) {
       uint64_t any;
       memcpy(&any, block + i, 8);
       for (size_t byte = i; any && byte < i + 8; byte++) // eight bytes at a time past empty ones
         for (unsigned bits = block[byte]; bits; bits &= bits - 1)
-          cps[k++] = (uint32_t)(b * CPSET_BLOCK_CPS + 8 * byte + (unsigned)__builtin_ctz(bits));
+          s->cps[k++] = (uint32_t)(b * CPSET_BLOCK_CPS + 8 * byte + (unsigned)__builtin_ctz(bits));
     }
   }
+}
+
+// 'ep_cpset_take_sorted()' - S's members in ascending order, S freed.
+uint32_t *ep_cpset_take_sorted(ep_cpset *s, size_t *n) {
+  ep_cpset_sort(s);
+  uint32_t *cps = s->cps;
+  *n = s->n;
   s->cps = NULL;
   ep_cpset_free(s);
   return cps;

@@ -111,6 +111,9 @@ typedef struct ep_cpset {
 bool ep_cpset_add(ep_cpset *s, uint32_t cp);
 // 'ep_cpset_free()' - Release S's memory and zero it.
 void ep_cpset_free(ep_cpset *s);
+// 'ep_cpset_sort()' - Put S's member list (S->cps) in ascending order; S
+// stays a set (its later additions are appended unsorted).
+void ep_cpset_sort(ep_cpset *s);
 // 'ep_cpset_take_sorted()' - S's members in ascending order (heap: the caller
 // frees it; *N of them, NULL for none); S is freed and zeroed.
 uint32_t *ep_cpset_take_sorted(ep_cpset *s, size_t *n);

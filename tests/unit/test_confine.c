@@ -398,11 +398,25 @@ START_TEST(test_cpset) {
   ck_assert_uint_eq(s.n, n);
   for (size_t i = 0; i < n; i++)
     ck_assert_uint_eq(s.cps[i], order[i]);
-  // Taken sorted (read from the bitmap): every member once, ascending, the set emptied.
+  // Sorted in place (read from the bitmap): still the same set, a later member appended.
+  qsort(order, n, sizeof *order, ep_cmp_u32);
+  ep_cpset_sort(&s);
+  ck_assert_uint_eq(s.n, n);
+  for (size_t i = 0; i < n; i++)
+    ck_assert_uint_eq(s.cps[i], order[i]);
+  ck_assert(!ep_cpset_add(&s, order[n / 2]));
+  uint32_t late = 0x2FFFF; // not among the random members above (their own check proves it)
+  bool late_new = !(ref[late / 8] & (1u << (late % 8)));
+  ck_assert_int_eq(ep_cpset_add(&s, late), late_new);
+  if (late_new) {
+    ck_assert_uint_eq(s.cps[n], late);
+    order[n++] = late;
+    qsort(order, n, sizeof *order, ep_cmp_u32);
+  }
+  // Taken sorted: every member once, ascending, the set emptied.
   size_t taken_n = 0;
   uint32_t *taken = ep_cpset_take_sorted(&s, &taken_n);
   ck_assert_uint_eq(taken_n, n);
-  qsort(order, n, sizeof *order, ep_cmp_u32);
   for (size_t i = 0; i < n; i++)
     ck_assert_uint_eq(taken[i], order[i]);
   free(taken);
