@@ -102,6 +102,19 @@ typedef struct lb_metrics {
   size_t chars;    // characters, punctuation not counted
 } lb_metrics;
 
+// An active node's share of the lines from it (lb_search()): its first
+// content atom X (lead[a]) and the prefix sums there, read once when the
+// node is made instead of at every line tried from it. Only for X < n.
+typedef struct lb_node {
+  size_t x;       // lead[a]
+  double c, g;    // pc_c[x], pc_g[x + 1]
+  double bl;      // info[x].bl: taken off the line's start
+  double s, k;    // pc_s[x + 1], pc_k[x + 1]
+  double o, optl; // pc_o[x], and the start's blank when it is squeezable (else 0)
+  double measure; // lb_measure_of(a)
+  size_t ch;      // pc_ch[x]
+} lb_node;
+
 typedef struct lb_ctx {
   const ep_lb_atom *atoms;
   size_t n;
@@ -121,6 +134,7 @@ typedef struct lb_ctx {
   size_t *prev;        // n+1 node predecessor
   size_t *act;         // n+1 active node queue
   size_t *mq;          // n+1 positions in act whose demerits ascend: the minima of act's suffixes
+  lb_node *node;       // n+1: node[k] is act[k]'s (lb_node)
   unsigned char *block; // the one allocation every array above is carved from
   size_t max_active;
   size_t work_bytes;
@@ -501,7 +515,7 @@ static void lb_free_ctx(lb_ctx *c)
 }
 
 // 'lb_alloc_arrays()' - The scratch arrays of C for its N atoms (the node
-// arrays dem, prev, act and mq too when WITH_NODES), carved from one allocation
+// arrays dem, prev, act, mq and node too when WITH_NODES), carved from one allocation
 // (short paragraphs and table cells make most of a report's calls: one
 // malloc instead of twelve) and counted in C's work_bytes. The callers keep
 // N below SIZE_MAX / 64. False when out of memory.
@@ -509,12 +523,14 @@ static bool lb_alloc_arrays(lb_ctx *c, size_t n, bool with_nodes)
 {
   enum { ALIGN = 16 };
   _Static_assert(sizeof(size_t) == 8 && sizeof(double) == 8, "the arrays after info have 8-byte elements");
-  size_t m = n + 1, want = with_nodes ? 14 : 10;
-  size_t bytes[14], off[14], total = 0;
+  size_t m = n + 1, want = with_nodes ? 15 : 10;
+  size_t bytes[15], off[15], total = 0;
   bytes[0] = (n ? n : 1) * sizeof *c->info;
   bytes[1] = (n ? n : 1) * sizeof *c->gap;
   for (size_t i = 2; i < want; i++)
     bytes[i] = m * 8;
+  if (with_nodes)
+    bytes[14] = m * sizeof *c->node;
   for (size_t i = 0; i < want; i++) {
     off[i] = total;
     total += (bytes[i] + ALIGN - 1) & ~(size_t)(ALIGN - 1);
@@ -538,6 +554,7 @@ static bool lb_alloc_arrays(lb_ctx *c, size_t n, bool with_nodes)
     c->prev = (size_t *)(b + off[11]);
     c->act = (size_t *)(b + off[12]);
     c->mq = (size_t *)(b + off[13]);
+    c->node = (lb_node *)(b + off[14]);
   }
   return true;
 }
@@ -762,6 +779,91 @@ static inline double lb_fit(const lb_ctx *c, size_t a, size_t b, bool justify, b
   return bad + 100 * r * r * r;
 }
 
+// 'lb_node_make()' - The lb_node of node A (a break before atom A) into *N.
+static void lb_node_make(const lb_ctx *c, size_t a, lb_node *N)
+{
+  size_t x = c->lead[a];
+  N->x = x;
+  N->measure = lb_measure_of(c, a);
+  if (x >= c->n)
+    return; // nothing but spaces after it: lb_fit() sets lines from it
+  const lb_info *in = c->info;
+  N->c = c->pc_c[x];
+  N->g = c->pc_g[x + 1];
+  N->bl = in[x].bl;
+  N->s = c->pc_s[x + 1];
+  N->k = c->pc_k[x + 1];
+  N->o = c->pc_o[x];
+  N->optl = in[x].pc != LB_PC_THIS_LEFT ? in[x].bl : 0;
+  N->ch = c->pc_ch[x];
+}
+
+// The line end's share of the lines to a break B (lb_search()): the start
+// Y of the spaces before B (trail[b]) and the prefix sums there.
+typedef struct lb_end {
+  size_t y;
+  double c, g, s, k, o; // pc_c[y], pc_g[y], pc_s[y], pc_k[y], pc_o[y]
+  double optr;          // info[y - 1].br when the end mark's blank is squeezable (else 0)
+  size_t ch;            // pc_ch[y]
+} lb_end;
+
+// 'lb_end_make()' - The lb_end of break B (0 < B <= n) into *E.
+static void lb_end_make(const lb_ctx *c, size_t b, lb_end *E)
+{
+  size_t y = c->trail[b];
+  const lb_info *in = c->info;
+  E->y = y;
+  E->c = c->pc_c[y];
+  E->g = c->pc_g[y];
+  E->s = c->pc_s[y];
+  E->k = c->pc_k[y];
+  E->o = c->pc_o[y];
+  E->optr = y > 0 && !(y < c->n && in[y].pc == LB_PC_PREV_RIGHT) ? in[y - 1].br : 0;
+  E->ch = c->pc_ch[y];
+}
+
+// 'lb_fit_node()' - lb_fit() of the line from node N to the end E, for a
+// node whose first content atom comes before the break (N->x < b, so the
+// line's content runs from N->x to E->y > N->x): the same arithmetic on the
+// same sums, read from N and E (subtracting a zero where lb_fit() skips a
+// term leaves every value as it was).
+static inline double lb_fit_node(const lb_ctx *c, const lb_node *N, const lb_end *E, bool justify, bool *too_wide,
+                                 bool *fits)
+{
+  double measure = N->measure;
+  double w = E->c - N->c + E->g - N->g - N->bl;
+  *too_wide = false;
+  *fits = w <= measure + LB_EPS;
+  if (*fits) {
+    double slack = measure - w;
+    if (!justify || slack <= LB_EPS)
+      return 0;
+    double room = measure > 0 ? slack / measure : 0;
+    double st = E->s - N->s;
+    if (st <= 0)
+      return LB_BAD_MAX + 1000 * room;
+    double r = slack / st, bad = 100 * r * r * r;
+    return bad < LB_BAD_MAX ? bad : LB_BAD_MAX + 1000 * room;
+  }
+  double sh = E->k - N->k;
+  double opt = E->o - N->o;
+  opt -= N->optl;
+  opt -= E->optr;
+  opt = c->squeeze && opt > 0 ? opt : 0;
+  double need = w - measure;
+  double p = need < opt ? need : opt;
+  double bad = opt > 0 ? LB_SQUEEZE_COST * p / opt : 0;
+  double rest = need - p;
+  if (rest <= LB_EPS)
+    return bad;
+  if (rest > sh + LB_EPS) {
+    *too_wide = true;
+    return LB_BAD_MAX;
+  }
+  double r = rest / sh;
+  return bad + 100 * r * r * r;
+}
+
 // 'lb_search()' - One Knuth-Plass pass (PASS 1: forbidden breaks and 孤字 are
 // infeasible; PASS 2: they cost huge penalties and lone over-wide atoms are
 // allowed). Fills dem/prev; returns true when the paragraph end was reached.
@@ -772,6 +874,7 @@ static bool lb_search(lb_ctx *c, int pass)
     c->dem[i] = INFINITY;
   c->dem[0] = 0;
   c->prev[0] = 0;
+  lb_node_make(c, 0, &c->node[tail]);
   c->act[tail++] = 0;
   // mq[qh..qt): the active positions no later one undercuts, demerits ascending;
   // the first past position k holds the least demerits of the nodes after k.
@@ -797,12 +900,22 @@ static bool lb_search(lb_ctx *c, int pass)
     while (qh < qt && c->mq[qh] < head)
       qh++;
     size_t qc = qh;
+    lb_end E;
+    lb_end_make(c, b, &E);
     for (size_t k = head; k < tail; k++) {
       size_t a = c->act[k];
+      const lb_node *N = &c->node[k];
       tried++;
       size_t ms, me;
       bool too_wide, fits;
-      double bad = lb_fit(c, a, b, !ends_seg, &too_wide, &ms, &me, &fits);
+      double bad;
+      if (N->x < b) { // as a rule: the line holds something
+        ms = N->x;
+        me = E.y;
+        bad = lb_fit_node(c, N, &E, !ends_seg, &too_wide, &fits);
+      } else {
+        bad = lb_fit(c, a, b, !ends_seg, &too_wide, &ms, &me, &fits);
+      }
       double d = c->dem[a] + (LB_LINE_PEN + bad) * (LB_LINE_PEN + bad);
       if (too_wide) {
         if (pass == 1 || me - ms > 1) {
@@ -855,6 +968,7 @@ static bool lb_search(lb_ctx *c, int pass)
       while (qt > qh && c->dem[c->act[c->mq[qt - 1]]] >= best)
         qt--;
       c->mq[qt++] = tail;
+      lb_node_make(c, b, &c->node[tail]);
       c->act[tail++] = b;
     } else if (ends_seg) {
       c->tried += tried;
