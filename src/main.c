@@ -670,14 +670,19 @@ static size_t small_heap_estimate(const char *path) {
     bytes += (size_t)got;
     for (ssize_t i = 0; i < got; i++) {
       unsigned c = buf[i], cp = 0;
-      if (c == '<')
-        tags++;
-      else if (c >= 0xE0 && c < 0xF0 && i + 2 < got) // a BMP character beyond U+07FF: CJK text
+      if (c < 0xC2) { // ASCII, or inside a character
+        tags += c == '<';
+        continue;
+      }
+      if (c >= 0xE0 && c < 0xF0 && i + 2 < got) { // a BMP character beyond U+07FF: CJK text
         cp = (c & 0x0Fu) << 12 | (buf[i + 1] & 0x3Fu) << 6 | (buf[i + 2] & 0x3Fu);
-      else if (c >= 0xC2 && c < 0xE0 && i + 1 < got)
+        i += 2;
+      } else if (c < 0xE0 && i + 1 < got) {
         cp = (c & 0x1Fu) << 6 | (buf[i + 1] & 0x3Fu);
-      else if (c >= 0xF0) // beyond the BMP: rare; each occurrence counted
+        i++;
+      } else if (c >= 0xF0) { // beyond the BMP: rare; each occurrence counted
         distinct++;
+      }
       if (cp && !(seen[cp / 8] & (1u << (cp % 8)))) {
         seen[cp / 8] |= (unsigned char)(1u << (cp % 8));
         distinct++;
