@@ -53,6 +53,7 @@ typedef struct stream_zc {
   size_t cap;
 } stream_zc;
 
+#define STREAM_BACKLOG 32 // raw streams waiting for the helper at most (ep_programs_add_stream())
 #define FINISH_SPIN_NS 10000000L // how long a caller waits awake for a task running elsewhere
 
 struct ep_programs {
@@ -443,6 +444,12 @@ size_t ep_programs_add_stream(ep_programs *p, unsigned char *data, size_t len, i
   p->streams[k] = (stream_job){data, NULL, len, 0, level, TASK_TODO};
   if (p->thread_on && !p->stop) {
     wake(p);
+    // A helper busy with a long font deflate leaves the streams to pile up
+    // (a 50,000-section report held 31 MB of pages' raw content at once):
+    // past STREAM_BACKLOG waiting, this thread deflates the oldest itself.
+    size_t j;
+    while (p->nstreams - p->stream_next > STREAM_BACKLOG && take_stream(p, &j))
+      run_stream(p, j, &p->caller_zc);
     pthread_mutex_unlock(&p->lock);
     return k;
   }

@@ -61,7 +61,10 @@ bool ep_programs_deflated(ep_programs *p, size_t i, const unsigned char **z, siz
 // P frees them) to be deflated in zlib format at libdeflate LEVEL, and
 // return the stream's number (0 for the first, and so on). The helper thread
 // deflates the streams in order when it has no font task it can take, so
-// the caller goes on drawing; without a helper the deflate is made here, now.
+// the caller goes on drawing, and the caller deflates the oldest itself
+// while more than 32 wait (the raw bytes of a large report's pages would
+// pile up behind a long font deflate); without a helper the deflate is made
+// here, now.
 // Until ep_programs_streams_end() is called the helper waits for more rather
 // than leave when its work is done. An output does not depend on which
 // thread made a stream: the bytes are the same.
