@@ -726,59 +726,6 @@ static bool lb_is_orphan(const lb_ctx *c, size_t a, const lb_metrics *m)
   return c->min_last > 1 && !lb_is_seg_start(c, a) && m->chars < (size_t)c->min_last;
 }
 
-// 'lb_fit()' - The badness of setting the line from node A to the break
-// before atom B (lb_line_metrics()) to its measure (JUSTIFY: stretched to
-// fill it), the search's inner loop: each prefix sum is read only when the
-// badness needs it. Sets *TOO_WIDE when even full compression leaves it too
-// wide; the content's ends go to *S and *E, and *FITS tells whether its
-// natural width is within the measure.
-// Unjustifiable lines all cap at LB_BAD_MAX; among them the one with less
-// room left over is better (a narrow table cell: 年初|预算数, not 年|初预算数).
-static inline double lb_fit(const lb_ctx *c, size_t a, size_t b, bool justify, bool *too_wide, size_t *s,
-                            size_t *e, bool *fits)
-{
-  const lb_info *in = c->info;
-  size_t x = c->lead[a] < b ? c->lead[a] : b;
-  size_t y = c->trail[b] > x ? c->trail[b] : x;
-  double measure = lb_measure_of(c, a), w = 0;
-  if (y != x)
-    w = c->pc_c[y] - c->pc_c[x] + c->pc_g[y] - c->pc_g[x + 1] - in[x].bl;
-  *s = x;
-  *e = y;
-  *too_wide = false;
-  *fits = w <= measure + LB_EPS;
-  if (*fits) {
-    double slack = measure - w;
-    if (!justify || slack <= LB_EPS)
-      return 0;
-    double room = measure > 0 ? slack / measure : 0;
-    double st = y != x ? c->pc_s[y] - c->pc_s[x + 1] : 0;
-    if (st <= 0)
-      return LB_BAD_MAX + 1000 * room;
-    double r = slack / st, bad = 100 * r * r * r;
-    return bad < LB_BAD_MAX ? bad : LB_BAD_MAX + 1000 * room;
-  }
-  double sh = c->pc_k[y] - c->pc_k[x + 1]; // y != x: an empty line is never too wide
-  double opt = c->pc_o[y] - c->pc_o[x];
-  if (in[x].pc != LB_PC_THIS_LEFT)
-    opt -= in[x].bl;
-  if (!(y < c->n && in[y].pc == LB_PC_PREV_RIGHT))
-    opt -= in[y - 1].br;
-  opt = c->squeeze && opt > 0 ? opt : 0;
-  double need = w - measure;
-  double p = need < opt ? need : opt;
-  double bad = opt > 0 ? LB_SQUEEZE_COST * p / opt : 0;
-  double rest = need - p;
-  if (rest <= LB_EPS)
-    return bad;
-  if (rest > sh + LB_EPS) {
-    *too_wide = true;
-    return LB_BAD_MAX;
-  }
-  double r = rest / sh;
-  return bad + 100 * r * r * r;
-}
-
 // 'lb_node_make()' - The lb_node of node A (a break before atom A) into *N.
 static void lb_node_make(const lb_ctx *c, size_t a, lb_node *N)
 {
@@ -786,7 +733,7 @@ static void lb_node_make(const lb_ctx *c, size_t a, lb_node *N)
   N->x = x;
   N->measure = lb_measure_of(c, a);
   if (x >= c->n)
-    return; // nothing but spaces after it: lb_fit() sets lines from it
+    return; // nothing but spaces after it: its lines are empty (lb_search())
   const lb_info *in = c->info;
   N->c = c->pc_c[x];
   N->g = c->pc_g[x + 1];
@@ -822,11 +769,16 @@ static void lb_end_make(const lb_ctx *c, size_t b, lb_end *E)
   E->ch = c->pc_ch[y];
 }
 
-// 'lb_fit_node()' - lb_fit() of the line from node N to the end E, for a
-// node whose first content atom comes before the break (N->x < b, so the
-// line's content runs from N->x to E->y > N->x): the same arithmetic on the
-// same sums, read from N and E (subtracting a zero where lb_fit() skips a
-// term leaves every value as it was).
+// 'lb_fit_node()' - The badness of setting the line from node N to the
+// break whose end is E (the content from N->x to E->y > N->x: N->x comes
+// before the break) to its measure (JUSTIFY: stretched to fill it), the
+// search's inner loop: each sum is read only when the badness needs it,
+// from the two records (a zero subtracted where lb_line_metrics() skips a
+// term leaves every value as it was). Sets *TOO_WIDE when even full
+// compression leaves it too wide, *FITS when its natural width is within
+// the measure. Unjustifiable lines all cap at LB_BAD_MAX; among them the
+// one with less room left over is better (a narrow table cell: 年初|预算数,
+// not 年|初预算数).
 static inline double lb_fit_node(const lb_ctx *c, const lb_node *N, const lb_end *E, bool justify, bool *too_wide,
                                  bool *fits)
 {
@@ -913,8 +865,12 @@ static bool lb_search(lb_ctx *c, int pass)
         ms = N->x;
         me = E.y;
         bad = lb_fit_node(c, N, &E, !ends_seg, &too_wide, &fits);
-      } else {
-        bad = lb_fit(c, a, b, !ends_seg, &too_wide, &ms, &me, &fits);
+      } else { // only spaces from the node to B: an empty line, which fits, and
+               // with its whole measure as room (room 1) cannot be justified
+        ms = me = b;
+        too_wide = false;
+        fits = true;
+        bad = !ends_seg && lb_measure_of(c, a) > LB_EPS ? LB_BAD_MAX + 1000 : 0;
       }
       double d = c->dem[a] + (LB_LINE_PEN + bad) * (LB_LINE_PEN + bad);
       if (too_wide) {
