@@ -48,6 +48,23 @@ void ep_pdf_put_utf16(ep_buf *out, uint32_t cp) {
     ep_pdf_put_hex4(out, u[k]);
 }
 
+// 'put_fifths()' - Append "-" when MINUS, then WHOLE and, when FRAC (in
+// hundred-thousandths, below 100000) is not 0, its five decimals without
+// trailing zeros.
+static void put_fifths(ep_buf *out, bool minus, unsigned long long whole, unsigned frac) {
+  if (minus)
+    ep_buf_putc(out, '-');
+  ep_pdf_put_uint(out, whole);
+  if (!frac)
+    return;
+  char d[6] = {'.', (char)('0' + frac / 10000), (char)('0' + frac / 1000 % 10), (char)('0' + frac / 100 % 10),
+               (char)('0' + frac / 10 % 10), (char)('0' + frac % 10)};
+  size_t n = 6;
+  while (d[n - 1] == '0')
+    n--;
+  ep_buf_put(out, d, n);
+}
+
 // 'ep_pdf_put_number()' - V into OUT as a PDF number: at most five decimals, no
 // trailing zeros (as libharu writes numbers).
 void ep_pdf_put_number(ep_buf *out, double v) {
@@ -55,19 +72,8 @@ void ep_pdf_put_number(ep_buf *out, double v) {
   double k32 = v * 32;
   if (fabs(v) < 1e9 && k32 == floor(k32)) { // a multiple of 1/32 (font sizes: 16, 10.5): exact in five decimals
     long long k = (long long)k32;
-    if (k < 0)
-      ep_buf_putc(out, '-');
     unsigned long long a = (unsigned long long)(k < 0 ? -k : k);
-    ep_pdf_put_uint(out, a / 32);
-    unsigned frac = (unsigned)(a % 32) * 3125; // the five decimals, 1/32 = 0.03125
-    if (frac) {
-      char d[7] = {'.', (char)('0' + frac / 10000), (char)('0' + frac / 1000 % 10), (char)('0' + frac / 100 % 10),
-                   (char)('0' + frac / 10 % 10), (char)('0' + frac % 10), 0};
-      size_t n = 6;
-      while (d[n - 1] == '0')
-        n--;
-      ep_buf_put(out, d, n);
-    }
+    put_fifths(out, k < 0, a / 32, (unsigned)(a % 32) * 3125); // 1/32 = 0.03125
     return;
   }
   // Other values (a justified line's character spacing): v * 100000 rounded
@@ -76,18 +82,7 @@ void ep_pdf_put_number(ep_buf *out, double v) {
   double a = fabs(v), p = a * 100000.0;
   if (a < 1e6 && fabs(p - floor(p) - 0.5) > 1e-4) {
     unsigned long long m = (unsigned long long)(p + 0.5);
-    if (v < 0)
-      ep_buf_putc(out, '-'); // "%.5f" keeps the sign of a negative value that rounds to 0
-    ep_pdf_put_uint(out, m / 100000);
-    unsigned frac = (unsigned)(m % 100000);
-    if (frac) {
-      char d[7] = {'.', (char)('0' + frac / 10000), (char)('0' + frac / 1000 % 10), (char)('0' + frac / 100 % 10),
-                   (char)('0' + frac / 10 % 10), (char)('0' + frac % 10), 0};
-      size_t n = 6;
-      while (d[n - 1] == '0')
-        n--;
-      ep_buf_put(out, d, n);
-    }
+    put_fifths(out, v < 0, m / 100000, (unsigned)(m % 100000)); // "%.5f" keeps the sign of a negative 0
     return;
   }
   char num[64];
