@@ -564,29 +564,64 @@ typedef struct heap_job {
   char *path;    // the report (its size and markup give the estimate)
 } heap_job;
 
+// 'count_chars()' - Add to *DISTINCT the characters of the LEN bytes at P
+// (UTF-8) not marked in SEEN (a bit per BMP code point) yet, marking them;
+// each character beyond the BMP counts (they are rare). A character cut by
+// the end of P is missed.
+static void count_chars(const unsigned char *p, size_t len, unsigned char *seen, size_t *distinct) {
+  for (size_t i = 0; i < len; i++) {
+    unsigned c = p[i], cp = 0;
+    if (c < 0xC2) // ASCII, or inside a character
+      continue;
+    if (c >= 0xE0 && c < 0xF0 && i + 2 < len) { // a BMP character beyond U+07FF: CJK text
+      cp = (c & 0x0Fu) << 12 | (p[i + 1] & 0x3Fu) << 6 | (p[i + 2] & 0x3Fu);
+      i += 2;
+    } else if (c < 0xE0 && i + 1 < len) {
+      cp = (c & 0x1Fu) << 6 | (p[i + 1] & 0x3Fu);
+      i++;
+    } else if (c >= 0xF0) {
+      (*distinct)++;
+    }
+    if (cp && !(seen[cp / 8] & (1u << (cp % 8)))) {
+      seen[cp / 8] |= (unsigned char)(1u << (cp % 8));
+      (*distinct)++;
+    }
+  }
+}
+
 // 'heap_estimate()' - The heap a render of the report at PATH will use, in
 // bytes, from its size and its number of tags (each '<'): 7 bytes per
 // input byte and 280 per tag, some 92% of what generated reports of 500 to
 // 5,000 pages and 10k to 100k sections used (7.6 and 288, with 15 MiB of the
 // peak resident set not on the heap), so that little is faulted in that
 // the render does not use (what it does use beyond is faulted in as usual;
-// 6 and 240 left 100k sections 5% slower). 0 when it cannot be read.
-static size_t heap_estimate(const char *path) {
+// 6 and 240 left 100k sections 5% slower). SMALL (a report under 1 MiB):
+// also about 1.6 MiB whatever the report (the fonts' caches, the output
+// buffer, the libraries' own) and 1.4 KiB per distinct non-ASCII character
+// (its glyph read, subset and deflated in a font program, and cached),
+// fitted to the second and third 2 MiB pages the test VM's renders faulted
+// in: from about 250 and 1,800 distinct characters. 0 when it cannot be read.
+static size_t heap_estimate(const char *path, bool small) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return 0;
-  static const size_t chunk = (size_t)1 << 20;
+  const size_t chunk = small ? (size_t)64 << 10 : (size_t)1 << 20;
   char *buf = malloc(chunk);
-  size_t bytes = 0, tags = 0;
+  unsigned char seen[0x10000 / 8] = {0};
+  size_t bytes = 0, tags = 0, distinct = 0;
   ssize_t got = 0;
   while (buf && (got = read(fd, buf, chunk)) > 0) {
     bytes += (size_t)got;
     for (const char *p = buf, *e = buf + got; (p = memchr(p, '<', (size_t)(e - p))); p++)
       tags++;
+    if (small)
+      count_chars((const unsigned char *)buf, (size_t)got, seen, &distinct);
   }
   close(fd);
   free(buf);
-  return got < 0 || !buf ? 0 : bytes * 7 + tags * 280;
+  if (got < 0 || !buf)
+    return 0;
+  return bytes * 7 + tags * 280 + (small ? (size_t)16 * (1 << 20) / 10 + distinct * 1434 : 0);
 }
 
 // 'number_in()' - The first decimal number in the file at PATH after the text
@@ -633,7 +668,7 @@ static void *populate_main(void *arg) {
   heap_job *j = arg;
 #ifdef MADV_POPULATE_WRITE
   const size_t huge = (size_t)2 << 20;
-  size_t want = (heap_estimate(j->path) + huge - 1) & ~(huge - 1);
+  size_t want = (heap_estimate(j->path, false) + huge - 1) & ~(huge - 1);
   if (want > j->heap.len)
     want = j->heap.len;
   // Never more than a quarter of the memory there is room for: a report that
@@ -648,52 +683,6 @@ static void *populate_main(void *arg) {
   free(j->path);
   free(j);
   return NULL;
-}
-
-// 'small_heap_estimate()' - The heap a render of the report at PATH (a
-// regular file under 1 MiB) will use: about 1.6 MiB whatever
-// the report (the fonts' caches, the output buffer, the libraries' own),
-// 1.4 KiB per distinct non-ASCII character (its glyph read, subset and
-// deflated in a font program, and cached) and the large reports' 7 bytes
-// per byte and 280 per tag. Fitted to the second and third 2 MiB pages the
-// test VM's renders faulted in: from about 250 and 1,800 distinct
-// characters. 0 when the file cannot be read.
-static size_t small_heap_estimate(const char *path) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return 0;
-  enum { CHUNK = 64 << 10 };
-  unsigned char *buf = malloc(CHUNK), seen[0x10000 / 8] = {0};
-  size_t bytes = 0, tags = 0, distinct = 0;
-  ssize_t got = 0;
-  while (buf && (got = read(fd, buf, CHUNK)) > 0) { // (a character cut by a chunk's end is missed)
-    bytes += (size_t)got;
-    for (ssize_t i = 0; i < got; i++) {
-      unsigned c = buf[i], cp = 0;
-      if (c < 0xC2) { // ASCII, or inside a character
-        tags += c == '<';
-        continue;
-      }
-      if (c >= 0xE0 && c < 0xF0 && i + 2 < got) { // a BMP character beyond U+07FF: CJK text
-        cp = (c & 0x0Fu) << 12 | (buf[i + 1] & 0x3Fu) << 6 | (buf[i + 2] & 0x3Fu);
-        i += 2;
-      } else if (c < 0xE0 && i + 1 < got) {
-        cp = (c & 0x1Fu) << 6 | (buf[i + 1] & 0x3Fu);
-        i++;
-      } else if (c >= 0xF0) { // beyond the BMP: rare; each occurrence counted
-        distinct++;
-      }
-      if (cp && !(seen[cp / 8] & (1u << (cp % 8)))) {
-        seen[cp / 8] |= (unsigned char)(1u << (cp % 8));
-        distinct++;
-      }
-    }
-  }
-  close(fd);
-  free(buf);
-  if (!buf || got < 0)
-    return 0;
-  return (size_t)16 * (1 << 20) / 10 + distinct * 1434 + bytes * 7 + tags * 280;
 }
 
 // 'heap_ahead()' - Before a large report (a file of 1 MiB or more) is
@@ -715,7 +704,7 @@ static void heap_ahead(const cli_heap *heap, const char *path) {
   if (sb.st_size < (1 << 20)) {
 #ifdef MADV_POPULATE_WRITE
     const size_t huge = (size_t)2 << 20;
-    size_t want = (small_heap_estimate(path) + huge - 1) & ~(huge - 1);
+    size_t want = (heap_estimate(path, true) + huge - 1) & ~(huge - 1);
     if (want > heap->len)
       want = heap->len & ~(huge - 1);
     if (want > huge) // the first one is in use already
