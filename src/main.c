@@ -564,64 +564,32 @@ typedef struct heap_job {
   char *path;    // the report (its size and markup give the estimate)
 } heap_job;
 
-// 'count_chars()' - Add to *DISTINCT the characters of the LEN bytes at P
-// (UTF-8) not marked in SEEN (a bit per BMP code point) yet, marking them;
-// each character beyond the BMP counts (they are rare). A character cut by
-// the end of P is missed.
-static void count_chars(const unsigned char *p, size_t len, unsigned char *seen, size_t *distinct) {
-  for (size_t i = 0; i < len; i++) {
-    unsigned c = p[i], cp = 0;
-    if (c < 0xC2) // ASCII, or inside a character
-      continue;
-    if (c >= 0xE0 && c < 0xF0 && i + 2 < len) { // a BMP character beyond U+07FF: CJK text
-      cp = (c & 0x0Fu) << 12 | (p[i + 1] & 0x3Fu) << 6 | (p[i + 2] & 0x3Fu);
-      i += 2;
-    } else if (c < 0xE0 && i + 1 < len) {
-      cp = (c & 0x1Fu) << 6 | (p[i + 1] & 0x3Fu);
-      i++;
-    } else if (c >= 0xF0) {
-      (*distinct)++;
-    }
-    if (cp && !(seen[cp / 8] & (1u << (cp % 8)))) {
-      seen[cp / 8] |= (unsigned char)(1u << (cp % 8));
-      (*distinct)++;
-    }
-  }
-}
-
-// 'heap_estimate()' - The heap a render of the report at PATH will use, in
-// bytes, from its size and its number of tags (each '<'): 7 bytes per
-// input byte and 280 per tag, some 92% of what generated reports of 500 to
-// 5,000 pages and 10k to 100k sections used (7.6 and 288, with 15 MiB of the
-// peak resident set not on the heap), so that little is faulted in that
-// the render does not use (what it does use beyond is faulted in as usual;
-// 6 and 240 left 100k sections 5% slower). SMALL (a report under 1 MiB):
-// also about 1.6 MiB whatever the report (the fonts' caches, the output
-// buffer, the libraries' own) and 1.4 KiB per distinct non-ASCII character
-// (its glyph read, subset and deflated in a font program, and cached),
-// fitted to the second and third 2 MiB pages the test VM's renders faulted
-// in: from about 250 and 1,800 distinct characters. 0 when it cannot be read.
-static size_t heap_estimate(const char *path, bool small) {
+// 'heap_estimate()' - The heap a render of the report at PATH (a large
+// one) will use, in bytes, from its size and its number of tags (each '<'):
+// 7 bytes per input byte and 280 per tag, some 92% of what generated reports
+// of 500 to 5,000 pages and 10k to 100k sections used (7.6 and 288, with
+// 15 MiB of the peak resident set not on the heap), so that little is
+// faulted in that the render does not use (what it does use beyond is
+// faulted in as usual; 6 and 240 left 100k sections 5% slower). 0 when it
+// cannot be read.
+static size_t heap_estimate(const char *path) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return 0;
-  const size_t chunk = small ? (size_t)64 << 10 : (size_t)1 << 20;
+  const size_t chunk = (size_t)1 << 20;
   char *buf = malloc(chunk);
-  unsigned char seen[0x10000 / 8] = {0};
-  size_t bytes = 0, tags = 0, distinct = 0;
+  size_t bytes = 0, tags = 0;
   ssize_t got = 0;
   while (buf && (got = read(fd, buf, chunk)) > 0) {
     bytes += (size_t)got;
     for (const char *p = buf, *e = buf + got; (p = memchr(p, '<', (size_t)(e - p))); p++)
       tags++;
-    if (small)
-      count_chars((const unsigned char *)buf, (size_t)got, seen, &distinct);
   }
   close(fd);
   free(buf);
   if (got < 0 || !buf)
     return 0;
-  return bytes * 7 + tags * 280 + (small ? (size_t)16 * (1 << 20) / 10 + distinct * 1434 : 0);
+  return bytes * 7 + tags * 280;
 }
 
 // 'number_in()' - The first decimal number in the file at PATH after the text
@@ -668,7 +636,7 @@ static void *populate_main(void *arg) {
   heap_job *j = arg;
 #ifdef MADV_POPULATE_WRITE
   const size_t huge = (size_t)2 << 20;
-  size_t want = (heap_estimate(j->path, false) + huge - 1) & ~(huge - 1);
+  size_t want = (heap_estimate(j->path) + huge - 1) & ~(huge - 1);
   if (want > j->heap.len)
     want = j->heap.len;
   // Never more than a quarter of the memory there is room for: a report that
@@ -690,28 +658,19 @@ static void *populate_main(void *arg) {
 // so that the page faults' cost (on a virtual machine most of a fresh
 // page's first touch is the host's: 0.5-2 ms per 2 MiB page on the
 // 2026-12-03 test VM, a tenth of a 100,000-section render's time) is paid
-// beside the render instead of inside it. A smaller report's further
-// 2 MiB pages, when it needs any (the example report: one), are faulted in
-// here, on this thread, which then waits a little for the fonts the other
-// core is binding anyway: otherwise the first touch fell to the helper
-// thread making the body font's program, the render's longest step (the
-// example 0.05-0.10 ms faster). The large report's thread is detached: a render
-// that ends first does not wait for it. Nothing here changes any output.
+// beside the render instead of inside it. The thread is detached: a render
+// that ends first does not wait for it. A smaller report's pages are not
+// faulted in ahead: only the render thread allocates from this heap, and
+// an estimate that faulted in a page the render then did not use (the
+// example: one 2 MiB page where a second was estimated) cost it 0.21 ms
+// (2026-12-03); reports of 2,000 distinct characters or 1,000 sections
+// gained nothing measurable from it. Nothing here changes any output.
 static void heap_ahead(const cli_heap *heap, const char *path) {
   struct stat sb;
   if (!heap->start || !strcmp(path, "-") || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
     return;
-  if (sb.st_size < (1 << 20)) {
-#ifdef MADV_POPULATE_WRITE
-    const size_t huge = (size_t)2 << 20;
-    size_t want = (heap_estimate(path, true) + huge - 1) & ~(huge - 1);
-    if (want > heap->len)
-      want = heap->len & ~(huge - 1);
-    if (want > huge) // the first one is in use already
-      madvise(heap->start + huge, want - huge, MADV_POPULATE_WRITE);
-#endif
+  if (sb.st_size < (1 << 20))
     return;
-  }
   heap_job *j = malloc(sizeof *j);
   char *copy = strdup(path);
   if (!j || !copy) {
@@ -944,10 +903,16 @@ static int finish_streams(int rc, bool reported) {
 // memory stays for reuse, and the reserved part is backed with transparent
 // huge pages (madvise mode; a hint that may be refused). Where the
 // reservation is refused (strict overcommit, a small machine) a 32 MiB step
-// is used instead. With ONE_ARENA (one document: its two helper threads
-// allocate little) every thread uses that heap; batch workers keep arenas
-// of their own (huge pages there made -j2 slower). Nothing here changes any
-// output.
+// is used instead. Every thread keeps its own arena (the C library's
+// default): the render thread's is this heap, and the helper threads' come
+// in small pages. A single arena for all threads (the earlier policy, so
+// that the helpers' blocks came from huge pages too) made the render thread
+// and the helpers wait for each other's malloc() calls, some 80 times per
+// render of the example (29 context switches against 8); with an arena per
+// thread the example took 0.38 ms less back to back, 0.50 ms less after
+// 140 ms idle and 0.46 ms less right after a Typst run (2026-12-03, paired
+// runs in random order), for some 270 more small-page faults on the
+// helpers. Nothing here changes any output.
 //
 // Huge pages come in aligned 2 MiB blocks, and the heap's start (where the
 // C library and the loader have put their first blocks) is not aligned: the
@@ -962,9 +927,7 @@ static int finish_streams(int rc, bool reported) {
 // pages first.
 // Returns that block (to be freed at exit), or NULL; *HEAP is set to the
 // reservation's part in huge pages (for heap_ahead()) when there is one.
-static void *tune_memory(bool one_arena, cli_heap *heap) {
-  if (one_arena)
-    mallopt(M_ARENA_MAX, 1);
+static void *tune_memory(cli_heap *heap) {
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   const size_t steps[] = {(size_t)1 << 30, (size_t)32 << 20};
@@ -1108,7 +1071,7 @@ int main(int argc, char **argv) {
   open_std_fds();
   int batch_at = batch_command(argc, argv);
   cli_heap heap = {NULL, 0};
-  void *below_huge = tune_memory(!batch_at, &heap);
+  void *below_huge = tune_memory(&heap);
   int rc = run(argc, argv, batch_at, heap);
   free(below_huge);
   return rc;
