@@ -33,8 +33,8 @@ enum {
   CLI_F_DATE = 1u << 1     // renders: reads SOURCE_DATE_EPOCH into render.creation_date
 };
 
-// The free part of the heap's reservation that is backed by huge pages
-// (main.c tune_memory()), or {NULL, 0}.
+// The free part of the heap's reservation (main.c tune_memory(); in huge
+// pages where they were chosen), or {NULL, 0}.
 typedef struct cli_heap {
   char *start;
   size_t len;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { OPT_STRICT = 256, OPT_DIAG, OPT_ROOT, OPT_LAYOUT, OPT_VERSION, OPT_FONT_DIR, OPT_DUMP_LAYOUT };
@@ -894,66 +895,91 @@ static int finish_streams(int rc, bool reported) {
   return rc;
 }
 
+// 'fault_ns()' - Nanoseconds per page the kernel took to make the N pages
+// at P resident (MADV_POPULATE_WRITE: as a first write would, the contents
+// unchanged), or 0 when it cannot tell (a kernel before 5.14).
+static long fault_ns(char *p, size_t n, size_t page) {
+#ifdef MADV_POPULATE_WRITE
+  struct timespec a, b;
+  clock_gettime(CLOCK_MONOTONIC, &a);
+  if (madvise(p, n * page, MADV_POPULATE_WRITE) != 0)
+    return 0;
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  return ((b.tv_sec - a.tv_sec) * 1000000000L + (b.tv_nsec - a.tv_nsec)) / (long)n;
+#else
+  (void)p, (void)n, (void)page;
+  return 0;
+#endif
+}
+
 // 'tune_memory()' - The process's allocator policy. A render touches some
-// 10 MiB of fresh memory (a 100,000-section report about 250 MiB), and on
-// virtual machines a page fault is costly: on the 2-core test machines a
-// first touch of a 4 KiB page took 10-14 us, and of a 2 MiB huge page about
-// 0.15 us per 4 KiB. So the heap is reserved in one large step (virtual:
-// nothing is resident until touched), large blocks come from it too, freed
-// memory stays for reuse, and the reserved part is backed with transparent
-// huge pages (madvise mode; a hint that may be refused). Where the
-// reservation is refused (strict overcommit, a small machine) a 32 MiB step
-// is used instead. Every thread keeps its own arena (the C library's
-// default): the render thread's is this heap, and the helper threads' come
-// in small pages. A single arena for all threads (the earlier policy, so
-// that the helpers' blocks came from huge pages too) made the render thread
-// and the helpers wait for each other's malloc() calls, some 80 times per
-// render of the example (29 context switches against 8); with an arena per
-// thread the example took 0.38 ms less back to back, 0.50 ms less after
-// 140 ms idle and 0.46 ms less right after a Typst run (2026-12-03, paired
-// runs in random order), for some 270 more small-page faults on the
-// helpers. Nothing here changes any output.
+// 2-10 MiB of fresh memory (a 100,000-section report about 200 MiB). The
+// heap is reserved in one large step (virtual: nothing is resident until
+// touched), large blocks come from it too, and freed memory stays for
+// reuse. Where the reservation is refused (strict overcommit, a small
+// machine) a 32 MiB step is used instead. Every thread keeps its own arena
+// (the C library's default): the render thread's is this heap, and the
+// helper threads' come in small pages. A single arena for all threads (the
+// earlier policy, so that the helpers' blocks came from huge pages too)
+// made the render thread and the helpers wait for each other's malloc()
+// calls, some 80 times per render of the example (29 context switches
+// against 8); with an arena per thread the example took 0.38 ms less back
+// to back, 0.50 ms less after 140 ms idle and 0.46 ms less right after a
+// Typst run (2026-12-03, paired runs in random order), for some 270 more
+// small-page faults on the helpers.
 //
-// Huge pages come in aligned 2 MiB blocks, and the heap's start (where the
-// C library and the loader have put their first blocks) is not aligned: the
-// part of the reservation below the first boundary is taken by one block
-// that is never written, so that everything allocated later comes from the
-// huge pages. Measured on the example (interleaved runs, 2026-12-02): 35.3
-// ms with the first 8 MiB in small pages (the previous policy) against 26.0
-// ms like this, 1,300 page faults against 380; 37.0 against 33.0 ms with two
-// seconds between runs, and 36.5 against 33.9 ms right after a Typst run.
-// The VM of an earlier session (2026-12-02 11:00 UTC) had made zeroing huge
-// pages dear after idle; that one is why the previous policy kept small
-// pages first.
+// Small or huge pages: what a fresh page costs differs between virtual
+// machines of the same kind, and the heap's pages are chosen by what its
+// first eight small pages (made resident here; the next allocations use
+// them) cost. On the 2026-12-02 test VMs a first touch of a 4 KiB page took
+// 10-14 us and of a 2 MiB huge page about 0.15 us per 4 KiB: huge pages made
+// the example 26.0 ms against 35.3. On the 2026-12-03 one a 4 KiB page took
+// 1.3-1.6 us, while the first 2 MiB page took either 0.25 ms or about 5 ms
+// (in 14 of 25 runs right after a Typst run at one time, a few in 25 at
+// another: a page the host had to back anew), so huge pages saved at most
+// 0.1 ms and often cost 5. A small page dearer than DEAR_FAULT_NS: the
+// reservation is backed with transparent huge pages (madvise mode; a hint
+// that may be refused), and since they come in aligned 2 MiB blocks and the
+// heap's start is not aligned, the part below the first boundary is taken
+// by one block that is never written, so that everything allocated later
+// comes from the huge pages. Otherwise all of it stays in small pages.
+// Nothing here changes any output.
 // Returns that block (to be freed at exit), or NULL; *HEAP is set to the
-// reservation's part in huge pages (for heap_ahead()) when there is one.
+// reservation's free part (for heap_ahead()) when there is one.
+#define DEAR_FAULT_NS 5000L
 static void *tune_memory(cli_heap *heap) {
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   const size_t steps[] = {(size_t)1 << 30, (size_t)32 << 20};
   const uintptr_t huge = (uintptr_t)2 << 20;
+  long ps = sysconf(_SC_PAGESIZE);
+  const uintptr_t page = ps > 0 ? (uintptr_t)ps : 4096;
   for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
     mallopt(M_TOP_PAD, (int)steps[i]);
     char *before = sbrk(0);
     void *grow = malloc(mallinfo2().keepcost + 4096); // just past the top chunk
     char *after = sbrk(0);
     bool grew = grow && before != (char *)-1 && (size_t)(after - before) >= steps[i] / 2;
-    uintptr_t from = ((uintptr_t)before + huge - 1) & ~(huge - 1);
-    if (grew && (uintptr_t)after > from + huge) {
-      size_t len = ((uintptr_t)after - from) & ~(huge - 1);
-      if (madvise((void *)from, len, MADV_HUGEPAGE) == 0) // a hint: failure is harmless
-        *heap = (cli_heap){(char *)from, len};
-    }
-    free(grow); // back into the top chunk (the 1 GiB pad keeps free() from trimming it)
+    free(grow); // back into the top chunk (the pad keeps free() from trimming it)
     if (!grew)
       continue;
-    if ((uintptr_t)after <= from + huge)
-      return NULL;
-    // The free top chunk now runs from TOP to the break; a block ending at
-    // FROM leaves the next allocation there. It is never used (it is freed
-    // at exit), costs address space only, and its header is the one byte
-    // range it writes, next to the old break.
+    // The free top chunk now runs from TOP to the break; the probe's pages
+    // are past its header.
     uintptr_t top = (uintptr_t)sbrk(0) - mallinfo2().keepcost;
+    uintptr_t probe = (top + 64 + page - 1) & ~(page - 1);
+    const size_t probes = 8;
+    long ns = probe + probes * page <= (uintptr_t)after ? fault_ns((char *)probe, probes, page) : 0;
+    uintptr_t from = ((uintptr_t)before + huge - 1) & ~(huge - 1);
+    if (ns < DEAR_FAULT_NS || (uintptr_t)after <= from + huge) {
+      *heap = (cli_heap){(char *)top, (uintptr_t)after - top};
+      return NULL;
+    }
+    size_t len = ((uintptr_t)after - from) & ~(huge - 1);
+    if (madvise((void *)from, len, MADV_HUGEPAGE) == 0) // a hint: failure is harmless
+      *heap = (cli_heap){(char *)from, len};
+    // A block ending at FROM leaves the next allocation there. It is never
+    // used (it is freed at exit), costs address space only, and its header
+    // is the one byte range it writes, next to the old break.
     return top < from && from - top > 4096 && from - top < 2 * huge ? malloc(from - top - 2 * sizeof(size_t)) : NULL;
   }
   return NULL;
