@@ -92,6 +92,7 @@ struct evalpdf_context {
                        // may read it on another thread)
   bool prep_early;   // started by evalpdf_context_new() (EVALPDF_OPT_PREPARE): it waits for prep_given
   atomic_bool prep_called; // evalpdf_context_prepare() was called (a render may read it on another thread)
+  ep_relay *relay;         // the prepare thread's offer to be the first render's programs helper (program.h)
   pthread_t prep;
   char *prep_path;   // the layout it loads
   file_stamp prep_stamp; // the version of it parsed
@@ -296,6 +297,7 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
   pthread_cond_init(&c->prep_cv, NULL);
   ep_diags_init(&c->prep_diags);
   ep_sweeps_init(&c->sweeps);
+  c->relay = ep_relay_new();
   c->sweeps.start = ep_thread_start; // a replaced PDF is released on the other core
   ep_diags_init(&c->font_diags);
   c->flags = opts->flags;
@@ -342,6 +344,7 @@ void evalpdf_context_free(evalpdf_context *ctx) {
   }
   if (ctx->prep_on)
     pthread_join(ctx->prep, NULL);
+  ep_relay_free(ctx->relay);
   free(ctx->prep_path);
   for (size_t i = 0; i < ctx->nstyles; i++) {
     free(ctx->styles[i]->path);
@@ -875,8 +878,10 @@ static void *prepare_main(void *arg) {
       pthread_cond_wait(&ctx->prep_cv, &ctx->prep_mx);
     bool given = ctx->prep_given;
     pthread_mutex_unlock(&ctx->prep_mx);
-    if (!given)
+    if (!given) {
+      ep_relay_serve(ctx->relay); // (no render waits: none was prepared)
       return NULL;
+    }
   }
   pthread_mutex_lock(&ctx->lock);
   const style_entry *e = find_style(ctx, ctx->prep_path, &ctx->prep_stamp); // a render may have been first
@@ -905,6 +910,7 @@ static void *prepare_main(void *arg) {
     ep_wordseg_warm();
   if (!atomic_exchange(&ctx->pdf_warm_taken, true))
     ep_pdf_warm();
+  ep_relay_serve(ctx->relay); // a render's helper from here, if one waits
   return NULL;
 }
 
@@ -1123,8 +1129,11 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
   uint32_t *chars = NULL;
   size_t nchars = 0;
   if (st == EVALPDF_OK && !t->dump) {
+    // The prepare thread, when it is to finish soon, becomes the helper
+    // once done: 0.05-0.1 ms of a thread's start saved here, and no helper
+    // waiting beside it on its core meanwhile.
     if (!(ctx->flags & EVALPDF_OPT_SERIAL))
-      programs = ep_programs_new(true);
+      programs = ctx->prep_on && ctx->prep_called ? ep_programs_new_relayed(ctx->relay) : ep_programs_new(true);
     ep_layout_report_chars(doc->report, &chars, &nchars);
   }
   // The body font's program can start once the prepare thread knows the

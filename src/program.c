@@ -56,6 +56,16 @@ typedef struct stream_zc {
 #define STREAM_BACKLOG 32 // raw streams waiting for the helper at most (ep_programs_add_stream())
 #define FINISH_SPIN_NS 10000000L // how long a caller waits awake for a task running elsewhere
 
+// A thread's offer to be one programs object's helper (see program.h).
+struct ep_relay {
+  pthread_mutex_t lock; // taken before a waiting object's own lock, never after
+  ep_programs *waiting; // posted by ep_programs_new_relayed(), not taken yet
+  bool closed;          // the thread has called ep_relay_serve(): nothing more is taken
+};
+
+// Where a relayed object's helper is (ep_programs.served).
+typedef enum serve_state { SERVE_NONE = 0, SERVE_WAITING, SERVE_ON, SERVE_OVER } serve_state;
+
 struct ep_programs {
   pthread_mutex_t lock;
   pthread_cond_t cond; // broadcast whenever a task ends or stop is set (wake())
@@ -73,6 +83,8 @@ struct ep_programs {
   bool streams_open;   // more streams may come (ep_programs_streams_end() not called)
   stream_zc caller_zc; // the caller's compressor (the helper keeps its own)
   bool thread_on;
+  ep_relay *relay;    // set when a relay's thread was offered the helper's part
+  serve_state served; // that thread's progress (P locked)
   pthread_t thread;
 };
 
@@ -308,24 +320,93 @@ static void order_items(ep_programs *p) {
   }
 }
 
-// 'ep_programs_new()' - No items yet; the helper thread started (USE_HELPER)
-// and waiting for them.
-ep_programs *ep_programs_new(bool use_helper) {
+// 'has_helper()' - True while a helper runs or is to come for P (P locked,
+// or not shared yet): tasks may be left to it.
+static bool has_helper(const ep_programs *p) {
+  return p->thread_on || p->served == SERVE_WAITING || p->served == SERVE_ON;
+}
+
+// 'programs_alloc()' - A programs object with no items and no helper.
+static ep_programs *programs_alloc(void) {
   ep_programs *p = ep_xcalloc(1, sizeof *p);
   pthread_mutex_init(&p->lock, NULL);
   pthread_cond_init(&p->cond, NULL);
   p->streams_open = true;
+  return p;
+}
+
+// 'ep_programs_new()' - No items yet; the helper thread started (USE_HELPER)
+// and waiting for them.
+ep_programs *ep_programs_new(bool use_helper) {
+  ep_programs *p = programs_alloc();
   p->thread_on = use_helper && ep_thread_start(&p->thread, helper, p) == 0;
   return p;
+}
+
+// 'ep_relay_new()' - A relay no object waits on yet (see program.h).
+ep_relay *ep_relay_new(void) {
+  ep_relay *r = ep_xcalloc(1, sizeof *r);
+  pthread_mutex_init(&r->lock, NULL);
+  return r;
+}
+
+// 'ep_relay_free()' - Free R (see program.h).
+void ep_relay_free(ep_relay *r) {
+  if (!r)
+    return;
+  pthread_mutex_destroy(&r->lock);
+  free(r);
+}
+
+// 'ep_programs_new_relayed()' - ep_programs_new(true) with R's thread as the
+// helper when it may still take one (see program.h).
+ep_programs *ep_programs_new_relayed(ep_relay *r) {
+  ep_programs *p = programs_alloc();
+  if (r) {
+    pthread_mutex_lock(&r->lock);
+    if (!r->closed && !r->waiting) {
+      r->waiting = p;
+      p->relay = r;
+      p->served = SERVE_WAITING;
+    }
+    pthread_mutex_unlock(&r->lock);
+  }
+  if (!p->relay)
+    p->thread_on = ep_thread_start(&p->thread, helper, p) == 0;
+  return p;
+}
+
+// 'ep_relay_serve()' - On R's thread: be the waiting object's helper, if
+// one waits, until its work is done or it is stopped (see program.h).
+void ep_relay_serve(ep_relay *r) {
+  if (!r)
+    return;
+  pthread_mutex_lock(&r->lock);
+  ep_programs *p = r->waiting;
+  r->waiting = NULL;
+  r->closed = true;
+  if (p) { // taken under R's lock: ep_programs_stop() sees either this or the object still waiting
+    pthread_mutex_lock(&p->lock);
+    p->served = SERVE_ON;
+    pthread_mutex_unlock(&p->lock);
+  }
+  pthread_mutex_unlock(&r->lock);
+  if (!p)
+    return;
+  helper(p);
+  pthread_mutex_lock(&p->lock);
+  p->served = SERVE_OVER;
+  wake(p); // ep_programs_stop() may be waiting for this
+  pthread_mutex_unlock(&p->lock);
 }
 
 // 'ep_programs_speculate()' - Queue programs to make ahead (see program.h).
 void ep_programs_speculate(ep_programs *p, ep_face *const *faces, const uint32_t *const *cps, const size_t *ns,
                            size_t n) {
-  if (!p || !p->thread_on || !n)
+  if (!p || !n)
     return;
   pthread_mutex_lock(&p->lock);
-  for (size_t i = 0; i < n && !p->posted; i++) {
+  for (size_t i = 0; i < n && !p->posted && has_helper(p); i++) {
     bool known = !faces[i];
     for (size_t k = 0; k < p->nspecs && !known; k++) // asked for before: one program each
       known = p->specs[k].face == faces[i] && p->specs[k].n == ns[i] &&
@@ -442,7 +523,7 @@ size_t ep_programs_add_stream(ep_programs *p, unsigned char *data, size_t len, i
   }
   size_t k = p->nstreams++;
   p->streams[k] = (stream_job){data, NULL, len, 0, level, TASK_TODO};
-  if (p->thread_on && !p->stop) {
+  if (has_helper(p) && !p->stop) {
     wake(p);
     // A helper busy with a long font deflate leaves the streams to pile up
     // (a 50,000-section report held 31 MB of pages' raw content at once):
@@ -510,6 +591,19 @@ void ep_programs_stop(ep_programs *p) {
   if (p->thread_on)
     pthread_join(p->thread, NULL);
   p->thread_on = false;
+  if (p->relay) { // withdrawn if still waiting, else its end waited for
+    pthread_mutex_lock(&p->relay->lock);
+    if (p->relay->waiting == p)
+      p->relay->waiting = NULL;
+    pthread_mutex_unlock(&p->relay->lock);
+    pthread_mutex_lock(&p->lock);
+    if (p->served == SERVE_WAITING)
+      p->served = SERVE_OVER;
+    while (p->served == SERVE_ON)
+      pthread_cond_wait(&p->cond, &p->lock);
+    pthread_mutex_unlock(&p->lock);
+    p->relay = NULL;
+  }
 }
 
 // 'ep_programs_free()' - Stop and join the helper, free everything.

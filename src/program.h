@@ -29,6 +29,34 @@ ep_programs *ep_programs_start(ep_face *const *faces, const uint32_t *const *cps
 // ep_programs_free() (also when no items were ever posted).
 ep_programs *ep_programs_new(bool use_helper);
 
+// A thread's offer to become the helper of one programs object once its
+// own work is done (evalpdf.c: the prepare thread, whose core then goes on
+// to the body font's program: no thread is started for it, and no helper
+// waits beside the prepare thread on the same core meanwhile).
+typedef struct ep_relay ep_relay;
+
+// 'ep_relay_new()' - A relay for a thread that will call ep_relay_serve()
+// (or for none: objects then wait on it until they are stopped, doing their
+// work on their caller's thread). Free with ep_relay_free() once that
+// thread has been joined, or when no thread was started.
+ep_relay *ep_relay_new(void);
+
+// 'ep_relay_free()' - Free R (NULL is fine); no object may wait on it.
+void ep_relay_free(ep_relay *r);
+
+// 'ep_programs_new_relayed()' - As ep_programs_new(true), except that when
+// R's thread has not called ep_relay_serve() yet and no other object waits
+// on R, that thread becomes the helper when it gets there, and none is
+// started. ep_programs_stop() (and ep_programs_free()) withdraw the object
+// if it still waits, or wait for that thread to leave it. R must outlive
+// the object.
+ep_programs *ep_programs_new_relayed(ep_relay *r);
+
+// 'ep_relay_serve()' - Called once by R's thread after its own work: be the
+// helper of the object waiting on R, if any, until its work is done or it
+// is stopped; objects made later start helper threads of their own.
+void ep_relay_serve(ep_relay *r);
+
 // 'ep_programs_speculate()' - Before the items are posted, let P's helper
 // make the programs of FACES[i] cut down to CPS[i][0..NS[i]-1] (sorted and
 // unique, as items have them; copied), largest first, into each face's
