@@ -1375,6 +1375,11 @@ static int build_pdf(const ep_dlist *dl, ep_dlist *release, const char *path, ep
   if (e != 0)
     built = output_failed(&w, path, e, true);
   built = built && save(&w, &out);
+  // The file is put in place first: the replaced one's release (a third of
+  // a millisecond for the example's, on another thread) then runs while
+  // the rest is freed here.
+  if (built && (e = ep_pdf_out_finish(&out)) != 0)
+    built = output_failed(&w, path, e, out.open_failed);
   ep_programs_stop(w.programs); // no task may run once the arrays it borrows are freed
   if (w.own_programs)
     ep_programs_free(w.programs);
@@ -1383,8 +1388,6 @@ static int build_pdf(const ep_dlist *dl, ep_dlist *release, const char *path, ep
   free(w.prog_ns);
   if (w.doc)
     HPDF_Free(w.doc);
-  if (built && (e = ep_pdf_out_finish(&out)) != 0)
-    built = output_failed(&w, path, e, out.open_failed);
   if (built && !path) {
     *data = out.data ? out.data : ep_xmalloc(1);
     *len = out.len;
