@@ -1165,6 +1165,12 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
     if (!atomic_load(&ctx->prep_styled) && !atomic_exchange(&ctx->ws_warm_taken, true))
       ep_wordseg_warm();
   }
+  // A file this render will replace is released on another thread once the
+  // new one is in place; that thread starts now, while this one has time.
+  struct stat out_st;
+  if (st == EVALPDF_OK && !t->dump && t->path && strcmp(t->path, "-") && stat(t->path, &out_st) == 0 &&
+      S_ISREG(out_st.st_mode))
+    ep_sweeps_ready(&ctx->sweeps);
   // Then it waits for the style awake rather than asleep on the context's
   // lock, which the prepare thread holds while it binds the fonts.
   if (st == EVALPDF_OK && ctx->prep_on && ctx->prep_called)

@@ -881,14 +881,27 @@ static unsigned process_umask(void) {
 void ep_sweeps_init(ep_sweeps *s) {
   memset(s, 0, sizeof *s);
   pthread_mutex_init(&s->lock, NULL);
+  pthread_mutex_init(&s->wait_lock, NULL);
+  pthread_cond_init(&s->cv, NULL);
+  s->wait_fd = -1;
 }
 
 // 'ep_sweeps_free()' - Free the folder names the set holds.
 void ep_sweeps_free(ep_sweeps *s) {
+  pthread_mutex_lock(&s->lock);
+  if (s->waiting) { // started ahead, and no file came
+    pthread_mutex_lock(&s->wait_lock);
+    s->wait_cancel = true;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->wait_lock);
+  }
+  pthread_mutex_unlock(&s->lock);
   if (s->releasing)
     pthread_join(s->releaser, NULL);
   for (unsigned i = 0; i < EP_SWEEP_SLOTS; i++)
     free(s->dir[i]);
+  pthread_cond_destroy(&s->cv);
+  pthread_mutex_destroy(&s->wait_lock);
   pthread_mutex_destroy(&s->lock);
   memset(s, 0, sizeof *s);
 }
@@ -897,6 +910,39 @@ void ep_sweeps_free(ep_sweeps *s) {
 static void *release_main(void *arg) {
   close((int)(intptr_t)arg);
   return NULL;
+}
+
+// 'release_wait_main()' - A releasing thread started ahead (ARG: its
+// ep_sweeps): wait for the descriptor ep_sweeps_release() gives it, or for
+// ep_sweeps_free(), then close it.
+static void *release_wait_main(void *arg) {
+  ep_sweeps *s = arg;
+  pthread_mutex_lock(&s->wait_lock);
+  while (s->wait_fd < 0 && !s->wait_cancel)
+    pthread_cond_wait(&s->cv, &s->wait_lock);
+  int fd = s->wait_fd;
+  s->wait_fd = -1;
+  pthread_mutex_unlock(&s->wait_lock);
+  if (fd >= 0)
+    close(fd);
+  return NULL;
+}
+
+// 'ep_sweeps_ready()' - Start the releasing thread ahead (see util.h).
+void ep_sweeps_ready(ep_sweeps *s) {
+  if (!s)
+    return;
+  pthread_mutex_lock(&s->lock);
+  if (!s->waiting) {
+    if (s->releasing) // the previous one: given its descriptor, and done as a rule
+      pthread_join(s->releaser, NULL);
+    s->wait_fd = -1; // (no releaser runs now: no WAIT_LOCK needed)
+    s->wait_cancel = false;
+    s->releasing = (s->start ? s->start(&s->releaser, release_wait_main, s)
+                             : pthread_create(&s->releaser, NULL, release_wait_main, s)) == 0;
+    s->waiting = s->releasing;
+  }
+  pthread_mutex_unlock(&s->lock);
 }
 
 // 'ep_sweeps_release()' - Close a replaced file's last reference off the caller's path (see util.h).
@@ -908,6 +954,15 @@ void ep_sweeps_release(ep_sweeps *s, int fd) {
     return;
   }
   pthread_mutex_lock(&s->lock);
+  if (s->waiting) { // started ahead: it takes this one
+    s->waiting = false;
+    pthread_mutex_lock(&s->wait_lock);
+    s->wait_fd = fd;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->wait_lock);
+    pthread_mutex_unlock(&s->lock);
+    return;
+  }
   if (s->releasing) // the previous one: long done, as a rule
     pthread_join(s->releaser, NULL);
   bool started = (s->start ? s->start(&s->releaser, release_main, (void *)(intptr_t)fd)
