@@ -1166,10 +1166,11 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
       ep_wordseg_warm();
   }
   // A file this render will replace is released on another thread once the
-  // new one is in place; that thread starts now, while this one has time.
+  // new one is in place; that thread starts now when this one would wait
+  // for the style anyway (else when the file is opened: ep_outfile_open()).
   struct stat out_st;
-  if (st == EVALPDF_OK && !t->dump && t->path && strcmp(t->path, "-") && stat(t->path, &out_st) == 0 &&
-      S_ISREG(out_st.st_mode))
+  if (st == EVALPDF_OK && !t->dump && t->path && strcmp(t->path, "-") && ctx->prep_on &&
+      !atomic_load(&ctx->prep_styled) && stat(t->path, &out_st) == 0 && S_ISREG(out_st.st_mode))
     ep_sweeps_ready(&ctx->sweeps);
   // Then it waits for the style awake rather than asleep on the context's
   // lock, which the prepare thread holds while it binds the fonts.

@@ -1051,6 +1051,8 @@ int ep_outfile_open(ep_outfile *o, const char *target, ep_sweeps *sweeps) {
   free(dir);
   o->fd = fd;
   o->sweeps = sweeps; // o->swept is false: the open zeroed *O
+  if (o->replaces) // its releasing thread starts now, if none waits yet
+    ep_sweeps_ready(sweeps);
   return 0;
 }
 
