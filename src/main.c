@@ -917,16 +917,19 @@ static long fault_ns(char *p, size_t n, size_t page) {
 // heap is reserved in one large step (virtual: nothing is resident until
 // touched), large blocks come from it too, and freed memory stays for
 // reuse. Where the reservation is refused (strict overcommit, a small
-// machine) a 32 MiB step is used instead. Every thread keeps its own arena
-// (the C library's default): the render thread's is this heap, and the
-// helper threads' come in small pages. A single arena for all threads (the
-// earlier policy, so that the helpers' blocks came from huge pages too)
-// made the render thread and the helpers wait for each other's malloc()
-// calls, some 80 times per render of the example (29 context switches
-// against 8); with an arena per thread the example took 0.38 ms less back
-// to back, 0.50 ms less after 140 ms idle and 0.46 ms less right after a
-// Typst run (2026-12-03, paired runs in random order), for some 270 more
-// small-page faults on the helpers.
+// machine) a 32 MiB step is used instead. Where small pages are cheap (see
+// below) every thread keeps its own arena (the C library's default): the
+// render thread's is this heap, and the helper threads' come in small
+// pages. A single arena for all threads (the earlier policy, so that the
+// helpers' blocks came from huge pages too) made the render thread and the
+// helpers wait for each other's malloc() calls, some 80 times per render of
+// the example (29 context switches against 8); with an arena per thread the
+// example took 0.38 ms less back to back, 0.50 ms less after 140 ms idle
+// and 0.46 ms less right after a Typst run (2026-12-03, paired runs in
+// random order), for some 270 more small-page faults on the helpers. Where
+// small pages are dear those faults would cost the helpers some 3 ms, so
+// there (and with ONE_ARENA: not a batch, whose workers keep arenas of
+// their own) the single arena stays, as measured on those machines.
 //
 // Small or huge pages: what a fresh page costs differs between virtual
 // machines of the same kind, and the heap's pages are chosen by what its
@@ -947,7 +950,7 @@ static long fault_ns(char *p, size_t n, size_t page) {
 // Returns that block (to be freed at exit), or NULL; *HEAP is set to the
 // reservation's free part (for heap_ahead()) when there is one.
 #define DEAR_FAULT_NS 5000L
-static void *tune_memory(cli_heap *heap) {
+static void *tune_memory(bool one_arena, cli_heap *heap) {
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   const size_t steps[] = {(size_t)1 << 30, (size_t)32 << 20};
@@ -974,6 +977,8 @@ static void *tune_memory(cli_heap *heap) {
       *heap = (cli_heap){(char *)top, (uintptr_t)after - top};
       return NULL;
     }
+    if (one_arena) // no thread has been started yet
+      mallopt(M_ARENA_MAX, 1);
     size_t len = ((uintptr_t)after - from) & ~(huge - 1);
     if (madvise((void *)from, len, MADV_HUGEPAGE) == 0) // a hint: failure is harmless
       *heap = (cli_heap){(char *)from, len};
@@ -1097,7 +1102,7 @@ int main(int argc, char **argv) {
   open_std_fds();
   int batch_at = batch_command(argc, argv);
   cli_heap heap = {NULL, 0};
-  void *below_huge = tune_memory(&heap);
+  void *below_huge = tune_memory(!batch_at, &heap);
   int rc = run(argc, argv, batch_at, heap);
   free(below_huge);
   return rc;
