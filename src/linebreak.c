@@ -870,7 +870,7 @@ static bool lb_search(lb_ctx *c, int pass)
         ms = me = b;
         too_wide = false;
         fits = true;
-        bad = !ends_seg && lb_measure_of(c, a) > LB_EPS ? LB_BAD_MAX + 1000 : 0;
+        bad = !ends_seg && N->measure > LB_EPS ? LB_BAD_MAX + 1000 : 0;
       }
       double d = c->dem[a] + (LB_LINE_PEN + bad) * (LB_LINE_PEN + bad);
       if (too_wide) {

@@ -577,7 +577,7 @@ static size_t heap_estimate(const char *path) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return 0;
-  const size_t chunk = (size_t)1 << 20;
+  static const size_t chunk = (size_t)1 << 20;
   char *buf = malloc(chunk);
   size_t bytes = 0, tags = 0;
   ssize_t got = 0;
@@ -588,9 +588,7 @@ static size_t heap_estimate(const char *path) {
   }
   close(fd);
   free(buf);
-  if (got < 0 || !buf)
-    return 0;
-  return bytes * 7 + tags * 280;
+  return got < 0 || !buf ? 0 : bytes * 7 + tags * 280;
 }
 
 // 'number_in()' - The first decimal number in the file at PATH after the text
@@ -668,9 +666,7 @@ static void *populate_main(void *arg) {
 // gained nothing measurable from it. Nothing here changes any output.
 static void heap_ahead(const cli_heap *heap, const char *path) {
   struct stat sb;
-  if (!heap->start || !strcmp(path, "-") || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
-    return;
-  if (sb.st_size < (1 << 20))
+  if (!heap->start || !strcmp(path, "-") || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < (1 << 20))
     return;
   heap_job *j = malloc(sizeof *j);
   char *copy = strdup(path);
