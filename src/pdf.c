@@ -40,6 +40,7 @@
 #include "subset.h"
 #include "util.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -58,6 +59,120 @@ _Static_assert(HPDF_MAX_FONTSIZE == EP_PDF_MAX_FONT_SIZE, "pdf_survey.c's font s
 #if HPDF_VERSION_ID != 20300
 #error "pdf.c uses libharu 2.3.0 internals (dictionary write hooks, stream records, list growth, page resources, page labels); check them against this libharu version first"
 #endif
+
+// libharu, loaded when a PDF is first made (dlopen(): a command that writes
+// no PDF never maps it, nor the libpng and zlib it brings, and a render's
+// first load runs on the prepare thread, ep_pdf_warm(), instead of in the
+// program's start-up: some 0.2 ms there on the test VMs). Each writer holds
+// the functions it calls; the library stays loaded once loaded
+// (RTLD_NODELETE), so a later load only counts a reference.
+#ifndef EP_HPDF_SONAME
+#define EP_HPDF_SONAME "libhpdf-2.3.0.so"
+#endif
+#define HP_FUNCTIONS(X) \
+  X(AddPage) \
+  X(AddPageLabel) \
+  X(Array_Add) \
+  X(Array_AddName) \
+  X(Array_AddNumber) \
+  X(Array_AddReal) \
+  X(Array_Clear) \
+  X(Array_GetItem) \
+  X(Array_New) \
+  X(Binary_New) \
+  X(CallbackWriter_New) \
+  X(Destination_SetXYZ) \
+  X(DictStream_New) \
+  X(Dict_Add) \
+  X(Dict_AddName) \
+  X(Dict_AddNumber) \
+  X(Dict_GetItem) \
+  X(Dict_New) \
+  X(Dict_RemoveElement) \
+  X(Free) \
+  X(FreeMem) \
+  X(GetError) \
+  X(GetErrorDetail) \
+  X(GetMem) \
+  X(GetVersion) \
+  X(LinkAnnot_SetBorderStyle) \
+  X(List_ItemAt) \
+  X(New) \
+  X(Null_New) \
+  X(Page_CreateDestination) \
+  X(Page_CreateLinkAnnot) \
+  X(Page_SetHeight) \
+  X(Page_SetWidth) \
+  X(SaveToStream) \
+  X(SetCompressionMode) \
+  X(SetInfoAttr) \
+  X(SetInfoDateAttr) \
+  X(SetPageMode) \
+  X(Stream_Free) \
+  X(Stream_Write) \
+  X(Stream_WriteStr) \
+  X(String_New) \
+  X(Xref_Add)
+
+// The libharu functions the writer calls, as hpdf.h declares them.
+typedef struct hp_api {
+  void *handle; // NULL: not loaded
+#define HP_FIELD(name) __typeof__(HPDF_##name) *name;
+  HP_FUNCTIONS(HP_FIELD)
+#undef HP_FIELD
+} hp_api;
+
+// A call of libharu's HPDF_NAME through the writer W in scope.
+#define HP(name) (w->hp.name)
+
+// 'hp_open()' - Load libharu into API (by its soname, else by the path it
+// was found at when evalpdf was built); false, with API->handle NULL and
+// the loader's reason in WHY, when it or one of its functions is missing.
+static bool hp_open(hp_api *api, char *why, size_t size) {
+  memset(api, 0, sizeof *api);
+  const char *names[] = {EP_HPDF_SONAME,
+#ifdef EP_HPDF_PATH
+                         EP_HPDF_PATH
+#endif
+  };
+  snprintf(why, size, "not found");
+  for (size_t i = 0; i < sizeof names / sizeof *names && !api->handle; i++) {
+    api->handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    const char *err = api->handle ? NULL : dlerror(); // valid until the next dlopen()
+    if (err && i == 0)
+      snprintf(why, size, "%s", err);
+  }
+  if (!api->handle)
+    return false;
+  struct {
+    const char *name;
+    void **slot;
+  } fns[] = {
+#define HP_SLOT(name) {"HPDF_" #name, (void **)&api->name},
+      HP_FUNCTIONS(HP_SLOT)
+#undef HP_SLOT
+  };
+  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+    // POSIX: a dlsym() result converts to a function pointer; copied bytewise
+    // so ISO C's object/function pointer rule is not broken.
+    void *sym = dlsym(api->handle, fns[i].name);
+    if (!sym) {
+      snprintf(why, size, "%s has no %s", EP_HPDF_SONAME, fns[i].name);
+      dlclose(api->handle);
+      api->handle = NULL;
+      return false;
+    }
+    memcpy(fns[i].slot, &sym, sizeof sym);
+  }
+  return true;
+}
+
+// 'hp_close()' - Drop API's reference to libharu (it stays loaded).
+static void hp_close(hp_api *api) {
+  if (api->handle)
+    dlclose(api->handle);
+  api->handle = NULL;
+}
 
 #define POS_EPS 0.001       // pt: how far a glyph may sit from its Tc-run position
 #define GROUP_MAX 2000      // glyphs per Tj string (keeps content lines short)
@@ -111,6 +226,7 @@ typedef struct pdf_writer {
   int rc;               // EP_PDF_* of the first failure
   bool failed;          // a failure was reported (only the first is)
   hp_error err;         // filled by the libharu error handler
+  hp_api hp;            // libharu's functions (hp_open())
   HPDF_Doc doc;
   ep_buf content;       // the current page's content stream (operators as libharu writes them)
   ep_programs *programs;
@@ -188,9 +304,9 @@ static bool hp_ok(pdf_writer *w, HPDF_STATUS status, const char *fmt, ...) {
     // The handler's error, else the document's (libharu sets some without
     // calling the handler), else STATUS.
     HPDF_STATUS no = w->err.error_no, detail = w->err.detail_no;
-    if (!no && w->doc && HPDF_GetError(w->doc)) {
-      no = HPDF_GetError(w->doc);
-      detail = HPDF_GetErrorDetail(w->doc);
+    if (!no && w->doc && HP(GetError)(w->doc)) {
+      no = HP(GetError)(w->doc);
+      detail = HP(GetErrorDetail)(w->doc);
     }
     if (!no) {
       no = status;
@@ -284,14 +400,6 @@ static void start_programs(pdf_writer *w) {
   w->prog_ns = ns;
 }
 
-// 'write_flate_key()' - Write hook of a stream dictionary whose data is
-// already deflated: libharu writes no /Filter for an unfiltered stream, so
-// the key is added here (the hook runs after the other keys).
-static HPDF_STATUS write_flate_key(HPDF_Dict dict, HPDF_Stream out) {
-  (void)dict;
-  return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
-}
-
 // A stream's data held in one block; read with memcpy (libharu's memory
 // stream copies byte by byte into 4 KiB blocks, twice: in, and out when the
 // document is saved): a deflate that the programs object owns (a font
@@ -303,6 +411,14 @@ typedef struct pdf_blob {
   pdf_writer *w;             // its writer and item (font index or stream number)
   size_t item;
 } pdf_blob;
+
+// 'write_flate_key()' - Write hook of a stream dictionary whose data is
+// already deflated: libharu writes no /Filter for an unfiltered stream, so
+// the key is added here (the hook runs after the other keys).
+static HPDF_STATUS write_flate_key(HPDF_Dict dict, HPDF_Stream out) {
+  const pdf_writer *w = ((const pdf_blob *)dict->stream->attr)->w;
+  return HP(Stream_WriteStr)(out, "/Filter /FlateDecode\012");
+}
 
 // 'blob_read()' - libharu read function of a blob stream.
 static HPDF_STATUS blob_read(HPDF_Stream stream, HPDF_BYTE *ptr, HPDF_UINT *size) {
@@ -333,7 +449,10 @@ static HPDF_INT32 blob_tell(HPDF_Stream stream) { return (HPDF_INT32)((pdf_blob 
 static HPDF_UINT32 blob_size(HPDF_Stream stream) { return (HPDF_UINT32)((pdf_blob *)stream->attr)->len; }
 
 // 'blob_free()' - libharu free function of a blob stream: release the data.
-static void blob_free(HPDF_Stream stream) { HPDF_FreeMem(stream->mmgr, stream->attr); }
+static void blob_free(HPDF_Stream stream) {
+  const pdf_writer *w = ((const pdf_blob *)stream->attr)->w;
+  HP(FreeMem)(stream->mmgr, stream->attr);
+}
 
 // 'set_blob()' - Make an empty blob stream the data of stream dictionary D,
 // marked /FlateDecode (it replaces D's memory stream); the caller names the
@@ -341,15 +460,16 @@ static void blob_free(HPDF_Stream stream) { HPDF_FreeMem(stream->mmgr, stream->a
 // WHAT names it in errors. The blob, or NULL with the failure reported.
 static pdf_blob *set_blob(pdf_writer *w, HPDF_Dict d, const char *what) {
   HPDF_MMgr m = d->mmgr;
-  pdf_blob *b = HPDF_GetMem(m, (HPDF_UINT)sizeof *b);
-  HPDF_Stream s = b ? HPDF_GetMem(m, sizeof *s) : NULL;
+  pdf_blob *b = HP(GetMem)(m, (HPDF_UINT)sizeof *b);
+  HPDF_Stream s = b ? HP(GetMem)(m, sizeof *s) : NULL;
   if (!s) {
     if (b)
-      HPDF_FreeMem(m, b);
+      HP(FreeMem)(m, b);
     hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "writing %s", what);
     return NULL;
   }
   memset(b, 0, sizeof *b);
+  b->w = w;
   memset(s, 0, sizeof *s);
   s->sig_bytes = HPDF_STREAM_SIG_BYTES;
   s->type = HPDF_STREAM_UNKNOWN; // not HPDF_STREAM_MEMORY: libharu would read attr as its own
@@ -361,7 +481,7 @@ static pdf_blob *set_blob(pdf_writer *w, HPDF_Dict d, const char *what) {
   s->size_fn = blob_size;
   s->free_fn = blob_free;
   s->attr = b;
-  HPDF_Stream_Free(d->stream);
+  HP(Stream_Free)(d->stream);
   d->stream = s;
   d->filter = HPDF_STREAM_FILTER_NONE;
   d->write_fn = write_flate_key;
@@ -446,24 +566,24 @@ static HPDF_STATUS font_widths(pdf_writer *w, pdf_font *f) {
     adv[i] = ep_face_advance(f->face, f->chars.cps[i]);
   int dw = ep_pdf_default_width(adv, f->chars.n);
   HPDF_MMgr mm = w->doc->mmgr;
-  HPDF_Array list = HPDF_Array_New(mm), run = NULL;
-  HPDF_STATUS st = list ? HPDF_Dict_Add(f->cid, "W", list) : HPDF_FAILD_TO_ALLOC_MEM;
-  st = st ? st : HPDF_Dict_AddNumber(f->cid, "DW", dw);
+  HPDF_Array list = HP(Array_New)(mm), run = NULL;
+  HPDF_STATUS st = list ? HP(Dict_Add)(f->cid, "W", list) : HPDF_FAILD_TO_ALLOC_MEM;
+  st = st ? st : HP(Dict_AddNumber)(f->cid, "DW", dw);
   for (size_t i = 0; i < f->chars.n && st == HPDF_OK; i++) {
     if (adv[i] == dw) {
       run = NULL;
       continue;
     }
     if (!run) {
-      st = HPDF_Array_AddNumber(list, (HPDF_INT32)(i + 1));
-      run = st == HPDF_OK ? HPDF_Array_New(mm) : NULL;
-      st = st ? st : run ? HPDF_Array_Add(list, run) : HPDF_FAILD_TO_ALLOC_MEM;
+      st = HP(Array_AddNumber)(list, (HPDF_INT32)(i + 1));
+      run = st == HPDF_OK ? HP(Array_New)(mm) : NULL;
+      st = st ? st : run ? HP(Array_Add)(list, run) : HPDF_FAILD_TO_ALLOC_MEM;
     }
-    st = st ? st : HPDF_Array_AddNumber(run, adv[i]);
+    st = st ? st : HP(Array_AddNumber)(run, adv[i]);
   }
   free(adv);
   if (st == HPDF_OK && list->list->count == 0)
-    st = HPDF_Dict_RemoveElement(f->cid, "W"); // every width is the default
+    st = HP(Dict_RemoveElement)(f->cid, "W"); // every width is the default
   return st;
 }
 
@@ -471,22 +591,22 @@ static HPDF_STATUS font_widths(pdf_writer *w, pdf_font *f) {
 // DATA (deflated by deflate_into()), added to DICT under KEY.
 static HPDF_Dict new_stream(pdf_writer *w, HPDF_Dict dict, const char *key, const char *data, size_t len,
                             HPDF_STATUS *st) {
-  HPDF_Dict s = *st ? NULL : HPDF_DictStream_New(w->doc->mmgr, w->doc->xref);
+  HPDF_Dict s = *st ? NULL : HP(DictStream_New)(w->doc->mmgr, w->doc->xref);
   if (!*st && !s)
     *st = HPDF_FAILD_TO_ALLOC_MEM;
   if (!*st && !deflate_into(w, s, data, len, key))
     *st = w->err.error_no ? w->err.error_no : HPDF_INVALID_STREAM;
-  *st = *st ? *st : HPDF_Dict_Add(dict, key, s);
+  *st = *st ? *st : HP(Dict_Add)(dict, key, s);
   return *st ? NULL : s;
 }
 
 // 'new_dict()' - A dictionary that is an indirect object of the document
 // (NULL with *ST set on failure; nothing done when *ST is already set).
 static HPDF_Dict new_dict(pdf_writer *w, HPDF_STATUS *st) {
-  HPDF_Dict d = *st ? NULL : HPDF_Dict_New(w->doc->mmgr);
+  HPDF_Dict d = *st ? NULL : HP(Dict_New)(w->doc->mmgr);
   if (!*st && !d)
     *st = HPDF_FAILD_TO_ALLOC_MEM;
-  *st = *st ? *st : HPDF_Xref_Add(w->doc->xref, d); // frees D when it fails
+  *st = *st ? *st : HP(Xref_Add)(w->doc->xref, d); // frees D when it fails
   return *st ? NULL : d;
 }
 
@@ -498,19 +618,19 @@ static HPDF_STATUS font_descriptor(pdf_writer *w, pdf_font *f, const char *name)
   if (!(f->desc = new_dict(w, &st)))
     return st;
   long upem = m->units_per_em;
-  HPDF_Array bbox = HPDF_Array_New(w->doc->mmgr);
-  st = bbox ? HPDF_Dict_Add(f->desc, "FontBBox", bbox) : HPDF_FAILD_TO_ALLOC_MEM;
+  HPDF_Array bbox = HP(Array_New)(w->doc->mmgr);
+  st = bbox ? HP(Dict_Add)(f->desc, "FontBBox", bbox) : HPDF_FAILD_TO_ALLOC_MEM;
   int box[4] = {m->x_min, m->y_min, m->x_max, m->y_max};
   for (int i = 0; i < 4; i++)
-    st = st ? st : HPDF_Array_AddNumber(bbox, (HPDF_INT32)(box[i] * 1000L / upem));
-  st = st ? st : HPDF_Dict_AddName(f->desc, "Type", "FontDescriptor");
-  st = st ? st : HPDF_Dict_AddName(f->desc, "FontName", name);
-  st = st ? st : HPDF_Dict_AddNumber(f->desc, "Flags", 32 | (m->fixed_pitch ? 1 : 0) | (m->italic_angle ? 64 : 0));
-  st = st ? st : HPDF_Dict_AddNumber(f->desc, "ItalicAngle", m->italic_angle);
-  st = st ? st : HPDF_Dict_AddNumber(f->desc, "Ascent", m->ascent);
-  st = st ? st : HPDF_Dict_AddNumber(f->desc, "Descent", m->descent);
-  st = st ? st : HPDF_Dict_AddNumber(f->desc, "CapHeight", (HPDF_INT32)(m->cap_height * 1000L / upem));
-  st = st ? st : HPDF_Dict_AddNumber(f->desc, "StemV", 0);
+    st = st ? st : HP(Array_AddNumber)(bbox, (HPDF_INT32)(box[i] * 1000L / upem));
+  st = st ? st : HP(Dict_AddName)(f->desc, "Type", "FontDescriptor");
+  st = st ? st : HP(Dict_AddName)(f->desc, "FontName", name);
+  st = st ? st : HP(Dict_AddNumber)(f->desc, "Flags", 32 | (m->fixed_pitch ? 1 : 0) | (m->italic_angle ? 64 : 0));
+  st = st ? st : HP(Dict_AddNumber)(f->desc, "ItalicAngle", m->italic_angle);
+  st = st ? st : HP(Dict_AddNumber)(f->desc, "Ascent", m->ascent);
+  st = st ? st : HP(Dict_AddNumber)(f->desc, "Descent", m->descent);
+  st = st ? st : HP(Dict_AddNumber)(f->desc, "CapHeight", (HPDF_INT32)(m->cap_height * 1000L / upem));
+  st = st ? st : HP(Dict_AddNumber)(f->desc, "StemV", 0);
   return st;
 }
 
@@ -535,24 +655,24 @@ static bool load_font(pdf_writer *w, pdf_font *f) {
   f->type0 = new_dict(w, &st);
   f->cid = new_dict(w, &st);
   // Each new direct object goes into its parent at once (the parent then owns it).
-  HPDF_Array kids = st ? NULL : HPDF_Array_New(w->doc->mmgr);
-  st = st ? st : kids ? HPDF_Dict_Add(f->type0, "DescendantFonts", kids) : HPDF_FAILD_TO_ALLOC_MEM;
-  HPDF_Dict info = st ? NULL : HPDF_Dict_New(w->doc->mmgr);
-  st = st ? st : info ? HPDF_Dict_Add(f->cid, "CIDSystemInfo", info) : HPDF_FAILD_TO_ALLOC_MEM;
-  st = st ? st : HPDF_Dict_AddName(f->type0, "Type", "Font");
-  st = st ? st : HPDF_Dict_AddName(f->type0, "Subtype", "Type0");
-  st = st ? st : HPDF_Dict_AddName(f->type0, "BaseFont", name);
-  st = st ? st : HPDF_Dict_AddName(f->type0, "Encoding", "Identity-H");
-  st = st ? st : HPDF_Array_Add(kids, f->cid);
-  st = st ? st : HPDF_Dict_AddName(f->cid, "Type", "Font");
-  st = st ? st : HPDF_Dict_AddName(f->cid, "Subtype", "CIDFontType2");
-  st = st ? st : HPDF_Dict_AddName(f->cid, "BaseFont", name);
-  st = st ? st : HPDF_Dict_Add(info, "Registry", HPDF_String_New(w->doc->mmgr, "Adobe", NULL));
-  st = st ? st : HPDF_Dict_Add(info, "Ordering", HPDF_String_New(w->doc->mmgr, "Identity", NULL));
-  st = st ? st : HPDF_Dict_AddNumber(info, "Supplement", 0);
+  HPDF_Array kids = st ? NULL : HP(Array_New)(w->doc->mmgr);
+  st = st ? st : kids ? HP(Dict_Add)(f->type0, "DescendantFonts", kids) : HPDF_FAILD_TO_ALLOC_MEM;
+  HPDF_Dict info = st ? NULL : HP(Dict_New)(w->doc->mmgr);
+  st = st ? st : info ? HP(Dict_Add)(f->cid, "CIDSystemInfo", info) : HPDF_FAILD_TO_ALLOC_MEM;
+  st = st ? st : HP(Dict_AddName)(f->type0, "Type", "Font");
+  st = st ? st : HP(Dict_AddName)(f->type0, "Subtype", "Type0");
+  st = st ? st : HP(Dict_AddName)(f->type0, "BaseFont", name);
+  st = st ? st : HP(Dict_AddName)(f->type0, "Encoding", "Identity-H");
+  st = st ? st : HP(Array_Add)(kids, f->cid);
+  st = st ? st : HP(Dict_AddName)(f->cid, "Type", "Font");
+  st = st ? st : HP(Dict_AddName)(f->cid, "Subtype", "CIDFontType2");
+  st = st ? st : HP(Dict_AddName)(f->cid, "BaseFont", name);
+  st = st ? st : HP(Dict_Add)(info, "Registry", HP(String_New)(w->doc->mmgr, "Adobe", NULL));
+  st = st ? st : HP(Dict_Add)(info, "Ordering", HP(String_New)(w->doc->mmgr, "Identity", NULL));
+  st = st ? st : HP(Dict_AddNumber)(info, "Supplement", 0);
   st = st ? st : font_widths(w, f);
   st = st ? st : font_descriptor(w, f, name);
-  st = st ? st : HPDF_Dict_Add(f->cid, "FontDescriptor", f->desc);
+  st = st ? st : HP(Dict_Add)(f->cid, "FontDescriptor", f->desc);
   ep_buf cmap;
   ep_buf_init(&cmap);
   ep_pdf_to_unicode(f->chars.cps, f->chars.n, &cmap);
@@ -589,7 +709,7 @@ static bool map_font(pdf_writer *w, size_t i, pdf_font *f, size_t *raw_len) {
   }
   HPDF_STATUS st = HPDF_OK;
   if (identity) // subset.c's: glyph 1 + i draws CID 1 + i
-    st = HPDF_Dict_AddName(f->cid, "CIDToGIDMap", "Identity");
+    st = HP(Dict_AddName)(f->cid, "CIDToGIDMap", "Identity");
   else
     f->map = new_stream(w, f->cid, "CIDToGIDMap", map.data, map.len, &st);
   ep_buf_free(&map);
@@ -604,7 +724,7 @@ static bool map_font(pdf_writer *w, size_t i, pdf_font *f, size_t *raw_len) {
 // deflating it.
 static bool embed_font(pdf_writer *w, size_t i, pdf_font *f, size_t raw_len) {
   const char *family = ep_face_family(f->face);
-  HPDF_Dict file = HPDF_DictStream_New(w->doc->mmgr, w->doc->xref);
+  HPDF_Dict file = HP(DictStream_New)(w->doc->mmgr, w->doc->xref);
   if (!file)
     return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "embedding the font '%s'", family);
   f->file = file;
@@ -617,8 +737,8 @@ static bool embed_font(pdf_writer *w, size_t i, pdf_font *f, size_t raw_len) {
     file->before_write_fn = fetch_program;
   }
   if (!b ||
-      !hp_ok(w, HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)raw_len), "embedding the font '%s'", family) ||
-      !hp_ok(w, HPDF_Dict_Add(f->desc, "FontFile2", file), "embedding the font '%s'", family))
+      !hp_ok(w, HP(Dict_AddNumber)(file, "Length1", (HPDF_INT32)raw_len), "embedding the font '%s'", family) ||
+      !hp_ok(w, HP(Dict_Add)(f->desc, "FontFile2", file), "embedding the font '%s'", family))
     return false;
   return true;
 }
@@ -712,12 +832,12 @@ static bool set_font(pdf_writer *w, HPDF_Page page, pdf_font *f, double size, si
   if (f->page_mark != pi + 1) {
     f->page_mark = pi + 1;
     if (!pa->fonts) {
-      HPDF_Dict res = HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT);
-      HPDF_Dict fonts = res ? HPDF_Dict_New(page->mmgr) : NULL;
-      st = fonts ? HPDF_Dict_Add(res, "Font", fonts) : HPDF_INVALID_PAGE;
+      HPDF_Dict res = HP(Dict_GetItem)(page, "Resources", HPDF_OCLASS_DICT);
+      HPDF_Dict fonts = res ? HP(Dict_New)(page->mmgr) : NULL;
+      st = fonts ? HP(Dict_Add)(res, "Font", fonts) : HPDF_INVALID_PAGE;
       pa->fonts = st == HPDF_OK ? fonts : NULL;
     }
-    st = st ? st : HPDF_Dict_Add(pa->fonts, f->name, f->type0);
+    st = st ? st : HP(Dict_Add)(pa->fonts, f->name, f->type0);
   }
   ep_buf_putc(&w->content, '/');
   ep_buf_puts(&w->content, f->name);
@@ -844,13 +964,13 @@ static bool draw_page(pdf_writer *w, size_t pi) {
   const ep_page *p = &w->dl->pages[pi];
   if (!isfinite(p->width) || !isfinite(p->height))
     return fail(w, EP_PDF_LIB_ERROR, "pdf-error", "Page %zu has a size that is not a number.", pi + 1);
-  HPDF_Page page = HPDF_AddPage(w->doc);
+  HPDF_Page page = HP(AddPage)(w->doc);
   if (!page)
     return hp_ok(w, HPDF_INVALID_PAGE, "adding page %zu", pi + 1);
   w->pages[pi] = page;
-  if (!hp_ok(w, HPDF_Page_SetWidth(page, (HPDF_REAL)p->width), "setting the width of page %zu to %.2f pt", pi + 1,
+  if (!hp_ok(w, HP(Page_SetWidth)(page, (HPDF_REAL)p->width), "setting the width of page %zu to %.2f pt", pi + 1,
              p->width) ||
-      !hp_ok(w, HPDF_Page_SetHeight(page, (HPDF_REAL)p->height), "setting the height of page %zu to %.2f pt",
+      !hp_ok(w, HP(Page_SetHeight)(page, (HPDF_REAL)p->height), "setting the height of page %zu to %.2f pt",
              pi + 1, p->height))
     return false;
   reset_state(w);
@@ -896,18 +1016,18 @@ static double dest_y(const pdf_writer *w, size_t pi, double y) {
 // SetXYZ cannot write null (zoom must be 0.08..32), so the array is rebuilt.
 static HPDF_Destination make_dest(pdf_writer *w, size_t pi, double y) {
   y = dest_y(w, pi, y);
-  HPDF_Destination d = HPDF_Page_CreateDestination(w->pages[pi]);
-  if (!d || HPDF_Destination_SetXYZ(d, 0, (HPDF_REAL)y, 1) != HPDF_OK)
+  HPDF_Destination d = HP(Page_CreateDestination)(w->pages[pi]);
+  if (!d || HP(Destination_SetXYZ)(d, 0, (HPDF_REAL)y, 1) != HPDF_OK)
     return NULL;
-  HPDF_Page target = HPDF_Array_GetItem(d, 0, HPDF_OCLASS_DICT);
+  HPDF_Page target = HP(Array_GetItem)(d, 0, HPDF_OCLASS_DICT);
   if (!target)
     return NULL;
-  HPDF_Array_Clear(d);
-  HPDF_STATUS st = HPDF_Array_Add(d, target);
-  st += HPDF_Array_AddName(d, "XYZ");
-  st += HPDF_Array_Add(d, HPDF_Null_New(d->mmgr));
-  st += HPDF_Array_AddReal(d, (HPDF_REAL)y);
-  st += HPDF_Array_Add(d, HPDF_Null_New(d->mmgr));
+  HP(Array_Clear)(d);
+  HPDF_STATUS st = HP(Array_Add)(d, target);
+  st += HP(Array_AddName)(d, "XYZ");
+  st += HP(Array_Add)(d, HP(Null_New)(d->mmgr));
+  st += HP(Array_AddReal)(d, (HPDF_REAL)y);
+  st += HP(Array_Add)(d, HP(Null_New)(d->mmgr));
   return st == HPDF_OK ? d : NULL;
 }
 
@@ -926,8 +1046,8 @@ static bool add_links(pdf_writer *w) {
     HPDF_Rect r = {(HPDF_REAL)fmin(b->x, b->x + b->w), (HPDF_REAL)fmin(b->y, b->y + b->h),
                    (HPDF_REAL)fmax(b->x, b->x + b->w), (HPDF_REAL)fmax(b->y, b->y + b->h)};
     HPDF_Destination dst = make_dest(w, d->page, d->y);
-    HPDF_Annotation a = dst ? HPDF_Page_CreateLinkAnnot(w->pages[pi], r, dst) : NULL;
-    if (!a || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0) != HPDF_OK)
+    HPDF_Annotation a = dst ? HP(Page_CreateLinkAnnot)(w->pages[pi], r, dst) : NULL;
+    if (!a || HP(LinkAnnot_SetBorderStyle)(a, 0, 0, 0) != HPDF_OK)
       return hp_ok(w, HPDF_INVALID_ANNOTATION, "adding the link on page %zu to '%s'", pi + 1, b->dest_id);
   }
   return true;
@@ -980,7 +1100,7 @@ static HPDF_STATUS write_outline_entry(HPDF_Dict obj, HPDF_Stream stream) {
     ep_pdf_put_real(out, o->y);
     ep_buf_puts(out, " null ]\012");
   }
-  return HPDF_Stream_Write(stream, (const HPDF_BYTE *)out->data, (HPDF_UINT)out->len);
+  return HP(Stream_Write)(stream, (const HPDF_BYTE *)out->data, (HPDF_UINT)out->len);
 }
 
 // 'add_outline()' - Bookmarks nested by level (a skipped level hangs under
@@ -1047,10 +1167,10 @@ static bool add_outline(pdf_writer *w) {
   }
   free(shown);
   if (st == HPDF_OK)
-    st = HPDF_Dict_Add(w->doc->catalog, "Outlines", w->ols[0].dict);
+    st = HP(Dict_Add)(w->doc->catalog, "Outlines", w->ols[0].dict);
   if (!hp_ok(w, st, "adding the bookmarks"))
     return false;
-  return hp_ok(w, HPDF_SetPageMode(w->doc, HPDF_PAGE_MODE_USE_OUTLINE), "showing the bookmarks");
+  return hp_ok(w, HP(SetPageMode)(w->doc, HPDF_PAGE_MODE_USE_OUTLINE), "showing the bookmarks");
 }
 
 // 'label_style()' - The libharu style of page P (-1 = no label); warns about unknown styles.
@@ -1089,18 +1209,18 @@ static bool add_page_labels(pdf_writer *w) {
     if (i > 0 && style[i] == style[i - 1] && (style[i] < 0 || p->number == dl->pages[i - 1].number + 1))
       continue;
     if (style[i] >= 0) {
-      ok = hp_ok(w, HPDF_AddPageLabel(w->doc, (HPDF_UINT)i, (HPDF_PageNumStyle)style[i], (HPDF_UINT)p->number, NULL),
+      ok = hp_ok(w, HP(AddPageLabel)(w->doc, (HPDF_UINT)i, (HPDF_PageNumStyle)style[i], (HPDF_UINT)p->number, NULL),
                  "adding the page label of page %zu", i + 1);
       continue;
     }
     // No label: libharu always writes a style, so remove it from the new dictionary.
-    ok = hp_ok(w, HPDF_AddPageLabel(w->doc, (HPDF_UINT)i, HPDF_PAGE_NUM_STYLE_DECIMAL, 0, NULL),
+    ok = hp_ok(w, HP(AddPageLabel)(w->doc, (HPDF_UINT)i, HPDF_PAGE_NUM_STYLE_DECIMAL, 0, NULL),
                "adding the page label of page %zu", i + 1);
-    HPDF_Dict labels = ok ? HPDF_Dict_GetItem(w->doc->catalog, "PageLabels", HPDF_OCLASS_DICT) : NULL;
-    HPDF_Array nums = labels ? HPDF_Dict_GetItem(labels, "Nums", HPDF_OCLASS_ARRAY) : NULL;
-    HPDF_Dict last = nums && nums->list->count ? HPDF_Array_GetItem(nums, nums->list->count - 1, HPDF_OCLASS_DICT)
+    HPDF_Dict labels = ok ? HP(Dict_GetItem)(w->doc->catalog, "PageLabels", HPDF_OCLASS_DICT) : NULL;
+    HPDF_Array nums = labels ? HP(Dict_GetItem)(labels, "Nums", HPDF_OCLASS_ARRAY) : NULL;
+    HPDF_Dict last = nums && nums->list->count ? HP(Array_GetItem)(nums, nums->list->count - 1, HPDF_OCLASS_DICT)
                                                : NULL;
-    if (ok && (!last || HPDF_Dict_RemoveElement(last, "S") != HPDF_OK))
+    if (ok && (!last || HP(Dict_RemoveElement)(last, "S") != HPDF_OK))
       ok = hp_ok(w, HPDF_INVALID_OBJECT, "removing the label of page %zu", i + 1);
   }
   free(style);
@@ -1114,7 +1234,7 @@ static bool add_page_labels(pdf_writer *w) {
 // which keeps the place: libharu's own UTF-8 encoder, which this saves,
 // costs every document a quarter megabyte set byte by byte.
 static bool set_info_text(pdf_writer *w, HPDF_InfoType type, const char *key, const char *value) {
-  if (!hp_ok(w, HPDF_SetInfoAttr(w->doc, type, "-"), "setting the document information"))
+  if (!hp_ok(w, HP(SetInfoAttr)(w->doc, type, "-"), "setting the document information"))
     return false;
   size_t len = strlen(value), i = 0, chars = 0, kept = 0;
   bool cut = false;
@@ -1140,9 +1260,9 @@ static bool set_info_text(pdf_writer *w, HPDF_InfoType type, const char *key, co
                 "The document information's %s has %zu characters; the PDF keeps the first %zu (a PDF string "
                 "holds at most %d bytes).",
                 key, chars, kept, HPDF_LIMIT_MAX_STRING_LEN);
-  HPDF_Binary text = HPDF_Binary_New(w->doc->mmgr, (HPDF_BYTE *)ep_buf_str(&b), (HPDF_UINT)b.len);
+  HPDF_Binary text = HP(Binary_New)(w->doc->mmgr, (HPDF_BYTE *)ep_buf_str(&b), (HPDF_UINT)b.len);
   ep_buf_free(&b);
-  return hp_ok(w, text && w->doc->info ? HPDF_Dict_Add(w->doc->info, key, text) : HPDF_FAILD_TO_ALLOC_MEM,
+  return hp_ok(w, text && w->doc->info ? HP(Dict_Add)(w->doc->info, key, text) : HPDF_FAILD_TO_ALLOC_MEM,
                "setting the document information");
 }
 
@@ -1161,7 +1281,7 @@ static bool add_info(pdf_writer *w) {
       return false;
   char producer[200];
   snprintf(producer, sizeof producer, "%s (libharu %s)", dl->creator && *dl->creator ? dl->creator : "evalpdf",
-           HPDF_GetVersion());
+           HP(GetVersion)());
   if (!set_info_text(w, HPDF_INFO_PRODUCER, "Producer", producer))
     return false;
   if (dl->epoch < 0)
@@ -1175,8 +1295,8 @@ static bool add_info(pdf_writer *w) {
   }
   HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
                  tm.tm_sec > 59 ? 59 : tm.tm_sec, 'Z', 0, 0};
-  return hp_ok(w, HPDF_SetInfoDateAttr(w->doc, HPDF_INFO_CREATION_DATE, d), "setting the creation date") &&
-         hp_ok(w, HPDF_SetInfoDateAttr(w->doc, HPDF_INFO_MOD_DATE, d), "setting the modification date");
+  return hp_ok(w, HP(SetInfoDateAttr)(w->doc, HPDF_INFO_CREATION_DATE, d), "setting the creation date") &&
+         hp_ok(w, HP(SetInfoDateAttr)(w->doc, HPDF_INFO_MOD_DATE, d), "setting the modification date");
 }
 
 // 'object_role()' - What OBJ is in the document, into BUF: a page, its
@@ -1216,7 +1336,7 @@ static const char *failed_object(const pdf_writer *w, char *buf, size_t size) {
   if (!x || !x->entries)
     return "the document";
   for (HPDF_UINT i = x->entries->count; i-- > 1;) {
-    HPDF_XrefEntry e = HPDF_List_ItemAt(x->entries, i);
+    HPDF_XrefEntry e = HP(List_ItemAt)(x->entries, i);
     if (!e || e->byte_offset == 0)
       continue;
     char role[300];
@@ -1241,21 +1361,26 @@ static void reserve_lists(pdf_writer *w) {
     w->doc->xref->entries->items_per_block = cap;
   if (w->doc->page_list->items_per_block < pages)
     w->doc->page_list->items_per_block = pages;
-  HPDF_Array kids = HPDF_Dict_GetItem(w->doc->root_pages, "Kids", HPDF_OCLASS_ARRAY);
+  HPDF_Array kids = HP(Dict_GetItem)(w->doc->root_pages, "Kids", HPDF_OCLASS_ARRAY);
   if (kids && kids->list->items_per_block < pages)
     kids->list->items_per_block = pages;
 }
 
 // 'build()' - Build the whole document in libharu (save() writes it out).
 static bool build(pdf_writer *w) {
-  if (strcmp(HPDF_GetVersion(), HPDF_VERSION_TEXT) != 0)
+  char why[300];
+  if (!hp_open(&w->hp, why, sizeof why))
+    return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
+                "libharu (%s) cannot be loaded, so no PDF can be written: %s; install it (Debian: libhpdf-2.3.0).",
+                EP_HPDF_SONAME, why);
+  if (strcmp(HP(GetVersion)(), HPDF_VERSION_TEXT) != 0)
     return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
                 "libharu %s is installed, but evalpdf was built for libharu %s; rebuild evalpdf.",
-                HPDF_GetVersion(), HPDF_VERSION_TEXT);
-  w->doc = HPDF_New(on_hpdf_error, &w->err);
+                HP(GetVersion)(), HPDF_VERSION_TEXT);
+  w->doc = HP(New)(on_hpdf_error, &w->err);
   if (!w->doc)
     return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "creating the document");
-  if (!hp_ok(w, HPDF_SetCompressionMode(w->doc, HPDF_COMP_ALL), "setting compression"))
+  if (!hp_ok(w, HP(SetCompressionMode)(w->doc, HPDF_COMP_ALL), "setting compression"))
     return false;
   reserve_lists(w);
   for (size_t i = 0; i < w->nfonts; i++)
@@ -1285,15 +1410,20 @@ static bool build(pdf_writer *w) {
 
 // 'ep_pdf_warm()' - Make and free a document as build() starts one (see pdf.h).
 void ep_pdf_warm(void) {
-  hp_error err = {0};
-  HPDF_Doc doc = HPDF_New(on_hpdf_error, &err);
-  if (!doc)
+  hp_api hp;
+  char why[300];
+  if (!hp_open(&hp, why, sizeof why)) // the render reports it
     return;
-  if (HPDF_SetCompressionMode(doc, HPDF_COMP_ALL) == HPDF_OK) {
-    HPDF_Page page = HPDF_AddPage(doc); // the page tree and a page's dictionaries
-    (void)page;
+  hp_error err = {0};
+  HPDF_Doc doc = hp.New(on_hpdf_error, &err);
+  if (doc) {
+    if (hp.SetCompressionMode(doc, HPDF_COMP_ALL) == HPDF_OK) {
+      HPDF_Page page = hp.AddPage(doc); // the page tree and a page's dictionaries
+      (void)page;
+    }
+    hp.Free(doc);
   }
-  HPDF_Free(doc);
+  hp_close(&hp);
 }
 
 // 'sink_write()' - libharu's write function of the saved document's stream
@@ -1325,10 +1455,10 @@ static bool save(pdf_writer *w, ep_pdf_out *out) {
   // HPDF_SaveToStream() writes into the document's stream, a memory stream it
   // makes when there is none yet; one of our own is used as it is (2.3.0).
   w->out = out;
-  w->doc->stream = HPDF_CallbackWriter_New(w->doc->mmgr, sink_write, out);
+  w->doc->stream = HP(CallbackWriter_New)(w->doc->mmgr, sink_write, out);
   if (!w->doc->stream)
     return hp_ok(w, HPDF_FAILD_TO_ALLOC_MEM, "saving the document");
-  HPDF_STATUS st = HPDF_SaveToStream(w->doc);
+  HPDF_STATUS st = HP(SaveToStream)(w->doc);
   w->out = NULL;
   if (out->err)
     return output_failed(w, out->path, out->err, out->open_failed);
@@ -1387,7 +1517,8 @@ static int build_pdf(const ep_dlist *dl, ep_dlist *release, const char *path, ep
   free(w.prog_cps);
   free(w.prog_ns);
   if (w.doc)
-    HPDF_Free(w.doc);
+    w.hp.Free(w.doc);
+  hp_close(&w.hp);
   if (built && !path) {
     *data = out.data ? out.data : ep_xmalloc(1);
     *len = out.len;
@@ -1429,4 +1560,12 @@ int ep_pdf_write_memory_release(ep_dlist *dl, unsigned char **data, size_t *len,
 }
 
 // 'ep_pdf_library_version()' - libharu's version string.
-const char *ep_pdf_library_version(void) { return HPDF_GetVersion(); }
+const char *ep_pdf_library_version(void) {
+  hp_api hp;
+  char why[300];
+  if (!hp_open(&hp, why, sizeof why))
+    return "not available";
+  const char *v = hp.GetVersion(); // libharu's own string: it stays loaded
+  hp_close(&hp);
+  return v;
+}

@@ -67,13 +67,17 @@ int ep_pdf_write_memory(const ep_dlist *dl, unsigned char **data, size_t *len, e
 int ep_pdf_write_release(ep_dlist *dl, const char *path, ep_diags *diags);
 int ep_pdf_write_memory_release(ep_dlist *dl, unsigned char **data, size_t *len, ep_diags *diags);
 
-// 'ep_pdf_warm()' - Pay libharu's first-use costs now: a document is made
-// (as a write starts one) and freed, so the library's code
-// pages are mapped and its symbols bound before a write needs them (1-1.6 ms
-// of the example's render). For an idle thread; safe beside writes.
+// 'ep_pdf_warm()' - Pay libharu's first-use costs now: the library is
+// loaded (the writer loads it with dlopen() when it first needs it: with
+// libpng and zlib, some 0.2 ms) and a document is made (as a write starts
+// one) and freed, so the library's code pages are mapped and its symbols
+// bound before a write needs them (1-1.6 ms of the example's render). For
+// an idle thread; safe beside writes. Does nothing when libharu cannot be
+// loaded (the write reports it).
 void ep_pdf_warm(void);
 
-// 'ep_pdf_library_version()' - The version of the libharu the writer runs with (static string).
+// 'ep_pdf_library_version()' - The version of the libharu the writer runs with
+// (libharu's static string; loads the library), or "not available".
 const char *ep_pdf_library_version(void);
 
 #endif
