@@ -70,49 +70,14 @@ _Static_assert(HPDF_MAX_FONTSIZE == EP_PDF_MAX_FONT_SIZE, "pdf_survey.c's font s
 #define EP_HPDF_SONAME "libhpdf-2.3.0.so"
 #endif
 #define HP_FUNCTIONS(X) \
-  X(AddPage) \
-  X(AddPageLabel) \
-  X(Array_Add) \
-  X(Array_AddName) \
-  X(Array_AddNumber) \
-  X(Array_AddReal) \
-  X(Array_Clear) \
-  X(Array_GetItem) \
-  X(Array_New) \
-  X(Binary_New) \
-  X(CallbackWriter_New) \
-  X(Destination_SetXYZ) \
-  X(DictStream_New) \
-  X(Dict_Add) \
-  X(Dict_AddName) \
-  X(Dict_AddNumber) \
-  X(Dict_GetItem) \
-  X(Dict_New) \
-  X(Dict_RemoveElement) \
-  X(Free) \
-  X(FreeMem) \
-  X(GetError) \
-  X(GetErrorDetail) \
-  X(GetMem) \
-  X(GetVersion) \
-  X(LinkAnnot_SetBorderStyle) \
-  X(List_ItemAt) \
-  X(New) \
-  X(Null_New) \
-  X(Page_CreateDestination) \
-  X(Page_CreateLinkAnnot) \
-  X(Page_SetHeight) \
-  X(Page_SetWidth) \
-  X(SaveToStream) \
-  X(SetCompressionMode) \
-  X(SetInfoAttr) \
-  X(SetInfoDateAttr) \
-  X(SetPageMode) \
-  X(Stream_Free) \
-  X(Stream_Write) \
-  X(Stream_WriteStr) \
-  X(String_New) \
-  X(Xref_Add)
+  X(AddPage) X(AddPageLabel) X(Array_Add) X(Array_AddName) X(Array_AddNumber) X(Array_AddReal) \
+  X(Array_Clear) X(Array_GetItem) X(Array_New) X(Binary_New) X(CallbackWriter_New) X(Destination_SetXYZ) \
+  X(DictStream_New) X(Dict_Add) X(Dict_AddName) X(Dict_AddNumber) X(Dict_GetItem) X(Dict_New) \
+  X(Dict_RemoveElement) X(Free) X(FreeMem) X(GetError) X(GetErrorDetail) X(GetMem) X(GetVersion) \
+  X(LinkAnnot_SetBorderStyle) X(List_ItemAt) X(New) X(Null_New) X(Page_CreateDestination) \
+  X(Page_CreateLinkAnnot) X(Page_SetHeight) X(Page_SetWidth) X(SaveToStream) X(SetCompressionMode) \
+  X(SetInfoAttr) X(SetInfoDateAttr) X(SetPageMode) X(Stream_Free) X(Stream_Write) X(Stream_WriteStr) \
+  X(String_New) X(Xref_Add)
 
 // The libharu functions the writer calls, as hpdf.h declares them.
 typedef struct hp_api {
