@@ -49,10 +49,7 @@ static bool api_open(hb_api *api) {
   api->handle = dlopen(HB_SONAME, RTLD_NOW | RTLD_LOCAL);
   if (!api->handle)
     return false;
-  struct {
-    const char *name;
-    void **slot;
-  } fns[] = {
+  const ep_dl_fn fns[] = {
       {"hb_blob_create", (void **)&api->blob_create},
       {"hb_blob_destroy", (void **)&api->blob_destroy},
       {"hb_blob_get_data", (void **)&api->blob_get_data},
@@ -71,16 +68,10 @@ static bool api_open(hb_api *api) {
       {"hb_subset_or_fail", (void **)&api->subset_or_fail},
       {"hb_version_string", (void **)&api->version_string},
   };
-  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
-    // POSIX: a dlsym() result converts to a function pointer; copied bytewise
-    // so ISO C's object/function pointer rule is not broken.
-    void *sym = dlsym(api->handle, fns[i].name);
-    if (!sym) {
-      dlclose(api->handle);
-      api->handle = NULL;
-      return false;
-    }
-    memcpy(fns[i].slot, &sym, sizeof sym);
+  if (ep_dl_resolve(api->handle, fns, sizeof fns / sizeof fns[0])) { // a function is missing
+    dlclose(api->handle);
+    api->handle = NULL;
+    return false;
   }
   return true;
 }

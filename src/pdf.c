@@ -109,27 +109,18 @@ static bool hp_open(hp_api *api, char *why, size_t size) {
   }
   if (!api->handle)
     return false;
-  struct {
-    const char *name;
-    void **slot;
-  } fns[] = {
+  const ep_dl_fn fns[] = {
 #define HP_SLOT(name) {"HPDF_" #name, (void **)&api->name},
       HP_FUNCTIONS(HP_SLOT)
 #undef HP_SLOT
   };
-  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
-    // POSIX: a dlsym() result converts to a function pointer; copied bytewise
-    // so ISO C's object/function pointer rule is not broken.
-    void *sym = dlsym(api->handle, fns[i].name);
-    if (!sym) {
-      snprintf(why, size, "%s has no %s", EP_HPDF_SONAME, fns[i].name);
-      dlclose(api->handle);
-      api->handle = NULL;
-      return false;
-    }
-    memcpy(fns[i].slot, &sym, sizeof sym);
+  const char *missing = ep_dl_resolve(api->handle, fns, sizeof fns / sizeof fns[0]);
+  if (missing) {
+    snprintf(why, size, "%s has no %s", EP_HPDF_SONAME, missing);
+    dlclose(api->handle);
+    api->handle = NULL;
   }
-  return true;
+  return !missing;
 }
 
 // 'hp_close()' - Drop API's reference to libharu (it stays loaded).

@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -1131,3 +1132,16 @@ void ep_outfile_abandon(ep_outfile *o) {
 
 // 'ep_errno_text()' - strerror() through strerror_r (GNU: may return a static string).
 const char *ep_errno_text(int err, char *buf, size_t size) { return strerror_r(err, buf, size); }
+
+// 'ep_dl_resolve()' - Resolve a table of functions (see util.h).
+const char *ep_dl_resolve(void *handle, const ep_dl_fn *fns, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    // POSIX: a dlsym() result converts to a function pointer; copied bytewise
+    // so ISO C's object/function pointer rule is not broken.
+    void *sym = dlsym(handle, fns[i].name);
+    if (!sym)
+      return fns[i].name;
+    memcpy(fns[i].slot, &sym, sizeof sym);
+  }
+  return NULL;
+}

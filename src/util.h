@@ -351,4 +351,16 @@ int ep_tmpfile_anon(const char *dir);
 // 'ep_write_all()' - Write N bytes of DATA to FD; 0 or an errno value.
 int ep_write_all(int fd, const void *data, size_t n);
 
+// A function of a library loaded with dlopen(): its name, and where its
+// address goes (a function pointer of the caller's table).
+typedef struct ep_dl_fn {
+  const char *name;
+  void **slot;
+} ep_dl_fn;
+
+// 'ep_dl_resolve()' - Look each of the N functions FNS up in the dlopen()
+// HANDLE and store its address in its slot; the name of the first one the
+// library lacks (the slots after it untouched), or NULL when all are found.
+const char *ep_dl_resolve(void *handle, const ep_dl_fn *fns, size_t n);
+
 #endif
