@@ -7,6 +7,7 @@
 
 #include <check.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -459,6 +460,31 @@ START_TEST(test_cpset) {
 }
 END_TEST
 
+// ep_dl_resolve(): every slot of a table filled from a dlopen() handle, or
+// the first missing name returned with the slots after it untouched.
+START_TEST(test_dl_resolve) {
+  void *self = dlopen(NULL, RTLD_NOW); // the program and its libraries (libc)
+  ck_assert_ptr_nonnull(self);
+  size_t (*len_fn)(const char *) = NULL;
+  int (*cmp_fn)(const char *, const char *) = NULL;
+  void (*none_fn)(void) = NULL;
+  const ep_dl_fn all[] = {{"strlen", (void **)&len_fn}, {"strcmp", (void **)&cmp_fn}};
+  ck_assert_ptr_null(ep_dl_resolve(self, all, 2));
+  ck_assert_uint_eq(len_fn("evalpdf"), 7);
+  ck_assert_int_eq(cmp_fn("a", "a"), 0);
+  len_fn = NULL;
+  cmp_fn = NULL;
+  const ep_dl_fn some[] = {{"strlen", (void **)&len_fn},
+                           {"ep_no_such_function_anywhere", (void **)&none_fn},
+                           {"strcmp", (void **)&cmp_fn}};
+  ck_assert_str_eq(ep_dl_resolve(self, some, 3), "ep_no_such_function_anywhere");
+  ck_assert(len_fn != NULL);
+  ck_assert(none_fn == NULL);
+  ck_assert(cmp_fn == NULL);
+  dlclose(self);
+}
+END_TEST
+
 // 'confine_suite()' - The suite.
 static Suite *confine_suite(void) {
   Suite *s = suite_create("confine");
@@ -475,6 +501,7 @@ static Suite *confine_suite(void) {
   tcase_add_test(tc, test_outfile_release);
   tcase_add_test(tc, test_spin_while);
   tcase_add_test(tc, test_cpset);
+  tcase_add_test(tc, test_dl_resolve);
   suite_add_tcase(s, tc);
   return s;
 }
