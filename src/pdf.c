@@ -153,8 +153,7 @@ typedef struct pdf_font {
   HPDF_Dict map;      // the CIDToGIDMap stream
   HPDF_Dict to_unicode; // the ToUnicode CMap stream
   HPDF_Dict file;     // the FontFile2 stream
-  uint64_t *cid_slots; // chars' CIDs by code point, open addressing: (cp + 1) << 32 | CID; 0 = empty
-  size_t cid_mask;     // slots - 1 (a power of two, at least twice the characters)
+  ep_pdf_cids cids;    // chars' CIDs by code point (pdf_text.h)
   char name[24];      // resource name on every page that uses it ("F1", ...)
   size_t page_mark;   // 1 + the last page whose resources list it
   size_t first_page;  // 0-based page of the first use
@@ -282,38 +281,6 @@ static pdf_font *font_of(pdf_writer *w, const ep_face *face) {
   return NULL;
 }
 
-// 'cid_slot()' - The first slot of code point CP in F's CID index.
-static size_t cid_slot(const pdf_font *f, uint32_t cp) {
-  return (size_t)(((uint64_t)cp * 0x9E3779B97F4A7C15ull) >> 32) & f->cid_mask;
-}
-
-// 'index_cids()' - Build F's CID index over its sorted characters (CID 1 + i
-// is chars.cps[i]): each glyph the pages draw finds its CID in about one
-// probe.
-static void index_cids(pdf_font *f) {
-  size_t cap = 16;
-  while (cap < 2 * f->chars.n)
-    cap *= 2;
-  f->cid_slots = ep_xcalloc(cap, sizeof *f->cid_slots);
-  f->cid_mask = cap - 1;
-  for (size_t i = 0; i < f->chars.n; i++) {
-    uint32_t cp = f->chars.cps[i];
-    size_t h = cid_slot(f, cp);
-    while (f->cid_slots[h])
-      h = (h + 1) & f->cid_mask;
-    f->cid_slots[h] = ((uint64_t)cp + 1) << 32 | (uint64_t)(i + 1);
-  }
-}
-
-// 'font_cid()' - The CID of CP in F (0: not among its characters).
-static unsigned font_cid(const pdf_font *f, uint32_t cp) {
-  uint64_t key = (uint64_t)cp + 1;
-  for (size_t h = cid_slot(f, cp); f->cid_slots[h]; h = (h + 1) & f->cid_mask)
-    if (f->cid_slots[h] >> 32 == key)
-      return (unsigned)(f->cid_slots[h] & 0xFFFFFFFFu);
-  return 0;
-}
-
 // 'collect()' - First pass (pdf_survey.c): the faces with their drawn code
 // points (in order of first use; each set moves into FONTS), the
 // destinations and the links. Warns about boxes that will be skipped.
@@ -328,7 +295,7 @@ static void collect(pdf_writer *w) {
     f->first_page = w->sv.fonts[i].first_page;
     snprintf(f->name, sizeof f->name, "F%zu", i + 1);
     memset(&w->sv.fonts[i].chars, 0, sizeof w->sv.fonts[i].chars);
-    index_cids(f);
+    ep_pdf_cids_make(&f->cids, f->chars.cps, f->chars.n); // CID 1 + i is chars.cps[i]
   }
 }
 
@@ -808,7 +775,7 @@ static bool set_font(pdf_writer *w, HPDF_Page page, pdf_font *f, double size, si
 static void show_glyphs(pdf_writer *w, const pdf_font *f, size_t k, size_t j) {
   ep_buf_put(&w->content, "<", 1);
   for (; k < j; k++)
-    ep_pdf_put_hex4(&w->content, font_cid(f, w->sv.g.cp[k]));
+    ep_pdf_put_hex4(&w->content, ep_pdf_cid(&f->cids, w->sv.g.cp[k]));
   ep_buf_puts(&w->content, "> Tj\012");
 }
 
@@ -1484,7 +1451,7 @@ static int build_pdf(const ep_dlist *dl, ep_dlist *release, const char *path, ep
   int rc = built ? EP_PDF_OK : (w.rc ? w.rc : EP_PDF_LIB_ERROR);
   for (size_t i = 0; i < w.nfonts; i++) {
     ep_cpset_free(&w.fonts[i].chars);
-    free(w.fonts[i].cid_slots);
+    ep_pdf_cids_free(&w.fonts[i].cids);
   }
   free(w.fonts);
   ep_survey_free(&w.sv);

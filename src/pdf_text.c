@@ -325,3 +325,25 @@ bool ep_pdf_cid_to_gid(const uint32_t *cps, size_t n, const unsigned char *subse
   free(gids);
   return ok;
 }
+
+// 'ep_pdf_cids_make()' - Index a font's characters by code point (see pdf_text.h).
+void ep_pdf_cids_make(ep_pdf_cids *x, const uint32_t *cps, size_t n) {
+  size_t cap = 16;
+  while (cap < 2 * n)
+    cap *= 2;
+  x->slots = ep_xcalloc(cap, sizeof *x->slots);
+  x->mask = cap - 1;
+  for (size_t i = 0; i < n; i++) {
+    size_t h = ep_pdf_cids_slot(x, cps[i]);
+    while (x->slots[h])
+      h = (h + 1) & x->mask;
+    x->slots[h] = ((uint64_t)cps[i] + 1) << 32 | (uint64_t)(i + 1);
+  }
+}
+
+// 'ep_pdf_cids_free()' - Free the index (see pdf_text.h).
+void ep_pdf_cids_free(ep_pdf_cids *x) {
+  free(x->slots);
+  x->slots = NULL;
+  x->mask = 0;
+}

@@ -59,6 +59,35 @@ int ep_pdf_default_width(const int *adv, size_t n);
 void ep_pdf_base_font(const char *psname, const char *family, const uint32_t *cps, size_t n, char *buf,
                       size_t size);
 
+// The CIDs of a font's characters: CID 1 + i is the i-th of its code
+// points in ascending order, found by code point in about one probe (open
+// addressing), so each glyph a page draws gets its CID at once.
+typedef struct ep_pdf_cids {
+  uint64_t *slots; // (code point + 1) << 32 | CID; 0 = empty
+  size_t mask;     // slots - 1 (a power of two, at least twice the characters)
+} ep_pdf_cids;
+
+// 'ep_pdf_cids_make()' - Index the N ascending code points CPS (read only
+// here) into *X; free it with ep_pdf_cids_free().
+void ep_pdf_cids_make(ep_pdf_cids *x, const uint32_t *cps, size_t n);
+
+// 'ep_pdf_cids_free()' - Free X's slots (a zeroed or freed X is fine).
+void ep_pdf_cids_free(ep_pdf_cids *x);
+
+// 'ep_pdf_cids_slot()' - The first slot of code point CP in X.
+static inline size_t ep_pdf_cids_slot(const ep_pdf_cids *x, uint32_t cp) {
+  return (size_t)(((uint64_t)cp * 0x9E3779B97F4A7C15ull) >> 32) & x->mask;
+}
+
+// 'ep_pdf_cid()' - The CID of CP in X (0: not among its characters).
+static inline unsigned ep_pdf_cid(const ep_pdf_cids *x, uint32_t cp) {
+  uint64_t key = (uint64_t)cp + 1;
+  for (size_t h = ep_pdf_cids_slot(x, cp); x->slots[h]; h = (h + 1) & x->mask)
+    if (x->slots[h] >> 32 == key)
+      return (unsigned)(x->slots[h] & 0xFFFFFFFFu);
+  return 0;
+}
+
 // 'ep_pdf_cid_to_gid()' - The CIDToGIDMap of such a font, whose program is
 // the subset SUBSET (LEN bytes). A subset without a cmap table is one of
 // subset.c's, whose glyph 1 + i draws CPS[i]: *IDENTITY is set (CID = glyph

@@ -174,6 +174,34 @@ START_TEST(default_width_is_the_commonest_first_on_ties) {
 }
 END_TEST
 
+// The CID index: CID 1 + i for the i-th ascending code point, every one
+// found (the ends of the code space too), anything else 0; an empty font.
+START_TEST(cid_index_finds_each_character) {
+  enum { N = 3000 };
+  uint32_t *cps = malloc(N * sizeof *cps);
+  ck_assert_ptr_nonnull(cps);
+  cps[0] = 0;
+  for (size_t i = 1; i + 1 < N; i++)
+    cps[i] = 0x4E00 + (uint32_t)(3 * i); // gaps between them, and keys that collide in the hash's low bits
+  cps[N - 1] = 0x10FFFF;
+  ep_pdf_cids x;
+  ep_pdf_cids_make(&x, cps, N);
+  ck_assert_uint_ge(x.mask + 1, 2 * N);
+  for (size_t i = 0; i < N; i++)
+    ck_assert_uint_eq(ep_pdf_cid(&x, cps[i]), i + 1);
+  ck_assert_uint_eq(ep_pdf_cid(&x, 0x4E00 + 4), 0);
+  ck_assert_uint_eq(ep_pdf_cid(&x, 0x10FFFE), 0);
+  ck_assert_uint_eq(ep_pdf_cid(&x, 'A'), 0);
+  ep_pdf_cids_free(&x);
+  ck_assert_ptr_null(x.slots);
+  ep_pdf_cids_free(&x); // freed twice: fine
+  ep_pdf_cids_make(&x, NULL, 0);
+  ck_assert_uint_eq(ep_pdf_cid(&x, 0x4E00), 0);
+  ep_pdf_cids_free(&x);
+  free(cps);
+}
+END_TEST
+
 // 'pdf_text_suite()' - All pdf_text tests.
 static Suite *pdf_text_suite(void) {
   Suite *s = suite_create("pdf_text");
@@ -184,6 +212,7 @@ static Suite *pdf_text_suite(void) {
   tcase_add_test(tc, uint_hex_and_text_strings);
   tcase_add_test(tc, to_unicode_ranges_chars_and_blocks);
   tcase_add_test(tc, default_width_is_the_commonest_first_on_ties);
+  tcase_add_test(tc, cid_index_finds_each_character);
   suite_add_tcase(s, tc);
   return s;
 }
