@@ -929,6 +929,12 @@ static void *release_wait_main(void *arg) {
   return NULL;
 }
 
+// 'releaser_start()' - Start S's releasing thread running FN(ARG), with
+// S's own thread starter when it has one; true when it runs.
+static bool releaser_start(ep_sweeps *s, void *(*fn)(void *), void *arg) {
+  return (s->start ? s->start(&s->releaser, fn, arg) : pthread_create(&s->releaser, NULL, fn, arg)) == 0;
+}
+
 // 'ep_sweeps_ready()' - Start the releasing thread ahead (see util.h).
 void ep_sweeps_ready(ep_sweeps *s) {
   if (!s)
@@ -939,8 +945,7 @@ void ep_sweeps_ready(ep_sweeps *s) {
       pthread_join(s->releaser, NULL);
     s->wait_fd = -1; // (no releaser runs now: no WAIT_LOCK needed)
     s->wait_cancel = false;
-    s->releasing = (s->start ? s->start(&s->releaser, release_wait_main, s)
-                             : pthread_create(&s->releaser, NULL, release_wait_main, s)) == 0;
+    s->releasing = releaser_start(s, release_wait_main, s);
     s->waiting = s->releasing;
   }
   pthread_mutex_unlock(&s->lock);
@@ -966,8 +971,7 @@ void ep_sweeps_release(ep_sweeps *s, int fd) {
   }
   if (s->releasing) // the previous one: long done, as a rule
     pthread_join(s->releaser, NULL);
-  bool started = (s->start ? s->start(&s->releaser, release_main, (void *)(intptr_t)fd)
-                           : pthread_create(&s->releaser, NULL, release_main, (void *)(intptr_t)fd)) == 0;
+  bool started = releaser_start(s, release_main, (void *)(intptr_t)fd);
   s->releasing = started;
   pthread_mutex_unlock(&s->lock);
   if (!started) // (read after the unlock, s->releasing may be another caller's)
