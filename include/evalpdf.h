@@ -78,6 +78,9 @@ const char *evalpdf_status_string(evalpdf_status status);
                                      // evalpdf_context_prepare() next: the thread's start-up
                                      // overlaps the context's own (the thread then waits for the
                                      // layout; without a prepare it ends at evalpdf_context_free())
+#define EVALPDF_OPT_PROGRAM_CACHE_READ_ONLY (1u << 4) // font programs are read from
+                                     // program_cache_dir but never added to it (a batch of
+                                     // many different reports: each would write one)
 
 // Options for a context. Initialize with evalpdf_options_init(), then set fields.
 // Strings are borrowed: they must outlive the evalpdf_context_new() call only.
@@ -101,6 +104,11 @@ typedef struct evalpdf_options {
   const char *fontconfig_user_dir; // the user's fontconfig folder ($XDG_CONFIG_HOME/fontconfig or
                                    // ~/.config/fontconfig), whose files invalidate that cache; NULL = none
   const char *home_dir;        // the user's home, whose ~/.fonts.conf(.d) invalidate it; NULL = none
+  // Since abi_version 3:
+  const char *program_cache_dir; // folder where the fonts' embedded subsets (deflated) are kept
+                                 // between runs, so that a report rendered again with the same
+                                 // characters skips the two longest steps of a render; the PDF's
+                                 // bytes are the same either way. NULL = no such cache
 } evalpdf_options;
 
 // Options for one render. Initialize with evalpdf_render_options_init().

@@ -38,6 +38,7 @@ enum {
 typedef struct cli_heap {
   char *start;
   size_t len;
+  bool huge; // backed with huge pages (START is then 2 MiB-aligned)
 } cli_heap;
 
 // State of one run: the parsed command line, the context, and what was printed.
@@ -94,11 +95,13 @@ void cli_wrote(cli_state *st, const char *path);
 // (the library reads none): data_dir from $EVALPDF_DATA, user_layout_dir from
 // $XDG_DATA_HOME or $HOME, the installed-font list's cache from
 // $XDG_CACHE_HOME or $HOME (none while a $FONTCONFIG_* variable is set),
-// fontconfig_user_dir from $XDG_CONFIG_HOME or $HOME, home_dir from $HOME.
-// Fields already set are kept. The strings point into the environment or
-// into ENV, which must outlive the context's creation.
+// fontconfig_user_dir from $XDG_CONFIG_HOME or $HOME, home_dir from $HOME,
+// program_cache_dir from $XDG_CACHE_HOME or $HOME (none while
+// $EVALPDF_PROGRAM_CACHE is 0). Fields already set are kept. The strings
+// point into the environment or into ENV, which must outlive the context's
+// creation.
 typedef struct cli_env {
-  char user_layouts[4096], cache[4096], fc_user[4096];
+  char user_layouts[4096], cache[4096], fc_user[4096], programs[4096];
 } cli_env;
 void cli_env_options(evalpdf_options *o, cli_env *env);
 
@@ -331,7 +334,9 @@ void cli_batch_run(evalpdf_context *ctx, const cli_batch_opts *o, cli_hash_cache
 void cli_batch_result_free(cli_batch_result *r);
 
 // 'cli_context_new()' - A context for O (its --root, --layout, --font-dir,
-// --strict; SERIAL: renders use no helper thread); NULL after a message on stderr.
-evalpdf_context *cli_context_new(const cli_batch_opts *o, bool serial);
+// --strict; SERIAL: renders use no helper thread; KEEP_PROGRAMS: font programs
+// made are added to the program cache, else only read from it); NULL after a
+// message on stderr.
+evalpdf_context *cli_context_new(const cli_batch_opts *o, bool serial, bool keep_programs);
 
 #endif

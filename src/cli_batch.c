@@ -167,9 +167,14 @@ int cli_batch_parse(int argc, char **argv, cli_batch_opts *o) {
 
 // 'cli_context_new()' - The shared context (SERIAL: renders use no helper
 // thread, as batch's workers already keep every core busy with documents).
-evalpdf_context *cli_context_new(const cli_batch_opts *o, bool serial) {
+// Without KEEP_PROGRAMS its font programs come from the program cache when
+// `render` left them there, but are not added to it (a batch's reports are
+// many and different).
+evalpdf_context *cli_context_new(const cli_batch_opts *o, bool serial, bool keep_programs) {
   evalpdf_options eo;
   evalpdf_options_init(&eo);
+  if (!keep_programs)
+    eo.flags |= EVALPDF_OPT_PROGRAM_CACHE_READ_ONLY;
   if (serial)
     eo.flags |= EVALPDF_OPT_SERIAL;
   eo.root = o->root;
@@ -1209,7 +1214,7 @@ int evalpdf_cli_batch(int argc, char **argv) {
   int rc = cli_batch_parse(argc, argv, &o);
   if (rc >= 0)
     return rc;
-  evalpdf_context *ctx = cli_context_new(&o, true);
+  evalpdf_context *ctx = cli_context_new(&o, true, false);
   if (!ctx)
     return 2;
   cli_signals_install();

@@ -1260,4 +1260,12 @@ void cli_env_options(evalpdf_options *o, cli_env *env) {
   }
   if (!o->home_dir)
     o->home_dir = home;
+  // Font programs kept between runs, next to that cache (also while
+  // fontconfig is pointed elsewhere: an entry follows its font file itself).
+  const char *pc = getenv("EVALPDF_PROGRAM_CACHE");
+  if (!o->program_cache_dir && !(pc && !strcmp(pc, "0")) && (xdg_cache || home)) {
+    snprintf(env->programs, sizeof env->programs, "%s%s/evalpdf/programs", xdg_cache ? xdg_cache : home,
+             xdg_cache ? "" : "/.cache");
+    o->program_cache_dir = env->programs;
+  }
 }

@@ -281,7 +281,7 @@ int evalpdf_cli_watch(int argc, char **argv) {
   rc = 0;
   size_t last_files = SIZE_MAX, last_dirs = SIZE_MAX;
   while (!cli_interrupted()) {
-    evalpdf_context *ctx = cli_context_new(&o, false);
+    evalpdf_context *ctx = cli_context_new(&o, false, true);
     if (!ctx) {
       rc = 2;
       break;

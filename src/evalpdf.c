@@ -31,7 +31,7 @@
 #include <libxml/xmlreader.h>
 #include <libxml/xmlversion.h>
 
-#define EVALPDF_ABI 2 // 2: evalpdf_options gained data_dir_origin … home_dir
+#define EVALPDF_ABI 3 // 2: evalpdf_options gained data_dir_origin … home_dir; 3: program_cache_dir
 
 // Which version of a file was read: a layout file edited while a context
 // lives (another file renamed over it, a new size or modification time) is
@@ -84,6 +84,7 @@ struct evalpdf_context {
   char *font_dir;
   char *user_dir; // the user's layout folder (may not exist)
   char *cache_dir; // the installed-font list's cache folder (option), or NULL
+  char *program_cache_dir; // the font programs' cache folder (option), or NULL
   char *fc_user_dir; // the user's fontconfig folder (option), or NULL
   char *home_dir;    // the user's home (option), or NULL
   ep_catalog catalog;
@@ -310,6 +311,7 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
   c->cache_dir = v2 ? dup_or_null(opts->font_cache_dir) : NULL;
   c->fc_user_dir = v2 ? dup_or_null(opts->fontconfig_user_dir) : NULL;
   c->home_dir = v2 ? dup_or_null(opts->home_dir) : NULL;
+  c->program_cache_dir = opts->abi_version >= 3 ? dup_or_null(opts->program_cache_dir) : NULL;
   if (opts->flags & EVALPDF_OPT_PREPARE) { // what the font list needs is set above
     c->prep_early = true;                  // read by the thread
     c->prep_on = ep_thread_start(&c->prep, prepare_main, c) == 0;
@@ -376,6 +378,7 @@ void evalpdf_context_free(evalpdf_context *ctx) {
   free(ctx->font_dir);
   free(ctx->user_dir);
   free(ctx->cache_dir);
+  free(ctx->program_cache_dir);
   free(ctx->fc_user_dir);
   free(ctx->origin);
   free(ctx->home_dir);
@@ -766,6 +769,8 @@ static void try_fonts(evalpdf_context *ctx) {
   fo.cache_dir = ctx->cache_dir;
   fo.fc_user_dir = ctx->fc_user_dir;
   fo.home_dir = ctx->home_dir;
+  fo.program_cache_dir = ctx->program_cache_dir;
+  fo.program_cache_read_only = (ctx->flags & EVALPDF_OPT_PROGRAM_CACHE_READ_ONLY) != 0;
   char fonts[4096];
   snprintf(fonts, sizeof fonts, "%s/fonts", ctx->data_dir);
   fo.data_dir = fonts;

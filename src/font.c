@@ -68,6 +68,7 @@ struct ep_fontset {
   pthread_mutex_t lock; // guards faces[], roles[] and FT_Library use (FT_New_Face/FT_Done_Face)
   FT_Library ft;
   char *cache_dir;      // where the list of installed fonts is cached (NULL: not cached)
+  ep_progcache *programs; // font programs kept on disk (NULL: none); the faces borrow it
   char *fc_user_dir;    // the user's fontconfig folder (cache validity), or NULL
   char *home_dir;       // the user's home (cache validity), or NULL
   bool system_cached;   // the installed fonts came from that cache
@@ -395,6 +396,7 @@ bool ep_fontset_new(const ep_fontset_options *opts, ep_diags *diags, ep_fontset 
   fs->cache_dir = opts->cache_dir ? ep_xstrdup(opts->cache_dir) : NULL;
   fs->fc_user_dir = opts->fc_user_dir ? ep_xstrdup(opts->fc_user_dir) : NULL;
   fs->home_dir = opts->home_dir ? ep_xstrdup(opts->home_dir) : NULL;
+  fs->programs = ep_progcache_new(opts->program_cache_dir, EP_PROGRAM_SALT, !opts->program_cache_read_only);
   if (fs->n_cat)
     qsort(fs->cat, fs->n_cat, sizeof *fs->cat, cmp_cat);
   *out = fs;
@@ -467,14 +469,13 @@ static void face_free(ep_face *f) {
   if (f->ft)
     FT_Done_Face(f->ft);
   ep_hb_face_free(atomic_load(&f->hb));
-  cache_page_ref *top = atomic_load(&f->pages);
-  if (top) {
-    for (size_t i = 0; i < PAGE_COUNT; i++) {
-      cache_slot *page = atomic_load(&top[i]);
-      if (page) // most of the code space never had a page
-        free(page);
-    }
-    free(top);
+  for (size_t p = 0; p < PLANE_COUNT; p++) {
+    cache_ref *plane = atomic_load(&f->planes[p]);
+    if (!plane) // most planes never had a page
+      continue;
+    for (size_t i = 0; i < PLANE_PAGES; i++)
+      free(atomic_load(&plane[i]));
+    free(plane);
   }
   for (size_t i = 0; i < PROGRAM_CACHE; i++) {
     free(f->programs[i].cps);
@@ -525,6 +526,7 @@ void ep_fontset_free(ep_fontset *fs) {
   free(fs->cache_dir);
   free(fs->fc_user_dir);
   free(fs->home_dir);
+  ep_progcache_free(fs->programs);
   if (fs->ft)
     FT_Done_FreeType(fs->ft);
   pthread_mutex_destroy(&fs->lock);
@@ -621,6 +623,10 @@ static void map_file(ep_face *f) {
       f->data_len = (size_t)st.st_size;
       f->mapped = true;
       f->fd = fd; // kept: subsets read their glyphs with it (ep_face_program_raw())
+      f->disk_id = (ep_progcache_face){(uint64_t)st.st_dev,     (uint64_t)st.st_ino,     (uint64_t)st.st_size,
+                                       st.st_mtim.tv_sec,         st.st_mtim.tv_nsec,      st.st_ctim.tv_sec,
+                                       st.st_ctim.tv_nsec,        f->index};
+      f->disk_ok = true;
       populate_tables(f->data, f->data_len, f->index);
       return;
     }
@@ -723,7 +729,8 @@ static ep_face *face_new(char *path, unsigned index) {
   f->index = index;
   f->fd = -1;
   pthread_mutex_init(&f->lock, NULL);
-  atomic_init(&f->pages, NULL);
+  for (size_t p = 0; p < PLANE_COUNT; p++)
+    atomic_init(&f->planes[p], NULL);
   atomic_init(&f->hb, NULL);
   atomic_init(&f->subsets, 0);
   return f;
@@ -732,6 +739,7 @@ static ep_face *face_new(char *path, unsigned index) {
 // 'face_keep()' - Load F (face_load()) and add it to FS's faces (FS locked); returns F.
 static ep_face *face_keep(ep_fontset *fs, ep_face *f) {
   face_load(fs, f);
+  f->disk = fs->programs;
   if (fs->n_faces == fs->cap_faces) {
     fs->cap_faces = fs->cap_faces ? 2 * fs->cap_faces : 16;
     fs->faces = ep_xrealloc(fs->faces, fs->cap_faces * sizeof *fs->faces);
@@ -842,46 +850,45 @@ static int32_t face_measure(ep_face *f, uint32_t cp) {
 _Static_assert(ATOMIC_POINTER_LOCK_FREE == 2 && ATOMIC_INT_LOCK_FREE == 2,
                "the face cache's atomics are plain words, so zeroed memory initialises them");
 
-// 'atomic_array_new()' - N atomic pointers (or slots when SLOTS), all zero:
-// calloc'd, so fresh pages are not written again (a face's page table has
-// 4,352 entries, 35 KiB, mostly never used; they were set one by one).
+// 'atomic_array_new()' - N atomic pointers (or slots when SLOTS), all zero.
+// A face's tables are small (a plane 2 KiB, a page 1 KiB) so that the few
+// a report uses touch few pages: one table for the whole code space (35
+// KiB a face, zeroed by calloc() from reused heap) was some 75 page faults
+// of a render of the example.
 static void *atomic_array_new(size_t n, bool slots) {
-  return ep_xcalloc(n, slots ? sizeof(cache_slot) : sizeof(cache_page_ref));
+  return ep_xcalloc(n, slots ? sizeof(cache_slot) : sizeof(cache_ref));
 }
 
-// 'cache_slot_for()' - The cache slot of CP (< CP_LIMIT), allocating the page
-// table and the page on first use; racing threads agree through CAS.
+// 'atomic_table_for()' - The table *REF points to, allocating N zeroed
+// entries (slots when SLOTS) on first use; racing threads agree through CAS.
+static void *atomic_table_for(cache_ref *ref, size_t n, bool slots) {
+  void *t = atomic_load_explicit(ref, memory_order_acquire);
+  if (!t) {
+    void *fresh = atomic_array_new(n, slots);
+    if (atomic_compare_exchange_strong_explicit(ref, &t, fresh, memory_order_acq_rel, memory_order_acquire))
+      t = fresh;
+    else
+      free(fresh);
+  }
+  return t;
+}
+
+// 'cache_slot_for()' - The cache slot of CP (< CP_LIMIT), allocating its
+// plane's table and its page on first use.
 static cache_slot *cache_slot_for(ep_face *f, uint32_t cp) {
-  cache_page_ref *top = atomic_load_explicit(&f->pages, memory_order_acquire);
-  if (!top) {
-    cache_page_ref *fresh = atomic_array_new(PAGE_COUNT, false);
-    if (atomic_compare_exchange_strong_explicit(&f->pages, &top, fresh, memory_order_acq_rel,
-                                                memory_order_acquire))
-      top = fresh;
-    else
-      free(fresh);
-  }
-  cache_page_ref *ref = &top[cp >> PAGE_BITS];
-  cache_slot *page = atomic_load_explicit(ref, memory_order_acquire);
-  if (!page) {
-    cache_slot *fresh = atomic_array_new(PAGE_SIZE, true);
-    if (atomic_compare_exchange_strong_explicit(ref, &page, fresh, memory_order_acq_rel,
-                                                memory_order_acquire))
-      page = fresh;
-    else
-      free(fresh);
-  }
+  cache_ref *plane = atomic_table_for(&f->planes[cp >> PLANE_BITS], PLANE_PAGES, false);
+  cache_slot *page = atomic_table_for(&plane[(cp >> PAGE_BITS) & (PLANE_PAGES - 1)], PAGE_SIZE, true);
   return &page[cp & (PAGE_SIZE - 1)];
 }
 
-// 'face_entry()' - The cache slot value of CP: two atomic loads on a hit,
+// 'face_entry()' - The cache slot value of CP: three atomic loads on a hit,
 // FreeType under the face lock on a miss.
 static int32_t face_entry(ep_face *f, uint32_t cp) {
   if (cp >= CP_LIMIT)
     return face_measure(f, cp);
-  cache_page_ref *top = atomic_load_explicit(&f->pages, memory_order_acquire);
-  if (top) {
-    cache_slot *page = atomic_load_explicit(&top[cp >> PAGE_BITS], memory_order_acquire);
+  cache_ref *plane = atomic_load_explicit(&f->planes[cp >> PLANE_BITS], memory_order_acquire);
+  if (plane) {
+    cache_slot *page = atomic_load_explicit(&plane[(cp >> PAGE_BITS) & (PLANE_PAGES - 1)], memory_order_acquire);
     if (page) {
       int32_t v = atomic_load_explicit(&page[cp & (PAGE_SIZE - 1)], memory_order_relaxed);
       if (v)

@@ -40,6 +40,8 @@ typedef struct ep_fontset_options {
   const char *cache_dir; // folder of the installed-font list cache (fontcache.h); NULL = none
   const char *fc_user_dir; // the user's fontconfig folder, checked by that cache; NULL = none
   const char *home_dir;    // the user's home (~/.fonts.conf…), checked by that cache; NULL = none
+  const char *program_cache_dir; // folder of font programs kept between runs (progcache.h); NULL = none
+  bool program_cache_read_only;  // true: programs are read from that folder, never added to it
 } ep_fontset_options;
 
 // 'ep_fontset_options_init()' - All fields zero: no extra folders, system fonts on.

@@ -16,10 +16,6 @@
 
 #define SUBSET_GLYPHS_MAX 32768u           // libharu 2.3: component gids are signed 16-bit
 #define READ_SUBSETS 2                     // a face's subsets that read their glyphs (own_subset())
-// libdeflate level of font programs: the body font's deflate is the longest
-// step of a render, on the helper's core (level 3: the example -2.9% in
-// size, 0.49 ms slower in whole-process time; level 4: -3.6%, slower yet).
-#define PROGRAM_LEVEL 1
 
 // The tables a subset keeps; everything else in the source face is dropped.
 static const char keep_tables[][5] = {"cmap", "glyf", "loca", "hmtx", "hhea",
@@ -108,17 +104,25 @@ static bool own_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned ch
   return ok;
 }
 
-// 'ep_face_subset()' - A standalone TrueType subset of FACE for CPS.
-bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char **out,
-                    size_t *out_len) {
+// 'face_subset()' - ep_face_subset(); *OWN true when subset.c cut it.
+static bool face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char **out, size_t *out_len,
+                        bool *own) {
   *out = NULL;
   *out_len = 0;
+  *own = false;
   if (!face || face->state != FACE_OK || (n && !cps))
     return false;
-  if (own_subset(face, cps, n, out, out_len))
+  if ((*own = own_subset(face, cps, n, out, out_len)))
     return true;
   return ep_hb_face_subset(face_hb(face), cps, n, keep_tables, sizeof keep_tables / sizeof keep_tables[0],
                            SUBSET_GLYPHS_MAX, out, out_len);
+}
+
+// 'ep_face_subset()' - A standalone TrueType subset of FACE for CPS.
+bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char **out,
+                    size_t *out_len) {
+  bool own;
+  return face_subset(face, cps, n, out, out_len, &own);
 }
 
 // 'ep_face_warm()' - Pay FACE's first-subset costs now: a small subset,
@@ -188,10 +192,16 @@ static ep_blob *program_cached(ep_face *face, const uint32_t *cps, size_t n, boo
 // 'program_keep()' - Cache B, FACE's subset (ZIP false) or deflate (ZIP
 // true) for CPS, where the entry lacks it; returns the blob to use, with a
 // reference the caller owns: B (its reference taken over), or the one
-// another thread cached first (B dropped: both hold the same bytes).
-static ep_blob *program_keep(ep_face *face, const uint32_t *cps, size_t n, bool zip, ep_blob *b) {
+// another thread cached first (B dropped: both hold the same bytes). A
+// subset's KEEPABLE is the entry's (program_entry.keepable); for a deflate,
+// *KEEPABLE is set to it (NULL: not wanted).
+static ep_blob *program_keep(ep_face *face, const uint32_t *cps, size_t n, bool zip, ep_blob *b, bool *keepable) {
   pthread_mutex_lock(&face->lock);
   program_entry *e = program_store(face, cps, n);
+  if (!zip && !e->raw)
+    e->keepable = keepable && *keepable;
+  else if (zip && keepable)
+    *keepable = e->keepable;
   ep_blob **slot = zip ? &e->z : &e->raw;
   if (*slot) {
     ep_blob_unref(b);
@@ -204,6 +214,18 @@ static ep_blob *program_keep(ep_face *face, const uint32_t *cps, size_t n, bool 
   return b;
 }
 
+// 'disk_key_ok()' - True when FACE's program for CPS[0..N-1] may be looked
+// up on disk: the face has a cache and a mapped file's identity, and CPS is
+// sorted and unique (the key's form).
+static bool disk_key_ok(const ep_face *face, const uint32_t *cps, size_t n) {
+  if (!face->disk || !face->disk_ok)
+    return false;
+  for (size_t i = 1; i < n; i++)
+    if (cps[i] <= cps[i - 1])
+      return false;
+  return true;
+}
+
 // 'ep_face_program_raw()' - The subset of FACE for CPS (cached).
 bool ep_face_program_raw(ep_face *face, const uint32_t *cps, size_t n, ep_blob **raw) {
   *raw = NULL;
@@ -211,12 +233,19 @@ bool ep_face_program_raw(ep_face *face, const uint32_t *cps, size_t n, ep_blob *
     return false;
   if ((*raw = program_cached(face, cps, n, false)) != NULL)
     return true;
+  // Kept on disk by an earlier run: the subset and its deflate both cached now.
+  unsigned char *data, *z;
+  size_t len, z_len;
+  if (disk_key_ok(face, cps, n) && ep_progcache_get(face->disk, &face->disk_id, cps, n, &data, &len, &z, &z_len)) {
+    ep_blob_unref(program_keep(face, cps, n, true, ep_blob_take(z, z_len), NULL));
+    *raw = program_keep(face, cps, n, false, ep_blob_take(data, len), NULL);
+    return true;
+  }
   // Not cached: subset outside the lock (other threads may use the face meanwhile).
-  unsigned char *data;
-  size_t len;
-  if (!ep_face_subset(face, cps, n, &data, &len))
+  bool own;
+  if (!face_subset(face, cps, n, &data, &len, &own))
     return false;
-  *raw = program_keep(face, cps, n, false, ep_blob_take(data, len));
+  *raw = program_keep(face, cps, n, false, ep_blob_take(data, len), &own);
   return true;
 }
 
@@ -239,7 +268,10 @@ bool ep_face_program_deflate(ep_face *face, const uint32_t *cps, size_t n, const
     return false;
   }
   data = ep_xrealloc(data, len); // gives the bound's tail back (it shrinks in place)
-  *z = program_keep(face, cps, n, true, ep_blob_take(data, len));
+  bool keep = false;
+  *z = program_keep(face, cps, n, true, ep_blob_take(data, len), &keep);
+  if (keep && *z && disk_key_ok(face, cps, n)) // made by subset.c: kept for the next run
+    ep_progcache_put(face->disk, &face->disk_id, cps, n, raw->len, (*z)->data, (*z)->len);
   return true;
 }
 

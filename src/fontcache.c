@@ -350,21 +350,6 @@ static bool cache_read(const char *path, const ep_buf *stamps, ep_sysfont **out,
   return ok;
 }
 
-// 'make_dir()' - Create DIR (mode 0700) and, when missing, its parent.
-static bool make_dir(const char *dir) {
-  if (mkdir(dir, 0700) == 0 || errno == EEXIST)
-    return true;
-  if (errno != ENOENT)
-    return false;
-  char parent[4096];
-  snprintf(parent, sizeof parent, "%s", dir);
-  char *slash = strrchr(parent, '/');
-  if (!slash || slash == parent)
-    return false;
-  *slash = 0;
-  return (mkdir(parent, 0700) == 0 || errno == EEXIST) && (mkdir(dir, 0700) == 0 || errno == EEXIST);
-}
-
 // 'cache_write()' - Write STAMPS, the folders of FC and the N faces V to
 // CACHE_DIR atomically; nothing when a name cannot be written as a field.
 static void cache_write(const char *cache_dir, const ep_buf *stamps, FcConfig *fc, const ep_sysfont *v, size_t n) {
@@ -393,7 +378,7 @@ static void cache_write(const char *cache_dir, const ep_buf *stamps, FcConfig *f
   }
   ep_buf_puts(&b, "end\n");
   char tmp[4200], final[4200];
-  if (ok && make_dir(cache_dir) &&
+  if (ok && ep_make_dir(cache_dir) &&
       (size_t)snprintf(final, sizeof final, "%s/" CACHE_NAME, cache_dir) < sizeof final &&
       (size_t)snprintf(tmp, sizeof tmp, "%s/." CACHE_NAME ".%ld.tmp", cache_dir, (long)getpid()) < sizeof tmp) {
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);

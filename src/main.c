@@ -565,14 +565,16 @@ typedef struct heap_job {
   char *path;    // the report (its size and markup give the estimate)
 } heap_job;
 
-// 'heap_estimate()' - The heap a render of the report at PATH (a large
-// one) will use, in bytes, from its size and its number of tags (each '<'):
-// 7 bytes per input byte and 280 per tag, some 92% of what generated reports
-// of 500 to 5,000 pages and 10k to 100k sections used (7.6 and 288, with
-// 15 MiB of the peak resident set not on the heap), so that little is
-// faulted in that the render does not use (what it does use beyond is
-// faulted in as usual; 6 and 240 left 100k sections 5% slower). 0 when it
-// cannot be read.
+// 'heap_estimate()' - The heap a render of the report at PATH will use on
+// its thread, in bytes, from its size and its number of tags (each '<'): 1
+// MiB (faces' caches, the line breaker's and the layout's first blocks,
+// whatever the report: the example's render thread grew its heap by 1.45
+// MiB) and 7 bytes per input byte and 280 per tag, some 92% of what
+// generated reports of 500 to 5,000 pages and 10k to 100k sections used
+// (7.6 and 288, with 15 MiB of the peak resident set not on the heap), so
+// that little is faulted in that the render does not use (what it does use
+// beyond is faulted in as usual; 6 and 240 left 100k sections 5% slower). 0
+// when it cannot be read.
 static size_t heap_estimate(const char *path) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
@@ -588,7 +590,7 @@ static size_t heap_estimate(const char *path) {
   }
   close(fd);
   free(buf);
-  return got < 0 || !buf ? 0 : bytes * 7 + tags * 280;
+  return got < 0 || !buf ? 0 : ((size_t)1 << 20) + bytes * 7 + tags * 280;
 }
 
 // 'number_in()' - The first decimal number in the file at PATH after the text
@@ -634,39 +636,49 @@ static unsigned long long memory_room(void) {
 static void *populate_main(void *arg) {
   heap_job *j = arg;
 #ifdef MADV_POPULATE_WRITE
-  const size_t huge = (size_t)2 << 20;
-  size_t want = (heap_estimate(j->path) + huge - 1) & ~(huge - 1);
-  if (want > j->heap.len)
-    want = j->heap.len;
+  // In whole pages of the heap's kind (madvise() wants a page-aligned start:
+  // a small-page heap begins where the allocator's top chunk did).
+  long ps = sysconf(_SC_PAGESIZE);
+  const size_t page = j->heap.huge ? (size_t)2 << 20 : ps > 0 ? (size_t)ps : 4096;
+  uintptr_t start = ((uintptr_t)j->heap.start + page - 1) & ~(uintptr_t)(page - 1);
+  size_t len = (uintptr_t)j->heap.start + j->heap.len > start ? (uintptr_t)j->heap.start + j->heap.len - start : 0;
+  size_t want = (heap_estimate(j->path) + page - 1) & ~(page - 1);
+  if (want > len)
+    want = len & ~(page - 1);
   // Never more than a quarter of the memory there is room for: a report that
   // is mostly comments or white space needs far less than its estimate, and
-  // faulted-in memory counts against a container's limit.
-  unsigned long long room = memory_room() / 4;
+  // faulted-in memory counts against a container's limit. (Not looked up
+  // for a few MiB: a typical report's heap is that.)
+  unsigned long long room = want > ((size_t)16 << 20) ? memory_room() / 4 : want;
   if (want > room)
-    want = (size_t)room & ~(huge - 1);
+    want = (size_t)room & ~(page - 1);
   if (want)
-    madvise(j->heap.start, want, MADV_POPULATE_WRITE);
+    madvise((void *)start, want, MADV_POPULATE_WRITE);
 #endif
   free(j->path);
   free(j);
   return NULL;
 }
 
-// 'heap_ahead()' - Before a large report (a file of 1 MiB or more) is
-// read, fault in on another core the part of the heap its render will use,
-// so that the page faults' cost (on a virtual machine most of a fresh
-// page's first touch is the host's: 0.5-2 ms per 2 MiB page on the
-// 2026-12-03 test VM, a tenth of a 100,000-section render's time) is paid
-// beside the render instead of inside it. The thread is detached: a render
-// that ends first does not wait for it. A smaller report's pages are not
-// faulted in ahead: only the render thread allocates from this heap, and
-// an estimate that faulted in a page the render then did not use (the
-// example: one 2 MiB page where a second was estimated) cost it 0.21 ms
-// (2026-12-03); reports of 2,000 distinct characters or 1,000 sections
-// gained nothing measurable from it. Nothing here changes any output.
+// 'heap_ahead()' - Before the report is read, fault in on another core the
+// part of the heap its render will use (only the render thread allocates
+// from this heap), so that the page faults' cost (on a virtual machine
+// most of a fresh page's first touch is the host's: 1.2-1.5 us per 4 KiB
+// page, 0.5-2 ms per 2 MiB page on the 2026-12-03 test VMs, a tenth of a
+// 100,000-section render's time) is paid beside the render instead of
+// inside it. The thread is detached: a render that ends first does not
+// wait for it. In small pages any report's heap is faulted in ahead (the
+// example's render thread took 350 page faults instead of 494, 0.14 ms
+// less after a Typst run, 2026-12-03; until then a small-page heap's
+// unaligned start made the kernel refuse every such request). In huge
+// pages only a large report's (a file of 1 MiB or more): an estimate that
+// faulted in a huge page the render then did not use (the example: one 2
+// MiB page where a second was estimated) cost it 0.21 ms (2026-12-03).
+// Nothing here changes any output.
 static void heap_ahead(const cli_heap *heap, const char *path) {
   struct stat sb;
-  if (!heap->start || !strcmp(path, "-") || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < (1 << 20))
+  if (!heap->start || !strcmp(path, "-") || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+      (heap->huge && sb.st_size < (1 << 20)))
     return;
   heap_job *j = malloc(sizeof *j);
   char *copy = strdup(path);
@@ -979,14 +991,14 @@ static void *tune_memory(bool one_arena, cli_heap *heap) {
     }
     uintptr_t from = ((uintptr_t)before + huge - 1) & ~(huge - 1);
     if (ns < DEAR_FAULT_NS || (uintptr_t)after <= from + huge) {
-      *heap = (cli_heap){(char *)top, (uintptr_t)after - top};
+      *heap = (cli_heap){(char *)top, (uintptr_t)after - top, false};
       return NULL;
     }
     if (one_arena) // no thread has been started yet
       mallopt(M_ARENA_MAX, 1);
     size_t len = ((uintptr_t)after - from) & ~(huge - 1);
     if (madvise((void *)from, len, MADV_HUGEPAGE) == 0) // a hint: failure is harmless
-      *heap = (cli_heap){(char *)from, len};
+      *heap = (cli_heap){(char *)from, len, true};
     // A block ending at FROM leaves the next allocation there. It is never
     // used (it is freed at exit), costs address space only, and its header
     // is the one byte range it writes, next to the old break.
@@ -1106,7 +1118,7 @@ static int run(int argc, char **argv, int batch_at, cli_heap heap) {
 int main(int argc, char **argv) {
   open_std_fds();
   int batch_at = batch_command(argc, argv);
-  cli_heap heap = {NULL, 0};
+  cli_heap heap = {NULL, 0, false};
   void *below_huge = tune_memory(!batch_at, &heap);
   int rc = run(argc, argv, batch_at, heap);
   free(below_huge);

@@ -1134,6 +1134,20 @@ void ep_outfile_abandon(ep_outfile *o) {
   o->fd = -1;
 }
 
+// 'ep_make_dir()' - Create DIR and its missing parents, mode 0700 (see util.h).
+bool ep_make_dir(const char *dir) {
+  if (mkdir(dir, 0700) == 0 || errno == EEXIST)
+    return true;
+  char parent[4096];
+  if (errno != ENOENT || (size_t)snprintf(parent, sizeof parent, "%s", dir) >= sizeof parent)
+    return false;
+  char *slash = strrchr(parent, '/');
+  if (!slash || slash == parent)
+    return false;
+  *slash = 0;
+  return ep_make_dir(parent) && (mkdir(dir, 0700) == 0 || errno == EEXIST);
+}
+
 // 'ep_errno_text()' - strerror() through strerror_r (GNU: may return a static string).
 const char *ep_errno_text(int err, char *buf, size_t size) { return strerror_r(err, buf, size); }
 

@@ -158,6 +158,10 @@ static inline uint32_t ep_utf8_next(const char *s, size_t len, size_t *i) {
   return cp;
 }
 
+// 'ep_make_dir()' - Create the folder DIR and any missing parent, each
+// mode 0700 (a cache's: the user's alone); true when DIR exists after it.
+bool ep_make_dir(const char *dir);
+
 // 'ep_errno_text()' - The message of errno value ERR, as strerror() gives it
 // but thread-safe (strerror may share one buffer between threads), written
 // into BUF (SIZE bytes; 128 is plenty) or a static string; returned.

@@ -322,6 +322,36 @@ check "batch onto an included file" eval '[ $rc -eq 2 ] && has "would overwrite 
 run render -q "$tmp/ow/r.xml" -o "$tmp/ow/r.pdf"
 check "render next to them still works" eval '[ $rc -eq 0 ] && is_pdf "$tmp/ow/r.pdf"'
 
+# The program cache: a second render with the same characters reads the font
+# programs the first kept, and writes the same bytes; so does one whose kept
+# files were damaged, one with the cache turned off, and a batch (which reads
+# but adds nothing).
+export SOURCE_DATE_EPOCH=1700000000
+pc=$HOME/.cache/evalpdf/programs
+rm -rf "$HOME/.cache/evalpdf"
+rc=0
+EVALPDF_PROGRAM_CACHE=0 "$bin" render -q "$example" -o "$tmp/pc0.pdf" >"$out" 2>"$err" || rc=$?
+check "program cache off: nothing kept" eval '[ ! -d "$pc" ] && is_pdf "$tmp/pc0.pdf"'
+run render -q "$example" -o "$tmp/pc1.pdf"
+check "program cache: programs kept" eval '[ $rc -eq 0 ] && [ "$(ls "$pc" | grep -c "\.pc1$")" -ge 4 ] &&
+  cmp -s "$tmp/pc0.pdf" "$tmp/pc1.pdf"'
+kept=$(ls "$pc")
+run render -q "$example" -o "$tmp/pc2.pdf"
+check "program cache: read back, same bytes" eval '[ $rc -eq 0 ] && cmp -s "$tmp/pc0.pdf" "$tmp/pc2.pdf" &&
+  [ "$(ls "$pc")" = "$kept" ]'
+for f in "$pc"/*.pc1; do # flip a byte in the middle of each kept deflate
+  python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[len(b)-len(b)//4]^=0x55; open(p,"wb").write(b)' "$f"
+done
+run render -q "$example" -o "$tmp/pc3.pdf"
+check "program cache: damaged files are not used" eval '[ $rc -eq 0 ] && cmp -s "$tmp/pc0.pdf" "$tmp/pc3.pdf"'
+rm -rf "$pc"
+mkdir -p "$tmp/pcb"
+cp "$example" "$tmp/pcb/a.xml"
+run batch -q -o "$tmp/pcb/out" "$tmp/pcb/a.xml"
+check "program cache: batch adds nothing" eval '[ $rc -eq 0 ] && [ ! -d "$pc" ] &&
+  cmp -s "$tmp/pc0.pdf" "$tmp/pcb/out/a.pdf"'
+unset SOURCE_DATE_EPOCH
+
 # Every PDF this test wrote goes through the independent validators too
 # (qpdf, mutool, Ghostscript, pdffonts, pdftotext: tests/validate-pdf.sh).
 # A missing validator makes the whole test report skipped (77), never passed.

@@ -28,6 +28,7 @@ cat >"$tmp/layers" <<'EOF'
 2 linebreak linebreak
 2 wordseg wordseg
 2 fontcache fontcache
+2 progcache progcache
 2 catalog catalog
 2 subset subset
 2 hbsubset hbsubset
