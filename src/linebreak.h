@@ -134,6 +134,8 @@ typedef struct ep_lb_result {
   size_t max_active; // diagnostics: largest set of active break nodes
   size_t work_bytes; // diagnostics: scratch memory used, in bytes (linear in n)
   size_t tried;      // diagnostics: lines from an active node to a break the search weighed
+  bool shared;       // lines, x and w belong to an ep_lb_memo (ep_linebreak_memo()): read-only,
+                     // valid until the memo is freed; ep_lb_result_free() only zeroes R
 } ep_lb_result;
 
 // 'ep_lb_params_init()' - Defaults for measure WIDTH: first_width = width,
@@ -164,11 +166,13 @@ void ep_lb_memo_free(ep_lb_memo *m);
 
 // 'ep_linebreak_memo()' - ep_linebreak(), answered from M when the same input
 // was broken before (and remembered in M otherwise); M NULL: plain
-// ep_linebreak(). *OUT is the caller's either way (ep_lb_result_free()).
+// ep_linebreak(). With M, *OUT's arrays are M's (OUT->shared: read them,
+// never change them, before ep_lb_memo_free(M)); ep_lb_result_free(OUT) is
+// still called, and frees nothing then.
 int ep_linebreak_memo(ep_lb_memo *m, const ep_lb_atom *atoms, size_t n, const ep_lb_params *p, ep_lb_result *out);
 
-// 'ep_lb_result_free()' - Free what ep_linebreak() allocated in R and zero R.
-// Safe on a zeroed result and on one already freed.
+// 'ep_lb_result_free()' - Free what ep_linebreak() allocated in R (nothing
+// when R is shared) and zero R. Safe on a zeroed result and on one already freed.
 void ep_lb_result_free(ep_lb_result *r);
 
 // 'ep_lb_measure()' - For table cells: *MIN = width of the widest unit that no

@@ -1251,14 +1251,16 @@ static bool same_result(const ep_lb_result *a, const ep_lb_result *b)
   return true;
 }
 
-// The memo answers a repeated input with a copy of the first result (the
-// caller owns and frees each), and any change to an atom or a parameter is a
-// new input: 400 paragraphs x 2 widths, asked twice, grow the table and give
-// exactly ep_linebreak()'s results.
+// The memo answers a repeated input with the first result, shared (its
+// arrays the memo's, freed by ep_lb_memo_free(); the caller's
+// ep_lb_result_free() frees nothing), and any change to an atom or a
+// parameter is a new input: 400 paragraphs x 2 widths, asked twice, grow the
+// table and give exactly ep_linebreak()'s results.
 START_TEST(memo_repeats_results_and_tells_inputs_apart)
 {
   ep_lb_memo *m = ep_lb_memo_new();
   ck_assert_ptr_nonnull(m);
+  static const double *first[400][2]; // round 0's shared arrays
   for (int round = 0; round < 2; round++)
     for (size_t i = 0; i < 400; i++) {
       char *text = han(20 + i % 97);
@@ -1275,8 +1277,14 @@ START_TEST(memo_repeats_results_and_tells_inputs_apart)
         ck_assert_int_eq(ep_linebreak_memo(m, a, n, &p, &memo), 0);
         ck_assert_msg(same_result(&fresh, &memo), "paragraph %zu width %d round %d", i, wi, round);
         ck_assert_ptr_ne(fresh.x, memo.x);
+        ck_assert(memo.shared && !fresh.shared);
+        if (round == 0)
+          first[i][wi] = memo.x;
+        else
+          ck_assert_ptr_eq(memo.x, first[i][wi]); // the same arrays: no copy
         ep_lb_result_free(&fresh);
         ep_lb_result_free(&memo);
+        ck_assert_ptr_null(memo.x);
       }
       free(a);
       free(text);
