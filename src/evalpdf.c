@@ -1046,6 +1046,12 @@ typedef struct body_hint {
   ep_programs *programs; // the render's, or NULL
 } body_hint;
 
+// 'run_parallel()' - The layout's parallel runner (ep_layout_par): JOB(ARG,
+// i) for each i below N on this thread and the programs' helper (USER).
+static void run_parallel(void *user, size_t n, void (*job)(void *arg, size_t i), void *arg) {
+  ep_programs_parallel(user, n, job, arg);
+}
+
 // 'speculate_pass()' - The layout's pass hook (ep_pass_fn): hand the font
 // programs' helper the faces and characters of a pass that another pass
 // follows, which (numbered as the last pass will be) most often are the
@@ -1208,7 +1214,12 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
         ep_programs_speculate(programs, &hint.face, (const uint32_t *const *)&hint.cps, &hint.n, 1);
     }
     hint.programs = programs;
-    dl = ep_layout_report_with(doc->report, e->style, &rd, programs ? speculate_pass : NULL, &hint);
+    // A list's items are broken into lines at once, on this thread and the
+    // helper (idle by then when the fonts' programs were kept from an
+    // earlier render, else busy with them: this thread then breaks them all).
+    ep_layout_par par = {run_parallel, programs};
+    dl = ep_layout_report_par(doc->report, e->style, &rd, programs ? speculate_pass : NULL, &hint,
+                              programs ? &par : NULL);
     dl->programs = programs;
     dl->hint_face = hint.face;
     dl->hint_cps = hint.cps; // the list owns it now

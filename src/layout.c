@@ -54,46 +54,35 @@ static int line_span(const lay *L, double size) {
   return n < 1 ? 1 : n;
 }
 
-// 'lay_set_para()' - Break AT into lines and append them as line items.
-// FIRST_INDENT / REST_INDENT in pt from the body's left edge; ALIGN for
-// non-justified placement; KEEP marks heading lines.
-void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep_halign align, bool keep,
-                  const ep_node *section, double size, bool new_page) {
-  L->para++;
-  if (at->n == 0) {
-    line_item *li = lay_new_line(L);
-    li->blank = true;
-    li->count = 1;
-    li->new_page = new_page;
-    return;
-  }
+// 'para_params()' - The line-breaking parameters of a paragraph set in the
+// text block with FIRST_INDENT and REST_INDENT, aligned ALIGN.
+static void para_params(const lay *L, double first_indent, double rest_indent, ep_halign align, ep_lb_params *p) {
   double W = L->st->body_w;
-  ep_lb_params p;
-  ep_lb_params_init(&p, W - rest_indent);
-  p.first_width = W - first_indent;
+  ep_lb_params_init(p, W - rest_indent);
+  p->first_width = W - first_indent;
   if (align == EP_H_CENTER || align == EP_H_RIGHT)
-    p.min_last_chars = 1;
-  ep_lb_result res;
-  if (ep_linebreak_memo(L->in.lbmemo, at->a, at->n, &p, &res) != 0) {
-    fprintf(stderr, "evalpdf: fatal: out of memory in line breaking\n");
-    abort();
-  }
+    p->min_last_chars = 1;
+}
+
+// 'para_lines()' - Append the lines RES broke paragraph V into as line items.
+static void para_lines(lay *L, const para_in *v, const ep_lb_result *res) {
+  const atoms *at = v->at;
   int warned = 0; // one overfull warning per paragraph
-  for (size_t k = 0; k < res.nlines; k++) {
-    const ep_lb_line *ln = &res.lines[k];
+  for (size_t k = 0; k < res->nlines; k++) {
+    const ep_lb_line *ln = &res->lines[k];
     line_item *li = lay_new_line(L);
     li->idx = (int)k;
-    li->count = (int)res.nlines;
-    li->keep_next = keep;
-    li->section = k == 0 ? section : NULL;
-    li->size = size;
-    li->new_page = li->new_page || (new_page && k == 0);
-    li->span = line_span(L, size);
-    double left = L->st->left + (k == 0 ? first_indent : rest_indent);
+    li->count = (int)res->nlines;
+    li->keep_next = v->keep;
+    li->section = k == 0 ? v->section : NULL;
+    li->size = v->size;
+    li->new_page = li->new_page || (v->new_page && k == 0);
+    li->span = line_span(L, v->size);
+    double left = L->st->left + (k == 0 ? v->first_indent : v->rest_indent);
     bool justified = !ln->last && !ln->forced;
-    if (!justified && align == EP_H_CENTER)
+    if (!justified && v->align == EP_H_CENTER)
       left += (ln->measure - ln->width_used) / 2;
-    else if (!justified && align == EP_H_RIGHT)
+    else if (!justified && v->align == EP_H_RIGHT)
       left += ln->measure - ln->width_used;
     if (ln->overfull && ln->start < at->n && !warned++)
       ep_diag_add(L->in.diags, EP_WARNING, at->s[ln->start].file, at->s[ln->start].line, "overfull-line",
@@ -102,10 +91,93 @@ void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep
     while (s < e && at->a[s].cp == ' ')
       s++;
     if (s < e)
-      lay_emit_runs(&L->in, at, res.x, s, e, left);
+      lay_emit_runs(&L->in, at, res->x, s, e, left);
     li->nbox = L->in.nprotos - li->box0;
   }
+}
+
+// 'blank_para()' - The line item of an empty paragraph.
+static void blank_para(lay *L, bool new_page) {
+  line_item *li = lay_new_line(L);
+  li->blank = true;
+  li->count = 1;
+  li->new_page = new_page;
+}
+
+// 'lb_failed()' - Line breaking ran out of memory: nothing sensible is left to do.
+static _Noreturn void lb_failed(void) {
+  fprintf(stderr, "evalpdf: fatal: out of memory in line breaking\n");
+  abort();
+}
+
+// 'lay_set_para()' - Break AT into lines and append them as line items.
+void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep_halign align, bool keep,
+                  const ep_node *section, double size, bool new_page) {
+  L->para++;
+  if (at->n == 0) {
+    blank_para(L, new_page);
+    return;
+  }
+  para_in v = {at, first_indent, rest_indent, align, keep, section, size, new_page};
+  ep_lb_params p;
+  para_params(L, first_indent, rest_indent, align, &p);
+  ep_lb_result res;
+  if (ep_linebreak_memo(L->in.lbmemo, at->a, at->n, &p, &res) != 0)
+    lb_failed();
+  para_lines(L, &v, &res);
   ep_lb_result_free(&res);
+}
+
+// 'lay_set_paras()' - Set N paragraphs, their line breaks made at once (see layout_int.h).
+void lay_set_paras(lay *L, const para_in *v, size_t n) {
+  if (!L->in.par || n < 2) {
+    for (size_t i = 0; i < n; i++)
+      lay_set_para(L, v[i].at, v[i].first_indent, v[i].rest_indent, v[i].align, v[i].keep, v[i].section,
+                   v[i].size, v[i].new_page);
+    return;
+  }
+  // The memo is asked here, on this thread, for every paragraph first; the
+  // ones it does not hold are broken by the runner, and kept in order after.
+  ep_lb_result *res = ep_xcalloc(n, sizeof *res);
+  ep_lb_key *keys = ep_xcalloc(n, sizeof *keys);
+  size_t *job = ep_xmalloc(n * sizeof *job);
+  ep_lb_job *jobs = ep_xcalloc(n, sizeof *jobs);
+  size_t nj = 0;
+  for (size_t i = 0; i < n; i++) {
+    job[i] = SIZE_MAX;
+    if (v[i].at->n == 0)
+      continue;
+    ep_lb_params p;
+    para_params(L, v[i].first_indent, v[i].rest_indent, v[i].align, &p);
+    if (L->in.lbmemo) {
+      ep_lb_memo_key(v[i].at->a, v[i].at->n, &p, &keys[i]);
+      if (ep_lb_memo_find(L->in.lbmemo, &keys[i], &res[i]))
+        continue;
+    }
+    jobs[nj] = (ep_lb_job){.atoms = v[i].at->a, .n = v[i].at->n, .params = p};
+    job[i] = nj++;
+  }
+  L->in.par(L->in.par_user, nj, ep_linebreak_job, jobs);
+  for (size_t i = 0; i < n; i++) {
+    L->para++;
+    if (v[i].at->n == 0) {
+      blank_para(L, v[i].new_page);
+      continue;
+    }
+    if (job[i] != SIZE_MAX) {
+      if (jobs[job[i]].rc != 0)
+        lb_failed();
+      res[i] = jobs[job[i]].res;
+      if (L->in.lbmemo)
+        ep_lb_memo_keep(L->in.lbmemo, &keys[i], &res[i]);
+    }
+    para_lines(L, &v[i], &res[i]);
+    ep_lb_result_free(&res[i]);
+  }
+  free(jobs);
+  free(job);
+  free(keys);
+  free(res);
 }
 
 // 'title_lines()' - Break title atoms AT into lines of at most W pt (params P
@@ -299,6 +371,33 @@ static void para_block(lay *L, const ep_node *n, const char *lead, bool lead_bol
   free(at.s);
 }
 
+// 'para_run()' - Body paragraph C and the paragraphs right after it, set
+// as para_block() sets each (no lead, no tail), their line breaks made at
+// once (lay_set_paras()); returns the last of them.
+static const ep_node *para_run(lay *L, const ep_node *c, const ep_text_style *ts, double first_indent) {
+  size_t n = 1;
+  for (const ep_node *d = c->next; d && d->kind == EP_N_P; d = d->next)
+    n++;
+  atoms *ats = ep_xcalloc(n, sizeof *ats);
+  para_in *v = ep_xcalloc(n, sizeof *v);
+  ifmt f = lay_fmt_for(ts, L->char_ratio);
+  const ep_node *last = c;
+  for (size_t i = 0; i < n; i++, last = last->next) {
+    lay_inline_text(&L->in, &ats[i], last, &f, 0);
+    v[i] = (para_in){&ats[i], first_indent, 0, ts->align, false, NULL, ts->size, false};
+    if (i + 1 == n)
+      break;
+  }
+  lay_set_paras(L, v, n);
+  for (size_t i = 0; i < n; i++) {
+    free(ats[i].a);
+    free(ats[i].s);
+  }
+  free(ats);
+  free(v);
+  return last;
+}
+
 // 'yishi_para()' - Items run into one paragraph as 一是……；二是……。
 // ITEMS are the children of N of KIND; titles (issues/measures) lead bold.
 static void yishi_para(lay *L, const ep_node *n, ep_kind kind) {
@@ -383,6 +482,12 @@ static void list_block(lay *L, const ep_node *n) {
   const ep_text_style *ts = &L->st->ts[EP_TS_BODY];
   double em = ts->size;
   int k = 0;
+  // Every item's atoms first, then their line breaks at once (lay_set_paras()).
+  size_t items = 0;
+  for (const ep_node *c = n->first; c; c = c->next)
+    items += c->kind == EP_N_LI;
+  atoms *ats = ep_xcalloc(items ? items : 1, sizeof *ats);
+  para_in *v = ep_xcalloc(items ? items : 1, sizeof *v);
   for (const ep_node *c = n->first; c; c = c->next) {
     if (c->kind != EP_N_LI)
       continue;
@@ -392,25 +497,30 @@ static void list_block(lay *L, const ep_node *n) {
       snprintf(label, sizeof label, "●");
     else
       item_label(n, k, label, sizeof label);
-    atoms at = {0};
+    atoms *at = &ats[k - 1];
     ifmt f = lay_fmt_for(ts, L->char_ratio), lf = f;
     lf.bold = n->style != EP_LIST_BULLET && c->first && c->first->kind == EP_N_B; // "1." as bold as a bold lead
-    lay_add_text(&L->in, &at, label, &lf, c->file, c->line, true);
-    double label_w = lay_width(&at);
+    lay_add_text(&L->in, at, label, &lf, c->file, c->line, true);
+    double label_w = lay_width(at);
     if (n->style == EP_LIST_BULLET) {
       // a half-em gap after the bullet, drawn as a fixed space
       label_w += em / 2;
-      atom_style s = at.s[0];
+      atom_style s = at->s[0];
       s.off = 0;
-      lay_push_atom(&at, 0x2002, em / 2, em, EP_LB_GLUE_PREV | EP_LB_NO_AUTOSPACE, &s);
+      lay_push_atom(at, 0x2002, em / 2, em, EP_LB_GLUE_PREV | EP_LB_NO_AUTOSPACE, &s);
     }
-    lay_inline_text(&L->in, &at, c, &f, 0);
+    lay_inline_text(&L->in, at, c, &f, 0);
     // 回行顶格: continuation lines at the margin (GB/T 9704 body rule); a layout may hang them
     double first = ts->indent * em * L->char_ratio;
-    lay_set_para(L, &at, first, L->st->list_hang ? first + label_w : 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
-    free(at.a);
-    free(at.s);
+    v[k - 1] = (para_in){at, first, L->st->list_hang ? first + label_w : 0, EP_H_JUSTIFY, false, NULL, ts->size, false};
   }
+  lay_set_paras(L, v, items);
+  for (size_t i = 0; i < items; i++) {
+    free(ats[i].a);
+    free(ats[i].s);
+  }
+  free(ats);
+  free(v);
 }
 
 // 'heading()' - A section or appendix heading line (or the run-in lead of its first paragraph).
@@ -690,7 +800,7 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
       break;
     }
     case EP_N_P:
-      para_block(L, c, NULL, false, body, body->indent * em * L->char_ratio, 0, NULL);
+      c = para_run(L, c, body, body->indent * em * L->char_ratio);
       break;
     case EP_N_LIST:
       list_block(L, c);
@@ -879,22 +989,28 @@ ep_dlist *ep_layout_report(const ep_report *r, const ep_style *st, ep_diags *dia
 }
 
 static ep_dlist *layout_report(const ep_report *r, const ep_style *st, ep_diags *diags, size_t chunk,
-                               ep_pass_fn on_pass, void *user, bool patch_toc);
+                               ep_pass_fn on_pass, void *user, bool patch_toc, const ep_layout_par *par);
 
 // 'ep_layout_report_chunked()' - Lay out R, paginating CHUNK line items behind.
 ep_dlist *ep_layout_report_chunked(const ep_report *r, const ep_style *st, ep_diags *diags, size_t chunk) {
-  return layout_report(r, st, diags, chunk, NULL, NULL, true);
+  return layout_report(r, st, diags, chunk, NULL, NULL, true, NULL);
 }
 
 // 'ep_layout_report_full_passes()' - Lay out R without the 目录 patch.
 ep_dlist *ep_layout_report_full_passes(const ep_report *r, const ep_style *st, ep_diags *diags) {
-  return layout_report(r, st, diags, PAGINATE_CHUNK, NULL, NULL, false);
+  return layout_report(r, st, diags, PAGINATE_CHUNK, NULL, NULL, false, NULL);
 }
 
 // 'ep_layout_report_with()' - Lay out R, telling ON_PASS of each pass another follows.
 ep_dlist *ep_layout_report_with(const ep_report *r, const ep_style *st, ep_diags *diags, ep_pass_fn on_pass,
                                 void *user) {
-  return layout_report(r, st, diags, PAGINATE_CHUNK, on_pass, user, true);
+  return layout_report(r, st, diags, PAGINATE_CHUNK, on_pass, user, true, NULL);
+}
+
+// 'ep_layout_report_par()' - ep_layout_report_with() with a parallel runner.
+ep_dlist *ep_layout_report_par(const ep_report *r, const ep_style *st, ep_diags *diags, ep_pass_fn on_pass,
+                               void *user, const ep_layout_par *par) {
+  return layout_report(r, st, diags, PAGINATE_CHUNK, on_pass, user, true, par);
 }
 
 // 'toc_patch()' - After a pass that placed sections on other pages than its
@@ -963,9 +1079,10 @@ static bool toc_patch(lay *L) {
 
 // 'layout_report()' - Lay out R, paginating CHUNK line items behind, telling
 // ON_PASS (if any) of each pass another pass follows; PATCH_TOC: a 目录 that
-// only needs its page numbers set again is patched (toc_patch()) instead.
+// only needs its page numbers set again is patched (toc_patch()) instead;
+// PAR (if any) breaks several paragraphs' lines at once.
 static ep_dlist *layout_report(const ep_report *r, const ep_style *st, ep_diags *diags, size_t chunk,
-                               ep_pass_fn on_pass, void *user, bool patch_toc) {
+                               ep_pass_fn on_pass, void *user, bool patch_toc, const ep_layout_par *par) {
   lay L;
   memset(&L, 0, sizeof L);
   L.chunk = chunk < 2 ? 2 : chunk;
@@ -977,6 +1094,10 @@ static ep_dlist *layout_report(const ep_report *r, const ep_style *st, ep_diags 
   L.in.ref_id = ref_id;
   L.in.ref_page = ref_page;
   L.in.user = &L;
+  if (par && par->run) {
+    L.in.par = par->run;
+    L.in.par_user = par->user;
+  }
   ep_dlist *dl = NULL;
   ep_diags scratch;
   L.outline_depth = st->toc_depth;

@@ -66,4 +66,18 @@ typedef void (*ep_pass_fn)(void *user, const ep_dlist *dl);
 ep_dlist *ep_layout_report_with(const ep_report *r, const ep_style *st, ep_diags *diags, ep_pass_fn on_pass,
                                 void *user);
 
+// A parallel runner for the layout: RUN(USER, n, job, arg) calls JOB(ARG, i)
+// for each i in [0, n), perhaps on two threads, and returns when all have
+// ended (render(): ep_programs_parallel() with the font programs' helper).
+typedef struct ep_layout_par {
+  void (*run)(void *user, size_t n, void (*job)(void *arg, size_t i), void *arg);
+  void *user;
+} ep_layout_par;
+
+// 'ep_layout_report_par()' - ep_layout_report_with() whose line breaks of
+// several paragraphs at once (a list's items) go through PAR (NULL: all on
+// this thread). The display list is the same either way.
+ep_dlist *ep_layout_report_par(const ep_report *r, const ep_style *st, ep_diags *diags, ep_pass_fn on_pass,
+                               void *user, const ep_layout_par *par);
+
 #endif

@@ -1287,6 +1287,42 @@ static bool lb_memo_grow(ep_lb_memo *m)
   return true;
 }
 
+// 'ep_lb_memo_key()' - The memo's key of an input (see linebreak.h).
+void ep_lb_memo_key(const ep_lb_atom *atoms, size_t n, const ep_lb_params *p, ep_lb_key *k)
+{
+  lb_hash(atoms, n, p, &k->h1, &k->h2);
+  k->n = n;
+}
+
+// 'ep_lb_memo_find()' - A held result, shared (see linebreak.h).
+bool ep_lb_memo_find(ep_lb_memo *m, const ep_lb_key *k, ep_lb_result *out)
+{
+  if (!m || !m->cap)
+    return false;
+  lb_memo_entry *e = lb_memo_slot(m, k->h1, k->h2, k->n);
+  if (!e->res.x)
+    return false;
+  *out = e->res;
+  out->shared = true;
+  return true;
+}
+
+// 'ep_lb_memo_keep()' - Hold a result made by ep_linebreak() (see linebreak.h).
+void ep_lb_memo_keep(ep_lb_memo *m, const ep_lb_key *k, ep_lb_result *res)
+{
+  if (!m || !res->x || res->shared || ((m->count + 1) * 2 > m->cap && !lb_memo_grow(m)))
+    return; // not remembered (out of memory is no error here): the result stays the caller's
+  lb_memo_entry *e = lb_memo_slot(m, k->h1, k->h2, k->n);
+  if (e->res.x)
+    return;
+  e->res = *res; // the memo owns the arrays now
+  e->h1 = k->h1;
+  e->h2 = k->h2;
+  e->n = k->n;
+  m->count++;
+  res->shared = true;
+}
+
 // 'ep_linebreak_memo()' - ep_linebreak() through memo M (see linebreak.h):
 // the memo keeps each result's arrays and hands them out shared, so that a
 // result is never copied (the example's one layout pass made 216 copies of
@@ -1295,25 +1331,19 @@ int ep_linebreak_memo(ep_lb_memo *m, const ep_lb_atom *atoms, size_t n, const ep
 {
   if (!m || !out || !p || n == 0 || !atoms)
     return ep_linebreak(atoms, n, p, out);
-  uint64_t h1, h2;
-  lb_hash(atoms, n, p, &h1, &h2);
-  if (m->cap) {
-    lb_memo_entry *e = lb_memo_slot(m, h1, h2, n);
-    if (e->res.x) {
-      *out = e->res;
-      out->shared = true;
-      return 0;
-    }
-  }
+  ep_lb_key k;
+  ep_lb_memo_key(atoms, n, p, &k);
+  if (ep_lb_memo_find(m, &k, out))
+    return 0;
   int rc = ep_linebreak(atoms, n, p, out);
-  if (rc != 0 || ((m->count + 1) * 2 > m->cap && !lb_memo_grow(m)))
-    return rc; // not remembered (out of memory is no error here): the result stays the caller's
-  lb_memo_entry *e = lb_memo_slot(m, h1, h2, n);
-  e->res = *out; // the memo owns the arrays now
-  e->h1 = h1;
-  e->h2 = h2;
-  e->n = n;
-  m->count++;
-  out->shared = true;
+  if (rc == 0)
+    ep_lb_memo_keep(m, &k, out);
   return rc;
+}
+
+// 'ep_linebreak_job()' - Run one ep_lb_job (see linebreak.h).
+void ep_linebreak_job(void *arg, size_t i)
+{
+  ep_lb_job *j = (ep_lb_job *)arg + i;
+  j->rc = ep_linebreak(j->atoms, j->n, &j->params, &j->res);
 }

@@ -171,6 +171,39 @@ void ep_lb_memo_free(ep_lb_memo *m);
 // still called, and frees nothing then.
 int ep_linebreak_memo(ep_lb_memo *m, const ep_lb_atom *atoms, size_t n, const ep_lb_params *p, ep_lb_result *out);
 
+// The memo's key of one input (ep_lb_memo_key()).
+typedef struct ep_lb_key {
+  uint64_t h1, h2;
+  size_t n;
+} ep_lb_key;
+
+// 'ep_lb_memo_key()' - The key of ATOMS[0..N-1] broken with P into *K.
+void ep_lb_memo_key(const ep_lb_atom *atoms, size_t n, const ep_lb_params *p, ep_lb_key *k);
+
+// 'ep_lb_memo_find()' - The result M holds for key K, shared, into *OUT
+// (as ep_linebreak_memo() gives it); false (nothing written) when M holds none.
+bool ep_lb_memo_find(ep_lb_memo *m, const ep_lb_key *k, ep_lb_result *out);
+
+// 'ep_lb_memo_keep()' - Give M the result *RES of ep_linebreak() for key K:
+// M owns its arrays from now on and RES becomes shared; when M cannot take
+// it (out of memory, or K's result is held already) RES stays the caller's.
+void ep_lb_memo_keep(ep_lb_memo *m, const ep_lb_key *k, ep_lb_result *res);
+
+// One input for ep_linebreak() and where its result goes: the jobs that
+// ep_linebreak_job() runs, for a caller that breaks several paragraphs at
+// once (on two threads: they share nothing).
+typedef struct ep_lb_job {
+  const ep_lb_atom *atoms;
+  size_t n;
+  ep_lb_params params;
+  ep_lb_result res; // written by the job
+  int rc;           // ep_linebreak()'s return value
+} ep_lb_job;
+
+// 'ep_linebreak_job()' - Run job I of the array ARG of ep_lb_job (ep_linebreak()
+// into its res); the shape a parallel runner calls.
+void ep_linebreak_job(void *arg, size_t i);
+
 // 'ep_lb_result_free()' - Free what ep_linebreak() allocated in R (nothing
 // when R is shared) and zero R. Safe on a zeroed result and on one already freed.
 void ep_lb_result_free(ep_lb_result *r);

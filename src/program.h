@@ -105,6 +105,14 @@ void ep_programs_streams_end(ep_programs *p);
 // (this thread helps with other work meanwhile). False when it could not be
 // made (out of memory).
 bool ep_programs_stream(ep_programs *p, size_t k, const unsigned char **z, size_t *len);
+// 'ep_programs_parallel()' - Run FN(ARG, i) for each i in [0, N) and return
+// when all have ended: this thread claims them in order, and so does P's
+// helper when it is free (it takes these before any font or stream task,
+// since its caller waits; one busy with a long task leaves them all to this
+// thread). FN must be safe to run on two threads at once for different i.
+// Without a helper (or P NULL) all run here, in order.
+void ep_programs_parallel(ep_programs *p, size_t n, void (*fn)(void *arg, size_t i), void *arg);
+
 // 'ep_programs_stop()' - Stop the helper thread after the task it is doing
 // and wait for it; the results made so far stay readable. NULL is ignored.
 void ep_programs_stop(ep_programs *p);

@@ -18,6 +18,7 @@
 #include <check.h>
 #include <libdeflate.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdbool.h>
@@ -827,6 +828,60 @@ START_TEST(programs_on_two_threads_equal_serial_programs) {
 }
 END_TEST
 
+// A parallel job of the test: counts its runs and which thread ran it.
+typedef struct par_count {
+  _Atomic unsigned runs[1000];
+  _Atomic unsigned others; // jobs run off the caller's thread
+  pthread_t caller;
+} par_count;
+
+// 'par_count_job()' - Job I of the par_count ARG: spin a little, count the run.
+static void par_count_job(void *arg, size_t i) {
+  par_count *c = arg;
+  volatile unsigned x = 0;
+  for (unsigned k = 0; k < 20000; k++)
+    x += k;
+  atomic_fetch_add(&c->runs[i], 1);
+  if (!pthread_equal(pthread_self(), c->caller))
+    atomic_fetch_add(&c->others, 1);
+}
+
+// ep_programs_parallel() runs every job exactly once and returns after the
+// last: with a helper (which takes some of them), without one, on a NULL
+// object, for one job and for none, several times on one object.
+START_TEST(parallel_jobs_run_once_each) {
+  unsigned helped = 0;
+  for (int round = 0; round < 4; round++) {
+    ep_programs *p = round == 3 ? NULL : ep_programs_new(round != 1); // round 1: no helper
+    for (int call = 0; call < 3; call++) {
+      static par_count c;
+      memset(&c, 0, sizeof c);
+      c.caller = pthread_self();
+      size_t n = call == 0 ? 1000 : call == 1 ? 1 : 0;
+      ep_programs_parallel(p, n, par_count_job, &c);
+      for (size_t i = 0; i < 1000; i++)
+        ck_assert_uint_eq(atomic_load(&c.runs[i]), i < n ? 1u : 0u);
+      if (round == 1 || round == 3) // no helper: all on this thread
+        ck_assert_uint_eq(atomic_load(&c.others), 0);
+      helped += atomic_load(&c.others);
+    }
+    ep_programs_free(p);
+  }
+  // The helper takes some when it is free (it waits awake for work); a
+  // loaded machine may keep it off its core for a whole call, so a few tries.
+  for (int attempt = 0; attempt < 20 && !helped; attempt++) {
+    ep_programs *p = ep_programs_new(true);
+    static par_count c;
+    memset(&c, 0, sizeof c);
+    c.caller = pthread_self();
+    ep_programs_parallel(p, 1000, par_count_job, &c);
+    helped += atomic_load(&c.others);
+    ep_programs_free(p);
+  }
+  ck_assert_uint_gt(helped, 0);
+}
+END_TEST
+
 // Streams handed to a programs object (ep_programs_add_stream()) come back
 // as the bytes libdeflate makes of them on one thread, at their level,
 // whether the helper made them or the caller (asked for in any order, some
@@ -1256,6 +1311,7 @@ static Suite *font_suite(void) {
   tcase_add_test(tc, subset_round_trips_through_freetype);
   tcase_add_test(tc, refused_face_goes_through_hb_subset);
   tcase_add_test(tc, cache_hammer_million_lookups);
+  tcase_add_test(tc, parallel_jobs_run_once_each);
   tcase_add_test(tc, describe_reports_every_candidate);
   tcase_add_test(tc, default_roles_resolve_on_debian_fonts);
   suite_add_tcase(s, tc);

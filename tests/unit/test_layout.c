@@ -11,6 +11,8 @@
 #include "util.h"
 
 #include <check.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1224,6 +1226,130 @@ START_TEST(pagination_behind_the_layout_gives_the_same_pages) {
 }
 END_TEST
 
+// A parallel runner for the test: jobs claimed from an atomic counter by a
+// thread of its own and the caller (REVERSE: handed out last first), the
+// shape of ep_programs_parallel() without a font helper.
+typedef struct test_par {
+  void (*job)(void *, size_t);
+  void *arg;
+  size_t n;
+  atomic_size_t next;
+  bool reverse;
+  size_t calls, jobs;
+} test_par;
+
+// 'test_par_claim()' - Run jobs until none is left.
+static void test_par_claim(test_par *t) {
+  for (size_t k; (k = atomic_fetch_add(&t->next, 1)) < t->n;)
+    t->job(t->arg, t->reverse ? t->n - 1 - k : k);
+}
+
+// 'test_par_main()' - The runner's thread.
+static void *test_par_main(void *arg) {
+  test_par_claim(arg);
+  return NULL;
+}
+
+// 'test_par_run()' - ep_layout_par.run of a test_par (USER).
+static void test_par_run(void *user, size_t n, void (*job)(void *, size_t), void *arg) {
+  test_par *t = user;
+  t->job = job;
+  t->arg = arg;
+  t->n = n;
+  atomic_store(&t->next, 0);
+  t->calls++;
+  t->jobs += n;
+  pthread_t th;
+  bool on = pthread_create(&th, NULL, test_par_main, t) == 0;
+  test_par_claim(t);
+  if (on)
+    pthread_join(th, NULL);
+}
+
+// 'dump_par()' - The layout dump of R with runner PAR (NULL: none), and its
+// diagnostics' messages appended (heap string).
+static char *dump_par(env *e, const ep_report *r, const ep_layout_par *par) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_dlist *dl = ep_layout_report_par(r, e->st, &d, NULL, NULL, par);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  ck_assert_ptr_nonnull(f);
+  ep_dlist_dump(dl, f);
+  for (size_t i = 0; i < d.count; i++)
+    fprintf(f, "diag %s:%lu %s\n", d.items[i].file ? d.items[i].file : "-", d.items[i].line, d.items[i].message);
+  fclose(f);
+  ep_dlist_free(dl);
+  ep_diags_free(&d);
+  return buf;
+}
+
+// Lists' items and runs of body paragraphs broken into lines at once, on two
+// threads, in either order, lay out exactly as one by one: the example, the
+// golden reports and a report of long lists, paragraph runs, an overfull
+// number, a missing glyph and page references (two passes).
+START_TEST(paragraphs_broken_on_two_threads_lay_out_the_same) {
+  env e;
+  env_open(&e);
+  ep_buf x;
+  ep_buf_init(&x);
+  ep_buf_puts(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><report><meta><title>并行测试</title></meta><body><toc/>");
+  for (int i = 0; i < 40; i++) {
+    ep_buf_printf(&x, "<section title=\"第%d部分\" id=\"s%d\">", i + 1, i);
+    for (int k = 0; k < 1 + i % 5; k++)
+      ep_buf_printf(&x, "<p>第%d段：本项目资金主要用于支持产业发展和民生保障，评价结论为良好，执行率较上年提高%d个百分点，"
+                        "存在问题已逐项整改。见<ref to=\"s%d\" page=\"yes\"/>。%s</p>",
+                    k, i + k, (i * 7) % 40, k == 2 ? "1234567890123456789012345678901234567890123456789012345678901234567890" : "");
+    if (i % 3 == 1) {
+      ep_buf_puts(&x, "<list style=\"numbered\">");
+      for (int k = 0; k < 2 + i % 6; k++)
+        ep_buf_printf(&x, "<li>第%d项：资金到位率达到百分之百，项目按期完成%s，群众满意度%d%%。</li>", k,
+                      k % 4 == 1 ? "，并形成长效管理机制，进一步提升了资金使用效益和公共服务水平" : "", 90 + k);
+      ep_buf_puts(&x, "</list>");
+    }
+    if (i == 9)
+      ep_buf_puts(&x, "<p>字库里没有的字：\xF0\x9F\x80\x80。</p><p></p><p>空段之后。</p>");
+    ep_buf_puts(&x, "</section>");
+  }
+  ep_buf_puts(&x, "</body></report>");
+  ep_report *made = load_text(ep_buf_str(&x));
+  ep_buf_free(&x);
+  ck_assert_ptr_nonnull(made);
+  const char *files[] = {EVALPDF_TEST_SOURCE_DIR "/examples/guangdong-2022-jiuzhu.xml",
+                         EVALPDF_TEST_SOURCE_DIR "/tests/golden/tables.xml",
+                         EVALPDF_TEST_SOURCE_DIR "/tests/golden/full.xml",
+                         EVALPDF_TEST_SOURCE_DIR "/tests/golden/county-008.xml", NULL};
+  size_t batched = 0;
+  for (int fi = 0; fi < 5; fi++) {
+    ep_report *r = made;
+    if (files[fi]) {
+      ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
+      r = ep_report_load(files[fi], &o);
+      ck_assert_ptr_nonnull(r);
+    }
+    char *ref = dump_par(&e, r, NULL);
+    for (int rev = 0; rev < 2; rev++) {
+      test_par t = {.reverse = rev};
+      ep_layout_par par = {test_par_run, &t};
+      char *got = dump_par(&e, r, &par);
+      ck_assert_msg(!strcmp(got, ref), "%s: laid out differently with paragraphs broken on two threads%s",
+                    files[fi] ? files[fi] : "made", rev ? " (last first)" : "");
+      if (fi == 0 || fi == 4) // the example and the made report have lists and paragraph runs
+        ck_assert_uint_gt(t.calls, 0);
+      batched += t.jobs;
+      free(got);
+    }
+    free(ref);
+    if (r != made)
+      ep_report_free(r);
+  }
+  ck_assert_uint_gt(batched, 200);
+  ep_report_free(made);
+  env_close(&e);
+}
+END_TEST
+
 // 'layout_suite()' - All layout tests.
 static Suite *layout_suite(void) {
   Suite *s = suite_create("layout");
@@ -1253,6 +1379,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, toc_entry_on_an_unnumbered_page_has_no_number);
   tcase_add_test(tc, ref_to_an_unnumbered_page_prints_no_page);
   tcase_add_test(tc, pagination_behind_the_layout_gives_the_same_pages);
+  tcase_add_test(tc, paragraphs_broken_on_two_threads_lay_out_the_same);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -1251,6 +1251,59 @@ static bool same_result(const ep_lb_result *a, const ep_lb_result *b)
   return true;
 }
 
+// The memo's parts as lay_set_paras() uses them: a key finds nothing until
+// a result made by a job is kept under it, then that result, shared; keeping
+// a second result under the same key leaves the second the caller's; jobs
+// give ep_linebreak()'s results.
+START_TEST(memo_keys_and_jobs)
+{
+  ep_lb_memo *m = ep_lb_memo_new();
+  char *text = han(150);
+  size_t n;
+  ep_lb_atom *a = make_atoms(text, &n);
+  ep_lb_job jobs[3];
+  memset(jobs, 0, sizeof jobs);
+  for (int j = 0; j < 3; j++) {
+    jobs[j].atoms = a;
+    jobs[j].n = j == 2 ? n / 2 : n;
+    ep_lb_params_init(&jobs[j].params, j == 1 ? 200 : 448);
+  }
+  for (size_t j = 3; j-- > 0;) // any order
+    ep_linebreak_job(jobs, j);
+  ep_lb_key k[3];
+  for (int j = 0; j < 3; j++) {
+    ck_assert_int_eq(jobs[j].rc, 0);
+    ep_lb_result fresh;
+    ck_assert_int_eq(ep_linebreak(a, jobs[j].n, &jobs[j].params, &fresh), 0);
+    ck_assert(same_result(&fresh, &jobs[j].res));
+    ep_lb_result_free(&fresh);
+    ep_lb_memo_key(a, jobs[j].n, &jobs[j].params, &k[j]);
+    ep_lb_result r;
+    ck_assert(!ep_lb_memo_find(m, &k[j], &r));
+  }
+  ck_assert(k[0].h1 != k[1].h1 || k[0].h2 != k[1].h2); // another measure, another key
+  ck_assert_uint_ne(k[0].n, k[2].n);
+  ep_lb_memo_keep(m, &k[0], &jobs[0].res);
+  ck_assert(jobs[0].res.shared);
+  ep_lb_result again;
+  ck_assert_int_eq(ep_linebreak(a, n, &jobs[0].params, &again), 0);
+  ep_lb_memo_keep(m, &k[0], &again); // held already: stays the caller's
+  ck_assert(!again.shared);
+  ep_lb_result found;
+  ck_assert(ep_lb_memo_find(m, &k[0], &found));
+  ck_assert(found.shared && found.x == jobs[0].res.x);
+  ck_assert(!ep_lb_memo_find(m, &k[1], &found));
+  ep_lb_result_free(&again);
+  for (int j = 0; j < 3; j++)
+    ep_lb_result_free(&jobs[j].res); // the kept one: nothing freed, the memo's
+  ck_assert(ep_lb_memo_find(m, &k[0], &found));
+  ck_assert_uint_eq(found.n, n);
+  ep_lb_memo_free(m);
+  free(a);
+  free(text);
+}
+END_TEST
+
 // The memo answers a repeated input with the first result, shared (its
 // arrays the memo's, freed by ep_lb_memo_free(); the caller's
 // ep_lb_result_free() frees nothing), and any change to an atom or a
@@ -1400,6 +1453,7 @@ static Suite *linebreak_suite(void)
   tcase_add_test(tc, blanks_follow_the_ink);
   tcase_add_test(tc, empty_spaces_and_bad_arguments);
   tcase_add_test(tc, memo_repeats_results_and_tells_inputs_apart);
+  tcase_add_test(tc, memo_keys_and_jobs);
   suite_add_tcase(s, tc);
   TCase *big = tcase_create("scale");
   tcase_set_timeout(big, 120);
