@@ -271,7 +271,7 @@ bool ep_face_program_deflate(ep_face *face, const uint32_t *cps, size_t n, const
   bool keep = false;
   *z = program_keep(face, cps, n, true, ep_blob_take(data, len), &keep);
   if (keep && *z && disk_key_ok(face, cps, n)) // made by subset.c: kept for the next run
-    ep_progcache_put(face->disk, &face->disk_id, cps, n, raw->len, (*z)->data, (*z)->len);
+    ep_progcache_put(face->disk, &face->disk_id, cps, n, raw->data, raw->len, (*z)->data, (*z)->len);
   return true;
 }
 

@@ -1,9 +1,10 @@
 // Font programs kept on disk between runs (see progcache.h).
 //
 // One file per entry, "<hash>.pc1" (the hash of its key, 16 hex digits):
-//   "EPPROG1\n", the key's length (u64) and the key (the program's identity,
+//   "EPPROG2\n", the key's length (u64) and the key (the program's identity,
 //   the face's, the number of characters and the code points), the subset's
-//   length (u64), then the zlib-format deflate to the end of the file.
+//   and the deflate's lengths (u64 each), the subset, the zlib-format
+//   deflate, and the CRC-32 of everything before it (u32).
 // Numbers are in the machine's byte order: a file written by another kind of
 // machine does not match its key.
 #define _GNU_SOURCE 1 // dladdr1(), RTLD_DL_LINKMAP
@@ -28,7 +29,7 @@
 #include FT_FREETYPE_H
 #include <libdeflate.h>
 
-#define MAGIC "EPPROG1\n"
+#define MAGIC "EPPROG2\n"
 #define SUFFIX ".pc1"
 #define MAX_FILE ((uint64_t)256 << 20) // a larger file is not read
 #define MAX_RAW ((uint64_t)1 << 30)    // nor one that claims a larger subset
@@ -182,46 +183,41 @@ bool ep_progcache_get(ep_progcache *c, const ep_progcache_face *face, const uint
   uint64_t h = make_key(c, face, cps, n, &key);
   int fd = entry_path(c, h, path, sizeof path) ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
   struct stat st;
-  unsigned char *buf = NULL, *out = NULL;
+  unsigned char *buf = NULL;
   bool ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size <= MAX_FILE;
-  const size_t head = sizeof MAGIC - 1 + 8, fixed = head + key.len + 8;
+  const size_t head = sizeof MAGIC - 1 + 8, fixed = head + key.len + 16; // + the two lengths
   size_t size = ok ? (size_t)st.st_size : 0;
-  ok = ok && size > fixed;
+  ok = ok && size > fixed + 4;
+  uint64_t klen = 0, rlen = 0, zlen = 0;
   if (ok) {
     buf = ep_xmalloc(size);
-    uint64_t klen, rlen = 0;
     ok = read_all(fd, buf, size);
-    if (ok) {
-      memcpy(&klen, buf + sizeof MAGIC - 1, 8);
-      memcpy(&rlen, buf + head + key.len, 8);
-      ok = !memcmp(buf, MAGIC, sizeof MAGIC - 1) && klen == key.len && !memcmp(buf + head, key.data, key.len) &&
-           rlen > 0 && rlen <= MAX_RAW;
-    }
-    struct libdeflate_decompressor *d = ok ? libdeflate_alloc_decompressor() : NULL;
-    size_t got = 0;
-    if (d) { // checks the zlib stream's Adler-32 of the subset
-      out = ep_xmalloc((size_t)rlen);
-      ok = libdeflate_zlib_decompress(d, buf + fixed, size - fixed, out, (size_t)rlen, &got) == LIBDEFLATE_SUCCESS &&
-           got == rlen;
-      libdeflate_free_decompressor(d);
-    } else {
-      ok = false;
-    }
-    if (ok) {
-      *raw = out;
-      *raw_len = got;
-      *z_len = size - fixed;
-      memmove(buf, buf + fixed, *z_len);
-      *z = ep_xrealloc(buf, *z_len);
-      buf = out = NULL;
-      if (c->write)
-        (void)futimens(fd, NULL); // used now: the last to be removed
-    }
+  }
+  if (ok) {
+    memcpy(&klen, buf + sizeof MAGIC - 1, 8);
+    uint32_t crc;
+    memcpy(&crc, buf + size - 4, 4);
+    ok = !memcmp(buf, MAGIC, sizeof MAGIC - 1) && klen == key.len && !memcmp(buf + head, key.data, key.len) &&
+         libdeflate_crc32(0, buf, size - 4) == crc;
+  }
+  if (ok) {
+    memcpy(&rlen, buf + head + key.len, 8);
+    memcpy(&zlen, buf + head + key.len + 8, 8);
+    ok = rlen > 0 && rlen <= MAX_RAW && zlen > 0 && rlen <= size && zlen <= size && fixed + rlen + zlen + 4 == size;
+  }
+  if (ok) {
+    *z_len = (size_t)zlen;
+    *z = memcpy(ep_xmalloc(*z_len), buf + fixed + rlen, *z_len);
+    *raw_len = (size_t)rlen;
+    memmove(buf, buf + fixed, *raw_len);
+    *raw = ep_xrealloc(buf, *raw_len); // shrinks in place
+    buf = NULL;
+    if (c->write)
+      (void)futimens(fd, NULL); // used now: the last to be removed
   }
   if (fd >= 0)
     close(fd);
   free(buf);
-  free(out);
   ep_buf_free(&key);
   return ok;
 }
@@ -306,9 +302,9 @@ static void prune(const ep_progcache *c) {
 }
 
 // 'ep_progcache_put()' - Keep a program (see progcache.h).
-void ep_progcache_put(ep_progcache *c, const ep_progcache_face *face, const uint32_t *cps, size_t n, size_t raw_len,
-                      const unsigned char *z, size_t z_len) {
-  if (!c || !c->write || !face || (n && !cps) || !z || !z_len || !raw_len || !program_ident(c))
+void ep_progcache_put(ep_progcache *c, const ep_progcache_face *face, const uint32_t *cps, size_t n,
+                      const unsigned char *raw, size_t raw_len, const unsigned char *z, size_t z_len) {
+  if (!c || !c->write || !face || (n && !cps) || !raw || !raw_len || !z || !z_len || !program_ident(c))
     return;
   ep_buf key;
   ep_buf_init(&key);
@@ -325,9 +321,17 @@ void ep_progcache_put(ep_progcache *c, const ep_progcache_face *face, const uint
             ep_make_dir(c->dir);
   int fd = ok ? open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
   if (fd >= 0) {
-    uint64_t klen = key.len, rlen = raw_len;
+    uint64_t klen = key.len, rlen = raw_len, zlen = z_len;
+    uint32_t crc = libdeflate_crc32(0, MAGIC, sizeof MAGIC - 1);
+    crc = libdeflate_crc32(crc, &klen, 8);
+    crc = libdeflate_crc32(crc, key.data, key.len);
+    crc = libdeflate_crc32(crc, &rlen, 8);
+    crc = libdeflate_crc32(crc, &zlen, 8);
+    crc = libdeflate_crc32(crc, raw, raw_len);
+    crc = libdeflate_crc32(crc, z, z_len);
     ok = write_all(fd, MAGIC, sizeof MAGIC - 1) && write_all(fd, &klen, 8) && write_all(fd, key.data, key.len) &&
-         write_all(fd, &rlen, 8) && write_all(fd, z, z_len);
+         write_all(fd, &rlen, 8) && write_all(fd, &zlen, 8) && write_all(fd, raw, raw_len) &&
+         write_all(fd, z, z_len) && write_all(fd, &crc, 4);
     ok = close(fd) == 0 && ok && rename(tmp, path) == 0;
     if (!ok)
       (void)unlink(tmp);

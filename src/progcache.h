@@ -10,11 +10,14 @@
 // same program: the files holding evalpdf's code, libdeflate's and
 // FreeType's (each by device, inode, size and modification time) and a
 // caller's salt (how the program was made). Anything else, or a file that
-// does not read back exactly (its zlib checksum, its length, its key), is a
+// does not read back exactly (its CRC-32, its lengths, its key), is a
 // miss: the program is made as if there were no cache, so the PDF's bytes
 // never depend on it. Files are written atomically (a temporary, then a
 // rename), mode 0600, in a folder made 0700; the oldest are removed when the
 // folder holds more than EP_PROGCACHE_MAX_FILES or EP_PROGCACHE_MAX_BYTES.
+// An entry holds the subset and its deflate both: a hit is one read and a
+// checksum (0.2-0.3 ms for the example's body font on the helper), not an
+// inflate (0.9 ms), so the helper is free for the layout's line breaks.
 // Failures to read or write are silent: it is a cache.
 //
 // Thread-safe: one object serves every thread of a font set.
@@ -53,11 +56,11 @@ void ep_progcache_free(ep_progcache *c);
 bool ep_progcache_get(ep_progcache *c, const ep_progcache_face *face, const uint32_t *cps, size_t n,
                       unsigned char **raw, size_t *raw_len, unsigned char **z, size_t *z_len);
 
-// 'ep_progcache_put()' - Keep Z (Z_LEN bytes), the zlib-format deflate of
-// FACE's subset of RAW_LEN bytes for CPS[0..N-1] (sorted, unique), unless C
-// is NULL or read-only. Removes the oldest entries once per object when the
-// folder holds too many.
-void ep_progcache_put(ep_progcache *c, const ep_progcache_face *face, const uint32_t *cps, size_t n, size_t raw_len,
-                      const unsigned char *z, size_t z_len);
+// 'ep_progcache_put()' - Keep RAW (RAW_LEN bytes), FACE's subset for
+// CPS[0..N-1] (sorted, unique), and Z (Z_LEN bytes), its zlib-format deflate,
+// unless C is NULL or read-only. Removes the oldest entries once per object
+// when the folder holds too many.
+void ep_progcache_put(ep_progcache *c, const ep_progcache_face *face, const uint32_t *cps, size_t n,
+                      const unsigned char *raw, size_t raw_len, const unsigned char *z, size_t z_len);
 
 #endif

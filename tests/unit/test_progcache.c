@@ -1,7 +1,8 @@
 // Unit tests: font programs kept on disk between runs (progcache.c): a kept
 // program reads back whole; any other key, a damaged or cut file, or a
 // read-only cache is a miss or writes nothing; the folder is pruned oldest
-// first, and a program used lately survives.
+// first, and a program used lately survives. A damaged byte anywhere (the
+// subset, the deflate, the key, the lengths, the checksum) is a miss.
 #define _GNU_SOURCE
 #include "progcache.h"
 
@@ -98,7 +99,7 @@ START_TEST(no_folder_no_cache) {
   size_t rl, zl;
   const uint32_t cps[] = {0x4E00};
   ck_assert(!ep_progcache_get(NULL, &face, cps, 1, &raw, &rl, &z, &zl));
-  ep_progcache_put(NULL, &face, cps, 1, 10, (const unsigned char *)"x", 1); // ignored
+  ep_progcache_put(NULL, &face, cps, 1, (const unsigned char *)"x", 1, (const unsigned char *)"x", 1); // ignored
 }
 END_TEST
 
@@ -108,7 +109,7 @@ START_TEST(kept_program_reads_back) {
   const uint32_t cps[] = {0x20, 0x4E00, 0x4E2D, 0xFF0C};
   ep_progcache *c = ep_progcache_new(dir, "salt", true);
   ck_assert(!hit(c, &face, cps, 4, &p)); // nothing kept yet (and no folder)
-  ep_progcache_put(c, &face, cps, 4, sizeof p.raw, p.z, p.z_len);
+  ep_progcache_put(c, &face, cps, 4, p.raw, sizeof p.raw, p.z, p.z_len);
   ck_assert_int_eq(entries(NULL, 0), 1);
   ck_assert(hit(c, &face, cps, 4, &p));
   ep_progcache_free(c);
@@ -132,7 +133,7 @@ START_TEST(other_keys_miss) {
   const uint32_t fewer[] = {0x4E00, 0x4E2D};
   const uint32_t other[] = {0x4E00, 0x4E2D, 0x6588};
   ep_progcache *c = ep_progcache_new(dir, "salt", true);
-  ep_progcache_put(c, &face, cps, 3, sizeof p.raw, p.z, p.z_len);
+  ep_progcache_put(c, &face, cps, 3, p.raw, sizeof p.raw, p.z, p.z_len);
   ck_assert(hit(c, &face, cps, 3, &p));
   ck_assert(!hit(c, &face, fewer, 2, &p));
   ck_assert(!hit(c, &face, other, 3, &p));
@@ -177,10 +178,11 @@ START_TEST(damaged_files_miss) {
   prog p;
   make_prog(&p, 3);
   const uint32_t cps[] = {0x4E00, 0x4E01};
-  const long cases[][2] = {{-3, -1}, {-(long)p.z_len / 2, -1}, {0, -1}, {12, -1}, {-1, 40}, {-1, 0}};
+  const long cases[][2] = {{-3, -1},  {-(long)p.z_len / 2, -1}, {-(long)(p.z_len + sizeof p.raw / 2), -1},
+                           {0, -1},   {12, -1}, {-1, 40}, {-1, 0}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     ep_progcache *c = ep_progcache_new(dir, "salt", true);
-    ep_progcache_put(c, &face, cps, 2, sizeof p.raw, p.z, p.z_len);
+    ep_progcache_put(c, &face, cps, 2, p.raw, sizeof p.raw, p.z, p.z_len);
     ck_assert(hit(c, &face, cps, 2, &p));
     damage(cases[i][0], cases[i][1]);
     ck_assert_msg(!hit(c, &face, cps, 2, &p), "damage case %zu was read as a hit", i);
@@ -197,7 +199,7 @@ START_TEST(read_only_writes_nothing) {
   make_prog(&p, 4);
   const uint32_t cps[] = {0x4E00};
   ep_progcache *c = ep_progcache_new(dir, "salt", false);
-  ep_progcache_put(c, &face, cps, 1, sizeof p.raw, p.z, p.z_len);
+  ep_progcache_put(c, &face, cps, 1, p.raw, sizeof p.raw, p.z, p.z_len);
   ck_assert(!hit(c, &face, cps, 1, &p));
   ep_progcache_free(c);
   struct stat st;
@@ -229,7 +231,7 @@ START_TEST(pruned_oldest_first) {
   const int total = EP_PROGCACHE_MAX_FILES + 10;
   for (int i = 0; i < total; i++) { // entry i last used i seconds after the base
     uint32_t cp = 0x4E00 + (uint32_t)i;
-    ep_progcache_put(c, &face, &cp, 1, sizeof p.raw, p.z, p.z_len);
+    ep_progcache_put(c, &face, &cp, 1, p.raw, sizeof p.raw, p.z, p.z_len);
     age_new_files(i);
   }
   ep_progcache_free(c); // one prune per object: at its first write, when the folder was empty
@@ -249,7 +251,7 @@ START_TEST(pruned_oldest_first) {
   ep_progcache_free(c);
   c = ep_progcache_new(dir, "salt", true);
   ck_assert(hit(c, &face, &e0, 1, &p));
-  ep_progcache_put(c, &face, &extra, 1, sizeof p.raw, p.z, p.z_len); // its first write: prunes
+  ep_progcache_put(c, &face, &extra, 1, p.raw, sizeof p.raw, p.z, p.z_len); // its first write: prunes
   ep_progcache_free(c);
   int left = entries(NULL, 0);
   ck_assert_int_le(left, EP_PROGCACHE_MAX_FILES * 3 / 4);
