@@ -6,6 +6,7 @@
 #include "inline.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -238,6 +239,50 @@ void lay_add_text(inl *L, atoms *at, const char *s, const ifmt *f, const char *f
 static bool is_han(uint32_t cp) {
   return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
          (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
+// 'lay_break_all()' - Break several inputs at once (see inline.h).
+void lay_break_all(inl *L, size_t n, const ep_lb_atom *const *seqs, const size_t *ns, const ep_lb_params *ps,
+                   ep_lb_result *out) {
+  if (!L->par || n < 2) {
+    for (size_t i = 0; i < n; i++)
+      if (ep_linebreak_memo(L->lbmemo, seqs[i], ns[i], &ps[i], &out[i]) != 0)
+        lay_out_of_memory();
+    return;
+  }
+  ep_lb_key *keys = ep_xcalloc(n, sizeof *keys);
+  size_t *job = ep_xmalloc(n * sizeof *job);
+  ep_lb_job *jobs = ep_xcalloc(n, sizeof *jobs);
+  size_t nj = 0;
+  for (size_t i = 0; i < n; i++) {
+    job[i] = SIZE_MAX;
+    if (L->lbmemo) {
+      ep_lb_memo_key(seqs[i], ns[i], &ps[i], &keys[i]);
+      if (ep_lb_memo_find(L->lbmemo, &keys[i], &out[i]))
+        continue;
+    }
+    jobs[nj] = (ep_lb_job){.atoms = seqs[i], .n = ns[i], .params = ps[i]};
+    job[i] = nj++;
+  }
+  L->par(L->par_user, nj, ep_linebreak_job, jobs);
+  for (size_t i = 0; i < n; i++) {
+    if (job[i] == SIZE_MAX)
+      continue;
+    if (jobs[job[i]].rc != 0)
+      lay_out_of_memory();
+    out[i] = jobs[job[i]].res;
+    if (L->lbmemo)
+      ep_lb_memo_keep(L->lbmemo, &keys[i], &out[i]);
+  }
+  free(jobs);
+  free(job);
+  free(keys);
+}
+
+// 'lay_out_of_memory()' - Line breaking ran out of memory: nothing sensible is left to do.
+_Noreturn void lay_out_of_memory(void) {
+  fprintf(stderr, "evalpdf: fatal: out of memory in line breaking\n");
+  abort();
 }
 
 // 'lay_glue_words()' - Forbid line breaks inside the words of atoms [FROM, n)

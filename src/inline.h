@@ -75,6 +75,17 @@ typedef struct inl {
   void *user;
 } inl;
 
+// 'lay_break_all()' - Break N inputs into lines at once: input i is the
+// SEQS[i][0..NS[i]-1] (NS[i] > 0) with the parameters PS[i]; its result goes
+// to OUT[i] (free each with ep_lb_result_free()). The memo (if any) is asked
+// for each on this thread, the rest are broken through L->par (on two
+// threads) or here, and kept in the memo in order after: the results are
+// ep_linebreak_memo()'s, one by one. Aborts when memory runs out.
+void lay_break_all(inl *L, size_t n, const ep_lb_atom *const *seqs, const size_t *ns, const ep_lb_params *ps,
+                   ep_lb_result *out);
+// 'lay_out_of_memory()' - Report that line breaking ran out of memory and abort.
+_Noreturn void lay_out_of_memory(void);
+
 // 'lay_push_atom()' - Append one atom with its style.
 void lay_push_atom(atoms *at, uint32_t cp, double adv, double em, unsigned flags, const atom_style *s);
 // 'lay_add_text()' - Append the characters of UTF-8 S as atoms in format F (GLUE: no break inside).

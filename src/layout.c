@@ -104,12 +104,6 @@ static void blank_para(lay *L, bool new_page) {
   li->new_page = new_page;
 }
 
-// 'lb_failed()' - Line breaking ran out of memory: nothing sensible is left to do.
-static _Noreturn void lb_failed(void) {
-  fprintf(stderr, "evalpdf: fatal: out of memory in line breaking\n");
-  abort();
-}
-
 // 'lay_set_para()' - Break AT into lines and append them as line items.
 void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep_halign align, bool keep,
                   const ep_node *section, double size, bool new_page) {
@@ -123,61 +117,38 @@ void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep
   para_params(L, first_indent, rest_indent, align, &p);
   ep_lb_result res;
   if (ep_linebreak_memo(L->in.lbmemo, at->a, at->n, &p, &res) != 0)
-    lb_failed();
+    lay_out_of_memory();
   para_lines(L, &v, &res);
   ep_lb_result_free(&res);
 }
 
 // 'lay_set_paras()' - Set N paragraphs, their line breaks made at once (see layout_int.h).
 void lay_set_paras(lay *L, const para_in *v, size_t n) {
-  if (!L->in.par || n < 2) {
-    for (size_t i = 0; i < n; i++)
-      lay_set_para(L, v[i].at, v[i].first_indent, v[i].rest_indent, v[i].align, v[i].keep, v[i].section,
-                   v[i].size, v[i].new_page);
-    return;
-  }
-  // The memo is asked here, on this thread, for every paragraph first; the
-  // ones it does not hold are broken by the runner, and kept in order after.
-  ep_lb_result *res = ep_xcalloc(n, sizeof *res);
-  ep_lb_key *keys = ep_xcalloc(n, sizeof *keys);
-  size_t *job = ep_xmalloc(n * sizeof *job);
-  ep_lb_job *jobs = ep_xcalloc(n, sizeof *jobs);
-  size_t nj = 0;
-  for (size_t i = 0; i < n; i++) {
-    job[i] = SIZE_MAX;
-    if (v[i].at->n == 0)
-      continue;
-    ep_lb_params p;
-    para_params(L, v[i].first_indent, v[i].rest_indent, v[i].align, &p);
-    if (L->in.lbmemo) {
-      ep_lb_memo_key(v[i].at->a, v[i].at->n, &p, &keys[i]);
-      if (ep_lb_memo_find(L->in.lbmemo, &keys[i], &res[i]))
-        continue;
+  const ep_lb_atom **seqs = ep_xcalloc(n ? n : 1, sizeof *seqs);
+  size_t *ns = ep_xcalloc(n ? n : 1, sizeof *ns);
+  ep_lb_params *ps = ep_xcalloc(n ? n : 1, sizeof *ps);
+  ep_lb_result *res = ep_xcalloc(n ? n : 1, sizeof *res);
+  size_t m = 0; // the paragraphs with atoms, in order
+  for (size_t i = 0; i < n; i++)
+    if (v[i].at->n) {
+      seqs[m] = v[i].at->a;
+      ns[m] = v[i].at->n;
+      para_params(L, v[i].first_indent, v[i].rest_indent, v[i].align, &ps[m++]);
     }
-    jobs[nj] = (ep_lb_job){.atoms = v[i].at->a, .n = v[i].at->n, .params = p};
-    job[i] = nj++;
-  }
-  L->in.par(L->in.par_user, nj, ep_linebreak_job, jobs);
-  for (size_t i = 0; i < n; i++) {
+  lay_break_all(&L->in, m, seqs, ns, ps, res);
+  for (size_t i = 0, k = 0; i < n; i++) {
     L->para++;
-    if (v[i].at->n == 0) {
+    if (!v[i].at->n) {
       blank_para(L, v[i].new_page);
       continue;
     }
-    if (job[i] != SIZE_MAX) {
-      if (jobs[job[i]].rc != 0)
-        lb_failed();
-      res[i] = jobs[job[i]].res;
-      if (L->in.lbmemo)
-        ep_lb_memo_keep(L->in.lbmemo, &keys[i], &res[i]);
-    }
-    para_lines(L, &v[i], &res[i]);
-    ep_lb_result_free(&res[i]);
+    para_lines(L, &v[i], &res[k]);
+    ep_lb_result_free(&res[k++]);
   }
-  free(jobs);
-  free(job);
-  free(keys);
   free(res);
+  free(ps);
+  free(ns);
+  free(seqs);
 }
 
 // 'title_lines()' - Break title atoms AT into lines of at most W pt (params P

@@ -297,19 +297,32 @@ static bool solve_columns(ep_table *t, double W) {
 static void break_cells(tbl_host *L, ep_table *t) {
   t->rowh = ep_xcalloc((size_t)t->nrows + 1, sizeof *t->rowh);
   bool over = false;
+  // Every cell's line breaks at once (lay_break_all(): on two threads when
+  // the layout has a runner), then the warnings and heights in cell order.
+  size_t m = 0;
+  const ep_lb_atom **seqs = ep_xcalloc(t->ncells ? t->ncells : 1, sizeof *seqs);
+  size_t *ns = ep_xcalloc(t->ncells ? t->ncells : 1, sizeof *ns);
+  ep_lb_params *ps = ep_xcalloc(t->ncells ? t->ncells : 1, sizeof *ps);
+  ep_lb_result *res = ep_xcalloc(t->ncells ? t->ncells : 1, sizeof *res);
   for (size_t i = 0; i < t->ncells; i++) {
     tcell *c = &t->cells[i];
     double w = t->colx[c->col + c->colspan] - t->colx[c->col] - 2 * PAD_H - c->indent;
     if (w < 1)
       w = 1;
     if (c->at.n) {
-      ep_lb_params p;
-      ep_lb_params_init(&p, w);
-      p.max_stretch = CELL_STRETCH;
-      if (ep_linebreak_memo(L->in->lbmemo, c->at.a, c->at.n, &p, &c->res) != 0)
-        abort();
-      for (size_t k = 0; k < c->res.nlines && !over && !t->overfull; k++)
-        if (c->res.lines[k].overfull) {
+      seqs[m] = c->at.a;
+      ns[m] = c->at.n;
+      ep_lb_params_init(&ps[m], w);
+      ps[m++].max_stretch = CELL_STRETCH;
+    }
+  }
+  lay_break_all(L->in, m, seqs, ns, ps, res);
+  for (size_t i = 0, k = 0; i < t->ncells; i++) {
+    tcell *c = &t->cells[i];
+    if (c->at.n) {
+      c->res = res[k++];
+      for (size_t k2 = 0; k2 < c->res.nlines && !over && !t->overfull; k2++)
+        if (c->res.lines[k2].overfull) {
           over = true;
           ep_diag_add(L->in->diags, EP_WARNING, c->file, c->line, "cell-overfull",
                       "a word or number in a <%s> cell is wider than its column and was broken by character.",
@@ -318,6 +331,10 @@ static void break_cells(tbl_host *L, ep_table *t) {
     }
     c->height = (c->res.nlines ? (double)c->res.nlines : 1.0) * t->lead + 2 * PAD_V;
   }
+  free(res);
+  free(ps);
+  free(ns);
+  free(seqs);
   for (size_t i = 0; i < t->ncells; i++) {
     tcell *c = &t->cells[i];
     if (c->rowspan == 1 && c->height > t->rowh[c->row])
