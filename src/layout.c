@@ -342,33 +342,6 @@ static void para_block(lay *L, const ep_node *n, const char *lead, bool lead_bol
   free(at.s);
 }
 
-// 'para_run()' - Body paragraph C and the paragraphs right after it, set
-// as para_block() sets each (no lead, no tail), their line breaks made at
-// once (lay_set_paras()); returns the last of them.
-static const ep_node *para_run(lay *L, const ep_node *c, const ep_text_style *ts, double first_indent) {
-  size_t n = 1;
-  for (const ep_node *d = c->next; d && d->kind == EP_N_P; d = d->next)
-    n++;
-  atoms *ats = ep_xcalloc(n, sizeof *ats);
-  para_in *v = ep_xcalloc(n, sizeof *v);
-  ifmt f = lay_fmt_for(ts, L->char_ratio);
-  const ep_node *last = c;
-  for (size_t i = 0; i < n; i++, last = last->next) {
-    lay_inline_text(&L->in, &ats[i], last, &f, 0);
-    v[i] = (para_in){&ats[i], first_indent, 0, ts->align, false, NULL, ts->size, false};
-    if (i + 1 == n)
-      break;
-  }
-  lay_set_paras(L, v, n);
-  for (size_t i = 0; i < n; i++) {
-    free(ats[i].a);
-    free(ats[i].s);
-  }
-  free(ats);
-  free(v);
-  return last;
-}
-
 // 'yishi_para()' - Items run into one paragraph as 一是……；二是……。
 // ITEMS are the children of N of KIND; titles (issues/measures) lead bold.
 static void yishi_para(lay *L, const ep_node *n, ep_kind kind) {
@@ -494,8 +467,82 @@ static void list_block(lay *L, const ep_node *n) {
   free(v);
 }
 
-// 'heading()' - A section or appendix heading line (or the run-in lead of its first paragraph).
-static void heading(lay *L, const ep_node *s) {
+// A batch of blank lines and paragraphs laid out together (batch_run()):
+// their atoms built first, in order, their line breaks made at once.
+typedef struct batch_item {
+  int blanks;    // > 0: that many blank lines; else the paragraph below
+  atoms at;      // the paragraph's atoms (owned)
+  para_in para;  // its settings (para.at is set when the batch runs: items move)
+} batch_item;
+
+typedef struct lay_batch {
+  batch_item *v;
+  size_t n, cap;
+} lay_batch;
+
+// 'batch_add()' - A new zeroed item at the end of B.
+static batch_item *batch_add(lay_batch *b) {
+  if (b->n == b->cap) {
+    b->cap = b->cap ? 2 * b->cap : 16;
+    b->v = ep_xrealloc(b->v, b->cap * sizeof *b->v);
+  }
+  batch_item *it = &b->v[b->n++];
+  memset(it, 0, sizeof *it);
+  return it;
+}
+
+// 'batch_blanks()' - N blank lines (none for N <= 0) at the end of B.
+static void batch_blanks(lay_batch *b, int n) {
+  if (n > 0)
+    batch_add(b)->blanks = n;
+}
+
+// 'batch_run()' - Lay out B's items in order, as blank_lines() and
+// lay_set_para() one by one would (lay_break_all(): the paragraphs' breaks
+// at once), and empty B.
+static void batch_run(lay *L, lay_batch *b) {
+  const ep_lb_atom **seqs = ep_xcalloc(b->n ? b->n : 1, sizeof *seqs);
+  size_t *ns = ep_xcalloc(b->n ? b->n : 1, sizeof *ns);
+  ep_lb_params *ps = ep_xcalloc(b->n ? b->n : 1, sizeof *ps);
+  ep_lb_result *res = ep_xcalloc(b->n ? b->n : 1, sizeof *res);
+  size_t m = 0;
+  for (size_t i = 0; i < b->n; i++) {
+    batch_item *it = &b->v[i];
+    it->para.at = &it->at;
+    if (it->blanks <= 0 && it->at.n) {
+      seqs[m] = it->at.a;
+      ns[m] = it->at.n;
+      para_params(L, it->para.first_indent, it->para.rest_indent, it->para.align, &ps[m++]);
+    }
+  }
+  lay_break_all(&L->in, m, seqs, ns, ps, res);
+  for (size_t i = 0, k = 0; i < b->n; i++) {
+    batch_item *it = &b->v[i];
+    if (it->blanks > 0) {
+      blank_lines(L, it->blanks);
+      continue;
+    }
+    L->para++;
+    if (!it->at.n) {
+      blank_para(L, it->para.new_page);
+    } else {
+      para_lines(L, &it->para, &res[k]);
+      ep_lb_result_free(&res[k++]);
+    }
+    free(it->at.a);
+    free(it->at.s);
+  }
+  free(res);
+  free(ps);
+  free(ns);
+  free(seqs);
+  free(b->v);
+  memset(b, 0, sizeof *b);
+}
+
+// 'batch_heading()' - The items of section S's heading line (or the run-in
+// lead of its first paragraph, with that paragraph) at the end of B.
+static void batch_heading(lay *L, lay_batch *b, const ep_node *s) {
   const ep_text_style *ts = heading_style(L, s->level);
   lay_record_section(L, s);
   ep_buf t;
@@ -505,9 +552,8 @@ static void heading(lay *L, const ep_node *s) {
   ep_buf_puts(&t, s->text ? s->text : "");
   char *title = ep_xstrdup(ep_buf_str(&t));
   ep_buf_free(&t);
-  size_t line0 = L->nlines;
   if (s->runin) {
-    // The heading runs into the first paragraph, bold.
+    // The heading runs into the first paragraph, bold; its first line is the section's.
     const ep_text_style *body = &L->st->ts[EP_TS_BODY];
     const ep_node *first = s->first;
     char *lead = ep_xmalloc(strlen(title) + 8);
@@ -515,35 +561,74 @@ static void heading(lay *L, const ep_node *s) {
     if (!lay_ends_with_mark(title))
       strcat(lead, "。");
     // the lead in its level's face and weight (楷体 at level 2), at the body size
-    atoms at = {0};
+    batch_item *it = batch_add(b);
     ifmt hf = lay_fmt_for(ts, L->char_ratio);
     hf.size = body->size;
     hf.bold = true;
-    lay_add_text(&L->in, &at, lead, &hf, s->file, s->line, false);
+    lay_add_text(&L->in, &it->at, lead, &hf, s->file, s->line, false);
     if (first && first->kind == EP_N_P) {
       ifmt bf = lay_fmt_for(body, L->char_ratio);
-      lay_inline_text(&L->in, &at, first, &bf, 0);
+      lay_inline_text(&L->in, &it->at, first, &bf, 0);
     }
-    lay_set_para(L, &at, body->indent * body->size * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, body->size, false);
-    free(at.a);
-    free(at.s);
+    it->para = (para_in){NULL, body->indent * body->size * L->char_ratio, 0, EP_H_JUSTIFY, false, s, body->size, false};
     free(lead);
-    if (L->nlines > line0)
-      L->lines[line0].section = s;
-    free(title); // layout_blocks() skips the merged paragraph
+    free(title); // the section's children skip the merged paragraph
     return;
   }
-  atoms at = {0};
+  batch_blanks(b, ts->space_before);
+  batch_item *it = batch_add(b);
   ifmt f = lay_fmt_for(ts, L->char_ratio);
-  blank_lines(L, ts->space_before);
-  lay_add_text(&L->in, &at, title, &f, s->file, s->line, false);
-  lay_glue_words(&L->in, &at, 0);
-  lay_set_para(L, &at, ts->indent * ts->size * L->char_ratio, 0, ts->align == EP_H_JUSTIFY ? EP_H_LEFT : ts->align, true, s,
-           ts->size, false);
-  blank_lines(L, ts->space_after);
-  free(at.a);
-  free(at.s);
+  lay_add_text(&L->in, &it->at, title, &f, s->file, s->line, false);
+  lay_glue_words(&L->in, &it->at, 0);
+  it->para = (para_in){NULL, ts->indent * ts->size * L->char_ratio, 0, ts->align == EP_H_JUSTIFY ? EP_H_LEFT : ts->align,
+                       true, s, ts->size, false};
+  batch_blanks(b, ts->space_after);
   free(title);
+}
+
+// 'heading()' - A section or appendix heading line (or the run-in lead of its first paragraph).
+static void heading(lay *L, const ep_node *s) {
+  lay_batch b = {0};
+  batch_heading(L, &b, s);
+  batch_run(L, &b);
+}
+
+// 'batch_para()' - Body paragraph N at the end of B, as para_block() sets it
+// with no lead and no tail.
+static void batch_para(lay *L, lay_batch *b, const ep_node *n) {
+  const ep_text_style *body = &L->st->ts[EP_TS_BODY];
+  batch_item *it = batch_add(b);
+  ifmt f = lay_fmt_for(body, L->char_ratio);
+  lay_inline_text(&L->in, &it->at, n, &f, 0);
+  it->para = (para_in){NULL, body->indent * body->size * L->char_ratio, 0, body->align, false, NULL, body->size, false};
+}
+
+// 'simple_section()' - True when section S holds only paragraphs and such
+// sections, and layout_blocks() would lay out its children (DEPTH >= 0: the
+// levels left below S's, EP_MAX_NESTING + 1 less the depth S is laid out at)
+// and theirs: its layout is then a batch (batch_section()).
+static bool simple_section(const ep_node *s, int depth) {
+  if (depth < 0)
+    return false;
+  for (const ep_node *c = s->first; c; c = c->next)
+    if (c->kind != EP_N_P && !(c->kind == EP_N_SECTION && simple_section(c, depth - 1)))
+      return false;
+  return true;
+}
+
+// 'batch_section()' - Simple section S (simple_section()) at the end of B:
+// its heading, then its paragraphs and sections, as layout_blocks() sets them.
+static void batch_section(lay *L, lay_batch *b, const ep_node *s) {
+  batch_heading(L, b, s);
+  const ep_node *c = s->first;
+  if (s->runin && c && c->kind == EP_N_P)
+    c = c->next; // merged into the heading's line
+  for (; c; c = c->next) {
+    if (c->kind == EP_N_P)
+      batch_para(L, b, c);
+    else
+      batch_section(L, b, c);
+  }
 }
 
 // 'toc_title()' - The 目录's title line in heading style HS (on a new page when
@@ -741,6 +826,23 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
   const ep_text_style *body = &L->st->ts[EP_TS_BODY];
   double em = body->size;
   for (const ep_node *c = parent->first; c; c = c->next) {
+    if (c->kind == EP_N_P || (c->kind == EP_N_SECTION && simple_section(c, EP_MAX_NESTING + 1 - depth))) {
+      // A run of paragraphs and sections of paragraphs: one batch (their
+      // line breaks at once, on two threads when the layout has a runner).
+      lay_batch b = {0};
+      for (const ep_node *d = c; d && (d->kind == EP_N_P || (d->kind == EP_N_SECTION &&
+                                                             simple_section(d, EP_MAX_NESTING + 1 - depth)));
+           d = d->next) {
+        if (d->kind == EP_N_P)
+          batch_para(L, &b, d);
+        else
+          batch_section(L, &b, d);
+        c = d;
+      }
+      batch_run(L, &b);
+      lay_paginate_ready(L);
+      continue;
+    }
     switch (c->kind) {
     case EP_N_SECTION: {
       heading(L, c);
@@ -770,9 +872,6 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
       layout_blocks(L, c, depth + 1);
       break;
     }
-    case EP_N_P:
-      c = para_run(L, c, body, body->indent * em * L->char_ratio);
-      break;
     case EP_N_LIST:
       list_block(L, c);
       break;
