@@ -16,6 +16,13 @@
 // ---------------------------------------------------------------------------
 // Lines
 
+// A batch is laid out once it holds this many atoms or items (batch_full(), list_block()):
+// a long report's atoms are never all held at once (a 5,000-page report of
+// short sections, one batch, peaked at 594 MiB instead of 127), and the
+// pagination behind the layout drops what it placed between batches.
+#define BATCH_ATOMS 8192
+#define BATCH_ITEMS 256
+
 // 'lay_new_line()' - Start a line item.
 line_item *lay_new_line(lay *L) {
   if (L->nlines == L->clines) {
@@ -426,12 +433,11 @@ static void list_block(lay *L, const ep_node *n) {
   const ep_text_style *ts = &L->st->ts[EP_TS_BODY];
   double em = ts->size;
   int k = 0;
-  // Every item's atoms first, then their line breaks at once (lay_set_paras()).
-  size_t items = 0;
-  for (const ep_node *c = n->first; c; c = c->next)
-    items += c->kind == EP_N_LI;
-  atoms *ats = ep_xcalloc(items ? items : 1, sizeof *ats);
-  para_in *v = ep_xcalloc(items ? items : 1, sizeof *v);
+  // The items' atoms first, then their line breaks at once (lay_set_paras()),
+  // BATCH_ITEMS items or BATCH_ATOMS atoms at a time.
+  atoms *ats = ep_xcalloc(BATCH_ITEMS, sizeof *ats);
+  para_in *v = ep_xcalloc(BATCH_ITEMS, sizeof *v);
+  size_t items = 0, natoms = 0;
   for (const ep_node *c = n->first; c; c = c->next) {
     if (c->kind != EP_N_LI)
       continue;
@@ -441,7 +447,7 @@ static void list_block(lay *L, const ep_node *n) {
       snprintf(label, sizeof label, "●");
     else
       item_label(n, k, label, sizeof label);
-    atoms *at = &ats[k - 1];
+    atoms *at = &ats[items];
     ifmt f = lay_fmt_for(ts, L->char_ratio), lf = f;
     lf.bold = n->style != EP_LIST_BULLET && c->first && c->first->kind == EP_N_B; // "1." as bold as a bold lead
     lay_add_text(&L->in, at, label, &lf, c->file, c->line, true);
@@ -456,9 +462,19 @@ static void list_block(lay *L, const ep_node *n) {
     lay_inline_text(&L->in, at, c, &f, 0);
     // 回行顶格: continuation lines at the margin (GB/T 9704 body rule); a layout may hang them
     double first = ts->indent * em * L->char_ratio;
-    v[k - 1] = (para_in){at, first, L->st->list_hang ? first + label_w : 0, EP_H_JUSTIFY, false, NULL, ts->size, false};
+    v[items++] = (para_in){at, first, L->st->list_hang ? first + label_w : 0, EP_H_JUSTIFY, false, NULL, ts->size, false};
+    natoms += at->n;
+    if (items == BATCH_ITEMS || natoms >= BATCH_ATOMS || !c->next) {
+      lay_set_paras(L, v, items);
+      for (size_t i = 0; i < items; i++) {
+        free(ats[i].a);
+        free(ats[i].s);
+      }
+      memset(ats, 0, BATCH_ITEMS * sizeof *ats);
+      items = natoms = 0;
+    }
   }
-  lay_set_paras(L, v, items);
+  lay_set_paras(L, v, items); // the last when items of other kinds followed
   for (size_t i = 0; i < items; i++) {
     free(ats[i].a);
     free(ats[i].s);
@@ -478,7 +494,9 @@ typedef struct batch_item {
 typedef struct lay_batch {
   batch_item *v;
   size_t n, cap;
+  size_t natoms; // the items' atoms so far
 } lay_batch;
+
 
 // 'batch_add()' - A new zeroed item at the end of B.
 static batch_item *batch_add(lay_batch *b) {
@@ -540,6 +558,14 @@ static void batch_run(lay *L, lay_batch *b) {
   memset(b, 0, sizeof *b);
 }
 
+// 'batch_full()' - Lay out B now when it holds enough (BATCH_ATOMS, BATCH_ITEMS).
+static void batch_full(lay *L, lay_batch *b) {
+  if (b->natoms >= BATCH_ATOMS || b->n >= BATCH_ITEMS) {
+    batch_run(L, b);
+    lay_paginate_ready(L);
+  }
+}
+
 // 'batch_heading()' - The items of section S's heading line (or the run-in
 // lead of its first paragraph, with that paragraph) at the end of B.
 static void batch_heading(lay *L, lay_batch *b, const ep_node *s) {
@@ -571,6 +597,7 @@ static void batch_heading(lay *L, lay_batch *b, const ep_node *s) {
       lay_inline_text(&L->in, &it->at, first, &bf, 0);
     }
     it->para = (para_in){NULL, body->indent * body->size * L->char_ratio, 0, EP_H_JUSTIFY, false, s, body->size, false};
+    b->natoms += it->at.n;
     free(lead);
     free(title); // the section's children skip the merged paragraph
     return;
@@ -582,6 +609,7 @@ static void batch_heading(lay *L, lay_batch *b, const ep_node *s) {
   lay_glue_words(&L->in, &it->at, 0);
   it->para = (para_in){NULL, ts->indent * ts->size * L->char_ratio, 0, ts->align == EP_H_JUSTIFY ? EP_H_LEFT : ts->align,
                        true, s, ts->size, false};
+  b->natoms += it->at.n;
   batch_blanks(b, ts->space_after);
   free(title);
 }
@@ -601,6 +629,7 @@ static void batch_para(lay *L, lay_batch *b, const ep_node *n) {
   ifmt f = lay_fmt_for(body, L->char_ratio);
   lay_inline_text(&L->in, &it->at, n, &f, 0);
   it->para = (para_in){NULL, body->indent * body->size * L->char_ratio, 0, body->align, false, NULL, body->size, false};
+  b->natoms += it->at.n;
 }
 
 // 'simple_section()' - True when section S holds only paragraphs and such
@@ -624,6 +653,7 @@ static void batch_section(lay *L, lay_batch *b, const ep_node *s) {
   if (s->runin && c && c->kind == EP_N_P)
     c = c->next; // merged into the heading's line
   for (; c; c = c->next) {
+    batch_full(L, b);
     if (c->kind == EP_N_P)
       batch_para(L, b, c);
     else
@@ -833,6 +863,7 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
       for (const ep_node *d = c; d && (d->kind == EP_N_P || (d->kind == EP_N_SECTION &&
                                                              simple_section(d, EP_MAX_NESTING + 1 - depth)));
            d = d->next) {
+        batch_full(L, &b);
         if (d->kind == EP_N_P)
           batch_para(L, &b, d);
         else
