@@ -327,8 +327,9 @@ check "render next to them still works" eval '[ $rc -eq 0 ] && is_pdf "$tmp/ow/r
 # files were damaged, one with the cache turned off, and a batch (which reads
 # but adds nothing).
 export SOURCE_DATE_EPOCH=1700000000
-pc=$HOME/.cache/evalpdf/programs
-rm -rf "$HOME/.cache/evalpdf"
+old_xdg_cache=${XDG_CACHE_HOME-unset}
+export XDG_CACHE_HOME="$tmp/xdg-cache" # wherever the caller's environment points it
+pc=$XDG_CACHE_HOME/evalpdf/programs
 rc=0
 EVALPDF_PROGRAM_CACHE=0 "$bin" render -q "$example" -o "$tmp/pc0.pdf" >"$out" 2>"$err" || rc=$?
 check "program cache off: nothing kept" eval '[ ! -d "$pc" ] && is_pdf "$tmp/pc0.pdf"'
@@ -351,6 +352,7 @@ run batch -q -o "$tmp/pcb/out" "$tmp/pcb/a.xml"
 check "program cache: batch adds nothing" eval '[ $rc -eq 0 ] && [ ! -d "$pc" ] &&
   cmp -s "$tmp/pc0.pdf" "$tmp/pcb/out/a.pdf"'
 unset SOURCE_DATE_EPOCH
+if [ "$old_xdg_cache" = unset ]; then unset XDG_CACHE_HOME; else XDG_CACHE_HOME=$old_xdg_cache; fi
 
 # Every PDF this test wrote goes through the independent validators too
 # (qpdf, mutool, Ghostscript, pdffonts, pdftotext: tests/validate-pdf.sh).
