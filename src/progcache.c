@@ -31,7 +31,7 @@
 
 #define MAGIC "EPPROG2\n"
 #define SUFFIX ".pc1"
-#define MAX_FILE ((uint64_t)256 << 20) // a larger file is not read
+#define MAX_FILE ((size_t)256 << 20) // a larger file is not read
 #define MAX_RAW ((uint64_t)1 << 30)    // nor one that claims a larger subset
 #define STALE_TMP_S 3600               // an unfinished temporary this old is removed
 
@@ -156,20 +156,6 @@ static bool entry_path(const ep_progcache *c, uint64_t h, char *buf, size_t size
   return (size_t)snprintf(buf, size, "%s/%016llx" SUFFIX, c->dir, (unsigned long long)h) < size;
 }
 
-// 'read_all()' - The LEN bytes of FD from offset 0 into BUF; false if short.
-static bool read_all(int fd, unsigned char *buf, size_t len) {
-  size_t done = 0;
-  while (done < len) {
-    ssize_t got = pread(fd, buf + done, len - done, (off_t)done);
-    if (got < 0 && errno == EINTR)
-      continue;
-    if (got <= 0)
-      return false;
-    done += (size_t)got;
-  }
-  return true;
-}
-
 // 'ep_progcache_get()' - A kept program (see progcache.h).
 bool ep_progcache_get(ep_progcache *c, const ep_progcache_face *face, const uint32_t *cps, size_t n,
                       unsigned char **raw, size_t *raw_len, unsigned char **z, size_t *z_len) {
@@ -182,17 +168,11 @@ bool ep_progcache_get(ep_progcache *c, const ep_progcache_face *face, const uint
   char path[4096];
   uint64_t h = make_key(c, face, cps, n, &key);
   int fd = entry_path(c, h, path, sizeof path) ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
-  struct stat st;
-  unsigned char *buf = NULL;
-  bool ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size <= MAX_FILE;
+  size_t size = 0;
+  unsigned char *buf = fd >= 0 ? ep_read_fd(fd, MAX_FILE, &size) : NULL; // a regular file, whole
   const size_t head = sizeof MAGIC - 1 + 8, fixed = head + key.len + 16; // + the two lengths
-  size_t size = ok ? (size_t)st.st_size : 0;
-  ok = ok && size > fixed + 4;
+  bool ok = buf && size > fixed + 4;
   uint64_t klen = 0, rlen = 0, zlen = 0;
-  if (ok) {
-    buf = ep_xmalloc(size);
-    ok = read_all(fd, buf, size);
-  }
   if (ok) {
     memcpy(&klen, buf + sizeof MAGIC - 1, 8);
     uint32_t crc;
@@ -220,21 +200,6 @@ bool ep_progcache_get(ep_progcache *c, const ep_progcache_face *face, const uint
   free(buf);
   ep_buf_free(&key);
   return ok;
-}
-
-// 'write_all()' - The LEN bytes at P to FD; false when short.
-static bool write_all(int fd, const void *p, size_t len) {
-  const unsigned char *b = p;
-  while (len) {
-    ssize_t put = write(fd, b, len);
-    if (put < 0 && errno == EINTR)
-      continue;
-    if (put <= 0)
-      return false;
-    b += put;
-    len -= (size_t)put;
-  }
-  return true;
 }
 
 // One file of the folder, for prune().
@@ -329,9 +294,9 @@ void ep_progcache_put(ep_progcache *c, const ep_progcache_face *face, const uint
     crc = libdeflate_crc32(crc, &zlen, 8);
     crc = libdeflate_crc32(crc, raw, raw_len);
     crc = libdeflate_crc32(crc, z, z_len);
-    ok = write_all(fd, MAGIC, sizeof MAGIC - 1) && write_all(fd, &klen, 8) && write_all(fd, key.data, key.len) &&
-         write_all(fd, &rlen, 8) && write_all(fd, &zlen, 8) && write_all(fd, raw, raw_len) &&
-         write_all(fd, z, z_len) && write_all(fd, &crc, 4);
+    ok = !ep_write_all(fd, MAGIC, sizeof MAGIC - 1) && !ep_write_all(fd, &klen, 8) &&
+         !ep_write_all(fd, key.data, key.len) && !ep_write_all(fd, &rlen, 8) && !ep_write_all(fd, &zlen, 8) &&
+         !ep_write_all(fd, raw, raw_len) && !ep_write_all(fd, z, z_len) && !ep_write_all(fd, &crc, 4);
     ok = close(fd) == 0 && ok && rename(tmp, path) == 0;
     if (!ok)
       (void)unlink(tmp);
