@@ -60,7 +60,7 @@ typedef struct inl {
   ep_wordseg *ws;      // word segmenter for titles, headings and header cells (NULL: by character)
   struct ep_lb_memo *lbmemo; // line breaks of the earlier passes (NULL: one pass, nothing kept)
   // Runs JOB(ARG, i) for each i in [0, N), perhaps on two threads, and
-  // returns when all have ended (NULL: lay_set_paras() breaks them here).
+  // returns when all have ended (NULL: lay_break_all() breaks them here).
   void (*par)(void *par_user, size_t n, void (*job)(void *arg, size_t i), void *arg);
   void *par_user;
   ink_entry *ink;      // ink boxes of the marks looked up so far

@@ -16,7 +16,7 @@
 // ---------------------------------------------------------------------------
 // Lines
 
-// A batch is laid out once it holds this many atoms or items (batch_full(), list_block()):
+// A batch is laid out once it holds this many atoms or items (batch_full()):
 // a long report's atoms are never all held at once (a 5,000-page report of
 // short sections, one batch, peaked at 594 MiB instead of 127), and the
 // pagination behind the layout drops what it placed between batches.
@@ -60,6 +60,17 @@ static int line_span(const lay *L, double size) {
   int n = (int)ceil(size * 1.2 / L->st->pitch - 1e-9);
   return n < 1 ? 1 : n;
 }
+
+// One paragraph as lay_set_para() sets it: its atoms (borrowed) and settings.
+typedef struct para_in {
+  atoms *at;
+  double first_indent, rest_indent;
+  ep_halign align;
+  bool keep;
+  const ep_node *section;
+  double size;
+  bool new_page;
+} para_in;
 
 // 'para_params()' - The line-breaking parameters of a paragraph set in the
 // text block with FIRST_INDENT and REST_INDENT, aligned ALIGN.
@@ -127,35 +138,6 @@ void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep
     lay_out_of_memory();
   para_lines(L, &v, &res);
   ep_lb_result_free(&res);
-}
-
-// 'lay_set_paras()' - Set N paragraphs, their line breaks made at once (see layout_int.h).
-void lay_set_paras(lay *L, const para_in *v, size_t n) {
-  const ep_lb_atom **seqs = ep_xcalloc(n ? n : 1, sizeof *seqs);
-  size_t *ns = ep_xcalloc(n ? n : 1, sizeof *ns);
-  ep_lb_params *ps = ep_xcalloc(n ? n : 1, sizeof *ps);
-  ep_lb_result *res = ep_xcalloc(n ? n : 1, sizeof *res);
-  size_t m = 0; // the paragraphs with atoms, in order
-  for (size_t i = 0; i < n; i++)
-    if (v[i].at->n) {
-      seqs[m] = v[i].at->a;
-      ns[m] = v[i].at->n;
-      para_params(L, v[i].first_indent, v[i].rest_indent, v[i].align, &ps[m++]);
-    }
-  lay_break_all(&L->in, m, seqs, ns, ps, res);
-  for (size_t i = 0, k = 0; i < n; i++) {
-    L->para++;
-    if (!v[i].at->n) {
-      blank_para(L, v[i].new_page);
-      continue;
-    }
-    para_lines(L, &v[i], &res[k]);
-    ep_lb_result_free(&res[k++]);
-  }
-  free(res);
-  free(ps);
-  free(ns);
-  free(seqs);
 }
 
 // 'title_lines()' - Break title atoms AT into lines of at most W pt (params P
@@ -424,65 +406,6 @@ static void numbered_items(lay *L, const ep_node *n, ep_kind kind) {
   }
 }
 
-// 'list_block()' - <list>: yishi paragraph, or numbered/bullet items set as paragraphs (or hanging, as the layout says).
-static void list_block(lay *L, const ep_node *n) {
-  if (n->style == EP_LIST_YISHI) {
-    yishi_para(L, n, EP_N_LI);
-    return;
-  }
-  const ep_text_style *ts = &L->st->ts[EP_TS_BODY];
-  double em = ts->size;
-  int k = 0;
-  // The items' atoms first, then their line breaks at once (lay_set_paras()),
-  // BATCH_ITEMS items or BATCH_ATOMS atoms at a time.
-  atoms *ats = ep_xcalloc(BATCH_ITEMS, sizeof *ats);
-  para_in *v = ep_xcalloc(BATCH_ITEMS, sizeof *v);
-  size_t items = 0, natoms = 0;
-  for (const ep_node *c = n->first; c; c = c->next) {
-    if (c->kind != EP_N_LI)
-      continue;
-    k++;
-    char label[32];
-    if (n->style == EP_LIST_BULLET)
-      snprintf(label, sizeof label, "●");
-    else
-      item_label(n, k, label, sizeof label);
-    atoms *at = &ats[items];
-    ifmt f = lay_fmt_for(ts, L->char_ratio), lf = f;
-    lf.bold = n->style != EP_LIST_BULLET && c->first && c->first->kind == EP_N_B; // "1." as bold as a bold lead
-    lay_add_text(&L->in, at, label, &lf, c->file, c->line, true);
-    double label_w = lay_width(at);
-    if (n->style == EP_LIST_BULLET) {
-      // a half-em gap after the bullet, drawn as a fixed space
-      label_w += em / 2;
-      atom_style s = at->s[0];
-      s.off = 0;
-      lay_push_atom(at, 0x2002, em / 2, em, EP_LB_GLUE_PREV | EP_LB_NO_AUTOSPACE, &s);
-    }
-    lay_inline_text(&L->in, at, c, &f, 0);
-    // 回行顶格: continuation lines at the margin (GB/T 9704 body rule); a layout may hang them
-    double first = ts->indent * em * L->char_ratio;
-    v[items++] = (para_in){at, first, L->st->list_hang ? first + label_w : 0, EP_H_JUSTIFY, false, NULL, ts->size, false};
-    natoms += at->n;
-    if (items == BATCH_ITEMS || natoms >= BATCH_ATOMS || !c->next) {
-      lay_set_paras(L, v, items);
-      for (size_t i = 0; i < items; i++) {
-        free(ats[i].a);
-        free(ats[i].s);
-      }
-      memset(ats, 0, BATCH_ITEMS * sizeof *ats);
-      items = natoms = 0;
-    }
-  }
-  lay_set_paras(L, v, items); // the last when items of other kinds followed
-  for (size_t i = 0; i < items; i++) {
-    free(ats[i].a);
-    free(ats[i].s);
-  }
-  free(ats);
-  free(v);
-}
-
 // A batch of blank lines and paragraphs laid out together (batch_run()):
 // their atoms built first, in order, their line breaks made at once.
 typedef struct batch_item {
@@ -566,6 +489,50 @@ static void batch_full(lay *L, lay_batch *b) {
   }
 }
 
+// 'list_block()' - <list>: yishi paragraph, or numbered/bullet items set as paragraphs (or hanging, as the layout says).
+static void list_block(lay *L, const ep_node *n) {
+  if (n->style == EP_LIST_YISHI) {
+    yishi_para(L, n, EP_N_LI);
+    return;
+  }
+  const ep_text_style *ts = &L->st->ts[EP_TS_BODY];
+  double em = ts->size;
+  int k = 0;
+  // The items' atoms first, then their line breaks at once (one batch, laid
+  // out whenever it holds enough: batch_full()).
+  lay_batch b = {0};
+  for (const ep_node *c = n->first; c; c = c->next) {
+    if (c->kind != EP_N_LI)
+      continue;
+    k++;
+    char label[32];
+    if (n->style == EP_LIST_BULLET)
+      snprintf(label, sizeof label, "●");
+    else
+      item_label(n, k, label, sizeof label);
+    batch_full(L, &b);
+    batch_item *it = batch_add(&b);
+    atoms *at = &it->at;
+    ifmt f = lay_fmt_for(ts, L->char_ratio), lf = f;
+    lf.bold = n->style != EP_LIST_BULLET && c->first && c->first->kind == EP_N_B; // "1." as bold as a bold lead
+    lay_add_text(&L->in, at, label, &lf, c->file, c->line, true);
+    double label_w = lay_width(at);
+    if (n->style == EP_LIST_BULLET) {
+      // a half-em gap after the bullet, drawn as a fixed space
+      label_w += em / 2;
+      atom_style s = at->s[0];
+      s.off = 0;
+      lay_push_atom(at, 0x2002, em / 2, em, EP_LB_GLUE_PREV | EP_LB_NO_AUTOSPACE, &s);
+    }
+    lay_inline_text(&L->in, at, c, &f, 0);
+    // 回行顶格: continuation lines at the margin (GB/T 9704 body rule); a layout may hang them
+    double first = ts->indent * em * L->char_ratio;
+    it->para = (para_in){NULL, first, L->st->list_hang ? first + label_w : 0, EP_H_JUSTIFY, false, NULL, ts->size, false};
+    b.natoms += at->n;
+  }
+  batch_run(L, &b);
+}
+
 // 'batch_heading()' - The items of section S's heading line (or the run-in
 // lead of its first paragraph, with that paragraph) at the end of B.
 static void batch_heading(lay *L, lay_batch *b, const ep_node *s) {
@@ -643,6 +610,12 @@ static bool simple_section(const ep_node *s, int depth) {
     if (c->kind != EP_N_P && !(c->kind == EP_N_SECTION && simple_section(c, depth - 1)))
       return false;
   return true;
+}
+
+// 'batchable()' - True when block C, a child laid out by layout_blocks() at
+// DEPTH, goes into a batch there: a paragraph, or a simple section.
+static bool batchable(const ep_node *c, int depth) {
+  return c->kind == EP_N_P || (c->kind == EP_N_SECTION && simple_section(c, EP_MAX_NESTING + 1 - depth));
 }
 
 // 'batch_section()' - Simple section S (simple_section()) at the end of B:
@@ -856,13 +829,13 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
   const ep_text_style *body = &L->st->ts[EP_TS_BODY];
   double em = body->size;
   for (const ep_node *c = parent->first; c; c = c->next) {
-    if (c->kind == EP_N_P || (c->kind == EP_N_SECTION && simple_section(c, EP_MAX_NESTING + 1 - depth))) {
+    if (batchable(c, depth)) {
       // A run of paragraphs and sections of paragraphs: one batch (their
       // line breaks at once, on two threads when the layout has a runner).
       lay_batch b = {0};
-      for (const ep_node *d = c; d && (d->kind == EP_N_P || (d->kind == EP_N_SECTION &&
-                                                             simple_section(d, EP_MAX_NESTING + 1 - depth)));
-           d = d->next) {
+      for (const ep_node *d = c; d; d = d->next) {
+        if (d != c && !batchable(d, depth))
+          break;
         batch_full(L, &b);
         if (d->kind == EP_N_P)
           batch_para(L, &b, d);

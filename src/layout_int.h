@@ -87,22 +87,6 @@ line_item *lay_new_line(lay *L);
 void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep_halign align, bool keep,
                   const ep_node *section, double size, bool new_page);
 
-// One paragraph for lay_set_paras(): its atoms (borrowed) and lay_set_para()'s settings.
-typedef struct para_in {
-  atoms *at;
-  double first_indent, rest_indent;
-  ep_halign align;
-  bool keep;
-  const ep_node *section;
-  double size;
-  bool new_page;
-} para_in;
-
-// 'lay_set_paras()' - lay_set_para() for each of the N paragraphs V in
-// order, their line breaks made at once (on two threads when the layout
-// has a parallel runner: ep_layout_par); the same lines either way.
-void lay_set_paras(lay *L, const para_in *v, size_t n);
-
 // layout_page.c:
 // 'lay_new_page()' - Append a page (ROTATED for a landscape block).
 ep_page *lay_new_page(lay *L, bool rotated);
