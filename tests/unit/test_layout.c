@@ -1142,12 +1142,9 @@ START_TEST(ref_to_an_unnumbered_page_prints_no_page) {
 }
 END_TEST
 
-// 'dump_of()' - The layout dump of R laid out with the pagination CHUNK line
-// items behind, and its diagnostics' count in *NDIAGS (heap string).
-static char *dump_of(env *e, const ep_report *r, size_t chunk, size_t *ndiags) {
-  ep_diags d;
-  ep_diags_init(&d);
-  ep_dlist *dl = ep_layout_report_chunked(r, e->st, &d, chunk);
+// 'dlist_text()' - DL's dump, its bookmarks and D's diagnostics as one
+// text (heap string); DL and D are freed.
+static char *dlist_text(ep_dlist *dl, ep_diags *d) {
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
@@ -1156,11 +1153,41 @@ static char *dump_of(env *e, const ep_report *r, size_t chunk, size_t *ndiags) {
   for (size_t i = 0; i < dl->noutline; i++)
     fprintf(f, "outline %d %s page %d y %.2f\n", dl->outline[i].level, dl->outline[i].title, dl->outline[i].page,
             dl->outline[i].y);
+  for (size_t i = 0; i < d->count; i++)
+    fprintf(f, "diag %s:%lu %s\n", d->items[i].file ? d->items[i].file : "-", d->items[i].line,
+            d->items[i].message);
   fclose(f);
-  *ndiags = d.count;
   ep_dlist_free(dl);
-  ep_diags_free(&d);
+  ep_diags_free(d);
   return buf;
+}
+
+// 'dump_of()' - The layout text (dlist_text()) of R laid out with the
+// pagination CHUNK line items behind, and its diagnostics' count in *NDIAGS.
+static char *dump_of(env *e, const ep_report *r, size_t chunk, size_t *ndiags) {
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_dlist *dl = ep_layout_report_chunked(r, e->st, &d, chunk);
+  *ndiags = d.count;
+  return dlist_text(dl, &d);
+}
+
+// Reports the whole-layout tests compare: the example, golden reports with
+// tables across pages, landscape pages, charts and a 目录; NULL: the test's own.
+static const char *const compared_reports[] = {EVALPDF_TEST_SOURCE_DIR "/examples/guangdong-2022-jiuzhu.xml",
+                                                EVALPDF_TEST_SOURCE_DIR "/tests/golden/tables.xml",
+                                                EVALPDF_TEST_SOURCE_DIR "/tests/golden/full.xml",
+                                                EVALPDF_TEST_SOURCE_DIR "/tests/golden/county-008.xml", NULL};
+
+// 'compared_report()' - Report FI of compared_reports[], loaded (free it
+// unless it is MADE), or MADE for the NULL entry.
+static ep_report *compared_report(int fi, ep_report *made) {
+  if (!compared_reports[fi])
+    return made;
+  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
+  ep_report *r = ep_report_load(compared_reports[fi], &o);
+  ck_assert_ptr_nonnull(r);
+  return r;
 }
 
 // Pagination placing lines while the layout goes on (dropping what it placed)
@@ -1195,17 +1222,9 @@ START_TEST(pagination_behind_the_layout_gives_the_same_pages) {
   ep_report *made = load_text(ep_buf_str(&x));
   ep_buf_free(&x);
   ck_assert_uint_eq(made->diags.count, 0);
-  const char *files[] = {EVALPDF_TEST_SOURCE_DIR "/examples/guangdong-2022-jiuzhu.xml",
-                         EVALPDF_TEST_SOURCE_DIR "/tests/golden/tables.xml",
-                         EVALPDF_TEST_SOURCE_DIR "/tests/golden/full.xml",
-                         EVALPDF_TEST_SOURCE_DIR "/tests/golden/county-008.xml", NULL};
+  const char *const *files = compared_reports;
   for (int fi = 0; fi < 5; fi++) {
-    ep_report *r = made;
-    if (files[fi]) {
-      ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
-      r = ep_report_load(files[fi], &o);
-      ck_assert_ptr_nonnull(r);
-    }
+    ep_report *r = compared_report(fi, made);
     size_t nref = 0;
     char *ref = dump_of(&e, r, SIZE_MAX, &nref);
     ck_assert_ptr_nonnull(strstr(ref, "page 2 "));
@@ -1266,23 +1285,12 @@ static void test_par_run(void *user, size_t n, void (*job)(void *, size_t), void
     pthread_join(th, NULL);
 }
 
-// 'dump_par()' - The layout dump of R with runner PAR (NULL: none), and its
-// diagnostics' messages appended (heap string).
+// 'dump_par()' - The layout text (dlist_text()) of R with runner PAR (NULL: none).
 static char *dump_par(env *e, const ep_report *r, const ep_layout_par *par) {
   ep_diags d;
   ep_diags_init(&d);
   ep_dlist *dl = ep_layout_report_par(r, e->st, &d, NULL, NULL, par);
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&buf, &len);
-  ck_assert_ptr_nonnull(f);
-  ep_dlist_dump(dl, f);
-  for (size_t i = 0; i < d.count; i++)
-    fprintf(f, "diag %s:%lu %s\n", d.items[i].file ? d.items[i].file : "-", d.items[i].line, d.items[i].message);
-  fclose(f);
-  ep_dlist_free(dl);
-  ep_diags_free(&d);
-  return buf;
+  return dlist_text(dl, &d);
 }
 
 // Lists' items and runs of body paragraphs broken into lines at once, on two
@@ -1316,18 +1324,10 @@ START_TEST(paragraphs_broken_on_two_threads_lay_out_the_same) {
   ep_report *made = load_text(ep_buf_str(&x));
   ep_buf_free(&x);
   ck_assert_ptr_nonnull(made);
-  const char *files[] = {EVALPDF_TEST_SOURCE_DIR "/examples/guangdong-2022-jiuzhu.xml",
-                         EVALPDF_TEST_SOURCE_DIR "/tests/golden/tables.xml",
-                         EVALPDF_TEST_SOURCE_DIR "/tests/golden/full.xml",
-                         EVALPDF_TEST_SOURCE_DIR "/tests/golden/county-008.xml", NULL};
+  const char *const *files = compared_reports;
   size_t batched = 0;
   for (int fi = 0; fi < 5; fi++) {
-    ep_report *r = made;
-    if (files[fi]) {
-      ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
-      r = ep_report_load(files[fi], &o);
-      ck_assert_ptr_nonnull(r);
-    }
+    ep_report *r = compared_report(fi, made);
     char *ref = dump_par(&e, r, NULL);
     for (int rev = 0; rev < 2; rev++) {
       test_par t = {.reverse = rev};
