@@ -1214,9 +1214,10 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
         ep_programs_speculate(programs, &hint.face, (const uint32_t *const *)&hint.cps, &hint.n, 1);
     }
     hint.programs = programs;
-    // A list's items are broken into lines at once, on this thread and the
-    // helper (idle by then when the fonts' programs were kept from an
-    // earlier render, else busy with them: this thread then breaks them all).
+    // Batches of paragraphs and a table's cells are broken into lines at
+    // once, on this thread and the helper (idle by then when the fonts'
+    // programs were kept from an earlier render, else busy with them: this
+    // thread then breaks them all).
     ep_layout_par par = {run_parallel, programs};
     dl = ep_layout_report_par(doc->report, e->style, &rd, programs ? speculate_pass : NULL, &hint,
                               programs ? &par : NULL);
