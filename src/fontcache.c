@@ -381,20 +381,9 @@ static void cache_write(const char *cache_dir, const ep_buf *stamps, FcConfig *f
   if (ok && ep_make_dir(cache_dir) &&
       (size_t)snprintf(final, sizeof final, "%s/" CACHE_NAME, cache_dir) < sizeof final &&
       (size_t)snprintf(tmp, sizeof tmp, "%s/." CACHE_NAME ".%ld.tmp", cache_dir, (long)getpid()) < sizeof tmp) {
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-      const char *s = ep_buf_str(&b);
-      size_t len = strlen(s), done = 0;
-      while (done < len) {
-        ssize_t w = write(fd, s + done, len - done);
-        if (w <= 0)
-          break;
-        done += (size_t)w;
-      }
-      bool written = close(fd) == 0 && done == len;
-      if (!written || rename(tmp, final) != 0)
-        unlink(tmp);
-    }
+    const void *part = ep_buf_str(&b);
+    size_t len = b.len;
+    (void)ep_write_private(tmp, final, &part, &len, 1);
   }
   ep_buf_free(&b);
 }

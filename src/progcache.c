@@ -284,22 +284,15 @@ void ep_progcache_put(ep_progcache *c, const ep_progcache_face *face, const uint
             (size_t)snprintf(tmp, sizeof tmp, "%s/.%016llx.%ld.%lu.tmp", c->dir, (unsigned long long)h,
                              (long)getpid(), seq) < sizeof tmp &&
             ep_make_dir(c->dir);
-  int fd = ok ? open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
-  if (fd >= 0) {
+  if (ok) {
     uint64_t klen = key.len, rlen = raw_len, zlen = z_len;
-    uint32_t crc = libdeflate_crc32(0, MAGIC, sizeof MAGIC - 1);
-    crc = libdeflate_crc32(crc, &klen, 8);
-    crc = libdeflate_crc32(crc, key.data, key.len);
-    crc = libdeflate_crc32(crc, &rlen, 8);
-    crc = libdeflate_crc32(crc, &zlen, 8);
-    crc = libdeflate_crc32(crc, raw, raw_len);
-    crc = libdeflate_crc32(crc, z, z_len);
-    ok = !ep_write_all(fd, MAGIC, sizeof MAGIC - 1) && !ep_write_all(fd, &klen, 8) &&
-         !ep_write_all(fd, key.data, key.len) && !ep_write_all(fd, &rlen, 8) && !ep_write_all(fd, &zlen, 8) &&
-         !ep_write_all(fd, raw, raw_len) && !ep_write_all(fd, z, z_len) && !ep_write_all(fd, &crc, 4);
-    ok = close(fd) == 0 && ok && rename(tmp, path) == 0;
-    if (!ok)
-      (void)unlink(tmp);
+    const void *parts[] = {MAGIC, &klen, key.data, &rlen, &zlen, raw, z, NULL};
+    size_t lens[] = {sizeof MAGIC - 1, 8, key.len, 8, 8, raw_len, z_len, 4};
+    uint32_t crc = 0;
+    for (size_t i = 0; i + 1 < sizeof parts / sizeof *parts; i++)
+      crc = libdeflate_crc32(crc, parts[i], lens[i]);
+    parts[7] = &crc; // the CRC-32 of everything before it
+    (void)ep_write_private(tmp, path, parts, lens, sizeof parts / sizeof *parts);
   }
   ep_buf_free(&key);
   if (prune_now)

@@ -1148,6 +1148,20 @@ bool ep_make_dir(const char *dir) {
   return ep_make_dir(parent) && (mkdir(dir, 0700) == 0 || errno == EEXIST);
 }
 
+// 'ep_write_private()' - A cache's file, put in place whole (see util.h).
+bool ep_write_private(const char *tmp, const char *final, const void *const *parts, const size_t *lens, size_t n) {
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return false;
+  bool ok = true;
+  for (size_t i = 0; ok && i < n; i++)
+    ok = ep_write_all(fd, parts[i], lens[i]) == 0;
+  ok = close(fd) == 0 && ok && rename(tmp, final) == 0;
+  if (!ok)
+    unlink(tmp);
+  return ok;
+}
+
 // 'ep_errno_text()' - strerror() through strerror_r (GNU: may return a static string).
 const char *ep_errno_text(int err, char *buf, size_t size) { return strerror_r(err, buf, size); }
 

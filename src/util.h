@@ -162,6 +162,12 @@ static inline uint32_t ep_utf8_next(const char *s, size_t len, size_t *i) {
 // mode 0700 (a cache's: the user's alone); true when DIR exists after it.
 bool ep_make_dir(const char *dir);
 
+// 'ep_write_private()' - Write the N PARTS (LENS[i] bytes each) to a new
+// file TMP (mode 0600; not created when it exists or is a link), then
+// rename it to FINAL: a cache's file, which readers see whole or not at
+// all. True when FINAL holds them; on failure TMP is removed.
+bool ep_write_private(const char *tmp, const char *final, const void *const *parts, const size_t *lens, size_t n);
+
 // 'ep_errno_text()' - The message of errno value ERR, as strerror() gives it
 // but thread-safe (strerror may share one buffer between threads), written
 // into BUF (SIZE bytes; 128 is plenty) or a static string; returned.
