@@ -331,38 +331,6 @@ static void para_block(lay *L, const ep_node *n, const char *lead, bool lead_bol
   free(at.s);
 }
 
-// 'yishi_para()' - Items run into one paragraph as 一是……；二是……。
-// ITEMS are the children of N of KIND; titles (issues/measures) lead bold.
-static void yishi_para(lay *L, const ep_node *n, ep_kind kind) {
-  const ep_text_style *ts = &L->st->ts[EP_TS_BODY];
-  double em = ts->size;
-  atoms at = {0};
-  ifmt f = lay_fmt_for(ts, L->char_ratio);
-  int count = 0, k = 0;
-  for (const ep_node *c = n->first; c; c = c->next)
-    count += c->kind == kind;
-  for (const ep_node *c = n->first; c; c = c->next) {
-    if (c->kind != kind)
-      continue;
-    k++;
-    if (count > 1) {
-      char num[64], lead[80];
-      ep_format_chinese_ordinal(k, num, sizeof num);
-      snprintf(lead, sizeof lead, "%s是", num);
-      lay_add_text(&L->in, &at, lead, &f, c->file, c->line, false);
-    }
-    lay_add_lead(&L->in, &at, c, &f);
-    lay_inline_text(&L->in, &at, c, &f, 0);
-    const ep_node *t = last_text(c, 0);
-    bool has_mark = t && lay_ends_with_mark(t->text);
-    if (!has_mark && count > 1)
-      lay_add_text(&L->in, &at, k == count ? "。" : "；", &f, c->file, c->line, false);
-  }
-  lay_set_para(L, &at, ts->indent * em * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
-  free(at.a);
-  free(at.s);
-}
-
 // 'item_label()' - The number of item K of a list or issue block N: one level
 // below the numbering of the section around it, so that levels never repeat a
 // style (under "2." the items are （1）, deeper ①), and "1." outside sections
@@ -380,29 +348,6 @@ static void item_label(const ep_node *n, int k, char *buf, size_t size) {
     buf[ep_utf8_encode(0x2460 + (uint32_t)(k - 1), buf)] = 0; // ① … ⑳
   } else {
     snprintf(buf, size, "(%d)", k);
-  }
-}
-
-// 'numbered_items()' - Numbered paragraphs (issues, measures): "1." + bold title + text.
-static void numbered_items(lay *L, const ep_node *n, ep_kind kind) {
-  const ep_text_style *ts = &L->st->ts[EP_TS_BODY];
-  int k = 0;
-  for (const ep_node *c = n->first; c; c = c->next) {
-    if (c->kind != kind)
-      continue;
-    k++;
-    atoms at = {0};
-    ifmt f = lay_fmt_for(ts, L->char_ratio);
-    char num[32];
-    item_label(n, k, num, sizeof num);
-    ifmt nf = f; // the number in the weight of the bold title it introduces
-    nf.bold = c->text && c->text[0];
-    lay_add_text(&L->in, &at, num, &nf, c->file, c->line, true);
-    lay_add_lead(&L->in, &at, c, &f);
-    lay_inline_text(&L->in, &at, c, &f, 0);
-    lay_set_para(L, &at, ts->indent * ts->size * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, ts->size, false);
-    free(at.a);
-    free(at.s);
   }
 }
 
@@ -489,18 +434,71 @@ static void batch_full(lay *L, lay_batch *b) {
   }
 }
 
-// 'list_block()' - <list>: yishi paragraph, or numbered/bullet items set as paragraphs (or hanging, as the layout says).
-static void list_block(lay *L, const ep_node *n) {
+// 'batch_yishi()' - The children of N of KIND run into one paragraph as
+// 一是……；二是……。 at the end of B; titles (issues, measures) lead bold.
+static void batch_yishi(lay *L, lay_batch *b, const ep_node *n, ep_kind kind) {
+  const ep_text_style *ts = &L->st->ts[EP_TS_BODY];
+  batch_item *it = batch_add(b);
+  atoms *at = &it->at;
+  ifmt f = lay_fmt_for(ts, L->char_ratio);
+  int count = 0, k = 0;
+  for (const ep_node *c = n->first; c; c = c->next)
+    count += c->kind == kind;
+  for (const ep_node *c = n->first; c; c = c->next) {
+    if (c->kind != kind)
+      continue;
+    k++;
+    if (count > 1) {
+      char num[64], lead[80];
+      ep_format_chinese_ordinal(k, num, sizeof num);
+      snprintf(lead, sizeof lead, "%s是", num);
+      lay_add_text(&L->in, at, lead, &f, c->file, c->line, false);
+    }
+    lay_add_lead(&L->in, at, c, &f);
+    lay_inline_text(&L->in, at, c, &f, 0);
+    const ep_node *t = last_text(c, 0);
+    bool has_mark = t && lay_ends_with_mark(t->text);
+    if (!has_mark && count > 1)
+      lay_add_text(&L->in, at, k == count ? "。" : "；", &f, c->file, c->line, false);
+  }
+  it->para = (para_in){NULL, ts->indent * ts->size * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, ts->size, false};
+  b->natoms += at->n;
+}
+
+// 'batch_numbered()' - The children of N of KIND (issues, measures) as
+// numbered paragraphs at the end of B: "1." + bold title + text.
+static void batch_numbered(lay *L, lay_batch *b, const ep_node *n, ep_kind kind) {
+  const ep_text_style *ts = &L->st->ts[EP_TS_BODY];
+  int k = 0;
+  for (const ep_node *c = n->first; c; c = c->next) {
+    if (c->kind != kind)
+      continue;
+    k++;
+    batch_full(L, b);
+    batch_item *it = batch_add(b);
+    ifmt f = lay_fmt_for(ts, L->char_ratio);
+    char num[32];
+    item_label(n, k, num, sizeof num);
+    ifmt nf = f; // the number in the weight of the bold title it introduces
+    nf.bold = c->text && c->text[0];
+    lay_add_text(&L->in, &it->at, num, &nf, c->file, c->line, true);
+    lay_add_lead(&L->in, &it->at, c, &f);
+    lay_inline_text(&L->in, &it->at, c, &f, 0);
+    it->para = (para_in){NULL, ts->indent * ts->size * L->char_ratio, 0, EP_H_JUSTIFY, false, NULL, ts->size, false};
+    b->natoms += it->at.n;
+  }
+}
+
+// 'batch_list()' - <list> N at the end of B: a yishi paragraph, or numbered
+// or bullet items set as paragraphs (or hanging, as the layout says).
+static void batch_list(lay *L, lay_batch *b, const ep_node *n) {
   if (n->style == EP_LIST_YISHI) {
-    yishi_para(L, n, EP_N_LI);
+    batch_yishi(L, b, n, EP_N_LI);
     return;
   }
   const ep_text_style *ts = &L->st->ts[EP_TS_BODY];
   double em = ts->size;
   int k = 0;
-  // The items' atoms first, then their line breaks at once (one batch, laid
-  // out whenever it holds enough: batch_full()).
-  lay_batch b = {0};
   for (const ep_node *c = n->first; c; c = c->next) {
     if (c->kind != EP_N_LI)
       continue;
@@ -510,8 +508,8 @@ static void list_block(lay *L, const ep_node *n) {
       snprintf(label, sizeof label, "●");
     else
       item_label(n, k, label, sizeof label);
-    batch_full(L, &b);
-    batch_item *it = batch_add(&b);
+    batch_full(L, b);
+    batch_item *it = batch_add(b);
     atoms *at = &it->at;
     ifmt f = lay_fmt_for(ts, L->char_ratio), lf = f;
     lf.bold = n->style != EP_LIST_BULLET && c->first && c->first->kind == EP_N_B; // "1." as bold as a bold lead
@@ -520,17 +518,49 @@ static void list_block(lay *L, const ep_node *n) {
     if (n->style == EP_LIST_BULLET) {
       // a half-em gap after the bullet, drawn as a fixed space
       label_w += em / 2;
-      atom_style s = at->s[0];
-      s.off = 0;
-      lay_push_atom(at, 0x2002, em / 2, em, EP_LB_GLUE_PREV | EP_LB_NO_AUTOSPACE, &s);
+      atom_style st = at->s[0];
+      st.off = 0;
+      lay_push_atom(at, 0x2002, em / 2, em, EP_LB_GLUE_PREV | EP_LB_NO_AUTOSPACE, &st);
     }
     lay_inline_text(&L->in, at, c, &f, 0);
     // 回行顶格: continuation lines at the margin (GB/T 9704 body rule); a layout may hang them
     double first = ts->indent * em * L->char_ratio;
     it->para = (para_in){NULL, first, L->st->list_hang ? first + label_w : 0, EP_H_JUSTIFY, false, NULL, ts->size, false};
-    b.natoms += at->n;
+    b->natoms += at->n;
   }
-  batch_run(L, &b);
+}
+
+// 'batch_lead_para()' - Paragraph N after the bold run-in LEAD, in text
+// style TS with indents FIRST and REST, at the end of B (para_block()'s
+// paragraph with no tail).
+static void batch_lead_para(lay *L, lay_batch *b, const ep_node *n, const char *lead, const ep_text_style *ts,
+                            double first, double rest) {
+  batch_item *it = batch_add(b);
+  ifmt f = lay_fmt_for(ts, L->char_ratio);
+  if (lead && lead[0]) {
+    ifmt bf = f;
+    bf.bold = true;
+    lay_add_text(&L->in, &it->at, lead, &bf, n->file, n->line, false);
+  }
+  lay_inline_text(&L->in, &it->at, n, &f, 0);
+  it->para = (para_in){NULL, first, rest, ts->align, false, NULL, ts->size, false};
+  b->natoms += it->at.n;
+}
+
+// 'batch_fields()' - <fields> N at the end of B: each field a paragraph led
+// by its bold name and a full-width colon.
+static void batch_fields(lay *L, lay_batch *b, const ep_node *n) {
+  const ep_text_style *body = &L->st->ts[EP_TS_BODY];
+  for (const ep_node *fl = n->first; fl; fl = fl->next) {
+    if (fl->kind != EP_N_FIELD)
+      continue;
+    batch_full(L, b);
+    ep_buf lead;
+    ep_buf_init(&lead);
+    ep_buf_printf(&lead, "%s：", fl->text ? fl->text : "");
+    batch_lead_para(L, b, fl, ep_buf_str(&lead), body, body->indent * body->size * L->char_ratio, 0);
+    ep_buf_free(&lead);
+  }
 }
 
 // 'batch_heading()' - The items of section S's heading line (or the run-in
@@ -599,7 +629,14 @@ static void batch_para(lay *L, lay_batch *b, const ep_node *n) {
   b->natoms += it->at.n;
 }
 
-// 'simple_section()' - True when section S holds only paragraphs and such
+// 'paragraphs_only()' - True when block C is set as paragraphs only: a
+// paragraph, a list, fields, or issues or measures outside a table.
+static bool paragraphs_only(const ep_node *c) {
+  return c->kind == EP_N_P || c->kind == EP_N_LIST || c->kind == EP_N_FIELDS || c->kind == EP_N_ISSUES ||
+         c->kind == EP_N_MEASURES;
+}
+
+// 'simple_section()' - True when section S holds only paragraphs (paragraphs_only()) and such
 // sections, and layout_blocks() would lay out its children (DEPTH >= 0: the
 // levels left below S's, EP_MAX_NESTING + 1 less the depth S is laid out at)
 // and theirs: its layout is then a batch (batch_section()).
@@ -607,15 +644,44 @@ static bool simple_section(const ep_node *s, int depth) {
   if (depth < 0)
     return false;
   for (const ep_node *c = s->first; c; c = c->next)
-    if (c->kind != EP_N_P && !(c->kind == EP_N_SECTION && simple_section(c, depth - 1)))
+    if (!paragraphs_only(c) && !(c->kind == EP_N_SECTION && simple_section(c, depth - 1)))
       return false;
   return true;
 }
 
 // 'batchable()' - True when block C, a child laid out by layout_blocks() at
-// DEPTH, goes into a batch there: a paragraph, or a simple section.
+// DEPTH, goes into a batch there: paragraphs only, or a simple section.
 static bool batchable(const ep_node *c, int depth) {
-  return c->kind == EP_N_P || (c->kind == EP_N_SECTION && simple_section(c, EP_MAX_NESTING + 1 - depth));
+  return paragraphs_only(c) || (c->kind == EP_N_SECTION && simple_section(c, EP_MAX_NESTING + 1 - depth));
+}
+
+static void batch_section(lay *L, lay_batch *b, const ep_node *s);
+
+// 'batch_block()' - Block C (batchable()) at the end of B.
+static void batch_block(lay *L, lay_batch *b, const ep_node *c) {
+  switch (c->kind) {
+  case EP_N_P:
+    batch_para(L, b, c);
+    break;
+  case EP_N_SECTION:
+    batch_section(L, b, c);
+    break;
+  case EP_N_LIST:
+    batch_list(L, b, c);
+    break;
+  case EP_N_FIELDS:
+    batch_fields(L, b, c);
+    break;
+  case EP_N_ISSUES:
+  case EP_N_MEASURES:
+    if (c->style == EP_LIST_YISHI)
+      batch_yishi(L, b, c, c->kind == EP_N_ISSUES ? EP_N_ISSUE : EP_N_MEASURE);
+    else
+      batch_numbered(L, b, c, c->kind == EP_N_ISSUES ? EP_N_ISSUE : EP_N_MEASURE);
+    break;
+  default:
+    break;
+  }
 }
 
 // 'batch_section()' - Simple section S (simple_section()) at the end of B:
@@ -627,10 +693,7 @@ static void batch_section(lay *L, lay_batch *b, const ep_node *s) {
     c = c->next; // merged into the heading's line
   for (; c; c = c->next) {
     batch_full(L, b);
-    if (c->kind == EP_N_P)
-      batch_para(L, b, c);
-    else
-      batch_section(L, b, c);
+    batch_block(L, b, c);
   }
 }
 
@@ -826,21 +889,16 @@ static void text_para(lay *L, const char *text, const ep_text_style *ts, ep_hali
 static void layout_blocks(lay *L, const ep_node *parent, int depth) {
   if (depth > EP_MAX_NESTING + 2)
     return;
-  const ep_text_style *body = &L->st->ts[EP_TS_BODY];
-  double em = body->size;
   for (const ep_node *c = parent->first; c; c = c->next) {
     if (batchable(c, depth)) {
-      // A run of paragraphs and sections of paragraphs: one batch (their
+      // A run of blocks set as paragraphs and of sections of them: one batch (their
       // line breaks at once, on two threads when the layout has a runner).
       lay_batch b = {0};
       for (const ep_node *d = c; d; d = d->next) {
         if (d != c && !batchable(d, depth))
           break;
         batch_full(L, &b);
-        if (d->kind == EP_N_P)
-          batch_para(L, &b, d);
-        else
-          batch_section(L, &b, d);
+        batch_block(L, &b, d);
         c = d;
       }
       batch_run(L, &b);
@@ -876,27 +934,6 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
       layout_blocks(L, c, depth + 1);
       break;
     }
-    case EP_N_LIST:
-      list_block(L, c);
-      break;
-    case EP_N_FIELDS:
-      for (const ep_node *fl = c->first; fl; fl = fl->next) {
-        if (fl->kind != EP_N_FIELD)
-          continue;
-        ep_buf lead;
-        ep_buf_init(&lead);
-        ep_buf_printf(&lead, "%s：", fl->text ? fl->text : "");
-        para_block(L, fl, ep_buf_str(&lead), true, body, body->indent * em * L->char_ratio, 0, NULL);
-        ep_buf_free(&lead);
-      }
-      break;
-    case EP_N_ISSUES:
-    case EP_N_MEASURES:
-      if (c->style == EP_LIST_YISHI)
-        yishi_para(L, c, c->kind == EP_N_ISSUES ? EP_N_ISSUE : EP_N_MEASURE);
-      else
-        numbered_items(L, c, c->kind == EP_N_ISSUES ? EP_N_ISSUE : EP_N_MEASURE);
-      break;
     case EP_N_PAGEBREAK: {
       L->para++;
       line_item *li = lay_new_line(L);
