@@ -231,7 +231,8 @@ bool ep_face_subset(ep_face *face, const uint32_t *cps, size_t n, unsigned char 
 
 // 'ep_face_program()' - The embeddable font program of FACE for the sorted,
 // unique code points CPS[0..N-1]: the subset of ep_face_subset() in *RAW
-// and its zlib-format deflate (libdeflate level 1, ready for a /FlateDecode
+// (its length only, no data, when read back from the disk cache:
+// ep_face_program_raw()) and its zlib-format deflate (libdeflate level 1, ready for a /FlateDecode
 // stream) in *Z, each a new reference to a shared, immutable blob the caller
 // drops with ep_blob_unref(). The last four programs of each face are cached,
 // so the documents of a batch that use the same characters subset and
@@ -248,7 +249,9 @@ void ep_face_warm(ep_face *face);
 
 // 'ep_face_program_raw()' - The first half of ep_face_program(): the subset
 // alone in *RAW (a new reference the caller drops), from the same cache.
-// Thread-safe.
+// When the program was kept on disk by an earlier run (its deflate read
+// back), *RAW has no data, only the subset's length: such a subset is
+// subset.c's, whose glyph 1 + i draws the i-th of CPS. Thread-safe.
 bool ep_face_program_raw(ep_face *face, const uint32_t *cps, size_t n, ep_blob **raw);
 
 // 'ep_face_program_deflate()' - The second half of ep_face_program(): the

@@ -233,12 +233,15 @@ bool ep_face_program_raw(ep_face *face, const uint32_t *cps, size_t n, ep_blob *
     return false;
   if ((*raw = program_cached(face, cps, n, false)) != NULL)
     return true;
-  // Kept on disk by an earlier run: the subset and its deflate both cached now.
+  // Kept on disk by an earlier run: its deflate cached now, and the subset
+  // as its length only (a blob without data; subset.c made it, and the
+  // writer needs no more of it than that: font.h).
   unsigned char *data, *z;
   size_t len, z_len;
-  if (disk_key_ok(face, cps, n) && ep_progcache_get(face->disk, &face->disk_id, cps, n, &data, &len, &z, &z_len)) {
+  if (disk_key_ok(face, cps, n) && ep_progcache_get(face->disk, &face->disk_id, cps, n, &len, &z, &z_len)) {
     ep_blob_unref(program_keep(face, cps, n, true, ep_blob_take(z, z_len), NULL));
-    *raw = program_keep(face, cps, n, false, ep_blob_take(data, len), NULL);
+    bool own = true;
+    *raw = program_keep(face, cps, n, false, ep_blob_take(NULL, len), &own);
     return true;
   }
   // Not cached: subset outside the lock (other threads may use the face meanwhile).
@@ -256,13 +259,22 @@ bool ep_face_program_deflate(ep_face *face, const uint32_t *cps, size_t n, const
     return false;
   if ((*z = program_cached(face, cps, n, true)) != NULL)
     return true;
-  struct libdeflate_compressor *c = libdeflate_alloc_compressor(PROGRAM_LEVEL);
-  if (!c)
+  // RAW's length only (read back from disk with its deflate, which has left
+  // the face's cache since): the subset is cut again, the same bytes.
+  unsigned char *again = NULL;
+  size_t again_len = 0;
+  bool own;
+  if (!raw->data && (!face_subset(face, cps, n, &again, &again_len, &own) || again_len != raw->len)) {
+    free(again);
     return false;
-  size_t bound = libdeflate_zlib_compress_bound(c, raw->len);
-  unsigned char *data = ep_xmalloc(bound);
-  size_t len = libdeflate_zlib_compress(c, raw->data, raw->len, data, bound);
+  }
+  const unsigned char *in = raw->data ? raw->data : again;
+  struct libdeflate_compressor *c = libdeflate_alloc_compressor(PROGRAM_LEVEL);
+  size_t bound = c ? libdeflate_zlib_compress_bound(c, raw->len) : 0;
+  unsigned char *data = c ? ep_xmalloc(bound) : NULL;
+  size_t len = c ? libdeflate_zlib_compress(c, in, raw->len, data, bound) : 0;
   libdeflate_free_compressor(c);
+  free(again);
   if (len == 0) {
     free(data);
     return false;
@@ -271,7 +283,7 @@ bool ep_face_program_deflate(ep_face *face, const uint32_t *cps, size_t n, const
   bool keep = false;
   *z = program_keep(face, cps, n, true, ep_blob_take(data, len), &keep);
   if (keep && *z && disk_key_ok(face, cps, n)) // made by subset.c: kept for the next run
-    ep_progcache_put(face->disk, &face->disk_id, cps, n, raw->data, raw->len, (*z)->data, (*z)->len);
+    ep_progcache_put(face->disk, &face->disk_id, cps, n, raw->len, (*z)->data, (*z)->len);
   return true;
 }
 

@@ -622,8 +622,8 @@ static bool map_font(pdf_writer *w, size_t i, pdf_font *f, size_t *raw_len) {
                 family, len);
   ep_buf map;
   ep_buf_init(&map);
-  bool identity;
-  if (!ep_pdf_cid_to_gid(f->chars.cps, f->chars.n, blob, len, &identity, &map)) {
+  bool identity = !blob; // a length only: subset.c's, kept on disk (program.h)
+  if (blob && !ep_pdf_cid_to_gid(f->chars.cps, f->chars.n, blob, len, &identity, &map)) {
     ep_buf_free(&map);
     return fail(w, EP_PDF_LIB_ERROR, "pdf-error",
                 "The subset of the font '%s' has neither a glyph for each of its %zu characters nor a Unicode "

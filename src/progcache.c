@@ -1,10 +1,11 @@
 // Font programs kept on disk between runs (see progcache.h).
 //
 // One file per entry, "<hash>.pc1" (the hash of its key, 16 hex digits):
-//   "EPPROG2\n", the key's length (u64) and the key (the program's identity,
+//   "EPPROG3\n", the key's length (u64) and the key (the program's identity,
 //   the face's, the number of characters and the code points), the subset's
-//   and the deflate's lengths (u64 each), the subset, the zlib-format
-//   deflate, and the CRC-32 of everything before it (u32).
+//   and the deflate's lengths (u64 each), the zlib-format deflate, and the
+//   CRC-32 of everything before it (u32). (An "EPPROG2" file, which held the
+//   subset too, is a miss, and is replaced.)
 // Numbers are in the machine's byte order: a file written by another kind of
 // machine does not match its key.
 #define _GNU_SOURCE 1 // dladdr1(), RTLD_DL_LINKMAP
@@ -29,7 +30,7 @@
 #include FT_FREETYPE_H
 #include <libdeflate.h>
 
-#define MAGIC "EPPROG2\n"
+#define MAGIC "EPPROG3\n"
 #define SUFFIX ".pc1"
 #define MAX_FILE ((size_t)256 << 20) // a larger file is not read
 #define MAX_RAW ((uint64_t)1 << 30)    // nor one that claims a larger subset
@@ -158,8 +159,8 @@ static bool entry_path(const ep_progcache *c, uint64_t h, char *buf, size_t size
 
 // 'ep_progcache_get()' - A kept program (see progcache.h).
 bool ep_progcache_get(ep_progcache *c, const ep_progcache_face *face, const uint32_t *cps, size_t n,
-                      unsigned char **raw, size_t *raw_len, unsigned char **z, size_t *z_len) {
-  *raw = *z = NULL;
+                      size_t *raw_len, unsigned char **z, size_t *z_len) {
+  *z = NULL;
   *raw_len = *z_len = 0;
   if (!c || !face || (n && !cps) || !program_ident(c))
     return false;
@@ -183,14 +184,13 @@ bool ep_progcache_get(ep_progcache *c, const ep_progcache_face *face, const uint
   if (ok) {
     memcpy(&rlen, buf + head + key.len, 8);
     memcpy(&zlen, buf + head + key.len + 8, 8);
-    ok = rlen > 0 && rlen <= MAX_RAW && zlen > 0 && rlen <= size && zlen <= size && fixed + rlen + zlen + 4 == size;
+    ok = rlen > 0 && rlen <= MAX_RAW && zlen > 0 && zlen <= size && fixed + zlen + 4 == size;
   }
   if (ok) {
-    *z_len = (size_t)zlen;
-    *z = memcpy(ep_xmalloc(*z_len), buf + fixed + rlen, *z_len);
     *raw_len = (size_t)rlen;
-    memmove(buf, buf + fixed, *raw_len);
-    *raw = ep_xrealloc(buf, *raw_len); // shrinks in place
+    *z_len = (size_t)zlen;
+    memmove(buf, buf + fixed, *z_len);
+    *z = ep_xrealloc(buf, *z_len); // shrinks in place
     buf = NULL;
     if (c->write)
       (void)futimens(fd, NULL); // used now: the last to be removed
@@ -268,8 +268,9 @@ static void prune(const ep_progcache *c) {
 
 // 'ep_progcache_put()' - Keep a program (see progcache.h).
 void ep_progcache_put(ep_progcache *c, const ep_progcache_face *face, const uint32_t *cps, size_t n,
-                      const unsigned char *raw, size_t raw_len, const unsigned char *z, size_t z_len) {
-  if (!c || !c->write || !face || (n && !cps) || !raw || !raw_len || !z || !z_len || !program_ident(c))
+                      size_t raw_len, const unsigned char *z, size_t z_len) {
+  if (!c || !c->write || !face || (n && !cps) || !raw_len || raw_len > MAX_RAW || !z || !z_len ||
+      !program_ident(c))
     return;
   ep_buf key;
   ep_buf_init(&key);
@@ -286,12 +287,12 @@ void ep_progcache_put(ep_progcache *c, const ep_progcache_face *face, const uint
             ep_make_dir(c->dir);
   if (ok) {
     uint64_t klen = key.len, rlen = raw_len, zlen = z_len;
-    const void *parts[] = {MAGIC, &klen, key.data, &rlen, &zlen, raw, z, NULL};
-    size_t lens[] = {sizeof MAGIC - 1, 8, key.len, 8, 8, raw_len, z_len, 4};
+    const void *parts[] = {MAGIC, &klen, key.data, &rlen, &zlen, z, NULL};
+    size_t lens[] = {sizeof MAGIC - 1, 8, key.len, 8, 8, z_len, 4};
     uint32_t crc = 0;
     for (size_t i = 0; i + 1 < sizeof parts / sizeof *parts; i++)
       crc = libdeflate_crc32(crc, parts[i], lens[i]);
-    parts[7] = &crc; // the CRC-32 of everything before it
+    parts[6] = &crc; // the CRC-32 of everything before it
     (void)ep_write_private(tmp, path, parts, lens, sizeof parts / sizeof *parts);
   }
   ep_buf_free(&key);

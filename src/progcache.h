@@ -15,9 +15,12 @@
 // never depend on it. Files are written atomically (a temporary, then a
 // rename), mode 0600, in a folder made 0700; the oldest are removed when the
 // folder holds more than EP_PROGCACHE_MAX_FILES or EP_PROGCACHE_MAX_BYTES.
-// An entry holds the subset and its deflate both: a hit is one read and a
-// checksum (0.2-0.3 ms for the example's body font on the helper), not an
-// inflate (0.9 ms), so the helper is free for the layout's line breaks.
+// An entry holds the deflate and the subset's length, which is all the PDF
+// writer needs of a subset subset.c made (its glyph 1 + i draws the i-th
+// character, so no map is read from it): a hit is one read of the deflate
+// and a checksum, not an inflate (0.9 ms for the example's body font) nor a
+// read of the subset too (twice the bytes), so the helper is soon free for
+// the layout's line breaks.
 // Failures to read or write are silent: it is a cache.
 //
 // Thread-safe: one object serves every thread of a font set.
@@ -50,17 +53,17 @@ ep_progcache *ep_progcache_new(const char *dir, const char *salt, bool write);
 void ep_progcache_free(ep_progcache *c);
 
 // 'ep_progcache_get()' - The kept program of FACE for the sorted, unique
-// code points CPS[0..N-1]: the subset in *RAW (*RAW_LEN bytes) and its
-// zlib-format deflate in *Z (*Z_LEN bytes), both malloc'd and the caller's.
-// False (and NULLs) on a miss. C NULL: always a miss.
+// code points CPS[0..N-1]: the subset's length in *RAW_LEN and its
+// zlib-format deflate in *Z (*Z_LEN bytes, malloc'd and the caller's).
+// False (zeros and NULL) on a miss. C NULL: always a miss.
 bool ep_progcache_get(ep_progcache *c, const ep_progcache_face *face, const uint32_t *cps, size_t n,
-                      unsigned char **raw, size_t *raw_len, unsigned char **z, size_t *z_len);
+                      size_t *raw_len, unsigned char **z, size_t *z_len);
 
-// 'ep_progcache_put()' - Keep RAW (RAW_LEN bytes), FACE's subset for
-// CPS[0..N-1] (sorted, unique), and Z (Z_LEN bytes), its zlib-format deflate,
+// 'ep_progcache_put()' - Keep Z (Z_LEN bytes), the zlib-format deflate of
+// FACE's subset for CPS[0..N-1] (sorted, unique), a subset of RAW_LEN bytes,
 // unless C is NULL or read-only. Removes the oldest entries once per object
 // when the folder holds too many.
 void ep_progcache_put(ep_progcache *c, const ep_progcache_face *face, const uint32_t *cps, size_t n,
-                      const unsigned char *raw, size_t raw_len, const unsigned char *z, size_t z_len);
+                      size_t raw_len, const unsigned char *z, size_t z_len);
 
 #endif

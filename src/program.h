@@ -78,6 +78,8 @@ void ep_programs_post(ep_programs *p, ep_face *const *faces, const uint32_t *con
 // 'ep_programs_raw()' - The subset of item I in *RAW (*LEN bytes), owned by P:
 // made now on this thread if nobody started it, else waited for (this
 // thread helps with other items meanwhile). False when it could not be made.
+// *RAW NULL with *LEN > 0: the subset's length only (ep_face_program_raw():
+// a subset.c subset kept on disk, its glyph 1 + i drawing CID 1 + i).
 bool ep_programs_raw(ep_programs *p, size_t i, const unsigned char **raw, size_t *len);
 
 // 'ep_programs_deflated()' - The zlib-format deflate of item I's subset in

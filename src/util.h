@@ -26,7 +26,7 @@ char *ep_xstrdup(const char *s);
 typedef struct ep_blob {
   _Atomic size_t refs;
   size_t len;
-  unsigned char *data; // malloc'd, owned by the blob
+  unsigned char *data; // malloc'd, owned by the blob (NULL: a length only, font.h's ep_face_program_raw())
 } ep_blob;
 
 // 'ep_blob_take()' - A new blob of LEN bytes at DATA (malloc'd; taken over,

@@ -764,6 +764,97 @@ START_TEST(font_program_is_cached_subset_and_deflate) {
 }
 END_TEST
 
+// 'identity_subset()' - True when the TrueType font DATA (LEN bytes) has no
+// cmap and at least N + 1 glyphs: the PDF writer maps its CID 1 + i to glyph
+// 1 + i (pdf_text.c's ep_pdf_cid_to_gid() sees it so).
+static bool identity_subset(const unsigned char *data, size_t len, size_t n) {
+  if (len < 12)
+    return false;
+  size_t tables = (size_t)(data[4] << 8 | data[5]);
+  bool cmap = false;
+  size_t glyphs = 0;
+  for (size_t i = 0; i < tables && 12 + 16 * (i + 1) <= len; i++) {
+    const unsigned char *e = data + 12 + 16 * i;
+    size_t off = (size_t)e[8] << 24 | (size_t)e[9] << 16 | (size_t)e[10] << 8 | e[11];
+    cmap |= !memcmp(e, "cmap", 4);
+    if (!memcmp(e, "maxp", 4) && off + 6 <= len)
+      glyphs = (size_t)(data[off + 4] << 8 | data[off + 5]);
+  }
+  return !cmap && glyphs >= n + 1;
+}
+
+// A program kept on disk reads back in another font set as its deflate and
+// the subset's length only (no data); a subset.c subset, whose glyph 1 + i
+// draws the i-th character. Given that length-only subset once its deflate
+// has left the face's cache, ep_face_program_deflate() cuts the subset again:
+// the same deflate.
+START_TEST(font_program_kept_on_disk_reads_back_as_length_and_deflate) {
+  char dir[] = "/tmp/evalpdf-test-programs.XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  ep_fontset_options o;
+  ep_fontset_options_init(&o);
+  o.no_system_fonts = true;
+  o.program_cache_dir = dir;
+  uint32_t cps[50];
+  for (uint32_t i = 0; i < 50; i++)
+    cps[i] = 0x4E00u + 7u * i;
+  ep_blob *raw0 = NULL, *z0 = NULL;
+  for (int run = 0; run < 2; run++) { // run 0 makes and keeps it, run 1 reads it back
+    ep_diags d;
+    ep_diags_init(&d);
+    ep_fontset *fs = NULL;
+    ck_assert(ep_fontset_new(&o, &d, &fs));
+    ep_face *face = gbsn_face(fs, &d);
+    ep_blob *raw = NULL, *z = NULL;
+    ck_assert(ep_face_program(face, cps, 50, &raw, &z));
+    if (run == 0) {
+      ck_assert_ptr_nonnull(raw->data); // made here
+      unsigned char *sub = NULL;
+      size_t sub_len = 0;
+      ck_assert(identity_subset(raw->data, raw->len, 50));
+      ck_assert(ep_face_subset(face, cps, 50, &sub, &sub_len));
+      ck_assert_uint_eq(sub_len, raw->len);
+      free(sub);
+      raw0 = ep_blob_take(memcpy(malloc(raw->len), raw->data, raw->len), raw->len);
+      z0 = ep_blob_take(memcpy(malloc(z->len), z->data, z->len), z->len);
+    } else {
+      ck_assert_ptr_null(raw->data); // read back: the length only
+      ck_assert_uint_eq(raw->len, raw0->len);
+      ck_assert_uint_eq(z->len, z0->len);
+      ck_assert_mem_eq(z->data, z0->data, z->len);
+    }
+    ep_blob_unref(raw);
+    ep_blob_unref(z);
+    ep_fontset_free(fs);
+    ep_diags_free(&d);
+  }
+  // A length-only subset whose deflate is in no cache (a font set without
+  // the folder): cut again, deflated, the same bytes.
+  ep_diags d;
+  ep_diags_init(&d);
+  ep_fontset *fs = new_set(&d);
+  ep_face *face = gbsn_face(fs, &d);
+  ep_blob *stub = ep_blob_take(NULL, raw0->len), *z = NULL;
+  ck_assert(ep_face_program_deflate(face, cps, 50, stub, &z));
+  ck_assert_uint_eq(z->len, z0->len);
+  ck_assert_mem_eq(z->data, z0->data, z->len);
+  ep_blob_unref(z);
+  ep_blob_unref(stub);
+  stub = ep_blob_take(NULL, raw0->len + 1); // a length that is not the subset's: refused
+  cps[0] = 0x4E01u; // (another set: nothing cached for it)
+  ck_assert(!ep_face_program_deflate(face, cps, 50, stub, &z));
+  ck_assert_ptr_null(z);
+  ep_blob_unref(stub);
+  ep_fontset_free(fs);
+  ep_diags_free(&d);
+  ep_blob_unref(raw0);
+  ep_blob_unref(z0);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 // 'same_as_serial()' - Item K of P (deflate waited for first) equals the
 // program ep_face_program() makes of FACE for CPS[0..N-1] on this thread.
 static void same_as_serial(ep_programs *p, size_t k, ep_face *face, const uint32_t *cps, size_t n) {
@@ -1296,6 +1387,7 @@ static Suite *font_suite(void) {
   tcase_add_test(tc, file_path_with_face_index);
   tcase_add_test(tc, font_dirs_are_scanned_and_take_precedence);
   tcase_add_test(tc, font_program_is_cached_subset_and_deflate);
+  tcase_add_test(tc, font_program_kept_on_disk_reads_back_as_length_and_deflate);
   tcase_add_test(tc, programs_on_two_threads_equal_serial_programs);
   tcase_add_test(tc, speculation_leaves_items_unchanged);
   tcase_add_test(tc, streams_deflate_as_on_one_thread);
