@@ -1052,6 +1052,14 @@ static void run_parallel(void *user, size_t n, void (*job)(void *arg, size_t i),
   ep_programs_parallel(user, n, job, arg);
 }
 
+// 'open_parallel()', 'ready_parallel()', 'close_parallel()' - The layout's
+// runner of jobs made one by one (ep_layout_par) on the programs' helper (USER).
+static bool open_parallel(void *user, void (*job)(void *arg, size_t i), void *arg) {
+  return ep_programs_par_open(user, job, arg);
+}
+static void ready_parallel(void *user, size_t n) { ep_programs_par_ready(user, n); }
+static void close_parallel(void *user, size_t n) { ep_programs_par_close(user, n); }
+
 // 'speculate_pass()' - The layout's pass hook (ep_pass_fn): hand the font
 // programs' helper the faces and characters of a pass that another pass
 // follows, which (numbered as the last pass will be) most often are the
@@ -1218,7 +1226,7 @@ static evalpdf_status render(evalpdf_document *doc, const evalpdf_render_options
     // once, on this thread and the helper (idle by then when the fonts'
     // programs were kept from an earlier render, else busy with them: this
     // thread then breaks them all).
-    ep_layout_par par = {run_parallel, programs};
+    ep_layout_par par = {run_parallel, open_parallel, ready_parallel, close_parallel, programs};
     dl = ep_layout_report_par(doc->report, e->style, &rd, programs ? speculate_pass : NULL, &hint,
                               programs ? &par : NULL);
     dl->programs = programs;

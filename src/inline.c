@@ -279,6 +279,64 @@ void lay_break_all(inl *L, size_t n, const ep_lb_atom *const *seqs, const size_t
   free(keys);
 }
 
+// 'lay_stream_add()' - Begin breaking one input in a stream (see inline.h).
+lay_begun lay_stream_add(inl *L, lay_stream *s, const ep_lb_atom *seq, size_t n, const ep_lb_params *p,
+                         size_t *job, ep_lb_result *hit) {
+  if (!s->on) {
+    if (s->tried || !L->par_open)
+      return LAY_LB_LATER;
+    s->tried = true;
+    s->jobs = ep_xcalloc(LAY_STREAM_CAP, sizeof *s->jobs);
+    s->keys = ep_xcalloc(LAY_STREAM_CAP, sizeof *s->keys);
+    s->on = L->par_open(L->par_user, ep_linebreak_job, s->jobs);
+    if (!s->on) {
+      lay_stream_free(s);
+      s->tried = true;
+      return LAY_LB_LATER;
+    }
+  }
+  if (s->nj == LAY_STREAM_CAP)
+    return LAY_LB_LATER;
+  ep_lb_key k = {0, 0, 0};
+  if (L->lbmemo) {
+    ep_lb_memo_key(seq, n, p, &k);
+    if (ep_lb_memo_find(L->lbmemo, &k, hit))
+      return LAY_LB_HIT;
+  }
+  s->jobs[s->nj] = (ep_lb_job){.atoms = seq, .n = n, .params = *p};
+  s->keys[s->nj] = k;
+  *job = s->nj++;
+  L->par_ready(L->par_user, s->nj);
+  return LAY_LB_JOB;
+}
+
+// 'lay_stream_end()' - Wait for every job of stream S (see inline.h).
+void lay_stream_end(inl *L, lay_stream *s) {
+  if (s->on)
+    L->par_close(L->par_user, s->nj);
+  s->on = false;
+}
+
+// 'lay_stream_take()' - The result of job JOB of stream S (see inline.h).
+void lay_stream_take(inl *L, lay_stream *s, size_t job, ep_lb_result *out) {
+  ep_lb_job *j = &s->jobs[job];
+  if (j->rc != 0)
+    lay_out_of_memory();
+  *out = j->res;
+  memset(&j->res, 0, sizeof j->res); // taken: the caller frees it
+  if (L->lbmemo)
+    ep_lb_memo_keep(L->lbmemo, &s->keys[job], out);
+}
+
+// 'lay_stream_free()' - Free stream S (see inline.h).
+void lay_stream_free(lay_stream *s) {
+  for (size_t i = 0; s->jobs && i < s->nj; i++)
+    ep_lb_result_free(&s->jobs[i].res);
+  free(s->jobs);
+  free(s->keys);
+  memset(s, 0, sizeof *s);
+}
+
 // 'lay_out_of_memory()' - Line breaking ran out of memory: nothing sensible is left to do.
 _Noreturn void lay_out_of_memory(void) {
   fprintf(stderr, "evalpdf: fatal: out of memory in line breaking\n");

@@ -62,6 +62,11 @@ typedef struct inl {
   // Runs JOB(ARG, i) for each i in [0, N), perhaps on two threads, and
   // returns when all have ended (NULL: lay_break_all() breaks them here).
   void (*par)(void *par_user, size_t n, void (*job)(void *arg, size_t i), void *arg);
+  // Jobs made one by one through the same runner (NULL: not offered; see
+  // ep_layout_par in layout.h): lay_stream_add().
+  bool (*par_open)(void *par_user, void (*job)(void *arg, size_t i), void *arg);
+  void (*par_ready)(void *par_user, size_t n);
+  void (*par_close)(void *par_user, size_t n);
   void *par_user;
   ink_entry *ink;      // ink boxes of the marks looked up so far
   size_t nink, cink;
@@ -83,6 +88,42 @@ typedef struct inl {
 // ep_linebreak_memo()'s, one by one. Aborts when memory runs out.
 void lay_break_all(inl *L, size_t n, const ep_lb_atom *const *seqs, const size_t *ns, const ep_lb_params *ps,
                    ep_lb_result *out);
+// Line breaks begun one at a time, on the other thread while this one
+// builds the next inputs' atoms (lay_stream_add()), and taken in order once
+// the last is added (lay_stream_end(), lay_stream_take()): lay_break_all()
+// begun early, with the same results. Zeroed: nothing begun.
+#define LAY_STREAM_CAP 512 // inputs one stream takes; lay_break_all() breaks the others
+typedef struct lay_stream {
+  ep_lb_job *jobs; // LAY_STREAM_CAP jobs, allocated when the runner accepts the stream
+  ep_lb_key *keys; // each job's memo key
+  size_t nj;       // jobs made
+  bool on;         // the runner took the stream: jobs [0, nj) may be running
+  bool tried;      // it was offered (refused when !on)
+} lay_stream;
+
+// What lay_stream_add() did with an input.
+typedef enum lay_begun {
+  LAY_LB_LATER = 0, // nothing: break it with lay_break_all() (no runner, or the stream is full)
+  LAY_LB_HIT,       // the memo held its result (written out, shared)
+  LAY_LB_JOB        // a job of the stream: lay_stream_take() gives its result
+} lay_begun;
+
+// 'lay_stream_add()' - Begin breaking SEQ[0..N-1] (N > 0; the array is
+// not changed until the stream ends) with params P in stream S: the memo's
+// result into *HIT, or a job numbered *JOB, or nothing (see lay_begun).
+lay_begun lay_stream_add(inl *L, lay_stream *s, const ep_lb_atom *seq, size_t n, const ep_lb_params *p,
+                         size_t *job, ep_lb_result *hit);
+// 'lay_stream_end()' - No more inputs for S: wait until all its jobs have
+// ended (running those nobody started on this thread).
+void lay_stream_end(inl *L, lay_stream *s);
+// 'lay_stream_take()' - The result of job JOB of ended stream S into *OUT
+// (free it with ep_lb_result_free()), kept in the memo; once per job, in
+// order. Aborts when the job ran out of memory.
+void lay_stream_take(inl *L, lay_stream *s, size_t job, ep_lb_result *out);
+// 'lay_stream_free()' - Free ended stream S's arrays and zero it (results
+// not taken are freed too).
+void lay_stream_free(lay_stream *s);
+
 // 'lay_out_of_memory()' - Report that line breaking ran out of memory and abort.
 _Noreturn void lay_out_of_memory(void);
 

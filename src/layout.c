@@ -352,22 +352,40 @@ static void item_label(const ep_node *n, int k, char *buf, size_t size) {
 }
 
 // A batch of blank lines and paragraphs laid out together (batch_run()):
-// their atoms built first, in order, their line breaks made at once.
+// their atoms built first, in order, each paragraph's line breaks begun on
+// the other thread once its atoms are built (batch_begin()), the rest made
+// at once when the batch runs.
 typedef struct batch_item {
-  int blanks;    // > 0: that many blank lines; else the paragraph below
-  atoms at;      // the paragraph's atoms (owned)
-  para_in para;  // its settings (para.at is set when the batch runs: items move)
+  int blanks;      // > 0: that many blank lines; else the paragraph below
+  atoms at;        // the paragraph's atoms (owned)
+  para_in para;    // its settings (para.at is set when the batch runs: items move)
+  lay_begun begun; // what batch_begin() did: its result in RES, job JOB of the stream, or nothing
+  size_t job;
+  ep_lb_result res;
 } batch_item;
 
 typedef struct lay_batch {
   batch_item *v;
   size_t n, cap;
-  size_t natoms; // the items' atoms so far
+  size_t natoms;     // the items' atoms so far
+  lay_stream stream; // the line breaks begun
 } lay_batch;
 
+// 'batch_begin()' - Begin the line breaks of B's last item, whose atoms and
+// settings are complete (nothing for blank lines and empty paragraphs).
+static void batch_begin(lay *L, lay_batch *b) {
+  batch_item *it = b->n ? &b->v[b->n - 1] : NULL;
+  if (!it || it->blanks > 0 || !it->at.n || it->begun != LAY_LB_LATER)
+    return;
+  ep_lb_params p;
+  para_params(L, it->para.first_indent, it->para.rest_indent, it->para.align, &p);
+  it->begun = lay_stream_add(&L->in, &b->stream, it->at.a, it->at.n, &p, &it->job, &it->res);
+}
 
-// 'batch_add()' - A new zeroed item at the end of B.
-static batch_item *batch_add(lay_batch *b) {
+// 'batch_add()' - A new zeroed item at the end of B (the line breaks of the
+// one before it begun).
+static batch_item *batch_add(lay *L, lay_batch *b) {
+  batch_begin(L, b);
   if (b->n == b->cap) {
     b->cap = b->cap ? 2 * b->cap : 16;
     b->v = ep_xrealloc(b->v, b->cap * sizeof *b->v);
@@ -378,15 +396,17 @@ static batch_item *batch_add(lay_batch *b) {
 }
 
 // 'batch_blanks()' - N blank lines (none for N <= 0) at the end of B.
-static void batch_blanks(lay_batch *b, int n) {
+static void batch_blanks(lay *L, lay_batch *b, int n) {
   if (n > 0)
-    batch_add(b)->blanks = n;
+    batch_add(L, b)->blanks = n;
 }
 
 // 'batch_run()' - Lay out B's items in order, as blank_lines() and
-// lay_set_para() one by one would (lay_break_all(): the paragraphs' breaks
-// at once), and empty B.
+// lay_set_para() one by one would (the breaks begun meanwhile waited for,
+// lay_break_all(): the others' at once), and empty B.
 static void batch_run(lay *L, lay_batch *b) {
+  batch_begin(L, b);
+  lay_stream_end(&L->in, &b->stream);
   const ep_lb_atom **seqs = ep_xcalloc(b->n ? b->n : 1, sizeof *seqs);
   size_t *ns = ep_xcalloc(b->n ? b->n : 1, sizeof *ns);
   ep_lb_params *ps = ep_xcalloc(b->n ? b->n : 1, sizeof *ps);
@@ -395,7 +415,7 @@ static void batch_run(lay *L, lay_batch *b) {
   for (size_t i = 0; i < b->n; i++) {
     batch_item *it = &b->v[i];
     it->para.at = &it->at;
-    if (it->blanks <= 0 && it->at.n) {
+    if (it->blanks <= 0 && it->at.n && it->begun == LAY_LB_LATER) {
       seqs[m] = it->at.a;
       ns[m] = it->at.n;
       para_params(L, it->para.first_indent, it->para.rest_indent, it->para.align, &ps[m++]);
@@ -412,12 +432,20 @@ static void batch_run(lay *L, lay_batch *b) {
     if (!it->at.n) {
       blank_para(L, it->para.new_page);
     } else {
-      para_lines(L, &it->para, &res[k]);
-      ep_lb_result_free(&res[k++]);
+      ep_lb_result r;
+      if (it->begun == LAY_LB_HIT)
+        r = it->res;
+      else if (it->begun == LAY_LB_JOB)
+        lay_stream_take(&L->in, &b->stream, it->job, &r);
+      else
+        r = res[k++];
+      para_lines(L, &it->para, &r);
+      ep_lb_result_free(&r);
     }
     free(it->at.a);
     free(it->at.s);
   }
+  lay_stream_free(&b->stream);
   free(res);
   free(ps);
   free(ns);
@@ -438,7 +466,7 @@ static void batch_full(lay *L, lay_batch *b) {
 // 一是……；二是……。 at the end of B; titles (issues, measures) lead bold.
 static void batch_yishi(lay *L, lay_batch *b, const ep_node *n, ep_kind kind) {
   const ep_text_style *ts = &L->st->ts[EP_TS_BODY];
-  batch_item *it = batch_add(b);
+  batch_item *it = batch_add(L, b);
   atoms *at = &it->at;
   ifmt f = lay_fmt_for(ts, L->char_ratio);
   int count = 0, k = 0;
@@ -475,7 +503,7 @@ static void batch_numbered(lay *L, lay_batch *b, const ep_node *n, ep_kind kind)
       continue;
     k++;
     batch_full(L, b);
-    batch_item *it = batch_add(b);
+    batch_item *it = batch_add(L, b);
     ifmt f = lay_fmt_for(ts, L->char_ratio);
     char num[32];
     item_label(n, k, num, sizeof num);
@@ -509,7 +537,7 @@ static void batch_list(lay *L, lay_batch *b, const ep_node *n) {
     else
       item_label(n, k, label, sizeof label);
     batch_full(L, b);
-    batch_item *it = batch_add(b);
+    batch_item *it = batch_add(L, b);
     atoms *at = &it->at;
     ifmt f = lay_fmt_for(ts, L->char_ratio), lf = f;
     lf.bold = n->style != EP_LIST_BULLET && c->first && c->first->kind == EP_N_B; // "1." as bold as a bold lead
@@ -535,7 +563,7 @@ static void batch_list(lay *L, lay_batch *b, const ep_node *n) {
 // paragraph with no tail).
 static void batch_lead_para(lay *L, lay_batch *b, const ep_node *n, const char *lead, const ep_text_style *ts,
                             double first, double rest) {
-  batch_item *it = batch_add(b);
+  batch_item *it = batch_add(L, b);
   ifmt f = lay_fmt_for(ts, L->char_ratio);
   if (lead && lead[0]) {
     ifmt bf = f;
@@ -584,7 +612,7 @@ static void batch_heading(lay *L, lay_batch *b, const ep_node *s) {
     if (!lay_ends_with_mark(title))
       strcat(lead, "。");
     // the lead in its level's face and weight (楷体 at level 2), at the body size
-    batch_item *it = batch_add(b);
+    batch_item *it = batch_add(L, b);
     ifmt hf = lay_fmt_for(ts, L->char_ratio);
     hf.size = body->size;
     hf.bold = true;
@@ -599,15 +627,15 @@ static void batch_heading(lay *L, lay_batch *b, const ep_node *s) {
     free(title); // the section's children skip the merged paragraph
     return;
   }
-  batch_blanks(b, ts->space_before);
-  batch_item *it = batch_add(b);
+  batch_blanks(L, b, ts->space_before);
+  batch_item *it = batch_add(L, b);
   ifmt f = lay_fmt_for(ts, L->char_ratio);
   lay_add_text(&L->in, &it->at, title, &f, s->file, s->line, false);
   lay_glue_words(&L->in, &it->at, 0);
   it->para = (para_in){NULL, ts->indent * ts->size * L->char_ratio, 0, ts->align == EP_H_JUSTIFY ? EP_H_LEFT : ts->align,
                        true, s, ts->size, false};
   b->natoms += it->at.n;
-  batch_blanks(b, ts->space_after);
+  batch_blanks(L, b, ts->space_after);
   free(title);
 }
 
@@ -622,7 +650,7 @@ static void heading(lay *L, const ep_node *s) {
 // with no lead and no tail.
 static void batch_para(lay *L, lay_batch *b, const ep_node *n) {
   const ep_text_style *body = &L->st->ts[EP_TS_BODY];
-  batch_item *it = batch_add(b);
+  batch_item *it = batch_add(L, b);
   ifmt f = lay_fmt_for(body, L->char_ratio);
   lay_inline_text(&L->in, &it->at, n, &f, 0);
   it->para = (para_in){NULL, body->indent * body->size * L->char_ratio, 0, body->align, false, NULL, body->size, false};
@@ -1207,6 +1235,9 @@ static ep_dlist *layout_report(const ep_report *r, const ep_style *st, ep_diags 
   L.in.user = &L;
   if (par && par->run) {
     L.in.par = par->run;
+    L.in.par_open = par->open && par->ready && par->close ? par->open : NULL;
+    L.in.par_ready = par->ready;
+    L.in.par_close = par->close;
     L.in.par_user = par->user;
   }
   ep_dlist *dl = NULL;

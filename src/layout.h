@@ -69,8 +69,16 @@ ep_dlist *ep_layout_report_with(const ep_report *r, const ep_style *st, ep_diags
 // A parallel runner for the layout: RUN(USER, n, job, arg) calls JOB(ARG, i)
 // for each i in [0, n), perhaps on two threads, and returns when all have
 // ended (render(): ep_programs_parallel() with the font programs' helper).
+// OPEN, READY and CLOSE (NULL: not offered) run jobs made one by one: OPEN
+// starts them, none ready yet (false: not started, the caller runs them
+// itself); READY(USER, n) lets the other thread claim jobs below n; CLOSE(USER,
+// n) says there are n, runs the unclaimed ones here and returns when all
+// have ended (render(): ep_programs_par_open() and the rest).
 typedef struct ep_layout_par {
   void (*run)(void *user, size_t n, void (*job)(void *arg, size_t i), void *arg);
+  bool (*open)(void *user, void (*job)(void *arg, size_t i), void *arg);
+  void (*ready)(void *user, size_t n);
+  void (*close)(void *user, size_t n);
   void *user;
 } ep_layout_par;
 

@@ -91,6 +91,7 @@ struct ep_programs {
   void (*par_fn)(void *arg, size_t i);
   void *par_arg;
   size_t par_n, par_next, par_done;
+  bool par_open; // ep_programs_par_open()'s jobs: more may come, and font tasks go first
 };
 
 static bool awaits_spec(const ep_programs *p, const prog_item *it, bool zip);
@@ -312,12 +313,14 @@ static void *helper(void *arg) {
     prog_item *it;
     bool zip;
     size_t k;
-    if (run_par(p)) {
+    if (!p->par_open && run_par(p)) {
       block = false;
     } else if (!p->posted && run_spec(p)) {
       block = false;
     } else if (p->posted && take_task(p, &it, &zip, false)) {
       run_task(p, it, zip);
+      block = false;
+    } else if (p->par_open && run_par(p)) {
       block = false;
     } else if (p->posted && take_stream(p, &k)) {
       run_stream(p, k, &zc);
@@ -624,6 +627,47 @@ void ep_programs_parallel(ep_programs *p, size_t n, void (*fn)(void *arg, size_t
   p->par_arg = arg;
   p->par_n = n;
   p->par_next = p->par_done = 0;
+  wake(p);
+  bool block = false;
+  while (p->par_done < p->par_n)
+    if (!run_par(p))
+      await_change(p, &block); // the helper runs the last ones
+  p->par_fn = NULL;
+  pthread_mutex_unlock(&p->lock);
+}
+
+// 'ep_programs_par_open()' - Start jobs made one by one (see program.h).
+bool ep_programs_par_open(ep_programs *p, void (*fn)(void *arg, size_t i), void *arg) {
+  if (!p || !fn)
+    return false;
+  pthread_mutex_lock(&p->lock);
+  bool on = has_helper(p) && !p->stop && !p->par_fn;
+  if (on) {
+    p->par_fn = fn;
+    p->par_arg = arg;
+    p->par_n = p->par_next = p->par_done = 0;
+    p->par_open = true;
+  }
+  pthread_mutex_unlock(&p->lock);
+  return on;
+}
+
+// 'ep_programs_par_ready()' - Open jobs below N ready (see program.h).
+void ep_programs_par_ready(ep_programs *p, size_t n) {
+  pthread_mutex_lock(&p->lock);
+  if (p->par_open && n > p->par_n) {
+    p->par_n = n;
+    wake(p);
+  }
+  pthread_mutex_unlock(&p->lock);
+}
+
+// 'ep_programs_par_close()' - The open jobs are N: run the rest, wait for all (see program.h).
+void ep_programs_par_close(ep_programs *p, size_t n) {
+  pthread_mutex_lock(&p->lock);
+  if (n > p->par_n)
+    p->par_n = n;
+  p->par_open = false; // the helper may take the rest before its font tasks now
   wake(p);
   bool block = false;
   while (p->par_done < p->par_n)

@@ -114,6 +114,20 @@ bool ep_programs_stream(ep_programs *p, size_t k, const unsigned char **z, size_
 // thread). FN must be safe to run on two threads at once for different i.
 // Without a helper (or P NULL) all run here, in order.
 void ep_programs_parallel(ep_programs *p, size_t n, void (*fn)(void *arg, size_t i), void *arg);
+// 'ep_programs_par_open()' - Start jobs FN(ARG, i) that are made one by one
+// (ep_programs_parallel() for jobs not all known yet): none is ready yet.
+// P's helper claims each job once ep_programs_par_ready() says it is ready,
+// in order, when it has no font task to do (the caller does not wait for
+// these yet). False when P has no helper (or is running other jobs): then
+// nothing was started and the caller runs the jobs itself.
+bool ep_programs_par_open(ep_programs *p, void (*fn)(void *arg, size_t i), void *arg);
+// 'ep_programs_par_ready()' - Jobs [0, N) of P's open jobs are ready: the
+// helper may claim them (their inputs are not changed from now on).
+void ep_programs_par_ready(ep_programs *p, size_t n);
+// 'ep_programs_par_close()' - Jobs [0, N) are all of P's open jobs: run
+// the ones nobody claimed on this thread, in order, and return when all
+// have ended (the jobs started by ep_programs_par_open() are over then).
+void ep_programs_par_close(ep_programs *p, size_t n);
 
 // 'ep_programs_stop()' - Stop the helper thread after the task it is doing
 // and wait for it; the results made so far stay readable. NULL is ignored.

@@ -973,6 +973,44 @@ START_TEST(parallel_jobs_run_once_each) {
 }
 END_TEST
 
+// Jobs made one by one (ep_programs_par_open(), _ready(), _close()) run
+// exactly once each, the helper taking some before the set is closed; the
+// set is refused without a helper, on a NULL object and while another set is
+// open; an empty set closes at once; an object runs several sets in turn.
+START_TEST(open_job_sets_run_once_each) {
+  ck_assert(!ep_programs_par_open(NULL, par_count_job, NULL));
+  ep_programs *none = ep_programs_new(false);
+  static par_count c;
+  ck_assert(!ep_programs_par_open(none, par_count_job, &c));
+  ep_programs_free(none);
+  unsigned before_close = 0;
+  for (int attempt = 0; attempt < 20 && !before_close; attempt++) {
+    ep_programs *p = ep_programs_new(true);
+    for (int set = 0; set < 3; set++) {
+      memset(&c, 0, sizeof c);
+      c.caller = pthread_self();
+      size_t n = set == 0 ? 1000 : set == 1 ? 7 : 0;
+      ck_assert(ep_programs_par_open(p, par_count_job, &c));
+      ck_assert(!ep_programs_par_open(p, par_count_job, &c)); // one set at a time
+      for (size_t i = 0; i < n; i++) {
+        ep_programs_par_ready(p, i + 1);
+        volatile unsigned x = 0; // this thread makes the next job meanwhile
+        for (unsigned k = 0; k < 20000; k++)
+          x += k;
+      }
+      if (set == 0)
+        before_close += atomic_load(&c.others);
+      ep_programs_par_close(p, n);
+      for (size_t i = 0; i < 1000; i++)
+        ck_assert_uint_eq(atomic_load(&c.runs[i]), i < n ? 1u : 0u);
+    }
+    ep_programs_parallel(p, 10, par_count_job, &c); // the object runs other jobs after
+    ep_programs_free(p);
+  }
+  ck_assert_uint_gt(before_close, 0);
+}
+END_TEST
+
 // Streams handed to a programs object (ep_programs_add_stream()) come back
 // as the bytes libdeflate makes of them on one thread, at their level,
 // whether the helper made them or the caller (asked for in any order, some
@@ -1404,6 +1442,7 @@ static Suite *font_suite(void) {
   tcase_add_test(tc, refused_face_goes_through_hb_subset);
   tcase_add_test(tc, cache_hammer_million_lookups);
   tcase_add_test(tc, parallel_jobs_run_once_each);
+  tcase_add_test(tc, open_job_sets_run_once_each);
   tcase_add_test(tc, describe_reports_every_candidate);
   tcase_add_test(tc, default_roles_resolve_on_debian_fonts);
   suite_add_tcase(s, tc);

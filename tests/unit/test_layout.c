@@ -12,6 +12,7 @@
 
 #include <check.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <math.h>
 #include <stdio.h>
@@ -1247,7 +1248,9 @@ END_TEST
 
 // A parallel runner for the test: jobs claimed from an atomic counter by a
 // thread of its own and the caller (REVERSE: handed out last first), the
-// shape of ep_programs_parallel() without a font helper.
+// shape of ep_programs_parallel() without a font helper. With STREAM its
+// thread also claims the jobs of an open set as they are made ready (the
+// shape of ep_programs_par_open()); REFUSE: no open set is accepted.
 typedef struct test_par {
   void (*job)(void *, size_t);
   void *arg;
@@ -1255,6 +1258,13 @@ typedef struct test_par {
   atomic_size_t next;
   bool reverse;
   size_t calls, jobs;
+  bool stream, refuse;
+  atomic_size_t ready; // an open set's jobs made ready so far
+  atomic_bool open;
+  atomic_size_t taken; // jobs of open sets its thread ran
+  pthread_t th;
+  bool th_on;
+  size_t opens, streamed;
 } test_par;
 
 // 'test_par_claim()' - Run jobs until none is left.
@@ -1285,6 +1295,52 @@ static void test_par_run(void *user, size_t n, void (*job)(void *, size_t), void
     pthread_join(th, NULL);
 }
 
+// 'test_stream_main()' - The runner's thread for an open set: claim each job
+// once it is ready, until the set is closed.
+static void *test_stream_main(void *arg) {
+  test_par *t = arg;
+  for (;;) {
+    size_t k = atomic_load(&t->next);
+    if (k < atomic_load(&t->ready)) {
+      if (atomic_compare_exchange_weak(&t->next, &k, k + 1)) {
+        t->job(t->arg, k);
+        atomic_fetch_add(&t->taken, 1);
+      }
+      continue;
+    }
+    if (!atomic_load(&t->open))
+      return NULL;
+    sched_yield();
+  }
+}
+
+// 'test_par_open()', 'test_par_ready()', 'test_par_close()' - ep_layout_par's
+// open set of a test_par (USER).
+static bool test_par_open(void *user, void (*job)(void *, size_t), void *arg) {
+  test_par *t = user;
+  if (t->refuse)
+    return false;
+  t->job = job;
+  t->arg = arg;
+  atomic_store(&t->next, 0);
+  atomic_store(&t->ready, 0);
+  atomic_store(&t->open, true);
+  t->opens++;
+  t->th_on = pthread_create(&t->th, NULL, test_stream_main, t) == 0;
+  return true;
+}
+static void test_par_ready(void *user, size_t n) { atomic_store(&((test_par *)user)->ready, n); }
+static void test_par_close(void *user, size_t n) {
+  test_par *t = user;
+  atomic_store(&t->ready, n);
+  atomic_store(&t->open, false);
+  for (size_t k; (k = atomic_fetch_add(&t->next, 1)) < n;) // the ones nobody took, here
+    t->job(t->arg, k);
+  if (t->th_on)
+    pthread_join(t->th, NULL);
+  t->streamed += n;
+}
+
 // 'dump_par()' - The layout text (dlist_text()) of R with runner PAR (NULL: none).
 static char *dump_par(env *e, const ep_report *r, const ep_layout_par *par) {
   ep_diags d;
@@ -1294,9 +1350,11 @@ static char *dump_par(env *e, const ep_report *r, const ep_layout_par *par) {
 }
 
 // Lists' items and runs of body paragraphs broken into lines at once, on two
-// threads, in either order, lay out exactly as one by one: the example, the
-// golden reports and a report of long lists, paragraph runs, an overfull
-// number, a missing glyph and page references (two passes).
+// threads, in either order, or begun on the runner's thread one by one as
+// their atoms are made (an open set; and with that refused), lay out exactly
+// as one by one: the example, the golden reports and a report of long lists,
+// paragraph runs, an overfull number, a missing glyph and page references
+// (two passes).
 START_TEST(paragraphs_broken_on_two_threads_lay_out_the_same) {
   env e;
   env_open(&e);
@@ -1329,15 +1387,25 @@ START_TEST(paragraphs_broken_on_two_threads_lay_out_the_same) {
   for (int fi = 0; fi < 5; fi++) {
     ep_report *r = compared_report(fi, made);
     char *ref = dump_par(&e, r, NULL);
-    for (int rev = 0; rev < 2; rev++) {
-      test_par t = {.reverse = rev};
-      ep_layout_par par = {test_par_run, &t};
+    for (int mode = 0; mode < 4; mode++) { // in order, last first, open sets, open sets refused
+      test_par t = {.reverse = mode == 1, .stream = mode >= 2, .refuse = mode == 3};
+      ep_layout_par par = {.run = test_par_run, .user = &t};
+      if (t.stream) {
+        par.open = test_par_open;
+        par.ready = test_par_ready;
+        par.close = test_par_close;
+      }
       char *got = dump_par(&e, r, &par);
+      static const char *const how[] = {"", " (last first)", " (begun one by one)", " (open sets refused)"};
       ck_assert_msg(!strcmp(got, ref), "%s: laid out differently with paragraphs broken on two threads%s",
-                    files[fi] ? files[fi] : "made", rev ? " (last first)" : "");
-      if (fi == 0 || fi == 4) // the example and the made report have lists and paragraph runs
+                    files[fi] ? files[fi] : "made", how[mode]);
+      if ((fi == 0 || fi == 4) && mode != 2) // the example and the made report have lists and paragraph runs
         ck_assert_uint_gt(t.calls, 0);
-      batched += t.jobs;
+      if ((fi == 0 || fi == 4) && mode == 2) // their batches' breaks are begun one by one
+        ck_assert_uint_gt(t.streamed, 20);
+      if (mode == 3)
+        ck_assert_uint_eq(t.streamed, 0);
+      batched += t.jobs + t.streamed;
       free(got);
     }
     free(ref);
