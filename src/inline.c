@@ -286,8 +286,8 @@ lay_begun lay_stream_add(inl *L, lay_stream *s, const ep_lb_atom *seq, size_t n,
     if (s->tried || !L->par_open)
       return LAY_LB_LATER;
     s->tried = true;
-    s->jobs = ep_xcalloc(LAY_STREAM_CAP, sizeof *s->jobs);
-    s->keys = ep_xcalloc(LAY_STREAM_CAP, sizeof *s->keys);
+    s->jobs = ep_xmalloc(LAY_STREAM_CAP * sizeof *s->jobs); // each job written when made: no page touched before
+    s->keys = ep_xmalloc(LAY_STREAM_CAP * sizeof *s->keys);
     s->on = L->par_open(L->par_user, ep_linebreak_job, s->jobs);
     if (!s->on) {
       lay_stream_free(s);
