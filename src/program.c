@@ -611,14 +611,16 @@ bool ep_programs_stream(ep_programs *p, size_t k, const unsigned char **z, size_
 // 'ep_programs_parallel()' - FN(ARG, i) for every i below N, on this thread
 // and the helper (see program.h).
 void ep_programs_parallel(ep_programs *p, size_t n, void (*fn)(void *arg, size_t i), void *arg) {
-  if (!p || n < 2 || !fn) {
-    for (size_t i = 0; i < n && fn; i++)
-      fn(arg, i);
+  if (!fn)
     return;
+  bool shared = false; // with the helper: not alone, not a nested call, not one job
+  if (p && n >= 2) {
+    pthread_mutex_lock(&p->lock);
+    shared = has_helper(p) && !p->stop && !p->par_fn;
+    if (!shared)
+      pthread_mutex_unlock(&p->lock);
   }
-  pthread_mutex_lock(&p->lock);
-  if (!has_helper(p) || p->stop || p->par_fn) { // no one to share with (or a nested call)
-    pthread_mutex_unlock(&p->lock);
+  if (!shared) {
     for (size_t i = 0; i < n; i++)
       fn(arg, i);
     return;
