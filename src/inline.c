@@ -286,8 +286,12 @@ lay_begun lay_stream_add(inl *L, lay_stream *s, const ep_lb_atom *seq, size_t n,
     if (s->tried || !L->par_open)
       return LAY_LB_LATER;
     s->tried = true;
-    s->jobs = ep_xmalloc(LAY_STREAM_CAP * sizeof *s->jobs); // each job written when made: no page touched before
-    s->keys = ep_xmalloc(LAY_STREAM_CAP * sizeof *s->keys);
+    if (!L->stream_jobs) { // each job is written when made: no page is touched before
+      L->stream_jobs = ep_xmalloc(LAY_STREAM_CAP * sizeof *L->stream_jobs);
+      L->stream_keys = ep_xmalloc(LAY_STREAM_CAP * sizeof *L->stream_keys);
+    }
+    s->jobs = L->stream_jobs;
+    s->keys = L->stream_keys;
     s->on = L->par_open(L->par_user, ep_linebreak_job, s->jobs);
     if (!s->on) {
       lay_stream_free(s);
@@ -328,12 +332,10 @@ void lay_stream_take(inl *L, lay_stream *s, size_t job, ep_lb_result *out) {
     ep_lb_memo_keep(L->lbmemo, &s->keys[job], out);
 }
 
-// 'lay_stream_free()' - Free stream S (see inline.h).
+// 'lay_stream_free()' - Give back stream S's arrays (see inline.h).
 void lay_stream_free(lay_stream *s) {
   for (size_t i = 0; s->jobs && i < s->nj; i++)
     ep_lb_result_free(&s->jobs[i].res);
-  free(s->jobs);
-  free(s->keys);
   memset(s, 0, sizeof *s);
 }
 

@@ -68,6 +68,11 @@ typedef struct inl {
   void (*par_ready)(void *par_user, size_t n);
   void (*par_close)(void *par_user, size_t n);
   void *par_user;
+  // The arrays of the stream being made (lay_stream), allocated once and
+  // lent to each stream in turn: a batch makes no large allocation (each
+  // one would have the allocator consolidate its small free blocks).
+  ep_lb_job *stream_jobs;
+  ep_lb_key *stream_keys;
   ink_entry *ink;      // ink boxes of the marks looked up so far
   size_t nink, cink;
   uint64_t *missing;   // missing glyph warnings already given (cp << 32 | line)
@@ -94,8 +99,8 @@ void lay_break_all(inl *L, size_t n, const ep_lb_atom *const *seqs, const size_t
 // begun early, with the same results. Zeroed: nothing begun.
 #define LAY_STREAM_CAP 512 // inputs one stream takes; lay_break_all() breaks the others
 typedef struct lay_stream {
-  ep_lb_job *jobs; // LAY_STREAM_CAP jobs, allocated when the runner accepts the stream
-  ep_lb_key *keys; // each job's memo key
+  ep_lb_job *jobs; // LAY_STREAM_CAP jobs (inl.stream_jobs, lent while the runner has the stream)
+  ep_lb_key *keys; // each job's memo key (inl.stream_keys)
   size_t nj;       // jobs made
   bool on;         // the runner took the stream: jobs [0, nj) may be running
   bool tried;      // it was offered (refused when !on)
@@ -120,8 +125,8 @@ void lay_stream_end(inl *L, lay_stream *s);
 // (free it with ep_lb_result_free()), kept in the memo; once per job, in
 // order. Aborts when the job ran out of memory.
 void lay_stream_take(inl *L, lay_stream *s, size_t job, ep_lb_result *out);
-// 'lay_stream_free()' - Free ended stream S's arrays and zero it (results
-// not taken are freed too).
+// 'lay_stream_free()' - Give back ended stream S's arrays and zero it
+// (results not taken are freed).
 void lay_stream_free(lay_stream *s);
 
 // 'lay_out_of_memory()' - Report that line breaking ran out of memory and abort.

@@ -1315,6 +1315,8 @@ static ep_dlist *layout_report(const ep_report *r, const ep_style *st, ep_diags 
   ep_diags_append(diags, &scratch);
   ep_diags_free(&scratch);
   free(L.in.protos);
+  free(L.in.stream_jobs);
+  free(L.in.stream_keys);
   free(L.lines);
   free(L.sec_nodes);
   free(L.sec_pages);
