@@ -312,25 +312,6 @@ static int ref_page(void *user, const ep_node *s, bool *numbered) { return lay_p
 
 static void layout_blocks(lay *L, const ep_node *parent, int depth);
 
-// 'para_block()' - A paragraph-like block: optional LEAD (bold run-in text), then the inline content of N.
-static void para_block(lay *L, const ep_node *n, const char *lead, bool lead_bold, const ep_text_style *ts,
-                       double first_indent, double rest_indent, const char *tail) {
-  atoms at = {0};
-  ifmt f = lay_fmt_for(ts, L->char_ratio);
-  if (lead && lead[0]) {
-    ifmt b = f;
-    b.bold = lead_bold || f.bold;
-    lay_add_text(&L->in, &at, lead, &b, n->file, n->line, false);
-  }
-  if (n)
-    lay_inline_text(&L->in, &at, n, &f, 0);
-  if (tail)
-    lay_add_text(&L->in, &at, tail, &f, n ? n->file : NULL, n ? n->line : 0, false);
-  lay_set_para(L, &at, first_indent, rest_indent, ts->align, false, NULL, ts->size, false);
-  free(at.a);
-  free(at.s);
-}
-
 // 'item_label()' - The number of item K of a list or issue block N: one level
 // below the numbering of the section around it, so that levels never repeat a
 // style (under "2." the items are （1）, deeper ①), and "1." outside sections
@@ -558,36 +539,27 @@ static void batch_list(lay *L, lay_batch *b, const ep_node *n) {
   }
 }
 
-// 'batch_lead_para()' - Paragraph N after the bold run-in LEAD, in text
-// style TS with indents FIRST and REST, at the end of B (para_block()'s
-// paragraph with no tail).
-static void batch_lead_para(lay *L, lay_batch *b, const ep_node *n, const char *lead, const ep_text_style *ts,
-                            double first, double rest) {
-  batch_item *it = batch_add(L, b);
-  ifmt f = lay_fmt_for(ts, L->char_ratio);
-  if (lead && lead[0]) {
-    ifmt bf = f;
-    bf.bold = true;
-    lay_add_text(&L->in, &it->at, lead, &bf, n->file, n->line, false);
-  }
-  lay_inline_text(&L->in, &it->at, n, &f, 0);
-  it->para = (para_in){NULL, first, rest, ts->align, false, NULL, ts->size, false};
-  b->natoms += it->at.n;
-}
-
-// 'batch_fields()' - <fields> N at the end of B: each field a paragraph led
-// by its bold name and a full-width colon.
-static void batch_fields(lay *L, lay_batch *b, const ep_node *n) {
+// 'batch_fields()' - The <field>s from FIRST on (it and its next siblings: a
+// <fields> block's, or the meta's) at the end of B: each a body paragraph led
+// by its bold label and a full-width colon, its first line indented FIRST,
+// the others REST.
+static void batch_fields(lay *L, lay_batch *b, const ep_node *first, double first_indent, double rest_indent) {
   const ep_text_style *body = &L->st->ts[EP_TS_BODY];
-  for (const ep_node *fl = n->first; fl; fl = fl->next) {
+  for (const ep_node *fl = first; fl; fl = fl->next) {
     if (fl->kind != EP_N_FIELD)
       continue;
     batch_full(L, b);
+    batch_item *it = batch_add(L, b);
+    ifmt f = lay_fmt_for(body, L->char_ratio), bf = f;
+    bf.bold = true;
     ep_buf lead;
     ep_buf_init(&lead);
     ep_buf_printf(&lead, "%s：", fl->text ? fl->text : "");
-    batch_lead_para(L, b, fl, ep_buf_str(&lead), body, body->indent * body->size * L->char_ratio, 0);
+    lay_add_text(&L->in, &it->at, ep_buf_str(&lead), &bf, fl->file, fl->line, false);
     ep_buf_free(&lead);
+    lay_inline_text(&L->in, &it->at, fl, &f, 0);
+    it->para = (para_in){NULL, first_indent, rest_indent, body->align, false, NULL, body->size, false};
+    b->natoms += it->at.n;
   }
 }
 
@@ -646,8 +618,7 @@ static void heading(lay *L, const ep_node *s) {
   batch_run(L, &b);
 }
 
-// 'batch_para()' - Body paragraph N at the end of B, as para_block() sets it
-// with no lead and no tail.
+// 'batch_para()' - Body paragraph N at the end of B.
 static void batch_para(lay *L, lay_batch *b, const ep_node *n) {
   const ep_text_style *body = &L->st->ts[EP_TS_BODY];
   batch_item *it = batch_add(L, b);
@@ -697,9 +668,11 @@ static void batch_block(lay *L, lay_batch *b, const ep_node *c) {
   case EP_N_LIST:
     batch_list(L, b, c);
     break;
-  case EP_N_FIELDS:
-    batch_fields(L, b, c);
+  case EP_N_FIELDS: {
+    const ep_text_style *body = &L->st->ts[EP_TS_BODY];
+    batch_fields(L, b, c->first, body->indent * body->size * L->char_ratio, 0);
     break;
+  }
   case EP_N_ISSUES:
   case EP_N_MEASURES:
     if (c->style == EP_LIST_YISHI)
@@ -1047,13 +1020,9 @@ static void cover_page(lay *L) {
   title_parts(L, m->subtitle_lines, &st->ts[EP_TS_SUBTITLE], 0, st->body_w, m->subtitle_line);
   blank_lines(L, 3);
   const ep_text_style *body = &st->ts[EP_TS_BODY];
-  for (const ep_node *f = m->fields; f; f = f->next) {
-    ep_buf lead;
-    ep_buf_init(&lead);
-    ep_buf_printf(&lead, "%s：", f->text ? f->text : "");
-    para_block(L, f, ep_buf_str(&lead), true, body, st->body_w * 0.2, st->body_w * 0.2, NULL);
-    ep_buf_free(&lead);
-  }
+  lay_batch fields = {0};
+  batch_fields(L, &fields, m->fields, st->body_w * 0.2, st->body_w * 0.2);
+  batch_run(L, &fields);
   int used = 0;
   for (size_t i = start; i < L->nlines; i++)
     used += L->lines[i].span > 0 ? L->lines[i].span : 1;
@@ -1106,16 +1075,10 @@ static void title_block(lay *L) {
     ep_buf_free(&who);
     blank_lines(L, 1);
   }
-  bool any = false;
-  for (const ep_node *f = m->fields; f; f = f->next) {
-    ep_buf lead;
-    ep_buf_init(&lead);
-    ep_buf_printf(&lead, "%s：", f->text ? f->text : "");
-    para_block(L, f, ep_buf_str(&lead), true, body, body->indent * body->size * L->char_ratio, 0, NULL);
-    ep_buf_free(&lead);
-    any = true;
-  }
-  if (any)
+  lay_batch fields = {0};
+  batch_fields(L, &fields, m->fields, body->indent * body->size * L->char_ratio, 0);
+  batch_run(L, &fields);
+  if (m->fields) // (every one is a <field>: the model builds no other)
     blank_lines(L, 1);
 }
 
