@@ -241,6 +241,32 @@ static bool is_han(uint32_t cp) {
          (cp >= 0x20000 && cp <= 0x3FFFF);
 }
 
+// 'memo_or_job()' - The memo's result for SEQ[0..N-1] broken with P into
+// *OUT (true), else (false) job *J made for it, with the memo's key in *KEY
+// for job_result().
+static bool memo_or_job(inl *L, const ep_lb_atom *seq, size_t n, const ep_lb_params *p, ep_lb_key *key, ep_lb_job *j,
+                        ep_lb_result *out) {
+  *key = (ep_lb_key){0, 0, 0};
+  if (L->lbmemo) {
+    ep_lb_memo_key(seq, n, p, key);
+    if (ep_lb_memo_find(L->lbmemo, key, out))
+      return true;
+  }
+  *j = (ep_lb_job){.atoms = seq, .n = n, .params = *p};
+  return false;
+}
+
+// 'job_result()' - The result of ended job J into *OUT (J keeps none), kept
+// in the memo under KEY. Aborts when J ran out of memory.
+static void job_result(inl *L, ep_lb_job *j, const ep_lb_key *key, ep_lb_result *out) {
+  if (j->rc != 0)
+    lay_out_of_memory();
+  *out = j->res;
+  memset(&j->res, 0, sizeof j->res);
+  if (L->lbmemo)
+    ep_lb_memo_keep(L->lbmemo, key, out);
+}
+
 // 'lay_break_all()' - Break several inputs at once (see inline.h).
 void lay_break_all(inl *L, size_t n, const ep_lb_atom *const *seqs, const size_t *ns, const ep_lb_params *ps,
                    ep_lb_result *out) {
@@ -254,26 +280,12 @@ void lay_break_all(inl *L, size_t n, const ep_lb_atom *const *seqs, const size_t
   size_t *job = ep_xmalloc(n * sizeof *job);
   ep_lb_job *jobs = ep_xcalloc(n, sizeof *jobs);
   size_t nj = 0;
-  for (size_t i = 0; i < n; i++) {
-    job[i] = SIZE_MAX;
-    if (L->lbmemo) {
-      ep_lb_memo_key(seqs[i], ns[i], &ps[i], &keys[i]);
-      if (ep_lb_memo_find(L->lbmemo, &keys[i], &out[i]))
-        continue;
-    }
-    jobs[nj] = (ep_lb_job){.atoms = seqs[i], .n = ns[i], .params = ps[i]};
-    job[i] = nj++;
-  }
+  for (size_t i = 0; i < n; i++)
+    job[i] = memo_or_job(L, seqs[i], ns[i], &ps[i], &keys[i], &jobs[nj], &out[i]) ? SIZE_MAX : nj++;
   L->par(L->par_user, nj, ep_linebreak_job, jobs);
-  for (size_t i = 0; i < n; i++) {
-    if (job[i] == SIZE_MAX)
-      continue;
-    if (jobs[job[i]].rc != 0)
-      lay_out_of_memory();
-    out[i] = jobs[job[i]].res;
-    if (L->lbmemo)
-      ep_lb_memo_keep(L->lbmemo, &keys[i], &out[i]);
-  }
+  for (size_t i = 0; i < n; i++)
+    if (job[i] != SIZE_MAX)
+      job_result(L, &jobs[job[i]], &keys[i], &out[i]);
   free(jobs);
   free(job);
   free(keys);
@@ -301,14 +313,8 @@ lay_begun lay_stream_add(inl *L, lay_stream *s, const ep_lb_atom *seq, size_t n,
   }
   if (s->nj == LAY_STREAM_CAP)
     return LAY_LB_LATER;
-  ep_lb_key k = {0, 0, 0};
-  if (L->lbmemo) {
-    ep_lb_memo_key(seq, n, p, &k);
-    if (ep_lb_memo_find(L->lbmemo, &k, hit))
-      return LAY_LB_HIT;
-  }
-  s->jobs[s->nj] = (ep_lb_job){.atoms = seq, .n = n, .params = *p};
-  s->keys[s->nj] = k;
+  if (memo_or_job(L, seq, n, p, &s->keys[s->nj], &s->jobs[s->nj], hit))
+    return LAY_LB_HIT;
   *job = s->nj++;
   L->par_ready(L->par_user, s->nj);
   return LAY_LB_JOB;
@@ -323,13 +329,7 @@ void lay_stream_end(inl *L, lay_stream *s) {
 
 // 'lay_stream_take()' - The result of job JOB of stream S (see inline.h).
 void lay_stream_take(inl *L, lay_stream *s, size_t job, ep_lb_result *out) {
-  ep_lb_job *j = &s->jobs[job];
-  if (j->rc != 0)
-    lay_out_of_memory();
-  *out = j->res;
-  memset(&j->res, 0, sizeof j->res); // taken: the caller frees it
-  if (L->lbmemo)
-    ep_lb_memo_keep(L->lbmemo, &s->keys[job], out);
+  job_result(L, &s->jobs[job], &s->keys[job], out);
 }
 
 // 'lay_stream_free()' - Give back stream S's arrays (see inline.h).
