@@ -608,6 +608,32 @@ bool ep_programs_stream(ep_programs *p, size_t k, const unsigned char **z, size_
   return ok;
 }
 
+// 'par_take()' - Make P's jobs FN(ARG, i), the first N of them ready, OPEN
+// when more may come (P locked); false, with nothing changed, when there is
+// no helper to share them with or another set is being run.
+static bool par_take(ep_programs *p, void (*fn)(void *arg, size_t i), void *arg, size_t n, bool open) {
+  if (!has_helper(p) || p->stop || p->par_fn)
+    return false;
+  p->par_fn = fn;
+  p->par_arg = arg;
+  p->par_n = n;
+  p->par_next = p->par_done = 0;
+  p->par_open = open;
+  return true;
+}
+
+// 'par_finish()' - Run P's unclaimed jobs on this thread and wait until every
+// job has ended (the helper runs the last ones), then end the set (P locked).
+static void par_finish(ep_programs *p) {
+  p->par_open = false;
+  wake(p);
+  bool block = false;
+  while (p->par_done < p->par_n)
+    if (!run_par(p))
+      await_change(p, &block);
+  p->par_fn = NULL;
+}
+
 // 'ep_programs_parallel()' - FN(ARG, i) for every i below N, on this thread
 // and the helper (see program.h).
 void ep_programs_parallel(ep_programs *p, size_t n, void (*fn)(void *arg, size_t i), void *arg) {
@@ -616,7 +642,7 @@ void ep_programs_parallel(ep_programs *p, size_t n, void (*fn)(void *arg, size_t
   bool shared = false; // with the helper: not alone, not a nested call, not one job
   if (p && n >= 2) {
     pthread_mutex_lock(&p->lock);
-    shared = has_helper(p) && !p->stop && !p->par_fn;
+    shared = par_take(p, fn, arg, n, false);
     if (!shared)
       pthread_mutex_unlock(&p->lock);
   }
@@ -625,16 +651,7 @@ void ep_programs_parallel(ep_programs *p, size_t n, void (*fn)(void *arg, size_t
       fn(arg, i);
     return;
   }
-  p->par_fn = fn;
-  p->par_arg = arg;
-  p->par_n = n;
-  p->par_next = p->par_done = 0;
-  wake(p);
-  bool block = false;
-  while (p->par_done < p->par_n)
-    if (!run_par(p))
-      await_change(p, &block); // the helper runs the last ones
-  p->par_fn = NULL;
+  par_finish(p);
   pthread_mutex_unlock(&p->lock);
 }
 
@@ -643,13 +660,7 @@ bool ep_programs_par_open(ep_programs *p, void (*fn)(void *arg, size_t i), void 
   if (!p || !fn)
     return false;
   pthread_mutex_lock(&p->lock);
-  bool on = has_helper(p) && !p->stop && !p->par_fn;
-  if (on) {
-    p->par_fn = fn;
-    p->par_arg = arg;
-    p->par_n = p->par_next = p->par_done = 0;
-    p->par_open = true;
-  }
+  bool on = par_take(p, fn, arg, 0, true);
   pthread_mutex_unlock(&p->lock);
   return on;
 }
@@ -669,13 +680,7 @@ void ep_programs_par_close(ep_programs *p, size_t n) {
   pthread_mutex_lock(&p->lock);
   if (n > p->par_n)
     p->par_n = n;
-  p->par_open = false; // the helper may take the rest before its font tasks now
-  wake(p);
-  bool block = false;
-  while (p->par_done < p->par_n)
-    if (!run_par(p))
-      await_change(p, &block); // the helper runs the last ones
-  p->par_fn = NULL;
+  par_finish(p); // (closed: the helper takes the rest before its font tasks now)
   pthread_mutex_unlock(&p->lock);
 }
 
