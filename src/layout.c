@@ -1062,7 +1062,8 @@ static void title_block(lay *L) {
   }
   const ep_text_style *body = &L->st->ts[EP_TS_BODY];
   bool signed_ = false;
-  for (const ep_node *x = L->r->body; x && !signed_; x = ep_next_node(x, L->r->body))
+  for (const ep_node *x = L->r->kind_nodes[EP_N_SIGNATURE] ? L->r->body : NULL; x && !signed_;
+       x = ep_next_node(x, L->r->body))
     signed_ = x->kind == EP_N_SIGNATURE;
   if (!signed_ && (m->issuer || m->date_y)) { // no 落款: issuer and date under the title
     char date[64] = "";
@@ -1209,12 +1210,14 @@ static ep_dlist *layout_report(const ep_report *r, const ep_style *st, ep_diags 
   for (const ep_node *c = r->body ? r->body->first : NULL; c; c = c->next)
     if (c->kind == EP_N_TOC && c->toc_depth > 0)
       L.outline_depth = c->toc_depth;
-  for (const ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
+  for (const ep_node *x = r->body; x; x = ep_next_block(x, r->body)) { // (every section and 目录 is a block)
     if (x->kind == EP_N_SECTION || x->kind == EP_N_APPENDIX)
       lay_record_section(&L, x);
-    L.pages_shown |= x->kind == EP_N_TOC || (x->kind == EP_N_REF && x->page);
-    L.refs_shown |= x->kind == EP_N_REF && x->page;
+    L.pages_shown |= x->kind == EP_N_TOC;
   }
+  for (const ep_node *x = r->kind_nodes[EP_N_REF] ? r->body : NULL; x && !L.refs_shown; x = ep_next_node(x, r->body))
+    L.refs_shown = x->kind == EP_N_REF && x->page;
+  L.pages_shown |= L.refs_shown;
   for (const ep_node *f = r->meta.fields; f; f = f->next) // the title block's fields print refs too
     for (const ep_node *x = f; x; x = ep_next_node(x, f))
       if (x->kind == EP_N_REF && x->page)

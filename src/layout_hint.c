@@ -49,7 +49,10 @@ static void add_labels(ep_cpset *h, const ep_report *r) {
   bool has[EP_N__COUNT + 1] = {false};
   has[EP_N__COUNT] = true;
   bool bullets = false, yishi = false;
-  for (const ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
+  bool any = r->kind_nodes[EP_N_LIST] > 0; // a kind below is in the report at all (else no walk)
+  for (size_t i = 0; i < sizeof own_texts / sizeof *own_texts; i++)
+    any |= own_texts[i].kind < EP_N__COUNT && r->kind_nodes[own_texts[i].kind] > 0;
+  for (const ep_node *x = any ? r->body : NULL; x; x = ep_next_node(x, r->body)) {
     has[x->kind < EP_N__COUNT ? x->kind : EP_N__COUNT] = true;
     bullets |= x->kind == EP_N_LIST && x->style == EP_LIST_BULLET;
     yishi |= x->kind == EP_N_LIST && x->style == EP_LIST_YISHI;

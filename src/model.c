@@ -68,6 +68,8 @@ ep_node *ep_node_new(ep_report *r, ep_kind kind, ep_node *parent, const char *fi
   ep_node *n = ep_arena_alloc(&r->arena, size);
 #endif
   n->kind = kind;
+  if (kind >= 0 && kind < EP_N__COUNT)
+    r->kind_nodes[kind]++;
   n->file = file;
   n->line = line;
   if (kind != EP_N_TEXT)
@@ -165,6 +167,18 @@ ep_node *ep_next_node(const ep_node *n, const ep_node *root) {
   return NULL;
 }
 
+// 'ep_next_block()' - Pre-order successor of N below ROOT, entering only block holders (see model.h).
+ep_node *ep_next_block(const ep_node *n, const ep_node *root) {
+  if (n->first && (n->kind == EP_N_BODY || n->kind == EP_N_SECTION || n->kind == EP_N_APPENDIX))
+    return n->first;
+  while (n && n != root) {
+    if (n->next)
+      return n->next;
+    n = n->parent;
+  }
+  return NULL;
+}
+
 typedef struct id_ent {
   ep_node *node;
   size_t seq;
@@ -184,7 +198,7 @@ static int cmp_id(const void *a, const void *b) {
 void ep_index_ids(ep_report *r, ep_dup_id_fn dup) {
   size_t cap = 64, n = 0, seq = 0;
   id_ent *ents = ep_xmalloc(cap * sizeof *ents);
-  for (ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
+  for (ep_node *x = r->id_nodes ? r->body : NULL; x; x = ep_next_node(x, r->body)) {
     seq++;
     if (!x->id)
       continue;

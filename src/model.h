@@ -237,6 +237,12 @@ typedef struct ep_report {
   const char *input_dir_real; // resolved directory of the input
   const char *layout_path;    // resolved layout file (NULL when unresolved)
   size_t section_count, top_section_count;
+  // Nodes made of each kind (ep_node_new()) and nodes given an id, anywhere
+  // in the report, dropped ones too: a zero means there is none, so the
+  // checks and the layout skip a walk of the whole tree looking for one (a
+  // walk of a 100,000-section report reads some 70 MB of nodes).
+  size_t kind_nodes[EP_N__COUNT];
+  size_t id_nodes;
   // Id index (sorted array of nodes after checks)
   ep_node **ids;
   size_t nids;
@@ -282,6 +288,12 @@ void ep_report_check(ep_report *r, const ep_load_options *opt);
 // (NULL after the last), without recursion. The node is R's; the cast away
 // from const only lets callers that own a mutable tree keep walking it.
 ep_node *ep_next_node(const ep_node *n, const ep_node *root);
+
+// 'ep_next_block()' - As ep_next_node(), but entering only the nodes that
+// hold blocks (the body, sections, appendices): the blocks of the subtree at
+// ROOT, without their contents. Every section, appendix and 目录 is such a
+// block, so a walk for them need not read paragraphs' text nodes or tables' cells.
+ep_node *ep_next_block(const ep_node *n, const ep_node *root);
 
 // One cell of a <table> where the HTML placement puts it (see ep_table_place()).
 typedef struct ep_table_slot {

@@ -343,8 +343,10 @@ static ep_node *new_node(builder *b, ep_kind kind, ep_node *parent, xmlNodePtr e
     const char *t = norm_text(&b->r->arena, id);
     if (!t[0])
       err(b, el, "bad-id", "<%s id=\"\">: an id may not be empty.", xname(el));
-    else
+    else {
       n->id = t;
+      b->r->id_nodes++;
+    }
     free(id);
   }
   return n;

@@ -107,7 +107,7 @@ static size_t title_number_len(const char *title) {
 // warned about (it would print twice: 一、一、基本情况).
 static void number_sections(ep_report *r) {
   int appendix = 0;
-  for (ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
+  for (ep_node *x = r->body; x; x = ep_next_block(x, r->body)) {
     if (x->kind == EP_N_APPENDIX) {
       x->ordinal = ++appendix;
       char buf[64];
@@ -510,7 +510,7 @@ static bool is_figure_holder(ep_kind k) {
 
 // 'check_measures()' - measure/@for resolution and issues without measures.
 static void check_measures(ep_report *r) {
-  for (ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
+  for (ep_node *x = r->kind_nodes[EP_N_MEASURE] ? r->body : NULL; x; x = ep_next_node(x, r->body)) {
     if (x->kind != EP_N_MEASURE || !x->for_id)
       continue;
     ep_node *t = ep_find_id(r, x->for_id);
@@ -529,7 +529,7 @@ static void check_measures(ep_report *r) {
         ERR(r, x, "unknown-issue", "<measure for=\"%s\"> names no issue.", x->for_id);
     }
   }
-  for (ep_node *x = r->body; x; x = ep_next_node(x, r->body))
+  for (ep_node *x = r->kind_nodes[EP_N_ISSUE] ? r->body : NULL; x; x = ep_next_node(x, r->body))
     if (x->kind == EP_N_ISSUE && !x->answered) {
       if (x->id)
         WARN(r, x, "issue-without-measure", "issue \"%s\" has no <measure for=\"%s\">.", x->id, x->id);
@@ -930,7 +930,10 @@ void ep_report_check(ep_report *r, const ep_load_options *opt) {
   if (r->body) {
     ep_index_ids(r, report_dup_id);
     number_sections(r);
-    for (ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
+    // (Each walk below only when its kinds are in the report at all.)
+    const size_t *k = r->kind_nodes;
+    bool blocks = k[EP_N_FUNDS] || k[EP_N_SCORING] || k[EP_N_FORM] || k[EP_N_TABLE];
+    for (ep_node *x = blocks ? r->body : NULL; x; x = ep_next_node(x, r->body)) {
       if (x->kind == EP_N_FUNDS)
         check_funds(r, x);
       else if (x->kind == EP_N_SCORING)
@@ -941,7 +944,7 @@ void ep_report_check(ep_report *r, const ep_load_options *opt) {
         check_table(r, x);
     }
     check_measures(r);
-    for (ep_node *x = r->body; x; x = ep_next_node(x, r->body)) {
+    for (ep_node *x = k[EP_N_VALUE] || k[EP_N_REF] ? r->body : NULL; x; x = ep_next_node(x, r->body)) {
       if (x->kind == EP_N_VALUE)
         resolve_value(r, x);
       else if (x->kind == EP_N_REF)

@@ -322,6 +322,46 @@ START_TEST(measures_and_issues) {
 }
 END_TEST
 
+// The checks walk the tree for a kind only when the report has one
+// (kind_nodes); nodes of those kinds deep inside the tree are still found,
+// and a report without them keeps its counts at zero.
+START_TEST(kind_counts_and_block_walk) {
+  ep_report *r = load_body("<toc/><section title=\"a\"><section title=\"b\"><list><li>w</li></list>"
+                           "<issues><issue id=\"q\">x</issue></issues><table><tr><td><value of=\"f.budget\"/> "
+                           "<ref to=\"c\" page=\"yes\"/></td></tr></table><funds id=\"f\"><item name=\"i\" "
+                           "budget=\"2.5\" executed=\"1\"/></funds></section><section title=\"d\"><section "
+                           "title=\"e\"><measures><measure for=\"q\">y</measure></measures></section></section>"
+                           "</section><appendix id=\"c\" title=\"c\"><p>z</p></appendix>");
+  ck_assert_uint_eq(r->diags.errors, 0);
+  ck_assert_uint_eq(r->kind_nodes[EP_N_SECTION], 4);
+  ck_assert_uint_eq(r->kind_nodes[EP_N_MEASURE], 1);
+  ck_assert_uint_eq(r->kind_nodes[EP_N_VALUE], 1);
+  ck_assert_uint_eq(r->kind_nodes[EP_N_SIGNATURE], 0);
+  ck_assert_uint_eq(r->id_nodes, 3);
+  ck_assert_ptr_nonnull(ep_find_id(r, "q"));
+  ck_assert(ep_find_id(r, "q")->answered);
+  ck_assert(!has_diag(r, "issue-without-measure", 0));
+  ck_assert_str_eq(first_kind(r->body, EP_N_VALUE)->result, "2.5");
+  ck_assert_str_eq(first_kind(r->body, EP_N_REF)->result, "附件1");
+  // The block walk meets the sections, the appendix, the list, the table,
+  // the funds and the 目录, and nothing inside a list, table or paragraph.
+  char seen[256] = "";
+  for (const ep_node *x = r->body; x; x = ep_next_block(x, r->body)) {
+    ck_assert(x->kind != EP_N_TEXT && x->kind != EP_N_LI && x->kind != EP_N_TR && x->kind != EP_N_ISSUE);
+    strcat(seen, ep_kind_name(x->kind));
+    strcat(seen, " ");
+  }
+  ck_assert_str_eq(seen, "body toc section section list issues table funds section section measures appendix p ");
+  ep_report_free(r);
+  r = load_body("<section title=\"a\"><p>x</p></section>");
+  ck_assert_uint_eq(r->kind_nodes[EP_N_MEASURE] + r->kind_nodes[EP_N_VALUE] + r->kind_nodes[EP_N_REF], 0);
+  ck_assert_uint_eq(r->id_nodes, 0);
+  ck_assert_uint_eq(r->nids, 0);
+  ck_assert_uint_eq(r->section_count, 1);
+  ep_report_free(r);
+}
+END_TEST
+
 START_TEST(duplicate_id_names_first) {
   ep_report *r = load_body("<section id=\"a\" title=\"x\"/>\n<section id=\"a\" title=\"y\"/>");
   ck_assert(has_diag(r, "duplicate-id", 5));
@@ -615,6 +655,7 @@ static Suite *model_suite(void) {
   tcase_add_test(tc, value_errors_suggest);
   tcase_add_test(tc, unknown_element_suggests_p);
   tcase_add_test(tc, measures_and_issues);
+  tcase_add_test(tc, kind_counts_and_block_walk);
   tcase_add_test(tc, duplicate_id_names_first);
   tcase_add_test(tc, multiline_start_tag_reports_first_line);
   tcase_add_test(tc, line_numbers_past_65535);
