@@ -1066,6 +1066,25 @@ static int run_batch(int argc, char **argv, int at) {
   return rc;
 }
 
+// 'large_report_frees()' - For the render of one large report (a file of
+// LARGE_REPORT bytes or more), free small blocks at once instead of through
+// the allocator's fast bins (M_MXFAST 0). Its parsed XML is freed block by
+// block before the layout (a 10 MB report's is ~100 MB of small blocks); in
+// fast bins they are merged later, all at once, by the first large
+// allocation, reading that memory again when it has left the caches: 25-39
+// ms of a 100,000-section render (1 s) and the part of its time that grew
+// faster than its size. Measured on 2026-12-03 (runs in random order):
+// 100k sections -36 ms, 5,000 pages (12 MB) -17 ms, 50k sections (5 MB) -4
+// ms; reports of 1 and 2.5 MB and the example no different or slightly
+// slower. Called before the context starts any thread. No output changes.
+#define LARGE_REPORT ((off_t)4 << 20)
+static void large_report_frees(const cli_state *st, const cli_command *cmd) {
+  struct stat sb;
+  if (cmd->run == cmd_render && st->nargs == 1 && strcmp(st->args[0], "-") != 0 && stat(st->args[0], &sb) == 0 &&
+      S_ISREG(sb.st_mode) && sb.st_size >= LARGE_REPORT)
+    mallopt(M_MXFAST, 0);
+}
+
 // 'run()' - Batch or watch (BATCH_AT: where the command is, or 0), or one
 // command with its options (global ones before it too), a context from
 // those options and the environment, the command; the exit status.
@@ -1087,6 +1106,7 @@ static int run(int argc, char **argv, int batch_at, cli_heap heap) {
     rc = read_source_date(&st) ? 2 : -1;
   cli_env env; // the environment's options (the library reads none)
   if (rc < 0 && (cmd->flags & CLI_F_CONTEXT)) {
+    large_report_frees(&st, cmd);
     char err[1024] = "";
     cli_env_options(&st.opts, &env);
     if (st.json)
