@@ -345,27 +345,84 @@ _Noreturn void lay_out_of_memory(void) {
   abort();
 }
 
+// 'in_set()' - Whether CP is one of the characters of the UTF-8 string SET.
+static bool in_set(uint32_t cp, const char *set) {
+  size_t len = strlen(set);
+  for (size_t i = 0; i < len;)
+    if (ep_utf8_next(set, len, &i) == cp)
+      return true;
+  return false;
+}
+
+// Characters that end a place name (乐昌市, 元阳县, 红河州) or an office (民政局):
+// a run of one-character words ending with one is one name.
+static const char name_ends[] = "省市县区州旗盟乡镇村局厅";
+// One-character words that belong to the word before them (残疾/人, 福利/和).
+static const char word_tails[] = "人者性化员费率数额类级度型式和与及等";
+
+// 'glue_runs()' - Mark in GLUE (of N) the one-character words of the words
+// WORD_START gives that belong with a neighbour: ICU's dictionary leaves
+// names and short compounds as single characters (元/阳/县, 专/项, 两/项), which
+// must not be split. A run of two or more becomes one word (its first
+// character joins the word before instead when it is a tail of it: 残疾/人/两/项
+// → 残疾人/两项); a lone one joins the word before it when that word has two
+// or more characters (残疾/人 → 残疾人, 预算/数 → 预算数).
+static void glue_runs(const uint32_t *cps, const bool *word_start, size_t n, bool *glue) {
+  size_t i = 0;
+  while (i < n) {
+    size_t w = i + 1; // the word [i, w)
+    while (w < n && !word_start[w])
+      w++;
+    if (w - i != 1 || !is_han(cps[i])) {
+      i = w;
+      continue;
+    }
+    size_t e = w; // the run of one-character Han words [i, e)
+    while (e < n && is_han(cps[e]) && (e + 1 == n || word_start[e + 1]))
+      e++;
+    size_t prev_len = 0; // the Han word before the run, if any
+    for (size_t k = i; k > 0 && is_han(cps[k - 1]); k--) {
+      prev_len++;
+      if (word_start[k - 1])
+        break;
+    }
+    size_t from = i;
+    if (prev_len >= 2 && (e - i == 1 || (!in_set(cps[e - 1], name_ends) && in_set(cps[i], word_tails)))) {
+      glue[i] = true; // a tail of the word before
+      from = i + 1;
+    }
+    for (size_t k = from + 1; k < e; k++)
+      glue[k] = true;
+    i = e;
+  }
+}
+
 // 'lay_glue_words()' - Forbid line breaks inside the words of atoms [FROM, n)
-// of AT (titles, headings, table headers break only between words; a
-// one-character word stays with the word before it): a break inside a word
-// stays possible only as the breaker's last resort.
+// of AT (titles, headings, table headers break only between words, with
+// one-character words kept with a neighbour: glue_runs()): a break inside a
+// word stays possible only as the breaker's last resort.
 void lay_glue_words(inl *L, atoms *at, size_t from) {
   if (!L->ws || at->n < from + 2)
     return;
   size_t n = at->n - from;
   uint32_t *cps = ep_xmalloc(n * sizeof *cps);
   bool *inside = ep_xmalloc(n * sizeof *inside);
+  bool *glue = ep_xcalloc(n, sizeof *glue);
   for (size_t i = 0; i < n; i++)
     cps[i] = at->a[from + i].cp;
-  if (ep_wordseg_inside(L->ws, cps, n, inside))
-    for (size_t i = 1; i < n; i++) {
-      // a one-character word after a word sticks to it (残疾/人 → 残疾人, 预算/数 → 预算数)
-      bool single = !inside[i] && (i + 1 == n || !inside[i + 1]) && i >= 2 && inside[i - 1];
-      if ((inside[i] || single) && is_han(cps[i - 1]) && is_han(cps[i]))
-        at->a[from + i].flags |= EP_LB_GLUE_PREV;
+  if (ep_wordseg_inside(L->ws, cps, n, inside)) {
+    for (size_t i = 0; i < n; i++) {
+      glue[i] = i > 0 && inside[i];
+      inside[i] = !glue[i]; // from here: where a word starts
     }
+    glue_runs(cps, inside, n, glue);
+    for (size_t i = 1; i < n; i++)
+      if (glue[i] && is_han(cps[i - 1]) && is_han(cps[i]))
+        at->a[from + i].flags |= EP_LB_GLUE_PREV;
+  }
   free(cps);
   free(inside);
+  free(glue);
 }
 
 // 'lay_inline_text()' - Atoms for the inline children of N.

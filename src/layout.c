@@ -55,8 +55,8 @@ static void blank_lines(lay *L, int n) {
   }
 }
 
-// 'line_span()' - Grid rows a line of type SIZE needs (1 unless the type is large for the pitch).
-static int line_span(const lay *L, double size) {
+// 'lay_line_span()' - Grid rows a line of type SIZE needs (1 unless the type is large for the pitch).
+int lay_line_span(const lay *L, double size) {
   int n = (int)ceil(size * 1.2 / L->st->pitch - 1e-9);
   return n < 1 ? 1 : n;
 }
@@ -95,7 +95,7 @@ static void para_lines(lay *L, const para_in *v, const ep_lb_result *res) {
     li->section = k == 0 ? v->section : NULL;
     li->size = v->size;
     li->new_page = li->new_page || (v->new_page && k == 0);
-    li->span = line_span(L, v->size);
+    li->span = lay_line_span(L, v->size);
     double left = L->st->left + (k == 0 ? v->first_indent : v->rest_indent);
     bool justified = !ln->last && !ln->forced;
     if (!justified && v->align == EP_H_CENTER)
@@ -137,145 +137,6 @@ void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep
   if (ep_linebreak_memo(L->in.lbmemo, at->a, at->n, &p, &res) != 0)
     lay_out_of_memory();
   para_lines(L, &v, &res);
-  ep_lb_result_free(&res);
-}
-
-// 'title_lines()' - Break title atoms AT into lines of at most W pt (params P
-// filled for width W: words whole, no justification, no 孤字 rule); returns the
-// line count, or 0 when a word had to be cut or a line overflows.
-static size_t title_lines(const atoms *at, double W, ep_lb_result *res) {
-  ep_lb_params p;
-  ep_lb_params_init(&p, W);
-  p.min_last_chars = 1;
-  p.max_stretch = 1e-9; // lines at natural width, centred by the caller
-  p.no_shrink = true;   // a title is set at its natural tracking
-  if (ep_linebreak(at->a, at->n, &p, res) != 0)
-    abort();
-  if (res->pass != 1)
-    return 0;
-  for (size_t k = 0; k < res->nlines; k++)
-    if (res->lines[k].overfull)
-      return 0;
-  return res->nlines;
-}
-
-// The document-type phrases report titles end with, longest first. A title
-// that needs two lines is broken before its phrase when the project name
-// before it fits on one line (GB/T 9704 7.3.3: each line keeps its meaning;
-// "…工作经费项目 / 绩效评价报告", as the source documents and every peer set it).
-static const char *const doc_type_phrases[] = {
-    "绩效评价报告书", "绩效自评报告", "绩效评价报告", "绩效自评表", "使用情况的公告", "使用情况公告",
-    "使用情况公开", "情况公开", "自评报告", "评价报告", "报告", NULL};
-
-// 'doc_type_start()' - The index of the first atom of the document-type phrase
-// AT ends with (trailing spaces ignored), or 0 when it ends with none or the
-// phrase is the whole title.
-static size_t doc_type_start(const atoms *at) {
-  size_t end = at->n;
-  while (end > 0 && at->a[end - 1].cp == ' ')
-    end--;
-  for (size_t k = 0; doc_type_phrases[k]; k++) {
-    const char *p = doc_type_phrases[k];
-    size_t plen = strlen(p), ncp = 0;
-    uint32_t cps[16];
-    for (size_t i = 0; i < plen && ncp < 16;) {
-      size_t l = ep_utf8_decode((const unsigned char *)p + i, plen - i, &cps[ncp]);
-      if (!l)
-        break;
-      i += l;
-      ncp++;
-    }
-    if (ncp == 0 || ncp >= end)
-      continue;
-    size_t i = 0;
-    while (i < ncp && at->a[end - ncp + i].cp == cps[i])
-      i++;
-    if (i == ncp)
-      return end - ncp;
-  }
-  return 0;
-}
-
-// 'phrase_break()' - When AT (a title needing more than one line at W pt)
-// ends with a document-type phrase and both the name before it and the
-// phrase fit on a line of their own, force the break before the phrase and
-// return true.
-static bool phrase_break(atoms *at, double W) {
-  size_t s = doc_type_start(at);
-  if (s == 0 || (at->a[s].flags & EP_LB_BREAK_BEFORE))
-    return false;
-  atoms head = *at, tail = *at;
-  head.n = s;
-  tail.a = at->a + s;
-  tail.s = at->s + s;
-  tail.n = at->n - s;
-  ep_lb_result r1, r2;
-  size_t n1 = title_lines(&head, W, &r1), n2 = title_lines(&tail, W, &r2);
-  ep_lb_result_free(&r1);
-  ep_lb_result_free(&r2);
-  if (n1 != 1 || n2 != 1)
-    return false;
-  at->a[s].flags |= EP_LB_BREAK_BEFORE;
-  return true;
-}
-
-// 'balanced_para()' - A centred title (report title, cover, appendix title,
-// heading set centred) in a measure of W pt from the body's left edge plus
-// INSET: broken only between words (ICU), in as few lines as W allows; a
-// two-line title before its document-type phrase (phrase_break), else as
-// evenly as that line count allows, by narrowing the measure to the
-// least that still gives it (GB/T 9704 7.3.1: a trapezoid or diamond, never a
-// long line over a stub). The one balancing routine for title, cover and
-// appendix titles.
-static void balanced_para(lay *L, atoms *at, double inset, double W, double size, bool keep) {
-  L->para++;
-  if (!at->n)
-    return;
-  lay_glue_words(&L->in, at, 0);
-  ep_lb_result res;
-  size_t nl = title_lines(at, W, &res);
-  if (nl > 1 && phrase_break(at, W)) { // name / document type, each on its line
-    ep_lb_result_free(&res);
-    title_lines(at, W, &res);
-  } else if (nl > 1) { // binary search for the narrowest measure with the same line count
-    double lo = 0, hi = W;
-    for (int it = 0; it < 20 && hi - lo > 0.5; it++) {
-      double mid = (lo + hi) / 2;
-      ep_lb_result r2;
-      size_t k = title_lines(at, mid, &r2);
-      ep_lb_result_free(&r2);
-      if (k == nl)
-        hi = mid;
-      else
-        lo = mid;
-    }
-    ep_lb_result_free(&res);
-    title_lines(at, hi, &res);
-  } else if (nl == 0) { // a word wider than the measure: break as a paragraph would
-    ep_lb_result_free(&res);
-    ep_lb_params p;
-    ep_lb_params_init(&p, W);
-    p.min_last_chars = 1;
-    p.max_stretch = 1e-9;
-    if (ep_linebreak_memo(L->in.lbmemo, at->a, at->n, &p, &res) != 0)
-      abort();
-  }
-  for (size_t k = 0; k < res.nlines; k++) {
-    const ep_lb_line *ln = &res.lines[k];
-    line_item *li = lay_new_line(L);
-    li->idx = (int)k;
-    li->count = (int)res.nlines;
-    li->keep_next = keep;
-    li->size = size;
-    li->span = line_span(L, size);
-    double left = L->st->left + inset + (W - ln->width_used) / 2;
-    size_t s = ln->start;
-    while (s < ln->end && at->a[s].cp == ' ')
-      s++;
-    if (s < ln->end)
-      lay_emit_runs(&L->in, at, res.x, s, ln->end, left);
-    li->nbox = L->in.nprotos - li->box0;
-  }
   ep_lb_result_free(&res);
 }
 
@@ -928,7 +789,7 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
       atoms at = {0};
       ifmt f = lay_fmt_for(&L->st->ts[EP_TS_TITLE], L->char_ratio);
       lay_add_text(&L->in, &at, c->text ? c->text : "", &f, c->file, c->line, false);
-      balanced_para(L, &at, 0, L->st->body_w, f.size, true);
+      lay_balanced_para(L, &at, 0, L->st->body_w, f.size, true);
       free(at.a);
       free(at.s);
       blank_lines(L, 1);
@@ -974,7 +835,7 @@ static void centred_line(lay *L, const char *text, const ep_text_style *ts, unsi
   atoms at = {0};
   ifmt f = lay_fmt_for(ts, L->char_ratio);
   lay_add_text(&L->in, &at, text, &f, L->r->path, line, false);
-  balanced_para(L, &at, 0, L->st->body_w, ts->size, true);
+  lay_balanced_para(L, &at, 0, L->st->body_w, ts->size, true);
   free(at.a);
   free(at.s);
 }
@@ -982,7 +843,7 @@ static void centred_line(lay *L, const char *text, const ep_text_style *ts, unsi
 // 'title_parts()' - The report's title or subtitle TEXT in text style TS,
 // centred in a measure of W pt INSET in from the body's left edge: each part
 // the author ended with <br/> ('\n' in the model's title_lines) starts a new
-// line and is balanced on its own (balanced_para).
+// line and is balanced on its own (lay_balanced_para()).
 static void title_parts(lay *L, const char *text, const ep_text_style *ts, double inset, double W,
                         unsigned long line) {
   for (const char *p = text; p && *p;) {
@@ -994,7 +855,7 @@ static void title_parts(lay *L, const char *text, const ep_text_style *ts, doubl
     atoms at = {0};
     ifmt f = lay_fmt_for(ts, L->char_ratio);
     lay_add_text(&L->in, &at, part, &f, L->r->path, line, false);
-    balanced_para(L, &at, inset, W, ts->size, true);
+    lay_balanced_para(L, &at, inset, W, ts->size, true);
     free(at.a);
     free(at.s);
     free(part);

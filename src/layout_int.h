@@ -83,6 +83,13 @@ typedef struct lay {
 
 // 'lay_new_line()' - Start a line item.
 line_item *lay_new_line(lay *L);
+// 'lay_line_span()' - Grid rows a line of type SIZE needs (1 unless the type is large for the pitch).
+int lay_line_span(const lay *L, double size);
+// 'lay_balanced_para()' - A centred title (report title, cover, appendix
+// title, heading set centred) from AT in a measure of W pt from the body's
+// left edge plus INSET, broken between words where its meaning allows and
+// balanced (layout_title.c).
+void lay_balanced_para(lay *L, atoms *at, double inset, double W, double size, bool keep);
 // 'lay_set_para()' - Break AT into lines and append them as line items.
 void lay_set_para(lay *L, atoms *at, double first_indent, double rest_indent, ep_halign align, bool keep,
                   const ep_node *section, double size, bool new_page);

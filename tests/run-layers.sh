@@ -44,7 +44,7 @@ cat >"$tmp/layers" <<'EOF'
 5 style style
 6 inline inline
 7 table layout_table layout_chart
-8 layout layout layout_int layout_hint layout_page
+8 layout layout layout_int layout_hint layout_page layout_title
 8 pdf pdf pdf_survey
 9 api evalpdf
 10 cli cli main cli_batch cli_util cli_watch only=api,cli
