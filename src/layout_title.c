@@ -168,6 +168,10 @@ static double span_width(const atoms *at, size_t s, size_t e) {
   return w;
 }
 
+// Steps of meaning_breaks()'s search (a title of four lines takes a few
+// hundred); past them it gives up and the title is balanced as before.
+#define TITLE_SEARCH_STEPS 50000
+
 // The search of meaning_breaks(): the best breaks found so far.
 typedef struct title_search {
   const atoms *at;
@@ -177,6 +181,7 @@ typedef struct title_search {
   double W;
   size_t want;       // breaks to place (lines - 1)
   size_t cur[8], best[8];
+  size_t budget;     // search steps left: a title of many lines gives up (the balancing runs instead)
   double unit;       // what a cost of 1 is worth, in pt of the widest line
   double best_score; // costs × UNIT plus the widest line (pt); INFINITY: none yet
 } title_search;
@@ -186,6 +191,9 @@ typedef struct title_search {
 // (depth-first, lines wider than the measure cut off).
 static void search_breaks(title_search *ts, size_t k, size_t start, size_t from, int cost, double widest,
                           double narrowest) {
+  if (ts->budget == 0)
+    return;
+  ts->budget--;
   if (k == ts->want) {
     double w = span_width(ts->at, start, ts->at->n);
     if (w > ts->W + 0.01)
@@ -234,10 +242,10 @@ static bool meaning_breaks(atoms *at, double W, size_t nl, ep_lb_result *res) {
   // A cost of 1 weighs as much as 15% of the measure on the widest line: a
   // break after 和 that evens two lines beats one after the year that
   // leaves 9 characters over 19; a weak break (3) needs lines far more uneven.
-  title_search ts = {at, pos, cost, npos, W, nl - 1, {0}, {0}, 0.15 * W, INFINITY};
+  title_search ts = {at, pos, cost, npos, W, nl - 1, {0}, {0}, TITLE_SEARCH_STEPS, 0.15 * W, INFINITY};
   search_breaks(&ts, 0, 0, 0, 0, 0, INFINITY);
   bool ok = false;
-  if (isfinite(ts.best_score)) {
+  if (isfinite(ts.best_score) && ts.budget > 0) { // searched to the end
     for (size_t k = 0; k < ts.want; k++)
       at->a[ts.best[k]].flags |= EP_LB_BREAK_BEFORE;
     ep_lb_result r;
