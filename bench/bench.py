@@ -114,6 +114,17 @@ def report_xml(path, sections, paras_per_section, text_fn, title="性能测试�
         f.write("</body>\n</report>\n")
 
 
+def table_xml(path, rows):
+    """Write a report of one general table of ROWS body rows (three columns) under a section."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<report>\n<meta><title>性能测试报告</title></meta>\n<body>\n'
+                '<section title="资金明细"><table><thead><tr><th>序号</th><th>项目名称</th><th>金额（万元）</th></tr>'
+                '</thead><tbody>\n')
+        for i in range(rows):
+            f.write("<tr><td>%d</td><td>第%d项资金按计划拨付</td><td>%d.5</td></tr>\n" % (i + 1, i, i))
+        f.write("</tbody></table></section>\n</body>\n</report>\n")
+
+
 def text_chars(path):
     """Characters of the section titles and paragraphs of a generated report,
     read line by line: the peak RSS a child reports includes this process's
@@ -499,6 +510,18 @@ def main():
                           r100["med"] / r50["med"], r100["cpu"] / r50["cpu"]))
             for _, xml in pair:
                 os.remove(xml)
+        # One long table: a page of rows costs what it holds, whatever the
+        # table's length (each page once looked at every cell of the table).
+        trow = {}
+        for rows in (5000, 20000):
+            xml = os.path.join(tmp, "table.xml")
+            table_xml(xml, rows)
+            r = measure([binp, "render", "-q", xml, "-o", os.path.join(tmp, "table.pdf")], 3, warm=False, env=env)
+            trow[rows] = r
+            os.remove(xml)
+        md.append("\nOne table of 5,000 body rows: %.3f s, %.0f MiB; of 20,000 rows: %.3f s, %.0f MiB: **%.2f×** "
+                  "(4× is linear)." % (trow[5000]["med"], trow[5000]["rss"], trow[20000]["med"], trow[20000]["rss"],
+                                       trow[20000]["med"] / trow[5000]["med"]))
         md.append("")
 
         # 4. High diversity.

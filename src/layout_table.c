@@ -50,6 +50,15 @@ typedef struct ep_table {
   const char *kind;        // element name, for messages
   bool landscape;          // set on rotated pages of its own, in LST's geometry
   ep_style lst;            // the layout with the 版心 turned a quarter (landscape tables)
+  // The placement's index (tbl_index()), so that a page of rows costs what it
+  // holds, not the whole table: the cells by row (each row's in the order they
+  // were added), where each row's cells start in it, the first row a merged
+  // cell reaching row r starts at, whether a merged cell covers row r, and
+  // the rows' tops and bottoms on the page being drawn.
+  size_t *by_row, *row_first; // NCELLS; NROWS + 1
+  int *reach;                 // NROWS
+  bool *merged;               // NROWS
+  double *top, *bot;          // NROWS + 1
 } ep_table;
 
 // 'tbl_geom()' - The geometry T is set in: the layout's, or its turned copy.
@@ -96,6 +105,12 @@ void lay_table_free(ep_table *t) {
   free(t->colx);
   free(t->colw);
   free(t->rowh);
+  free(t->by_row);
+  free(t->row_first);
+  free(t->reach);
+  free(t->merged);
+  free(t->top);
+  free(t->bot);
   free(t);
 }
 
@@ -494,17 +509,65 @@ static double head_height(const ep_table *t, int r) {
   return h;
 }
 
+// 'cmp_size()' - qsort() order of size_t values.
+static int cmp_size(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+// 'tbl_index()' - Build T's placement index (see ep_table), once its cells
+// are all added: linear in the rows and cells.
+static void tbl_index(ep_table *t) {
+  size_t nr = t->nrows > 0 ? (size_t)t->nrows : 0;
+  t->row_first = ep_xcalloc(nr + 2, sizeof *t->row_first);
+  t->by_row = ep_xmalloc((t->ncells ? t->ncells : 1) * sizeof *t->by_row);
+  t->reach = ep_xmalloc((nr ? nr : 1) * sizeof *t->reach);
+  t->merged = ep_xcalloc(nr ? nr : 1, sizeof *t->merged);
+  t->top = ep_xcalloc(nr + 1, sizeof *t->top);
+  t->bot = ep_xcalloc(nr + 1, sizeof *t->bot);
+  int *end = ep_xcalloc(nr ? nr : 1, sizeof *end), *mend = ep_xcalloc(nr ? nr : 1, sizeof *mend);
+  for (size_t i = 0; i < t->ncells; i++) { // counting sort by row, stable
+    const tcell *c = &t->cells[i];
+    t->row_first[c->row + 2]++;
+    int r1 = c->row + c->rowspan < t->nrows ? c->row + c->rowspan : t->nrows;
+    if (r1 > end[c->row])
+      end[c->row] = r1;
+    if (c->rowspan > 1 && r1 > mend[c->row])
+      mend[c->row] = r1;
+  }
+  for (size_t r = 2; r < nr + 2; r++)
+    t->row_first[r] += t->row_first[r - 1];
+  for (size_t i = 0; i < t->ncells; i++)
+    t->by_row[t->row_first[t->cells[i].row + 1]++] = i;
+  // reach[r]: the first start s <= r whose cells reach past r (a start that
+  // stops reaching never reaches again, so the pointer only moves on).
+  int p = 0, cover = 0;
+  for (int r = 0; r < t->nrows; r++) {
+    while (p < r && end[p] <= r)
+      p++;
+    t->reach[r] = p;
+    if (mend[r] > cover)
+      cover = mend[r];
+    t->merged[r] = cover > r;
+  }
+  free(end);
+  free(mend);
+}
+
 // 'draw_rows()' - Rows [A, B), under the header rows when HEADER, at the top Y
 // of PAGE; returns the bottom. A merged cell that starts in the header and
-// reaches into the rows drawn is drawn once over both.
+// reaches into the rows drawn is drawn once over both. Only the cells that
+// start in those header rows, or in the rows from the first one a merged
+// cell reaching row A starts at, are looked at, in the order they were added.
 static double draw_rows(tbl_host *L, ep_table *t, ep_page *page, double y, int a, int b, bool header) {
+  if (!t->by_row)
+    tbl_index(t);
   int nr = t->nrows, h0 = 0, h1 = 0;
   if (header)
     head_range(t, a, &h0, &h1);
   if (h1 > a)
     h1 = a;
-  double *top = ep_xcalloc((size_t)nr + 1, sizeof *top);
-  double *bot = ep_xcalloc((size_t)nr + 1, sizeof *bot);
+  double *top = t->top, *bot = t->bot;
   double yy = y;
   for (int r = h0; r < h1; r++) {
     top[r] = yy;
@@ -516,8 +579,20 @@ static double draw_rows(tbl_host *L, ep_table *t, ep_page *page, double y, int a
     yy -= t->rowh[r];
     bot[r] = yy;
   }
-  for (size_t i = 0; i < t->ncells; i++) {
-    tcell *c = &t->cells[i];
+  int lo = a < nr ? t->reach[a] : a; // body cells start from here on
+  if (lo < h1)
+    lo = h1;
+  int hi = b < nr ? b : nr;
+  size_t nh = h1 > h0 ? t->row_first[h1] - t->row_first[h0] : 0;
+  size_t nb = hi > lo ? t->row_first[hi] - t->row_first[lo] : 0;
+  size_t *pick = ep_xmalloc((nh + nb ? nh + nb : 1) * sizeof *pick), m = 0;
+  for (size_t k = h1 > h0 ? t->row_first[h0] : 0; k < (h1 > h0 ? t->row_first[h1] : 0); k++)
+    pick[m++] = t->by_row[k];
+  for (size_t k = hi > lo ? t->row_first[lo] : 0; k < (hi > lo ? t->row_first[hi] : 0); k++)
+    pick[m++] = t->by_row[k];
+  qsort(pick, m, sizeof *pick, cmp_size);
+  for (size_t j = 0; j < m; j++) {
+    tcell *c = &t->cells[pick[j]];
     int r0 = c->row, r1 = c->row + c->rowspan;
     if (r1 > nr)
       r1 = nr;
@@ -533,8 +608,7 @@ static double draw_rows(tbl_host *L, ep_table *t, ep_page *page, double y, int a
       continue;
     draw_cell(L, t, c, page, top[v0], bot[v1 - 1]);
   }
-  free(top);
-  free(bot);
+  free(pick);
   return yy;
 }
 
@@ -555,13 +629,10 @@ static void table_place_in(tbl_host *L, ep_table *t, ep_page **page, double *y);
 
 // 'row_alone()' - True when no merged cell reaches into or out of row R (such a
 // row is split rather than moved; rows inside a merged group move whole).
-static bool row_alone(const ep_table *t, int r) {
-  for (size_t i = 0; i < t->ncells; i++) {
-    const tcell *c = &t->cells[i];
-    if (c->rowspan > 1 && c->row <= r && c->row + c->rowspan > r)
-      return false;
-  }
-  return true;
+static bool row_alone(ep_table *t, int r) {
+  if (!t->by_row)
+    tbl_index(t);
+  return r < 0 || r >= t->nrows || !t->merged[r];
 }
 
 // 'split_row()' - Row R, taller than a page, set over as many pages as it needs:
@@ -575,10 +646,8 @@ static void split_row(tbl_host *L, ep_table *t, ep_page **page, double *y, int r
       fit = 1;
     bool more = false;
     double h = 0;
-    for (size_t i = 0; i < t->ncells; i++) {
-      tcell *c = &t->cells[i];
-      if (c->row != r)
-        continue;
+    for (size_t q = t->row_first[r]; q < t->row_first[r + 1]; q++) { // the cells of row R (draw_rows() indexed them)
+      tcell *c = &t->cells[t->by_row[q]];
       size_t left = c->res.nlines > c->done ? c->res.nlines - c->done : 0;
       size_t k = left < fit ? left : fit;
       double ch = (double)k * t->lead + 2 * PAD_V;
@@ -587,10 +656,8 @@ static void split_row(tbl_host *L, ep_table *t, ep_page **page, double *y, int r
       if (left > fit)
         more = true;
     }
-    for (size_t i = 0; i < t->ncells; i++) {
-      tcell *c = &t->cells[i];
-      if (c->row != r)
-        continue;
+    for (size_t q = t->row_first[r]; q < t->row_first[r + 1]; q++) {
+      tcell *c = &t->cells[t->by_row[q]];
       double x0 = t->colx[c->col], x1 = t->colx[c->col + c->colspan];
       ep_box *rc = ep_page_add(L->in->dl, *page, EP_BOX_RECT);
       rc->x = x0;
