@@ -189,6 +189,10 @@ bool ep_lb_memo_find(ep_lb_memo *m, const ep_lb_key *k, ep_lb_result *out);
 // it (out of memory, or K's result is held already) RES stays the caller's.
 void ep_lb_memo_keep(ep_lb_memo *m, const ep_lb_key *k, ep_lb_result *res);
 
+// 'ep_lb_memo_probes()' - How many table slots M's look-ups have examined
+// so far (0 for NULL): a test that its inputs spread over the table.
+size_t ep_lb_memo_probes(const ep_lb_memo *m);
+
 // One input for ep_linebreak() and where its result goes: the jobs that
 // ep_linebreak_job() runs, for a caller that breaks several paragraphs at
 // once (on two threads: they share nothing).

@@ -1304,6 +1304,34 @@ START_TEST(memo_keys_and_jobs)
 }
 END_TEST
 
+// Inputs that differ only in their characters (a 目录's entries: the same
+// flags, advances and ink) spread over the memo's table: 20,000 of them kept
+// and found again take a few probes each, not one per entry held (the
+// table's home slot once came from hash bits the characters never reach).
+START_TEST(memo_spreads_inputs_that_differ_in_text_only)
+{
+  ep_lb_memo *m = ep_lb_memo_new();
+  ck_assert_ptr_nonnull(m);
+  enum { N = 20000 };
+  ep_lb_params p;
+  ep_lb_params_init(&p, 448);
+  ep_lb_atom a[3];
+  for (int round = 0; round < 2; round++)
+    for (uint32_t i = 0; i < N; i++) {
+      for (int k = 0; k < 3; k++)
+        a[k] = (ep_lb_atom){0x4E00 + (i >> (8 * k)) % 256 + 256 * (uint32_t)k, 16, 16, 0, 0, 0};
+      ep_lb_result r;
+      ck_assert_int_eq(ep_linebreak_memo(m, a, 3, &p, &r), 0);
+      ck_assert(r.shared);
+      ep_lb_result_free(&r);
+    }
+  size_t probes = ep_lb_memo_probes(m);
+  // 3N slot searches (a miss and a keep, then a hit), under 6 probes each on average
+  ck_assert_msg(probes < (size_t)N * 3 * 6, "%zu probes for %d inputs asked twice", probes, N);
+  ep_lb_memo_free(m);
+}
+END_TEST
+
 // The memo answers a repeated input with the first result, shared (its
 // arrays the memo's, freed by ep_lb_memo_free(); the caller's
 // ep_lb_result_free() frees nothing), and any change to an atom or a
@@ -1453,6 +1481,7 @@ static Suite *linebreak_suite(void)
   tcase_add_test(tc, blanks_follow_the_ink);
   tcase_add_test(tc, empty_spaces_and_bad_arguments);
   tcase_add_test(tc, memo_repeats_results_and_tells_inputs_apart);
+  tcase_add_test(tc, memo_spreads_inputs_that_differ_in_text_only);
   tcase_add_test(tc, memo_keys_and_jobs);
   suite_add_tcase(s, tc);
   TCase *big = tcase_create("scale");
