@@ -112,8 +112,9 @@ static const char no_line_end[] = "（《「『〈【〔“‘([{";
 // Characters that end a place name or an office (乐昌市, 红河州, 民政局).
 static const char title_name_ends[] = "省市县区州旗盟局厅";
 // Two-character words a title's project part usually starts with (…建设/专项资金, …/补助资金)
-// and that never end a compound with the word before (资金 does: 专项资金).
-static const char *const title_part_words[] = {"专项", "项目", "补助", "补贴", "工作", NULL};
+// and that seldom end a compound with the word before (资金 does: 专项资金; so does 项目: 建设项目).
+static const char *const title_part_words[] = {"专项", "补助", "补贴", "工作", NULL};
+
 
 // 'starts_word()' - Whether the atoms of AT from I spell W (UTF-8).
 static bool starts_word(const atoms *at, size_t i, const char *w) {
@@ -123,6 +124,21 @@ static bool starts_word(const atoms *at, size_t i, const char *w) {
       return false;
   }
   return true;
+}
+
+// Words that end the compound they follow in a title (建设项目, 资助项目,
+// 专项资金, 补助资金): glued to a Chinese character before them (glue_tails()).
+static const char *const title_tail_words[] = {"项目", "资金", NULL};
+
+// 'glue_tails()' - No break in title AT before a word of title_tail_words
+// that follows a Chinese character (the line breaker's last resort only).
+static void glue_tails(atoms *at) {
+  for (size_t i = 1; i < at->n; i++) {
+    uint32_t a = at->a[i - 1].cp;
+    for (size_t k = 0; a >= 0x3400 && a <= 0x9FFF && title_tail_words[k]; k++)
+      if (starts_word(at, i, title_tail_words[k]))
+        at->a[i].flags |= EP_LB_GLUE_PREV;
+  }
 }
 
 // 'break_cost()' - The cost of breaking title AT before atom I (0 < I < n):
@@ -280,6 +296,7 @@ void lay_balanced_para(lay *L, atoms *at, double inset, double W, double size, b
   if (!at->n)
     return;
   lay_glue_words(&L->in, at, 0);
+  glue_tails(at);
   ep_lb_result res;
   size_t nl = title_lines(at, W, &res);
   if (nl > 1 && phrase_break(at, W)) { // name / document type, each on its line
