@@ -11,11 +11,14 @@
 #include <string.h>
 
 // 'reserve_atoms()' - Make room in AT for MORE atoms: at least doubled, so
-// that a text's atoms are added with one reallocation at most.
+// that a text's atoms are added with one reallocation at most; a first
+// reservation is what it asks for (at least 4): a table's cells are short
+// and all held at once (16 atoms, 1.8 KB, each, was 60% of a 5,000-row
+// table's heap).
 static void reserve_atoms(atoms *at, size_t more) {
   if (at->cap - at->n >= more)
     return;
-  size_t cap = at->cap ? at->cap * 2 : 16;
+  size_t cap = at->cap ? at->cap * 2 : 4;
   if (cap < at->n + more)
     cap = at->n + more;
   at->a = ep_xrealloc(at->a, cap * sizeof *at->a);
