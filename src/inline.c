@@ -238,8 +238,8 @@ void lay_add_text(inl *L, atoms *at, const char *s, const ifmt *f, const char *f
   }
 }
 
-// 'is_han()' - True for a Han ideograph (the characters words are made of here).
-static bool is_han(uint32_t cp) {
+// 'lay_is_han()' - True for a Han ideograph (the characters words are made of here).
+bool lay_is_han(uint32_t cp) {
   return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
          (cp >= 0x20000 && cp <= 0x3FFFF);
 }
@@ -348,8 +348,8 @@ _Noreturn void lay_out_of_memory(void) {
   abort();
 }
 
-// 'in_set()' - Whether CP is one of the characters of the UTF-8 string SET.
-static bool in_set(uint32_t cp, const char *set) {
+// 'lay_cp_in()' - Whether CP is one of the characters of the UTF-8 string SET.
+bool lay_cp_in(uint32_t cp, const char *set) {
   size_t len = strlen(set);
   for (size_t i = 0; i < len;)
     if (ep_utf8_next(set, len, &i) == cp)
@@ -376,21 +376,21 @@ static void glue_runs(const uint32_t *cps, const bool *word_start, size_t n, boo
     size_t w = i + 1; // the word [i, w)
     while (w < n && !word_start[w])
       w++;
-    if (w - i != 1 || !is_han(cps[i])) {
+    if (w - i != 1 || !lay_is_han(cps[i])) {
       i = w;
       continue;
     }
     size_t e = w; // the run of one-character Han words [i, e)
-    while (e < n && is_han(cps[e]) && (e + 1 == n || word_start[e + 1]))
+    while (e < n && lay_is_han(cps[e]) && (e + 1 == n || word_start[e + 1]))
       e++;
     size_t prev_len = 0; // the Han word before the run, if any
-    for (size_t k = i; k > 0 && is_han(cps[k - 1]); k--) {
+    for (size_t k = i; k > 0 && lay_is_han(cps[k - 1]); k--) {
       prev_len++;
       if (word_start[k - 1])
         break;
     }
     size_t from = i;
-    if (prev_len >= 2 && (e - i == 1 || (!in_set(cps[e - 1], name_ends) && in_set(cps[i], word_tails)))) {
+    if (prev_len >= 2 && (e - i == 1 || (!lay_cp_in(cps[e - 1], name_ends) && lay_cp_in(cps[i], word_tails)))) {
       glue[i] = true; // a tail of the word before
       from = i + 1;
     }
@@ -420,7 +420,7 @@ void lay_glue_words(inl *L, atoms *at, size_t from) {
     }
     glue_runs(cps, inside, n, glue);
     for (size_t i = 1; i < n; i++)
-      if (glue[i] && is_han(cps[i - 1]) && is_han(cps[i]))
+      if (glue[i] && lay_is_han(cps[i - 1]) && lay_is_han(cps[i]))
         at->a[from + i].flags |= EP_LB_GLUE_PREV;
   }
   free(cps);

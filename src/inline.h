@@ -138,6 +138,10 @@ void lay_push_atom(atoms *at, uint32_t cp, double adv, double em, unsigned flags
 void lay_add_text(inl *L, atoms *at, const char *s, const ifmt *f, const char *file, unsigned long line, bool glue);
 // 'lay_inline_text()' - Atoms for the inline children of N.
 void lay_inline_text(inl *L, atoms *at, const ep_node *n, const ifmt *f, int depth);
+// 'lay_is_han()' - True for a Han ideograph (the characters words are made of here).
+bool lay_is_han(uint32_t cp);
+// 'lay_cp_in()' - Whether CP is one of the characters of the UTF-8 string SET.
+bool lay_cp_in(uint32_t cp, const char *set);
 // 'lay_glue_words()' - No line breaks inside the words of atoms [FROM, n) of AT.
 void lay_glue_words(inl *L, atoms *at, size_t from);
 // 'lay_add_lead()' - The bold title of an issue or measure N as its lead-in.

@@ -89,15 +89,6 @@ static bool phrase_break(atoms *at, double W) {
 // ---------------------------------------------------------------------------
 // Breaks that keep a title's meaning (GB/T 9704 7.3.1: 回行时，要做到词意完整)
 
-// 'cp_in()' - Whether CP is one of the characters of the UTF-8 string SET.
-static bool cp_in(uint32_t cp, const char *set) {
-  size_t len = strlen(set);
-  for (size_t i = 0; i < len;)
-    if (ep_utf8_next(set, len, &i) == cp)
-      return true;
-  return false;
-}
-
 // 'is_digit_cp()' - An ASCII or full-width digit.
 static bool is_digit_cp(uint32_t cp) { return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19); }
 
@@ -106,9 +97,6 @@ static bool is_latin_cp(uint32_t cp) {
   return is_digit_cp(cp) || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || cp == '.' || cp == '%';
 }
 
-// Marks a line may not start with, and marks a line may not end with.
-static const char no_line_start[] = "，。、；：？！）》」』〉】〕”’…—·％,.;:?!)]}";
-static const char no_line_end[] = "（《「『〈【〔“‘([{";
 // Characters that end a place name or an office (乐昌市, 红河州, 民政局).
 static const char title_name_ends[] = "省市县区州旗盟局厅";
 // Two-character words a title's project part usually starts with (…建设/专项资金, …/补助资金)
@@ -135,7 +123,7 @@ static const char *const title_tail_words[] = {"项目", "资金", NULL};
 static void glue_tails(atoms *at) {
   for (size_t i = 1; i < at->n; i++) {
     uint32_t a = at->a[i - 1].cp;
-    for (size_t k = 0; a >= 0x3400 && a <= 0x9FFF && title_tail_words[k]; k++)
+    for (size_t k = 0; lay_is_han(a) && title_tail_words[k]; k++)
       if (starts_word(at, i, title_tail_words[k]))
         at->a[i].flags |= EP_LB_GLUE_PREV;
   }
@@ -151,15 +139,15 @@ static void glue_tails(atoms *at) {
 static int break_cost(const atoms *at, size_t i, size_t doc, int paren_depth) {
   uint32_t a = at->a[i - 1].cp, b = at->a[i].cp;
   if ((at->a[i].flags & EP_LB_GLUE_PREV) || a == ' ' || b == ' ' || (is_latin_cp(a) && is_latin_cp(b)) ||
-      cp_in(b, no_line_start) || cp_in(a, no_line_end) || b == EP_LB_OBJECT || a == EP_LB_OBJECT)
+      ep_lb_is_no_start(b) || b == 0x2014 /* — */ || ep_lb_is_no_end(a) || b == EP_LB_OBJECT || a == EP_LB_OBJECT)
     return -1;
   int inside = paren_depth > 0 && b != 0xFF08 /* （ */ ? 3 : 0;
   bool year = (a == 0x5E74 /* 年 */ && i >= 2 && is_digit_cp(at->a[i - 2].cp)) ||
               (a == 0x5EA6 /* 度 */ && i >= 3 && at->a[i - 2].cp == 0x5E74 && is_digit_cp(at->a[i - 3].cp));
   if (i == doc || year || b == 0xFF08 || a == 0xFF09 /* （ ） */ || (i == 2 && starts_word(at, 0, "关于")) ||
-      cp_in(a, title_name_ends))
+      lay_cp_in(a, title_name_ends))
     return inside;
-  if (cp_in(a, "和与及"))
+  if (lay_cp_in(a, "和与及"))
     return 1 + inside;
   for (size_t k = 0; title_part_words[k]; k++)
     if (starts_word(at, i, title_part_words[k]))

@@ -155,10 +155,9 @@ size_t ep_table_place(const ep_node *t, const ep_node ***rows_out, size_t *nrows
   return ncols;
 }
 
-// 'ep_next_node()' - Pre-order successor of N below ROOT (iterative: no recursion).
-ep_node *ep_next_node(const ep_node *n, const ep_node *root) {
-  if (n->first)
-    return n->first;
+// 'next_past()' - Pre-order successor of N below ROOT past N's subtree: its
+// next sibling, else its nearest ancestor's below ROOT (NULL after the last).
+static ep_node *next_past(const ep_node *n, const ep_node *root) {
   while (n && n != root) {
     if (n->next)
       return n->next;
@@ -167,16 +166,13 @@ ep_node *ep_next_node(const ep_node *n, const ep_node *root) {
   return NULL;
 }
 
+// 'ep_next_node()' - Pre-order successor of N below ROOT (iterative: no recursion).
+ep_node *ep_next_node(const ep_node *n, const ep_node *root) { return n->first ? n->first : next_past(n, root); }
+
 // 'ep_next_block()' - Pre-order successor of N below ROOT, entering only block holders (see model.h).
 ep_node *ep_next_block(const ep_node *n, const ep_node *root) {
-  if (n->first && (n->kind == EP_N_BODY || n->kind == EP_N_SECTION || n->kind == EP_N_APPENDIX))
-    return n->first;
-  while (n && n != root) {
-    if (n->next)
-      return n->next;
-    n = n->parent;
-  }
-  return NULL;
+  bool holds = n->kind == EP_N_BODY || n->kind == EP_N_SECTION || n->kind == EP_N_APPENDIX;
+  return holds && n->first ? n->first : next_past(n, root);
 }
 
 typedef struct id_ent {
