@@ -9,6 +9,9 @@
 #include "util.h"
 
 #include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 typedef struct env {
   ep_fontset *fs;
@@ -42,5 +45,27 @@ static inline ep_dlist *lay_out(env *e, ep_report *r, ep_diags *d) {
   ep_diags_init(d);
   return ep_layout_report(r, e->st, d);
 }
+
+// 'done()' - Free what a test made: the display list, diagnostics, report and environment.
+static inline void done(env *e, ep_report *r, ep_diags *d, ep_dlist *dl) {
+  ep_dlist_free(dl);
+  ep_diags_free(d);
+  ep_report_free(r);
+  env_close(e);
+}
+
+// 'load_text()' - Write XML to a temp file and load it.
+static inline ep_report *load_text(const char *xml) {
+  char path[] = "/tmp/evalpdf-layout-XXXXXX";
+  int fd = mkstemp(path);
+  ck_assert_int_ge(fd, 0);
+  ck_assert_int_eq((int)write(fd, xml, strlen(xml)), (int)strlen(xml));
+  close(fd);
+  ep_load_options o = {NULL, EVALPDF_TEST_SOURCE_DIR, NULL, NULL};
+  ep_report *r = ep_report_load(path, &o);
+  unlink(path);
+  return r;
+}
+
 
 #endif
