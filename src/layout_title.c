@@ -34,6 +34,16 @@ static const char *const doc_type_phrases[] = {
     "绩效评价报告书", "绩效自评报告", "绩效评价报告", "绩效自评表", "使用情况的公告", "使用情况公告",
     "使用情况公开", "情况公开", "自评报告", "评价报告", "报告", NULL};
 
+// 'starts_word()' - Whether the atoms of AT from I spell W (UTF-8).
+static bool starts_word(const atoms *at, size_t i, const char *w) {
+  size_t len = strlen(w);
+  for (size_t k = 0; k < len; i++) {
+    if (i >= at->n || at->a[i].cp != ep_utf8_next(w, len, &k))
+      return false;
+  }
+  return true;
+}
+
 // 'doc_type_start()' - The index of the first atom of the document-type phrase
 // AT ends with (trailing spaces ignored), or 0 when it ends with none or the
 // phrase is the whole title.
@@ -44,20 +54,9 @@ static size_t doc_type_start(const atoms *at) {
   for (size_t k = 0; doc_type_phrases[k]; k++) {
     const char *p = doc_type_phrases[k];
     size_t plen = strlen(p), ncp = 0;
-    uint32_t cps[16];
-    for (size_t i = 0; i < plen && ncp < 16;) {
-      size_t l = ep_utf8_decode((const unsigned char *)p + i, plen - i, &cps[ncp]);
-      if (!l)
-        break;
-      i += l;
-      ncp++;
-    }
-    if (ncp == 0 || ncp >= end)
-      continue;
-    size_t i = 0;
-    while (i < ncp && at->a[end - ncp + i].cp == cps[i])
-      i++;
-    if (i == ncp)
+    for (size_t i = 0; i < plen; ncp++)
+      ep_utf8_next(p, plen, &i);
+    if (ncp > 0 && ncp < end && starts_word(at, end - ncp, p))
       return end - ncp;
   }
   return 0;
@@ -103,16 +102,6 @@ static const char title_name_ends[] = "省市县区州旗盟局厅";
 // and that seldom end a compound with the word before (资金 does: 专项资金; so does 项目: 建设项目).
 static const char *const title_part_words[] = {"专项", "补助", "补贴", "工作", NULL};
 
-
-// 'starts_word()' - Whether the atoms of AT from I spell W (UTF-8).
-static bool starts_word(const atoms *at, size_t i, const char *w) {
-  size_t len = strlen(w);
-  for (size_t k = 0; k < len; i++) {
-    if (i >= at->n || at->a[i].cp != ep_utf8_next(w, len, &k))
-      return false;
-  }
-  return true;
-}
 
 // Words that end the compound they follow in a title (建设项目, 资助项目,
 // 专项资金, 补助资金): glued to a Chinese character before them (glue_tails()).
