@@ -150,6 +150,15 @@ void ep_lb_params_init(ep_lb_params *p, double width);
 int ep_linebreak(const ep_lb_atom *atoms, size_t n, const ep_lb_params *p,
                  ep_lb_result *out);
 
+// 'ep_linebreak_window()' - ep_linebreak() breaking at most WINDOW atoms at a
+// time (ep_linebreak() uses EP_LB_WINDOW; SIZE_MAX: the paragraph at once):
+// the lines of each window up to three quarters into it are kept and the
+// next window starts at the first line not kept, so that the scratch memory
+// is one window's. Same arguments, result and return values.
+#define EP_LB_WINDOW 16384
+int ep_linebreak_window(const ep_lb_atom *atoms, size_t n, const ep_lb_params *p, size_t window,
+                        ep_lb_result *out);
+
 // A memo of ep_linebreak() results, for a layout that runs several passes
 // over the same paragraphs (while the page numbers of its 目录 settle): a
 // paragraph with the same atoms and parameters gets a copy of the result

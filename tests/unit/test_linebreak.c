@@ -1189,15 +1189,18 @@ START_TEST(paragraph_of_200000_chars_completes)
 }
 END_TEST
 
-// 'memory_is_linear' - Scratch memory doubles when the paragraph doubles.
+// 'memory_is_linear' - Scratch memory doubles when a paragraph broken at once doubles.
 START_TEST(memory_is_linear)
 {
   size_t n1, n2;
   ep_lb_atom *a1 = big_paragraph(100000, &n1);
   ep_lb_atom *a2 = big_paragraph(200000, &n2);
   ep_lb_result r1, r2;
-  run(a1, n1, FIRST, MEASURE, &r1);
-  run(a2, n2, FIRST, MEASURE, &r2);
+  ep_lb_params p;
+  ep_lb_params_init(&p, MEASURE);
+  p.first_width = FIRST;
+  ck_assert_int_eq(ep_linebreak_window(a1, n1, &p, SIZE_MAX, &r1), 0); // at once: not windowed
+  ck_assert_int_eq(ep_linebreak_window(a2, n2, &p, SIZE_MAX, &r2), 0);
   double ratio = (double)r2.work_bytes / (double)r1.work_bytes;
   ck_assert_double_ge(ratio, 1.99);
   ck_assert_double_le(ratio, 2.01);
@@ -1207,6 +1210,48 @@ START_TEST(memory_is_linear)
   ep_lb_result_free(&r2);
   free(a1);
   free(a2);
+}
+END_TEST
+
+static bool same_result(const ep_lb_result *a, const ep_lb_result *b);
+
+// 'long_paragraph_is_broken_a_window_at_a_time' - A paragraph longer than
+// the window needs one window's scratch memory, keeps every rule, and takes
+// about as many lines as when broken at once (not always the same lines:
+// where several sets of breaks cost the same, which one the search keeps
+// depends on where it ends).
+START_TEST(long_paragraph_is_broken_a_window_at_a_time)
+{
+  size_t n;
+  ep_lb_atom *a = big_paragraph(200000, &n);
+  ep_lb_params p;
+  ep_lb_params_init(&p, MEASURE);
+  p.first_width = FIRST;
+  ep_lb_result whole, win, small;
+  ck_assert_int_eq(ep_linebreak_window(a, n, &p, SIZE_MAX, &whole), 0);
+  ck_assert_int_eq(ep_linebreak(a, n, &p, &win), 0);
+  ck_assert_int_eq(ep_linebreak_window(a, n, &p, 1000, &small), 0);
+  check_paragraph(a, n, &win, FIRST, MEASURE);
+  check_paragraph(a, n, &small, FIRST, MEASURE);
+  ck_assert_int_eq(win.pass, 1);
+  ck_assert_uint_le(win.work_bytes, whole.work_bytes / 8);
+  ck_assert_uint_le(small.work_bytes, win.work_bytes);
+  for (const ep_lb_result *r = &win; r; r = r == &win ? &small : NULL) {
+    double d = (double)r->nlines - (double)whole.nlines;
+    ck_assert_msg(fabs(d) <= whole.nlines / 200.0, "%zu lines against %zu broken at once", r->nlines,
+                  whole.nlines);
+  }
+  // Shorter than the window: exactly the result broken at once.
+  ep_lb_result one, at_once;
+  ck_assert_int_eq(ep_linebreak_window(a, 3000, &p, 4096, &one), 0);
+  ck_assert_int_eq(ep_linebreak_window(a, 3000, &p, SIZE_MAX, &at_once), 0);
+  ck_assert(same_result(&one, &at_once));
+  ep_lb_result_free(&whole);
+  ep_lb_result_free(&win);
+  ep_lb_result_free(&small);
+  ep_lb_result_free(&one);
+  ep_lb_result_free(&at_once);
+  free(a);
 }
 END_TEST
 
@@ -1451,6 +1496,7 @@ static Suite *linebreak_suite(void)
   TCase *tc = tcase_create("rules");
   tcase_add_test(tc, kinsoku_sets_match_the_checker);
   tcase_add_test(tc, early_stop_changes_no_result);
+  tcase_add_test(tc, long_paragraph_is_broken_a_window_at_a_time);
   tcase_add_test(tc, grid_28_chars_per_line_fill_the_measure);
   tcase_add_test(tc, indented_first_line_holds_26);
   tcase_add_test(tc, report_paragraphs_keep_every_rule);
