@@ -1096,9 +1096,10 @@ static bool lb_fill_result(const lb_ctx *c, ep_lb_result *out)
 }
 
 // 'lb_break_whole()' - ep_linebreak() of the N atoms at once (N > 0, the
-// arguments checked).
+// arguments checked); *OUT is zeroed first, also on failure.
 static int lb_break_whole(const ep_lb_atom *atoms, size_t n, const ep_lb_params *p, ep_lb_result *out)
 {
+  memset(out, 0, sizeof *out);
   lb_ctx c;
   lb_ctx_init(&c, atoms, n, p);
   out->x = malloc(n * sizeof(double));
