@@ -1180,7 +1180,7 @@ int ep_linebreak_window(const ep_lb_atom *atoms, size_t n, const ep_lb_params *p
   // What makes a line good lies within a few lines of it, so the lines are
   // as good as the whole paragraph's search gives, though not always the
   // same ones: where several sets of breaks cost the same, the one kept
-  // depends on where the search ends (tests/unit/test_linebreak.c). The
+  // depends on where the search ends (tests/unit/test_linebreak_scale.c). The
   // scratch memory is one window's (some 360 bytes per atom) instead of
   // the paragraph's: a paragraph of 4 million characters took 1.7 GB and
   // 5.1 s to render, 0.76 GB and 2.2 s now.
@@ -1188,10 +1188,14 @@ int ep_linebreak_window(const ep_lb_atom *atoms, size_t n, const ep_lb_params *p
   out->pass = 1;
   out->x = malloc(n * sizeof(double));
   out->w = malloc(n * sizeof(double));
+  if (!out->x || !out->w) {
+    ep_lb_result_free(out);
+    return -1;
+  }
   size_t cap = 0;
   ep_lb_params wp = *p;
-  bool ok = out->x && out->w;
-  int rc = ok ? 0 : -1;
+  bool ok = true;
+  int rc = 0;
   for (size_t s = 0; ok && s < n;) {
     size_t m = n - s < window ? n - s : window;
     ep_lb_result r;
@@ -1202,9 +1206,9 @@ int ep_linebreak_window(const ep_lb_atom *atoms, size_t n, const ep_lb_params *p
       keep = 0;
       while (keep + 1 < r.nlines && r.lines[keep].end <= window / 4 * 3)
         keep++;
-      upto = keep < r.nlines ? r.lines[keep].start : 0;
+      upto = r.lines[keep].start; // a result has at least one line
     }
-    if (keep == 0 || upto == 0) { // a window of one line: the paragraph at once
+    if (keep == 0 || upto == 0) { // no line kept (a window of one line): the paragraph at once
       ep_lb_result_free(&r);
       ep_lb_result_free(out);
       return lb_break_whole(atoms, n, p, out);

@@ -151,7 +151,7 @@ int ep_linebreak(const ep_lb_atom *atoms, size_t n, const ep_lb_params *p,
                  ep_lb_result *out);
 
 // 'ep_linebreak_window()' - ep_linebreak() breaking at most WINDOW atoms at a
-// time (ep_linebreak() uses EP_LB_WINDOW; SIZE_MAX: the paragraph at once):
+// time (ep_linebreak() uses EP_LB_WINDOW; SIZE_MAX or below 64: the paragraph at once):
 // the lines of each window up to three quarters into it are kept and the
 // next window starts at the first line not kept, so that the scratch memory
 // is one window's. Same arguments, result and return values.
