@@ -183,6 +183,17 @@ evalpdf_status evalpdf_context_prepare(evalpdf_context *ctx, const char *layout)
 // it must be freed first.
 void evalpdf_context_free(evalpdf_context *ctx);
 
+// 'evalpdf_context_end()' - For a program about to exit without freeing CTX:
+// end CTX's prepare thread (joined, as evalpdf_context_free() does), so that
+// no thread reads or writes anything of CTX's afterwards, but do not wait
+// for the thread that closes the output file a render replaced: dropping
+// that file costs 0.2-0.6 ms, which the exit then overlaps with its own
+// release of the process's memory and font mappings (exiting at once was
+// 0.36 ms faster than freeing the context first, on a virtual machine). CTX
+// stays the caller's (NULL is allowed) and may afterwards only be passed to
+// evalpdf_context_free(), which waits for that thread too.
+void evalpdf_context_end(evalpdf_context *ctx);
+
 // 'evalpdf_context_data_dir()' - The data directory in use, and in *SOURCE (if
 // not NULL) where it came from: "EVALPDF_DATA", "installed", "source tree"
 // or "option". Borrowed strings, valid while CTX lives.

@@ -334,11 +334,10 @@ evalpdf_status evalpdf_context_new(const evalpdf_options *opts, evalpdf_context 
   return EVALPDF_OK;
 }
 
-// 'evalpdf_context_free()' - Free a context.
-void evalpdf_context_free(evalpdf_context *ctx) {
-  if (!ctx)
-    return;
-  if (ctx->prep_on && ctx->prep_early) { // one still waiting for a layout gets none
+// 'prep_end()' - End CTX's prepare thread, if one was started: one still
+// waiting for a layout gets none; then join it.
+static void prep_end(evalpdf_context *ctx) {
+  if (ctx->prep_on && ctx->prep_early) {
     pthread_mutex_lock(&ctx->prep_mx);
     ctx->prep_cancel = true;
     pthread_cond_signal(&ctx->prep_cv);
@@ -346,6 +345,22 @@ void evalpdf_context_free(evalpdf_context *ctx) {
   }
   if (ctx->prep_on)
     pthread_join(ctx->prep, NULL);
+  ctx->prep_on = false;
+}
+
+// 'evalpdf_context_end()' - A context's threads done with it, for an exit (see evalpdf.h).
+void evalpdf_context_end(evalpdf_context *ctx) {
+  if (!ctx)
+    return;
+  prep_end(ctx);
+  ep_sweeps_stop(&ctx->sweeps);
+}
+
+// 'evalpdf_context_free()' - Free a context.
+void evalpdf_context_free(evalpdf_context *ctx) {
+  if (!ctx)
+    return;
+  prep_end(ctx);
   ep_relay_free(ctx->relay);
   free(ctx->prep_path);
   for (size_t i = 0; i < ctx->nstyles; i++) {

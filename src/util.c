@@ -887,8 +887,9 @@ void ep_sweeps_init(ep_sweeps *s) {
   s->wait_fd = -1;
 }
 
-// 'ep_sweeps_free()' - Free the folder names the set holds.
-void ep_sweeps_free(ep_sweeps *s) {
+// 'ep_sweeps_stop()' - Tell a releasing thread started ahead that no file
+// will come (see util.h).
+void ep_sweeps_stop(ep_sweeps *s) {
   pthread_mutex_lock(&s->lock);
   if (s->waiting) { // started ahead, and no file came
     pthread_mutex_lock(&s->wait_lock);
@@ -897,6 +898,11 @@ void ep_sweeps_free(ep_sweeps *s) {
     pthread_mutex_unlock(&s->wait_lock);
   }
   pthread_mutex_unlock(&s->lock);
+}
+
+// 'ep_sweeps_free()' - Free the folder names the set holds.
+void ep_sweeps_free(ep_sweeps *s) {
+  ep_sweeps_stop(s);
   if (s->releasing)
     pthread_join(s->releaser, NULL);
   for (unsigned i = 0; i < EP_SWEEP_SLOTS; i++)

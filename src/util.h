@@ -314,6 +314,13 @@ void ep_sweeps_init(ep_sweeps *s);
 // caller's), once the file it is releasing is released.
 void ep_sweeps_free(ep_sweeps *s);
 
+// 'ep_sweeps_stop()' - Tell S's releasing thread, when it was started ahead
+// (ep_sweeps_ready()) and given no descriptor, that none will come. It then
+// ends without touching S again, as one given a descriptor does once it has
+// read it: only closing that descriptor may still be under way (a program
+// about to exit need not wait for that; ep_sweeps_free() joins the thread).
+void ep_sweeps_stop(ep_sweeps *s);
+
 // 'ep_sweeps_release()' - Close FD (taken over), the last reference to a
 // file an output replaced, on a thread of S's (S NULL, or no thread: now).
 // Dropping a replaced file's inode frees its blocks and page cache, which

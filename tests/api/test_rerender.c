@@ -351,6 +351,39 @@ int main(int argc, char **argv) {
     evalpdf_context_free(ectx);
   }
 
+  // evalpdf_context_end(): a prepared context renders twice to one file (the
+  // second replaces the first, whose release runs on a thread of the
+  // context's); ended, the file holds the whole second PDF, and the context
+  // can still be freed (which waits for that thread). Ended before it was
+  // prepared, the waiting prepare thread ends too.
+  for (int mode = 0; mode < 2; mode++) {
+    evalpdf_options eo;
+    evalpdf_options_init(&eo);
+    eo.flags = EVALPDF_OPT_PREPARE;
+    evalpdf_context *ectx = NULL;
+    check(evalpdf_context_new(&eo, &ectx, err, sizeof err) == EVALPDF_OK, "context to end %d: %s", mode, err);
+    if (mode == 1) {
+      evalpdf_context_end(ectx);
+      evalpdf_context_free(ectx);
+      continue;
+    }
+    check(evalpdf_context_prepare(ectx, NULL) == EVALPDF_OK, "context to end: prepare");
+    evalpdf_document *edoc = NULL;
+    check(evalpdf_document_load(ectx, argv[1], &edoc) == ls, "load in a context to end");
+    char out[4096];
+    snprintf(out, sizeof out, "%s/ended.pdf", argv[2]);
+    for (int k = 0; k < 2; k++)
+      check(edoc && evalpdf_document_render(edoc, &ro, out) == EVALPDF_OK, "render %d to %s", k, out);
+    evalpdf_document_free(edoc);
+    evalpdf_context_end(ectx);
+    size_t elen = 0;
+    char *epdf = read_file(out, &elen);
+    check(epdf && elen == len[0] && !memcmp(epdf, pdf[0], elen), "the file rendered before the end is whole");
+    free(epdf);
+    evalpdf_context_end(NULL);
+    evalpdf_context_free(ectx);
+  }
+
   for (int i = 0; i < 3; i++) {
     evalpdf_free(pdf[i]);
     free(diag[i]);
