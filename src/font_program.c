@@ -272,6 +272,8 @@ bool ep_face_program_deflate(ep_face *face, const uint32_t *cps, size_t n, const
   struct libdeflate_compressor *c = libdeflate_alloc_compressor(PROGRAM_LEVEL);
   size_t bound = c ? libdeflate_zlib_compress_bound(c, raw->len) : 0;
   unsigned char *data = c ? ep_xmalloc(bound) : NULL;
+  if (data)
+    ep_populate(data, bound);
   size_t len = c ? libdeflate_zlib_compress(c, in, raw->len, data, bound) : 0;
   libdeflate_free_compressor(c);
   free(again);

@@ -104,6 +104,7 @@ static void ob_reserve(obuf *b, size_t n) {
   if (b->cap - b->len < n) {
     b->p = ep_xrealloc(b->p, b->len + n);
     b->cap = b->len + n;
+    ep_populate(b->p + b->len, n); // the glyphs fill it next
   }
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -53,6 +54,21 @@ void *ep_xrealloc(void *p, size_t n) {
   if (!r)
     oom(n);
   return r;
+}
+
+// 'ep_populate()' - Fault in a buffer about to be filled, in one call (see util.h).
+void ep_populate(void *p, size_t n) {
+#ifdef MADV_POPULATE_WRITE
+  if (n < EP_POPULATE_MIN)
+    return;
+  long ps = sysconf(_SC_PAGESIZE);
+  const uintptr_t page = ps > 0 ? (uintptr_t)ps : 4096;
+  uintptr_t from = ((uintptr_t)p + page - 1) & ~(page - 1), to = ((uintptr_t)p + n) & ~(page - 1);
+  if (to > from)
+    (void)madvise((void *)from, to - from, MADV_POPULATE_WRITE); // a hint: failure is harmless
+#else
+  (void)p, (void)n;
+#endif
 }
 
 // 'ep_blob_take()' - A blob owning DATA (see util.h).
