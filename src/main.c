@@ -568,10 +568,12 @@ typedef struct heap_job {
 } heap_job;
 
 // 'heap_estimate()' - The heap a render of the report at PATH will use on
-// its thread, in bytes, from its size and its number of tags (each '<'): 1
-// MiB (faces' caches, the line breaker's and the layout's first blocks,
-// whatever the report: the example's render thread grew its heap by 1.45
-// MiB) and 7 bytes per input byte and 280 per tag, some 92% of what
+// its thread, in bytes, from its size and its number of tags (each '<'):
+// 1.75 MiB (faces' caches, the line breaker's and the layout's first blocks,
+// whatever the report: the example's render thread reached 1.7 MiB above
+// the heap's start on 2026-12-04, where 1 MiB left it some 110 page faults
+// of its own: 0.27 ms more for a first render; 2.5 MiB was 0.15 ms slower
+// than 1.75) and 7 bytes per input byte and 280 per tag, some 92% of what
 // generated reports of 500 to 5,000 pages and 10k to 100k sections used
 // (7.6 and 288, with 15 MiB of the peak resident set not on the heap), so
 // that little is faulted in that the render does not use (what it does use
@@ -592,7 +594,7 @@ static size_t heap_estimate(const char *path) {
   }
   close(fd);
   free(buf);
-  return got < 0 || !buf ? 0 : ((size_t)1 << 20) + bytes * 7 + tags * 280;
+  return got < 0 || !buf ? 0 : ((size_t)7 << 18) + bytes * 7 + tags * 280;
 }
 
 // 'number_in()' - The first decimal number in the file at PATH after the text
