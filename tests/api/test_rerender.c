@@ -78,6 +78,18 @@ static unsigned char *fresh_render(const char *doc_path, const char *layout, siz
   return out;
 }
 
+// 'early_context()' - A new context made with EVALPDF_OPT_PREPARE (its font
+// list starts at once), checked as WHAT number MODE; NULL when it failed.
+static evalpdf_context *early_context(const char *what, int mode) {
+  evalpdf_options eo;
+  evalpdf_options_init(&eo);
+  eo.flags = EVALPDF_OPT_PREPARE;
+  evalpdf_context *c = NULL;
+  char err[1024] = "";
+  check(evalpdf_context_new(&eo, &c, err, sizeof err) == EVALPDF_OK, "%s %d: %s", what, mode, err);
+  return c;
+}
+
 // 'check_layout_edits()' - A layout file edited between renders of one
 // document in one context: each render uses the file as it is then (the
 // same bytes as a new context gives), a broken edit is reported at the next
@@ -323,11 +335,7 @@ int main(int argc, char **argv) {
   // thread is ended by evalpdf_context_free(), not joined forever); freed
   // at once, it ends as well.
   for (int mode = 0; mode < 3; mode++) {
-    evalpdf_options eo;
-    evalpdf_options_init(&eo);
-    eo.flags = EVALPDF_OPT_PREPARE;
-    evalpdf_context *ectx = NULL;
-    check(evalpdf_context_new(&eo, &ectx, err, sizeof err) == EVALPDF_OK, "early context %d: %s", mode, err);
+    evalpdf_context *ectx = early_context("early context", mode);
     if (mode == 2) {
       evalpdf_context_free(ectx);
       continue;
@@ -357,11 +365,7 @@ int main(int argc, char **argv) {
   // can still be freed (which waits for that thread). Ended before it was
   // prepared, the waiting prepare thread ends too.
   for (int mode = 0; mode < 2; mode++) {
-    evalpdf_options eo;
-    evalpdf_options_init(&eo);
-    eo.flags = EVALPDF_OPT_PREPARE;
-    evalpdf_context *ectx = NULL;
-    check(evalpdf_context_new(&eo, &ectx, err, sizeof err) == EVALPDF_OK, "context to end %d: %s", mode, err);
+    evalpdf_context *ectx = early_context("context to end", mode);
     if (mode == 1) {
       evalpdf_context_end(ectx);
       evalpdf_context_free(ectx);
