@@ -71,6 +71,19 @@ void ep_populate(void *p, size_t n) {
 #endif
 }
 
+// 'ep_populate_read()' - Map a file's pages about to be read, in one call (see util.h).
+void ep_populate_read(const void *p, size_t n) {
+#ifdef MADV_POPULATE_READ
+  long ps = sysconf(_SC_PAGESIZE);
+  const uintptr_t page = ps > 0 ? (uintptr_t)ps : 4096;
+  uintptr_t from = (uintptr_t)p & ~(page - 1), to = (uintptr_t)p + n;
+  if (n && to > from)
+    (void)madvise((void *)from, to - from, MADV_POPULATE_READ); // a hint: failure is harmless
+#else
+  (void)p, (void)n;
+#endif
+}
+
 // 'ep_blob_take()' - A blob owning DATA (see util.h).
 ep_blob *ep_blob_take(unsigned char *data, size_t len) {
   ep_blob *b = ep_xmalloc(sizeof *b);

@@ -28,6 +28,14 @@ void *ep_xrealloc(void *p, size_t n);
 // it (before Linux 5.14). Never changes any output.
 #define EP_POPULATE_MIN ((size_t)64 << 10)
 void ep_populate(void *p, size_t n);
+
+// 'ep_populate_read()' - Map now the whole pages of the N bytes at P, a
+// read-only mapping of a file (MADV_POPULATE_READ) that the caller is about
+// to read here and there: one system call instead of a page fault for every
+// 64 KiB the reads reach (the kernel maps 16 pages around each fault). On
+// the 2026-12-04 test VM a fault cost 15-20 us and populating 0.12 us a
+// page. A hint: nothing where the kernel lacks it (before Linux 5.14).
+void ep_populate_read(const void *p, size_t n);
 char *ep_xstrdup(const char *s);
 
 // A shared, immutable byte block with a reference count: a font program
