@@ -38,8 +38,15 @@ enum {
 typedef struct cli_heap {
   char *start;
   size_t len;
-  bool huge; // backed with huge pages (START is then 2 MiB-aligned)
+  bool huge;       // backed with huge pages (START is then 2 MiB-aligned)
+  char *huge_from; // in small pages: where a part that heap_ahead() may put in huge pages begins
+                   // (2 MiB-aligned, CLI_HEAP_HEAD bytes past START), or NULL
 } cli_heap;
+
+// How much of a small-page heap comes before its part in huge pages: what
+// the render thread allocates before heap_ahead()'s thread has faulted the
+// first huge page in (main.c).
+#define CLI_HEAP_HEAD ((size_t)512 << 10)
 
 // State of one run: the parsed command line, the context, and what was printed.
 typedef struct cli_state {

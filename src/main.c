@@ -657,8 +657,19 @@ static void *populate_main(void *arg) {
   unsigned long long room = want > ((size_t)16 << 20) ? memory_room() / 4 : want;
   if (want > room)
     want = (size_t)room & ~(page - 1);
-  if (want)
+  // A heap with a part in huge pages (heap_ahead()): its head in small
+  // pages first, which the render thread is using already, then the huge
+  // pages the rest of the estimate reaches into, whole.
+  uintptr_t ahead = (uintptr_t)j->heap.huge_from;
+  if (want && ahead > start && ahead - start < want) {
+    const size_t huge = (size_t)2 << 20;
+    size_t head = ahead - start, rest = (want - head + huge - 1) & ~(huge - 1);
+    madvise((void *)start, head, MADV_POPULATE_WRITE);
+    if (rest <= start + len - ahead)
+      madvise((void *)ahead, rest, MADV_POPULATE_WRITE);
+  } else if (want) {
     madvise((void *)start, want, MADV_POPULATE_WRITE);
+  }
 #endif
   free(j->path);
   free(j);
@@ -684,6 +695,19 @@ static void *populate_main(void *arg) {
 // 3-8 ms into main(), when the render thread had taken most of those faults
 // itself (9-10 us each on the 2026-12-04 test VM); from there, on the other
 // core, a first render of the example took 0.46 ms less.
+// A small-page heap laid out with a head (tune_memory()) is put in huge
+// pages past it, and this thread faults those in after the head: on the
+// 2026-12-04 test VM a small page faulted in ahead still cost its first
+// toucher 4.7 us (the host maps each guest page on first access; a 2 MiB
+// page is mapped once), 14 us when not, while a huge page took 0.1-0.3 ms
+// (or ~3.5 ms where the host had to back it anew, paid here, on the other
+// core). The render thread allocates its first ~400 KiB before that is
+// done, hence the head. A first render of the example took 1.6 ms less
+// right after a Typst run (60 rounds; heads of 256 KiB and 1 MiB were 0.4
+// and 1.4 ms slower than 512 KiB); with the program cache 2.1 ms less.
+// All in huge pages from the start (the render thread faulting them in
+// itself) was as fast back to back but, after a Typst run, slower in one
+// run of three (p90 of 21-24 ms against 19-20).
 // Nothing here changes any output.
 static void heap_ahead(const cli_heap *heap, const char *path) {
   struct stat sb;
@@ -698,6 +722,11 @@ static void heap_ahead(const cli_heap *heap, const char *path) {
     return;
   }
   *j = (heap_job){*heap, copy};
+  // The part past the heap's head in huge pages: advised now, before the
+  // render thread allocates there; the thread below faults them in.
+  if (heap->huge_from && madvise(heap->huge_from, (heap->len - (size_t)(heap->huge_from - heap->start)) & ~(((size_t)2 << 20) - 1),
+                                 MADV_HUGEPAGE) != 0)
+    j->heap.huge_from = NULL; // (no huge pages here: the heap stays in small pages)
   pthread_attr_t attr;
   pthread_t t;
   bool ok = pthread_attr_init(&attr) == 0;
@@ -971,7 +1000,9 @@ static long fault_ns(char *p, size_t n, size_t page) {
 // that may be refused), and since they come in aligned 2 MiB blocks and the
 // heap's start is not aligned, the part below the first boundary is taken
 // by one block that is never written, so that everything allocated later
-// comes from the huge pages. Otherwise all of it stays in small pages.
+// comes from the huge pages. Otherwise the heap starts in small pages, and
+// the same kind of block places its start CLI_HEAP_HEAD bytes below a 2 MiB
+// boundary, past which heap_ahead() may put it in huge pages (see there).
 // Nothing here changes any output.
 // Returns that block (to be freed at exit), or NULL; *HEAP is set to the
 // reservation's free part (for heap_ahead()) when there is one.
@@ -1009,14 +1040,24 @@ static void *tune_memory(bool one_arena, cli_heap *heap) {
     }
     uintptr_t from = ((uintptr_t)before + huge - 1) & ~(huge - 1);
     if (ns < DEAR_FAULT_NS || (uintptr_t)after <= from + huge) {
-      *heap = (cli_heap){(char *)top, (uintptr_t)after - top, false};
-      return NULL;
+      // Small pages, but laid out so that heap_ahead() can put all but the
+      // first CLI_HEAP_HEAD bytes in huge pages: a block that is never
+      // written (as below) moves the heap's start to that much below a 2
+      // MiB boundary.
+      uintptr_t ahead = (top + 2 * page + CLI_HEAP_HEAD + huge - 1) & ~(huge - 1);
+      if ((uintptr_t)after <= ahead + huge) {
+        *heap = (cli_heap){(char *)top, (uintptr_t)after - top, false, NULL};
+        return NULL;
+      }
+      uintptr_t start = ahead - CLI_HEAP_HEAD;
+      *heap = (cli_heap){(char *)start, (uintptr_t)after - start, false, (char *)ahead};
+      return malloc(start - top - 2 * sizeof(size_t)); // ends at START (a multiple of 16 above TOP)
     }
     if (one_arena) // no thread has been started yet
       mallopt(M_ARENA_MAX, 1);
     size_t len = ((uintptr_t)after - from) & ~(huge - 1);
     if (madvise((void *)from, len, MADV_HUGEPAGE) == 0) // a hint: failure is harmless
-      *heap = (cli_heap){(char *)from, len, true};
+      *heap = (cli_heap){(char *)from, len, true, NULL};
     // A block ending at FROM leaves the next allocation there. It is never
     // used (it is freed at exit), costs address space only, and its header
     // is the one byte range it writes, next to the old break.
@@ -1195,7 +1236,7 @@ int main(int argc, char **argv) {
   map_code();
   open_std_fds();
   int batch_at = batch_command(argc, argv);
-  cli_heap heap = {NULL, 0, false};
+  cli_heap heap = {NULL, 0, false, NULL};
   void *below_huge = tune_memory(!batch_at, &heap);
   // The context run() leaves to the exit: static, so that it stays reachable
   // (a leak checker counts it as such) until the process has ended.
