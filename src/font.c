@@ -7,7 +7,7 @@
 #undef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700 // realpath() (XSI in glibc's view)
 #endif
-#define _DEFAULT_SOURCE 1 // madvise(), MADV_POPULATE_READ
+#define _DEFAULT_SOURCE 1 // MADV_POPULATE_READ (populate_tables())
 #include "font_face.h"
 #include "fontcache.h"
 #include "subset.h"
@@ -581,8 +581,6 @@ static void populate_tables(const unsigned char *data, size_t len, unsigned inde
         }
       }
   }
-  long pg = sysconf(_SC_PAGESIZE);
-  size_t page = pg > 0 ? (size_t)pg : 4096;
   for (size_t i = 0; i < n; i++) { // in file order, runs less than 64 KiB apart merged
     for (size_t j = i + 1; j < n; j++)
       if (from[j] < from[i]) {
@@ -598,8 +596,7 @@ static void populate_tables(const unsigned char *data, size_t len, unsigned inde
         b = to[i];
       i++;
     }
-    size_t start = a / page * page;
-    (void)madvise((void *)(data + start), b - start, MADV_POPULATE_READ); // failure is harmless
+    ep_populate_read(data + a, b - a);
   }
 #else
   (void)data;
