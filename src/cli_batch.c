@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -899,16 +900,68 @@ typedef struct pool {
   size_t n, next;
   void (*step)(batch *b, size_t i);
   pthread_mutex_t lock;
+  pthread_t caller; // the thread running the phase (it works too)
 } pool;
 
 // 'stopping()' - Whether to start no new job (--fail-fast after a failure, Ctrl-C).
 static bool stopping(batch *b) { return atomic_load(&b->stop) || cli_interrupted(); }
 
+// 'arena_huge_pages()' - Let this thread's malloc arena grow in transparent
+// huge pages, as the main heap does (main.c tune_memory()). glibc gives a
+// second thread an arena of its own: one mapping of ARENA_SPAN bytes,
+// aligned to that size, in small pages. On the 2026-12-04 test VM a first
+// touch of a small page cost ~14 us, and the second worker of `batch -j2`
+// took ~1,900 such faults over 100 county reports. The advice is given
+// only when /proc/self/maps shows an anonymous mapping starting at the
+// aligned address below a block just allocated, and nothing but anonymous
+// mappings up to the span's end (the main heap is named [heap] and is left
+// alone). The arena's first 2 MiB, whose page
+// table the arena's own header made, is collapsed into one huge page
+// (MADV_COLLAPSE): ~430 small-page faults fewer. Together with the main
+// heap's part past its head (main.c run()): -10 ms of 475 for -j2, 95%
+// interval -15 to -9 (40 pairs), -11 ms of 811 for -j1 (-26 to 0). A hint:
+// where the maps cannot be read or checked, nothing happens. No output
+// changes.
+#define ARENA_SPAN ((uintptr_t)64 << 20) // glibc's HEAP_MAX_SIZE on 64-bit systems
+#ifdef MADV_COLLAPSE
+#define ARENA_COLLAPSE MADV_COLLAPSE
+#else
+#define ARENA_COLLAPSE 25 // Linux's MADV_COLLAPSE (6.1), not yet in glibc 2.36's <sys/mman.h>
+#endif
+static void arena_huge_pages(void) {
+#if defined(MADV_HUGEPAGE) && UINTPTR_MAX > 0xFFFFFFFFu
+  void *probe = malloc(64);
+  FILE *f = probe ? fopen("/proc/self/maps", "re") : NULL;
+  uintptr_t from = (uintptr_t)probe & ~(ARENA_SPAN - 1), to = from + ARENA_SPAN;
+  bool starts = false, clean = f != NULL;
+  char line[512];
+  while (clean && fgets(line, sizeof line, f)) {
+    unsigned long lo, hi, inode;
+    int name = 0;
+    if (sscanf(line, "%lx-%lx %*s %*s %*s %lu %n", &lo, &hi, &inode, &name) < 3)
+      continue;
+    if (hi <= from || lo >= to)
+      continue;
+    starts |= lo == from;
+    clean = inode == 0 && (!name || line[name] == '\n' || line[name] == '\0');
+  }
+  if (f)
+    fclose(f);
+  free(probe);
+  if (starts && clean)
+    if (madvise((void *)from, ARENA_SPAN, MADV_HUGEPAGE) == 0) // a hint: failure is harmless
+      (void)madvise((void *)from, (uintptr_t)2 << 20, ARENA_COLLAPSE); // the same (EINVAL before Linux 6.1)
+#endif
+}
+
 // 'worker()' - Take jobs until none are left; each ends in finish() unless
-// the phase leaves it pending for the next.
+// the phase leaves it pending for the next. A started thread first lets its
+// malloc arena use huge pages.
 static void *worker(void *arg) {
   pool *p = arg;
   batch *b = p->b;
+  if (!pthread_equal(pthread_self(), p->caller))
+    arena_huge_pages();
   for (;;) {
     pthread_mutex_lock(&p->lock);
     if (p->next >= p->n || stopping(b)) {
@@ -929,7 +982,7 @@ static void *worker(void *arg) {
 // 'run_phase()' - Run STEP over the N jobs IDX on the run's threads (this
 // one among them); jobs never started become "not run".
 static void run_phase(batch *b, const size_t *idx, size_t n, void (*step)(batch *, size_t)) {
-  pool p = {b, idx, n, 0, step, PTHREAD_MUTEX_INITIALIZER};
+  pool p = {b, idx, n, 0, step, PTHREAD_MUTEX_INITIALIZER, pthread_self()};
   size_t nthreads = (size_t)b->o->jobs < n ? (size_t)b->o->jobs : n;
   pthread_t *t = cli_xmalloc((nthreads ? nthreads : 1) * sizeof *t);
   size_t started = 0;
