@@ -90,6 +90,10 @@ typedef struct ep_dlist {
   size_t noutline, outline_cap;
   // Document information
   const char *title, *author, *subject, *keywords;
+  // Where the title, author and subject came from (<meta>'s <title>, <issuer>
+  // and <subtitle>: file and line), named in the writer's warnings about them.
+  const char *title_file, *author_file, *subject_file;
+  unsigned long title_line, author_line, subject_line;
   const char *creator;  // "evalpdf X.Y.Z"
   const char *source;   // the report's file, named in the writer's errors (NULL: none)
   long long epoch;      // creation time (SOURCE_DATE_EPOCH) or -1 for none

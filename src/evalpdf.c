@@ -576,8 +576,16 @@ static evalpdf_status finish_load(evalpdf_context *ctx, ep_report *r, evalpdf_do
     d->checked = resolve_layout(ctx, d, NULL, &r->diags);
     const char *root = d->checked ? report_layout_root(ctx, d) : NULL;
     d->checked_root = root ? ep_xstrdup(root) : NULL;
+    size_t before = r->diags.errors;
     if (d->checked)
       check_layout(ctx, d->checked, root, &d->checked_stamp, &r->diags);
+    // A layout the report names (not --layout) that cannot be used: its
+    // errors name the layout file; this names the line that chose it.
+    if (r->diags.errors > before && !ctx->layout_path && r->layout && r->layout_path &&
+        !strcmp(d->checked, r->layout_path))
+      ep_diag_add(&r->diags, EP_NOTE, r->path, r->layout_line, "layout-unusable",
+                  "<report layout=\"%s\"> names the layout file %s, which has the errors reported for it.", r->layout,
+                  r->layout_path);
   }
   ep_diags_sort(&r->diags);
   ep_diags_init(&d->diags);

@@ -584,6 +584,7 @@ static void toc_entry(lay *L, const ep_node *x, const ep_text_style *ts) {
     ep_buf_printf(&t, "%s%s", x->number, x->kind == EP_N_APPENDIX ? " " : "");
   ep_buf_puts(&t, x->text ? x->text : "");
   lay_add_text(&L->in, &at, ep_buf_str(&t), &f, x->file, x->line, false);
+  lay_glue_words(&L->in, &at, 0); // an entry breaks between words, as its heading does (not 花名/册)
   ep_buf_free(&t);
   double indent = (level - 1) * em;
   bool numbered;
@@ -711,7 +712,10 @@ static void signature_block(lay *L, const ep_node *n) {
     if (!lines[i] || !lines[i][0])
       continue;
     ifmt f = lay_fmt_for(ts, L->char_ratio);
-    lay_add_text(&L->in, &at[i], lines[i], &f, n->file, n->line, false);
+    // (from <meta>: its diagnostics point there)
+    const char *file = i == 0 ? m->issuer_file : m->date_file;
+    lay_add_text(&L->in, &at[i], lines[i], &f, file ? file : L->r->path, i == 0 ? m->issuer_line : m->date_line,
+                 false);
     w[i] = lay_width(&at[i]);
   }
   double right = L->st->left + L->st->body_w - 4 * em * L->char_ratio;
@@ -828,13 +832,14 @@ static void layout_blocks(lay *L, const ep_node *parent, int depth) {
   }
 }
 
-// 'centred_line()' - One centred line of TEXT in text style TS.
-static void centred_line(lay *L, const char *text, const ep_text_style *ts, unsigned long line) {
+// 'centred_line()' - One centred line of TEXT in text style TS (from FILE at
+// LINE, for the diagnostics about its characters).
+static void centred_line(lay *L, const char *text, const ep_text_style *ts, const char *file, unsigned long line) {
   if (!text || !text[0])
     return;
   atoms at = {0};
   ifmt f = lay_fmt_for(ts, L->char_ratio);
-  lay_add_text(&L->in, &at, text, &f, L->r->path, line, false);
+  lay_add_text(&L->in, &at, text, &f, file ? file : L->r->path, line, false);
   lay_balanced_para(L, &at, 0, L->st->body_w, ts->size, true);
   free(at.a);
   free(at.s);
@@ -843,8 +848,9 @@ static void centred_line(lay *L, const char *text, const ep_text_style *ts, unsi
 // 'title_parts()' - The report's title or subtitle TEXT in text style TS,
 // centred in a measure of W pt INSET in from the body's left edge: each part
 // the author ended with <br/> ('\n' in the model's title_lines) starts a new
-// line and is balanced on its own (lay_balanced_para()).
-static void title_parts(lay *L, const char *text, const ep_text_style *ts, double inset, double W,
+// line and is balanced on its own (lay_balanced_para()). FILE and LINE: where
+// it came from.
+static void title_parts(lay *L, const char *text, const ep_text_style *ts, double inset, double W, const char *file,
                         unsigned long line) {
   for (const char *p = text; p && *p;) {
     const char *nl = strchr(p, '\n');
@@ -854,7 +860,7 @@ static void title_parts(lay *L, const char *text, const ep_text_style *ts, doubl
     part[len] = 0;
     atoms at = {0};
     ifmt f = lay_fmt_for(ts, L->char_ratio);
-    lay_add_text(&L->in, &at, part, &f, L->r->path, line, false);
+    lay_add_text(&L->in, &at, part, &f, file ? file : L->r->path, line, false);
     lay_balanced_para(L, &at, inset, W, ts->size, true);
     free(at.a);
     free(at.s);
@@ -877,8 +883,9 @@ static void cover_page(lay *L) {
   li->count = 1;
   blank_lines(L, rows / 4 - 1);
   // a cover title keeps a margin
-  title_parts(L, m->title_lines, &st->ts[EP_TS_TITLE], st->body_w * 0.1, st->body_w * 0.8, m->title_line);
-  title_parts(L, m->subtitle_lines, &st->ts[EP_TS_SUBTITLE], 0, st->body_w, m->subtitle_line);
+  title_parts(L, m->title_lines, &st->ts[EP_TS_TITLE], st->body_w * 0.1, st->body_w * 0.8, m->title_file,
+              m->title_line);
+  title_parts(L, m->subtitle_lines, &st->ts[EP_TS_SUBTITLE], 0, st->body_w, m->subtitle_file, m->subtitle_line);
   blank_lines(L, 3);
   const ep_text_style *body = &st->ts[EP_TS_BODY];
   lay_batch fields = {0};
@@ -893,8 +900,8 @@ static void cover_page(lay *L) {
   int foot = (m->issuer ? 1 : 0) + (date[0] ? 1 : 0);
   if (rows - 2 - foot - used > 0)
     blank_lines(L, rows - 2 - foot - used);
-  centred_line(L, m->issuer, body, m->line);
-  centred_line(L, date[0] ? date : NULL, body, m->line);
+  centred_line(L, m->issuer, body, m->issuer_file, m->issuer_line);
+  centred_line(L, date[0] ? date : NULL, body, m->date_file, m->date_line);
   bool has_toc = false;
   for (const ep_node *c = L->r->body ? L->r->body->first : NULL; c; c = c->next)
     has_toc |= c->kind == EP_N_TOC;
@@ -912,11 +919,11 @@ static void title_block(lay *L) {
     return;
   }
   const ep_text_style *tt = &L->st->ts[EP_TS_TITLE];
-  title_parts(L, m->title_lines, tt, 0, L->st->body_w, m->title_line);
+  title_parts(L, m->title_lines, tt, 0, L->st->body_w, m->title_file, m->title_line);
   blank_lines(L, tt->space_after);
   if (m->subtitle) {
     const ep_text_style *st = &L->st->ts[EP_TS_SUBTITLE];
-    title_parts(L, m->subtitle_lines, st, 0, L->st->body_w, m->subtitle_line);
+    title_parts(L, m->subtitle_lines, st, 0, L->st->body_w, m->subtitle_file, m->subtitle_line);
     blank_lines(L, st->space_after);
   } else {
     blank_lines(L, 1);
@@ -933,7 +940,9 @@ static void title_block(lay *L) {
     ep_buf who;
     ep_buf_init(&who);
     ep_buf_printf(&who, "%s%s%s", m->issuer ? m->issuer : "", m->issuer && date[0] ? "　" : "", date);
-    centred_line(L, ep_buf_str(&who), body, m->line);
+    // (the issuer's characters are the ones a font may lack; the date's are digits and 年月日)
+    centred_line(L, ep_buf_str(&who), body, m->issuer ? m->issuer_file : m->date_file,
+                 m->issuer ? m->issuer_line : m->date_line);
     ep_buf_free(&who);
     blank_lines(L, 1);
   }
@@ -1156,5 +1165,11 @@ static ep_dlist *layout_report(const ep_report *r, const ep_style *st, ep_diags 
   dl->title = r->meta.title;
   dl->author = r->meta.issuer;
   dl->subject = r->meta.subtitle;
+  dl->title_file = r->meta.title_file;
+  dl->author_file = r->meta.issuer_file;
+  dl->subject_file = r->meta.subtitle_file;
+  dl->title_line = r->meta.title_line;
+  dl->author_line = r->meta.issuer_line;
+  dl->subject_line = r->meta.subtitle_line;
   return dl;
 }

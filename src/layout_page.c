@@ -113,7 +113,7 @@ tbl_host lay_table_host(lay *L) {
 static int need_rows(const lay *L, size_t i, int depth) {
   const line_item *li = &L->lines[i];
   if (li->table)
-    return (int)ceil(lay_table_min_height(li->table) / L->st->pitch);
+    return (int)ceil(lay_table_min_height(li->table, L->st->body_h) / L->st->pitch);
   if (li->rows_h > 0)
     return li->rows_h;
   int orphans = L->st->orphans > 0 ? L->st->orphans : 1;
@@ -257,7 +257,7 @@ static void paginate_lines(lay *L, size_t upto) {
     if (li->table) {
       // A table takes its own height (not grid lines); the next line snaps to the grid.
       if (row > 0 && !lay_table_landscape(li->table) &&
-          top - row * st->pitch - lay_table_min_height(li->table) < top - rows * st->pitch - 0.01) {
+          top - row * st->pitch - lay_table_min_height(li->table, st->body_h) < top - rows * st->pitch - 0.01) {
         page = lay_new_page(L, false);
         row = 0;
       }
@@ -410,7 +410,8 @@ static void running_header(lay *L, ep_page *p, int num) {
   atoms at = {0};
   ifmt f = lay_fmt_for(&hs, 1.0);
   f.bold = false;
-  lay_add_text(&L->in, &at, L->r->meta.title, &f, L->r->path, L->r->meta.title_line, false);
+  lay_add_text(&L->in, &at, L->r->meta.title, &f, L->r->meta.title_file ? L->r->meta.title_file : L->r->path,
+               L->r->meta.title_line, false);
   double w = lay_width(&at);
   ep_halign al = num % 2 ? st->hd_odd : st->hd_even;
   double x = al == EP_H_RIGHT ? st->left + st->body_w - w : al == EP_H_CENTER ? st->left + (st->body_w - w) / 2 : st->left;

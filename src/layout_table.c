@@ -21,6 +21,7 @@ typedef struct tcell {
   ep_halign align;
   bool header;
   bool noborder;      // a caption row inside a landscape table
+  bool keep_next;     // its row stays on a page with the next one (a funds item over its sub-items)
   double indent;      // extra left indent of every line, pt (nested funds items)
   atoms at;           // content (owned)
   const char *file;
@@ -399,17 +400,48 @@ void lay_table_source(const ep_table *t, const char **file, unsigned long *line)
   *line = t->line;
 }
 
-// 'lay_table_min_height()' - Header rows plus the first body row.
-double lay_table_min_height(const ep_table *t) {
-  double h = 0;
+// 'keeps_next()' - Whether row R stays on a page with row R + 1 (a cell of
+// it has keep_next): through the row index when it exists (one page's
+// check costs that row), else by a scan (once per table, before drawing).
+static bool keeps_next(const ep_table *t, int r) {
+  if (t->by_row) {
+    for (size_t q = t->row_first[r]; q < t->row_first[r + 1]; q++)
+      if (t->cells[t->by_row[q]].keep_next)
+        return true;
+    return false;
+  }
+  for (size_t i = 0; i < t->ncells; i++)
+    if (t->cells[i].row == r && t->cells[i].keep_next)
+      return true;
+  return false;
+}
+
+// 'lay_table_min_height()' - Header rows plus the first body row (with the
+// group rows above it that keep with it), or the whole table (see
+// layout_table.h).
+double lay_table_min_height(const ep_table *t, double body_h) {
+  double all = 0, h = 0;
+  for (int r = 0; r < t->nrows; r++)
+    all += t->rowh[r];
+  // (a little room for the rounding to grid lines: the table must fit on the next page)
+  if (t->nrows - t->nhead - t->nfoot <= 2 && all <= body_h - 2 * t->lead)
+    return all;
   for (int r = 0; r < t->nhead && r < t->nrows; r++)
     h += t->rowh[r];
-  if (t->nhead < t->nrows) {
-    // a row that will be split needs only its first lines here
-    double first = t->rowh[t->nhead], some = 2 * t->lead + 2 * PAD_V;
-    h += first < some ? first : some;
+  if (t->nhead >= t->nrows)
+    return h;
+  int r = t->nhead;
+  double kept = 0;
+  while (r + 1 < t->nrows && keeps_next(t, r))
+    kept += t->rowh[r++];
+  // a row that will be split needs only its first lines here
+  double first = t->rowh[r], some = 2 * t->lead + 2 * PAD_V;
+  first = first < some ? first : some;
+  if (h + kept + first > body_h - 2 * t->lead) { // a chain no page holds: as without it
+    first = t->rowh[t->nhead] < some ? t->rowh[t->nhead] : some;
+    kept = 0;
   }
-  return h;
+  return h + kept + first;
 }
 
 // ---------------------------------------------------------------------------
@@ -636,10 +668,13 @@ static bool row_alone(ep_table *t, int r) {
 }
 
 // 'split_row()' - Row R, taller than a page, set over as many pages as it needs:
-// each part holds the lines of every cell that fit, top-aligned, under the header.
-static void split_row(tbl_host *L, ep_table *t, ep_page **page, double *y, int r, double bottom, double top) {
+// each part holds the lines of every cell that fit, top-aligned, under the header
+// (HEADED: the first part's header is already drawn above *Y, by the row before).
+static void split_row(tbl_host *L, ep_table *t, ep_page **page, double *y, int r, double bottom, double top,
+                      bool headed) {
   for (;;) {
-    double yy = draw_rows(L, t, *page, *y, r, r, true); // the header only
+    double yy = headed ? *y : draw_rows(L, t, *page, *y, r, r, true); // the header only (unless drawn above)
+    headed = false;
     double avail = yy - bottom;
     size_t fit = avail > 2 * PAD_V ? (size_t)((avail - 2 * PAD_V) / t->lead) : 0;
     if (fit == 0)
@@ -716,12 +751,13 @@ static void table_place_in(tbl_host *L, ep_table *t, ep_page **page, double *y) 
   bool first = true;
   bool fresh = false; // *PAGE was started by this loop and holds nothing of T's body yet
   bool told = false;  // a row that fits no page was reported
+  bool headed = false; // the header is already drawn above *Y on this page (a split row ended here)
   if (r >= t->nrows) { // a header-only table
     *y = draw_rows(L, t, *page, *y, r, r, true);
     return;
   }
   while (r < t->nrows) {
-    double head = head_height(t, r);
+    double head = headed ? 0 : head_height(t, r);
     double avail = *y - bottom - head;
     int b = r;
     double h = 0;
@@ -730,23 +766,33 @@ static void table_place_in(tbl_host *L, ep_table *t, ep_page **page, double *y) 
       b++;
     }
     // A 续表 page never holds only the summary rows (合计, 等级) and fewer than
-    // two body rows: carry two body rows over (a general table: its last two rows).
-    if (b < t->nrows && b - r > 2 && t->nrows - t->nfoot - b < 2) {
+    // two body rows: carry two body rows over (a general table: its last two
+    // rows), as long as this page keeps one. (A table of two body rows moves
+    // whole: lay_table_min_height().)
+    if (b < t->nrows && b - r >= 2 && t->nrows - t->nfoot - b < 2) {
       int nb = t->nrows - t->nfoot - 2;
-      b = nb > r + 1 ? nb : b;
+      b = nb > r ? nb : b;
+    }
+    // A group row (a funds item over its sub-items) is not the last on a
+    // page: it goes on with its first item, if this page keeps another row.
+    if (b < t->nrows && b > r) {
+      if (!t->by_row)
+        tbl_index(t);
+      int nb = b;
+      while (nb > r && keeps_next(t, nb - 1))
+        nb--;
+      if (nb > r)
+        b = nb;
     }
     if (b == r && avail >= 2 * t->lead + 2 * PAD_V &&
         (row_alone(t, r) || t->rowh[r] > top - bottom - head - t->lead)) {
       // a row taller than the space left: split it between its lines
-      split_row(L, t, page, y, r, bottom, top);
+      // (the next rows follow on the page where it ended, as far as they fit)
+      split_row(L, t, page, y, r, bottom, top, headed);
       r++;
       first = false;
       fresh = false;
-      if (r < t->nrows) {
-        *page = L->new_page(L->user, t->landscape);
-        *y = top - continued_line(L, t, *page, top);
-        fresh = true;
-      }
+      headed = true;
       continue;
     }
     if (b == r && !fresh && (!first || *y < top - 0.01)) {
@@ -757,6 +803,7 @@ static void table_place_in(tbl_host *L, ep_table *t, ep_page **page, double *y) 
         *y -= continued_line(L, t, *page, *y);
       first = false;
       fresh = true;
+      headed = false;
       continue;
     }
     if (b == r) {
@@ -776,9 +823,10 @@ static void table_place_in(tbl_host *L, ep_table *t, ep_page **page, double *y) 
       }
       b = r + 1;
     }
-    *y = draw_rows(L, t, *page, *y, r, b, true);
+    *y = draw_rows(L, t, *page, *y, r, b, !headed);
     r = b;
     fresh = false;
+    headed = false;
     if (r < t->nrows) {
       *page = L->new_page(L->user, t->landscape);
       *y = top;
@@ -792,7 +840,7 @@ static void table_place_in(tbl_host *L, ep_table *t, ep_page **page, double *y) 
 // ---------------------------------------------------------------------------
 // Builders
 
-static void inner_caption(tbl_host *L, ep_table *t, const char *text, const ep_node *n);
+static void inner_caption(tbl_host *L, ep_table *t, const char *text, const ep_node *n, const ep_node *inline_src);
 
 static void caption_line(tbl_host *L, const char *text, const ep_node *n, const ep_node *inline_src);
 
@@ -803,8 +851,8 @@ static void table_caption(tbl_host *L, ep_table *t, const char *text, const ep_n
       !strcmp(up->text, text))
     return; // the section's title already says it: printed once
   if (t->landscape) {
-    if (text && text[0])
-      inner_caption(L, t, text, n);
+    if ((text && text[0]) || inline_src)
+      inner_caption(L, t, text, n, inline_src);
     return;
   }
   caption_line(L, text, n, inline_src);
@@ -828,18 +876,27 @@ static void caption_line(tbl_host *L, const char *text, const ep_node *n, const 
   free(at.s);
 }
 
-// 'inner_caption()' - A landscape table's caption: a borderless first row (its
-// rotated pages hold the whole block), repeated with the header.
-static void inner_caption(tbl_host *L, ep_table *t, const char *text, const ep_node *n) {
+// 'inner_caption()' - A landscape table's caption (TEXT, or the <caption>
+// element INLINE_SRC when there is one): a borderless first row (its rotated
+// pages hold the whole block), repeated with the header.
+static void inner_caption(tbl_host *L, ep_table *t, const char *text, const ep_node *n, const ep_node *inline_src) {
   for (size_t i = 0; i < t->ncells; i++)
     t->cells[i].row++;
   t->nrows++;
   t->nhead++;
-  tcell *c = tbl_cell(t, 0, 0, 1, t->ncols, EP_H_CENTER, true, n->file, n->line);
+  if (t->rep1 > t->rep0) { // the rows repeated under 续表 (the form's indicator header) move down with the rest
+    t->rep0++;
+    t->rep1++;
+  }
+  const ep_node *src = inline_src ? inline_src : n;
+  tcell *c = tbl_cell(t, 0, 0, 1, t->ncols, EP_H_CENTER, true, src->file, src->line);
   c->noborder = true;
   ifmt f = lay_fmt_for(&L->st->ts[EP_TS_BODY], 1.0);
   f.bold = true;
-  lay_add_text(L->in, &c->at, text, &f, n->file, n->line, false);
+  if (inline_src)
+    lay_inline_text(L->in, &c->at, inline_src, &f, 0);
+  else
+    lay_add_text(L->in, &c->at, text, &f, n->file, n->line, false);
 }
 
 // 'push_table()' - Lay out T and append it as a line item.
@@ -967,6 +1024,8 @@ static void funds_rows(tbl_host *L, funds_ctx *fc, const ep_node *n, int depth) 
     tcell *c = tbl_cell(t, r, col++, 1, 1, EP_H_LEFT, false, it->file, it->line);
     c->indent = (depth < 8 ? depth : 8) * t->size;
     cell_text(L, t, c, it->name, depth == 0 && it->first, false);
+    for (const ep_node *k = it->first; k && !c->keep_next; k = k->next)
+      c->keep_next = k->kind == EP_N_ITEM; // a group row is never left at a page's foot without its first item
     char b[64];
     if (fc->initial)
       num_cell(L, t, tbl_cell(t, r, col++, 1, 1, EP_H_RIGHT, false, it->file, it->line),

@@ -43,7 +43,9 @@ bool lay_table_landscape(const struct ep_table *t);
 void lay_table_free(struct ep_table *t);
 // 'lay_table_source()' - The table's source file and line.
 void lay_table_source(const struct ep_table *t, const char **file, unsigned long *line);
-// 'lay_table_min_height()' - Height of the caption-less header plus the first body row.
-double lay_table_min_height(const struct ep_table *t);
+// 'lay_table_min_height()' - Height of the caption-less header plus the first
+// body row; the whole table when it has at most two body rows and fits in
+// BODY_H (pt: a page's 版心), so that a 续表 page never holds its last row alone.
+double lay_table_min_height(const struct ep_table *t, double body_h);
 
 #endif

@@ -469,9 +469,9 @@ static unsigned char lb_break_class(lb_ctx *c, size_t i, size_t seg)
     uint32_t pc = A[pb].cp, nc = A[i].cp;
     if (lb_is_latin(in[pb].cls) && lb_is_latin(nk)) {
       if ((pc == '/' || pc == '@' || (pc == '.' && nk == LB_WORD && !lb_is_digit(nc))) && pb > seg &&
-          lb_is_latin(in[pb - 1].cls)) {
+          lb_is_latin(in[pb - 1].cls) && !(pc == '/' && nc == '/')) {
         c->info[i].pen = (float)LB_PEN_URL;
-        return LB_B_PEN; // www.example.gov.cn/path, name@example.cn
+        return LB_B_PEN; // www.example.gov.cn/path, name@example.cn (never inside https://)
       }
       return LB_B_TOKEN; // a Latin word, a number with its point and %
     }

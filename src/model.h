@@ -211,7 +211,11 @@ typedef struct ep_meta {
   const char *title, *subtitle, *issuer, *year, *date, *region;
   const char *title_lines;    // the title with '\n' where the author put <br/> (else as title)
   const char *subtitle_lines; // the subtitle the same way (NULL without a subtitle)
-  unsigned long line, title_line, subtitle_line;
+  unsigned long line, title_line, subtitle_line, issuer_line, date_line;
+  // Where the title, subtitle, issuer and date came from (the report's path,
+  // or an included file's for content that came through XInclude), for the
+  // diagnostics about their characters; NULL when absent.
+  const char *title_file, *subtitle_file, *issuer_file, *date_file;
   int date_y, date_m, date_d; // parsed date (0 when absent)
   ep_node *fields;            // first EP_N_FIELD (chained by next), may be NULL
 } ep_meta;

@@ -1081,10 +1081,16 @@ static void build_meta(builder *b, xmlNodePtr el) {
       text_lines(b, c, slot, &m->subtitle_lines);
     else
       *slot = text_only(b, c);
-    if (slot == &m->subtitle)
+    if (slot == &m->subtitle) {
       m->subtitle_line = ep_xml_line(c);
+      m->subtitle_file = fileof(b, c);
+    } else if (slot == &m->issuer) {
+      m->issuer_line = ep_xml_line(c);
+      m->issuer_file = fileof(b, c);
+    }
     if (slot == &m->title) {
       m->title_line = ep_xml_line(c);
+      m->title_file = fileof(b, c);
       if (!m->title[0])
         err(b, c, "empty-title", "<title> is empty; the report needs a title.");
     } else if (slot == &m->year) {
@@ -1095,6 +1101,8 @@ static void build_meta(builder *b, xmlNodePtr el) {
       if (!ok)
         err(b, c, "bad-year", "<year>%s</year> is not a four-digit year such as 2022.", y);
     } else if (slot == &m->date) {
+      m->date_line = ep_xml_line(c);
+      m->date_file = fileof(b, c);
       if (!parse_date(m->date, &m->date_y, &m->date_m, &m->date_d)) {
         bool shape = strlen(m->date) == 10 && m->date[4] == '-' && m->date[7] == '-';
         for (int i = 0; shape && i < 10; i++)

@@ -1151,12 +1151,14 @@ static bool add_page_labels(pdf_writer *w) {
 }
 
 // 'set_info_text()' - Set the document information entry TYPE (KEY) to
-// UTF-8 VALUE as a UTF-16BE text string (<FEFF...>, characters above the BMP
+// UTF-8 VALUE (from FILE at LINE, named in a warning when it is cut; NULL:
+// the report) as a UTF-16BE text string (<FEFF...>, characters above the BMP
 // as surrogate pairs). libharu places the entry (its order in the dictionary
 // and the dictionary itself as it always does); its text is then replaced,
 // which keeps the place: libharu's own UTF-8 encoder, which this saves,
 // costs every document a quarter megabyte set byte by byte.
-static bool set_info_text(pdf_writer *w, HPDF_InfoType type, const char *key, const char *value) {
+static bool set_info_text(pdf_writer *w, HPDF_InfoType type, const char *key, const char *value, const char *file,
+                          unsigned long line) {
   if (!hp_ok(w, HP(SetInfoAttr)(w->doc, type, "-"), "setting the document information"))
     return false;
   size_t len = strlen(value), i = 0, chars = 0, kept = 0;
@@ -1179,7 +1181,7 @@ static bool set_info_text(pdf_writer *w, HPDF_InfoType type, const char *key, co
     }
   }
   if (kept < chars)
-    ep_diag_add(w->diags, EP_WARNING, NULL, 0, "pdf-error",
+    ep_diag_add(w->diags, EP_WARNING, file ? file : w->dl->source, file ? line : 0, "pdf-error",
                 "The document information's %s has %zu characters; the PDF keeps the first %zu (a PDF string "
                 "holds at most %d bytes).",
                 key, chars, kept, HPDF_LIMIT_MAX_STRING_LEN);
@@ -1195,17 +1197,21 @@ static bool add_info(pdf_writer *w) {
   const ep_dlist *dl = w->dl;
   const struct {
     HPDF_InfoType type;
-    const char *key, *value;
-  } items[] = {{HPDF_INFO_TITLE, "Title", dl->title},          {HPDF_INFO_AUTHOR, "Author", dl->author},
-               {HPDF_INFO_SUBJECT, "Subject", dl->subject},    {HPDF_INFO_KEYWORDS, "Keywords", dl->keywords},
-               {HPDF_INFO_CREATOR, "Creator", dl->creator}};
+    const char *key, *value, *file;
+    unsigned long line;
+  } items[] = {{HPDF_INFO_TITLE, "Title", dl->title, dl->title_file, dl->title_line},
+               {HPDF_INFO_AUTHOR, "Author", dl->author, dl->author_file, dl->author_line},
+               {HPDF_INFO_SUBJECT, "Subject", dl->subject, dl->subject_file, dl->subject_line},
+               {HPDF_INFO_KEYWORDS, "Keywords", dl->keywords, NULL, 0},
+               {HPDF_INFO_CREATOR, "Creator", dl->creator, NULL, 0}};
   for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
-    if (items[i].value && *items[i].value && !set_info_text(w, items[i].type, items[i].key, items[i].value))
+    if (items[i].value && *items[i].value &&
+        !set_info_text(w, items[i].type, items[i].key, items[i].value, items[i].file, items[i].line))
       return false;
   char producer[200];
   snprintf(producer, sizeof producer, "%s (libharu %s)", dl->creator && *dl->creator ? dl->creator : "evalpdf",
            HP(GetVersion)());
-  if (!set_info_text(w, HPDF_INFO_PRODUCER, "Producer", producer))
+  if (!set_info_text(w, HPDF_INFO_PRODUCER, "Producer", producer, NULL, 0))
     return false;
   if (dl->epoch < 0)
     return true;

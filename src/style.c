@@ -304,7 +304,7 @@ static void check_geometry(const ep_style *st, double body_size, unsigned long p
                   st->chars, st->body_w / st->chars, body_size);
   }
   if (st->page_h > 0 && st->body_h > 0 && st->top + st->body_h + st->pn_below + st->pn_size > st->page_h + 0.01)
-    ep_diag_add(d, EP_ERROR, path, 0, "bad-layout",
+    ep_diag_add(d, EP_ERROR, path, st->line, "bad-layout",
                 "<page-number below=\"%.1fmm\">: the page number falls off the foot of the page.", st->pn_below / MM);
 }
 
@@ -530,11 +530,12 @@ static void check_names(xmlNodePtr el, const char *path, ep_diags *d) {
 // since ERRORS_BEFORE.
 static ep_style *finish_style(ep_style *st, const char *path, size_t errors_before, ep_diags *d) {
   if (st->page_w <= 0 || st->page_h <= 0 || st->body_w <= 0 || st->body_h <= 0)
-    ep_diag_add(d, EP_ERROR, path, 0, "bad-layout", "the layout needs <page> with width, height, body-width and body-height.");
+    ep_diag_add(d, EP_ERROR, path, st->line, "bad-layout",
+                "the layout needs <page> with width, height, body-width and body-height.");
   if (st->pitch <= 0)
-    ep_diag_add(d, EP_ERROR, path, 0, "bad-layout", "the layout needs <grid pitch=\"…\"> (the line pitch).");
+    ep_diag_add(d, EP_ERROR, path, st->line, "bad-layout", "the layout needs <grid pitch=\"…\"> (the line pitch).");
   if (!st->ts_set[EP_TS_BODY])
-    ep_diag_add(d, EP_ERROR, path, 0, "bad-layout", "the layout needs <text element=\"body\" …>.");
+    ep_diag_add(d, EP_ERROR, path, st->line, "bad-layout", "the layout needs <text element=\"body\" …>.");
   if (d->errors > errors_before) {
     ep_style_free(st);
     return NULL;
@@ -583,6 +584,7 @@ static ep_style *style_from_doc(ep_xml_doc *doc, const char *path, bool confined
     ep_style_free(st);
     return NULL;
   }
+  st->line = ep_xml_line(root);
   st->name = sattr(root, "name");
   st->description = sattr(root, "description");
   for (xmlAttrPtr a = root->properties; a; a = a->next)
@@ -716,7 +718,7 @@ static bool bind_one(ep_style *st, ep_fontset *fs, const char *name, ep_role **o
   if (!r) {
     ep_style_role *sr = find_role(st, name);
     if (!sr) {
-      ep_diag_add(d, EP_ERROR, st->path, 0, "bad-layout", "the layout uses font role \"%s\" but defines no <role name=\"%s\">.",
+      ep_diag_add(d, EP_ERROR, st->path, st->line, "bad-layout", "the layout uses font role \"%s\" but defines no <role name=\"%s\">.",
                   name ? name : "", name ? name : "");
       ep_buf_free(&kb);
       return false;

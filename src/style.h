@@ -45,6 +45,7 @@ typedef struct ep_style_role {
 typedef struct ep_style {
   char *name, *description, *path;
   char *root;              // the include root when a report named this layout (its <face file> names are opened beneath it), else NULL
+  unsigned long line;      // the line of <layout> (where the layout's missing parts are reported)
   double page_w, page_h;   // pt
   double top, left;        // 天头, 订口 in pt
   double body_w, body_h;   // 版心 in pt

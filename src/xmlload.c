@@ -342,6 +342,10 @@ ep_xml_doc *ep_xml_parse_memory(const unsigned char *buf, size_t len, const char
   if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
     p += 3;
     n -= 3;
+  } else if (n >= 4 && ((p[0] == 0xFF && p[1] == 0xFE && !p[2] && !p[3]) || (!p[0] && !p[1] && p[2] == 0xFE && p[3] == 0xFF))) {
+    ep_diag_add(diags, EP_ERROR, display, 1, "encoding-not-utf8",
+                "the file is UTF-32 (byte-order mark found); report XML must be UTF-8.");
+    return NULL;
   } else if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) {
     ep_diag_add(diags, EP_ERROR, display, 1, "encoding-not-utf8",
                 "the file is UTF-16 (byte-order mark found); report XML must be UTF-8.");

@@ -328,6 +328,41 @@ START_TEST(missing_glyph_warns_with_line) {
 }
 END_TEST
 
+// A glyph missing from <meta>'s issuer is reported at the <issuer> line on
+// every layout, wherever the issuer prints (under the title, in the 落款,
+// on a cover); it was the <meta> or the <signature> line.
+START_TEST(missing_glyph_in_meta_warns_at_its_element) {
+  static const char *const layouts[] = {EVALPDF_TEST_SOURCE_DIR "/layouts/official.xml",
+                                        EVALPDF_TEST_SOURCE_DIR "/layouts/compact.xml"};
+  static const char *const bodies[] = {"<p>正文。</p>", "<p>正文。</p><signature text=\"特此报告。\"/>"};
+  for (size_t li = 0; li < 2; li++)
+    for (size_t bi = 0; bi < 2; bi++) {
+      env e;
+      env_open_layout(&e, layouts[li]);
+      char xml[512];
+      snprintf(xml, sizeof xml,
+               "<report>\n<meta>\n<title>T\xf0\x9f\x98\x81</title>\n<issuer>省\xf0\x9f\x98\x80中心</issuer>\n"
+               "<date>2023-04-10</date>\n</meta>\n<body>\n<section title=\"一\">%s</section></body></report>",
+               bodies[bi]);
+      ep_report *r = load_text(xml);
+      ep_diags d;
+      ep_dlist *dl = lay_out(&e, r, &d);
+      size_t issuer = 0, title = 0, other = 0;
+      for (size_t i = 0; i < d.count; i++) {
+        if (strcmp(d.items[i].code, "missing-glyph"))
+          continue;
+        if (strstr(d.items[i].message, "U+1F600"))
+          d.items[i].line == 4 ? issuer++ : other++;
+        else if (strstr(d.items[i].message, "U+1F601"))
+          d.items[i].line == 3 ? title++ : other++;
+      }
+      ck_assert_msg(issuer >= 1 && title >= 1 && other == 0, "layout %zu body %zu: issuer %zu title %zu elsewhere %zu",
+                    li, bi, issuer, title, other);
+      done(&e, r, &d, dl);
+    }
+}
+END_TEST
+
 START_TEST(page_numbers_odd_right_even_left) {
   env e;
   env_open(&e);
@@ -510,17 +545,21 @@ START_TEST(row_taller_than_page_is_split) {
   free(xml);
   ep_diags d;
   ep_dlist *dl = lay_out(&e, r, &d);
-  ck_assert_uint_ge(dl->npages, 3);
+  ck_assert_uint_ge(dl->npages, 2);
   size_t count = 0;
   static char t[65536];
   for (size_t p = 0; p < dl->npages; p++) {
     page_text(dl, p, t, sizeof t);
     ck_assert_msg(strstr(t, "项目说明") != NULL, "page %zu lacks the header", p + 1);
+    ck_assert_msg(strstr(strstr(t, "项目说明") + 1, "项目说明") == NULL, "page %zu has the header twice", p + 1);
     for (const char *q = t; (q = strstr(q, "良好")) != NULL; q++)
       count++;
   }
   ck_assert_uint_eq(count, 150); // every line of the cell, none lost at a break
+  // The last row follows the split row's end on the same page (it went to a
+  // page of its own, under a second header).
   ck_assert_ptr_nonnull(strstr(t, "乙末行"));
+  ck_assert_ptr_nonnull(strstr(t, "良好"));
   check_boxes(&e, dl);
   done(&e, r, &d, dl);
 }
@@ -648,14 +687,18 @@ START_TEST(merged_cell_taller_than_a_page_is_cut_inside_its_box) {
 }
 END_TEST
 
+// Upright and landscape (where the caption becomes the table's first row
+// and the 续表 pages repeated the goal row instead of the indicator header).
 START_TEST(form_repeats_indicator_header_and_prints_caption_once) {
+  for (int land = 0; land < 2; land++) {
   env e;
   env_open(&e);
   static char xml[1 << 17];
-  strcpy(xml, "<report><meta><title>T</title></meta><body><section title=\"项目支出绩效自评表\">"
-              "<self-eval-form project=\"甲\" department=\"乙\" unit=\"丙\" budget-points=\"10\">"
+  // (landscape: under a section of another title, so that the form prints its caption)
+  snprintf(xml, sizeof xml, "<report><meta><title>T</title></meta><body><section title=\"%s\">"
+              "<self-eval-form project=\"甲\" department=\"乙\" unit=\"丙\" budget-points=\"10\"%s>"
               "<budget initial=\"1000\" annual=\"1000\" executed=\"987.91\"/>"
-              "<goal planned=\"保障困难群众基本生活\" achieved=\"全年保障1642人\"/>");
+              "<goal planned=\"保障困难群众基本生活\" achieved=\"全年保障1642人\"/>", land ? "绩效自评" : "项目支出绩效自评表", land ? " landscape=\"yes\"" : "");
   for (int i = 0; i < 30; i++)
     sprintf(xml + strlen(xml),
             "<indicator level1=\"产出指标\" level2=\"数量指标%d\" name=\"培训基层工作人员%d\" target=\"≥1500人\" "
@@ -682,8 +725,92 @@ START_TEST(form_repeats_indicator_header_and_prints_caption_once) {
   const char *first = strstr(all, "项目支出绩效自评表");
   ck_assert_ptr_nonnull(first);
   ck_assert_msg(strstr(first + 1, "项目支出绩效自评表") == NULL, "the form's title is printed twice");
-  check_boxes(&e, dl);
+  if (!land) // (check_boxes() knows upright pages only)
+    check_boxes(&e, dl);
   done(&e, r, &d, dl);
+  }
+}
+END_TEST
+
+// A table's caption, given as a <caption> element or a caption attribute,
+// is printed whether the table is upright or landscape (the element was lost
+// on landscape tables).
+START_TEST(table_captions_in_every_orientation) {
+  static const char *const tables[] = {
+      "<table><caption>元素标题甲</caption><tr><th>列</th><td>值</td></tr></table>",
+      "<table landscape=\"yes\"><caption>元素标题<b>乙</b></caption><tr><th>列</th><td>值</td></tr></table>",
+      "<table caption=\"属性标题丙\"><tr><th>列</th><td>值</td></tr></table>",
+      "<table caption=\"属性标题丁\" landscape=\"yes\"><tr><th>列</th><td>值</td></tr></table>",
+  };
+  static const char *const want[] = {"元素标题甲", "元素标题乙", "属性标题丙", "属性标题丁"};
+  for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
+    env e;
+    env_open(&e);
+    char xml[1024];
+    snprintf(xml, sizeof xml, "<report><meta><title>T</title></meta><body><section title=\"表\">%s</section></body></report>",
+             tables[i]);
+    ep_report *r = load_text(xml);
+    ck_assert_uint_eq(r->diags.errors, 0);
+    ep_diags d;
+    ep_dlist *dl = lay_out(&e, r, &d);
+    static char t[65536], all[1 << 17];
+    all[0] = 0;
+    for (size_t p = 0; p < dl->npages; p++) {
+      page_text(dl, p, t, sizeof t);
+      strncat(all, t, sizeof all - strlen(all) - 1);
+    }
+    ck_assert_msg(strstr(all, want[i]) != NULL, "table %zu: its caption %s is not printed", i, want[i]);
+    if (!strstr(tables[i], "landscape")) // (check_boxes() knows upright pages only)
+      check_boxes(&e, dl);
+    done(&e, r, &d, dl);
+  }
+}
+END_TEST
+
+// A funds item over sub-items (a group row) never ends a page of its table:
+// it goes on with its first sub-item, wherever the page break falls.
+START_TEST(funds_group_row_keeps_its_first_item) {
+  size_t cap = 1 << 17;
+  char *xml = malloc(cap);
+  size_t checked = 0;
+  for (int filler = 0; filler < 12; filler++) {
+    env e;
+    env_open(&e);
+    strcpy(xml, "<report><meta><title>T</title></meta><body><section title=\"资金\">");
+    for (int i = 0; i < filler; i++)
+      strcat(xml, "<p>社会救助资金管理规范，执行进度良好，资金拨付及时。</p>");
+    strcat(xml, "<funds caption=\"资金表\">");
+    // (names all CJK, so that each cell is one run of text)
+    static const char *const cn[] = {"甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"};
+    for (int g = 0; g < 30; g++) {
+      sprintf(xml + strlen(xml), "<item name=\"组%s%s\" budget=\"30\">", cn[g / 10], cn[g % 10]);
+      for (int k = 0; k < 3; k++)
+        sprintf(xml + strlen(xml), "<item name=\"组%s%s项%s\" budget=\"10\" executed=\"9\"/>", cn[g / 10],
+                cn[g % 10], cn[k]);
+      strcat(xml, "</item>");
+    }
+    strcat(xml, "</funds></section></body></report>");
+    ep_report *r = load_text(xml);
+    ck_assert_uint_eq(r->diags.errors, 0);
+    ep_diags d;
+    ep_dlist *dl = lay_out(&e, r, &d);
+    for (size_t p = 0; p < dl->npages; p++) {
+      const char *last = NULL; // the last row's item name on this page
+      for (size_t k = 0; k < dl->pages[p].n; k++) {
+        const ep_box *b = &dl->pages[p].boxes[k];
+        if (b->kind == EP_BOX_TEXT && b->size < 12 && !strncmp(b->text, "组", strlen("组")))
+          last = b->text;
+      }
+      if (!last || p + 1 == dl->npages)
+        continue;
+      checked++;
+      ck_assert_msg(strstr(last, "项") != NULL, "%d paragraphs before: page %zu ends with the group row %s", filler,
+                    p + 1, last);
+    }
+    done(&e, r, &d, dl);
+  }
+  ck_assert_uint_ge(checked, 12);
+  free(xml);
 }
 END_TEST
 
@@ -1403,6 +1530,9 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, invisible_characters_are_not_drawn);
   tcase_add_test(tc, zero_width_space_breaks_a_long_word);
   tcase_add_test(tc, form_repeats_indicator_header_and_prints_caption_once);
+  tcase_add_test(tc, table_captions_in_every_orientation);
+  tcase_add_test(tc, missing_glyph_in_meta_warns_at_its_element);
+  tcase_add_test(tc, funds_group_row_keeps_its_first_item);
   tcase_add_test(tc, too_many_pages_is_an_error_at_the_block);
   tcase_add_test(tc, second_pass_only_for_printed_page_numbers);
   tcase_add_test(tc, patched_toc_equals_a_full_pass);

@@ -218,6 +218,35 @@ START_TEST(numbers_latin_words_and_doubled_marks_never_split)
 }
 END_TEST
 
+// 'url_never_breaks_inside_double_slash' - A URL may break after a slash or
+// a dot when nothing else fits, but never between the two slashes of "//"
+// (https:/ | /mzj... was printed).
+START_TEST(url_never_breaks_inside_double_slash)
+{
+  const char *url = "https://mzj.leishan.gov.cn/zwgk/tzgg/";
+  for (size_t before = 0; before <= 30; before++) {
+    char *h1 = han(before), *h2 = han(20);
+    char *s = concat3(h1, url, h2);
+    size_t n;
+    ep_lb_atom *a = make_atoms(s, &n);
+    ep_lb_result r;
+    run(a, n, MEASURE, MEASURE, &r);
+    // (not check_paragraph(): a URL's break after a slash is one its kinsoku set forbids)
+    for (size_t k = 1; k < r.nlines; k++) {
+      size_t at = r.lines[k].start;
+      ck_assert_msg(!r.lines[k - 1].overfull, "%zu characters before: line %zu overfull", before, k - 1);
+      ck_assert_msg(!(at > 0 && a[at - 1].cp == '/' && a[at].cp == '/'), "%zu characters before: a line starts inside //",
+                    before);
+    }
+    ep_lb_result_free(&r);
+    free(a);
+    free(s);
+    free(h1);
+    free(h2);
+  }
+}
+END_TEST
+
 // 'break_allowed_between_number_and_cjk' - A break may fall between a number and a CJK character.
 START_TEST(break_allowed_between_number_and_cjk)
 {
@@ -905,6 +934,7 @@ static Suite *linebreak_suite(void)
   tcase_add_test(tc, closing_marks_never_start_a_line);
   tcase_add_test(tc, opening_marks_never_end_a_line);
   tcase_add_test(tc, numbers_latin_words_and_doubled_marks_never_split);
+  tcase_add_test(tc, url_never_breaks_inside_double_slash);
   tcase_add_test(tc, break_allowed_between_number_and_cjk);
   tcase_add_test(tc, quarter_em_gap_between_cjk_and_digits);
   tcase_add_test(tc, quarter_em_gap_identical_with_or_without_source_space);
