@@ -70,6 +70,7 @@ typedef struct lay {
   size_t chunk;        // line items waiting before the pagination places the settled ones
   size_t pg_page;      // 1 + index of the page being filled (0: none yet)
   int pg_row;          // grid rows used on it
+  bool pg_kept_only;   // it holds nothing but kept lines (a heading) so far
   bool pg_stopped;     // the page limit was hit: nothing more is placed
   size_t pg_last;      // then: the line item that overflowed (too_many_pages())
   const char *drop_file; // source of the last dropped line that had one (for too_many_pages())

@@ -212,6 +212,51 @@ static void place_heading(lay *L, ep_page *page, const ep_node *s, int page_inde
   ep_buf_free(&t);
 }
 
+// 'turn_heading()' - Turn PAGE, which holds only the kept lines (a heading)
+// of its first ROWS grid rows, a quarter into TURNED (a landscape table's
+// geometry) so that the table it leads to starts below it there, instead of
+// leaving the heading alone on a page of its own: each line keeps its place
+// from the top, a line set at the left margin stays at the margin, the others
+// (centred titles) are centred in the turned measure. False, with nothing
+// changed, when the page holds anything else or the turned page would hold
+// the heading and too little of the table.
+static bool turn_heading(lay *L, ep_page *page, const struct ep_table *t, const ep_style *turned, int rows) {
+  const ep_style *st = L->st;
+  for (size_t k = 0; k < page->n; k++)
+    if (page->boxes[k].kind != EP_BOX_TEXT && page->boxes[k].kind != EP_BOX_DEST && page->boxes[k].kind != EP_BOX_LINK)
+      return false;
+  if (rows * st->pitch + lay_table_min_height(t, turned->body_h) > turned->body_h)
+    return false;
+  double dy = (turned->page_h - turned->top) - (st->page_h - st->top);
+  double dx_left = turned->left - st->left, dx_centre = dx_left + (turned->body_w - st->body_w) / 2;
+  // Each line's shift from its text boxes (one baseline: one line), before any moves.
+  double *dx = ep_xmalloc((page->n ? page->n : 1) * sizeof *dx);
+  for (size_t k = 0; k < page->n; k++) {
+    const ep_box *b = &page->boxes[k];
+    dx[k] = dx_centre;
+    if (b->kind != EP_BOX_TEXT)
+      continue;
+    double x0 = b->x, x1 = b->x + b->w;
+    for (size_t j = 0; j < page->n; j++) {
+      const ep_box *c = &page->boxes[j];
+      if (c->kind == EP_BOX_TEXT && fabs(c->y - b->y) < 0.01) {
+        x0 = fmin(x0, c->x);
+        x1 = fmax(x1, c->x + c->w);
+      }
+    }
+    if (x0 < st->left + 0.5 && x1 < st->left + st->body_w - 0.5)
+      dx[k] = dx_left; // 附件2 at the margin
+  }
+  for (size_t k = 0; k < page->n; k++) {
+    ep_box *b = &page->boxes[k];
+    b->x = b->kind == EP_BOX_DEST ? turned->left : b->x + dx[k];
+    b->y += dy;
+  }
+  free(dx);
+  page->rotated = true;
+  return true;
+}
+
 // 'paginate_lines()' - Place line items 0..UPTO-1 on pages, going on from the
 // page and row where the last call stopped, and emit their boxes.
 static void paginate_lines(lay *L, size_t upto) {
@@ -254,7 +299,26 @@ static void paginate_lines(lay *L, size_t upto) {
       if (li->blank)
         continue;
     }
+    if (row == 0)
+      L->pg_kept_only = true;
     if (li->table) {
+      // A landscape table after a heading alone on its page (an appendix's
+      // first block): the page turns, and the table starts under the heading.
+      const ep_style *turned = lay_table_turned(li->table);
+      if (turned && row > 0 && page && L->pg_kept_only && !page->rotated &&
+          turn_heading(L, page, li->table, turned, row)) {
+        double y = turned->page_h - turned->top - row * st->pitch;
+        tbl_host h = lay_table_host(L);
+        lay_table_place_turned(&h, li->table, &page, &y);
+        L->pg_kept_only = false;
+        row = rows;
+        if (i + 1 < L->nlines) {
+          page = NULL;
+          row = 0;
+        }
+        continue;
+      }
+      L->pg_kept_only = false;
       // A table takes its own height (not grid lines); the next line snaps to the grid.
       if (row > 0 && !lay_table_landscape(li->table) &&
           top - row * st->pitch - lay_table_min_height(li->table, st->body_h) < top - rows * st->pitch - 0.01) {
@@ -273,6 +337,7 @@ static void paginate_lines(lay *L, size_t upto) {
       continue;
     }
     if (li->rows_h > 0) {
+      L->pg_kept_only = false;
       // a drawing (chart): all its rows on one page; at a page top, apart from
       // its table, the version with its own caption
       if (row > 0 && row + li->rows_h > rows) {
@@ -306,6 +371,8 @@ static void paginate_lines(lay *L, size_t upto) {
                                         li->idx, li->count};
     }
     lay_copy_protos(&L->in, page, li->box0, li->nbox, baseline, false);
+    if (!li->keep_next && !li->blank)
+      L->pg_kept_only = false;
     if (li->section)
       place_heading(L, page, li->section, page_index, baseline + size);
     row += span;

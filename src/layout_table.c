@@ -725,6 +725,17 @@ static void split_row(tbl_host *L, ep_table *t, ep_page **page, double *y, int r
   }
 }
 
+// 'lay_table_turned()' - T's turned geometry (see layout_table.h).
+const ep_style *lay_table_turned(const ep_table *t) { return t->landscape ? &t->lst : NULL; }
+
+// 'lay_table_place_turned()' - Landscape T from *Y on the rotated *PAGE on
+// (see layout_table.h).
+void lay_table_place_turned(tbl_host *L, ep_table *t, ep_page **page, double *y) {
+  table_place_in(L, t, page, y);
+  const ep_style *st = L->st;
+  *y = st->page_h - st->top - st->body_h; // the page is done
+}
+
 // 'lay_table_place()' - Place T from *Y on *PAGE, page by page; a landscape
 // table gets rotated pages of its own and leaves *Y at the foot of the last.
 void lay_table_place(tbl_host *L, ep_table *t, ep_page **page, double *y) {

@@ -39,6 +39,14 @@ void lay_bar_chart(tbl_host *h, const ep_node *n);
 void lay_table_place(tbl_host *h, struct ep_table *t, ep_page **page, double *y);
 // 'lay_table_landscape()' - True for a table set on rotated pages of its own.
 bool lay_table_landscape(const struct ep_table *t);
+// 'lay_table_turned()' - A landscape table's geometry (the layout with the 版心
+// turned a quarter), NULL for another table. Owned by T.
+const ep_style *lay_table_turned(const struct ep_table *t);
+// 'lay_table_place_turned()' - Place landscape table T from *Y (in its turned
+// geometry) on *PAGE, already rotated and holding the heading it follows,
+// then on rotated pages of its own; *PAGE and *Y return where it ends (*Y at
+// the foot: the page is done).
+void lay_table_place_turned(tbl_host *h, struct ep_table *t, ep_page **page, double *y);
 // 'lay_table_free()' - Free a table built by lay_table_block().
 void lay_table_free(struct ep_table *t);
 // 'lay_table_source()' - The table's source file and line.

@@ -82,6 +82,14 @@ static void on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlCh
   xmlStopParser(ctxt);
 }
 
+// 'on_unparsed_entity_decl()' - SAX hook: an unparsed entity (<!ENTITY n
+// SYSTEM "…" NDATA x>) is refused like any other entity declaration.
+static void on_unparsed_entity_decl(void *ctx, const xmlChar *name, const xmlChar *public_id,
+                                    const xmlChar *system_id, const xmlChar *notation) {
+  (void)notation;
+  on_entity_decl(ctx, name, XML_EXTERNAL_GENERAL_UNPARSED_ENTITY, public_id, system_id, NULL);
+}
+
 // 'limit_error()' - Record a stated-limit error at the parser's line and stop.
 static void limit_error(xmlParserCtxtPtr ctxt, load_state *st, long line, const char *msg) {
   first_error(st, line > 0 ? (unsigned long)line : 1, "limit", msg);
@@ -380,6 +388,7 @@ ep_xml_doc *ep_xml_parse_memory(const unsigned char *buf, size_t len, const char
   ctxt->_private = &st;
   ctxt->sax->serror = on_structured_error;
   ctxt->sax->entityDecl = on_entity_decl;
+  ctxt->sax->unparsedEntityDecl = on_unparsed_entity_decl;
   ctxt->sax->resolveEntity = refuse_entity;
   ctxt->sax->startElementNs = on_start_element;
   ctxt->sax->characters = on_characters;

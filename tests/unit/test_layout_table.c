@@ -293,6 +293,61 @@ START_TEST(funds_group_row_keeps_its_first_item) {
 }
 END_TEST
 
+// An appendix whose first block is a landscape table: its heading (附件N and
+// the title) is set on the table's first rotated page, above it, instead of
+// alone on a page of its own; with a paragraph between them the heading's
+// page stays upright and the table gets its own rotated page.
+START_TEST(landscape_appendix_starts_under_its_heading) {
+  for (int para = 0; para < 2; para++) {
+    env e;
+    env_open(&e);
+    static char xml[1 << 15];
+    strcpy(xml, "<report><meta><title>T</title></meta><body><section title=\"一\"><p>正文。</p></section>"
+                "<appendix title=\"资金分配明细表\">");
+    if (para)
+      strcat(xml, "<p>说明文字。</p>");
+    strcat(xml, "<table landscape=\"yes\" caption=\"明细\"><thead><tr><th>乡镇</th><th>金额</th></tr></thead>");
+    for (int i = 0; i < 8; i++)
+      strcat(xml, "<tr><td>乡镇甲</td><td>10</td></tr>");
+    strcat(xml, "</table></appendix></body></report>");
+    ep_report *r = load_text(xml);
+    ck_assert_uint_eq(r->diags.errors, 0);
+    ep_diags d;
+    ep_dlist *dl = lay_out(&e, r, &d);
+    static char t[65536];
+    size_t head_page = SIZE_MAX, table_page = SIZE_MAX;
+    for (size_t p = 0; p < dl->npages; p++) {
+      page_text(dl, p, t, sizeof t);
+      if (strstr(t, "资金分配明细表") && head_page == SIZE_MAX)
+        head_page = p;
+      if (strstr(t, "乡镇甲") && table_page == SIZE_MAX)
+        table_page = p;
+    }
+    ck_assert_uint_ne(head_page, SIZE_MAX);
+    ck_assert_uint_ne(table_page, SIZE_MAX);
+    ck_assert(dl->pages[table_page].rotated);
+    if (para) {
+      ck_assert_uint_eq(table_page, head_page + 1);
+      ck_assert(!dl->pages[head_page].rotated);
+    } else {
+      ck_assert_msg(table_page == head_page, "the heading is on page %zu, the table on page %zu", head_page + 1,
+                    table_page + 1);
+      // the heading above the table: in the turned page's coordinates its baseline is higher
+      double head_y = 0, cell_y = 1e9;
+      for (size_t k = 0; k < dl->pages[table_page].n; k++) {
+        const ep_box *b = &dl->pages[table_page].boxes[k];
+        if (b->kind == EP_BOX_TEXT && strstr(b->text, "资金分配明细表"))
+          head_y = b->y;
+        if (b->kind == EP_BOX_TEXT && strstr(b->text, "乡镇甲"))
+          cell_y = fmin(cell_y, b->y);
+      }
+      ck_assert_double_gt(head_y, cell_y);
+    }
+    done(&e, r, &d, dl);
+  }
+}
+END_TEST
+
 // 'table_suite()' - The table tests.
 static Suite *table_suite(void) {
   Suite *s = suite_create("layout_table");
@@ -307,6 +362,7 @@ static Suite *table_suite(void) {
   tcase_add_test(tc, form_repeats_indicator_header_and_prints_caption_once);
   tcase_add_test(tc, table_captions_in_every_orientation);
   tcase_add_test(tc, funds_group_row_keeps_its_first_item);
+  tcase_add_test(tc, landscape_appendix_starts_under_its_heading);
   suite_add_tcase(s, tc);
   return s;
 }
