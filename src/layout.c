@@ -102,9 +102,17 @@ static void para_lines(lay *L, const para_in *v, const ep_lb_result *res) {
       left += (ln->measure - ln->width_used) / 2;
     else if (!justified && v->align == EP_H_RIGHT)
       left += ln->measure - ln->width_used;
-    if (ln->overfull && ln->start < at->n && !warned++)
+    if (ln->overfull && ln->start < at->n && !warned++) {
+      ep_buf w; // the line's start, naming the word that was cut
+      ep_buf_init(&w);
+      size_t e = ln->end < at->n ? ln->end : at->n;
+      for (size_t q = ln->start; q < e && q < ln->start + 24; q++)
+        ep_buf_put_cp(&w, at->a[q].cp);
       ep_diag_add(L->in.diags, EP_WARNING, at->s[ln->start].file, at->s[ln->start].line, "overfull-line",
-                  "a word or number is wider than the text block and was broken by character.");
+                  "a word or number is wider than the text block and was broken by character (“%s%s”).",
+                  ep_buf_str(&w), e > ln->start + 24 ? "…" : "");
+      ep_buf_free(&w);
+    }
     size_t s = ln->start, e = ln->end;
     while (s < e && at->a[s].cp == ' ')
       s++;
