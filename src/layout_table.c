@@ -382,8 +382,8 @@ static void tbl_layout_in(tbl_host *L, ep_table *t, const ep_style *st) {
   if (!solve_columns(t, st->body_w)) {
     t->overfull = true; // its text is clipped at the rules (draw_cell)
     ep_diag_add(L->in->diags, EP_WARNING, t->file, t->line, "cell-overfull",
-                "this <%s> has %d columns whose narrowest words and numbers do not fit the %.0f pt measure side by side; its columns were narrowed below them and the text that does not fit a cell is cut at the cell's rule (use fewer columns, or landscape=\"yes\").",
-                t->kind, nc, st->body_w);
+                "this <%s> has %d columns whose narrowest words and numbers do not fit the %.0f pt measure side by side; its columns were narrowed below them and the text that does not fit a cell is cut at the cell's rule (use fewer columns%s).",
+                t->kind, nc, st->body_w, t->landscape ? " or shorter words in the narrowest ones" : ", or landscape=\"yes\"");
   }
   double x = st->left;
   for (int k = 0; k < nc; k++) {
