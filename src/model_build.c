@@ -497,9 +497,19 @@ static bool read_measure(builder *b, ep_node *x, xmlNodePtr el, int depth) {
   return true;
 }
 
-// 'read_table()' - <table landscape>.
+// 'read_table()' - <table landscape>; a caption given twice (attribute and
+// element: the element is printed) is a warning.
 static bool read_table(builder *b, ep_node *t, xmlNodePtr el, int depth) {
+  (void)depth;
   t->landscape = enum_attr(b, el, "landscape", yes_no, 0) == 1;
+  if (xmlHasProp(el, (const xmlChar *)"caption"))
+    for (xmlNodePtr c = el->children; c; c = c->next)
+      if (c->type == XML_ELEMENT_NODE && !c->ns && !strcmp((const char *)c->name, "caption")) {
+        warn(b, c, "caption-twice",
+             "this <table> has both a caption attribute and a <caption> element; the element is printed, the "
+             "attribute is not.");
+        break;
+      }
   return true;
 }
 
