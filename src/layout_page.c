@@ -212,47 +212,77 @@ static void place_heading(lay *L, ep_page *page, const ep_node *s, int page_inde
   ep_buf_free(&t);
 }
 
-// 'turn_heading()' - Turn PAGE, which holds only the kept lines (a heading)
-// of its first ROWS grid rows, a quarter into TURNED (a landscape table's
-// geometry) so that the table it leads to starts below it there, instead of
-// leaving the heading alone on a page of its own: each line keeps its place
-// from the top, a line set at the left margin stays at the margin, the others
-// (centred titles) are centred in the turned measure. False, with nothing
-// changed, when the page holds anything else or the turned page would hold
-// the heading and too little of the table.
+// 'turn_heading()' - Turn PAGE, which holds only the kept lines of a
+// section's or appendix's heading in its first ROWS grid rows, a quarter into
+// TURNED (a landscape table's geometry) so that the table it leads to starts
+// below it there, instead of leaving the heading alone on a page of its own.
+// Each line keeps its place from the top; a line centred in the measure (a
+// title) is centred in the turned one, every other line keeps its distance
+// from the left margin (a full line takes the kind of the line below it: a
+// wrapped heading stays flush). The heading's destination stays where it
+// was, in page coordinates (its link and bookmark lead to the page's top).
+// False, with nothing changed, when the page holds anything else (the title
+// block: no heading's destination) or the turned page would hold the heading
+// and too little of the table.
 static bool turn_heading(lay *L, ep_page *page, const struct ep_table *t, const ep_style *turned, int rows) {
   const ep_style *st = L->st;
-  for (size_t k = 0; k < page->n; k++)
-    if (page->boxes[k].kind != EP_BOX_TEXT && page->boxes[k].kind != EP_BOX_DEST && page->boxes[k].kind != EP_BOX_LINK)
+  bool heading = false;
+  for (size_t k = 0; k < page->n; k++) {
+    ep_box_kind kind = page->boxes[k].kind;
+    if (kind != EP_BOX_TEXT && kind != EP_BOX_DEST && kind != EP_BOX_LINK)
       return false;
-  if (rows * st->pitch + lay_table_min_height(t, turned->body_h) > turned->body_h)
+    heading |= kind == EP_BOX_DEST;
+  }
+  if (!heading || rows * st->pitch + lay_table_min_height(t, turned->body_h) > turned->body_h)
     return false;
   double dy = (turned->page_h - turned->top) - (st->page_h - st->top);
   double dx_left = turned->left - st->left, dx_centre = dx_left + (turned->body_w - st->body_w) / 2;
-  // Each line's shift from its text boxes (one baseline: one line), before any moves.
-  double *dx = ep_xmalloc((page->n ? page->n : 1) * sizeof *dx);
+  double left = st->left, right = st->left + st->body_w;
+  // The lines (one baseline each), top to bottom, with their extent and kind.
+  typedef struct {
+    double y, x0, x1;
+    int kind; // 0 flush (kept distance from the margin), 1 centred, 2 full
+  } tline;
+  tline *ln = ep_xmalloc((page->n ? page->n : 1) * sizeof *ln);
+  size_t nl = 0;
   for (size_t k = 0; k < page->n; k++) {
     const ep_box *b = &page->boxes[k];
-    dx[k] = dx_centre;
     if (b->kind != EP_BOX_TEXT)
       continue;
-    double x0 = b->x, x1 = b->x + b->w;
-    for (size_t j = 0; j < page->n; j++) {
-      const ep_box *c = &page->boxes[j];
-      if (c->kind == EP_BOX_TEXT && fabs(c->y - b->y) < 0.01) {
-        x0 = fmin(x0, c->x);
-        x1 = fmax(x1, c->x + c->w);
-      }
-    }
-    if (x0 < st->left + 0.5 && x1 < st->left + st->body_w - 0.5)
-      dx[k] = dx_left; // 附件2 at the margin
+    size_t j = 0;
+    while (j < nl && fabs(ln[j].y - b->y) >= 0.01)
+      j++;
+    if (j == nl)
+      ln[nl++] = (tline){b->y, b->x, b->x + b->w, 0};
+    ln[j].x0 = fmin(ln[j].x0, b->x);
+    ln[j].x1 = fmax(ln[j].x1, b->x + b->w);
+  }
+  for (size_t j = 0; j < nl; j++) {
+    bool full = ln[j].x0 < left + 0.5 && ln[j].x1 > right - 0.5;
+    bool centred = !full && ln[j].x0 > left + 0.5 && fabs((ln[j].x0 - left) - (right - ln[j].x1)) < 1.0;
+    ln[j].kind = full ? 2 : centred ? 1 : 0;
+  }
+  for (size_t j = 0; j < nl; j++) { // a full line: the kind of the nearest line below that is not
+    if (ln[j].kind != 2)
+      continue;
+    const tline *below = NULL;
+    for (size_t q = 0; q < nl; q++)
+      if (ln[q].kind != 2 && ln[q].y < ln[j].y && (!below || ln[q].y > below->y))
+        below = &ln[q];
+    ln[j].kind = below ? below->kind : 0;
   }
   for (size_t k = 0; k < page->n; k++) {
     ep_box *b = &page->boxes[k];
-    b->x = b->kind == EP_BOX_DEST ? turned->left : b->x + dx[k];
+    if (b->kind == EP_BOX_DEST)
+      continue; // (page coordinates, as the writer reads a destination)
+    double dx = dx_left;
+    for (size_t j = 0; j < nl; j++)
+      if (fabs(ln[j].y - b->y) < 0.01)
+        dx = ln[j].kind == 1 ? dx_centre : dx_left;
+    b->x += dx;
     b->y += dy;
   }
-  free(dx);
+  free(ln);
   page->rotated = true;
   return true;
 }

@@ -423,8 +423,9 @@ double lay_table_min_height(const ep_table *t, double body_h) {
   double all = 0, h = 0;
   for (int r = 0; r < t->nrows; r++)
     all += t->rowh[r];
-  // (a little room for the rounding to grid lines: the table must fit on the next page)
-  if (t->nrows - t->nhead - t->nfoot <= 2 && all <= body_h - 2 * t->lead)
+  // A small table (half a page at most, so that a heading above it still
+  // finds room with it on the next page) moves whole.
+  if (t->nrows - t->nhead - t->nfoot <= 2 && all <= body_h / 2)
     return all;
   for (int r = 0; r < t->nhead && r < t->nrows; r++)
     h += t->rowh[r];
@@ -667,6 +668,27 @@ static bool row_alone(ep_table *t, int r) {
   return r < 0 || r >= t->nrows || !t->merged[r];
 }
 
+// 'cut_short()' - Whether a page break before row R would cut a merged cell
+// whose text does not fit the rows on one side of the break (it is repeated
+// with its whole text on the 续表 page, so each part must hold it).
+static bool cut_short(const ep_table *t, int r) {
+  if (r <= 0 || r >= t->nrows || !t->merged[r - 1])
+    return false;
+  for (size_t q = t->row_first[t->reach[r - 1]]; q < t->row_first[r]; q++) {
+    const tcell *c = &t->cells[t->by_row[q]];
+    if (c->rowspan < 2 || c->row + c->rowspan <= r)
+      continue;
+    double above = 0, below = 0;
+    for (int k = c->row; k < r; k++)
+      above += t->rowh[k];
+    for (int k = r; k < c->row + c->rowspan && k < t->nrows; k++)
+      below += t->rowh[k];
+    if (above < c->height - 0.01 || below < c->height - 0.01)
+      return true;
+  }
+  return false;
+}
+
 // 'split_row()' - Row R, taller than a page, set over as many pages as it needs:
 // each part holds the lines of every cell that fit, top-aligned, under the header
 // (HEADED: the first part's header is already drawn above *Y, by the row before).
@@ -763,6 +785,8 @@ static void table_place_in(tbl_host *L, ep_table *t, ep_page **page, double *y) 
   bool fresh = false; // *PAGE was started by this loop and holds nothing of T's body yet
   bool told = false;  // a row that fits no page was reported
   bool headed = false; // the header is already drawn above *Y on this page (a split row ended here)
+  if (!t->by_row)
+    tbl_index(t); // (merged[], for the rules below)
   if (r >= t->nrows) { // a header-only table
     *y = draw_rows(L, t, *page, *y, r, r, true);
     return;
@@ -780,9 +804,16 @@ static void table_place_in(tbl_host *L, ep_table *t, ep_page **page, double *y) 
     // two body rows: carry two body rows over (a general table: its last two
     // rows), as long as this page keeps one. (A table of two body rows moves
     // whole: lay_table_min_height().)
+    // Never where a merged cell would be cut too short for its text, nor when
+    // the rows carried over (with the header and the 续表 line) would not fit
+    // on the next page.
     if (b < t->nrows && b - r >= 2 && t->nrows - t->nfoot - b < 2) {
       int nb = t->nrows - t->nfoot - 2;
-      b = nb > r ? nb : b;
+      double rest = head_height(t, nb) + 2 * t->lead;
+      for (int q = nb; q < t->nrows; q++)
+        rest += t->rowh[q];
+      if (nb > r && !cut_short(t, nb) && rest <= top - bottom)
+        b = nb;
     }
     // A group row (a funds item over its sub-items) is not the last on a
     // page: it goes on with its first item, if this page keeps another row.
@@ -804,6 +835,14 @@ static void table_place_in(tbl_host *L, ep_table *t, ep_page **page, double *y) 
       first = false;
       fresh = false;
       headed = true;
+      if (r < t->nrows && t->merged[r - 1]) {
+        // a merged cell goes on into the next row: that row starts a 续表
+        // page, where the cell is repeated with its text (as after a break)
+        *page = L->new_page(L->user, t->landscape);
+        *y = top - continued_line(L, t, *page, top);
+        fresh = true;
+        headed = false;
+      }
       continue;
     }
     if (b == r && !fresh && (!first || *y < top - 0.01)) {

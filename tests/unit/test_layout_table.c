@@ -348,6 +348,55 @@ START_TEST(landscape_appendix_starts_under_its_heading) {
 }
 END_TEST
 
+// The title block is not a heading: a report whose body starts with a
+// landscape table keeps its title page upright. A wrapped heading turned
+// with the page keeps its lines flush with each other.
+START_TEST(turned_pages_keep_title_upright_and_headings_flush) {
+  env e;
+  env_open(&e);
+  ep_report *r = load_text("<report><meta><title>T</title><issuer>某县民政局</issuer><date>2024-03-05</date></meta>"
+                           "<body><table landscape=\"yes\"><tr><th>甲</th><td>乙</td></tr></table></body></report>");
+  ep_diags d;
+  ep_dlist *dl = lay_out(&e, r, &d);
+  ck_assert(!dl->pages[0].rotated);
+  done(&e, r, &d, dl);
+  env_open(&e);
+  static char xml[8192];
+  strcpy(xml, "<report><meta><title>T</title></meta><body><section title=\"一\"><p>正文。</p></section><pagebreak/>"
+              "<section title=\"关于二〇二二年省级财政困难群众救助补助资金项目支出绩效自评工作中发现的主要问题和下一步改进措施的详细说明及附表\">"
+              "<table landscape=\"yes\"><tr><th>甲</th><td>乙</td></tr></table></section></body></report>");
+  r = load_text(xml);
+  dl = lay_out(&e, r, &d);
+  size_t turned = SIZE_MAX;
+  for (size_t p = 0; p < dl->npages && turned == SIZE_MAX; p++)
+    if (dl->pages[p].rotated)
+      turned = p;
+  ck_assert_uint_ne(turned, SIZE_MAX);
+  // the heading's lines (size 16) start at the margin or its indent, never farther apart than the indent
+  double x0 = 1e9, x1 = -1e9;
+  int lines = 0;
+  for (size_t k = 0; k < dl->pages[turned].n; k++) {
+    const ep_box *b = &dl->pages[turned].boxes[k];
+    if (b->kind == EP_BOX_TEXT && b->size > 12 && !b->upright) {
+      bool first_of_line = true;
+      for (size_t j = 0; j < dl->pages[turned].n; j++) {
+        const ep_box *c = &dl->pages[turned].boxes[j];
+        if (c->kind == EP_BOX_TEXT && c->size > 12 && fabs(c->y - b->y) < 0.01 && c->x < b->x)
+          first_of_line = false;
+      }
+      if (first_of_line) {
+        lines++;
+        x0 = fmin(x0, b->x);
+        x1 = fmax(x1, b->x);
+      }
+    }
+  }
+  ck_assert_int_ge(lines, 2);
+  ck_assert_msg(x1 - x0 <= 2 * 16 + 0.5, "the heading's lines start %.1f pt apart", x1 - x0);
+  done(&e, r, &d, dl);
+}
+END_TEST
+
 // 'table_suite()' - The table tests.
 static Suite *table_suite(void) {
   Suite *s = suite_create("layout_table");
@@ -363,6 +412,7 @@ static Suite *table_suite(void) {
   tcase_add_test(tc, table_captions_in_every_orientation);
   tcase_add_test(tc, funds_group_row_keeps_its_first_item);
   tcase_add_test(tc, landscape_appendix_starts_under_its_heading);
+  tcase_add_test(tc, turned_pages_keep_title_upright_and_headings_flush);
   suite_add_tcase(s, tc);
   return s;
 }
