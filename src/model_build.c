@@ -498,16 +498,16 @@ static bool read_measure(builder *b, ep_node *x, xmlNodePtr el, int depth) {
 }
 
 // 'read_table()' - <table landscape>; a caption given twice (attribute and
-// element: the element is printed) is a warning.
+// element: the element is printed) gets a note.
 static bool read_table(builder *b, ep_node *t, xmlNodePtr el, int depth) {
   (void)depth;
   t->landscape = enum_attr(b, el, "landscape", yes_no, 0) == 1;
   if (xmlHasProp(el, (const xmlChar *)"caption"))
     for (xmlNodePtr c = el->children; c; c = c->next)
       if (c->type == XML_ELEMENT_NODE && !c->ns && !strcmp((const char *)c->name, "caption")) {
-        warn(b, c, "caption-twice",
-             "this <table> has both a caption attribute and a <caption> element; the element is printed, the "
-             "attribute is not.");
+        ep_diag_add(&b->r->diags, EP_NOTE, fileof(b, c), ep_xml_line(c), "caption-twice",
+                    "this <table> has both a caption attribute and a <caption> element; the element is printed, "
+                    "the attribute is not.");
         break;
       }
   return true;

@@ -633,6 +633,20 @@ START_TEST(text_diagnostics_escape_bytes_that_are_not_utf8) {
 }
 END_TEST
 
+// A caption given both as an attribute and as an element: a note at the
+// element (the element is printed), never a warning (--strict keeps passing).
+START_TEST(table_caption_twice_is_a_note) {
+  ep_report *r = load_body("<table caption=\"甲\">\n<caption>乙</caption><tr><td>1</td></tr></table>");
+  ck_assert(has_diag(r, "caption-twice", 5));
+  ck_assert_uint_eq(r->diags.warnings, 0);
+  ck_assert_uint_eq(r->diags.errors, 0);
+  ep_report_free(r);
+  r = load_body("<table caption=\"甲\"><tr><td>1</td></tr></table><table><caption>乙</caption><tr><td>1</td></tr></table>");
+  ck_assert_uint_eq(count_code(r, "caption-twice"), 0);
+  ep_report_free(r);
+}
+END_TEST
+
 // 'model_suite()' - All model tests.
 static Suite *model_suite(void) {
   Suite *s = suite_create("model");
@@ -674,6 +688,7 @@ static Suite *model_suite(void) {
   tcase_add_test(tc, utf8_inline_decode_equals_the_general_one);
   tcase_add_test(tc, only_figure_kinds_have_the_figure_part);
   tcase_add_test(tc, text_diagnostics_escape_bytes_that_are_not_utf8);
+  tcase_add_test(tc, table_caption_twice_is_a_note);
   suite_add_tcase(s, tc);
   return s;
 }
