@@ -350,6 +350,11 @@ ep_xml_doc *ep_xml_parse_memory(const unsigned char *buf, size_t len, const char
   if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
     p += 3;
     n -= 3;
+    if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) { // (xmllint rejects it: "Start tag expected")
+      ep_diag_add(diags, EP_ERROR, display, 1, "xml-not-well-formed",
+                  "the file starts with two byte-order marks (U+FEFF); remove the second.");
+      return NULL;
+    }
   } else if (n >= 4 && ((p[0] == 0xFF && p[1] == 0xFE && !p[2] && !p[3]) || (!p[0] && !p[1] && p[2] == 0xFE && p[3] == 0xFF))) {
     ep_diag_add(diags, EP_ERROR, display, 1, "encoding-not-utf8",
                 "the file is UTF-32 (byte-order mark found); report XML must be UTF-8.");
