@@ -567,7 +567,9 @@ static void check_layout(evalpdf_context *ctx, const char *path, const char *roo
   ep_diags_free(&mine);
 }
 
-// 'finish_load()' - Wrap report R into a new document in *OUT and compute its status.
+// 'finish_load()' - Wrap report R into a new document in *OUT and compute its
+// status; a layout the report names that has errors gets a note at the
+// <report layout> line, since its errors name the layout file.
 static evalpdf_status finish_load(evalpdf_context *ctx, ep_report *r, evalpdf_document **out) {
   evalpdf_document *d = ep_xcalloc(1, sizeof *d);
   d->ctx = ctx;
@@ -579,8 +581,6 @@ static evalpdf_status finish_load(evalpdf_context *ctx, ep_report *r, evalpdf_do
     size_t before = r->diags.errors;
     if (d->checked)
       check_layout(ctx, d->checked, root, &d->checked_stamp, &r->diags);
-    // A layout the report names (not --layout) that cannot be used: its
-    // errors name the layout file; this names the line that chose it.
     if (r->diags.errors > before && !ctx->layout_path && r->layout && r->layout_path &&
         !strcmp(d->checked, r->layout_path))
       ep_diag_add(&r->diags, EP_NOTE, r->path, r->layout_line, "layout-unusable",
