@@ -335,29 +335,21 @@ static void paginate_lines(lay *L, size_t upto) {
       // A landscape table after a heading alone on its page (an appendix's
       // first block): the page turns, and the table starts under the heading.
       const ep_style *turned = lay_table_turned(li->table);
-      if (turned && row > 0 && page && L->pg_kept_only && !page->rotated &&
-          turn_heading(L, page, li->table, turned, row)) {
-        double y = turned->page_h - turned->top - row * st->pitch;
-        tbl_host h = lay_table_host(L);
-        lay_table_place_turned(&h, li->table, &page, &y);
-        L->pg_kept_only = false;
-        row = rows;
-        if (i + 1 < L->nlines) {
-          page = NULL;
-          row = 0;
-        }
-        continue;
-      }
+      bool turn = turned && row > 0 && page && L->pg_kept_only && !page->rotated &&
+                  turn_heading(L, page, li->table, turned, row);
       L->pg_kept_only = false;
       // A table takes its own height (not grid lines); the next line snaps to the grid.
-      if (row > 0 && !lay_table_landscape(li->table) &&
+      if (row > 0 && !turned &&
           top - row * st->pitch - lay_table_min_height(li->table, st->body_h) < top - rows * st->pitch - 0.01) {
         page = lay_new_page(L, false);
         row = 0;
       }
-      double y = top - row * st->pitch;
+      double y = (turn ? turned->page_h - turned->top : top) - row * st->pitch;
       tbl_host h = lay_table_host(L);
-      lay_table_place(&h, li->table, &page, &y);
+      if (turn)
+        lay_table_place_turned(&h, li->table, &page, &y); // (leaves Y at the foot: the page is done)
+      else
+        lay_table_place(&h, li->table, &page, &y);
       double used = (top - y) / st->pitch;
       row = (int)ceil(used - 1e-6);
       if (row >= rows && i + 1 < L->nlines) {

@@ -770,9 +770,7 @@ void lay_table_place(tbl_host *L, ep_table *t, ep_page **page, double *y) {
   else
     *page = L->new_page(L->user, true);
   *y = t->lst.page_h - t->lst.top;
-  table_place_in(L, t, page, y);
-  const ep_style *st = L->st;
-  *y = st->page_h - st->top - st->body_h; // the page is done
+  lay_table_place_turned(L, t, page, y);
 }
 
 // 'table_place_in()' - Place T from *Y on *PAGE in its own geometry.
@@ -818,8 +816,6 @@ static void table_place_in(tbl_host *L, ep_table *t, ep_page **page, double *y) 
     // A group row (a funds item over its sub-items) is not the last on a
     // page: it goes on with its first item, if this page keeps another row.
     if (b < t->nrows && b > r) {
-      if (!t->by_row)
-        tbl_index(t);
       int nb = b;
       while (nb > r && keeps_next(t, nb - 1))
         nb--;
@@ -1503,5 +1499,3 @@ void lay_table_block(tbl_host *L, const ep_node *n) {
   }
 }
 
-// 'lay_table_landscape()' - True for a landscape table.
-bool lay_table_landscape(const ep_table *t) { return t->landscape; }

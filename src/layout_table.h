@@ -37,10 +37,9 @@ void lay_bar_chart(tbl_host *h, const ep_node *n);
 // 'lay_table_place()' - Place table T starting at *Y on *PAGE (pt from the page
 // bottom), breaking it over new pages as needed; *PAGE and *Y return where it ends.
 void lay_table_place(tbl_host *h, struct ep_table *t, ep_page **page, double *y);
-// 'lay_table_landscape()' - True for a table set on rotated pages of its own.
-bool lay_table_landscape(const struct ep_table *t);
 // 'lay_table_turned()' - A landscape table's geometry (the layout with the 版心
-// turned a quarter), NULL for another table. Owned by T.
+// turned a quarter: the table is set on rotated pages of its own), NULL for
+// another table. Owned by T.
 const ep_style *lay_table_turned(const struct ep_table *t);
 // 'lay_table_place_turned()' - Place landscape table T from *Y (in its turned
 // geometry) on *PAGE, already rotated and holding the heading it follows,

@@ -88,6 +88,15 @@ static inline void page_text(const ep_dlist *dl, size_t p, char *buf, size_t siz
       strncat(buf, dl->pages[p].boxes[k].text, size - strlen(buf) - 1);
 }
 
+// 'doc_text()' - All text of every page, in page order (page_text() of each, concatenated).
+static inline void doc_text(const ep_dlist *dl, char *buf, size_t size) {
+  buf[0] = 0;
+  for (size_t p = 0; p < dl->npages; p++)
+    for (size_t k = 0; k < dl->pages[p].n; k++)
+      if (dl->pages[p].boxes[k].kind == EP_BOX_TEXT)
+        strncat(buf, dl->pages[p].boxes[k].text, size - strlen(buf) - 1);
+}
+
 // 'has_diag()' - Whether D has a diagnostic with CODE at LINE.
 static inline bool has_diag(const ep_diags *d, const char *code, unsigned long line) {
   for (size_t i = 0; i < d->count; i++)

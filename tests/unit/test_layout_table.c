@@ -43,12 +43,7 @@ START_TEST(example_tables_show_model_figures) {
   ep_diags d;
   ep_dlist *dl = lay_out_example(&e, &r, &d);
   static char all[1 << 20];
-  all[0] = 0;
-  static char pg[65536];
-  for (size_t p = 0; p < dl->npages; p++) {
-    page_text(dl, p, pg, sizeof pg);
-    strncat(all, pg, sizeof all - strlen(all) - 1);
-  }
+  doc_text(dl, all, sizeof all);
   ck_assert_ptr_nonnull(strstr(all, "合计1000987.9198.79%"));
   ck_assert_ptr_nonnull(strstr(all, "987.91"));
   ck_assert_ptr_nonnull(strstr(all, "98.79%"));
@@ -232,12 +227,8 @@ START_TEST(table_captions_in_every_orientation) {
     ck_assert_uint_eq(r->diags.errors, 0);
     ep_diags d;
     ep_dlist *dl = lay_out(&e, r, &d);
-    static char t[65536], all[1 << 17];
-    all[0] = 0;
-    for (size_t p = 0; p < dl->npages; p++) {
-      page_text(dl, p, t, sizeof t);
-      strncat(all, t, sizeof all - strlen(all) - 1);
-    }
+    static char all[1 << 17];
+    doc_text(dl, all, sizeof all);
     ck_assert_msg(strstr(all, want[i]) != NULL, "table %zu: its caption %s is not printed", i, want[i]);
     if (!strstr(tables[i], "landscape")) // (check_boxes() knows upright pages only)
       check_boxes(&e, dl);
